@@ -1,0 +1,98 @@
+"""Admin for agencies, with memberships inline. Every admin write is audited too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.agencies.models import Agency, Membership
+from gongkai.agencies.services import (
+    AGENCY_CHANGED,
+    AGENCY_CREATED,
+    MEMBERSHIP_ADDED,
+    MEMBERSHIP_CHANGED,
+    MEMBERSHIP_REMOVED,
+)
+from gongkai.core.audit import record_audit
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_code", "kind", "parent", "uscc"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_code", "uscc"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    readonly_fields = ["path", "created_at", "updated_at"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_code", "uscc", "kind", "parent"]}),
+        (
+            # 条例第十二条: 指南 contact details.
+            _("指南联系信息"),
+            {
+                "fields": [
+                    "office_name",
+                    "office_address",
+                    "office_hours",
+                    "phone",
+                    "fax",
+                    "website",
+                    "email",
+                    "postcode",
+                ]
+            },
+        ),
+        (None, {"fields": ["path", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: ModelForm[Agency], change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # ModelAdmin.changeform_view runs inside transaction.atomic(): saved and audited together.
+        if change:
+            record_audit(request.user, AGENCY_CHANGED, obj, fields=sorted(form.changed_data), via="admin")
+        else:
+            record_audit(request.user, AGENCY_CREATED, obj, short_code=obj.short_code, via="admin")
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Agency],
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            record_audit(
+                request.user,
+                MEMBERSHIP_REMOVED,
+                membership,
+                user_id=membership.user_id,
+                role=membership.role,
+                via="admin",
+            )
+            membership.delete()
+        for membership in instances:
+            adding = membership._state.adding
+            membership.save()
+            record_audit(
+                request.user,
+                MEMBERSHIP_ADDED if adding else MEMBERSHIP_CHANGED,
+                membership,
+                user_id=membership.user_id,
+                role=membership.role,
+                via="admin",
+            )
+        formset.save_m2m()

@@ -1,0 +1,45 @@
+"""Who may see which agency.
+
+* A superuser sees every agency.
+* A 政务公开办 (``Role.SUPERVISOR``) member sees their agency and every agency below it.
+* Any other role sees only the agency it is held at.
+* Anonymous and inactive users see nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from gongkai.agencies.models import Agency, AgencyQuerySet, Membership, Role
+
+
+def agencies_visible_to(user: User | AnonymousUser) -> AgencyQuerySet:
+    """The agencies ``user`` may see, as one queryset (two queries in all)."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Agency.objects.all()
+    memberships = list(Membership.objects.filter(user_id=user.pk).select_related("agency"))
+    if not memberships:
+        return Agency.objects.none()
+    supervised = [m.agency for m in memberships if m.role == Role.SUPERVISOR]
+    own_ids = {m.agency_id for m in memberships}
+    return Agency.objects.subtrees_of(supervised) | Agency.objects.filter(pk__in=own_ids)
+
+
+def has_role(
+    user: User | AnonymousUser,
+    agency: Agency,
+    role: Role | str | Iterable[Role | str],
+) -> bool:
+    """Whether active ``user`` holds ``role`` (or any of several roles) at exactly ``agency``.
+
+    Roles are not inherited down the hierarchy and superusers hold no role implicitly: callers
+    that want to let superusers through check ``user.is_superuser`` themselves.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    roles = [role] if isinstance(role, str) else list(role)
+    return Membership.objects.filter(user_id=user.pk, agency=agency, role__in=roles).exists()

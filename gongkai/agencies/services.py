@@ -1,0 +1,90 @@
+"""Write services for agencies and memberships. Each validates, writes and audits atomically."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+
+from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
+from gongkai.core.audit import record_audit
+
+# Audit action codes (stable once released).
+AGENCY_CREATED = "agency.created"
+AGENCY_CHANGED = "agency.changed"
+MEMBERSHIP_ADDED = "membership.added"
+MEMBERSHIP_CHANGED = "membership.changed"
+MEMBERSHIP_REMOVED = "membership.removed"
+
+_CONTACT_FIELDS = (
+    "office_name",
+    "office_address",
+    "office_hours",
+    "phone",
+    "fax",
+    "website",
+    "email",
+    "postcode",
+)
+
+
+def create_agency(
+    *,
+    actor: User | AnonymousUser | None,
+    name: str,
+    short_code: str,
+    kind: AgencyKind | str,
+    parent: Agency | None = None,
+    uscc: str = "",
+    **contact: str,
+) -> Agency:
+    """Create an agency after full validation and record ``agency.created``.
+
+    ``contact`` takes the 指南 contact fields (``office_name``, ``office_address``,
+    ``office_hours``, ``phone``, ``fax``, ``website``, ``email``, ``postcode``).
+    Raises :class:`django.core.exceptions.ValidationError` on invalid input.
+    """
+    unknown = set(contact) - set(_CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"create_agency() got unexpected fields: {', '.join(sorted(unknown))}")
+    agency = Agency(name=name, short_code=short_code, kind=kind, parent=parent, uscc=uscc, **contact)
+    with transaction.atomic():
+        agency.full_clean()
+        agency.save()
+        record_audit(
+            actor,
+            AGENCY_CREATED,
+            agency,
+            name=agency.name,
+            short_code=agency.short_code,
+            kind=agency.kind,
+            parent_id=agency.parent_id,
+        )
+    return agency
+
+
+def add_membership(
+    *,
+    actor: User | AnonymousUser | None,
+    user: User,
+    agency: Agency,
+    role: Role | str,
+) -> Membership:
+    """Give ``user`` ``role`` at ``agency`` and record ``membership.added``.
+
+    Raises :class:`django.core.exceptions.ValidationError` if the role is unknown or the user
+    already holds it there.
+    """
+    membership = Membership(user=user, agency=agency, role=role)
+    with transaction.atomic():
+        membership.full_clean()
+        membership.save()
+        record_audit(
+            actor,
+            MEMBERSHIP_ADDED,
+            membership,
+            agency=agency,
+            user_id=user.pk,
+            username=user.get_username(),
+            role=membership.role,
+        )
+    return membership

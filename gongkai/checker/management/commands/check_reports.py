@@ -1,0 +1,224 @@
+"""``check_reports`` (``gongkai check``): check annual reports on the command line and list every error.
+
+Exit status: 0 when no file has an error finding, 1 when at least one has, 2 when a path could not be
+read (2 wins over 1). Never needs the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from argparse import ArgumentParser
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from gongkai.checker.pipeline import UnreadableFile, check_path, parse_path
+from gongkai.checker.presenters import (
+    describe_location,
+    format_label,
+    kind_label,
+    layout_format,
+    severity_label,
+)
+from gongkai.checker.result import SEVERITIES, CheckResult, ParsedReport
+
+#: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
+SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_UNREADABLE = 2
+
+
+class Command(BaseCommand):
+    help = "检查政府信息公开工作年度报告（文本、网页、Word、PDF），列出全部问题。"
+    # No system checks: the command must work without a database or a configured site.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .pdf 文件）",
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="以 JSON 数组输出检查结果（见 docs/check-json.md）"
+        )
+        parser.add_argument("--csv", metavar="FILE", help="另把每个文件的汇总写入 CSV 文件（UTF-8，带 BOM）")
+        parser.add_argument("--previous", metavar="FILE", help="上年度报告，用于跨年度核对（如上年结转）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.show_traceback = bool(options.get("traceback"))
+        status = EXIT_OK
+        previous: ParsedReport | None = None
+        if options["previous"]:
+            try:
+                previous = parse_path(options["previous"])
+            except UnreadableFile as exc:
+                self._unreadable(options["previous"], str(exc), previous=True)
+                status = EXIT_UNREADABLE
+
+        results: list[CheckResult] = []
+        rows: list[list[str]] = []
+        for path, problem in self._files(options["paths"]):
+            if problem is not None:
+                self._unreadable(path, problem)
+                rows.append(_unreadable_row(path, problem))
+                status = EXIT_UNREADABLE
+                continue
+            try:
+                result = check_path(path, previous=previous)
+            except UnreadableFile as exc:
+                self._unreadable(path, str(exc))
+                rows.append(_unreadable_row(path, str(exc)))
+                status = EXIT_UNREADABLE
+                continue
+            except Exception as exc:  # a bug in the checker must not hide the other files' results
+                if self.show_traceback:
+                    raise
+                message = _(
+                    "检查时程序出错（%(error)s），请把此文件发给开发人员；加 --traceback 可看详情"
+                ) % {"error": repr(exc)}
+                self._unreadable(path, message)
+                rows.append(_unreadable_row(path, message))
+                status = EXIT_UNREADABLE
+                continue
+            results.append(result)
+            rows.append(_summary_row(result))
+            if result.has_errors and status == EXIT_OK:
+                status = EXIT_ERRORS
+            if not options["json"]:
+                self._print_human(result)
+
+        if options["json"]:
+            self.stdout.write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+        elif len(rows) > 1:
+            self.stdout.write(
+                _("共 %(files)d 个文件：%(with_errors)d 个有错误，%(unreadable)d 个无法读取。")
+                % {
+                    "files": len(rows),
+                    "with_errors": sum(r.has_errors for r in results),
+                    "unreadable": len(rows) - len(results),
+                }
+            )
+        if options["csv"] and not self._write_csv(options["csv"], rows):
+            status = EXIT_UNREADABLE
+        if status != EXIT_OK:
+            sys.exit(status)
+
+    # -- input ---------------------------------------------------------------------------------
+
+    def _files(self, raw_paths: list[str]) -> Iterator[tuple[str, str | None]]:
+        """Every file to check, with a reason when it cannot even be opened."""
+        for raw in raw_paths:
+            path = Path(raw)
+            if path.is_dir():
+                problems: list[OSError] = []
+                found: list[Path] = []
+                for root, dirs, names in os.walk(path, onerror=problems.append):
+                    dirs.sort()
+                    found += [Path(root, n) for n in names if Path(n).suffix.lower() in SUFFIXES]
+                for problem in problems:
+                    where = problem.filename or raw
+                    yield str(where), _("无法读取目录：%(reason)s") % {"reason": problem.strerror or problem}
+                if not found and not problems:
+                    self.stderr.write(
+                        _("%(path)s：目录中没有可检查的文件（.txt .htm .html .docx .pdf）") % {"path": raw}
+                    )
+                for file in sorted(found):
+                    yield str(file), None
+            elif path.exists():
+                yield raw, None
+            else:
+                yield raw, _("文件或目录不存在")
+
+    def _unreadable(self, path: str, reason: str, *, previous: bool = False) -> None:
+        message = reason if path in reason else f"{path}：{reason}"
+        self.stderr.write(_("上年度报告：%(message)s") % {"message": message} if previous else message)
+
+    # -- output --------------------------------------------------------------------------------
+
+    def _print_human(self, result: CheckResult) -> None:
+        report = result.report
+        unknown = _("未识别")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                _("■ %(path)s：%(kind)s，格式 %(format)s，年度 %(year)s，机关 %(agency)s")
+                % {
+                    "path": result.path,
+                    "kind": kind_label(report.kind),
+                    "format": format_label(report.format),
+                    "year": report.year if report.year is not None else unknown,
+                    "agency": report.agency or unknown,
+                }
+            )
+        )
+        version = layout_format(report)
+        styles = {"error": self.style.ERROR, "warning": self.style.WARNING, "info": self.style.NOTICE}
+        for severity in SEVERITIES:
+            found = [f for f in result.findings if f.severity == severity]
+            if not found:
+                continue
+            self.stdout.write(styles[severity](f"  {severity_label(severity)}（{len(found)}）"))
+            for f in found:
+                self.stdout.write(f"    - {describe_location(f, version)}：{f.message} [{f.code}]")
+        self.stdout.write(
+            _("  小结：错误 %(errors)d 项，警告 %(warnings)d 项，提示 %(infos)d 项。")
+            % {
+                "errors": result.count("error"),
+                "warnings": result.count("warning"),
+                "infos": result.count("info"),
+            }
+        )
+        self.stdout.write("")
+
+    def _write_csv(self, file: str, rows: list[list[str]]) -> bool:
+        header = [
+            _("文件"),
+            _("类型"),
+            _("格式"),
+            _("年度"),
+            _("机关"),
+            _("错误数"),
+            _("警告数"),
+            _("提示数"),
+            _("主要问题"),
+        ]
+        try:
+            with open(file, "w", encoding="utf-8-sig", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(header)
+                writer.writerows(rows)
+        except OSError as exc:
+            self.stderr.write(
+                _("无法写入 CSV 文件 %(file)s：%(reason)s") % {"file": file, "reason": exc.strerror or exc}
+            )
+            return False
+        return True
+
+
+def _summary_row(result: CheckResult) -> list[str]:
+    report = result.report
+    errors = [f.message for f in result.findings if f.severity == "error"]
+    return [
+        result.path,
+        kind_label(report.kind),
+        report.format or "",
+        str(report.year) if report.year is not None else "",
+        report.agency or "",
+        str(result.count("error")),
+        str(result.count("warning")),
+        str(result.count("info")),
+        "；".join(errors[:3]),
+    ]
+
+
+def _unreadable_row(path: str, reason: str) -> list[str]:
+    return [path, _("无法读取"), "", "", "", "", "", "", reason]

@@ -1,0 +1,673 @@
+"""Find the official tables in a report and read every cell.
+
+The parser is *label-anchored*: it looks for each official row label (``gongkai.checker.labels``) in the
+order the format (``gongkai.reports.model``) gives, and reads the cells between one label and the
+next. That works the same on every layout the readers produce (``gongkai.checker.source``):
+
+* table rows with marked cells (HTML, Word, PDF, pipes, tabs, one cell per line): the cells after the
+  label cell, continuing on following rows until the row has all its cells;
+* squashed text, where a crawler ran the cells together: the digit runs between two labels, split with
+  the table's own identities (``gongkai.checker.split``); when several splits satisfy them, the column
+  identities of table 三 decide, and if a choice is still a judgement it is reported.
+
+A cell that holds text where a number belongs keeps that text; blanks and "/", "—", "无" are ``None``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from gongkai.checker import labels as L
+from gongkai.checker.codes import finding
+from gongkai.checker.detect import detect_metadata
+from gongkai.checker.result import Cell, Finding, LabelSeen, ParsedReport, Tables
+from gongkai.checker.source import CELL, Source
+from gongkai.checker.split import Number, SumConstraint, choose, split_runs
+from gongkai.reports.model import (
+    FORMATS,
+    SECTION3_APPLICANT_COLUMNS,
+    SECTION3_COLUMN_KEYS,
+    SECTION3_COLUMNS,
+    SECTION4_COLUMN_KEYS,
+    SECTION4_GROUPS,
+    FormatVersion,
+    ReportFormat,
+    format_for_year,
+)
+
+#: How far (characters) the next row label may be from the previous one before it counts as missing.
+ROW_WINDOW = 2500
+TABLE4_WINDOW = 4000
+
+_BLANKS = {"", "/", "／", "—", "——", "-", "－", "─", "无", "空", "\\", "、"}
+_NUMBER = re.compile(
+    r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?:万元|元|件|条|项|个|次|份|人次|起|宗|%)?$"
+)
+_RUN = re.compile(r"\d+(?:\.\d+)?")
+
+Scorer = Callable[[tuple[Number, ...]], tuple[float, ...]]
+
+#: Table 三 rows whose label spans more than one label column (no sub-label beside it).
+_SPANNING_LABEL_ROWS = frozenset(
+    {"new_received", "carried_over", "granted", "partially_granted", "other", "total", "carried_forward"}
+)
+
+_ROW_TOTAL = SumConstraint(tuple(range(6)), 6)
+_GROUP_TOTALS = tuple(SumConstraint(tuple(range(g * 5, g * 5 + 4)), g * 5 + 4) for g in range(3))
+
+
+def parse_cell(text: str) -> Cell:
+    """A cell's value: a number, ``None`` for a blank, or the text itself."""
+    t = text.strip()
+    if t in _BLANKS:
+        return None
+    m = _NUMBER.match(t)
+    if m:
+        raw = m.group("num").replace(",", "")
+        return float(raw) if "." in raw else int(raw)
+    return t
+
+
+def _is_number(v: Cell) -> bool:
+    return isinstance(v, (int, float))
+
+
+@dataclass
+class _Anchor:
+    key: str
+    start: int  # where the label's cell (or the label itself) starts
+    end: int  # where the row's cells start
+    label: str  # the label cell's text as written
+
+
+@dataclass
+class _RowRead:
+    key: str
+    values: list[Cell]
+    candidates: list[tuple[Number, ...]] = field(default_factory=list)
+    squashed: bool = False
+    raw: str = ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Locating labels
+# ---------------------------------------------------------------------------------------------------
+
+
+def _anchor(text: str, m: re.Match[str], key: str) -> _Anchor:
+    ms, me = m.start(), m.end()
+    line_start = text.rfind("\n", 0, ms) + 1
+    line_end = text.find("\n", me)
+    if line_end < 0:
+        line_end = len(text)
+    cell_end = text.find(CELL, me, line_end)
+    if cell_end < 0:
+        return _Anchor(key, ms, me, m.group(0))
+    prev = text.rfind(CELL, line_start, ms)
+    cell_start = prev + 1 if prev >= 0 else line_start
+    return _Anchor(key, cell_start, cell_end + 1, text[cell_start:cell_end].strip())
+
+
+def _find_rows(
+    text: str, keys: Sequence[str], patterns: dict[str, re.Pattern[str]], start: int, end: int
+) -> list[_Anchor]:
+    anchors: list[_Anchor] = []
+    pos = start
+    for key in keys:
+        limit = end if not anchors else min(end, pos + ROW_WINDOW)
+        m = patterns[key].search(text, pos, limit)
+        if m is None:
+            continue
+        a = _anchor(text, m, key)
+        anchors.append(a)
+        pos = a.end
+    return anchors
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the cells of one row
+# ---------------------------------------------------------------------------------------------------
+
+
+def _cells_of_region(region: str, n: int) -> tuple[list[Cell], list[str]]:
+    """Values of a region with marked cells, and any unofficial extra rows' labels found after them."""
+    values: list[Cell] = []
+    extra_rows: list[str] = []
+    lines = region.split("\n")
+    if len(lines) > 1:
+        # The region ends where the next label's cell starts: the cells before it on its line (group
+        # labels, fillers) belong to the next row.
+        lines.pop()
+    for line in lines:
+        if CELL not in line:
+            if values and line.strip():
+                break  # prose after the table row
+            continue
+        pieces = line.split(CELL)[:-1]
+        if len(values) >= n:
+            texts = [p.strip() for p in pieces if p.strip()]
+            if texts and not L.is_label_like(texts[0]) and not _is_number(parse_cell(texts[0])):
+                if any(_is_number(parse_cell(p)) for p in texts[1:]):
+                    extra_rows.append(texts[0])
+            continue
+        for piece in pieces:
+            value = parse_cell(piece)
+            if isinstance(value, str) and L.is_label_like(value):
+                continue
+            values.append(value)
+    return values, extra_rows
+
+
+def _fit(values: list[Cell], n: int, label_filler: bool = False) -> tuple[list[Cell], list[Cell]]:
+    """Trim fillers to ``n`` cells; returns (cells, extra non-blank values dropped).
+
+    ``label_filler``: the table writes an empty filler cell after a label that spans two columns, so a
+    blank right after such a label is that filler, not the first column.
+    """
+    vals = list(values)
+    if label_filler and vals and vals[0] is None:
+        vals.pop(0)
+    while len(vals) > n and vals[-1] is None:
+        vals.pop()
+    while len(vals) > n and vals[0] is None:
+        vals.pop(0)
+    extra = [v for v in vals[n:] if v is not None]
+    return vals[:n], extra
+
+
+def _runs(region: str) -> list[str]:
+    return [m.group(0) for m in _RUN.finditer(region)]
+
+
+def _read_row(
+    region: str,
+    key: str,
+    n: int,
+    constraints: Sequence[SumConstraint],
+    decimals_at: frozenset[int],
+    label_filler: bool = False,
+) -> tuple[_RowRead, list[str], list[Cell]]:
+    """Read one row's cells. Returns the row, unofficial rows seen after it, and extra values."""
+    if CELL in region:
+        values, extra_rows = _cells_of_region(region, n)
+        cells, extra = _fit(values, n, label_filler)
+        if len(cells) < n:
+            # Cells with several numbers separated by spaces ("0 0 0"), or run together.
+            runs: list[str] = []
+            ok = True
+            for v in cells:
+                if v is None:
+                    ok = False
+                    break
+                s = str(v) if _is_number(v) else v
+                assert isinstance(s, str)
+                if not re.fullmatch(r"[\d.\s]+", s):
+                    ok = False
+                    break
+                runs.extend(_runs(s))
+            if ok and runs:
+                cands = split_runs(runs, n, constraints, decimals_at=decimals_at)
+                if cands:
+                    return _RowRead(key, list(cands[0]), cands, squashed=True, raw=" ".join(runs)), extra_rows, []
+        return _RowRead(key, cells), extra_rows, extra
+    runs = _runs(region)
+    if not runs:
+        return _RowRead(key, [], raw=region.strip()), [], []
+    cands = split_runs(runs, n, constraints, decimals_at=decimals_at)
+    raw = " ".join(runs)
+    if not cands and constraints:
+        # The report's own arithmetic is wrong: the identities cannot guide the split.
+        return _RowRead(key, [], [], squashed=True, raw=raw), [], []
+    values: list[Cell] = list(cands[0]) if cands else []
+    return _RowRead(key, values, cands, squashed=True, raw=raw), [], []
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plausibility of a split when the identities leave a choice (reported as parse.ambiguous_split)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _digits(v: Number) -> int:
+    return len(str(int(abs(v)))) if v else 1
+
+
+def _balance(c: tuple[Number, ...]) -> float:
+    lengths = [_digits(v) for v in c]
+    mean = sum(lengths) / len(lengths)
+    return -sum((x - mean) ** 2 for x in lengths)
+
+
+def _zeros(c: tuple[Number, ...]) -> float:
+    return float(sum(1 for v in c if v == 0))
+
+
+def _score_section2(key: str, fmt: FormatVersion, prose_numbers: set[int]) -> Scorer:
+    def score(c: tuple[Number, ...]) -> tuple[float, ...]:
+        stated = 0.0
+        if key in ("regulations", "normative_documents"):
+            stated = float(sum(1 for v in c if isinstance(v, int) and v >= 10 and v in prose_numbers))
+        if fmt == "2021" and len(c) == 3:
+            issued, abolished, in_force = c
+            return (stated, float(in_force >= issued), _balance(c), float(abolished <= issued))
+        if fmt == "2019" and key in ("regulations", "normative_documents") and len(c) == 3:
+            made, published, total = c
+            return (stated, float(made == published), float(total >= published), _balance(c))
+        if fmt == "2019" and key == "procurement" and len(c) == 2:
+            items, amount = c
+            # A 政府集中采购 item typically costs around 10^5.5 元; the run has no other clue.
+            per_item = math.log10(max(float(amount), 1.0) / max(float(items), 1.0))
+            return (stated, -abs(per_item - 5.5))
+        if fmt == "2019" and len(c) >= 2:
+            return (stated, float(c[1] == 0), _balance(c))
+        return (stated, _balance(c))
+
+    return score
+
+
+def _score_counts(c: tuple[Number, ...]) -> tuple[float, ...]:
+    return (_zeros(c), float(c[0] == max(c)), _balance(c))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The tables
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Parse:
+    text: str
+    fmt: ReportFormat
+    prose: str
+    tables: Tables = field(default_factory=Tables)
+    findings: list[Finding] = field(default_factory=list)
+    labels_seen: list[LabelSeen] = field(default_factory=list)
+    squashed: bool = False
+    marked: bool = False
+    found: set[str] = field(default_factory=set)
+
+    # -- table 二 ----------------------------------------------------------------------------------
+
+    def section2(self) -> int:
+        text = self.text
+        first = L.caption_pattern("一").search(text)
+        if first is None:
+            # Some reports drop the captions; fall back to the first row label after "信息内容".
+            first = re.search(L.fuzzy("信息内容"), text)
+            if first is None:
+                return 0
+        start = first.start()
+        end_m = L.SECTION3_START.search(text, first.end())
+        end = end_m.start() if end_m else min(len(text), start + 6000)
+        anchors: list[_Anchor] = []
+        pos = start
+        for block in self.fmt.section2:
+            cap = L.caption_pattern(block.item).search(text, pos, end)
+            if cap is not None:
+                pos = cap.end()
+                anchors.append(_Anchor("caption:" + block.item, cap.start(), cap.end(), cap.group(0)))
+            for row in block.rows:
+                m = L.section2_pattern(row.key).search(text, pos, min(end, pos + ROW_WINDOW))
+                if m is None:
+                    continue
+                a = _anchor(text, m, row.key)
+                anchors.append(a)
+                pos = a.end
+        if any(not a.key.startswith("caption:") for a in anchors):
+            self.found.add("section2")
+        for i, a in enumerate(anchors):
+            if a.key.startswith("caption:"):
+                continue
+            block, row = self.fmt.section2_row(a.key)
+            region_end = anchors[i + 1].start if i + 1 < len(anchors) else end
+            region = text[a.end:region_end]
+            self._note_label("section2", a)
+            n = len(block.columns)
+            decimals = frozenset(j for j, c in enumerate(block.columns) if c.kind == "amount")
+            rr, extra_rows, extra = _read_row(region, a.key, n, (), decimals)
+            if rr.squashed and len(rr.candidates) > 1:
+                numbers = _stated_document_counts(self.prose)
+                best, _ = choose(rr.candidates, _score_section2(a.key, self.fmt.version, numbers))
+                rr.values = list(best)
+                self._ambiguous("section2", a.key, rr, best)
+            self._finish_row("section2", a.key, rr, n, extra_rows, extra)
+            cells = rr.values + [None] * (n - len(rr.values))
+            self.tables.section2[a.key] = {c.key: cells[j] for j, c in enumerate(block.columns)}
+        return end
+
+    # -- table 三 ----------------------------------------------------------------------------------
+
+    def section3(self, start: int) -> int:
+        text = self.text
+        keys = self.fmt.section3_row_keys
+        patterns = {k: L.section3_pattern(k) for k in keys}
+        first = patterns["new_received"].search(text, start)
+        if first is None:
+            return start
+        end_m = L.SECTION4_START.search(text, first.end())
+        end = end_m.start() if end_m else len(text)
+        anchors = _find_rows(text, keys, patterns, first.start(), end)
+        if not anchors:
+            return start
+        self.found.add("section3")
+        regions = {
+            a.key: text[a.end:(anchors[i + 1].start if i + 1 < len(anchors) else end)]
+            for i, a in enumerate(anchors)
+        }
+        fillers = self._uses_label_fillers(regions)
+        reads: dict[str, _RowRead] = {}
+        for a in anchors:
+            self._note_label("section3", a)
+            rr, extra_rows, extra = _read_row(
+                regions[a.key], a.key, 7, (_ROW_TOTAL,), frozenset(), fillers and a.key in _SPANNING_LABEL_ROWS
+            )
+            reads[a.key] = rr
+            self._finish_row("section3", a.key, rr, 7, extra_rows, extra)
+        self._resolve_section3(reads)
+        for key in keys:
+            if key in reads:
+                rr = reads[key]
+                self.tables.section3[key] = rr.values + [None] * (7 - len(rr.values))
+        last = anchors[-1]
+        return last.end
+
+    @staticmethod
+    def _uses_label_fillers(regions: dict[str, str]) -> bool:
+        """Whether the table writes a blank filler cell after labels that span columns (seen as one
+        blank too many before the numbers of a full row)."""
+        for key in _SPANNING_LABEL_ROWS:
+            region = regions.get(key)
+            if region is None or CELL not in region:
+                continue
+            values, _ = _cells_of_region(region, 7)
+            while values and values[-1] is None:
+                values.pop()
+            if len(values) > 7 and values[0] is None:
+                return True
+        return False
+
+    def _resolve_section3(self, reads: dict[str, _RowRead]) -> None:
+        ambiguous = [k for k, r in reads.items() if len(r.candidates) > 1]
+        if not ambiguous:
+            return
+        options = [reads[k].candidates for k in ambiguous]
+        combos = 1
+        for o in options:
+            combos *= len(o)
+        chosen: dict[str, tuple[Number, ...]] = {}
+        unique = False
+        if combos <= 20000:
+            fitting = []
+            for combo in itertools.product(*options):
+                trial = {k: list(r.values) for k, r in reads.items()}
+                for k, c in zip(ambiguous, combo, strict=True):
+                    trial[k] = list(c)
+                if self._columns_hold(trial):
+                    fitting.append(combo)
+            if fitting:
+                best = max(fitting, key=lambda combo: tuple(sum(x) for x in zip(
+                    *(_score_counts(c) for c in combo), strict=True)))
+                unique = len(fitting) == 1
+                chosen = dict(zip(ambiguous, best, strict=True))
+        if not chosen:
+            for k in ambiguous:
+                chosen[k], _ = choose(reads[k].candidates, _score_counts)
+        for k, c in chosen.items():
+            reads[k].values = list(c)
+            if not unique:
+                self._ambiguous("section3", k, reads[k], c)
+
+    def _columns_hold(self, rows: dict[str, list[Cell]]) -> bool:
+        result_keys = self.fmt.section3_result_keys
+        for j in range(7):
+            def v(k: str) -> float:
+                cells = rows.get(k)
+                if not cells or j >= len(cells) or not _is_number(cells[j]):
+                    return 0.0
+                return float(cells[j])  # type: ignore[arg-type]
+            if "total" in rows and abs(sum(v(k) for k in result_keys) - v("total")) > 1e-9:
+                return False
+            if "carried_forward" in rows and abs(
+                v("new_received") + v("carried_over") - v("total") - v("carried_forward")
+            ) > 1e-9:
+                return False
+        return True
+
+    # -- table 四 ----------------------------------------------------------------------------------
+
+    def section4(self, start: int) -> None:
+        text = self.text
+        m = L.SECTION4_START.search(text, start)
+        if m is None:
+            return
+        end_m = L.SECTION5_START.search(text, m.end())
+        end = end_m.start() if end_m else min(len(text), m.end() + TABLE4_WINDOW)
+        totals = list(L.SECTION4_TOTAL_HEADER.finditer(text, m.end(), end))
+        if not totals:
+            return
+        header_end = totals[-1].end()
+        line_end = text.find("\n", header_end, end)
+        if CELL in text[m.end():end]:
+            # Marked cells: the data row(s) start on the line after the header's last row.
+            data_start = line_end + 1 if line_end >= 0 else header_end
+        else:
+            data_start = header_end
+        region = text[data_start:end]
+        rr, extra_rows, extra = _read_row(region, "section4", 15, _GROUP_TOTALS, frozenset())
+        if not rr.values and not rr.raw:
+            return
+        self.found.add("section4")
+        if rr.squashed and len(rr.candidates) > 1:
+            best, _ = choose(rr.candidates, _score_counts)
+            rr.values = list(best)
+            self._ambiguous("section4", None, rr, best)
+        self._finish_row("section4", None, rr, 15, extra_rows, extra)
+        cells = rr.values + [None] * (15 - len(rr.values))
+        for g, group in enumerate(SECTION4_GROUPS):
+            self.tables.section4[group.key] = cells[g * 5:(g + 1) * 5]
+
+    # -- findings ----------------------------------------------------------------------------------
+
+    def _note_label(self, table: str, a: _Anchor) -> None:
+        if CELL in self.text[a.start:a.end]:
+            self.marked = True
+            self.labels_seen.append(LabelSeen(table, a.key, a.label))
+
+    def _finish_row(
+        self, table: str, key: str | None, rr: _RowRead, n: int, extra_rows: list[str], extra: list[Cell]
+    ) -> None:
+        where = _where(self.fmt, table, key)
+        if rr.squashed:
+            self.squashed = True
+        if not rr.values and rr.raw and rr.squashed:
+            self.findings.append(finding(
+                "parse.unsplittable",
+                f"{where}的数字连在一起（“{rr.raw}”），无法按表格勾稽关系拆分成 {n} 个单元格；请核对原表。",
+                table=table, row=key, found=rr.raw,
+            ))
+            rr.values = [rr.raw] + [None] * (n - 1)
+            return
+        if rr.values and len(rr.values) < n:
+            self.findings.append(finding(
+                "parse.missing_cells",
+                f"{where}只有 {len(rr.values)} 个单元格，应有 {n} 个；缺少的单元格按空白处理。",
+                table=table, row=key, expected=n, found=len(rr.values),
+            ))
+        if not rr.values:
+            self.findings.append(finding(
+                "parse.missing_cells", f"{where}没有读到任何数据。", table=table, row=key, expected=n, found=0,
+            ))
+        if extra:
+            self.findings.append(finding(
+                "parse.extra_cells",
+                f"{where}的单元格多于 {n} 个，多出的数值 {', '.join(str(v) for v in extra)} 未计入。",
+                table=table, row=key, expected=n, found=n + len(extra),
+            ))
+        for label in extra_rows:
+            self.findings.append(finding(
+                "table.extra_row",
+                f"表格中有官方格式没有的行“{label}”（位于{where}之后）。",
+                table=table, row=key, found=label,
+            ))
+
+    def _ambiguous(self, table: str, key: str | None, rr: _RowRead, chosen: tuple[Number, ...]) -> None:
+        others = [c for c in rr.candidates if c != chosen][:3]
+        self.findings.append(finding(
+            "parse.ambiguous_split",
+            f"{_where(self.fmt, table, key)}的数字连在一起（“{rr.raw}”），可以有多种拆分；按最合理的一种读作 "
+            f"{' | '.join(str(v) for v in chosen)}"
+            + (f"（其他可能：{'；'.join(' | '.join(str(v) for v in c) for c in others)}）" if others else "")
+            + "，请核对原表。",
+            table=table, row=key, found=rr.raw, expected=list(chosen),
+        ))
+
+
+def _where(fmt: ReportFormat, table: str, key: str | None) -> str:
+    if table == "section2" and key:
+        return f"表二“{fmt.section2_row(key)[1].label}”行"
+    if table == "section3" and key:
+        return f"表三“{fmt.section3_row(key).label}”行"
+    return "表四（行政复议、行政诉讼）"
+
+
+def detect_format(text: str) -> FormatVersion | None:
+    """Which format the tables use, from their headers and rows (independent of the year)."""
+    flat = re.sub(r"[\s\x1f]+", "", text)
+    scores = {v: sum(1 for marker in markers if marker in flat) for v, markers in L.FORMAT_MARKERS.items()}
+    if scores["2019"] == scores["2021"]:
+        return None
+    return "2019" if scores["2019"] > scores["2021"] else "2021"
+
+
+_PROSE_NUMBER = re.compile(r"(?<![\d.])(\d{2,8})(?![\d.])")
+_DOCUMENT_WORD = re.compile(r"规范性文件|规章")
+_CLAUSE_END = re.compile(r"[,，。；;\n]")
+
+
+def _stated_document_counts(prose: str) -> set[int]:
+    """Numbers the prose states in clauses about 规章/规范性文件 (they help split squashed table 二)."""
+    numbers: set[int] = set()
+    for word in _DOCUMENT_WORD.finditer(prose):
+        start = max(word.start() - 40, 0)
+        before = prose[start:word.start()]
+        cut = max(before.rfind(c) for c in ",，。；;\n")
+        clause_start = start + cut + 1
+        after = _CLAUSE_END.search(prose, word.end(), word.end() + 40)
+        clause = prose[clause_start:after.start() if after else min(len(prose), word.end() + 40)]
+        for n in _PROSE_NUMBER.finditer(clause):
+            if not clause.startswith("年", n.end()):
+                numbers.add(int(n.group(1)))
+    return numbers
+
+
+def prose_of(text: str) -> str:
+    """The text without table rows; a row with a single non-empty cell (a heading or note that a
+    converter wrote as a table cell) is kept as a line of prose."""
+    lines = []
+    for line in text.split("\n"):
+        if CELL not in line:
+            lines.append(line)
+            continue
+        cells = [c for c in line.split(CELL) if c.strip()]
+        if len(cells) == 1 and parse_cell(cells[0]) is not None and not _is_number(parse_cell(cells[0])):
+            lines.append(cells[0].strip())
+    return "\n".join(lines)
+
+
+def parse_tables(text: str, version: FormatVersion) -> _Parse:
+    prose = prose_of(text)
+    p = _Parse(text=text, fmt=FORMATS[version], prose=prose)
+    end2 = p.section2()
+    end3 = p.section3(end2)
+    p.section4(end3)
+    return p
+
+
+def parse_source(source: Source) -> ParsedReport:
+    text = source.text
+    detected = detect_format(text)
+    version: FormatVersion = detected or "2021"
+    p = parse_tables(text, version)
+    has_tables = bool(p.found)
+    prose = prose_of(text)
+    meta = detect_metadata(prose, has_tables)
+    if detected is None and meta.year is not None and has_tables:
+        by_year = format_for_year(meta.year)
+        if by_year is not None and by_year != version:
+            version = by_year
+            p = parse_tables(text, version)
+    kind = meta.kind
+    if has_tables and kind != "annual_report":
+        kind = "annual_report"
+    fmt: FormatVersion | None = version if has_tables else None
+    if p.squashed and not p.marked:
+        layout = "squashed"
+    elif has_tables:
+        layout = source.layout if source.layout not in ("plain", "squashed") else "squashed"
+    else:
+        layout = "none"
+    findings = list(p.findings)
+    if kind == "annual_report":
+        findings.extend(_missing_rows(p))
+    return ParsedReport(
+        kind=kind,
+        format=fmt,
+        year=meta.year,
+        agency=meta.agency,
+        tables=p.tables if kind == "annual_report" else Tables(),
+        text=prose,
+        sections=meta.sections,
+        section_order=meta.section_order,
+        period_start=meta.period_start,
+        period_end=meta.period_end,
+        layout=layout,
+        parse_findings=findings if kind == "annual_report" else [],
+        labels_seen=p.labels_seen,
+        detected_format=detected,
+    )
+
+
+def _missing_rows(p: _Parse) -> list[Finding]:
+    out: list[Finding] = []
+    table_names = {"section2": "表二（主动公开政府信息情况）", "section3": "表三（收到和处理政府信息公开申请情况）",
+                   "section4": "表四（政府信息公开行政复议、行政诉讼情况）"}
+    sections = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
+    for table, name in table_names.items():
+        if table not in p.found:
+            out.append(finding(
+                "parse.table_not_found",
+                f"没有找到{name}；年度报告须按{p.fmt.name}的格式以表格报告。",
+                section=sections[table], table=table,
+            ))
+    if "section2" in p.found:
+        for block, row in p.fmt.section2_rows():
+            if row.key not in p.tables.section2:
+                out.append(finding(
+                    "parse.row_not_found",
+                    f"表二第二十条第（{block.item}）项缺少“{row.label}”行。",
+                    section="proactive", table="section2", row=row.key, expected=row.label,
+                ))
+    if "section3" in p.found:
+        for row in p.fmt.section3_rows:
+            if row.key not in p.tables.section3:
+                out.append(finding(
+                    "parse.row_not_found",
+                    f"表三缺少“{row.label}”行。",
+                    section="applications", table="section3", row=row.key, expected=row.label,
+                ))
+    return out
+
+
+__all__ = [
+    "SECTION3_APPLICANT_COLUMNS",
+    "SECTION3_COLUMNS",
+    "SECTION3_COLUMN_KEYS",
+    "SECTION4_COLUMN_KEYS",
+    "detect_format",
+    "parse_cell",
+    "parse_source",
+    "parse_tables",
+]

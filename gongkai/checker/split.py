@@ -1,0 +1,129 @@
+"""Split digit runs whose table cells were run together with no separator.
+
+A crawler's innerText writes the row 23 | 0 | 0 | 0 | 0 | 0 | 23 as ``230 000023`` (the space comes from an
+&nbsp; in one cell). The cells can still be recovered because the table's own identities (勾稽关系) must
+hold: the row's 总计 is the sum of its six columns, each 四 group's 总计 the sum of its four results.
+A number never starts with 0 unless it is 0, and a split never crosses a space.
+
+``split_runs`` enumerates every split of the runs into ``n`` numbers that satisfies the given sum
+constraints, pruning as it goes: a constrained total is not guessed but computed from the cells before it
+and checked against the digits, so a row of table 三 costs about C(L, 6) steps, not C(L, 7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class SumConstraint:
+    """``cells[total] == sum(cells[i] for i in terms)``; every term index is lower than ``total``."""
+
+    terms: tuple[int, ...]
+    total: int
+
+
+def _to_number(s: str) -> Number:
+    return float(s) if "." in s else int(s)
+
+
+def _format_number(v: Number) -> str:
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def split_runs(
+    runs: Sequence[str],
+    n: int,
+    constraints: Sequence[SumConstraint] = (),
+    *,
+    decimals_at: frozenset[int] = frozenset(),
+    limit: int = 200,
+) -> list[tuple[Number, ...]]:
+    """All ways (up to ``limit``) to cut ``runs`` into exactly ``n`` numbers meeting ``constraints``.
+
+    ``runs`` are strings of digits (a decimal point allowed only in cells whose index is in
+    ``decimals_at``). Numbers never span two runs.
+    """
+    if all(set(run) == {"0"} for run in runs) and sum(len(run) for run in runs) == n:
+        return [(0,) * n]  # the most common row of all: every cell 0
+    totals = {c.total: c for c in constraints}
+    total_chars = [0] * (len(runs) + 1)
+    for i in range(len(runs) - 1, -1, -1):
+        total_chars[i] = total_chars[i + 1] + len(runs[i])
+    results: list[tuple[Number, ...]] = []
+    cells: list[Number] = []
+
+    def candidates(run: str, pos: int, index: int) -> Iterator[str]:
+        if run[pos] == "0":
+            # "0" alone, or "0.xx" where decimals are allowed.
+            yield "0"
+            if index in decimals_at and pos + 1 < len(run) and run[pos + 1] == ".":
+                for end in range(pos + 3, len(run) + 1):
+                    yield run[pos:end]
+            return
+        if not run[pos].isdigit():
+            return
+        end = pos + 1
+        while end <= len(run):
+            piece = run[pos:end]
+            if piece[-1] == ".":
+                end += 1
+                continue
+            if "." in piece and index not in decimals_at:
+                return
+            yield piece
+            end += 1
+
+    def walk(run_i: int, pos: int) -> None:
+        if len(results) >= limit:
+            return
+        index = len(cells)
+        if run_i == len(runs):
+            if index == n:
+                results.append(tuple(cells))
+            return
+        if index == n:
+            return
+        remaining_chars = total_chars[run_i] - pos
+        if remaining_chars < n - index:
+            return
+        run = runs[run_i]
+        constraint = totals.get(index)
+        if constraint is not None:
+            expected = sum(cells[t] for t in constraint.terms)
+            piece = _format_number(expected)
+            if run.startswith(piece, pos):
+                _push(piece, run_i, pos)
+            elif isinstance(expected, float):
+                for piece in candidates(run, pos, index):
+                    if abs(_to_number(piece) - expected) < 1e-6:
+                        _push(piece, run_i, pos)
+            return
+        for piece in candidates(run, pos, index):
+            _push(piece, run_i, pos)
+
+    def _push(piece: str, run_i: int, pos: int) -> None:
+        cells.append(_to_number(piece))
+        end = pos + len(piece)
+        if end == len(runs[run_i]):
+            walk(run_i + 1, 0)
+        else:
+            walk(run_i, end)
+        cells.pop()
+
+    walk(0, 0)
+    return results
+
+
+def choose(
+    candidates: list[tuple[Number, ...]], score: Callable[[tuple[Number, ...]], tuple[float, ...]]
+) -> tuple[tuple[Number, ...], bool]:
+    """The most plausible candidate by ``score`` (higher is better; ties keep the first found) and
+    whether it was the only candidate (otherwise the choice is a judgement to be reported)."""
+    best = max(candidates, key=score)
+    return best, len(candidates) == 1

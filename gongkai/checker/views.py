@@ -1,0 +1,177 @@
+"""Views of 年报检查: the check page (nothing is stored) and the user's saved checks (我的检查记录)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.agencies.models import Agency
+from gongkai.checker.forms import CheckForm, SaveCheckForm, screen_upload, sign_result
+from gongkai.checker.models import SavedCheck, delete_saved_check, save_check
+from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
+from gongkai.checker.presenters import ReportView, present, result_from_json
+from gongkai.checker.result import CheckResult, ParsedReport
+
+logger = logging.getLogger(__name__)
+
+SAVED_PER_PAGE = 20
+
+
+@dataclass
+class Checked:
+    """One file (or the pasted text) on the results page: its report, or why it could not be checked."""
+
+    name: str
+    report: ReportView | None = None
+    error: str = ""
+    save_form: SaveCheckForm | None = None
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "checker/check.html", {"form": CheckForm()})
+    form = CheckForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "checker/check.html", {"form": form})
+
+    previous_upload: UploadedFile | None = form.cleaned_data["previous"]
+    previous: ParsedReport | None = None
+    previous_error = ""
+    if previous_upload is not None:
+        read = _read_previous(previous_upload)
+        if isinstance(read, str):
+            previous_error = read
+        else:
+            previous = read
+
+    agencies = _agencies_of(request.user)
+    items: list[Checked] = []
+    for name, outcome in _check_all(form.cleaned_data["reports"], form.cleaned_data["text"], previous):
+        if isinstance(outcome, str):
+            items.append(Checked(name, error=outcome))
+            continue
+        prefix = f"r{len(items) + 1}"
+        save_form = None
+        if request.user.is_authenticated:
+            save_form = SaveCheckForm(
+                initial={"result": sign_result(outcome.to_json())}, agencies=agencies, auto_id=f"{prefix}-%s"
+            )
+        items.append(Checked(name, report=present(outcome, prefix=prefix), save_form=save_form))
+
+    context = {
+        "items": items,
+        "previous_name": previous_upload.name if previous_upload is not None else "",
+        "previous_error": previous_error,
+        "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={reverse('checker:check')}",
+    }
+    return render(request, "checker/results.html", context)
+
+
+def _check_all(
+    uploads: list[UploadedFile], text: str, previous: ParsedReport | None
+) -> Iterator[tuple[str, CheckResult | str]]:
+    """Each upload (then the pasted text) with its result or the reason it was not checked.
+
+    Files are read one at a time, so at most one upload's content is in memory.
+    """
+    for upload in uploads:
+        name = upload.name or ""
+        refused = screen_upload(upload)
+        yield name, refused if refused is not None else _check(upload.read(), name, name, previous)
+    if text.strip():
+        yield _("粘贴的文本"), _check(text.encode("utf-8"), "pasted.txt", _("粘贴的文本"), previous)
+
+
+def _check(data: bytes, filename: str, name: str, previous: ParsedReport | None) -> CheckResult | str:
+    """The result, or the reason (in Chinese) it could not be checked."""
+    try:
+        return check_bytes(data, filename=filename, previous=previous, path=name)
+    except UnreadableFile as exc:
+        return str(exc)
+    except Exception:  # one file the checker chokes on must not take the others' results with it
+        logger.exception("the checker failed on an uploaded file %r", name)
+        return _("检查这个文件时程序出错，已记录下来。请稍后再试，或者把文件发给我们。")
+
+
+def _read_previous(upload: UploadedFile) -> ParsedReport | str:
+    refused = screen_upload(upload)
+    if refused is not None:
+        return refused
+    try:
+        return parse_bytes(upload.read(), upload.name or "")
+    except UnreadableFile as exc:
+        return str(exc)
+    except Exception:
+        logger.exception("the checker failed on an uploaded previous report %r", upload.name)
+        return _("读取上年度报告时程序出错，已记录下来。")
+
+
+def _agencies_of(user: AbstractBaseUser | AnonymousUser) -> list[Agency]:
+    if not user.is_authenticated:
+        return []
+    return list(Agency.objects.filter(memberships__user_id=user.pk).distinct())
+
+
+def _user(request: HttpRequest) -> AbstractBaseUser:
+    user = request.user
+    if not isinstance(user, AbstractBaseUser) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+@require_POST
+def save(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("checker:check"))
+    user = _user(request)
+    form = SaveCheckForm(request.POST, agencies=_agencies_of(user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("checker:check")
+    saved = save_check(user=user, result=form.cleaned_data["result"], agency=form.cleaned_data.get("agency"))
+    messages.success(request, _("检查结果已保存。"))
+    return redirect(saved)
+
+
+@login_required
+def saved_list(request: HttpRequest) -> HttpResponse:
+    records = SavedCheck.objects.filter(user_id=_user(request).pk).select_related("agency")
+    page = Paginator(records, SAVED_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "checker/saved_list.html", {"page": page})
+
+
+@login_required
+def saved_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(SavedCheck.objects.select_related("agency"), pk=pk, user_id=_user(request).pk)
+    report = present(result_from_json(saved.result), prefix="r1")
+    return render(request, "checker/saved_detail.html", {"saved": saved, "report": report})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    saved = get_object_or_404(SavedCheck, pk=pk, user_id=user.pk)
+    if request.method == "POST":
+        delete_saved_check(user=user, saved=saved)
+        messages.success(request, _("已删除检查记录“%(name)s”。") % {"name": saved.filename})
+        return redirect("checker:saved_list")
+    return render(request, "checker/saved_confirm_delete.html", {"saved": saved})

@@ -1,0 +1,120 @@
+"""The ``gongkai`` command: every Django management command, plus a few friendlier names.
+
+* ``gongkai check ...``        runs ``check_reports`` (the annual-report checker);
+* ``gongkai system-check ...`` runs Django's own ``check``;
+* ``gongkai demo``             migrates, loads the demo data and serves http://127.0.0.1:8000;
+* ``gongkai seed-demo``        dashes in a command name are read as underscores;
+* anything else (``gongkai migrate``, ``gongkai createsuperuser`` ...) is passed to Django.
+
+Works from any working directory: the settings module is always ``gongkai.settings``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+# Names that differ from the management command they run.
+ALIASES = {
+    "check": "check_reports",
+    "system-check": "check",
+    "system_check": "check",
+}
+
+# (subcommand, 中文说明, English help): shown first by ``gongkai --help``.
+FEATURED: list[tuple[str, str, str]] = [
+    ("check", "检查政府信息公开工作年度报告", "check annual OGI reports (check_reports)"),
+    ("demo", "建立演示数据并启动演示站点", "migrate, load demo data and serve http://127.0.0.1:8000"),
+    ("seed-demo", "载入演示数据（可重复执行）", "load the demo agencies and users (idempotent)"),
+    ("migrate", "创建或更新数据库表", "create or update the database tables"),
+    ("createsuperuser", "创建超级管理员", "create an administrator account"),
+    ("runserver", "启动开发服务器", "start the development web server"),
+    ("system-check", "检查站点配置（Django 系统检查）", "Django's system check of the configuration"),
+    ("shell", "打开 Python 交互环境", "open a Python shell with the project loaded"),
+    ("help", "查看某个子命令的帮助：gongkai help 子命令", "help for one subcommand: gongkai help SUBCOMMAND"),
+]
+
+DEMO_ADDRPORT = "127.0.0.1:8000"
+
+
+def command_name(subcommand: str) -> str:
+    """Map a ``gongkai`` subcommand to the Django management command it runs."""
+    if subcommand in ALIASES:
+        return ALIASES[subcommand]
+    return subcommand.replace("-", "_")
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    import django
+
+    django.setup()
+
+
+def usage() -> str:
+    """The text of ``gongkai --help``."""
+    from django.core.management import get_commands
+
+    _setup_django()
+    lines = [
+        "用法 / usage: gongkai <子命令 subcommand> [选项 options]",
+        "",
+        "常用子命令 / main subcommands:",
+    ]
+    width = max(len(name) for name, _, _ in FEATURED)
+    for name, zh, en in FEATURED:
+        lines.append(f"  {name.ljust(width)}  {zh} / {en}")
+    featured = {command_name(name) for name, _, _ in FEATURED} | {"check"}
+    others = sorted(name.replace("_", "-") for name in get_commands() if name not in featured)
+    lines += ["", "其他 Django 管理命令 / other Django management commands:"]
+    row: list[str] = []
+    for name in others:
+        row.append(name)
+        if len(row) == 4:
+            lines.append("  " + "  ".join(n.ljust(22) for n in row).rstrip())
+            row = []
+    if row:
+        lines.append("  " + "  ".join(n.ljust(22) for n in row).rstrip())
+    lines += ["", "每个子命令的选项 / options of one subcommand: gongkai <subcommand> --help"]
+    return "\n".join(lines)
+
+
+def run_demo(argv: Sequence[str]) -> None:
+    """Migrate, seed the demo data and run the development server (no autoreload)."""
+    # The demo is a development tool: it needs DEBUG (dev secret key, static files served).
+    os.environ.setdefault("GONGKAI_DEBUG", "true")
+    _setup_django()
+    from django.core.management import call_command
+
+    addrport = argv[0] if argv else DEMO_ADDRPORT
+    call_command("migrate", interactive=False, verbosity=1)
+    call_command("seed_demo")
+    call_command("runserver", addrport, use_reloader=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"} or args == ["help"]:
+        print(usage())
+        return
+    if args[0] == "--version":
+        from importlib.metadata import version
+
+        print(version("gongkai"))
+        return
+    if args[0] == "demo":
+        run_demo(args[1:])
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    from django.core.management import execute_from_command_line
+
+    if args[0] == "help" and len(args) > 1:
+        args = ["help", command_name(args[1]), *args[2:]]
+    else:
+        args = [command_name(args[0]), *args[1:]]
+    execute_from_command_line(["gongkai", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The one way to write the audit log.
+
+Every write service calls :func:`record_audit` inside the same ``transaction.atomic()`` block
+as the write it records, so the event and the change are committed or rolled back together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models, transaction
+
+from gongkai.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from gongkai.agencies.models import Agency
+
+
+def record_audit(
+    actor: User | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    agency: Agency | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Append an :class:`AuditEvent` and return it.
+
+    ``actor`` is the user who acted (``None`` or anonymous for the system itself), ``action``
+    an ``entity.verb`` code such as ``"agency.created"``, ``obj`` the object acted on.
+    ``agency`` defaults to ``obj`` itself when it is an agency, else to ``obj.agency`` if
+    present. Keyword arguments become the JSON ``details``.
+    """
+    from gongkai.agencies.models import Agency  # core must not import agencies at module level
+
+    user = actor if actor is not None and actor.is_authenticated else None
+    if agency is None and obj is not None:
+        if isinstance(obj, Agency):
+            agency = obj
+        else:
+            candidate = getattr(obj, "agency", None)
+            if isinstance(candidate, Agency):
+                agency = candidate
+
+    event = AuditEvent(
+        actor=user,
+        actor_label=user.get_username() if user is not None else "",
+        agency=agency,
+        action=action,
+        details=details,
+    )
+    if obj is not None:
+        if obj.pk is None:
+            raise ValueError("record_audit() needs a saved object")
+        event.object_type = obj._meta.label_lower
+        event.object_id = str(obj.pk)
+        event.object_repr = str(obj)[:200]
+    event.full_clean(exclude=["actor", "agency"])
+    with transaction.atomic():
+        event.save()
+    return event

@@ -1,0 +1,16 @@
+"""Root URL configuration: admin, the language switcher and the checker (home page)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Gongkai 政府信息公开 管理后台")
+admin.site.site_title = _("Gongkai 管理后台")
+admin.site.index_title = _("站点管理")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # POST language=<code> to {% url "set_language" %} (Django's i18n view).
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gongkai.devstub_checker.urls")),
+]

@@ -1,0 +1,422 @@
+"""Render a complete annual report from table values, in each layout real reports come in.
+
+Test helper (pure Python, plus python-docx for the ``docx`` layout). Every label, caption, heading and
+column header comes from ``gongkai.reports.model``; nothing is spelled here. The tables are first built
+as one *grid* with the official merged cells (rowspan/colspan as in regulation.md §2.4–2.6 and the
+published HTML versions), and each layout writes that grid the way real reports show it:
+
+* ``pipes`` — one row per line, ``cell | cell |`` (reports 016/025): a colspan writes the cell and
+  empty filler cells after it (``第二十条第（一）项 | |||``, ``行政许可 | 0 | ||``), a rowspan writes the
+  merged cell once, in its first row (``三、本年度办理结果 | （一）予以公开 | 0 | …``, then
+  ``（三）不予公开 | 1.属于国家秘密 | …`` and ``2.其他法律行政法规禁止公开 | 0 | …``);
+* ``cell_per_line`` — one cell per line ending ``" |"``, each row ended by a line of several ``"|"``
+  (seed 001, report 021);
+* ``tabs`` — tab-separated rows of the full grid, every covered position an empty field (seed 003);
+* ``html`` — ``<table>`` with the official rowspan/colspan (report 012);
+* ``docx`` — a Word document whose tables merge cells with ``cell.merge`` (gridSpan / vMerge);
+* ``squashed`` — a crawler's innerText: the whole body on one line, every cell run together with no
+  separator (report 004: ``规章 000行政规范性文件693665…``), with the occasional space a ``&nbsp;``
+  leaves before a row's 总计.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from gongkai.checker.result import Cell, Tables
+from gongkai.reports.model import (
+    FORMATS,
+    RESULT_GROUP,
+    SECTION3_HEADER_GROUPS,
+    SECTION3_HEADER_NOTE,
+    FormatVersion,
+    ReportFormat,
+)
+
+Layout = Literal["pipes", "cell_per_line", "tabs", "html", "docx", "squashed"]
+LAYOUTS: tuple[Layout, ...] = ("pipes", "cell_per_line", "tabs", "html", "docx", "squashed")
+#: Layouts that mark table cells (everything but ``squashed``).
+MARKED_LAYOUTS: tuple[Layout, ...] = tuple(lay for lay in LAYOUTS if lay != "squashed")
+SUFFIX: dict[Layout, str] = {
+    "pipes": ".txt",
+    "cell_per_line": ".txt",
+    "tabs": ".txt",
+    "html": ".html",
+    "docx": ".docx",
+    "squashed": ".txt",
+}
+AGENCY = "某某局"
+#: The report year rendered for each format (60号 covers 2019–2020, 30号 2021 onward).
+REPORT_YEAR: dict[FormatVersion, int] = {"2019": 2020, "2021": 2023}
+
+
+def filename(version: FormatVersion, layout: Layout) -> str:
+    return f"report-{version}-{layout}{SUFFIX[layout]}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------------
+
+
+def format_value(v: Cell) -> str:
+    """How a cell value is printed: ``12``, ``-3``, ``12.5`` (never an exponent), text as is."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):  # pragma: no cover - never generated
+        raise TypeError(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return format(Decimal(repr(v)), "f")
+    return v
+
+
+# ---------------------------------------------------------------------------------------------------
+# The grid: official tables with merged cells
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GCell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    #: "header" (column headers, captions), "label" (row and group labels) or "value".
+    role: str = "value"
+
+
+@dataclass
+class Grid:
+    ncols: int
+    rows: list[list[GCell]]
+
+    def positions(self) -> list[list[tuple[int, GCell] | None]]:
+        """The full grid: for each row, each column holds ``(origin_row, cell)`` for the cell whose
+        top-left corner is there, or ``None`` where a merged cell covers it."""
+        full: list[list[tuple[int, GCell] | None | bool]] = [[False] * self.ncols for _ in self.rows]
+        for r, row in enumerate(self.rows):
+            c = 0
+            for cell in row:
+                while full[r][c] is not False:
+                    c += 1
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        full[r + dr][c + dc] = None
+                full[r][c] = (r, cell)
+                c += cell.colspan
+        out: list[list[tuple[int, GCell] | None]] = []
+        for r, line in enumerate(full):
+            if any(x is False for x in line):
+                raise ValueError(f"grid row {r} is not filled: {self.rows[r]}")
+            out.append([x if isinstance(x, tuple) else None for x in line])
+        return out
+
+
+def _header(text: str, rowspan: int = 1, colspan: int = 1) -> GCell:
+    return GCell(text, rowspan, colspan, "header")
+
+
+def _label(text: str, rowspan: int = 1, colspan: int = 1) -> GCell:
+    return GCell(text, rowspan, colspan, "label")
+
+
+def section2_grid(fmt: ReportFormat, values: Tables) -> Grid:
+    """Table 二: one grid of 1 + max(columns) columns split by caption rows (regulation.md §2.4, §3.2)."""
+    width = 1 + max(len(b.columns) for b in fmt.section2)
+    rows: list[list[GCell]] = []
+    for block in fmt.section2:
+        n = len(block.columns)
+        last_span = width - n  # the block's last column takes the rest of the width
+        rows.append([_header(block.caption, colspan=width)])
+        head = [_header("信息内容")] + [
+            _header(col.label, colspan=last_span if j == n - 1 else 1) for j, col in enumerate(block.columns)
+        ]
+        rows.append(head)
+        for row in block.rows:
+            cells = values.section2.get(row.key, {})
+            rows.append(
+                [_label(row.label)]
+                + [
+                    GCell(format_value(cells.get(col.key)), colspan=last_span if j == n - 1 else 1)
+                    for j, col in enumerate(block.columns)
+                ]
+            )
+    return Grid(width, rows)
+
+
+def section3_grid(fmt: ReportFormat, values: Tables) -> Grid:
+    """Table 三: 3 label columns + 7 value columns, the official 3-row header (regulation.md §2.5)."""
+    cols = fmt.section3_columns
+    applicants, orgs, total = cols[0], cols[1:6], cols[6]
+    rows: list[list[GCell]] = [
+        [_header(SECTION3_HEADER_NOTE, rowspan=3, colspan=3), _header(SECTION3_HEADER_GROUPS[0], colspan=7)],
+        [
+            _header(applicants.label, rowspan=2),
+            _header(SECTION3_HEADER_GROUPS[1], colspan=len(orgs)),
+            _header(total.label, rowspan=2),
+        ],
+        [_header(c.label) for c in orgs],
+    ]
+    result_rows = [r for r in fmt.section3_rows if r.group is not None]
+    subgroup_sizes: dict[str, int] = {}
+    for r in result_rows:
+        if r.group != RESULT_GROUP:
+            assert r.group is not None
+            subgroup_sizes[r.group] = subgroup_sizes.get(r.group, 0) + 1
+    seen_groups: set[str] = set()
+    for row in fmt.section3_rows:
+        cells: list[GCell] = []
+        if row.group is None:
+            cells.append(_label(row.label, colspan=3))
+        else:
+            if RESULT_GROUP not in seen_groups:
+                seen_groups.add(RESULT_GROUP)
+                cells.append(_label(RESULT_GROUP, rowspan=len(result_rows)))
+            if row.group == RESULT_GROUP:
+                cells.append(_label(row.label, colspan=2))
+            else:
+                if row.group not in seen_groups:
+                    seen_groups.add(row.group)
+                    cells.append(_label(row.group, rowspan=subgroup_sizes[row.group]))
+                cells.append(_label(row.label))
+        vals = values.section3.get(row.key, [None] * len(cols))
+        cells.extend(GCell(format_value(v)) for v in vals)
+        rows.append(cells)
+    return Grid(3 + len(cols), rows)
+
+
+def section4_grid(fmt: ReportFormat, values: Tables) -> Grid:
+    """Table 四: two parents (行政复议, 行政诉讼) over three groups of five columns (regulation.md §2.6)."""
+    ncols = len(fmt.section4_columns)
+    parents: list[tuple[str, int]] = []
+    for g in fmt.section4_groups:
+        if parents and parents[-1][0] == g.parent:
+            parents[-1] = (g.parent, parents[-1][1] + ncols)
+        else:
+            parents.append((g.parent, ncols))
+    row1 = [_header(p, colspan=span) for p, span in parents]
+    row2: list[GCell] = []
+    row3: list[GCell] = []
+    for g in fmt.section4_groups:
+        if g.label == g.parent:  # 行政复议: its columns sit right under it
+            row2.extend(_header(c.label, rowspan=2) for c in fmt.section4_columns)
+        else:
+            row2.append(_header(g.label, colspan=ncols))
+            row3.extend(_header(c.label) for c in fmt.section4_columns)
+    data = [
+        GCell(format_value(v))
+        for g in fmt.section4_groups
+        for v in values.section4.get(g.key, [None] * ncols)
+    ]
+    return Grid(ncols * len(fmt.section4_groups), [row1, row2, row3, data])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writing a grid in each text layout
+# ---------------------------------------------------------------------------------------------------
+
+
+def pipes_table(grid: Grid) -> list[str]:
+    lines = []
+    for row in grid.rows:
+        parts: list[str] = []
+        for cell in row:
+            if cell.role == "label" and cell.colspan > 1:
+                parts.append(f"{cell.text} |")  # crawlers write a spanning row label once (report 025)
+            else:
+                fillers = " " + "|" * (cell.colspan - 1) if cell.colspan > 1 else ""
+                parts.append(f"{cell.text} |{fillers}")  # "第二十条第（一）项 | |||" (report 016)
+        lines.append(" ".join(parts))
+    return lines
+
+
+def cell_per_line_table(grid: Grid) -> list[str]:
+    lines = []
+    for row in grid.rows:
+        covered = grid.ncols - len(row)
+        lines.extend(f"{cell.text} |" for cell in row)
+        lines.append("|" * max(2, covered))
+    return lines
+
+
+def tabs_table(grid: Grid) -> list[str]:
+    lines = []
+    for r, line in enumerate(grid.positions()):
+        lines.append("\t".join(x[1].text if x is not None and x[0] == r else "" for x in line))
+    return lines
+
+
+def squashed_table(grid: Grid) -> str:
+    out: list[str] = []
+    data_rows = 0
+    for row in grid.rows:
+        values = [c for c in row if c.role == "value"]
+        if len(values) > 2:
+            data_rows += 1
+        # A crawler's innerText keeps the &nbsp; some cells hold: one before the last value of every
+        # third data row (report 004: "500000 5", "2200003 25").
+        spaced = len(values) > 2 and data_rows % 3 == 0
+        for cell in row:
+            if spaced and cell is values[-1]:
+                out.append(" ")
+            out.append(cell.text)
+    return "".join(out)
+
+
+def html_table(grid: Grid) -> str:
+    lines = ["<table>"]
+    for row in grid.rows:
+        tds = []
+        for cell in row:
+            attrs = ""
+            if cell.rowspan > 1:
+                attrs += f' rowspan="{cell.rowspan}"'
+            if cell.colspan > 1:
+                attrs += f' colspan="{cell.colspan}"'
+            tds.append(f"<td{attrs}>{html_lib.escape(cell.text, quote=False)}</td>")
+        lines.append("<tr>" + "".join(tds) + "</tr>")
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The document
+# ---------------------------------------------------------------------------------------------------
+
+#: One sentence of prose per section (no digits, no table labels: they would be part of a table region).
+_PROSE: dict[str, str] = {
+    "overview": "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，扎实推进政府信息公开工作。",
+    "proactive": "本机关主动公开政府信息情况如下表。",
+    "applications": "本机关依法依规办理政府信息公开申请，办理情况如下表。",
+    "appeals": "本机关因政府信息公开被申请复议、提起诉讼的情况如下表。",
+    "problems": "主要问题是公开内容不够全面，下一步将进一步规范公开工作。",
+    "other": "无其他需要报告的事项。",
+}
+FEE_STATEMENT = "本年度未收取信息处理费。"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the document: a paragraph of prose, or one of the tables (as a grid)."""
+
+    text: str = ""
+    grid: Grid | None = None
+
+
+def document_blocks(values: Tables, version: FormatVersion) -> tuple[str, list[Block]]:
+    """The title and the body of the report, in order."""
+    fmt = FORMATS[version]
+    year = REPORT_YEAR[version]
+    title = f"{AGENCY}{year}年政府信息公开工作年度报告"
+    grids: dict[str, Callable[[ReportFormat, Tables], Grid]] = {
+        "proactive": section2_grid,
+        "applications": section3_grid,
+        "appeals": section4_grid,
+    }
+    blocks = [
+        Block(
+            f"根据《中华人民共和国政府信息公开条例》要求，编制本报告。"
+            f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+        )
+    ]
+    for section in fmt.sections:
+        blocks.append(Block(section.heading))
+        prose = _PROSE[section.key]
+        if section.key == "other" and fmt.requires_fee_statement:
+            prose = FEE_STATEMENT + prose
+        blocks.append(Block(prose))
+        make = grids.get(section.key)
+        if make is not None:
+            blocks.append(Block(grid=make(fmt, values)))
+    return title, blocks
+
+
+def _text_report(title: str, blocks: Sequence[Block], table: Callable[[Grid], list[str]]) -> bytes:
+    lines = [title]
+    for b in blocks:
+        lines.extend(table(b.grid) if b.grid is not None else [b.text])
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _squashed_report(title: str, blocks: Sequence[Block]) -> bytes:
+    body: list[str] = []
+    for b in blocks:
+        if b.grid is not None:
+            body.append(squashed_table(b.grid))
+        elif b.text and b.text[0] in "一二三四五六" and b.text[1:2] == "、":
+            body.append(" " + b.text + " ")  # headings sit inline, a space before them
+        else:
+            body.append(b.text)
+    return f"{title}\n{''.join(body)}\n".encode()
+
+
+def _html_report(title: str, blocks: Sequence[Block]) -> bytes:
+    parts = [
+        '<!DOCTYPE html><html><head><meta charset="utf-8">',
+        f"<title>{html_lib.escape(title)}</title></head>",
+        '<body><div class="article-content">',
+        f"<h1>{html_lib.escape(title)}</h1>",
+    ]
+    for b in blocks:
+        parts.append(html_table(b.grid) if b.grid is not None else f"<p>{html_lib.escape(b.text)}</p>")
+    parts.append("</div></body></html>")
+    return "\n".join(parts).encode("utf-8")
+
+
+def _docx_report(title: str, blocks: Sequence[Block]) -> bytes:
+    import docx  # python-docx
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    for b in blocks:
+        if b.grid is None:
+            document.add_paragraph(b.text)
+            continue
+        grid = b.grid
+        table = document.add_table(rows=len(grid.rows), cols=grid.ncols)
+        table.style = "Table Grid"
+        # ``table.cell()`` rebuilds the whole cell list on every call (seconds for table 三); take the
+        # cells once: merging regions that do not overlap leaves the other cells' elements in place.
+        cells = table._cells
+        for r, line in enumerate(grid.positions()):
+            for c, entry in enumerate(line):
+                if entry is None or entry[0] != r:
+                    continue
+                cell = entry[1]
+                target = cells[r * grid.ncols + c]
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    corner = cells[(r + cell.rowspan - 1) * grid.ncols + c + cell.colspan - 1]
+                    target = target.merge(corner)  # gridSpan / vMerge
+                target.text = cell.text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def render_report(values: Tables, version: FormatVersion, layout: Layout) -> bytes:
+    """The complete report with ``values`` in its tables, as the bytes of a file of that layout."""
+    title, blocks = document_blocks(values, version)
+    if layout == "pipes":
+        return _text_report(title, blocks, pipes_table)
+    if layout == "cell_per_line":
+        return _text_report(title, blocks, cell_per_line_table)
+    if layout == "tabs":
+        return _text_report(title, blocks, tabs_table)
+    if layout == "squashed":
+        return _squashed_report(title, blocks)
+    if layout == "html":
+        return _html_report(title, blocks)
+    if layout == "docx":
+        return _docx_report(title, blocks)
+    raise ValueError(layout)
+
+
+def render(values: Tables, version: FormatVersion, layout: Layout) -> tuple[bytes, str]:
+    """``render_report`` plus the file name (with the layout's suffix) to pass to the reader."""
+    return render_report(values, version, layout), filename(version, layout)

@@ -1,0 +1,67 @@
+"""Shared fixtures: a small agency tree built through the services, and named people.
+
+Tree (short codes)::
+
+    city                      人民政府
+    ├── county-a              人民政府
+    │   ├── county-a-finance  政府部门
+    │   ├── town-a1           乡镇街道
+    │   │   └── town-a1-office  其他
+    │   └── town-a2           乡镇街道
+    └── county-b              人民政府
+        └── town-b1           乡镇街道
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import translation
+
+from gongkai.agencies.models import Agency, AgencyKind
+from gongkai.agencies.services import create_agency
+
+
+@pytest.fixture(autouse=True)
+def _reset_language() -> Iterator[None]:
+    """LocaleMiddleware leaves the last request's language active in the thread; reset it."""
+    yield
+    translation.deactivate()
+
+
+@dataclass
+class Tree:
+    city: Agency
+    county_a: Agency
+    county_a_finance: Agency
+    town_a1: Agency
+    town_a1_office: Agency
+    town_a2: Agency
+    county_b: Agency
+    town_b1: Agency
+
+    def all(self) -> list[Agency]:
+        return list(vars(self).values())
+
+
+def make_user(username: str, **extra: object) -> User:
+    return User.objects.create_user(username=username, password="pw-not-used", **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    def add(code: str, name: str, kind: AgencyKind, parent: Agency | None) -> Agency:
+        return create_agency(actor=None, name=name, short_code=code, kind=kind, parent=parent)
+
+    city = add("city", "示范市人民政府", AgencyKind.GOVERNMENT, None)
+    county_a = add("county-a", "甲县人民政府", AgencyKind.GOVERNMENT, city)
+    county_a_finance = add("county-a-finance", "甲县财政局", AgencyKind.DEPARTMENT, county_a)
+    town_a1 = add("town-a1", "甲县一镇人民政府", AgencyKind.TOWNSHIP, county_a)
+    town_a1_office = add("town-a1-office", "甲县一镇党政综合办公室", AgencyKind.OTHER, town_a1)
+    town_a2 = add("town-a2", "甲县二乡人民政府", AgencyKind.TOWNSHIP, county_a)
+    county_b = add("county-b", "乙县人民政府", AgencyKind.GOVERNMENT, city)
+    town_b1 = add("town-b1", "乙县一镇人民政府", AgencyKind.TOWNSHIP, county_b)
+    return Tree(city, county_a, county_a_finance, town_a1, town_a1_office, town_a2, county_b, town_b1)

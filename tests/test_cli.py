@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gongkai import cli
+
+GONGKAI = Path(sys.executable).with_name("gongkai")
+
+
+def run_gongkai(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(GONGKAI), *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("subcommand", "management_command"),
+    [
+        ("check", "check_reports"),
+        ("system-check", "check"),
+        ("seed-demo", "seed_demo"),
+        ("migrate", "migrate"),
+        ("createsuperuser", "createsuperuser"),
+        ("remove-stale-contenttypes", "remove_stale_contenttypes"),
+    ],
+)
+def test_subcommands_map_to_management_commands(subcommand: str, management_command: str) -> None:
+    assert cli.command_name(subcommand) == management_command
+
+
+def test_check_runs_the_report_checker_with_its_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr("django.core.management.execute_from_command_line", calls.append)
+    cli.main(["check", "--agency", "demo-county", "report.docx"])
+    cli.main(["system-check", "--deploy"])
+    cli.main(["help", "check"])
+    assert calls == [
+        ["gongkai", "check_reports", "--agency", "demo-county", "report.docx"],
+        ["gongkai", "check", "--deploy"],
+        ["gongkai", "help", "check_reports"],
+    ]
+
+
+def test_help_lists_subcommands_in_chinese_and_english(tmp_path: Path) -> None:
+    result = run_gongkai("--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    check_line = next(line for line in lines if line.split()[:1] == ["check"])
+    assert "检查政府信息公开工作年度报告" in check_line
+    assert "check annual OGI reports" in check_line
+    for name in ("demo", "seed-demo", "system-check", "migrate", "createsuperuser"):
+        assert any(line.split()[:1] == [name] for line in lines), name
+    # Plain Django commands are listed too, with dashes.
+    assert "makemigrations" in result.stdout
+    assert "remove-stale-contenttypes" in result.stdout
+
+
+def test_gongkai_migrate_works_from_any_directory(tmp_path: Path) -> None:
+    database = tmp_path / "elsewhere.sqlite3"
+    result = run_gongkai("migrate", "--no-input", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{database}"})
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"agencies_agency", "agencies_membership", "core_auditevent", "auth_user"} <= tables
+
+
+def test_unknown_subcommand_fails(tmp_path: Path) -> None:
+    result = run_gongkai("no-such-command", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "no_such_command" in result.stderr
