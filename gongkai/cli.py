@@ -53,10 +53,17 @@ def _setup_django() -> None:
 
 
 def usage() -> str:
-    """The text of ``gongkai --help``."""
+    """The text of ``gongkai --help``; works even when the settings are incomplete."""
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import get_commands
 
-    _setup_django()
+    problem = ""
+    try:
+        _setup_django()
+        all_commands = list(get_commands())
+    except ImproperlyConfigured as exc:
+        problem = str(exc)
+        all_commands = []
     lines = [
         "用法 / usage: gongkai <子命令 subcommand> [选项 options]",
         "",
@@ -66,8 +73,10 @@ def usage() -> str:
     for name, zh, en in FEATURED:
         lines.append(f"  {name.ljust(width)}  {zh} / {en}")
     featured = {command_name(name) for name, _, _ in FEATURED} | {"check"}
-    others = sorted(name.replace("_", "-") for name in get_commands() if name not in featured)
+    others = sorted(name.replace("_", "-") for name in all_commands if name not in featured)
     lines += ["", "其他 Django 管理命令 / other Django management commands:"]
+    if problem:
+        lines.append(f"  （配置不完整，无法列出 / settings incomplete, cannot list them: {problem}）")
     row: list[str] = []
     for name in others:
         row.append(name)
@@ -78,6 +87,14 @@ def usage() -> str:
         lines.append("  " + "  ".join(n.ljust(22) for n in row).rstrip())
     lines += ["", "每个子命令的选项 / options of one subcommand: gongkai <subcommand> --help"]
     return "\n".join(lines)
+
+
+def _print(text: str) -> None:
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # ``gongkai --help | head``: the reader went away, which is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run_demo(argv: Sequence[str]) -> None:
@@ -96,7 +113,7 @@ def run_demo(argv: Sequence[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"} or args == ["help"]:
-        print(usage())
+        _print(usage())
         return
     if args[0] == "--version":
         from importlib.metadata import version

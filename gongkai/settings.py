@@ -89,7 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "gongkai.core",
     "gongkai.agencies",
-    "gongkai.devstub_checker",
+    "gongkai.checker",
 ]
 
 MIDDLEWARE = [

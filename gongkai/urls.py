@@ -12,5 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # POST language=<code> to {% url "set_language" %} (Django's i18n view).
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("gongkai.devstub_checker.urls")),
+    path("", include("gongkai.checker.urls")),
 ]

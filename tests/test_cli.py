@@ -67,6 +67,17 @@ def test_help_lists_subcommands_in_chinese_and_english(tmp_path: Path) -> None:
     assert "remove-stale-contenttypes" in result.stdout
 
 
+def test_help_works_before_anything_is_configured(tmp_path: Path) -> None:
+    unset = {"SECRET_KEY", "SECRET_KEY_FILE", "GONGKAI_DEBUG", "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    result = subprocess.run(
+        [str(GONGKAI), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "check " in result.stdout
+    assert "SECRET_KEY" in result.stdout
+
+
 def test_gongkai_migrate_works_from_any_directory(tmp_path: Path) -> None:
     database = tmp_path / "elsewhere.sqlite3"
     result = run_gongkai("migrate", "--no-input", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{database}"})

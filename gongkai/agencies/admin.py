@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,8 @@ class AgencyAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     readonly_fields = ["path", "created_at", "updated_at"]
     inlines = [MembershipInline]
+    # Government websites are https; also avoids Django 5.x's URLField scheme deprecation warning.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "short_code", "uscc", "kind", "parent"]}),
         (

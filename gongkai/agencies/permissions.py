@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from gongkai.agencies.models import Agency, AgencyQuerySet, Membership, Role
 
 
-def agencies_visible_to(user: User | AnonymousUser) -> AgencyQuerySet:
+def agencies_visible_to(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
     """The agencies ``user`` may see, as one queryset (two queries in all)."""
     if not user.is_authenticated or not user.is_active:
         return Agency.objects.none()
@@ -30,7 +30,7 @@ def agencies_visible_to(user: User | AnonymousUser) -> AgencyQuerySet:
 
 
 def has_role(
-    user: User | AnonymousUser,
+    user: AbstractBaseUser | AnonymousUser,
     agency: Agency,
     role: Role | str | Iterable[Role | str],
 ) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 
 from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
@@ -29,7 +31,7 @@ _CONTACT_FIELDS = (
 
 def create_agency(
     *,
-    actor: User | AnonymousUser | None,
+    actor: AbstractBaseUser | AnonymousUser | None,
     name: str,
     short_code: str,
     kind: AgencyKind | str,
@@ -64,8 +66,8 @@ def create_agency(
 
 def add_membership(
     *,
-    actor: User | AnonymousUser | None,
-    user: User,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    user: AbstractBaseUser,
     agency: Agency,
     role: Role | str,
 ) -> Membership:
@@ -74,7 +76,7 @@ def add_membership(
     Raises :class:`django.core.exceptions.ValidationError` if the role is unknown or the user
     already holds it there.
     """
-    membership = Membership(user=user, agency=agency, role=role)
+    membership = Membership(user=cast(User, user), agency=agency, role=role)
     with transaction.atomic():
         membership.full_clean()
         membership.save()

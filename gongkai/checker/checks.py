@@ -97,10 +97,6 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _is_number(v: object) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
 def _num(v: float | None) -> int | float | None:
     """An integral float as int (so messages and JSON show 63, not 63.0); ``None`` stays ``None``."""
     if isinstance(v, float) and v.is_integer():
@@ -432,7 +428,6 @@ def _check_period(report: ParsedReport) -> list[Finding]:
             "period.mismatch",
             f"报告所列数据的统计期限为{found}，{year}年度报告的统计期限应为"
             f"{_cn_date(exp_start)}至{_cn_date(exp_end)}。",
-            section="overview" if "overview" in report.sections else None,
             expected=[exp_start.isoformat(), exp_end.isoformat()],
             found=[report.period_start, report.period_end],
         )
@@ -453,7 +448,15 @@ def _check_structure(ctx: _Ctx) -> list[Finding]:
     order = list(report.section_order) or list(report.sections)
     present = set(order)
     out: list[Finding] = []
+    # A truncated text (document.truncated) lacks everything after the cut: those sections are not
+    # reported one by one.
+    last = max((_SECTION_INDEX[k] for k in present if k in _SECTION_INDEX), default=-1)
+    truncated = report.truncated_after is not None or any(
+        f.code == "document.truncated" for f in report.parse_findings
+    )
     for s in SECTIONS:
+        if truncated and _SECTION_INDEX[s.key] > last:
+            continue
         if s.key not in present:
             out.append(
                 finding(
@@ -534,6 +537,10 @@ class _CellSpec:
     kind: str  # "count" | "signed_count" | "amount"
     unit: str
     value: Cell
+
+    @property
+    def place(self) -> str:
+        return _where(self.table, self.row_label, self.column_label)
 
 
 def _table_cells(ctx: _Ctx) -> Iterator[tuple[str, str, list[_CellSpec]]]:
@@ -620,14 +627,13 @@ def _check_cells(ctx: _Ctx) -> list[Finding]:
         blanks: list[_CellSpec] = []
         for c in cells:
             v = c.value
-            place = _where(table, c.row_label, c.column_label)
             if v is None:
                 blanks.append(c)
             elif isinstance(v, str):
                 out.append(
                     finding(
                         "cell.not_number",
-                        f"{place}应填写数字，实际填写的是文字“{v[:40]}{'…' if len(v) > 40 else ''}”。",
+                        f"{c.place}应填写数字，实际填写的是文字“{v[:40]}{'…' if len(v) > 40 else ''}”。",
                         section=section,
                         table=table,
                         row=row,
@@ -641,7 +647,7 @@ def _check_cells(ctx: _Ctx) -> list[Finding]:
                     out.append(
                         finding(
                             "cell.negative",
-                            f"{place}为{_show(v)}，数量和金额不能为负数。",
+                            f"{c.place}为{_show(v)}，数量和金额不能为负数。",
                             section=section,
                             table=table,
                             row=row,
@@ -654,7 +660,7 @@ def _check_cells(ctx: _Ctx) -> list[Finding]:
                     out.append(
                         finding(
                             "cell.fraction",
-                            f"{place}为{v}，件数应为整数。",
+                            f"{c.place}为{v}，件数应为整数。",
                             section=section,
                             table=table,
                             row=row,
@@ -666,11 +672,12 @@ def _check_cells(ctx: _Ctx) -> list[Finding]:
                 if c.kind == "amount" and c.unit == "万元" and isinstance(v, float):
                     places = _decimals(v)
                     if places > FEE_AMOUNT_DECIMALS:
+                        rounded = f"{round(v, FEE_AMOUNT_DECIMALS):.{FEE_AMOUNT_DECIMALS}f}"
                         out.append(
                             finding(
                                 "fee.decimals",
-                                f"{place}为{v}，有{places}位小数；金额以万元计，应保留{FEE_AMOUNT_DECIMALS}位小数"
-                                f"（如{round(v, FEE_AMOUNT_DECIMALS):.{FEE_AMOUNT_DECIMALS}f}）。",
+                                f"{c.place}为{v}，有{places}位小数；"
+                                f"金额以万元计，应保留{FEE_AMOUNT_DECIMALS}位小数（如{rounded}）。",
                                 section=section,
                                 table=table,
                                 row=row,
@@ -694,7 +701,7 @@ def _check_cells(ctx: _Ctx) -> list[Finding]:
                     row=row,
                     column=blanks[0].column if len(blanks) == 1 else None,
                     expected=0,
-                    found=[c.column for c in blanks],
+                    found=None,
                 )
             )
     return out
@@ -823,7 +830,12 @@ _YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _NOT_THIS_YEAR = re.compile(r"上年|去年|上一年|前年|累计|历年|同期|以来")
 _THIS_YEAR = re.compile(r"本年|全年|今年|年内|年度")
 _RECEIVED_WORDS = re.compile(r"收到|接收|受理|接到")
-_OGI_CONTEXT = re.compile(r"政府信息公开|信息公开|依申请公开")
+#: Reconsideration/litigation counts are compared only when the sentence ties them to 政府信息公开
+#: ("因政府信息公开引起的行政复议案件2件") or stands in section 四; an agency's other cases are not
+#: table 四's.
+_OGI_CONTEXT = re.compile(
+    r"(?:因|涉及|关于|针对|对)(?:政府)?信息公开|(?:政府)?信息公开(?:工作|申请|答复)?(?:引起|引发|而|被)"
+)
 _APPLICATION_CONTEXT = re.compile(r"申请|办结|答复")
 _NOT_OUTCOME_CONTEXT = re.compile(r"复议|诉讼|主动")
 _CARRIED_CONTEXT = re.compile(r"上一?年度?结转")
@@ -1003,9 +1015,8 @@ def _check_prose_tables(ctx: _Ctx) -> list[Finding]:
     for sentence in _sentences(ctx.compact):
         for claim in _claims(sentence, report.year, ctx.fmt, bool(appeals) and sentence in appeals):
             value, where = _claim_value(ctx, claim)
-            if not _is_number(value):
+            if not isinstance(value, int | float):
                 continue
-            assert isinstance(value, int | float)
             if abs(value - claim.n) < 1e-9:
                 continue
             key = (claim.table, claim.row, claim.column, claim.n, sentence)
@@ -1031,6 +1042,7 @@ def _check_prose_tables(ctx: _Ctx) -> list[Finding]:
 #: "…信息2599条，(其中…": found by its literal part; the words before it are checked separately.
 _SUM_HEAD = re.compile(r"信息" + _N + r"条[,，]?(?P<open>[(（])?其中[:：]?")
 _SUM_LEAD = re.compile(r"(?:共计?|合计)(?:主动)?(?:公布|公开|发布)?(?:了)?(?:各类)?(?:政府)?$")
+_SUM_CLOSE = re.compile(r"[)）。]")
 _SUM_ITEM = re.compile(r"(?P<name>[^,，;；()（）。:：\d]{1,30}?信息)(?P<n>\d+)条")
 _SUM_SEP = re.compile(r"[,，;；]")
 
@@ -1042,16 +1054,10 @@ def _check_prose_sums(ctx: _Ctx) -> list[Finding]:
         if not _SUM_LEAD.search(text, max(0, m.start() - 12), m.start()):
             continue
         total = int(m.group("n"))
-        closers = ")）" if m.group("open") else "。"
-        end = -1
-        for i in range(m.end(), min(len(text), m.end() + 600)):
-            if text[i] in closers:
-                end = i
-                break
-            if text[i] in "。\n":
-                break
-        if end < 0:
-            continue
+        close = _SUM_CLOSE.search(text, m.end(), m.end() + 600)
+        if close is None or (close.group() == "。") == bool(m.group("open")):
+            continue  # "(其中…" must end with ")", "其中…" with "。"
+        end = close.start()
         parts = _SUM_SEP.split(text[m.end() : end])
         items: list[tuple[str, int]] = []
         for part in parts:

@@ -38,12 +38,21 @@ _SECTION3_PATTERNS: dict[str, str] = {
     "new_received": _num("一") + fuzzy("本年新收") + _SP + fuzzy("政府信息公开申请") + _SP + "(?:数量)?",
     "carried_over": _num("二") + fuzzy("上年结转") + _SP + fuzzy("政府信息公开申请") + _SP + "(?:数量)?",
     "granted": _num("一") + fuzzy("予以公开"),
-    "partially_granted": _num("二")
-    + fuzzy("部分公开")
-    + rf"(?:{_SP}\({_SP}区分处理[^)]{{0,30}}\))?",
+    "partially_granted": _num("二") + fuzzy("部分公开") + rf"(?:{_SP}\({_SP}区分处理[^)]{{0,30}}\))?",
     "denied_state_secret": _num("1") + fuzzy("属于国家秘密"),
-    "denied_prohibited_by_law": _num("2") + fuzzy("其他法律行政") + _SP + "(?:法规)?" + _SP + fuzzy("禁止公开"),
-    "denied_three_safeties": _num("3") + fuzzy("危及") + _SP + "[“\"]?" + _SP + fuzzy("三安全一稳定") + "[”\"]?",
+    "denied_prohibited_by_law": _num("2")
+    + fuzzy("其他法律行政")
+    + _SP
+    + "(?:法规)?"
+    + _SP
+    + fuzzy("禁止公开"),
+    "denied_three_safeties": _num("3")
+    + fuzzy("危及")
+    + _SP
+    + '[“"]?'
+    + _SP
+    + fuzzy("三安全一稳定")
+    + '[”"]?',
     "denied_third_party": _num("4") + fuzzy("保护第三方合法权益"),
     "denied_internal_affairs": _num("5") + fuzzy("属于三类内") + _SP + "[部容]" + _SP + fuzzy("事务信息"),
     "denied_process_info": _num("6") + fuzzy("属于四类过程") + rf"(?:{_SP}性)*" + _SP + fuzzy("信息"),
@@ -97,7 +106,9 @@ def caption_pattern(item: str) -> re.Pattern[str]:
     return re.compile(rf"第{_SP}二{_SP}十{_SP}条{_SP}第{_SP}[(（]?{_SP}{item}{_SP}[)）]?{_SP}项")
 
 
-ANY_CAPTION = re.compile(rf"第{_SP}二{_SP}十{_SP}条{_SP}第{_SP}[(（]?{_SP}[一二三四五六七八九十]+{_SP}[)）]?{_SP}项")
+ANY_CAPTION = re.compile(
+    rf"第{_SP}二{_SP}十{_SP}条{_SP}第{_SP}[(（]?{_SP}[一二三四五六七八九十]+{_SP}[)）]?{_SP}项"
+)
 
 #: Where table 三 begins (its header note or the section heading) — the end of table 二.
 SECTION3_START = re.compile(
@@ -111,7 +122,9 @@ SECTION4_START = re.compile(
     rf"|{fuzzy('行政复议')}{_SP}\x1f?[\s\x1f]*{fuzzy('行政诉讼')}"
 )
 #: The end of table 四: section 五's heading.
-SECTION5_START = re.compile(rf"五{_SP}、{_SP}(?:{fuzzy('存在')}|{fuzzy('政府信息公开工作存在')}|{fuzzy('信息公开工作存在')})")
+SECTION5_START = re.compile(
+    rf"五{_SP}、{_SP}(?:{fuzzy('存在')}|{fuzzy('政府信息公开工作存在')}|{fuzzy('信息公开工作存在')})"
+)
 SECTION4_TOTAL_HEADER = re.compile(fuzzy("总计"))
 
 #: Text that is part of a table's header or a row-group label, never a cell value.
@@ -128,7 +141,22 @@ def is_label_like(text: str) -> bool:
 
 #: Markers of each format in the table headers and rows (whitespace removed before matching).
 FORMAT_MARKERS: dict[FormatVersion, tuple[str, ...]] = {
-    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项",
-             "政府集中采购", "采购项目数量", "第二十条第(九)项"),
-    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "逾期未按收费通知"),
+    "2019": (
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "其他对外管理服务事项",
+        "政府集中采购",
+        "采购项目数量",
+        "第二十条第(九)项",
+    ),
+    "2021": (
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "本年收费金额",
+        "逾期不补正",
+        "逾期未按收费通知",
+    ),
 }

@@ -34,6 +34,7 @@ from gongkai.reports.model import (
     SECTION3_COLUMNS,
     SECTION4_COLUMN_KEYS,
     SECTION4_GROUPS,
+    SECTIONS,
     FormatVersion,
     ReportFormat,
     format_for_year,
@@ -150,9 +151,13 @@ def _cells_of_region(region: str, n: int) -> tuple[list[Cell], list[str]]:
         pieces = line.split(CELL)[:-1]
         if len(values) >= n:
             texts = [p.strip() for p in pieces if p.strip()]
-            if texts and not L.is_label_like(texts[0]) and not _is_number(parse_cell(texts[0])):
-                if any(_is_number(parse_cell(p)) for p in texts[1:]):
-                    extra_rows.append(texts[0])
+            if (
+                texts
+                and not L.is_label_like(texts[0])
+                and not _is_number(parse_cell(texts[0]))
+                and any(_is_number(parse_cell(p)) for p in texts[1:])
+            ):
+                extra_rows.append(texts[0])
             continue
         for piece in pieces:
             value = parse_cell(piece)
@@ -175,7 +180,7 @@ def _fit(values: list[Cell], n: int, label_filler: bool = False) -> tuple[list[C
         vals.pop()
     while len(vals) > n and vals[0] is None:
         vals.pop(0)
-    extra = [v for v in vals[n:] if v is not None]
+    extra: list[Cell] = [v for v in vals[n:] if v is not None]
     return vals[:n], extra
 
 
@@ -212,7 +217,11 @@ def _read_row(
             if ok and runs:
                 cands = split_runs(runs, n, constraints, decimals_at=decimals_at)
                 if cands:
-                    return _RowRead(key, list(cands[0]), cands, squashed=True, raw=" ".join(runs)), extra_rows, []
+                    return (
+                        _RowRead(key, list(cands[0]), cands, squashed=True, raw=" ".join(runs)),
+                        extra_rows,
+                        [],
+                    )
         return _RowRead(key, cells), extra_rows, extra
     runs = _runs(region)
     if not runs:
@@ -222,8 +231,8 @@ def _read_row(
     if not cands and constraints:
         # The report's own arithmetic is wrong: the identities cannot guide the split.
         return _RowRead(key, [], [], squashed=True, raw=raw), [], []
-    values: list[Cell] = list(cands[0]) if cands else []
-    return _RowRead(key, values, cands, squashed=True, raw=raw), [], []
+    first: list[Cell] = list(cands[0]) if cands else []
+    return _RowRead(key, first, cands, squashed=True, raw=raw), [], []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -288,6 +297,9 @@ class _Parse:
     squashed: bool = False
     marked: bool = False
     found: set[str] = field(default_factory=set)
+    #: Where the text stops when it ends inside a table (a cut copy of a report).
+    truncated_in: str | None = None
+    truncated_after_row: str | None = None
 
     # -- table 二 ----------------------------------------------------------------------------------
 
@@ -302,6 +314,7 @@ class _Parse:
         start = first.start()
         end_m = L.SECTION3_START.search(text, first.end())
         end = end_m.start() if end_m else min(len(text), start + 6000)
+        runs_to_end = end_m is None and end == len(text)
         anchors: list[_Anchor] = []
         pos = start
         for block in self.fmt.section2:
@@ -323,7 +336,7 @@ class _Parse:
                 continue
             block, row = self.fmt.section2_row(a.key)
             region_end = anchors[i + 1].start if i + 1 < len(anchors) else end
-            region = text[a.end:region_end]
+            region = text[a.end : region_end]
             self._note_label("section2", a)
             n = len(block.columns)
             decimals = frozenset(j for j, c in enumerate(block.columns) if c.kind == "amount")
@@ -336,6 +349,8 @@ class _Parse:
             self._finish_row("section2", a.key, rr, n, extra_rows, extra)
             cells = rr.values + [None] * (n - len(rr.values))
             self.tables.section2[a.key] = {c.key: cells[j] for j, c in enumerate(block.columns)}
+        row_keys = [row.key for _, row in self.fmt.section2_rows()]
+        self._note_truncation("section2", row_keys, list(self.tables.section2), runs_to_end)
         return end
 
     # -- table 三 ----------------------------------------------------------------------------------
@@ -349,12 +364,13 @@ class _Parse:
             return start
         end_m = L.SECTION4_START.search(text, first.end())
         end = end_m.start() if end_m else len(text)
+        runs_to_end = end_m is None and L.SECTION5_START.search(text, first.end()) is None
         anchors = _find_rows(text, keys, patterns, first.start(), end)
         if not anchors:
             return start
         self.found.add("section3")
         regions = {
-            a.key: text[a.end:(anchors[i + 1].start if i + 1 < len(anchors) else end)]
+            a.key: text[a.end : (anchors[i + 1].start if i + 1 < len(anchors) else end)]
             for i, a in enumerate(anchors)
         }
         fillers = self._uses_label_fillers(regions)
@@ -362,7 +378,12 @@ class _Parse:
         for a in anchors:
             self._note_label("section3", a)
             rr, extra_rows, extra = _read_row(
-                regions[a.key], a.key, 7, (_ROW_TOTAL,), frozenset(), fillers and a.key in _SPANNING_LABEL_ROWS
+                regions[a.key],
+                a.key,
+                7,
+                (_ROW_TOTAL,),
+                frozenset(),
+                fillers and a.key in _SPANNING_LABEL_ROWS,
             )
             reads[a.key] = rr
             self._finish_row("section3", a.key, rr, 7, extra_rows, extra)
@@ -371,6 +392,7 @@ class _Parse:
             if key in reads:
                 rr = reads[key]
                 self.tables.section3[key] = rr.values + [None] * (7 - len(rr.values))
+        self._note_truncation("section3", list(keys), [a.key for a in anchors], runs_to_end)
         last = anchors[-1]
         return last.end
 
@@ -408,8 +430,12 @@ class _Parse:
                 if self._columns_hold(trial):
                     fitting.append(combo)
             if fitting:
-                best = max(fitting, key=lambda combo: tuple(sum(x) for x in zip(
-                    *(_score_counts(c) for c in combo), strict=True)))
+                best = max(
+                    fitting,
+                    key=lambda combo: tuple(
+                        sum(x) for x in zip(*(_score_counts(c) for c in combo), strict=True)
+                    ),
+                )
                 unique = len(fitting) == 1
                 chosen = dict(zip(ambiguous, best, strict=True))
         if not chosen:
@@ -422,17 +448,21 @@ class _Parse:
 
     def _columns_hold(self, rows: dict[str, list[Cell]]) -> bool:
         result_keys = self.fmt.section3_result_keys
+
+        def v(k: str, j: int) -> float:
+            cells = rows.get(k)
+            if not cells or j >= len(cells):
+                return 0.0
+            value = cells[j]
+            return float(value) if isinstance(value, (int, float)) else 0.0
+
         for j in range(7):
-            def v(k: str) -> float:
-                cells = rows.get(k)
-                if not cells or j >= len(cells) or not _is_number(cells[j]):
-                    return 0.0
-                return float(cells[j])  # type: ignore[arg-type]
-            if "total" in rows and abs(sum(v(k) for k in result_keys) - v("total")) > 1e-9:
+            if "total" in rows and abs(sum(v(k, j) for k in result_keys) - v("total", j)) > 1e-9:
                 return False
-            if "carried_forward" in rows and abs(
-                v("new_received") + v("carried_over") - v("total") - v("carried_forward")
-            ) > 1e-9:
+            if "carried_forward" in rows and (
+                abs(v("new_received", j) + v("carried_over", j) - v("total", j) - v("carried_forward", j))
+                > 1e-9
+            ):
                 return False
         return True
 
@@ -450,7 +480,7 @@ class _Parse:
             return
         header_end = totals[-1].end()
         line_end = text.find("\n", header_end, end)
-        if CELL in text[m.end():end]:
+        if CELL in text[m.end() : end]:
             # Marked cells: the data row(s) start on the line after the header's last row.
             data_start = line_end + 1 if line_end >= 0 else header_end
         else:
@@ -467,12 +497,22 @@ class _Parse:
         self._finish_row("section4", None, rr, 15, extra_rows, extra)
         cells = rr.values + [None] * (15 - len(rr.values))
         for g, group in enumerate(SECTION4_GROUPS):
-            self.tables.section4[group.key] = cells[g * 5:(g + 1) * 5]
+            self.tables.section4[group.key] = cells[g * 5 : (g + 1) * 5]
+
+    def _note_truncation(self, table: str, keys: list[str], found: list[str], runs_to_end: bool) -> None:
+        """The text stops inside this table: its last rows are missing and nothing follows it."""
+        if not runs_to_end or not found or found[-1] == keys[-1]:
+            return
+        last = keys.index(found[-1])
+        if set(keys[last + 1 :]) & set(found):
+            return
+        self.truncated_in = table
+        self.truncated_after_row = found[-1]
 
     # -- findings ----------------------------------------------------------------------------------
 
     def _note_label(self, table: str, a: _Anchor) -> None:
-        if CELL in self.text[a.start:a.end]:
+        if CELL in self.text[a.start : a.end]:
             self.marked = True
             self.labels_seen.append(LabelSeen(table, a.key, a.label))
 
@@ -483,46 +523,82 @@ class _Parse:
         if rr.squashed:
             self.squashed = True
         if not rr.values and rr.raw and rr.squashed:
-            self.findings.append(finding(
-                "parse.unsplittable",
-                f"{where}的数字连在一起（“{rr.raw}”），无法按表格勾稽关系拆分成 {n} 个单元格；请核对原表。",
-                table=table, row=key, found=rr.raw,
-            ))
+            self.findings.append(
+                finding(
+                    "parse.unsplittable",
+                    f"{where}的数字连在一起（“{rr.raw}”），"
+                    f"无法按表格勾稽关系拆分成 {n} 个单元格；请核对原表。",
+                    table=table,
+                    row=key,
+                    found=rr.raw,
+                )
+            )
             rr.values = [rr.raw] + [None] * (n - 1)
             return
         if rr.values and len(rr.values) < n:
-            self.findings.append(finding(
-                "parse.missing_cells",
-                f"{where}只有 {len(rr.values)} 个单元格，应有 {n} 个；缺少的单元格按空白处理。",
-                table=table, row=key, expected=n, found=len(rr.values),
-            ))
+            self.findings.append(
+                finding(
+                    "parse.missing_cells",
+                    f"{where}只有 {len(rr.values)} 个单元格，应有 {n} 个；缺少的单元格按空白处理。",
+                    table=table,
+                    row=key,
+                    expected=n,
+                    found=len(rr.values),
+                )
+            )
         if not rr.values:
-            self.findings.append(finding(
-                "parse.missing_cells", f"{where}没有读到任何数据。", table=table, row=key, expected=n, found=0,
-            ))
+            self.findings.append(
+                finding(
+                    "parse.missing_cells",
+                    f"{where}没有读到任何数据。",
+                    table=table,
+                    row=key,
+                    expected=n,
+                    found=0,
+                )
+            )
         if extra:
-            self.findings.append(finding(
-                "parse.extra_cells",
-                f"{where}的单元格多于 {n} 个，多出的数值 {', '.join(str(v) for v in extra)} 未计入。",
-                table=table, row=key, expected=n, found=n + len(extra),
-            ))
+            self.findings.append(
+                finding(
+                    "parse.extra_cells",
+                    f"{where}的单元格多于 {n} 个，多出的数值 {', '.join(str(v) for v in extra)} 未计入。",
+                    table=table,
+                    row=key,
+                    expected=n,
+                    found=n + len(extra),
+                )
+            )
         for label in extra_rows:
-            self.findings.append(finding(
-                "table.extra_row",
-                f"表格中有官方格式没有的行“{label}”（位于{where}之后）。",
-                table=table, row=key, found=label,
-            ))
+            self.findings.append(
+                finding(
+                    "table.extra_row",
+                    f"表格中有官方格式没有的行“{label}”（位于{where}之后）。",
+                    table=table,
+                    row=key,
+                    found=label,
+                )
+            )
 
     def _ambiguous(self, table: str, key: str | None, rr: _RowRead, chosen: tuple[Number, ...]) -> None:
         others = [c for c in rr.candidates if c != chosen][:3]
-        self.findings.append(finding(
-            "parse.ambiguous_split",
-            f"{_where(self.fmt, table, key)}的数字连在一起（“{rr.raw}”），可以有多种拆分；按最合理的一种读作 "
-            f"{' | '.join(str(v) for v in chosen)}"
-            + (f"（其他可能：{'；'.join(' | '.join(str(v) for v in c) for c in others)}）" if others else "")
-            + "，请核对原表。",
-            table=table, row=key, found=rr.raw, expected=list(chosen),
-        ))
+        self.findings.append(
+            finding(
+                "parse.ambiguous_split",
+                f"{_where(self.fmt, table, key)}的数字连在一起（“{rr.raw}”），"
+                f"可以有多种拆分；按最合理的一种读作 "
+                f"{' | '.join(str(v) for v in chosen)}"
+                + (
+                    f"（其他可能：{'；'.join(' | '.join(str(v) for v in c) for c in others)}）"
+                    if others
+                    else ""
+                )
+                + "，请核对原表。",
+                table=table,
+                row=key,
+                found=rr.raw,
+                expected=list(chosen),
+            )
+        )
 
 
 def _where(fmt: ReportFormat, table: str, key: str | None) -> str:
@@ -552,11 +628,11 @@ def _stated_document_counts(prose: str) -> set[int]:
     numbers: set[int] = set()
     for word in _DOCUMENT_WORD.finditer(prose):
         start = max(word.start() - 40, 0)
-        before = prose[start:word.start()]
+        before = prose[start : word.start()]
         cut = max(before.rfind(c) for c in ",，。；;\n")
         clause_start = start + cut + 1
         after = _CLAUSE_END.search(prose, word.end(), word.end() + 40)
-        clause = prose[clause_start:after.start() if after else min(len(prose), word.end() + 40)]
+        clause = prose[clause_start : after.start() if after else min(len(prose), word.end() + 40)]
         for n in _PROSE_NUMBER.finditer(clause):
             if not clause.startswith("年", n.end()):
                 numbers.add(int(n.group(1)))
@@ -610,6 +686,16 @@ def parse_source(source: Source) -> ParsedReport:
     else:
         layout = "none"
     findings = list(p.findings)
+    truncated_after = _truncation(p, meta.section_order, has_tables) if kind == "annual_report" else None
+    if truncated_after is not None:
+        findings.append(
+            finding(
+                "document.truncated",
+                f"报告不完整：文本在{truncated_after}之后中断，其后的行、表格和部分都没有；"
+                "只检查了已有的内容，请提供完整的报告。",
+                found=truncated_after,
+            )
+        )
     if kind == "annual_report":
         findings.extend(_missing_rows(p))
     return ParsedReport(
@@ -625,40 +711,89 @@ def parse_source(source: Source) -> ParsedReport:
         period_end=meta.period_end,
         layout=layout,
         parse_findings=findings if kind == "annual_report" else [],
+        truncated_after=truncated_after,
         labels_seen=p.labels_seen,
         detected_format=detected,
     )
 
 
+_TABLE_ORDER = ("section2", "section3", "section4")
+_SECTION_OF_TABLE = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
+
+
+def _truncation(p: _Parse, section_order: list[str], has_tables: bool) -> str | None:
+    """Where a cut copy of a report stops, described for people, or ``None`` if it looks complete."""
+    if p.truncated_in is not None and p.truncated_after_row is not None:
+        return _where(p.fmt, p.truncated_in, p.truncated_after_row)
+    if "other" in section_order or not section_order:
+        return None
+    keys = [s.key for s in SECTIONS]
+    last = max(keys.index(k) for k in section_order)
+    # Only a prefix of the sections, the tables of later sections absent: the text was cut.
+    if set(keys[last + 1 :]) & set(section_order):
+        return None
+    later_tables = [t for t in _TABLE_ORDER if keys.index(_SECTION_OF_TABLE[t]) > last]
+    if any(t in p.found for t in later_tables):
+        return None
+    return f"第{SECTIONS[last].number}部分“{SECTIONS[last].heading}”"
+
+
 def _missing_rows(p: _Parse) -> list[Finding]:
     out: list[Finding] = []
-    table_names = {"section2": "表二（主动公开政府信息情况）", "section3": "表三（收到和处理政府信息公开申请情况）",
-                   "section4": "表四（政府信息公开行政复议、行政诉讼情况）"}
+    table_names = {
+        "section2": "表二（主动公开政府信息情况）",
+        "section3": "表三（收到和处理政府信息公开申请情况）",
+        "section4": "表四（政府信息公开行政复议、行政诉讼情况）",
+    }
     sections = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
+    cut_tables: set[str] = set()
+    if p.truncated_in is not None:
+        cut_tables = set(_TABLE_ORDER[_TABLE_ORDER.index(p.truncated_in) + 1 :])
     for table, name in table_names.items():
-        if table not in p.found:
-            out.append(finding(
-                "parse.table_not_found",
-                f"没有找到{name}；年度报告须按{p.fmt.name}的格式以表格报告。",
-                section=sections[table], table=table,
-            ))
+        if table not in p.found and table not in cut_tables:
+            out.append(
+                finding(
+                    "parse.table_not_found",
+                    f"没有找到{name}；年度报告须按{p.fmt.name}的格式以表格报告。",
+                    section=sections[table],
+                    table=table,
+                )
+            )
     if "section2" in p.found:
+        cut = _cut_rows(p, "section2", [row.key for _, row in p.fmt.section2_rows()])
         for block, row in p.fmt.section2_rows():
-            if row.key not in p.tables.section2:
-                out.append(finding(
-                    "parse.row_not_found",
-                    f"表二第二十条第（{block.item}）项缺少“{row.label}”行。",
-                    section="proactive", table="section2", row=row.key, expected=row.label,
-                ))
+            if row.key not in p.tables.section2 and row.key not in cut:
+                out.append(
+                    finding(
+                        "parse.row_not_found",
+                        f"表二第二十条第（{block.item}）项缺少“{row.label}”行。",
+                        section="proactive",
+                        table="section2",
+                        row=row.key,
+                        expected=row.label,
+                    )
+                )
     if "section3" in p.found:
+        cut = _cut_rows(p, "section3", list(p.fmt.section3_row_keys))
         for row in p.fmt.section3_rows:
-            if row.key not in p.tables.section3:
-                out.append(finding(
-                    "parse.row_not_found",
-                    f"表三缺少“{row.label}”行。",
-                    section="applications", table="section3", row=row.key, expected=row.label,
-                ))
+            if row.key not in p.tables.section3 and row.key not in cut:
+                out.append(
+                    finding(
+                        "parse.row_not_found",
+                        f"表三缺少“{row.label}”行。",
+                        section="applications",
+                        table="section3",
+                        row=row.key,
+                        expected=row.label,
+                    )
+                )
     return out
+
+
+def _cut_rows(p: _Parse, table: str, keys: list[str]) -> set[str]:
+    if p.truncated_in != table or p.truncated_after_row is None:
+        return set()
+    return set(keys[keys.index(p.truncated_after_row) + 1 :])
 
 
 __all__ = [

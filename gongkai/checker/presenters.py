@@ -31,6 +31,7 @@ from gongkai.checker.result import (
 from gongkai.reports.model import (
     FORMAT_VERSIONS,
     RESULT_GROUP,
+    SECTION2_CONTENT_HEADER,
     SECTION3_HEADER_GROUPS,
     SECTION3_HEADER_NOTE,
     SECTION_BY_KEY,
@@ -51,7 +52,6 @@ KIND_LABELS: Mapping[str, Any] = {
 }
 #: The first column header of every block of table 二. The model does not hold it yet (it is the same
 #: in both formats); it belongs in ``gongkai.reports.model`` next to the other labels.
-SECTION2_CONTENT_HEADER = "信息内容"
 #: Which section of the report each table belongs to (keys of ``gongkai.reports.model.SECTIONS``).
 TABLE_SECTIONS: Mapping[str, str] = {
     "section2": "proactive",

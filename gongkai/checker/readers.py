@@ -332,7 +332,8 @@ def _line_kind(line: str) -> str | None:
         return "pipes"
     if "\t" in line:
         fields = [f for f in line.split("\t") if f.strip()]
-        if len(fields) >= 2 or (len(fields) == 1 and line.rstrip(" ").endswith("\t")):
+        # one field: a table row only with a colspan filler ("第二十条第(一)项\t\t\t"), not a stray tab
+        if len(fields) >= 2 or (len(fields) == 1 and line.rstrip(" ").endswith("\t\t")):
             return "tabs"
     return None
 
@@ -361,6 +362,8 @@ def _tab_rows(block: list[str]) -> list[list[str]]:
 
 def _pipe_fields(line: str) -> list[str]:
     s = line.strip()
+    if "\t" in s:
+        s = s.replace("\t", " ")
     if s.endswith("|") and s.count("|") == 1:  # the common "text |" of cell_per_line
         return [s[:-1].strip()]
     fields = [f.strip() for f in s.split("|")]

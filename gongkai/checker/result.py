@@ -111,6 +111,9 @@ class ParsedReport:
     labels_seen: list[LabelSeen] = field(default_factory=list)
     #: Format detected from the table itself (column headers / rows), independent of the year.
     detected_format: FormatVersion | None = None
+    #: Where the text stops when it is a cut copy (e.g. "表三“6.属于四类过程性信息”行"); the parts
+    #: after it are not reported missing one by one (one ``document.truncated`` finding says it).
+    truncated_after: str | None = None
 
 
 @dataclass

@@ -42,7 +42,7 @@ class Checked:
     save_form: SaveCheckForm | None = None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "checker/check.html", {"form": CheckForm()})

@@ -6,9 +6,9 @@ as the write it records, so the event and the change are committed or rolled bac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 
 from gongkai.core.models import AuditEvent
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def record_audit(
-    actor: User | AnonymousUser | None,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     agency: Agency | None = None,
@@ -33,7 +33,8 @@ def record_audit(
     """
     from gongkai.agencies.models import Agency  # core must not import agencies at module level
 
-    user = actor if actor is not None and actor.is_authenticated else None
+    # AUTH_USER_MODEL is django.contrib.auth's User; any authenticated user is one.
+    user = cast(User, actor) if actor is not None and actor.is_authenticated else None
     if agency is None and obj is not None:
         if isinstance(obj, Agency):
             agency = obj

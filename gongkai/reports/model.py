@@ -80,7 +80,11 @@ SECTIONS: tuple[Section, ...] = (
         "problems",
         "五",
         "存在的主要问题及改进情况",
-        ("政府信息公开工作存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进措施", "存在的主要问题"),
+        (
+            "政府信息公开工作存在的主要问题及改进情况",
+            "政府信息公开工作存在的主要问题及改进措施",
+            "存在的主要问题",
+        ),
     ),
     Section("other", "六", "其他需要报告的事项", ()),
 )
@@ -122,6 +126,9 @@ class Section2Block:
     def caption(self) -> str:
         return f"第二十条第（{self.item}）项"
 
+
+#: The first column header of every block of table 二.
+SECTION2_CONTENT_HEADER = "信息内容"
 
 _ISSUED = Column("issued", "本年制发件数")
 _ABOLISHED = Column("abolished", "本年废止件数")

@@ -12,7 +12,9 @@ import pytest
 from django.core.management import call_command
 
 SEEDS = Path("/work/shared/seeds")
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed reports (/work/shared/seeds) are not here")
+needs_seeds = pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="the seed reports (/work/shared/seeds) are not here"
+)
 SEED_2021 = SEEDS / "000_a7627077a64d0368.txt"  # a 2021-format report whose tables are all zeros
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
 
@@ -48,7 +50,17 @@ def test_a_directory_of_seeds_gives_one_json_entry_per_file(tmp_path: Path) -> N
     assert {r["kind"] for r in results} <= {"annual_report", "legacy_report", "not_a_report"}
     assert "annual_report" in {r["kind"] for r in results}
     for r in results:
-        assert set(r) >= {"path", "kind", "format", "year", "agency", "layout", "period", "tables", "findings"}
+        assert set(r) >= {
+            "path",
+            "kind",
+            "format",
+            "year",
+            "agency",
+            "layout",
+            "period",
+            "tables",
+            "findings",
+        }
     any_error = any(f["severity"] == "error" for r in results for f in r["findings"])
     assert code == (1 if any_error else 0)
     assert err == ""

@@ -1,4 +1,4 @@
-"""The presenter lays out the official tables from ``gongkai.reports.model`` and marks cells named by findings."""
+"""The presenter lays out the official tables from ``gongkai.reports.model`` and marks cells of findings."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def grid_widths(rows: list[list[CellView]]) -> list[int]:
     return widths
 
 
-def views(version: FormatVersion, tables: Tables | None = None, findings: list[Finding] | None = None) -> dict[str, TableView]:
+def views(
+    version: FormatVersion, tables: Tables | None = None, findings: list[Finding] | None = None
+) -> dict[str, TableView]:
     return {t.key: t for t in table_views(tables or Tables(), version, findings or [])}
 
 
@@ -151,10 +153,14 @@ def test_a_cell_named_by_findings_is_marked_with_the_worst_severity_and_linked()
 def test_location_names_the_section_groups_row_and_column() -> None:
     f = Finding("c", "error", "m", table="section3", row="denied_third_party", column="commercial")
     assert describe_location(f, "2021") == (
-        "三、收到和处理政府信息公开申请情况 · 三、本年度办理结果 · （三）不予公开 · 4.保护第三方合法权益 · 商业企业"
+        "三、收到和处理政府信息公开申请情况 · 三、本年度办理结果 · （三）不予公开 · "
+        "4.保护第三方合法权益 · 商业企业"
     )
     f4 = Finding("c", "error", "m", table="section4", row="litigation_direct", column="total")
-    assert describe_location(f4, "2021") == "四、政府信息公开行政复议、行政诉讼情况 · 行政诉讼 · 未经复议直接起诉 · 总计"
+    assert (
+        describe_location(f4, "2021")
+        == "四、政府信息公开行政复议、行政诉讼情况 · 行政诉讼 · 未经复议直接起诉 · 总计"
+    )
     f2 = Finding("c", "error", "m", table="section2", row="fees", column="amount")
     assert describe_location(f2, "2021") == (
         "二、主动公开政府信息情况 · 第二十条第（八）项 · 行政事业性收费 · 本年收费金额（单位：万元）"
@@ -177,7 +183,9 @@ def test_tables_are_laid_out_in_the_format_their_cells_use() -> None:
 
 def test_a_result_read_back_from_json_presents_the_same() -> None:
     tables = Tables(section3={"total": [1, 0, 0, 0, 0, 0, 2]}, section4={"reconsideration": [1, 0, 0, 0, 1]})
-    findings = [Finding("section3.row_total", "error", "总计不符", table="section3", row="total", column="total")]
+    findings = [
+        Finding("section3.row_total", "error", "总计不符", table="section3", row="total", column="total")
+    ]
     result = CheckResult("a.txt", report(tables=tables), findings)
     again = result_from_json(result.to_json())
     assert again.to_json() == result.to_json()

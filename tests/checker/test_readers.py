@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.checker.readers import read_bytes, read_text
 from gongkai.checker.source import CELL, Source, UnreadableFile
@@ -231,8 +233,8 @@ def test_tabs_keep_inner_and_leading_empties() -> None:
 
 
 def test_indented_prose_with_tab_is_not_a_table() -> None:
-    s = read_text("\t一、总体情况\n正文")
-    assert (s.text, s.layout) == ("一、总体情况\n正文", "plain")
+    s = read_text("\t一、总体情况\n二、主动公开政府信息情况\t\n正文")
+    assert (s.text, s.layout) == ("一、总体情况\n二、主动公开政府信息情况\n正文", "plain")
 
 
 def test_squashed_detection() -> None:
@@ -525,3 +527,31 @@ def test_pdf_without_text_layer_refused() -> None:
 def test_pdf_prose_only_is_plain() -> None:
     s = read_bytes(_pdf(_text(50, 700, "Hello 2021") + _text(50, 680, "Second line")))
     assert (s.text, s.layout) == ("Hello 2021\nSecond line", "plain")
+
+
+# -- robustness ----------------------------------------------------------------------------------
+
+_TEXTISH = st.text(
+    alphabet=st.sampled_from(list("规章一、(三)0123 |\t\n\r\u3000\u00a0領(lǐng)a\x1f|")), max_size=200
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_give_a_source_or_unreadable(data: bytes) -> None:
+    try:
+        source = read_bytes(data, "x.txt")
+    except UnreadableFile as exc:
+        assert str(exc)
+    else:
+        assert_contract(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTISH)
+def test_any_text_respects_the_contract(text: str) -> None:
+    source = read_text(text)
+    assert_contract(source)
+    assert source.layout in ("pipes", "tabs", "cell_per_line", "squashed", "plain")
+    assert "\r" not in source.text
+    assert not any("\t" in cell for r in rows(source) for cell in r)

@@ -22,7 +22,11 @@ def _section3_key(version: FormatVersion, truth_label: str) -> str:
     """Map a truth file's label ("三(三)1.属于国家秘密", "一、本年新收…") to the model's row key."""
     for row in FORMATS[version].section3_rows:
         label = row.label.replace("（", "(").replace("）", ")")
-        if truth_label == label or truth_label.endswith(label) or label.startswith(truth_label.removeprefix("三")):
+        if (
+            truth_label == label
+            or truth_label.endswith(label)
+            or label.startswith(truth_label.removeprefix("三"))
+        ):
             return row.key
     raise AssertionError(f"unknown truth label {truth_label}")
 

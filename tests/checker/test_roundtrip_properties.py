@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from gongkai.checker.pipeline import check_bytes
@@ -41,12 +41,12 @@ from tests.checker.strategies import identity_failures, tables
 #: Examples per (layout, format). Sized for < 60 s for the whole file on 2 cores: a docx costs ~0.3 s
 #: to build with python-docx, a squashed report a few hundred ms to split.
 EXAMPLES: dict[Layout, int] = {
-    "pipes": 15,
-    "cell_per_line": 15,
-    "tabs": 15,
-    "html": 12,
-    "docx": 4,
-    "squashed": 10,
+    "pipes": 40,
+    "cell_per_line": 40,
+    "tabs": 40,
+    "html": 30,
+    "docx": 6,
+    "squashed": 40,
 }
 _SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
@@ -141,18 +141,22 @@ def digit_splits(runs: Sequence[str], n: int, totals: dict[int, Sequence[int]]) 
 
 _S3_TOTALS = {6: range(6)}
 _S4_TOTALS = {g * 5 + 4: range(g * 5, g * 5 + 4) for g in range(3)}
-_LEADING_RUNS = re.compile(r"[\d ]*")
 
 
 def squashed_section3_runs(text: str, version: FormatVersion) -> dict[str, list[str]]:
-    """The digit runs right after each table-三 row label of a squashed report (labels as printed)."""
+    """The digit runs between each table-三 row label and the next one in a squashed report (labels as
+    printed; the group labels in between hold no digits)."""
     pos = text.index(SECTION3_HEADER_NOTE)
-    out: dict[str, list[str]] = {}
+    spans: list[tuple[str, int, int]] = []
     for row in FORMATS[version].section3_rows:
-        pos = text.index(row.label, pos) + len(row.label)
-        m = _LEADING_RUNS.match(text, pos)
-        assert m is not None
-        out[row.key] = m.group(0).split()
+        start = text.index(row.label, pos)
+        pos = start + len(row.label)
+        spans.append((row.key, start, pos))
+    end = text.index(SECTIONS[3].heading, pos)
+    out: dict[str, list[str]] = {}
+    for i, (key, _start, label_end) in enumerate(spans):
+        region_end = spans[i + 1][1] if i + 1 < len(spans) else end
+        out[key] = re.findall(r"\d+", text[label_end:region_end])
     return out
 
 
@@ -240,6 +244,8 @@ def _assert_roundtrip_squashed(values: Tables, version: FormatVersion) -> None:
     assert truth4 in readings4
     unique3 = readings3 is not None and len(readings3) == 1
     unique4 = len(readings4) == 1
+    event(f"table 三 {'unique' if unique3 else 'ambiguous' if readings3 else 'undecided'}")
+    event(f"table 四 {'unique' if unique4 else 'ambiguous'}")
 
     if unique3:
         diffs = _differences(report.tables, values, ("section3",))

@@ -47,7 +47,9 @@ def hand_result(kind: str = "annual_report", path: str = "hand.txt") -> CheckRes
         tables=Tables(section3={"total": [1, 0, 0, 0, 0, 0, 2]}),
         text="",
     )
-    findings = [Finding("section3.row_total", "error", "总计不符", table="section3", row="total", column="total")]
+    findings = [
+        Finding("section3.row_total", "error", "总计不符", table="section3", row="total", column="total")
+    ]
     return CheckResult(path, report, findings if kind == "annual_report" else [])
 
 
@@ -95,11 +97,19 @@ def test_an_uploaded_report_is_shown_in_the_official_tables_with_the_error_cell_
     html = response.content.decode()
 
     assert response.status_code == 200
-    for header in (SECTION3_HEADER_NOTE, *SECTION3_HEADER_GROUPS, RESULT_GROUP, "未经复议直接起诉", "第二十条第（一）项"):
+    for header in (
+        SECTION3_HEADER_NOTE,
+        *SECTION3_HEADER_GROUPS,
+        RESULT_GROUP,
+        "未经复议直接起诉",
+        "第二十条第（一）项",
+    ):
         assert header in html
     assert '<th rowspan="3" colspan="3" class="note">' in html
     assert '<th scope="rowgroup" rowspan="22">三、本年度办理结果</th>' in html
-    cell = re.search(r'<td class="num finding-error" id="(r1-section3-new_received-total)"[^>]*title="([^"]+)"', html)
+    cell = re.search(
+        r'<td class="num finding-error" id="(r1-section3-new_received-total)"[^>]*title="([^"]+)"', html
+    )
     assert cell, "the 总计 cell of 一、本年新收 is not highlighted"
     assert f'href="#{cell.group(1)}"' in html  # the findings list links to the cell
     assert SavedCheck.objects.count() == 0  # nothing is stored
@@ -128,7 +138,9 @@ def test_an_empty_post_asks_for_a_file_or_text(client: Client) -> None:
 
 
 @needs_seeds
-def test_a_too_large_file_is_refused_in_chinese_and_the_others_are_checked(client: Client, settings: object) -> None:
+def test_a_too_large_file_is_refused_in_chinese_and_the_others_are_checked(
+    client: Client, settings: object
+) -> None:
     settings.GONGKAI_CHECK_MAX_UPLOAD_BYTES = 1000  # type: ignore[attr-defined]
     small = "政府信息公开工作年度报告\n一、总体情况\n本年度工作正常。\n".encode()
     response = client.post(
@@ -144,7 +156,13 @@ def test_binary_garbage_and_unsupported_types_get_a_message(client: Client) -> N
     garbage = bytes(range(256)) * 40
     response = client.post(
         CHECK_URL,
-        {"reports": [upload("garbage.txt", garbage), upload("scan.png", b"\x89PNG\r\n\x1a\n" + garbage), upload("empty.pdf", b"")]},
+        {
+            "reports": [
+                upload("garbage.txt", garbage),
+                upload("scan.png", b"\x89PNG\r\n\x1a\n" + garbage),
+                upload("empty.pdf", b""),
+            ]
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -211,7 +229,9 @@ def test_anonymous_users_see_a_disabled_save_button_and_cannot_save(client: Clie
 @needs_seeds
 def test_a_logged_in_user_saves_a_result_and_an_audit_event_is_recorded(alice: User) -> None:
     client = client_for(alice)
-    html = client.post(CHECK_URL, {"reports": [upload("report.txt", seed_with_identity_error())]}).content.decode()
+    html = client.post(
+        CHECK_URL, {"reports": [upload("report.txt", seed_with_identity_error())]}
+    ).content.decode()
 
     response = client.post(reverse("checker:save"), {"result": saved_token(html)})
 
@@ -234,7 +254,9 @@ def test_a_logged_in_user_saves_a_result_and_an_audit_event_is_recorded(alice: U
 
 
 def test_a_forged_result_is_not_saved(alice: User) -> None:
-    response = client_for(alice).post(reverse("checker:save"), {"result": '{"kind": "annual_report"}'}, follow=True)
+    response = client_for(alice).post(
+        reverse("checker:save"), {"result": '{"kind": "annual_report"}'}, follow=True
+    )
     assert SavedCheck.objects.count() == 0
     assert "检查结果无法核实" in response.content.decode()
 

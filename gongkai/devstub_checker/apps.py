@@ -1,5 +1,0 @@
-from django.apps import AppConfig
-
-
-class StubConfig(AppConfig):
-    name = "gongkai.devstub_checker"
