@@ -498,9 +498,13 @@ def _check_structure(ctx: _Ctx) -> list[Finding]:
             )
     # Tables: a missing section already says its table is missing; the parser may have said it too.
     told = {f.table for f in report.parse_findings if f.code == "parse.table_not_found"}
+    # A cut copy: the table of the section the text stops in may simply come after the cut.
+    last_present = max((_SECTION_KEYS.index(k) for k in present if k in _SECTION_KEYS), default=-1)
     for table in _TABLES:
         section = _TABLE_SECTION[table]
         if getattr(report.tables, table) or table in told or section not in present:
+            continue
+        if report.truncated_after is not None and _SECTION_KEYS.index(section) >= last_present:
             continue
         s = model.SECTION_BY_KEY[section]
         out.append(

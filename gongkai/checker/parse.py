@@ -134,12 +134,12 @@ def _find_rows(
 # ---------------------------------------------------------------------------------------------------
 
 
-def _cells_of_region(region: str, n: int) -> tuple[list[Cell], list[str]]:
+def _cells_of_region(region: str, n: int, ends_at_label: bool = True) -> tuple[list[Cell], list[str]]:
     """Values of a region with marked cells, and any unofficial extra rows' labels found after them."""
     values: list[Cell] = []
     extra_rows: list[str] = []
     lines = region.split("\n")
-    if len(lines) > 1:
+    if len(lines) > 1 and ends_at_label:
         # The region ends where the next label's cell starts: the cells before it on its line (group
         # labels, fillers) belong to the next row.
         lines.pop()
@@ -195,10 +195,11 @@ def _read_row(
     constraints: Sequence[SumConstraint],
     decimals_at: frozenset[int],
     label_filler: bool = False,
+    ends_at_label: bool = True,
 ) -> tuple[_RowRead, list[str], list[Cell]]:
     """Read one row's cells. Returns the row, unofficial rows seen after it, and extra values."""
     if CELL in region:
-        values, extra_rows = _cells_of_region(region, n)
+        values, extra_rows = _cells_of_region(region, n, ends_at_label)
         cells, extra = _fit(values, n, label_filler)
         if len(cells) < n:
             # Cells with several numbers separated by spaces ("0 0 0"), or run together.
@@ -340,7 +341,9 @@ class _Parse:
             self._note_label("section2", a)
             n = len(block.columns)
             decimals = frozenset(j for j, c in enumerate(block.columns) if c.kind == "amount")
-            rr, extra_rows, extra = _read_row(region, a.key, n, (), decimals)
+            rr, extra_rows, extra = _read_row(
+                region, a.key, n, (), decimals, ends_at_label=i + 1 < len(anchors)
+            )
             if rr.squashed and len(rr.candidates) > 1:
                 numbers = _stated_document_counts(self.prose)
                 best, _ = choose(rr.candidates, _score_section2(a.key, self.fmt.version, numbers))
@@ -375,7 +378,7 @@ class _Parse:
         }
         fillers = self._uses_label_fillers(regions)
         reads: dict[str, _RowRead] = {}
-        for a in anchors:
+        for i, a in enumerate(anchors):
             self._note_label("section3", a)
             rr, extra_rows, extra = _read_row(
                 regions[a.key],
@@ -384,6 +387,7 @@ class _Parse:
                 (_ROW_TOTAL,),
                 frozenset(),
                 fillers and a.key in _SPANNING_LABEL_ROWS,
+                ends_at_label=i + 1 < len(anchors) or end_m is not None,
             )
             reads[a.key] = rr
             self._finish_row("section3", a.key, rr, 7, extra_rows, extra)
@@ -486,7 +490,9 @@ class _Parse:
         else:
             data_start = header_end
         region = text[data_start:end]
-        rr, extra_rows, extra = _read_row(region, "section4", 15, _GROUP_TOTALS, frozenset())
+        rr, extra_rows, extra = _read_row(
+            region, "section4", 15, _GROUP_TOTALS, frozenset(), ends_at_label=False
+        )
         if not rr.values and not rr.raw:
             return
         self.found.add("section4")
@@ -685,8 +691,16 @@ def parse_source(source: Source) -> ParsedReport:
         layout = source.layout if source.layout not in ("plain", "squashed") else "squashed"
     else:
         layout = "none"
-    findings = list(p.findings)
-    truncated_after = _truncation(p, meta.section_order, has_tables) if kind == "annual_report" else None
+    truncated_after, cut_tables = (
+        _truncation(p, meta.section_order) if kind == "annual_report" else (None, set())
+    )
+    findings = [
+        f
+        for f in p.findings
+        if not (
+            f.code == "parse.missing_cells" and f.table == p.truncated_in and f.row == p.truncated_after_row
+        )
+    ]
     if truncated_after is not None:
         findings.append(
             finding(
@@ -697,7 +711,7 @@ def parse_source(source: Source) -> ParsedReport:
             )
         )
     if kind == "annual_report":
-        findings.extend(_missing_rows(p))
+        findings.extend(_missing_rows(p, cut_tables))
     return ParsedReport(
         kind=kind,
         format=fmt,
@@ -721,24 +735,26 @@ _TABLE_ORDER = ("section2", "section3", "section4")
 _SECTION_OF_TABLE = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
 
 
-def _truncation(p: _Parse, section_order: list[str], has_tables: bool) -> str | None:
-    """Where a cut copy of a report stops, described for people, or ``None`` if it looks complete."""
+def _truncation(p: _Parse, section_order: list[str]) -> tuple[str | None, set[str]]:
+    """Where a cut copy of a report stops, described for people (or ``None`` if it looks complete),
+    and the tables that come after that point."""
     if p.truncated_in is not None and p.truncated_after_row is not None:
-        return _where(p.fmt, p.truncated_in, p.truncated_after_row)
+        after = set(_TABLE_ORDER[_TABLE_ORDER.index(p.truncated_in) + 1 :])
+        return _where(p.fmt, p.truncated_in, p.truncated_after_row), after
     if "other" in section_order or not section_order:
-        return None
+        return None, set()
     keys = [s.key for s in SECTIONS]
     last = max(keys.index(k) for k in section_order)
-    # Only a prefix of the sections, the tables of later sections absent: the text was cut.
+    # Only a prefix of the sections and no table of a later section: the text was cut.
     if set(keys[last + 1 :]) & set(section_order):
-        return None
-    later_tables = [t for t in _TABLE_ORDER if keys.index(_SECTION_OF_TABLE[t]) > last]
-    if any(t in p.found for t in later_tables):
-        return None
-    return f"第{SECTIONS[last].number}部分“{SECTIONS[last].heading}”"
+        return None, set()
+    later = {t for t in _TABLE_ORDER if keys.index(_SECTION_OF_TABLE[t]) >= last and t not in p.found}
+    if any(t in p.found for t in _TABLE_ORDER if keys.index(_SECTION_OF_TABLE[t]) > last):
+        return None, set()
+    return f"第{SECTIONS[last].number}部分“{SECTIONS[last].heading}”", later
 
 
-def _missing_rows(p: _Parse) -> list[Finding]:
+def _missing_rows(p: _Parse, cut_tables: set[str]) -> list[Finding]:
     out: list[Finding] = []
     table_names = {
         "section2": "表二（主动公开政府信息情况）",
@@ -746,9 +762,6 @@ def _missing_rows(p: _Parse) -> list[Finding]:
         "section4": "表四（政府信息公开行政复议、行政诉讼情况）",
     }
     sections = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
-    cut_tables: set[str] = set()
-    if p.truncated_in is not None:
-        cut_tables = set(_TABLE_ORDER[_TABLE_ORDER.index(p.truncated_in) + 1 :])
     for table, name in table_names.items():
         if table not in p.found and table not in cut_tables:
             out.append(

@@ -94,3 +94,42 @@ def test_no_error_findings_on_clean_real_reports() -> None:
         _, result = _check(number)
         errors = [(f.code, f.message) for f in result.findings if f.severity == "error"]
         assert errors == [], number
+
+
+CUT = ["015", "016", "021", "022", "025", "026", "031", "034", "036", "041"]
+
+
+@pytest.mark.parametrize("number", CUT)
+def test_cut_copies_are_reported_once_as_truncated(number: str) -> None:
+    result = check_path(report(number))
+    assert result.report.kind == "annual_report"
+    assert result.report.truncated_after is not None
+    codes = [f.code for f in result.findings]
+    assert codes.count("document.truncated") == 1
+    # What comes after the cut is not reported part by part.
+    assert not {"structure.section_missing", "parse.row_not_found", "parse.table_not_found"} & set(codes)
+
+
+def test_021_blank_total_is_found() -> None:
+    result = check_path(report("021"))
+    r = result.report
+    assert r.tables.section3["new_received"] == [56, None, None, None, None, None, 56]
+    assert r.tables.section3["granted"] == [18, None, None, None, None, None, None]
+    errors = [(f.code, f.row, f.column, f.expected) for f in result.findings if f.severity == "error"]
+    assert errors == [("section3.row_total", "granted", "total", 18)]
+
+
+def test_031_unofficial_row_is_reported() -> None:
+    result = check_path(report("031"))
+    extra = [f for f in result.findings if f.code == "table.extra_row"]
+    assert [f.found for f in extra] == ["其他主动公开文件"]
+    assert result.report.tables.section2["normative_documents"] == {
+        "made": 11,
+        "published": 11,
+        "total_published": 119,
+    }
+
+
+def test_041_invents_neither_agency_nor_year() -> None:
+    r = check_path(report("041")).report
+    assert (r.agency, r.year) == (None, None)
