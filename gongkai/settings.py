@@ -173,8 +173,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
 # Files larger than this are streamed to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB (Django's default, stated explicitly)
 # Request bodies other than file uploads (form fields); file contents do not count here.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Form fields other than files (pasted report text): up to 10 MiB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The checker form limits reports to 20 (with a clear message); the previous year's report comes on top.
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
 # Upper bound for one file uploaded to the annual-report checker.
 GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 

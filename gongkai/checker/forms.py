@@ -67,6 +67,10 @@ class MultipleFileField(forms.FileField):
 _ACCEPT = ",".join(ALLOWED_SUFFIXES)
 
 
+#: A pasted report longer than this is refused with a message (a whole report is ~10,000 characters).
+MAX_PASTED_CHARS = 2_000_000
+
+
 class CheckForm(forms.Form):
     reports = MultipleFileField(
         label=gettext_lazy("年度报告文件"),
@@ -78,6 +82,12 @@ class CheckForm(forms.Form):
         label=gettext_lazy("或者粘贴报告全文"),
         required=False,
         strip=False,
+        max_length=MAX_PASTED_CHARS,
+        error_messages={
+            "max_length": gettext_lazy(
+                "粘贴的文字太长（%(show_value)d 个字符，最多 %(limit_value)d 个）；请改为上传文件。"
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy("从网页复制的全文即可，表格可以是任何样式。"),
     )

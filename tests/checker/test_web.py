@@ -331,3 +331,14 @@ def test_deleting_asks_for_confirmation_and_needs_post(alice: User) -> None:
     assert not SavedCheck.objects.filter(pk=saved.pk).exists()
     event = AuditEvent.objects.get(action="saved_check.deleted")
     assert (event.actor, event.object_id) == (alice, str(saved.pk))
+
+
+def test_too_long_pasted_text_is_refused_with_a_message(client: Client) -> None:
+    from gongkai.checker.forms import MAX_PASTED_CHARS
+
+    response = client.post(CHECK_URL, {"text": "a" * (MAX_PASTED_CHARS + 1)})
+    assert response.status_code == 200
+    assert (
+        f"粘贴的文字太长（{MAX_PASTED_CHARS + 1} 个字符，最多 {MAX_PASTED_CHARS} 个）"
+        in response.content.decode()
+    )
