@@ -111,7 +111,7 @@ def test_locale_time_zone_and_upload_limit() -> None:
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
     assert settings.GONGKAI_CHECK_MAX_UPLOAD_BYTES == 20 * 1024 * 1024
-    assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    assert "gongkai.core.middleware.ChosenLanguageMiddleware" in settings.MIDDLEWARE
     assert "gongkai.checker" in settings.INSTALLED_APPS
 
 
