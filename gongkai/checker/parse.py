@@ -707,7 +707,6 @@ def parse_source(source: Source) -> ParsedReport:
                 "document.truncated",
                 f"报告不完整：文本在{truncated_after}之后中断，其后的行、表格和部分都没有；"
                 "只检查了已有的内容，请提供完整的报告。",
-                found=truncated_after,
             )
         )
     if kind == "annual_report":
