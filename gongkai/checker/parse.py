@@ -482,14 +482,11 @@ class _Parse:
         totals = list(L.SECTION4_TOTAL_HEADER.finditer(text, m.end(), end))
         if not totals:
             return
-        header_end = totals[-1].end()
-        line_end = text.find("\n", header_end, end)
         if CELL in text[m.end() : end]:
-            # Marked cells: the data row(s) start on the line after the header's last row.
-            data_start = line_end + 1 if line_end >= 0 else header_end
+            # Marked cells: the data rows without the header rows (one header, or one per group).
+            region = _table4_data_rows(text[text.rfind("\n", 0, totals[0].start()) + 1 : end])
         else:
-            data_start = header_end
-        region = text[data_start:end]
+            region = text[totals[-1].end() : end]
         rr, extra_rows, extra = _read_row(
             region, "section4", 15, _GROUP_TOTALS, frozenset(), ends_at_label=False
         )
@@ -605,6 +602,36 @@ class _Parse:
                 expected=list(chosen),
             )
         )
+
+
+def _table4_data_rows(region: str) -> str:
+    """The rows of table 四 (marked cells) that hold its 15 cells, from its first header row on.
+
+    A header row (text, no number) is dropped wherever it is: the official layout has one header
+    above one data row, but agencies also stack the three groups each under its own header, or (one
+    cell per line without row separators) run the header's last cells and the data into one row. In a
+    row with numbers, the text cells before the first number (group labels, header cells) are dropped.
+    Rows after the 15th cell are kept as they are (unofficial extra rows are reported from them).
+    """
+    kept: list[str] = []
+    count = 0
+    for line in region.split("\n"):
+        if CELL not in line or count >= 15:
+            kept.append(line)
+            continue
+        pieces = line.split(CELL)[:-1]
+        values = [parse_cell(piece) for piece in pieces]
+        first = next((i for i, v in enumerate(values) if _is_number(v)), None)
+        if first is None:
+            if any(isinstance(v, str) for v in values):
+                continue  # a header row
+        else:
+            texts = [i for i, v in enumerate(values[:first]) if isinstance(v, str)]
+            if texts:
+                pieces, values = pieces[texts[-1] + 1 :], values[texts[-1] + 1 :]
+        count += sum(1 for v in values if not (isinstance(v, str) and L.is_label_like(v)))
+        kept.append(CELL.join(pieces) + CELL)
+    return "\n".join(kept)
 
 
 def _where(fmt: ReportFormat, table: str, key: str | None) -> str:

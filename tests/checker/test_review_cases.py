@@ -1,0 +1,169 @@
+"""Adversarial review cases: realistic variants of published reports on which the checker once read a
+wrong cell, reported a false error or missed a real one. Every input is built inside its test."""
+
+from __future__ import annotations
+
+from gongkai.checker.pipeline import check_bytes
+from gongkai.checker.result import CheckResult
+from gongkai.reports.model import FORMATS
+
+# One consistent 2021-format report (every identity holds).
+S2 = {
+    "规章": ["3", "5", "74"],
+    "行政规范性文件": ["56", "9", "418"],
+}
+S3: dict[str, list[int]] = {
+    "new_received": [60, 2, 0, 1, 0, 1, 64],
+    "carried_over": [5, 0, 0, 0, 0, 0, 5],
+    "granted": [30, 1, 0, 0, 0, 1, 32],
+    "partially_granted": [10, 0, 0, 1, 0, 0, 11],
+    "denied_third_party": [4, 0, 0, 0, 0, 0, 4],
+    "unable_not_held": [15, 1, 0, 0, 0, 0, 16],
+    "rejected_duplicate": [2, 0, 0, 0, 0, 0, 2],
+    "other_other": [1, 0, 0, 0, 0, 0, 1],
+    "total": [62, 2, 0, 1, 0, 1, 66],
+    "carried_forward": [3, 0, 0, 0, 0, 0, 3],
+}
+S4 = [[3, 1, 0, 1, 5], [1, 0, 1, 0, 2], [0, 1, 0, 0, 1]]
+
+_OFFICIAL_T4 = (
+    """<table>
+<tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>
+<tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>
+<td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>
+<tr><td></td><td></td><td></td><td></td><td></td>"""
+    + "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>" * 2
+    + """</tr>
+<tr>{cells}</tr>
+</table>"""
+)
+
+
+_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def _td(values: list[int] | list[str]) -> str:
+    return "".join(f"<td>{v}</td>" for v in values)
+
+
+def _table3(total_first: bool = False) -> str:
+    def cells(values: list[int]) -> list[int]:
+        return [values[6], *values[:6]] if total_first else values
+
+    if total_first:
+        header = (
+            f'<tr><td colspan="3" rowspan="3">{_NOTE}</td>'
+            '<td colspan="7">申请人情况</td></tr>'
+            '<tr><td rowspan="2">总计</td><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td></tr>'
+            "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+        )
+    else:
+        header = (
+            f'<tr><td colspan="3" rowspan="3">{_NOTE}</td>'
+            '<td colspan="7">申请人情况</td></tr>'
+            '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>'
+            "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+        )
+    rows = []
+    for row in FORMATS["2021"].section3_rows:
+        values = S3.get(row.key, [0] * 7)
+        label = row.label
+        rows.append(f'<tr><td colspan="3">{label}</td>{_td(cells(values))}</tr>')
+    return "<table>" + header + "".join(rows) + "</table>"
+
+
+def report_html(table3: str | None = None, table4: str | None = None, prose: str = "") -> str:
+    t4 = table4 or _OFFICIAL_T4.format(cells=_td([v for g in S4 for v in g]))
+    return f"""<html><head><title>测试县人民政府2023年政府信息公开工作年度报告</title></head><body>
+<p>测试县人民政府2023年政府信息公开工作年度报告</p>
+<p>本报告中所列数据统计期限为2023年1月1日至12月31日。</p>
+<p>一、总体情况</p><p>2023年，测试县人民政府扎实推进政务公开工作。{prose}</p>
+<p>二、主动公开政府信息情况</p>
+<table>
+<tr><td colspan="4">第二十条第（一）项</td></tr>
+<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>
+<tr><td>规章</td>{_td(S2["规章"])}</tr>
+<tr><td>行政规范性文件</td>{_td(S2["行政规范性文件"])}</tr>
+<tr><td colspan="4">第二十条第（五）项</td></tr>
+<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>
+<tr><td>行政许可</td><td colspan="3">120</td></tr>
+<tr><td colspan="4">第二十条第（六）项</td></tr>
+<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>
+<tr><td>行政处罚</td><td colspan="3">30</td></tr>
+<tr><td>行政强制</td><td colspan="3">2</td></tr>
+<tr><td colspan="4">第二十条第（八）项</td></tr>
+<tr><td>信息内容</td><td colspan="3">本年收费金额（单位：万元）</td></tr>
+<tr><td>行政事业性收费</td><td colspan="3">12.5</td></tr>
+</table>
+<p>三、收到和处理政府信息公开申请情况</p>
+{table3 or _table3()}
+<p>四、政府信息公开行政复议、行政诉讼情况</p>
+{t4}
+<p>五、存在的主要问题及改进情况</p><p>一是公开质量有待提高。</p>
+<p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p>
+</body></html>"""
+
+
+def check(text: str, filename: str = "report.html") -> CheckResult:
+    return check_bytes(text.encode("utf-8"), filename)
+
+
+def codes(result: CheckResult) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+def assert_tables_read(result: CheckResult) -> None:
+    tables = result.report.tables
+    for key, values in S3.items():
+        assert tables.section3[key] == values, key
+    assert [
+        tables.section4[g]
+        for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+    ] == S4
+
+
+def test_baseline_report_is_clean() -> None:
+    result = check(report_html())
+    assert_tables_read(result)
+    assert codes(result) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 四 written as one block per group (each with its own header row)
+# ---------------------------------------------------------------------------------------------
+
+_COLS4 = "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>"
+
+
+def test_table4_one_header_per_group() -> None:
+    """Agencies that cannot fit 15 columns stack the groups, each with its own header; the checker
+    read the last group's five cells as 行政复议's."""
+    t4 = (
+        "<table>"
+        f'<tr><td rowspan="2">行政复议</td>{_COLS4}</tr><tr>{_td(S4[0])}</tr>'
+        f'<tr><td rowspan="6">行政诉讼</td><td colspan="5">未经复议直接起诉</td></tr>'
+        f"<tr>{_COLS4}</tr><tr>{_td(S4[1])}</tr>"
+        f'<tr><td colspan="5">复议后起诉</td></tr><tr>{_COLS4}</tr><tr>{_td(S4[2])}</tr>'
+        "</table>"
+    )
+    result = check(report_html(table4=t4))
+    assert_tables_read(result)
+    assert codes(result) == []
+
+
+def test_table4_header_and_data_on_one_text_line() -> None:
+    """One cell per line with no row separator: the header's last cells and the data share a row."""
+    cells = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    cells += ["未经复议直接起诉", "复议后起诉"] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
+    cells += [str(v) for g in S4 for v in g]
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        + "".join(f"{c} |\n" for c in cells)
+        + "五、存在的主要问题及改进情况\n"
+    )
+    result = check(text, "report.txt")
+    tables = result.report.tables
+    assert [
+        tables.section4[g]
+        for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+    ] == S4
