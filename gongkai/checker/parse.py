@@ -188,6 +188,19 @@ def _runs(region: str) -> list[str]:
     return [m.group(0) for m in _RUN.finditer(region)]
 
 
+def _split(
+    runs: list[str], n: int, constraints: Sequence[SumConstraint], decimals_at: frozenset[int]
+) -> list[tuple[Number, ...]]:
+    """The splits of ``runs`` meeting the identities; if none does (the report's own arithmetic is
+    wrong), the one split there is when the digits allow only one (e.g. seven digits in seven cells),
+    so that the checks report the wrong sum rather than an unreadable row."""
+    cands = split_runs(runs, n, constraints, decimals_at=decimals_at)
+    if cands or not constraints:
+        return cands
+    forced = split_runs(runs, n, (), decimals_at=decimals_at, limit=2)
+    return forced if len(forced) == 1 else []
+
+
 def _read_row(
     region: str,
     key: str,
@@ -216,7 +229,7 @@ def _read_row(
                     break
                 runs.extend(_runs(s))
             if ok and runs:
-                cands = split_runs(runs, n, constraints, decimals_at=decimals_at)
+                cands = _split(runs, n, constraints, decimals_at)
                 if cands:
                     return (
                         _RowRead(key, list(cands[0]), cands, squashed=True, raw=" ".join(runs)),
@@ -227,7 +240,7 @@ def _read_row(
     runs = _runs(region)
     if not runs:
         return _RowRead(key, [], raw=region.strip()), [], []
-    cands = split_runs(runs, n, constraints, decimals_at=decimals_at)
+    cands = _split(runs, n, constraints, decimals_at)
     raw = " ".join(runs)
     if not cands and constraints:
         # The report's own arithmetic is wrong: the identities cannot guide the split.

@@ -167,3 +167,27 @@ def test_table4_header_and_data_on_one_text_line() -> None:
         tables.section4[g]
         for g in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
     ] == S4
+
+
+# ---------------------------------------------------------------------------------------------
+# Squashed text (a crawler's innerText)
+# ---------------------------------------------------------------------------------------------
+
+
+def squashed(html: str) -> str:
+    """The report as a crawler's innerText: every cell and line run together."""
+    from gongkai.checker.readers import read_bytes
+    from gongkai.checker.source import CELL
+
+    return read_bytes(html.encode("utf-8"), "report.html").text.replace(CELL, "").replace("\n", " ")
+
+
+def test_squashed_row_with_wrong_total_is_read_when_the_split_is_forced() -> None:
+    """ "4000005" is seven cells of one digit each: the only split there is. The row's 总计 is wrong (the
+    report's defect); the checker said the digits could not be split instead of reporting the sum."""
+    text = squashed(report_html()).replace("4.保护第三方合法权益4000004", "4.保护第三方合法权益4000005")
+    result = check(text, "report.txt")
+    assert result.report.tables.section3["denied_third_party"] == [4, 0, 0, 0, 0, 0, 5]
+    assert "parse.unsplittable" not in codes(result)
+    row_totals = [f for f in result.findings if f.code == "section3.row_total"]
+    assert [(f.row, f.expected, f.found) for f in row_totals] == [("denied_third_party", 4, 5)]
