@@ -404,6 +404,7 @@ class _Parse:
             )
             reads[a.key] = rr
             self._finish_row("section3", a.key, rr, 7, extra_rows, extra)
+        self._total_column_first(text[max(start, first.start() - 800) : first.start()], reads)
         self._resolve_section3(reads)
         for key in keys:
             if key in reads:
@@ -412,6 +413,35 @@ class _Parse:
         self._note_truncation("section3", list(keys), [a.key for a in anchors], runs_to_end)
         last = anchors[-1]
         return last.end
+
+    def _total_column_first(self, header: str, reads: dict[str, _RowRead]) -> None:
+        """Table 三 with its 总计 column first (the header names 总计 before 自然人, and the rows' sums
+        agree): move 总计 to its official place and report the order."""
+        flat = re.sub(r"[\s\x1f]+", "", header)
+        total_at, person_at = flat.rfind("总计"), flat.rfind("自然人")
+        if total_at < 0 or person_at < 0 or total_at > person_at:
+            return
+        rows = [rr for rr in reads.values() if not rr.squashed and len(rr.values) == 7]
+        first = last = 0
+        for rr in rows:
+            v = [float(x) if isinstance(x, (int, float)) else 0.0 for x in rr.values]
+            official, moved = abs(sum(v[:6]) - v[6]) < 1e-9, abs(sum(v[1:]) - v[0]) < 1e-9
+            first += moved and not official
+            last += official and not moved
+        if first == 0 or last > first:
+            return
+        for rr in rows:
+            rr.values = rr.values[1:] + rr.values[:1]
+        self.findings.append(
+            finding(
+                "table.column_order",
+                "表三的“总计”列排在“自然人”列之前，与官方格式不一致（官方格式中“总计”为最后一列）；"
+                "已按表头读取各列。",
+                table="section3",
+                expected="自然人…其他、总计",
+                found="总计、自然人…其他",
+            )
+        )
 
     @staticmethod
     def _uses_label_fillers(regions: dict[str, str]) -> bool:

@@ -191,3 +191,30 @@ def test_squashed_row_with_wrong_total_is_read_when_the_split_is_forced() -> Non
     assert "parse.unsplittable" not in codes(result)
     row_totals = [f for f in result.findings if f.code == "section3.row_total"]
     assert [(f.row, f.expected, f.found) for f in row_totals] == [("denied_third_party", 4, 5)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 三 with its 总计 column first
+# ---------------------------------------------------------------------------------------------
+
+
+def test_table3_total_column_first_is_read_by_its_header() -> None:
+    """Some agencies put 总计 before 自然人. Read by position, every row's sum looked wrong (dozens of
+    false errors); the header says where 总计 is, and the identities confirm it."""
+    result = check(report_html(table3=_table3(total_first=True)))
+    assert_tables_read(result)
+    assert codes(result) == ["table.column_order"]
+    (f,) = result.findings
+    assert (f.severity, f.table) == ("warning", "section3")
+
+
+def test_table3_official_header_with_wrong_sums_is_not_reordered() -> None:
+    """A wrong 总计 in an official-order table stays an arithmetic error, never a column reorder."""
+    html = report_html().replace(
+        "<td>4</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>4</td>",
+        "<td>4</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>5</td>",
+    )
+    result = check(html)
+    assert result.report.tables.section3["denied_third_party"] == [4, 0, 0, 0, 0, 0, 5]
+    assert "table.column_order" not in codes(result)
+    assert "section3.row_total" in codes(result)
