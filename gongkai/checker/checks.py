@@ -829,11 +829,11 @@ def _check_fee_statement(ctx: _Ctx) -> list[Finding]:
 _SENTENCE_SPLIT = re.compile(r"[。!?！？]")
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。]")
 _WS = re.compile(r"\s+")
-_PROSE_TRIGGER = re.compile(r"收到|接收|受理|接到|办结|予以公开|部分公开|复议|诉讼|规范性文件")
+_PROSE_TRIGGER = re.compile(r"新收|收到|接收|受理|接到|办结|予以公开|部分公开|复议|诉讼|规范性文件")
 _YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _NOT_THIS_YEAR = re.compile(r"上年|去年|上一年|前年|累计|历年|同期|以来")
 _THIS_YEAR = re.compile(r"本年|全年|今年|年内|年度")
-_RECEIVED_WORDS = re.compile(r"收到|接收|受理|接到")
+_RECEIVED_WORDS = re.compile(r"新收|收到|接收|受理|接到")
 #: Reconsideration/litigation counts are compared only when the sentence ties them to 政府信息公开
 #: ("因政府信息公开引起的行政复议案件2件") or stands in section 四; an agency's other cases are not
 #: table 四's.
@@ -848,9 +848,9 @@ _N = r"(?P<n>\d+)"
 _MID_BAD = re.compile(r"复议|诉讼|信访|举报|投诉|补正|建议|提案|来信|来电|咨询|诉求|热线")
 _APPLICATION = r"(?:政府信息公开申请|依申请公开申请|信息公开申请|公开申请|申请)"
 _RECEIVED_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # 共收到政府信息公开申请8件 / 接收……政府信息公开申请共计81件
+    # 共收到政府信息公开申请8件 / 接收……政府信息公开申请共计81件 / 新收政府信息公开申请8件
     re.compile(
-        r"(?P<gong>共|共计|合计)?(?:收到|接收|受理|接到)(?:了)?(?P<mid>[^,，;；。:：]{0,24}?)"
+        r"(?P<gong>共|共计|合计)?(?:新收到?|收到|接收|受理|接到)(?:了)?(?P<mid>[^,，;；。:：]{0,24}?)"
         + _APPLICATION
         + r"(?P<gong2>共计|共|合计)?"
         + _N
@@ -858,7 +858,7 @@ _RECEIVED_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # 共收到70件申请 / 共收到8份政府信息公开申请
     re.compile(
-        r"(?P<gong>共|共计|合计)(?:收到|接收|受理|接到)(?:了)?"
+        r"(?P<gong>共|共计|合计)(?:新收到?|收到|接收|受理|接到)(?:了)?"
         + _N
         + r"(?:件|份|个)(?P<mid>(?:各类)?(?:政府信息公开|依申请公开|信息公开)?)申请"
     ),
@@ -921,7 +921,8 @@ def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool
     if _RECEIVED_WORDS.search(sentence) and not _CARRIED_CONTEXT.search(sentence):
         for pattern in _RECEIVED_PATTERNS:
             for m in pattern.finditer(sentence):
-                if not (m.groupdict().get("gong") or m.groupdict().get("gong2")):
+                # "共收到…" states a total; "新收…" is the table's own row 一 (本年新收).
+                if not (m.groupdict().get("gong") or m.groupdict().get("gong2") or "新收" in m.group()):
                     continue
                 if _MID_BAD.search(m.group("mid") or "") or not _plain_this_year(sentence, m.start(), year):
                     continue

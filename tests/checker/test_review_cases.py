@@ -218,3 +218,36 @@ def test_table3_official_header_with_wrong_sums_is_not_reordered() -> None:
     assert result.report.tables.section3["denied_third_party"] == [4, 0, 0, 0, 0, 0, 5]
     assert "table.column_order" not in codes(result)
     assert "section3.row_total" in codes(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# Prose against the tables
+# ---------------------------------------------------------------------------------------------
+
+
+def test_prose_new_applications_in_the_tables_own_words() -> None:
+    """ "新收政府信息公开申请72件" (the table's own wording) while the table says 64: was missed."""
+    result = check(report_html(prose="本年度共新收政府信息公开申请72件。"))
+    mismatches = [f for f in result.findings if f.code == "prose.table_mismatch"]
+    assert [(f.row, f.expected, f.found) for f in mismatches] == [("new_received", 64, 72)]
+
+
+def test_prose_new_applications_that_agree_are_fine() -> None:
+    assert codes(check(report_html(prose="本年度共新收政府信息公开申请64件，上年结转5件。"))) == []
+    assert codes(check(report_html(prose="全年共新收到政府信息公开申请64件。"))) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Traditional characters with Taiwan phrasing (信息 → 資訊)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_taiwan_phrasing_converter_keeps_every_row() -> None:
+    """A converter with Taiwan phrasing writes 信息 as 資訊 inside four row labels of table 三; those
+    rows were lost (row_not_found) and their numbers reported as unofficial rows."""
+    import opencc
+
+    html = opencc.OpenCC("s2twp").convert(report_html())
+    result = check(html)
+    assert_tables_read(result)
+    assert codes(result) == []
