@@ -101,6 +101,18 @@ PHRASE_FIXES: dict[str, str] = {
     # 信息 → 資訊 would break every label ("政府資訊公開"); 资讯公开/政府资讯 are not mainland usage
     "资讯公开": "信息公开",
     "政府资讯": "政府信息",
+    # the same 信息 → 资讯 inside the official row labels, headers and notes of the tables, and in
+    # 信息处理费 (section 六); 项目 → 专案 and 数据 → 资料 in the table headers and the period sentence
+    "事务资讯": "事务信息",
+    "过程性资讯": "过程性信息",
+    "过程资讯": "过程信息",
+    "现成资讯": "现成信息",
+    "获取资讯": "获取信息",
+    "资讯内容": "信息内容",
+    "资讯处理费": "信息处理费",
+    "专案数量": "项目数量",
+    "本列资料": "本列数据",
+    "所列资料": "所列数据",
 }
 _PHRASE_RE = re.compile("|".join(re.escape(k) for k in sorted(PHRASE_FIXES, key=len, reverse=True)))
 
