@@ -64,6 +64,8 @@ _GROUP_TOTALS = tuple(SumConstraint(tuple(range(g * 5, g * 5 + 4)), g * 5 + 4) f
 def parse_cell(text: str) -> Cell:
     """A cell's value: a number, ``None`` for a blank, or the text itself."""
     t = text.strip()
+    if t.isdigit() and t.isascii():  # the common case, ~3× faster than the regex
+        return int(t)
     if t in _BLANKS:
         return None
     m = _NUMBER.match(t)
@@ -729,9 +731,9 @@ def prose_of(text: str) -> str:
     return "\n".join(lines)
 
 
-def parse_tables(text: str, version: FormatVersion) -> _Parse:
-    prose = prose_of(text)
-    p = _Parse(text=text, fmt=FORMATS[version], prose=prose)
+def parse_tables(text: str, version: FormatVersion, prose: str | None = None) -> _Parse:
+    """``prose``: ``prose_of(text)`` if the caller has it already."""
+    p = _Parse(text=text, fmt=FORMATS[version], prose=prose_of(text) if prose is None else prose)
     end2 = p.section2()
     end3 = p.section3(end2)
     p.section4(end3)
@@ -742,15 +744,15 @@ def parse_source(source: Source) -> ParsedReport:
     text = source.text
     detected = detect_format(text)
     version: FormatVersion = detected or "2021"
-    p = parse_tables(text, version)
-    has_tables = bool(p.found)
     prose = prose_of(text)
+    p = parse_tables(text, version, prose)
+    has_tables = bool(p.found)
     meta = detect_metadata(prose, has_tables)
     if detected is None and meta.year is not None and has_tables:
         by_year = format_for_year(meta.year)
         if by_year is not None and by_year != version:
             version = by_year
-            p = parse_tables(text, version)
+            p = parse_tables(text, version, prose)
     kind = meta.kind
     if has_tables and kind != "annual_report":
         kind = "annual_report"
