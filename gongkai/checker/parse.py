@@ -155,7 +155,6 @@ def _cells_of_region(region: str, n: int, ends_at_label: bool = True) -> tuple[l
             texts = [p.strip() for p in pieces if p.strip()]
             if (
                 texts
-                and not L.is_label_like(texts[0])
                 and not _is_number(parse_cell(texts[0]))
                 and any(_is_number(parse_cell(p)) for p in texts[1:])
             ):

@@ -251,3 +251,40 @@ def test_taiwan_phrasing_converter_keeps_every_row() -> None:
     result = check(html)
     assert_tables_read(result)
     assert codes(result) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Unofficial rows with a numbered label: their numbers were dropped without a word
+# ---------------------------------------------------------------------------------------------
+
+_ROW8 = '<tr><td colspan="3">（八）其中：涉及个人隐私</td>' + _td([3, 0, 0, 0, 0, 0, 3]) + "</tr>"
+
+
+def test_unofficial_numbered_row_in_table3_is_reported() -> None:
+    html = report_html().replace(
+        '<tr><td colspan="3">四、结转下年度继续办理', _ROW8 + '<tr><td colspan="3">四、结转下年度继续办理'
+    )
+    result = check(html)
+    assert_tables_read(result)
+    assert [(f.code, f.found) for f in result.findings] == [("table.extra_row", "(八)其中:涉及个人隐私")]
+
+
+def test_unofficial_numbered_row_in_table2_is_reported() -> None:
+    html = report_html().replace(
+        "<tr><td>行政规范性文件</td>",
+        "<tr><td>（一）其他文件</td><td>5</td><td>0</td><td>7</td></tr><tr><td>行政规范性文件</td>",
+    )
+    result = check(html)
+    assert result.report.tables.section2["regulations"] == {"issued": 3, "abolished": 5, "in_force": 74}
+    assert [(f.code, f.found) for f in result.findings] == [("table.extra_row", "(一)其他文件")]
+
+
+def test_2019_style_single_other_row_in_a_2021_table_is_reported() -> None:
+    """(六)其他处理 as one row (2019 layout) in a 2021 report: the three rows are missing and the row's
+    numbers must not vanish."""
+    html = report_html()
+    start = html.index('<tr><td colspan="3">1.申请人无正当理由')
+    end = html.index('<tr><td colspan="3">（七）总计')
+    other = '<tr><td colspan="3">（六）其他处理</td>' + _td(S3["other_other"]) + "</tr>"
+    result = check(html[:start] + other + html[end:])
+    assert sorted(f.code for f in result.findings) == ["parse.row_not_found"] * 3 + ["table.extra_row"]
