@@ -48,9 +48,9 @@ __all__ = ["run_checks"]
 
 _SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in SECTIONS)
 _SECTION_INDEX: dict[str, int] = {k: i for i, k in enumerate(_SECTION_KEYS)}
-_TABLES: tuple[str, ...] = ("section2", "section3", "section4")
-_TABLE_SECTION: dict[str, str] = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
-_TABLE_NAME: dict[str, str] = {"section2": "表二", "section3": "表三", "section4": "表四"}
+_TABLES: tuple[str, ...] = model.TABLE_KEYS
+_TABLE_SECTION: dict[str, str] = {t.key: t.section for t in model.TABLES}
+_TABLE_NAME: dict[str, str] = {t.key: t.name for t in model.TABLES}
 _SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 _S3_INDEX: dict[str, int] = {k: i for i, k in enumerate(SECTION3_COLUMN_KEYS)}
 _S4_INDEX: dict[str, int] = {k: i for i, k in enumerate(SECTION4_COLUMN_KEYS)}

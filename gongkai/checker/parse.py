@@ -35,6 +35,8 @@ from gongkai.reports.model import (
     SECTION4_COLUMN_KEYS,
     SECTION4_GROUPS,
     SECTIONS,
+    TABLE_KEYS,
+    TABLES,
     FormatVersion,
     ReportFormat,
     format_for_year,
@@ -801,15 +803,13 @@ def parse_source(source: Source) -> ParsedReport:
     )
 
 
-_TABLE_ORDER = ("section2", "section3", "section4")
-_SECTION_OF_TABLE = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
 
 
 def _truncation(p: _Parse, section_order: list[str]) -> tuple[str | None, set[str]]:
     """Where a cut copy of a report stops, described for people (or ``None`` if it looks complete),
     and the tables that come after that point."""
     if p.truncated_in is not None and p.truncated_after_row is not None:
-        after = set(_TABLE_ORDER[_TABLE_ORDER.index(p.truncated_in) + 1 :])
+        after = set(TABLE_KEYS[TABLE_KEYS.index(p.truncated_in) + 1 :])
         return _where(p.fmt, p.truncated_in, p.truncated_after_row), after
     if "other" in section_order or not section_order:
         return None, set()
@@ -818,28 +818,22 @@ def _truncation(p: _Parse, section_order: list[str]) -> tuple[str | None, set[st
     # Only a prefix of the sections and no table of a later section: the text was cut.
     if set(keys[last + 1 :]) & set(section_order):
         return None, set()
-    later = {t for t in _TABLE_ORDER if keys.index(_SECTION_OF_TABLE[t]) >= last and t not in p.found}
-    if any(t in p.found for t in _TABLE_ORDER if keys.index(_SECTION_OF_TABLE[t]) > last):
+    later = {t.key for t in TABLES if keys.index(t.section) >= last and t.key not in p.found}
+    if any(t.key in p.found for t in TABLES if keys.index(t.section) > last):
         return None, set()
     return f"第{SECTIONS[last].number}部分“{SECTIONS[last].heading}”", later
 
 
 def _missing_rows(p: _Parse, cut_tables: set[str]) -> list[Finding]:
     out: list[Finding] = []
-    table_names = {
-        "section2": "表二（主动公开政府信息情况）",
-        "section3": "表三（收到和处理政府信息公开申请情况）",
-        "section4": "表四（政府信息公开行政复议、行政诉讼情况）",
-    }
-    sections = {"section2": "proactive", "section3": "applications", "section4": "appeals"}
-    for table, name in table_names.items():
-        if table not in p.found and table not in cut_tables:
+    for t in TABLES:
+        if t.key not in p.found and t.key not in cut_tables:
             out.append(
                 finding(
                     "parse.table_not_found",
-                    f"没有找到{name}；年度报告须按{p.fmt.name}的格式以表格报告。",
-                    section=sections[table],
-                    table=table,
+                    f"没有找到{t.full_name}；年度报告须按{p.fmt.name}的格式以表格报告。",
+                    section=t.section,
+                    table=t.key,
                 )
             )
     if "section2" in p.found:

@@ -91,6 +91,28 @@ SECTIONS: tuple[Section, ...] = (
 SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
 
 
+@dataclass(frozen=True)
+class Table:
+    """One of the report's three statistical tables, and the section it belongs to."""
+
+    key: str  # "section2" / "section3" / "section4": the key used in parsed tables and the JSON
+    section: str  # the section key
+    name: str  # how findings name it: 表二 …
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name}（{SECTION_BY_KEY[self.section].title}）"
+
+
+TABLES: tuple[Table, ...] = (
+    Table("section2", "proactive", "表二"),
+    Table("section3", "applications", "表三"),
+    Table("section4", "appeals", "表四"),
+)
+TABLE_KEYS: tuple[str, ...] = tuple(t.key for t in TABLES)
+TABLE_BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
+
+
 # ---------------------------------------------------------------------------------------------
 # Table 二 — 主动公开政府信息情况 (第二十条 items 一, 五, 六, 八, and 九 in the 2019 format)
 # ---------------------------------------------------------------------------------------------
