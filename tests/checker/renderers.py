@@ -223,7 +223,7 @@ def section4_grid(fmt: ReportFormat, values: Tables) -> Grid:
 
 
 def pipes_table(grid: Grid) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for row in grid.rows:
         parts: list[str] = []
         for cell in row:
@@ -237,7 +237,7 @@ def pipes_table(grid: Grid) -> list[str]:
 
 
 def cell_per_line_table(grid: Grid) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for row in grid.rows:
         covered = grid.ncols - len(row)
         lines.extend(f"{cell.text} |" for cell in row)
@@ -246,7 +246,7 @@ def cell_per_line_table(grid: Grid) -> list[str]:
 
 
 def tabs_table(grid: Grid) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for r, line in enumerate(grid.positions()):
         lines.append("\t".join(x[1].text if x is not None and x[0] == r else "" for x in line))
     return lines
@@ -420,3 +420,201 @@ def render_report(values: Tables, version: FormatVersion, layout: Layout) -> byt
 def render(values: Tables, version: FormatVersion, layout: Layout) -> tuple[bytes, str]:
     """``render_report`` plus the file name (with the layout's suffix) to pass to the reader."""
     return render_report(values, version, layout), filename(version, layout)
+
+
+# ---------------------------------------------------------------------------------------------------
+# PDF (not one of LAYOUTS: the benchmark's extra row). Written by hand — no PDF library is a dependency:
+# a Type0 font with Identity-H encoding whose CIDs are the Unicode code points, a ToUnicode CMap so that
+# text extraction gives the characters back, and the table grids drawn as ruled cells (a merged cell is
+# one box), the way a Word or WPS export of the official table looks to pdfplumber.
+# ---------------------------------------------------------------------------------------------------
+
+_PAGE_W, _PAGE_H = 595.0, 842.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 40.0, 555.0, 800.0, 40.0
+_PROSE_SIZE, _PROSE_LEADING = 10.0, 15.0
+_CELL_PAD = 2.0
+
+
+def _char_width(ch: str) -> int:
+    """Glyph width in 1/1000 em: ASCII half width, everything else full width."""
+    return 500 if " " <= ch <= "~" else 1000
+
+
+def _text_width(text: str, size: float) -> float:
+    return sum(_char_width(ch) for ch in text) * size / 1000
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and _text_width(line + ch, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line or not lines else lines
+
+
+def _pdf_text(x: float, y: float, size: float, text: str) -> str:
+    hexed = "".join(f"{ord(ch):04X}" for ch in text)
+    return f"BT /F1 {size:g} Tf {x:.2f} {y:.2f} Td <{hexed}> Tj ET"
+
+
+#: Column widths (points) of each table, by number of grid columns.
+_TABLE_COLUMNS: dict[int, list[float]] = {
+    4: [115.0, 133.0, 133.0, 134.0],
+    10: [45.0, 60.0, 130.0] + [40.0] * 7,
+    15: [515.0 / 15] * 15,
+}
+
+
+def _pdf_table(grid: Grid, top: float) -> tuple[list[str], float]:
+    """Drawing operators of a ruled table whose top edge is at ``top``; returns them and the height."""
+    widths = _TABLE_COLUMNS[grid.ncols]
+    size = 8.0 if grid.ncols == 4 else 6.5
+    leading = size * 1.3
+    xs = [_LEFT]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    placed: list[tuple[int, int, GCell, list[str]]] = []
+    heights = [0.0] * len(grid.rows)
+    for r, line in enumerate(grid.positions()):
+        for c, entry in enumerate(line):
+            if entry is None or entry[0] != r:
+                continue
+            cell = entry[1]
+            width = xs[c + cell.colspan] - xs[c] - 2 * _CELL_PAD
+            wrapped = _wrap(cell.text, width, size)
+            placed.append((r, c, cell, wrapped))
+            if cell.rowspan == 1:
+                heights[r] = max(heights[r], len(wrapped) * leading + 2 * _CELL_PAD)
+    for r, _c, cell, wrapped in placed:  # a merged cell's text must fit the rows it spans
+        need = len(wrapped) * leading + 2 * _CELL_PAD
+        have = sum(heights[r : r + cell.rowspan])
+        if need > have:
+            heights[r + cell.rowspan - 1] += need - have
+    ys = [top]
+    for h in heights:
+        ys.append(ys[-1] - h)
+    ops = ["0.5 w"]
+    for r, c, cell, wrapped in placed:
+        x0, x1 = xs[c], xs[c + cell.colspan]
+        y_top, y_bottom = ys[r], ys[r + cell.rowspan]
+        ops.append(f"{x0:.2f} {y_bottom:.2f} {x1 - x0:.2f} {y_top - y_bottom:.2f} re S")
+        for i, text in enumerate(wrapped):
+            if text:
+                baseline = y_top - _CELL_PAD - size - i * leading
+                ops.append(_pdf_text(x0 + _CELL_PAD, baseline, size, text))
+    return ops, top - ys[-1]
+
+
+def _to_unicode_cmap(chars: set[str]) -> bytes:
+    """A ToUnicode CMap for the characters used (as a PDF writer subsets it): CID = code point."""
+    entries = [f"<{ord(ch):04X}> <{ord(ch):04X}>" for ch in sorted(chars)]
+    blocks = []
+    for i in range(0, len(entries), 100):
+        chunk = entries[i : i + 100]
+        blocks.append(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar")
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        + "\n".join(blocks)
+        + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    ).encode("ascii")
+
+
+def _pdf_file(pages: list[list[str]], chars: set[str]) -> bytes:
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    def stream(data: bytes) -> bytes:
+        return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+    catalog = add(b"")  # filled in below
+    pages_id = add(b"")
+    to_unicode = add(stream(_to_unicode_cmap(chars)))
+    descriptor = add(
+        b"<< /Type /FontDescriptor /FontName /GongkaiSong /Flags 4 /FontBBox [0 -120 1000 880] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"
+    )
+    cid_font = add(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GongkaiSong "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        b"/FontDescriptor %d 0 R /DW 1000 /W [32 126 500] /CIDToGIDMap /Identity >>" % descriptor
+    )
+    font = add(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /GongkaiSong /Encoding /Identity-H "
+        b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>" % (cid_font, to_unicode)
+    )
+    page_ids = []
+    for ops in pages:
+        content = add(stream("\n".join(ops).encode("ascii")))
+        page_ids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
+                b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (pages_id, _PAGE_W, _PAGE_H, content, font)
+            )
+        )
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id
+    kids = b" ".join(b"%d 0 R" % p for p in page_ids)
+    objects[pages_id - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        catalog,
+        xref,
+    )
+    return bytes(out)
+
+
+def render_pdf(values: Tables, version: FormatVersion) -> bytes:
+    """The report as a PDF with a text layer and ruled tables (see the comment above)."""
+    title, blocks = document_blocks(values, version)
+    pages: list[list[str]] = [[]]
+    y = _TOP
+
+    def need(height: float) -> None:
+        nonlocal y
+        if y - height < _BOTTOM:
+            pages.append([])
+            y = _TOP
+
+    width = _RIGHT - _LEFT
+    pages[-1].append(_pdf_text(_LEFT, y - _PROSE_SIZE, _PROSE_SIZE, title))
+    y -= _PROSE_LEADING
+    for b in blocks:
+        if b.grid is None:
+            for line in _wrap(b.text, width, _PROSE_SIZE):
+                need(_PROSE_LEADING)
+                pages[-1].append(_pdf_text(_LEFT, y - _PROSE_SIZE, _PROSE_SIZE, line))
+                y -= _PROSE_LEADING
+            continue
+        ops, height = _pdf_table(b.grid, y - 4)
+        if y - 4 - height < _BOTTOM:
+            pages.append([])
+            y = _TOP
+            ops, height = _pdf_table(b.grid, y - 4)
+        pages[-1].extend(ops)
+        y -= height + 10
+    chars = set(title)
+    for b in blocks:
+        if b.grid is None:
+            chars.update(b.text)
+        else:
+            for row in b.grid.rows:
+                for cell in row:
+                    chars.update(cell.text)
+    return _pdf_file(pages, chars)

@@ -53,14 +53,20 @@ def amount_value(d: Decimal) -> int | float:
 
 def amounts(places: int, max_value: int) -> st.SearchStrategy[int | float]:
     """Money with up to ``places`` decimals (some whole, some with fewer decimals)."""
-    return st.integers(0, places).flatmap(
-        lambda p: st.decimals(min_value=0, max_value=max_value, places=p, allow_nan=False, allow_infinity=False)
-    ).map(amount_value)
+    return (
+        st.integers(0, places)
+        .flatmap(
+            lambda p: st.decimals(
+                min_value=0, max_value=max_value, places=p, allow_nan=False, allow_infinity=False
+            )
+        )
+        .map(amount_value)
+    )
 
 
-def _section2_cell(version: FormatVersion, column: Column, row_key: str, squash_safe: bool, width: int) -> (
-    st.SearchStrategy[Cell]
-):
+def _section2_cell(
+    version: FormatVersion, column: Column, row_key: str, squash_safe: bool, width: int
+) -> st.SearchStrategy[Cell]:
     if squash_safe and width > 1:
         if column.kind == "amount":
             return st.decimals(min_value=0, max_value=Decimal("9.99"), places=2).map(amount_value)
@@ -74,7 +80,9 @@ def _section2_cell(version: FormatVersion, column: Column, row_key: str, squash_
 
 
 @st.composite
-def section2_tables(draw: st.DrawFn, version: FormatVersion, squash_safe: bool = False) -> dict[str, dict[str, Cell]]:
+def section2_tables(
+    draw: st.DrawFn, version: FormatVersion, squash_safe: bool = False
+) -> dict[str, dict[str, Cell]]:
     out: dict[str, dict[str, Cell]] = {}
     for block, row in FORMATS[version].section2_rows():
         width = len(block.columns)

@@ -1,0 +1,238 @@
+"""Throughput of the whole checker pipeline on one core: reports per second of ``check_bytes``.
+
+``check_bytes`` is everything a user waits for: read the file (text decoding / HTML / Word / PDF),
+normalise, parse the tables, run every check. The reports are rendered by the test renderers
+(``tests/checker/renderers.py``) from realistic tables — a small agency (mostly zeros, a few counts) and a
+big city (five-digit 自然人 counts, like report 012) — in every layout, plus the real seeds in
+``shared/seeds`` when they are present.
+
+Method: one process, one thread, pinned to one CPU where the OS allows it. For each report: a warm-up
+(at least 2 runs and 0.3 s), then ``--repeats`` timed loops of ``--seconds / --repeats`` each (at least one
+run per loop), ``time.perf_counter`` around the loop; the result is the median of the loops' time per
+report. Prints a Markdown table.
+
+    .venv/bin/python benchmarks/bench_checker.py [--seconds N] [--repeats R] [--case SUBSTRING]
+
+Profile one case: ``.venv/bin/python -m cProfile -s cumtime benchmarks/bench_checker.py --case squashed``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gongkai.checker.pipeline import check_bytes  # noqa: E402
+from gongkai.checker.result import Tables  # noqa: E402
+from gongkai.reports.model import (  # noqa: E402
+    FORMATS,
+    SECTION3_APPLICANT_COLUMNS,
+    SECTION3_COLUMN_KEYS,
+    SECTION4_GROUP_KEYS,
+    FormatVersion,
+)
+from tests.checker.renderers import Layout, render, render_pdf  # noqa: E402
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+TEXT_LAYOUTS: tuple[Layout, ...] = ("pipes", "squashed", "cell_per_line", "tabs")
+TEXT_TARGET = 200.0  # reports per second, text layouts
+
+
+# ---------------------------------------------------------------------------------------------------
+# Realistic tables
+# ---------------------------------------------------------------------------------------------------
+
+
+def realistic_tables(version: FormatVersion, size: str, seed: int = 2023) -> Tables:
+    """A valid table set: ``size`` "town" (a small agency) or "city" (a big city's government)."""
+    rng = random.Random(f"{version}-{size}-{seed}")
+    fmt = FORMATS[version]
+    city = size == "city"
+
+    def natural() -> int:
+        if city:
+            return int(rng.lognormvariate(4.5, 1.6))  # median ~90, tail into the thousands
+        return rng.choice([0, 0, 0, 0, 1, 2, 3, 5])
+
+    def organisation() -> int:
+        if city:
+            return rng.choice([0, 0, 0, 1, 2, 5, 17, 44])
+        return rng.choice([0, 0, 0, 0, 0, 0, 1])
+
+    values = Tables()
+    for block, row in fmt.section2_rows():
+        cells: dict[str, int | float | str | None] = {}
+        for col in block.columns:
+            if col.kind == "amount":
+                cents = rng.randint(0, 10**8 if city else 10**5)
+                amount = cents / 100 if version == "2019" else cents / 10**4
+                cells[col.key] = int(amount) if amount == int(amount) else amount
+            elif col.kind == "signed_count":
+                cells[col.key] = rng.randint(-8, 8)
+            else:
+                cells[col.key] = rng.randint(0, 9000 if city else 30)
+        values.section2[row.key] = cells
+    rows = {key: [0] * len(SECTION3_COLUMN_KEYS) for key in fmt.section3_row_keys}
+    for j, _column in enumerate(SECTION3_APPLICANT_COLUMNS):
+        draw: Callable[[], int] = natural if j == 0 else organisation
+        for key in fmt.section3_result_keys:
+            rows[key][j] = draw()
+        total = sum(rows[key][j] for key in fmt.section3_result_keys)
+        rows["total"][j] = total
+        rows["carried_forward"][j] = draw() // 3
+        rows["carried_over"][j] = min(draw() // 3, total)
+        rows["new_received"][j] = total + rows["carried_forward"][j] - rows["carried_over"][j]
+    for cells3 in rows.values():
+        cells3[-1] = sum(cells3[:-1])
+    values.section3 = {k: list(v) for k, v in rows.items()}
+    for key in SECTION4_GROUP_KEYS:
+        results = [rng.choice([0, 0, 1, 2, 7, 30] if city else [0, 0, 0, 1]) for _ in range(4)]
+        values.section4[key] = [*results, sum(results)]
+    return values
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str
+    kind: str  # "text", "html", "docx", "pdf", "seed"
+    data: bytes
+    filename: str
+    #: Whether the rendered tables came back exactly (None for seeds: no truth here).
+    round_trip: bool | None = None
+
+
+def cases(version: FormatVersion, only: str = "") -> list[Case]:
+    """Every report to time (only those whose name contains ``only``), each checked once here."""
+    out: list[Case] = []
+    for size in ("town", "city"):
+        values = realistic_tables(version, size)
+        for layout in (*TEXT_LAYOUTS, "html", "docx", "pdf"):
+            name = f"{layout} ({size})"
+            if only not in name:
+                continue
+            if layout == "pdf":
+                data, filename = render_pdf(values, version), f"report-{version}.pdf"
+            else:
+                data, filename = render(values, version, layout)  # type: ignore[arg-type]
+            report = check_bytes(data, filename).report
+            same = (report.tables.section3, report.tables.section4) == (values.section3, values.section4)
+            if layout != "squashed":  # squashed table 二 is not guaranteed (see the renderers)
+                same = same and report.tables.section2 == values.section2
+            kind = "text" if layout in TEXT_LAYOUTS else layout
+            out.append(Case(name, kind, data, filename, same))
+    if SEEDS.is_dir():
+        for path in sorted(SEEDS.iterdir()):
+            if path.is_file() and only in f"seed {path.name}":
+                data = path.read_bytes()
+                report = check_bytes(data, path.name).report
+                what = report.layout if report.layout != "none" else report.kind
+                out.append(Case(f"seed {path.name[:3]} ({what})", "seed", data, path.name))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Timing
+# ---------------------------------------------------------------------------------------------------
+
+
+def time_case(case: Case, seconds: float, repeats: int) -> list[float]:
+    """Seconds per report of each of ``repeats`` timed loops, after a warm-up."""
+    start = time.perf_counter()
+    runs = 0
+    while runs < 2 or time.perf_counter() - start < 0.3:
+        check_bytes(case.data, case.filename)
+        runs += 1
+    per_loop = seconds / repeats
+    samples: list[float] = []
+    for _ in range(repeats):
+        n = 0
+        t0 = time.perf_counter()
+        while True:
+            check_bytes(case.data, case.filename)
+            n += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= per_loop:
+                break
+        samples.append(elapsed / n)
+    return samples
+
+
+def pin_to_one_cpu() -> str:
+    if hasattr(os, "sched_getaffinity") and hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    return "not pinned (no sched_setaffinity)"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="timed seconds per report (default 3)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed loops per report (default 5)")
+    parser.add_argument(
+        "--format", choices=("2019", "2021"), default="2021", help="format of the rendered reports"
+    )
+    parser.add_argument("--case", default="", help="only the cases whose name contains this")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")
+
+    pinned = pin_to_one_cpu()
+    print(
+        f"Python {platform.python_version()} on {cpu_model()}, {os.cpu_count()} CPUs, {pinned}; "
+        f"{args.repeats} loops of {args.seconds / args.repeats:.2f} s per report, median; "
+        f"format {args.format}\n"
+    )
+    rows: list[tuple[Case, float]] = []
+    print("| report | reports/s | ms/report | spread of loops | size (KB) | tables round-trip |")
+    print("|---|---:|---:|---:|---:|---|")
+    for case in cases(args.format, args.case):
+        samples = time_case(case, args.seconds, args.repeats)
+        per = statistics.median(samples)
+        spread = (max(samples) - min(samples)) / per
+        rows.append((case, per))
+        rt = "—" if case.round_trip is None else ("yes" if case.round_trip else "**NO**")
+        print(
+            f"| {case.name} | {1 / per:,.0f} | {per * 1000:.2f} | ±{spread * 50:.0f}% | "
+            f"{len(case.data) / 1024:.1f} | {rt} |",
+            flush=True,
+        )
+    text = [(c, per) for c, per in rows if c.kind == "text"]
+    if text:
+        worst_case, worst = max(text, key=lambda x: x[1])
+        verdict = "met" if 1 / worst >= TEXT_TARGET else "MISSED"
+        print(
+            f"\nText target ≥ {TEXT_TARGET:.0f} reports/s: {verdict} — slowest text report "
+            f"{worst_case.name}: {1 / worst:,.0f} reports/s; all text reports together: "
+            f"{len(text) / sum(per for _, per in text):,.0f} reports/s."
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
