@@ -15,7 +15,6 @@ A cell that holds text where a number belongs keeps that text; blanks and "/", "
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -462,59 +461,74 @@ class _Parse:
         return False
 
     def _resolve_section3(self, reads: dict[str, _RowRead]) -> None:
+        """Rows whose digit runs split several ways are settled by the column identities of table 三."""
         ambiguous = [k for k, r in reads.items() if len(r.candidates) > 1]
         if not ambiguous:
             return
-        options = [reads[k].candidates for k in ambiguous]
-        combos = 1
-        for o in options:
-            combos *= len(o)
-        chosen: dict[str, tuple[Number, ...]] = {}
-        unique = False
-        if combos <= 20000:
-            fitting = []
-            for combo in itertools.product(*options):
-                trial = {k: list(r.values) for k, r in reads.items()}
-                for k, c in zip(ambiguous, combo, strict=True):
-                    trial[k] = list(c)
-                if self._columns_hold(trial):
-                    fitting.append(combo)
-            if fitting:
-                best = max(
-                    fitting,
-                    key=lambda combo: tuple(
-                        sum(x) for x in zip(*(_score_counts(c) for c in combo), strict=True)
-                    ),
-                )
-                unique = len(fitting) == 1
-                chosen = dict(zip(ambiguous, best, strict=True))
-        if not chosen:
-            for k in ambiguous:
-                chosen[k], _ = choose(reads[k].candidates, _score_counts)
+        fitting = self._fitting_tables(reads, ambiguous)
+        chosen: dict[str, tuple[Number, ...]]
+        if fitting:
+            best = max(
+                fitting,
+                key=lambda combo: tuple(sum(x) for x in zip(*(_score_counts(c) for c in combo), strict=True)),
+            )
+            chosen = dict(zip(ambiguous, best, strict=True))
+            unique = len(fitting) == 1
+        else:
+            chosen = {k: choose(reads[k].candidates, _score_counts)[0] for k in ambiguous}
+            unique = False
         for k, c in chosen.items():
             reads[k].values = list(c)
             if not unique:
                 self._ambiguous("section3", k, reads[k], c)
 
-    def _columns_hold(self, rows: dict[str, list[Cell]]) -> bool:
-        result_keys = self.fmt.section3_result_keys
+    def _fitting_tables(
+        self, reads: dict[str, _RowRead], ambiguous: list[str]
+    ) -> list[tuple[tuple[Number, ...], ...]]:
+        """Every choice of candidates for the ambiguous rows under which both column identities hold
+        (三（七） = the sum of the outcome rows; 一 + 二 = 三（七） + 四), searched depth first: the head
+        rows first, then the outcome rows while their running column sums stay within 三（七）."""
+        result_keys = set(self.fmt.section3_result_keys)
+        head = ("total", "new_received", "carried_over", "carried_forward")
+        order = [k for k in head if k in ambiguous] + [k for k in ambiguous if k not in head]
+        n_head = sum(1 for k in order if k in head)
+        rows: dict[str, list[float]] = {k: [0.0] * 7 for k in head}  # a row not found counts as 0
+        for key, r in reads.items():
+            if key not in ambiguous:
+                rows[key] = [float(v) if isinstance(v, (int, float)) else 0.0 for v in r.values[:7]]
+                rows[key] += [0.0] * (7 - len(rows[key]))
+        fixed_outcomes = [sum(rows[k][j] for k in result_keys if k in rows) for j in range(7)]
+        fitting: list[tuple[tuple[Number, ...], ...]] = []
+        chosen: dict[str, tuple[Number, ...]] = {}
 
-        def v(k: str, j: int) -> float:
-            cells = rows.get(k)
-            if not cells or j >= len(cells):
-                return 0.0
-            value = cells[j]
-            return float(value) if isinstance(value, (int, float)) else 0.0
+        def balance_holds() -> bool:
+            new, old, total, forward = (
+                rows[k] for k in ("new_received", "carried_over", "total", "carried_forward")
+            )
+            return all(abs(new[j] + old[j] - total[j] - forward[j]) < 1e-9 for j in range(7))
 
-        for j in range(7):
-            if "total" in rows and abs(sum(v(k, j) for k in result_keys) - v("total", j)) > 1e-9:
-                return False
-            if "carried_forward" in rows and (
-                abs(v("new_received", j) + v("carried_over", j) - v("total", j) - v("carried_forward", j))
-                > 1e-9
-            ):
-                return False
-        return True
+        def walk(i: int, sums: list[float]) -> None:
+            if len(fitting) >= 50:
+                return
+            if i == n_head and n_head and not balance_holds():
+                return
+            if i == len(order):
+                if all(abs(a - b) < 1e-9 for a, b in zip(sums, rows["total"], strict=True)):
+                    fitting.append(tuple(chosen[k] for k in ambiguous))
+                return
+            key = order[i]
+            for cand in reads[key].candidates:
+                chosen[key] = cand
+                if key in head:
+                    rows[key] = [float(v) for v in cand]
+                    walk(i + 1, sums)
+                    continue
+                running = [a + float(b) for a, b in zip(sums, cand, strict=True)]
+                if all(a <= t + 1e-9 for a, t in zip(running, rows["total"], strict=True)):
+                    walk(i + 1, running)
+
+        walk(0, fixed_outcomes)
+        return fitting
 
     # -- table 四 ----------------------------------------------------------------------------------
 
@@ -801,8 +815,6 @@ def parse_source(source: Source) -> ParsedReport:
         labels_seen=p.labels_seen,
         detected_format=detected,
     )
-
-
 
 
 def _truncation(p: _Parse, section_order: list[str]) -> tuple[str | None, set[str]]:

@@ -51,6 +51,13 @@ def split_runs(
     """
     if all(set(run) == {"0"} for run in runs) and sum(len(run) for run in runs) == n:
         return [(0,) * n]  # the most common row of all: every cell 0
+    if (
+        len(constraints) == 1
+        and constraints[0].total == n - 1
+        and constraints[0].terms == tuple(range(n - 1))
+        and not decimals_at
+    ):
+        return _split_row_with_total_last(runs, n, limit)
     totals = {c.total: c for c in constraints}
     total_chars = [0] * (len(runs) + 1)
     for i in range(len(runs) - 1, -1, -1):
@@ -127,3 +134,61 @@ def choose(
     whether it was the only candidate (otherwise the choice is a judgement to be reported)."""
     best = max(candidates, key=score)
     return best, len(candidates) == 1
+
+
+def _split_row_with_total_last(runs: Sequence[str], n: int, limit: int) -> list[tuple[Number, ...]]:
+    """``split_runs`` for a row whose last cell is the sum of the others (table 三's 总计): try each
+    suffix of the last run as the total, then cut the rest into numbers that are each at most the total
+    and whose running sum never passes it; the last of them is the difference, checked against the
+    digits. Much faster than enumerating every cut: a 25-digit row takes milliseconds, not seconds."""
+    results: list[tuple[Number, ...]] = []
+    last = runs[-1]
+    for length in range(1, len(last) + 1):
+        total_text = last[len(last) - length :]
+        if len(total_text) > 1 and total_text[0] == "0":
+            continue
+        total = int(total_text)
+        rest = [*runs[:-1], last[: len(last) - length]] if length < len(last) else list(runs[:-1])
+        for cells in _terms_summing_to(rest, n - 1, total, length):
+            results.append((*cells, total))
+            if len(results) >= limit:
+                return results
+    return results
+
+
+def _terms_summing_to(runs: Sequence[str], n: int, total: int, max_digits: int) -> Iterator[tuple[int, ...]]:
+    remaining = [0] * (len(runs) + 1)
+    for i in range(len(runs) - 1, -1, -1):
+        remaining[i] = remaining[i + 1] + len(runs[i])
+    cells: list[int] = []
+
+    def walk(run_i: int, pos: int, acc: int) -> Iterator[tuple[int, ...]]:
+        if run_i == len(runs):
+            if len(cells) == n and acc == total:
+                yield tuple(cells)
+            return
+        left = n - len(cells)
+        if left == 0 or remaining[run_i] - pos < left:
+            return
+        run = runs[run_i]
+        if left == 1:
+            # The last term is what the total still needs, and it must be exactly the rest of the digits.
+            need = str(total - acc)
+            if total >= acc and run_i == len(runs) - 1 and run[pos:] == need:
+                cells.append(total - acc)
+                yield tuple(cells)
+                cells.pop()
+            return
+        ends = [pos + 1] if run[pos] == "0" else range(pos + 1, min(len(run), pos + max_digits) + 1)
+        for end in ends:
+            value = int(run[pos:end])
+            if acc + value > total:
+                break
+            cells.append(value)
+            if end == len(run):
+                yield from walk(run_i + 1, 0, acc + value)
+            else:
+                yield from walk(run_i, end, acc + value)
+            cells.pop()
+
+    yield from walk(0, 0, 0)

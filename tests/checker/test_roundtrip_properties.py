@@ -451,12 +451,6 @@ _MANY_AMBIGUOUS_ROWS: dict[str, list[int]] = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser bug (reported to the lead): with more than 20,000 combinations of ambiguous squashed "
-    "rows, _resolve_section3 falls back to per-row scores and misreads 一 and 三（七） as [29, 2922, …] "
-    "instead of the only reading [2929, 22, …], then reports false section3.results_total errors",
-)
 def test_squashed_table3_with_many_ambiguous_rows_is_read_as_its_only_reading() -> None:
     version: FormatVersion = "2021"
     values = _zero_tables(version)
