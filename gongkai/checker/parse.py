@@ -25,7 +25,7 @@ from gongkai.checker.codes import finding
 from gongkai.checker.detect import detect_metadata
 from gongkai.checker.result import Cell, Finding, LabelSeen, ParsedReport, Tables
 from gongkai.checker.source import CELL, Source
-from gongkai.checker.split import Number, SumConstraint, choose, split_runs
+from gongkai.checker.split import Number, SumConstraint, choose, fits, split_runs
 from gongkai.reports.model import (
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
@@ -211,8 +211,13 @@ def _read_row(
     decimals_at: frozenset[int],
     label_filler: bool = False,
     ends_at_label: bool = True,
+    hint: tuple[Number, ...] | None = None,
 ) -> tuple[_RowRead, list[str], list[Cell]]:
-    """Read one row's cells. Returns the row, unofficial rows seen after it, and extra values."""
+    """Read one row's cells. Returns the row, unofficial rows seen after it, and extra values.
+
+    ``hint``: the cells the other rows' identities imply; used for run-together digits when the digits
+    are exactly those cells (it is then the only reading consistent with the table).
+    """
     if CELL in region:
         values, extra_rows = _cells_of_region(region, n, ends_at_label)
         cells, extra = _fit(values, n, label_filler)
@@ -242,8 +247,10 @@ def _read_row(
     runs = _runs(region)
     if not runs:
         return _RowRead(key, [], raw=region.strip()), [], []
-    cands = _split(runs, n, constraints, decimals_at)
     raw = " ".join(runs)
+    if hint is not None and fits(runs, hint):
+        return _RowRead(key, list(hint), [hint], squashed=True, raw=raw), [], []
+    cands = _split(runs, n, constraints, decimals_at)
     if not cands and constraints:
         # The report's own arithmetic is wrong: the identities cannot guide the split.
         return _RowRead(key, [], [], squashed=True, raw=raw), [], []
@@ -393,8 +400,15 @@ class _Parse:
         }
         fillers = self._uses_label_fillers(regions)
         reads: dict[str, _RowRead] = {}
-        for i, a in enumerate(anchors):
+        # 三（七） and 一 last: in run-together text their long digit runs are checked against what the
+        # other rows imply (the column identities) before any enumeration of splits.
+        derived = ("total", "new_received")
+        position = {a.key: i for i, a in enumerate(anchors)}
+        for a in sorted(
+            anchors, key=lambda a: (a.key in derived, derived.index(a.key) if a.key in derived else 0)
+        ):
             self._note_label("section3", a)
+            i = position[a.key]
             rr, extra_rows, extra = _read_row(
                 regions[a.key],
                 a.key,
@@ -403,6 +417,7 @@ class _Parse:
                 frozenset(),
                 fillers and a.key in _SPANNING_LABEL_ROWS,
                 ends_at_label=i + 1 < len(anchors) or end_m is not None,
+                hint=self._implied_row(a.key, reads),
             )
             reads[a.key] = rr
             self._finish_row("section3", a.key, rr, 7, extra_rows, extra)
@@ -444,6 +459,31 @@ class _Parse:
                 found="总计、自然人…其他",
             )
         )
+
+    def _implied_row(self, key: str, reads: dict[str, _RowRead]) -> tuple[Number, ...] | None:
+        """The cells of 三（七） (the sum of the outcome rows) or 一 (三（七） + 四 − 二) that the rows
+        already read imply, when each of those was read one way only."""
+
+        def row(k: str) -> list[int] | None:
+            r = reads.get(k)
+            if r is None or len(r.candidates) > 1 or len(r.values) != 7:
+                return None
+            if not all(v is None or isinstance(v, int) for v in r.values):
+                return None
+            return [v or 0 for v in r.values]  # type: ignore[misc]
+
+        if key == "total":
+            outcome = [row(k) for k in self.fmt.section3_result_keys]
+            if any(r is None for r in outcome):
+                return None
+            return tuple(sum(r[j] for r in outcome if r is not None) for j in range(7))
+        if key == "new_received":
+            total, old, forward = row("total"), row("carried_over"), row("carried_forward")
+            if total is None or old is None or forward is None:
+                return None
+            new = tuple(total[j] + forward[j] - old[j] for j in range(7))
+            return new if min(new) >= 0 else None
+        return None
 
     @staticmethod
     def _uses_label_fillers(regions: dict[str, str]) -> bool:

@@ -127,6 +127,21 @@ def split_runs(
     return results
 
 
+def fits(runs: Sequence[str], cells: Sequence[Number]) -> bool:
+    """Whether ``cells`` written one after another are exactly ``runs`` (no number spanning two runs)."""
+    run_i, pos = 0, 0
+    for v in cells:
+        if run_i == len(runs):
+            return False
+        text = _format_number(v)
+        if not runs[run_i].startswith(text, pos):
+            return False
+        pos += len(text)
+        if pos == len(runs[run_i]):
+            run_i, pos = run_i + 1, 0
+    return run_i == len(runs)
+
+
 def choose(
     candidates: list[tuple[Number, ...]], score: Callable[[tuple[Number, ...]], tuple[float, ...]]
 ) -> tuple[tuple[Number, ...], bool]:
@@ -149,6 +164,10 @@ def _split_row_with_total_last(runs: Sequence[str], n: int, limit: int) -> list[
             continue
         total = int(total_text)
         rest = [*runs[:-1], last[: len(last) - length]] if length < len(last) else list(runs[:-1])
+        # A number is congruent to its digit sum modulo 9, so the terms' sum is congruent to the digit sum
+        # of the rest, however it is cut: most candidate totals fail this at once.
+        if sum(int(d) for run in rest for d in run) % 9 != total % 9:
+            continue
         for cells in _terms_summing_to(rest, n - 1, total, length):
             results.append((*cells, total))
             if len(results) >= limit:
@@ -168,7 +187,18 @@ def _terms_summing_to(runs: Sequence[str], n: int, total: int, max_digits: int) 
                 yield tuple(cells)
             return
         left = n - len(cells)
-        if left == 0 or remaining[run_i] - pos < left:
+        chars = remaining[run_i] - pos
+        if left == 0 or chars < left or chars > left * max_digits:
+            return
+        # The remaining digits make ``left`` numbers; a number of d >= 2 digits is at least 10^(d-1), and the
+        # smallest sum spreads the digits evenly. If even that passes what the total still needs, stop.
+        q, r = divmod(chars, left)
+        least = (r * 10**q if q >= 1 else 0) + ((left - r) * 10 ** (q - 1) if q >= 2 else 0)
+        if total - acc < least:
+            return
+        # Each remaining number has at most this many digits, so together they stay under left * 10^widest.
+        widest = min(max_digits, chars - left + 1)
+        if total - acc >= left * 10**widest:
             return
         run = runs[run_i]
         if left == 1:
