@@ -45,18 +45,7 @@ class AgencyAdmin(admin.ModelAdmin):
         (
             # 条例第十二条: 指南 contact details.
             _("指南联系信息"),
-            {
-                "fields": [
-                    "office_name",
-                    "office_address",
-                    "office_hours",
-                    "phone",
-                    "fax",
-                    "website",
-                    "email",
-                    "postcode",
-                ]
-            },
+            {"fields": list(Agency.CONTACT_FIELDS)},
         ),
         (None, {"fields": ["path", "created_at", "updated_at"]}),
     ]

@@ -62,6 +62,18 @@ class AgencyQuerySet(models.QuerySet["Agency"]):
 class Agency(models.Model):
     """An administrative body that discloses government information (条例第十条、第二十七条)."""
 
+    #: The contact details the 政府信息公开指南 must give (条例第十二条).
+    CONTACT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "office_name",
+        "office_address",
+        "office_hours",
+        "phone",
+        "fax",
+        "website",
+        "email",
+        "postcode",
+    )
+
     name = models.CharField(_("机关名称"), max_length=200)
     # Used on the command line (gongkai check --agency demo-county); never changes meaning.
     short_code = models.CharField(

@@ -17,16 +17,6 @@ MEMBERSHIP_ADDED = "membership.added"
 MEMBERSHIP_CHANGED = "membership.changed"
 MEMBERSHIP_REMOVED = "membership.removed"
 
-_CONTACT_FIELDS = (
-    "office_name",
-    "office_address",
-    "office_hours",
-    "phone",
-    "fax",
-    "website",
-    "email",
-    "postcode",
-)
 
 
 def create_agency(
@@ -45,7 +35,7 @@ def create_agency(
     ``office_hours``, ``phone``, ``fax``, ``website``, ``email``, ``postcode``).
     Raises :class:`django.core.exceptions.ValidationError` on invalid input.
     """
-    unknown = set(contact) - set(_CONTACT_FIELDS)
+    unknown = set(contact) - set(Agency.CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"create_agency() got unexpected fields: {', '.join(sorted(unknown))}")
     agency = Agency(name=name, short_code=short_code, kind=kind, parent=parent, uscc=uscc, **contact)
