@@ -15,6 +15,7 @@ A cell that holds text where a number belongs keeps that text; blanks and "/", "
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from gongkai.checker.codes import finding
 from gongkai.checker.detect import detect_metadata
 from gongkai.checker.result import Cell, Finding, LabelSeen, ParsedReport, Tables
 from gongkai.checker.source import CELL, Source
-from gongkai.checker.split import Number, SumConstraint, choose, fits, split_runs
+from gongkai.checker.split import Number, SumConstraint, choose, fits, rest_after, split_runs
 from gongkai.reports.model import (
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
@@ -404,6 +405,7 @@ class _Parse:
         # other rows imply (the column identities) before any enumeration of splits.
         derived = ("total", "new_received")
         position = {a.key: i for i, a in enumerate(anchors)}
+        pending: list[tuple[str, _RowRead, list[str], list[Cell]]] = []
         for a in sorted(
             anchors, key=lambda a: (a.key in derived, derived.index(a.key) if a.key in derived else 0)
         ):
@@ -420,7 +422,11 @@ class _Parse:
                 hint=self._implied_row(a.key, reads),
             )
             reads[a.key] = rr
-            self._finish_row("section3", a.key, rr, 7, extra_rows, extra)
+            pending.append((a.key, rr, extra_rows, extra))
+        for key, rr, extra_rows, extra in pending:
+            if rr.squashed and not rr.values and rr.raw:
+                self._recover_from_columns(key, rr, reads)
+            self._finish_row("section3", key, rr, 7, extra_rows, extra)
         self._total_column_first(text[max(start, first.start() - 800) : first.start()], reads)
         self._resolve_section3(reads)
         for key in keys:
@@ -460,30 +466,79 @@ class _Parse:
             )
         )
 
-    def _implied_row(self, key: str, reads: dict[str, _RowRead]) -> tuple[Number, ...] | None:
-        """The cells of 三（七） (the sum of the outcome rows) or 一 (三（七） + 四 − 二) that the rows
-        already read imply, when each of those was read one way only."""
+    def _implied_row(
+        self,
+        key: str,
+        reads: dict[str, _RowRead],
+        chosen: dict[str, tuple[Number, ...]] | None = None,
+    ) -> tuple[Number, ...] | None:
+        """The cells of a row of table 三 that the other rows imply through the column identities
+        (三（七） = the outcome rows; 一 + 二 = 三（七） + 四), when each of those was read one way only
+        (or its reading is given in ``chosen``)."""
 
         def row(k: str) -> list[int] | None:
-            r = reads.get(k)
-            if r is None or len(r.candidates) > 1 or len(r.values) != 7:
+            if chosen and k in chosen:
+                values: list[Cell] = list(chosen[k])
+            else:
+                r = reads.get(k)
+                if r is None or len(r.candidates) > 1:
+                    return None
+                values = r.values
+            if len(values) != 7 or not all(v is None or isinstance(v, int) for v in values):
                 return None
-            if not all(v is None or isinstance(v, int) for v in r.values):
-                return None
-            return [v or 0 for v in r.values]  # type: ignore[misc]
+            return [v or 0 for v in values]  # type: ignore[misc]
 
+        def combine(plus: list[str], minus: list[str]) -> tuple[int, ...] | None:
+            rows = [row(k) for k in plus + minus]
+            if any(r is None for r in rows):
+                return None
+            cells = tuple(
+                sum(r[j] for r in rows[: len(plus)] if r is not None)
+                - sum(r[j] for r in rows[len(plus) :] if r is not None)
+                for j in range(7)
+            )
+            return cells if min(cells) >= 0 else None
+
+        outcomes = list(self.fmt.section3_result_keys)
         if key == "total":
-            outcome = [row(k) for k in self.fmt.section3_result_keys]
-            if any(r is None for r in outcome):
-                return None
-            return tuple(sum(r[j] for r in outcome if r is not None) for j in range(7))
+            return combine(outcomes, [])
+        if key in outcomes:
+            return combine(["total"], [k for k in outcomes if k != key])
         if key == "new_received":
-            total, old, forward = row("total"), row("carried_over"), row("carried_forward")
-            if total is None or old is None or forward is None:
-                return None
-            new = tuple(total[j] + forward[j] - old[j] for j in range(7))
-            return new if min(new) >= 0 else None
+            return combine(["total", "carried_forward"], ["carried_over"])
+        if key == "carried_over":
+            return combine(["total", "carried_forward"], ["new_received"])
+        if key == "carried_forward":
+            return combine(["new_received", "carried_over"], ["total"])
         return None
+
+    def _recover_from_columns(self, key: str, rr: _RowRead, reads: dict[str, _RowRead]) -> None:
+        """A run-together row that no split makes add up (the report's own row total is wrong): read its
+        six applicant cells as the other rows imply them and the remaining digits as its 总计, so that the
+        checks can report the wrong total instead of an unreadable row. Rows that could be read several
+        ways are tried in each of their readings; a reading that fits the digits settles them too."""
+        runs = rr.raw.split(" ")
+        ambiguous = [k for k, r in reads.items() if len(r.candidates) > 1]
+        options = [reads[k].candidates for k in ambiguous]
+        if math.prod(len(o) for o in options) > 5000:
+            return
+        fitting: list[tuple[tuple[tuple[Number, ...], ...], list[Number]]] = []
+        for combo in itertools.product(*options):
+            implied = self._implied_row(key, reads, dict(zip(ambiguous, combo, strict=True)))
+            if implied is None:
+                continue
+            rest = rest_after(runs, implied[:6])
+            if rest is not None and len(rest) == 1 and re.fullmatch(r"0|[1-9]\d*", rest[0]):
+                fitting.append((combo, [*implied[:6], int(rest[0])]))
+                if len(fitting) > 1:
+                    return  # more than one reading: leave the row unreadable rather than guess
+        if len(fitting) != 1:
+            return
+        combo, values = fitting[0]
+        for k, c in zip(ambiguous, combo, strict=True):
+            reads[k].values, reads[k].candidates = list(c), [c]
+        rr.values = list(values)
+        rr.candidates = [tuple(values)]
 
     @staticmethod
     def _uses_label_fillers(regions: dict[str, str]) -> bool:

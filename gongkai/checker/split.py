@@ -127,19 +127,28 @@ def split_runs(
     return results
 
 
-def fits(runs: Sequence[str], cells: Sequence[Number]) -> bool:
-    """Whether ``cells`` written one after another are exactly ``runs`` (no number spanning two runs)."""
+def rest_after(runs: Sequence[str], cells: Sequence[Number]) -> list[str] | None:
+    """The runs left after ``cells`` written one after another (no number spanning two runs), or ``None``
+    if the runs do not start with them."""
     run_i, pos = 0, 0
     for v in cells:
         if run_i == len(runs):
-            return False
+            return None
         text = _format_number(v)
         if not runs[run_i].startswith(text, pos):
-            return False
+            return None
         pos += len(text)
         if pos == len(runs[run_i]):
             run_i, pos = run_i + 1, 0
-    return run_i == len(runs)
+    rest = list(runs[run_i:])
+    if rest and pos:
+        rest[0] = rest[0][pos:]
+    return rest
+
+
+def fits(runs: Sequence[str], cells: Sequence[Number]) -> bool:
+    """Whether ``cells`` written one after another are exactly ``runs`` (no number spanning two runs)."""
+    return rest_after(runs, cells) == []
 
 
 def choose(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gongkai.checker.pipeline import check_path
+from gongkai.checker.pipeline import check_bytes, check_path
 from gongkai.checker.result import CheckResult
 from gongkai.reports.model import FORMATS, SECTION4_GROUP_KEYS, FormatVersion
 
@@ -133,3 +133,42 @@ def test_031_unofficial_row_is_reported() -> None:
 def test_041_invents_neither_agency_nor_year() -> None:
     r = check_path(report("041")).report
     assert (r.agency, r.year) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("written", "row", "read", "errors"),
+    [
+        # 予以公开 written with 总计 31 instead of 30: no split of "270020131" adds up.
+        (
+            "（一）予以公开270020131",
+            "granted",
+            [27, 0, 0, 2, 0, 1, 31],
+            {("section3.row_total", "granted", "total"), ("section3.results_total", "total", "total")},
+        ),
+        # （七）总计 written as 70: the six applicant cells are what the outcome rows add up to.
+        (
+            "（七）总计630020470",
+            "total",
+            [63, 0, 0, 2, 0, 4, 70],
+            {
+                ("section3.row_total", "total", "total"),
+                ("section3.results_total", "total", "total"),
+                ("section3.balance", "carried_forward", "total"),
+            },
+        ),
+    ],
+)
+def test_a_wrong_total_in_run_together_text_is_reported_precisely(
+    written: str, row: str, read: list[int], errors: set[tuple[str, str, str]]
+) -> None:
+    """A crawled report whose own arithmetic is wrong: the row is read through the column identities, so
+    the wrong 总计 is reported where it is, not as an unreadable row."""
+    text = report("004").read_text(encoding="utf-8")
+    original = {"granted": "（一）予以公开270020130", "total": "（七）总计630020469"}[row]
+    assert original in text
+    result = check_bytes(text.replace(original, written).encode("utf-8"), "004-broken.txt")
+    assert result.report.tables.section3[row] == read
+    assert result.report.tables.section3["unable_not_held"] == [22, 0, 0, 0, 0, 3, 25]
+    found = {(f.code, f.row, f.column) for f in result.findings if f.code.startswith("section3.")}
+    assert found == errors
+    assert not any(f.code == "parse.unsplittable" for f in result.findings)
