@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
+from typing import Any
 
 from gongkai.checker.codes import finding
 from gongkai.checker.result import Cell, Finding, ParsedReport, Tables
@@ -310,7 +311,7 @@ def run_checks(report: ParsedReport, previous: ParsedReport | None = None) -> li
             )
         ]
     ctx = _make_ctx(report)
-    out: list[Finding] = [_placed(f) for f in report.parse_findings]
+    out: list[Finding] = [_placed(f) for f in _merge_short_rows(ctx.fmt, report.parse_findings)]
     if report.kind == "legacy_report":
         out += _check_legacy(report)
         out += _check_period(report)
@@ -320,6 +321,41 @@ def run_checks(report: ParsedReport, previous: ParsedReport | None = None) -> li
     if previous is not None:
         out += _check_cross_year(ctx, previous)
     return _sorted(out, ctx.fmt)
+
+
+def _merge_short_rows(fmt: ReportFormat, findings: list[Finding]) -> list[Finding]:
+    """Many rows of one table each a cell short is one defect (a column lost by a converter): say it once,
+    naming the rows, instead of once per row. (``ParsedReport.parse_findings`` keeps one finding per row,
+    so that the checks know which rows were not fully read.)"""
+    groups: dict[tuple[str | None, Any, Any], list[Finding]] = {}
+    for f in findings:
+        if f.code == "parse.missing_cells" and f.found:
+            groups.setdefault((f.table, f.expected, f.found), []).append(f)
+    merged = {id(f) for group in groups.values() if len(group) >= 3 for f in group}
+    out = [f for f in findings if id(f) not in merged]
+    for (table, expected, found), group in groups.items():
+        if len(group) < 3 or table is None:
+            continue
+        labels = "、".join(f"“{_label(fmt, table, f.row)}”" for f in group)
+        out.append(
+            finding(
+                "parse.missing_cells",
+                f"{_TABLE_NAME[table]}有 {len(group)} 行只有 {found} 个单元格，应有 {expected} 个"
+                f"（可能缺了一列）：{labels}；缺少的单元格按空白处理。",
+                table=table,
+                expected=expected,
+                found=found,
+            )
+        )
+    return out
+
+
+def _label(fmt: ReportFormat, table: str, key: str | None) -> str:
+    if table == "section2" and key:
+        return fmt.section2_row(key)[1].label
+    if table == "section3" and key:
+        return fmt.section3_row(key).label
+    return key or ""
 
 
 def _placed(f: Finding) -> Finding:

@@ -88,3 +88,13 @@ def test_seed_004_not_a_report() -> None:
     assert result.report.kind == "not_a_report"
     assert result.report.tables.is_empty()
     assert [f.code for f in result.findings] == ["kind.not_a_report"]
+
+
+def test_seed_003_lost_column_is_reported_once() -> None:
+    result = check_path(seed("003"))
+    short = [f for f in result.findings if f.code == "parse.missing_cells"]
+    assert len(short) == 1
+    assert (short[0].table, short[0].row, short[0].expected, short[0].found) == ("section3", None, 7, 6)
+    assert "20 行" in short[0].message
+    # The rows not fully read are not also reported as blank or as failing identities.
+    assert not [f for f in result.findings if f.code in ("cell.blank", "section3.row_total")]
