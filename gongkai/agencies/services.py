@@ -18,7 +18,6 @@ MEMBERSHIP_CHANGED = "membership.changed"
 MEMBERSHIP_REMOVED = "membership.removed"
 
 
-
 def create_agency(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
