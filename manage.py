@@ -7,6 +7,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    from gongkai.cli import secret_for_checker
+
+    secret_for_checker(sys.argv[1] if len(sys.argv) > 1 else "")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -12,6 +12,7 @@ Works from any working directory: the settings module is always ``gongkai.settin
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +44,13 @@ def command_name(subcommand: str) -> str:
     if subcommand in ALIASES:
         return ALIASES[subcommand]
     return subcommand.replace("-", "_")
+
+
+def secret_for_checker(command: str) -> None:
+    """Let ``check_reports`` run in a plain shell: it signs nothing and needs no database, so when no
+    ``SECRET_KEY`` is configured it gets a throwaway one for this process (settings refuse none)."""
+    if command == "check_reports" and not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
 
 
 def _setup_django() -> None:
@@ -130,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args = ["help", command_name(args[1]), *args[2:]]
     else:
         args = [command_name(args[0]), *args[1:]]
+    secret_for_checker(args[0])
     execute_from_command_line(["gongkai", *args])
 
 

@@ -91,3 +91,17 @@ def test_unknown_subcommand_fails(tmp_path: Path) -> None:
     result = run_gongkai("no-such-command", cwd=tmp_path)
     assert result.returncode != 0
     assert "no_such_command" in result.stderr
+
+
+def test_check_needs_no_secret_key_or_debug(tmp_path: Path) -> None:
+    """The checker signs nothing and needs no database: a plain shell runs it (README, docs/checker.md)."""
+    unset = {"SECRET_KEY", "SECRET_KEY_FILE", "GONGKAI_DEBUG", "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    (tmp_path / "letter.txt").write_text("关于召开会议的通知\n请各单位准时参加。\n", encoding="utf-8")
+    manage_py = Path(cli.__file__).parent.parent / "manage.py"
+    for command in ([str(GONGKAI), "check"], [sys.executable, str(manage_py), "check_reports"]):
+        result = subprocess.run(
+            [*command, "letter.txt"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 1, result.stderr  # not a report: an error finding, not a crash
+        assert "kind.not_a_report" in result.stdout
