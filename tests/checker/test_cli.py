@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -118,6 +119,25 @@ def test_a_missing_path_exits_2_says_why_and_still_checks_the_others(tmp_path: P
     assert str(missing) in err and "不存在" in err
     assert [r["path"] for r in json.loads(out)] == [str(good)]
     assert "Traceback" not in err
+
+
+def test_file_names_that_are_not_utf_8_are_shown_as_gb18030(tmp_path: Path) -> None:
+    """A zip made on Chinese Windows unpacks to GBK-encoded names; the output must still be valid UTF-8."""
+    name = os.fsdecode("报告".encode("gb18030") + b".txt")
+    (tmp_path / name).write_text("关于开展某项工作的通知\n各单位：请按时完成。\n", encoding="utf-8")
+    (tmp_path / os.fsdecode(b"scan\xff.png")).write_bytes(PNG)
+    summary = tmp_path / "summary.csv"
+
+    code, out, err = run(
+        "--json", "--csv", str(summary), str(tmp_path), str(tmp_path / os.fsdecode(b"scan\xff.png"))
+    )
+
+    assert code == 2 and "Traceback" not in err
+    out.encode("utf-8"), err.encode("utf-8")  # no lone surrogates
+    assert [r["path"] for r in json.loads(out)] == [str(tmp_path / "报告.txt")]
+    assert "scan\ufffd.png" in err
+    rows = list(csv.reader(summary.read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[0] for row in rows[1:]] == [str(tmp_path / "报告.txt"), str(tmp_path / "scan\ufffd.png")]
 
 
 def test_an_unreadable_file_exits_2_even_when_another_has_errors(tmp_path: Path) -> None:

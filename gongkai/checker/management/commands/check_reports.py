@@ -62,19 +62,21 @@ class Command(BaseCommand):
             try:
                 previous = parse_path(options["previous"])
             except UnreadableFile as exc:
-                self._unreadable(options["previous"], str(exc), previous=True)
+                self._unreadable(shown_path(options["previous"]), str(exc), previous=True)
                 status = EXIT_UNREADABLE
 
         results: list[CheckResult] = []
         rows: list[list[str]] = []
-        for path, problem in self._files(options["paths"]):
+        for raw_path, problem in self._files(options["paths"]):
+            path = shown_path(raw_path)
             if problem is not None:
                 self._unreadable(path, problem)
                 rows.append(_unreadable_row(path, problem))
                 status = EXIT_UNREADABLE
                 continue
             try:
-                result = check_path(path, previous=previous)
+                result = check_path(raw_path, previous=previous)
+                result.path = path
             except UnreadableFile as exc:
                 self._unreadable(path, str(exc))
                 rows.append(_unreadable_row(path, str(exc)))
@@ -202,6 +204,18 @@ class Command(BaseCommand):
             )
             return False
         return True
+
+
+def shown_path(path: str) -> str:
+    """``path`` as printable text. A name whose bytes are not UTF-8 (a zip made on Chinese Windows unpacks
+    to GBK names) is read as GB18030, else its bad bytes become U+FFFD: the output stays valid UTF-8."""
+    raw = os.fsencode(path)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
 
 
 def _summary_row(result: CheckResult) -> list[str]:
