@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from gongkai.agencies.models import Role
 from gongkai.agencies.services import add_membership
 from gongkai.checker import views
 from gongkai.checker.models import SavedCheck, save_check
+from gongkai.checker.pipeline import MAX_DOCX_XML_BYTES
 from gongkai.checker.result import CheckResult, Finding, ParsedReport, Tables
 from gongkai.core.models import AuditEvent
 from gongkai.reports.model import RESULT_GROUP, SECTION3_HEADER_GROUPS, SECTION3_HEADER_NOTE
@@ -168,6 +172,36 @@ def test_binary_garbage_and_unsupported_types_get_a_message(client: Client) -> N
     assert response.status_code == 200
     assert html.count("无法检查：") == 3
     assert "不支持这种文件类型（.png）" in html and "文件是空的" in html
+
+
+def docx_with_document_xml_of(size: int) -> bytes:
+    """A small .docx whose word/document.xml unpacks to ``size`` bytes of empty paragraphs."""
+    main = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    head = f'<?xml version="1.0"?><w:document xmlns:w="{main}"><w:body>'.encode()
+    tail = b"</w:body></w:document>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w") as part:
+            part.write(head)
+            paragraph = b"<w:p/>" * 100_000
+            for _ in range((size - len(head) - len(tail)) // len(paragraph) + 1):
+                part.write(paragraph)
+            part.write(tail)
+    return buffer.getvalue()
+
+
+def test_a_docx_that_unpacks_to_huge_xml_is_refused_before_it_is_parsed(client: Client) -> None:
+    bomb = docx_with_document_xml_of(MAX_DOCX_XML_BYTES + 1)
+    assert len(bomb) < 200_000  # small to upload, gigabytes of memory to parse
+
+    started = time.monotonic()
+    response = client.post(CHECK_URL, {"reports": [upload("bomb.docx", bomb)]})
+
+    assert time.monotonic() - started < 5
+    assert re.search(
+        r"bomb\.docx</h2>\s*<p[^>]*>无法检查：Word 文件解压后的内容超过", response.content.decode()
+    )
 
 
 def test_more_than_20_files_are_refused_with_a_message(client: Client, settings: object) -> None:
