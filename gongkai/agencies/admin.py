@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from gongkai.agencies.models import Agency, Membership
 from gongkai.agencies.services import (
     AGENCY_CHANGED,
     AGENCY_CREATED,
+    AGENCY_DELETED,
     MEMBERSHIP_ADDED,
     MEMBERSHIP_CHANGED,
     MEMBERSHIP_REMOVED,
@@ -58,6 +60,17 @@ class AgencyAdmin(admin.ModelAdmin):
         else:
             record_audit(request.user, AGENCY_CREATED, obj, short_code=obj.short_code, via="admin")
 
+    def delete_model(self, request: HttpRequest, obj: Agency) -> None:
+        with transaction.atomic():
+            _record_agency_deleted(request, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Agency]) -> None:
+        with transaction.atomic():
+            for agency in queryset:
+                _record_agency_deleted(request, agency)
+            super().delete_queryset(request, queryset)
+
     def save_formset(
         self,
         request: HttpRequest,
@@ -88,3 +101,16 @@ class AgencyAdmin(admin.ModelAdmin):
                 via="admin",
             )
         formset.save_m2m()
+
+
+def _record_agency_deleted(request: HttpRequest, agency: Agency) -> None:
+    """Recorded before the delete (the event needs the row); its memberships go with it."""
+    record_audit(
+        request.user,
+        AGENCY_DELETED,
+        agency,
+        name=agency.name,
+        short_code=agency.short_code,
+        memberships=agency.memberships.count(),
+        via="admin",
+    )

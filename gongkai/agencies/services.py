@@ -13,6 +13,7 @@ from gongkai.core.audit import record_audit
 # Audit action codes (stable once released).
 AGENCY_CREATED = "agency.created"
 AGENCY_CHANGED = "agency.changed"
+AGENCY_DELETED = "agency.deleted"
 MEMBERSHIP_ADDED = "membership.added"
 MEMBERSHIP_CHANGED = "membership.changed"
 MEMBERSHIP_REMOVED = "membership.removed"

@@ -95,3 +95,20 @@ def test_audit_log_is_read_only_in_the_admin(admin_client_: Client, tree: Tree) 
         ).status_code
         == 403
     )
+
+
+def test_deleting_an_agency_in_the_admin_is_audited(admin_client_: Client, tree: Tree) -> None:
+    office = tree.town_a1_office
+    admin_client_.post(reverse("admin:agencies_agency_delete", args=[office.pk]), {"post": "yes"})
+    town = tree.town_a2
+    admin_client_.post(
+        reverse("admin:agencies_agency_changelist"),
+        {"action": "delete_selected", "_selected_action": [town.pk], "post": "yes"},
+    )
+
+    assert not Agency.objects.filter(pk__in=[office.pk, town.pk]).exists()
+    deleted = AuditEvent.objects.filter(action="agency.deleted").order_by("id")
+    assert [(e.object_id, e.details["name"]) for e in deleted] == [
+        (str(office.pk), office.name),
+        (str(town.pk), town.name),
+    ]
