@@ -191,3 +191,20 @@ def test_a_missing_previous_report_exits_2(tmp_path: Path) -> None:
     assert code == 2
     assert "上年度报告" in err and "last-year.txt" in err
     assert len(json.loads(out)) == 1
+
+
+def test_a_checker_crash_on_the_previous_report_exits_2_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.checker.management.commands import check_reports
+
+    def explode(path: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(check_reports, "parse_path", explode)
+    letter = tmp_path / "letter.txt"
+    letter.write_text("关于开展某项工作的通知\n", encoding="utf-8")
+    code, out, err = run("--json", "--previous", str(letter), str(letter))
+    assert code == 2
+    assert "上年度报告" in err and "程序出错" in err
+    assert len(json.loads(out)) == 1

@@ -64,6 +64,11 @@ class Command(BaseCommand):
             except UnreadableFile as exc:
                 self._unreadable(shown_path(options["previous"]), str(exc), previous=True)
                 status = EXIT_UNREADABLE
+            except Exception as exc:
+                if self.show_traceback:
+                    raise
+                self._unreadable(shown_path(options["previous"]), _crash_message(exc), previous=True)
+                status = EXIT_UNREADABLE
 
         results: list[CheckResult] = []
         rows: list[list[str]] = []
@@ -85,9 +90,7 @@ class Command(BaseCommand):
             except Exception as exc:  # a bug in the checker must not hide the other files' results
                 if self.show_traceback:
                     raise
-                message = _(
-                    "检查时程序出错（%(error)s），请把此文件发给开发人员；加 --traceback 可看详情"
-                ) % {"error": repr(exc)}
+                message = _crash_message(exc)
                 self._unreadable(path, message)
                 rows.append(_unreadable_row(path, message))
                 status = EXIT_UNREADABLE
@@ -216,6 +219,12 @@ def shown_path(path: str) -> str:
         except UnicodeDecodeError:
             continue
     return raw.decode("utf-8", "replace")
+
+
+def _crash_message(exc: Exception) -> str:
+    return _("检查时程序出错（%(error)s），请把此文件发给开发人员；加 --traceback 可看详情") % {
+        "error": repr(exc)
+    }
 
 
 def _summary_row(result: CheckResult) -> list[str]:
