@@ -18,6 +18,18 @@ from dataclasses import dataclass
 Number = int | float
 
 
+#: No cell of the official tables is longer than this (counts stay far below 10^12; amounts such as
+#: 75394432.52 元 or 24252.311082 万元 fit). A longer run of digits is not a row of the table.
+MAX_CELL_CHARS = 16
+#: Steps a split may take before it gives up (the row is then reported unreadable, not guessed): a
+#: pasted line of digits must not keep a web worker busy. Real rows take a few thousand at most.
+MAX_STEPS = 50_000
+
+
+class _TooHard(Exception):
+    pass
+
+
 @dataclass(frozen=True)
 class SumConstraint:
     """``cells[total] == sum(cells[i] for i in terms)``; every term index is lower than ``total``."""
@@ -51,13 +63,29 @@ def split_runs(
     """
     if all(set(run) == {"0"} for run in runs) and sum(len(run) for run in runs) == n:
         return [(0,) * n]  # the most common row of all: every cell 0
+    if sum(len(run) for run in runs) > n * MAX_CELL_CHARS:
+        return []
+    try:
+        return _split_runs(runs, n, constraints, decimals_at, limit)
+    except _TooHard:
+        return []
+
+
+def _split_runs(
+    runs: Sequence[str],
+    n: int,
+    constraints: Sequence[SumConstraint],
+    decimals_at: frozenset[int],
+    limit: int,
+) -> list[tuple[Number, ...]]:
+    steps = [0]
     if (
         len(constraints) == 1
         and constraints[0].total == n - 1
         and constraints[0].terms == tuple(range(n - 1))
         and not decimals_at
     ):
-        return _split_row_with_total_last(runs, n, limit)
+        return _split_row_with_total_last(runs, n, limit, steps)
     totals = {c.total: c for c in constraints}
     total_chars = [0] * (len(runs) + 1)
     for i in range(len(runs) - 1, -1, -1):
@@ -76,7 +104,7 @@ def split_runs(
         if not run[pos].isdigit():
             return
         end = pos + 1
-        while end <= len(run):
+        while end <= min(len(run), pos + MAX_CELL_CHARS):
             piece = run[pos:end]
             if piece[-1] == ".":
                 end += 1
@@ -89,6 +117,9 @@ def split_runs(
     def walk(run_i: int, pos: int) -> None:
         if len(results) >= limit:
             return
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise _TooHard
         index = len(cells)
         if run_i == len(runs):
             if index == n:
@@ -160,14 +191,16 @@ def choose(
     return best, len(candidates) == 1
 
 
-def _split_row_with_total_last(runs: Sequence[str], n: int, limit: int) -> list[tuple[Number, ...]]:
+def _split_row_with_total_last(
+    runs: Sequence[str], n: int, limit: int, steps: list[int]
+) -> list[tuple[Number, ...]]:
     """``split_runs`` for a row whose last cell is the sum of the others (table 三's 总计): try each
     suffix of the last run as the total, then cut the rest into numbers that are each at most the total
     and whose running sum never passes it; the last of them is the difference, checked against the
     digits. Much faster than enumerating every cut: a 25-digit row takes milliseconds, not seconds."""
     results: list[tuple[Number, ...]] = []
     last = runs[-1]
-    for length in range(1, len(last) + 1):
+    for length in range(1, min(len(last), MAX_CELL_CHARS) + 1):
         total_text = last[len(last) - length :]
         if len(total_text) > 1 and total_text[0] == "0":
             continue
@@ -177,20 +210,25 @@ def _split_row_with_total_last(runs: Sequence[str], n: int, limit: int) -> list[
         # of the rest, however it is cut: most candidate totals fail this at once.
         if sum(int(d) for run in rest for d in run) % 9 != total % 9:
             continue
-        for cells in _terms_summing_to(rest, n - 1, total, length):
+        for cells in _terms_summing_to(rest, n - 1, total, length, steps):
             results.append((*cells, total))
             if len(results) >= limit:
                 return results
     return results
 
 
-def _terms_summing_to(runs: Sequence[str], n: int, total: int, max_digits: int) -> Iterator[tuple[int, ...]]:
+def _terms_summing_to(
+    runs: Sequence[str], n: int, total: int, max_digits: int, steps: list[int]
+) -> Iterator[tuple[int, ...]]:
     remaining = [0] * (len(runs) + 1)
     for i in range(len(runs) - 1, -1, -1):
         remaining[i] = remaining[i + 1] + len(runs[i])
     cells: list[int] = []
 
     def walk(run_i: int, pos: int, acc: int) -> Iterator[tuple[int, ...]]:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise _TooHard
         if run_i == len(runs):
             if len(cells) == n and acc == total:
                 yield tuple(cells)

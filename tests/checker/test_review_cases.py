@@ -3,6 +3,8 @@ wrong cell, reported a false error or missed a real one. Every input is built in
 
 from __future__ import annotations
 
+import pytest
+
 from gongkai.checker.pipeline import check_bytes
 from gongkai.checker.result import CheckResult
 from gongkai.reports.model import FORMATS
@@ -288,3 +290,26 @@ def test_2019_style_single_other_row_in_a_2021_table_is_reported() -> None:
     other = '<tr><td colspan="3">（六）其他处理</td>' + _td(S3["other_other"]) + "</tr>"
     result = check(html[:start] + other + html[end:])
     assert sorted(f.code for f in result.findings) == ["parse.row_not_found"] * 3 + ["table.extra_row"]
+
+
+@pytest.mark.parametrize("digits", [60, 100, 1000])
+def test_a_long_run_of_digits_is_reported_unreadable_not_searched_forever(digits: int) -> None:
+    """A pasted label followed by a long run of digits: the split search is bounded (split.MAX_STEPS,
+    MAX_CELL_CHARS), so the row is reported unreadable instead of tying up a worker."""
+    from gongkai.checker import split
+
+    calls: list[int] = []
+    original = split._split_runs
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    text = "一、本年新收政府信息公开申请数量" + ("1234567890" * 100)[:digits]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(split, "_split_runs", counting)
+        result = check_bytes(text.encode("utf-8"), "paste.txt")
+    assert [f.row for f in result.findings if f.code == "parse.unsplittable"] == ["new_received"]
+    assert result.report.tables.section3["new_received"][0] == text[-digits:]
+    # Runs longer than seven cells could hold are refused before any search.
+    assert (len(calls) == 0) == (digits > 7 * split.MAX_CELL_CHARS)
