@@ -1,6 +1,7 @@
 """Root URL configuration: admin, the language switcher and the checker (home page)."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,9 @@ admin.site.index_title = _("站点管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The site's own login for every role (the admin login admits staff only); logout is a POST.
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # POST language=<code> to {% url "set_language" %} (Django's i18n view).
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("gongkai.checker.urls")),
