@@ -19,6 +19,8 @@ from gongkai.agencies.models import Agency
 #: File types the page accepts (the reader sniffs the content anyway).
 ALLOWED_SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
 MAX_FILES = 20
+#: All the files of one check together: a request is read whole before the page returns.
+MAX_TOTAL_UPLOAD_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: A check result may be saved within this many seconds of the check.
 SAVE_MAX_AGE = 24 * 60 * 60
@@ -104,6 +106,16 @@ class CheckForm(forms.Form):
         files: Sequence[UploadedFile] = data.get("reports") or []
         if not files and not (data.get("text") or "").strip():
             raise forms.ValidationError(_("请上传至少一个报告文件，或者粘贴报告全文。"), code="empty")
+        total = sum(f.size or 0 for f in files)
+        if total > MAX_TOTAL_UPLOAD_BYTES:
+            self.add_error(
+                "reports",
+                forms.ValidationError(
+                    _("这次选择的文件共 %(total)s MB，一次最多 %(max)s MB；请分几次检查。"),
+                    code="too_big_together",
+                    params={"total": total // (1024 * 1024), "max": MAX_TOTAL_UPLOAD_BYTES // (1024 * 1024)},
+                ),
+            )
         if len(files) > MAX_FILES:
             self.add_error(
                 "reports",

@@ -376,3 +376,15 @@ def test_too_long_pasted_text_is_refused_with_a_message(client: Client) -> None:
         f"粘贴的文字太长（{MAX_PASTED_CHARS + 1} 个字符，最多 {MAX_PASTED_CHARS} 个）"
         in response.content.decode()
     )
+
+
+def test_files_too_big_together_are_refused_with_a_message(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.checker import forms as checker_forms
+
+    monkeypatch.setattr(checker_forms, "MAX_TOTAL_UPLOAD_BYTES", 3 * 1024 * 1024)
+    files = [upload(f"r{i}.txt", b"x" * (1024 * 1024 + 1)) for i in range(3)]
+    response = client.post(CHECK_URL, {"reports": files})
+    assert response.status_code == 200
+    assert "这次选择的文件共 3 MB，一次最多 3 MB" in response.content.decode()
