@@ -369,10 +369,18 @@ def _placed(f: Finding) -> Finding:
 # Kind, format, year, agency, period
 # ---------------------------------------------------------------------------------------------
 
-_FORMAT_EXAMPLES: dict[FormatVersion, str] = {
-    "2019": "“本年新制作数量”“对外公开总数量”、第二十条第（九）项政府集中采购",
-    "2021": "“本年制发件数”“现行有效件数”“本年收费金额（单位：万元）”",
-}
+
+def _format_example(version: FormatVersion) -> str:
+    """What tells the formats apart, in the model's own words: the columns of 第二十条第（一）项, plus the
+    2019 format's 第（九）项 and the 2021 format's fee column."""
+    blocks = FORMATS[version].section2
+    words = "".join(f"“{c.label}”" for c in blocks[0].columns)
+    if version == "2019":
+        return f"{words}、{blocks[-1].caption}{blocks[-1].rows[0].label}"
+    return words + "".join(f"“{c.label}”" for c in blocks[-1].columns)
+
+
+_FORMAT_EXAMPLES: dict[FormatVersion, str] = {v: _format_example(v) for v in FORMATS}
 
 
 def _check_legacy(report: ParsedReport) -> list[Finding]:

@@ -35,6 +35,7 @@ from gongkai.reports.model import (
     SECTION4_COLUMN_KEYS,
     SECTION4_GROUPS,
     SECTIONS,
+    TABLE_BY_KEY,
     TABLE_KEYS,
     TABLES,
     FormatVersion,
@@ -943,32 +944,28 @@ def _missing_rows(p: _Parse, cut_tables: set[str]) -> list[Finding]:
                     table=t.key,
                 )
             )
-    if "section2" in p.found:
-        cut = _cut_rows(p, "section2", [row.key for _, row in p.fmt.section2_rows()])
-        for block, row in p.fmt.section2_rows():
-            if row.key not in p.tables.section2 and row.key not in cut:
+    expected_rows = {
+        "section2": [
+            (row.key, row.label, f"表二第二十条第（{block.item}）项缺少“{row.label}”行。")
+            for block, row in p.fmt.section2_rows()
+        ],
+        "section3": [(row.key, row.label, f"表三缺少“{row.label}”行。") for row in p.fmt.section3_rows],
+    }
+    read_rows: dict[str, set[str]] = {"section2": set(p.tables.section2), "section3": set(p.tables.section3)}
+    for table, rows in expected_rows.items():
+        if table not in p.found:
+            continue
+        cut = _cut_rows(p, table, [key for key, _, _ in rows])
+        for key, label, message in rows:
+            if key not in read_rows[table] and key not in cut:
                 out.append(
                     finding(
                         "parse.row_not_found",
-                        f"表二第二十条第（{block.item}）项缺少“{row.label}”行。",
-                        section="proactive",
-                        table="section2",
-                        row=row.key,
-                        expected=row.label,
-                    )
-                )
-    if "section3" in p.found:
-        cut = _cut_rows(p, "section3", list(p.fmt.section3_row_keys))
-        for row in p.fmt.section3_rows:
-            if row.key not in p.tables.section3 and row.key not in cut:
-                out.append(
-                    finding(
-                        "parse.row_not_found",
-                        f"表三缺少“{row.label}”行。",
-                        section="applications",
-                        table="section3",
-                        row=row.key,
-                        expected=row.label,
+                        message,
+                        section=TABLE_BY_KEY[table].section,
+                        table=table,
+                        row=key,
+                        expected=label,
                     )
                 )
     return out

@@ -435,7 +435,7 @@ def test_squashed_table4_that_the_identities_cannot_decide_is_reported() -> None
 
 #: A valid 2021 table 三 (the other rows are zeros) whose squashed digits have exactly one reading under
 #: the identities (the oracle above finds it), but nine rows are ambiguous on their own: 9·4·2·2·2·2·3·2·9
-#: = 31,104 combinations, more than the parser's 20,000, so it never applies the column identities.
+#: = 31,104 combinations: too many to try one by one; the parser's pruned search must still find it.
 _MANY_AMBIGUOUS_ROWS: dict[str, list[int]] = {
     "new_received": [2929, 22, 18, 12, 25, 17, 3023],
     "denied_enforcement_files": [0, 11, 0, 0, 22, 0, 33],
