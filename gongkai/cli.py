@@ -28,6 +28,13 @@ FEATURED: list[tuple[str, str, str]] = [
     ("check", "检查政府信息公开工作年度报告", "check annual OGI reports (check_reports)"),
     ("demo", "建立演示数据并启动演示站点", "migrate, load demo data and serve http://127.0.0.1:8000"),
     ("seed-demo", "载入演示数据（可重复执行）", "load the demo agencies and users (idempotent)"),
+    ("calendar", "工作日历：载入或查看某年放假安排", "working-day calendar: load or show a year's holidays"),
+    ("deadline", "计算依申请公开的答复期限（工作日）", "compute the answer deadline of an application"),
+    (
+        "remind",
+        "向信息员发送即将到期和已逾期申请的提醒邮件（每日）",
+        "e-mail officers about due-soon and overdue cases",
+    ),
     ("migrate", "创建或更新数据库表", "create or update the database tables"),
     ("createsuperuser", "创建超级管理员", "create an administrator account"),
     ("runserver", "启动开发服务器", "start the development web server"),
@@ -46,10 +53,15 @@ def command_name(subcommand: str) -> str:
     return subcommand.replace("-", "_")
 
 
+#: Commands that sign nothing and may run in a plain shell: ``check_reports`` needs no database;
+#: ``deadline`` only reads the calendar from it (and falls back to the built-in one without it).
+NEEDS_NO_SECRET = frozenset({"check_reports", "deadline"})
+
+
 def secret_for_checker(command: str) -> None:
-    """Let ``check_reports`` run in a plain shell: it signs nothing and needs no database, so when no
-    ``SECRET_KEY`` is configured it gets a throwaway one for this process (settings refuse none)."""
-    if command == "check_reports" and not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
+    """Let the commands of :data:`NEEDS_NO_SECRET` run in a plain shell: when no ``SECRET_KEY`` is
+    configured they get a throwaway one for this process (settings refuse none)."""
+    if command in NEEDS_NO_SECRET and not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE")):
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
 
 
@@ -138,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args = ["help", command_name(args[1]), *args[2:]]
     else:
         args = [command_name(args[0]), *args[1:]]
-    secret_for_checker(args[0])
+    secret_for_checker(args[1] if args[0] == "help" and len(args) > 1 else args[0])
     execute_from_command_line(["gongkai", *args])
 
 

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "gongkai.core",
     "gongkai.agencies",
+    "gongkai.letters",
+    "gongkai.workdays",
+    "gongkai.applications",
     "gongkai.checker",
 ]
 
@@ -181,6 +184,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 # Upper bound for one file uploaded to the annual-report checker.
 GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# --- Links in e-mails ----------------------------------------------------------------------
+
+# The site's address as users reach it (e.g. https://gk.example.org), for links in e-mails sent by
+# commands that have no request (gongkai remind). Empty: the e-mails give paths only.
+GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# --- E-mail (gongkai remind) ----------------------------------------------------------------
+
+# In development mails are printed to the console unless EMAIL_HOST is set.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 
 # --- Security -------------------------------------------------------------------------------
 

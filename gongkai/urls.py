@@ -1,4 +1,4 @@
-"""Root URL configuration: admin, the language switcher and the checker (home page)."""
+"""Root URL configuration: admin, the language switcher, applications (officer and public) and the checker."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -16,5 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # POST language=<code> to {% url "set_language" %} (Django's i18n view).
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/", include("gongkai.applications.urls_officer")),
+    path("", include("gongkai.applications.urls_public")),
     path("", include("gongkai.checker.urls")),
 ]

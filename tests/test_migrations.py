@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "gongkai"
 @pytest.mark.django_db
 def test_models_and_migrations_are_in_step() -> None:
     out = StringIO()
-    call_command("makemigrations", "core", "agencies", "--check", "--dry-run", stdout=out)
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
 
 

@@ -191,6 +191,8 @@ class Role(models.TextChoices):
     INFORMATION_OFFICER = "information_officer", _("信息员")
     REVIEWER = "reviewer", _("审核人")
     LEADER = "leader", _("分管领导")
+    # 政府信息公开工作机构负责人: approves extensions of the answer period (条例 第三十三条第二款).
+    OFFICE_HEAD = "office_head", _("信息公开工作机构负责人")
     # 政务公开办: the office that supervises OGI work of its agency and the agencies below it.
     SUPERVISOR = "supervisor", _("政务公开办")
     ADMINISTRATOR = "administrator", _("管理员")

@@ -80,3 +80,40 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events are append-only")
+
+
+class NumberSeries(models.Model):
+    """A gap-free counter per (name, agency, year): registration numbers, letter numbers …
+
+    Incremented only by :func:`gongkai.core.sequences.next_number`, which locks the row, so numbers
+    are unique and never reused when several processes issue them at once.
+    """
+
+    name = models.CharField(_("序列"), max_length=50)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("最后编号"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "agency", "year"], name="core_number_series_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.agency_id} {self.year}: {self.last}"
+
+
+class RateEvent(models.Model):
+    """One counted attempt for rate limiting (kept in the database so that every process sees it)."""
+
+    scope = models.CharField(max_length=50)
+    key = models.CharField(max_length=64)  # a hash of the client address, never the address itself
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="core_rate_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.at:%Y-%m-%d %H:%M:%S}"

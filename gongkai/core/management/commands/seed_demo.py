@@ -15,10 +15,27 @@ from django.db import transaction
 
 from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
 from gongkai.agencies.services import add_membership, create_agency
+from gongkai.applications.demo import DemoPeople, seed_cases
 from gongkai.core.audit import record_audit
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin"  # demo only; seed_demo refuses to run without DEBUG
+#: Demo staff (username = password): (username, full name, [(agency short code, role)]).
+DEMO_STAFF: list[tuple[str, str, list[tuple[str, Role]]]] = [
+    (
+        "officer",
+        "林晓红（信息员）",
+        [("demo-county-nr", Role.INFORMATION_OFFICER), ("demo-chengguan", Role.INFORMATION_OFFICER)],
+    ),
+    (
+        "head",
+        "陈建华（信息公开工作机构负责人）",
+        [("demo-county-nr", Role.OFFICE_HEAD), ("demo-chengguan", Role.OFFICE_HEAD)],
+    ),
+    ("supervisor", "周敏（县政务公开办）", [("demo-county", Role.SUPERVISOR)]),
+]
+#: Agencies that get demo applications (依申请公开 cases over the last ~14 months).
+DEMO_CASE_AGENCIES = {"demo-county-nr": 40, "demo-chengguan": 15}
 
 # (short_code, name, kind, parent short_code, uscc, contact)
 COUNTY = "demo-county"
@@ -86,9 +103,18 @@ class Command(BaseCommand):
             for role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
                 if not Membership.objects.filter(user=admin, agency=county, role=role).exists():
                     add_membership(actor=admin, user=admin, agency=county, role=role)
+            staff = {
+                username: self._ensure_staff(admin, username, full_name, roles, by_code)
+                for username, full_name, roles in DEMO_STAFF
+            }
+            people = DemoPeople(officer=staff["officer"], head=staff["head"])
+            cases = sum(
+                seed_cases(by_code[code], people, count=count) for code, count in DEMO_CASE_AGENCIES.items()
+            )
 
         self.stdout.write(
-            f"演示数据 / demo data: 新建 {created} 个机关 (agencies created), 共 {len(by_code)} 个 (total)"
+            f"演示数据 / demo data: 新建 {created} 个机关 (agencies created), 共 {len(by_code)} 个 (total); "
+            f"新建 {cases} 件依申请公开案件 (applications created)"
         )
         if not options["quiet_login"]:
             self.stdout.write(
@@ -97,6 +123,32 @@ class Command(BaseCommand):
                     f"密码 password = {DEMO_ADMIN_PASSWORD}  →  http://127.0.0.1:8000/admin/"
                 )
             )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "演示工作人员 / demo staff (密码同用户名 password = username): "
+                    "officer（信息员）, head（工作机构负责人）, supervisor（政务公开办） →  http://127.0.0.1:8000/cases/"
+                )
+            )
+
+    def _ensure_staff(
+        self,
+        admin: Any,
+        username: str,
+        full_name: str,
+        roles: list[tuple[str, Role]],
+        by_code: dict[str, Agency],
+    ) -> Any:
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                username=username, email=f"{username}@example.org", password=username, first_name=full_name
+            )
+            record_audit(admin, "user.created", user, username=username, via="seed_demo")
+        for code, role in roles:
+            if not Membership.objects.filter(user=user, agency=by_code[code], role=role).exists():
+                add_membership(actor=admin, user=user, agency=by_code[code], role=role)
+        return user
 
     def _ensure_admin(self) -> Any:
         user_model = get_user_model()

@@ -1,0 +1,471 @@
+"""The statutory clock of an application (答复期限), as one pure function of the case's facts.
+
+Rules (``shared/domain/decisions.md`` D2–D6, ``regulation.md`` §1.5 and §6):
+
+* **Receipt date** (收到申请之日, 条例 第三十一条, D2): in person — the day handed in; signed-for post —
+  the day the agency signs for it; ordinary post — the day the agency confirms receipt with the applicant;
+  online form — the day it is submitted (the system confirms at once); e-mail and fax — the day both
+  sides confirm.
+* **Due date** (第三十三条, D3): counting starts the day after the receipt date (民法典 第二百零一条);
+  the answer is due on the 20th working day. An extension approved by the head of the OGI office on or
+  before the original due date makes it the 40th; a late or unapproved extension has no effect and is
+  flagged.
+* **Correction** (补正, 第三十条, D4): the notice is due within 7 working days after the receipt date.
+  While the applicant corrects, the answer clock stands still; when the corrected application arrives
+  the clock restarts: 20 working days after that day.
+* **Pauses** (第三十二、三十三、三十四条; 国办函〔2020〕109号; D5): working days strictly after a pause's
+  start day up to and including its end day are not counted; a day inside several pauses is skipped
+  once. A pause still running is counted up to today.
+* **Reopening** (by a reconsideration decision or a court judgment): the clock restarts from the day
+  the decision is received, 20 working days unless the decision fixes the due date.
+* **States** (D6): "due soon" = 5 or fewer working days left; "overdue" = today is after the due date
+  and no answer issued; an answer issued after the due date is "answered late".
+
+Pure Python: no Django, no I/O. The calendar is passed in (:class:`gongkai.workdays.calendar.WorkCalendar`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from gongkai.workdays.calendar import YearCalendar
+
+
+class Calendar(Protocol):
+    """What the clock needs of a working-day calendar (see ``gongkai.workdays.calendar``)."""
+
+    def is_working_day(self, day: datetime.date) -> bool: ...
+    def add_working_days(self, start: datetime.date, n: int) -> datetime.date: ...
+    def working_days_between(self, start: datetime.date, end: datetime.date) -> int: ...
+    def day_kind(self, day: datetime.date) -> tuple[bool, str]: ...
+    def year_calendar(self, year: int) -> YearCalendar: ...
+
+
+#: 条例 第三十三条第一款: answer within 20 working days of receipt.
+ANSWER_WORKING_DAYS = 20
+#: 条例 第三十三条第二款: an approved extension adds at most 20 working days.
+EXTENSION_WORKING_DAYS = 20
+#: 条例 第三十条: the correction notice is sent within 7 working days of receipt.
+CORRECTION_NOTICE_WORKING_DAYS = 7
+#: 条例 第三十二条、第三十四条: a third party or co-producing agency replies within 15 working days.
+CONSULTATION_REPLY_WORKING_DAYS = 15
+#: decisions.md D6: a case with this many working days left or fewer is "due soon".
+DUE_SOON_WORKING_DAYS = 5
+
+
+class Channel(StrEnum):
+    """How the application reached the agency (第二十九、三十一条)."""
+
+    IN_PERSON = "in_person"
+    POST_SIGNED = "post_signed"
+    POST_ORDINARY = "post_ordinary"
+    ONLINE = "online"
+    EMAIL = "email"
+    FAX = "fax"
+
+
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.IN_PERSON: "当面提交",
+    Channel.POST_SIGNED: "邮寄（需签收）",
+    Channel.POST_ORDINARY: "邮寄（平信）",
+    Channel.ONLINE: "网上申请平台",
+    Channel.EMAIL: "电子邮件",
+    Channel.FAX: "传真",
+}
+
+#: Channels whose receipt date is a confirmation day rather than the arrival day (D2).
+CHANNELS_NEEDING_CONFIRMATION = frozenset({Channel.POST_ORDINARY, Channel.EMAIL, Channel.FAX})
+
+_RECEIPT_RULES: dict[Channel, str] = {
+    Channel.IN_PERSON: "当面提交的，以提交之日为收到申请之日",
+    Channel.POST_SIGNED: "以邮寄方式提交、需签收的，以行政机关签收之日为收到申请之日",
+    Channel.POST_ORDINARY: (
+        "以平常信函等无需签收的邮寄方式提交的，以政府信息公开工作机构与申请人确认之日为收到申请之日"
+    ),
+    Channel.ONLINE: "通过网上申请平台提交的，系统即时确认，以提交之日为收到申请之日",
+    Channel.EMAIL: "通过电子邮件提交的，以双方确认之日为收到申请之日",
+    Channel.FAX: "通过传真提交的，以双方确认之日为收到申请之日",
+}
+
+
+class PauseKind(StrEnum):
+    THIRD_PARTY = "third_party"  # 征求第三方意见 (第三十二条)
+    CO_PRODUCER = "co_producer"  # 征求共同制作机关意见 (第三十四条)
+    OTHER_AGENCY = "other_agency"  # 征求其他机关意见 (第三十三条第二款)
+    FEE = "fee"  # 缴纳信息处理费 (国办函〔2020〕109号)
+    #: A pause of unstated kind (the public deadline calculator).
+    UNSPECIFIED = "unspecified"
+
+
+PAUSE_LABELS: dict[PauseKind, str] = {
+    PauseKind.THIRD_PARTY: "征求第三方意见",
+    PauseKind.CO_PRODUCER: "征求共同制作机关意见",
+    PauseKind.OTHER_AGENCY: "征求其他机关意见",
+    PauseKind.FEE: "等待缴纳信息处理费",
+    PauseKind.UNSPECIFIED: "暂停计时（征求意见等）",
+}
+
+
+class ClockState(StrEnum):
+    ON_TIME = "on_time"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    AWAITING_CORRECTION = "awaiting_correction"
+    PAUSED = "paused"
+    ANSWERED = "answered"
+    ANSWERED_LATE = "answered_late"
+    PENDING_RECEIPT = "pending_receipt"
+
+
+STATE_LABELS: dict[ClockState, str] = {
+    ClockState.ON_TIME: "办理中",
+    ClockState.DUE_SOON: "即将到期",
+    ClockState.OVERDUE: "已逾期",
+    ClockState.AWAITING_CORRECTION: "等待补正",
+    ClockState.PAUSED: "暂停计时",
+    ClockState.ANSWERED: "已按期办结",
+    ClockState.ANSWERED_LATE: "逾期办结",
+    ClockState.PENDING_RECEIPT: "待确认收到",
+}
+
+
+class ClockError(ValueError):
+    """The facts do not allow a deadline to be computed; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    kind: PauseKind
+    start: datetime.date
+    end: datetime.date | None = None  # None: still running
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ClockError(f"暂停计时的结束日期 {self.end} 早于开始日期 {self.start}。")
+
+
+@dataclass(frozen=True)
+class Extension:
+    decided_on: datetime.date
+    #: Approved by the head of the OGI office (工作机构负责人, 第三十三条第二款).
+    approved_by_head: bool = True
+
+
+@dataclass(frozen=True)
+class ClockFacts:
+    """Everything the clock depends on, taken from the case's events."""
+
+    channel: Channel
+    arrived_on: datetime.date
+    #: Confirmation day for ordinary post, e-mail and fax (D2).
+    confirmed_on: datetime.date | None = None
+    correction_requested_on: datetime.date | None = None
+    #: The end of the correction period set in the notice.
+    correction_period_end: datetime.date | None = None
+    correction_received_on: datetime.date | None = None
+    pauses: tuple[Pause, ...] = ()
+    extension: Extension | None = None
+    #: The case was reopened by a reconsideration or court decision received on this day.
+    reopened_on: datetime.date | None = None
+    #: A due date fixed by the reopening decision (or a deferred deadline under 第三十五条).
+    fixed_due_date: datetime.date | None = None
+    answered_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The computed clock of one case; ``explanation`` says how, step by step, in Chinese."""
+
+    receipt_date: datetime.date | None
+    #: The day after which working days are counted (receipt, corrected application, or reopening).
+    counting_from: datetime.date | None
+    working_days: int  # 20, or 40 with an effective extension
+    original_due_date: datetime.date | None  # the 20-working-day due date, pauses included
+    due_date: datetime.date | None
+    correction_notice_due: datetime.date | None
+    paused_working_days: int
+    state: ClockState
+    #: Working days from today (exclusive) to the due date (inclusive); negative when overdue.
+    working_days_left: int | None
+    explanation: tuple[str, ...]
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in {ClockState.ANSWERED, ClockState.ANSWERED_LATE}
+
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def fmt(day: datetime.date) -> str:
+    """``2026年2月10日（星期二）``."""
+    return f"{day.year}年{day.month}月{day.day}日（星期{_WEEKDAYS[day.weekday()]}）"
+
+
+def receipt_date(facts: ClockFacts) -> tuple[datetime.date | None, str]:
+    """The legal receipt date under D2 (``None`` while a confirmation is outstanding) and the rule."""
+    rule = _RECEIPT_RULES[facts.channel]
+    if facts.channel in CHANNELS_NEEDING_CONFIRMATION:
+        if facts.confirmed_on is None:
+            return None, rule
+        if facts.confirmed_on < facts.arrived_on:
+            raise ClockError(f"确认收到的日期 {facts.confirmed_on} 早于申请到达的日期 {facts.arrived_on}。")
+        return facts.confirmed_on, rule
+    return facts.arrived_on, rule
+
+
+def _merge(
+    intervals: Iterable[tuple[datetime.date, datetime.date]],
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Merge ``(start, end]`` intervals so that no day is counted twice (D5)."""
+    merged: list[tuple[datetime.date, datetime.date]] = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:
+    """Compute the clock of a case as of ``today``."""
+    lines: list[str] = []
+    flags: list[str] = []
+    receipt, rule = receipt_date(facts)
+    channel_label = CHANNEL_LABELS[facts.channel]
+    if receipt is None:
+        lines.append(
+            f"申请于{fmt(facts.arrived_on)}通过{channel_label}到达。{rule}（条例第三十一条）；"
+            "尚未确认，答复期限暂不能计算。"
+        )
+        return Clock(
+            None,
+            None,
+            ANSWER_WORKING_DAYS,
+            None,
+            None,
+            None,
+            0,
+            ClockState.PENDING_RECEIPT,
+            None,
+            tuple(lines),
+        )
+    lines.append(f"渠道：{channel_label}。{rule}（条例第三十一条）：收到申请之日为{fmt(receipt)}。")
+
+    # 补正 (第三十条).
+    correction_notice_due = calendar.add_working_days(receipt, CORRECTION_NOTICE_WORKING_DAYS)
+    counting_from = receipt
+    awaiting_correction = False
+    requested = facts.correction_requested_on
+    if requested is not None or facts.correction_received_on is not None:
+        notice = (
+            f"本案于{fmt(requested)}发出补正告知。"
+            if requested is not None
+            else "（未给出补正告知的发出日期。）"
+        )
+        lines.append(
+            "补正告知应在收到申请后7个工作日内一次性发出，"
+            f"即不晚于{fmt(correction_notice_due)}（条例第三十条）；" + notice
+        )
+        if requested is not None and requested > correction_notice_due:
+            flags.append("补正告知晚于收到申请后第7个工作日（条例第三十条）。")
+        if facts.correction_received_on is not None:
+            if facts.correction_received_on < (requested or receipt):
+                raise ClockError("收到补正的日期早于发出补正告知的日期（或收到申请之日）。")
+            counting_from = facts.correction_received_on
+            lines.append(
+                f"{fmt(facts.correction_received_on)}收到补正后的申请，"
+                "答复期限自该日重新计算（条例第三十条）。"
+            )
+        else:
+            awaiting_correction = True
+            period = f"，补正期限至{fmt(facts.correction_period_end)}" if facts.correction_period_end else ""
+            lines.append(f"正在等待申请人补正{period}；补正期间答复期限不计算，收到补正后重新计算。")
+            if facts.correction_period_end is not None and today > facts.correction_period_end:
+                flags.append(
+                    "补正期限已过而申请人未补正：可按“申请人无正当理由逾期不补正”办结（条例第三十条）。"
+                )
+    if facts.reopened_on is not None:
+        counting_from = facts.reopened_on
+        lines.append(
+            f"{fmt(facts.reopened_on)}收到行政复议决定或法院裁判，责令重新答复：答复期限自该日重新计算。"
+        )
+
+    if awaiting_correction and facts.reopened_on is None:
+        return Clock(
+            receipt,
+            None,
+            ANSWER_WORKING_DAYS,
+            None,
+            None,
+            correction_notice_due,
+            0,
+            ClockState.AWAITING_CORRECTION,
+            None,
+            tuple(lines),
+            tuple(flags),
+        )
+
+    # Pauses (D5): only days after counting starts matter.
+    pause_intervals: list[tuple[datetime.date, datetime.date]] = []
+    running_pause = False
+    for pause in sorted(facts.pauses, key=lambda p: p.start):
+        end = pause.end
+        label = PAUSE_LABELS[pause.kind]
+        if end is None:
+            running_pause = True
+            end = max(today, pause.start)
+            lines.append(f"{label}：自{fmt(pause.start)}起暂停计时，尚未结束（暂计至今日）。")
+        else:
+            lines.append(f"{label}：{fmt(pause.start)}至{fmt(end)}。")
+        if end > counting_from:
+            pause_intervals.append((max(pause.start, counting_from), end))
+
+    base_due = calendar.add_working_days(counting_from, ANSWER_WORKING_DAYS)
+    lines.append(
+        f"自{fmt(counting_from)}的次日起计算（民法典第二百零一条），第{ANSWER_WORKING_DAYS}个工作日为"
+        f"{fmt(base_due)}（条例第三十三条第一款）。{_calendar_notes(calendar, counting_from, base_due)}"
+    )
+
+    original_due, skipped = _due_skipping(calendar, counting_from, ANSWER_WORKING_DAYS, pause_intervals)
+    if skipped:
+        lines.append(
+            f"上述期间共有 {skipped} 个工作日不计入答复期限（条例第三十二、三十三、三十四条；"
+            f"一日只扣除一次），答复期限相应顺延至{fmt(original_due)}。"
+        )
+
+    working_days = ANSWER_WORKING_DAYS
+    due = original_due
+    if facts.fixed_due_date is not None:
+        due = facts.fixed_due_date
+        lines.append(f"决定确定的答复期限为{fmt(due)}。")
+    elif facts.extension is not None:
+        ext = facts.extension
+        if not ext.approved_by_head:
+            flags.append("延期未经政府信息公开工作机构负责人批准，不发生延期效力（条例第三十三条第二款）。")
+            lines.append(f"{fmt(ext.decided_on)}决定延期，但未经工作机构负责人批准，答复期限不变。")
+        elif ext.decided_on > original_due:
+            flags.append(
+                f"延期决定（{ext.decided_on}）晚于原答复期限（{original_due}），不发生延期效力（条例第三十三条第二款）。"
+            )
+            lines.append(f"{fmt(ext.decided_on)}决定延期，已晚于原答复期限，答复期限不变。")
+        else:
+            working_days = ANSWER_WORKING_DAYS + EXTENSION_WORKING_DAYS
+            due, skipped = _due_skipping(calendar, counting_from, working_days, pause_intervals)
+            lines.append(
+                f"{fmt(ext.decided_on)}经政府信息公开工作机构负责人批准延期，"
+                f"延长不超过{EXTENSION_WORKING_DAYS}个工作日（条例第三十三条第二款）："
+                f"第{working_days}个计入的工作日为{fmt(due)}。"
+            )
+
+    if facts.answered_on is not None:
+        late = facts.answered_on > due
+        state = ClockState.ANSWERED_LATE if late else ClockState.ANSWERED
+        lines.append(
+            f"{fmt(facts.answered_on)}作出答复，"
+            + (
+                f"晚于答复期限 {calendar.working_days_between(due, facts.answered_on)} 个工作日。"
+                if late
+                else "在答复期限内。"
+            )
+        )
+        return Clock(
+            receipt,
+            counting_from,
+            working_days,
+            original_due,
+            due,
+            correction_notice_due,
+            skipped,
+            state,
+            None,
+            tuple(lines),
+            tuple(flags),
+        )
+
+    if today <= due:
+        left = calendar.working_days_between(today, due)
+        state = ClockState.DUE_SOON if left <= DUE_SOON_WORKING_DAYS else ClockState.ON_TIME
+        if running_pause:
+            state = ClockState.PAUSED
+        lines.append(f"今日{fmt(today)}：距答复期限还有 {left} 个工作日。")
+    else:
+        # Overdue by at least one: on a rest day right after the due date no working day has passed yet.
+        left = -max(1, calendar.working_days_between(due, today))
+        state = ClockState.OVERDUE
+        lines.append(f"今日{fmt(today)}：已超过答复期限（{fmt(due)}），逾期 {(today - due).days} 天。")
+    return Clock(
+        receipt,
+        counting_from,
+        working_days,
+        original_due,
+        due,
+        correction_notice_due,
+        skipped,
+        state,
+        left,
+        tuple(lines),
+        tuple(flags),
+    )
+
+
+def _due_skipping(
+    calendar: Calendar, start: datetime.date, n: int, pauses: Sequence[tuple[datetime.date, datetime.date]]
+) -> tuple[datetime.date, int]:
+    """The ``n``-th working day after ``start`` that is not inside a pause, and the days skipped.
+
+    Walks the merged pauses in order: each pause that begins before the running due date pushes it
+    later by the number of the pause's working days up to that due date, which may bring further
+    pauses into range.
+    """
+    due = calendar.add_working_days(start, n)
+    skipped = 0
+    for s, e in _merge(pauses):
+        if s >= due:
+            break
+        # Working days excluded by this pause: those in (s, e]. Counted days before the pause: the
+        # working days in (start, s] not already skipped; the due date is then the remaining
+        # counted days after e.
+        excluded = calendar.working_days_between(s, e)
+        counted_before = calendar.working_days_between(start, s) - skipped
+        remaining = n - counted_before
+        skipped += excluded
+        due = calendar.add_working_days(e, remaining)
+    return due, skipped
+
+
+def _calendar_notes(calendar: Calendar, start: datetime.date, end: datetime.date) -> str:
+    """Name the weekday holidays and make-up working days in ``(start, end]`` (from the year data)."""
+    holidays: dict[str, list[datetime.date]] = {}
+    workdays: list[tuple[datetime.date, str]] = []
+    for year in range(start.year, end.year + 1):
+        data = calendar.year_calendar(year)
+        for day, name in data.holidays.items():
+            if start < day <= end and day.weekday() < 5:
+                holidays.setdefault(f"{name}（放假）" if name else "放假", []).append(day)
+        for day, name in data.workdays.items():
+            if start < day <= end:
+                workdays.append((day, f"调休上班（{name}）" if name else "调休上班"))
+    notes = []
+    for kind, days in holidays.items():
+        days.sort()
+        span = f"{days[0].month}月{days[0].day}日" + (
+            f"至{days[-1].month}月{days[-1].day}日" if len(days) > 1 else ""
+        )
+        notes.append(f"{span}{kind}不计（{len(days)}个工作日）")
+    for day, kind in sorted(workdays):
+        notes.append(f"{day.month}月{day.day}日（星期{_WEEKDAYS[day.weekday()]}）{kind}计入")
+    return ("其间" + "；".join(notes) + "。") if notes else ""

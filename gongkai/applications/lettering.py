@@ -1,0 +1,149 @@
+"""Issue a case's letters: fill a :class:`~gongkai.letters.context.LetterContext` from the case and
+store the rendered .docx as a :class:`~gongkai.applications.models.Letter` with its number.
+
+Called by the services inside their transaction, so a letter exists exactly when its step does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any, cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.utils import timezone
+
+from gongkai.agencies.models import AgencyKind
+from gongkai.applications import clock as clock_module
+from gongkai.applications.fees import METHOD_LABELS, FeeQuote
+from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
+from gongkai.applications.outcomes import OUTCOME_BY_KEY
+from gongkai.letters.context import LetterContext
+from gongkai.letters.kinds import LetterKind
+from gongkai.letters.numbering import next_letter_number
+from gongkai.letters.render import render_letter
+
+PAYMENT_INSTRUCTIONS = (
+    "请按本通知载明的金额，通过非税收入缴款渠道缴入国库（政府收支分类科目103049950“其他缴入国库的行政事业性收费”），"
+    "并将缴款凭证提交本机关。"
+)
+
+
+def _reconsideration_body(application: Application) -> str:
+    parent = application.agency.parent
+    if parent is not None and parent.kind == AgencyKind.GOVERNMENT:
+        return parent.name
+    return ""
+
+
+def context_for(application: Application, kind: str, on: datetime.date, **extra: Any) -> LetterContext:
+    """Everything a letter of ``kind`` on ``application`` may print, as of ``on``."""
+    agency = application.agency
+    clock = None
+    try:
+        from gongkai.applications.services import clock_of
+
+        clock = clock_of(application, today=on)
+    except LookupError:
+        clock = None
+    values: dict[str, Any] = {
+        "kind": kind,
+        "issued_on": on,
+        "agency_name": agency.name,
+        "office_name": agency.office_name or agency.name,
+        "office_address": agency.office_address,
+        "office_phone": agency.phone,
+        "office_hours": agency.office_hours,
+        "office_postcode": agency.postcode,
+        "applicant_name": application.applicant_name,
+        "applicant_address": application.address,
+        "case_reference": application.reference,
+        "arrived_on": timezone.localdate(application.arrived_at),
+        "receipt_date": application.receipt_date,
+        "channel_label": clock_module.CHANNEL_LABELS[clock_module.Channel(application.channel)],
+        "description": application.description,
+        "requested_form_label": application.get_requested_form_display(),
+        "delivery_label": application.get_delivery_display(),
+        "due_date": clock.due_date if clock else application.due_date,
+        "original_due_date": clock.original_due_date if clock else None,
+        "reconsideration_body": _reconsideration_body(application),
+    }
+    if kind == LetterKind.CORRECTION:
+        values["correction_items"] = extra.get("items", "")
+        values["correction_period_end"] = extra.get("period_end")
+    elif kind in {LetterKind.THIRD_PARTY, LetterKind.CO_PRODUCER}:
+        values["consultee_name"] = extra.get("consultee", "")
+        values["consultation_subject"] = extra.get("subject", "") or application.description
+        values["consultation_reply_due"] = extra.get("reply_due")
+    elif kind == LetterKind.EXTENSION:
+        values["original_due_date"] = extra.get("original_due")
+        values["reasons"] = extra.get("reason", "")
+    elif kind == LetterKind.FEE:
+        quote = cast(FeeQuote, extra["quote"])
+        values.update(
+            fee_method_label=METHOD_LABELS[quote.method],
+            fee_quantity=quote.quantity,
+            fee_amount=quote.amount,
+            fee_explanation=quote.explanation(),
+            fee_payment_due=extra.get("payment_due"),
+            fee_payment_instructions=PAYMENT_INSTRUCTIONS,
+        )
+    elif kind == LetterKind.ANSWER:
+        outcome = OUTCOME_BY_KEY[str(extra["outcome"])]
+        values.update(
+            outcome_key=outcome.key,
+            outcome_label=outcome.label,
+            outcome_group=outcome.group.value,
+            outcome_basis=outcome.basis,
+            legal_basis=extra.get("legal_basis", ""),
+            reasons=extra.get("reasons", ""),
+            how_to_obtain=extra.get("how_to_obtain", ""),
+            responsible_agency=extra.get("responsible_agency", ""),
+        )
+    known = {f.name for f in dataclasses.fields(LetterContext)}
+    if "tracking_code" in known:
+        from gongkai.applications.services import format_tracking_code
+
+        values["tracking_code"] = format_tracking_code(application.tracking_code)
+        values["access_secret"] = str(extra.get("secret", ""))
+    return LetterContext(**{k: v for k, v in values.items() if k in known and v is not None})
+
+
+def issue(
+    application: Application,
+    kind: str,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    on: datetime.date,
+    for_applicant: bool = True,
+    **extra: Any,
+) -> Letter:
+    """Number, render and store a letter, and note it on the case's timeline."""
+    kind = LetterKind(kind)
+    _serial, number = next_letter_number(application.agency, on.year)
+    context = dataclasses.replace(context_for(application, kind, on, **extra), number=number)
+    rendered = render_letter(context, agency=application.agency)
+    user = cast(User, actor) if actor is not None and actor.is_authenticated else None
+    letter = Letter.objects.create(
+        application=application,
+        kind=kind.value,
+        title=rendered.title,
+        number=rendered.number,
+        issued_on=on,
+        issued_by=user,
+        text="\n\n".join(rendered.paragraphs),
+        docx=rendered.docx,
+        filename=rendered.filename,
+        for_applicant=for_applicant,
+    )
+    last = application.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+    CaseEvent.objects.create(
+        application=application,
+        seq=last + 1,
+        kind=EventKind.LETTER_ISSUED,
+        occurred_on=on,
+        actor=user,
+        actor_label=user.get_username() if user is not None else "",
+        data={"letter_id": letter.pk, "kind": kind.value, "number": rendered.number, "title": rendered.title},
+    )
+    return letter

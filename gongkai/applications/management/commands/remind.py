@@ -1,0 +1,182 @@
+"""``gongkai remind``: e-mail each agency's officers its open applications that are due soon or overdue.
+
+For every agency with open cases whose answer is due within 5 working days or overdue (decisions.md
+D6; cases whose clock is paused or that wait on a correction or a confirmation are left out, as in
+the queue), each active user holding an acting role there (信息员, 信息公开工作机构负责人) gets ONE
+message listing those cases: registration number, due date, working days left (or overdue) and the
+link ``{GONGKAI_SITE_URL}/cases/<pk>/``. No personal data of applicants is sent.
+
+Meant for a daily cron job on working days, e.g. ``0 8 * * 1-5 gongkai remind``. It keeps no record
+of what it sent: running it twice on one day sends the messages twice.
+
+gongkai remind                      # send (EMAIL_BACKEND of the settings)
+gongkai remind --dry-run            # print what would be sent
+gongkai remind --today 2026-12-01   # as if today were that day (for testing)
+
+Users without an e-mail address are listed as skipped. Exit status 0; 1 if the calendar lacks the
+days needed, or if a message could not be sent (the others are still sent).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.agencies.models import Agency, Membership
+from gongkai.applications import permissions, services
+from gongkai.applications.clock import DUE_SOON_WORKING_DAYS
+from gongkai.applications.models import Application, Status
+from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.workdays.store import current_calendar
+
+
+def _parse_day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(_("日期“%(value)s”无效，应为 YYYY-MM-DD。") % {"value": value}) from None
+
+
+def _days_text(calendar: WorkCalendar, today: datetime.date, due: datetime.date) -> str:
+    try:
+        if due < today:
+            return _("已逾期 %(n)d 个工作日") % {"n": calendar.working_days_between(due, today)}
+        left = calendar.working_days_between(today, due)
+    except CalendarNotLoaded:
+        return ""
+    return _("今日到期") if left == 0 else _("剩余 %(n)d 个工作日") % {"n": left}
+
+
+class Command(BaseCommand):
+    help = (
+        "给各机关的信息员和信息公开工作机构负责人发送提醒邮件，列出即将到期（5个工作日内）或已逾期的政府信息公开申请。"
+        "适合每个工作日由 cron 运行一次。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="只显示将要发送的邮件，不发送")
+        parser.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（用于测试），默认今天")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = _parse_day(options["today"]) if options["today"] else timezone.localdate()
+        dry_run: bool = options["dry_run"]
+        calendar = current_calendar()
+        try:
+            soon_before = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+        except CalendarNotLoaded as exc:
+            raise CommandError(str(exc)) from None
+        site_url: str = getattr(settings, "GONGKAI_SITE_URL", "") or ""
+        if not site_url:
+            self.stderr.write(_("注意：未设置 GONGKAI_SITE_URL，邮件中的链接只有路径。"))
+
+        # Cases whose clock is paused have a due date that moves every day: bring it up to date first.
+        services.refresh_paused_cases()
+        cases = (
+            Application.objects.filter(status=Status.OPEN, due_date__lt=soon_before)
+            .filter(Q(waiting_on="") | Q(paused_since__gte=F("due_date"), due_date__lt=today))
+            .select_related("agency")
+            .only("id", "reference", "due_date", "agency__id", "agency__name")
+            .order_by("agency__name", "agency_id", "due_date", "pk")
+        )
+        by_agency: dict[int, list[Application]] = defaultdict(list)
+        agencies: dict[int, Agency] = {}
+        for case in cases:
+            by_agency[case.agency_id].append(case)
+            agencies[case.agency_id] = case.agency
+        recipients: dict[int, list[User]] = defaultdict(list)
+        memberships = (
+            Membership.objects.filter(
+                agency_id__in=list(agencies), role__in=permissions.ACTING_ROLES, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user__username")
+        )
+        for membership in memberships:
+            if membership.user not in recipients[membership.agency_id]:
+                recipients[membership.agency_id].append(membership.user)
+
+        sent = failed = 0
+        skipped: list[str] = []
+        for agency_id, agency_cases in by_agency.items():
+            agency = agencies[agency_id]
+            users = recipients.get(agency_id, [])
+            if not users:
+                self.stderr.write(
+                    _("%(agency)s：没有信息员或信息公开工作机构负责人，%(n)d 件申请无人提醒。")
+                    % {"agency": agency.name, "n": len(agency_cases)}
+                )
+                continue
+            subject = _("[Gongkai] %(agency)s：%(n)d 件政府信息公开申请即将到期或已逾期") % {
+                "agency": agency.name,
+                "n": len(agency_cases),
+            }
+            lines = []
+            for case in agency_cases:
+                assert case.due_date is not None
+                link = site_url + reverse("cases:detail", kwargs={"pk": case.pk})
+                lines.append(
+                    _("- %(reference)s  答复期限 %(due)s  %(days)s  %(link)s")
+                    % {
+                        "reference": case.reference,
+                        "due": case.due_date.isoformat(),
+                        "days": _days_text(calendar, today, case.due_date),
+                        "link": link,
+                    }
+                )
+            for user in users:
+                if not user.email:
+                    skipped.append(f"{agency.name} · {user.get_username()}")
+                    continue
+                body = "\n".join(
+                    [
+                        _("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()},
+                        "",
+                        _(
+                            "%(agency)s 有以下政府信息公开申请即将到期（5个工作日内）或已逾期"
+                            "（截至 %(today)s）："
+                        )
+                        % {"agency": agency.name, "today": today.isoformat()},
+                        "",
+                        *lines,
+                        "",
+                        _(
+                            "答复期限如何计算，见各案件页面的“期限是怎样计算的”。"
+                            "本邮件由 Gongkai 每日自动发送。"
+                        ),
+                    ]
+                )
+                if dry_run:
+                    self.stdout.write(_("收件人：%(to)s") % {"to": user.email})
+                    self.stdout.write(_("主题：%(subject)s") % {"subject": subject})
+                    self.stdout.write(body)
+                    self.stdout.write("")
+                    sent += 1
+                    continue
+                try:
+                    send_mail(subject, body, None, [user.email])
+                except Exception as exc:  # one bad address or a mail server hiccup must not stop the rest
+                    failed += 1
+                    self.stderr.write(_("发送给 %(to)s 失败：%(error)s") % {"to": user.email, "error": exc})
+                else:
+                    sent += 1
+
+        summary = (
+            _("试运行：将发送 %(sent)d 封提醒邮件（%(agencies)d 个机关，%(cases)d 件申请）。")
+            if dry_run
+            else _("已发送 %(sent)d 封提醒邮件（%(agencies)d 个机关，%(cases)d 件申请）。")
+        ) % {"sent": sent, "agencies": len(by_agency), "cases": sum(len(c) for c in by_agency.values())}
+        self.stdout.write(summary)
+        if skipped:
+            self.stdout.write(_("跳过（没有电子邮箱）：%(users)s") % {"users": "；".join(skipped)})
+        if failed:
+            raise CommandError(_("%(n)d 封邮件发送失败。") % {"n": failed})

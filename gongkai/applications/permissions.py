@@ -1,0 +1,93 @@
+"""Who may see and act on applications.
+
+* The agency's staff (信息员, 审核人, 分管领导, 信息公开工作机构负责人, 管理员) see its cases and the
+  applicants' personal data; 信息员 and the office head act on them.
+* A 政务公开办 member sees the cases of the agencies below it, without the applicant's personal data,
+  and cannot act on them.
+* Superusers see and do everything (they run the site).
+* Nobody else sees anything: another agency's officer gets "not found", never a hint that the case exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.applications.models import Application
+
+User = AbstractBaseUser | AnonymousUser
+
+STAFF_ROLES = (
+    Role.INFORMATION_OFFICER,
+    Role.REVIEWER,
+    Role.LEADER,
+    Role.OFFICE_HEAD,
+    Role.ADMINISTRATOR,
+)
+ACTING_ROLES = (Role.INFORMATION_OFFICER, Role.OFFICE_HEAD)
+
+
+def _is_superuser(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_superuser", False))
+
+
+def _roles_at(user: User, agency_id: int) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(Membership.objects.filter(user_id=user.pk, agency_id=agency_id).values_list("role", flat=True))
+
+
+def staff_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies where ``user`` is staff (sees applicants' data)."""
+    if _is_superuser(user):
+        return Agency.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    return Agency.objects.filter(memberships__user_id=user.pk, memberships__role__in=STAFF_ROLES).distinct()
+
+
+def cases_visible_to(user: User) -> QuerySet[Application]:
+    if _is_superuser(user):
+        return Application.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return Application.objects.none()
+    return Application.objects.filter(
+        Q(agency__in=staff_agencies(user).values("pk")) | Q(agency__in=supervised_agencies(user).values("pk"))
+    )
+
+
+def supervised_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies ``user`` supervises as 政务公开办 (their own and everything below)."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    supervised = [
+        m.agency
+        for m in Membership.objects.filter(user_id=user.pk, role=Role.SUPERVISOR).select_related("agency")
+    ]
+    return Agency.objects.subtrees_of(supervised) if supervised else Agency.objects.none()
+
+
+def can_view(user: User, application: Application) -> bool:
+    return cases_visible_to(user).filter(pk=application.pk).exists()
+
+
+def can_see_applicant(user: User, application: Application) -> bool:
+    """The applicant's identity number, phone, e-mail and address: the agency's staff only."""
+    if _is_superuser(user):
+        return True
+    return bool(_roles_at(user, application.agency_id) & set(STAFF_ROLES))
+
+
+def can_act(user: User, application: Application | None = None, *, agency: Agency | None = None) -> bool:
+    target = agency if agency is not None else application.agency if application is not None else None
+    if target is None:
+        raise TypeError("can_act() needs an application or an agency")
+    if _is_superuser(user):
+        return True
+    return bool(_roles_at(user, target.pk) & set(ACTING_ROLES))
+
+
+def can_approve_extension(user: User, agency: Agency) -> bool:
+    """条例 第三十三条第二款: the head of the OGI office approves an extension."""
+    return Role.OFFICE_HEAD in _roles_at(user, agency.pk)

@@ -1,0 +1,246 @@
+"""From a case's events to the clock's facts and the case's current situation (pure; no queries).
+
+Events are read as plain :class:`EventRecord` tuples so that the same code serves a model
+instance, a benchmark and a test. What the case may do next (:func:`allowed_actions`) is decided
+here too, from the same facts, so the officer's buttons and the services agree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gongkai.applications.clock import Channel, ClockFacts, Extension, Pause, PauseKind
+from gongkai.applications.fees import fee_applies
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    seq: int
+    kind: str
+    occurred_on: datetime.date
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpenPause:
+    seq: int  # the event that started it
+    kind: PauseKind
+    start: datetime.date
+    consultee: str = ""
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Where a case stands, as the events say."""
+
+    facts: ClockFacts
+    closed: bool
+    outcome: str
+    open_pauses: tuple[OpenPause, ...]
+    correction_requested: bool
+    awaiting_correction: bool
+    extended: bool
+    fee_notice_open: bool
+    fee_payment_due: datetime.date | None
+    receipt_known: bool
+    reopened: bool
+
+    @property
+    def waiting_on(self) -> str:
+        if self.closed:
+            return ""
+        if not self.receipt_known:
+            return "confirmation"
+        if self.awaiting_correction:
+            return "correction"
+        if self.fee_notice_open:
+            return "payment"
+        if self.open_pauses:
+            return "consultation"
+        return ""
+
+
+def situation(
+    channel: str,
+    arrived_on: datetime.date,
+    confirmed_on: datetime.date | None,
+    events: Iterable[EventRecord],
+) -> Situation:
+    """Replay ``events`` (in ``seq`` order) into the clock facts and the case's situation."""
+    correction_requested_on: datetime.date | None = None
+    correction_period_end: datetime.date | None = None
+    correction_received_on: datetime.date | None = None
+    pauses: dict[int, Pause] = {}
+    open_pauses: dict[int, OpenPause] = {}
+    extension: Extension | None = None
+    reopened_on: datetime.date | None = None
+    fixed_due: datetime.date | None = None
+    answered_on: datetime.date | None = None
+    outcome = ""
+    fee_payment_due: datetime.date | None = None
+    fee_seq: int | None = None
+
+    for event in sorted(events, key=lambda e: e.seq):
+        kind, day, data = event.kind, event.occurred_on, event.data
+        if kind == "receipt_confirmed":
+            confirmed_on = day
+        elif kind == "correction_requested":
+            correction_requested_on = day
+            period_end = data.get("period_end")
+            correction_period_end = _date(period_end) if period_end else None
+        elif kind == "correction_received":
+            correction_received_on = day
+        elif kind == "consultation_started":
+            pause_kind = PauseKind(data.get("kind", PauseKind.THIRD_PARTY))
+            pauses[event.seq] = Pause(pause_kind, day)
+            open_pauses[event.seq] = OpenPause(event.seq, pause_kind, day, str(data.get("consultee", "")))
+        elif kind == "consultation_ended":
+            started = int(data["started_seq"])
+            if started in pauses:
+                pauses[started] = Pause(pauses[started].kind, pauses[started].start, day)
+                open_pauses.pop(started, None)
+        elif kind == "extension_granted":
+            extension = Extension(day, bool(data.get("approved_by_head", True)))
+        elif kind == "fee_notice_issued":
+            pauses[event.seq] = Pause(PauseKind.FEE, day)
+            fee_seq = event.seq
+            due = data.get("payment_due")
+            fee_payment_due = _date(due) if due else None
+        elif kind == "fee_paid":
+            if fee_seq is not None and fee_seq in pauses:
+                pauses[fee_seq] = Pause(PauseKind.FEE, pauses[fee_seq].start, day)
+            fee_seq = None
+        elif kind in {"answered", "withdrawn"}:
+            answered_on = day
+            outcome = "withdrawn" if kind == "withdrawn" else str(data["outcome"])
+            # An answer ends whatever was still running on that day.
+            for seq, pause in list(pauses.items()):
+                if pause.end is None:
+                    pauses[seq] = Pause(pause.kind, pause.start, max(day, pause.start))
+            open_pauses.clear()
+            fee_seq = None
+        elif kind == "reopened":
+            reopened_on = day
+            fixed = data.get("fixed_due_date")
+            fixed_due = _date(fixed) if fixed else None
+            answered_on = None
+            outcome = ""
+            extension = None
+
+    facts = ClockFacts(
+        channel=Channel(channel),
+        arrived_on=arrived_on,
+        confirmed_on=confirmed_on,
+        correction_requested_on=correction_requested_on,
+        correction_period_end=correction_period_end,
+        correction_received_on=correction_received_on,
+        pauses=tuple(pauses.values()),
+        extension=extension,
+        reopened_on=reopened_on,
+        fixed_due_date=fixed_due,
+        answered_on=answered_on,
+    )
+    receipt_known = Channel(channel) not in {Channel.POST_ORDINARY, Channel.EMAIL, Channel.FAX} or (
+        confirmed_on is not None
+    )
+    awaiting_correction = (
+        correction_requested_on is not None
+        and correction_received_on is None
+        and reopened_on is None
+        and answered_on is None
+    )
+    return Situation(
+        facts=facts,
+        closed=answered_on is not None,
+        outcome=outcome,
+        open_pauses=tuple(open_pauses.values()),
+        correction_requested=correction_requested_on is not None,
+        awaiting_correction=awaiting_correction,
+        extended=extension is not None,
+        fee_notice_open=fee_seq is not None,
+        fee_payment_due=fee_payment_due if fee_seq is not None else None,
+        receipt_known=receipt_known,
+        reopened=reopened_on is not None,
+    )
+
+
+def _date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+# Actions (the service function of the same name performs each one).
+CONFIRM_RECEIPT = "confirm_receipt"
+REQUEST_CORRECTION = "request_correction"
+RECORD_CORRECTION = "record_correction"
+LAPSE_CORRECTION = "lapse_correction"
+START_CONSULTATION = "start_consultation"
+END_CONSULTATION = "end_consultation"
+GRANT_EXTENSION = "grant_extension"
+ISSUE_FEE_NOTICE = "issue_fee_notice"
+RECORD_PAYMENT = "record_payment"
+LAPSE_FEE = "lapse_fee"
+ANSWER = "answer"
+WITHDRAW = "withdraw"
+REOPEN = "reopen"
+RECORD_APPEAL = "record_appeal"
+
+ACTION_LABELS: dict[str, str] = {
+    CONFIRM_RECEIPT: "确认收到申请",
+    REQUEST_CORRECTION: "告知补正",
+    RECORD_CORRECTION: "收到补正",
+    LAPSE_CORRECTION: "逾期未补正，终止办理",
+    START_CONSULTATION: "征求意见",
+    END_CONSULTATION: "征求意见结束",
+    GRANT_EXTENSION: "延期答复",
+    ISSUE_FEE_NOTICE: "发出收费通知",
+    RECORD_PAYMENT: "登记缴费",
+    LAPSE_FEE: "逾期未缴费，终止办理",
+    ANSWER: "作出答复",
+    WITHDRAW: "申请人撤回",
+    REOPEN: "重新办理（复议决定或判决）",
+    RECORD_APPEAL: "登记行政复议或诉讼",
+}
+
+ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
+
+
+def allowed_actions(
+    s: Situation, today: datetime.date, *, receipt_date: datetime.date | None
+) -> tuple[str, ...]:
+    """The actions open to an officer on a case in situation ``s`` (in display order)."""
+    allowed: list[str] = []
+    if s.closed:
+        return (REOPEN, RECORD_APPEAL)
+    if not s.receipt_known:
+        # A withdrawal needs a receipt date to be counted (D7): confirm receipt first.
+        return (CONFIRM_RECEIPT,)
+    if s.awaiting_correction:
+        allowed.append(RECORD_CORRECTION)
+        end = s.facts.correction_period_end
+        if end is not None and today > end:
+            allowed.append(LAPSE_CORRECTION)
+        allowed.append(WITHDRAW)
+        return tuple(allowed)
+    if not s.correction_requested and not s.reopened and not s.open_pauses and not s.fee_notice_open:
+        allowed.append(REQUEST_CORRECTION)
+    allowed.append(START_CONSULTATION)
+    if s.open_pauses:
+        allowed.append(END_CONSULTATION)
+    if not s.extended and s.facts.fixed_due_date is None:
+        allowed.append(GRANT_EXTENSION)
+    if s.fee_notice_open:
+        allowed.append(RECORD_PAYMENT)
+        if s.fee_payment_due is not None and today > s.fee_payment_due:
+            allowed.append(LAPSE_FEE)
+    elif receipt_date is not None and fee_applies(receipt_date):
+        allowed.append(ISSUE_FEE_NOTICE)
+    if not s.open_pauses and not s.fee_notice_open:
+        allowed.append(ANSWER)
+    allowed.append(WITHDRAW)
+    allowed.append(RECORD_APPEAL)
+    return tuple(allowed)
