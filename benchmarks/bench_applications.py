@@ -184,6 +184,9 @@ def queue_benchmark(open_cases: int, repeats: int, label: str) -> None:
             )
         )
     Application.objects.bulk_create(rows, batch_size=2000)
+    # A production table has statistics; give the planner what autovacuum would.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(f"## Officer queue: {open_cases:,} open cases at one agency ({label})\n")
     print(
         f"(inserted {len(rows):,} cases in {time.perf_counter() - t0:.1f} s; {len(rows) - open_cases:,} "
@@ -216,6 +219,20 @@ def queue_benchmark(open_cases: int, repeats: int, label: str) -> None:
             f"| {len(queries)} |"
         )
     print()
+    if os.environ.get("BENCH_QUERY_TIMES"):
+        timings: list[tuple[float, str]] = []
+
+        def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            t0 = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timings.append(((time.perf_counter() - t0) * 1000, sql))
+
+        with connection.execute_wrapper(timed):
+            client.get("/cases/")
+        for ms, sql in sorted(timings, reverse=True)[:6]:
+            print(f"{ms:8.1f} ms  {sql[:300]}")
 
 
 def main() -> None:

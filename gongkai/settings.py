@@ -191,6 +191,12 @@ GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 
 # commands that have no request (gongkai remind). Empty: the e-mails give paths only.
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# --- Client addresses ---------------------------------------------------------------------
+
+# Number of reverse proxies in front of the site: rate limits then read the client's address from
+# X-Forwarded-For (the entry the outermost trusted proxy wrote). 0: use REMOTE_ADDR.
+GONGKAI_TRUSTED_PROXY_COUNT = env_int("GONGKAI_TRUSTED_PROXY_COUNT", 0)
+
 # --- E-mail (gongkai remind) ----------------------------------------------------------------
 
 # In development mails are printed to the console unless EMAIL_HOST is set.

@@ -143,6 +143,10 @@ class Pause:
     kind: PauseKind
     start: datetime.date
     end: datetime.date | None = None  # None: still running
+    #: The pause's own period ends here (a third party's or co-producer's 15 working days, 第三十二、
+    #: 三十四条; the fee's 20 working days, 109号): time after it counts again (D5 "or its own period
+    #: ends"), even if no end was recorded.
+    limit: datetime.date | None = None
 
     def __post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
@@ -326,11 +330,24 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
         end = pause.end
         label = PAUSE_LABELS[pause.kind]
         if end is None:
-            running_pause = True
             end = max(today, pause.start)
-            lines.append(f"{label}：自{fmt(pause.start)}起暂停计时，尚未结束（暂计至今日）。")
+            if pause.limit is not None and end > pause.limit:
+                lines.append(
+                    f"{label}：自{fmt(pause.start)}起暂停计时，至{fmt(pause.limit)}期限届满仍未登记结束，"
+                    "此后恢复计算。"
+                )
+                flags.append(
+                    f"{label}的期限已于{fmt(pause.limit)}届满，答复期限已恢复计算：请登记结束（收到的意见或期满未答复）。"
+                )
+            else:
+                running_pause = True
+                lines.append(f"{label}：自{fmt(pause.start)}起暂停计时，尚未结束（暂计至今日）。")
         else:
             lines.append(f"{label}：{fmt(pause.start)}至{fmt(end)}。")
+            if pause.limit is not None and end > pause.limit:
+                lines.append(f"（{label}的期限至{fmt(pause.limit)}，其后的时间计入答复期限。）")
+        if pause.limit is not None:
+            end = min(end, max(pause.limit, pause.start))
         if end > counting_from:
             pause_intervals.append((max(pause.start, counting_from), end))
 

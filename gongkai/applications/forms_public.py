@@ -200,9 +200,9 @@ class ApplyForm(forms.Form):
             self.add_error("address", _("选择邮寄的，请填写通信地址。"))
         return data
 
-    def with_fresh_key_if_invalid(self) -> ApplyForm:
+    def with_fresh_key_if_invalid(self, *, always: bool = False) -> ApplyForm:
         """After an expired or forged key, the re-shown form carries a new one so it can be sent."""
-        if self.is_bound and not _SUBMISSION_KEY.match(str(self.data.get("submission_key", ""))):
+        if self.is_bound and (always or not _SUBMISSION_KEY.match(str(self.data.get("submission_key", "")))):
             data = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
             if not isinstance(self.data, QueryDict):
                 data.update(self.data)

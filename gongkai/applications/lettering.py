@@ -21,7 +21,7 @@ from gongkai.applications.outcomes import OUTCOME_BY_KEY
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.numbering import next_letter_number
-from gongkai.letters.render import render_letter
+from gongkai.letters.render import LetterRenderError, render_letter
 
 PAYMENT_INSTRUCTIONS = (
     "请按本通知载明的金额，通过非税收入缴款渠道缴入国库（政府收支分类科目103049950“其他缴入国库的行政事业性收费”），"
@@ -105,7 +105,6 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
         from gongkai.applications.services import format_tracking_code
 
         values["tracking_code"] = format_tracking_code(application.tracking_code)
-        values["access_secret"] = str(extra.get("secret", ""))
     return LetterContext(**{k: v for k, v in values.items() if k in known and v is not None})
 
 
@@ -122,7 +121,15 @@ def issue(
     kind = LetterKind(kind)
     _serial, number = next_letter_number(application.agency, on.year)
     context = dataclasses.replace(context_for(application, kind, on, **extra), number=number)
-    rendered = render_letter(context, agency=application.agency)
+    try:
+        rendered = render_letter(context, agency=application.agency)
+    except LetterRenderError as exc:
+        from gongkai.applications.services import CaseError
+
+        raise CaseError(
+            f"无法生成“{kind.label}”：文书模板有误（{exc}）。请管理员在管理后台检查该文书模板；本步骤未保存。",
+            code="letter_template_broken",
+        ) from exc
     user = cast(User, actor) if actor is not None and actor.is_authenticated else None
     letter = Letter.objects.create(
         application=application,

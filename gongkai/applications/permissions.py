@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
 from gongkai.applications.models import Application
@@ -48,13 +48,15 @@ def staff_agencies(user: User) -> QuerySet[Agency]:
 
 
 def cases_visible_to(user: User) -> QuerySet[Application]:
+    """The cases ``user`` may see. The agency ids are read first (one small query) so that the case
+    query is a plain ``agency_id IN (...)`` the queue index can serve."""
     if _is_superuser(user):
         return Application.objects.all()
     if not user.is_authenticated or not user.is_active:
         return Application.objects.none()
-    return Application.objects.filter(
-        Q(agency__in=staff_agencies(user).values("pk")) | Q(agency__in=supervised_agencies(user).values("pk"))
-    )
+    ids = set(staff_agencies(user).values_list("pk", flat=True))
+    ids.update(supervised_agencies(user).values_list("pk", flat=True))
+    return Application.objects.filter(agency_id__in=sorted(ids))
 
 
 def supervised_agencies(user: User) -> QuerySet[Agency]:

@@ -59,6 +59,8 @@ Actor = AbstractBaseUser | AnonymousUser | None
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_CODE_LENGTH = 12  # 31**12 ≈ 2**59
 SECRET_LENGTH = 16  # 31**16 ≈ 2**79
+#: 《政府信息公开条例》(国务院令第492号) in force: no application can have arrived before.
+REGULATIONS_IN_FORCE = datetime.date(2008, 5, 1)
 #: Fee quantities beyond this are a typing mistake, not an application.
 MAX_FEE_QUANTITY = 100_000
 
@@ -97,10 +99,9 @@ class Request:
 
 
 def event_records(application: Application) -> list[timeline.EventRecord]:
-    return [
-        timeline.EventRecord(e.seq, e.kind, e.occurred_on, e.data)
-        for e in application.events.all().order_by("seq")
-    ]
+    # .all() (sorted here, not in SQL) so that a prefetch_related("events") is used.
+    events = sorted(application.events.all(), key=lambda e: e.seq)
+    return [timeline.EventRecord(e.seq, e.kind, e.occurred_on, e.data) for e in events]
 
 
 def situation_of(
@@ -181,6 +182,30 @@ def _lock(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
+#: Events that move the clock.
+_CLOCK_KINDS = frozenset(
+    {
+        EventKind.REGISTERED,
+        EventKind.SUBMITTED_ONLINE,
+        EventKind.RECEIPT_CONFIRMED,
+        EventKind.CORRECTION_REQUESTED,
+        EventKind.CORRECTION_RECEIVED,
+        EventKind.CONSULTATION_STARTED,
+        EventKind.CONSULTATION_ENDED,
+        EventKind.EXTENSION_GRANTED,
+        EventKind.FEE_NOTICE_ISSUED,
+        EventKind.FEE_PAID,
+        EventKind.ANSWERED,
+        EventKind.WITHDRAWN,
+        EventKind.REOPENED,
+    }
+)
+#: Steps that may not be dated before any earlier step of the clock. The end of a consultation and a
+#: payment are checked against their own start instead (two consultations may overlap and end in any
+#: order).
+_IN_ORDER = _CLOCK_KINDS - {EventKind.CONSULTATION_ENDED, EventKind.FEE_PAID}
+
+
 def _append(
     application: Application,
     kind: str,
@@ -189,6 +214,19 @@ def _append(
     data: dict[str, Any] | None = None,
     note: str = "",
 ) -> CaseEvent:
+    if kind in _IN_ORDER:
+        latest = (
+            application.events.filter(kind__in=_CLOCK_KINDS)
+            .order_by("-occurred_on")
+            .values_list("occurred_on", "kind")
+            .first()
+        )
+        if latest is not None and occurred_on < latest[0]:
+            raise CaseError(
+                f"日期（{occurred_on}）不能早于本案上一步“{EventKind(latest[1]).label}”的日期（{latest[0]}）："
+                "办理步骤须按时间顺序登记。",
+                code="out_of_order",
+            )
     last = application.events.order_by("-seq").values_list("seq", flat=True).first() or 0
     user = _user(actor)
     return CaseEvent.objects.create(
@@ -203,7 +241,9 @@ def _append(
     )
 
 
-def refresh(application: Application, *, calendar: WorkCalendar | None = None) -> Clock | None:
+def refresh(
+    application: Application, *, calendar: WorkCalendar | None = None, today: datetime.date | None = None
+) -> Clock | None:
     """Recompute the cached columns of ``application`` from its events and save them.
 
     Returns the clock, or ``None`` when it cannot be computed (the reason is kept in
@@ -222,10 +262,9 @@ def refresh(application: Application, *, calendar: WorkCalendar | None = None) -
     application.answered_on = s.facts.answered_on
     application.waiting_on = s.waiting_on
     running = [p.start for p in s.facts.pauses if p.end is None] if not s.closed else []
-    application.paused_since = min(running) if running else None
     result: Clock | None
     try:
-        result = clock_module.compute(s.facts, calendar or current_calendar(), timezone.localdate())
+        result = clock_module.compute(s.facts, calendar or current_calendar(), today or timezone.localdate())
     except CalendarNotLoaded as exc:
         application.due_date = None
         application.clock_problem = str(exc)[:300]
@@ -235,6 +274,9 @@ def refresh(application: Application, *, calendar: WorkCalendar | None = None) -
     else:
         application.due_date = result.due_date
         application.clock_problem = ""
+    # The due date moves only while a pause runs within its own period (the clock says PAUSED).
+    still_paused = result is None or result.state == clock_module.ClockState.PAUSED
+    application.paused_since = min(running) if running and still_paused else None
     application.save(
         update_fields=[
             "receipt_date",
@@ -251,7 +293,7 @@ def refresh(application: Application, *, calendar: WorkCalendar | None = None) -
     return result
 
 
-def refresh_paused_cases() -> int:
+def refresh_paused_cases(*, today: datetime.date | None = None) -> int:
     """Bring the cached due dates of open cases with a running pause up to today; returns how many moved."""
     calendar = current_calendar()
     moved = 0
@@ -262,7 +304,7 @@ def refresh_paused_cases() -> int:
             .order_by("pk")
         ):
             before = application.due_date
-            refresh(application, calendar=calendar)
+            refresh(application, calendar=calendar, today=today)
             moved += application.due_date != before
     return moved
 
@@ -408,6 +450,10 @@ def register(
         raise CaseError("网上申请由申请人在网上提交，无需登记。", code="online_channel")
     if timezone.localdate(arrived_at) > timezone.localdate():
         raise CaseError("申请到达时间不能晚于今天。", code="future_arrival")
+    if timezone.localdate(arrived_at) < REGULATIONS_IN_FORCE:
+        raise CaseError(
+            f"申请到达日期不能早于《政府信息公开条例》施行之日（{REGULATIONS_IN_FORCE}）。", code="too_early"
+        )
     secret = _new_code(SECRET_LENGTH)
     with transaction.atomic():
         application = _build(
@@ -435,7 +481,8 @@ def register(
             _append(application, EventKind.RECEIPT_CONFIRMED, confirmed_on, actor)
         refresh(application)
         if application.receipt_date is not None:
-            _issue_letter(application, "receipt", actor, timezone.localdate(), secret=secret)
+            # The 回执 is dated the receipt date: it is what the applicant got when handing it in.
+            _issue_letter(application, "receipt", actor, application.receipt_date)
         record_audit(
             actor, "application.registered", application, channel=channel, reference=application.reference
         )
@@ -457,9 +504,20 @@ def submit_online(
     if not submission_key or len(submission_key) > 64:
         raise CaseError("表单已失效，请刷新页面后重新提交。", code="bad_submission_key")
     secret = _secret_for_submission(submission_key)
+
+    def same_submission(existing: Application) -> tuple[Application, str, bool]:
+        # A repeat (double click) carries the same applicant; anything else is a replayed key, which
+        # must not reveal the first case or its secret.
+        if (
+            existing.id_number != compact_id(applicant.id_number)
+            or existing.applicant_name != applicant.name.strip()
+        ):
+            raise CaseError("表单已失效，请刷新页面后重新填写提交。", code="stale_submission_key")
+        return existing, secret, False
+
     existing = Application.objects.filter(submission_key=submission_key).first()
     if existing is not None:
-        return existing, secret, False
+        return same_submission(existing)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -481,14 +539,14 @@ def submit_online(
             )
             refresh(application)
             if application.receipt_date is not None:
-                _issue_letter(application, "receipt", None, timezone.localdate(now), secret=secret)
+                _issue_letter(application, "receipt", None, application.receipt_date)
             record_audit(None, "application.submitted_online", application, reference=application.reference)
     except IntegrityError:
         # A concurrent identical submission won the race: return its case.
         existing = Application.objects.filter(submission_key=submission_key).first()
         if existing is None:
             raise
-        return existing, secret, False
+        return same_submission(existing)
     return application, secret, True
 
 
@@ -1090,6 +1148,7 @@ def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
         .filter(Q(due_date__isnull=True) | Q(due_date__gte=first_day) | Q(paused_since__isnull=False))
         .select_for_update()
         .order_by("pk")
+        .prefetch_related("events")
     )
     for application in queryset.iterator(chunk_size=500):
         old_due, old_problem = application.due_date, application.clock_problem

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gongkai.applications.clock import Channel, ClockFacts, Extension, Pause, PauseKind
@@ -44,6 +44,8 @@ class Situation:
     awaiting_correction: bool
     extended: bool
     fee_notice_open: bool
+    #: A fee notice was issued since the case was received or reopened (109号: one fee per application).
+    fee_notice_issued: bool
     fee_payment_due: datetime.date | None
     receipt_known: bool
     reopened: bool
@@ -82,6 +84,7 @@ def situation(
     outcome = ""
     fee_payment_due: datetime.date | None = None
     fee_seq: int | None = None
+    fee_notices = 0
 
     for event in sorted(events, key=lambda e: e.seq):
         kind, day, data = event.kind, event.occurred_on, event.data
@@ -95,23 +98,26 @@ def situation(
             correction_received_on = day
         elif kind == "consultation_started":
             pause_kind = PauseKind(data.get("kind", PauseKind.THIRD_PARTY))
-            pauses[event.seq] = Pause(pause_kind, day)
+            reply_due = data.get("reply_due")
+            limited = pause_kind in {PauseKind.THIRD_PARTY, PauseKind.CO_PRODUCER} and reply_due
+            pauses[event.seq] = Pause(pause_kind, day, limit=_date(reply_due) if limited else None)
             open_pauses[event.seq] = OpenPause(event.seq, pause_kind, day, str(data.get("consultee", "")))
         elif kind == "consultation_ended":
             started = int(data["started_seq"])
             if started in pauses:
-                pauses[started] = Pause(pauses[started].kind, pauses[started].start, day)
+                pauses[started] = replace(pauses[started], end=day)
                 open_pauses.pop(started, None)
         elif kind == "extension_granted":
             extension = Extension(day, bool(data.get("approved_by_head", True)))
         elif kind == "fee_notice_issued":
-            pauses[event.seq] = Pause(PauseKind.FEE, day)
-            fee_seq = event.seq
             due = data.get("payment_due")
             fee_payment_due = _date(due) if due else None
+            pauses[event.seq] = Pause(PauseKind.FEE, day, limit=fee_payment_due)
+            fee_seq = event.seq
+            fee_notices += 1
         elif kind == "fee_paid":
             if fee_seq is not None and fee_seq in pauses:
-                pauses[fee_seq] = Pause(PauseKind.FEE, pauses[fee_seq].start, day)
+                pauses[fee_seq] = replace(pauses[fee_seq], end=day)
             fee_seq = None
         elif kind in {"answered", "withdrawn"}:
             answered_on = day
@@ -119,7 +125,7 @@ def situation(
             # An answer ends whatever was still running on that day.
             for seq, pause in list(pauses.items()):
                 if pause.end is None:
-                    pauses[seq] = Pause(pause.kind, pause.start, max(day, pause.start))
+                    pauses[seq] = replace(pause, end=max(day, pause.start))
             open_pauses.clear()
             fee_seq = None
         elif kind == "reopened":
@@ -129,6 +135,7 @@ def situation(
             answered_on = None
             outcome = ""
             extension = None
+            fee_notices = 0
 
     facts = ClockFacts(
         channel=Channel(channel),
@@ -161,6 +168,7 @@ def situation(
         awaiting_correction=awaiting_correction,
         extended=extension is not None,
         fee_notice_open=fee_seq is not None,
+        fee_notice_issued=fee_notices > 0,
         fee_payment_due=fee_payment_due if fee_seq is not None else None,
         receipt_known=receipt_known,
         reopened=reopened_on is not None,
@@ -217,8 +225,9 @@ def allowed_actions(
     if s.closed:
         return (REOPEN, RECORD_APPEAL)
     if not s.receipt_known:
-        # A withdrawal needs a receipt date to be counted (D7): confirm receipt first.
-        return (CONFIRM_RECEIPT,)
+        # Withdrawn before the receipt was confirmed, the application was never received (D2): it
+        # closes without a receipt date and counts in no table.
+        return (CONFIRM_RECEIPT, WITHDRAW)
     if s.awaiting_correction:
         allowed.append(RECORD_CORRECTION)
         end = s.facts.correction_period_end
@@ -237,7 +246,7 @@ def allowed_actions(
         allowed.append(RECORD_PAYMENT)
         if s.fee_payment_due is not None and today > s.fee_payment_due:
             allowed.append(LAPSE_FEE)
-    elif receipt_date is not None and fee_applies(receipt_date):
+    elif receipt_date is not None and fee_applies(receipt_date) and not s.fee_notice_issued:
         allowed.append(ISSUE_FEE_NOTICE)
     if not s.open_pauses and not s.fee_notice_open:
         allowed.append(ANSWER)

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Max, Min, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -147,7 +147,8 @@ class Thresholds:
         try:
             if self.today <= due:
                 return self.calendar.working_days_between(self.today, due)
-            return -self.calendar.working_days_between(due, self.today)
+            # Overdue by at least one, as in the clock (a rest day right after the due date).
+            return -max(1, self.calendar.working_days_between(due, self.today))
         except CalendarNotLoaded:
             return None
 
@@ -209,7 +210,9 @@ def _filtered_cases(
     """The user's cases filtered by the GET parameters, the filter form, and the state chosen."""
     user = request.user
     visible = permissions.cases_visible_to(user)
-    years = sorted({d.year for d in visible.dates("receipt_date", "year")}, reverse=True)
+    # The range of receipt years from two indexed aggregates, not a DISTINCT over every case.
+    bounds = visible.aggregate(first=Min("receipt_date"), last=Max("receipt_date"))
+    years = list(range(bounds["last"].year, bounds["first"].year - 1, -1)) if bounds["first"] else []
     form = QueueFilterForm(request.GET or None, agencies=visible_agencies(user), years=years)
     cases = visible
     state = (form.value("state") or STATE_OPEN) if form.is_bound else STATE_OPEN
@@ -302,6 +305,8 @@ class _Echo:
 
 def _csv_cell(value: object) -> str:
     """A cell as text, defused against spreadsheet formula injection."""
+    if isinstance(value, int):
+        return str(value)  # numbers (e.g. -3 working days) stay numbers
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         text = "'" + text

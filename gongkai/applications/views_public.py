@@ -38,7 +38,6 @@ from gongkai.applications.models import Application, CaseEvent, EventKind, Lette
 from gongkai.applications.outcomes import OUTCOME_BY_KEY
 from gongkai.applications.timeline import EventRecord, Situation
 from gongkai.core import ratelimit
-from gongkai.core.models import RateEvent
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -64,7 +63,7 @@ MAX_RECEIPTS = 10
 
 def _blocked(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> bool:
     """Whether ``key`` already used up ``limit`` in ``window`` (reads only; ``ratelimit.hit`` counts)."""
-    return RateEvent.objects.filter(scope=scope, key=key, at__gte=timezone.now() - window).count() >= limit
+    return ratelimit.count(scope, key, window=window) >= limit
 
 
 def _may_submit(request: HttpRequest) -> bool:
@@ -171,7 +170,8 @@ def apply(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         _add_errors(form, exc)
-        return render(request, template, {"form": form})
+        # The key was not used (or was someone else's): the re-shown form gets a new one.
+        return render(request, template, {"form": form.with_fresh_key_if_invalid(always=True)})
     _remember_receipt(request, key, application, secret)
     _grant(request, application)
     if repeated:

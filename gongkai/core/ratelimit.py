@@ -1,4 +1,10 @@
-"""Rate limits kept in the database, so that every worker process and host counts the same attempts."""
+"""Rate limits kept in the database, so that every worker process and host counts the same attempts.
+
+Behind a reverse proxy every request comes from the proxy's address; set
+``GONGKAI_TRUSTED_PROXY_COUNT`` to the number of proxies in front of the site so that the client's own
+address is read from ``X-Forwarded-For`` (the entry that many places from the right, which the outermost
+trusted proxy wrote; entries further left are the client's claims and are ignored).
+"""
 
 from __future__ import annotations
 
@@ -6,30 +12,52 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from gongkai.core.models import RateEvent
 
+#: Rows older than this are deleted now and then (no limit here uses a longer window).
+RETENTION = datetime.timedelta(days=2)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: ``REMOTE_ADDR``, or the trusted proxies' entry of ``X-Forwarded-For``."""
+    proxies = int(getattr(settings, "GONGKAI_TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
 
 def client_key(request: HttpRequest) -> str:
     """A keyed hash of the client's address (the address itself is personal data and is not stored)."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}".encode()).hexdigest()
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{client_address(request)}".encode()).hexdigest()
 
 
 def hit(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> bool:
     """Count one attempt; ``False`` when ``key`` already made ``limit`` attempts within ``window``.
 
-    A refused attempt is not counted, so a client that waits gets through again.
+    The attempt is inserted first and then counted, so that concurrent requests of one client see each
+    other and cannot all slip under the limit; a refused attempt is removed again, so a client that
+    waits gets through.
     """
     now = timezone.now()
-    since = now - window
-    recent = RateEvent.objects.filter(scope=scope, key=key, at__gte=since).count()
-    if recent >= limit:
-        return False
-    RateEvent.objects.create(scope=scope, key=key, at=now)
-    # Old rows are of no further use; drop them now and then (cheap, indexed).
-    if recent == 0:
-        RateEvent.objects.filter(scope=scope, key=key, at__lt=since).delete()
+    with transaction.atomic():
+        event = RateEvent.objects.create(scope=scope, key=key, at=now)
+        recent = RateEvent.objects.filter(scope=scope, key=key, at__gte=now - window, at__lte=now).count()
+        if recent > limit:
+            event.delete()
+            return False
+    # Now and then, drop rows nobody will count again (every ~100th attempt, decided by the id).
+    if event.pk % 100 == 0:
+        RateEvent.objects.filter(at__lt=now - RETENTION).delete()
     return True
+
+
+def count(scope: str, key: str, *, window: datetime.timedelta) -> int:
+    """Attempts of ``key`` within ``window`` (read-only)."""
+    return RateEvent.objects.filter(scope=scope, key=key, at__gte=timezone.now() - window).count()

@@ -95,6 +95,9 @@ class LetterPermissionsMixin:
         return can_manage_letters(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Site-wide templates may be read (to copy from) by every letter administrator.
+        if obj is not None and getattr(obj, "agency_id", None) is None:
+            return can_manage_letters(request.user)
         return self._may_edit(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -109,14 +112,22 @@ class LetterPermissionsMixin:
     def _may_edit(self, request: HttpRequest, obj: Any) -> bool:
         if not can_manage_letters(request.user):
             return False
-        agency_id = getattr(obj, "agency_id", None)
-        if agency_id is None or getattr(request.user, "is_superuser", False):
+        if getattr(request.user, "is_superuser", False):
             return True
+        if obj is None:
+            return True  # the list; rows are limited by get_queryset and the checks below
+        agency_id = getattr(obj, "agency_id", None)
+        if agency_id is None:
+            # Site-wide templates print every agency's letters: superusers only.
+            return False
         return manageable_agencies(request.user).filter(pk=agency_id).exists()
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "agency":
             kwargs["queryset"] = manageable_agencies(request.user).order_by("name")
+            if not getattr(request.user, "is_superuser", False):
+                # Only superusers write site-wide rows; an agency administrator must pick an agency.
+                kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 

@@ -100,8 +100,31 @@ class LetterTemplate(models.Model):
                 validate_template(getattr(self, field_name))
             except ValidationError as exc:
                 errors.setdefault(field_name, []).extend(exc.error_list)
+        if not errors:
+            problem = self.render_problem()
+            if problem:
+                errors.setdefault("body", []).append(ValidationError(problem, code="render_failed"))
         if errors:
             raise ValidationError(errors)
+
+    def render_problem(self) -> str:
+        """A Chinese message if the template fails when rendered with a sample of every case it serves."""
+        from gongkai.applications.outcomes import OUTCOMES
+        from gongkai.letters.context import LetterContext
+        from gongkai.letters.lookup import TemplateOrigin, TemplateSource
+        from gongkai.letters.render import LetterRenderError, render_blocks
+
+        if self.kind == LetterKind.ANSWER:
+            keys = [o.key for o in OUTCOMES if not self.outcome_group or o.group == self.outcome_group]
+        else:
+            keys = [""]
+        source = TemplateSource(self.title, self.body, TemplateOrigin.SITE)
+        for key in keys:
+            try:
+                render_blocks(source, LetterContext.sample(self.kind, key or None))
+            except LetterRenderError as exc:
+                return str(_("按示例数据生成文书时出错：%(error)s") % {"error": exc})
+        return ""
 
 
 class AgencyLetterSettings(models.Model):

@@ -1,8 +1,9 @@
 """Who may edit letter templates and letter settings.
 
 Superusers, and active staff users holding ``Role.ADMINISTRATOR`` at some agency. An administrator
-edits the site-wide templates and those of the agencies they can see (``agencies_visible_to``);
-superusers edit all.
+edits the templates and settings of the agencies they can see (``agencies_visible_to``) and may read
+the site-wide templates; only superusers edit the site-wide templates, which print every agency's
+letters.
 """
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.agencies.models import Membership, Role
 from gongkai.core.audit import record_audit
 from gongkai.workdays.builtin import builtin_source, builtin_years
 from gongkai.workdays.calendar import YearCalendar, weekday_name
@@ -189,12 +188,11 @@ class YearChange:
 
 
 def can_manage_calendar(user: AbstractBaseUser | AnonymousUser | None) -> bool:
-    """Superusers and anyone holding Role.ADMINISTRATOR at some agency (active users only)."""
+    """Superusers only (active): the calendar is one for the whole site, and changing a year moves the
+    due dates of every agency's open cases, so an agency's administrator may not change it."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if getattr(user, "is_superuser", False):
-        return True
-    return Membership.objects.filter(user_id=user.pk, role=Role.ADMINISTRATOR).exists()
+    return bool(getattr(user, "is_superuser", False))
 
 
 def _check_permission(actor: AbstractBaseUser | AnonymousUser | None) -> None:
@@ -202,7 +200,9 @@ def _check_permission(actor: AbstractBaseUser | AnonymousUser | None) -> None:
     if actor is None:
         return
     if not can_manage_calendar(actor):
-        raise PermissionDenied(_("只有超级管理员或管理员可以修改工作日历。"))
+        raise PermissionDenied(
+            _("只有超级管理员可以修改工作日历（工作日历全站通用，修改会影响所有机关的答复期限）。")
+        )
 
 
 # --- Parsing and validation ---------------------------------------------------------------------

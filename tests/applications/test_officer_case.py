@@ -144,7 +144,7 @@ def test_an_email_application_without_confirmation_waits_for_it(staff: Staff) ->
     assert response.status_code == 302
     assert case.receipt_date is None and case.waiting_on == "confirmation"
     page = client.get(f"/cases/{case.pk}/")
-    assert [a.name for a in page.context["actions"]] == ["confirm_receipt"]
+    assert [a.name for a in page.context["actions"]] == ["confirm_receipt", "withdraw"]
     confirmed = client.post(f"/cases/{case.pk}/confirm_receipt/", {"on": "2026-06-01"})
     assert confirmed.status_code == 302
     case.refresh_from_db()

@@ -122,7 +122,7 @@ def test_post_email_fax_are_pending_until_confirmed(staff: Staff, make_case: Cas
     assert case.waiting_on == "confirmation"
     assert w.letters == []  # no receipt (回执) before the receipt date is known
     assert services.clock_of(case).state == "pending_receipt"
-    assert services.allowed_actions(case) == ("confirm_receipt",)
+    assert services.allowed_actions(case) == ("confirm_receipt", "withdraw")
     confirmed = plus(arrived, 2)
     w = written(
         lambda: services.confirm_receipt(actor=staff.officer, application=case, confirmed_on=confirmed)
@@ -730,15 +730,12 @@ def test_withdraw(staff: Staff, make_case: CaseMaker) -> None:
     assert case.status == Status.CLOSED and case.outcome == "withdrawn" and case.answered_on == days_ago(70)
 
 
-def test_withdraw_while_pending_confirmation_needs_the_receipt_confirmed_first(
-    staff: Staff, make_case: CaseMaker
-) -> None:
-    # A withdrawn case is counted in the report by its receipt date (D7), so it must have one.
+def test_withdraw_while_pending_confirmation(staff: Staff, make_case: CaseMaker) -> None:
+    # Never received (D2): it closes without a receipt date and counts in no table (D7).
     case = make_case(channel="email", arrived_on=days_ago(70))
-    refused(lambda: services.withdraw(actor=staff.officer, application=case, on=days_ago(69)))
-    services.confirm_receipt(actor=staff.officer, application=case, confirmed_on=days_ago(69))
-    services.withdraw(actor=staff.officer, application=case, on=days_ago(68))
-    assert reload(case).outcome == "withdrawn"
+    services.withdraw(actor=staff.officer, application=case, on=days_ago(69))
+    case = reload(case)
+    assert case.outcome == "withdrawn" and case.receipt_date is None
 
 
 def test_reopen_clears_the_answer_and_restarts_the_clock(staff: Staff, make_case: CaseMaker) -> None:

@@ -42,7 +42,7 @@ def test_a_fresh_case() -> None:
 def test_pending_confirmation() -> None:
     s = replay(channel="email")
     assert not s.receipt_known and s.waiting_on == "confirmation"
-    assert actions(s) == (t.CONFIRM_RECEIPT,)
+    assert actions(s) == (t.CONFIRM_RECEIPT, t.WITHDRAW)
     confirmed = replay(("receipt_confirmed", D(2026, 3, 3), {}), channel="email")
     assert confirmed.receipt_known and confirmed.facts.confirmed_on == D(2026, 3, 3)
     assert t.CONFIRM_RECEIPT not in actions(confirmed)
@@ -99,7 +99,8 @@ def test_fee_notice_pauses_until_payment_and_may_lapse() -> None:
     notice = ("fee_notice_issued", D(2026, 3, 5), {"payment_due": "2026-04-02", "amount": 100})
     s = replay(notice)
     assert s.fee_notice_open and s.waiting_on == "payment" and s.fee_payment_due == D(2026, 4, 2)
-    assert s.facts.pauses == (Pause(PauseKind.FEE, D(2026, 3, 5)),)
+    # The payment period is the pause's own limit (109号: 20 working days).
+    assert s.facts.pauses == (Pause(PauseKind.FEE, D(2026, 3, 5), limit=D(2026, 4, 2)),)
     assert actions(s, D(2026, 4, 2)) == (
         t.START_CONSULTATION,
         t.GRANT_EXTENSION,
@@ -110,8 +111,10 @@ def test_fee_notice_pauses_until_payment_and_may_lapse() -> None:
     assert t.LAPSE_FEE in actions(s, D(2026, 4, 3))
     paid = replay(notice, ("fee_paid", D(2026, 3, 10), {}))
     assert not paid.fee_notice_open and paid.fee_payment_due is None
-    assert paid.facts.pauses == (Pause(PauseKind.FEE, D(2026, 3, 5), D(2026, 3, 10)),)
+    assert paid.facts.pauses == (Pause(PauseKind.FEE, D(2026, 3, 5), D(2026, 3, 10), limit=D(2026, 4, 2)),)
     assert t.ANSWER in actions(paid)
+    # One fee per application (109号): no second notice after payment.
+    assert t.ISSUE_FEE_NOTICE not in actions(paid)
 
 
 def test_no_fee_notice_for_applications_received_before_2021() -> None:

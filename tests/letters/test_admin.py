@@ -158,7 +158,7 @@ def test_staff_without_the_administrator_role_are_refused(tree: Tree) -> None:
     assert LetterTemplate.objects.count() == 1
 
 
-def test_an_administrator_edits_site_wide_and_own_agency_templates_only(tree: Tree) -> None:
+def test_an_administrator_edits_own_agency_templates_only(tree: Tree) -> None:
     administrator = make_user("admin-a", is_staff=True)
     Membership.objects.create(user=administrator, agency=tree.county_a, role=Role.ADMINISTRATOR)
     other = LetterTemplate.objects.create(
@@ -172,9 +172,34 @@ def test_an_administrator_edits_site_wide_and_own_agency_templates_only(tree: Tr
     response = client.post(reverse(ADD), form_data(agency=str(tree.county_b.pk)))
     assert response.status_code == 200  # 乙县 is not among the choices
     assert client.post(reverse(ADD), form_data(agency=str(tree.county_a.pk))).status_code == 302
-    assert client.post(reverse(ADD), form_data()).status_code == 302
+    # Site-wide templates print every agency's letters: only superusers write them.
+    assert client.post(reverse(ADD), form_data()).status_code == 200
     assert LetterTemplate.objects.filter(agency=tree.county_a).exists()
-    assert LetterTemplate.objects.filter(agency__isnull=True).exists()
+    assert not LetterTemplate.objects.filter(agency__isnull=True).exists()
+    site_wide = LetterTemplate.objects.create(kind=LetterKind.RECEIPT, title="全站模板", body="正文")
+    assert client.get(reverse("admin:letters_lettertemplate_change", args=[site_wide.pk])).status_code == 200
+    assert (
+        client.post(
+            reverse("admin:letters_lettertemplate_change", args=[site_wide.pk]), form_data(kind="receipt")
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:letters_lettertemplate_delete", args=[site_wide.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_template_that_fails_when_rendered_is_refused(root_client: Client) -> None:
+    # Syntax and variable names are fine; only rendering shows the error (int("2026-00001")).
+    response = root_client.post(
+        reverse(ADD), form_data(kind="receipt", body="{{ case_reference|divisibleby:0 }}")
+    )
+    assert response.status_code == 200
+    assert "按示例数据生成文书时出错" in response.content.decode()
+    assert not LetterTemplate.objects.exists()
 
 
 def test_letter_settings_are_audited_and_series_read_only(root_client: Client, tree: Tree) -> None:

@@ -50,7 +50,7 @@ def _parse_day(value: str) -> datetime.date:
 def _days_text(calendar: WorkCalendar, today: datetime.date, due: datetime.date) -> str:
     try:
         if due < today:
-            return _("已逾期 %(n)d 个工作日") % {"n": calendar.working_days_between(due, today)}
+            return _("已逾期 %(n)d 个工作日") % {"n": max(1, calendar.working_days_between(due, today))}
         left = calendar.working_days_between(today, due)
     except CalendarNotLoaded:
         return ""
@@ -74,13 +74,17 @@ class Command(BaseCommand):
         try:
             soon_before = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
         except CalendarNotLoaded as exc:
-            raise CommandError(str(exc)) from None
+            # Late December before next year's calendar is loaded: still remind of the overdue cases.
+            self.stderr.write(_("警告：%(error)s 本次只提醒已逾期的申请。") % {"error": exc})
+            soon_before = today
         site_url: str = getattr(settings, "GONGKAI_SITE_URL", "") or ""
         if not site_url:
             self.stderr.write(_("注意：未设置 GONGKAI_SITE_URL，邮件中的链接只有路径。"))
 
-        # Cases whose clock is paused have a due date that moves every day: bring it up to date first.
-        services.refresh_paused_cases()
+        # Cases whose clock is paused have a due date that moves every day: bring it up to date first
+        # (not in a dry run, which writes nothing).
+        if not dry_run:
+            services.refresh_paused_cases(today=today)
         cases = (
             Application.objects.filter(status=Status.OPEN, due_date__lt=soon_before)
             .filter(Q(waiting_on="") | Q(paused_since__gte=F("due_date"), due_date__lt=today))
