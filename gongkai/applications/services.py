@@ -912,7 +912,7 @@ def answer(
     errors: dict[str, str] = {}
     if chosen.requires_reasons and not reasons.strip():
         errors["reasons"] = f"“{chosen.group_label}”的答复须说明理由。"
-    if chosen.group in {"denied", "rejected"} and not legal_basis.strip():
+    if chosen.group in {"denied", "unable", "rejected"} and not legal_basis.strip():
         errors["legal_basis"] = f"“{chosen.group_label}”的答复须写明法律依据（如{chosen.basis}）。"
     if outcome == "unable_not_responsible" and not responsible_agency.strip():
         errors["responsible_agency"] = (
