@@ -83,6 +83,21 @@ class Applicant:
     postcode: str = ""
     contact_person: str = ""
 
+    @classmethod
+    def from_form(cls, data: dict[str, Any]) -> Applicant:
+        """From a form's ``cleaned_data`` with the model's field names (``applicant_name`` …)."""
+        return cls(
+            applicant_type=data["applicant_type"],
+            name=data["applicant_name"],
+            id_type=data["id_type"],
+            id_number=data["id_number"],
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            address=data.get("address", ""),
+            postcode=data.get("postcode", ""),
+            contact_person=data.get("contact_person", ""),
+        )
+
 
 @dataclass(frozen=True)
 class Request:
@@ -91,6 +106,10 @@ class Request:
     description: str
     requested_form: str
     delivery: str
+
+    @classmethod
+    def from_form(cls, data: dict[str, Any]) -> Request:
+        return cls(data["description"], data["requested_form"], data["delivery"])
 
 
 # ---------------------------------------------------------------------------------------------

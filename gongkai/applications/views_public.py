@@ -150,22 +150,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     try:
         application, secret, _created = services.submit_online(
             agency=form.chosen_agency,
-            applicant=services.Applicant(
-                applicant_type=data["applicant_type"],
-                name=data["applicant_name"],
-                id_type=data["id_type"],
-                id_number=data["id_number"],
-                phone=data["phone"],
-                email=data["email"],
-                address=data["address"],
-                postcode=data["postcode"],
-                contact_person=data["contact_person"],
-            ),
-            request=services.Request(
-                description=data["description"],
-                requested_form=data["requested_form"],
-                delivery=data["delivery"],
-            ),
+            applicant=services.Applicant.from_form(data),
+            request=services.Request.from_form(data),
             submission_key=key,
         )
     except ValidationError as exc:
