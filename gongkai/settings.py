@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gongkai.letters",
     "gongkai.workdays",
     "gongkai.applications",
+    "gongkai.catalogue",
     "gongkai.checker",
 ]
 

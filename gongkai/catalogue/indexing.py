@@ -1,0 +1,59 @@
+"""Keep entries findable: the search tokens of an entry, and the search itself (see ``search.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.html import strip_tags
+
+from gongkai.catalogue.models import Item
+from gongkai.catalogue.search import index_tokens, normalize, query_terms, query_tokens, tsquery_text
+
+
+def searchable_text(item: Item, attachment_texts: Iterable[str] = ()) -> str:
+    """Everything an entry is found by: title, 文号, 索引号, publisher, summary, keywords, body, files."""
+    parts = [
+        item.title,
+        item.doc_number,
+        item.index_number or "",
+        item.publisher,
+        item.summary,
+        item.keywords,
+        strip_tags(item.body),
+        *attachment_texts,
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def reindex(item: Item) -> None:
+    """Store the entry's search tokens (and on PostgreSQL its ``tsvector``). Call after each change."""
+    text = normalize(searchable_text(item, item.attachments.values_list("text", flat=True)))
+    tokens = index_tokens(text)
+    Item.objects.filter(pk=item.pk).update(search_text=text)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE catalogue_item SET search_vector = array_to_tsvector(string_to_array(%s, ' ')) "
+                "WHERE id = %s",
+                [tokens, item.pk],
+            )
+
+
+def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
+    """Entries of ``queryset`` containing every word of ``query`` (one, two or many characters).
+
+    PostgreSQL narrows with the GIN index on the unigram/bigram ``tsvector``, then checks each term
+    exactly; elsewhere each term is a ``LIKE`` on the stored search text.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return queryset
+    exact = Q()
+    for term in terms:
+        exact &= Q(search_text__icontains=term)
+    if connection.vendor == "postgresql":
+        tokens = query_tokens(query)
+        queryset = queryset.extra(where=["search_vector @@ %s::tsquery"], params=[tsquery_text(tokens)])
+    return queryset.filter(exact)

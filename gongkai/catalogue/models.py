@@ -1,0 +1,288 @@
+"""The proactive-disclosure catalogue (主动公开目录): entries, their files, the review log, index-number
+patterns and the sensitive-word list.
+
+Entries are written only through :mod:`gongkai.catalogue.services`, which moves them through the review
+workflow (先审查、后公开, 一事一审) and records an :class:`ItemEvent` and an audit event for every step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
+from gongkai.core.models import AppendOnlyError
+
+
+class Category(models.Model):
+    """A 主题分类 (subject category); the defaults are the State Council's 22 (taxonomy.py)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("主题分类")
+        verbose_name_plural = _("主题分类")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemKind(models.TextChoices):
+    INFORMATION = "information", _("政府信息")
+    INTERPRETATION = "interpretation", _("政策解读")
+    # 第二十条（五）（六）: decisions published one by one, counted in table 二 (D9).
+    LICENSING = "licensing", _("行政许可决定")
+    PENALTY = "penalty", _("行政处罚决定")
+    ENFORCEMENT = "enforcement", _("行政强制决定")
+    ANNUAL_REPORT = "annual_report", _("政府信息公开工作年度报告")
+
+
+class DocumentType(models.TextChoices):
+    """For table 二 (2021 format): 规章 and 行政规范性文件 are counted by 成文日期 and 废止日期 (D9)."""
+
+    REGULATION = "regulation", _("规章")
+    NORMATIVE = "normative", _("行政规范性文件")
+    OTHER = "other", _("其他文件或信息")
+
+
+class Validity(models.TextChoices):
+    NOT_APPLICABLE = "", _("不适用")
+    IN_FORCE = "in_force", _("现行有效")
+    AMENDED = "amended", _("已修改")
+    REPEALED = "repealed", _("已废止")
+    EXPIRED = "expired", _("已失效")
+
+
+class DisclosureMode(models.TextChoices):
+    """公开方式 (条例 第二十三条)."""
+
+    WEBSITE = "website", _("政府网站")
+    GAZETTE = "gazette", _("政府公报")
+    PRESS = "press", _("新闻发布会")
+    MEDIA = "media", _("报刊、广播、电视")
+    OTHER = "other", _("其他")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待保密审查")
+    REVIEWED = "reviewed", _("待领导审批")
+    APPROVED = "approved", _("待发布")
+    PUBLISHED = "published", _("已发布")
+    RETURNED = "returned", _("退回修改")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class IndexPattern(models.Model):
+    """How an agency's index numbers (索引号) look: prefix, separator, period, serial width.
+
+    The national form is ``CODE/YYYY-NNNNN`` (国务院办公厅秘书局《政府信息公开目录系统实施指引（试行）》;
+    regulation.md §5.1). Serials run per agency and year and are never reused.
+    """
+
+    class Prefix(models.TextChoices):
+        USCC = "uscc", _("统一社会信用代码")
+        ORG_CODE = "org_code", _("组织机构代码（统一社会信用代码第9—17位）")
+        CUSTOM = "custom", _("自定义")
+
+    class Period(models.TextChoices):
+        YEAR = "year", _("年（YYYY）")
+        YEAR_MONTH = "year_month", _("年月（YYYYMM）")
+
+    agency = models.OneToOneField(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="index_pattern", verbose_name=_("机关")
+    )
+    prefix = models.CharField(_("前段码"), max_length=20, choices=Prefix.choices, default=Prefix.ORG_CODE)
+    custom_prefix = models.CharField(_("自定义前段码"), max_length=30, blank=True)
+    separator = models.CharField(_("前后段分隔符"), max_length=3, default="/")
+    period = models.CharField(_("年度段"), max_length=20, choices=Period.choices, default=Period.YEAR)
+    serial_width = models.PositiveSmallIntegerField(
+        _("流水号位数"), default=5, validators=[MinValueValidator(3), MaxValueValidator(8)]
+    )
+
+    class Meta:
+        verbose_name = _("索引号规则")
+        verbose_name_plural = _("索引号规则")
+
+    def __str__(self) -> str:
+        return f"{self.agency} 索引号规则"
+
+
+class Item(models.Model):
+    """One catalogue entry (目录条目): a document or piece of information published proactively."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="catalogue_items", verbose_name=_("机关")
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=ItemKind.choices, default=ItemKind.INFORMATION)
+    #: Issued at publication, unique, never changed or reused (第十二条 目录; regulation.md §5.1).
+    index_number = models.CharField(_("索引号"), max_length=60, null=True, blank=True, unique=True)
+    title = models.CharField(_("名称"), max_length=300)
+    publisher = models.CharField(_("发布机构"), max_length=200, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    written_on = models.DateField(_("成文日期"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    effective_on = models.DateField(_("实施日期"), null=True, blank=True)
+    repealed_on = models.DateField(_("废止日期"), null=True, blank=True)
+    document_type = models.CharField(
+        _("文件类型"), max_length=20, choices=DocumentType.choices, default=DocumentType.OTHER
+    )
+    validity = models.CharField(_("有效性"), max_length=20, choices=Validity.choices, blank=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("主题分类"),
+    )
+    article20_item = models.PositiveSmallIntegerField(
+        _("第二十条所列事项"), choices=ARTICLE_20_CHOICES, null=True, blank=True
+    )
+    disclosure_mode = models.CharField(
+        _("公开方式"), max_length=20, choices=DisclosureMode.choices, default=DisclosureMode.WEBSITE
+    )
+    summary = models.TextField(_("内容概述"), max_length=500, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True)
+    #: Sanitised HTML (nh3) — never rendered unsanitised.
+    body = models.TextField(_("正文"), blank=True)
+    #: 政策解读 → the document it interprets.
+    interprets = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interpretations",
+        verbose_name=_("解读的文件"),
+    )
+    #: Shown in the column's 政府信息公开制度 part.
+    is_ogi_rule = models.BooleanField(_("属于政府信息公开制度"), default=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
+    #: The entry's searchable text, normalised (search.normalize); PostgreSQL also keeps the unigram and
+    #: bigram ``search_vector`` (search.index_tokens) with a GIN index.
+    search_text = models.TextField(editable=False, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("主动公开目录条目")
+        verbose_name_plural = _("主动公开目录条目")
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="published", index_number__isnull=False, published_on__isnull=False)
+                | ~Q(status="published"),
+                name="catalogue_published_has_index_number",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status", "-published_on"], name="catalogue_agency_pub_idx"),
+            models.Index(fields=["status", "-published_on"], name="catalogue_pub_idx"),
+            models.Index(fields=["agency", "status", "category"], name="catalogue_category_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Attachment(models.Model):
+    """A file of an entry (PDF, Word, Excel, image), kept in the database so every host serves it."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("文件名"), max_length=255)
+    kind = models.CharField(_("文件类型"), max_length=20)  # sniffed: pdf, docx, xlsx, image …
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    #: Text extracted for the privacy scan and search ("" for images).
+    text = models.TextField(blank=True)
+    extraction_problem = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ItemEvent(models.Model):
+    """One step of an entry's review and life (who decided what, when). Append-only."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    note = models.TextField(_("意见或理由"), blank=True, max_length=5000)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["item", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("item events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("item events are append-only")
+
+
+class SensitiveWord(models.Model):
+    """错敏词: words the scanner flags before review and publication (agency's own, or site-wide)."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sensitive_words",
+        verbose_name=_("机关（空为全站通用）"),
+    )
+    word = models.CharField(_("词语"), max_length=50)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("错敏词")
+        verbose_name_plural = _("错敏词")
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "word"], name="catalogue_sensitive_word_unique"),
+            models.UniqueConstraint(
+                fields=["word"], condition=Q(agency__isnull=True), name="catalogue_sensitive_word_site_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

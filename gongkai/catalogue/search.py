@@ -1,0 +1,63 @@
+"""Chinese full-text search without a word segmenter: character unigrams and bigrams (pure Python).
+
+Chinese has no spaces between words, so a catalogue entry is indexed as the overlapping two-character
+pieces of each run of CJK characters plus every single character (``政府信息公开`` → ``政 府 信 息 公 开
+政府 府信 信息 息公 公开``), and each Latin word or number as itself. A query is turned into the same
+pieces: one character looks for the character, two for the bigram, a longer run for all its bigrams
+(``信息公开`` → ``信息 & 息公 & 公开``). On PostgreSQL the pieces go into a ``tsvector`` with the ``simple``
+configuration and a GIN index; the database then checks the exact phrase (``LIKE``) only on the
+entries the index found. SQLite, the embedded default, searches with ``LIKE`` alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(rf"[{_CJK}]+|[0-9A-Za-z]+")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+#: Longest text indexed per entry (characters); the rest is still shown, just not searchable.
+MAX_INDEXED_CHARS = 20_000
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case (NFKC folds ０-９ Ａ-Ｚ and full-width punctuation)."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _pieces(run: str) -> list[str]:
+    if not _IS_CJK.match(run):
+        return [run]
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_tokens(text: str) -> str:
+    """The space-separated tokens an entry is indexed under (unigrams, bigrams, Latin words)."""
+    tokens: set[str] = set()
+    for run in _RUNS.findall(normalize(text[:MAX_INDEXED_CHARS])):
+        tokens.update(_pieces(run))
+        if _IS_CJK.match(run):
+            tokens.update(run)
+    return " ".join(sorted(tokens))
+
+
+def query_tokens(query: str) -> list[str]:
+    """The tokens every matching entry must have, in query order, without repeats."""
+    seen: dict[str, None] = {}
+    for run in _RUNS.findall(normalize(query)):
+        for piece in _pieces(run):
+            seen.setdefault(piece, None)
+    return list(seen)
+
+
+def query_terms(query: str) -> list[str]:
+    """The runs of the query (CJK or Latin) for the exact check; punctuation and spaces split them."""
+    return _RUNS.findall(normalize(query))
+
+
+def tsquery_text(tokens: list[str]) -> str:
+    """A ``tsquery`` input of quoted lexemes joined by ``&`` (no parsing, no stemming)."""
+    return " & ".join("'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens)
