@@ -1,6 +1,7 @@
 """The ``gongkai`` command: every Django management command, plus a few friendlier names.
 
 * ``gongkai check ...``        runs ``check_reports`` (the annual-report checker);
+* ``gongkai scan ...``         looks for personal data and sensitive words in files (``scan``);
 * ``gongkai system-check ...`` runs Django's own ``check``;
 * ``gongkai demo``             migrates, loads the demo data and serves http://127.0.0.1:8000;
 * ``gongkai seed-demo``        dashes in a command name are read as underscores;
@@ -31,6 +32,11 @@ FEATURED: list[tuple[str, str, str]] = [
     ("calendar", "工作日历：载入或查看某年放假安排", "working-day calendar: load or show a year's holidays"),
     ("deadline", "计算依申请公开的答复期限（工作日）", "compute the answer deadline of an application"),
     (
+        "scan",
+        "检查文件中的身份证号、电话、银行卡号、邮箱和错敏词（打码显示）",
+        "scan files for personal data and sensitive words (shown masked)",
+    ),
+    (
         "remind",
         "向信息员发送即将到期和已逾期申请的提醒邮件（每日）",
         "e-mail officers about due-soon and overdue cases",
@@ -53,9 +59,9 @@ def command_name(subcommand: str) -> str:
     return subcommand.replace("-", "_")
 
 
-#: Commands that sign nothing and may run in a plain shell: ``check_reports`` needs no database;
-#: ``deadline`` only reads the calendar from it (and falls back to the built-in one without it).
-NEEDS_NO_SECRET = frozenset({"check_reports", "deadline"})
+#: Commands that sign nothing and may run in a plain shell: ``check_reports`` and ``scan`` need no
+#: database; ``deadline`` only reads the calendar from it (and falls back to the built-in one without it).
+NEEDS_NO_SECRET = frozenset({"check_reports", "deadline", "scan"})
 
 
 def secret_for_checker(command: str) -> None:

@@ -192,6 +192,19 @@ GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 
 # commands that have no request (gongkai remind). Empty: the e-mails give paths only.
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# --- Cache ----------------------------------------------------------------------------------
+
+# Shared by every worker process and host (a table in the database, created by a migration): a cache
+# entry dropped by one process is gone for all, so no process serves stale counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "gongkai_cache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+
 # --- Client addresses ---------------------------------------------------------------------
 
 # Number of reverse proxies in front of the site: rate limits then read the client's address from

@@ -5,11 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core import views as core_views
+
 admin.site.site_header = _("Gongkai 政府信息公开 管理后台")
 admin.site.site_title = _("Gongkai 管理后台")
 admin.site.index_title = _("站点管理")
 
 urlpatterns = [
+    path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # The site's own login for every role (the admin login admits staff only); logout is a POST.
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -17,6 +20,8 @@ urlpatterns = [
     # POST language=<code> to {% url "set_language" %} (Django's i18n view).
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("gongkai.applications.urls_officer")),
+    path("manage/catalogue/", include("gongkai.catalogue.urls_manage")),
     path("", include("gongkai.applications.urls_public")),
+    path("gk/", include("gongkai.catalogue.urls_public")),
     path("", include("gongkai.checker.urls")),
 ]

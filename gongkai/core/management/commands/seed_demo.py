@@ -16,6 +16,7 @@ from django.db import transaction
 from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
 from gongkai.agencies.services import add_membership, create_agency
 from gongkai.applications.demo import DemoPeople, seed_cases
+from gongkai.catalogue.demo import seed_catalogue
 from gongkai.core.audit import record_audit
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             cases = sum(
                 seed_cases(by_code[code], people, count=count) for code, count in DEMO_CASE_AGENCIES.items()
             )
+            sum(seed_catalogue(by_code[code]) for code in (COUNTY, "demo-county-nr", "demo-chengguan"))
 
         self.stdout.write(
             f"演示数据 / demo data: 新建 {created} 个机关 (agencies created), 共 {len(by_code)} 个 (total); "

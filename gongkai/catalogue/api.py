@@ -1,0 +1,360 @@
+"""The open-data API of the catalogue: read-only JSON (documented in ``docs/api.md``).
+
+* ``GET /gk/api/items/`` — published entries, newest first, paginated (``page``, ``page_size`` ≤ 100)
+  and filtered like the public catalogue (:mod:`gongkai.catalogue.public_filters`) plus ``agency``;
+* ``GET /gk/api/items/<id>/`` — one entry with its sanitised body; a withdrawn entry answers with its
+  index number, title and the reason only; anything else is 404;
+* ``GET /gk/api/agencies/`` — every agency with its contact data (the 指南's) and its number of
+  published entries.
+
+Only what the public pages show is ever served: no drafts, no review history, no user. A parameter that
+is not understood is answered with 400 and a message in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import translation
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue import public_filters
+from gongkai.catalogue.models import Attachment, Item, Status
+from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
+from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
+from gongkai.catalogue.views_public import PAGE_STATUSES, published_counts, sanitized
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+ITEM_PARAMETERS = frozenset({*public_filters.FILTER_PARAMETERS, "page", "page_size"})
+_JSON = "application/json; charset=utf-8"
+_ATTACHMENT_FIELDS = ("id", "item_id", "filename", "kind", "content_type", "size", "sha256")
+_LINK_FIELDS = ("id", "title", "index_number", "status", "interprets_id", "agency__short_code")
+
+View = Callable[..., HttpResponse]
+
+
+def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, content_type=_JSON, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(
+    status: int, code: str, message: str, message_en: str, errors: Iterable[FilterError] = ()
+) -> JsonResponse:
+    body: dict[str, Any] = {"status": status, "code": code, "message": message, "message_en": message_en}
+    details = [{"parameter": e.parameter, "message": e.message, "message_en": e.message_en} for e in errors]
+    if details:
+        body["parameters"] = details
+    return _json({"error": body}, status=status)
+
+
+def _bad_parameters(errors: list[FilterError]) -> JsonResponse:
+    first = errors[0]
+    return _error(400, "invalid_parameter", first.message, first.message_en, errors)
+
+
+def api_view(allowed: frozenset[str]) -> Callable[[View], View]:
+    """GET/HEAD only (JSON 405 otherwise), unknown parameters refused, labels always in Chinese."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in ("GET", "HEAD"):
+                response = _error(
+                    405, "method_not_allowed", "只支持 GET 请求。", "Only GET requests are supported."
+                )
+                response["Allow"] = "GET, HEAD"
+                return response
+            unknown = sorted(set(request.GET) - allowed)
+            if unknown:
+                names = ", ".join(unknown)
+                known = ", ".join(sorted(allowed)) or "（无）"
+                known_en = ", ".join(sorted(allowed)) or "(none)"
+                errors = [
+                    FilterError(
+                        name,
+                        f"不支持的参数：{name}。可用参数：{known}。",
+                        f"Unknown parameter: {name}. Known parameters: {known_en}.",
+                    )
+                    for name in unknown
+                ]
+                return _error(
+                    400,
+                    "unknown_parameter",
+                    f"不支持的参数：{names}。可用参数：{known}。",
+                    f"Unknown parameter(s): {names}. Known parameters: {known_en}.",
+                    errors,
+                )
+            with translation.override(settings.LANGUAGE_CODE):
+                return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------------------------
+# Serialisation
+# ---------------------------------------------------------------------------------------------
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _item_url(request: HttpRequest, short_code: str, pk: int) -> str:
+    return request.build_absolute_uri(reverse("catalogue_public:item", args=[short_code, pk]))
+
+
+def _api_item_url(request: HttpRequest, pk: int) -> str:
+    return request.build_absolute_uri(reverse("catalogue_public:api_item", args=[pk]))
+
+
+def _link(request: HttpRequest, item: Item) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "index_number": item.index_number,
+        "title": item.title,
+        "status": item.status,
+        "url": _item_url(request, item.agency.short_code, item.pk),
+        "api_url": _api_item_url(request, item.pk),
+    }
+
+
+def attachment_json(request: HttpRequest, item: Item, file: Attachment) -> dict[str, Any]:
+    url = reverse("catalogue_public:attachment", args=[item.agency.short_code, item.pk, file.pk])
+    return {
+        "id": file.pk,
+        "name": file.filename,
+        "size": file.size,
+        "type": file.content_type,
+        "kind": file.kind,
+        "sha256": file.sha256,
+        "url": request.build_absolute_uri(url),
+    }
+
+
+def item_json(
+    request: HttpRequest,
+    item: Item,
+    *,
+    interprets: Item | None,
+    interpretations: list[Item],
+    attachments: list[Attachment],
+    body: bool = False,
+) -> dict[str, Any]:
+    """One published entry: every public metadata field, its links, its files (and the body if asked)."""
+    data: dict[str, Any] = {
+        "id": item.pk,
+        "url": _item_url(request, item.agency.short_code, item.pk),
+        "api_url": _api_item_url(request, item.pk),
+        "status": item.status,
+        "index_number": item.index_number,
+        "title": item.title,
+        "agency": {"short_code": item.agency.short_code, "name": item.agency.name},
+        "publisher": item.publisher or item.agency.name,
+        "kind": item.kind,
+        "kind_label": str(item.get_kind_display()),
+        "document_type": item.document_type,
+        "document_type_label": str(item.get_document_type_display()),
+        "doc_number": item.doc_number,
+        "written_on": _iso(item.written_on),
+        "published_on": _iso(item.published_on),
+        "effective_on": _iso(item.effective_on),
+        "repealed_on": _iso(item.repealed_on),
+        "validity": item.validity or None,
+        "validity_label": str(item.get_validity_display()) if item.validity else None,
+        "category": {"id": item.category.pk, "name": item.category.name} if item.category else None,
+        "article20": (
+            {"item": item.article20_item, "label": article_20_label(item.article20_item)}
+            if item.article20_item in ARTICLE_20_ITEMS
+            else None
+        ),
+        "disclosure_mode": item.disclosure_mode,
+        "disclosure_mode_label": str(item.get_disclosure_mode_display()),
+        "summary": item.summary,
+        "keywords": item.keywords,
+        "is_ogi_rule": item.is_ogi_rule,
+        "interprets": _link(request, interprets) if interprets is not None else None,
+        "interpretations": [_link(request, other) for other in interpretations],
+        "attachments": [attachment_json(request, item, file) for file in attachments],
+    }
+    if body:
+        data["body_html"] = str(sanitized(item.body))
+    return data
+
+
+def withdrawn_json(request: HttpRequest, item: Item) -> dict[str, Any]:
+    """A withdrawn entry: what the public page shows, nothing more."""
+    return {
+        "id": item.pk,
+        "url": _item_url(request, item.agency.short_code, item.pk),
+        "api_url": _api_item_url(request, item.pk),
+        "status": item.status,
+        "index_number": item.index_number,
+        "title": item.title,
+        "agency": {"short_code": item.agency.short_code, "name": item.agency.name},
+        "withdrawn_reason": item.withdrawn_reason,
+    }
+
+
+def _with_links(queryset: Any) -> Any:
+    """Prefetch each entry's files (metadata only) and its published 政策解读."""
+    return queryset.select_related("agency", "category").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.only(*_ATTACHMENT_FIELDS).order_by("id")),
+        Prefetch(
+            "interpretations",
+            queryset=Item.objects.filter(status=Status.PUBLISHED)
+            .select_related("agency")
+            .only(*_LINK_FIELDS)
+            .order_by("-published_on", "-id"),
+            to_attr="public_interpretations",
+        ),
+    )
+
+
+def _targets(items: list[Item]) -> dict[int, Item]:
+    """The documents the given 政策解读 interpret, where the public may see them (one query)."""
+    ids = {item.interprets_id for item in items if item.interprets_id is not None}
+    if not ids:
+        return {}
+    targets = (
+        Item.objects.filter(pk__in=ids, status__in=PAGE_STATUSES).select_related("agency").only(*_LINK_FIELDS)
+    )
+    return {target.pk: target for target in targets}
+
+
+def _serialise(request: HttpRequest, items: list[Item], *, body: bool = False) -> list[dict[str, Any]]:
+    targets = _targets(items)
+    return [
+        item_json(
+            request,
+            item,
+            interprets=targets.get(item.interprets_id) if item.interprets_id else None,
+            interpretations=list(getattr(item, "public_interpretations", [])),
+            attachments=list(item.attachments.all()),
+            body=body,
+        )
+        for item in items
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Endpoints
+# ---------------------------------------------------------------------------------------------
+
+
+def _positive(name: str, raw: str | None, default: int, *, maximum: int | None = None) -> int | FilterError:
+    if raw is None or not clean_value(raw):
+        return default
+    value = clean_value(raw)
+    number = int(value) if re.fullmatch(r"\d{1,9}", value) else 0
+    if number < 1 or (maximum is not None and number > maximum):
+        bound = f"1 至 {maximum}" if maximum else "大于等于 1"
+        bound_en = f"from 1 to {maximum}" if maximum else "of at least 1"
+        return FilterError(
+            name, f"参数 {name} 应为{bound}的整数。", f"{name} must be a whole number {bound_en}."
+        )
+    return number
+
+
+@api_view(ITEM_PARAMETERS)
+def items(request: HttpRequest) -> HttpResponse:
+    filters, errors = public_filters.parse(request.GET, allow_agency=True)
+    page_number = _positive("page", request.GET.get("page"), 1)
+    page_size = _positive("page_size", request.GET.get("page_size"), DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+    errors += [e for e in (page_number, page_size) if isinstance(e, FilterError)]
+    if errors:
+        return _bad_parameters(errors)
+    assert isinstance(page_number, int) and isinstance(page_size, int)
+    queryset = (
+        filters.apply(published_items())
+        .defer("body", "search_text", "search_vector")
+        .order_by("-published_on", "-id")
+    )
+    paginator = Paginator(_with_links(queryset), page_size)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage:
+        return _error(
+            404,
+            "page_out_of_range",
+            f"没有第 {page_number} 页（共 {paginator.num_pages} 页）。",
+            f"There is no page {page_number} (there are {paginator.num_pages}).",
+        )
+    params = {k: v for k, v in request.GET.items() if k != "page"}
+    base = request.build_absolute_uri(request.path)
+
+    def page_url(number: int) -> str:
+        return f"{base}?{urlencode({**params, 'page': number})}"
+
+    return _json(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "page_size": page_size,
+            "num_pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": _serialise(request, list(page.object_list)),
+        }
+    )
+
+
+@api_view(frozenset())
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = (
+        _with_links(Item.objects.filter(status__in=PAGE_STATUSES).defer("search_text", "search_vector"))
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        return _error(
+            404, "not_found", "没有该条目，或者该条目未公开。", "No such entry, or it is not public."
+        )
+    if entry.status == Status.WITHDRAWN:
+        return _json(withdrawn_json(request, entry))
+    return _json(_serialise(request, [entry], body=True)[0])
+
+
+@api_view(frozenset())
+def agencies(request: HttpRequest) -> HttpResponse:
+    rows = list(Agency.objects.order_by("id"))
+    codes = {agency.pk: agency.short_code for agency in rows}
+    counts = published_counts()
+    results = []
+    for agency in rows:
+        code = agency.short_code
+
+        def url(name: str, code: str = code) -> str:
+            return request.build_absolute_uri(reverse(f"catalogue_public:{name}", args=[code]))
+
+        results.append(
+            {
+                "id": agency.pk,
+                "short_code": code,
+                "name": agency.name,
+                "kind": agency.kind,
+                "kind_label": str(agency.get_kind_display()),
+                "parent": codes.get(agency.parent_id) if agency.parent_id else None,
+                "uscc": agency.uscc or None,
+                "published_items": counts.get(agency.pk, 0),
+                "url": url("column"),
+                "guide_url": url("guide"),
+                "items_url": request.build_absolute_uri(
+                    reverse("catalogue_public:api_items") + "?" + urlencode({"agency": code})
+                ),
+                "feeds": {"rss": url("feed_rss"), "atom": url("feed_atom")},
+                "contact": {name: getattr(agency, name) for name in Agency.CONTACT_FIELDS},
+            }
+        )
+    return _json({"count": len(results), "results": results})

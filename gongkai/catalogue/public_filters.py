@@ -1,0 +1,256 @@
+"""Filters of the public catalogue, shared by the HTML pages (``views_public``) and the JSON API (``api``).
+
+Every filter is a GET parameter, so a filtered list is bookmarkable. Values are read leniently
+(full-width digits and surrounding spaces are fine) and checked strictly: a value that is not
+understood is reported as a :class:`FilterError` with a Chinese and an English message; the API
+answers 400 with it, the HTML page shows it and ignores that filter. Only published entries are ever
+filtered (:func:`published_items`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue import indexing
+from gongkai.catalogue.models import Category, DocumentType, Item, ItemKind, Status
+from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS
+
+#: GET parameters understood by :func:`parse` (``agency`` only where allowed).
+FILTER_PARAMETERS = (
+    "agency",
+    "category",
+    "article20",
+    "kind",
+    "document_type",
+    "year",
+    "published_after",
+    "published_before",
+    "q",
+)
+#: Longest search query accepted (characters).
+MAX_QUERY_CHARS = 100
+#: Longest value accepted for any other parameter.
+MAX_VALUE_CHARS = 100
+MIN_YEAR = 1949
+MAX_YEAR = 2100
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DIGITS = re.compile(r"^\d{1,9}$")
+
+
+def published_items() -> QuerySet[Item]:
+    """Every entry the public may see in lists, search, the API and feeds: published ones only."""
+    return Item.objects.filter(status=Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class FilterError:
+    parameter: str
+    message: str  # Chinese
+    message_en: str
+
+
+@dataclass
+class Filters:
+    agency: Agency | None = None
+    category: Category | None = None
+    article20: int | None = None
+    kind: str = ""
+    document_type: str = ""
+    year: int | None = None
+    published_after: datetime.date | None = None
+    published_before: datetime.date | None = None
+    q: str = ""
+    #: The values as given (normalised), for re-filling the form and building links.
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, queryset: QuerySet[Item]) -> QuerySet[Item]:
+        condition = Q()
+        if self.agency is not None:
+            condition &= Q(agency=self.agency)
+        if self.category is not None:
+            condition &= Q(category=self.category)
+        if self.article20 is not None:
+            condition &= Q(article20_item=self.article20)
+        if self.kind:
+            condition &= Q(kind=self.kind)
+        if self.document_type:
+            condition &= Q(document_type=self.document_type)
+        if self.year is not None:
+            # A range, not __year, so that the (agency, status, -published_on) index serves it.
+            condition &= Q(
+                published_on__gte=datetime.date(self.year, 1, 1),
+                published_on__lt=datetime.date(self.year + 1, 1, 1),
+            )
+        if self.published_after is not None:
+            condition &= Q(published_on__gte=self.published_after)
+        if self.published_before is not None:
+            condition &= Q(published_on__lte=self.published_before)
+        queryset = queryset.filter(condition)
+        if self.q:
+            queryset = indexing.search(queryset, self.q)
+        return queryset
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (
+                self.category,
+                self.article20,
+                self.kind,
+                self.document_type,
+                self.year,
+                self.published_after,
+                self.published_before,
+                self.q,
+            )
+        )
+
+
+def clean_value(value: str) -> str:
+    """Full-width to half-width (NFKC), control characters (NUL …) dropped, surrounding spaces removed."""
+    value = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
+
+
+def _error(parameter: str, zh: str, en: str) -> FilterError:
+    return FilterError(parameter, zh, en)
+
+
+def _date(name: str, value: str, errors: list[FilterError]) -> datetime.date | None:
+    if _ISO_DATE.match(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    errors.append(
+        _error(
+            name,
+            f"参数 {name} 应为 YYYY-MM-DD 格式的日期，例如 2025-01-31。",
+            f"{name} must be a date in the form YYYY-MM-DD, e.g. 2025-01-31.",
+        )
+    )
+    return None
+
+
+def parse(params: Mapping[str, str], *, allow_agency: bool = False) -> tuple[Filters, list[FilterError]]:
+    """The filters in ``params`` (a ``QueryDict`` or dict; the last value of a repeated key counts)."""
+    filters = Filters()
+    errors: list[FilterError] = []
+    for name in FILTER_PARAMETERS:
+        if name == "agency" and not allow_agency:
+            continue
+        raw = params.get(name)
+        if raw is None:
+            continue
+        value = clean_value(str(raw))
+        if not value:
+            continue
+        limit = MAX_QUERY_CHARS if name == "q" else MAX_VALUE_CHARS
+        if len(value) > limit:
+            errors.append(
+                _error(
+                    name,
+                    f"参数 {name} 过长（最多 {limit} 个字符）。",
+                    f"{name} is too long (at most {limit} characters).",
+                )
+            )
+            continue
+        filters.raw[name] = value
+        _parse_one(filters, name, value, errors)
+    if (
+        filters.published_after is not None
+        and filters.published_before is not None
+        and filters.published_after > filters.published_before
+    ):
+        errors.append(
+            _error(
+                "published_after",
+                "published_after 不能晚于 published_before。",
+                "published_after must not be later than published_before.",
+            )
+        )
+    for error in errors:
+        filters.raw.pop(error.parameter, None)
+    return filters, errors
+
+
+def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    if name == "agency":
+        filters.agency = Agency.objects.filter(short_code=value.lower()).first()
+        if filters.agency is None:
+            errors.append(
+                _error(
+                    name,
+                    f"参数 agency：没有简称代码为“{value}”的机关。",
+                    f"agency: there is no agency with the short code {value!r}.",
+                )
+            )
+    elif name == "category":
+        lookup = Q(pk=int(value)) if _DIGITS.match(value) else Q(name=value)
+        filters.category = Category.objects.filter(lookup).first()
+        if filters.category is None:
+            errors.append(
+                _error(
+                    name,
+                    f"参数 category：没有编号或名称为“{value}”的主题分类。",
+                    f"category: there is no subject category with the id or name {value!r}.",
+                )
+            )
+    elif name == "article20":
+        number = int(value) if _DIGITS.match(value) else 0
+        if number in ARTICLE_20_ITEMS:
+            filters.article20 = number
+        else:
+            errors.append(
+                _error(
+                    name,
+                    "参数 article20 应为 1 至 15 的整数（条例第二十条第一至十五项）。",
+                    "article20 must be a whole number from 1 to 15 (items of Article 20).",
+                )
+            )
+    elif name == "kind":
+        if value in ItemKind.values:
+            filters.kind = value
+        else:
+            allowed = ", ".join(ItemKind.values)
+            errors.append(
+                _error(name, f"参数 kind 应为以下之一：{allowed}。", f"kind must be one of: {allowed}.")
+            )
+    elif name == "document_type":
+        if value in DocumentType.values:
+            filters.document_type = value
+        else:
+            allowed = ", ".join(DocumentType.values)
+            errors.append(
+                _error(
+                    name,
+                    f"参数 document_type 应为以下之一：{allowed}。",
+                    f"document_type must be one of: {allowed}.",
+                )
+            )
+    elif name == "year":
+        year = int(value) if re.fullmatch(r"\d{4}", value) else 0
+        if MIN_YEAR <= year <= MAX_YEAR:
+            filters.year = year
+        else:
+            errors.append(
+                _error(
+                    name,
+                    f"参数 year 应为 {MIN_YEAR} 至 {MAX_YEAR} 之间的四位年份。",
+                    f"year must be a four-digit year from {MIN_YEAR} to {MAX_YEAR}.",
+                )
+            )
+    elif name == "published_after":
+        filters.published_after = _date(name, value, errors)
+    elif name == "published_before":
+        filters.published_before = _date(name, value, errors)
+    elif name == "q":
+        filters.q = value

@@ -1,0 +1,30 @@
+"""Public URLs of the catalogue (mounted at ``gk/``): the agencies' columns, the open-data API and feeds."""
+
+from django.urls import path
+
+from gongkai.catalogue import api, views_public
+from gongkai.catalogue.feeds import CatalogueAtomFeed, CatalogueRssFeed
+
+app_name = "catalogue_public"
+
+urlpatterns = [
+    path("", views_public.index, name="index"),
+    # The API first: an agency whose short code is "api" would otherwise shadow it.
+    path("api/items/", api.items, name="api_items"),
+    path("api/items/<int:pk>/", api.item, name="api_item"),
+    path("api/agencies/", api.agencies, name="api_agencies"),
+    path("<slug:short_code>/", views_public.column, name="column"),
+    path("<slug:short_code>/guide/", views_public.guide, name="guide"),
+    path("<slug:short_code>/rules/", views_public.rules, name="rules"),
+    path("<slug:short_code>/catalogue/", views_public.catalogue, name="catalogue"),
+    path("<slug:short_code>/reports/", views_public.reports, name="reports"),
+    path("<slug:short_code>/apply/", views_public.apply, name="apply"),
+    path("<slug:short_code>/items/<int:pk>/", views_public.item, name="item"),
+    path(
+        "<slug:short_code>/items/<int:pk>/files/<int:attachment_pk>/",
+        views_public.attachment,
+        name="attachment",
+    ),
+    path("<slug:short_code>/feed.rss", CatalogueRssFeed(), name="feed_rss"),
+    path("<slug:short_code>/feed.atom", CatalogueAtomFeed(), name="feed_atom"),
+]

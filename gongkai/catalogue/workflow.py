@@ -1,0 +1,239 @@
+"""The review workflow of a catalogue entry as a table (pure Python, no database).
+
+先审查、后公开, 一事一审: an entry is drafted by the agency's 信息员, passes the confidentiality review
+(保密审查) of its 审核人, the approval of its 分管领导, and is then published by the 信息员::
+
+    draft ──submit──▶ submitted ──review_pass──▶ reviewed ──approve──▶ approved ──publish──▶ published
+      ▲                  │ review_return           │ approve_return      │ publish_return      │ withdraw
+      │                  ▼                         ▼                     ▼                     ▼
+      └──(edit)── returned ◀────────────────────────┴─────────────────────┘                 withdrawn
+
+A returned entry is edited like a draft and submitted again. A withdrawn entry is kept (with its index
+number and the reason) and is never published again: a corrected version is a new entry.
+
+Every combination of state × action is defined here, either as a transition (the next state and the
+roles that may take it) or as a refusal with its reason in Chinese, so that the services, the buttons
+on the entry page and the tests all read the same table (:data:`RULES`). :func:`decide` adds the person:
+their roles at the entry's agency, whether they are a superuser, and whether they submitted the entry
+(the submitter may not pass its confidentiality review — separation of duties — unless superuser).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# The states (``catalogue.models.Status`` values; the tests check they agree).
+DRAFT = "draft"
+SUBMITTED = "submitted"
+REVIEWED = "reviewed"
+APPROVED = "approved"
+PUBLISHED = "published"
+RETURNED = "returned"
+WITHDRAWN = "withdrawn"
+STATES: tuple[str, ...] = (DRAFT, SUBMITTED, REVIEWED, APPROVED, PUBLISHED, RETURNED, WITHDRAWN)
+
+# The roles that act on entries (``agencies.models.Role`` values).
+OFFICER = "information_officer"
+REVIEWER = "reviewer"
+LEADER = "leader"
+ROLE_LABELS: dict[str, str] = {OFFICER: "信息员", REVIEWER: "审核人", LEADER: "分管领导"}
+
+# Actions (the service function of the same name performs each one).
+EDIT = "edit"  # change the fields, add or remove files (also: create)
+MASK = "mask"  # one-click mask of a scanner hit in the title, summary or body
+SUBMIT = "submit"
+REVIEW_PASS = "review_pass"
+REVIEW_RETURN = "review_return"
+APPROVE = "approve"
+APPROVE_RETURN = "approve_return"
+PUBLISH_RETURN = "publish_return"
+PUBLISH = "publish"
+WITHDRAW = "withdraw"
+
+ACTION_LABELS: dict[str, str] = {
+    EDIT: "修改",
+    MASK: "遮盖",
+    SUBMIT: "提交审查",
+    REVIEW_PASS: "保密审查通过",
+    REVIEW_RETURN: "保密审查退回",
+    APPROVE: "领导审批同意",
+    APPROVE_RETURN: "领导审批退回",
+    PUBLISH_RETURN: "发布前退回",
+    PUBLISH: "发布",
+    WITHDRAW: "撤回",
+}
+ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
+#: The actions that move an entry from one state to another (shown as buttons on the entry page).
+STEPS: tuple[str, ...] = (
+    SUBMIT,
+    REVIEW_PASS,
+    REVIEW_RETURN,
+    APPROVE,
+    APPROVE_RETURN,
+    PUBLISH_RETURN,
+    PUBLISH,
+    WITHDRAW,
+)
+#: Actions whose note is a required reason.
+REASON_REQUIRED: frozenset[str] = frozenset({REVIEW_RETURN, APPROVE_RETURN, PUBLISH_RETURN, WITHDRAW})
+
+#: States whose fields and files may be changed.
+EDITABLE_STATES: frozenset[str] = frozenset({DRAFT, RETURNED})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One cell of the table: allowed (``to_state`` and ``roles``) or refused (``reason``)."""
+
+    state: str
+    action: str
+    to_state: str = ""
+    roles: frozenset[str] = frozenset()
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.to_state)
+
+
+#: Why a decision refuses: the state does not allow the action (for anyone), the person lacks the role,
+#: or the person submitted the entry and may not pass its review.
+REFUSED_STATE = "state"
+REFUSED_ROLE = "role"
+REFUSED_SEPARATION = "separation"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    to_state: str = ""
+    reason: str = ""
+    #: ``""`` when allowed, else one of the ``REFUSED_*`` codes.
+    code: str = ""
+
+
+def _allow(state: str, action: str, to_state: str, *roles: str) -> Rule:
+    return Rule(state, action, to_state=to_state, roles=frozenset(roles))
+
+
+_TRANSITIONS: tuple[Rule, ...] = (
+    _allow(DRAFT, EDIT, DRAFT, OFFICER),
+    _allow(RETURNED, EDIT, RETURNED, OFFICER),
+    _allow(DRAFT, MASK, DRAFT, OFFICER),
+    _allow(RETURNED, MASK, RETURNED, OFFICER),
+    # The reviewer may mask what the scanner found while reviewing (a redaction, recorded on the entry).
+    _allow(SUBMITTED, MASK, SUBMITTED, REVIEWER),
+    _allow(DRAFT, SUBMIT, SUBMITTED, OFFICER),
+    _allow(RETURNED, SUBMIT, SUBMITTED, OFFICER),
+    _allow(SUBMITTED, REVIEW_PASS, REVIEWED, REVIEWER),
+    _allow(SUBMITTED, REVIEW_RETURN, RETURNED, REVIEWER),
+    _allow(REVIEWED, APPROVE, APPROVED, LEADER),
+    _allow(REVIEWED, APPROVE_RETURN, RETURNED, LEADER),
+    _allow(APPROVED, PUBLISH_RETURN, RETURNED, OFFICER, LEADER),
+    _allow(APPROVED, PUBLISH, PUBLISHED, OFFICER),
+    _allow(PUBLISHED, WITHDRAW, WITHDRAWN, OFFICER),
+)
+
+#: Why each state refuses what it does not allow (``{action}`` is the action's label).
+_STATE_REFUSALS: dict[str, str] = {
+    DRAFT: "该条目还是草稿，尚未提交审查，不能“{action}”。",
+    RETURNED: "该条目已退回修改，须修改后重新提交审查，不能“{action}”。",
+    SUBMITTED: "该条目正在等待保密审查，不能“{action}”；如需修改，请由审核人退回。",
+    REVIEWED: "该条目已通过保密审查、正在等待领导审批，不能“{action}”；如需修改，请由分管领导退回。",
+    APPROVED: "该条目已经领导审批、等待发布，不能“{action}”；如需修改，请先退回。",
+    PUBLISHED: "该条目已经发布，不能“{action}”；如需更正，请撤回后另建新条目。",
+    WITHDRAWN: "该条目已经撤回，不能“{action}”；撤回的条目不再发布，请另建新条目。",
+}
+#: Refusals with a more precise reason than the state's.
+_SPECIAL_REFUSALS: dict[tuple[str, str], str] = {
+    (PUBLISHED, PUBLISH): "该条目已经发布。",
+    (WITHDRAWN, WITHDRAW): "该条目已经撤回。",
+    (WITHDRAWN, PUBLISH): "撤回的条目不能重新发布，索引号也不再使用；请另建新条目。",
+    (SUBMITTED, SUBMIT): "该条目已经提交，正在等待保密审查。",
+    (REVIEWED, SUBMIT): "该条目已经提交并通过保密审查。",
+    (APPROVED, SUBMIT): "该条目已经审批同意，等待发布。",
+    (REVIEWED, REVIEW_PASS): "该条目已经通过保密审查。",
+    (APPROVED, APPROVE): "该条目已经审批同意。",
+    (REVIEWED, MASK): "该条目已通过保密审查，遮盖会改变已审查的内容：请退回修改后遮盖，或在发布时说明理由。",
+    (APPROVED, MASK): "该条目已经审批同意，遮盖会改变已审批的内容：请退回修改后遮盖，或在发布时说明理由。",
+    (PUBLISHED, MASK): "已发布的条目不能修改；如含有不应公开的内容，请立即撤回。",
+}
+
+
+def _build() -> dict[tuple[str, str], Rule]:
+    rules: dict[tuple[str, str], Rule] = {(r.state, r.action): r for r in _TRANSITIONS}
+    for state in STATES:
+        for action in ACTIONS:
+            if (state, action) in rules:
+                continue
+            reason = _SPECIAL_REFUSALS.get((state, action)) or _STATE_REFUSALS[state].format(
+                action=ACTION_LABELS[action]
+            )
+            rules[state, action] = Rule(state, action, reason=reason)
+    return rules
+
+
+#: Every (state, action) pair → its rule. Complete by construction (checked by the tests).
+RULES: dict[tuple[str, str], Rule] = _build()
+
+
+def rule(state: str, action: str) -> Rule:
+    """The cell of the table; ``KeyError`` for an unknown state or action."""
+    return RULES[state, action]
+
+
+def next_state(state: str, action: str) -> str | None:
+    """The state after ``action``, or ``None`` when the state does not allow it (for anyone)."""
+    r = rule(state, action)
+    return r.to_state if r.allowed else None
+
+
+def _roles_text(roles: Iterable[str]) -> str:
+    return "或".join(ROLE_LABELS[r] for r in sorted(roles, key=list(ROLE_LABELS).index))
+
+
+def decide(
+    state: str,
+    action: str,
+    *,
+    roles: Iterable[str],
+    superuser: bool = False,
+    is_submitter: bool = False,
+) -> Decision:
+    """May a person with ``roles`` at the entry's agency take ``action`` on an entry in ``state``?
+
+    ``is_submitter``: the person submitted the entry (the latest submission); they may not pass its
+    confidentiality review (一事一审). Superusers may do everything the state allows.
+    """
+    r = rule(state, action)
+    if not r.allowed:
+        return Decision(False, reason=r.reason, code=REFUSED_STATE)
+    if superuser:
+        return Decision(True, to_state=r.to_state)
+    held = set(roles) & r.roles
+    if not held:
+        return Decision(
+            False,
+            reason=f"只有本机关的{_roles_text(r.roles)}可以“{ACTION_LABELS[action]}”。",
+            code=REFUSED_ROLE,
+        )
+    if action == REVIEW_PASS and is_submitter:
+        return Decision(
+            False,
+            reason="提交人不能对自己提交的条目进行保密审查（一事一审，审查与提交分离）。",
+            code=REFUSED_SEPARATION,
+        )
+    return Decision(True, to_state=r.to_state)
+
+
+def allowed_actions(
+    state: str, *, roles: Iterable[str], superuser: bool = False, is_submitter: bool = False
+) -> tuple[str, ...]:
+    """The actions (in :data:`ACTIONS` order) the person may take on an entry in ``state``."""
+    held = frozenset(roles)
+    return tuple(
+        action
+        for action in ACTIONS
+        if decide(state, action, roles=held, superuser=superuser, is_submitter=is_submitter).allowed
+    )

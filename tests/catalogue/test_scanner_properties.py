@@ -1,0 +1,99 @@
+"""Properties of the privacy scanner: numbers embedded in any Chinese text are found at the right place,
+and no text makes it crash or return inconsistent hits."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from stdnum.cn import ric
+
+from gongkai.catalogue.scanner import KINDS, MOBILE, RESIDENT_ID, mask_text, scan_text
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+cjk_text = st.text(alphabet=CJK, max_size=30)
+
+#: Region codes that python-stdnum knows (any birth year after 1930 is valid for them).
+REGIONS = ["110105", "310104", "330106", "440305", "510107", "120101"]
+FULL_WIDTH = str.maketrans("0123456789Xx -", "０１２３４５６７８９Ｘｘ　－")
+
+
+@st.composite
+def resident_ids(draw: st.DrawFn) -> str:
+    region = draw(st.sampled_from(REGIONS))
+    born = draw(st.dates(datetime.date(1931, 1, 1), datetime.date(2010, 12, 31)))
+    seq = draw(st.integers(0, 999))
+    first17 = f"{region}{born:%Y%m%d}{seq:03d}"
+    number = first17 + ric.calc_check_digit(first17 + "0")
+    assume(ric.is_valid(number))
+    return number
+
+
+@st.composite
+def mobiles(draw: st.DrawFn) -> str:
+    return "1" + draw(st.sampled_from("3456789")) + draw(st.text("0123456789", min_size=9, max_size=9))
+
+
+def written(number: str, groups: tuple[int, ...], form: str) -> str:
+    if form in ("space", "dash"):
+        sep = " " if form == "space" else "-"
+        parts, pos = [], 0
+        for n in groups:
+            parts.append(number[pos : pos + n])
+            pos += n
+        number = sep.join(parts)
+    if form == "lower":
+        number = number.lower()
+    if form == "full":
+        number = number.translate(FULL_WIDTH)
+    return number
+
+
+@given(cjk_text, resident_ids(), st.sampled_from(["plain", "space", "dash", "lower", "full"]), cjk_text)
+def test_an_id_in_chinese_text_is_found_at_its_place(left: str, number: str, form: str, right: str) -> None:
+    shown = written(number, (6, 8, 4), form)
+    text = left + shown + right
+    hits = scan_text(text)
+    assert [(h.kind, h.start, h.end, h.value) for h in hits] == [
+        (RESIDENT_ID, len(left), len(left) + len(shown), shown)
+    ]
+    assert hits[0].masked == number[:6] + "********" + number[-4:]
+    assert number not in mask_text(text, hits)
+
+
+@given(cjk_text, mobiles(), st.sampled_from(["plain", "space", "dash", "full"]), cjk_text)
+def test_a_mobile_number_in_chinese_text_is_found_at_its_place(
+    left: str, number: str, form: str, right: str
+) -> None:
+    shown = written(number, (3, 4, 4), form)
+    text = left + shown + right
+    hits = scan_text(text)
+    assert [(h.kind, h.start, h.end, h.value) for h in hits] == [
+        (MOBILE, len(left), len(left) + len(shown), shown)
+    ]
+    assert hits[0].masked == number[:3] + "****" + number[-4:]
+
+
+noisy_text = st.text(
+    alphabet=st.one_of(
+        CJK,
+        st.sampled_from("0123456789０１２３４５６７８９ -－　()（）+＋@.xX号〔〕[]转\n"),
+        st.characters(min_codepoint=0x61, max_codepoint=0x7A),
+    ),
+    max_size=200,
+)
+
+
+@given(noisy_text, st.lists(st.text(alphabet=CJK, min_size=1, max_size=3), max_size=3))
+def test_any_text_of_chinese_and_digits_gives_consistent_hits(text: str, words: list[str]) -> None:
+    hits = scan_text(text, sensitive_words=words)
+    for hit in hits:
+        assert hit.kind in KINDS
+        assert 0 <= hit.start < hit.end <= len(text)
+        assert text[hit.start : hit.end] == hit.value
+        assert hit.masked != hit.value
+    assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
+    masked = mask_text(text, hits)
+    assert len(hits) == 0 or masked != text
