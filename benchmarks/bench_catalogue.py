@@ -272,6 +272,7 @@ def main() -> None:
     if args.keep:
         import psycopg
 
+        subprocess.run([str(ROOT / ".venv/bin/gongkai"), "migrate", "-v0"], env=env(), check=True)
         with psycopg.connect(URL) as conn:
             codes = [
                 r[0]

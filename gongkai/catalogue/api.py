@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -32,6 +32,7 @@ from gongkai.catalogue.models import Attachment, Item, Status
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.catalogue.views_public import PAGE_STATUSES, published_counts, sanitized
+from gongkai.core.pagination import CappedPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -281,7 +282,7 @@ def items(request: HttpRequest) -> HttpResponse:
         .defer("body", "search_text", "search_vector")
         .order_by("-published_on", "-id")
     )
-    paginator = Paginator(_with_links(queryset), page_size)
+    paginator = CappedPaginator(_with_links(queryset), page_size)
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -300,6 +301,8 @@ def items(request: HttpRequest) -> HttpResponse:
     return _json(
         {
             "count": paginator.count,
+            # True when there are more than ``count`` results (counting stops at 2,000).
+            "count_is_lower_bound": paginator.capped,
             "page": page.number,
             "page_size": page_size,
             "num_pages": paginator.num_pages,

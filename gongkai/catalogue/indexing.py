@@ -9,7 +9,16 @@ from django.db.models import Q, QuerySet
 from django.utils.html import strip_tags
 
 from gongkai.catalogue.models import Item
-from gongkai.catalogue.search import index_tokens, normalize, query_terms, query_tokens, tsquery_text
+from gongkai.catalogue.search import (
+    index_tokens,
+    normalize,
+    query_terms,
+    query_tokens,
+    tsquery_text,
+)
+from gongkai.catalogue.search import (
+    is_cjk as _is_cjk,
+)
 
 
 def searchable_text(item: Item, attachment_texts: Iterable[str] = ()) -> str:
@@ -50,10 +59,18 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     terms = query_terms(query)
     if not terms:
         return queryset
+    if connection.vendor != "postgresql":
+        exact = Q()
+        for term in terms:
+            exact &= Q(search_text__icontains=term)
+        return queryset.filter(exact)
+    tokens = query_tokens(query)
+    queryset = queryset.extra(where=["search_vector @@ %s::tsquery"], params=[tsquery_text(tokens)])
+    # A unigram or bigram token matches exactly; a longer CJK run is only approximated by its bigrams
+    # (信息公开 has 信息、息公、公开 — so does 公开信息公), so it is checked against the text. Latin words and
+    # numbers are whole tokens.
     exact = Q()
     for term in terms:
-        exact &= Q(search_text__icontains=term)
-    if connection.vendor == "postgresql":
-        tokens = query_tokens(query)
-        queryset = queryset.extra(where=["search_vector @@ %s::tsquery"], params=[tsquery_text(tokens)])
+        if len(term) > 2 and _is_cjk(term):
+            exact &= Q(search_text__contains=term)
     return queryset.filter(exact)

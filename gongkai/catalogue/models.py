@@ -193,6 +193,8 @@ class Item(models.Model):
             models.Index(fields=["agency", "status", "-published_on"], name="catalogue_agency_pub_idx"),
             models.Index(fields=["status", "-published_on"], name="catalogue_pub_idx"),
             models.Index(fields=["agency", "status", "category"], name="catalogue_category_idx"),
+            # Covers the public column's cache stamp (count, newest id, latest change) as an index-only scan.
+            models.Index(fields=["agency", "status", "updated_at", "id"], name="catalogue_stamp_idx"),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,11 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def is_cjk(run: str) -> bool:
+    """Whether a run found by the tokenizer is Chinese (else a Latin word or a number)."""
+    return bool(_IS_CJK.match(run))
+
+
 def _pieces(run: str) -> list[str]:
     if not _IS_CJK.match(run):
         return [run]

@@ -40,6 +40,7 @@ from gongkai.catalogue.guide import build_guide, office_contacts
 from gongkai.catalogue.models import Attachment, Category, DocumentType, Item, ItemKind, Status
 from gongkai.catalogue.public_filters import Filters, published_items
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label, article_20_number
+from gongkai.core.pagination import CappedPaginator
 
 PAGE_SIZE = 20
 #: How long the browsing counts of a catalogue are kept (their key changes with every change anyway).
@@ -160,7 +161,7 @@ def _query(params: Mapping[str, str], **changes: str | None) -> str:
 
 
 def _paginate(request: HttpRequest, queryset: QuerySet[Item], params: Mapping[str, str]) -> dict[str, Any]:
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = CappedPaginator(queryset, PAGE_SIZE)
     page: Page[Item] = paginator.get_page(request.GET.get("page"))
     base = _query(params)
     joiner = "&" if base != "?" else ""

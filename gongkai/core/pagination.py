@@ -1,0 +1,37 @@
+"""Pagination that does not count a million rows to show twenty."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+#: Count at most this many results; beyond it a list says so and offers pages of those.
+DEFAULT_COUNT_CAP = 2_000
+
+
+class CappedPaginator(Paginator):
+    """A :class:`~django.core.paginator.Paginator` whose count stops at ``cap``.
+
+    ``count`` is ``COUNT(*)`` over ``LIMIT cap + 1`` (a sub-query the database stops early), and
+    ``capped`` says whether there are more. A catalogue search that matches half the country then costs
+    what one page of results costs.
+    """
+
+    def __init__(
+        self, object_list: Any, per_page: int, *, cap: int = DEFAULT_COUNT_CAP, **kwargs: Any
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        rows: Any = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # the count needs no order, and without one LIMIT stops early
+        sliced: Any = rows[: self.cap + 1]
+        counted = len(sliced) if isinstance(sliced, (list, tuple)) else int(sliced.count())
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
