@@ -1,7 +1,8 @@
 """The open-data API of the catalogue: read-only JSON (documented in ``docs/api.md``).
 
 * ``GET /gk/api/items/`` — published entries, newest first, paginated (``page``, ``page_size`` ≤ 100)
-  and filtered like the public catalogue (:mod:`gongkai.catalogue.public_filters`) plus ``agency``;
+  and filtered like the public catalogue (:mod:`gongkai.catalogue.public_filters`) plus ``agency``; the
+  count is exact, except that a search (``q``) stops counting at 2,000 (``count_is_lower_bound``);
 * ``GET /gk/api/items/<id>/`` — one entry with its sanitised body; a withdrawn entry answers with its
   index number, title and the reason only; anything else is 404;
 * ``GET /gk/api/agencies/`` — every agency with its contact data (the 指南's) and its number of
@@ -32,7 +33,7 @@ from gongkai.catalogue.models import Attachment, Item, Status
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.catalogue.views_public import PAGE_STATUSES, published_counts, sanitized
-from gongkai.core.pagination import CappedPaginator
+from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -282,7 +283,11 @@ def items(request: HttpRequest) -> HttpResponse:
         .defer("body", "search_text", "search_vector")
         .order_by("-published_on", "-id")
     )
-    paginator = CappedPaginator(_with_links(queryset), page_size)
+    # Only a text search caps its count (and so how far its pages go); every other list counts exactly,
+    # so that each entry can be reached.
+    paginator = CappedPaginator(
+        _with_links(queryset), page_size, cap=DEFAULT_COUNT_CAP if filters.q else None
+    )
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -301,7 +306,7 @@ def items(request: HttpRequest) -> HttpResponse:
     return _json(
         {
             "count": paginator.count,
-            # True when there are more than ``count`` results (counting stops at 2,000).
+            # True when a search (``q``) has more than ``count`` results: its count stops at 2,000.
             "count_is_lower_bound": paginator.capped,
             "page": page.number,
             "page_size": page_size,

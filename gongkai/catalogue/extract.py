@@ -10,6 +10,10 @@ Limits: files over :data:`MAX_BYTES` are refused unread; a zip whose members wou
 :data:`MAX_UNZIPPED_BYTES` (or whose XML parts to more than :data:`MAX_XML_BYTES`) is refused unread —
 the sizes a zip declares are a safe bound, :mod:`zipfile` never returns more; a PDF is read up to
 :data:`MAX_PAGES` pages, a workbook up to :data:`MAX_CELLS` cells, and any text up to :data:`MAX_CHARS`.
+A PDF is read in a child process (:mod:`gongkai.catalogue.extract_worker`) limited to
+:data:`PDF_MEMORY_BYTES` of memory, :data:`PDF_CPU_SECONDS` of CPU time and :data:`PDF_TIMEOUT_SECONDS` in
+all — a small PDF can inflate one stream into gigabytes — and one that reaches a limit, or makes the
+child fail, is not checked (:data:`MSG_TOO_COMPLEX`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,11 @@ from __future__ import annotations
 import codecs
 import datetime
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 import warnings
 import zipfile
 from bisect import bisect_right
@@ -35,6 +43,10 @@ __all__ = [
     "MAX_PAGES",
     "MAX_UNZIPPED_BYTES",
     "MAX_XML_BYTES",
+    "MSG_TOO_COMPLEX",
+    "PDF_CPU_SECONDS",
+    "PDF_MEMORY_BYTES",
+    "PDF_TIMEOUT_SECONDS",
     "Extracted",
     "extract_path",
     "extract_text",
@@ -48,6 +60,10 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_PAGES = 500
 MAX_CHARS = 2_000_000
 MAX_CELLS = 2_000_000
+#: Limits of the child process that reads a PDF: address space, CPU time, and time in all (seconds).
+PDF_MEMORY_BYTES = 768 * 2**20
+PDF_CPU_SECONDS = 60
+PDF_TIMEOUT_SECONDS = 90
 
 KIND_LABELS: dict[str, str] = {
     "pdf": "PDF",
@@ -76,6 +92,7 @@ MSG_OLD_OFFICE = (
 )
 MSG_OTHER_ZIP = "不支持的文件格式（压缩包、PowerPoint、OpenDocument 等），无法检查；" + _MANUAL
 MSG_UNKNOWN = "无法识别文件格式，无法检查；" + _MANUAL
+MSG_TOO_COMPLEX = "文件过大或过于复杂，无法自动检查，" + _MANUAL
 
 
 @dataclass(frozen=True)
@@ -232,7 +249,7 @@ def _broken_label(kind: str) -> str:
 
 def _extract(data: bytes, kind: str) -> Extracted:
     if kind == "pdf":
-        return _pdf(data)
+        return _pdf_isolated(data)
     if kind in ("docx", "xlsx"):
         problem = _zip_problem(data)
         if problem:
@@ -280,6 +297,91 @@ def _pictures(data: bytes, folder: str) -> int:
 
 
 # -- PDF -----------------------------------------------------------------------------------------
+
+
+def _worker_environment() -> dict[str, str]:
+    """A small environment for the child: where this package is, and nothing secret."""
+    root = str(Path(__file__).resolve().parents[2])  # the directory that holds the gongkai package
+    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "PYTHONDONTWRITEBYTECODE")
+    environment = {name: os.environ[name] for name in keep if name in os.environ}
+    environment["PYTHONPATH"] = root
+    return environment
+
+
+def _pdf_isolated(data: bytes) -> Extracted:
+    """:func:`_pdf` in a child process with memory, CPU and time limits (:mod:`.extract_worker`).
+
+    Whatever goes wrong there — a limit reached, a crash, no answer in time — the file is "not checked"
+    with :data:`MSG_TOO_COMPLEX`, never an exception.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "gongkai.catalogue.extract_worker",
+        str(PDF_MEMORY_BYTES),
+        str(PDF_CPU_SECONDS),
+        str(MAX_PAGES),
+        str(MAX_CHARS),
+    ]
+    too_complex = Extracted("", "pdf", problem=MSG_TOO_COMPLEX)
+    try:
+        done = subprocess.run(
+            command,
+            input=data,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=PDF_TIMEOUT_SECONDS,
+            env=_worker_environment(),
+            check=False,
+        )
+    except (subprocess.TimeoutExpired, OSError):
+        return too_complex
+    if done.returncode != 0:
+        return too_complex
+    try:
+        answer = json.loads(done.stdout)
+        pages = answer["pages"]
+        return Extracted(
+            str(answer["text"]),
+            "pdf",
+            pages=int(pages) if pages is not None else None,
+            problem=str(answer["problem"]),
+            page_starts=tuple(int(start) for start in answer["page_starts"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return too_complex
+
+
+def pdf_in_this_process(data: bytes) -> Extracted:
+    """The text of a PDF read in this process, for :mod:`.extract_worker` only (no limits here).
+
+    A broken PDF is reported, not raised; running out of memory is raised (the worker says so).
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _pdf(data)
+    except MemoryError:
+        raise
+    except Exception as error:  # a broken file: no library exception escapes
+        if _out_of_memory(error):  # pdfplumber wraps what pdfminer raised, MemoryError too
+            raise MemoryError from error
+        return Extracted("", "pdf", problem=MSG_BROKEN.format(kind=_broken_label("pdf")))
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` is, wraps or was raised while handling a :class:`MemoryError`."""
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        pending.extend([current.__cause__, current.__context__, *current.args])
+    return False
 
 
 def _pdf(data: bytes) -> Extracted:

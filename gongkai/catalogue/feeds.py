@@ -2,6 +2,10 @@
 
 ``/gk/<short_code>/feed.rss`` and ``/gk/<short_code>/feed.atom``. Only published entries appear; the
 description is the entry's 内容概述 (plain text, escaped by the feed generator), never the body.
+
+Every text is written without ASCII control characters (XML 1.0 cannot carry them, and the feed
+generator refuses them): the services strip them at every save, and rows written before that are
+cleaned here, so that one old entry cannot break the feed.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.utils.text import Truncator
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.public_filters import published_items
+from gongkai.catalogue.services import strip_controls
 
 FEED_SIZE = 50
 _FEED_FIELDS = (
@@ -51,13 +56,13 @@ class CatalogueRssFeed(Feed):
         return get_object_or_404(Agency, short_code=short_code)
 
     def title(self, obj: Agency) -> str:
-        return f"{obj.name} · 政府信息公开"
+        return strip_controls(f"{obj.name} · 政府信息公开")
 
     def link(self, obj: Agency) -> str:
         return reverse("catalogue_public:catalogue", args=[obj.short_code])
 
     def description(self, obj: Agency) -> str:
-        return f"{obj.name}主动公开的政府信息（最新 {FEED_SIZE} 条）"
+        return strip_controls(f"{obj.name}主动公开的政府信息（最新 {FEED_SIZE} 条）")
 
     subtitle = description
 
@@ -75,15 +80,15 @@ class CatalogueRssFeed(Feed):
         )
 
     def item_title(self, item: Item) -> str:
-        return item.title
+        return strip_controls(item.title)
 
     def item_description(self, item: Item) -> str:
         parts = [f"索引号：{item.index_number}"]
         if item.doc_number:
             parts.append(f"文号：{item.doc_number}")
         if item.summary:
-            parts.append(Truncator(strip_tags(item.summary)).chars(300))
-        return "\n".join(parts)
+            parts.append(Truncator(strip_tags(strip_controls(item.summary))).chars(300))
+        return strip_controls("\n".join(parts))
 
     def item_link(self, item: Item) -> str:
         return reverse("catalogue_public:item", args=[item.agency.short_code, item.pk])
@@ -96,13 +101,13 @@ class CatalogueRssFeed(Feed):
     item_updateddate = item_pubdate
 
     def item_author_name(self, item: Item) -> str:
-        return item.agency.name
+        return strip_controls(item.agency.name)
 
     def item_categories(self, item: Item) -> list[str]:
         categories = [str(item.get_kind_display())]
         if item.category is not None:
             categories.insert(0, item.category.name)
-        return categories
+        return [strip_controls(c) for c in categories]
 
 
 class CatalogueAtomFeed(CatalogueRssFeed):

@@ -12,12 +12,18 @@ for the year-month form), taken inside the publishing transaction: two officers 
 same moment wait for each other's row lock, and a publication that rolls back does not use up a
 number. A number once issued stays with its entry for ever, also after withdrawal; a width of five
 digits that runs out simply grows a sixth digit (still unique).
+
+A number never exceeds :data:`MAX_LENGTH` (the column's size): a pattern that would give a longer one
+(an agency without a USCC and with a long short code) raises :class:`IndexNumberTooLong` instead, and
+the agency needs a shorter custom prefix.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+
+from django.db import models
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import IndexPattern, Item
@@ -28,6 +34,24 @@ DEFAULT_SEPARATOR = "/"
 DEFAULT_WIDTH = 5
 YEAR = IndexPattern.Period.YEAR.value
 YEAR_MONTH = IndexPattern.Period.YEAR_MONTH.value
+
+
+def _max_length() -> int:
+    field = Item._meta.get_field("index_number")
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length
+
+
+#: The longest index number ``Item.index_number`` holds.
+MAX_LENGTH = _max_length()
+
+
+class IndexNumberTooLong(ValueError):
+    """The agency's pattern gives numbers longer than :data:`MAX_LENGTH`; ``number`` is one of them."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(f"index number longer than {MAX_LENGTH} characters: {number}")
+        self.number = number
 
 
 @dataclass(frozen=True)
@@ -81,11 +105,17 @@ def issue(agency: Agency, day: datetime.date) -> str:
     """Take the next index number of ``agency`` for an entry published on ``day``.
 
     Call inside the publishing transaction. A number that is somehow taken already (a pattern changed
-    to collide with another agency's) is skipped, never reused.
+    to collide with another agency's) is skipped, never reused. Raises :class:`IndexNumberTooLong`
+    (before taking a serial when the pattern is too long already) for a number that would not fit.
     """
     pattern = pattern_for(agency)
+    shortest = pattern.format(day, 1)
+    if len(shortest) > MAX_LENGTH:
+        raise IndexNumberTooLong(shortest)
     for _attempt in range(100):
         number = pattern.format(day, next_number(SERIES, agency.pk, day.year))
+        if len(number) > MAX_LENGTH:
+            raise IndexNumberTooLong(number)
         if not Item.objects.filter(index_number=number).exists():
             return number
     raise RuntimeError(f"no free index number for agency {agency.pk} in {day.year}")  # pragma: no cover

@@ -53,12 +53,18 @@ def reindex(item: Item) -> None:
 def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     """Entries of ``queryset`` containing every word of ``query`` (one, two or many characters).
 
+    A blank query filters nothing; a query with no searchable term (punctuation or symbols only, see
+    :func:`~gongkai.catalogue.search.is_searchable`) finds nothing.
+
     PostgreSQL narrows with the GIN index on the unigram/bigram ``tsvector``, then checks each term
     exactly; elsewhere each term is a ``LIKE`` on the stored search text.
     """
+    if not query.strip():
+        return queryset
     terms = query_terms(query)
     if not terms:
-        return queryset
+        # Only punctuation or symbols: nothing to look for, so nothing is found (not everything).
+        return queryset.none()
     if connection.vendor != "postgresql":
         exact = Q()
         for term in terms:

@@ -8,8 +8,19 @@ entry's search index (:func:`gongkai.catalogue.indexing.reindex`).
 
 The privacy scanner (:mod:`gongkai.catalogue.scanner`) runs on the title, summary, body and the text of
 every file when the entry is submitted and again when it is published; publishing with unresolved hits
-needs an explicit reason, recorded on the event and in the audit log. Events and audit details keep the
-masked form of a hit, never the personal data itself.
+needs an explicit reason, recorded on the event and in the audit log. The body is scanned twice: as
+stored (HTML, whose hits can be masked in place) and as a reader sees it (:func:`body_text`: tags
+removed, entities decoded), so that a number split by a tag or written with non-breaking spaces is still
+found. A file that could not be checked (``Attachment.extraction_problem``) counts as an unresolved
+finding too. Events and audit details keep the masked form of a hit, never the personal data itself.
+
+The entry page shows the scan from the shared cache (:func:`scan_overview`): each part is scanned once
+per content and sensitive-word list, and each part lists at most :data:`PAGE_FINDINGS` findings.
+
+People are kept apart (一事一审): besides the roles of the workflow table, the confidentiality review
+may not be passed by the entry's creator, by anyone who changed it since it was last returned, or by
+its submitter, and the approval may not be given by anyone who passed the review in the same round
+(:func:`decide`; superusers are exempt).
 
 Errors a user can fix raise :class:`CatalogueError` (a ``ValidationError`` with a Chinese message);
 a user without the right raises ``PermissionDenied``.
@@ -29,6 +40,7 @@ from typing import Any, cast
 
 import nh3
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -48,7 +60,7 @@ from gongkai.catalogue.models import (
 )
 from gongkai.catalogue.taxonomy import PUBLICATION_WORKING_DAYS
 from gongkai.core.audit import record_audit
-from gongkai.workdays.calendar import CalendarNotLoaded
+from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -99,17 +111,31 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
     | {"h2", "h3", "h4", "a", "blockquote"}
 )
 _HAS_TAG = re.compile(r"<[A-Za-z/!]")
+#: ASCII control characters other than tab and line feed: XML 1.0 (the feeds) cannot carry most of
+#: them, and none belongs in an entry.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: How nh3 writes a non-breaking space (U+00A0, also when given as ``&#160;`` or ``&NonBreakingSpace;``).
+_NBSP_ENTITY = "&nbsp;"
+
+
+def strip_controls(value: str) -> str:
+    """``value`` with line ends made ``\\n`` and every other ASCII control character but tab removed."""
+    return _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def sanitize_html(value: str) -> str:
-    """The body as safe HTML. Text without any tag is taken as plain text: one paragraph per line."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """The body as safe HTML. Text without any tag is taken as plain text: one paragraph per line.
+
+    Control characters are removed and non-breaking spaces become plain spaces, so that the scanner
+    finds a number written ``138 0013 8000`` with non-breaking spaces in the stored HTML.
+    """
+    value = strip_controls(value).replace("\u00a0", " ").strip()
     if not value:
         return ""
     if not _HAS_TAG.search(value):
         lines = [line.strip() for line in value.split("\n")]
         value = "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
-    return nh3.clean(
+    cleaned = nh3.clean(
         value,
         tags=set(ALLOWED_TAGS),
         attributes={"a": {"href"}},
@@ -117,11 +143,30 @@ def sanitize_html(value: str) -> str:
         url_relative="deny",
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+    return cleaned.replace(_NBSP_ENTITY, " ").replace("\u00a0", " ").strip()
+
+
+#: Tags that do not break the text (a number split by them reads as one number); every other tag does.
+_INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "code", "em", "font", "i", "mark", "s", "small", "span", "strong", "sub", "sup", "u"}
+)
+_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>", re.DOTALL)
+
+
+def body_text(value: str) -> str:
+    """The body as a reader sees it: tags removed (an inline tag such as ``<strong>`` leaves nothing, any
+    other tag — a paragraph, a line break, a cell — a line break), entities decoded, whitespace kept."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = (match.group(2) or "").lower()
+        return "\n" if name and name not in _INLINE_TAGS else ""  # a comment leaves nothing
+
+    return html.unescape(_TAG_OR_COMMENT.sub(replace, value or ""))
 
 
 def _one_line(value: Any) -> str:
-    return " ".join(str(value or "").split())
+    return " ".join(strip_controls(str(value or "")).split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,23 +175,37 @@ def _one_line(value: Any) -> str:
 
 #: Text fields the scan reads (and a mask may change), with their labels.
 TEXT_SOURCES: dict[str, str] = {"title": "名称", "summary": "内容概述", "body": "正文"}
+#: The body as a reader sees it (:func:`body_text`): its hits that the stored HTML does not show (a
+#: number split by a tag, or written with the non-breaking spaces of an older entry) cannot be masked
+#: in place; the officer changes the body by hand.
+BODY_TEXT_SOURCE = "body_text"
+BODY_TEXT_LABEL = "正文（纯文本）"
 ATTACHMENT_SOURCE = "attachment"
+#: The "kind" of a finding that is a file the scanner could not read (an image, a scanned or encrypted
+#: PDF, a file cut short): a person must look at it, so it counts as unresolved like a hit.
+UNCHECKED = "unchecked"
+UNCHECKED_LABEL = "无法自动检查"
 _TAG_IN_CONTEXT = re.compile(r"<[^>]*>|^[^<]*>|<[^>]*$")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A scanner hit in one part of an entry."""
+    """A scanner hit in one part of an entry (or a file that could not be checked: :attr:`unchecked`)."""
 
-    source: str  # "title", "summary", "body" or "attachment"
+    source: str  # "title", "summary", "body", "body_text" or "attachment"
     source_label: str
     hit: scanner.Hit
     attachment_id: int | None = None
 
     @property
     def maskable(self) -> bool:
-        """A hit in the entry's own text can be masked; a file must be replaced (or overridden)."""
+        """A hit in the entry's own text can be masked; a file must be replaced (or overridden), a hit
+        seen only in the body's plain text must be changed by hand."""
         return self.source in TEXT_SOURCES
+
+    @property
+    def unchecked(self) -> bool:
+        return self.hit.kind == UNCHECKED
 
     @property
     def context(self) -> str:
@@ -179,15 +238,68 @@ def sensitive_words_for(agency: Agency | int) -> list[str]:
     )
 
 
+def _hit_key(hit: scanner.Hit) -> tuple[str, str]:
+    """The same hit in the HTML and in the plain text has the same key: its kind and its value without
+    separators (a mobile number without the country code, which a tag may hide from the HTML's scan)."""
+    value = "".join(ch for ch in scanner.fold(html.unescape(hit.value), lower=True) if ch not in " -\n\t")
+    if hit.kind == scanner.MOBILE:
+        value = value[-11:]
+    return hit.kind, value
+
+
+def _scan_body(body: str, words: list[str]) -> tuple[list[scanner.Hit], list[scanner.Hit]]:
+    """The hits of the stored HTML, and the hits of the plain text that the HTML does not show."""
+    in_html = scanner.scan_text(body, sensitive_words=words)
+    if not body:
+        return in_html, []
+    remaining = Counter(_hit_key(h) for h in in_html)
+    only_plain: list[scanner.Hit] = []
+    for hit in scanner.scan_text(body_text(body), sensitive_words=words):
+        key = _hit_key(hit)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            only_plain.append(hit)
+    return in_html, only_plain
+
+
+def unchecked_finding(attachment: Attachment) -> Finding:
+    """The finding for a file whose text could not (all) be checked."""
+    problem = " ".join(attachment.extraction_problem.split()).rstrip("。；;，,")
+    message = f"附件无法自动检查：{problem}"
+    if not problem.endswith("人工核对"):
+        message += "，请人工核对"
+    hit = scanner.Hit(
+        kind=UNCHECKED,
+        value="",
+        masked="—",
+        start=0,
+        end=0,
+        context=message + "。",
+        kind_label=UNCHECKED_LABEL,
+    )
+    return Finding(ATTACHMENT_SOURCE, f"附件：{attachment.filename}", hit, attachment.pk)
+
+
 def scan_item(item: Item, words: Iterable[str] | None = None) -> list[Finding]:
-    """Every scanner hit in the entry's title, summary, body and files (in that order)."""
+    """Every finding of the entry, in full (submit and publish decide on this): the scanner's hits in
+    the title, the summary, the body (as stored, then those seen only in its plain text) and each file,
+    and each file that could not be checked."""
     words = sensitive_words_for(item.agency_id) if words is None else list(words)
     findings: list[Finding] = []
     for source, label in TEXT_SOURCES.items():
+        if source == "body":
+            continue
         text = getattr(item, source) or ""
         findings.extend(Finding(source, label, hit) for hit in scanner.scan_text(text, sensitive_words=words))
+    in_html, only_plain = _scan_body(item.body or "", words)
+    findings.extend(Finding("body", TEXT_SOURCES["body"], hit) for hit in in_html)
+    findings.extend(Finding(BODY_TEXT_SOURCE, BODY_TEXT_LABEL, hit) for hit in only_plain)
     if item.pk is not None:
-        for attachment in item.attachments.only("id", "filename", "text").order_by("id"):
+        attachments = item.attachments.only("id", "filename", "text", "extraction_problem").order_by("id")
+        for attachment in attachments:
+            if attachment.extraction_problem:
+                findings.append(unchecked_finding(attachment))
             findings.extend(
                 Finding(ATTACHMENT_SOURCE, f"附件：{attachment.filename}", hit, attachment.pk)
                 for hit in scanner.scan_text(attachment.text or "", sensitive_words=words)
@@ -202,6 +314,160 @@ def scan_summary(findings: list[Finding], *, limit: int = 200) -> dict[str, Any]
         "by_kind": dict(Counter(f.hit.kind_label for f in findings)),
         "hits": [f.summary() for f in findings[:limit]],
     }
+
+
+# --- The scan for the pages: cached, and at most PAGE_FINDINGS findings per part ---------------
+
+#: Findings listed per part of the entry (title, body, each file …) on the entry page and the print forms.
+PAGE_FINDINGS = 50
+#: How long a scan result is kept in the shared cache. Its key holds the digest of the content and of
+#: the sensitive-word list, so it is never stale; this only bounds how long an unused result is kept.
+SCAN_CACHE_SECONDS = 7 * 24 * 3600
+#: Raised whenever the scanner or the extraction changes what a content gives.
+SCAN_CACHE_VERSION = 1
+_CACHED_HITS = 200
+
+
+@dataclass(frozen=True)
+class SourceFindings:
+    """The findings of one part of the entry: the first few, and how many there are in all."""
+
+    source: str
+    source_label: str
+    findings: tuple[Finding, ...]
+    total: int
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self.findings)
+
+
+@dataclass(frozen=True)
+class ScanOverview:
+    """The scan as the entry page and the print forms show it (part by part, each part cut short)."""
+
+    parts: tuple[SourceFindings, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(p.total for p in self.parts)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings listed (at most :data:`PAGE_FINDINGS` per part)."""
+        return [f for p in self.parts for f in p.findings]
+
+    @property
+    def unchecked(self) -> int:
+        return sum(1 for f in self.findings if f.unchecked)
+
+
+def _words_digest(words: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:32]
+
+
+def _scan_key(part: str, digest: str, words_digest: str) -> str:
+    return f"gongkai:catalogue:scan:v{SCAN_CACHE_VERSION}:{part}:{digest}:{words_digest}"
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _pack(hits: list[scanner.Hit]) -> dict[str, Any]:
+    """A scan result for the cache: how many hits, and the first few without their values."""
+    return {"total": len(hits), "hits": [h.to_json() for h in hits[:_CACHED_HITS]]}
+
+
+def _unpack(value: Any) -> tuple[int, list[scanner.Hit]] | None:
+    if not isinstance(value, dict) or not isinstance(value.get("total"), int):
+        return None
+    try:
+        hits = [
+            scanner.Hit(
+                kind=str(h["kind"]),
+                value="",
+                masked=str(h["masked"]),
+                start=int(h["start"]),
+                end=int(h["end"]),
+                context=str(h["context"]),
+                kind_label=str(h["kind_label"]),
+            )
+            for h in value["hits"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return value["total"], hits
+
+
+def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:
+    """The entry's findings part by part, at most ``limit`` per part, with each part's total.
+
+    Each part's scan is kept in the shared cache under the digest of its content (a file's sha256)
+    and of the sensitive-word list, so that a page view scans only what changed since the last one.
+    The cached results hold no personal data (masked values and contexts only).
+    """
+    words = sensitive_words_for(item.agency_id)
+    words_digest = _words_digest(words)
+    body = item.body or ""
+    body_digest = _text_digest(body)
+    keys: dict[str, str] = {}
+    for source in TEXT_SOURCES:
+        keys[source] = _scan_key("text", _text_digest(getattr(item, source) or ""), words_digest)
+    keys[BODY_TEXT_SOURCE] = _scan_key("plain", body_digest, words_digest)
+    attachments: list[Attachment] = []
+    if item.pk is not None:
+        attachments = list(
+            item.attachments.only("id", "filename", "sha256", "extraction_problem").order_by("id")
+        )
+    for attachment in attachments:
+        keys[f"file:{attachment.pk}"] = _scan_key("file", attachment.sha256, words_digest)
+    cached = cache.get_many(set(keys.values()))
+    results: dict[str, tuple[int, list[scanner.Hit]]] = {}
+    for name, key in keys.items():
+        unpacked = _unpack(cached.get(key))
+        if unpacked is not None:
+            results[name] = unpacked
+    fresh: dict[str, dict[str, Any]] = {}
+
+    def store(name: str, hits: list[scanner.Hit]) -> None:
+        packed = _pack(hits)
+        fresh[keys[name]] = packed
+        results[name] = (len(hits), hits)
+
+    for source in ("title", "summary"):
+        if source not in results:
+            store(source, scanner.scan_text(getattr(item, source) or "", sensitive_words=words))
+    if "body" not in results or BODY_TEXT_SOURCE not in results:
+        in_html, only_plain = _scan_body(body, words)
+        store("body", in_html)
+        store(BODY_TEXT_SOURCE, only_plain)
+    missing = [a.pk for a in attachments if f"file:{a.pk}" not in results]
+    if missing:
+        texts = dict(Attachment.objects.filter(pk__in=missing).values_list("id", "text"))
+        for pk in missing:
+            store(f"file:{pk}", scanner.scan_text(texts.get(pk) or "", sensitive_words=words))
+    if fresh:
+        cache.set_many(fresh, SCAN_CACHE_SECONDS)
+
+    parts: list[SourceFindings] = []
+
+    def add(source: str, label: str, total: int, findings: list[Finding]) -> None:
+        if total:
+            parts.append(SourceFindings(source, label, tuple(findings[:limit]), total))
+
+    for source, label in (*TEXT_SOURCES.items(), (BODY_TEXT_SOURCE, BODY_TEXT_LABEL)):
+        total, hits = results[source]
+        add(source, label, total, [Finding(source, label, h) for h in hits])
+    for attachment in attachments:
+        total, hits = results[f"file:{attachment.pk}"]
+        label = f"附件：{attachment.filename}"
+        findings = [Finding(ATTACHMENT_SOURCE, label, h, attachment.pk) for h in hits]
+        if attachment.extraction_problem:
+            findings.insert(0, unchecked_finding(attachment))
+            total += 1
+        add(ATTACHMENT_SOURCE, label, total, findings)
+    return ScanOverview(tuple(parts))
 
 
 @dataclass(frozen=True)
@@ -229,21 +495,25 @@ class PublicationClock:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
-def publication_due(item: Item) -> datetime.date:
+def publication_due(item: Item, calendar: WorkCalendar | None = None) -> datetime.date:
     """The 20th working day after 成文日期 (第二十六条). Raises ``CalendarNotLoaded`` for an unloaded year."""
-    return current_calendar().add_working_days(item.written_on, PUBLICATION_WORKING_DAYS)
+    return (calendar or current_calendar()).add_working_days(item.written_on, PUBLICATION_WORKING_DAYS)
 
 
-def publication_clock(item: Item, today: datetime.date | None = None) -> PublicationClock:
+def publication_clock(
+    item: Item, today: datetime.date | None = None, *, calendar: WorkCalendar | None = None
+) -> PublicationClock:
+    """The entry's clock. A list of entries passes the ``calendar`` (:func:`current_calendar`, one
+    query) fetched once for all its rows."""
     today = today or timezone.localdate()
+    calendar = calendar or current_calendar()
     published = item.published_on if item.status in (Status.PUBLISHED, Status.WITHDRAWN) else None
     try:
-        due = publication_due(item)
+        due = publication_due(item, calendar)
     except CalendarNotLoaded as exc:
         return PublicationClock(item.written_on, today, None, published, problem=str(exc))
     days_left: int | None = None
     if published is None:
-        calendar = current_calendar()
         try:
             if today <= due:
                 days_left = calendar.working_days_between(today, due)
@@ -254,25 +524,109 @@ def publication_clock(item: Item, today: datetime.date | None = None) -> Publica
     return PublicationClock(item.written_on, today, due, published, days_left)
 
 
+# --- Who did what (一事一审) --------------------------------------------------------------------
+
+#: Steps that send an entry back to the officer (a new round of editing begins).
+_RETURNS = frozenset({workflow.REVIEW_RETURN, workflow.APPROVE_RETURN, workflow.PUBLISH_RETURN})
+#: Events that change an entry's content (when made in an editable state: a reviewer's mask during the
+#: review is part of the review).
+_CHANGES = frozenset({workflow.EDIT, workflow.MASK, "attachment_add", "attachment_remove"})
+
+
+@dataclass(frozen=True)
+class History:
+    """Who did what to an entry, as far as the separation of duties (一事一审) needs it."""
+
+    creator_id: int | None
+    #: Who submitted the entry last.
+    submitter_id: int | None
+    #: Who passed the confidentiality review since the last submission.
+    reviewer_ids: frozenset[int]
+    #: Who changed the entry since it was last returned (since its creation if never returned).
+    editor_ids: frozenset[int]
+
+
+def history(item: Item) -> History:
+    """The entry's :class:`History` (one query)."""
+    submitter: int | None = None
+    reviewers: set[int] = set()
+    editors: set[int] = set()
+    events = (
+        ItemEvent.objects.filter(item=item)
+        .order_by("at", "id")
+        .values_list("action", "actor_id", "from_status")
+    )
+    for action, actor_id, from_status in events:
+        if action == workflow.SUBMIT:
+            submitter, reviewers = actor_id, set()
+        elif action == workflow.REVIEW_PASS and actor_id is not None:
+            reviewers.add(actor_id)
+        elif action in _RETURNS:
+            editors = set()
+        elif action in _CHANGES and from_status in workflow.EDITABLE_STATES and actor_id is not None:
+            editors.add(actor_id)
+    return History(item.created_by_id, submitter, frozenset(reviewers), frozenset(editors))
+
+
 def submitter_id(item: Item) -> int | None:
     """Who submitted the entry last (the confidentiality review must be someone else's)."""
-    return (
-        ItemEvent.objects.filter(item=item, action=workflow.SUBMIT)
-        .order_by("-at", "-id")
-        .values_list("actor_id", flat=True)
-        .first()
+    return history(item).submitter_id
+
+
+def _separated(reason: str) -> workflow.Decision:
+    return workflow.Decision(False, reason=reason, code=workflow.REFUSED_SEPARATION)
+
+
+def decide(
+    actor: Actor,
+    item: Item,
+    action: str,
+    *,
+    past: History | None = None,
+    roles: frozenset[str] | None = None,
+) -> workflow.Decision:
+    """May ``actor`` take ``action`` on ``item`` now? The workflow table (state and roles), then the
+    separation of the people of the review steps (一事一审; superusers are exempt):
+
+    * the confidentiality review (保密审查通过) not by the entry's creator, by anyone who changed it
+      since it was last returned, or by its submitter;
+    * the approval (领导审批同意) not by anyone who passed the review in the same round.
+
+    ``past`` (:func:`history`) and ``roles`` (the actor's roles at the entry's agency) are read when not
+    given; a caller deciding several actions passes them.
+    """
+    if actor is None or not actor.is_authenticated:
+        return workflow.Decision(False, reason="请先登录。", code=workflow.REFUSED_ROLE)
+    superuser = permissions.is_superuser(actor)
+    checked = action in (workflow.REVIEW_PASS, workflow.APPROVE) and not superuser
+    if checked and past is None:
+        past = history(item)
+    decision = workflow.decide(
+        item.status,
+        action,
+        roles=permissions.roles_at(actor, item.agency_id) if roles is None else roles,
+        superuser=superuser,
+        is_submitter=past is not None and action == workflow.REVIEW_PASS and past.submitter_id == actor.pk,
     )
+    if not decision.allowed or not checked or past is None:
+        return decision
+    if action == workflow.REVIEW_PASS:
+        if past.creator_id == actor.pk:
+            return _separated("起草人不能对自己起草的条目进行保密审查（一事一审，起草与审查分离）。")
+        if actor.pk in past.editor_ids:
+            return _separated("您在本轮修改过该条目，不能再对其进行保密审查（一事一审，修改与审查分离）。")
+    if action == workflow.APPROVE and actor.pk in past.reviewer_ids:
+        return _separated("您已对该条目进行保密审查，不能再作领导审批（一事一审，审查与审批分离）。")
+    return decision
 
 
 def allowed_actions(user: Actor, item: Item) -> tuple[str, ...]:
     """The actions ``user`` may take on ``item`` now (for the buttons of the entry page)."""
-    if user is None:
+    if user is None or not user.is_authenticated:
         return ()
-    return workflow.allowed_actions(
-        item.status,
-        roles=permissions.roles_at(user, item.agency_id),
-        superuser=permissions.is_superuser(user),
-        is_submitter=user.is_authenticated and submitter_id(item) == user.pk,
+    past, roles = history(item), permissions.roles_at(user, item.agency_id)
+    return tuple(
+        action for action in workflow.ACTIONS if decide(user, item, action, past=past, roles=roles).allowed
     )
 
 
@@ -298,16 +652,10 @@ def _lock(item: Item) -> Item:
 
 
 def _require(actor: Actor, item: Item, action: str) -> workflow.Decision:
-    """The workflow's decision for ``actor`` on the (locked) ``item``, or the error."""
+    """The decision (:func:`decide`) for ``actor`` on the (locked) ``item``, or the error."""
     if actor is None or not permissions.can_act(actor, item.agency):
         raise PermissionDenied("您没有办理该机关主动公开事项的权限。")
-    decision = workflow.decide(
-        item.status,
-        action,
-        roles=permissions.roles_at(actor, item.agency_id),
-        superuser=permissions.is_superuser(actor),
-        is_submitter=action == workflow.REVIEW_PASS and submitter_id(item) == actor.pk,
-    )
+    decision = decide(actor, item, action)
     if decision.allowed:
         return decision
     if decision.code == workflow.REFUSED_STATE:
@@ -338,7 +686,7 @@ def _event(
 
 
 def _note(value: str, *, required: bool, label: str = "理由") -> str:
-    text = (value or "").strip()
+    text = strip_controls(value).strip()
     if required and not text:
         raise CatalogueError({"note": [f"请填写{label}。"]}, code="reason_required")
     if len(text) > NOTE_MAX_CHARS:
@@ -363,7 +711,7 @@ def _apply(item: Item, data: Mapping[str, Any]) -> None:
         setattr(item, name, value)
     for name in ("title", "publisher", "doc_number", "keywords"):
         setattr(item, name, _one_line(getattr(item, name)))
-    item.summary = (item.summary or "").strip()
+    item.summary = strip_controls(item.summary).strip()
     item.body = sanitize_html(item.body)
     if not item.publisher:
         item.publisher = item.agency.name
@@ -640,6 +988,11 @@ def mask_hit(*, actor: Actor, item: Item, source: str, start: int, end: int, kin
     The hit is found again by scanning the field now: if the text has changed since the page was
     shown, nothing is masked and the user is asked to look again. Files cannot be edited here.
     """
+    if source == BODY_TEXT_SOURCE:
+        raise CatalogueError(
+            "该处内容被正文的格式分隔（如加粗、不间断空格），不能一键遮盖：请在正文中手工修改。",
+            code="not_maskable",
+        )
     if source not in TEXT_SOURCES:
         raise CatalogueError(
             "附件中的内容不能在线遮盖：请替换为处理后的文件，或在发布时说明理由。", code="not_maskable"
@@ -659,6 +1012,8 @@ def mask_hit(*, actor: Actor, item: Item, source: str, start: int, end: int, kin
             masked = sanitize_html(masked)
         elif source == "title":
             masked = _one_line(masked)[:300]
+        else:
+            masked = strip_controls(masked)
         setattr(item, source, masked)
         item.save(update_fields=[source, "updated_at"])
         details: dict[str, Any] = {
@@ -789,12 +1144,29 @@ def publish_return(*, actor: Actor, item: Item, reason: str) -> Item:
         return _transition(actor=actor, item=_lock(item), action=workflow.PUBLISH_RETURN, note=reason)
 
 
+def _unresolved(findings: list[Finding]) -> str:
+    """Why publishing needs a reason: the hits still in the entry, the files nobody could check."""
+    unchecked = sum(1 for f in findings if f.unchecked)
+    hits = len(findings) - unchecked
+    parts: list[str] = []
+    if hits:
+        parts.append(f"发布前检查发现 {hits} 处疑似个人信息或错敏词，尚未处理。")
+    if unchecked:
+        parts.append(f"{'另有' if hits else '发布前检查发现'} {unchecked} 个附件无法自动检查，须人工核对。")
+    return (
+        "".join(parts) + "请退回修改（遮盖、修改正文或替换附件）；"
+        "确需按原样发布的（或已人工核对无误的），请填写理由。"
+    )
+
+
 def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
     """Publish today (信息员): scan again, issue the index number, record everything.
 
-    With hits still in the entry, publishing needs ``override_reason`` (e.g. the numbers are the
-    agency's own public service lines); the reason and the masked hits go on the event and into the
-    audit log.
+    With hits still in the entry, or files the scanner could not check, publishing needs
+    ``override_reason`` (e.g. the numbers are the agency's own public service lines, or the scanned
+    pages were checked by a person); the reason and the masked hits go on the event and into the audit
+    log. An index number that would not fit its column (:class:`index_numbers.IndexNumberTooLong`) is
+    refused with what to change.
     """
     override_reason = _note(override_reason, required=False, label="发布理由")
     try:
@@ -804,17 +1176,18 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
             findings = scan_item(item)
             summary = scan_summary(findings)
             if findings and not override_reason:
-                raise CatalogueError(
-                    {
-                        "override_reason": [
-                            f"发布前检查发现 {len(findings)} 处疑似个人信息或错敏词，尚未处理。"
-                            "请退回修改（遮盖或替换附件）；确需按原样发布的，请填写理由。"
-                        ]
-                    },
-                    code="unresolved_hits",
-                )
+                raise CatalogueError({"override_reason": [_unresolved(findings)]}, code="unresolved_hits")
             today = timezone.localdate()
-            item.index_number = index_numbers.issue(item.agency, today)
+            try:
+                item.index_number = index_numbers.issue(item.agency, today)
+            except index_numbers.IndexNumberTooLong as exc:
+                raise CatalogueError(
+                    f"本机关的索引号（如“{exc.number}”）有 {len(exc.number)} 个字符，"
+                    f"超过 {index_numbers.MAX_LENGTH} 个字符的上限，未能发布。"
+                    "请系统管理员在管理后台本机关的“索引号规则”中设置较短的自定义前段码"
+                    "（或为本机关填写统一社会信用代码）后再发布。",
+                    code="index_number_too_long",
+                ) from exc
             item.published_on = today
             data: dict[str, Any] = {"scan": summary, "index_number": item.index_number}
             audit: dict[str, Any] = {"index_number": item.index_number, "scan_hits": len(findings)}
@@ -888,7 +1261,7 @@ def add_sensitive_word(*, actor: Actor, agency: Agency | None, word: str, note: 
     """Add a word to the agency's list (``agency=None``: the site-wide list, superusers only)."""
     if actor is None or not permissions.can_manage_words(actor, agency):
         raise PermissionDenied("您没有维护该错敏词表的权限。")
-    word = " ".join((word or "").split())
+    word = _one_line(word)
     note = _one_line(note)[:200]
     if not word:
         raise CatalogueError({"word": ["请填写词语。"]}, code="required")

@@ -37,6 +37,7 @@ from gongkai.catalogue.forms_manage import (
 )
 from gongkai.catalogue.models import Attachment, Item, ItemEvent, Status
 from gongkai.catalogue.taxonomy import article_20_label
+from gongkai.workdays.store import current_calendar
 
 PER_PAGE = 50
 FORBIDDEN_TEMPLATE = "catalogue/manage/forbidden.html"
@@ -109,9 +110,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    objects = list(page.object_list)
+    # One calendar for every row (current_calendar() costs a query).
+    calendar = current_calendar() if any(item.status in OPEN_STATES for item in objects) else None
     rows = [
-        Row(item, services.publication_clock(item, today) if item.status in OPEN_STATES else None)
-        for item in page.object_list
+        Row(item, services.publication_clock(item, today, calendar=calendar))
+        if item.status in OPEN_STATES
+        else Row(item, None)
+        for item in objects
     ]
     context = {
         "form": form,
@@ -177,14 +183,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decision(request: HttpRequest, item: Item, action: str) -> workflow.Decision:
-    user = request.user
-    return workflow.decide(
-        item.status,
-        action,
-        roles=permissions.roles_at(user, item.agency_id),
-        superuser=permissions.is_superuser(user),
-        is_submitter=user.is_authenticated and services.submitter_id(item) == user.pk,
-    )
+    return services.decide(request.user, item, action)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,7 +267,6 @@ def entry_context(
         for name in allowed
         if name in workflow.STEPS
     ]
-    findings = services.scan_item(item)
     events = list(item.events.select_related("actor").order_by("at", "id"))
     return {
         "item": item,
@@ -276,7 +274,8 @@ def entry_context(
         "body_html": mark_safe(services.sanitize_html(item.body)),
         "clock": services.publication_clock(item),
         "attachments": list(item.attachments.defer("data", "text").order_by("id")),
-        "findings": findings,
+        # Cached per content and cut short per part (a roster of 30,000 rows must not slow the page).
+        "scan": services.scan_overview(item),
         "may_edit": workflow.EDIT in allowed,
         "may_mask": workflow.MASK in allowed,
         "steps": steps,
@@ -455,7 +454,7 @@ def print_context(item: Item) -> dict[str, Any]:
         "item": item,
         "clock": services.publication_clock(item),
         "attachments": list(item.attachments.defer("data", "text").order_by("id")),
-        "findings": services.scan_item(item),
+        "scan": services.scan_overview(item),
         "article20": article_20_label(item.article20_item) if item.article20_item else "",
         "decisions": decisions,
         "submitted": _last_event(events, workflow.SUBMIT),

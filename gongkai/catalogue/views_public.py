@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -26,9 +26,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,8 +40,9 @@ from gongkai.catalogue import public_filters
 from gongkai.catalogue.guide import build_guide, office_contacts
 from gongkai.catalogue.models import Attachment, Category, DocumentType, Item, ItemKind, Status
 from gongkai.catalogue.public_filters import Filters, published_items
+from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label, article_20_number
-from gongkai.core.pagination import CappedPaginator
+from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
 
 PAGE_SIZE = 20
 #: How long the browsing counts of a catalogue are kept (their key changes with every change anyway).
@@ -160,8 +162,13 @@ def _query(params: Mapping[str, str], **changes: str | None) -> str:
     return "?" + urlencode(merged) if merged else "?"
 
 
-def _paginate(request: HttpRequest, queryset: QuerySet[Item], params: Mapping[str, str]) -> dict[str, Any]:
-    paginator = CappedPaginator(queryset, PAGE_SIZE)
+def _paginate(
+    request: HttpRequest, queryset: QuerySet[Item], params: Mapping[str, str], *, search: bool = False
+) -> dict[str, Any]:
+    """One page of ``queryset``. Only a text search (``search``) caps its count at
+    :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` (the newest ones are listed and the page says so);
+    browsing and filtered lists count exactly, so that every entry can be reached."""
+    paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP if search else None)
     page: Page[Item] = paginator.get_page(request.GET.get("page"))
     base = _query(params)
     joiner = "&" if base != "?" else ""
@@ -494,7 +501,7 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     base = published_items().filter(agency=agency)
     results = _rows(filters.apply(base))
     facets = _facets(agency, filters)
-    context = _paginate(request, results, params)
+    context = _paginate(request, results, params, search=bool(filters.q))
     return _column(
         request,
         agency,
@@ -505,6 +512,8 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         errors=errors,
         facets=facets,
         selected=_selected_labels(filters),
+        # A query of punctuation or symbols only finds nothing; the page says why.
+        unsearchable=bool(filters.q) and not is_searchable(filters.q),
         clear_url=reverse("catalogue_public:catalogue", args=[agency.short_code]),
         **context,
     )
@@ -610,26 +619,53 @@ def content_disposition(filename: str, pk: int) -> str:
     return f"attachment; filename=\"{ascii_fallback(clean, pk)}\"; filename*=UTF-8''{quote(clean, safe='')}"
 
 
+#: Bytes per piece when a file held as a ``memoryview`` is sent.
+DOWNLOAD_CHUNK = 256 * 1024
+
+
+def _pieces(view: memoryview) -> Iterator[memoryview]:
+    for start in range(0, len(view), DOWNLOAD_CHUNK):
+        yield view[start : start + DOWNLOAD_CHUNK]
+
+
 @require_safe
-def attachment(request: HttpRequest, short_code: str, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, short_code: str, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """One file of a published entry; ``304`` when the client's ``If-None-Match`` has its ETag (sha256).
+
+    The file is read from the database only when it is sent. ``bytes`` go out as they are (no copy); a
+    ``memoryview`` (what some database drivers return) is sent in slices rather than copied whole.
+    """
     file = (
         Attachment.objects.filter(
             pk=attachment_pk, item_id=pk, item__status=Status.PUBLISHED, item__agency__short_code=short_code
         )
-        .only("id", "filename", "content_type", "size", "sha256", "data")
+        .only("id", "filename", "content_type", "size", "sha256")
         .first()
     )
     if file is None:
         raise Http404
+    etag = f'"{file.sha256}"' if file.sha256 else None
+    if etag is not None:
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            not_modified["ETag"] = etag
+            return not_modified
     content_type = (file.content_type or "").split(";")[0].strip().lower()
     if content_type not in SAFE_CONTENT_TYPES:
         content_type = "application/octet-stream"
-    data = bytes(file.data)
-    response = HttpResponse(data, content_type=content_type)
+    try:
+        data = file.data  # deferred: loaded now
+    except Attachment.DoesNotExist:  # deleted since the first query
+        raise Http404 from None
+    response: HttpResponseBase
+    if isinstance(data, memoryview):
+        response = StreamingHttpResponse(_pieces(data), content_type=content_type)
+    else:
+        response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition(file.filename, file.pk)
     response["Content-Length"] = str(len(data))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if file.sha256:
-        response["ETag"] = f'"{file.sha256}"'
+    if etag is not None:
+        response["ETag"] = etag
     return response

@@ -1,12 +1,17 @@
-"""Downloading an entry's files: content type, attachment disposition with an RFC 5987 name, nosniff."""
+"""Downloading an entry's files: content type, attachment disposition with an RFC 5987 name, nosniff,
+ETag and 304 for a matching If-None-Match."""
 
 from __future__ import annotations
 
 from urllib.parse import unquote
 
 import pytest
+from django.db import connection
+from django.db.models import BinaryField
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from gongkai.catalogue import views_public
 from gongkai.catalogue.models import Status
 from gongkai.catalogue.views_public import ascii_fallback, content_disposition
 from tests.catalogue.public_factories import add_file, make_item
@@ -68,3 +73,58 @@ def test_header_helpers() -> None:
     header = content_disposition('a"b\\c\r\n.pdf', 5)
     assert "\r" not in header and "\n" not in header
     assert header.startswith("attachment; filename=\"a_b_c__.pdf\"; filename*=UTF-8''")
+
+
+def test_a_matching_if_none_match_is_answered_304_without_reading_the_file(
+    client: Client, tree: Tree
+) -> None:
+    entry = make_item(tree.county_a)
+    data = b"%PDF-1.4\n% the file\n"
+    file = add_file(entry, "附件.pdf", data)
+    url = f"/gk/county-a/items/{entry.pk}/files/{file.pk}/"
+    etag = f'"{file.sha256}"'
+    for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, HTTP_IF_NONE_MATCH=header)
+        assert response.status_code == 304, header
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert not any('"data"' in query["sql"] for query in queries.captured_queries), header
+    assert client.head(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    changed = client.get(url, HTTP_IF_NONE_MATCH='"0123"')
+    assert changed.status_code == 200
+    assert changed.content == data
+    assert changed["ETag"] == etag
+    # Not for a file that is not public.
+    entry.status = Status.WITHDRAWN
+    entry.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_a_file_held_as_a_memoryview_is_sent_in_slices_not_copied_whole(
+    client: Client, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Some drivers (psycopg2) return a BinaryField as a memoryview; bytes(view) would copy the whole file.
+    monkeypatch.setattr(
+        BinaryField, "from_db_value", lambda self, value, *args: memoryview(value), raising=False
+    )
+    monkeypatch.setattr(views_public, "DOWNLOAD_CHUNK", 1000)
+    entry = make_item(tree.county_a)
+    data = bytes(range(256)) * 20
+    file = add_file(entry, "data.bin", data, content_type="application/zip", kind="zip")
+    response = client.get(f"/gk/county-a/items/{entry.pk}/files/{file.pk}/")
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Length"] == str(len(data))
+    pieces = list(response.streaming_content)  # type: ignore[attr-defined]
+    assert [len(piece) for piece in pieces] == [1000] * 5 + [120]
+    assert b"".join(pieces) == data
+
+
+def test_bytes_are_sent_as_they_are(client: Client, tree: Tree) -> None:
+    entry = make_item(tree.county_a)
+    data = b"PK\x05\x06" + bytes(18)
+    file = add_file(entry, "a.zip", data, content_type="application/zip", kind="zip")
+    response = client.get(f"/gk/county-a/items/{entry.pk}/files/{file.pk}/")
+    assert not response.streaming
+    assert response.content == data

@@ -5,6 +5,7 @@ unigram/bigram ``tsvector`` (run this module with a ``postgres://`` DATABASE_URL
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from django.test import Client
 from gongkai.catalogue import indexing
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.public_filters import published_items
-from gongkai.catalogue.search import index_tokens, query_terms, query_tokens
+from gongkai.catalogue.search import index_tokens, normalize, query_terms, query_tokens
 from tests.catalogue.public_factories import add_file, make_item
 from tests.conftest import Tree
 
@@ -102,16 +103,8 @@ def test_the_search_path_matches_the_database(entries: dict[str, Item]) -> None:
         # body text, with its tags removed, and keywords
         ("防御措施", {"甲县防汛防台应急预案"}),
         ("三公经费", {"甲县2025年部门预算"}),
-        # nothing to search for: everything
-        (
-            "、、 ！",
-            {
-                "甲县政府信息公开工作年度报告",
-                "甲县2025年部门预算",
-                "关于减免小微企业房产税的通知",
-                "甲县防汛防台应急预案",
-            },
-        ),
+        # nothing to search for (punctuation only): nothing, not everything
+        ("、、 ！", set()),
         ("不存在的词", set()),
     ],
 )
@@ -174,3 +167,82 @@ def test_search_with_many_entries_finds_only_the_right_ones(tree: Tree) -> None:
     make_item(tree.county_a, "关于政务公开的通知")
     assert found("政务公开") == {"关于政务公开的通知"}
     assert len(found("通知")) == 61
+
+
+# Characters outside the basic CJK block and the ASCII letters: CJK extensions, kana, Cyrillic, Greek.
+# Before, a query made only of them searched for nothing and listed the whole catalogue.
+
+RARE_TITLES = {
+    "ext_b": "𠮷野家财政补贴公示",  # 𠮷 U+20BB7 (CJK Extension B)
+    "ext_b_only": "𠮷田村村务公开",
+    "kana": "ひらがな表記の案内",
+    "cyrillic": "Москва 合作项目",
+    "greek": "α 系数调整说明",
+    "plain": "甲县财政预算执行情况",
+}
+
+
+@pytest.fixture
+def rare(tree: Tree) -> dict[str, Item]:
+    return {key: make_item(tree.county_a, title) for key, title in RARE_TITLES.items()}
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("𠮷", {"ext_b", "ext_b_only"}),
+        ("𠮷财政", set()),  # 𠮷 is not dropped: no entry has 𠮷 next to 财政
+        ("𠮷野家财政", {"ext_b"}),
+        ("𠮷田", {"ext_b_only"}),
+        ("ひらがな", {"kana"}),
+        ("МОСКВА", {"cyrillic"}),  # case folded like Latin words
+        ("москва 合作", {"cyrillic"}),
+        ("Москвы", set()),
+        ("α", {"greek"}),
+        ("β", set()),
+        ("！！", set()),
+        ("、。…", set()),
+        ("财政", {"ext_b", "plain"}),
+    ],
+)
+def test_search_beyond_the_basic_cjk_block(rare: dict[str, Item], query: str, keys: set[str]) -> None:
+    assert found(query) == {RARE_TITLES[key] for key in keys}, query
+
+
+def test_the_rare_characters_are_tokens() -> None:
+    assert query_tokens("𠮷财政") == ["𠮷财", "财政"]
+    assert {"𠮷", "𠮷野", "野家"} <= set(index_tokens("𠮷野家").split())
+    assert query_tokens("ひらがな Москва α") == ["ひらがな", "москва", "α"]
+    assert query_terms("！！ 、") == []
+    # Chinese text of the basic block, ASCII and punctuation keep exactly the tokens they are stored with.
+    for text in (
+        "二〇二五年 政府信息公开 ABC-123",
+        "甲政办发〔２０２５〕12号：关于减免小微企业房产税的通知（试行）",
+        "兀 﨑 㐀 ＧＤＰ增长 4.5%，CPI_2025 ① ⅱ",
+    ):
+        assert index_tokens(text) == tokens_before_the_fix(text), text
+
+
+def tokens_before_the_fix(text: str) -> str:
+    """``index_tokens`` as it was, for text it already indexed (the BMP CJK blocks and ASCII)."""
+    cjk = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    tokens: set[str] = set()
+    for run in re.findall(rf"[{cjk}]+|[0-9A-Za-z]+", normalize(text)):
+        if re.match(rf"[{cjk}]", run):
+            tokens.update(run if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+            tokens.update(run)
+        else:
+            tokens.add(run)
+    return " ".join(sorted(tokens))
+
+
+def test_a_query_of_punctuation_only_finds_nothing_and_says_so(client: Client, rare: dict[str, Item]) -> None:
+    page = client.get("/gk/county-a/catalogue/", {"q": "！！"}).content.decode()
+    assert "检索词“!!”中只有标点或符号，没有可检索的文字，未找到结果。" in page
+    assert '<a href="/gk/county-a/items/' not in page
+    page = client.get("/gk/county-a/catalogue/", {"q": "𠮷"}).content.decode()
+    assert "检索“𠮷”，共找到 2 条结果。" in page
+    data = json.loads(client.get("/gk/api/items/", {"q": "！！"}).content)
+    assert (data["count"], data["results"]) == (0, [])
+    data = json.loads(client.get("/gk/api/items/", {"q": "ひらがな"}).content)
+    assert [item["title"] for item in data["results"]] == [RARE_TITLES["kana"]]

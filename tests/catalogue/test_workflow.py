@@ -201,7 +201,7 @@ def test_the_submitter_is_the_latest_one(people: People, make_item: MakeItem) ->
     from gongkai.agencies.services import add_membership
 
     add_membership(actor=None, user=people.officer, agency=people.agency, role=Role.REVIEWER)
-    item = make_item()
+    item = make_item(actor=people.officer2)  # officer did not draft it (the drafter may never review)
     item = services.submit(actor=people.officer, item=item)
     item = services.review_return(actor=people.reviewer, item=item, reason="请补充内容概述。")
     item = services.submit(actor=people.officer2, item=item)
