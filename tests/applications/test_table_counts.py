@@ -1,15 +1,15 @@
-"""Counting a random two-and-a-bit years of cases into tables 三 and 四 (the seed of the report builder).
+"""Counting a random two-and-a-bit years of cases into tables 三 and 四 with the report builder.
 
 A seeded generator plays cases through the services — received from 1 November two years ago up to
 today, in person or by e-mail, by every kind of applicant; some answered with random outcomes, some
 withdrawn, some lapsed (no correction, no payment), some left open — and appeals on some answered
 cases. It keeps its own plan of what it did. Then, for each report year:
 
-* :func:`count_table3` counts the cases with plain ORM aggregation (D7): 一 by receipt year and
-  applicant type, 三 by answer year and ``outcomes.row_for(outcome, year)``, 二 = received before the
-  year and not answered before it, 四 = received by 31 December and not answered by then;
-* :func:`count_table4` counts appeals by ``Appeal.group`` and result, or 尚未审结 if pending on 31
-  December (D8);
+* :func:`count_table3` counts the cases with :func:`gongkai.reports.build.table3` (D7): 一 by receipt
+  year and applicant type, 三 by answer year and ``outcomes.row_for(outcome, year)``, 二 = received
+  before the year and not answered before it, 四 = received by 31 December and not answered by then;
+* :func:`count_table4` counts appeals with :func:`gongkai.reports.build.table4`, by ``Appeal.group``
+  and result, or 尚未审结 if pending on 31 December (D8);
 
 and the test asserts that the counts equal the plan, that every identity of the 2021 format
 (``FORMATS["2021"].identities``) holds, and that this year's 二 equals last year's 四.
@@ -20,19 +20,22 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pytest
-from django.db.models import Count, Q
 
 from gongkai.agencies.models import Agency
 from gongkai.applications import services
-from gongkai.applications.models import Appeal, ApplicantType, Application
+from gongkai.applications.models import ApplicantType, Application
 from gongkai.applications.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY, row_for
+from gongkai.reports import build
 from gongkai.reports.model import (
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
+    SECTION3_COLUMN_KEYS,
     SECTION4_COLUMN_KEYS,
+    SECTION4_GROUP_KEYS,
     Identity,
     format_for_year,
 )
@@ -45,45 +48,29 @@ D = datetime.date
 Cells = dict[tuple[str, str], int]  # (row or group key, column key) -> count
 
 
-# --- The counting (keep it small: this is what the report builder will do) ----------------------
+# --- The counting: the report builder, as (row or group, column) cells ------------------------------
+
+
+def cells(table: Mapping[str, Mapping[str, int]]) -> Cells:
+    """A builder table (row → column → count) as flat cells."""
+    return {(row, col): n for row, columns in table.items() for col, n in columns.items()}
 
 
 def count_table3(agency: Agency, year: int) -> Cells:
-    first, last = D(year, 1, 1), D(year, 12, 31)
-    # A case without a receipt date was never received (D2), even if it was withdrawn while pending.
-    cases = Application.objects.filter(agency=agency, receipt_date__isnull=False)
-    not_answered_before = Q(answered_on__isnull=True) | Q(answered_on__gte=first)
-    not_answered_by_end = Q(answered_on__isnull=True) | Q(answered_on__gt=last)
-    cells: Cells = Counter()
-    for row, queryset in (
-        ("new_received", cases.filter(receipt_date__year=year)),
-        ("carried_over", cases.filter(not_answered_before, receipt_date__lt=first)),
-        ("carried_forward", cases.filter(not_answered_by_end, receipt_date__lte=last)),
-    ):
-        for group in queryset.values("applicant_type").annotate(n=Count("id")):
-            cells[row, group["applicant_type"]] += group["n"]
-    answered = (
-        cases.filter(answered_on__year=year).values("outcome", "applicant_type").annotate(n=Count("id"))
-    )
-    for group in answered:
-        cells[row_for(group["outcome"], year), group["applicant_type"]] += group["n"]
-        cells["total", group["applicant_type"]] += group["n"]
-    for row in {r for r, _c in cells}:
-        cells[row, "total"] = sum(cells[row, c] for c in SECTION3_APPLICANT_COLUMNS)
-    return cells
+    table = build.table3([agency.pk], year)
+    # Every row of the year's format and every column, nothing else.
+    version = format_for_year(year)
+    assert version is not None
+    assert list(table) == list(FORMATS[version].section3_row_keys)
+    assert all(list(columns) == list(SECTION3_COLUMN_KEYS) for columns in table.values())
+    return cells(table)
 
 
 def count_table4(agency: Agency, year: int) -> Cells:
-    first, last = D(year, 1, 1), D(year, 12, 31)
-    cells: Cells = Counter()
-    counted = Appeal.objects.filter(agency=agency, filed_on__lte=last).filter(
-        Q(concluded_on__isnull=True) | Q(concluded_on__gte=first)
-    )
-    for appeal in counted:
-        concluded = appeal.concluded_on is not None and appeal.concluded_on <= last
-        cells[appeal.group, appeal.result if concluded else "pending"] += 1
-        cells[appeal.group, "total"] += 1
-    return cells
+    table = build.table4([agency.pk], year)
+    assert list(table) == list(SECTION4_GROUP_KEYS)
+    assert all(list(columns) == list(SECTION4_COLUMN_KEYS) for columns in table.values())
+    return cells(table)
 
 
 def check_identities(identities: tuple[Identity, ...], tables: dict[str, Cells]) -> list[str]:

@@ -1,0 +1,218 @@
+"""Tables 二, 三 and 四 of the annual report (年度报告), computed from the records (``decisions.md`` D7–D9).
+
+Each table is a few grouped aggregate queries (``values(...).annotate(Count(..., filter=...))``); the
+Python code only folds the handful of groups (applicant type × outcome, group × result, document type,
+item kind) into the official rows and columns of :mod:`gongkai.reports.model`. No loop ever runs over
+cases, appeals or catalogue entries, so the number of queries does not grow with the records.
+
+All three take the agencies' ids, so that a supervisor's roll-up (汇总) is the same call with more ids.
+
+* :func:`table3` — 收到和处理政府信息公开申请情况 (D7);
+* :func:`table4` — 政府信息公开行政复议、行政诉讼情况 (D8);
+* :func:`table2` — 主动公开政府信息情况, 2021 format only (D9: the 2019 table 二 is entered by hand).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.db.models import Case, CharField, Count, Q, Value, When
+
+from gongkai.applications.models import Appeal, AppealKind, Application
+from gongkai.applications.outcomes import row_for
+from gongkai.catalogue.models import DocumentType, Item, ItemKind, Status
+from gongkai.reports.model import (
+    FIRST_STRUCTURED_YEAR,
+    SECTION2_2021,
+    SECTION3_APPLICANT_COLUMNS,
+    SECTION3_COLUMN_KEYS,
+    SECTION3_ROWS,
+    SECTION4_COLUMN_KEYS,
+    SECTION4_GROUP_KEYS,
+    FormatVersion,
+    format_for_year,
+)
+
+Table = dict[str, dict[str, int]]
+Table2 = dict[str, dict[str, int | None]]
+
+#: Catalogue entries that count in table 二: published ones, and published ones later withdrawn (已撤回) —
+#: a withdrawal takes an entry off the site but does not undo the fact that it was published (D9).
+TABLE2_STATUSES: tuple[str, ...] = (Status.PUBLISHED, Status.WITHDRAWN)
+#: 第二十条（一）: document type → table-二 row.
+DOCUMENT_ROWS: dict[str, str] = {
+    DocumentType.REGULATION: "regulations",  # 规章
+    DocumentType.NORMATIVE: "normative_documents",  # 行政规范性文件
+}
+#: 第二十条（五）（六）: decision kind → table-二 row (本年处理决定数量).
+DECISION_ROWS: dict[str, str] = {
+    ItemKind.LICENSING: "licensing",  # 行政许可
+    ItemKind.PENALTY: "penalty",  # 行政处罚
+    ItemKind.ENFORCEMENT: "enforcement",  # 行政强制
+}
+#: Rows whose figure is entered by hand (行政事业性收费 in 万元, from the finance system).
+HAND_ENTERED_ROWS: frozenset[str] = frozenset({"fees"})
+
+
+def _format(year: int) -> FormatVersion:
+    version = format_for_year(year)
+    if version is None:
+        raise ValueError(
+            f"{year}年的年度报告没有统一表格格式（{FIRST_STRUCTURED_YEAR}年起适用），无法从记录生成表格。"
+        )
+    return version
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 三 — 收到和处理政府信息公开申请情况 (D7)
+# ---------------------------------------------------------------------------------------------
+
+
+def table3(agency_ids: Sequence[int], year: int) -> Table:
+    """Row key → column key → count, for every row of the year's format and every column.
+
+    * 一 ``new_received``: 收到申请之日 in the year;
+    * 二 ``carried_over`` (上年结转): received before 1 January, not answered before 1 January;
+    * 三 result rows: answered in the year, in the row of its outcome (``outcomes.row_for``);
+      （七） ``total`` is their sum;
+    * 四 ``carried_forward`` (结转下年度): received by 31 December, not answered by 31 December.
+
+    A case without a receipt date (an e-mail withdrawn before its receipt was confirmed: never received,
+    D2) counts nowhere. Column ``total`` (总计) is the sum of the six applicant columns.
+    """
+    version = _format(year)
+    first, last = _year_bounds(year)
+    not_answered_before = Q(answered_on__isnull=True) | Q(answered_on__gte=first)
+    not_answered_by_end = Q(answered_on__isnull=True) | Q(answered_on__gt=last)
+    new_received = Q(receipt_date__gte=first)
+    carried_over = Q(receipt_date__lt=first) & not_answered_before
+    answered = Q(answered_on__gte=first, answered_on__lte=last)
+    groups = (
+        Application.objects.filter(agency_id__in=agency_ids, receipt_date__lte=last)  # NULL never matches
+        .filter(new_received | not_answered_before)  # every case that counts in some row this year
+        .values("applicant_type", "outcome")
+        .annotate(
+            new_received=Count("id", filter=new_received),
+            carried_over=Count("id", filter=carried_over),
+            answered=Count("id", filter=answered),
+            carried_forward=Count("id", filter=not_answered_by_end),
+        )
+        .order_by()
+    )
+    table: Table = {row.key: dict.fromkeys(SECTION3_COLUMN_KEYS, 0) for row in SECTION3_ROWS[version]}
+    for group in groups:  # one per (applicant type, outcome): at most 6 × the number of outcomes
+        column = group["applicant_type"]
+        if column not in SECTION3_APPLICANT_COLUMNS:  # pragma: no cover - the field's choices are the columns
+            raise ValueError(f"申请人类型“{column}”不是表三的列。")
+        for row in ("new_received", "carried_over", "carried_forward"):
+            table[row][column] += group[row]
+        if group["answered"]:
+            table[row_for(group["outcome"], year)][column] += group["answered"]
+            table["total"][column] += group["answered"]
+    for cells in table.values():
+        cells["total"] = sum(cells[c] for c in SECTION3_APPLICANT_COLUMNS)
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 四 — 政府信息公开行政复议、行政诉讼情况 (D8)
+# ---------------------------------------------------------------------------------------------
+
+#: ``Appeal.group`` computed in the database.
+_APPEAL_GROUP = Case(
+    When(kind=AppealKind.RECONSIDERATION, then=Value("reconsideration")),  # 行政复议
+    When(after_reconsideration__isnull=False, then=Value("litigation_after_reconsideration")),  # 复议后起诉
+    default=Value("litigation_direct"),  # 未经复议直接起诉
+    output_field=CharField(),
+)
+
+
+def table4(agency_ids: Sequence[int], year: int) -> Table:
+    """Group key → column key → count: an appeal concluded in the year counts under its result
+    (结果维持 / 结果纠正 / 其他结果); one filed by 31 December and not concluded by then under 尚未审结
+    (and again under its result in the year it concludes); ``total`` is the sum of the four."""
+    _format(year)
+    first, last = _year_bounds(year)
+    concluded = Q(concluded_on__gte=first, concluded_on__lte=last)
+    pending = Q(filed_on__lte=last) & (Q(concluded_on__isnull=True) | Q(concluded_on__gt=last))
+    groups = (
+        Appeal.objects.filter(agency_id__in=agency_ids)
+        .filter(concluded | pending)
+        .annotate(table_group=_APPEAL_GROUP)
+        .values("table_group", "result")
+        .annotate(concluded=Count("id", filter=concluded), pending=Count("id", filter=pending))
+        .order_by()
+    )
+    table: Table = {g: dict.fromkeys(SECTION4_COLUMN_KEYS, 0) for g in SECTION4_GROUP_KEYS}
+    for group in groups:  # at most 3 groups × 4 results
+        cells = table[group["table_group"]]
+        if group["concluded"]:
+            cells[group["result"]] += group["concluded"]
+        cells["pending"] += group["pending"]
+    for cells in table.values():
+        cells["total"] = sum(cells[c] for c in SECTION4_COLUMN_KEYS[:4])
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 二 — 主动公开政府信息情况 (D9; 2021 format)
+# ---------------------------------------------------------------------------------------------
+
+
+def table2(agency_ids: Sequence[int], year: int) -> Table2:
+    """Row key → column key → figure, 2021 format, from the catalogue's published (or published and later
+    withdrawn) entries:
+
+    * 规章 / 行政规范性文件: 本年制发 = 成文日期 in the year; 本年废止 = 废止日期 in the year;
+      现行有效 = written by 31 December and not repealed by then;
+    * 行政许可 / 行政处罚 / 行政强制: 本年处理决定数量 = decisions of that kind published in the year
+      (an agency deciding in another system overrides the figure by hand, with a note);
+    * 行政事业性收费: ``None`` — the amount in 万元 is entered by hand from the finance system.
+
+    The 2019 format's table 二 (2019–2020 reports) is never computed or converted (D9): ``ValueError``.
+    """
+    version = _format(year)
+    if version != "2021":
+        raise ValueError(
+            f"{year}年度报告使用2019年格式，其表二（主动公开政府信息情况）须手工填报，不从目录生成。"
+        )
+    first, last = _year_bounds(year)
+    published = Item.objects.filter(
+        agency_id__in=agency_ids, status__in=TABLE2_STATUSES, published_on__isnull=False
+    )
+    table: Table2 = {
+        row.key: {column.key: (None if row.key in HAND_ENTERED_ROWS else 0) for column in block.columns}
+        for block in SECTION2_2021
+        for row in block.rows
+    }
+    documents = (
+        published.filter(document_type__in=tuple(DOCUMENT_ROWS))
+        .values("document_type")
+        .annotate(
+            issued=Count("id", filter=Q(written_on__gte=first, written_on__lte=last)),
+            abolished=Count("id", filter=Q(repealed_on__gte=first, repealed_on__lte=last)),
+            in_force=Count(
+                "id",
+                filter=Q(written_on__lte=last) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=last)),
+            ),
+        )
+        .order_by()
+    )
+    for group in documents:
+        cells = table[DOCUMENT_ROWS[group["document_type"]]]
+        for column in ("issued", "abolished", "in_force"):
+            cells[column] = group[column]
+    decisions = (
+        published.filter(kind__in=tuple(DECISION_ROWS), published_on__gte=first, published_on__lte=last)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for group in decisions:
+        table[DECISION_ROWS[group["kind"]]]["decisions"] = group["n"]
+    return table
