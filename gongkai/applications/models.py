@@ -9,8 +9,6 @@ edited on their own.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.clock import CHANNEL_LABELS
 from gongkai.applications.outcomes import OUTCOMES
-from gongkai.core.models import AppendOnlyError
+from gongkai.core.models import AppendOnlyModel
 
 
 class ApplicantType(models.TextChoices):
@@ -183,15 +181,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("备注")
 
 
-class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("case events are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("case events are append-only")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One step of a case. Append-only: written once by a service, never changed or deleted."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
@@ -207,8 +197,6 @@ class CaseEvent(models.Model):
     data = models.JSONField(_("内容"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     note = models.TextField(_("说明"), blank=True, max_length=5000)
 
-    objects: ClassVar[CaseEventQuerySet] = CaseEventQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
@@ -219,14 +207,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}#{self.seq} {self.get_kind_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("case events are append-only")
 
 
 class Letter(models.Model):

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gongkai.applications.clock import Channel, ClockFacts, Extension, Pause, PauseKind
+from gongkai.applications.clock import (
+    CHANNELS_NEEDING_CONFIRMATION,
+    Channel,
+    ClockFacts,
+    Extension,
+    Pause,
+    PauseKind,
+)
 from gongkai.applications.fees import fee_applies
 
 
@@ -150,9 +157,7 @@ def situation(
         fixed_due_date=fixed_due,
         answered_on=answered_on,
     )
-    receipt_known = Channel(channel) not in {Channel.POST_ORDINARY, Channel.EMAIL, Channel.FAX} or (
-        confirmed_on is not None
-    )
+    receipt_known = Channel(channel) not in CHANNELS_NEEDING_CONFIRMATION or confirmed_on is not None
     awaiting_correction = (
         correction_requested_on is not None
         and correction_received_on is None

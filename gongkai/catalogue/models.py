@@ -7,8 +7,6 @@ workflow (先审查、后公开, 一事一审) and records an :class:`ItemEvent`
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
-from gongkai.core.models import AppendOnlyError
+from gongkai.core.models import AppendOnlyModel
 
 
 class Category(models.Model):
@@ -229,7 +227,7 @@ class Attachment(models.Model):
         return self.filename
 
 
-class ItemEvent(models.Model):
+class ItemEvent(AppendOnlyModel):
     """One step of an entry's review and life (who decided what, when). Append-only."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
@@ -251,14 +249,6 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("item events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("item events are append-only")
 
 
 class SensitiveWord(models.Model):

@@ -20,18 +20,36 @@ action_code_validator = RegexValidator(
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an audit event."""
+    """Raised when code tries to change or delete a row of an append-only log."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log whose rows are only ever inserted: saving an existing row, deleting one, and the queryset's
+    ``update()``/``delete()`` raise :class:`AppendOnlyError` (the audit log, case events, review logs)."""
+
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self._meta.label} rows are append-only")
+
+
+class AuditEvent(AppendOnlyModel):
     """One write performed through a service: who did what to which object, and when.
 
     Append-only: rows are only ever inserted, by :func:`gongkai.core.audit.record_audit`.
@@ -62,8 +80,6 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("详情"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True, editable=False)
 
-    objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
@@ -72,14 +88,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}".strip()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit events are append-only")
 
 
 class NumberSeries(models.Model):
