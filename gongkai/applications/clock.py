@@ -58,6 +58,11 @@ CONSULTATION_REPLY_WORKING_DAYS = 15
 DUE_SOON_WORKING_DAYS = 5
 
 
+def due_soon_before(calendar: Calendar, today: datetime.date) -> datetime.date:
+    """Open cases due before this day are due soon or overdue (D6) — the threshold for database filters."""
+    return calendar.add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+
+
 class Channel(StrEnum):
     """How the application reached the agency (第二十九、三十一条)."""
 

@@ -33,12 +33,12 @@ from gongkai.agencies.models import Agency
 from gongkai.applications import permissions, services, timeline
 from gongkai.applications.clock import (
     CHANNEL_LABELS,
-    DUE_SOON_WORKING_DAYS,
     PAUSE_LABELS,
     Channel,
     Clock,
     ClockError,
     PauseKind,
+    due_soon_before,
 )
 from gongkai.applications.fees import METHOD_LABELS, FeeMethod, FeeQuote
 from gongkai.applications.forms_officer import (
@@ -137,7 +137,7 @@ class Thresholds:
         today = today or timezone.localdate()
         calendar = current_calendar()
         try:
-            soon_before = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+            soon_before = due_soon_before(calendar, today)
         except CalendarNotLoaded as exc:
             return cls(today, calendar, None, str(exc))
         return cls(today, calendar, soon_before)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency, Membership
 from gongkai.applications import permissions, services
-from gongkai.applications.clock import DUE_SOON_WORKING_DAYS
+from gongkai.applications.clock import due_soon_before
 from gongkai.applications.models import Application, Status
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         dry_run: bool = options["dry_run"]
         calendar = current_calendar()
         try:
-            soon_before = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+            soon_before = due_soon_before(calendar, today)
         except CalendarNotLoaded as exc:
             # Late December before next year's calendar is loaded: still remind of the overdue cases.
             self.stderr.write(_("警告：%(error)s 本次只提醒已逾期的申请。") % {"error": exc})
