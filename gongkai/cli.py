@@ -27,6 +27,7 @@ ALIASES = {
 # (subcommand, 中文说明, English help): shown first by ``gongkai --help``.
 FEATURED: list[tuple[str, str, str]] = [
     ("check", "检查政府信息公开工作年度报告", "check annual OGI reports (check_reports)"),
+    ("report", "导出年度报告（Word、PDF、网页或 JSON）", "export annual reports: report export --help"),
     ("demo", "建立演示数据并启动演示站点", "migrate, load demo data and serve http://127.0.0.1:8000"),
     ("seed-demo", "载入演示数据（可重复执行）", "load the demo agencies and users (idempotent)"),
     ("calendar", "工作日历：载入或查看某年放假安排", "working-day calendar: load or show a year's holidays"),

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "gongkai.applications",
     "gongkai.catalogue",
     "gongkai.checker",
+    "gongkai.annual",
 ]
 
 MIDDLEWARE = [
@@ -181,8 +182,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB (Django's default, stated exp
 # Request bodies other than file uploads (form fields); file contents do not count here.
 # Form fields other than files (pasted report text): up to 10 MiB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# The checker form limits reports to 20 (with a clear message); the previous year's report comes on top.
-DATA_UPLOAD_MAX_NUMBER_FILES = 50
+# The checker form limits reports to 20 and the supervisor's bulk import to 300 (each with a clear
+# message); this bound only stops requests beyond those, before any form sees them.
+DATA_UPLOAD_MAX_NUMBER_FILES = 310
 # Upper bound for one file uploaded to the annual-report checker.
 GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 

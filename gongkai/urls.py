@@ -21,7 +21,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("gongkai.applications.urls_officer")),
     path("manage/catalogue/", include("gongkai.catalogue.urls_manage")),
+    path("reports/supervise/", include("gongkai.annual.urls_supervisor")),
+    path("reports/", include("gongkai.annual.urls")),
     path("", include("gongkai.applications.urls_public")),
+    path("gk/", include("gongkai.annual.urls_public")),
     path("gk/", include("gongkai.catalogue.urls_public")),
     path("", include("gongkai.checker.urls")),
 ]

@@ -36,6 +36,10 @@ short_code_validator = RegexValidator(
 )
 
 
+#: Path segments that sit beside agency short codes in URLs (/reports/supervise/, /gk/api/ …).
+RESERVED_SHORT_CODES: frozenset[str] = frozenset({"supervise", "open", "api"})
+
+
 class AgencyKind(models.TextChoices):
     GOVERNMENT = "government", _("人民政府")
     DEPARTMENT = "department", _("政府部门")
@@ -155,6 +159,14 @@ class Agency(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.short_code in RESERVED_SHORT_CODES:
+            raise ValidationError(
+                {
+                    "short_code": _("“%(code)s”是系统保留的网址，不能用作简称代码。")
+                    % {"code": self.short_code}
+                },
+                code="reserved_short_code",
+            )
         if self.parent_id is not None and self.pk is not None:
             parent = self.parent
             assert parent is not None

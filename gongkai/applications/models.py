@@ -107,6 +107,12 @@ class Application(models.Model):
     paused_since = models.DateField(_("暂停计时起始日"), null=True, blank=True)
     outcome = models.CharField(_("办理结果"), max_length=40, choices=OUTCOME_CHOICES, blank=True)
     answered_on = models.DateField(_("答复日期"), null=True, blank=True, db_index=True)
+    #: The first answer (or withdrawal) and its outcome: what the annual report counts, once (D7). A case
+    #: reopened after a reconsideration decision or a judgment keeps them; its new answer is in the events.
+    counted_answer_on = models.DateField(_("年报统计的答复日期"), null=True, blank=True, db_index=True)
+    counted_outcome = models.CharField(
+        _("年报统计的办理结果"), max_length=40, choices=OUTCOME_CHOICES, blank=True
+    )
     # Public access (依申请公开 online): the code is printed on the receipt, the secret shown once.
     tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
     secret_hash = models.CharField(max_length=64, editable=False)

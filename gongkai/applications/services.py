@@ -279,6 +279,8 @@ def refresh(
     application.status = Status.CLOSED if s.closed else Status.OPEN
     application.outcome = s.outcome
     application.answered_on = s.facts.answered_on
+    application.counted_answer_on = s.first_answered_on
+    application.counted_outcome = s.first_outcome
     application.waiting_on = s.waiting_on
     running = [p.start for p in s.facts.pauses if p.end is None] if not s.closed else []
     result: Clock | None
@@ -302,6 +304,8 @@ def refresh(
             "status",
             "outcome",
             "answered_on",
+            "counted_answer_on",
+            "counted_outcome",
             "waiting_on",
             "paused_since",
             "due_date",

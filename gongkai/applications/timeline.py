@@ -56,6 +56,10 @@ class Situation:
     fee_payment_due: datetime.date | None
     receipt_known: bool
     reopened: bool
+    #: The first answer (or withdrawal) ever issued, and its outcome: what the annual report counts (D7).
+    #: A reopening after a reconsideration decision or a judgment does not undo it.
+    first_answered_on: datetime.date | None = None
+    first_outcome: str = ""
 
     @property
     def waiting_on(self) -> str:
@@ -89,6 +93,8 @@ def situation(
     fixed_due: datetime.date | None = None
     answered_on: datetime.date | None = None
     outcome = ""
+    first_answered_on: datetime.date | None = None
+    first_outcome = ""
     fee_payment_due: datetime.date | None = None
     fee_seq: int | None = None
     fee_notices = 0
@@ -129,6 +135,8 @@ def situation(
         elif kind in {"answered", "withdrawn"}:
             answered_on = day
             outcome = "withdrawn" if kind == "withdrawn" else str(data["outcome"])
+            if first_answered_on is None:
+                first_answered_on, first_outcome = answered_on, outcome
             # An answer ends whatever was still running on that day.
             for seq, pause in list(pauses.items()):
                 if pause.end is None:
@@ -177,6 +185,8 @@ def situation(
         fee_payment_due=fee_payment_due if fee_seq is not None else None,
         receipt_known=receipt_known,
         reopened=reopened_on is not None,
+        first_answered_on=first_answered_on,
+        first_outcome=first_outcome,
     )
 
 

@@ -1,9 +1,10 @@
 """A realistic demo catalogue (主动公开目录) for the demo site: ``seed_catalogue(agency)``.
 
-About sixty published entries per agency over the last two years, across the 主题分类 and the 第二十条
-items: 行政规范性文件 with 文号, 实施日期 and 有效性 (one repealed), 政策解读 linked to their documents,
-行政许可、行政处罚 and 行政强制 decisions, 预算 and 决算 with a spreadsheet, 招考 announcements with a form
-to download, 应急预案, the agency's OGI rules (政府信息公开制度), last years' annual reports and two
+About sixty published entries per agency over the last two years (or since a given day), across
+the 主题分类 and the 第二十条 items: 行政规范性文件 with 文号, 实施日期 and 有效性 (one repealed; over a
+longer span some from before it and two repealed), 政策解读 linked to their documents, 行政许可、
+行政处罚 and 行政强制 decisions, 预算 and 决算 with a spreadsheet, 招考 announcements with a form to
+download, 应急预案, the agency's OGI rules (政府信息公开制度), earlier years' annual reports and two
 withdrawn entries with their reasons.
 
 Entries are written directly (status ``published``, an index number and a publication date) — the demo
@@ -74,6 +75,9 @@ class Spec:
     document_type: str = DocumentType.OTHER
     validity: str = ""
     repealed: bool = False
+    repealed_after: datetime.date | None = (
+        None  # repealed some months after this day (else: after publication)
+    )
     is_ogi_rule: bool = False
     published_on: datetime.date | None = None
     age_days: int = 0  # when published_on is not fixed: days before today
@@ -95,6 +99,8 @@ class Profile:
     licences: tuple[str, ...]
     penalties: tuple[str, ...]
     enforcement: tuple[str, ...]
+    #: Normative documents from before the demo's span, still in force at its start (given a longer span).
+    earlier_normative: tuple[tuple[str, str, str], ...] = ()
 
 
 _COUNTY = Profile(
@@ -214,6 +220,11 @@ _COUNTY = Profile(
         "示范县人民政府行政处罚决定书（李某某无证经营案）",
     ),
     enforcement=("示范县人民政府关于强制拆除城南村违法建筑的决定",),
+    earlier_normative=(
+        ("示范县政府投资项目管理办法", ECONOMY, "政府投资项目的决策、实施、监督和后评价。"),
+        ("示范县城镇住房保障管理办法", CONSTRUCTION, "公共租赁住房的申请、分配、租金和退出管理。"),
+        ("示范县扶持农业龙头企业发展的若干意见", FARMING, "农业龙头企业认定、扶持政策和动态监测。"),
+    ),
 )
 
 _NATURAL_RESOURCES = Profile(
@@ -296,6 +307,11 @@ _NATURAL_RESOURCES = Profile(
         "示范县自然资源局查封施工现场决定书（城北村违法用地案）",
         "示范县自然资源局行政强制执行决定书（青山乡违法建筑拆除案）",
     ),
+    earlier_normative=(
+        ("示范县土地储备管理办法", LAND, "土地储备计划、收储程序、前期开发和供应。"),
+        ("示范县临时用地管理办法", LAND, "临时用地的审批、使用期限、复垦和监管。"),
+        ("示范县测绘成果管理实施细则", LAND, "测绘成果的汇交、保管、提供和使用。"),
+    ),
 )
 
 _TOWNSHIP = Profile(
@@ -358,6 +374,11 @@ _TOWNSHIP = Profile(
         "城关镇人民政府行政处罚决定书（赵某某擅自搭建案）",
     ),
     enforcement=("城关镇人民政府关于限期拆除违法建筑的决定（城南村赵某某）",),
+    earlier_normative=(
+        ("城关镇村务公开实施办法", GENERAL, "村务公开的内容、时间、形式和监督。"),
+        ("城关镇农村土地承包经营权流转管理办法", FARMING, "流转方式、合同管理和纠纷调处。"),
+        ("城关镇集镇环境卫生管理办法", CONSTRUCTION, "集镇保洁、门前三包和考核。"),
+    ),
 )
 
 
@@ -411,12 +432,16 @@ def _decision_body(title: str, kind: str) -> list[str]:
     ]
 
 
-def _specs(agency: Agency, profile: Profile, today: datetime.date, rng: random.Random) -> list[Spec]:
+def _specs(
+    agency: Agency, profile: Profile, today: datetime.date, rng: random.Random, since: datetime.date | None
+) -> list[Spec]:
     name = agency.name
     specs: list[Spec] = []
+    #: The oldest age (days before today) of documents and decisions.
+    oldest = (today - since).days if since is not None else 715
 
     def age() -> int:
-        return rng.randint(5, 715)
+        return rng.randint(5, oldest)
 
     # 政府信息公开制度 (shown in the column's 制度 part).
     for title, summary in (
@@ -480,9 +505,33 @@ def _specs(agency: Agency, profile: Profile, today: datetime.date, rng: random.R
                 )
             )
 
-    # The oldest one has since been repealed.
+    # Over a longer span, documents from before it, in force at its start.
+    if since is not None:
+        for title, category, summary in profile.earlier_normative:
+            specs.append(
+                Spec(
+                    title,
+                    category=category,
+                    article20=1,
+                    summary=summary,
+                    keywords=f"规范性文件、{category.split('、')[0]}",
+                    doc_prefix=profile.normative_prefix,
+                    document_type=DocumentType.NORMATIVE,
+                    validity=Validity.IN_FORCE,
+                    published_on=since - datetime.timedelta(days=rng.randint(90, 1400)),
+                )
+            )
+
+    # The oldest one has since been repealed; over a longer span the two oldest, one in each of its first
+    # two years.
     documents = [spec for spec in specs if spec.document_type == DocumentType.NORMATIVE]
-    max(documents, key=lambda spec: spec.age_days).repealed = True
+    if since is None:
+        max(documents, key=lambda spec: spec.age_days).repealed = True
+    else:
+        documents.sort(key=lambda spec: spec.published_on or today - datetime.timedelta(days=spec.age_days))
+        for n, spec in enumerate(documents[:2]):
+            spec.repealed = True
+            spec.repealed_after = datetime.date(since.year + n, 1, 1)
 
     # Other information under 第二十条 (some titles carry the year of publication).
     for title, category, item20, summary in profile.information:
@@ -500,7 +549,7 @@ def _specs(agency: Agency, profile: Profile, today: datetime.date, rng: random.R
         )
 
     # 预算 and 决算 (第二十条（七）), at the times of year they are published, with a spreadsheet.
-    for year in (today.year - 1, today.year):
+    for year in range(today.year - 1 if since is None else since.year, today.year + 1):
         for title, day, summary in (
             (
                 f"{name}{year}年部门预算",
@@ -542,12 +591,14 @@ def _specs(agency: Agency, profile: Profile, today: datetime.date, rng: random.R
                     summary=f"{ItemKind(kind).label}：{_case_of(title, kind)}",
                     keywords=str(ItemKind(kind).label),
                     doc_prefix=prefix,
-                    age_days=rng.randint(5, 400),
+                    age_days=rng.randint(5, 400 if since is None else oldest),
                 )
             )
 
-    # Annual reports (第四十九条: departments by 31 January).
-    for report_year in (today.year - 2, today.year - 1):
+    # Annual reports (第四十九条: departments by 31 January). Over a longer span, those of the years before
+    # it: the later ones are written and published in Gongkai (``gongkai.annual.demo``).
+    first = today.year - 2 if since is None else since.year - 2
+    for report_year in (first, first + 1):
         day = datetime.date(report_year + 1, 1, 20)
         if day <= today:
             specs.append(
@@ -674,14 +725,22 @@ def _paragraphs_html(paragraphs: list[str]) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
-def seed_catalogue(agency: Agency, today: datetime.date | None = None) -> int:
-    """Write the demo catalogue of ``agency``; returns the number of entries made (0 if it had any)."""
+def seed_catalogue(
+    agency: Agency, today: datetime.date | None = None, *, since: datetime.date | None = None
+) -> int:
+    """Write the demo catalogue of ``agency``; returns the number of entries made (0 if it had any).
+
+    Documents and decisions are published over the last two years, or since ``since``: the demo site
+    passes 1 January two years back, so that the annual reports of both full years have 行政规范性文件
+    written and repealed and decisions published in their year (table 二). The catalogue's own annual
+    report entries are then those of the two years before ``since``.
+    """
     if Item.objects.filter(agency=agency).exists():
         return 0
     today = today or timezone.localdate()
     rng = random.Random(f"gongkai-catalogue-demo-{agency.short_code}")
     profile = _profile(agency)
-    specs = _specs(agency, profile, today, rng)
+    specs = _specs(agency, profile, today, rng, since)
     for spec in specs:
         if spec.published_on is None:
             spec.published_on = today - datetime.timedelta(days=spec.age_days)
@@ -738,7 +797,8 @@ def _write(
     if spec.document_type == DocumentType.NORMATIVE:
         effective = published + datetime.timedelta(days=30)
         if spec.repealed:
-            repealed = min(today, published + datetime.timedelta(days=rng.randint(120, 300)))
+            start = max(published, spec.repealed_after) if spec.repealed_after else published
+            repealed = min(today, start + datetime.timedelta(days=rng.randint(120, 300)))
             validity = Validity.REPEALED
     paragraphs = spec.paragraphs or (
         _normative_body(title, spec.summary, profile.place, effective or published)

@@ -306,7 +306,24 @@ def rules(request: HttpRequest, short_code: str) -> HttpResponse:
 def reports(request: HttpRequest, short_code: str) -> HttpResponse:
     agency = _agency(short_code)
     queryset = _rows(published_items().filter(agency=agency, kind=ItemKind.ANNUAL_REPORT))
-    return _column(request, agency, "reports", "reports.html", **_paginate(request, queryset, {}))
+    # Reports written and published in Gongkai (gongkai.annual): the latest version of each year.
+    from gongkai.annual.models import ReportVersion, VersionStatus
+
+    generated: dict[int, ReportVersion] = {}
+    for version in (
+        ReportVersion.objects.filter(report__agency=agency, status=VersionStatus.PUBLISHED)
+        .select_related("report")
+        .order_by("report__year", "number")
+    ):
+        generated[version.report.year] = version
+    return _column(
+        request,
+        agency,
+        "reports",
+        "reports.html",
+        generated=sorted(generated.values(), key=lambda v: -v.report.year),
+        **_paginate(request, queryset, {}),
+    )
 
 
 @require_safe

@@ -11,7 +11,7 @@ Pure presentation: no database, no request. The command line uses the same label
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -194,6 +194,8 @@ class CellView:
     #: The messages of the findings on this cell, one per line.
     title: str = ""
     severity: str = ""
+    #: Where the value leads (the records behind a computed cell), "" for none.
+    href: str = ""
 
     @property
     def css_class(self) -> str:
@@ -264,8 +266,11 @@ CellKey = tuple[str, str, str | None]  # (table, row/group key, column key or No
 class _Marks:
     """The findings of one report by the cell they name, and the ids given to those cells."""
 
-    def __init__(self, prefix: str, findings: Sequence[Finding]) -> None:
+    def __init__(
+        self, prefix: str, findings: Sequence[Finding], link: Callable[[CellKey], str] | None = None
+    ) -> None:
         self.prefix = prefix
+        self.link = link
         self.by_cell: dict[CellKey, list[Finding]] = defaultdict(list)
         for f in findings:
             if f.table and f.row:
@@ -277,6 +282,8 @@ class _Marks:
         return "-".join(p for p in (self.prefix, *key) if p)
 
     def apply(self, cell: CellView, key: CellKey) -> CellView:
+        if self.link is not None and not cell.header:
+            cell.href = self.link(key)
         found = self.by_cell.get(key)
         if not found:
             return cell
@@ -411,10 +418,15 @@ def _section4_view(fmt: ReportFormat, data: Mapping[str, Sequence[Cell]], marks:
 
 
 def table_views(
-    tables: Tables, version: FormatVersion, findings: Sequence[Finding] = (), prefix: str = "r1"
+    tables: Tables,
+    version: FormatVersion,
+    findings: Sequence[Finding] = (),
+    prefix: str = "r1",
+    link: Callable[[CellKey], str] | None = None,
 ) -> list[TableView]:
-    """The three official tables of ``version`` filled from ``tables``, cells named by findings marked."""
-    return _table_views(tables, version, _Marks(prefix, findings))
+    """The three official tables of ``version`` filled from ``tables``, cells named by findings marked;
+    ``link`` gives each value cell a URL (or "")."""
+    return _table_views(tables, version, _Marks(prefix, findings, link))
 
 
 def _table_views(tables: Tables, version: FormatVersion, marks: _Marks) -> list[TableView]:

@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from gongkai.applications.models import Appeal, AppealKind, Application
-from gongkai.applications.outcomes import row_for
+from gongkai.applications.outcomes import OUTCOME_KEYS, row_for
 from gongkai.catalogue.models import DocumentType, Item, ItemKind, Status
 from gongkai.reports.model import (
     FIRST_STRUCTURED_YEAR,
@@ -73,6 +73,19 @@ def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _table3_conditions(first: datetime.date, last: datetime.date) -> dict[str, Q]:
+    """The conditions of table 三's rows (D7), shared by the counts and the lists behind each cell."""
+    not_answered_before = Q(counted_answer_on__isnull=True) | Q(counted_answer_on__gte=first)
+    return {
+        "new_received": Q(receipt_date__gte=first, receipt_date__lte=last),
+        "not_answered_before": not_answered_before,
+        "carried_over": Q(receipt_date__lt=first) & not_answered_before,
+        "answered": Q(counted_answer_on__gte=first, counted_answer_on__lte=last),
+        "carried_forward": Q(receipt_date__lte=last)
+        & (Q(counted_answer_on__isnull=True) | Q(counted_answer_on__gt=last)),
+    }
+
+
 def table3(agency_ids: Sequence[int], year: int) -> Table:
     """Row key → column key → count, for every row of the year's format and every column.
 
@@ -82,25 +95,24 @@ def table3(agency_ids: Sequence[int], year: int) -> Table:
       （七） ``total`` is their sum;
     * 四 ``carried_forward`` (结转下年度): received by 31 December, not answered by 31 December.
 
+    "Answered" is the case's first answer or withdrawal (``counted_answer_on`` / ``counted_outcome``): a
+    case reopened after a reconsideration decision or a judgment and answered again still counts once, by
+    its first answer, so that a published report's 四 stays next year's 二 (the appeal itself is in 四).
     A case without a receipt date (an e-mail withdrawn before its receipt was confirmed: never received,
     D2) counts nowhere. Column ``total`` (总计) is the sum of the six applicant columns.
     """
     version = _format(year)
     first, last = _year_bounds(year)
-    not_answered_before = Q(answered_on__isnull=True) | Q(answered_on__gte=first)
-    not_answered_by_end = Q(answered_on__isnull=True) | Q(answered_on__gt=last)
-    new_received = Q(receipt_date__gte=first)
-    carried_over = Q(receipt_date__lt=first) & not_answered_before
-    answered = Q(answered_on__gte=first, answered_on__lte=last)
+    q = _table3_conditions(first, last)
     groups = (
         Application.objects.filter(agency_id__in=agency_ids, receipt_date__lte=last)  # NULL never matches
-        .filter(new_received | not_answered_before)  # every case that counts in some row this year
-        .values("applicant_type", "outcome")
+        .filter(q["new_received"] | q["not_answered_before"])  # every case that counts in some row this year
+        .values("applicant_type", "counted_outcome")
         .annotate(
-            new_received=Count("id", filter=new_received),
-            carried_over=Count("id", filter=carried_over),
-            answered=Count("id", filter=answered),
-            carried_forward=Count("id", filter=not_answered_by_end),
+            new_received=Count("id", filter=q["new_received"]),
+            carried_over=Count("id", filter=q["carried_over"]),
+            answered=Count("id", filter=q["answered"]),
+            carried_forward=Count("id", filter=q["carried_forward"]),
         )
         .order_by()
     )
@@ -112,7 +124,7 @@ def table3(agency_ids: Sequence[int], year: int) -> Table:
         for row in ("new_received", "carried_over", "carried_forward"):
             table[row][column] += group[row]
         if group["answered"]:
-            table[row_for(group["outcome"], year)][column] += group["answered"]
+            table[row_for(group["counted_outcome"], year)][column] += group["answered"]
             table["total"][column] += group["answered"]
     for cells in table.values():
         cells["total"] = sum(cells[c] for c in SECTION3_APPLICANT_COLUMNS)
@@ -132,14 +144,19 @@ _APPEAL_GROUP = Case(
 )
 
 
+def _table4_conditions(first: datetime.date, last: datetime.date) -> tuple[Q, Q]:
+    """(concluded in the year, pending on 31 December) — D8."""
+    concluded = Q(concluded_on__gte=first, concluded_on__lte=last)
+    pending = Q(filed_on__lte=last) & (Q(concluded_on__isnull=True) | Q(concluded_on__gt=last))
+    return concluded, pending
+
+
 def table4(agency_ids: Sequence[int], year: int) -> Table:
     """Group key → column key → count: an appeal concluded in the year counts under its result
     (结果维持 / 结果纠正 / 其他结果); one filed by 31 December and not concluded by then under 尚未审结
     (and again under its result in the year it concludes); ``total`` is the sum of the four."""
     _format(year)
-    first, last = _year_bounds(year)
-    concluded = Q(concluded_on__gte=first, concluded_on__lte=last)
-    pending = Q(filed_on__lte=last) & (Q(concluded_on__isnull=True) | Q(concluded_on__gt=last))
+    concluded, pending = _table4_conditions(*_year_bounds(year))
     groups = (
         Appeal.objects.filter(agency_id__in=agency_ids)
         .filter(concluded | pending)
@@ -164,6 +181,21 @@ def table4(agency_ids: Sequence[int], year: int) -> Table:
 # ---------------------------------------------------------------------------------------------
 
 
+def _table2_document_conditions(first: datetime.date, last: datetime.date) -> dict[str, Q]:
+    """本年制发 / 本年废止 / 现行有效 of 规章 and 行政规范性文件 (D9)."""
+    return {
+        "issued": Q(written_on__gte=first, written_on__lte=last),
+        "abolished": Q(repealed_on__gte=first, repealed_on__lte=last),
+        "in_force": Q(written_on__lte=last) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=last)),
+    }
+
+
+def _published_items(agency_ids: Sequence[int]) -> QuerySet[Item]:
+    return Item.objects.filter(
+        agency_id__in=agency_ids, status__in=TABLE2_STATUSES, published_on__isnull=False
+    )
+
+
 def table2(agency_ids: Sequence[int], year: int) -> Table2:
     """Row key → column key → figure, 2021 format, from the catalogue's published (or published and later
     withdrawn) entries:
@@ -182,25 +214,17 @@ def table2(agency_ids: Sequence[int], year: int) -> Table2:
             f"{year}年度报告使用2019年格式，其表二（主动公开政府信息情况）须手工填报，不从目录生成。"
         )
     first, last = _year_bounds(year)
-    published = Item.objects.filter(
-        agency_id__in=agency_ids, status__in=TABLE2_STATUSES, published_on__isnull=False
-    )
+    published = _published_items(agency_ids)
     table: Table2 = {
         row.key: {column.key: (None if row.key in HAND_ENTERED_ROWS else 0) for column in block.columns}
         for block in SECTION2_2021
         for row in block.rows
     }
+    q = _table2_document_conditions(first, last)
     documents = (
         published.filter(document_type__in=tuple(DOCUMENT_ROWS))
         .values("document_type")
-        .annotate(
-            issued=Count("id", filter=Q(written_on__gte=first, written_on__lte=last)),
-            abolished=Count("id", filter=Q(repealed_on__gte=first, repealed_on__lte=last)),
-            in_force=Count(
-                "id",
-                filter=Q(written_on__lte=last) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=last)),
-            ),
-        )
+        .annotate(**{column: Count("id", filter=condition) for column, condition in q.items()})
         .order_by()
     )
     for group in documents:
@@ -216,3 +240,61 @@ def table2(agency_ids: Sequence[int], year: int) -> Table2:
     for group in decisions:
         table[DECISION_ROWS[group["kind"]]]["decisions"] = group["n"]
     return table
+
+
+# ---------------------------------------------------------------------------------------------
+# What is behind a cell: the same conditions as the counts, as lists
+# ---------------------------------------------------------------------------------------------
+
+
+def table3_cases(agency_ids: Sequence[int], year: int, row: str, column: str) -> QuerySet[Application]:
+    """The cases counted in table 三's cell (``row``, ``column``); ``column`` may be ``total``.
+
+    ``KeyError`` for a row or column the year's format does not have."""
+    version = _format(year)
+    if row not in {r.key for r in SECTION3_ROWS[version]} or column not in SECTION3_COLUMN_KEYS:
+        raise KeyError((row, column))
+    first, last = _year_bounds(year)
+    q = _table3_conditions(first, last)
+    cases = Application.objects.filter(agency_id__in=agency_ids, receipt_date__isnull=False)
+    if column != "total":
+        cases = cases.filter(applicant_type=column)
+    if row in ("new_received", "carried_over", "carried_forward"):
+        return cases.filter(q[row])
+    cases = cases.filter(q["answered"])
+    if row == "total":
+        return cases
+    return cases.filter(counted_outcome__in=[key for key in OUTCOME_KEYS if row_for(key, year) == row])
+
+
+def table4_appeals(agency_ids: Sequence[int], year: int, group: str, column: str) -> QuerySet[Appeal]:
+    """The reconsiderations or lawsuits counted in table 四's cell (``group``, ``column``)."""
+    _format(year)
+    if group not in SECTION4_GROUP_KEYS or column not in SECTION4_COLUMN_KEYS:
+        raise KeyError((group, column))
+    concluded, pending = _table4_conditions(*_year_bounds(year))
+    appeals = Appeal.objects.filter(agency_id__in=agency_ids).annotate(table_group=_APPEAL_GROUP)
+    appeals = appeals.filter(table_group=group)
+    if column == "pending":
+        return appeals.filter(pending)
+    if column == "total":
+        return appeals.filter(concluded | pending)
+    return appeals.filter(concluded, result=column)
+
+
+def table2_items(agency_ids: Sequence[int], year: int, row: str, column: str) -> QuerySet[Item]:
+    """The catalogue entries counted in table 二's cell (2021 format; not the hand-entered fee row)."""
+    if _format(year) != "2021":
+        raise KeyError((row, column))
+    first, last = _year_bounds(year)
+    published = _published_items(agency_ids)
+    kinds = {v: k for k, v in DOCUMENT_ROWS.items()}
+    if row in kinds:
+        q = _table2_document_conditions(first, last)
+        if column not in q:
+            raise KeyError((row, column))
+        return published.filter(q[column], document_type=kinds[row])
+    decisions = {v: k for k, v in DECISION_ROWS.items()}
+    if row in decisions and column == "decisions":
+        return published.filter(kind=decisions[row], published_on__gte=first, published_on__lte=last)
+    raise KeyError((row, column))

@@ -96,6 +96,14 @@ def test_short_code_must_be_slug_like(short_code: str) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("short_code", ["supervise", "api"])
+def test_short_codes_that_urls_use_are_reserved(short_code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        create_agency(actor=None, name="某局", short_code=short_code, kind=AgencyKind.OTHER)
+    assert "系统保留" in info.value.message_dict["short_code"][0]
+
+
+@pytest.mark.django_db
 def test_create_agency_stores_guide_contact_fields() -> None:
     agency = create_agency(
         actor=None,

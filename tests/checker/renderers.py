@@ -3,7 +3,8 @@
 Test helper (pure Python, plus python-docx for the ``docx`` layout). Every label, caption, heading and
 column header comes from ``gongkai.reports.model``; nothing is spelled here. The tables are first built
 as one *grid* with the official merged cells (rowspan/colspan as in regulation.md §2.4–2.6 and the
-published HTML versions), and each layout writes that grid the way real reports show it:
+published HTML versions) by the product's grid builder (``gongkai.reports.export.layout``), and each
+layout writes that grid the way real reports show it:
 
 * ``pipes`` — one row per line, ``cell | cell |`` (reports 016/025): a colspan writes the cell and
   empty filler cells after it (``第二十条第（一）项 | |||``, ``行政许可 | 0 | ||``), a rowspan writes the
@@ -25,18 +26,35 @@ import html as html_lib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
-from gongkai.checker.result import Cell, Tables
-from gongkai.reports.model import (
-    FORMATS,
-    RESULT_GROUP,
-    SECTION3_HEADER_GROUPS,
-    SECTION3_HEADER_NOTE,
-    FormatVersion,
-    ReportFormat,
+from gongkai.checker.result import Tables
+from gongkai.reports.export.layout import (
+    GCell,
+    Grid,
+    format_value,
+    section2_grid,
+    section3_grid,
+    section4_grid,
 )
+from gongkai.reports.model import FORMATS, FormatVersion, ReportFormat
+
+# The grid builder lives in the product (gongkai.reports.export.layout); these names are re-exported
+# for the tests that import them from here.
+__all__ = [
+    "LAYOUTS",
+    "MARKED_LAYOUTS",
+    "GCell",
+    "Grid",
+    "Layout",
+    "format_value",
+    "render",
+    "render_pdf",
+    "render_report",
+    "section2_grid",
+    "section3_grid",
+    "section4_grid",
+]
 
 Layout = Literal["pipes", "cell_per_line", "tabs", "html", "docx", "squashed"]
 LAYOUTS: tuple[Layout, ...] = ("pipes", "cell_per_line", "tabs", "html", "docx", "squashed")
@@ -57,164 +75,6 @@ REPORT_YEAR: dict[FormatVersion, int] = {"2019": 2020, "2021": 2023}
 
 def filename(version: FormatVersion, layout: Layout) -> str:
     return f"report-{version}-{layout}{SUFFIX[layout]}"
-
-
-# ---------------------------------------------------------------------------------------------------
-# Values
-# ---------------------------------------------------------------------------------------------------
-
-
-def format_value(v: Cell) -> str:
-    """How a cell value is printed: ``12``, ``-3``, ``12.5`` (never an exponent), text as is."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):  # pragma: no cover - never generated
-        raise TypeError(v)
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return format(Decimal(repr(v)), "f")
-    return v
-
-
-# ---------------------------------------------------------------------------------------------------
-# The grid: official tables with merged cells
-# ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GCell:
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-    #: "header" (column headers, captions), "label" (row and group labels) or "value".
-    role: str = "value"
-
-
-@dataclass
-class Grid:
-    ncols: int
-    rows: list[list[GCell]]
-
-    def positions(self) -> list[list[tuple[int, GCell] | None]]:
-        """The full grid: for each row, each column holds ``(origin_row, cell)`` for the cell whose
-        top-left corner is there, or ``None`` where a merged cell covers it."""
-        full: list[list[tuple[int, GCell] | None | bool]] = [[False] * self.ncols for _ in self.rows]
-        for r, row in enumerate(self.rows):
-            c = 0
-            for cell in row:
-                while full[r][c] is not False:
-                    c += 1
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        full[r + dr][c + dc] = None
-                full[r][c] = (r, cell)
-                c += cell.colspan
-        out: list[list[tuple[int, GCell] | None]] = []
-        for r, line in enumerate(full):
-            if any(x is False for x in line):
-                raise ValueError(f"grid row {r} is not filled: {self.rows[r]}")
-            out.append([x if isinstance(x, tuple) else None for x in line])
-        return out
-
-
-def _header(text: str, rowspan: int = 1, colspan: int = 1) -> GCell:
-    return GCell(text, rowspan, colspan, "header")
-
-
-def _label(text: str, rowspan: int = 1, colspan: int = 1) -> GCell:
-    return GCell(text, rowspan, colspan, "label")
-
-
-def section2_grid(fmt: ReportFormat, values: Tables) -> Grid:
-    """Table 二: one grid of 1 + max(columns) columns split by caption rows (regulation.md §2.4, §3.2)."""
-    width = 1 + max(len(b.columns) for b in fmt.section2)
-    rows: list[list[GCell]] = []
-    for block in fmt.section2:
-        n = len(block.columns)
-        last_span = width - n  # the block's last column takes the rest of the width
-        rows.append([_header(block.caption, colspan=width)])
-        head = [_header("信息内容")] + [
-            _header(col.label, colspan=last_span if j == n - 1 else 1) for j, col in enumerate(block.columns)
-        ]
-        rows.append(head)
-        for row in block.rows:
-            cells = values.section2.get(row.key, {})
-            rows.append(
-                [_label(row.label)]
-                + [
-                    GCell(format_value(cells.get(col.key)), colspan=last_span if j == n - 1 else 1)
-                    for j, col in enumerate(block.columns)
-                ]
-            )
-    return Grid(width, rows)
-
-
-def section3_grid(fmt: ReportFormat, values: Tables) -> Grid:
-    """Table 三: 3 label columns + 7 value columns, the official 3-row header (regulation.md §2.5)."""
-    cols = fmt.section3_columns
-    applicants, orgs, total = cols[0], cols[1:6], cols[6]
-    rows: list[list[GCell]] = [
-        [_header(SECTION3_HEADER_NOTE, rowspan=3, colspan=3), _header(SECTION3_HEADER_GROUPS[0], colspan=7)],
-        [
-            _header(applicants.label, rowspan=2),
-            _header(SECTION3_HEADER_GROUPS[1], colspan=len(orgs)),
-            _header(total.label, rowspan=2),
-        ],
-        [_header(c.label) for c in orgs],
-    ]
-    result_rows = [r for r in fmt.section3_rows if r.group is not None]
-    subgroup_sizes: dict[str, int] = {}
-    for r in result_rows:
-        if r.group != RESULT_GROUP:
-            assert r.group is not None
-            subgroup_sizes[r.group] = subgroup_sizes.get(r.group, 0) + 1
-    seen_groups: set[str] = set()
-    for row in fmt.section3_rows:
-        cells: list[GCell] = []
-        if row.group is None:
-            cells.append(_label(row.label, colspan=3))
-        else:
-            if RESULT_GROUP not in seen_groups:
-                seen_groups.add(RESULT_GROUP)
-                cells.append(_label(RESULT_GROUP, rowspan=len(result_rows)))
-            if row.group == RESULT_GROUP:
-                cells.append(_label(row.label, colspan=2))
-            else:
-                if row.group not in seen_groups:
-                    seen_groups.add(row.group)
-                    cells.append(_label(row.group, rowspan=subgroup_sizes[row.group]))
-                cells.append(_label(row.label))
-        vals = values.section3.get(row.key, [None] * len(cols))
-        cells.extend(GCell(format_value(v)) for v in vals)
-        rows.append(cells)
-    return Grid(3 + len(cols), rows)
-
-
-def section4_grid(fmt: ReportFormat, values: Tables) -> Grid:
-    """Table 四: two parents (行政复议, 行政诉讼) over three groups of five columns (regulation.md §2.6)."""
-    ncols = len(fmt.section4_columns)
-    parents: list[tuple[str, int]] = []
-    for g in fmt.section4_groups:
-        if parents and parents[-1][0] == g.parent:
-            parents[-1] = (g.parent, parents[-1][1] + ncols)
-        else:
-            parents.append((g.parent, ncols))
-    row1 = [_header(p, colspan=span) for p, span in parents]
-    row2: list[GCell] = []
-    row3: list[GCell] = []
-    for g in fmt.section4_groups:
-        if g.label == g.parent:  # 行政复议: its columns sit right under it
-            row2.extend(_header(c.label, rowspan=2) for c in fmt.section4_columns)
-        else:
-            row2.append(_header(g.label, colspan=ncols))
-            row3.extend(_header(c.label) for c in fmt.section4_columns)
-    data = [
-        GCell(format_value(v))
-        for g in fmt.section4_groups
-        for v in values.section4.get(g.key, [None] * ncols)
-    ]
-    return Grid(ncols * len(fmt.section4_groups), [row1, row2, row3, data])
 
 
 # ---------------------------------------------------------------------------------------------------

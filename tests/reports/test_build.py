@@ -88,6 +88,7 @@ def test_three_consecutive_years_balance_and_carry_over(
         both3 = build.table3([staff.agency.pk, staff.other_agency.pk], year)
         assert both3 == {r: {c: table3[r][c] + other3[r][c] for c in table3[r]} for r in table3}
         assert build.table4([staff.agency.pk, staff.other_agency.pk], year) == table4
+        assert_cells_list_their_records(staff.agency.pk, year, table3, table4)
 
     # The history exercised the tables: carried cases, results, pending and concluded appeals.
     last_year = build.table3([staff.agency.pk], TODAY.year - 1)
@@ -220,12 +221,80 @@ def test_table2_counts_documents_and_decisions_from_the_catalogue(staff: Staff) 
             assert was is not None and now is not None and issued is not None and abolished is not None
             assert now == was + issued - abolished
     assert after["normative_documents"]["abolished"] == 1 and after["licensing"]["decisions"] == 1
+    # Every computed cell lists exactly the entries it counts.
+    for row, columns in table.items():
+        for column, value in columns.items():
+            if value is None:
+                with pytest.raises(KeyError):
+                    build.table2_items([agency.pk], 2024, row, column)
+            else:
+                assert build.table2_items([agency.pk], 2024, row, column).count() == value, (row, column)
+    assert set(
+        build.table2_items([agency.pk], 2024, "licensing", "decisions").values_list("written_on", flat=True)
+    ) == {
+        D(2024, 4, 1),
+        D(2024, 5, 1),
+    }
     # Both agencies together: the other agency's document is added.
     both = build.table2([agency.pk, staff.other_agency.pk], 2024)
     assert both["normative_documents"]["issued"] == 3
+
+
+def assert_cells_list_their_records(
+    agency_id: int, year: int, table3: dict[str, dict[str, int]], table4: dict[str, dict[str, int]]
+) -> None:
+    """Opening any cell lists exactly the cases or appeals it counts (same conditions as the counts)."""
+    for row, columns in table3.items():
+        for column, value in columns.items():
+            assert build.table3_cases([agency_id], year, row, column).count() == value, (year, row, column)
+    for group, columns in table4.items():
+        for column, value in columns.items():
+            assert build.table4_appeals([agency_id], year, group, column).count() == value, (
+                year,
+                group,
+                column,
+            )
+
+
+def test_opening_a_cell_that_is_not_in_the_format_is_refused(staff: Staff) -> None:
+    with pytest.raises(KeyError):
+        build.table3_cases([staff.agency.pk], 2020, "other_no_fee", "total")  # a 2021 row in a 2019 year
+    with pytest.raises(KeyError):
+        build.table3_cases([staff.agency.pk], 2024, "granted", "nobody")
+    with pytest.raises(KeyError):
+        build.table4_appeals([staff.agency.pk], 2024, "reconsideration", "granted")
+    with pytest.raises(KeyError):
+        build.table2_items([staff.agency.pk], 2020, "regulations", "issued")  # the 2019 table 二 is by hand
 
 
 def test_the_2019_table2_is_entered_by_hand(staff: Staff) -> None:
     for year in (2019, 2020):
         with pytest.raises(ValueError, match="手工填报"):
             build.table2([staff.agency.pk], year)
+
+
+def test_a_reopened_case_counts_once_by_its_first_answer(staff: Staff, make_case: CaseMaker) -> None:
+    """Answered in 2024, reopened after a reconsideration decision in 2025 and answered again: the 2024
+    report counted it (and did not carry it forward), so 2025 must not count it as carried over or answered
+    again — otherwise the published 2024 四 and the 2025 二 would disagree (crossyear.carry_over)."""
+    case = make_case(arrived_on=D(2024, 10, 8))
+    services.answer(
+        actor=staff.officer,
+        application=case,
+        on=D(2024, 10, 25),
+        outcome="denied_process_info",
+        **ANSWER_DETAILS,
+    )
+    before_2024 = build.table3([staff.agency.pk], 2024)
+    services.reopen(actor=staff.officer, application=case, on=D(2025, 2, 10), note="复议决定责令重新答复")
+    case.refresh_from_db()
+    assert case.answered_on is None and case.counted_answer_on == D(2024, 10, 25)
+    services.answer(
+        actor=staff.officer, application=case, on=D(2025, 2, 20), outcome="granted", **ANSWER_DETAILS
+    )
+    case.refresh_from_db()
+    assert case.outcome == "granted" and case.counted_outcome == "denied_process_info"
+    assert build.table3([staff.agency.pk], 2024) == before_2024
+    assert before_2024["denied_process_info"]["total"] == 1 and before_2024["carried_forward"]["total"] == 0
+    this_year = build.table3([staff.agency.pk], 2025)
+    assert this_year["carried_over"]["total"] == 0 and this_year["total"]["total"] == 0

@@ -1,21 +1,34 @@
-"""Load a small demo world: a county government, some departments and townships, an admin.
+"""Load a small demo world: a county government, some departments and townships, their staff, two full
+years of records before this year and this year's queue, and the annual reports of the year before last.
 
-Development only (refuses to run unless DEBUG is on), idempotent: existing agencies and users
-are left as they are. Creates the superuser ``admin`` with password ``admin``.
+* agencies (:data:`DEMO_AGENCIES`) and users (``admin``/``admin`` and :data:`DEMO_STAFF`);
+* the catalogue (主动公开目录) of the county government, 自然资源局 and 城关镇 since 1 January two years back
+  (``gongkai.catalogue.demo``);
+* applications (``gongkai.applications.demo``) at every agency in each of the last two years, this year's
+  queue at the demo officer's two agencies, and a smaller 2020 for them (a report in the 2019 format);
+* annual reports (``gongkai.annual.demo``): the year before last published (one late, one missing, a
+  correction, the townships' local deadline), last year's left to write.
+
+Development only (refuses to run unless DEBUG is on), idempotent: existing agencies and users are left as
+they are, and each agency's records and reports of a year are made only when it has none.
+Deterministic: the same ``today`` gives the same world.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
 from gongkai.agencies.services import add_membership, create_agency
-from gongkai.applications.demo import DemoPeople, seed_cases
+from gongkai.annual.demo import seed_reports
+from gongkai.applications.demo import DemoPeople, seed_cases, seed_year
 from gongkai.catalogue.demo import seed_catalogue
 from gongkai.core.audit import record_audit
 
@@ -34,9 +47,38 @@ DEMO_STAFF: list[tuple[str, str, list[tuple[str, Role]]]] = [
         [("demo-county-nr", Role.OFFICE_HEAD), ("demo-chengguan", Role.OFFICE_HEAD)],
     ),
     ("supervisor", "周敏（县政务公开办）", [("demo-county", Role.SUPERVISOR)]),
+    (
+        "clerk",
+        "王丽（信息员）",
+        [
+            (code, Role.INFORMATION_OFFICER)
+            for code in (
+                "demo-county",
+                "demo-county-office",
+                "demo-county-drc",
+                "demo-county-finance",
+                "demo-qingshan",
+                "demo-donghu",
+            )
+        ],
+    ),
 ]
-#: Agencies that get demo applications (依申请公开 cases over the last ~14 months).
-DEMO_CASE_AGENCIES = {"demo-county-nr": 40, "demo-chengguan": 15}
+#: Demo applications (依申请公开) per agency: (this year's queue, each of the last two years, 2020).
+#: 2020 gives a report in the 2019 format; the queue has due-soon and overdue cases.
+DEMO_CASES: dict[str, tuple[int, int, int]] = {
+    "demo-county-nr": (40, 50, 14),
+    "demo-chengguan": (15, 20, 8),
+    "demo-county": (0, 12, 0),
+    "demo-county-office": (0, 6, 0),
+    "demo-county-drc": (0, 6, 0),
+    "demo-county-finance": (0, 8, 0),
+    "demo-qingshan": (0, 3, 0),
+    "demo-donghu": (0, 4, 0),
+}
+#: The year whose cases let a report in the 2019 format be built (2019–2020 reports).
+OLD_FORMAT_YEAR = 2020
+#: Agencies with a demo catalogue.
+DEMO_CATALOGUE = ("demo-county", "demo-county-nr", "demo-chengguan")
 
 # (short_code, name, kind, parent short_code, uscc, contact)
 COUNTY = "demo-county"
@@ -108,15 +150,29 @@ class Command(BaseCommand):
                 username: self._ensure_staff(admin, username, full_name, roles, by_code)
                 for username, full_name, roles in DEMO_STAFF
             }
-            people = DemoPeople(officer=staff["officer"], head=staff["head"])
-            cases = sum(
-                seed_cases(by_code[code], people, count=count) for code, count in DEMO_CASE_AGENCIES.items()
-            )
-            sum(seed_catalogue(by_code[code]) for code in (COUNTY, "demo-county-nr", "demo-chengguan"))
+            today = timezone.localdate()
+            writers = {code: staff["clerk"] for code in by_code}
+            writers.update({"demo-county-nr": staff["officer"], "demo-chengguan": staff["officer"]})
+            writers[COUNTY] = staff["supervisor"]  # 第四十九条: the office publishes the government's report
+            since = datetime.date(today.year - 2, 1, 1)
+            items = sum(seed_catalogue(by_code[code], today, since=since) for code in DEMO_CATALOGUE)
+            cases = 0
+            for code, (queue, per_year, old) in DEMO_CASES.items():
+                officer = staff["officer"] if writers[code] == staff["officer"] else staff["clerk"]
+                people = DemoPeople(officer=officer, head=staff["head"])
+                years = [(OLD_FORMAT_YEAR, old)] if today.year - 2 > OLD_FORMAT_YEAR else []
+                years += [(today.year - 2, per_year), (today.year - 1, per_year)]
+                for year, count in years:
+                    if count:
+                        cases += seed_year(by_code[code], people, year, count=count, today=today)
+                if queue:
+                    cases += seed_cases(by_code[code], people, count=queue, today=today)
+            reports = seed_reports(by_code, writers, staff["supervisor"], today)
 
         self.stdout.write(
             f"演示数据 / demo data: 新建 {created} 个机关 (agencies created), 共 {len(by_code)} 个 (total); "
-            f"新建 {cases} 件依申请公开案件 (applications created)"
+            f"新建 {cases} 件依申请公开案件 (applications created), {items} 条目录信息 (catalogue entries), "
+            f"{reports} 份年度报告 (annual reports)"
         )
         if not options["quiet_login"]:
             self.stdout.write(
@@ -128,7 +184,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     "演示工作人员 / demo staff (密码同用户名 password = username): "
-                    "officer（信息员）, head（工作机构负责人）, supervisor（政务公开办） →  http://127.0.0.1:8000/cases/"
+                    "officer（信息员）, head（工作机构负责人）, supervisor（政务公开办）, "
+                    "clerk（其他单位信息员） →  http://127.0.0.1:8000/cases/"
+                )
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"年度报告 / annual reports: officer 编写 {timezone.localdate().year - 1} 年度报告 → "
+                    "http://127.0.0.1:8000/reports/ ; supervisor 查看全县汇总 (county roll-up)"
                 )
             )
 

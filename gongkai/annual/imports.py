@@ -1,0 +1,364 @@
+"""Bulk import (批量导入) of annual reports published outside Gongkai, for a 政务公开办's roll-up.
+
+1. :func:`collect` — the uploaded files, a ``.zip`` expanded to the report files it holds, screened before
+   anything is read: file types, sizes, unsafe or hidden paths in the zip, the declared size of the zip
+   (a zip bomb is refused from its directory, never unpacked), the number of files. A problem with the
+   upload as a whole refuses it (:class:`ImportRefused`, nothing is stored); a problem with one file
+   skips that file only (:class:`Skipped`, with the reason).
+2. :func:`import_reports` — each file read by the checker (``services.read_report_file``), matched to an
+   agency of the seat's subtree by the agency name the checker found (:func:`match_agency`), and
+   stored as an :class:`~gongkai.annual.models.ImportedReport` with its audit event; all the files of one
+   upload in one transaction (an upload is stored whole or not at all). A file the checker cannot read
+   is stored too, with the reason, so that the list shows every file sent.
+3. :func:`assign_agency` — put an import the names did not match under the right agency.
+
+The files themselves are not kept: only what the checker read (tables and findings).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from gongkai.agencies.models import Agency
+from gongkai.annual import permissions, services
+from gongkai.annual.models import ImportedReport, ImportPurpose
+from gongkai.annual.rollup import visible_imports
+from gongkai.checker.forms import max_upload_bytes, screen_upload
+from gongkai.core.audit import record_audit
+
+logger = logging.getLogger(__name__)
+
+Actor = AbstractBaseUser | AnonymousUser
+
+#: Report files read in one upload (the files sent, or the report files inside the zip).
+MAX_FILES = 300
+#: A zip whose entries declare more than this in all, unpacked, is refused unread; so is an upload whose
+#: files come to more than this together.
+MAX_TOTAL_BYTES = 500 * 1024 * 1024
+#: Entries of one zip (directories and skipped files included): more is refused from the directory.
+MAX_ZIP_ENTRIES = 5_000
+ZIP_SUFFIX = ".zip"
+#: Bit 11 of a zip entry's flags: its name is UTF-8.
+_UTF8_FLAG = 0x800
+_ENCRYPTED_FLAG = 0x1
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_SPACE = re.compile(r"\s+")
+
+
+class ImportRefused(ValidationError):
+    """The upload as a whole cannot be imported; the message says why and what to do, in Chinese."""
+
+
+@dataclass
+class Candidate:
+    """A report file to read: uploaded as it is, or an entry of an uploaded zip."""
+
+    name: str
+    size: int
+    reader: Callable[[], bytes] = field(repr=False)
+
+    def read(self) -> bytes:
+        return self.reader()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    name: str
+    reason: str
+
+
+@dataclass
+class Collected:
+    candidates: list[Candidate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _megabytes(size: int) -> str:
+    return str(filesizeformat(size))
+
+
+def collect(uploads: Sequence[UploadedFile]) -> Collected:
+    """The report files of an upload, each zip expanded; raises :class:`ImportRefused`."""
+    if not uploads:
+        raise ImportRefused(_("请选择要导入的年度报告文件，或者一个装有报告文件的 zip 压缩包。"))
+    if len(uploads) > MAX_FILES:
+        raise ImportRefused(
+            _("一次最多导入 %(max)d 个文件，这次选择了 %(count)d 个；请分几次导入。")
+            % {"max": MAX_FILES, "count": len(uploads)}
+        )
+    out = Collected()
+    total = 0
+    for upload in uploads:
+        name = upload.name or ""
+        if PurePath(name).suffix.lower() == ZIP_SUFFIX:
+            total += _expand_zip(upload, out)
+            continue
+        refused = screen_upload(upload)
+        if refused is not None:
+            out.skipped.append(Skipped(name, refused))
+            continue
+        size = upload.size or 0
+        total += size
+        out.candidates.append(Candidate(name, size, _upload_reader(upload)))
+    if len(out.candidates) > MAX_FILES:
+        raise ImportRefused(
+            _("一次最多导入 %(max)d 个报告文件，这次上传的（含压缩包中的）有 %(count)d 个；请分几次导入。")
+            % {"max": MAX_FILES, "count": len(out.candidates)}
+        )
+    if total > MAX_TOTAL_BYTES:
+        raise ImportRefused(
+            _("这次上传的报告文件共 %(total)s（压缩包按解压后计），一次最多 %(max)s；请分几次导入。")
+            % {"total": _megabytes(total), "max": _megabytes(MAX_TOTAL_BYTES)}
+        )
+    return out
+
+
+def _upload_reader(upload: UploadedFile) -> Callable[[], bytes]:
+    def read() -> bytes:
+        upload.seek(0)
+        return upload.read()
+
+    return read
+
+
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its maker wrote it: a zip made on Chinese Windows stores GBK names without the
+    UTF-8 flag (Python reads them as CP437), some tools store UTF-8 without the flag."""
+    name = info.filename
+    if info.flag_bits & _UTF8_FLAG:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
+def _expand_zip(upload: UploadedFile, out: Collected) -> int:
+    """Add the zip's report files to ``out``; return their declared size. Refuses a bad or huge zip."""
+    zip_name = upload.name or ""
+    if (upload.size or 0) > MAX_TOTAL_BYTES:
+        raise ImportRefused(
+            _("压缩包“%(name)s”有 %(size)s，一次最多 %(max)s；请分成几个压缩包导入。")
+            % {"name": zip_name, "size": _megabytes(upload.size or 0), "max": _megabytes(MAX_TOTAL_BYTES)}
+        )
+    try:
+        upload.seek(0)
+        archive = zipfile.ZipFile(upload)
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise ImportRefused(
+            _("“%(name)s”不是有效的 zip 压缩包，无法打开；请重新压缩后上传，或直接选择报告文件。")
+            % {"name": zip_name}
+        ) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ImportRefused(
+            _("压缩包“%(name)s”中有 %(count)d 个条目，超过 %(max)d 个，未导入。")
+            % {"name": zip_name, "count": len(entries), "max": MAX_ZIP_ENTRIES}
+        )
+    declared = sum(info.file_size for info in entries)
+    if declared > MAX_TOTAL_BYTES:
+        raise ImportRefused(
+            _("压缩包“%(name)s”解压后有 %(size)s，超过 %(max)s 的上限，未导入；请分成几个压缩包。")
+            % {"name": zip_name, "size": _megabytes(declared), "max": _megabytes(MAX_TOTAL_BYTES)}
+        )
+    total = 0
+    for info in entries:
+        name = entry_name(info)
+        path = name.replace("\\", "/")
+        parts = [p for p in path.split("/") if p]
+        if info.is_dir() or path.endswith("/") or not parts:
+            continue
+        shown = f"{zip_name}/{path}"
+        if path.startswith("/") or _DRIVE.match(path) or ".." in parts:
+            out.skipped.append(Skipped(shown, _("压缩包中的路径不安全（绝对路径或含“..”），已拒绝。")))
+            continue
+        if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+            continue  # hidden files and the resource forks macOS adds
+        refused = screen_upload(UploadedFile(name=parts[-1], size=info.file_size))
+        if refused is not None:
+            out.skipped.append(Skipped(shown, refused))
+            continue
+        if info.flag_bits & _ENCRYPTED_FLAG:
+            out.skipped.append(Skipped(shown, _("文件已加密，无法读取；请解密后重新压缩。")))
+            continue
+        total += info.file_size
+        out.candidates.append(Candidate(path, info.file_size, _entry_reader(archive, info)))
+    return total
+
+
+def _entry_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
+    def read() -> bytes:
+        # zipfile never returns more than the declared size (and checks the CRC at the end).
+        with archive.open(info) as entry:
+            return entry.read(max_upload_bytes() + 1)
+
+    return read
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching the report to an agency
+# ---------------------------------------------------------------------------------------------
+
+
+def _normal(name: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
+def match_agency(detected: str | None, agencies: Sequence[tuple[int, str]]) -> int | None:
+    """The agency (pk) a report names: the one whose name is exactly the name the checker found, else the
+    only one whose name contains it or is contained in it; ``None`` when none or several match."""
+    name = _normal(detected or "")
+    if not name:
+        return None
+    normal = [(pk, _normal(agency_name)) for pk, agency_name in agencies]
+    exact = [pk for pk, n in normal if n == name]
+    if exact:
+        return exact[0] if len(exact) == 1 else None
+    contained = [pk for pk, n in normal if n and (n in name or name in n)]
+    return contained[0] if len(contained) == 1 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportBatch:
+    batch: str
+    imported: list[ImportedReport]
+
+
+def _read(candidate: Candidate) -> dict[str, Any]:
+    try:
+        data = candidate.read()
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, NotImplementedError) as exc:
+        logger.info("zip entry %r could not be unpacked: %r", candidate.name, exc)
+        return {
+            "path": candidate.name,
+            "unreadable": _("压缩包中的这个文件已损坏，无法解压；请重新压缩后上传。"),
+        }
+    if len(data) > max_upload_bytes():
+        return {"path": candidate.name, "unreadable": _("文件太大，未读取。")}
+    try:
+        return services.read_report_file(data, candidate.name)
+    except Exception:  # one file the checker chokes on must not stop the others
+        logger.exception("the checker failed on an imported file %r", candidate.name)
+        return {
+            "path": candidate.name,
+            "unreadable": _("读取这个文件时程序出错，已记录下来；请把文件发给我们。"),
+        }
+
+
+def _counts(result: dict[str, Any]) -> tuple[int, int]:
+    findings = result.get("findings") or []
+    return (
+        sum(1 for f in findings if f.get("severity") == "error"),
+        sum(1 for f in findings if f.get("severity") == "warning"),
+    )
+
+
+def import_reports(*, actor: Actor, seat: Agency, year: int, files: Sequence[Candidate]) -> ImportBatch:
+    """Read and store ``files`` for the seat's roll-up; a report names its year, else it is ``year``."""
+    if not permissions.can_supervise(actor, seat):
+        raise PermissionDenied(_("只有政务公开办可以批量导入年度报告。"))
+    agencies = list(Agency.objects.subtree_of(seat).values_list("pk", "name"))
+    batch = uuid.uuid4().hex
+    read: list[tuple[Candidate, dict[str, Any]]] = [(f, _read(f)) for f in files]
+    user = cast(User, actor) if actor.is_authenticated else None
+    imported: list[ImportedReport] = []
+    with transaction.atomic():
+        for candidate, result in read:
+            result["import_batch"] = batch
+            agency_name = str(result.get("agency") or "")
+            matched = match_agency(agency_name, agencies)
+            detected_year = result.get("year")
+            errors, warnings = _counts(result)
+            record = ImportedReport.objects.create(
+                agency_id=matched,
+                imported_for=seat,
+                purpose=ImportPurpose.SUPERVISION,
+                year=detected_year if isinstance(detected_year, int) else year,
+                filename=candidate.name[-255:],
+                agency_name=agency_name[:200],
+                error_count=errors,
+                warning_count=warnings,
+                result=result,
+                imported_by=user,
+            )
+            record_audit(
+                actor,
+                "annual.supervision_imported",
+                record,
+                agency=seat,
+                batch=batch,
+                filename=record.filename,
+                year=record.year,
+                matched_agency=matched,
+                readable=record.readable,
+                errors=errors,
+                warnings=warnings,
+            )
+            imported.append(record)
+    return ImportBatch(batch, imported)
+
+
+def assign_agency(*, actor: Actor, seat: Agency, imported: ImportedReport, agency: Agency) -> ImportedReport:
+    """Put a bulk-imported report under ``agency`` (an agency of the seat's subtree)."""
+    if not permissions.can_supervise(actor, seat):
+        raise PermissionDenied(_("只有政务公开办可以调整导入的年度报告。"))
+    if not Agency.objects.subtree_of(seat).filter(pk=agency.pk).exists():
+        raise services.ReportError({"agency": _("只能归入本单位及下级机关。")})
+    with transaction.atomic():
+        record = (
+            ImportedReport.objects.select_for_update()
+            .filter(pk=imported.pk, purpose=ImportPurpose.SUPERVISION, imported_for=seat)
+            .first()
+        )
+        if record is None:
+            raise PermissionDenied(_("只能调整本单位批量导入的报告。"))
+        before = record.agency_id
+        record.agency = agency
+        record.save(update_fields=["agency"])
+        record_audit(
+            actor,
+            "annual.supervision_import_assigned",
+            record,
+            agency=seat,
+            before=before,
+            after=agency.pk,
+        )
+    return record
+
+
+def imports_of(seat: Agency, year: int, batch: str = "") -> QuerySet[ImportedReport]:
+    """The imports the seat sees for ``year`` (latest first), or those of one upload (by file name),
+    whatever the years their reports name."""
+    rows = visible_imports(seat).select_related("agency")
+    if batch:
+        return rows.filter(purpose=ImportPurpose.SUPERVISION, result__import_batch=batch).order_by(
+            "filename", "id"
+        )
+    return rows.filter(year=year).order_by("-imported_at", "-id")

@@ -1,0 +1,293 @@
+"""``gongkai report export``: the annual report (政府信息公开工作年度报告) of an agency, or of all, as files.
+
+    gongkai report export --agency demo-county-nr --year 2025 --to 自然资源局2025年度报告.docx
+    gongkai report export --agency 11330100MB0000001R --year 2025 --to draft.pdf --draft
+    gongkai report export --all --year 2025 --format html --to reports/
+
+The format is the file's suffix (.docx, .pdf, .html or .json; with ``--all``: ``--format``, one file per
+agency named ``<short_code>-<year>.<ext>``). ``CODE`` is the agency's 统一社会信用代码 (any case, spaces and
+hyphens ignored) or its short code. The latest published version is exported — what the public site shows;
+``--draft`` exports the current draft instead (said on stderr). The JSON is the schema ``gongkai check
+--json`` prints, with the findings of the version's last pre-publication check.
+
+Every file is written whole or not at all (a temporary file renamed into place).
+
+Exit status: 0 when exported; 1 when ``--all`` found nothing to export; 2 for bad input (unknown agency,
+unsupported suffix or format, a year before 2019, a path that cannot be written, nothing to export for
+``--agency``) and when this machine cannot produce the format (no Chinese font for PDF).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from argparse import ArgumentParser
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.urls import reverse
+
+from gongkai.agencies.models import Agency
+from gongkai.agencies.validators import normalize_uscc
+from gongkai.annual import documents, services
+from gongkai.annual.models import ReportVersion, VersionStatus
+from gongkai.checker.result import Finding
+from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
+from gongkai.reports.model import FIRST_STRUCTURED_YEAR
+
+EXIT_NOTHING_EXPORTED = 1
+EXIT_BAD_INPUT = 2
+
+#: ``--format`` values: the suffixes without their dot.
+FORMAT_NAMES: tuple[str, ...] = tuple(suffix.lstrip(".") for suffix in FORMATS_BY_SUFFIX)
+SUFFIX_LIST = "、".join(FORMATS_BY_SUFFIX)
+
+
+def _error(message: str) -> CommandError:
+    return CommandError(message, returncode=EXIT_BAD_INPUT)
+
+
+def find_agency(code: str) -> Agency:
+    """The agency whose short code or 统一社会信用代码 is ``code`` (case-insensitive)."""
+    code = code.strip()
+    if not code:
+        raise _error("请用 --agency 指定机关的简称代码（例如 demo-county）或统一社会信用代码。")
+    uscc = normalize_uscc(code).upper()
+    agency = Agency.objects.filter(Q(short_code=code.lower()) | Q(uscc=uscc)).order_by("pk").first()
+    if agency is None:
+        raise _error(
+            f"没有找到简称代码或统一社会信用代码为“{code}”的机关。"
+            "请核对代码；机关列表可在管理后台（/admin/）或年度报告工作台（/reports/）查看。"
+        )
+    return agency
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What is exported for one agency: a version, or why there is none."""
+
+    agency: Agency
+    version: ReportVersion | None
+    reason: str = ""
+
+
+def _workspace(agency: Agency, year: int) -> str:
+    return reverse("annual:workspace", args=[agency.short_code, year])
+
+
+def choose(agency: Agency, year: int, versions: list[ReportVersion], *, draft: bool) -> Choice:
+    """The version of ``agency``'s report on ``year`` to export (``versions``: all of them), or the reason
+    (in Chinese, with how to fix it) that there is none."""
+    published = [v for v in versions if v.status == VersionStatus.PUBLISHED]
+    latest = max(published, key=lambda v: v.number) if published else None
+    current = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    name = agency.name
+    if not versions:
+        return Choice(
+            agency, None, f"{name}尚未编写{year}年度报告：请在 {reverse('annual:index')} 编写并公开后再导出。"
+        )
+    if draft:
+        if current is not None:
+            return Choice(agency, current)
+        assert latest is not None  # a report with versions and no draft has a published one
+        return Choice(
+            agency,
+            None,
+            f"{name}的{year}年度报告没有未公开的草稿（第{latest.number}版已于{latest.published_on}公开）："
+            "去掉 --draft 即导出已公开的版本。",
+        )
+    if latest is not None:
+        return Choice(agency, latest)
+    assert current is not None
+    return Choice(
+        agency,
+        None,
+        f"{name}的{year}年度报告尚未公开（只有草稿）：请在 {_workspace(agency, year)} 检查并公开，"
+        "或使用 --draft 导出草稿。",
+    )
+
+
+def _findings(version: ReportVersion) -> list[Finding]:
+    """The findings of the version's last pre-publication check (for the JSON export)."""
+    return [
+        Finding(
+            code=f["code"],
+            severity=f["severity"],
+            message=f["message"],
+            section=f.get("section"),
+            table=f.get("table"),
+            row=f.get("row"),
+            column=f.get("column"),
+            expected=f.get("expected"),
+            found=f.get("found"),
+        )
+        for f in services.all_findings(version)
+    ]
+
+
+def render(version: ReportVersion, suffix: str) -> bytes:
+    """The version as the bytes of a ``suffix`` file; ``CommandError`` (exit 2) when this machine cannot
+    produce the format."""
+    doc = documents.to_document(version)
+    try:
+        return export(doc, suffix, findings=_findings(version) if suffix == ".json" else None)
+    except ExportUnavailable as exc:
+        raise _error(str(exc)) from exc
+
+
+def _check_directory(directory: Path, *, create: bool) -> None:
+    if create and not directory.exists():
+        try:
+            directory.mkdir(parents=True)
+        except OSError as exc:
+            raise _error(f"无法创建目录 {directory}：{exc.strerror or exc}。请换一个可写的目录。") from exc
+    if not directory.exists():
+        raise _error(f"目录 {directory} 不存在：请先创建该目录，或换一个保存位置。")
+    if not directory.is_dir():
+        raise _error(f"{directory} 不是目录：请换一个保存位置。")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise _error(f"没有写入目录 {directory} 的权限：请换一个可写的目录。")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file in the same directory, renamed)."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _error(f"无法写入 {path}：{exc.strerror or exc}。请换一个可写的位置。") from exc
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(handle, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise _error(f"无法写入 {path}：{exc.strerror or exc}。请换一个可写的位置。") from exc
+
+
+def describe(version: ReportVersion) -> str:
+    report = version.report
+    state = f"{version.published_on}公开" if version.is_published else "草稿，未公开"
+    return f"{report.agency.name}{report.year}年度报告 第{version.number}版（{state}）"
+
+
+class Command(BaseCommand):
+    help = "导出政府信息公开工作年度报告（Word、PDF、网页或 JSON）/ export annual reports to files."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        self._parser = parser
+        actions = parser.add_subparsers(dest="action", title="子命令 / subcommands", metavar="{export}")
+        exporter = actions.add_parser(
+            "export",
+            help="把某个机关（或全部机关）某年度的年度报告导出为文件",
+            description="导出已公开的年度报告（最新版本）；加 --draft 导出当前草稿。"
+            f"格式由文件后缀决定（{SUFFIX_LIST}）；--all 时用 --format 指定，"
+            "每个机关一个文件，文件名为 <简称代码>-<年度>.<后缀>。",
+        )
+        which = exporter.add_mutually_exclusive_group(required=True)
+        which.add_argument(
+            "--agency",
+            metavar="CODE",
+            help="机关的简称代码（如 demo-county）或统一社会信用代码（不区分大小写）",
+        )
+        which.add_argument(
+            "--all", action="store_true", help="导出全部机关的报告（--to 为目录，不存在时自动创建）"
+        )
+        exporter.add_argument(
+            "--year", type=int, required=True, help=f"报告年度（{FIRST_STRUCTURED_YEAR}年起）"
+        )
+        exporter.add_argument(
+            "--to",
+            required=True,
+            metavar="FILE|DIR",
+            help=f"保存的文件（后缀 {SUFFIX_LIST}）；--all 时为目录",
+        )
+        exporter.add_argument(
+            "--format",
+            type=str.lower,
+            choices=FORMAT_NAMES,
+            help="--all 时的导出格式：docx、pdf、html 或 json",
+        )
+        exporter.add_argument("--draft", action="store_true", help="导出当前未公开的草稿，而不是已公开的版本")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("action") != "export":
+            self.stdout.write(self._parser.format_help())
+            return
+        year: int = options["year"]
+        if year < FIRST_STRUCTURED_YEAR:
+            raise _error(
+                f"{year}年度报告适用2007年条例的旧格式，本系统从{FIRST_STRUCTURED_YEAR}年度起生成和导出年度报告。"
+            )
+        if options["draft"]:
+            self.stderr.write("注意：导出的是未公开的草稿（--draft），不是已公开的报告。")
+        if options["all"]:
+            self.export_all(year, Path(options["to"]), options["format"], draft=options["draft"])
+        else:
+            self.export_one(
+                options["agency"], year, Path(options["to"]), options["format"], draft=options["draft"]
+            )
+
+    def export_one(self, code: str, year: int, path: Path, format_name: str | None, *, draft: bool) -> None:
+        try:
+            chosen = export_format(path.suffix)
+        except ValueError:
+            raise _error(
+                f"不支持的文件后缀“{path.suffix or '（无）'}”：请让 --to 的文件名以 {SUFFIX_LIST} 结尾，"
+                "例如 report.docx。"
+            ) from None
+        if format_name and f".{format_name}" != chosen.suffix:
+            raise _error(
+                f"--format {format_name} 与文件后缀 {path.suffix} 不一致：导出单个机关时格式由文件后缀决定，"
+                "可以不写 --format。"
+            )
+        if path.is_dir():
+            raise _error(
+                f"{path} 是一个目录：请写出要保存的文件名，例如 {path / ('report' + chosen.suffix)}。"
+            )
+        _check_directory(path.parent, create=False)
+        agency = find_agency(code)
+        versions = list(
+            ReportVersion.objects.filter(report__agency=agency, report__year=year).select_related(
+                "report", "report__agency"
+            )
+        )
+        choice = choose(agency, year, versions, draft=draft)
+        if choice.version is None:
+            raise _error(choice.reason)
+        write_file(path, render(choice.version, chosen.suffix))
+        self.stdout.write(f"已导出：{describe(choice.version)} → {path}")
+
+    def export_all(self, year: int, directory: Path, format_name: str | None, *, draft: bool) -> None:
+        if not format_name:
+            raise _error("使用 --all 时请用 --format 指定导出格式：docx、pdf、html 或 json。")
+        suffix = f".{format_name}"
+        _check_directory(directory, create=True)
+        by_agency: dict[int, list[ReportVersion]] = {}
+        for version in ReportVersion.objects.filter(report__year=year).select_related(
+            "report", "report__agency"
+        ):
+            by_agency.setdefault(version.report.agency_id, []).append(version)
+        agencies = list(Agency.objects.order_by("name", "pk"))
+        exported = 0
+        skipped: list[str] = []
+        for agency in agencies:
+            choice = choose(agency, year, by_agency.get(agency.pk, []), draft=draft)
+            if choice.version is None:
+                skipped.append(choice.reason)
+                self.stderr.write(f"跳过：{choice.reason}")
+                continue
+            path = directory / f"{agency.short_code}-{year}{suffix}"
+            write_file(path, render(choice.version, suffix))
+            exported += 1
+            self.stdout.write(f"已导出：{describe(choice.version)} → {path}")
+        what = "草稿" if draft else "已公开的报告"
+        summary = f"共{len(agencies)}个机关：导出{exported}份{year}年度{what}，跳过{len(skipped)}个机关。"
+        if not exported:
+            raise CommandError(f"{summary}没有可导出的报告。", returncode=EXIT_NOTHING_EXPORTED)
+        self.stdout.write(summary)

@@ -1,0 +1,537 @@
+"""The officer's annual-report workspace (/reports/): open a draft, edit, enter figures by hand, check,
+acknowledge warnings, publish, correct, export; and the records behind every computed cell.
+
+Thin views: every write is a service of :mod:`gongkai.annual.services`; a refused step comes back as a
+message on the page it was asked from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from gongkai.agencies.models import Agency
+from gongkai.annual import documents, permissions, services
+from gongkai.annual.models import Report, ReportVersion, VersionStatus
+from gongkai.checker.presenters import present, result_from_json, table_views
+from gongkai.checker.result import Finding
+from gongkai.reports import build, deadlines
+from gongkai.reports.diff import changes, describe
+from gongkai.reports.export import ExportUnavailable, export
+from gongkai.reports.model import FIRST_STRUCTURED_YEAR, SECTION_BY_KEY, FormatVersion
+
+CONTENT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+}
+#: Largest upload accepted as last year's report.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _agency(short_code: str) -> Agency:
+    return get_object_or_404(Agency, short_code=short_code)
+
+
+def _readable(request: HttpRequest, agency: Agency) -> None:
+    if not permissions.can_read(request.user, agency):
+        raise Http404(_("没有找到该机关的年度报告。"))
+
+
+def _years() -> list[int]:
+    return list(range(timezone.localdate().year, FIRST_STRUCTURED_YEAR - 1, -1))
+
+
+def _workspace_url(agency: Agency, year: int) -> str:
+    return reverse("annual:workspace", args=[agency.short_code, year])
+
+
+def _error_messages(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or _("您没有权限进行此操作。"))
+        return
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+class OpenForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("机关"))
+    year = forms.TypedChoiceField(coerce=int, label=_("报告年度"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_field = cast(forms.ModelChoiceField, self.fields["agency"])
+        agency_field.queryset = permissions.writable_agencies(user).order_by("name")
+        year_field = cast(forms.TypedChoiceField, self.fields["year"])
+        year_field.choices = [(y, f"{y}") for y in _years()]
+        year_field.initial = timezone.localdate().year - 1
+
+
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    ids = permissions.readable_agency_ids(request.user)
+    agencies = list(Agency.objects.filter(pk__in=ids).order_by("name")[:500])
+    versions = (
+        ReportVersion.objects.filter(report__agency_id__in=[a.pk for a in agencies])
+        .select_related("report")
+        .order_by("report__agency_id", "-report__year", "number")
+    )
+    by_agency: dict[int, dict[int, list[ReportVersion]]] = {}
+    for version in versions:
+        by_agency.setdefault(version.report.agency_id, {}).setdefault(version.report.year, []).append(version)
+    rows = []
+    for agency in agencies:
+        years = []
+        for year, vs in sorted(by_agency.get(agency.pk, {}).items(), reverse=True):
+            published = [v for v in vs if v.status == VersionStatus.PUBLISHED]
+            years.append(
+                {
+                    "year": year,
+                    "published": published[-1] if published else None,
+                    "draft": next((v for v in vs if v.status == VersionStatus.DRAFT), None),
+                    "url": _workspace_url(agency, year),
+                }
+            )
+        rows.append({"agency": agency, "years": years})
+    form = OpenForm(user=request.user)
+    can_open = permissions.writable_agencies(request.user).exists()
+    return render(
+        request,
+        "annual/index.html",
+        {
+            "rows": rows,
+            "form": form,
+            "can_open": can_open,
+            "seats": permissions.supervisor_seats(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_report(request: HttpRequest) -> HttpResponse:
+    form = OpenForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("annual:index")
+    agency, year = form.cleaned_data["agency"], form.cleaned_data["year"]
+    try:
+        services.open_draft(actor=request.user, agency=agency, year=year)
+    except (ValidationError, PermissionDenied) as exc:
+        _error_messages(request, exc)
+        if Report.objects.filter(agency=agency, year=year).exists():
+            return redirect(_workspace_url(agency, year))
+        return redirect("annual:index")
+    return redirect(_workspace_url(agency, year))
+
+
+# ---------------------------------------------------------------------------------------------
+# The workspace
+# ---------------------------------------------------------------------------------------------
+
+
+def _cell_link(
+    agency: Agency, year: int, version: ReportVersion, hand: set[tuple[str, str]]
+) -> Callable[..., str]:
+    fmt = cast(FormatVersion, version.format)
+
+    def link(key: tuple[str, str, str | None]) -> str:
+        table, row, column = key
+        if column is None:
+            return ""
+        if table == "section2" and (fmt != "2021" or (row, column) in hand or row == "fees"):
+            return ""
+        return reverse("annual:cell", args=[agency.short_code, year, table, row, column])
+
+    return link
+
+
+def _findings(version: ReportVersion) -> list[Finding]:
+    return [
+        Finding(
+            code=f["code"],
+            severity=f["severity"],
+            message=f["message"],
+            section=f.get("section"),
+            table=f.get("table"),
+            row=f.get("row"),
+            column=f.get("column"),
+            expected=f.get("expected"),
+            found=f.get("found"),
+        )
+        for f in services.all_findings(version)
+    ]
+
+
+@login_required
+@require_safe
+def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    agency = _agency(short_code)
+    _readable(request, agency)
+    can_write = permissions.can_write(request.user, agency)
+    report = Report.objects.filter(agency=agency, year=year).first()
+    deadline = services.deadline_for(agency, year)
+    context: dict[str, Any] = {
+        "agency": agency,
+        "year": year,
+        "report": report,
+        "can_write": can_write,
+        "deadline": deadline,
+        "deadline_basis": deadlines.deadline_basis(agency.kind),
+    }
+    if report is None:
+        return render(request, "annual/workspace_empty.html", context)
+    versions = list(report.versions.order_by("number"))
+    draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+    published = [v for v in versions if v.status == VersionStatus.PUBLISHED]
+    shown = draft or published[-1]
+    requested = request.GET.get("version")
+    if requested and requested.isdigit():
+        shown = next((v for v in versions if v.number == int(requested)), shown)
+    doc = documents.to_document(shown)
+    entries = {(e.row, e.column): e for e in shown.hand_entries.all()}
+    editable = can_write and shown.status == VersionStatus.DRAFT
+    fmt = cast(FormatVersion, shown.format)
+    check = shown.check_result or {}
+    findings = _findings(shown) if check else []
+    checked_view = None
+    if check.get("result"):
+        stored = result_from_json(check["result"])
+        stored.findings = findings
+        checked_view = present(stored, prefix="chk")
+    hand_rows = []
+    for cell in documents.hand_cells(fmt):
+        entry = entries.get((cell.row.key, cell.column.key))
+        computed = (shown.computed.get("section2") or {}).get(cell.row.key, {}).get(cell.column.key)
+        hand_rows.append({"cell": cell, "entry": entry, "computed": computed})
+    last_published = published[-1] if published else None
+    diff = None
+    if shown.number > 1:
+        before = next((v for v in versions if v.number == shown.number - 1), None)
+        if before is not None:
+            diff = changes(documents.to_document(before), doc)
+    previous = services.previous_report(agency, year)
+    context.update(
+        {
+            "versions": versions,
+            "draft": draft,
+            "shown": shown,
+            "doc": doc,
+            "editable": editable,
+            "tables": table_views(
+                doc.tables, fmt, findings, prefix="t", link=_cell_link(agency, year, shown, set(entries))
+            ),
+            "hand_rows": hand_rows,
+            "sections": [
+                (SECTION_BY_KEY[key], doc.sections.get(key, "")) for key in services.EDITABLE_SECTIONS
+            ],
+            "checked": checked_view,
+            "check": check,
+            "readiness": services.readiness(shown) if shown.status == VersionStatus.DRAFT else None,
+            "acknowledgement": shown.acknowledgement,
+            "last_published": last_published,
+            "timeliness": deadlines.TIMELINESS_LABELS[
+                deadlines.timeliness(
+                    deadline, published[0].published_on if published else None, timezone.localdate()
+                )
+            ],
+            "diff": diff,
+            "describe": describe,
+            "diff_lines": [describe(c) for c in diff.cells] if diff else [],
+            "previous": previous,
+            "exports": [".docx", ".pdf", ".html", ".json"],
+        }
+    )
+    return render(request, "annual/workspace.html", context)
+
+
+def _acting(
+    request: HttpRequest, short_code: str, year: int, action: Callable[[ReportVersion], str | None]
+) -> HttpResponse:
+    agency = _agency(short_code)
+    _readable(request, agency)
+    report = get_object_or_404(Report, agency=agency, year=year)
+    draft = report.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        messages.error(request, _("该报告没有可编辑的草稿；已公开的报告不能修改，如需更正请新建更正版本。"))
+        return redirect(_workspace_url(agency, year))
+    try:
+        done = action(draft)
+    except (ValidationError, PermissionDenied) as exc:
+        _error_messages(request, exc)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(_workspace_url(agency, year))
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    def act(draft: ReportVersion) -> str:
+        services.refresh_tables(actor=request.user, version=draft)
+        return _("已根据最新记录重新生成表二、表三、表四。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def save_sections(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    def act(draft: ReportVersion) -> str:
+        sections = {key: request.POST[key] for key in services.EDITABLE_SECTIONS if key in request.POST}
+        services.save_sections(actor=request.user, version=draft, sections=sections)
+        return _("正文已保存。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def hand_entry(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    row, column = request.POST.get("row", ""), request.POST.get("column", "")
+
+    def act(draft: ReportVersion) -> str:
+        if request.POST.get("remove"):
+            services.remove_hand_entry(actor=request.user, version=draft, row=row, column=column)
+            return _("已删除手工填报的数据。")
+        services.set_hand_entry(
+            actor=request.user,
+            version=draft,
+            row=row,
+            column=column,
+            value=request.POST.get("value", ""),
+            note=request.POST.get("note", ""),
+        )
+        return _("已保存手工填报的数据。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    def act(draft: ReportVersion) -> str:
+        checked = services.check_draft(actor=request.user, version=draft)
+        state = services.readiness(checked)
+        return _("检查完成：%(errors)d个错误，%(warnings)d个警告。") % {
+            "errors": state.errors,
+            "warnings": state.warnings,
+        }
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    def act(draft: ReportVersion) -> str:
+        if not request.POST.get("confirm"):
+            raise ValidationError(_("请勾选“我已阅读全部警告”后再确认。"))
+        services.acknowledge_warnings(actor=request.user, version=draft, note=request.POST.get("note", ""))
+        return _("已确认全部警告，确认记录已保存。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def change_note(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    def act(draft: ReportVersion) -> str:
+        services.set_change_note(
+            actor=request.user, version=draft, change_note=request.POST.get("change_note", "")
+        )
+        return _("更正说明已保存。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    def act(draft: ReportVersion) -> str:
+        if not request.POST.get("confirm"):
+            raise ValidationError(_("请勾选“我已核对报告全文，确认公开”。公开后不能修改，只能发布更正版本。"))
+        services.publish(actor=request.user, version=draft)
+        return _("报告已公开，已在本机关“政府信息公开年报”栏目发布。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    def act(draft: ReportVersion) -> str:
+        if not request.POST.get("confirm"):
+            raise ValidationError(_("请勾选确认后再删除更正草稿。"))
+        services.discard_correction(actor=request.user, version=draft)
+        return _("已删除未公开的更正草稿。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    agency = _agency(short_code)
+    _readable(request, agency)
+    report = get_object_or_404(Report, agency=agency, year=year)
+    try:
+        services.start_correction(actor=request.user, report=report)
+    except (ValidationError, PermissionDenied) as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("已新建更正版本草稿：修改后须重新检查，填写更正说明后公开。"))
+    return redirect(_workspace_url(agency, year))
+
+
+class PreviousForm(forms.Form):
+    file = forms.FileField(label=_("上一年度报告文件"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("文件超过20 MB，请上传年度报告的 Word、PDF、网页或文本文件。"))
+        return upload
+
+
+@login_required
+@require_POST
+def import_previous(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    agency = _agency(short_code)
+    _readable(request, agency)
+    form = PreviousForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(_workspace_url(agency, year))
+    upload = form.cleaned_data["file"]
+    try:
+        imported = services.import_previous(
+            actor=request.user, agency=agency, year=year - 1, filename=upload.name, data=upload.read()
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "已导入%(year)d年度报告“%(name)s”（%(errors)d个错误，%(warnings)d个警告），重新检查时用于跨年度核对。"
+            )
+            % {
+                "year": year - 1,
+                "name": imported.filename,
+                "errors": imported.error_count,
+                "warnings": imported.warning_count,
+            },
+        )
+    return redirect(_workspace_url(agency, year))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports and the records behind a cell
+# ---------------------------------------------------------------------------------------------
+
+
+def file_response(request: HttpRequest, version: ReportVersion, suffix: str) -> HttpResponse:
+    doc = documents.to_document(version)
+    findings = _findings(version) if version.check_result else []
+    data = export(doc, suffix, findings=findings)
+    status = "" if version.status == VersionStatus.PUBLISHED else "-draft"
+    name = f"{version.report.agency.short_code}-{version.report.year}-v{version.number}{status}{suffix}"
+    response = HttpResponse(data, content_type=CONTENT_TYPES[suffix])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_safe
+def export_file(request: HttpRequest, short_code: str, year: int, suffix: str) -> HttpResponse:
+    agency = _agency(short_code)
+    _readable(request, agency)
+    report = get_object_or_404(Report, agency=agency, year=year)
+    suffix = f".{suffix}"
+    if suffix not in CONTENT_TYPES:
+        raise Http404(_("不支持的导出格式。"))
+    versions = report.versions.order_by("number")
+    requested = request.GET.get("version", "")
+    version = (
+        versions.filter(number=int(requested)).first()
+        if requested.isdigit()
+        else versions.filter(status=VersionStatus.DRAFT).first() or versions.last()
+    )
+    if version is None:
+        raise Http404(_("没有该版本。"))
+    try:
+        return file_response(request, version, suffix)
+    except ExportUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect(_workspace_url(agency, year))
+
+
+CELL_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def cell(request: HttpRequest, short_code: str, year: int, table: str, row: str, column: str) -> HttpResponse:
+    agency = _agency(short_code)
+    _readable(request, agency)
+    try:
+        if table == "section3":
+            records: Any = build.table3_cases([agency.pk], year, row, column).order_by("receipt_date", "id")
+            kind = "cases"
+        elif table == "section4":
+            records = (
+                build.table4_appeals([agency.pk], year, row, column)
+                .select_related("application")
+                .order_by("filed_on", "id")
+            )
+            kind = "appeals"
+        elif table == "section2":
+            records = build.table2_items([agency.pk], year, row, column).order_by("written_on", "id")
+            kind = "items"
+        else:
+            raise KeyError(table)
+    except (KeyError, ValueError):
+        raise Http404(_("该单元格不是由记录生成的。")) from None
+    page = Paginator(records, CELL_PAGE_SIZE).get_page(request.GET.get("page"))
+    label = _cell_label(year, table, row, column)
+    return render(
+        request,
+        "annual/cell.html",
+        {
+            "agency": agency,
+            "year": year,
+            "kind": kind,
+            "page": page,
+            "label": label,
+            "workspace_url": _workspace_url(agency, year),
+        },
+    )
+
+
+def _cell_label(year: int, table: str, row: str, column: str) -> str:
+    from gongkai.checker.presenters import describe_location
+    from gongkai.reports.model import format_for_year
+
+    finding = Finding(code="", severity="info", message="", table=table, row=row, column=column)
+    return describe_location(finding, format_for_year(year))

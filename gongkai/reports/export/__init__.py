@@ -1,0 +1,96 @@
+"""Exporting an annual report (政府信息公开工作年度报告) from a
+:class:`~gongkai.reports.document.ReportDocument`: Word (.docx), PDF, HTML and JSON.
+
+* :mod:`~gongkai.reports.export.layout` — the document as blocks and the official tables as grids with
+  merged cells (pure);
+* :mod:`~gongkai.reports.export.html` — the HTML page (and the fragment to embed in a page);
+* :mod:`~gongkai.reports.export.docx` — the Word document agencies submit (python-docx);
+* :mod:`~gongkai.reports.export.pdf` — the HTML page printed by WeasyPrint, Chinese fonts embedded;
+* :mod:`~gongkai.reports.export.jsonexport` — the ``gongkai check --json`` schema.
+
+Every file these write is read back by the checker (``gongkai.checker.pipeline.check_bytes``) with the same
+tables, cell by cell (tests/reports/test_export_roundtrip.py). Pure Python (no Django); the exporters'
+libraries are imported only when a format is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gongkai.checker.result import Finding
+    from gongkai.reports.document import ReportDocument
+
+__all__ = ["FORMATS_BY_SUFFIX", "ExportFormat", "ExportUnavailable", "export", "export_format"]
+
+
+class ExportUnavailable(Exception):
+    """This server cannot produce the format (e.g. no Chinese font for PDF); the message, in Chinese, says
+    what to install."""
+
+
+def _docx(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
+    from gongkai.reports.export.docx import render_docx
+
+    return render_docx(doc)
+
+
+def _pdf(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
+    from gongkai.reports.export.pdf import render_pdf
+
+    return render_pdf(doc)
+
+
+def _html(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
+    from gongkai.reports.export.html import render_html
+
+    return render_html(doc).encode("utf-8")
+
+
+def _json(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
+    from gongkai.reports.export.jsonexport import render_json
+
+    return json.dumps(render_json(doc, findings), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    suffix: str  # ".docx"
+    name: str  # how the format is named to users: "Word"
+    content_type: str  # the HTTP Content-Type of the file
+    render: Callable[[ReportDocument, list[Finding] | None], bytes]
+
+
+FORMATS_BY_SUFFIX: dict[str, ExportFormat] = {
+    ".docx": ExportFormat(
+        ".docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _docx
+    ),
+    ".pdf": ExportFormat(".pdf", "PDF", "application/pdf", _pdf),
+    ".html": ExportFormat(".html", "网页", "text/html; charset=utf-8", _html),
+    ".json": ExportFormat(".json", "JSON", "application/json", _json),
+}
+
+MSG_UNKNOWN_SUFFIX = "不支持的导出格式 {suffix}，请使用 .docx、.pdf、.html 或 .json"
+
+
+def export_format(suffix: str) -> ExportFormat:
+    """The format of a file suffix (".docx", "docx" and ".DOCX" alike); ``ValueError`` (Chinese) if none."""
+    key = suffix.strip().lower()
+    if key and not key.startswith("."):
+        key = "." + key
+    try:
+        return FORMATS_BY_SUFFIX[key]
+    except KeyError:
+        raise ValueError(MSG_UNKNOWN_SUFFIX.format(suffix=key or "（空）")) from None
+
+
+def export(doc: ReportDocument, suffix: str, findings: list[Finding] | None = None) -> bytes:
+    """The report as the bytes of a file with ``suffix``; ``findings`` go into the JSON only.
+
+    Raises ``ValueError`` for an unknown suffix and :class:`ExportUnavailable` when this server cannot
+    produce the format (both with a Chinese message).
+    """
+    return export_format(suffix).render(doc, findings)
