@@ -169,7 +169,7 @@ def to_document(version: ReportVersion) -> ReportDocument:
     entries = list(version.hand_entries.all())
     report = version.report
     return ReportDocument(
-        agency_name=report.agency.name,
+        agency_name=version.agency_name or report.agency.name,
         year=report.year,
         format=cast(FormatVersion, version.format),
         sections=dict(version.sections or {}),

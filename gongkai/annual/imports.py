@@ -227,17 +227,15 @@ def _normal(name: str) -> str:
 
 
 def match_agency(detected: str | None, agencies: Sequence[tuple[int, str]]) -> int | None:
-    """The agency (pk) a report names: the one whose name is exactly the name the checker found, else the
-    only one whose name contains it or is contained in it; ``None`` when none or several match."""
+    """The agency (pk) a report names: the one whose (normalised) name is exactly the name the checker found;
+    ``None`` otherwise — the supervisor assigns the rest. Containment is not enough: "甲县人民政府办公室"
+    contains "甲县人民政府", and a misfiled report would become another agency's (cross-year, roll-up)."""
     name = _normal(detected or "")
     if not name:
         return None
     normal = [(pk, _normal(agency_name)) for pk, agency_name in agencies]
     exact = [pk for pk, n in normal if n == name]
-    if exact:
-        return exact[0] if len(exact) == 1 else None
-    contained = [pk for pk, n in normal if n and (n in name or name in n)]
-    return contained[0] if len(contained) == 1 else None
+    return exact[0] if len(exact) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------

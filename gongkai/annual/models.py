@@ -72,6 +72,8 @@ class ReportVersion(models.Model):
     #: Warnings acknowledged before publishing: ``{"fingerprint", "by", "at", "note", "warnings": [...]}``.
     acknowledgement = models.JSONField(_("警告确认"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     change_note = models.TextField(_("更正说明"), blank=True, max_length=2000)
+    #: The agency's name as published (frozen at publication: a later renaming does not rewrite the report).
+    agency_name = models.CharField(_("公开时的机关名称"), max_length=200, blank=True)
     published_on = models.DateField(_("公开日期"), null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     published_by = models.ForeignKey(

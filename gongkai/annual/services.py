@@ -68,6 +68,14 @@ class ReportError(ValidationError):
     """A step the report's state or the input does not allow; the message says why, in Chinese."""
 
 
+def _text(value: str | None, field: str) -> str:
+    """Typed text, refused when it holds a NUL (PostgreSQL cannot store it; no keyboard types it)."""
+    value = value or ""
+    if "\x00" in value:
+        raise ReportError({field: "文字中含有无法保存的控制字符（NUL），请删除后重新输入或粘贴纯文本。"})
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading helpers
 # ---------------------------------------------------------------------------------------------
@@ -121,40 +129,47 @@ def _format(year: int) -> FormatVersion:
 @dataclass(frozen=True)
 class PreviousReport:
     parsed: ParsedReport
-    #: "gongkai" (published here) or "import" (read from a file).
-    source: str
+    #: Which report it is ("gongkai:<version pk>" or "import:<pk>"): a check is stale when this changes.
+    key: str
     label: str
     problems: str  # last year's section 五, for the draft and the copy warning
 
 
-def previous_report(agency: Agency, year: int) -> PreviousReport | None:
-    """Last year's report: the latest version published in Gongkai, else the latest readable import."""
+def _previous_source(agency: Agency, year: int) -> ReportVersion | ImportedReport | None:
+    """Last year's report: the latest version published in Gongkai, else the latest readable report the
+    agency imported for the purpose (a supervisor's bulk import is never taken for it: it may be misfiled)."""
     last = Report.objects.filter(agency=agency, year=year - 1).first()
     published = latest_published(last) if last else None
     if published is not None:
-        doc = documents.to_document(published)
-        parsed = parse_bytes(render_html(doc).encode(), "previous.html")
-        return PreviousReport(
-            parsed,
-            "gongkai",
-            f"本系统公开的{year - 1}年度报告（第{published.number}版）",
-            doc.sections.get("problems", ""),
+        return published
+    return (
+        ImportedReport.objects.filter(
+            agency=agency, year=year - 1, purpose=ImportPurpose.PREVIOUS, result__kind="annual_report"
         )
-    imported = (
-        ImportedReport.objects.filter(agency=agency, year=year - 1)
-        .exclude(result__has_key="unreadable")
         .order_by("-imported_at", "-id")
         .first()
     )
-    if imported is None:
+
+
+def previous_key(agency: Agency, year: int) -> str:
+    source = _previous_source(agency, year)
+    if source is None:
+        return ""
+    return f"gongkai:{source.pk}" if isinstance(source, ReportVersion) else f"import:{source.pk}"
+
+
+def previous_report(agency: Agency, year: int) -> PreviousReport | None:
+    source = _previous_source(agency, year)
+    if source is None:
         return None
-    parsed = result_from_json(imported.result).report
-    return PreviousReport(
-        parsed,
-        "import",
-        f"导入的{year - 1}年度报告（{imported.filename}）",
-        str(imported.result.get("problems") or ""),
-    )
+    if isinstance(source, ReportVersion):
+        doc = documents.to_document(source)
+        parsed = parse_bytes(render_html(doc).encode(), "previous.html")
+        label = f"本系统公开的{year - 1}年度报告（第{source.number}版）"
+        return PreviousReport(parsed, f"gongkai:{source.pk}", label, doc.sections.get("problems", ""))
+    parsed = result_from_json(source.result).report
+    label = f"导入的{year - 1}年度报告（{source.filename}）"
+    return PreviousReport(parsed, f"import:{source.pk}", label, str(source.result.get("problems") or ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +245,7 @@ def save_sections(*, actor: Actor, version: ReportVersion, sections: dict[str, s
     for key, text in sections.items():
         if key not in EDITABLE_SECTIONS:
             raise ReportError(f"未知的报告部分：{key}")
-        text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+        text = _text(text, key).replace("\r\n", "\n").replace("\r", "\n").strip()
         if len(text) > MAX_SECTION_CHARS:
             errors[key] = (
                 f"“{SECTION_BY_KEY[key].heading}”共{len(text)}字，超过{MAX_SECTION_CHARS}字的上限，请精简。"
@@ -258,7 +273,7 @@ def set_hand_entry(
         figure = documents.parse_figure(cell, value)
     except documents.BadFigure as exc:
         raise ReportError({"value": str(exc)}) from None
-    note = (note or "").strip()
+    note = _text(note, "note").strip()
     if not note:
         raise ReportError(
             {"note": f"请说明{cell.label}的数据来源（例如“据财务系统统计”“行政许可在省政务服务平台办理”）。"}
@@ -291,7 +306,45 @@ def set_hand_entry(
     return entry
 
 
+def fill_blank_hand_entries(*, actor: Actor, version: ReportVersion, note: str) -> int:
+    """Enter 0, with one note, in every required hand-entered cell still blank (e.g. the 2019 table 二 of
+    an agency that makes no 规章 and charges no fees). Returns how many cells were filled."""
+    note = _text(note, "note").strip()
+    if not note:
+        raise ReportError({"note": "请说明这些单元格为0的依据（例如“本机关本年度未发生上述事项”）。"})
+    if len(note) > 500:
+        raise ReportError({"note": "说明不能超过500字。"})
+    with transaction.atomic():
+        report, draft = _locked_draft(actor, version)
+        tables = documents.assembled_tables(draft)
+        blank = documents.missing_hand_cells(draft, tables)
+        HandEntry.objects.bulk_create(
+            HandEntry(
+                version=draft,
+                row=cell.row.key,
+                column=cell.column.key,
+                value=0,
+                note=note,
+                entered_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+            )
+            for cell in blank
+        )
+        record_audit(
+            actor,
+            "annual.hand_entries_zero_filled",
+            draft,
+            agency=report.agency,
+            cells=[f"{c.row.key}/{c.column.key}" for c in blank],
+            note=note,
+        )
+    return len(blank)
+
+
 def remove_hand_entry(*, actor: Actor, version: ReportVersion, row: str, column: str) -> None:
+    try:
+        documents.hand_cell(cast(FormatVersion, version.format), row, column)
+    except documents.BadFigure as exc:
+        raise ReportError(str(exc)) from None
     with transaction.atomic():
         report, draft = _locked_draft(actor, version)
         deleted, _ = HandEntry.objects.filter(version=draft, row=row, column=column).delete()
@@ -394,6 +447,7 @@ def check_draft(*, actor: Actor, version: ReportVersion) -> ReportVersion:
             "fingerprint": documents.fingerprint(doc),
             "checked_at": timezone.now().isoformat(),
             "previous": previous.label if previous else "",
+            "previous_key": previous.key if previous else "",
             "result": result.to_json(),
             "extra": [f.to_json() for f in extra],
         }
@@ -442,7 +496,13 @@ class Readiness:
 def readiness(version: ReportVersion) -> Readiness:
     doc = documents.to_document(version)
     check = version.check_result or {}
-    current = bool(check) and check.get("fingerprint") == documents.fingerprint(doc)
+    report = version.report
+    current = (
+        bool(check)
+        and check.get("fingerprint") == documents.fingerprint(doc)
+        # Last year's report used by the cross-year rules is part of what was checked.
+        and check.get("previous_key", "") == previous_key(report.agency, report.year)
+    )
     findings = all_findings(version) if current else []
     errors = sum(1 for f in findings if f["severity"] == "error")
     warnings = _warning_keys(findings)
@@ -454,7 +514,7 @@ def readiness(version: ReportVersion) -> Readiness:
     if not check:
         reasons.append("尚未检查：公开前须先检查报告。")
     elif not current:
-        reasons.append("报告在上次检查后有改动，请重新检查。")
+        reasons.append("报告或用于跨年度核对的上一年度报告在上次检查后有变化，请重新检查。")
     if errors:
         reasons.append(f"检查发现{errors}个错误，须先改正。")
     if current and not acknowledged:
@@ -482,7 +542,7 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
             "warnings": warnings,
             "by": actor.get_username() if actor.is_authenticated else "",
             "at": timezone.now().isoformat(),
-            "note": (note or "").strip()[:1000],
+            "note": _text(note, "note").strip()[:1000],
         }
         draft.save(update_fields=["acknowledgement", "updated_at"])
         record_audit(
@@ -492,7 +552,7 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
 
 
 def set_change_note(*, actor: Actor, version: ReportVersion, change_note: str) -> ReportVersion:
-    change_note = (change_note or "").strip()
+    change_note = _text(change_note, "change_note").strip()
     if len(change_note) > 2000:
         raise ReportError({"change_note": "更正说明不能超过2000字。"})
     with transaction.atomic():
@@ -526,8 +586,10 @@ def publish(*, actor: Actor, version: ReportVersion, on: datetime.date | None = 
         draft.published_at = timezone.now()
         draft.published_by = actor if actor.is_authenticated else None  # type: ignore[assignment]
         # Write the row directly: ``save`` refuses any change to a version once stored as published.
+        draft.agency_name = report.agency.name
         ReportVersion.objects.filter(pk=draft.pk, status=VersionStatus.DRAFT).update(
             status=draft.status,
+            agency_name=draft.agency_name,
             published_on=on,
             published_at=draft.published_at,
             published_by=draft.published_by,

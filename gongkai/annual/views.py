@@ -7,6 +7,7 @@ message on the page it was asked from.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -46,9 +47,11 @@ def _agency(short_code: str) -> Agency:
     return get_object_or_404(Agency, short_code=short_code)
 
 
-def _readable(request: HttpRequest, agency: Agency) -> None:
+def _readable(request: HttpRequest, agency: Agency, year: int | None = None) -> None:
     if not permissions.can_read(request.user, agency):
         raise Http404(_("没有找到该机关的年度报告。"))
+    if year is not None and not FIRST_STRUCTURED_YEAR <= year <= timezone.localdate().year:
+        raise Http404(_("没有该年度的报告。"))
 
 
 def _years() -> list[int]:
@@ -183,7 +186,7 @@ def _findings(version: ReportVersion) -> list[Finding]:
 @require_safe
 def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     agency = _agency(short_code)
-    _readable(request, agency)
+    _readable(request, agency, year)
     can_write = permissions.can_write(request.user, agency)
     report = Report.objects.filter(agency=agency, year=year).first()
     deadline = services.deadline_for(agency, year)
@@ -202,7 +205,7 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     published = [v for v in versions if v.status == VersionStatus.PUBLISHED]
     shown = draft or published[-1]
     requested = request.GET.get("version")
-    if requested and requested.isdigit():
+    if requested and requested.isascii() and requested.isdigit():
         shown = next((v for v in versions if v.number == int(requested)), shown)
     doc = documents.to_document(shown)
     entries = {(e.row, e.column): e for e in shown.hand_entries.all()}
@@ -238,11 +241,14 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
                 doc.tables, fmt, findings, prefix="t", link=_cell_link(agency, year, shown, set(entries))
             ),
             "hand_rows": hand_rows,
+            "missing_hand": len(documents.missing_hand_cells(shown, doc.tables)),
             "sections": [
                 (SECTION_BY_KEY[key], doc.sections.get(key, "")) for key in services.EDITABLE_SECTIONS
             ],
             "checked": checked_view,
             "check": check,
+            "checked_at": _when(check.get("checked_at")),
+            "acknowledged_at": _when((shown.acknowledgement or {}).get("at")),
             "readiness": services.readiness(shown) if shown.status == VersionStatus.DRAFT else None,
             "acknowledgement": shown.acknowledgement,
             "last_published": last_published,
@@ -261,11 +267,19 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     return render(request, "annual/workspace.html", context)
 
 
+def _when(value: object) -> datetime.datetime | None:
+    """A stored ISO timestamp as a datetime (shown in the site's time zone by the template)."""
+    try:
+        return datetime.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def _acting(
     request: HttpRequest, short_code: str, year: int, action: Callable[[ReportVersion], str | None]
 ) -> HttpResponse:
     agency = _agency(short_code)
-    _readable(request, agency)
+    _readable(request, agency, year)
     report = get_object_or_404(Report, agency=agency, year=year)
     draft = report.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is None:
@@ -308,6 +322,11 @@ def hand_entry(request: HttpRequest, short_code: str, year: int) -> HttpResponse
     row, column = request.POST.get("row", ""), request.POST.get("column", "")
 
     def act(draft: ReportVersion) -> str:
+        if request.POST.get("fill_zero"):
+            filled = services.fill_blank_hand_entries(
+                actor=request.user, version=draft, note=request.POST.get("note", "")
+            )
+            return _("已将%(n)d个空白单元格填为0。") % {"n": filled}
         if request.POST.get("remove"):
             services.remove_hand_entry(actor=request.user, version=draft, row=row, column=column)
             return _("已删除手工填报的数据。")
@@ -390,7 +409,7 @@ def discard(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
 @require_POST
 def correct(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     agency = _agency(short_code)
-    _readable(request, agency)
+    _readable(request, agency, year)
     report = get_object_or_404(Report, agency=agency, year=year)
     try:
         services.start_correction(actor=request.user, report=report)
@@ -415,7 +434,7 @@ class PreviousForm(forms.Form):
 @require_POST
 def import_previous(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     agency = _agency(short_code)
-    _readable(request, agency)
+    _readable(request, agency, year)
     form = PreviousForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -466,7 +485,7 @@ def file_response(request: HttpRequest, version: ReportVersion, suffix: str) -> 
 @require_safe
 def export_file(request: HttpRequest, short_code: str, year: int, suffix: str) -> HttpResponse:
     agency = _agency(short_code)
-    _readable(request, agency)
+    _readable(request, agency, year)
     report = get_object_or_404(Report, agency=agency, year=year)
     suffix = f".{suffix}"
     if suffix not in CONTENT_TYPES:
@@ -475,7 +494,7 @@ def export_file(request: HttpRequest, short_code: str, year: int, suffix: str) -
     requested = request.GET.get("version", "")
     version = (
         versions.filter(number=int(requested)).first()
-        if requested.isdigit()
+        if requested.isascii() and requested.isdigit() and len(requested) < 6
         else versions.filter(status=VersionStatus.DRAFT).first() or versions.last()
     )
     if version is None:
@@ -494,7 +513,7 @@ CELL_PAGE_SIZE = 50
 @require_safe
 def cell(request: HttpRequest, short_code: str, year: int, table: str, row: str, column: str) -> HttpResponse:
     agency = _agency(short_code)
-    _readable(request, agency)
+    _readable(request, agency, year)
     try:
         if table == "section3":
             records: Any = build.table3_cases([agency.pk], year, row, column).order_by("receipt_date", "id")

@@ -39,7 +39,7 @@ def _published(short_code: str, year: int) -> tuple[Agency, list[ReportVersion]]
 def _chosen(request: HttpRequest, versions: list[ReportVersion]) -> ReportVersion:
     requested = request.GET.get("version", "")
     if requested:
-        chosen = next((v for v in versions if str(v.number) == requested), None)
+        chosen = next((v for v in versions if str(v.number) == requested), None)  # exact text: no int()
         if chosen is None:
             raise Http404(_("没有该版本。"))
         return chosen

@@ -275,15 +275,26 @@ def rollup_xlsx(request: HttpRequest, seat: str, year: int) -> HttpResponse:
     )
 
 
+#: A text cell starting with one of these is read as a formula by spreadsheet programs (formula injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_text(value: Any) -> Any:
+    """Text from files and users (file names, agency names, messages) is written as text, never a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _xlsx(filename: str, sheets: Sequence[tuple[str, list[str], Iterable[list[Any]]]]) -> HttpResponse:
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title=title[:31])
-        sheet.append(header)
+        sheet.append([_cell_text(v) for v in header])
         for row in rows:
-            sheet.append(row)
+            sheet.append([_cell_text(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

@@ -18,12 +18,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency, AgencyKind
+from gongkai.agencies.permissions import agencies_visible_to
 from gongkai.annual import documents, rollup, services
 from gongkai.annual.demo import fill_placeholders
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.applications.demo import DemoPeople, seed_cases, seed_year
 from gongkai.applications.models import Appeal, Application, CaseEvent, Status
 from gongkai.catalogue.models import DocumentType, Item
+from gongkai.core.models import AuditEvent
 from gongkai.reports import drafting
 from gongkai.reports.model import SECTION3_COLUMN_KEYS
 from gongkai.workdays.store import current_calendar
@@ -51,12 +53,33 @@ def codes(version: ReportVersion, severity: str) -> set[str]:
 
 @override_settings(DEBUG=True)
 def test_the_demo_world_builds_checks_and_publishes_reports_in_both_formats() -> None:
-    call_command("seed_demo", "--quiet-login", stdout=StringIO())
+    # The one test that seeds the whole demo world (seeding takes ~40 s): it also covers what
+    # tests/core/test_seed_demo.py and tests/catalogue/test_demo.py used to seed for themselves.
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "admin" in out.getvalue()
     today = timezone.localdate()
     before_last, last = today.year - 2, today.year - 1
     before = counts()
+    events = AuditEvent.objects.count()
+    catalogue = Counter(Item.objects.values_list("agency__short_code", flat=True))
     call_command("seed_demo", "--quiet-login", stdout=StringIO())
     assert counts() == before  # idempotent: nothing new, nothing changed
+    assert AuditEvent.objects.count() == events
+    assert Counter(Item.objects.values_list("agency__short_code", flat=True)) == catalogue
+
+    # The county, its departments and townships, the demo administrator, the catalogue.
+    county = Agency.objects.get(short_code="demo-county")
+    assert county.kind == AgencyKind.GOVERNMENT
+    assert set(county.descendants().values_list("kind", flat=True)) == {
+        AgencyKind.DEPARTMENT,
+        AgencyKind.TOWNSHIP,
+    }
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("admin")
+    assert agencies_visible_to(admin).count() == Agency.objects.count()
+    assert set(catalogue) == {"demo-county", "demo-county-nr", "demo-chengguan"}
+    assert all(50 <= n <= 75 for n in catalogue.values())
 
     bureau = Agency.objects.get(short_code="demo-county-nr")
     county = Agency.objects.get(short_code="demo-county")

@@ -269,7 +269,7 @@ def test_cross_year_check_uses_last_years_published_report(staff: Staff, make_ca
     version = finish_draft(staff, version)
     version = services.check_draft(actor=staff.officer, version=version)
     assert "2024年度报告" in version.check_result["previous"]
-    assert not any(f["code"].startswith("cross_year") for f in services.all_findings(version))
+    assert not any(f["code"].startswith("crossyear.") for f in services.all_findings(version))
     # Section 五 copied from last year's is warned about.
     last = Report.objects.get(agency=staff.agency, year=2024).versions.get().sections["problems"]
     services.save_sections(actor=staff.officer, version=version, sections={"problems": last})
@@ -337,3 +337,119 @@ def test_deadlines_by_kind_and_the_townships_local_deadline(staff: Staff, tree: 
         services.set_local_deadline(
             actor=staff.officer, supervisor_agency=county_a, year=YEAR, deadline=D(YEAR + 1, 2, 1)
         )
+
+
+def test_blank_hand_cells_can_be_filled_with_zero_at_once(staff: Staff) -> None:
+    version = services.open_draft(actor=staff.officer, agency=staff.agency, year=2020)  # 2019 format
+    services.set_hand_entry(
+        actor=staff.officer,
+        version=version,
+        row="licensing",
+        column="decisions",
+        value="7",
+        note="据审批系统",
+    )
+    with pytest.raises(services.ReportError, match="依据"):
+        services.fill_blank_hand_entries(actor=staff.officer, version=version, note="")
+    filled = services.fill_blank_hand_entries(actor=staff.officer, version=version, note="本机关本年度未发生")
+    assert filled == len(documents.hand_cells("2019")) - 1
+    tables = documents.assembled_tables(version)
+    assert tables.section2["licensing"]["decisions"] == 7 and tables.section2["regulations"]["made"] == 0
+    assert documents.missing_hand_cells(version, tables) == []
+    assert services.fill_blank_hand_entries(actor=staff.officer, version=version, note="再次") == 0
+    with pytest.raises(PermissionDenied):
+        services.fill_blank_hand_entries(actor=staff.reviewer, version=version, note="x")
+
+
+def test_warnings_must_be_acknowledged_and_a_change_voids_the_acknowledgement(
+    staff: Staff, make_case: CaseMaker
+) -> None:
+    previous = publish_report(staff, 2024, D(2025, 1, 15))
+    version = finish_draft(staff, services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR))
+    # Section 五 copied from last year's report: a warning (draft.problems_copied).
+    services.save_sections(
+        actor=staff.officer, version=version, sections={"problems": previous.sections["problems"]}
+    )
+    version.refresh_from_db()
+    version = services.check_draft(actor=staff.officer, version=version)
+    assert codes(version, "error") == set()
+    assert "draft.problems_copied" in codes(version, "warning")
+    state = services.readiness(version)
+    assert state.warnings >= 1 and not state.acknowledged
+    with pytest.raises(services.ReportError, match="警告尚未确认"):
+        services.publish(actor=staff.officer, version=version)
+    with pytest.raises(PermissionDenied):
+        services.acknowledge_warnings(actor=staff.reviewer, version=version)
+    version = services.acknowledge_warnings(
+        actor=staff.officer, version=version, note="五为延续性问题，已核实"
+    )
+    assert (
+        version.acknowledgement["by"] == "officer"
+        and version.acknowledgement["note"] == "五为延续性问题，已核实"
+    )
+    assert len(version.acknowledgement["warnings"]) == state.warnings
+    assert AuditEvent.objects.filter(action="annual.warnings_acknowledged").count() == 1
+    assert services.readiness(version).ready
+    # Any change after the check makes it stale; the old acknowledgement does not carry over to a new check
+    # whose warnings differ.
+    services.save_sections(
+        actor=staff.officer, version=version, sections={"appeals": "该部分以表格形式报告，详见下表。"}
+    )
+    version.refresh_from_db()
+    assert not services.readiness(version).check_current
+    with pytest.raises(services.ReportError, match="重新检查"):
+        services.publish(actor=staff.officer, version=version)
+    services.save_sections(
+        actor=staff.officer,
+        version=version,
+        sections={"problems": previous.sections["problems"] + "\n另有新问题。"},
+    )
+    version.refresh_from_db()
+    version = services.check_draft(actor=staff.officer, version=version)
+    # The new check's warning differs (its text is no longer a copy): nothing is acknowledged for it.
+    state = services.readiness(version)
+    assert state.check_current and (state.warnings == 0 or not state.acknowledged)
+    if state.warnings:
+        services.acknowledge_warnings(actor=staff.officer, version=version)
+    assert services.publish(actor=staff.officer, version=version).status == VersionStatus.PUBLISHED
+
+
+def test_a_check_is_stale_when_last_years_report_changes(staff: Staff, make_case: CaseMaker) -> None:
+    version = finish_draft(staff, services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR))
+    version = services.check_draft(actor=staff.officer, version=version)
+    assert services.readiness(version).check_current and version.check_result["previous"] == ""
+    # Last year's report, published elsewhere, is imported after the check: the check is stale.
+    from tests.checker.renderers import render
+
+    tables = documents.assembled_tables(version)
+    tables.section2["fees"]["amount"] = 0
+    data, name = render(tables, "2021", "html")
+    data = re.sub(rb"20\d\d\xe5\xb9\xb4", "2024年".encode(), data)
+    services.import_previous(actor=staff.officer, agency=staff.agency, year=2024, filename=name, data=data)
+    state = services.readiness(version)
+    assert not state.check_current and any("上一年度报告" in r for r in state.reasons)
+    with pytest.raises(services.ReportError):
+        services.publish(actor=staff.officer, version=version)
+
+
+def test_typed_text_with_a_nul_character_is_refused(staff: Staff) -> None:
+    version = services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR)
+    with pytest.raises(services.ReportError, match="NUL"):
+        services.save_sections(actor=staff.officer, version=version, sections={"other": "a\x00b"})
+    with pytest.raises(services.ReportError, match="NUL"):
+        services.set_hand_entry(
+            actor=staff.officer, version=version, row="fees", column="amount", value="1", note="x\x00y"
+        )
+    with pytest.raises(services.ReportError, match="不能手工填报"):
+        services.remove_hand_entry(actor=staff.officer, version=version, row="fees\x00", column="amount")
+
+
+def test_a_published_report_keeps_the_agency_name_it_was_published_under(
+    staff: Staff, make_case: CaseMaker
+) -> None:
+    published = publish_report(staff, YEAR, D(YEAR + 1, 1, 20))
+    title = documents.to_document(ReportVersion.objects.get(pk=published.pk)).title
+    staff.agency.name = "甲县财政局（改名后）"
+    staff.agency.save()
+    assert documents.to_document(ReportVersion.objects.get(pk=published.pk)).title == title
+    assert "改名后" not in title

@@ -181,3 +181,13 @@ def test_the_workspace_survives_bad_input(staff: Staff) -> None:
     assert officer.get(url("export", staff, "exe")).status_code == 404
     response = officer.post(url("previous", staff), {"file": io.BytesIO(b"")})
     assert response.status_code == 302
+    for odd in ("²", "abc", "99999999"):
+        assert officer.get(url("workspace", staff) + f"?version={odd}").status_code == 200
+        assert officer.get(url("export", staff, "json") + f"?version={odd}").status_code in (200, 404)
+    for year in (1900, 2018, 9999):
+        path = reverse("annual:workspace", args=[staff.agency.short_code, year])
+        assert officer.get(path).status_code == 404
+        assert (
+            Client().get(reverse("annual_public:report", args=[staff.agency.short_code, year])).status_code
+            == 404
+        )

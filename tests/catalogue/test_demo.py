@@ -6,11 +6,9 @@ import datetime
 import io
 import re
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.services import create_agency
@@ -161,13 +159,3 @@ def test_every_demo_page_renders(client: Client, bureau: Agency) -> None:
         assert client.get(f"/gk/demo-county-nr/items/{file.item_id}/files/{file.pk}/").status_code == 200
     for part in ("", "guide/", "rules/", "catalogue/", "reports/", "apply/", "feed.rss", "feed.atom"):
         assert client.get(f"/gk/demo-county-nr/{part}").status_code == 200
-
-
-@override_settings(DEBUG=True)
-def test_seed_demo_loads_the_catalogue_once() -> None:
-    call_command("seed_demo", "--quiet-login", stdout=StringIO())
-    counts = Counter(Item.objects.values_list("agency__short_code", flat=True))
-    assert set(counts) == {"demo-county", "demo-county-nr", "demo-chengguan"}
-    assert all(50 <= n <= 75 for n in counts.values())
-    call_command("seed_demo", "--quiet-login", stdout=StringIO())
-    assert Counter(Item.objects.values_list("agency__short_code", flat=True)) == counts
