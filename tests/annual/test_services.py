@@ -453,3 +453,38 @@ def test_a_published_report_keeps_the_agency_name_it_was_published_under(
     staff.agency.save()
     assert documents.to_document(ReportVersion.objects.get(pk=published.pk)).title == title
     assert "改名后" not in title
+
+
+def test_a_2019_format_report_is_published_from_the_records(staff: Staff, make_case: CaseMaker) -> None:
+    """A report on 2020 (60号 format): tables 三 and 四 from the cases, table 二 entered by hand."""
+    case = make_case(arrived_on=D(2020, 6, 1), serial=5)
+    answer(staff, case, D(2020, 6, 15))
+    make_case(arrived_on=D(2020, 12, 21), serial=6)  # carried forward into 2021
+    version = services.open_draft(actor=staff.officer, agency=staff.agency, year=2020)
+    assert version.format == "2019" and "other" in version.computed["section3"]
+    services.set_hand_entry(
+        actor=staff.officer,
+        version=version,
+        row="licensing",
+        column="decisions",
+        value="3",
+        note="据审批系统",
+    )
+    services.fill_blank_hand_entries(actor=staff.officer, version=version, note="本机关本年度未发生")
+    version.refresh_from_db()
+    services.save_sections(
+        actor=staff.officer,
+        version=version,
+        sections={
+            key: without_placeholders(version.sections[key]) for key in ("overview", "problems", "other")
+        },
+    )
+    version.refresh_from_db()
+    version = services.check_draft(actor=staff.officer, version=version)
+    assert codes(version, "error") == set(), services.all_findings(version)
+    if services.readiness(version).warnings:
+        services.acknowledge_warnings(actor=staff.officer, version=version)
+    published = services.publish(actor=staff.officer, version=version, on=D(2021, 1, 25))
+    doc = documents.to_document(ReportVersion.objects.get(pk=published.pk))
+    assert doc.format == "2019" and doc.tables.section3["carried_forward"][-1] == 1
+    assert doc.tables.section2["licensing"]["decisions"] == 3
