@@ -40,6 +40,7 @@ from gongkai.annual import permissions, services
 from gongkai.annual.models import ImportedReport, ImportPurpose
 from gongkai.annual.rollup import visible_imports
 from gongkai.checker.forms import max_upload_bytes, screen_upload
+from gongkai.checker.result import severity_counts
 from gongkai.core.audit import record_audit
 
 logger = logging.getLogger(__name__)
@@ -270,14 +271,6 @@ def _read(candidate: Candidate) -> dict[str, Any]:
         }
 
 
-def _counts(result: dict[str, Any]) -> tuple[int, int]:
-    findings = result.get("findings") or []
-    return (
-        sum(1 for f in findings if f.get("severity") == "error"),
-        sum(1 for f in findings if f.get("severity") == "warning"),
-    )
-
-
 def import_reports(*, actor: Actor, seat: Agency, year: int, files: Sequence[Candidate]) -> ImportBatch:
     """Read and store ``files`` for the seat's roll-up; a report names its year, else it is ``year``."""
     if not permissions.can_supervise(actor, seat):
@@ -293,7 +286,8 @@ def import_reports(*, actor: Actor, seat: Agency, year: int, files: Sequence[Can
             agency_name = str(result.get("agency") or "")
             matched = match_agency(agency_name, agencies)
             detected_year = result.get("year")
-            errors, warnings = _counts(result)
+            counts = severity_counts(result)
+            errors, warnings = counts["error"], counts["warning"]
             record = ImportedReport.objects.create(
                 agency_id=matched,
                 imported_for=seat,

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
-from gongkai.applications.permissions import supervised_agencies
+from gongkai.applications.permissions import is_active_superuser, supervised_agencies
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -37,12 +37,8 @@ def _uid(user: User) -> int:
     return cast(int, user.pk)
 
 
-def _superuser(user: User) -> bool:
-    return _active(user) and bool(getattr(user, "is_superuser", False))
-
-
 def writable_agencies(user: User) -> QuerySet[Agency]:
-    if _superuser(user):
+    if is_active_superuser(user):
         return Agency.objects.all()
     if not _active(user):
         return Agency.objects.none()
@@ -52,7 +48,7 @@ def writable_agencies(user: User) -> QuerySet[Agency]:
 
 
 def readable_agency_ids(user: User) -> set[int]:
-    if _superuser(user):
+    if is_active_superuser(user):
         return set(Agency.objects.values_list("pk", flat=True))
     if not _active(user):
         return set()
@@ -66,7 +62,7 @@ def readable_agency_ids(user: User) -> set[int]:
 
 
 def can_write(user: User, agency: Agency) -> bool:
-    if _superuser(user):
+    if is_active_superuser(user):
         return True
     if not _active(user):
         return False
@@ -79,7 +75,7 @@ def can_read(user: User, agency: Agency) -> bool:
 
 def can_supervise(user: User, agency: Agency) -> bool:
     """``user`` is a 政务公开办 member at ``agency`` (the roll-up covers it and everything below)."""
-    if _superuser(user):
+    if is_active_superuser(user):
         return True
     if not _active(user):
         return False
@@ -88,7 +84,7 @@ def can_supervise(user: User, agency: Agency) -> bool:
 
 def supervisor_seats(user: User) -> QuerySet[Agency]:
     """The agencies where ``user`` sits as 政务公开办 (every root agency for a superuser)."""
-    if _superuser(user):
+    if is_active_superuser(user):
         return Agency.objects.filter(parent__isnull=True)
     if not _active(user):
         return Agency.objects.none()

@@ -42,8 +42,8 @@ from gongkai.checker.result import Tables
 from gongkai.reports.deadlines import (
     LOCALLY_SET_KINDS,
     TIMELINESS_LABELS,
+    agency_deadline,
     deadline_basis,
-    statutory_deadline,
     timeliness,
 )
 from gongkai.reports.model import (
@@ -110,13 +110,9 @@ def resolve_deadline(
 ) -> tuple[datetime.date | None, SetDeadline | None]:
     """The deadline of an agency of ``kind`` below ``ancestor_ids`` (root first), and the local deadline it
     comes from: the statute's, or for a township the one its nearest supervising ancestor set
-    (the same rule as ``services.deadline_for``, with the local deadlines read beforehand)."""
-    if kind not in LOCALLY_SET_KINDS:
-        return statutory_deadline(kind, year), None
-    for ancestor in reversed(ancestor_ids):
-        if ancestor in local:
-            return local[ancestor].deadline, local[ancestor]
-    return None, None
+    (``deadlines.agency_deadline``, with the local deadlines read beforehand)."""
+    deadline, set_by = agency_deadline(kind, year, ancestor_ids, {pk: d.deadline for pk, d in local.items()})
+    return deadline, (local[set_by] if set_by is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.agencies.models import Agency, AgencyKind
+from gongkai.agencies.models import Agency
 from gongkai.annual import documents, permissions
 from gongkai.annual.models import (
     HandEntry,
@@ -42,9 +42,10 @@ from gongkai.annual.models import (
 )
 from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.presenters import result_from_json
-from gongkai.checker.result import ParsedReport
+from gongkai.checker.result import ParsedReport, severity_counts
 from gongkai.core.audit import record_audit
 from gongkai.reports import drafting
+from gongkai.reports.deadlines import LOCALLY_SET_KINDS, agency_deadline
 from gongkai.reports.document import PROSE_SECTIONS
 from gongkai.reports.export.html import render_html
 from gongkai.reports.figures import year_figures
@@ -158,17 +159,29 @@ def previous_key(agency: Agency, year: int) -> str:
     return f"gongkai:{source.pk}" if isinstance(source, ReportVersion) else f"import:{source.pk}"
 
 
+def _label(source: ReportVersion | ImportedReport, year: int) -> str:
+    if isinstance(source, ReportVersion):
+        return f"本系统公开的{year - 1}年度报告（第{source.number}版）"
+    return f"导入的{year - 1}年度报告（{source.filename}）"
+
+
+def previous_label(agency: Agency, year: int) -> str:
+    """Which report the cross-year rules will use, for the page ("" when none) — without reading it."""
+    source = _previous_source(agency, year)
+    return _label(source, year) if source is not None else ""
+
+
 def previous_report(agency: Agency, year: int) -> PreviousReport | None:
+    """Last year's report, read for the cross-year rules (the Gongkai one as it is published)."""
     source = _previous_source(agency, year)
     if source is None:
         return None
+    label = _label(source, year)
     if isinstance(source, ReportVersion):
         doc = documents.to_document(source)
         parsed = parse_bytes(render_html(doc).encode(), "previous.html")
-        label = f"本系统公开的{year - 1}年度报告（第{source.number}版）"
         return PreviousReport(parsed, f"gongkai:{source.pk}", label, doc.sections.get("problems", ""))
     parsed = result_from_json(source.result).report
-    label = f"导入的{year - 1}年度报告（{source.filename}）"
     return PreviousReport(parsed, f"import:{source.pk}", label, str(source.result.get("problems") or ""))
 
 
@@ -663,14 +676,6 @@ def read_report_file(data: bytes, filename: str) -> dict[str, Any]:
     return payload
 
 
-def _counts(result: dict[str, Any]) -> dict[str, int]:
-    findings = result.get("findings") or []
-    return {
-        "error_count": sum(1 for f in findings if f.get("severity") == "error"),
-        "warning_count": sum(1 for f in findings if f.get("severity") == "warning"),
-    }
-
-
 def import_previous(*, actor: Actor, agency: Agency, year: int, filename: str, data: bytes) -> ImportedReport:
     """Import ``agency``'s report on ``year`` published elsewhere, for next year's cross-year check."""
     _require_write(actor, agency)
@@ -693,7 +698,8 @@ def import_previous(*, actor: Actor, agency: Agency, year: int, filename: str, d
             agency_name=str(result.get("agency") or "")[:200],
             result=result,
             imported_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
-            **_counts(result),
+            error_count=severity_counts(result)["error"],
+            warning_count=severity_counts(result)["warning"],
         )
         record_audit(actor, "annual.previous_imported", imported, agency=agency, year=year, filename=filename)
     return imported
@@ -725,18 +731,15 @@ def set_local_deadline(
 
 
 def deadline_for(agency: Agency, year: int) -> datetime.date | None:
-    """The agency's deadline for its report on ``year``: the statute's, or for a township the one its nearest
-    supervising ancestor set."""
-    from gongkai.reports.deadlines import statutory_deadline
-
-    if agency.kind != AgencyKind.TOWNSHIP:
-        return statutory_deadline(agency.kind, year)
+    """The agency's deadline for its report on ``year`` (``deadlines.agency_deadline``)."""
     ancestors = agency.ancestor_ids()
-    local = {
-        d.supervisor_agency_id: d.deadline
-        for d in LocalDeadline.objects.filter(year=year, supervisor_agency_id__in=ancestors)
-    }
-    for ancestor in reversed(ancestors):
-        if ancestor in local:
-            return local[ancestor]
-    return None
+    local = (
+        dict(
+            LocalDeadline.objects.filter(year=year, supervisor_agency_id__in=ancestors).values_list(
+                "supervisor_agency_id", "deadline"
+            )
+        )
+        if agency.kind in LOCALLY_SET_KINDS
+        else {}
+    )
+    return agency_deadline(agency.kind, year, ancestors, local)[0]

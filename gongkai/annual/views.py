@@ -26,21 +26,16 @@ from django.views.decorators.http import require_POST, require_safe
 from gongkai.agencies.models import Agency
 from gongkai.annual import documents, permissions, services
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
-from gongkai.checker.presenters import present, result_from_json, table_views
+from gongkai.checker.forms import screen_upload
+from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
 from gongkai.checker.result import Finding
 from gongkai.reports import build, deadlines
 from gongkai.reports.diff import changes, describe
-from gongkai.reports.export import ExportUnavailable, export
+from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR, SECTION_BY_KEY, FormatVersion
 
-CONTENT_TYPES = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pdf": "application/pdf",
-    ".html": "text/html; charset=utf-8",
-    ".json": "application/json",
-}
-#: Largest upload accepted as last year's report.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: The export formats offered, by suffix, with their Content-Type.
+CONTENT_TYPES = {suffix: f.content_type for suffix, f in FORMATS_BY_SUFFIX.items()}
 
 
 def _agency(short_code: str) -> Agency:
@@ -166,20 +161,7 @@ def _cell_link(
 
 
 def _findings(version: ReportVersion) -> list[Finding]:
-    return [
-        Finding(
-            code=f["code"],
-            severity=f["severity"],
-            message=f["message"],
-            section=f.get("section"),
-            table=f.get("table"),
-            row=f.get("row"),
-            column=f.get("column"),
-            expected=f.get("expected"),
-            found=f.get("found"),
-        )
-        for f in services.all_findings(version)
-    ]
+    return findings_from_json(services.all_findings(version))
 
 
 @login_required
@@ -229,7 +211,6 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
         before = next((v for v in versions if v.number == shown.number - 1), None)
         if before is not None:
             diff = changes(documents.to_document(before), doc)
-    previous = services.previous_report(agency, year)
     context.update(
         {
             "versions": versions,
@@ -260,7 +241,7 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "diff": diff,
             "describe": describe,
             "diff_lines": [describe(c) for c in diff.cells] if diff else [],
-            "previous": previous,
+            "previous_label": services.previous_label(agency, year),
             "exports": [".docx", ".pdf", ".html", ".json"],
         }
     )
@@ -425,8 +406,9 @@ class PreviousForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("文件超过20 MB，请上传年度报告的 Word、PDF、网页或文本文件。"))
+        refused = screen_upload(upload)  # the checker's own limits: type, size, empty
+        if refused:
+            raise ValidationError(refused)
         return upload
 
 

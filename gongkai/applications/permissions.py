@@ -28,7 +28,7 @@ STAFF_ROLES = (
 ACTING_ROLES = (Role.INFORMATION_OFFICER, Role.OFFICE_HEAD)
 
 
-def _is_superuser(user: User) -> bool:
+def is_active_superuser(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and getattr(user, "is_superuser", False))
 
 
@@ -40,7 +40,7 @@ def _roles_at(user: User, agency_id: int) -> set[str]:
 
 def staff_agencies(user: User) -> QuerySet[Agency]:
     """Agencies where ``user`` is staff (sees applicants' data)."""
-    if _is_superuser(user):
+    if is_active_superuser(user):
         return Agency.objects.all()
     if not user.is_authenticated or not user.is_active:
         return Agency.objects.none()
@@ -50,7 +50,7 @@ def staff_agencies(user: User) -> QuerySet[Agency]:
 def cases_visible_to(user: User) -> QuerySet[Application]:
     """The cases ``user`` may see. The agency ids are read first (one small query) so that the case
     query is a plain ``agency_id IN (...)`` the queue index can serve."""
-    if _is_superuser(user):
+    if is_active_superuser(user):
         return Application.objects.all()
     if not user.is_authenticated or not user.is_active:
         return Application.objects.none()
@@ -76,7 +76,7 @@ def can_view(user: User, application: Application) -> bool:
 
 def can_see_applicant(user: User, application: Application) -> bool:
     """The applicant's identity number, phone, e-mail and address: the agency's staff only."""
-    if _is_superuser(user):
+    if is_active_superuser(user):
         return True
     return bool(_roles_at(user, application.agency_id) & set(STAFF_ROLES))
 
@@ -85,7 +85,7 @@ def can_act(user: User, application: Application | None = None, *, agency: Agenc
     target = agency if agency is not None else application.agency if application is not None else None
     if target is None:
         raise TypeError("can_act() needs an application or an agency")
-    if _is_superuser(user):
+    if is_active_superuser(user):
         return True
     return bool(_roles_at(user, target.pk) & set(ACTING_ROLES))
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
 from gongkai.checker.presenters import KIND_LABELS
+from gongkai.checker.result import severity_counts
 from gongkai.core.audit import record_audit
 
 # Audit action codes (stable once released).
@@ -69,11 +70,7 @@ class SavedCheck(models.Model):
 
 
 def _counts(result: dict[str, Any]) -> dict[str, int]:
-    findings = result.get("findings") or []
-    return {
-        f"{severity}_count": sum(1 for f in findings if f.get("severity") == severity)
-        for severity in ("error", "warning", "info")
-    }
+    return {f"{severity}_count": n for severity, n in severity_counts(result).items()}
 
 
 def save_check(*, user: AbstractBaseUser, result: dict[str, Any], agency: Agency | None = None) -> SavedCheck:

@@ -493,6 +493,24 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
+def findings_from_json(items: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """Findings as ``Finding.to_json()`` wrote them (the checker's and Gongkai's own rules alike)."""
+    return [
+        Finding(
+            code=f["code"],
+            severity=cast(Severity, f["severity"]),
+            message=f["message"],
+            section=f.get("section"),
+            table=f.get("table"),
+            row=f.get("row"),
+            column=f.get("column"),
+            expected=f.get("expected"),
+            found=f.get("found"),
+        )
+        for f in items
+    ]
+
+
 def result_from_json(data: Mapping[str, Any]) -> CheckResult:
     """Rebuild the parts of a :class:`CheckResult` that ``to_json`` keeps (no text, no sections)."""
     tables = data.get("tables") or {}
@@ -513,18 +531,5 @@ def result_from_json(data: Mapping[str, Any]) -> CheckResult:
         period_end=period.get("end"),
         layout=data.get("layout", "none"),
     )
-    findings = [
-        Finding(
-            code=f["code"],
-            severity=cast(Severity, f["severity"]),
-            message=f["message"],
-            section=f.get("section"),
-            table=f.get("table"),
-            row=f.get("row"),
-            column=f.get("column"),
-            expected=f.get("expected"),
-            found=f.get("found"),
-        )
-        for f in data.get("findings") or []
-    ]
+    findings = findings_from_json(data.get("findings") or [])
     return CheckResult(path=data.get("path", ""), report=report, findings=findings)

@@ -116,6 +116,12 @@ class ParsedReport:
     truncated_after: str | None = None
 
 
+def severity_counts(result: dict[str, Any]) -> dict[str, int]:
+    """How many findings of each severity a ``CheckResult.to_json()`` holds (none for an unreadable file)."""
+    findings = result.get("findings") or []
+    return {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITIES}
+
+
 @dataclass
 class CheckResult:
     path: str

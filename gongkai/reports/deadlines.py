@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 AgencyKindKey = Literal["government", "department", "township", "other"]
@@ -28,6 +29,20 @@ def statutory_deadline(kind: str, year: int) -> datetime.date | None:
     if kind == "government":
         return datetime.date(year + 1, 3, 31)
     return datetime.date(year + 1, 1, 31)
+
+
+def agency_deadline(
+    kind: str, year: int, ancestor_ids: Sequence[int], set_locally: Mapping[int, datetime.date]
+) -> tuple[datetime.date | None, int | None]:
+    """The deadline of an agency of ``kind`` below ``ancestor_ids`` (root first), and which ancestor set it:
+    the statute's (``None``), or for a township the date its nearest ancestor's 政务公开办 set for the year
+    (``set_locally``: ancestor id → date)."""
+    if kind not in LOCALLY_SET_KINDS:
+        return statutory_deadline(kind, year), None
+    for ancestor in reversed(ancestor_ids):
+        if ancestor in set_locally:
+            return set_locally[ancestor], ancestor
+    return None, None
 
 
 def deadline_basis(kind: str) -> str:

@@ -269,6 +269,7 @@ def test_cross_year_check_uses_last_years_published_report(staff: Staff, make_ca
     version = finish_draft(staff, version)
     version = services.check_draft(actor=staff.officer, version=version)
     assert "2024年度报告" in version.check_result["previous"]
+    assert services.previous_label(staff.agency, YEAR) == version.check_result["previous"]
     assert not any(f["code"].startswith("crossyear.") for f in services.all_findings(version))
     # Section 五 copied from last year's is warned about.
     last = Report.objects.get(agency=staff.agency, year=2024).versions.get().sections["problems"]

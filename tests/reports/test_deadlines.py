@@ -35,3 +35,16 @@ def test_timeliness() -> None:
     assert deadlines.timeliness(None, None, today) == "no_deadline"
     assert deadlines.timeliness(None, D(2026, 3, 1), today) == "on_time"
     assert set(deadlines.TIMELINESS_LABELS) == {"on_time", "late", "missing", "not_due", "no_deadline"}
+
+
+def test_a_townships_deadline_is_set_by_its_nearest_supervising_ancestor() -> None:
+    city, county = 1, 2
+    both = {city: D(2026, 2, 28), county: D(2026, 2, 20)}
+    assert deadlines.agency_deadline("township", 2025, [city, county], both) == (D(2026, 2, 20), county)
+    assert deadlines.agency_deadline("township", 2025, [city, county], {city: D(2026, 2, 28)}) == (
+        D(2026, 2, 28),
+        city,
+    )
+    assert deadlines.agency_deadline("township", 2025, [city, county], {}) == (None, None)
+    # Others follow the statute whatever a supervisor set.
+    assert deadlines.agency_deadline("department", 2025, [city, county], both) == (D(2026, 1, 31), None)
