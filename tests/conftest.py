@@ -14,15 +14,50 @@ Tree (short codes)::
 
 from __future__ import annotations
 
+import datetime
+import os
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.utils import translation
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.services import create_agency
+
+#: ``GONGKAI_TEST_TODAY=YYYY-MM-DD`` runs the whole suite as if the real clock said that day (10:00 in
+#: Beijing, ticking). Tests must pass on any day: this is how we prove it (see docs/testing.md).
+TEST_TODAY_VARIABLE = "GONGKAI_TEST_TODAY"
+
+
+def shifted_today() -> datetime.datetime | None:
+    value = os.environ.get(TEST_TODAY_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{TEST_TODAY_VARIABLE}={value!r} is not a date (YYYY-MM-DD)") from exc
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shifted_clock() -> Iterator[None]:
+    """Travel the whole session to ``GONGKAI_TEST_TODAY`` when it is set (time-machine, ticking)."""
+    destination = shifted_today()
+    if destination is None:
+        yield
+        return
+    with time_machine.travel(destination, tick=True):
+        yield
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    destination = shifted_today()
+    return f"clock shifted to {destination.isoformat()} ({TEST_TODAY_VARIABLE})" if destination else None
 
 
 @pytest.fixture(autouse=True)

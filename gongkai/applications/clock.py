@@ -32,6 +32,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from gongkai.statute.periods import (
+    ANSWER_WORKING_DAYS,
+    CORRECTION_NOTICE_WORKING_DAYS,
+    EXTENSION_WORKING_DAYS,
+)
+
 if TYPE_CHECKING:
     from gongkai.workdays.calendar import YearCalendar
 
@@ -46,14 +52,6 @@ class Calendar(Protocol):
     def year_calendar(self, year: int) -> YearCalendar: ...
 
 
-#: 条例 第三十三条第一款: answer within 20 working days of receipt.
-ANSWER_WORKING_DAYS = 20
-#: 条例 第三十三条第二款: an approved extension adds at most 20 working days.
-EXTENSION_WORKING_DAYS = 20
-#: 条例 第三十条: the correction notice is sent within 7 working days of receipt.
-CORRECTION_NOTICE_WORKING_DAYS = 7
-#: 条例 第三十二条、第三十四条: a third party or co-producing agency replies within 15 working days.
-CONSULTATION_REPLY_WORKING_DAYS = 15
 #: decisions.md D6: a case with this many working days left or fewer is "due soon".
 DUE_SOON_WORKING_DAYS = 5
 

@@ -30,10 +30,10 @@ from stdnum.cn import ric
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.applications import services
-from gongkai.applications.fees import fee_applies
 from gongkai.applications.models import Appeal, Application
-from gongkai.applications.outcomes import OUTCOME_BY_KEY
 from gongkai.applications.permissions import can_approve_extension
+from gongkai.statute.fees import fee_applies
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 

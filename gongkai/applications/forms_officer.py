@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency, Membership, Role
-from gongkai.applications import outcomes, permissions
+from gongkai.applications import permissions
 from gongkai.applications.clock import CHANNEL_LABELS, PAUSE_LABELS, Channel, PauseKind
-from gongkai.applications.fees import METHOD_LABELS, FeeMethod
 from gongkai.applications.models import (
     Appeal,
     AppealKind,
@@ -34,6 +33,8 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.timeline import OpenPause
 from gongkai.applications.validators import validate_phone
+from gongkai.statute import outcomes
+from gongkai.statute.fees import METHOD_LABELS, FeeMethod
 
 #: Days between a correction notice and the default end of the correction period.
 DEFAULT_CORRECTION_DAYS = 15

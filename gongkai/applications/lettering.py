@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from gongkai.agencies.models import AgencyKind
 from gongkai.applications import clock as clock_module
-from gongkai.applications.fees import METHOD_LABELS, FeeQuote
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
-from gongkai.applications.outcomes import OUTCOME_BY_KEY
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.numbering import next_letter_number
 from gongkai.letters.render import LetterRenderError, render_letter
+from gongkai.statute.fees import METHOD_LABELS, FeeQuote
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
 
 PAYMENT_INSTRUCTIONS = (
     "请按本通知载明的金额，通过非税收入缴款渠道缴入国库（政府收支分类科目103049950“其他缴入国库的行政事业性收费”），"

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.clock import CHANNEL_LABELS
-from gongkai.applications.outcomes import OUTCOMES
 from gongkai.core.models import AppendOnlyModel
+from gongkai.statute.outcomes import OUTCOMES
 
 
 class ApplicantType(models.TextChoices):

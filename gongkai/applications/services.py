@@ -29,14 +29,7 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency
 from gongkai.applications import clock as clock_module
 from gongkai.applications import permissions, timeline
-from gongkai.applications.clock import CONSULTATION_REPLY_WORKING_DAYS, Channel, Clock, PauseKind
-from gongkai.applications.fees import (
-    PAYMENT_PERIOD_WORKING_DAYS,
-    FeeMethod,
-    FeeQuote,
-    quote_pages,
-    quote_pieces,
-)
+from gongkai.applications.clock import Channel, Clock, PauseKind
 from gongkai.applications.models import (
     Appeal,
     AppealKind,
@@ -46,10 +39,18 @@ from gongkai.applications.models import (
     EventKind,
     Status,
 )
-from gongkai.applications.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY
 from gongkai.applications.validators import compact_id
 from gongkai.core.audit import record_audit
 from gongkai.core.sequences import next_number
+from gongkai.statute.fees import (
+    PAYMENT_PERIOD_WORKING_DAYS,
+    FeeMethod,
+    FeeQuote,
+    quote_pages,
+    quote_pieces,
+)
+from gongkai.statute.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY
+from gongkai.statute.periods import CONSULTATION_REPLY_WORKING_DAYS
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 

@@ -20,7 +20,7 @@ from gongkai.applications.clock import (
     Pause,
     PauseKind,
 )
-from gongkai.applications.fees import fee_applies
+from gongkai.statute.fees import fee_applies
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,6 @@ from gongkai.applications.clock import (
     PauseKind,
     due_soon_before,
 )
-from gongkai.applications.fees import METHOD_LABELS, FeeMethod, FeeQuote
 from gongkai.applications.forms_officer import (
     ACTION_FORMS,
     STATE_CLOSED,
@@ -64,8 +63,9 @@ from gongkai.applications.models import (
     Letter,
     Status,
 )
-from gongkai.applications.outcomes import OUTCOME_BY_KEY
 from gongkai.applications.validators import mask_id, mask_phone
+from gongkai.statute.fees import METHOD_LABELS, FeeMethod, FeeQuote
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 

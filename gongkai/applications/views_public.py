@@ -35,9 +35,9 @@ from gongkai.applications.forms_public import (
     normalize_code,
 )
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
-from gongkai.applications.outcomes import OUTCOME_BY_KEY
 from gongkai.applications.timeline import EventRecord, Situation
 from gongkai.core import ratelimit
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

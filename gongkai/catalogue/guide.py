@@ -20,14 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency, AgencyKind
-from gongkai.applications import fees
-from gongkai.applications.clock import (
+from gongkai.catalogue.models import Category, IndexPattern
+from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_number
+from gongkai.statute import fees
+from gongkai.statute.periods import (
     ANSWER_WORKING_DAYS,
     CORRECTION_NOTICE_WORKING_DAYS,
     EXTENSION_WORKING_DAYS,
+    PUBLICATION_WORKING_DAYS,
 )
-from gongkai.catalogue.models import Category, IndexPattern
-from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, PUBLICATION_WORKING_DAYS, article_20_number
 
 
 def not_provided() -> str:

@@ -58,8 +58,8 @@ from gongkai.catalogue.models import (
     Status,
     Validity,
 )
-from gongkai.catalogue.taxonomy import PUBLICATION_WORKING_DAYS
 from gongkai.core.audit import record_audit
+from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 

@@ -5,13 +5,9 @@
 * 主题分类: the 22 subject categories of the State Council's public-document subject classification,
   used by government portals for 主题分类; loaded into :class:`~gongkai.catalogue.models.Category` by a
   data migration and editable afterwards.
-* 第二十六条: proactive information is published within 20 working days of being formed or changed.
 """
 
 from __future__ import annotations
-
-#: 条例 第二十六条: publish within 20 working days from the day the information is formed or changed.
-PUBLICATION_WORKING_DAYS = 20
 
 #: 条例 第二十条, items (一)–(十五).
 ARTICLE_20_ITEMS: dict[int, str] = {

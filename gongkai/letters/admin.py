@@ -22,7 +22,6 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.applications.outcomes import GROUP_LABELS
 from gongkai.letters.context import SAMPLE_OUTCOME_BY_GROUP, LetterContext, variable_labels
 from gongkai.letters.defaults import DEFAULTS
 from gongkai.letters.engine import EXTRA_VARIABLES
@@ -39,6 +38,7 @@ from gongkai.letters.services import (
     save_letter_template,
 )
 from gongkai.letters.template_library import ALLOWED_TAGS
+from gongkai.statute.outcomes import GROUP_LABELS
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _EXTRA_VARIABLE_LABELS = {"remedy": _("救济途径告知（行政复议、行政诉讼），按答复结果和日期自动生成")}

@@ -15,8 +15,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.applications.outcomes import OutcomeGroup, get_outcome
 from gongkai.letters.kinds import LetterKind
+from gongkai.statute.outcomes import OutcomeGroup, get_outcome
 
 #: The statute's full name, printed where an outcome's basis says only "条例".
 REGULATION_TITLE = "《中华人民共和国政府信息公开条例》"

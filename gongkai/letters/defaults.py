@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.applications.outcomes import OutcomeGroup
 from gongkai.letters.kinds import LetterKind
+from gongkai.statute.outcomes import OutcomeGroup
 
 
 @dataclass(frozen=True)

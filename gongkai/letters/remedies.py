@@ -26,7 +26,7 @@ from datetime import date
 #: 《中华人民共和国行政复议法》(2023年修订) 施行日 (第九十条): reconsideration first for 不予公开.
 RECONSIDERATION_FIRST_FROM = date(2024, 1, 1)
 
-#: Outcome groups (:class:`gongkai.applications.outcomes.OutcomeGroup` values) decided as 不予公开.
+#: Outcome groups (:class:`gongkai.statute.outcomes.OutcomeGroup` values) decided as 不予公开.
 RECONSIDERATION_FIRST_GROUPS = frozenset({"denied"})
 
 #: Printed when the letter does not name the reconsideration body.

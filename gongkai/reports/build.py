@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from gongkai.applications.models import Appeal, AppealKind, Application
-from gongkai.applications.outcomes import OUTCOME_KEYS, row_for
 from gongkai.catalogue.models import DocumentType, Item, ItemKind, Status
 from gongkai.reports.model import (
     FIRST_STRUCTURED_YEAR,
@@ -33,6 +32,7 @@ from gongkai.reports.model import (
     FormatVersion,
     format_for_year,
 )
+from gongkai.statute.outcomes import OUTCOME_KEYS, row_for
 
 Table = dict[str, dict[str, int]]
 Table2 = dict[str, dict[str, int | None]]

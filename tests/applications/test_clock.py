@@ -13,7 +13,6 @@ import datetime
 import pytest
 
 from gongkai.applications.clock import (
-    ANSWER_WORKING_DAYS,
     CHANNELS_NEEDING_CONFIRMATION,
     Channel,
     ClockError,
@@ -25,6 +24,7 @@ from gongkai.applications.clock import (
     compute,
     receipt_date,
 )
+from gongkai.statute.periods import ANSWER_WORKING_DAYS
 from gongkai.workdays.calendar import CalendarNotLoaded
 from tests.applications.conftest import builtin_calendar, calendar_until, fictional_year
 

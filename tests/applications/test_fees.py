@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.applications import services
-from gongkai.applications.fees import (
+from gongkai.statute.fees import (
     FEES_IN_FORCE_FROM,
     FeeBand,
     FeeMethod,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.applications.outcomes import (
+from gongkai.reports.model import FORMATS, SECTION3_ROWS
+from gongkai.statute.outcomes import (
     ANSWER_OUTCOME_KEYS,
     OUTCOME_BY_KEY,
     OUTCOMES,
@@ -14,7 +15,6 @@ from gongkai.applications.outcomes import (
     get_outcome,
     row_for,
 )
-from gongkai.reports.model import FORMATS, SECTION3_ROWS
 
 ROWS = {version: {r.key for r in rows} for version, rows in SECTION3_ROWS.items()}
 RESULT_ROWS_2021 = set(FORMATS["2021"].section3_result_keys)

@@ -28,6 +28,7 @@ from gongkai.applications.models import (
 from gongkai.applications.services import CaseError
 from gongkai.core.models import AppendOnlyError, AuditEvent
 from gongkai.workdays.calendar import WorkCalendar
+from gongkai.workdays.models import CalendarYear
 from gongkai.workdays.services import CalendarRow, load_calendar
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import (
@@ -921,7 +922,12 @@ def test_another_cases_reconsideration_cannot_precede_a_suit(staff: Staff, make_
 # --- Online submissions ---------------------------------------------------------------------------
 
 
-def test_submit_online_is_idempotent_on_the_submission_key(staff: Staff) -> None:
+def test_submit_online_is_idempotent_on_the_submission_key(
+    staff: Staff, pin_today: Callable[[datetime.date], None]
+) -> None:
+    # Monday 2 March 2026: no holiday in March, so the 20th working day after it is Monday 30 March.
+    pin_today(datetime.date(2026, 3, 2))
+
     def submit() -> Any:
         return services.submit_online(
             agency=staff.agency, applicant=applicant(), request=request(), submission_key="form-key-1"
@@ -930,8 +936,8 @@ def test_submit_online_is_idempotent_on_the_submission_key(staff: Staff) -> None
     w = written(submit)
     case, secret, created = w.result
     assert created
-    assert case.channel == "online" and case.receipt_date == today()  # D2: the day it is submitted
-    assert case.due_date == expected_due(today())
+    assert case.channel == "online" and case.receipt_date == datetime.date(2026, 3, 2)  # D2
+    assert case.due_date == datetime.date(2026, 3, 30)
     assert case.created_by is None
     assert w.events == ["submitted_online", "letter_issued"]
     assert w.audits == ["application.submitted_online"]
@@ -948,6 +954,22 @@ def test_submit_online_is_idempotent_on_the_submission_key(staff: Staff) -> None
     )
     assert other.pk != case.pk and other_secret != secret
     assert not services.check_secret(other, secret)
+
+
+def test_submit_online_in_december_before_next_years_calendar_is_loaded(
+    staff: Staff, pin_today: Callable[[datetime.date], None]
+) -> None:
+    """An application submitted on 7 December 2026, 20 working days from 2027, with no 2027 calendar yet:
+    it is stored and receipted, its due date waits for the calendar and the problem names the year."""
+    CalendarYear.objects.filter(year__gte=2027).delete()  # the fixture may have loaded a test year
+    pin_today(datetime.date(2026, 12, 7))
+    case, _secret, created = services.submit_online(
+        agency=staff.agency, applicant=applicant(), request=request(), submission_key="december-key"
+    )
+    assert created and case.receipt_date == datetime.date(2026, 12, 7)
+    assert case.due_date is None
+    assert "2027" in case.clock_problem
+    assert case.letters.filter(kind="receipt").exists()
 
 
 @pytest.mark.parametrize("key", ["", "k" * 65])

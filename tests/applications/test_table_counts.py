@@ -28,7 +28,6 @@ import pytest
 from gongkai.agencies.models import Agency
 from gongkai.applications import services
 from gongkai.applications.models import ApplicantType, Application
-from gongkai.applications.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY, row_for
 from gongkai.reports import build
 from gongkai.reports.model import (
     FORMATS,
@@ -39,6 +38,7 @@ from gongkai.reports.model import (
     Identity,
     format_for_year,
 )
+from gongkai.statute.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY, row_for
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import CaseMaker, Staff, days_ago, today
 

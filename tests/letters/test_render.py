@@ -9,11 +9,11 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from gongkai.applications.outcomes import OUTCOMES
 from gongkai.letters.context import SAMPLE_OUTCOME_BY_GROUP, LetterContext, expand_basis, outcome_fields
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.lookup import TemplateOrigin, TemplateSource
 from gongkai.letters.render import letter_filename, render_letter, render_text
+from gongkai.statute.outcomes import OUTCOMES
 from tests.letters.helpers import docx_text, docx_xml
 
 pytestmark = pytest.mark.django_db
