@@ -10,7 +10,7 @@ some still open), their registration and answer events and the 收费通知 / pa
 the reconsiderations and lawsuits following refusals (some concluded, some pending on 31 December), and
 the agency's catalogue for the year (``--items`` entries: information, 政策解读, 行政许可/处罚/强制
 decisions, 行政规范性文件 written in the year or before, some repealed). Timed, median of ``--repeats``
-after one warm-up: ``build.table2/3/4``, ``figures.year_figures``, ``services.open_draft`` (the whole
+after one warm-up: ``tabulate.table2/3/4``, ``figures.year_figures``, ``services.open_draft`` (the whole
 draft: tables and prose; the report is deleted between runs), ``services.check_draft`` on the completed
 draft (the checker on the HTML, the cross-year rules, Gongkai's own rules) and each export. Each step's
 SQL queries are counted, and its Python memory peak taken with ``tracemalloc`` in one more, untimed run.
@@ -373,9 +373,9 @@ def build_benchmark(cases: int, items: int, repeats: int, label: str) -> None:
 
     from gongkai.agencies.models import AgencyKind
     from gongkai.agencies.services import create_agency
-    from gongkai.annual import documents, services
+    from gongkai.annual import documents, figures, services, tabulate
     from gongkai.annual.models import HandEntry, Report, ReportVersion
-    from gongkai.reports import build, drafting, figures
+    from gongkai.reports import drafting
     from gongkai.reports.export import export
 
     year = timezone.localdate().year - 1
@@ -399,9 +399,9 @@ def build_benchmark(cases: int, items: int, repeats: int, label: str) -> None:
         Report.objects.filter(agency=agency).delete()
 
     steps = [
-        measure("build.table3 (表三)", lambda: build.table3(ids, year), repeats),
-        measure("build.table4 (表四)", lambda: build.table4(ids, year), repeats),
-        measure("build.table2 (表二)", lambda: build.table2(ids, year), repeats),
+        measure("tabulate.table3 (表三)", lambda: tabulate.table3(ids, year), repeats),
+        measure("tabulate.table4 (表四)", lambda: tabulate.table4(ids, year), repeats),
+        measure("tabulate.table2 (表二)", lambda: tabulate.table2(ids, year), repeats),
         measure("figures.year_figures", lambda: figures.year_figures(ids, year), repeats),
         measure(
             "services.open_draft (whole draft)",

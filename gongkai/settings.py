@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.checker",
     "gongkai.annual",
+    "gongkai.demo",  # dev-only: `gongkai seed-demo` (refuses without GONGKAI_DEBUG)
 ]
 
 MIDDLEWARE = [

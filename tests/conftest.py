@@ -44,15 +44,21 @@ def shifted_today() -> datetime.datetime | None:
     return datetime.datetime.combine(day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _shifted_clock() -> Iterator[None]:
-    """Travel the whole session to ``GONGKAI_TEST_TODAY`` when it is set (time-machine, ticking)."""
+_traveller: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the clock before the tests are even collected, as a shifted system clock would."""
+    global _traveller
     destination = shifted_today()
-    if destination is None:
-        yield
-        return
-    with time_machine.travel(destination, tick=True):
-        yield
+    if destination is not None:
+        _traveller = time_machine.travel(destination, tick=True)
+        _traveller.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _traveller is not None:
+        _traveller.stop()
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

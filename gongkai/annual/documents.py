@@ -1,6 +1,6 @@
 """From a report version to the document every export and check reads.
 
-* the tables computed from the records (``gongkai.reports.build``) in the checker's ``Tables`` form;
+* the tables computed from the records (``gongkai.annual.tabulate``) in the checker's ``Tables`` form;
 * which cells of table 二 are entered by hand (D9) and how a typed value is read;
 * the version's tables with its hand entries applied, its notes, and the :class:`ReportDocument`;
 * a fingerprint of the document, so that a check is known to be about exactly what will be published.
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from gongkai.annual import tabulate
 from gongkai.annual.models import HandEntry, ReportVersion
 from gongkai.checker.result import Cell, Tables
-from gongkai.reports import build
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.model import (
     FEE_AMOUNT_DECIMALS,
@@ -119,10 +119,12 @@ def _cell_value(column: Column, value: Decimal) -> Cell:
 
 def computed_tables(agency_ids: Sequence[int], year: int, version: FormatVersion) -> dict[str, Any]:
     """The tables from the records in ``Tables.to_json()`` form. The 2019 table 二 is all blanks (D9)."""
-    t3 = build.table3(agency_ids, year)
-    t4 = build.table4(agency_ids, year)
+    t3 = tabulate.table3(agency_ids, year)
+    t4 = tabulate.table4(agency_ids, year)
     if version == "2021":
-        section2: dict[str, dict[str, Cell]] = {k: dict(v) for k, v in build.table2(agency_ids, year).items()}
+        section2: dict[str, dict[str, Cell]] = {
+            k: dict(v) for k, v in tabulate.table2(agency_ids, year).items()
+        }
     else:
         fmt = get_format(version)
         section2 = {

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import documents, permissions
+from gongkai.annual.figures import year_figures
 from gongkai.annual.models import (
     HandEntry,
     ImportedReport,
@@ -48,7 +49,6 @@ from gongkai.reports import drafting
 from gongkai.reports.deadlines import LOCALLY_SET_KINDS, agency_deadline
 from gongkai.reports.document import PROSE_SECTIONS
 from gongkai.reports.export.html import render_html
-from gongkai.reports.figures import year_figures
 from gongkai.reports.model import (
     FIRST_STRUCTURED_YEAR,
     SECTION_BY_KEY,

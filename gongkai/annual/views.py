@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.annual import documents, permissions, services
+from gongkai.annual import documents, permissions, services, tabulate
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.checker.forms import screen_upload
 from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
 from gongkai.checker.result import Finding
-from gongkai.reports import build, deadlines
+from gongkai.reports import deadlines
 from gongkai.reports.diff import changes, describe
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR, SECTION_BY_KEY, FormatVersion
@@ -498,17 +498,18 @@ def cell(request: HttpRequest, short_code: str, year: int, table: str, row: str,
     _readable(request, agency, year)
     try:
         if table == "section3":
-            records: Any = build.table3_cases([agency.pk], year, row, column).order_by("receipt_date", "id")
+            cases = tabulate.table3_cases([agency.pk], year, row, column)
+            records: Any = cases.order_by("receipt_date", "id")
             kind = "cases"
         elif table == "section4":
             records = (
-                build.table4_appeals([agency.pk], year, row, column)
+                tabulate.table4_appeals([agency.pk], year, row, column)
                 .select_related("application")
                 .order_by("filed_on", "id")
             )
             kind = "appeals"
         elif table == "section2":
-            records = build.table2_items([agency.pk], year, row, column).order_by("written_on", "id")
+            records = tabulate.table2_items([agency.pk], year, row, column).order_by("written_on", "id")
             kind = "items"
         else:
             raise KeyError(table)

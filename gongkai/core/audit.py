@@ -6,22 +6,19 @@ as the write it records, so the event and the change are committed or rolled bac
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 
 from gongkai.core.models import AuditEvent
 
-if TYPE_CHECKING:
-    from gongkai.agencies.models import Agency
-
 
 def record_audit(
     actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
-    agency: Agency | None = None,
+    agency: models.Model | None = None,
     **details: Any,
 ) -> AuditEvent:
     """Append an :class:`AuditEvent` and return it.
@@ -31,22 +28,22 @@ def record_audit(
     ``agency`` defaults to ``obj`` itself when it is an agency, else to ``obj.agency`` if
     present. Keyword arguments become the JSON ``details``.
     """
-    from gongkai.agencies.models import Agency  # core must not import agencies at module level
-
+    # Core knows no app: the agency model is the one the audit log's ``agency`` field points to.
+    agency_model = cast(type[models.Model], AuditEvent._meta.get_field("agency").related_model)
     # AUTH_USER_MODEL is django.contrib.auth's User; any authenticated user is one.
     user = cast(User, actor) if actor is not None and actor.is_authenticated else None
     if agency is None and obj is not None:
-        if isinstance(obj, Agency):
+        if isinstance(obj, agency_model):
             agency = obj
         else:
             candidate = getattr(obj, "agency", None)
-            if isinstance(candidate, Agency):
+            if isinstance(candidate, agency_model):
                 agency = candidate
 
     event = AuditEvent(
         actor=user,
         actor_label=user.get_username() if user is not None else "",
-        agency=agency,
+        agency_id=agency.pk if agency is not None else None,
         action=action,
         details=details,
     )

@@ -1,42 +1,21 @@
 """The year's figures that the prose of the annual report (年度报告) quotes: 一、总体情况 and
-六、其他需要报告的事项 (see :mod:`gongkai.reports.drafting`). Read-only.
-
-Nothing is counted twice in different ways: the application and appeal figures are taken from the tables
-themselves (:func:`gongkai.reports.build.table3` / :func:`~gongkai.reports.build.table4`, and
-:func:`~gongkai.reports.build.table2` for the 2021 format's 行政规范性文件), so that a number in the prose
-is the number in the table. What the tables do not have is a few grouped aggregate queries:
-
-* 主动公开: catalogue entries published in the year (statuses :data:`gongkai.reports.build.TABLE2_STATUSES`,
-  ``published_on`` in the year), in total, by 主题分类, the 政策解读 among them and those filed under a
-  第二十条 item — one query grouped by category;
-* 信息处理费 (国办函〔2020〕109号): one aggregate query over the case events — the 收费通知 issued in the
-  year (``fee_notice_issued``, ``occurred_on`` in the year) and their total amount, and the amount
-  actually collected in the year: the amounts of the notices paid in the year (a ``fee_paid`` event
-  later on the same case, ``occurred_on`` in the year). The amount (``data["amount"]``, whole 元, written
-  by :func:`gongkai.applications.services.issue_fee_notice`) is summed in the database through
-  ``KeyTextTransform`` + ``Cast`` to a decimal, which is the same SQL shape on SQLite and PostgreSQL.
+六、其他需要报告的事项 (see :mod:`gongkai.reports.drafting`). Pure data.
 
 :class:`YearFigures` is plain data; :func:`figures_from_tables` folds the tables into it (pure, used by the
-tests with tables drawn at random) and :func:`year_figures` gathers everything from the records.
+tests with tables drawn at random). Gathering the figures from the records is
+:func:`gongkai.annual.figures.year_figures`: the application and appeal figures are taken from the tables
+themselves, so that a number in the prose is the number in the table.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
-
-from gongkai.applications.models import CaseEvent, EventKind
-from gongkai.catalogue.models import Item, ItemKind
-from gongkai.reports import build
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR, FormatVersion, format_for_year
 
-#: Table 三 / 四 in the form :mod:`gongkai.reports.build` returns them: row → column → count.
+#: Table 三 / 四 in the form :mod:`gongkai.annual.tabulate` returns them: row → column → count.
 CountTable = Mapping[str, Mapping[str, int]]
 Table2 = Mapping[str, Mapping[str, int | None]]
 
@@ -179,7 +158,7 @@ def figures_from_tables(
 ) -> YearFigures:
     """Fold tables 三 and 四 (and the 2021 table 二) into the figures the prose quotes.
 
-    The tables are in :mod:`gongkai.reports.build`'s form (row key → column key → count); table 二 is
+    The tables are in :mod:`gongkai.annual.tabulate`'s form (row key → column key → count); table 二 is
     used only in the 2021 format.
     """
     version = format_for_year(year)
@@ -214,90 +193,3 @@ def figures_from_tables(
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# From the records
-# ---------------------------------------------------------------------------------------------
-
-
-def _proactive(agency_ids: Sequence[int], first: datetime.date, last: datetime.date) -> Proactive:
-    groups = (
-        Item.objects.filter(
-            agency_id__in=agency_ids,
-            status__in=build.TABLE2_STATUSES,
-            published_on__gte=first,
-            published_on__lte=last,
-        )
-        .values("category_id", "category__name", "category__order")
-        .annotate(
-            n=Count("id"),
-            # (not "interpretations": the reverse name of Item.interprets)
-            n_interpretations=Count("id", filter=Q(kind=ItemKind.INTERPRETATION)),
-            n_article20=Count("id", filter=Q(article20_item__isnull=False)),
-        )
-        .order_by()
-    )
-    rows = list(groups)  # one per 主题分类 (a few dozen at most)
-    named = sorted(
-        (g for g in rows if g["category_id"] is not None),
-        key=lambda g: (-g["n"], g["category__order"], g["category__name"]),
-    )
-    return Proactive(
-        published=sum(g["n"] for g in rows),
-        categories=tuple(CategoryCount(g["category__name"], g["n"]) for g in named),
-        uncategorised=sum(g["n"] for g in rows if g["category_id"] is None),
-        interpretations=sum(g["n_interpretations"] for g in rows),
-        article20=sum(g["n_article20"] for g in rows),
-    )
-
-
-#: ``data["amount"]`` of a fee notice (whole 元) as a decimal, the same SQL on SQLite and PostgreSQL.
-_AMOUNT = Cast(KeyTextTransform("amount", "data"), DecimalField(max_digits=14, decimal_places=2))
-
-
-def _fees(agency_ids: Sequence[int], first: datetime.date, last: datetime.date) -> Fees:
-    issued = Q(occurred_on__gte=first)
-    paid_in_year = Q(
-        Exists(
-            CaseEvent.objects.filter(
-                application_id=OuterRef("application_id"),
-                kind=EventKind.FEE_PAID,
-                seq__gt=OuterRef("seq"),
-                occurred_on__gte=first,
-                occurred_on__lte=last,
-            )
-        )
-    )
-    totals = CaseEvent.objects.filter(
-        application__agency_id__in=agency_ids, kind=EventKind.FEE_NOTICE_ISSUED, occurred_on__lte=last
-    ).aggregate(
-        notices=Count("id", filter=issued),
-        noticed=Sum(_AMOUNT, filter=issued),
-        payments=Count("id", filter=paid_in_year),
-        collected=Sum(_AMOUNT, filter=paid_in_year),
-    )
-    return Fees(
-        notices=totals["notices"],
-        noticed_amount=Decimal(totals["noticed"] or 0),
-        payments=totals["payments"],
-        collected_amount=Decimal(totals["collected"] or 0),
-    )
-
-
-def year_figures(agency_ids: Sequence[int], year: int) -> YearFigures:
-    """The figures of ``year`` for these agencies (one agency, or a supervisor's roll-up).
-
-    Six queries at most, whatever the number of records: tables 三 and 四 (one each), table 二 (two, 2021
-    format only), the catalogue (one) and the fees (one). ``ValueError`` (in Chinese) before 2019.
-    """
-    table3 = build.table3(agency_ids, year)  # refuses years without a structured format
-    table4 = build.table4(agency_ids, year)
-    table2 = build.table2(agency_ids, year) if format_for_year(year) == "2021" else None
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return figures_from_tables(
-        year,
-        table3=table3,
-        table4=table4,
-        table2=table2,
-        proactive=_proactive(agency_ids, first, last),
-        fees=_fees(agency_ids, first, last),
-    )

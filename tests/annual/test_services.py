@@ -10,11 +10,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from gongkai.annual import documents, services
+from gongkai.annual import documents, services, tabulate
 from gongkai.annual.models import HandEntry, PublishedVersionChanged, Report, ReportVersion, VersionStatus
 from gongkai.applications import services as case_services
 from gongkai.core.models import AuditEvent
-from gongkai.reports import build, drafting
+from gongkai.reports import drafting
 from gongkai.reports.model import SECTION3_COLUMN_KEYS
 from tests.applications import conftest as applications_fixtures
 from tests.applications.conftest import CaseMaker, Staff
@@ -86,7 +86,7 @@ def test_the_draft_is_built_from_the_records(staff: Staff, make_case: CaseMaker)
     cases_of_the_year(staff, make_case)
     version = services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR)
     assert version.number == 1 and version.status == VersionStatus.DRAFT and version.format == "2021"
-    table3 = build.table3([staff.agency.pk], YEAR)
+    table3 = tabulate.table3([staff.agency.pk], YEAR)
     assert version.computed["section3"]["new_received"] == [
         table3["new_received"][c] for c in SECTION3_COLUMN_KEYS
     ]

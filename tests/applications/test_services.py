@@ -641,7 +641,10 @@ def test_fee_notice_refuses_a_zero_fee(staff: Staff, make_case: CaseMaker) -> No
     assert case.events.get(kind="fee_notice_issued").data["amount"] == 100
 
 
-def test_lapse_fee_only_after_the_payment_due_date(staff: Staff, make_case: CaseMaker) -> None:
+def test_lapse_fee_only_after_the_payment_due_date(
+    staff: Staff, make_case: CaseMaker, pin_today: Callable[[datetime.date], None]
+) -> None:
+    pin_today(datetime.date(2026, 6, 15))  # the recent notice's payment period must end in a loaded year
     arrived = days_ago(85)
     late_payer = make_case(arrived_on=arrived)
     services.issue_fee_notice(

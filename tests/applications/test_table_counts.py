@@ -5,10 +5,10 @@ today, in person or by e-mail, by every kind of applicant; some answered with ra
 withdrawn, some lapsed (no correction, no payment), some left open — and appeals on some answered
 cases. It keeps its own plan of what it did. Then, for each report year:
 
-* :func:`count_table3` counts the cases with :func:`gongkai.reports.build.table3` (D7): 一 by receipt
+* :func:`count_table3` counts the cases with :func:`gongkai.reports.tabulate.table3` (D7): 一 by receipt
   year and applicant type, 三 by answer year and ``outcomes.row_for(outcome, year)``, 二 = received
   before the year and not answered before it, 四 = received by 31 December and not answered by then;
-* :func:`count_table4` counts appeals with :func:`gongkai.reports.build.table4`, by ``Appeal.group``
+* :func:`count_table4` counts appeals with :func:`gongkai.reports.tabulate.table4`, by ``Appeal.group``
   and result, or 尚未审结 if pending on 31 December (D8);
 
 and the test asserts that the counts equal the plan, that every identity of the 2021 format
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import pytest
 
 from gongkai.agencies.models import Agency
+from gongkai.annual import tabulate
 from gongkai.applications import services
 from gongkai.applications.models import ApplicantType, Application
-from gongkai.reports import build
 from gongkai.reports.model import (
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
@@ -57,7 +57,7 @@ def cells(table: Mapping[str, Mapping[str, int]]) -> Cells:
 
 
 def count_table3(agency: Agency, year: int) -> Cells:
-    table = build.table3([agency.pk], year)
+    table = tabulate.table3([agency.pk], year)
     # Every row of the year's format and every column, nothing else.
     version = format_for_year(year)
     assert version is not None
@@ -67,7 +67,7 @@ def count_table3(agency: Agency, year: int) -> Cells:
 
 
 def count_table4(agency: Agency, year: int) -> Cells:
-    table = build.table4([agency.pk], year)
+    table = tabulate.table4([agency.pk], year)
     assert list(table) == list(SECTION4_GROUP_KEYS)
     assert all(list(columns) == list(SECTION4_COLUMN_KEYS) for columns in table.values())
     return cells(table)

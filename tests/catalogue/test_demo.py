@@ -13,10 +13,10 @@ from django.test import Client
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.services import create_agency
 from gongkai.catalogue import indexing
-from gongkai.catalogue.demo import index_prefix, seed_catalogue
 from gongkai.catalogue.models import Attachment, DocumentType, Item, ItemKind, Status, Validity
 from gongkai.catalogue.public_filters import published_items
 from gongkai.core.models import NumberSeries
+from gongkai.demo.catalogue import index_prefix, seed_catalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -55,7 +55,7 @@ GRIDS = {"proactive": section2_grid, "applications": section3_grid, "appeals": s
 
 
 def build_form(tables: Tables) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-    """Tables 三 and 四 in ``gongkai.reports.build``'s form (row → column → count)."""
+    """Tables 三 and 四 in ``gongkai.annual.tabulate``'s form (row → column → count)."""
 
     def rows(table: dict[str, list[Any]], keys: tuple[str, ...]) -> dict[str, dict[str, int]]:
         assert all(isinstance(c, int) for cells in table.values() for c in cells)

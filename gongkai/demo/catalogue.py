@@ -596,7 +596,7 @@ def _specs(
             )
 
     # Annual reports (第四十九条: departments by 31 January). Over a longer span, those of the years before
-    # it: the later ones are written and published in Gongkai (``gongkai.annual.demo``).
+    # it: the later ones are written and published in Gongkai (``gongkai.demo.reports``).
     first = today.year - 2 if since is None else since.year - 2
     for report_year in (first, first + 1):
         day = datetime.date(report_year + 1, 1, 20)

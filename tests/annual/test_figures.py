@@ -1,4 +1,4 @@
-"""The year's figures for the prose (:mod:`gongkai.reports.figures`), from records made through the
+"""The year's figures for the prose (:mod:`gongkai.annual.figures`), from records made through the
 services: catalogue entries moved through the workflow, cases with a fee notice and its payment, an appeal.
 
 * 主动公开: entries published (or published and later withdrawn) in the year, by 主题分类; drafts, other
@@ -21,11 +21,12 @@ import pytest
 
 from gongkai.agencies.models import Role
 from gongkai.agencies.services import add_membership
+from gongkai.annual import tabulate
+from gongkai.annual.figures import year_figures
 from gongkai.applications import services
 from gongkai.catalogue import services as catalogue
 from gongkai.catalogue.models import Category, DocumentType, Item, ItemKind, Status, Validity
 from gongkai.checker.result import Tables
-from gongkai.reports import build
 from gongkai.reports.drafting import draft_other, draft_overview
 from gongkai.reports.figures import (
     Appeals,
@@ -34,7 +35,6 @@ from gongkai.reports.figures import (
     Documents,
     Fees,
     Proactive,
-    year_figures,
 )
 from gongkai.reports.model import FORMATS, SECTION3_COLUMN_KEYS, SECTION4_COLUMN_KEYS
 from tests.applications import conftest as applications_fixtures
@@ -124,7 +124,7 @@ def test_documents_are_table_two(staff: Staff, pin_today: PinToday) -> None:
     publish(pin_today, staff, D(2024, 6, 3), **normative)
     pin_today(TODAY)
     f = year_figures([staff.agency.pk], 2025)
-    table2 = build.table2([staff.agency.pk], 2025)["normative_documents"]
+    table2 = tabulate.table2([staff.agency.pk], 2025)["normative_documents"]
     assert f.documents == Documents(0, 0, 0, 1, 0, 2)
     assert (f.documents.normative_issued, f.documents.normative_in_force) == (
         table2["issued"],
@@ -182,7 +182,7 @@ def test_fees_applications_and_appeals(
     assert (both.notices, both.noticed_amount, both.collected_amount) == (3, Decimal(1820), Decimal(300))
 
     # Applications and appeals are tables 三 and 四, not a count of their own.
-    table3 = build.table3([staff.agency.pk], 2025)
+    table3 = tabulate.table3([staff.agency.pk], 2025)
     assert f.applications == Applications(
         received=3,
         received_from_persons=2,
@@ -210,14 +210,14 @@ def test_fees_applications_and_appeals(
     assert "本年度共发出收费通知2件，总金额1520元，实际收取信息处理费300元。" in draft_other(
         f, FORMATS["2021"]
     )
-    table2 = build.table2([staff.agency.pk], 2025)
+    table2 = tabulate.table2([staff.agency.pk], 2025)
     table2["fees"]["amount"] = 0  # entered by hand (万元)
     tables = Tables(
         section2={row: dict(cells) for row, cells in table2.items()},
         section3={row: [cells[c] for c in SECTION3_COLUMN_KEYS] for row, cells in table3.items()},
         section4={
             group: [cells[c] for c in SECTION4_COLUMN_KEYS]
-            for group, cells in build.table4([staff.agency.pk], 2025).items()
+            for group, cells in tabulate.table4([staff.agency.pk], 2025).items()
         },
     )
     result = check(document(tables, "2021", f))

@@ -1,7 +1,7 @@
 """The demo site's annual reports (政府信息公开工作年度报告), made through the services as the offices would
 have made them: draft from the records, figures entered by hand with their source, the 【请填写】 parts
 written, checked, warnings acknowledged, published on a past date. Used by ``gongkai seed-demo`` after the
-demo records (``gongkai.applications.demo``, ``gongkai.catalogue.demo``).
+demo records (``gongkai.demo.cases``, ``gongkai.demo.catalogue``).
 
 * The year before last (``today.year - 2``): every agency published its report except 青山乡 (逾期未公开
   in the supervisor's roll-up) — the county government by 31 March, the departments by 31 January except

@@ -3,10 +3,10 @@ years of records before this year and this year's queue, and the annual reports 
 
 * agencies (:data:`DEMO_AGENCIES`) and users (``admin``/``admin`` and :data:`DEMO_STAFF`);
 * the catalogue (主动公开目录) of the county government, 自然资源局 and 城关镇 since 1 January two years back
-  (``gongkai.catalogue.demo``);
-* applications (``gongkai.applications.demo``) at every agency in each of the last two years, this year's
+  (``gongkai.demo.catalogue``);
+* applications (``gongkai.demo.cases``) at every agency in each of the last two years, this year's
   queue at the demo officer's two agencies, and a smaller 2020 for them (a report in the 2019 format);
-* annual reports (``gongkai.annual.demo``): the year before last published (one late, one missing, a
+* annual reports (``gongkai.demo.reports``): the year before last published (one late, one missing, a
   correction, the townships' local deadline), last year's left to write.
 
 Development only (refuses to run unless DEBUG is on), idempotent: existing agencies and users are left as
@@ -27,10 +27,10 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
 from gongkai.agencies.services import add_membership, create_agency
-from gongkai.annual.demo import seed_reports
-from gongkai.applications.demo import DemoPeople, seed_cases, seed_year
-from gongkai.catalogue.demo import seed_catalogue
 from gongkai.core.audit import record_audit
+from gongkai.demo.cases import DemoPeople, seed_cases, seed_year
+from gongkai.demo.catalogue import seed_catalogue
+from gongkai.demo.reports import seed_reports
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin"  # demo only; seed_demo refuses to run without DEBUG

@@ -1,4 +1,4 @@
-"""The report builder (:mod:`gongkai.reports.build`): tables 二, 三 and 四 from the records (D7–D9).
+"""The report builder (:mod:`gongkai.annual.tabulate`): tables 二, 三 and 四 from the records (D7–D9).
 
 * A random history played through the services (``tests.applications.test_table_counts.History``),
   with today pinned, gives for three consecutive years tables 三 and 四 equal to the plan, satisfying
@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from gongkai.agencies.models import Agency
+from gongkai.annual import tabulate
 from gongkai.applications import services
 from gongkai.applications.models import ApplicantType
 from gongkai.catalogue.models import DocumentType, Item, ItemKind, Status
-from gongkai.reports import build
 from gongkai.reports.model import FORMATS, SECTION3_APPLICANT_COLUMNS, SECTION3_COLUMN_KEYS
 from tests.applications import conftest as applications_fixtures
 from tests.applications.conftest import CaseMaker, Staff
@@ -70,8 +70,8 @@ def test_three_consecutive_years_balance_and_carry_over(
     }
     previous: dict[str, dict[str, int]] | None = None
     for year in (TODAY.year - 2, TODAY.year - 1, TODAY.year):
-        table3 = build.table3([staff.agency.pk], year)
-        table4 = build.table4([staff.agency.pk], year)
+        table3 = tabulate.table3([staff.agency.pk], year)
+        table4 = tabulate.table4([staff.agency.pk], year)
         assert list(table3) == list(FORMATS["2021"].section3_row_keys)
         assert nonzero(cells(table3)) == nonzero(history.expected_table3(year))
         assert nonzero(cells(table4)) == nonzero(history.expected_table4(year))
@@ -84,20 +84,20 @@ def test_three_consecutive_years_balance_and_carry_over(
         previous = table3
 
         # The supervisor's roll-up: the same call with both agencies is the sum of each one's table.
-        other3 = build.table3([staff.other_agency.pk], year)
-        both3 = build.table3([staff.agency.pk, staff.other_agency.pk], year)
+        other3 = tabulate.table3([staff.other_agency.pk], year)
+        both3 = tabulate.table3([staff.agency.pk, staff.other_agency.pk], year)
         assert both3 == {r: {c: table3[r][c] + other3[r][c] for c in table3[r]} for r in table3}
-        assert build.table4([staff.agency.pk, staff.other_agency.pk], year) == table4
+        assert tabulate.table4([staff.agency.pk, staff.other_agency.pk], year) == table4
         assert_cells_list_their_records(staff.agency.pk, year, table3, table4)
 
     # The history exercised the tables: carried cases, results, pending and concluded appeals.
-    last_year = build.table3([staff.agency.pk], TODAY.year - 1)
+    last_year = tabulate.table3([staff.agency.pk], TODAY.year - 1)
     assert last_year["carried_over"]["total"] > 0 and last_year["carried_forward"]["total"] > 0
     assert last_year["total"]["total"] > 5
-    this_year4 = build.table4([staff.agency.pk], TODAY.year)
+    this_year4 = tabulate.table4([staff.agency.pk], TODAY.year)
     assert this_year4["reconsideration"]["corrected"] >= 1  # pending on 31 Dec, concluded on 20 Jan
     assert this_year4["litigation_after_reconsideration"]["pending"] >= 1
-    assert build.table4([staff.agency.pk], TODAY.year - 1)["reconsideration"]["pending"] >= 1
+    assert tabulate.table4([staff.agency.pk], TODAY.year - 1)["reconsideration"]["pending"] >= 1
 
 
 def test_a_2020_report_uses_the_2019_rows(staff: Staff, make_case: CaseMaker) -> None:
@@ -113,22 +113,22 @@ def test_a_2020_report_uses_the_2019_rows(staff: Staff, make_case: CaseMaker) ->
     open_case = make_case(arrived_on=D(2020, 12, 28), serial=4, applicant_type="other_org")
     services.answer(actor=officer, application=open_case, on=D(2021, 1, 8), outcome="other", **ANSWER_DETAILS)
 
-    table = build.table3([staff.agency.pk], 2020)
+    table = tabulate.table3([staff.agency.pk], 2020)
     assert list(table) == list(FORMATS["2019"].section3_row_keys)
     assert "other" in table and "other_other" not in table and "other_no_fee" not in table
     assert table["other"]["research"] == 2 == table["other"]["total"]  # answered 其他 + withdrawn
     assert table["granted"]["natural_person"] == 1
     assert table["total"]["total"] == 3 and table["new_received"]["total"] == 4
     assert table["carried_forward"] == {**dict.fromkeys(SECTION3_COLUMN_KEYS, 0), "other_org": 1, "total": 1}
-    tables = {"section3": cells(table), "section4": cells(build.table4([staff.agency.pk], 2020))}
+    tables = {"section3": cells(table), "section4": cells(tabulate.table4([staff.agency.pk], 2020))}
     assert check_identities(FORMATS["2019"].identities, tables) == []
     # The next year is in the 2021 format: the case answered 其他 counts in （六）3 其他.
-    next_year = build.table3([staff.agency.pk], 2021)
+    next_year = tabulate.table3([staff.agency.pk], 2021)
     assert next_year["carried_over"]["other_org"] == 1 == next_year["other_other"]["other_org"]
 
 
 def test_years_before_2019_have_no_structured_tables(staff: Staff) -> None:
-    for table in (build.table3, build.table4, build.table2):
+    for table in (tabulate.table3, tabulate.table4, tabulate.table2):
         with pytest.raises(ValueError, match="2018年"):
             table([staff.agency.pk], 2018)
 
@@ -139,17 +139,17 @@ def test_the_queries_do_not_grow_with_the_cases(
     pin_today(TODAY)
     make_case(arrived_on=D(2025, 3, 3))
     with django_assert_max_num_queries(1):
-        few = build.table3([staff.agency.pk], 2025)
+        few = tabulate.table3([staff.agency.pk], 2025)
     assert few["new_received"]["total"] == 1
     history = History(staff, make_case, seed=11)
     history.play(30)
     with django_assert_max_num_queries(1):
-        many = build.table3([staff.agency.pk], 2025)
+        many = tabulate.table3([staff.agency.pk], 2025)
     assert many["new_received"]["total"] > few["new_received"]["total"]
     with django_assert_max_num_queries(1):
-        build.table4([staff.agency.pk], 2025)
+        tabulate.table4([staff.agency.pk], 2025)
     with django_assert_max_num_queries(2):
-        build.table2([staff.agency.pk], 2025)
+        tabulate.table2([staff.agency.pk], 2025)
 
 
 # --- Table 二 -----------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_table2_counts_documents_and_decisions_from_the_catalogue(staff: Staff) 
     item(agency, D(2024, 9, 1), kind=ItemKind.PENALTY)
     item(agency, D(2024, 9, 1), kind=ItemKind.ENFORCEMENT, status=Status.RETURNED)
 
-    table = build.table2([agency.pk], 2024)
+    table = tabulate.table2([agency.pk], 2024)
     assert table == {
         "regulations": {"issued": 1, "abolished": 1, "in_force": 1},
         "normative_documents": {"issued": 2, "abolished": 0, "in_force": 3},
@@ -211,7 +211,7 @@ def test_table2_counts_documents_and_decisions_from_the_catalogue(staff: Staff) 
         row.key: [c.key for c in block.columns] for block, row in FORMATS["2021"].section2_rows()
     }
     # Cross-year: 现行有效(Y) = 现行有效(Y−1) + 本年制发(Y) − 本年废止(Y).
-    before, after = build.table2([agency.pk], 2023), build.table2([agency.pk], 2025)
+    before, after = tabulate.table2([agency.pk], 2023), tabulate.table2([agency.pk], 2025)
     for earlier, later in ((before, table), (table, after)):
         for row in ("regulations", "normative_documents"):
             was, now, issued, abolished = (
@@ -226,17 +226,19 @@ def test_table2_counts_documents_and_decisions_from_the_catalogue(staff: Staff) 
         for column, value in columns.items():
             if value is None:
                 with pytest.raises(KeyError):
-                    build.table2_items([agency.pk], 2024, row, column)
+                    tabulate.table2_items([agency.pk], 2024, row, column)
             else:
-                assert build.table2_items([agency.pk], 2024, row, column).count() == value, (row, column)
+                assert tabulate.table2_items([agency.pk], 2024, row, column).count() == value, (row, column)
     assert set(
-        build.table2_items([agency.pk], 2024, "licensing", "decisions").values_list("written_on", flat=True)
+        tabulate.table2_items([agency.pk], 2024, "licensing", "decisions").values_list(
+            "written_on", flat=True
+        )
     ) == {
         D(2024, 4, 1),
         D(2024, 5, 1),
     }
     # Both agencies together: the other agency's document is added.
-    both = build.table2([agency.pk, staff.other_agency.pk], 2024)
+    both = tabulate.table2([agency.pk, staff.other_agency.pk], 2024)
     assert both["normative_documents"]["issued"] == 3
 
 
@@ -246,10 +248,10 @@ def assert_cells_list_their_records(
     """Opening any cell lists exactly the cases or appeals it counts (same conditions as the counts)."""
     for row, columns in table3.items():
         for column, value in columns.items():
-            assert build.table3_cases([agency_id], year, row, column).count() == value, (year, row, column)
+            assert tabulate.table3_cases([agency_id], year, row, column).count() == value, (year, row, column)
     for group, columns in table4.items():
         for column, value in columns.items():
-            assert build.table4_appeals([agency_id], year, group, column).count() == value, (
+            assert tabulate.table4_appeals([agency_id], year, group, column).count() == value, (
                 year,
                 group,
                 column,
@@ -258,19 +260,20 @@ def assert_cells_list_their_records(
 
 def test_opening_a_cell_that_is_not_in_the_format_is_refused(staff: Staff) -> None:
     with pytest.raises(KeyError):
-        build.table3_cases([staff.agency.pk], 2020, "other_no_fee", "total")  # a 2021 row in a 2019 year
+        tabulate.table3_cases([staff.agency.pk], 2020, "other_no_fee", "total")  # a 2021 row in a 2019 year
     with pytest.raises(KeyError):
-        build.table3_cases([staff.agency.pk], 2024, "granted", "nobody")
+        tabulate.table3_cases([staff.agency.pk], 2024, "granted", "nobody")
     with pytest.raises(KeyError):
-        build.table4_appeals([staff.agency.pk], 2024, "reconsideration", "granted")
+        tabulate.table4_appeals([staff.agency.pk], 2024, "reconsideration", "granted")
     with pytest.raises(KeyError):
-        build.table2_items([staff.agency.pk], 2020, "regulations", "issued")  # the 2019 table 二 is by hand
+        # the 2019 table 二 is entered by hand
+        tabulate.table2_items([staff.agency.pk], 2020, "regulations", "issued")
 
 
 def test_the_2019_table2_is_entered_by_hand(staff: Staff) -> None:
     for year in (2019, 2020):
         with pytest.raises(ValueError, match="手工填报"):
-            build.table2([staff.agency.pk], year)
+            tabulate.table2([staff.agency.pk], year)
 
 
 def test_a_reopened_case_counts_once_by_its_first_answer(staff: Staff, make_case: CaseMaker) -> None:
@@ -285,7 +288,7 @@ def test_a_reopened_case_counts_once_by_its_first_answer(staff: Staff, make_case
         outcome="denied_process_info",
         **ANSWER_DETAILS,
     )
-    before_2024 = build.table3([staff.agency.pk], 2024)
+    before_2024 = tabulate.table3([staff.agency.pk], 2024)
     services.reopen(actor=staff.officer, application=case, on=D(2025, 2, 10), note="复议决定责令重新答复")
     case.refresh_from_db()
     assert case.answered_on is None and case.counted_answer_on == D(2024, 10, 25)
@@ -294,7 +297,7 @@ def test_a_reopened_case_counts_once_by_its_first_answer(staff: Staff, make_case
     )
     case.refresh_from_db()
     assert case.outcome == "granted" and case.counted_outcome == "denied_process_info"
-    assert build.table3([staff.agency.pk], 2024) == before_2024
+    assert tabulate.table3([staff.agency.pk], 2024) == before_2024
     assert before_2024["denied_process_info"]["total"] == 1 and before_2024["carried_forward"]["total"] == 0
-    this_year = build.table3([staff.agency.pk], 2025)
+    this_year = tabulate.table3([staff.agency.pk], 2025)
     assert this_year["carried_over"]["total"] == 0 and this_year["total"]["total"] == 0
