@@ -9,8 +9,8 @@
 * :mod:`~gongkai.reports.export.jsonexport` — the ``gongkai check --json`` schema.
 
 Every file these write is read back by the checker (``gongkai.checker.pipeline.check_bytes``) with the same
-tables, cell by cell (tests/reports/test_export_roundtrip.py). Pure Python (no Django); the exporters'
-libraries are imported only when a format is asked for.
+tables, cell by cell (tests/reports/test_export_roundtrip.py). Pure Python (no Django); WeasyPrint, the
+heaviest library, is imported only when a PDF is asked for.
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gongkai.reports.export.base import ExportUnavailable
+from gongkai.reports.export.docx import render_docx
+from gongkai.reports.export.html import render_html
+from gongkai.reports.export.jsonexport import render_json
+from gongkai.reports.export.pdf import render_pdf
+
 if TYPE_CHECKING:
     from gongkai.checker.result import Finding
     from gongkai.reports.document import ReportDocument
@@ -27,32 +33,19 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS_BY_SUFFIX", "ExportFormat", "ExportUnavailable", "export", "export_format"]
 
 
-class ExportUnavailable(Exception):
-    """This server cannot produce the format (e.g. no Chinese font for PDF); the message, in Chinese, says
-    what to install."""
-
-
 def _docx(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
-    from gongkai.reports.export.docx import render_docx
-
     return render_docx(doc)
 
 
 def _pdf(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
-    from gongkai.reports.export.pdf import render_pdf
-
     return render_pdf(doc)
 
 
 def _html(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
-    from gongkai.reports.export.html import render_html
-
     return render_html(doc).encode("utf-8")
 
 
 def _json(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
-    from gongkai.reports.export.jsonexport import render_json
-
     return json.dumps(render_json(doc, findings), ensure_ascii=False, indent=2).encode("utf-8")
 
 

@@ -15,7 +15,7 @@ import subprocess
 from typing import Any
 
 from gongkai.reports.document import ReportDocument
-from gongkai.reports.export import ExportUnavailable
+from gongkai.reports.export.base import ExportUnavailable
 from gongkai.reports.export.html import render_html
 
 __all__ = ["MSG_NO_CJK_FONT", "MSG_NO_FONTCONFIG", "MSG_NO_PANGO", "cjk_font_families", "render_pdf"]
