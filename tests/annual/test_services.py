@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from gongkai.annual import documents, services, tabulate
 from gongkai.annual.models import HandEntry, PublishedVersionChanged, Report, ReportVersion, VersionStatus
@@ -110,7 +111,7 @@ def test_years_that_cannot_be_drafted(staff: Staff) -> None:
     with pytest.raises(services.ReportError, match="2007年条例"):
         services.open_draft(actor=staff.officer, agency=staff.agency, year=2018)
     with pytest.raises(services.ReportError, match="尚未开始"):
-        services.open_draft(actor=staff.officer, agency=staff.agency, year=datetime.date.today().year + 1)
+        services.open_draft(actor=staff.officer, agency=staff.agency, year=timezone.localdate().year + 1)
 
 
 @pytest.mark.parametrize("who", ["reviewer", "supervisor", "other_officer"])

@@ -69,7 +69,7 @@ def make_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = "名单"
     sheet.append(["姓名", "手机", "身份证号", "日期"])
-    sheet.append(["张三", 13800138000, VALID_ID, datetime.datetime(2026, 1, 15)])
+    sheet.append(["张三", 13800138000, VALID_ID, datetime.datetime(2026, 1, 15)])  # noqa: DTZ001 (Excel cells have no time zone)
     sheet.append(["李四", 13900139000.0, None, 3.5])
     workbook.create_sheet("联系方式").append([None, "li@example.org"])
     out = io.BytesIO()
