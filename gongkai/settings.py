@@ -144,8 +144,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The test database (and any database made by `createdb` with these options) must be UTF8
-    # with a UTF-8 ctype; with LC_CTYPE 'C' PostgreSQL's pg_trgm ignores CJK characters.
+    # The test database is made UTF8 from template0 (the catalogue stores and searches Chinese text).
     DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
