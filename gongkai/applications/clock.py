@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from gongkai.core.formatting import cn_date, weekday_name
 from gongkai.statute.periods import (
     ANSWER_WORKING_DAYS,
     CORRECTION_NOTICE_WORKING_DAYS,
@@ -211,12 +212,9 @@ class Clock:
         return self.state not in {ClockState.ANSWERED, ClockState.ANSWERED_LATE}
 
 
-_WEEKDAYS = "一二三四五六日"
-
-
 def fmt(day: datetime.date) -> str:
     """``2026年2月10日（星期二）``."""
-    return f"{day.year}年{day.month}月{day.day}日（星期{_WEEKDAYS[day.weekday()]}）"
+    return cn_date(day, weekday=True)
 
 
 def receipt_date(facts: ClockFacts) -> tuple[datetime.date | None, str]:
@@ -487,5 +485,5 @@ def _calendar_notes(calendar: Calendar, start: datetime.date, end: datetime.date
         )
         notes.append(f"{span}{kind}不计（{len(days)}个工作日）")
     for day, kind in sorted(workdays):
-        notes.append(f"{day.month}月{day.day}日（星期{_WEEKDAYS[day.weekday()]}）{kind}计入")
+        notes.append(f"{day.month}月{day.day}日（{weekday_name(day)}）{kind}计入")
     return ("其间" + "；".join(notes) + "。") if notes else ""

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.models import AuditEvent
 
 
 def record_audit(
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     agency: models.Model | None = None,
@@ -30,8 +30,7 @@ def record_audit(
     """
     # Core knows no app: the agency model is the one the audit log's ``agency`` field points to.
     agency_model = cast(type[models.Model], AuditEvent._meta.get_field("agency").related_model)
-    # AUTH_USER_MODEL is django.contrib.auth's User; any authenticated user is one.
-    user = cast(User, actor) if actor is not None and actor.is_authenticated else None
+    user = user_of(actor)
     if agency is None and obj is not None:
         if isinstance(obj, agency_model):
             agency = obj

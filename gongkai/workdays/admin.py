@@ -21,7 +21,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.workdays.calendar import CalendarNotLoaded, weekday_name
+from gongkai.core.formatting import weekday_name
+from gongkai.workdays.calendar import CalendarNotLoaded
 from gongkai.workdays.forms import CalendarLoadForm, rows_as_csv
 from gongkai.workdays.models import CalendarDay, CalendarYear, DayType
 from gongkai.workdays.services import (

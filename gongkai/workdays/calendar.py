@@ -21,22 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from types import MappingProxyType
 
+from gongkai.core.formatting import weekday_name
+
 __all__ = [
-    "WEEKDAY_NAMES",
     "CalendarNotLoaded",
     "WorkCalendar",
     "YearCalendar",
-    "weekday_name",
 ]
-
-#: Chinese weekday names, Monday first (``date.weekday()`` order).
-WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-
-
-def weekday_name(day: date) -> str:
-    """``"星期一"`` … ``"星期日"``."""
-    return WEEKDAY_NAMES[day.weekday()]
-
 
 class CalendarNotLoaded(LookupError):
     """A computation needed a day in ``year``, whose calendar is not loaded (D1: never guess)."""

@@ -23,17 +23,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.formatting import weekday_name
 from gongkai.workdays.builtin import builtin_source, builtin_years
-from gongkai.workdays.calendar import YearCalendar, weekday_name
+from gongkai.workdays.calendar import YearCalendar
 from gongkai.workdays.models import FIRST_YEAR, LAST_YEAR, CalendarDay, CalendarYear, DayType
 from gongkai.workdays.signals import calendar_changed
 from gongkai.workdays.store import current_calendar
@@ -187,7 +188,7 @@ class YearChange:
 # --- Permission ---------------------------------------------------------------------------------
 
 
-def can_manage_calendar(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+def can_manage_calendar(user: Actor) -> bool:
     """Superusers only (active): the calendar is one for the whole site, and changing a year moves the
     due dates of every agency's open cases, so an agency's administrator may not change it."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -195,7 +196,7 @@ def can_manage_calendar(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
-def _check_permission(actor: AbstractBaseUser | AnonymousUser | None) -> None:
+def _check_permission(actor: Actor) -> None:
     """``None`` is the system (management command); any user must be allowed to manage the calendar."""
     if actor is None:
         return
@@ -412,13 +413,9 @@ def preview_load(*, rows: Sequence[CalendarRow], source: str = "-") -> list[Year
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def _user(actor: AbstractBaseUser | AnonymousUser | None) -> User | None:
-    return cast(User, actor) if actor is not None and actor.is_authenticated else None
-
-
 def load_calendar(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     rows: Sequence[CalendarRow],
     source: str,
 ) -> list[YearChange]:
@@ -442,7 +439,7 @@ def load_calendar(
             else:
                 year.revision += 1
             year.source = source
-            year.loaded_by = _user(actor)
+            year.loaded_by = user_of(actor)
             year.loaded_at = timezone.now()
             year.save()
             year.days.all().delete()
@@ -457,7 +454,7 @@ def load_calendar(
     return [change for _calendar, change in plan]
 
 
-def delete_year(*, actor: AbstractBaseUser | AnonymousUser | None, year: int) -> YearChange:
+def delete_year(*, actor: Actor, year: int) -> YearChange:
     """Delete the stored calendar of ``year``: the built-in year (if any) is in force again.
 
     Audited as ``calendar.year_deleted``; ``calendar_changed`` is sent in the same transaction.

@@ -16,8 +16,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from gongkai.core.formatting import weekday_name
 from gongkai.workdays.builtin import builtin_source, builtin_years
-from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar, weekday_name
+from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.models import CalendarYear, DayType
 from gongkai.workdays.services import (
     HEADER,
