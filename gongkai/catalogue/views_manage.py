@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.catalogue import indexing, permissions, services, workflow
+from gongkai.catalogue import content, indexing, permissions, scanning, selectors, services, workflow
 from gongkai.catalogue.forms_manage import (
     OPEN_STATES,
     STATE_OPEN,
@@ -51,7 +51,7 @@ EVENT_LABELS: dict[str, str] = {
     **workflow.ACTION_LABELS,
 }
 FIELD_LABELS: dict[str, str] = {
-    name: str(getattr(Item._meta.get_field(name), "verbose_name", name)) for name in services.EDITABLE_FIELDS
+    name: str(getattr(Item._meta.get_field(name), "verbose_name", name)) for name in content.EDITABLE_FIELDS
 }
 
 
@@ -79,7 +79,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @dataclass
 class Row:
     item: Item
-    clock: services.PublicationClock | None
+    clock: selectors.PublicationClock | None
 
 
 @login_required
@@ -114,7 +114,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     # One calendar for every row (current_calendar() costs a query).
     calendar = current_calendar() if any(item.status in OPEN_STATES for item in objects) else None
     rows = [
-        Row(item, services.publication_clock(item, today, calendar=calendar))
+        Row(item, selectors.publication_clock(item, today, calendar=calendar))
         if item.status in OPEN_STATES
         else Row(item, None)
         for item in objects
@@ -183,7 +183,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decision(request: HttpRequest, item: Item, action: str) -> workflow.Decision:
-    return services.decide(request.user, item, action)
+    return selectors.decide(request.user, item, action)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def entry_context(
     attach_form: AttachmentForm | None = None,
 ) -> dict[str, Any]:
     """Everything the entry page shows, for ``request.user``."""
-    allowed = services.allowed_actions(request.user, item)
+    allowed = selectors.allowed_actions(request.user, item)
     steps = [
         Step(
             name,
@@ -271,11 +271,11 @@ def entry_context(
     return {
         "item": item,
         # Sanitised at every save; cleaned again here in case a row was written another way.
-        "body_html": mark_safe(services.sanitize_html(item.body)),
-        "clock": services.publication_clock(item),
+        "body_html": mark_safe(content.sanitize_html(item.body)),
+        "clock": selectors.publication_clock(item),
         "attachments": list(item.attachments.defer("data", "text").order_by("id")),
         # Cached per content and cut short per part (a roster of 30,000 rows must not slow the page).
-        "scan": services.scan_overview(item),
+        "scan": scanning.scan_overview(item),
         "may_edit": workflow.EDIT in allowed,
         "may_mask": workflow.MASK in allowed,
         "steps": steps,
@@ -452,9 +452,9 @@ def print_context(item: Item) -> dict[str, Any]:
     ]
     return {
         "item": item,
-        "clock": services.publication_clock(item),
+        "clock": selectors.publication_clock(item),
         "attachments": list(item.attachments.defer("data", "text").order_by("id")),
-        "scan": services.scan_overview(item),
+        "scan": scanning.scan_overview(item),
         "article20": article_20_label(item.article20_item) if item.article20_item else "",
         "decisions": decisions,
         "submitted": _last_event(events, workflow.SUBMIT),
