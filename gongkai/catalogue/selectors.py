@@ -1,5 +1,6 @@
 """Reads of the catalogue: the publication clock, who did what to an entry and what a person may do
-to it now (一事一审), the sensitive-word lists.
+to it now (一事一审), the sensitive-word lists, and what the public column lists and shows (published
+entries only: :func:`gongkai.catalogue.public_filters.published_items`).
 
 People are kept apart (一事一审): besides the roles of the workflow table, the confidentiality review
 may not be passed by the entry's creator, by anyone who changed it since it was last returned, or by
@@ -10,15 +11,22 @@ its submitter, and the approval may not be given by anyone who passed the review
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.db.models.signals import post_delete, post_save
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import permissions, workflow
-from gongkai.catalogue.models import Item, ItemEvent, SensitiveWord, Status
+from gongkai.catalogue.models import Attachment, Category, Item, ItemEvent, ItemKind, SensitiveWord, Status
+from gongkai.catalogue.public_filters import published_items
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
@@ -195,4 +203,194 @@ def allowed_actions(user: Actor, item: Item) -> tuple[str, ...]:
     past, roles = history(item), permissions.roles_at(user, item.agency_id)
     return tuple(
         action for action in workflow.ACTIONS if decide(user, item, action, past=past, roles=roles).allowed
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The public column
+# ---------------------------------------------------------------------------------------------
+
+#: How long the browsing counts of a catalogue are kept (their key changes with every change anyway).
+FACET_CACHE_SECONDS = 600
+#: Entries shown on the column's front page.
+LATEST = 10
+#: The columns a list row needs (never the body, the search text or file contents).
+ROW_FIELDS = ("id", "agency_id", "index_number", "title", "published_on", "doc_number", "kind")
+#: Statuses that have a public page: published ones in full, withdrawn ones as a notice.
+PAGE_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
+
+
+def column_agency(short_code: str) -> Agency:
+    """The agency of a public column, or 404."""
+    return get_object_or_404(Agency.objects.select_related("parent"), short_code=short_code)
+
+
+def public_rows(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """``queryset`` as list rows (:data:`ROW_FIELDS`), newest first."""
+    return queryset.only(*ROW_FIELDS).order_by("-published_on", "-id")
+
+
+def site_agencies() -> QuerySet[Agency]:
+    """Every agency, for /gk/ (the columns its tree needs)."""
+    return Agency.objects.only("id", "name", "short_code", "parent_id", "path").order_by("name", "id")
+
+
+#: catalogue): kept in the shared database cache with the newest entry id and dropped on every save or
+#: delete of an entry, so no process serves stale counts; kept at most this long in any case.
+SITE_COUNTS_KEY = "gongkai:catalogue:published-per-agency"
+SITE_COUNTS_SECONDS = 60
+
+
+def published_counts() -> dict[int, int]:
+    """``{agency id: number of published entries}``."""
+    newest = Item.objects.aggregate(newest=Max("id"))["newest"]  # the primary key's index
+    cached = cache.get(SITE_COUNTS_KEY)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == newest:
+        return dict(cached[1])
+    counts = dict(
+        published_items()
+        .order_by()
+        .values_list("agency_id")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "n")
+    )
+    cache.set(SITE_COUNTS_KEY, (newest, counts), SITE_COUNTS_SECONDS)
+    return counts
+
+
+def _forget_counts(**kwargs: Any) -> None:
+    cache.delete(SITE_COUNTS_KEY)
+
+
+post_save.connect(_forget_counts, sender=Item, dispatch_uid="gongkai.catalogue.public.counts.save")
+post_delete.connect(_forget_counts, sender=Item, dispatch_uid="gongkai.catalogue.public.counts.delete")
+
+
+def column_totals(agency: Agency) -> dict[str, Any]:
+    """How many entries the agency has published: in all, 制度 and annual reports."""
+    return (
+        published_items()
+        .filter(agency=agency)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            rules=Count("id", filter=Q(is_ogi_rule=True)),
+            reports=Count("id", filter=Q(kind=ItemKind.ANNUAL_REPORT)),
+        )
+    )
+
+
+def latest_published(agency: Agency, limit: int = LATEST) -> list[Item]:
+    """The agency's newest published entries, as list rows."""
+    return list(public_rows(published_items().filter(agency=agency))[:limit])
+
+
+def child_agencies(agency: Agency) -> list[Agency]:
+    return list(agency.children.only("id", "name", "short_code", "parent_id").order_by("name"))
+
+
+@dataclass
+class FacetCounts:
+    category: Counter[int] = field(default_factory=Counter)
+    article20: Counter[int] = field(default_factory=Counter)
+    kind: Counter[str] = field(default_factory=Counter)
+    document_type: Counter[str] = field(default_factory=Counter)
+    year: Counter[int] = field(default_factory=Counter)
+
+
+def facet_counts(base: QuerySet[Item]) -> FacetCounts:
+    """Entries of ``base`` by category, 第二十条 item, kind, document type and year, in ONE scan.
+
+    The database groups by the five columns together (a few hundred groups even for an agency with
+    tens of thousands of entries); the sums per column are made here.
+    """
+    counts = FacetCounts()
+    rows = (
+        base.order_by()
+        .annotate(y=ExtractYear("published_on"))
+        .values_list("category_id", "article20_item", "kind", "document_type", "y")
+        .annotate(n=Count("id"))
+    )
+    for category_id, article20, kind, document_type, year, n in rows:
+        if category_id is not None:
+            counts.category[category_id] += n
+        if article20 is not None:
+            counts.article20[article20] += n
+        counts.kind[kind] += n
+        counts.document_type[document_type] += n
+        if year:
+            counts.year[year] += n
+    return counts
+
+
+def cached_facet_counts(agency: Agency) -> FacetCounts:
+    """:func:`facet_counts` of the agency's published entries, cached.
+
+    The cache key holds the number of published entries, the newest id and the latest change, read
+    in one cheap aggregate: publishing, withdrawing or editing an entry makes a new key, so the counts
+    are never stale; :data:`FACET_CACHE_SECONDS` only bounds how long an unused key is kept.
+    """
+    base = published_items().filter(agency=agency)
+    stamp = base.order_by().aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
+    key = f"gongkai:catalogue:facets:{agency.pk}:{stamp['n']}:{stamp['last']}:{changed}"
+    counts = cache.get(key)
+    if not isinstance(counts, FacetCounts):
+        counts = facet_counts(base)
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
+
+
+def categories_in_order(ids: list[int]) -> list[Category]:
+    """The categories ``ids`` in their display order."""
+    return list(Category.objects.filter(pk__in=ids).order_by("order", "name").only("id", "name", "order"))
+
+
+def public_entry(short_code: str, pk: int) -> Item:
+    """A published or withdrawn entry of the agency ``short_code`` (for its page), or 404."""
+    return get_object_or_404(
+        Item.objects.select_related("agency", "category")
+        .defer("search_text", "search_vector")
+        .filter(agency__short_code=short_code, status__in=PAGE_STATUSES),
+        pk=pk,
+    )
+
+
+def entry_attachments(entry: Item) -> list[Attachment]:
+    """The entry's files, without their contents."""
+    return list(
+        entry.attachments.only("id", "item_id", "filename", "kind", "content_type", "size").order_by("id")
+    )
+
+
+def published_interpretations(entry: Item) -> list[Item]:
+    """The published 政策解读 of ``entry``, newest first."""
+    return list(
+        entry.interpretations.filter(status=Status.PUBLISHED)
+        .select_related("agency")
+        .only("id", "title", "index_number", "published_on", "interprets_id", "agency__short_code")
+        .order_by("-published_on", "-id")
+    )
+
+
+def interpreted_entry(entry: Item) -> Item | None:
+    """The document ``entry`` interprets, if it has a public page."""
+    if entry.interprets_id is None:
+        return None
+    return (
+        Item.objects.filter(pk=entry.interprets_id, status__in=PAGE_STATUSES)
+        .select_related("agency")
+        .only("id", "title", "index_number", "status", "agency__short_code")
+        .first()
+    )
+
+
+def public_attachment(short_code: str, pk: int, attachment_pk: int) -> Attachment | None:
+    """A file of a published entry, its contents deferred (read only when it is sent)."""
+    return (
+        Attachment.objects.filter(
+            pk=attachment_pk, item_id=pk, item__status=Status.PUBLISHED, item__agency__short_code=short_code
+        )
+        .only("id", "filename", "content_type", "size", "sha256")
+        .first()
     )
