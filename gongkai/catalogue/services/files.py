@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.catalogue import extract, indexing, workflow
+from gongkai.catalogue import extract, indexing, sniffing, workflow
 from gongkai.catalogue.content import CatalogueError
 from gongkai.catalogue.models import Attachment, Item
 from gongkai.catalogue.selectors import Actor
@@ -89,7 +89,7 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
             {"file": [f"文件“{name}”超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，不能上传。"]},
             code="too_large",
         )
-    kind = extract.sniff(data, name)
+    kind = sniffing.sniff(data, name)
     if kind not in ALLOWED_EXTENSIONS:
         hint = ""
         if _extension(name) in (".doc", ".xls", ".wps", ".et"):
