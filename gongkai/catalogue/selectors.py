@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import permissions, workflow
+from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.models import Attachment, Category, Item, ItemEvent, ItemKind, SensitiveWord, Status
 from gongkai.catalogue.public_filters import published_items
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
@@ -394,3 +394,61 @@ def public_attachment(short_code: str, pk: int, attachment_pk: int) -> Attachmen
         .only("id", "filename", "content_type", "size", "sha256")
         .first()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The workspace (/manage/catalogue/)
+# ---------------------------------------------------------------------------------------------
+
+
+def visible_item(user: AbstractBaseUser | AnonymousUser, pk: int) -> Item:
+    """The entry if ``user`` may see it; 404 otherwise (never a hint that it exists)."""
+    return get_object_or_404(
+        permissions.items_visible_to(user).select_related("agency", "category", "interprets"), pk=pk
+    )
+
+
+def workspace_items(
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    statuses: tuple[str, ...] = (),
+    kind: str = "",
+    agency: Any = None,
+    q: str = "",
+) -> QuerySet[Item]:
+    """The entries ``user`` may see, in one of ``statuses`` (any when empty), of ``kind``, of ``agency``
+    and matching the search ``q`` (each when given), the latest changed first; without their texts."""
+    items = permissions.items_visible_to(user)
+    if len(statuses) == 1:
+        items = items.filter(status=statuses[0])
+    elif statuses:
+        items = items.filter(status__in=statuses)
+    if kind:
+        items = items.filter(kind=kind)
+    if agency:
+        items = items.filter(agency=agency)
+    if q:
+        items = indexing.search(items, q)
+    return (
+        items.select_related("agency")
+        .defer("body", "search_text", "search_vector", "summary")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def item_events(item: Item) -> list[ItemEvent]:
+    """The entry's events in order, with who made them."""
+    return list(item.events.select_related("actor").order_by("at", "id"))
+
+
+def item_attachments(item: Item) -> list[Attachment]:
+    """The entry's files without their contents or texts."""
+    return list(item.attachments.defer("data", "text").order_by("id"))
+
+
+def item_attachment(item: Item, attachment_pk: int, *, with_data: bool) -> Attachment:
+    """One file of the entry (its contents only ``with_data``), or 404."""
+    attachments = Attachment.objects.filter(item=item)
+    if not with_data:
+        attachments = attachments.defer("data", "text")
+    return get_object_or_404(attachments, pk=attachment_pk)
