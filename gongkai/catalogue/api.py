@@ -30,9 +30,10 @@ from django.utils import translation
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters
 from gongkai.catalogue.models import Attachment, Item, Status
+from gongkai.catalogue.presenters_public import sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
+from gongkai.catalogue.selectors import PAGE_STATUSES, published_counts
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
-from gongkai.catalogue.views_public import PAGE_STATUSES, published_counts, sanitized
 from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
 
 DEFAULT_PAGE_SIZE = 20

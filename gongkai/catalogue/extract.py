@@ -1,10 +1,10 @@
 """The text of an attachment, for the privacy scanner: PDF, Word (.docx), Excel (.xlsx) or plain text.
 
-Pure Python (no Django). :func:`sniff` tells the type from the bytes (magic numbers; a .docx or .xlsx is a
-zip whose member names say which), never from the file name. :func:`extract_text` returns the text with
-a Chinese ``problem`` whenever part of the file could not be checked and a person must look at it: an
-image, a scanned PDF (no text layer), pictures inside a Word file, a file too large, an old or unknown
-format, or text cut at :data:`MAX_CHARS`. No library exception escapes.
+Pure Python (no Django). :func:`gongkai.catalogue.sniffing.sniff` tells the type from the bytes, never
+from the file name. :func:`extract_text` returns the text with a Chinese ``problem`` whenever part of the
+file could not be checked and a person must look at it: an image, a scanned PDF (no text layer),
+pictures inside a Word file, a file too large, an old or unknown format, or text cut at
+:data:`MAX_CHARS`. No library exception escapes.
 
 Limits: files over :data:`MAX_BYTES` are refused unread; a zip whose members would unpack to more than
 :data:`MAX_UNZIPPED_BYTES` (or whose XML parts to more than :data:`MAX_XML_BYTES`) is refused unread —
@@ -18,7 +18,6 @@ child fail, is not checked (:data:`MSG_TOO_COMPLEX`).
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import io
 import json
@@ -33,6 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from gongkai.catalogue.sniffing import OLE_MAGIC, TEXT_SAMPLE, decode_text, image_format, sniff, zip_names
 
 __all__ = [
     "KINDS",
@@ -50,7 +51,6 @@ __all__ = [
     "Extracted",
     "extract_path",
     "extract_text",
-    "sniff",
 ]
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -114,89 +114,6 @@ class Extracted:
 
 
 # ------------------------------------------------------------------------------------------------
-# Sniffing
-# ------------------------------------------------------------------------------------------------
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
-    (b"II*\x00", "TIFF"),
-    (b"MM\x00*", "TIFF"),
-    (b"BM", "BMP"),
-)
-#: Bytes of a file looked at to tell text from binary.
-_TEXT_SAMPLE = 64 * 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-
-def _image_format(data: bytes) -> str:
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WebP"
-    for magic, name in _IMAGE_MAGIC:
-        if data.startswith(magic) and (name != "BMP" or data[6:10] == b"\x00\x00\x00\x00"):
-            return name
-    return ""
-
-
-def _zip_names(data: bytes) -> set[str] | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None
-
-
-def sniff(data: bytes, filename: str = "") -> str:
-    """The type of a file from its content: ``pdf``, ``docx``, ``xlsx``, ``image``, ``text`` or ``unknown``.
-
-    ``filename`` is never trusted: a ``.pdf`` that holds a web page is ``text``. Only the first
-    64 KB decide whether a file is text, so the head of a large file may be sniffed too.
-    """
-    if b"%PDF-" in data[:1024]:
-        return "pdf"
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        names = _zip_names(data) or set()
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        return "unknown"
-    if _image_format(data):
-        return "image"
-    if data.startswith(_OLE_MAGIC):
-        return "unknown"
-    return "text" if _decode(data[:_TEXT_SAMPLE], final=len(data) <= _TEXT_SAMPLE) is not None else "unknown"
-
-
-def _decode(data: bytes, *, final: bool = True) -> str | None:
-    """Text in UTF-8 (with or without a BOM), UTF-16/32 with a BOM, or GB18030 (GBK); None for binary.
-
-    With ``final=False`` a character cut at the end of ``data`` is not an error (a sample of a file).
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        encodings = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        encodings = ["utf-32"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    else:
-        encodings = ["utf-8", "gb18030"]
-    for encoding in encodings:
-        try:
-            text = codecs.getincrementaldecoder(encoding)().decode(data, final=final)
-        except UnicodeDecodeError:
-            continue
-        sample = text[:20000]
-        if "\x00" in sample or len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-            return None
-        return text
-    return None
-
-
-# ------------------------------------------------------------------------------------------------
 # Extraction
 # ------------------------------------------------------------------------------------------------
 
@@ -210,7 +127,7 @@ def extract_path(path: str | Path) -> Extracted:
     with p.open("rb") as f:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            return _too_large(f.read(_TEXT_SAMPLE), size)
+            return _too_large(f.read(TEXT_SAMPLE), size)
         return extract_text(f.read(MAX_BYTES + 1), p.name)
 
 
@@ -233,7 +150,7 @@ def _size(size: int) -> str:
 def extract_text(data: bytes, filename: str = "") -> Extracted:
     """The text of a file of any supported kind, with a problem (Chinese) for what could not be checked."""
     if len(data) > MAX_BYTES:
-        return _too_large(data[:_TEXT_SAMPLE], len(data))
+        return _too_large(data[:TEXT_SAMPLE], len(data))
     kind = sniff(data, filename)
     try:
         with warnings.catch_warnings():
@@ -256,16 +173,16 @@ def _extract(data: bytes, kind: str) -> Extracted:
             return Extracted("", kind, problem=problem)
         return _docx(data) if kind == "docx" else _xlsx(data)
     if kind == "image":
-        return Extracted("", kind, problem=MSG_IMAGE.format(format=_image_format(data)))
+        return Extracted("", kind, problem=MSG_IMAGE.format(format=image_format(data)))
     if kind == "text":
-        text = _decode(data)
+        text = decode_text(data)
         if text is None:  # text at the start, binary further on
             return Extracted("", "unknown", problem=MSG_UNKNOWN)
         return _cut(text, kind)
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         return Extracted("", kind, problem=MSG_OLD_OFFICE)
     if data.startswith(b"PK"):
-        broken = _zip_names(data) is None
+        broken = zip_names(data) is None
         return Extracted("", kind, problem=MSG_BROKEN.format(kind="") if broken else MSG_OTHER_ZIP)
     return Extracted("", kind, problem=MSG_UNKNOWN)
 
@@ -292,7 +209,7 @@ def _zip_problem(data: bytes) -> str:
 
 
 def _pictures(data: bytes, folder: str) -> int:
-    names = _zip_names(data) or set()
+    names = zip_names(data) or set()
     return sum(1 for n in names if n.startswith(folder) and not n.endswith("/"))
 
 

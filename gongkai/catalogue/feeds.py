@@ -24,9 +24,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from gongkai.agencies.models import Agency
+from gongkai.catalogue.content import strip_controls
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.public_filters import published_items
-from gongkai.catalogue.services import strip_controls
 
 FEED_SIZE = 50
 _FEED_FIELDS = (

@@ -1,8 +1,9 @@
 """Forms of the catalogue workspace (主动公开, /manage/catalogue/).
 
 The forms only check what a form can check (required fields, formats); the rules of an entry live in
-:mod:`gongkai.catalogue.services`, whose ``CatalogueError`` / ``ValidationError`` is put back on the
-form by :meth:`ServiceForm.add_service_error` (next to the field it is about).
+:mod:`gongkai.catalogue.content` and the steps of :mod:`gongkai.catalogue.services`, whose
+``CatalogueError`` / ``ValidationError`` is put back on the form by
+:meth:`ServiceForm.add_service_error` (next to the field it is about).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import services, workflow
+from gongkai.catalogue import content, scanning, services, workflow
 from gongkai.catalogue.models import (
     Category,
     DisclosureMode,
@@ -153,7 +154,7 @@ class ItemForm(ServiceForm):
     )
     summary = forms.CharField(
         label=_("内容概述"),
-        max_length=services.SUMMARY_MAX_CHARS,
+        max_length=content.SUMMARY_MAX_CHARS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("约100字，概括信息的主要内容，不要照抄其他项目。提交审查前必须填写。"),
@@ -212,13 +213,13 @@ class ItemForm(ServiceForm):
         return found
 
     def data_for_service(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        data = {name: self.cleaned_data[name] for name in content.EDITABLE_FIELDS}
         data["validity"] = data["validity"] or ""
         return data
 
 
 def initial_for(item: Item) -> dict[str, Any]:
-    initial: dict[str, Any] = {name: getattr(item, name) for name in services.EDITABLE_FIELDS}
+    initial: dict[str, Any] = {name: getattr(item, name) for name in content.EDITABLE_FIELDS}
     initial["category"] = item.category_id
     initial["interprets"] = item.interprets.index_number if item.interprets else ""
     return initial
@@ -267,7 +268,7 @@ class StepForm(ServiceForm):
     field_aliases = {"override_reason": "note", "reason": "note"}
 
     note = forms.CharField(
-        max_length=services.NOTE_MAX_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=content.NOTE_MAX_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -286,7 +287,7 @@ class StepForm(ServiceForm):
 
 
 class MaskForm(forms.Form):
-    source = forms.ChoiceField(choices=[(s, s) for s in services.TEXT_SOURCES])
+    source = forms.ChoiceField(choices=[(s, s) for s in scanning.TEXT_SOURCES])
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=0)
     kind = forms.CharField(max_length=30)

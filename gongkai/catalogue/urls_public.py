@@ -17,7 +17,6 @@ urlpatterns = [
     path("<slug:short_code>/guide/", views_public.guide, name="guide"),
     path("<slug:short_code>/rules/", views_public.rules, name="rules"),
     path("<slug:short_code>/catalogue/", views_public.catalogue, name="catalogue"),
-    path("<slug:short_code>/reports/", views_public.reports, name="reports"),
     path("<slug:short_code>/apply/", views_public.apply, name="apply"),
     path("<slug:short_code>/items/<int:pk>/", views_public.item, name="item"),
     path(

@@ -75,7 +75,8 @@ def test_an_officer_writes_checks_and_publishes_through_the_pages(staff: Staff, 
 
     # The public column lists it; the page shows it with the publication date and the downloads.
     public = Client()
-    listing = public.get(reverse("catalogue_public:reports", args=[staff.agency.short_code])).content.decode()
+    column_reports = reverse("annual_public:column_reports", args=[staff.agency.short_code])
+    listing = public.get(column_reports).content.decode()
     report_url = reverse("annual_public:report", args=[staff.agency.short_code, YEAR])
     assert report_url in listing
     page = public.get(report_url).content.decode()

@@ -10,7 +10,7 @@ from django.test import Client
 
 from gongkai.agencies.models import Role
 from gongkai.agencies.services import add_membership
-from gongkai.catalogue import permissions, services
+from gongkai.catalogue import permissions, selectors, services
 from gongkai.catalogue.models import Item, SensitiveWord, Status
 from tests.catalogue.conftest import Advance, MakeItem, People
 
@@ -80,11 +80,11 @@ def test_other_agencies_cannot_act(people: People, make_item: MakeItem, move: Ad
 
 def test_allowed_actions_for_the_page(people: People, make_item: MakeItem, move: Advance) -> None:
     item = move(make_item(), Status.SUBMITTED)
-    assert services.allowed_actions(people.reviewer, item) == ("mask", "review_pass", "review_return")
-    assert services.allowed_actions(people.officer, item) == ()
-    assert services.allowed_actions(people.other_reviewer, item) == ()
-    assert services.allowed_actions(AnonymousUser(), item) == ()
-    assert services.allowed_actions(None, item) == ()
+    assert selectors.allowed_actions(people.reviewer, item) == ("mask", "review_pass", "review_return")
+    assert selectors.allowed_actions(people.officer, item) == ()
+    assert selectors.allowed_actions(people.other_reviewer, item) == ()
+    assert selectors.allowed_actions(AnonymousUser(), item) == ()
+    assert selectors.allowed_actions(None, item) == ()
 
 
 def test_word_lists(people: People) -> None:

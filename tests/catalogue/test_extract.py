@@ -23,9 +23,9 @@ from gongkai.catalogue.extract import (
     Extracted,
     extract_path,
     extract_text,
-    sniff,
 )
 from gongkai.catalogue.scanner import scan_text
+from gongkai.catalogue.sniffing import sniff
 from tests.checker.renderers import _pdf_file, _pdf_text
 
 VALID_ID = "11010519491231002X"

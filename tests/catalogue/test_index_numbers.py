@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from gongkai.agencies.models import Agency, AgencyKind, Role
 from gongkai.agencies.services import add_membership
-from gongkai.catalogue import index_numbers, services
+from gongkai.catalogue import content, index_numbers, services
 from gongkai.catalogue.index_numbers import Pattern
 from gongkai.catalogue.models import IndexPattern, Item, Status
 from gongkai.core.models import NumberSeries
@@ -134,7 +134,7 @@ def test_issued_at_publication_kept_after_withdrawal_never_reused(
     first = services.withdraw(actor=people.officer, item=first, reason="内容有误。")
     first.refresh_from_db()
     assert first.index_number == "004339255/2026-00001" and first.status == Status.WITHDRAWN
-    with pytest.raises(services.CatalogueError, match="撤回的条目不能重新发布"):
+    with pytest.raises(content.CatalogueError, match="撤回的条目不能重新发布"):
         services.publish(actor=people.officer, item=first)
     third = move(make_item(title="更正后重新发布"), Status.PUBLISHED)
     assert third.index_number == "004339255/2026-00003"
@@ -144,7 +144,7 @@ def test_a_failed_publication_does_not_use_up_a_number(
     people: People, make_item: MakeItem, move: Advance
 ) -> None:
     item = move(make_item(body="<p>联系电话 13812345678</p>"), Status.APPROVED)
-    with pytest.raises(services.CatalogueError):
+    with pytest.raises(content.CatalogueError):
         services.publish(actor=people.officer, item=item)  # hits, no override
     assert not NumberSeries.objects.filter(name="index").exists()
     item = services.publish(actor=people.officer, item=item, override_reason="本局对外公布的办公电话。")
@@ -247,7 +247,7 @@ def test_two_officers_publishing_the_same_entry(monkeypatch: pytest.MonkeyPatch)
             barrier.wait()
             services.publish(actor=officer, item=item)
             outcomes.append("published")
-        except services.CatalogueError as exc:
+        except content.CatalogueError as exc:
             outcomes.append(str(exc.code))
         except Exception as exc:  # reported by the main thread
             outcomes.append(repr(exc))

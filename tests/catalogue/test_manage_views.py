@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from gongkai.catalogue import services
+from gongkai.catalogue import scanning, selectors, services, workflow
 from gongkai.catalogue.models import Category, Item, ItemEvent, SensitiveWord, Status
 from gongkai.core.models import AuditEvent
 from tests.catalogue.conftest import TODAY, Advance, MakeItem, People, docx_bytes, pdf_bytes, resident_id
@@ -274,7 +274,7 @@ def test_a_step_the_state_does_not_allow(people: People, make_item: MakeItem) ->
 def test_one_click_mask(people: People, make_item: MakeItem) -> None:
     item = make_item(body=f"<p>身份证号 {ID}</p>")
     client = client_for(people.officer)
-    (finding,) = services.scan_item(item)
+    (finding,) = scanning.scan_item(item)
     data = {"source": "body", "start": finding.hit.start, "end": finding.hit.end, "kind": "resident_id"}
     response = client.post(f"/manage/catalogue/{item.pk}/mask/", data)
     assert response.status_code == 302 and response["Location"].endswith("#scan-heading")
@@ -415,8 +415,6 @@ def test_every_page_renders_in_every_state(
             assert response.status_code == 200, (state, user, path)
     page = client_for(people.officer).get(f"/manage/catalogue/{item.pk}/")
     steps = [s.name for s in page.context["steps"]]
-    assert steps == [
-        a for a in services.allowed_actions(people.officer, item) if a in services.workflow.STEPS
-    ]
+    assert steps == [a for a in selectors.allowed_actions(people.officer, item) if a in workflow.STEPS]
     if state == Status.WITHDRAWN:
         assert "撤回理由" in page.content.decode()

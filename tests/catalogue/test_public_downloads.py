@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongkai.catalogue import views_public
 from gongkai.catalogue.models import Status
-from gongkai.catalogue.views_public import ascii_fallback, content_disposition
+from gongkai.catalogue.presenters_public import ascii_fallback, content_disposition
 from tests.catalogue.public_factories import add_file, make_item
 from tests.conftest import Tree
 

@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.agencies.services import add_membership
-from gongkai.catalogue import index_numbers, scanner, services, workflow
+from gongkai.catalogue import content, index_numbers, scanner, scanning, selectors, services, workflow
 from gongkai.catalogue.models import IndexPattern, Item, ItemEvent, SensitiveWord, Status
 from tests.catalogue import public_factories
 from tests.catalogue.conftest import TODAY, Advance, MakeItem, People, docx_bytes, png_bytes
@@ -62,7 +62,7 @@ def submit_scan(item: Item) -> dict[str, Any]:
 
 
 def publish_refused(people: People, item: Item) -> str:
-    with pytest.raises(services.CatalogueError) as excinfo:
+    with pytest.raises(content.CatalogueError) as excinfo:
         services.publish(actor=people.officer, item=item)
     item.refresh_from_db()
     assert item.status == Status.APPROVED and item.index_number is None
@@ -83,20 +83,20 @@ def test_non_breaking_spaces_become_spaces_when_sanitising() -> None:
         "<p>电话138&nbsp;0013&#160;8000</p>",
         "<p>电话138&#xa0;0013&NonBreakingSpace;8000</p>",
     ):
-        assert services.sanitize_html(body) == "<p>电话138 0013 8000</p>", body
-    assert services.sanitize_html("电话138\u00a00013\u00a08000") == "<p>电话138 0013 8000</p>"
-    assert services.sanitize_html("<p>a &amp;nbsp; b</p>") == "<p>a &amp;nbsp; b</p>"  # typed, not a space
+        assert content.sanitize_html(body) == "<p>电话138 0013 8000</p>", body
+    assert content.sanitize_html("电话138\u00a00013\u00a08000") == "<p>电话138 0013 8000</p>"
+    assert content.sanitize_html("<p>a &amp;nbsp; b</p>") == "<p>a &amp;nbsp; b</p>"  # typed, not a space
 
 
 def test_the_plain_text_of_the_body() -> None:
-    text = services.body_text("<p>电话139<strong>0013</strong>9000</p><p>a&amp;b&nbsp;c</p><!-- x -->")
+    text = content.body_text("<p>电话139<strong>0013</strong>9000</p><p>a&amp;b&nbsp;c</p><!-- x -->")
     assert text == "\n电话13900139000\n\na&b\u00a0c\n"
 
 
 def test_a_number_with_non_breaking_spaces_is_found_and_maskable(people: People, make_item: MakeItem) -> None:
     item = make_item(body="<p>联系电话138\u00a00013\u00a08000</p>")
     assert item.body == "<p>联系电话138 0013 8000</p>"
-    ((source, masked, maskable),) = [(f.source, f.hit.masked, f.maskable) for f in services.scan_item(item)]
+    ((source, masked, maskable),) = [(f.source, f.hit.masked, f.maskable) for f in scanning.scan_item(item)]
     assert (source, masked, maskable) == ("body", MOBILE_MASKED, True)
 
 
@@ -107,7 +107,7 @@ def test_an_older_body_with_nbsp_entities_is_scanned_as_plain_text(
     # Written before the fix: the stored HTML has the entities, not spaces.
     Item.objects.filter(pk=item.pk).update(body="<p>联系电话138&nbsp;0013&nbsp;8000</p>")
     item.refresh_from_db()
-    (finding,) = services.scan_item(item)
+    (finding,) = scanning.scan_item(item)
     assert (finding.source, finding.source_label, finding.hit.masked) == (
         "body_text",
         "正文（纯文本）",
@@ -128,9 +128,9 @@ def test_an_older_body_with_nbsp_entities_is_scanned_as_plain_text(
 
 def test_a_number_split_by_a_tag_is_found(people: People, make_item: MakeItem) -> None:
     item = make_item(body="<p>联系电话139<strong>00139000</strong></p>")
-    (finding,) = services.scan_item(item)
+    (finding,) = scanning.scan_item(item)
     assert (finding.source, finding.hit.kind, finding.hit.masked) == ("body_text", "mobile", "139****9000")
-    with pytest.raises(services.CatalogueError, match="请在正文中手工修改"):
+    with pytest.raises(content.CatalogueError, match="请在正文中手工修改"):
         services.mask_hit(
             actor=people.officer,
             item=item,
@@ -152,7 +152,7 @@ def test_a_number_split_by_a_tag_is_found(people: People, make_item: MakeItem) -
 
 def test_a_hit_in_both_views_is_reported_once_and_paragraphs_stay_apart(make_item: MakeItem) -> None:
     item = make_item(body=f"<p>电话 <em>{MOBILE}</em></p><p>编号139</p><p>00139000</p>")
-    assert [(f.source, f.hit.masked) for f in services.scan_item(item)] == [("body", MOBILE_MASKED)]
+    assert [(f.source, f.hit.masked) for f in scanning.scan_item(item)] == [("body", MOBILE_MASKED)]
 
 
 # --- 2. 一事一审: the people of the review steps --------------------------------------------------
@@ -162,7 +162,7 @@ def test_the_creator_may_not_pass_the_review(people: People, make_item: MakeItem
     add_membership(actor=None, user=people.officer, agency=people.agency, role=Role.REVIEWER)
     item = make_item(actor=people.officer)
     item = services.submit(actor=people.officer2, item=item)
-    assert "review_pass" not in services.allowed_actions(people.officer, item)
+    assert "review_pass" not in selectors.allowed_actions(people.officer, item)
     with pytest.raises(PermissionDenied, match="起草人不能对自己起草的条目进行保密审查"):
         services.review_pass(actor=people.officer, item=item)
     response = client_for(people.officer).post(f"/manage/catalogue/{item.pk}/review_pass/", {"note": ""})
@@ -182,12 +182,12 @@ def test_whoever_edited_since_the_last_return_may_not_pass_the_review(
     item = services.submit(actor=people.officer, item=item)
     with pytest.raises(PermissionDenied, match="修改与审查分离"):
         services.review_pass(actor=people.reviewer2, item=item)
-    assert "review_pass" not in services.allowed_actions(people.reviewer2, item)
+    assert "review_pass" not in selectors.allowed_actions(people.reviewer2, item)
     # Returned and changed by the officer alone: reviewer2's edit was before the last return.
     item = services.review_return(actor=people.reviewer, item=item, reason="请修改。")
     item = services.update_draft(actor=people.officer, item=item, data={"keywords": "预算"})
     item = services.submit(actor=people.officer, item=item)
-    assert "review_pass" in services.allowed_actions(people.reviewer2, item)
+    assert "review_pass" in selectors.allowed_actions(people.reviewer2, item)
     item = services.review_pass(actor=people.reviewer2, item=item)
     assert item.status == Status.REVIEWED
     # A file added after a return is a change too.
@@ -210,7 +210,7 @@ def test_a_reviewers_mask_during_the_review_does_not_keep_them_from_passing_it(
     people: People, make_item: MakeItem
 ) -> None:
     item = services.submit(actor=people.officer, item=make_item(title=f"联系电话{MOBILE}的通知"))
-    (finding,) = services.scan_item(item)
+    (finding,) = scanning.scan_item(item)
     item = services.mask_hit(
         actor=people.reviewer,
         item=item,
@@ -228,8 +228,8 @@ def test_the_reviewer_of_the_round_may_not_approve(people: People, make_item: Ma
     add_membership(actor=None, user=leader2, agency=people.agency, role=Role.LEADER)
     item = services.submit(actor=people.officer, item=make_item())
     item = services.review_pass(actor=people.leader, item=item)
-    assert "approve" not in services.allowed_actions(people.leader, item)
-    assert "approve_return" in services.allowed_actions(people.leader, item)
+    assert "approve" not in selectors.allowed_actions(people.leader, item)
+    assert "approve_return" in selectors.allowed_actions(people.leader, item)
     with pytest.raises(PermissionDenied, match="审查与审批分离"):
         services.approve(actor=people.leader, item=item)
     response = client_for(people.leader).post(f"/manage/catalogue/{item.pk}/approve/", {"note": ""})
@@ -318,7 +318,7 @@ def test_the_page_lists_at_most_fifty_findings_per_part(people: People, make_ite
     html = page(people.officer, item)
     hits = scan_section(html)
     assert "发现 60 处" in hits
-    assert hits.count("<td>附件：名单.docx</td>") == services.PAGE_FINDINGS == 50
+    assert hits.count("<td>附件：名单.docx</td>") == scanning.PAGE_FINDINGS == 50
     assert "附件：名单.docx：另有 10 处未列出" in hits
     for path in ("print/review/", "print/register/"):
         sheet = page(people.officer, item, path)
@@ -365,8 +365,8 @@ def test_a_second_page_load_scans_nothing_unchanged(
     assert "错敏词" in scan_section(page(people.officer, item))
     assert any(MOBILE in text for text in scanned)
     # The shared cache keeps masked values only, never the personal data.
-    words = services.sensitive_words_for(people.agency)
-    key = services._scan_key("file", attachment.sha256, services._words_digest(words))
+    words = selectors.sensitive_words_for(people.agency)
+    key = scanning._scan_key("file", attachment.sha256, scanning._words_digest(words))
     cached = cache.get(key)
     assert cached is not None and cached["total"] == 1 and MOBILE not in str(cached)
 
@@ -378,7 +378,7 @@ def test_a_file_that_could_not_be_checked_needs_the_override(people: People, mak
     item = make_item()
     image = services.add_attachment(actor=people.officer, item=item, filename="扫描件.png", data=png_bytes())
     assert image.extraction_problem
-    (finding,) = services.scan_item(item)
+    (finding,) = scanning.scan_item(item)
     assert finding.unchecked and not finding.maskable and finding.attachment_id == image.pk
     assert finding.source_label == "附件：扫描件.png" and finding.hit.kind_label == "无法自动检查"
     assert finding.context.startswith("附件无法自动检查：") and "请人工核对" in finding.context
@@ -407,7 +407,7 @@ def test_an_index_number_too_long_is_refused_with_a_reason(
     with pytest.raises(index_numbers.IndexNumberTooLong):
         index_numbers.issue(people.agency, TODAY)
     item = move(make_item(), Status.APPROVED)
-    with pytest.raises(services.CatalogueError) as excinfo:
+    with pytest.raises(content.CatalogueError) as excinfo:
         services.publish(actor=people.officer, item=item)
     assert excinfo.value.code == "index_number_too_long"
     assert "索引号规则" in excinfo.value.messages[0] and "自定义前段码" in excinfo.value.messages[0]

@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 
-from gongkai.catalogue import indexing, services, workflow
+from gongkai.catalogue import content, indexing, scanning, selectors, services, workflow
 from gongkai.catalogue.models import Attachment, Item, ItemEvent, ItemKind, SensitiveWord, Status
+from gongkai.catalogue.services import files
 from gongkai.core.models import AuditEvent
 from gongkai.workdays.store import current_calendar
 from tests.catalogue.conftest import (
@@ -95,7 +96,7 @@ def test_unknown_fields_are_a_programming_error(people: People, make_item: MakeI
 def test_editing_only_in_draft_or_returned(people: People, make_item: MakeItem, move: Advance) -> None:
     for state in (Status.SUBMITTED, Status.REVIEWED, Status.APPROVED, Status.PUBLISHED, Status.WITHDRAWN):
         item = move(make_item(), state)
-        with pytest.raises(services.CatalogueError) as excinfo:
+        with pytest.raises(content.CatalogueError) as excinfo:
             services.update_draft(actor=people.officer, item=item, data={"title": "改名"})
         assert excinfo.value.code == "not_allowed"
         item.refresh_from_db()
@@ -103,7 +104,7 @@ def test_editing_only_in_draft_or_returned(people: People, make_item: MakeItem, 
 
 
 def errors_of(fn: Any) -> dict[str, list[str]]:
-    with pytest.raises(services.CatalogueError) as excinfo:
+    with pytest.raises(content.CatalogueError) as excinfo:
         fn()
     return excinfo.value.message_dict
 
@@ -179,9 +180,9 @@ def test_the_body_is_sanitised_at_every_save(people: People, make_item: MakeItem
 
 
 def test_plain_text_becomes_paragraphs() -> None:
-    assert services.sanitize_html("第一段\n\n第二段 <不是标签\n") == "<p>第一段</p><p>第二段 &lt;不是标签</p>"
-    assert services.sanitize_html("a < b 且 c > d") == "<p>a &lt; b 且 c &gt; d</p>"
-    assert services.sanitize_html("   ") == ""
+    assert content.sanitize_html("第一段\n\n第二段 <不是标签\n") == "<p>第一段</p><p>第二段 &lt;不是标签</p>"
+    assert content.sanitize_html("a < b 且 c > d") == "<p>a &lt; b 且 c &gt; d</p>"
+    assert content.sanitize_html("   ") == ""
 
 
 # --- Files -------------------------------------------------------------------------------------
@@ -208,9 +209,9 @@ def test_a_real_pdf_and_docx_are_attached_with_their_text(people: People, make_i
     assert [e[0] for e in events(item)][-3:] == ["attachment_add"] * 3
     # The files' text is searchable and scanned.
     assert indexing.search(Item.objects.all(), "budget").get() == item
-    kinds = {(f.source, f.hit.kind) for f in services.scan_item(item)}
+    kinds = {(f.source, f.hit.kind) for f in scanning.scan_item(item)}
     assert {("attachment", "mobile"), ("attachment", "resident_id")} <= kinds
-    assert all(not f.maskable for f in services.scan_item(item))
+    assert all(not f.maskable for f in scanning.scan_item(item))
 
 
 @pytest.mark.parametrize(
@@ -230,7 +231,7 @@ def test_files_of_the_wrong_type_are_refused(
     people: People, make_item: MakeItem, filename: str, data: bytes, message: str
 ) -> None:
     item = make_item()
-    with pytest.raises(services.CatalogueError) as excinfo:
+    with pytest.raises(content.CatalogueError) as excinfo:
         services.add_attachment(actor=people.officer, item=item, filename=filename, data=data)
     assert message in excinfo.value.message_dict["file"][0]
     assert not Attachment.objects.exists()
@@ -239,14 +240,14 @@ def test_files_of_the_wrong_type_are_refused(
 def test_size_and_count_limits(people: People, make_item: MakeItem, monkeypatch: pytest.MonkeyPatch) -> None:
     item = make_item()
     too_big = pdf_bytes("x") + b"%" * (services.MAX_ATTACHMENT_BYTES)
-    with pytest.raises(services.CatalogueError, match="超过 20 MB"):
+    with pytest.raises(content.CatalogueError, match="超过 20 MB"):
         services.add_attachment(actor=people.officer, item=item, filename="大.pdf", data=too_big)
-    monkeypatch.setattr(services, "MAX_ATTACHMENTS", 2)
+    monkeypatch.setattr(files, "MAX_ATTACHMENTS", 2)
     services.add_attachment(actor=people.officer, item=item, filename="1.pdf", data=pdf_bytes("one"))
-    with pytest.raises(services.CatalogueError, match="已经上传过"):
+    with pytest.raises(content.CatalogueError, match="已经上传过"):
         services.add_attachment(actor=people.officer, item=item, filename="1-copy.pdf", data=pdf_bytes("one"))
     services.add_attachment(actor=people.officer, item=item, filename="2.pdf", data=pdf_bytes("two"))
-    with pytest.raises(services.CatalogueError, match="最多 2 个附件"):
+    with pytest.raises(content.CatalogueError, match="最多 2 个附件"):
         services.add_attachment(actor=people.officer, item=item, filename="3.pdf", data=pdf_bytes("three"))
     assert item.attachments.count() == 2
 
@@ -261,9 +262,9 @@ def test_files_only_in_draft_or_returned_by_the_officer(
         actor=people.officer, item=item, filename="a.pdf", data=pdf_bytes("a")
     )
     item = move(item, Status.SUBMITTED)
-    with pytest.raises(services.CatalogueError, match="等待保密审查"):
+    with pytest.raises(content.CatalogueError, match="等待保密审查"):
         services.add_attachment(actor=people.officer, item=item, filename="b.pdf", data=pdf_bytes("b"))
-    with pytest.raises(services.CatalogueError):
+    with pytest.raises(content.CatalogueError):
         services.remove_attachment(actor=people.officer, attachment=attachment)
     item = services.review_return(actor=people.reviewer, item=item, reason="附件有个人信息，请替换。")
     mark = audit_mark()
@@ -340,14 +341,14 @@ def test_sensitive_words_of_the_agency_and_the_site(people: People, make_item: M
     SensitiveWord.objects.create(agency=None, word="绝密")
     SensitiveWord.objects.create(agency=people.other_agency, word="预算")  # another agency's: not used
     item = make_item(title="内部资料：绝密文件", body="<p>预算</p>")
-    found = [(f.source, f.hit.kind, f.hit.value) for f in services.scan_item(item)]
+    found = [(f.source, f.hit.kind, f.hit.value) for f in scanning.scan_item(item)]
     assert found == [("title", "sensitive_word", "内部资料"), ("title", "sensitive_word", "绝密")]
-    assert services.sensitive_words_for(people.agency) == ["内部资料", "绝密"]
+    assert selectors.sensitive_words_for(people.agency) == ["内部资料", "绝密"]
 
 
 def test_mask_removes_the_hit(people: People, make_item: MakeItem) -> None:
     item = make_item(body=f"<p>身份证号<strong>{ID}</strong>，电话 {MOBILE}</p>", summary=f"联系 {MOBILE}")
-    findings = services.scan_item(item)
+    findings = scanning.scan_item(item)
     body_id = next(f for f in findings if f.source == "body" and f.hit.kind == "resident_id")
     assert body_id.context.startswith("身份证号") and ID not in body_id.context  # tags removed, value masked
     mark = audit_mark()
@@ -361,7 +362,7 @@ def test_mask_removes_the_hit(people: People, make_item: MakeItem) -> None:
     )
     assert ID not in item.body and body_id.hit.masked in item.body
     assert "<strong>" in item.body  # the rest of the HTML is kept
-    assert [(f.source, f.hit.kind) for f in services.scan_item(item)] == [
+    assert [(f.source, f.hit.kind) for f in scanning.scan_item(item)] == [
         ("summary", "mobile"),
         ("body", "mobile"),
     ]
@@ -370,7 +371,7 @@ def test_mask_removes_the_hit(people: People, make_item: MakeItem) -> None:
     assert ID not in str(event.data)
     assert new_audits(mark) == ["catalogue.hit_masked"]
     # The same click again (the text has changed): nothing happens.
-    with pytest.raises(services.CatalogueError, match="已经变化"):
+    with pytest.raises(content.CatalogueError, match="已经变化"):
         services.mask_hit(
             actor=people.officer,
             item=item,
@@ -381,7 +382,7 @@ def test_mask_removes_the_hit(people: People, make_item: MakeItem) -> None:
         )
     # The search index no longer has the number.
     assert not indexing.search(Item.objects.all(), ID).exists()
-    with pytest.raises(services.CatalogueError, match="附件中的内容不能在线遮盖"):
+    with pytest.raises(content.CatalogueError, match="附件中的内容不能在线遮盖"):
         services.mask_hit(actor=people.officer, item=item, source="attachment", start=0, end=1, kind="mobile")
 
 
@@ -389,7 +390,7 @@ def test_the_reviewer_masks_during_review_but_not_after(
     people: People, make_item: MakeItem, move: Advance
 ) -> None:
     item = move(make_item(title=f"联系电话{MOBILE}的通知"), Status.SUBMITTED)
-    (finding,) = services.scan_item(item)
+    (finding,) = scanning.scan_item(item)
     with pytest.raises(PermissionDenied):
         services.mask_hit(
             actor=people.officer,
@@ -409,8 +410,8 @@ def test_the_reviewer_masks_during_review_but_not_after(
     )
     assert MOBILE not in item.title and item.status == Status.SUBMITTED
     item = move(make_item(title=f"联系电话{MOBILE}的通知"), Status.REVIEWED)
-    (finding,) = services.scan_item(item)
-    with pytest.raises(services.CatalogueError, match="退回修改后遮盖"):
+    (finding,) = scanning.scan_item(item)
+    with pytest.raises(content.CatalogueError, match="退回修改后遮盖"):
         services.mask_hit(
             actor=people.reviewer,
             item=item,
@@ -427,23 +428,23 @@ def test_the_reviewer_masks_during_review_but_not_after(
 def test_the_publication_clock(people: People, make_item: MakeItem, monkeypatch: pytest.MonkeyPatch) -> None:
     written = datetime.date(2026, 5, 29)  # Friday before the 端午 holiday (2026-06-19)
     item = make_item(written_on=written)
-    due = services.publication_due(item)
+    due = selectors.publication_due(item)
     assert due == current_calendar().add_working_days(written, 20)
     assert due > written + datetime.timedelta(days=27)  # weekends and the holiday are not counted
-    clock = services.publication_clock(item, today=written)
+    clock = selectors.publication_clock(item, today=written)
     assert (clock.due, clock.overdue, clock.days_left) == (due, False, 20)
-    on_due = services.publication_clock(item, today=due)
+    on_due = selectors.publication_clock(item, today=due)
     assert (on_due.overdue, on_due.days_left) == (False, 0)
-    late = services.publication_clock(item, today=current_calendar().add_working_days(due, 3))
+    late = selectors.publication_clock(item, today=current_calendar().add_working_days(due, 3))
     assert late.overdue and late.days_left == -3 and late.late_days == 3
 
 
 def test_the_clock_of_a_published_entry(people: People, make_item: MakeItem, move: Advance) -> None:
     item = move(make_item(written_on=datetime.date(2026, 1, 5)), Status.PUBLISHED)
-    clock = services.publication_clock(item, today=TODAY)
+    clock = selectors.publication_clock(item, today=TODAY)
     assert clock.published_on == TODAY and clock.overdue and clock.days_left is None
     on_time = move(make_item(written_on=TODAY - datetime.timedelta(days=3)), Status.PUBLISHED)
-    assert not services.publication_clock(on_time).overdue
+    assert not selectors.publication_clock(on_time).overdue
 
 
 def test_the_clock_says_when_the_calendar_is_missing(
@@ -451,7 +452,7 @@ def test_the_clock_says_when_the_calendar_is_missing(
 ) -> None:
     pin(monkeypatch, datetime.date(2026, 12, 28))
     item = make_item(written_on=datetime.date(2026, 12, 24))
-    clock = services.publication_clock(item)
+    clock = selectors.publication_clock(item)
     if 2027 in current_calendar().loaded_years:
         pytest.skip("the calendar of 2027 is loaded")
     assert clock.due is None and "2027" in clock.problem and not clock.overdue
@@ -498,7 +499,7 @@ def test_every_step_is_logged_and_audited(people: People, make_item: MakeItem) -
 def test_a_refused_step_changes_nothing(people: People, make_item: MakeItem, move: Advance) -> None:
     item = move(make_item(), Status.PUBLISHED)
     mark, count = audit_mark(), ItemEvent.objects.count()
-    with pytest.raises(services.CatalogueError):
+    with pytest.raises(content.CatalogueError):
         services.withdraw(actor=people.officer, item=item, reason="")
     with pytest.raises(PermissionDenied):
         services.withdraw(actor=people.reviewer, item=item, reason="不该由审核人撤回。")
@@ -529,12 +530,12 @@ def test_the_word_list_is_kept_by_the_agency_and_audited(people: People) -> None
         actor=people.reviewer, agency=people.agency, word=" 内部 资料 ", note="内部文件"
     )
     assert (word.word, word.agency, word.note) == ("内部 资料", people.agency, "内部文件")
-    with pytest.raises(services.CatalogueError, match="已在本机关"):
+    with pytest.raises(content.CatalogueError, match="已在本机关"):
         services.add_sensitive_word(actor=people.officer, agency=people.agency, word="内部 资料")
     services.add_sensitive_word(actor=people.superuser, agency=None, word="绝密")
-    with pytest.raises(services.CatalogueError, match="全站通用"):
+    with pytest.raises(content.CatalogueError, match="全站通用"):
         services.add_sensitive_word(actor=people.officer, agency=people.agency, word="绝密")
-    with pytest.raises(services.CatalogueError, match="请填写词语"):
+    with pytest.raises(content.CatalogueError, match="请填写词语"):
         services.add_sensitive_word(actor=people.officer, agency=people.agency, word="  ")
     for actor, agency in (
         (people.leader, people.agency),

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from gongkai.agencies.models import Role
-from gongkai.catalogue import services, workflow
+from gongkai.catalogue import content, services, workflow
 from gongkai.catalogue.models import Item, ItemEvent, Status
 from tests.catalogue.conftest import Advance, MakeItem, People
 
@@ -171,7 +171,7 @@ def test_the_services_follow_the_table(
         except PermissionDenied:
             # No workflow role at the agency at all, or not the role this step needs.
             assert not roles or decision.code == workflow.REFUSED_ROLE, (state, action, who)
-        except services.CatalogueError as exc:
+        except content.CatalogueError as exc:
             assert roles, (state, action, who)
             if decision.allowed:
                 assert action == workflow.MASK and exc.code == "hit_not_found"  # nothing to mask
@@ -238,7 +238,7 @@ def test_a_returned_entry_is_edited_and_resubmitted(
 
 def test_a_return_needs_its_reasons(people: People, make_item: MakeItem, move: Advance) -> None:
     item = move(make_item(), Status.SUBMITTED)
-    with pytest.raises(services.CatalogueError) as excinfo:
+    with pytest.raises(content.CatalogueError) as excinfo:
         services.review_return(actor=people.reviewer, item=item, reason="   ")
     assert excinfo.value.message_dict == {"note": ["请填写退回理由。"]}
     item.refresh_from_db()

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand
 
 from gongkai.catalogue.extract import KIND_LABELS, Extracted, extract_path
 from gongkai.catalogue.scanner import Hit, scan_text
-from gongkai.checker.management.commands.check_reports import shown_path
+from gongkai.core.paths import shown_path
 
 EXIT_CLEAN = 0
 EXIT_FOUND = 1

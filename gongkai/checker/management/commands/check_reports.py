@@ -27,6 +27,7 @@ from gongkai.checker.presenters import (
     severity_label,
 )
 from gongkai.checker.result import SEVERITIES, CheckResult, ParsedReport
+from gongkai.core.paths import shown_path
 
 #: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
 SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
@@ -207,18 +208,6 @@ class Command(BaseCommand):
             )
             return False
         return True
-
-
-def shown_path(path: str) -> str:
-    """``path`` as printable text. A name whose bytes are not UTF-8 (a zip made on Chinese Windows unpacks
-    to GBK names) is read as GB18030, else its bad bytes become U+FFFD: the output stays valid UTF-8."""
-    raw = os.fsencode(path)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", "replace")
 
 
 def _crash_message(exc: Exception) -> str:

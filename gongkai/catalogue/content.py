@@ -1,0 +1,211 @@
+"""The rules of a catalogue entry's content: which fields an officer fills in, how they are cleaned
+(the body is sanitised HTML, control characters go), and what a whole entry must satisfy.
+
+Pure rules: nothing here reads or writes the database (an entry is checked with ``full_clean``, which
+may look up its foreign keys). The steps that save an entry are in :mod:`gongkai.catalogue.services`.
+
+Errors a user can fix raise :class:`CatalogueError` (a ``ValidationError`` with a Chinese message).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from gongkai.catalogue.models import DocumentType, Item, ItemKind, Validity
+
+
+class CatalogueError(ValidationError):
+    """A step that the entry's state or the input does not allow; the message says why, in Chinese."""
+
+
+#: The fields an officer fills in (create_draft / update_draft accept these keys).
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "kind",
+    "title",
+    "publisher",
+    "doc_number",
+    "written_on",
+    "effective_on",
+    "repealed_on",
+    "document_type",
+    "validity",
+    "category",
+    "article20_item",
+    "disclosure_mode",
+    "summary",
+    "keywords",
+    "body",
+    "interprets",
+    "is_ogi_rule",
+)
+#: 第二十条（五）（六）: decisions published one by one are counted under their item (D9).
+DECISION_ARTICLE_20: dict[str, int] = {
+    ItemKind.LICENSING: 5,
+    ItemKind.PENALTY: 6,
+    ItemKind.ENFORCEMENT: 6,
+}
+#: 规章 and 行政规范性文件 carry their validity (有效性), for table 二 (D9).
+NEEDS_VALIDITY = frozenset({DocumentType.REGULATION, DocumentType.NORMATIVE})
+SUMMARY_MAX_CHARS = 500
+NOTE_MAX_CHARS = 2000
+
+#: The body is HTML, cleaned with nh3 at every save: these tags only, links to http(s) only.
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {"p", "br", "strong", "em", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td"}
+    | {"h2", "h3", "h4", "a", "blockquote"}
+)
+_HAS_TAG = re.compile(r"<[A-Za-z/!]")
+#: ASCII control characters other than tab and line feed: XML 1.0 (the feeds) cannot carry most of
+#: them, and none belongs in an entry.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: How nh3 writes a non-breaking space (U+00A0, also when given as ``&#160;`` or ``&NonBreakingSpace;``).
+_NBSP_ENTITY = "&nbsp;"
+
+
+def strip_controls(value: str) -> str:
+    """``value`` with line ends made ``\\n`` and every other ASCII control character but tab removed."""
+    return _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def sanitize_html(value: str) -> str:
+    """The body as safe HTML. Text without any tag is taken as plain text: one paragraph per line.
+
+    Control characters are removed and non-breaking spaces become plain spaces, so that the scanner
+    finds a number written ``138 0013 8000`` with non-breaking spaces in the stored HTML.
+    """
+    value = strip_controls(value).replace("\u00a0", " ").strip()
+    if not value:
+        return ""
+    if not _HAS_TAG.search(value):
+        lines = [line.strip() for line in value.split("\n")]
+        value = "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
+    cleaned = nh3.clean(
+        value,
+        tags=set(ALLOWED_TAGS),
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        url_relative="deny",
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned.replace(_NBSP_ENTITY, " ").replace("\u00a0", " ").strip()
+
+
+#: Tags that do not break the text (a number split by them reads as one number); every other tag does.
+_INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "code", "em", "font", "i", "mark", "s", "small", "span", "strong", "sub", "sup", "u"}
+)
+_TAG_OR_COMMENT = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>", re.DOTALL)
+
+
+def body_text(value: str) -> str:
+    """The body as a reader sees it: tags removed (an inline tag such as ``<strong>`` leaves nothing, any
+    other tag — a paragraph, a line break, a cell — a line break), entities decoded, whitespace kept."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = (match.group(2) or "").lower()
+        return "\n" if name and name not in _INLINE_TAGS else ""  # a comment leaves nothing
+
+    return html.unescape(_TAG_OR_COMMENT.sub(replace, value or ""))
+
+
+def one_line(value: Any) -> str:
+    return " ".join(strip_controls(str(value or "")).split())
+
+
+def check_note(value: str, *, required: bool, label: str = "理由") -> str:
+    text = strip_controls(value).strip()
+    if required and not text:
+        raise CatalogueError({"note": [f"请填写{label}。"]}, code="reason_required")
+    if len(text) > NOTE_MAX_CHARS:
+        raise CatalogueError({"note": [f"{label}不能超过 {NOTE_MAX_CHARS} 个字。"]}, code="too_long")
+    return text
+
+
+def _merge(errors: dict[str, list[str]], exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, items in exc.error_dict.items():
+            errors.setdefault(name, []).extend(m for e in items for m in e.messages)
+    else:
+        errors.setdefault("__all__", []).extend(exc.messages)
+
+
+def apply_fields(item: Item, data: Mapping[str, Any]) -> None:
+    """Put ``data`` on ``item`` (cleaned), then check the entry as a whole."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    for name, value in data.items():
+        setattr(item, name, value)
+    for name in ("title", "publisher", "doc_number", "keywords"):
+        setattr(item, name, one_line(getattr(item, name)))
+    item.summary = strip_controls(item.summary).strip()
+    item.body = sanitize_html(item.body)
+    if not item.publisher:
+        item.publisher = item.agency.name
+    if item.document_type not in NEEDS_VALIDITY and item.validity == Validity.NOT_APPLICABLE:
+        item.validity = ""
+    expected = DECISION_ARTICLE_20.get(item.kind)
+    if expected is not None and item.article20_item is None:
+        item.article20_item = expected
+    validate(item)
+
+
+def validate(item: Item) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    try:
+        item.full_clean(exclude=["search_text", "search_vector", "created_by", "index_number"])
+    except ValidationError as exc:
+        _merge(errors, exc)
+    today = timezone.localdate()
+    if isinstance(item.written_on, datetime.date) and item.written_on > today:
+        add("written_on", f"成文日期（{item.written_on}）不能晚于今天（{today}）。")
+    if item.document_type in NEEDS_VALIDITY and not item.validity:
+        add(
+            "validity",
+            f"{DocumentType(item.document_type).label}须注明有效性（现行有效、已修改、已废止或已失效）。",
+        )
+    if item.validity == Validity.REPEALED and not item.repealed_on:
+        add("repealed_on", "已废止的文件须填写废止日期。")
+    if item.repealed_on and isinstance(item.written_on, datetime.date) and item.repealed_on < item.written_on:
+        add("repealed_on", "废止日期不能早于成文日期。")
+    if item.repealed_on and item.effective_on and item.repealed_on < item.effective_on:
+        add("repealed_on", "废止日期不能早于实施日期。")
+    expected = DECISION_ARTICLE_20.get(item.kind)
+    if expected is not None and item.article20_item not in (None, expected):
+        add(
+            "article20_item",
+            f"{ItemKind(item.kind).label}属于第二十条第{'五' if expected == 5 else '六'}项"
+            "（统计在年度报告表二中），请选择该项。",
+        )
+    if item.interprets_id is not None:
+        if item.kind != ItemKind.INTERPRETATION:
+            add("interprets", "只有“政策解读”类条目可以关联所解读的文件。")
+        elif item.pk is not None and item.interprets_id == item.pk:
+            add("interprets", "条目不能解读它自己。")
+    if len(item.summary) > SUMMARY_MAX_CHARS:
+        add("summary", f"内容概述不能超过 {SUMMARY_MAX_CHARS} 个字（现有 {len(item.summary)} 个字）。")
+    if errors:
+        raise CatalogueError(errors, code="invalid")
+
+
+def changed_fields(before: dict[str, Any], item: Item) -> list[str]:
+    return [name for name in EDITABLE_FIELDS if before.get(name) != field_value(item, name)]
+
+
+def field_value(item: Item, name: str) -> Any:
+    if name in ("category", "interprets"):
+        return getattr(item, f"{name}_id")
+    return getattr(item, name)

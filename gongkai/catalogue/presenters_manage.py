@@ -1,0 +1,163 @@
+"""What the pages of the catalogue workspace (/manage/catalogue/) show: the list rows, the entry page
+with its steps and review log, and the print forms for the paper file (保密审查表, 发布登记表).
+
+Page shaping only: the reads are in :mod:`gongkai.catalogue.selectors`, the views in
+:mod:`gongkai.catalogue.views_manage`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from gongkai.catalogue import content, permissions, scanning, selectors, workflow
+from gongkai.catalogue.forms_manage import AttachmentForm, StepForm
+from gongkai.catalogue.models import Item, ItemEvent, Status
+from gongkai.catalogue.taxonomy import article_20_label
+
+#: What each event of an entry is called in the review log.
+EVENT_LABELS: dict[str, str] = {
+    "create": "创建草稿",
+    "attachment_add": "上传附件",
+    "attachment_remove": "删除附件",
+    **workflow.ACTION_LABELS,
+}
+FIELD_LABELS: dict[str, str] = {
+    name: str(getattr(Item._meta.get_field(name), "verbose_name", name)) for name in content.EDITABLE_FIELDS
+}
+
+
+@dataclass
+class Row:
+    item: Item
+    clock: selectors.PublicationClock | None
+
+
+def describe_event(event: ItemEvent) -> list[str]:
+    """The event's data in Chinese, one line per item (masked values only)."""
+    data: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
+    lines: list[str] = []
+    if event.action == workflow.EDIT and isinstance(data.get("fields"), list):
+        names = "、".join(FIELD_LABELS.get(str(f), str(f)) for f in data["fields"])
+        lines.append(_("修改了：%(fields)s") % {"fields": names})
+    elif event.action in ("attachment_add", "attachment_remove"):
+        lines.append(str(data.get("filename", "")))
+    elif event.action == workflow.MASK:
+        lines.append(
+            _("遮盖%(source)s中的%(kind)s：%(masked)s")
+            % {
+                "source": data.get("source_label", ""),
+                "kind": data.get("kind_label", ""),
+                "masked": data.get("masked", ""),
+            }
+        )
+    scan = data.get("scan")
+    if isinstance(scan, dict):
+        lines.append(scan_text(scan))
+    if data.get("index_number"):
+        lines.append(_("索引号：%(number)s") % {"number": data["index_number"]})
+    if data.get("override_reason"):
+        lines.append(_("隐私检查结果未处理，说明理由后发布。"))
+    return lines
+
+
+def state_change(event: ItemEvent) -> str:
+    """``草稿 → 待保密审查`` when the event moved the entry, else ``""``."""
+    if event.from_status == event.to_status:
+        return ""
+    labels = dict(Status.choices)
+    before = str(labels.get(event.from_status, event.from_status)) if event.from_status else ""
+    after = str(labels.get(event.to_status, event.to_status))
+    return f"{before} → {after}" if before else after
+
+
+def scan_text(scan: dict[str, Any]) -> str:
+    count = int(scan.get("count") or 0)
+    if not count:
+        return _("隐私检查：未发现身份证号、电话号码、银行卡号、电子邮箱或错敏词。")
+    by_kind = scan.get("by_kind") if isinstance(scan.get("by_kind"), dict) else {}
+    parts = "、".join(f"{kind} {n} 处" for kind, n in (by_kind or {}).items())
+    return _("隐私检查发现 %(count)s 处：%(parts)s") % {"count": count, "parts": parts}
+
+
+@dataclass
+class Step:
+    name: str
+    label: str
+    form: StepForm
+
+    @property
+    def open(self) -> bool:
+        return self.form.is_bound
+
+
+def entry_context(
+    user: AbstractBaseUser | AnonymousUser,
+    item: Item,
+    *,
+    bound: StepForm | None = None,
+    attach_form: AttachmentForm | None = None,
+) -> dict[str, Any]:
+    """Everything the entry page shows, for ``user``."""
+    allowed = selectors.allowed_actions(user, item)
+    steps = [
+        Step(
+            name,
+            workflow.ACTION_LABELS[name],
+            bound if bound is not None and bound.action == name else StepForm(action=name),
+        )
+        for name in allowed
+        if name in workflow.STEPS
+    ]
+    events = selectors.item_events(item)
+    return {
+        "item": item,
+        # Sanitised at every save; cleaned again here in case a row was written another way.
+        "body_html": mark_safe(content.sanitize_html(item.body)),
+        "clock": selectors.publication_clock(item),
+        "attachments": selectors.item_attachments(item),
+        # Cached per content and cut short per part (a roster of 30,000 rows must not slow the page).
+        "scan": scanning.scan_overview(item),
+        "may_edit": workflow.EDIT in allowed,
+        "may_mask": workflow.MASK in allowed,
+        "steps": steps,
+        "attach_form": attach_form or AttachmentForm(),
+        "events": [
+            (e, EVENT_LABELS.get(e.action, e.action), describe_event(e), state_change(e)) for e in events
+        ],
+        "article20": article_20_label(item.article20_item) if item.article20_item else "",
+        "may_act": permissions.can_act(user, item.agency),
+    }
+
+
+def _last_event(events: list[ItemEvent], *actions: str) -> ItemEvent | None:
+    found = [e for e in events if e.action in actions]
+    return found[-1] if found else None
+
+
+def print_context(item: Item) -> dict[str, Any]:
+    events = selectors.item_events(item)
+    decisions = [
+        (e, EVENT_LABELS.get(e.action, e.action), describe_event(e))
+        for e in events
+        if e.action in workflow.STEPS
+    ]
+    return {
+        "item": item,
+        "clock": selectors.publication_clock(item),
+        "attachments": selectors.item_attachments(item),
+        "scan": scanning.scan_overview(item),
+        "article20": article_20_label(item.article20_item) if item.article20_item else "",
+        "decisions": decisions,
+        "submitted": _last_event(events, workflow.SUBMIT),
+        "reviewed": _last_event(events, workflow.REVIEW_PASS),
+        "approved": _last_event(events, workflow.APPROVE),
+        "published": _last_event(events, workflow.PUBLISH),
+        "withdrawn": _last_event(events, workflow.WITHDRAW),
+        "printed_at": timezone.localtime(),
+    }

@@ -1,0 +1,363 @@
+"""What the pages of the public "政府信息公开" column show: the column's parts and sub-navigation, the
+pages of a list, the browsing facets, an entry's metadata and a file's download name.
+
+Page shaping only: the reads are in :mod:`gongkai.catalogue.selectors`, the views in
+:mod:`gongkai.catalogue.views_public` (the 年报 part is a page of the annual-report app, which
+builds on this module).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import nh3
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue import selectors
+from gongkai.catalogue.models import DocumentType, Item, ItemKind
+from gongkai.catalogue.public_filters import Filters
+from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label, article_20_number
+from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    label: Any
+    #: The full URL name (with its namespace): the 年报 part is a page of the annual-report app.
+    url_name: str
+    description: Any
+
+
+#: The column's five parts (and its front page), in the order government sites show them.
+PARTS: tuple[Part, ...] = (
+    Part(
+        "guide",
+        gettext_lazy("政府信息公开指南"),
+        "catalogue_public:guide",
+        gettext_lazy("信息分类、获取方式和工作机构联系方式"),
+    ),
+    Part(
+        "rules",
+        gettext_lazy("政府信息公开制度"),
+        "catalogue_public:rules",
+        gettext_lazy("本机关政府信息公开工作的规章制度"),
+    ),
+    Part(
+        "catalogue",
+        gettext_lazy("法定主动公开内容"),
+        "catalogue_public:catalogue",
+        gettext_lazy("按主题分类、第二十条事项、类别和年份浏览和检索"),
+    ),
+    Part(
+        "reports",
+        gettext_lazy("政府信息公开年报"),
+        "annual_public:column_reports",
+        gettext_lazy("历年政府信息公开工作年度报告"),
+    ),
+    Part(
+        "apply",
+        gettext_lazy("依申请公开"),
+        "catalogue_public:apply",
+        gettext_lazy("申请获取未主动公开的政府信息"),
+    ),
+)
+
+
+def sanitized(html: str) -> SafeString:
+    """The entry body, sanitised again (it is stored sanitised; defence in depth)."""
+    return mark_safe(nh3.clean(html or ""))  # nh3's output is safe HTML
+
+
+def _nav(agency: Agency, current: str) -> list[dict[str, Any]]:
+    front = {
+        "label": _("专栏首页"),
+        "url": reverse("catalogue_public:column", args=[agency.short_code]),
+        "current": current == "column",
+    }
+    return [front] + [
+        {
+            "label": part.label,
+            "url": reverse(part.url_name, args=[agency.short_code]),
+            "current": current == part.key,
+        }
+        for part in PARTS
+    ]
+
+
+def column_context(agency: Agency, current: str, **context: Any) -> dict[str, Any]:
+    """The context every page of an agency's column has (its sub-navigation, breadcrumb and feeds),
+    with ``context``; ``current`` is the key of the part shown (``"column"`` for the front page)."""
+    context.update(
+        agency=agency,
+        nav=_nav(agency, current),
+        current_part=next((p for p in PARTS if p.key == current), None),
+        rss_url=reverse("catalogue_public:feed_rss", args=[agency.short_code]),
+        atom_url=reverse("catalogue_public:feed_atom", args=[agency.short_code]),
+    )
+    return context
+
+
+def part_links(agency: Agency) -> list[dict[str, Any]]:
+    """The column's parts as the front page lists them."""
+    return [
+        {
+            "label": part.label,
+            "description": part.description,
+            "url": reverse(part.url_name, args=[agency.short_code]),
+        }
+        for part in PARTS
+    ]
+
+
+def query_string(params: Mapping[str, str], **changes: str | None) -> str:
+    """``?a=1&b=2`` from ``params`` with ``changes`` applied (``None`` removes a key); never a page."""
+    merged = {k: v for k, v in params.items() if k != "page"}
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return "?" + urlencode(merged) if merged else "?"
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Item], params: Mapping[str, str], *, search: bool = False
+) -> dict[str, Any]:
+    """One page of ``queryset``. Only a text search (``search``) caps its count at
+    :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` (the newest ones are listed and the page says so);
+    browsing and filtered lists count exactly, so that every entry can be reached."""
+    paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP if search else None)
+    page: Page[Item] = paginator.get_page(request.GET.get("page"))
+    base = query_string(params)
+    joiner = "&" if base != "?" else ""
+    links = []
+    for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            links.append({"ellipsis": True, "label": number})
+        else:
+            links.append(
+                {"label": number, "url": f"{base}{joiner}page={number}", "current": number == page.number}
+            )
+    return {
+        "page": page,
+        "page_links": links if paginator.num_pages > 1 else [],
+        "previous_url": f"{base}{joiner}page={page.previous_page_number()}" if page.has_previous() else "",
+        "next_url": f"{base}{joiner}page={page.next_page_number()}" if page.has_next() else "",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# /gk/: the agencies
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgencyNode:
+    agency: Agency
+    count: int
+    children: list[AgencyNode] = field(default_factory=list)
+
+
+def agency_tree(agencies: Iterable[Agency], counts: Mapping[int, int]) -> list[AgencyNode]:
+    """Agencies as a forest (parents first, then by name), each with its number of published entries."""
+    children: dict[int | None, list[Agency]] = defaultdict(list)
+    agencies = list(agencies)
+    known = {a.pk for a in agencies}
+    for agency in agencies:
+        parent = agency.parent_id if agency.parent_id in known else None
+        children[parent].append(agency)
+
+    def build(parent: int | None) -> list[AgencyNode]:
+        nodes = []
+        for agency in children.get(parent, []):
+            nodes.append(AgencyNode(agency, counts.get(agency.pk, 0), build(agency.pk)))
+        return nodes
+
+    # Depth is bounded by the path column (255 characters), so recursion is shallow.
+    return build(None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue: browse, filter, search
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    label: str  # of the form field
+    title: str  # of the browsing list
+    values: list[FacetValue]
+    all_url: str
+    active: bool
+
+
+def _facet(
+    key: str,
+    label: str,
+    title: str,
+    rows: Iterable[tuple[Any, str, int]],
+    params: Mapping[str, str],
+    selected: tuple[str, str] | None,
+) -> Facet:
+    """One way to browse; ``selected`` is the chosen (value, label), listed even if nothing has it."""
+    current = selected[0] if selected else ""
+    values = [
+        FacetValue(str(value), text, count, query_string(params, **{key: str(value)}), str(value) == current)
+        for value, text, count in rows
+    ]
+    if selected and not any(v.current for v in values):
+        values.append(FacetValue(current, selected[1], 0, query_string(params, **{key: current}), True))
+    return Facet(key, label, title, values, query_string(params, **{key: None}), bool(current))
+
+
+def _selected(filters: Filters) -> dict[str, tuple[str, str]]:
+    """The chosen value and its label of each browsing facet."""
+    chosen: dict[str, tuple[str, str]] = {}
+    if filters.category is not None:
+        chosen["category"] = (str(filters.category.pk), filters.category.name)
+    if filters.article20 is not None:
+        number = filters.article20
+        chosen["article20"] = (str(number), f"{article_20_number(number)}{ARTICLE_20_ITEMS[number]}")
+    if filters.kind:
+        chosen["kind"] = (filters.kind, str(ItemKind(filters.kind).label))
+    if filters.document_type:
+        chosen["document_type"] = (filters.document_type, str(DocumentType(filters.document_type).label))
+    if filters.year is not None:
+        chosen["year"] = (str(filters.year), _("%(year)d年") % {"year": filters.year})
+    return chosen
+
+
+def facets(agency: Agency, filters: Filters) -> list[Facet]:
+    """The agency's whole catalogue counted by category, 第二十条 item, kind, document type and year."""
+    counts = selectors.cached_facet_counts(agency)
+    names = selectors.categories_in_order(list(counts.category))
+    categories = [(c.pk, c.name, counts.category[c.pk]) for c in names]
+    article20 = [
+        (number, f"{article_20_number(number)}{ARTICLE_20_ITEMS[number]}", counts.article20[number])
+        for number in sorted(counts.article20)
+        if number in ARTICLE_20_ITEMS
+    ]
+    kinds = [(k.value, str(k.label), counts.kind[k.value]) for k in ItemKind if counts.kind[k.value]]
+    types = [
+        (t.value, str(t.label), counts.document_type[t.value])
+        for t in DocumentType
+        if t != DocumentType.OTHER and counts.document_type[t.value]
+    ]
+    years = [
+        (year, _("%(year)d年") % {"year": year}, counts.year[year])
+        for year in sorted(counts.year, reverse=True)
+    ]
+    params, chosen = filters.raw, _selected(filters)
+    return [
+        _facet("category", _("主题分类"), _("按主题分类"), categories, params, chosen.get("category")),
+        _facet(
+            "article20",
+            _("第二十条事项"),
+            _("按条例第二十条事项"),
+            article20,
+            params,
+            chosen.get("article20"),
+        ),
+        _facet("kind", _("信息类别"), _("按信息类别"), kinds, params, chosen.get("kind")),
+        _facet("document_type", _("文件类型"), _("按文件类型"), types, params, chosen.get("document_type")),
+        _facet("year", _("发布年份"), _("按发布年份"), years, params, chosen.get("year")),
+    ]
+
+
+def selected_labels(filters: Filters) -> list[str]:
+    labels = []
+    if filters.category is not None:
+        labels.append(_("主题分类：%(v)s") % {"v": filters.category.name})
+    if filters.article20 is not None:
+        labels.append(_("第二十条事项：%(v)s") % {"v": article_20_label(filters.article20)})
+    if filters.kind:
+        labels.append(_("信息类别：%(v)s") % {"v": ItemKind(filters.kind).label})
+    if filters.document_type:
+        labels.append(_("文件类型：%(v)s") % {"v": DocumentType(filters.document_type).label})
+    if filters.year is not None:
+        labels.append(_("发布年份：%(v)d年") % {"v": filters.year})
+    if filters.published_after is not None:
+        labels.append(_("发布日期不早于：%(v)s") % {"v": filters.published_after.isoformat()})
+    if filters.published_before is not None:
+        labels.append(_("发布日期不晚于：%(v)s") % {"v": filters.published_before.isoformat()})
+    return labels
+
+
+# ---------------------------------------------------------------------------------------------
+# One entry and its files
+# ---------------------------------------------------------------------------------------------
+
+
+def _dash(value: Any) -> Any:
+    return value if value not in (None, "") else "—"
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value else "—"
+
+
+def metadata(item: Item) -> list[tuple[str, Any]]:
+    """The entry's metadata as government sites show it (regulation.md §5.2), in display order."""
+    return [
+        (_("索引号"), _dash(item.index_number)),
+        (_("主题分类"), _dash(item.category.name if item.category else "")),
+        (_("发布机构"), _dash(item.publisher or item.agency.name)),
+        (_("信息类别"), item.get_kind_display()),
+        (_("成文日期"), _date(item.written_on)),
+        (_("发布日期"), _date(item.published_on)),
+        (_("实施日期"), _date(item.effective_on)),
+        (_("废止日期"), _date(item.repealed_on)),
+        (_("文号"), _dash(item.doc_number)),
+        (_("有效性"), _dash(item.get_validity_display() if item.validity else "")),
+        (_("公开方式"), item.get_disclosure_mode_display()),
+        (_("关键词"), _dash(item.keywords)),
+    ]
+
+
+def pairs(rows: list[tuple[str, Any]]) -> list[tuple[tuple[str, Any], ...]]:
+    """Rows of two label/value pairs, as the four-column tables of government sites show them."""
+    return [tuple(rows[i : i + 2]) for i in range(0, len(rows), 2)]
+
+
+_NOT_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/]')
+
+
+def ascii_fallback(filename: str, pk: int) -> str:
+    """A plain ASCII name for clients that ignore ``filename*``: the name itself if it is plain ASCII,
+    else ``attachment-<pk>.<ext>``."""
+    stem, dot, ext = filename.rpartition(".")
+    ext = ext.lower() if dot and re.fullmatch(r"[A-Za-z0-9]{1,8}", ext) else "bin"
+    if dot and re.fullmatch(r"[A-Za-z0-9._ -]{1,100}", stem):
+        return f"{stem}.{ext}"
+    return f"attachment-{pk}.{ext}"
+
+
+def content_disposition(filename: str, pk: int) -> str:
+    """``attachment; filename="…"; filename*=UTF-8''…`` (RFC 6266 with the RFC 5987 encoding)."""
+    clean = _NOT_FILENAME.sub("_", filename).strip() or f"attachment-{pk}"
+    return f"attachment; filename=\"{ascii_fallback(clean, pk)}\"; filename*=UTF-8''{quote(clean, safe='')}"

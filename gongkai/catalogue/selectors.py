@@ -1,0 +1,454 @@
+"""Reads of the catalogue: the publication clock, who did what to an entry and what a person may do
+to it now (一事一审), the sensitive-word lists, and what the public column lists and shows (published
+entries only: :func:`gongkai.catalogue.public_filters.published_items`).
+
+People are kept apart (一事一审): besides the roles of the workflow table, the confidentiality review
+may not be passed by the entry's creator, by anyone who changed it since it was last returned, or by
+its submitter, and the approval may not be given by anyone who passed the review in the same round
+(:func:`decide`; superusers are exempt).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.db.models.signals import post_delete, post_save
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue import indexing, permissions, workflow
+from gongkai.catalogue.models import Attachment, Category, Item, ItemEvent, ItemKind, SensitiveWord, Status
+from gongkai.catalogue.public_filters import published_items
+from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
+from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.workdays.store import current_calendar
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def sensitive_words_for(agency: Agency | int) -> list[str]:
+    """The agency's own sensitive words and the site-wide ones."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    return sorted(
+        set(
+            SensitiveWord.objects.filter(Q(agency_id=agency_id) | Q(agency__isnull=True)).values_list(
+                "word", flat=True
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PublicationClock:
+    """条例 第二十六条: publish within 20 working days of 成文日期."""
+
+    written_on: datetime.date
+    today: datetime.date
+    due: datetime.date | None
+    published_on: datetime.date | None = None
+    #: Working days from today to the due date (negative when late); ``None`` once published.
+    days_left: int | None = None
+    problem: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        """Published after the due date, or not published and the due date has passed."""
+        if self.due is None:
+            return False
+        return (self.published_on or self.today) > self.due
+
+    @property
+    def late_days(self) -> int:
+        """Working days past the due date (0 when not late or published)."""
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+def publication_due(item: Item, calendar: WorkCalendar | None = None) -> datetime.date:
+    """The 20th working day after 成文日期 (第二十六条). Raises ``CalendarNotLoaded`` for an unloaded year."""
+    return (calendar or current_calendar()).add_working_days(item.written_on, PUBLICATION_WORKING_DAYS)
+
+
+def publication_clock(
+    item: Item, today: datetime.date | None = None, *, calendar: WorkCalendar | None = None
+) -> PublicationClock:
+    """The entry's clock. A list of entries passes the ``calendar`` (:func:`current_calendar`, one
+    query) fetched once for all its rows."""
+    today = today or timezone.localdate()
+    calendar = calendar or current_calendar()
+    published = item.published_on if item.status in (Status.PUBLISHED, Status.WITHDRAWN) else None
+    try:
+        due = publication_due(item, calendar)
+    except CalendarNotLoaded as exc:
+        return PublicationClock(item.written_on, today, None, published, problem=str(exc))
+    days_left: int | None = None
+    if published is None:
+        try:
+            if today <= due:
+                days_left = calendar.working_days_between(today, due)
+            else:
+                days_left = -max(1, calendar.working_days_between(due, today))
+        except CalendarNotLoaded:
+            days_left = None
+    return PublicationClock(item.written_on, today, due, published, days_left)
+
+
+# --- Who did what (一事一审) --------------------------------------------------------------------
+
+#: Steps that send an entry back to the officer (a new round of editing begins).
+_RETURNS = frozenset({workflow.REVIEW_RETURN, workflow.APPROVE_RETURN, workflow.PUBLISH_RETURN})
+#: Events that change an entry's content (when made in an editable state: a reviewer's mask during the
+#: review is part of the review).
+_CHANGES = frozenset({workflow.EDIT, workflow.MASK, "attachment_add", "attachment_remove"})
+
+
+@dataclass(frozen=True)
+class History:
+    """Who did what to an entry, as far as the separation of duties (一事一审) needs it."""
+
+    creator_id: int | None
+    #: Who submitted the entry last.
+    submitter_id: int | None
+    #: Who passed the confidentiality review since the last submission.
+    reviewer_ids: frozenset[int]
+    #: Who changed the entry since it was last returned (since its creation if never returned).
+    editor_ids: frozenset[int]
+
+
+def history(item: Item) -> History:
+    """The entry's :class:`History` (one query)."""
+    submitter: int | None = None
+    reviewers: set[int] = set()
+    editors: set[int] = set()
+    events = (
+        ItemEvent.objects.filter(item=item)
+        .order_by("at", "id")
+        .values_list("action", "actor_id", "from_status")
+    )
+    for action, actor_id, from_status in events:
+        if action == workflow.SUBMIT:
+            submitter, reviewers = actor_id, set()
+        elif action == workflow.REVIEW_PASS and actor_id is not None:
+            reviewers.add(actor_id)
+        elif action in _RETURNS:
+            editors = set()
+        elif action in _CHANGES and from_status in workflow.EDITABLE_STATES and actor_id is not None:
+            editors.add(actor_id)
+    return History(item.created_by_id, submitter, frozenset(reviewers), frozenset(editors))
+
+
+def submitter_id(item: Item) -> int | None:
+    """Who submitted the entry last (the confidentiality review must be someone else's)."""
+    return history(item).submitter_id
+
+
+def _separated(reason: str) -> workflow.Decision:
+    return workflow.Decision(False, reason=reason, code=workflow.REFUSED_SEPARATION)
+
+
+def decide(
+    actor: Actor,
+    item: Item,
+    action: str,
+    *,
+    past: History | None = None,
+    roles: frozenset[str] | None = None,
+) -> workflow.Decision:
+    """May ``actor`` take ``action`` on ``item`` now? The workflow table (state and roles), then the
+    separation of the people of the review steps (一事一审; superusers are exempt):
+
+    * the confidentiality review (保密审查通过) not by the entry's creator, by anyone who changed it
+      since it was last returned, or by its submitter;
+    * the approval (领导审批同意) not by anyone who passed the review in the same round.
+
+    ``past`` (:func:`history`) and ``roles`` (the actor's roles at the entry's agency) are read when not
+    given; a caller deciding several actions passes them.
+    """
+    if actor is None or not actor.is_authenticated:
+        return workflow.Decision(False, reason="请先登录。", code=workflow.REFUSED_ROLE)
+    superuser = permissions.is_superuser(actor)
+    checked = action in (workflow.REVIEW_PASS, workflow.APPROVE) and not superuser
+    if checked and past is None:
+        past = history(item)
+    decision = workflow.decide(
+        item.status,
+        action,
+        roles=permissions.roles_at(actor, item.agency_id) if roles is None else roles,
+        superuser=superuser,
+        is_submitter=past is not None and action == workflow.REVIEW_PASS and past.submitter_id == actor.pk,
+    )
+    if not decision.allowed or not checked or past is None:
+        return decision
+    if action == workflow.REVIEW_PASS:
+        if past.creator_id == actor.pk:
+            return _separated("起草人不能对自己起草的条目进行保密审查（一事一审，起草与审查分离）。")
+        if actor.pk in past.editor_ids:
+            return _separated("您在本轮修改过该条目，不能再对其进行保密审查（一事一审，修改与审查分离）。")
+    if action == workflow.APPROVE and actor.pk in past.reviewer_ids:
+        return _separated("您已对该条目进行保密审查，不能再作领导审批（一事一审，审查与审批分离）。")
+    return decision
+
+
+def allowed_actions(user: Actor, item: Item) -> tuple[str, ...]:
+    """The actions ``user`` may take on ``item`` now (for the buttons of the entry page)."""
+    if user is None or not user.is_authenticated:
+        return ()
+    past, roles = history(item), permissions.roles_at(user, item.agency_id)
+    return tuple(
+        action for action in workflow.ACTIONS if decide(user, item, action, past=past, roles=roles).allowed
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The public column
+# ---------------------------------------------------------------------------------------------
+
+#: How long the browsing counts of a catalogue are kept (their key changes with every change anyway).
+FACET_CACHE_SECONDS = 600
+#: Entries shown on the column's front page.
+LATEST = 10
+#: The columns a list row needs (never the body, the search text or file contents).
+ROW_FIELDS = ("id", "agency_id", "index_number", "title", "published_on", "doc_number", "kind")
+#: Statuses that have a public page: published ones in full, withdrawn ones as a notice.
+PAGE_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
+
+
+def column_agency(short_code: str) -> Agency:
+    """The agency of a public column, or 404."""
+    return get_object_or_404(Agency.objects.select_related("parent"), short_code=short_code)
+
+
+def public_rows(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """``queryset`` as list rows (:data:`ROW_FIELDS`), newest first."""
+    return queryset.only(*ROW_FIELDS).order_by("-published_on", "-id")
+
+
+def site_agencies() -> QuerySet[Agency]:
+    """Every agency, for /gk/ (the columns its tree needs)."""
+    return Agency.objects.only("id", "name", "short_code", "parent_id", "path").order_by("name", "id")
+
+
+#: catalogue): kept in the shared database cache with the newest entry id and dropped on every save or
+#: delete of an entry, so no process serves stale counts; kept at most this long in any case.
+SITE_COUNTS_KEY = "gongkai:catalogue:published-per-agency"
+SITE_COUNTS_SECONDS = 60
+
+
+def published_counts() -> dict[int, int]:
+    """``{agency id: number of published entries}``."""
+    newest = Item.objects.aggregate(newest=Max("id"))["newest"]  # the primary key's index
+    cached = cache.get(SITE_COUNTS_KEY)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == newest:
+        return dict(cached[1])
+    counts = dict(
+        published_items()
+        .order_by()
+        .values_list("agency_id")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "n")
+    )
+    cache.set(SITE_COUNTS_KEY, (newest, counts), SITE_COUNTS_SECONDS)
+    return counts
+
+
+def _forget_counts(**kwargs: Any) -> None:
+    cache.delete(SITE_COUNTS_KEY)
+
+
+post_save.connect(_forget_counts, sender=Item, dispatch_uid="gongkai.catalogue.public.counts.save")
+post_delete.connect(_forget_counts, sender=Item, dispatch_uid="gongkai.catalogue.public.counts.delete")
+
+
+def column_totals(agency: Agency) -> dict[str, Any]:
+    """How many entries the agency has published: in all, 制度 and annual reports."""
+    return (
+        published_items()
+        .filter(agency=agency)
+        .order_by()
+        .aggregate(
+            total=Count("id"),
+            rules=Count("id", filter=Q(is_ogi_rule=True)),
+            reports=Count("id", filter=Q(kind=ItemKind.ANNUAL_REPORT)),
+        )
+    )
+
+
+def latest_published(agency: Agency, limit: int = LATEST) -> list[Item]:
+    """The agency's newest published entries, as list rows."""
+    return list(public_rows(published_items().filter(agency=agency))[:limit])
+
+
+def child_agencies(agency: Agency) -> list[Agency]:
+    return list(agency.children.only("id", "name", "short_code", "parent_id").order_by("name"))
+
+
+@dataclass
+class FacetCounts:
+    category: Counter[int] = field(default_factory=Counter)
+    article20: Counter[int] = field(default_factory=Counter)
+    kind: Counter[str] = field(default_factory=Counter)
+    document_type: Counter[str] = field(default_factory=Counter)
+    year: Counter[int] = field(default_factory=Counter)
+
+
+def facet_counts(base: QuerySet[Item]) -> FacetCounts:
+    """Entries of ``base`` by category, 第二十条 item, kind, document type and year, in ONE scan.
+
+    The database groups by the five columns together (a few hundred groups even for an agency with
+    tens of thousands of entries); the sums per column are made here.
+    """
+    counts = FacetCounts()
+    rows = (
+        base.order_by()
+        .annotate(y=ExtractYear("published_on"))
+        .values_list("category_id", "article20_item", "kind", "document_type", "y")
+        .annotate(n=Count("id"))
+    )
+    for category_id, article20, kind, document_type, year, n in rows:
+        if category_id is not None:
+            counts.category[category_id] += n
+        if article20 is not None:
+            counts.article20[article20] += n
+        counts.kind[kind] += n
+        counts.document_type[document_type] += n
+        if year:
+            counts.year[year] += n
+    return counts
+
+
+def cached_facet_counts(agency: Agency) -> FacetCounts:
+    """:func:`facet_counts` of the agency's published entries, cached.
+
+    The cache key holds the number of published entries, the newest id and the latest change, read
+    in one cheap aggregate: publishing, withdrawing or editing an entry makes a new key, so the counts
+    are never stale; :data:`FACET_CACHE_SECONDS` only bounds how long an unused key is kept.
+    """
+    base = published_items().filter(agency=agency)
+    stamp = base.order_by().aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
+    key = f"gongkai:catalogue:facets:{agency.pk}:{stamp['n']}:{stamp['last']}:{changed}"
+    counts = cache.get(key)
+    if not isinstance(counts, FacetCounts):
+        counts = facet_counts(base)
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
+
+
+def categories_in_order(ids: list[int]) -> list[Category]:
+    """The categories ``ids`` in their display order."""
+    return list(Category.objects.filter(pk__in=ids).order_by("order", "name").only("id", "name", "order"))
+
+
+def public_entry(short_code: str, pk: int) -> Item:
+    """A published or withdrawn entry of the agency ``short_code`` (for its page), or 404."""
+    return get_object_or_404(
+        Item.objects.select_related("agency", "category")
+        .defer("search_text", "search_vector")
+        .filter(agency__short_code=short_code, status__in=PAGE_STATUSES),
+        pk=pk,
+    )
+
+
+def entry_attachments(entry: Item) -> list[Attachment]:
+    """The entry's files, without their contents."""
+    return list(
+        entry.attachments.only("id", "item_id", "filename", "kind", "content_type", "size").order_by("id")
+    )
+
+
+def published_interpretations(entry: Item) -> list[Item]:
+    """The published 政策解读 of ``entry``, newest first."""
+    return list(
+        entry.interpretations.filter(status=Status.PUBLISHED)
+        .select_related("agency")
+        .only("id", "title", "index_number", "published_on", "interprets_id", "agency__short_code")
+        .order_by("-published_on", "-id")
+    )
+
+
+def interpreted_entry(entry: Item) -> Item | None:
+    """The document ``entry`` interprets, if it has a public page."""
+    if entry.interprets_id is None:
+        return None
+    return (
+        Item.objects.filter(pk=entry.interprets_id, status__in=PAGE_STATUSES)
+        .select_related("agency")
+        .only("id", "title", "index_number", "status", "agency__short_code")
+        .first()
+    )
+
+
+def public_attachment(short_code: str, pk: int, attachment_pk: int) -> Attachment | None:
+    """A file of a published entry, its contents deferred (read only when it is sent)."""
+    return (
+        Attachment.objects.filter(
+            pk=attachment_pk, item_id=pk, item__status=Status.PUBLISHED, item__agency__short_code=short_code
+        )
+        .only("id", "filename", "content_type", "size", "sha256")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The workspace (/manage/catalogue/)
+# ---------------------------------------------------------------------------------------------
+
+
+def visible_item(user: AbstractBaseUser | AnonymousUser, pk: int) -> Item:
+    """The entry if ``user`` may see it; 404 otherwise (never a hint that it exists)."""
+    return get_object_or_404(
+        permissions.items_visible_to(user).select_related("agency", "category", "interprets"), pk=pk
+    )
+
+
+def workspace_items(
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    statuses: tuple[str, ...] = (),
+    kind: str = "",
+    agency: Any = None,
+    q: str = "",
+) -> QuerySet[Item]:
+    """The entries ``user`` may see, in one of ``statuses`` (any when empty), of ``kind``, of ``agency``
+    and matching the search ``q`` (each when given), the latest changed first; without their texts."""
+    items = permissions.items_visible_to(user)
+    if len(statuses) == 1:
+        items = items.filter(status=statuses[0])
+    elif statuses:
+        items = items.filter(status__in=statuses)
+    if kind:
+        items = items.filter(kind=kind)
+    if agency:
+        items = items.filter(agency=agency)
+    if q:
+        items = indexing.search(items, q)
+    return (
+        items.select_related("agency")
+        .defer("body", "search_text", "search_vector", "summary")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def item_events(item: Item) -> list[ItemEvent]:
+    """The entry's events in order, with who made them."""
+    return list(item.events.select_related("actor").order_by("at", "id"))
+
+
+def item_attachments(item: Item) -> list[Attachment]:
+    """The entry's files without their contents or texts."""
+    return list(item.attachments.defer("data", "text").order_by("id"))
+
+
+def item_attachment(item: Item, attachment_pk: int, *, with_data: bool) -> Attachment:
+    """One file of the entry (its contents only ``with_data``), or 404."""
+    attachments = Attachment.objects.filter(item=item)
+    if not with_data:
+        attachments = attachments.defer("data", "text")
+    return get_object_or_404(attachments, pk=attachment_pk)

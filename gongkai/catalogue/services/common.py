@@ -1,0 +1,95 @@
+"""What every step of a catalogue entry shares: the locked row, the permission and workflow check,
+the entry's event and the move from one state to the next (audited in the same transaction)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+
+from gongkai.catalogue import indexing, permissions, workflow
+from gongkai.catalogue.content import CatalogueError
+from gongkai.catalogue.models import Item, ItemEvent
+from gongkai.catalogue.selectors import Actor, decide
+from gongkai.core.audit import record_audit
+
+
+def user_of(actor: Actor) -> User | None:
+    return cast(User, actor) if actor is not None and actor.is_authenticated else None
+
+
+def actor_label(user: User | None) -> str:
+    if user is None:
+        return ""
+    name = user.get_full_name().strip()
+    username = user.get_username()
+    return (f"{name}（{username}）" if name and name != username else username)[:150]
+
+
+def lock(item: Item) -> Item:
+    return Item.objects.select_for_update().select_related("agency").get(pk=item.pk)
+
+
+def require(actor: Actor, item: Item, action: str) -> workflow.Decision:
+    """The decision (:func:`decide`) for ``actor`` on the (locked) ``item``, or the error."""
+    if actor is None or not permissions.can_act(actor, item.agency):
+        raise PermissionDenied("您没有办理该机关主动公开事项的权限。")
+    decision = decide(actor, item, action)
+    if decision.allowed:
+        return decision
+    if decision.code == workflow.REFUSED_STATE:
+        raise CatalogueError(decision.reason, code="not_allowed")
+    raise PermissionDenied(decision.reason)
+
+
+def record_event(
+    item: Item,
+    action: str,
+    actor: Actor,
+    *,
+    from_status: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> ItemEvent:
+    user = user_of(actor)
+    return ItemEvent.objects.create(
+        item=item,
+        action=action,
+        from_status=from_status,
+        to_status=item.status,
+        actor=user,
+        actor_label=actor_label(user),
+        note=note,
+        data=data or {},
+    )
+
+
+def transition(
+    *,
+    actor: Actor,
+    item: Item,
+    action: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    audit: dict[str, Any] | None = None,
+    decision: workflow.Decision | None = None,
+) -> Item:
+    """Move the (locked) entry by ``action``; the caller holds the transaction (and may have checked
+    the step already: ``decision``)."""
+    decision = decision or require(actor, item, action)
+    from_status = item.status
+    item.status = decision.to_state
+    item.save()
+    record_event(item, action, actor, from_status=from_status, note=note, data=data)
+    record_audit(
+        actor,
+        f"catalogue.item_{action}",
+        item,
+        from_status=from_status,
+        to_status=item.status,
+        note=note,
+        **(audit or {}),
+    )
+    indexing.reindex(item)
+    return item

@@ -1,0 +1,183 @@
+"""An entry's files: what may be attached (sniffed kind, extension, size, count), adding and removing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.catalogue import extract, indexing, sniffing, workflow
+from gongkai.catalogue.content import CatalogueError
+from gongkai.catalogue.models import Attachment, Item
+from gongkai.catalogue.selectors import Actor
+from gongkai.catalogue.services.common import lock, record_event, require
+from gongkai.core.audit import record_audit
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+#: Sniffed kinds that may be attached, with the extensions each may have.
+ALLOWED_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "pdf": (".pdf",),
+    "docx": (".docx",),
+    "xlsx": (".xlsx",),
+    "image": (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"),
+}
+KIND_LABELS: dict[str, str] = {
+    "pdf": "PDF 文件",
+    "docx": "Word 文档（.docx）",
+    "xlsx": "Excel 表格（.xlsx）",
+    "image": "图片",
+    "text": "纯文本文件",
+    "unknown": "无法识别的格式",
+}
+CONTENT_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
+def clean_filename(filename: str) -> str:
+    """The file's own name: no directories, no control characters, at most 255 characters."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    name = name.strip().strip(".").strip()
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 255 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:255]
+    return name
+
+
+def _extension(name: str) -> str:
+    _stem, dot, ext = name.rpartition(".")
+    return f".{ext.lower()}" if dot else ""
+
+
+def _content_type(kind: str, data: bytes) -> str:
+    if kind == "image":
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return "image/webp"
+        for magic, content_type in _IMAGE_MAGIC:
+            if data.startswith(magic):
+                return content_type
+        return "application/octet-stream"
+    return CONTENT_TYPES[kind]
+
+
+def check_file(filename: str, data: bytes) -> tuple[str, str]:
+    """The file's clean name and sniffed kind, or a :class:`CatalogueError` saying what is wrong."""
+    name = clean_filename(filename)
+    if not name:
+        raise CatalogueError({"file": ["文件名无效。"]}, code="bad_filename")
+    if not data:
+        raise CatalogueError({"file": [f"文件“{name}”是空的。"]}, code="empty_file")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise CatalogueError(
+            {"file": [f"文件“{name}”超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，不能上传。"]},
+            code="too_large",
+        )
+    kind = sniffing.sniff(data, name)
+    if kind not in ALLOWED_EXTENSIONS:
+        hint = ""
+        if _extension(name) in (".doc", ".xls", ".wps", ".et"):
+            hint = "旧版 Word、Excel 或 WPS 格式请另存为 .docx 或 .xlsx 后上传。"
+        raise CatalogueError(
+            {
+                "file": [
+                    f"只能上传 PDF、Word（.docx）、Excel（.xlsx）文件或图片；"
+                    f"“{name}”是{KIND_LABELS.get(kind, KIND_LABELS['unknown'])}。{hint}"
+                ]
+            },
+            code="file_type",
+        )
+    extension = _extension(name)
+    if extension not in ALLOWED_EXTENSIONS[kind]:
+        raise CatalogueError(
+            {
+                "file": [
+                    f"文件“{name}”的扩展名（{extension or '无'}）与文件内容（{KIND_LABELS[kind]}）不符，"
+                    f"请确认文件无误并使用正确的扩展名（{'、'.join(ALLOWED_EXTENSIONS[kind])}）。"
+                ]
+            },
+            code="extension_mismatch",
+        )
+    return name, kind
+
+
+def add_attachment(*, actor: Actor, item: Item, filename: str, data: bytes) -> Attachment:
+    """Attach a PDF, Word, Excel or image file (≤ 20 MB, ≤ 20 per entry); its text is extracted."""
+    # Cheap checks first, then the permission (no text extraction for someone who may not attach).
+    with transaction.atomic():
+        require(actor, lock(item), workflow.EDIT)
+    name, kind = check_file(filename, data)
+    extracted = extract.extract_text(data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        item = lock(item)
+        require(actor, item, workflow.EDIT)
+        if item.attachments.count() >= MAX_ATTACHMENTS:
+            raise CatalogueError(
+                {"file": [f"每个条目最多 {MAX_ATTACHMENTS} 个附件。"]}, code="too_many_files"
+            )
+        duplicate = item.attachments.filter(sha256=digest).values_list("filename", flat=True).first()
+        if duplicate is not None:
+            raise CatalogueError({"file": [f"该文件已经上传过（“{duplicate}”）。"]}, code="duplicate_file")
+        attachment = Attachment.objects.create(
+            item=item,
+            filename=name,
+            kind=kind,
+            content_type=_content_type(kind, data),
+            size=len(data),
+            sha256=digest,
+            data=data,
+            text=extracted.text or "",
+            extraction_problem=(extracted.problem or "")[:300],
+        )
+        details: dict[str, Any] = {
+            "attachment_id": attachment.pk,
+            "filename": name,
+            "kind": kind,
+            "size": len(data),
+        }
+        record_event(
+            item, "attachment_add", actor, from_status=item.status, data={**details, "sha256": digest}
+        )
+        record_audit(actor, "catalogue.attachment_added", item, **details, sha256=digest)
+        Item.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+        indexing.reindex(item)
+    return attachment
+
+
+def remove_attachment(*, actor: Actor, attachment: Attachment) -> None:
+    """Remove a file from a draft or returned entry (to replace it, e.g. by a masked version)."""
+    with transaction.atomic():
+        item = lock(attachment.item)
+        require(actor, item, workflow.EDIT)
+        current = item.attachments.filter(pk=attachment.pk).only("id", "filename", "sha256").first()
+        if current is None:
+            raise CatalogueError("该附件已经删除。", code="gone")
+        details: dict[str, Any] = {"attachment_id": current.pk, "filename": current.filename}
+        current.delete()
+        record_event(
+            item,
+            "attachment_remove",
+            actor,
+            from_status=item.status,
+            data={**details, "sha256": current.sha256},
+        )
+        record_audit(actor, "catalogue.attachment_removed", item, **details)
+        Item.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+        indexing.reindex(item)

@@ -1,0 +1,100 @@
+"""Publication (scan again, issue the index number) and withdrawal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongkai.catalogue import index_numbers, workflow
+from gongkai.catalogue.content import CatalogueError, check_note
+from gongkai.catalogue.models import Item
+from gongkai.catalogue.scanning import Finding, scan_item, scan_summary
+from gongkai.catalogue.selectors import Actor
+from gongkai.catalogue.services.common import lock, require, transition
+from gongkai.core.audit import record_audit
+
+
+def _unresolved(findings: list[Finding]) -> str:
+    """Why publishing needs a reason: the hits still in the entry, the files nobody could check."""
+    unchecked = sum(1 for f in findings if f.unchecked)
+    hits = len(findings) - unchecked
+    parts: list[str] = []
+    if hits:
+        parts.append(f"发布前检查发现 {hits} 处疑似个人信息或错敏词，尚未处理。")
+    if unchecked:
+        parts.append(f"{'另有' if hits else '发布前检查发现'} {unchecked} 个附件无法自动检查，须人工核对。")
+    return (
+        "".join(parts) + "请退回修改（遮盖、修改正文或替换附件）；"
+        "确需按原样发布的（或已人工核对无误的），请填写理由。"
+    )
+
+
+def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
+    """Publish today (信息员): scan again, issue the index number, record everything.
+
+    With hits still in the entry, or files the scanner could not check, publishing needs
+    ``override_reason`` (e.g. the numbers are the agency's own public service lines, or the scanned
+    pages were checked by a person); the reason and the masked hits go on the event and into the audit
+    log. An index number that would not fit its column (:class:`index_numbers.IndexNumberTooLong`) is
+    refused with what to change.
+    """
+    override_reason = check_note(override_reason, required=False, label="发布理由")
+    try:
+        with transaction.atomic():
+            item = lock(item)
+            decision = require(actor, item, workflow.PUBLISH)
+            findings = scan_item(item)
+            summary = scan_summary(findings)
+            if findings and not override_reason:
+                raise CatalogueError({"override_reason": [_unresolved(findings)]}, code="unresolved_hits")
+            today = timezone.localdate()
+            try:
+                item.index_number = index_numbers.issue(item.agency, today)
+            except index_numbers.IndexNumberTooLong as exc:
+                raise CatalogueError(
+                    f"本机关的索引号（如“{exc.number}”）有 {len(exc.number)} 个字符，"
+                    f"超过 {index_numbers.MAX_LENGTH} 个字符的上限，未能发布。"
+                    "请系统管理员在管理后台本机关的“索引号规则”中设置较短的自定义前段码"
+                    "（或为本机关填写统一社会信用代码）后再发布。",
+                    code="index_number_too_long",
+                ) from exc
+            item.published_on = today
+            data: dict[str, Any] = {"scan": summary, "index_number": item.index_number}
+            audit: dict[str, Any] = {"index_number": item.index_number, "scan_hits": len(findings)}
+            if findings:
+                data["override_reason"] = override_reason
+                audit["override_reason"] = override_reason
+            item = transition(
+                actor=actor,
+                item=item,
+                action=workflow.PUBLISH,
+                note=override_reason,
+                data=data,
+                audit=audit,
+                decision=decision,
+            )
+            if findings:
+                record_audit(
+                    actor,
+                    "catalogue.scan_overridden",
+                    item,
+                    override_reason=override_reason,
+                    index_number=item.index_number,
+                    hits=summary["hits"],
+                )
+    except IntegrityError as exc:
+        raise CatalogueError("索引号冲突，未能发布，请重试。", code="index_number_conflict") from exc
+    return item
+
+
+def withdraw(*, actor: Actor, item: Item, reason: str) -> Item:
+    """Withdraw a published entry (信息员). It keeps its index number; the public sees only the
+    title, the index number and 已撤回 with the reason."""
+    reason = check_note(reason, required=True, label="撤回理由")
+    with transaction.atomic():
+        item = lock(item)
+        decision = require(actor, item, workflow.WITHDRAW)
+        item.withdrawn_reason = reason
+        return transition(actor=actor, item=item, action=workflow.WITHDRAW, note=reason, decision=decision)
