@@ -27,11 +27,10 @@ from gongkai.agencies.models import Agency
 from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.models import Attachment, Category, Item, ItemEvent, ItemKind, SensitiveWord, Status
 from gongkai.catalogue.public_filters import published_items
+from gongkai.core.actors import Actor
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 
 def sensitive_words_for(agency: Agency | int) -> list[str]:

@@ -3,7 +3,7 @@ the entry's event and the move from one state to the next (audited in the same t
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -11,12 +11,9 @@ from django.core.exceptions import PermissionDenied
 from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.content import CatalogueError
 from gongkai.catalogue.models import Item, ItemEvent
-from gongkai.catalogue.selectors import Actor, decide
+from gongkai.catalogue.selectors import decide
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
-
-
-def user_of(actor: Actor) -> User | None:
-    return cast(User, actor) if actor is not None and actor.is_authenticated else None
 
 
 def actor_label(user: User | None) -> str:

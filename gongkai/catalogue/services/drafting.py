@@ -12,8 +12,8 @@ from gongkai.agencies.models import Agency
 from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.content import EDITABLE_FIELDS, apply_fields, changed_fields, field_value
 from gongkai.catalogue.models import Item, Status
-from gongkai.catalogue.selectors import Actor
-from gongkai.catalogue.services.common import lock, record_event, require, user_of
+from gongkai.catalogue.services.common import lock, record_event, require
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
 

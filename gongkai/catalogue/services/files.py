@@ -13,8 +13,8 @@ from django.utils import timezone
 from gongkai.catalogue import extract, indexing, sniffing, workflow
 from gongkai.catalogue.content import CatalogueError
 from gongkai.catalogue.models import Attachment, Item
-from gongkai.catalogue.selectors import Actor
 from gongkai.catalogue.services.common import lock, record_event, require
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024

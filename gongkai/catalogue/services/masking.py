@@ -10,8 +10,9 @@ from gongkai.catalogue import indexing, scanner, workflow
 from gongkai.catalogue.content import CatalogueError, one_line, sanitize_html, strip_controls
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.scanning import BODY_TEXT_SOURCE, TEXT_SOURCES
-from gongkai.catalogue.selectors import Actor, sensitive_words_for
+from gongkai.catalogue.selectors import sensitive_words_for
 from gongkai.catalogue.services.common import lock, record_event, require
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 

@@ -11,8 +11,8 @@ from gongkai.catalogue import index_numbers, workflow
 from gongkai.catalogue.content import CatalogueError, check_note
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.scanning import Finding, scan_item, scan_summary
-from gongkai.catalogue.selectors import Actor
 from gongkai.catalogue.services.common import lock, require, transition
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 

@@ -9,9 +9,9 @@ from gongkai.catalogue import workflow
 from gongkai.catalogue.content import CatalogueError, check_note, validate
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.scanning import scan_item, scan_summary
-from gongkai.catalogue.selectors import Actor
 from gongkai.catalogue.services.common import lock, require, transition
 from gongkai.catalogue.services.publication import publish, withdraw
+from gongkai.core.actors import Actor
 
 
 def _check_complete(item: Item) -> None:

@@ -9,7 +9,7 @@ from gongkai.agencies.models import Agency
 from gongkai.catalogue import permissions
 from gongkai.catalogue.content import CatalogueError, one_line
 from gongkai.catalogue.models import SensitiveWord
-from gongkai.catalogue.selectors import Actor
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 WORD_MAX_CHARS = 50
