@@ -4,7 +4,7 @@
 normalise, parse the tables, run every check. The reports are rendered by the test renderers
 (``tests/checker/renderers.py``) from realistic tables — a small agency (mostly zeros, a few counts) and a
 big city (five-digit 自然人 counts, like report 012) — in every layout, plus the real seeds in
-``shared/seeds`` when they are present.
+``tests/fixtures/seeds``.
 
 Method: one process, one thread, pinned to one CPU where the OS allows it. For each report: a warm-up
 (at least 2 runs and 0.3 s), then ``--repeats`` timed loops of ``--seconds / --repeats`` each (at least one
@@ -44,7 +44,7 @@ from gongkai.reports.model import (  # noqa: E402
 )
 from tests.checker.renderers import Layout, render, render_pdf  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 TEXT_LAYOUTS: tuple[Layout, ...] = ("pipes", "squashed", "cell_per_line", "tabs")
 TEXT_TARGET = 200.0  # reports per second, text layouts
 
@@ -136,13 +136,12 @@ def cases(version: FormatVersion, only: str = "") -> list[Case]:
                 same = same and report.tables.section2 == values.section2
             kind = "text" if layout in TEXT_LAYOUTS else layout
             out.append(Case(name, kind, data, filename, same))
-    if SEEDS.is_dir():
-        for path in sorted(SEEDS.iterdir()):
-            if path.is_file() and only in f"seed {path.name}":
-                data = path.read_bytes()
-                report = check_bytes(data, path.name).report
-                what = report.layout if report.layout != "none" else report.kind
-                out.append(Case(f"seed {path.name[:3]} ({what})", "seed", data, path.name))
+    for path in sorted(SEEDS.iterdir()):
+        if path.is_file() and only in f"seed {path.name}":
+            data = path.read_bytes()
+            report = check_bytes(data, path.name).report
+            what = report.layout if report.layout != "none" else report.kind
+            out.append(Case(f"seed {path.name[:3]} ({what})", "seed", data, path.name))
     return out
 
 

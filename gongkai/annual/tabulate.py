@@ -1,4 +1,4 @@
-"""Tables 二, 三 and 四 of the annual report (年度报告), computed from the records (``decisions.md`` D7–D9).
+"""Tables 二, 三 and 四 of the annual report (年度报告), computed from the records (docs/decisions.md D7–D9).
 
 Each table is a few grouped aggregate queries (``values(...).annotate(Count(..., filter=...))``); the
 Python code only folds the handful of groups (applicant type × outcome, group × result, document type,

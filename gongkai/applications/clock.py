@@ -1,6 +1,6 @@
 """The statutory clock of an application (答复期限), as one pure function of the case's facts.
 
-Rules (``shared/domain/decisions.md`` D2–D6, ``regulation.md`` §1.5 and §6):
+Rules (``docs/decisions.md`` D2–D6, ``docs/law.md`` §1.5 and §6):
 
 * **Receipt date** (收到申请之日, 条例 第三十一条, D2): in person — the day handed in; signed-for post —
   the day the agency signs for it; ordinary post — the day the agency confirms receipt with the applicant;
@@ -53,7 +53,7 @@ class Calendar(Protocol):
     def year_calendar(self, year: int) -> YearCalendar: ...
 
 
-#: decisions.md D6: a case with this many working days left or fewer is "due soon".
+#: docs/decisions.md D6: a case with this many working days left or fewer is "due soon".
 DUE_SOON_WORKING_DAYS = 5
 
 

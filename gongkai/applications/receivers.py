@@ -1,4 +1,4 @@
-"""Signal receivers: a calendar change recomputes the due dates of open cases (decisions.md D1)."""
+"""Signal receivers: a calendar change recomputes the due dates of open cases (docs/decisions.md D1)."""
 
 from __future__ import annotations
 

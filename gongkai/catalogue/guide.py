@@ -1,7 +1,7 @@
 """The 政府信息公开指南 of an agency, built from its data (条例 第十二条).
 
 The 条例 requires a guide that gives 政府信息的分类、编排体系、获取方式 and the OGI office's 名称、办公地址、
-办公时间、联系电话、传真号码、互联网联系方式 (``shared/domain/regulation.md`` §1.4). Everything here is
+办公时间、联系电话、传真号码、互联网联系方式 (``docs/law.md`` §1.4). Everything here is
 composed from the agency's own record (contact fields, parent, index-number pattern), the subject
 categories in the database, the 第二十条 items (``taxonomy.py``) and the statutory periods and fees
 written once elsewhere (``applications/clock.py``, ``applications/fees.py``), so the guide is always as

@@ -1,6 +1,6 @@
 """Index numbers (索引号): their format per agency, and issuing the next one at publication.
 
-The national form (国务院办公厅秘书局《政府信息公开目录系统实施指引（试行）》; regulation.md §5.1) is
+The national form (国务院办公厅秘书局《政府信息公开目录系统实施指引（试行）》; docs/law.md §5.1) is
 ``前段码/后段码``: the publisher's 组织机构代码, then the year and a five-digit serial, e.g.
 ``000014349/2018-00222``. Agencies also use the whole 统一社会信用代码 and a year-month period
 (``11341702486344515H/202110-00013``). An agency's :class:`~gongkai.catalogue.models.IndexPattern` says

@@ -84,7 +84,7 @@ class IndexPattern(models.Model):
     """How an agency's index numbers (索引号) look: prefix, separator, period, serial width.
 
     The national form is ``CODE/YYYY-NNNNN`` (国务院办公厅秘书局《政府信息公开目录系统实施指引（试行）》;
-    regulation.md §5.1). Serials run per agency and year and are never reused.
+    docs/law.md §5.1). Serials run per agency and year and are never reused.
     """
 
     class Prefix(models.TextChoices):
@@ -122,7 +122,7 @@ class Item(models.Model):
         "agencies.Agency", on_delete=models.PROTECT, related_name="catalogue_items", verbose_name=_("机关")
     )
     kind = models.CharField(_("类别"), max_length=20, choices=ItemKind.choices, default=ItemKind.INFORMATION)
-    #: Issued at publication, unique, never changed or reused (第十二条 目录; regulation.md §5.1).
+    #: Issued at publication, unique, never changed or reused (第十二条 目录; docs/law.md §5.1).
     index_number = models.CharField(_("索引号"), max_length=60, null=True, blank=True, unique=True)
     title = models.CharField(_("名称"), max_length=300)
     publisher = models.CharField(_("发布机构"), max_length=200, blank=True)

@@ -322,7 +322,7 @@ def _date(value: Any) -> str:
 
 
 def metadata(item: Item) -> list[tuple[str, Any]]:
-    """The entry's metadata as government sites show it (regulation.md §5.2), in display order."""
+    """The entry's metadata as government sites show it (docs/law.md §5.2), in display order."""
     return [
         (_("索引号"), _dash(item.index_number)),
         (_("主题分类"), _dash(item.category.name if item.category else "")),

@@ -1,7 +1,7 @@
 """What the catalogue classifies by, written once (pure Python).
 
 * 条例 第二十条 (一)–(十五): the information every body publishes proactively; the item an entry
-  fulfils feeds table 二 of the annual report (``shared/domain/regulation.md`` §1.3, decisions.md D9).
+  fulfils feeds table 二 of the annual report (``docs/law.md`` §1.3, ``docs/decisions.md`` D9).
 * 主题分类: the 22 subject categories of the State Council's public-document subject classification,
   used by government portals for 主题分类; loaded into :class:`~gongkai.catalogue.models.Category` by a
   data migration and editable afterwards.

@@ -2,7 +2,7 @@
 
 The database holds only templates an administrator edited; everything else is printed from here
 (:func:`gongkai.letters.lookup.effective_template`). Each text cites the article it rests on
-(``shared/domain/regulation.md`` §1.5, §1.6, §4, §5.3):
+(``docs/law.md`` §1.5, §1.6, §4, §5.3):
 
 * receipt — 条例第三十一条 (receipt date), 第三十三条 (20 working days);
 * correction — 第三十条 (one-time notice, correction period, deemed abandoned);
@@ -10,7 +10,7 @@ The database holds only templates an administrator edited; everything else is pr
 * consultations — 第三十二条 (third party; silence: the agency decides) and 第三十四条 (co-producer;
   silence: deemed consent), 15 working days;
 * fee — 第四十二条 and 国办函〔2020〕109号 (method, amount, bands, 20 working days from the day after
-  receipt of the notice, unpaid = deemed abandoned; decisions.md D5 for the pause);
+  receipt of the notice, unpaid = deemed abandoned; docs/decisions.md D5 for the pause);
 * answers — the outcome's article (``outcome_basis``), the officer's reasons and legal basis, and the
   remedy notice (``remedy``, :mod:`gongkai.letters.remedies`).
 

@@ -1,4 +1,4 @@
-"""The letters Gongkai writes for an application (依申请公开文书; regulation.md §5.3).
+"""The letters Gongkai writes for an application (依申请公开文书; docs/law.md §5.3).
 
 The labels are the letters' official titles and are printed on them as they are, so they are not
 translated.

@@ -1,6 +1,6 @@
 """The remedy notice (救济途径告知) printed on letters that decide something the applicant can challenge.
 
-Written once, here, for every letter (``shared/domain/regulation.md`` §1.6, "Remedies to print on
+Written once, here, for every letter (``docs/law.md`` §1.6, "Remedies to print on
 answer letters"):
 
 * Reconsideration within 60 days of knowing the decision (《中华人民共和国行政复议法》2023年修订

@@ -1,4 +1,4 @@
-"""When an annual report (年度报告) is due (条例 第四十九条; ``shared/domain/regulation.md`` §1.6).
+"""When an annual report (年度报告) is due (条例 第四十九条; ``docs/law.md`` §1.6).
 
 * 县级以上人民政府部门 publish their report on the previous year **by 31 January**;
 * 县级以上地方人民政府 publish the government's own report **by 31 March**;

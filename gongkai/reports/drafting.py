@@ -11,7 +11,7 @@ The drafts are starting points for the officer, one paragraph per line (``Report
 * what only the officer knows is a placeholder ``【请填写：…】`` (:data:`PLACEHOLDER`); publishing refuses a
   text in which :func:`find_placeholders` still finds one.
 
-30号's instructions (regulation.md §2.3): 一 covers 主动公开、依申请公开、政府信息管理、平台建设、监督保障;
+30号's instructions (docs/law.md §2.3): 一 covers 主动公开、依申请公开、政府信息管理、平台建设、监督保障;
 五 the main problems and the improvements (and, by common practice, how last year's problems were dealt
 with); 六 must state the 信息处理费 — the number of 收费通知 issued, their total amount and the amount
 actually collected (``ReportFormat.requires_fee_statement``) — then the 政务公开工作要点, the 人大代表建议和

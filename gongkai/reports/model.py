@@ -1,6 +1,6 @@
 """The annual report (政府信息公开工作年度报告) formats, written once, as data.
 
-Two official formats exist (see ``shared/domain/regulation.md`` §2–3):
+Two official formats exist (see ``docs/law.md`` §2–3):
 
 * ``"2019"`` — 国办公开办函〔2019〕60号, used for reports on 2019 and 2020;
 * ``"2021"`` — 国办公开办函〔2021〕30号, used for reports on 2021 onward.
@@ -446,7 +446,7 @@ def get_format(version: FormatVersion) -> ReportFormat:
 
 
 # ---------------------------------------------------------------------------------------------
-# Cross-year rules ([practice], regulation.md §2.7)
+# Cross-year rules ([practice], docs/law.md §2.7)
 # ---------------------------------------------------------------------------------------------
 
 #: This year's 二、上年结转 equals last year's 四、结转下年度继续办理, per column.
@@ -454,5 +454,5 @@ CARRY_OVER = ("carried_over", "carried_forward")
 #: 2021 format: 现行有效件数(Y) = 现行有效件数(Y−1) + 本年制发件数(Y) − 本年废止件数(Y).
 IN_FORCE_ROWS: tuple[str, ...] = ("regulations", "normative_documents")
 
-#: Decimal places of the fee amount in 万元 (decisions.md D9).
+#: Decimal places of the fee amount in 万元 (docs/decisions.md D9).
 FEE_AMOUNT_DECIMALS = 4

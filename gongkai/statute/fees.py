@@ -1,6 +1,6 @@
 """信息处理费 (information-processing fee): 《政府信息公开信息处理费管理办法》(国办函〔2020〕109号).
 
-In force from 2021-01-01 (``shared/domain/regulation.md`` §4). Two methods, both marginal progressive
+In force from 2021-01-01 (``docs/law.md`` §4). Two methods, both marginal progressive
 (超额累进), one per application, never both:
 
 * 按件计收 (by pieces): the same applicant's pieces are counted cumulatively within one natural month;
@@ -11,8 +11,8 @@ In force from 2021-01-01 (``shared/domain/regulation.md`` §4). Two methods, bot
 
 The applicant pays within 20 working days from the day after receiving the 收费通知; unpaid, the
 application is deemed abandoned (table 三 row （六）2). How the applicant's monthly count is kept is
-an open question of 109号 (regulation.md §7.4); Gongkai counts per agency, per applicant identity
-document, per natural month of the receipt date (docs/applications.md).
+an open question of 109号 (docs/law.md §7.4); Gongkai counts per agency, per applicant identity
+document, per natural month of the receipt date (docs/decisions.md D10).
 
 Pure Python: no Django, no I/O.
 """

@@ -2,7 +2,7 @@
 
 Every answered case ends in exactly one outcome (条例 第三十六—三十九条, 第三十条, 国办函〔2020〕109号),
 and the outcome decides the one row of table 三 of the annual report it is counted in
-(``shared/domain/regulation.md`` §2.8; ``decisions.md`` D7). For report years in the 2019 format
+(``docs/law.md`` §2.8; ``docs/decisions.md`` D7). For report years in the 2019 format
 (60号: 2019–2020) the three 2021 sub-rows of （六）其他处理 collapse into its single row ``other``.
 
 Pure Python: no Django, no I/O. Row keys are those of :mod:`gongkai.reports.model`.

@@ -1,4 +1,4 @@
-"""The working-day calendar (decisions.md D1), in pure Python: no Django here.
+"""The working-day calendar (docs/decisions.md D1), in pure Python: no Django here.
 
 A *working day* is Monday–Friday unless the State Council's notice for that year makes it a holiday
 (放假), plus any Saturday or Sunday that the notice makes a working day (调休上班). The calendar is

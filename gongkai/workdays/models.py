@@ -1,4 +1,4 @@
-"""Years of the working-day calendar loaded by an administrator (decisions.md D1).
+"""Years of the working-day calendar loaded by an administrator (docs/decisions.md D1).
 
 A year stored here replaces the built-in year (from ``chinesecalendar``) entirely. Rows are written
 only by :mod:`gongkai.workdays.services`, which audits every change.

@@ -25,7 +25,7 @@ from gongkai.core.models import AuditEvent
 from gongkai.reports.model import get_format
 from tests.annual import factories
 from tests.checker.renderers import render_pdf, render_report
-from tests.checker.shared_material import report as shared_report
+from tests.checker.samples import report as shared_report
 from tests.conftest import Tree
 
 YEAR = timezone.localdate().year - 1

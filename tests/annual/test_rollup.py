@@ -16,7 +16,7 @@ from gongkai.annual import rollup, services
 from gongkai.annual.models import ImportPurpose, LocalDeadline
 from gongkai.reports.model import SECTION3_COLUMN_KEYS
 from tests.annual import factories
-from tests.checker.shared_material import report as shared_report
+from tests.checker.samples import report as shared_report
 from tests.conftest import Tree
 
 D = datetime.date
@@ -245,7 +245,7 @@ def test_tables_three_and_four_are_summed_cell_by_cell(tree: Tree) -> None:
     assert summed is not None
     assert summed.format == "2021"
     t3, t4 = summed.tables.section3, summed.tables.section4
-    # 平潭 2021 (shared/reports/truth/004.json): 新收 64,0,0,2,0,4,70; 予以公开 27,0,0,2,0,1,30;
+    # 平潭 2021 (tests/fixtures/reports/truth/004.json): 新收 64,0,0,2,0,4,70; 予以公开 27,0,0,2,0,1,30;
     # 结转下年度 1,0,0,0,0,0,1; 行政复议 1,0,2,0,3; 未经复议直接起诉 12,0,0,0,12.
     assert t3["new_received"] == [3 + 5 + 64, 1 + 0 + 0, 0, 0 + 0 + 2, 0 + 1 + 0, 0 + 0 + 4, 4 + 6 + 70]
     assert t3["granted"] == [2 + 27, 1, 0, 2, 0, 1, 3 + 30]

@@ -12,14 +12,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.checker.test_web import SEED_2021, needs_seeds, seed_with_identity_error
+from tests.checker.test_web import SEED_2021, seed_with_identity_error
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.skipif(
         CHROMIUM is None, reason="Debian's chromium is not installed (./dev test installs it)"
     ),
-    needs_seeds,
 ]
 ARGS = [
     "--headless",

@@ -2,7 +2,7 @@
 
 Tables are generated so that every identity of ``gongkai.reports.model`` holds; a test then breaks one
 thing and asserts exactly the findings that follow from it. Prose patterns use sentences taken from
-the real reports in ``shared/reports`` (002, 004, 006) and seeds.
+the real reports in ``tests/fixtures/reports`` (002, 004, 006) and seeds.
 """
 
 from __future__ import annotations
@@ -458,7 +458,7 @@ S002_CATEGORIES = (
 
 
 def tables_006() -> Tables:
-    """Report 006's figures (as in shared/reports/truth/006.json) on a valid 2021 table."""
+    """Report 006's figures (as in tests/fixtures/reports/truth/006.json) on a valid 2021 table."""
     t = valid_tables("2021")
     t.section2["normative_documents"] = {"issued": 77, "abolished": 132, "in_force": 470}
     t.section2["regulations"] = {"issued": 0, "abolished": 0, "in_force": 0}

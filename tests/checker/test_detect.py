@@ -1,5 +1,5 @@
 """Tests of ``gongkai.checker.detect``: kind, year, agency, period and sections of every file of the
-development material (``shared/seeds`` and ``shared/reports``), plus the tricky rules in isolation.
+development material (``tests/fixtures``: seeds and reports), plus the tricky rules in isolation.
 
 Pure pytest (no Django).
 """
@@ -17,9 +17,9 @@ from gongkai.checker.normalize import normalize_text
 from gongkai.checker.source import CELL
 from gongkai.reports.model import SECTIONS
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SEEDS = SHARED / "seeds"
-REPORTS = SHARED / "reports"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEEDS = FIXTURES / "seeds"
+REPORTS = FIXTURES / "reports"
 SIX = [s.key for s in SECTIONS]
 
 
@@ -88,11 +88,7 @@ def prose_of(path: Path) -> str:
 
 
 def _material() -> list[Path]:
-    if not SHARED.is_dir():
-        return []
-    return sorted(
-        p for folder in (SEEDS, REPORTS) if folder.is_dir() for p in folder.iterdir() if p.name[:3].isdigit()
-    )
+    return sorted(p for folder in (SEEDS, REPORTS) for p in folder.iterdir() if p.name[:3].isdigit())
 
 
 def _key(path: Path) -> str:
@@ -101,11 +97,8 @@ def _key(path: Path) -> str:
 
 def _detect(key: str) -> Metadata:
     folder, number = key.split("/")
-    (path,) = (SHARED / folder).glob(f"{number}_*")
+    (path,) = (FIXTURES / folder).glob(f"{number}_*")
     return detect_metadata(prose_of(path), EXPECTED[key].tables)
-
-
-needs_material = pytest.mark.skipif(not SHARED.is_dir(), reason=f"development material not found at {SHARED}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,12 +106,10 @@ needs_material = pytest.mark.skipif(not SHARED.is_dir(), reason=f"development ma
 # ---------------------------------------------------------------------------------------------
 
 
-@needs_material
 def test_every_material_file_has_an_expectation() -> None:
     assert sorted(_key(p) for p in _material()) == sorted(EXPECTED)
 
 
-@needs_material
 @pytest.mark.parametrize("path", _material(), ids=_key)
 def test_material_file(path: Path) -> None:
     exp = EXPECTED[_key(path)]
@@ -128,17 +119,15 @@ def test_material_file(path: Path) -> None:
     assert period == exp.period
 
 
-@needs_material
 @pytest.mark.parametrize("key", ["reports/002", "reports/004", "reports/006"])
 def test_squashed_reports_are_annual_reports_by_their_text_alone(key: str) -> None:
     folder, number = key.split("/")
-    (path,) = (SHARED / folder).glob(f"{number}_*")
+    (path,) = (FIXTURES / folder).glob(f"{number}_*")
     md = detect_metadata(prose_of(path), has_official_tables=False)
     assert md.kind == "annual_report"
     assert md.section_order == SIX
 
 
-@needs_material
 def test_seed_003_duplicated_and_numberless_headings() -> None:
     md = _detect("seeds/003")
     assert md.section_order == ["overview", *SIX]  # "、总体情况" then "一、总体情况"
@@ -148,7 +137,6 @@ def test_seed_003_duplicated_and_numberless_headings() -> None:
     assert md.sections["other"] == "2020年新习镇无需要报告的其他事项。"
 
 
-@needs_material
 def test_seed_002_legacy_report() -> None:
     md = _detect("seeds/002")
     assert (md.period_start, md.period_end) == ("2018-01-01", "2019-12-31")
@@ -158,7 +146,6 @@ def test_seed_002_legacy_report() -> None:
     assert md.section_order == ["overview", "proactive", "applications", "appeals", "problems"]
 
 
-@needs_material
 def test_squashed_report_sections_skip_table_row_labels() -> None:
     md = _detect("reports/002")
     assert md.section_order == SIX
@@ -168,7 +155,6 @@ def test_squashed_report_sections_skip_table_row_labels() -> None:
     assert md.sections["other"] == "无其他需要报告的事项"
 
 
-@needs_material
 def test_crawler_header_title() -> None:
     md = _detect("reports/009")
     assert md.title == "平潭综合实验区2018年度政府信息公开工作年度报告"

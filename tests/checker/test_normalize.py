@@ -10,14 +10,13 @@ import pytest
 from gongkai.checker.normalize import PHRASE_FIXES, normalize_label, normalize_text
 from gongkai.checker.source import CELL
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 _IDEOGRAPHS = re.compile(r"[\u3400-\u9fff]")
 
 
 def _shared(rel: str) -> str:
-    matches = sorted(SHARED.glob(rel))
-    if not matches:
-        pytest.skip(f"shared material not present: {rel}")
+    matches = sorted(FIXTURES.glob(rel))
+    assert matches, f"fixture missing: {rel}"
     return matches[0].read_text(encoding="utf-8")
 
 

@@ -17,14 +17,13 @@ from hypothesis import strategies as st
 from gongkai.checker.readers import read_bytes, read_text
 from gongkai.checker.source import CELL, Source, UnreadableFile
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NEW = "一、本年新收政府信息公开申请数量"
 
 
 def _shared(rel: str) -> Path:
-    matches = sorted(SHARED.glob(rel))
-    if not matches:
-        pytest.skip(f"shared material not present: {rel}")
+    matches = sorted(FIXTURES.glob(rel))
+    assert matches, f"fixture missing: {rel}"
     return matches[0]
 
 

@@ -1,4 +1,4 @@
-"""The real reports of other agencies (``shared/reports``): every cell the hand-read truth files give,
+"""The real reports of other agencies (``tests/fixtures/reports``): every cell the hand-read truth files give,
 and the defects they list."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from gongkai.checker.pipeline import check_bytes, check_path
 from gongkai.checker.result import CheckResult
 from gongkai.reports.model import FORMATS, SECTION4_GROUP_KEYS, FormatVersion
 
-from .shared_material import TRUTH, material, report
+from .samples import TRUTH, material, report
 
 _TRUTH_GROUPS = {"复议": 0, "诉讼_未经复议": 1, "诉讼_复议后": 2}
 

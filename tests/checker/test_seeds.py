@@ -5,7 +5,7 @@ from __future__ import annotations
 from gongkai.checker.pipeline import check_path, parse_path
 from gongkai.reports.model import FORMATS, SECTION4_GROUP_KEYS
 
-from .shared_material import seed
+from .samples import seed
 
 ZERO7 = [0] * 7
 

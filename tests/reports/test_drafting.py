@@ -5,7 +5,7 @@
   drafts written from figures one off give a ``prose.table_mismatch`` for every figure the checker reads,
   so the first property is not vacuous.
 * The 信息处理费 statement of 六, the placeholders, last year's problems in 五.
-* The copy warning on real sections 五 from ``shared/reports`` (平潭综合实验区 2019, 2021, 2023).
+* The copy warning on real sections 五 from ``tests/fixtures/reports`` (平潭综合实验区 2019, 2021, 2023).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from gongkai.reports.model import (
 )
 from tests.checker import strategies
 from tests.checker.renderers import html_table, section2_grid, section3_grid, section4_grid
-from tests.checker.shared_material import report
+from tests.checker.samples import report
 
 AGENCY = "示范市甲县财政局"
 YEARS: dict[FormatVersion, int] = {"2019": 2020, "2021": 2023}
@@ -361,7 +361,7 @@ def test_overview_without_applications_or_appeals() -> None:
 
 
 def section_five(prefix: str) -> str:
-    """Section 五 of a real report in shared/reports (squashed text: up to the heading of 六)."""
+    """Section 五 of a real report in tests/fixtures/reports (squashed text: up to the heading of 六)."""
     text = report(prefix).read_text(encoding="utf-8")
     heading = FORMATS["2021"].sections[4].heading
     start = text.index(heading) + len(heading)

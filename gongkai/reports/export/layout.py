@@ -3,7 +3,7 @@ document as a sequence of blocks (title, headings, paragraphs, tables, notes) th
 
 Pure Python (no Django, no I/O). Every label, caption, heading and column header comes from
 ``gongkai.reports.model``; nothing is spelled here. The tables are built as one *grid* each with the
-official merged cells (rowspan/colspan as in regulation.md §2.4–2.6 and the published versions of
+official merged cells (rowspan/colspan as in docs/law.md §2.4–2.6 and the published versions of
 国办公开办函〔2019〕60号 and 〔2021〕30号); the HTML exporter writes a grid as ``<table>`` with
 ``rowspan``/``colspan``, the Word exporter merges the cells with ``cell.merge``.
 """
@@ -130,7 +130,7 @@ def _label(text: str, rowspan: int = 1, colspan: int = 1) -> GCell:
 
 
 def section2_grid(fmt: ReportFormat, values: Tables) -> Grid:
-    """Table 二: one grid of 1 + max(columns) columns split by caption rows (regulation.md §2.4, §3.2)."""
+    """Table 二: one grid of 1 + max(columns) columns split by caption rows (docs/law.md §2.4, §3.2)."""
     width = 1 + max(len(b.columns) for b in fmt.section2)
     rows: list[list[GCell]] = []
     for block in fmt.section2:
@@ -154,7 +154,7 @@ def section2_grid(fmt: ReportFormat, values: Tables) -> Grid:
 
 
 def section3_grid(fmt: ReportFormat, values: Tables) -> Grid:
-    """Table 三: 3 label columns + 7 value columns, the official 3-row header (regulation.md §2.5)."""
+    """Table 三: 3 label columns + 7 value columns, the official 3-row header (docs/law.md §2.5)."""
     cols = fmt.section3_columns
     applicants, orgs, total = cols[0], cols[1:6], cols[6]
     rows: list[list[GCell]] = [
@@ -194,7 +194,7 @@ def section3_grid(fmt: ReportFormat, values: Tables) -> Grid:
 
 
 def section4_grid(fmt: ReportFormat, values: Tables) -> Grid:
-    """Table 四: two parents (行政复议, 行政诉讼) over three groups of five columns (regulation.md §2.6)."""
+    """Table 四: two parents (行政复议, 行政诉讼) over three groups of five columns (docs/law.md §2.6)."""
     ncols = len(fmt.section4_columns)
     parents: list[tuple[str, int]] = []
     for g in fmt.section4_groups:

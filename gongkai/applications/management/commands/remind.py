@@ -1,6 +1,6 @@
 """``gongkai remind``: e-mail each agency's officers its open applications that are due soon or overdue.
 
-For every agency with open cases whose answer is due within 5 working days or overdue (decisions.md
+For every agency with open cases whose answer is due within 5 working days or overdue (docs/decisions.md
 D6; cases whose clock is paused or that wait on a correction or a confirmation are left out, as in
 the queue), each active user holding an acting role there (信息员, 信息公开工作机构负责人) gets ONE
 message listing those cases: registration number, due date, working days left (or overdue) and the
