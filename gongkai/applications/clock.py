@@ -100,7 +100,7 @@ _RECEIPT_RULES: dict[Channel, str] = {
 class PauseKind(StrEnum):
     THIRD_PARTY = "third_party"  # 征求第三方意见 (第三十二条)
     CO_PRODUCER = "co_producer"  # 征求共同制作机关意见 (第三十四条)
-    OTHER_AGENCY = "other_agency"  # 征求其他机关意见 (第三十三条第二款)
+    OTHER_AGENCY = "other_agency"  # 征求其他机关意见 (第三十三条第三款)
     FEE = "fee"  # 缴纳信息处理费 (国办函〔2020〕109号)
     #: A pause of unstated kind (the public deadline calculator).
     UNSPECIFIED = "unspecified"

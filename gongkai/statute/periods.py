@@ -6,9 +6,10 @@ how the periods combine into a case's clock is :mod:`gongkai.applications.clock`
 
 from __future__ import annotations
 
-#: 第三十三条第一款: answer within 20 working days of receipt.
+#: 第三十三条第二款: answer within 20 working days of receipt (第一款: on the spot when possible).
 ANSWER_WORKING_DAYS = 20
 #: 第三十三条第二款: an extension approved by the head of the OGI office adds at most 20 working days.
+#: (第三款: time spent consulting third parties and other agencies is not counted.)
 EXTENSION_WORKING_DAYS = 20
 #: 第三十条: the correction notice (补正告知) is sent within 7 working days of receipt.
 CORRECTION_NOTICE_WORKING_DAYS = 7
