@@ -222,7 +222,7 @@ def queue_benchmark(open_cases: int, repeats: int, label: str) -> None:
     if os.environ.get("BENCH_QUERY_TIMES"):
         timings: list[tuple[float, str]] = []
 
-        def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        def timed(execute, sql, params, many, context):
             t0 = time.perf_counter()
             try:
                 return execute(sql, params, many, context)

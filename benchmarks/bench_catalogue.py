@@ -121,7 +121,9 @@ def load(items: int, agencies: int) -> list[str]:
                         "now",
                     )
                 )
-        ids = dict(conn.execute("SELECT short_code, id FROM agencies_agency WHERE parent_id = %s", [root_id]))
+        ids: dict[str, int] = dict(
+            conn.execute("SELECT short_code, id FROM agencies_agency WHERE parent_id = %s", [root_id])
+        )
         categories = [row[0] for row in conn.execute("SELECT id FROM catalogue_category")]
         # Zipf-like sizes: a few agencies publish a lot, most a little.
         weights = [1 / (rank + 1) ** 0.8 for rank in range(agencies)]

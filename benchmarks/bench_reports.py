@@ -303,19 +303,21 @@ def load_year(agency: Any, year: int, cases: int, items: int, rng: random.Random
     CaseEvent.objects.bulk_create(events, batch_size=5000)
     Appeal.objects.bulk_create(appeals, batch_size=2000)
     # Some lawsuits after a concluded reconsideration.
-    followed = [a for a in appeals if a.kind == "reconsideration" and a.result == "upheld"][
-        : len(appeals) // 8
-    ]
+    followed = [
+        (a, a.concluded_on)
+        for a in appeals
+        if a.kind == "reconsideration" and a.result == "upheld" and a.concluded_on is not None
+    ][: len(appeals) // 8]
     after = [
         Appeal(
             application_id=a.application_id,
             agency=agency,
             kind="litigation",
             after_reconsideration=a,
-            filed_on=a.concluded_on + datetime.timedelta(days=10),  # type: ignore[operator]
+            filed_on=concluded + datetime.timedelta(days=10),
             body="基准县人民法院",
         )
-        for a in followed
+        for a, concluded in followed
     ]
     Appeal.objects.bulk_create(after)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from gongkai.annual import documents, services, tabulate
 from gongkai.annual.models import HandEntry, PublishedVersionChanged, Report, ReportVersion, VersionStatus
 from gongkai.applications import services as case_services
+from gongkai.checker.result import Cell
 from gongkai.core.models import AuditEvent
 from gongkai.reports import drafting
 from gongkai.reports.model import SECTION3_COLUMN_KEYS
@@ -289,10 +290,11 @@ def test_an_imported_previous_report_is_used_and_its_mismatch_found(
 
     version = services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR)
     previous_tables = documents.assembled_tables(version)
-    two_carried = [2, 0, 0, 0, 0, 0, 2]
+    two_carried: list[Cell] = [2, 0, 0, 0, 0, 0, 2]
     previous_tables.section3["carried_forward"] = two_carried
     previous_tables.section3["new_received"] = [
-        n + c for n, c in zip(previous_tables.section3["new_received"], two_carried, strict=True)
+        int(n or 0) + int(c or 0)
+        for n, c in zip(previous_tables.section3["new_received"], two_carried, strict=True)
     ]
     previous_tables.section2["fees"]["amount"] = 0
     data, name = render(previous_tables, "2021", "html")

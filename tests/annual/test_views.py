@@ -40,8 +40,8 @@ def url(name: str, staff: Staff, *args: object) -> str:
 def test_an_officer_writes_checks_and_publishes_through_the_pages(staff: Staff, make_case: CaseMaker) -> None:
     cases_of_the_year(staff, make_case)
     officer = client_for(staff.officer)
-    page = officer.get(reverse("annual:index"))
-    assert page.status_code == 200 and staff.agency.name in page.content.decode()
+    index = officer.get(reverse("annual:index"))
+    assert index.status_code == 200 and staff.agency.name in index.content.decode()
     assert officer.get(url("workspace", staff)).status_code == 200  # "not written yet" page
     response = officer.post(reverse("annual:open"), {"agency": staff.agency.pk, "year": YEAR})
     assert response.status_code == 302 and response["Location"] == url("workspace", staff)

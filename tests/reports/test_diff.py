@@ -14,7 +14,9 @@ def test_changes_between_versions() -> None:
     tables = dataclasses.replace(before.tables)
     tables.section3 = {k: list(v) for k, v in before.tables.section3.items()}
     tables.section2 = {k: dict(v) for k, v in before.tables.section2.items()}
-    tables.section3["granted"][0] += 1
+    granted = tables.section3["granted"][0]
+    assert isinstance(granted, int)
+    tables.section3["granted"][0] = granted + 1
     tables.section2["fees"]["amount"] = 0.5
     after = dataclasses.replace(
         before,

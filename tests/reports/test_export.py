@@ -186,9 +186,10 @@ def test_word_document_has_the_official_look() -> None:
     doc = doc_2021()
     d = docx.Document(io.BytesIO(export(doc, ".docx")))
     section = d.sections[0]
-    dims = (section.page_width, section.page_height, section.top_margin, section.bottom_margin)
-    dims += (section.left_margin, section.right_margin)
-    assert [round(x.mm, 1) for x in dims] == [210, 297, 37, 35, 28, 26]  # A4, GB/T 9704 margins
+    dims = [section.page_width, section.page_height, section.top_margin, section.bottom_margin]
+    dims += [section.left_margin, section.right_margin]
+    # A4, the margins of GB/T 9704
+    assert [round(x.mm, 1) if x is not None else None for x in dims] == [210, 297, 37, 35, 28, 26]
     paragraphs = [p for p in d.paragraphs if p.text]
     title = paragraphs[0]
     assert title.text == doc.title
@@ -199,12 +200,15 @@ def test_word_document_has_the_official_look() -> None:
     assert {_east_asia(p.runs[0]) for p in headings} == {"黑体"}
     body = next(p for p in paragraphs if p.text == period_sentence(2025))
     assert _east_asia(body.runs[0]) == "仿宋_GB2312"
-    assert body._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    indent = body._p.pPr.find(qn("w:ind")) if body._p.pPr is not None else None
+    assert indent is not None and indent.get(qn("w:firstLineChars")) == "200"
     assert len(d.tables) == 3
-    assert {t.style.name for t in d.tables} == {"Table Grid"}
+    assert {t.style.name if t.style is not None else None for t in d.tables} == {"Table Grid"}
     # Table 三's header note: one cell spanning three columns and three rows.
     first = d.tables[1]._tbl.tr_lst[0].tc_lst[0]
-    assert first.tcPr.gridSpan.val == 3 and first.tcPr.vMerge.val == "restart"
+    properties = first.tcPr
+    assert properties is not None and properties.gridSpan is not None and properties.vMerge is not None
+    assert properties.gridSpan.val == 3 and properties.vMerge.val == "restart"
     assert d.tables[1].cell(0, 0).text == SECTION3_HEADER_NOTE
     footer = section.footer._element.xml
     assert "PAGE" in footer and "fldChar" in footer

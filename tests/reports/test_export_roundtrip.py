@@ -89,7 +89,7 @@ def _large_tables(version: FormatVersion) -> Tables:
     counts["carried_forward"] = 1234
     counts["new_received"] = counts["total"] + 1234 - 999
     section3: dict[str, list[Cell]] = {
-        key: [counts[key]] * n + [counts[key] * n] for key in fmt.section3_row_keys
+        key: [*[counts[key]] * n, counts[key] * n] for key in fmt.section3_row_keys
     }
     section4: dict[str, list[Cell]] = {
         key: [18765, 12345, 10101, 9999, 18765 + 12345 + 10101 + 9999] for key in SECTION4_GROUP_KEYS
