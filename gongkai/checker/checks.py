@@ -23,8 +23,9 @@ from functools import cached_property
 from typing import Any
 
 from gongkai.checker.codes import finding
-from gongkai.checker.result import Cell, Finding, ParsedReport, Tables
+from gongkai.checker.result import ParsedReport
 from gongkai.reports import model
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import (
     FEE_AMOUNT_DECIMALS,
     FORMATS,
@@ -40,6 +41,7 @@ from gongkai.reports.model import (
     ReportFormat,
     format_for_year,
 )
+from gongkai.reports.tables import Cell, Tables
 
 __all__ = ["run_checks"]
 

@@ -1,6 +1,6 @@
 """What a document is: kind, report year, agency, statistics period and the section headings.
 
-:func:`detect_metadata` reads the report's prose (normalised by ``gongkai.checker.normalize``, table rows
+:func:`detect_metadata` reads the report's prose (normalised by ``gongkai.reports.normalize``, table rows
 removed) and finds:
 
 * the six section headings of 条例 第五十条 (``gongkai.reports.model.SECTIONS``), also inline (crawled
@@ -15,13 +15,13 @@ Pure Python: no Django, no I/O. Every regular expression is compiled once at imp
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gongkai.checker.result import ReportKind
 from gongkai.reports.model import SECTIONS
+from gongkai.reports.period import stated_period
 
 __all__ = ["Metadata", "detect_metadata"]
 
@@ -190,32 +190,7 @@ _PHRASE_YEAR_RE = re.compile(
     r"(?:报告|年报|公告|汇报)"
 )
 _OPENING_YEAR_RE = re.compile(rf"^\s*{_YEAR}\s*年度?\s*[,，]")
-_PERIOD_RE = re.compile(
-    r"(?:统计|所列数据的?)(?:期限|时间|时限|期间|区间|周期|范围)?\s*(?:[为是:]|自|从|\s)*"
-    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起|开始)?\s*(?:至|到|-|~|—|－)\s*"
-    r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-)
 _MIN_YEAR, _MAX_YEAR = 2000, 2100
-
-
-def _iso(y: int, m: int, d: int) -> str | None:
-    try:
-        return datetime.date(y, m, d).isoformat()
-    except ValueError:
-        return None
-
-
-def _period(prose: str) -> tuple[str | None, str | None]:
-    m = _PERIOD_RE.search(prose)
-    if not m:
-        return None, None
-    y1 = int(m.group(1))
-    y2 = int(m.group(4)) if m.group(4) else y1
-    start = _iso(y1, int(m.group(2)), int(m.group(3)))
-    end = _iso(y2, int(m.group(5)), int(m.group(6)))
-    if start is None or end is None or end < start:
-        return None, None
-    return start, end
 
 
 def _year_in(text: str | None) -> int | None:
@@ -471,7 +446,7 @@ def detect_metadata(prose: str, has_official_tables: bool) -> Metadata:
     headings = _find_headings(prose)
     sections, order = _sections(prose, headings)
     title, body = _find_title(prose)
-    period_start, period_end = _period(prose)
+    period_start, period_end = stated_period(prose)
     overview = sections.get("overview")
     year = _year(title, period_end, prose, body, overview)
 

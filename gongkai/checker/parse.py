@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from gongkai.checker import labels as L
 from gongkai.checker.codes import finding
 from gongkai.checker.detect import detect_metadata
-from gongkai.checker.result import Cell, Finding, LabelSeen, ParsedReport, Tables
+from gongkai.checker.result import LabelSeen, ParsedReport
 from gongkai.checker.source import CELL, Source
 from gongkai.checker.split import Number, SumConstraint, choose, fits, rest_after, split_runs
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import (
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
@@ -42,6 +43,7 @@ from gongkai.reports.model import (
     ReportFormat,
     format_for_year,
 )
+from gongkai.reports.tables import Cell, Tables
 
 #: How far (characters) the next row label may be from the previous one before it counts as missing.
 ROW_WINDOW = 2500

@@ -18,16 +18,8 @@ from typing import Any, cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.checker.result import (
-    SEVERITIES,
-    Cell,
-    CheckResult,
-    Finding,
-    ParsedReport,
-    ReportKind,
-    Severity,
-    Tables,
-)
+from gongkai.checker.result import CheckResult, ParsedReport, ReportKind
+from gongkai.reports.findings import SEVERITIES, Finding, Severity
 from gongkai.reports.model import (
     FORMAT_VERSIONS,
     RESULT_GROUP,
@@ -39,6 +31,7 @@ from gongkai.reports.model import (
     ReportFormat,
     get_format,
 )
+from gongkai.reports.tables import Cell, Tables
 
 SEVERITY_LABELS: Mapping[str, Any] = {
     "error": gettext_lazy("错误"),

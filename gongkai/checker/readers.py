@@ -27,9 +27,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from gongkai.checker.normalize import normalize_text
 from gongkai.checker.source import CELL, Source, UnreadableFile
 from gongkai.reports.model import SECTION2_2019, SECTION2_2021
+from gongkai.reports.normalize import normalize_text
 
 # ------------------------------------------------------------------------------------------------
 # Messages

@@ -8,7 +8,7 @@
 * :mod:`~gongkai.reports.export.pdf` — the HTML page printed by WeasyPrint, Chinese fonts embedded;
 * :mod:`~gongkai.reports.export.jsonexport` — the ``gongkai check --json`` schema.
 
-Every file these write is read back by the checker (``gongkai.checker.pipeline.check_bytes``) with the same
+Every file these write is read back by the checker (``check_bytes`` of its pipeline) with the same
 tables, cell by cell (tests/reports/test_export_roundtrip.py). Pure Python (no Django); the exporters'
 libraries are imported only when a format is asked for.
 """
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gongkai.checker.result import Finding
     from gongkai.reports.document import ReportDocument
+    from gongkai.reports.findings import Finding
 
 __all__ = ["FORMATS_BY_SUFFIX", "ExportFormat", "ExportUnavailable", "export", "export_format"]
 
