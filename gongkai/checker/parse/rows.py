@@ -233,6 +233,36 @@ def read_row(
     return RowRead(key, first, cands, squashed=True, raw=raw), [], []
 
 
+def table4_data_rows(region: str) -> str:
+    """The rows of table 四 (marked cells) that hold its 15 cells, from its first header row on.
+
+    A header row (text, no number) is dropped wherever it is: the official layout has one header
+    above one data row, but agencies also stack the three groups each under its own header, or (one
+    cell per line without row separators) run the header's last cells and the data into one row. In a
+    row with numbers, the text cells before the first number (group labels, header cells) are dropped.
+    Rows after the 15th cell are kept as they are (unofficial extra rows are reported from them).
+    """
+    kept: list[str] = []
+    count = 0
+    for line in region.split("\n"):
+        if CELL not in line or count >= 15:
+            kept.append(line)
+            continue
+        pieces = line.split(CELL)[:-1]
+        values = [parse_cell(piece) for piece in pieces]
+        first = next((i for i, v in enumerate(values) if is_number(v)), None)
+        if first is None:
+            if any(isinstance(v, str) for v in values):
+                continue  # a header row
+        else:
+            texts = [i for i, v in enumerate(values[:first]) if isinstance(v, str)]
+            if texts:
+                pieces, values = pieces[texts[-1] + 1 :], values[texts[-1] + 1 :]
+        count += sum(1 for v in values if not (isinstance(v, str) and L.is_label_like(v)))
+        kept.append(CELL.join(pieces) + CELL)
+    return "\n".join(kept)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Plausibility of a split when the identities leave a choice (reported as parse.ambiguous_split)
 # ---------------------------------------------------------------------------------------------------

@@ -22,13 +22,12 @@ from gongkai.checker.parse.rows import (
     anchor,
     cells_of_region,
     find_rows,
-    is_number,
-    parse_cell,
     prose_of,
     read_row,
     score_counts,
     score_section2,
     stated_document_counts,
+    table4_data_rows,
 )
 from gongkai.checker.result import LabelSeen
 from gongkai.checker.source import CELL
@@ -369,7 +368,7 @@ class TableParse:
             return
         if CELL in text[m.end() : end]:
             # Marked cells: the data rows without the header rows (one header, or one per group).
-            region = _table4_data_rows(text[text.rfind("\n", 0, totals[0].start()) + 1 : end])
+            region = table4_data_rows(text[text.rfind("\n", 0, totals[0].start()) + 1 : end])
         else:
             region = text[totals[-1].end() : end]
         rr, extra_rows, extra = read_row(
@@ -487,36 +486,6 @@ class TableParse:
                 expected=list(chosen),
             )
         )
-
-
-def _table4_data_rows(region: str) -> str:
-    """The rows of table 四 (marked cells) that hold its 15 cells, from its first header row on.
-
-    A header row (text, no number) is dropped wherever it is: the official layout has one header
-    above one data row, but agencies also stack the three groups each under its own header, or (one
-    cell per line without row separators) run the header's last cells and the data into one row. In a
-    row with numbers, the text cells before the first number (group labels, header cells) are dropped.
-    Rows after the 15th cell are kept as they are (unofficial extra rows are reported from them).
-    """
-    kept: list[str] = []
-    count = 0
-    for line in region.split("\n"):
-        if CELL not in line or count >= 15:
-            kept.append(line)
-            continue
-        pieces = line.split(CELL)[:-1]
-        values = [parse_cell(piece) for piece in pieces]
-        first = next((i for i, v in enumerate(values) if is_number(v)), None)
-        if first is None:
-            if any(isinstance(v, str) for v in values):
-                continue  # a header row
-        else:
-            texts = [i for i, v in enumerate(values[:first]) if isinstance(v, str)]
-            if texts:
-                pieces, values = pieces[texts[-1] + 1 :], values[texts[-1] + 1 :]
-        count += sum(1 for v in values if not (isinstance(v, str) and L.is_label_like(v)))
-        kept.append(CELL.join(pieces) + CELL)
-    return "\n".join(kept)
 
 
 def row_place(fmt: ReportFormat, table: str, key: str | None) -> str:
