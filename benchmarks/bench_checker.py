@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gongkai.checker.pipeline import check_bytes  # noqa: E402
-from gongkai.checker.result import Tables  # noqa: E402
 from gongkai.reports.model import (  # noqa: E402
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
@@ -42,6 +41,7 @@ from gongkai.reports.model import (  # noqa: E402
     SECTION4_GROUP_KEYS,
     FormatVersion,
 )
+from gongkai.reports.tables import Tables  # noqa: E402
 from tests.checker.renderers import Layout, render, render_pdf  # noqa: E402
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"

@@ -17,7 +17,6 @@ from typing import Any, cast
 
 from gongkai.annual import tabulate
 from gongkai.annual.models import HandEntry, ReportVersion
-from gongkai.checker.result import Cell, Tables
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.model import (
     FEE_AMOUNT_DECIMALS,
@@ -29,6 +28,7 @@ from gongkai.reports.model import (
     Section2Block,
     get_format,
 )
+from gongkai.reports.tables import Cell, Tables
 
 #: 2021 format: the cells of table 二 entered by hand — the fee amount (always), and the decision counts
 #: when the agency decides in another system (the catalogue's count is then replaced, with a note).

@@ -38,7 +38,6 @@ from gongkai.annual.models import (
     ReportVersion,
     VersionStatus,
 )
-from gongkai.checker.result import Tables
 from gongkai.reports.deadlines import (
     LOCALLY_SET_KINDS,
     TIMELINESS_LABELS,
@@ -53,6 +52,7 @@ from gongkai.reports.model import (
     format_for_year,
     get_format,
 )
+from gongkai.reports.tables import Tables
 
 #: An agency whose report was not published in Gongkai but was imported from a file (published
 #: elsewhere, on a date the file does not tell).

@@ -28,10 +28,10 @@ from gongkai.annual import documents, permissions, services, tabulate
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.checker.forms import screen_upload
 from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
-from gongkai.checker.result import Finding
 from gongkai.reports import deadlines
 from gongkai.reports.diff import changes, describe
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR, SECTION_BY_KEY, FormatVersion
 
 #: The export formats offered, by suffix, with their Content-Type.

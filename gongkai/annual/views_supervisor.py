@@ -41,8 +41,9 @@ from gongkai.checker.presenters import (
     severity_label,
     table_views,
 )
-from gongkai.checker.result import SEVERITIES, CheckResult
+from gongkai.checker.result import CheckResult
 from gongkai.reports.deadlines import deadline_basis
+from gongkai.reports.findings import SEVERITIES
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
 
 FORBIDDEN_TEMPLATE = "annual/supervise/forbidden.html"

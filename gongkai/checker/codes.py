@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gongkai.checker.result import SEVERITIES, Finding, Severity
+from gongkai.reports.findings import SEVERITIES, Finding, Severity
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 that find each row, caption and header in published text: spaces inside labels ("（三）不予 公开",
 "社会公 益组织"), missing or changed numbering, and the typos agencies really make ("只记这一情形",
 "四类过程信息", "过程性性信息", "三类内容事务信息", "其他法律行政禁止公开"). Patterns work on text
-normalised by ``gongkai.checker.normalize`` (half-width parentheses, simplified characters).
+normalised by ``gongkai.reports.normalize`` (half-width parentheses, simplified characters).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""What the checker produces: a parsed report, its findings, and their JSON form.
+"""What the checker produces: a parsed report and the result of checking it.
 
-Pure Python (no Django). The JSON form is the one ``gongkai check --json`` prints and is documented in
-``docs/check-json.md``; the report generator will print the same schema.
+The tables and findings are the report domain's (``gongkai.reports.tables``,
+``gongkai.reports.findings``); the JSON form is the one ``gongkai check --json`` prints, documented in
+``docs/check-json.md`` and built by ``gongkai.reports.checkjson`` (the report generator's JSON export
+builds the same). Pure Python (no Django).
 """
 
 from __future__ import annotations
@@ -9,71 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gongkai.reports.checkjson import result_json
+from gongkai.reports.findings import SEVERITIES, Finding, Severity
 from gongkai.reports.model import FormatVersion
-
-#: A table cell as read: a number, ``None`` for a blank cell (also "/", "—", "－", "无"), or the raw text
-#: when the cell holds text where a number belongs (kept verbatim, never guessed).
-Cell = int | float | str | None
-
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+from gongkai.reports.tables import Tables
 
 ReportKind = Literal["annual_report", "legacy_report", "not_a_report"]
-
-#: Where a finding is: ``section`` is a section key of ``gongkai.reports.model.SECTIONS``
-#: ("overview", "proactive", "applications", "appeals", "problems", "other") or ``None`` for the
-#: whole document; ``table`` is "section2" / "section3" / "section4" when the finding is about a cell;
-#: ``row`` and ``column`` are the model's stable keys (for table 四, ``row`` is the group key).
-
-
-@dataclass
-class Finding:
-    code: str  # stable, documented in docs/checks.md
-    severity: Severity
-    message: str  # in Chinese, says what is wrong and what was expected
-    section: str | None = None
-    table: str | None = None
-    row: str | None = None
-    column: str | None = None
-    expected: Any = None
-    found: Any = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "section": self.section,
-            "table": self.table,
-            "row": self.row,
-            "column": self.column,
-            "expected": self.expected,
-            "found": self.found,
-        }
-
-
-@dataclass
-class Tables:
-    """The report's tables keyed by the model's stable keys.
-
-    ``section2``: ``{row_key: {column_key: cell}}``; ``section3``: ``{row_key: [7 cells]}`` in the order
-    of ``SECTION3_COLUMN_KEYS``; ``section4``: ``{group_key: [5 cells]}`` in the order of
-    ``SECTION4_COLUMN_KEYS``. A row the report does not have is absent from the dict.
-    """
-
-    section2: dict[str, dict[str, Cell]] = field(default_factory=dict)
-    section3: dict[str, list[Cell]] = field(default_factory=dict)
-    section4: dict[str, list[Cell]] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "section2": {k: dict(v) for k, v in self.section2.items()},
-            "section3": {k: list(v) for k, v in self.section3.items()},
-            "section4": {k: list(v) for k, v in self.section4.items()},
-        }
-
-    def is_empty(self) -> bool:
-        return not (self.section2 or self.section3 or self.section4)
 
 
 @dataclass
@@ -137,14 +80,15 @@ class CheckResult:
 
     def to_json(self) -> dict[str, Any]:
         r = self.report
-        return {
-            "path": self.path,
-            "kind": r.kind,
-            "format": r.format,
-            "year": r.year,
-            "agency": r.agency,
-            "layout": r.layout,
-            "period": {"start": r.period_start, "end": r.period_end},
-            "tables": r.tables.to_json(),
-            "findings": [f.to_json() for f in self.findings],
-        }
+        return result_json(
+            path=self.path,
+            kind=r.kind,
+            format=r.format,
+            year=r.year,
+            agency=r.agency,
+            layout=r.layout,
+            period_start=r.period_start,
+            period_end=r.period_end,
+            tables=r.tables,
+            findings=self.findings,
+        )

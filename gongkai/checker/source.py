@@ -5,7 +5,7 @@ Readers (``gongkai.checker.readers``) turn a file of any kind (plain text in any
 
 The string ``Source.text``:
 
-* is normalised (``gongkai.checker.normalize``): simplified characters, the pinyin glosses of bad
+* is normalised (``gongkai.reports.normalize``): simplified characters, the pinyin glosses of bad
   converters removed, full-width digits/letters/punctuation made half-width where that matters for
   parsing, non-breaking and odd spaces made plain spaces;
 * has paragraphs (and lines of prose) separated by ``"\\n"``;

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.checker.result import Cell
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.model import SECTION3_COLUMNS, SECTION4_COLUMNS, SECTION4_GROUPS, SECTIONS, get_format
+from gongkai.reports.tables import Cell
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """One annual report as a document: what every export (Word, PDF, HTML, JSON) and the pre-publication check
 read. Pure Python (no Django).
 
-The tables are in the checker's form (:class:`gongkai.checker.result.Tables`: table 二 ``{row: {column: v}}``,
-tables 三 and 四 ``{row: [cells in column order]}``), so that an exported file read back by the checker can be
-compared with the document cell by cell.
+The tables are in the form the checker reads (:class:`gongkai.reports.tables.Tables`: table 二
+``{row: {column: v}}``, tables 三 and 四 ``{row: [cells in column order]}``), so that an exported file read
+back by the checker can be compared with the document cell by cell.
 
 The prose of each section is plain text: every non-empty line is one paragraph. Sections 二, 三 and 四 are
 the tables (each may have a short introduction in ``sections``); 一, 五 and 六 are prose.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from gongkai.checker.result import Tables
 from gongkai.reports.model import FormatVersion
+from gongkai.reports.tables import Tables
 
 #: The sections whose body is prose written by the officer (一, 五, 六).
 PROSE_SECTIONS: tuple[str, ...] = ("overview", "problems", "other")

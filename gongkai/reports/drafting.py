@@ -4,7 +4,7 @@
 The drafts are starting points for the officer, one paragraph per line (``ReportDocument.paragraphs``):
 
 * every figure is the year's real one (:class:`gongkai.reports.figures.YearFigures`), written the way the
-  checker reads prose (``gongkai/checker/checks.py``: ``_claims`` compares "共收到政府信息公开申请N件",
+  checker reads prose (``gongkai/checker/checks/prose.py``: ``_claims`` compares "共收到政府信息公开申请N件",
   "办结…N件", "予以公开N件", "部分公开N件", "因政府信息公开引起的行政复议案件N件", "…行政诉讼案件N件" and
   the 2021 format's "制发/废止/现行有效行政规范性文件N件" with the tables; ``_check_prose_sums`` adds up
   "共主动公开政府信息N条，其中…信息N条…"), so a draft never contradicts its own tables;

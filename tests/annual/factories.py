@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency, Membership, Role
 from gongkai.annual.models import ImportedReport, ImportPurpose, Report, ReportVersion, VersionStatus
-from gongkai.checker.result import Tables
 from gongkai.reports.model import (
     SECTION3_COLUMN_KEYS,
     SECTION4_COLUMN_KEYS,
@@ -23,6 +22,7 @@ from gongkai.reports.model import (
     format_for_year,
     get_format,
 )
+from gongkai.reports.tables import Tables
 from tests.conftest import make_user
 
 

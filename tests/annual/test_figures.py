@@ -26,7 +26,6 @@ from gongkai.annual.figures import year_figures
 from gongkai.applications import services
 from gongkai.catalogue import services as catalogue
 from gongkai.catalogue.models import Category, DocumentType, Item, ItemKind, Status, Validity
-from gongkai.checker.result import Tables
 from gongkai.reports.drafting import draft_other, draft_overview
 from gongkai.reports.figures import (
     Appeals,
@@ -37,6 +36,7 @@ from gongkai.reports.figures import (
     Proactive,
 )
 from gongkai.reports.model import FORMATS, SECTION3_COLUMN_KEYS, SECTION4_COLUMN_KEYS
+from gongkai.reports.tables import Tables
 from tests.applications import conftest as applications_fixtures
 from tests.applications.conftest import CaseMaker, Staff
 from tests.applications.test_table_counts import ANSWER_DETAILS

@@ -20,9 +20,9 @@ from gongkai.agencies.models import Agency, AgencyKind, Role
 from gongkai.agencies.services import create_agency
 from gongkai.annual import imports
 from gongkai.annual.models import ImportedReport, ImportPurpose
-from gongkai.checker.result import Tables
 from gongkai.core.models import AuditEvent
 from gongkai.reports.model import get_format
+from gongkai.reports.tables import Tables
 from tests.annual import factories
 from tests.checker.renderers import render_pdf, render_report
 from tests.checker.samples import report as shared_report

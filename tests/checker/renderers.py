@@ -28,7 +28,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from gongkai.checker.result import Tables
 from gongkai.reports.export.layout import (
     GCell,
     Grid,
@@ -38,6 +37,7 @@ from gongkai.reports.export.layout import (
     section4_grid,
 )
 from gongkai.reports.model import FORMATS, FormatVersion, ReportFormat
+from gongkai.reports.tables import Tables
 
 # The grid builder lives in the product (gongkai.reports.export.layout); these names are re-exported
 # for the tests that import them from here.

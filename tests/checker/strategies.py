@@ -19,7 +19,6 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from gongkai.checker.result import Cell, Tables
 from gongkai.reports.model import (
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
@@ -29,6 +28,7 @@ from gongkai.reports.model import (
     Column,
     FormatVersion,
 )
+from gongkai.reports.tables import Cell, Tables
 
 #: Real tables are mostly zeros with a few small counts and the odd large one.
 counts = st.one_of(

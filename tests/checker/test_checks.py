@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from gongkai.checker.checks import run_checks
 from gongkai.checker.codes import finding
-from gongkai.checker.result import Cell, Finding, LabelSeen, ParsedReport, Tables
+from gongkai.checker.result import LabelSeen, ParsedReport
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import (
     FORMATS,
     SECTION3_APPLICANT_COLUMNS,
@@ -27,6 +28,7 @@ from gongkai.reports.model import (
     FormatVersion,
     Identity,
 )
+from gongkai.reports.tables import Cell, Tables
 
 # ---------------------------------------------------------------------------------------------
 # Builders

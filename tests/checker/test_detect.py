@@ -13,9 +13,9 @@ from typing import NamedTuple
 import pytest
 
 from gongkai.checker.detect import Metadata, detect_metadata
-from gongkai.checker.normalize import normalize_text
 from gongkai.checker.source import CELL
 from gongkai.reports.model import SECTIONS
+from gongkai.reports.normalize import normalize_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = FIXTURES / "seeds"

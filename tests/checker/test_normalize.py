@@ -1,4 +1,4 @@
-"""gongkai.checker.normalize: pinyin glosses, traditional → simplified, widths, spaces (no Django)."""
+"""gongkai.reports.normalize: pinyin glosses, traditional → simplified, widths, spaces (no Django)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.checker.normalize import PHRASE_FIXES, normalize_label, normalize_text
 from gongkai.checker.source import CELL
+from gongkai.reports.normalize import PHRASE_FIXES, normalize_label, normalize_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 _IDEOGRAPHS = re.compile(r"[\u3400-\u9fff]")

@@ -11,7 +11,8 @@ from gongkai.checker.presenters import (
     table_views,
     tables_format,
 )
-from gongkai.checker.result import CheckResult, Finding, ParsedReport, Tables
+from gongkai.checker.result import CheckResult, ParsedReport
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import (
     RESULT_GROUP,
     SECTION3_HEADER_GROUPS,
@@ -19,6 +20,7 @@ from gongkai.reports.model import (
     FormatVersion,
     get_format,
 )
+from gongkai.reports.tables import Tables
 
 
 def grid_widths(rows: list[list[CellView]]) -> list[int]:

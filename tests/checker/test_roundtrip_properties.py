@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from gongkai.checker.pipeline import check_bytes
-from gongkai.checker.result import Cell, CheckResult, Finding, Tables
+from gongkai.checker.result import CheckResult
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import (
     FORMAT_VERSIONS,
     FORMATS,
@@ -35,6 +36,7 @@ from gongkai.reports.model import (
     CellRef,
     FormatVersion,
 )
+from gongkai.reports.tables import Cell, Tables
 from tests.checker.renderers import LAYOUTS, MARKED_LAYOUTS, Layout, render, render_pdf
 from tests.checker.strategies import identity_failures, tables
 

@@ -19,9 +19,11 @@ from gongkai.agencies.services import add_membership
 from gongkai.checker import views
 from gongkai.checker.models import SavedCheck, save_check
 from gongkai.checker.pipeline import MAX_DOCX_XML_BYTES
-from gongkai.checker.result import CheckResult, Finding, ParsedReport, Tables
+from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.core.models import AuditEvent
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import RESULT_GROUP, SECTION3_HEADER_GROUPS, SECTION3_HEADER_NOTE
+from gongkai.reports.tables import Tables
 from tests.conftest import Tree
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"

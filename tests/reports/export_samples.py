@@ -14,11 +14,11 @@ import datetime
 
 import pytest
 
-from gongkai.checker.result import Cell, Tables
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.export import ExportUnavailable
 from gongkai.reports.export.pdf import cjk_font_families
 from gongkai.reports.model import FORMATS, SECTION3_APPLICANT_COLUMNS, FormatVersion
+from gongkai.reports.tables import Cell, Tables
 
 
 def _cjk_font_installed() -> bool:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from gongkai.catalogue.taxonomy import DEFAULT_CATEGORIES
 from gongkai.checker.pipeline import check_bytes
-from gongkai.checker.result import CheckResult, Tables
+from gongkai.checker.result import CheckResult
 from gongkai.reports import drafting
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.drafting import (
@@ -42,6 +42,7 @@ from gongkai.reports.model import (
     SECTION4_COLUMN_KEYS,
     FormatVersion,
 )
+from gongkai.reports.tables import Tables
 from tests.checker import strategies
 from tests.checker.renderers import html_table, section2_grid, section3_grid, section4_grid
 from tests.checker.samples import report

@@ -22,7 +22,6 @@ from docx.oxml.ns import qn
 
 from gongkai.checker.pipeline import check_bytes
 from gongkai.checker.presenters import result_from_json
-from gongkai.checker.result import Finding
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
 from gongkai.reports.export.html import render_html
@@ -36,6 +35,7 @@ from gongkai.reports.export.layout import (
     section4_grid,
 )
 from gongkai.reports.export.pdf import MSG_NO_CJK_FONT, MSG_NO_FONTCONFIG, cjk_font_families
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import FORMATS, RESULT_GROUP, SECTION3_HEADER_NOTE, SECTIONS, TABLES
 from tests.reports.export_samples import doc_2019, doc_2021, needs_cjk_font
 

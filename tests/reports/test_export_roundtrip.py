@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from gongkai.checker.pipeline import check_bytes
-from gongkai.checker.result import Cell, CheckResult, Tables
+from gongkai.checker.result import CheckResult
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.export import export
 from gongkai.reports.model import FORMATS, SECTION3_APPLICANT_COLUMNS, SECTION4_GROUP_KEYS, FormatVersion
+from gongkai.reports.tables import Cell, Tables
 from tests.checker.strategies import tables
 from tests.reports.export_samples import doc_with_tables, needs_cjk_font, sample_doc
 

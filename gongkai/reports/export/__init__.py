@@ -8,7 +8,7 @@
 * :mod:`~gongkai.reports.export.pdf` — the HTML page printed by WeasyPrint, Chinese fonts embedded;
 * :mod:`~gongkai.reports.export.jsonexport` — the ``gongkai check --json`` schema.
 
-Every file these write is read back by the checker (``gongkai.checker.pipeline.check_bytes``) with the same
+Every file these write is read back by the checker (``check_bytes`` of its pipeline) with the same
 tables, cell by cell (tests/reports/test_export_roundtrip.py). Pure Python (no Django); WeasyPrint, the
 heaviest library, is imported only when a PDF is asked for.
 """
@@ -27,8 +27,8 @@ from gongkai.reports.export.jsonexport import render_json
 from gongkai.reports.export.pdf import render_pdf
 
 if TYPE_CHECKING:
-    from gongkai.checker.result import Finding
     from gongkai.reports.document import ReportDocument
+    from gongkai.reports.findings import Finding
 
 __all__ = ["FORMATS_BY_SUFFIX", "ExportFormat", "ExportUnavailable", "export", "export_format"]
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from gongkai.checker.result import Cell, Tables
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.model import (
     FORMATS,
@@ -27,6 +26,9 @@ from gongkai.reports.model import (
     SECTION3_HEADER_NOTE,
     ReportFormat,
 )
+from gongkai.reports.normalize import normalize_text
+from gongkai.reports.period import stated_period
+from gongkai.reports.tables import Cell, Tables
 
 __all__ = [
     "TABLE_GRIDS",
@@ -262,13 +264,9 @@ def period_sentence(year: int) -> str:
 
 def _states_period(paragraphs: list[str]) -> bool:
     """Whether the prose already states a statistics period the way the checker reads one."""
-    from gongkai.checker.detect import detect_metadata
-    from gongkai.checker.normalize import normalize_text
-
     if not paragraphs:
         return False
-    meta = detect_metadata(normalize_text("\n".join(paragraphs)), has_official_tables=False)
-    return meta.period_start is not None
+    return stated_period(normalize_text("\n".join(paragraphs)))[0] is not None
 
 
 def _meta_lines(doc: ReportDocument) -> list[str]:

@@ -34,8 +34,8 @@ from gongkai.agencies.models import Agency
 from gongkai.agencies.validators import normalize_uscc
 from gongkai.annual import documents, services
 from gongkai.annual.models import ReportVersion, VersionStatus
-from gongkai.checker.result import Finding
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
+from gongkai.reports.findings import Finding
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
 
 EXIT_NOTHING_EXPORTED = 1

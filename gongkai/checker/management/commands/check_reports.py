@@ -26,8 +26,9 @@ from gongkai.checker.presenters import (
     layout_format,
     severity_label,
 )
-from gongkai.checker.result import SEVERITIES, CheckResult, ParsedReport
+from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.core.paths import shown_path
+from gongkai.reports.findings import SEVERITIES
 
 #: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
 SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")

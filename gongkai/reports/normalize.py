@@ -1,4 +1,5 @@
-"""Text normalisation shared by every reader and by label comparison.
+"""Normalisation of report text, shared by every reader of the checker, by label comparison and by the
+exporters' test for a stated statistics period.
 
 :func:`normalize_text` turns whatever a reader extracted into the one form the parser sees:
 

@@ -1,0 +1,207 @@
+"""Cells: blank, text where a number belongs, negative, fractional counts, fee amounts with too many
+decimals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from gongkai.checker.checks.context import (
+    TABLE_NAME,
+    TABLE_ORDER,
+    TABLE_SECTION,
+    Ctx,
+    cell_place,
+    join,
+    num,
+    show,
+)
+from gongkai.checker.codes import finding
+from gongkai.reports.findings import Finding
+from gongkai.reports.model import FEE_AMOUNT_DECIMALS, SECTION3_COLUMNS, SECTION4_COLUMNS, SECTION4_GROUPS
+from gongkai.reports.tables import Cell
+
+
+def _decimals(v: float) -> int:
+    try:
+        exponent = Decimal(repr(v)).normalize().as_tuple().exponent
+    except InvalidOperation:  # pragma: no cover - repr of a finite float is a valid Decimal
+        return 0
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+@dataclass
+class _CellSpec:
+    table: str
+    row: str
+    row_label: str
+    column: str
+    column_label: str
+    kind: str  # "count" | "signed_count" | "amount"
+    unit: str
+    value: Cell
+
+    @property
+    def place(self) -> str:
+        return cell_place(self.table, self.row_label, self.column_label)
+
+
+def _table_cells(ctx: Ctx) -> Iterator[tuple[str, str, list[_CellSpec]]]:
+    """(table, row, cells of the row) for every official row the report has, in document order."""
+    tables = ctx.tables
+    for block, row in ctx.fmt.section2_rows():
+        cells2 = tables.section2.get(row.key)
+        if cells2 is None:
+            continue
+        yield (
+            "section2",
+            row.key,
+            [
+                _CellSpec("section2", row.key, row.label, c.key, c.label, c.kind, c.unit, cells2.get(c.key))
+                for c in block.columns
+            ],
+        )
+    for row in ctx.fmt.section3_rows:
+        cells = tables.section3.get(row.key)
+        if cells is None:
+            continue
+        yield (
+            "section3",
+            row.key,
+            [
+                _CellSpec("section3", row.key, row.label, c.key, c.label, c.kind, c.unit, cells[i])
+                for i, c in enumerate(SECTION3_COLUMNS)
+                if i < len(cells)
+            ],
+        )
+    for group in SECTION4_GROUPS:
+        cells = tables.section4.get(group.key)
+        if cells is None:
+            continue
+        yield (
+            "section4",
+            group.key,
+            [
+                _CellSpec(
+                    "section4",
+                    group.key,
+                    f"{group.parent}·{group.label}",
+                    c.key,
+                    c.label,
+                    c.kind,
+                    c.unit,
+                    cells[i],
+                )
+                for i, c in enumerate(SECTION4_COLUMNS)
+                if i < len(cells)
+            ],
+        )
+
+
+def check_cells(ctx: Ctx) -> list[Finding]:
+    out: list[Finding] = []
+    rows = list(_table_cells(ctx))
+    wholly_blank = {
+        table
+        for table in TABLE_ORDER
+        if any(t == table for t, _, _ in rows)
+        and all(c.value is None for t, _, cells in rows if t == table for c in cells)
+    }
+    for table in TABLE_ORDER:
+        if table in wholly_blank:
+            out.append(
+                finding(
+                    "cell.blank",
+                    f"{TABLE_NAME[table]}所有单元格都是空白；没有发生的事项应填0。",
+                    section=TABLE_SECTION[table],
+                    table=table,
+                    expected=0,
+                    found=None,
+                )
+            )
+    for table, row, cells in rows:
+        if (table, row) in ctx.unreadable:
+            continue  # the parser's finding says why the row cannot be read
+        section = TABLE_SECTION[table]
+        blanks: list[_CellSpec] = []
+        for c in cells:
+            v = c.value
+            if v is None:
+                blanks.append(c)
+            elif isinstance(v, str):
+                out.append(
+                    finding(
+                        "cell.not_number",
+                        f"{c.place}应填写数字，实际填写的是文字“{v[:40]}{'…' if len(v) > 40 else ''}”。",
+                        section=section,
+                        table=table,
+                        row=row,
+                        column=c.column,
+                        expected="数字",
+                        found=v,
+                    )
+                )
+            elif isinstance(v, int | float):
+                if v < 0 and c.kind != "signed_count":
+                    out.append(
+                        finding(
+                            "cell.negative",
+                            f"{c.place}为{show(v)}，数量和金额不能为负数。",
+                            section=section,
+                            table=table,
+                            row=row,
+                            column=c.column,
+                            expected=">= 0",
+                            found=num(v),
+                        )
+                    )
+                if c.kind != "amount" and isinstance(v, float) and not v.is_integer():
+                    out.append(
+                        finding(
+                            "cell.fraction",
+                            f"{c.place}为{v}，件数应为整数。",
+                            section=section,
+                            table=table,
+                            row=row,
+                            column=c.column,
+                            expected="整数",
+                            found=v,
+                        )
+                    )
+                if c.kind == "amount" and c.unit == "万元" and isinstance(v, float):
+                    places = _decimals(v)
+                    if places > FEE_AMOUNT_DECIMALS:
+                        rounded = f"{round(v, FEE_AMOUNT_DECIMALS):.{FEE_AMOUNT_DECIMALS}f}"
+                        out.append(
+                            finding(
+                                "fee.decimals",
+                                f"{c.place}为{v}，有{places}位小数；"
+                                f"金额以万元计，应保留{FEE_AMOUNT_DECIMALS}位小数（如{rounded}）。",
+                                section=section,
+                                table=table,
+                                row=row,
+                                column=c.column,
+                                expected=FEE_AMOUNT_DECIMALS,
+                                found=places,
+                            )
+                        )
+        if blanks and table not in wholly_blank:
+            label = blanks[0].row_label
+            rule_making = table == "section2" and row == "regulations"
+            note = "没有规章制定权的机关可填0或“/”；建议填0。" if rule_making else "没有发生的事项应填0。"
+            out.append(
+                finding(
+                    "cell.blank",
+                    f"{TABLE_NAME[table]}“{label}”行的{join(f'“{c.column_label}”' for c in blanks)}"
+                    f"列为空白；{note}",
+                    severity="info" if rule_making else None,
+                    section=section,
+                    table=table,
+                    row=row,
+                    column=blanks[0].column if len(blanks) == 1 else None,
+                    expected=0,
+                    found=None,
+                )
+            )
+    return out

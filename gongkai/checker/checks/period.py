@@ -1,0 +1,49 @@
+"""The statistics period (统计期限) stated in the text against the report year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gongkai.checker.checks.context import Ctx
+from gongkai.checker.codes import finding
+from gongkai.checker.result import ParsedReport
+from gongkai.reports.findings import Finding
+
+
+def _iso_to_date(s: str | None) -> date | None:
+    if not s:
+        return None
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def _cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def check_period(report: ParsedReport) -> list[Finding]:
+    start, end = _iso_to_date(report.period_start), _iso_to_date(report.period_end)
+    if start is None and end is None:
+        return []
+    year = report.year
+    if year is None:
+        year = end.year if end is not None else start.year if start is not None else 0
+    exp_start, exp_end = date(year, 1, 1), date(year, 12, 31)
+    if (start is None or start == exp_start) and (end is None or end == exp_end):
+        return []
+    found = f"{_cn_date(start) if start else '（未写明）'}至{_cn_date(end) if end else '（未写明）'}"
+    return [
+        finding(
+            "period.mismatch",
+            f"报告所列数据的统计期限为{found}，{year}年度报告的统计期限应为"
+            f"{_cn_date(exp_start)}至{_cn_date(exp_end)}。",
+            expected=[exp_start.isoformat(), exp_end.isoformat()],
+            found=[report.period_start, report.period_end],
+        )
+    ]
+
+
+def check_period_ctx(ctx: Ctx) -> list[Finding]:
+    return check_period(ctx.report)

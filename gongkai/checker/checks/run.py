@@ -1,0 +1,106 @@
+"""Running every check on a report: :func:`run_checks` (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from gongkai.checker.checks.cells import check_cells
+from gongkai.checker.checks.context import TABLE_NAME, TABLE_SECTION, Ctx, make_ctx, sort_findings
+from gongkai.checker.checks.cross_year import check_cross_year
+from gongkai.checker.checks.fees import check_fee_statement
+from gongkai.checker.checks.format import check_kind_and_format, check_legacy
+from gongkai.checker.checks.identities import check_identities
+from gongkai.checker.checks.period import check_period, check_period_ctx
+from gongkai.checker.checks.prose import check_prose_sums, check_prose_tables
+from gongkai.checker.checks.structure import check_labels, check_structure
+from gongkai.checker.checks.text import check_duplicates, check_numbering
+from gongkai.checker.codes import finding
+from gongkai.checker.result import ParsedReport
+from gongkai.reports.findings import Finding
+from gongkai.reports.model import ReportFormat
+
+__all__ = ["run_checks"]
+
+
+def run_checks(report: ParsedReport, previous: ParsedReport | None = None) -> list[Finding]:
+    """The parser's findings plus every check's, sorted by severity, then position in the document."""
+    if report.kind == "not_a_report":
+        return [
+            finding(
+                "kind.not_a_report",
+                "这不是政府信息公开工作年度报告，未作其他检查；年度报告应包含《条例》第五十条规定的六部分内容"
+                "和统计表。",
+                expected="政府信息公开工作年度报告",
+            )
+        ]
+    ctx = make_ctx(report)
+    out: list[Finding] = [_placed(f) for f in _merge_short_rows(ctx.fmt, report.parse_findings)]
+    if report.kind == "legacy_report":
+        out += check_legacy(report)
+        out += check_period(report)
+        return sort_findings(out, ctx.fmt)
+    for check in _ANNUAL_CHECKS:
+        out += check(ctx)
+    if previous is not None:
+        out += check_cross_year(ctx, previous)
+    return sort_findings(out, ctx.fmt)
+
+
+def _merge_short_rows(fmt: ReportFormat, findings: list[Finding]) -> list[Finding]:
+    """Many rows of one table each a cell short is one defect (a column lost by a converter): say it once,
+    naming the rows, instead of once per row. (``ParsedReport.parse_findings`` keeps one finding per row,
+    so that the checks know which rows were not fully read.)"""
+    groups: dict[tuple[str | None, Any, Any], list[Finding]] = {}
+    for f in findings:
+        if f.code == "parse.missing_cells" and f.found:
+            groups.setdefault((f.table, f.expected, f.found), []).append(f)
+    merged = {id(f) for group in groups.values() if len(group) >= 3 for f in group}
+    out = [f for f in findings if id(f) not in merged]
+    for (table, expected, found), group in groups.items():
+        if len(group) < 3 or table is None:
+            continue
+        labels = "、".join(f"“{_label(fmt, table, f.row)}”" for f in group)
+        out.append(
+            finding(
+                "parse.missing_cells",
+                f"{TABLE_NAME[table]}有 {len(group)} 行只有 {found} 个单元格，应有 {expected} 个"
+                f"（可能缺了一列）：{labels}；缺少的单元格按空白处理。",
+                table=table,
+                expected=expected,
+                found=found,
+            )
+        )
+    return out
+
+
+def _label(fmt: ReportFormat, table: str, key: str | None) -> str:
+    if table == "section2" and key:
+        return fmt.section2_row(key)[1].label
+    if table == "section3" and key:
+        return fmt.section3_row(key).label
+    return key or ""
+
+
+def _placed(f: Finding) -> Finding:
+    """A parser finding about a table cell, with the table's section filled in when it lacks one."""
+    if f.section is None and f.table in TABLE_SECTION:
+        return replace(f, section=TABLE_SECTION[f.table])
+    return f
+
+
+#: The checks of an annual report in the official formats, in the order they run.
+_ANNUAL_CHECKS: tuple[Callable[[Ctx], list[Finding]], ...] = (
+    check_kind_and_format,
+    check_period_ctx,
+    check_structure,
+    check_cells,
+    check_identities,
+    check_fee_statement,
+    check_prose_tables,
+    check_prose_sums,
+    check_numbering,
+    check_duplicates,
+    check_labels,
+)

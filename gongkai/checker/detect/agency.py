@@ -1,0 +1,178 @@
+"""The agency that wrote the report: from the title, a phrase ("现将…报告如下"), the opening sentence,
+what the text calls itself (我镇 → "团坝镇") or the signature. Never invented: ``None`` rather than a
+guess or a generic "区政府办公室"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from gongkai.checker.detect.headings import CJK
+from gongkai.checker.detect.title import PUBLIC_WORD_RE, TITLE_YEAR_RE, YEAR, Title
+
+_LEVEL_RE = re.compile(r"省|市|县|区|镇|乡|州|旗|盟|街道")
+_UNIT_RE = re.compile(
+    r"(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|办公室|办公厅|办事处|管理委员会|管委会|委员会"
+    r"|政府|局|厅|委|办|镇|乡|街道|区|县|市|中心|署|院|所|站|队)$"
+)
+_GENERIC_FIRST = set("本我该全各每此其上下某贵")
+#: Words that end a stretch of text before a name ("推进团坝镇…", "…网站和樟树市自然资源局").
+_STOP_MULTI = (
+    "推进", "实现", "加强", "开展", "落实", "全面", "根据", "按照", "关于", "围绕", "结合", "做好",
+    "完成", "通过", "进行", "负责", "认真", "积极", "深入", "持续", "不断", "贯彻", "执行", "对于",
+    "为了", "依据", "依托", "经过", "以及", "同时", "其中", "包括", "召开", "印发", "制定", "建立",
+    "提升", "提高", "发布", "公布", "报送", "现将", "现就", "本着", "坚持", "配合", "协助", "协调",
+    "督促", "领导下", "指导下", "要求", "确保", "推动", "促进",
+)  # fmt: skip
+_STOP_SINGLE = set("在对由把为是和与及向经从按据将于被给让使同的了即或并至到等就也都又还而以请之")
+_STOP_MULTI_RE = re.compile("|".join(sorted(_STOP_MULTI, key=len, reverse=True)))
+_CJK_RUN_END_RE = re.compile(rf"[{CJK}]+$")
+
+#: 我镇 → names ending in 镇 …; the value is the regex of the unit word that ends the name.
+_SELF_UNITS: dict[str, str] = {
+    "街道": r"街道办事处|街道",
+    "镇": r"镇人民政府|镇",
+    "乡": r"乡人民政府|乡",
+    "区": r"区",
+    "局": r"局",
+    "委": r"委员会|委",
+    "办": r"办公室|办",
+}
+_SELF_REF_RE = re.compile(r"我(街道|镇|乡|区|局|委|办)")
+_SELF_UNIT_RES: dict[str, re.Pattern[str]] = {
+    k: re.compile(rf"(?:{v})(?![村级域直])") for k, v in _SELF_UNITS.items()
+}
+_PLACE_UNITS = {"街道", "镇", "乡", "区"}
+
+_PHRASE_AGENCY_RE = re.compile(
+    rf"现(?:将|公开|公布|发布|予公布|印发)\s*([{CJK}]{{2,30}}?)\s*{YEAR}\s*年度?[^。\n]{{0,30}}?"
+    r"(?:报告|年报)"
+)
+_OPENING_SUBJECT_RE = re.compile(
+    rf"^\s*{YEAR}\s*年度?\s*,\s*(?:在[^,。\n]{{0,40}}?[下中]\s*,\s*)?([{CJK}]{{2,30}}?)\s*"
+    r"(?:认真|坚持|深入|紧紧|全面|始终|积极|持续|不断|严格|高度|以|进一步|扎实|围绕|聚焦|按照|根据)"
+)
+#: A letter's or report's closing date; the signing agency is the text right before it.
+_CLOSING_DATE_RE = re.compile(rf"{YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日[^{CJK}\n]*(?:附件[^\n]*)?\s*$")
+_SIGNATURE_NAME_RE = re.compile(rf"([{CJK}]{{2,40}})[ \t\n]*$")
+_NON_CJK_RE = re.compile(rf"[^{CJK}]")
+#: Names made only of generic words: "政府", "区政府办公室", "本级人民政府", "行政机关".
+_GENERIC_NAME_RE = re.compile(
+    r"(?:[省市县区镇乡州旗村]|街道|各级|本级|上级|人民|政府|办公室|办公厅|机关|行政|部门|单位|工作|政务|管委会)+"
+)
+
+
+def _is_proper_name(name: str, *, place_unit: bool = False, need_level: bool = True) -> bool:
+    """A proper name begins with a place ("团坝镇", "樟树市自然资源局"), not with a generic word ("本机关",
+    "全镇", "区政府办公室"). With ``need_level`` it must contain a level word (省/市/县/区/镇/乡/街道 …);
+    for a town or district (``place_unit``) at least two characters precede it."""
+    if len(name) < 2 or name[0] in _GENERIC_FIRST or _GENERIC_NAME_RE.fullmatch(name):
+        return False
+    lm = _LEVEL_RE.search(name)
+    if lm is None:
+        return not need_level
+    return lm.start() >= (2 if place_unit else 1)
+
+
+_AFFIX_RE = re.compile(r"^(?:关于|印发|转发)+|(?:关于|印发|转发)+$")
+
+
+def _clean_name(name: str | None, *, need_unit: bool = True) -> str | None:
+    """``name`` if it is a usable agency name, else ``None``."""
+    if not name:
+        return None
+    name = _AFFIX_RE.sub("", name.strip())
+    if not name or len(name) > 40 or _NON_CJK_RE.search(name) or PUBLIC_WORD_RE.search(name):
+        return None
+    if need_unit and not _UNIT_RE.search(name):
+        return None
+    return name if _is_proper_name(name, need_level=need_unit) else None
+
+
+def _agency_from_title(title: Title) -> str | None:
+    if title.name_line:
+        name = _clean_name(title.name_line, need_unit=False)
+        if name:
+            return name
+    text = title.report or title.text
+    if not text:
+        return None
+    m = TITLE_YEAR_RE.search(text)
+    if m:
+        return _clean_name(text[: m.start()], need_unit=False)
+    m2 = PUBLIC_WORD_RE.search(text)
+    return _clean_name(text[: m2.start()], need_unit=False) if m2 else None
+
+
+def _cut_name(run: str) -> str:
+    """The end of ``run`` after the last verb/preposition ("推进团坝" → "团坝")."""
+    cuts = [m.end() for m in _STOP_MULTI_RE.finditer(run)]
+    start = max(cuts) if cuts else 0
+    # Single-character words cut only if a plausible name (≥ 2 characters) is left.
+    for i in range(len(run) - 1, start - 1, -1):
+        if run[i] in _STOP_SINGLE and len(run) - i - 1 >= 2:
+            return run[i + 1 :]
+    return run[start:]
+
+
+def _self_named(prose: str, refs: Iterable[str]) -> str | None:
+    """The proper name ending in the unit word the text calls itself by (我镇 → "团坝镇")."""
+    for unit in refs:
+        unit_re = _SELF_UNIT_RES[unit]
+        place = unit in _PLACE_UNITS
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for m in unit_re.finditer(prose):
+            before = prose[max(0, m.start() - 30) : m.start()]
+            rm = _CJK_RUN_END_RE.search(before)
+            if rm is None:
+                continue
+            run = rm.group()
+            if rm.start() > 0 and before[rm.start() - 1].isdigit():
+                run = run.lstrip("年度月日号")  # "2019年我镇" is not a name
+            # Never reach back over an earlier occurrence of the same unit word.
+            last = run.rfind(unit)
+            if last >= 0:
+                run = run[last + len(unit) :]
+            prefix = _cut_name(run)
+            name = prefix + m.group()
+            if len(prefix) < 2 or "我" in prefix or not _is_proper_name(name, place_unit=place):
+                continue
+            counts[name] = counts.get(name, 0) + 1
+            first.setdefault(name, m.start())
+        if counts:
+            return max(counts, key=lambda k: (counts[k], -first[k]))
+    return None
+
+
+def find_agency(
+    prose: str, body: str, title: Title, overview: str | None, strong_sources_only: bool
+) -> str | None:
+    name = _agency_from_title(title)
+    if name:
+        return name
+    for m in _PHRASE_AGENCY_RE.finditer(prose):
+        name = _clean_name(m.group(1))
+        if name:
+            return name
+    if not strong_sources_only:
+        for text in (overview, body.lstrip()):
+            if not text:
+                continue
+            om = _OPENING_SUBJECT_RE.match(text)
+            if om:
+                name = _clean_name(om.group(2))
+                if name:
+                    return name
+        refs = sorted(set(_SELF_REF_RE.findall(prose)), key=lambda u: -prose.count("我" + u))
+        if refs:
+            name = _self_named(prose, refs)
+            if name:
+                return name
+    tail = prose[-400:]
+    dm = _CLOSING_DATE_RE.search(tail)
+    if dm:
+        sm = _SIGNATURE_NAME_RE.search(tail, max(0, dm.start() - 45), dm.start())
+        if sm:
+            return _clean_name(_cut_name(sm.group(1)))
+    return None

@@ -1,0 +1,349 @@
+"""Reading one table row: a cell's value, where a row label sits, the cells between it and the next
+label, and run-together digits split with the table's identities (``gongkai.checker.split``), the
+plausible split first when the identities leave a choice. Also the report's prose without its table
+rows (:func:`prose_of`)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from gongkai.checker import labels as L
+from gongkai.checker.source import CELL
+from gongkai.checker.split import Number, SumConstraint, fits, split_runs
+from gongkai.reports.model import FormatVersion
+from gongkai.reports.tables import Cell
+
+#: How far (characters) the next row label may be from the previous one before it counts as missing.
+ROW_WINDOW = 2500
+TABLE4_WINDOW = 4000
+
+_BLANKS = {"", "/", "／", "—", "——", "-", "－", "─", "无", "空", "\\", "、"}
+_NUMBER = re.compile(
+    r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?:万元|元|件|条|项|个|次|份|人次|起|宗|%)?$"
+)
+_RUN = re.compile(r"\d+(?:\.\d+)?")
+
+Scorer = Callable[[tuple[Number, ...]], tuple[float, ...]]
+
+#: Table 三 rows whose label spans more than one label column (no sub-label beside it).
+SPANNING_LABEL_ROWS = frozenset(
+    {"new_received", "carried_over", "granted", "partially_granted", "other", "total", "carried_forward"}
+)
+
+ROW_TOTAL = SumConstraint(tuple(range(6)), 6)
+GROUP_TOTALS = tuple(SumConstraint(tuple(range(g * 5, g * 5 + 4)), g * 5 + 4) for g in range(3))
+
+
+def parse_cell(text: str) -> Cell:
+    """A cell's value: a number, ``None`` for a blank, or the text itself."""
+    t = text.strip()
+    if t.isdigit() and t.isascii():  # the common case, ~3× faster than the regex
+        return int(t)
+    if t in _BLANKS:
+        return None
+    m = _NUMBER.match(t)
+    if m:
+        raw = m.group("num").replace(",", "")
+        return float(raw) if "." in raw else int(raw)
+    return t
+
+
+def is_number(v: Cell) -> bool:
+    return isinstance(v, (int, float))
+
+
+@dataclass
+class Anchor:
+    key: str
+    start: int  # where the label's cell (or the label itself) starts
+    end: int  # where the row's cells start
+    label: str  # the label cell's text as written
+
+
+@dataclass
+class RowRead:
+    key: str
+    values: list[Cell]
+    candidates: list[tuple[Number, ...]] = field(default_factory=list)
+    squashed: bool = False
+    raw: str = ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Locating labels
+# ---------------------------------------------------------------------------------------------------
+
+
+def anchor(text: str, m: re.Match[str], key: str) -> Anchor:
+    ms, me = m.start(), m.end()
+    line_start = text.rfind("\n", 0, ms) + 1
+    line_end = text.find("\n", me)
+    if line_end < 0:
+        line_end = len(text)
+    cell_end = text.find(CELL, me, line_end)
+    if cell_end < 0:
+        return Anchor(key, ms, me, m.group(0))
+    prev = text.rfind(CELL, line_start, ms)
+    cell_start = prev + 1 if prev >= 0 else line_start
+    return Anchor(key, cell_start, cell_end + 1, text[cell_start:cell_end].strip())
+
+
+def find_rows(
+    text: str, keys: Sequence[str], patterns: dict[str, re.Pattern[str]], start: int, end: int
+) -> list[Anchor]:
+    anchors: list[Anchor] = []
+    pos = start
+    for key in keys:
+        limit = end if not anchors else min(end, pos + ROW_WINDOW)
+        m = patterns[key].search(text, pos, limit)
+        if m is None:
+            continue
+        a = anchor(text, m, key)
+        anchors.append(a)
+        pos = a.end
+    return anchors
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the cells of one row
+# ---------------------------------------------------------------------------------------------------
+
+
+def cells_of_region(region: str, n: int, ends_at_label: bool = True) -> tuple[list[Cell], list[str]]:
+    """Values of a region with marked cells, and any unofficial extra rows' labels found after them."""
+    values: list[Cell] = []
+    extra_rows: list[str] = []
+    lines = region.split("\n")
+    if len(lines) > 1 and ends_at_label:
+        # The region ends where the next label's cell starts: the cells before it on its line (group
+        # labels, fillers) belong to the next row.
+        lines.pop()
+    for line in lines:
+        if CELL not in line:
+            if values and line.strip():
+                break  # prose after the table row
+            continue
+        pieces = line.split(CELL)[:-1]
+        if len(values) >= n:
+            texts = [p.strip() for p in pieces if p.strip()]
+            if (
+                texts
+                and not is_number(parse_cell(texts[0]))
+                and any(is_number(parse_cell(p)) for p in texts[1:])
+            ):
+                extra_rows.append(texts[0])
+            continue
+        for piece in pieces:
+            value = parse_cell(piece)
+            if isinstance(value, str) and L.is_label_like(value):
+                continue
+            values.append(value)
+    return values, extra_rows
+
+
+def _fit(values: list[Cell], n: int, label_filler: bool = False) -> tuple[list[Cell], list[Cell]]:
+    """Trim fillers to ``n`` cells; returns (cells, extra non-blank values dropped).
+
+    ``label_filler``: the table writes an empty filler cell after a label that spans two columns, so a
+    blank right after such a label is that filler, not the first column.
+    """
+    vals = list(values)
+    if label_filler and vals and vals[0] is None:
+        vals.pop(0)
+    while len(vals) > n and vals[-1] is None:
+        vals.pop()
+    while len(vals) > n and vals[0] is None:
+        vals.pop(0)
+    extra: list[Cell] = [v for v in vals[n:] if v is not None]
+    return vals[:n], extra
+
+
+def _runs(region: str) -> list[str]:
+    return [m.group(0) for m in _RUN.finditer(region)]
+
+
+def _split(
+    runs: list[str], n: int, constraints: Sequence[SumConstraint], decimals_at: frozenset[int]
+) -> list[tuple[Number, ...]]:
+    """The splits of ``runs`` meeting the identities; if none does (the report's own arithmetic is
+    wrong), the one split there is when the digits allow only one (e.g. seven digits in seven cells),
+    so that the checks report the wrong sum rather than an unreadable row."""
+    cands = split_runs(runs, n, constraints, decimals_at=decimals_at)
+    if cands or not constraints:
+        return cands
+    forced = split_runs(runs, n, (), decimals_at=decimals_at, limit=2)
+    return forced if len(forced) == 1 else []
+
+
+def read_row(
+    region: str,
+    key: str,
+    n: int,
+    constraints: Sequence[SumConstraint],
+    decimals_at: frozenset[int],
+    label_filler: bool = False,
+    ends_at_label: bool = True,
+    hint: tuple[Number, ...] | None = None,
+) -> tuple[RowRead, list[str], list[Cell]]:
+    """Read one row's cells. Returns the row, unofficial rows seen after it, and extra values.
+
+    ``hint``: the cells the other rows' identities imply; used for run-together digits when the digits
+    are exactly those cells (it is then the only reading consistent with the table).
+    """
+    if CELL in region:
+        values, extra_rows = cells_of_region(region, n, ends_at_label)
+        cells, extra = _fit(values, n, label_filler)
+        if len(cells) < n:
+            # Cells with several numbers separated by spaces ("0 0 0"), or run together.
+            runs: list[str] = []
+            ok = True
+            for v in cells:
+                if v is None:
+                    ok = False
+                    break
+                s = str(v) if is_number(v) else v
+                assert isinstance(s, str)
+                if not re.fullmatch(r"[\d.\s]+", s):
+                    ok = False
+                    break
+                runs.extend(_runs(s))
+            if ok and runs:
+                cands = _split(runs, n, constraints, decimals_at)
+                if cands:
+                    return (
+                        RowRead(key, list(cands[0]), cands, squashed=True, raw=" ".join(runs)),
+                        extra_rows,
+                        [],
+                    )
+        return RowRead(key, cells), extra_rows, extra
+    runs = _runs(region)
+    if not runs:
+        return RowRead(key, [], raw=region.strip()), [], []
+    raw = " ".join(runs)
+    if hint is not None and fits(runs, hint):
+        return RowRead(key, list(hint), [hint], squashed=True, raw=raw), [], []
+    cands = _split(runs, n, constraints, decimals_at)
+    if not cands and constraints:
+        # The report's own arithmetic is wrong: the identities cannot guide the split.
+        return RowRead(key, [], [], squashed=True, raw=raw), [], []
+    first: list[Cell] = list(cands[0]) if cands else []
+    return RowRead(key, first, cands, squashed=True, raw=raw), [], []
+
+
+def table4_data_rows(region: str) -> str:
+    """The rows of table 四 (marked cells) that hold its 15 cells, from its first header row on.
+
+    A header row (text, no number) is dropped wherever it is: the official layout has one header
+    above one data row, but agencies also stack the three groups each under its own header, or (one
+    cell per line without row separators) run the header's last cells and the data into one row. In a
+    row with numbers, the text cells before the first number (group labels, header cells) are dropped.
+    Rows after the 15th cell are kept as they are (unofficial extra rows are reported from them).
+    """
+    kept: list[str] = []
+    count = 0
+    for line in region.split("\n"):
+        if CELL not in line or count >= 15:
+            kept.append(line)
+            continue
+        pieces = line.split(CELL)[:-1]
+        values = [parse_cell(piece) for piece in pieces]
+        first = next((i for i, v in enumerate(values) if is_number(v)), None)
+        if first is None:
+            if any(isinstance(v, str) for v in values):
+                continue  # a header row
+        else:
+            texts = [i for i, v in enumerate(values[:first]) if isinstance(v, str)]
+            if texts:
+                pieces, values = pieces[texts[-1] + 1 :], values[texts[-1] + 1 :]
+        count += sum(1 for v in values if not (isinstance(v, str) and L.is_label_like(v)))
+        kept.append(CELL.join(pieces) + CELL)
+    return "\n".join(kept)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plausibility of a split when the identities leave a choice (reported as parse.ambiguous_split)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _digits(v: Number) -> int:
+    return len(str(int(abs(v)))) if v else 1
+
+
+def _balance(c: tuple[Number, ...]) -> float:
+    lengths = [_digits(v) for v in c]
+    mean = sum(lengths) / len(lengths)
+    return -sum((x - mean) ** 2 for x in lengths)
+
+
+def _zeros(c: tuple[Number, ...]) -> float:
+    return float(sum(1 for v in c if v == 0))
+
+
+def score_section2(key: str, fmt: FormatVersion, prose_numbers: set[int]) -> Scorer:
+    def score(c: tuple[Number, ...]) -> tuple[float, ...]:
+        stated = 0.0
+        if key in ("regulations", "normative_documents"):
+            stated = float(sum(1 for v in c if isinstance(v, int) and v >= 10 and v in prose_numbers))
+        if fmt == "2021" and len(c) == 3:
+            issued, abolished, in_force = c
+            return (stated, float(in_force >= issued), _balance(c), float(abolished <= issued))
+        if fmt == "2019" and key in ("regulations", "normative_documents") and len(c) == 3:
+            made, published, total = c
+            return (stated, float(made == published), float(total >= published), _balance(c))
+        if fmt == "2019" and key == "procurement" and len(c) == 2:
+            items, amount = c
+            # A 政府集中采购 item typically costs around 10^5.5 元; the run has no other clue.
+            per_item = math.log10(max(float(amount), 1.0) / max(float(items), 1.0))
+            return (stated, -abs(per_item - 5.5))
+        if fmt == "2019" and len(c) >= 2:
+            return (stated, float(c[1] == 0), _balance(c))
+        return (stated, _balance(c))
+
+    return score
+
+
+def score_counts(c: tuple[Number, ...]) -> tuple[float, ...]:
+    return (_zeros(c), float(c[0] == max(c)), _balance(c))
+
+
+_PROSE_NUMBER = re.compile(r"(?<![\d.])(\d{2,8})(?![\d.])")
+_DOCUMENT_WORD = re.compile(r"规范性文件|规章")
+_CLAUSE_END = re.compile(r"[,，。；;\n]")
+
+
+def stated_document_counts(prose: str) -> set[int]:
+    """Numbers the prose states in clauses about 规章/规范性文件 (they help split squashed table 二)."""
+    numbers: set[int] = set()
+    for word in _DOCUMENT_WORD.finditer(prose):
+        start = max(word.start() - 40, 0)
+        before = prose[start : word.start()]
+        cut = max(before.rfind(c) for c in ",，。；;\n")
+        clause_start = start + cut + 1
+        after = _CLAUSE_END.search(prose, word.end(), word.end() + 40)
+        clause = prose[clause_start : after.start() if after else min(len(prose), word.end() + 40)]
+        for n in _PROSE_NUMBER.finditer(clause):
+            if not clause.startswith("年", n.end()):
+                numbers.add(int(n.group(1)))
+    return numbers
+
+
+# ---------------------------------------------------------------------------------------------------
+# The prose: the text without table rows
+# ---------------------------------------------------------------------------------------------------
+
+
+def prose_of(text: str) -> str:
+    """The text without table rows; a row with a single non-empty cell (a heading or note that a
+    converter wrote as a table cell) is kept as a line of prose."""
+    lines = []
+    for line in text.split("\n"):
+        if CELL not in line:
+            lines.append(line)
+            continue
+        cells = [c for c in line.split(CELL) if c.strip()]
+        if len(cells) == 1 and parse_cell(cells[0]) is not None and not is_number(parse_cell(cells[0])):
+            lines.append(cells[0].strip())
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+"""What every reader shares: the messages of :class:`~gongkai.checker.source.UnreadableFile`, decoding
+text of an unknown encoding, joining the lines of a cell, and assembling lines into a ``Source``."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from gongkai.checker.source import CELL, Source, UnreadableFile
+from gongkai.reports.normalize import normalize_text
+
+# ------------------------------------------------------------------------------------------------
+# Messages
+# ------------------------------------------------------------------------------------------------
+
+SUPPORTED = "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+MSG_EMPTY = "文件是空的（0 字节），没有可读取的内容；请检查是否选错了文件，" + SUPPORTED
+MSG_BLANK = "文件中没有任何文字；请检查是否选错了文件，" + SUPPORTED
+MSG_DOC = "不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重试"
+MSG_XLS = "不支持 Excel 表格（.xls）文件；" + SUPPORTED
+MSG_OLE = "不支持旧版 Office（.doc/.xls/.ppt/.wps）文件，请另存为 .docx 或 PDF 后重试"
+MSG_XLSX = "不支持 Excel 表格（.xlsx）文件；" + SUPPORTED
+MSG_PPTX = "不支持 PowerPoint（.pptx）文件；" + SUPPORTED
+MSG_ODF = "不支持 OpenDocument（.odt/.ods）文件，请另存为 .docx 后重试"
+MSG_ZIP = "这是一个压缩包，不是报告文件；请解压后上传其中的报告（.docx、PDF、.html 或 .txt）"
+MSG_RTF = "不支持 RTF 文件，请在 Word 中另存为 .docx 后重试"
+MSG_IMAGE = "这是一张图片（{kind}），无法读取其中的文字；" + SUPPORTED + "（带文字层，不是扫描件）"
+MSG_PDF_NO_TEXT = "该 PDF 没有文字层（可能是扫描件），无法读取；请提供带文字的 PDF 或 Word 文件"
+MSG_PDF_ENCRYPTED = "该 PDF 已加密或设置了打开密码，无法读取；请提供未加密的 PDF 或 Word 文件"
+MSG_PDF_BROKEN = "PDF 文件已损坏或格式不正确，无法读取；请重新导出 PDF，或提供 Word（.docx）文件"
+MSG_DOCX_BROKEN = "Word（.docx）文件已损坏或格式不正确，无法读取；请在 Word 中打开并另存为 .docx 后重试"
+MSG_HTML_BROKEN = "网页文件无法解析；请在浏览器中打开后另存为网页（.html），或提供 Word、PDF、文本文件"
+MSG_BINARY = (
+    "无法识别文件内容：它不是支持的文件格式（.docx、PDF、.html），也不是 UTF-8 或 GB18030（GBK）编码的"
+    "文本；" + SUPPORTED
+)
+MSG_INTERNAL = "读取文件时出错（{error}），无法读取；请在原程序中重新保存文件后重试，" + SUPPORTED
+
+
+# ------------------------------------------------------------------------------------------------
+# Text decoding
+# ------------------------------------------------------------------------------------------------
+
+#: C0 controls other than \t \n \r, DEL and C1 controls: never text (and \x1f is our cell marker).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+
+
+def decode(data: bytes) -> str:
+    text: str | None = None
+    if data.startswith(codecs.BOM_UTF8):
+        text = _try_decode(data[3:], "utf-8")
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        text = _try_decode(data, "utf-32")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _try_decode(data, "utf-16")
+    else:
+        text = _try_decode(data, "utf-8")
+        if b"\x00" in data[:4000]:  # UTF-16 without a BOM (any 8-bit decoding would keep the NULs)
+            text = _utf16_without_bom(data) or text
+        if text is None:
+            m = _META_CHARSET.search(data[:4096])
+            if m:
+                enc = m.group(1).decode("ascii").lower()
+                enc = _CHARSET_ALIASES.get(enc, enc)
+                try:
+                    codecs.lookup(enc)
+                except LookupError:
+                    pass
+                else:
+                    text = _try_decode(data, enc)
+        if text is None:
+            text = _try_decode(data, "gb18030")
+        if text is None:
+            text = _utf16_without_bom(data)
+    if text is None:
+        raise UnreadableFile(MSG_BINARY)
+    controls = len(CONTROL.findall(text[:20000]))
+    if "\x00" in text or controls > max(2, len(text[:20000]) // 200):
+        raise UnreadableFile(MSG_BINARY)
+    return CONTROL.sub("", text) if controls else text
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM: ASCII characters leave NULs on every other byte."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:4000]
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > half // 4 and even_nuls == 0:
+        return _try_decode(data, "utf-16-le")
+    if even_nuls > half // 4 and odd_nuls == 0:
+        return _try_decode(data, "utf-16-be")
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Shared helpers
+# ------------------------------------------------------------------------------------------------
+
+#: CJK ideographs plus CJK/full-width punctuation: no space is needed between two of them.
+CJKP = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_IS_CJKP = re.compile(f"[{CJKP}]")
+_NEWLINE_RUN = re.compile(r"\s*\n\s*")
+SPACE_RUN = re.compile(r"[^\S\n]+")
+#: A table caption/row label immediately followed by digits: cells run together (a crawler's innerText).
+SQUASHED = re.compile(
+    r"(?:本年新收政府信息公开申请数量|上年结转政府信息公开申请数量) ?\d"
+    r"|第二十条第\([一二三四五六七八九十]+\)项[^\n]{0,60}?(?:规章|规范性文件|行政许可|行政处罚) ?\d"
+)
+
+
+def join_breaks(s: str) -> str:
+    """Join the lines of a cell: nothing between two CJK characters, a space otherwise."""
+    if "\n" in s:
+        s = _NEWLINE_RUN.sub(break_replacement, s.strip())
+    return SPACE_RUN.sub(" ", s).strip()
+
+
+def break_replacement(m: re.Match[str]) -> str:
+    text = m.string
+    start, end = m.start(), m.end()
+    if start > 0 and end < len(text) and _IS_CJKP.match(text, start - 1) and _IS_CJKP.match(text, end):
+        return ""
+    return " "
+
+
+def row_line(cells: list[str]) -> str:
+    """A table row: every cell followed by CELL (callers have removed CELL and newlines from cells)."""
+    return CELL.join(cells) + CELL
+
+
+def finish(lines: list[str], file_kind: str, layout: str | None) -> Source:
+    """Normalise the assembled lines of a structured file (HTML, DOCX, PDF) into a Source."""
+    text = normalize_text("\n".join(lines))
+    out: list[str] = []
+    for line in text.split("\n"):
+        if CELL in line:
+            out.append(row_line([c.strip() for c in line.split(CELL)[:-1]]))
+        else:
+            line = line.strip()
+            if line:
+                out.append(line)
+    result = "\n".join(out)
+    if layout is None:
+        layout = "squashed" if SQUASHED.search(result) else "plain"
+    return Source(text=result, file_kind=file_kind, layout=layout)
