@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency
-from gongkai.applications import permissions, services, timeline
+from gongkai.applications import codes, permissions, selectors, services, timeline
 from gongkai.applications.clock import (
     CHANNEL_LABELS,
     PAUSE_LABELS,
@@ -244,7 +244,7 @@ def _filtered_cases(
             cases = cases.filter(receipt_date__year=year)
         if q := (form.value("q") or "").strip():
             search = Q(reference__icontains=q) | Q(applicant_name__icontains=q) | Q(description__icontains=q)
-            code = services.normalize_tracking_code(q)
+            code = codes.normalize_tracking_code(q)
             if code:
                 search |= Q(tracking_code=code)
             cases = cases.filter(search)
@@ -564,11 +564,11 @@ def case_context(
     today = timezone.localdate()
     events = list(application.events.order_by("seq"))
     records = [timeline.EventRecord(e.seq, e.kind, e.occurred_on, e.data) for e in events]
-    situation = services.situation_of(application, records)
+    situation = selectors.situation_of(application, records)
     clock: Clock | None = None
     clock_problem = ""
     try:
-        clock = services.clock_of(application, today=today, events=records)
+        clock = selectors.clock_of(application, today=today, events=records)
     except (CalendarNotLoaded, ClockError) as exc:
         clock_problem = str(exc)
     appeals = list(application.appeals.select_related("after_reconsideration").order_by("filed_on", "pk"))
@@ -607,7 +607,7 @@ def case_context(
         "revealed": revealed is not None,
         "actions": actions,
         "outcome": OUTCOME_BY_KEY.get(application.outcome),
-        "tracking_code": services.format_tracking_code(application.tracking_code),
+        "tracking_code": codes.format_tracking_code(application.tracking_code),
         "secret": secret,
     }
 
@@ -763,7 +763,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not permissions.can_act(request.user, application):
         return _forbidden(request, _("您没有办理该机关政府信息公开申请的权限。"))
     label = timeline.ACTION_LABELS[action]
-    situation = services.situation_of(application)
+    situation = selectors.situation_of(application)
     allowed = timeline.allowed_actions(situation, timezone.localdate(), receipt_date=application.receipt_date)
     if action not in allowed:
         messages.error(request, _("该申请目前不能“%(action)s”。") % {"action": label})
