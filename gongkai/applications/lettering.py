@@ -19,10 +19,11 @@ from gongkai.applications.codes import format_tracking_code
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.selectors import clock_of
+from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.numbering import next_letter_number
-from gongkai.letters.render import LetterRenderError, render_letter
+from gongkai.letters.render import render_letter
 from gongkai.statute.fees import METHOD_LABELS, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 
