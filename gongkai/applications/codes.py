@@ -8,9 +8,7 @@ import secrets
 
 from django.conf import settings
 
-from gongkai.applications.models import (
-    Application,
-)
+from gongkai.applications.models import Application
 
 #: Characters of tracking codes and secrets: no 0/O, 1/I/L, so they can be read out on the phone.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

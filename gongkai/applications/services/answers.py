@@ -9,11 +9,7 @@ from django.utils import timezone
 
 from gongkai.applications import timeline
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Appeal,
-    Application,
-    EventKind,
-)
+from gongkai.applications.models import Appeal, Application, EventKind
 from gongkai.applications.services.common import (
     Actor,
     append_event,

@@ -17,11 +17,7 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency
 from gongkai.applications import lettering, permissions, timeline
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Application,
-    CaseEvent,
-    EventKind,
-)
+from gongkai.applications.models import Application, CaseEvent, EventKind
 from gongkai.applications.selectors import situation_of
 from gongkai.workdays.calendar import CalendarNotLoaded
 from gongkai.workdays.store import current_calendar

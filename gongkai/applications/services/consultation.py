@@ -10,11 +10,7 @@ from django.utils import timezone
 from gongkai.applications import timeline
 from gongkai.applications.clock import PauseKind
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Application,
-    CaseEvent,
-    EventKind,
-)
+from gongkai.applications.models import Application, CaseEvent, EventKind
 from gongkai.applications.services.common import (
     Actor,
     append_event,

@@ -9,10 +9,7 @@ from django.utils import timezone
 
 from gongkai.applications import timeline
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Application,
-    EventKind,
-)
+from gongkai.applications.models import Application, EventKind
 from gongkai.applications.services.answers import close_with_outcome
 from gongkai.applications.services.common import (
     Actor,

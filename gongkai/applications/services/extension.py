@@ -10,10 +10,7 @@ from django.utils import timezone
 
 from gongkai.applications import permissions, timeline
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Application,
-    EventKind,
-)
+from gongkai.applications.models import Application, EventKind
 from gongkai.applications.selectors import clock_of
 from gongkai.applications.services.common import (
     Actor,

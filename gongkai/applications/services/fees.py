@@ -10,10 +10,7 @@ from django.utils import timezone
 from gongkai.applications import timeline
 from gongkai.applications.clock import PauseKind
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Application,
-    EventKind,
-)
+from gongkai.applications.models import Application, EventKind
 from gongkai.applications.selectors import earlier_pieces_this_month
 from gongkai.applications.services.answers import close_with_outcome
 from gongkai.applications.services.common import (
@@ -28,13 +25,7 @@ from gongkai.applications.services.common import (
 )
 from gongkai.applications.services.refresh import refresh
 from gongkai.core.audit import record_audit
-from gongkai.statute.fees import (
-    PAYMENT_PERIOD_WORKING_DAYS,
-    FeeMethod,
-    FeeQuote,
-    quote_pages,
-    quote_pieces,
-)
+from gongkai.statute.fees import PAYMENT_PERIOD_WORKING_DAYS, FeeMethod, FeeQuote, quote_pages, quote_pieces
 
 #: Fee quantities beyond this are a typing mistake, not an application.
 MAX_FEE_QUANTITY = 100_000

@@ -24,10 +24,7 @@ from gongkai.applications.codes import (
     secret_for_submission,
 )
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Application,
-    EventKind,
-)
+from gongkai.applications.models import Application, EventKind
 from gongkai.applications.services.common import (
     Actor,
     acting_user,

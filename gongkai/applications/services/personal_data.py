@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from gongkai.applications import permissions
-from gongkai.applications.models import (
-    Application,
-)
+from gongkai.applications.models import Application
 from gongkai.applications.services.common import Actor
 from gongkai.core.audit import record_audit
 

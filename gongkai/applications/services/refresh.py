@@ -14,11 +14,7 @@ from django.utils import timezone
 from gongkai.applications import clock as clock_module
 from gongkai.applications.clock import Clock
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import (
-    Application,
-    EventKind,
-    Status,
-)
+from gongkai.applications.models import Application, EventKind, Status
 from gongkai.applications.selectors import situation_of
 from gongkai.applications.services.common import Actor, append_event
 from gongkai.core.audit import record_audit
