@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,4 +10,6 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("依申请公开")
 
     def ready(self) -> None:
-        from gongkai.applications import receivers  # noqa: F401  (connects the signal receivers)
+        # The receivers import the models, so they are loaded once the app registry is ready (Django's
+        # ready() hook), not when this module is; importing them connects them.
+        import_module(f"{self.name}.receivers")

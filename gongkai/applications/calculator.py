@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Sequence
 from typing import TypedDict
 
+from django.db.utils import OperationalError, ProgrammingError
 from django.utils import timezone
 
 from gongkai.applications.clock import (
@@ -33,7 +34,9 @@ from gongkai.applications.clock import (
     PauseKind,
     compute,
 )
+from gongkai.workdays.builtin import builtin_years
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.workdays.store import current_calendar
 
 __all__ = [
     "CHANNEL_CHOICES",
@@ -110,11 +113,6 @@ def calendar_in_force() -> tuple[WorkCalendar, str]:
     Without a migrated database no administrator can have loaded a year, so the built-in years are
     exactly the calendar in force; the note says so.
     """
-    from django.db.utils import OperationalError, ProgrammingError
-
-    from gongkai.workdays.builtin import builtin_years
-    from gongkai.workdays.store import current_calendar
-
     try:
         return current_calendar(), ""
     except (OperationalError, ProgrammingError):
@@ -220,8 +218,6 @@ def calculate(
         raise CalculatorError(f"提交方式“{channel}”无效，可选：{values}。", field="channel") from None
     _check(received, chosen, confirmed, correction_requested, correction_received, pauses)
     if calendar is None:
-        from gongkai.workdays.store import current_calendar
-
         calendar = current_calendar()
     today = today or timezone.localdate()
     facts = ClockFacts(

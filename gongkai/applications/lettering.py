@@ -15,11 +15,15 @@ from django.utils import timezone
 
 from gongkai.agencies.models import AgencyKind
 from gongkai.applications import clock as clock_module
+from gongkai.applications.codes import format_tracking_code
+from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
+from gongkai.applications.selectors import clock_of
+from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.numbering import next_letter_number
-from gongkai.letters.render import LetterRenderError, render_letter
+from gongkai.letters.render import render_letter
 from gongkai.statute.fees import METHOD_LABELS, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 
@@ -41,8 +45,6 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
     agency = application.agency
     clock = None
     try:
-        from gongkai.applications.services import clock_of
-
         clock = clock_of(application, today=on)
     except LookupError:
         clock = None
@@ -102,8 +104,6 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
         )
     known = {f.name for f in dataclasses.fields(LetterContext)}
     if "tracking_code" in known:
-        from gongkai.applications.services import format_tracking_code
-
         values["tracking_code"] = format_tracking_code(application.tracking_code)
     return LetterContext(**{k: v for k, v in values.items() if k in known and v is not None})
 
@@ -124,8 +124,6 @@ def issue(
     try:
         rendered = render_letter(context, agency=application.agency)
     except LetterRenderError as exc:
-        from gongkai.applications.services import CaseError
-
         raise CaseError(
             f"无法生成“{kind.label}”：文书模板有误（{exc}）。请管理员在管理后台检查该文书模板；本步骤未保存。",
             code="letter_template_broken",

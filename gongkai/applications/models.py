@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.clock import CHANNEL_LABELS
+from gongkai.applications.validators import validate_identity
 from gongkai.core.models import AppendOnlyModel
 from gongkai.statute.outcomes import OUTCOMES
 
@@ -154,8 +155,6 @@ class Application(models.Model):
         return f"{self.reference} {self.applicant_name}"
 
     def clean(self) -> None:
-        from gongkai.applications.validators import validate_identity
-
         super().clean()
         errors = validate_identity(self.applicant_type, self.id_type, self.id_number)
         if errors:

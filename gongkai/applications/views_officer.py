@@ -1,7 +1,8 @@
 """Officer workspace (案件办理): the queue, registration, the case page and one POST view per step.
 
 Thin views: every write is a call of :mod:`gongkai.applications.services`, which checks the
-permission, the state of the case and the input; the views only choose what to show. A case the
+permission, the state of the case and the input; reads are in :mod:`gongkai.applications.selectors`
+and what a page shows is made by :mod:`gongkai.applications.presenters`. A case the
 user may not see is "not found" (404), never "forbidden", so that its existence is not revealed;
 a visible case the user may not act on (a supervisor) gets a 403 page with the reason.
 """
@@ -9,82 +10,31 @@ a visible case the user may not act on (a supervisor) gets a 403 page with the r
 from __future__ import annotations
 
 import csv
-import datetime
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.agencies.models import Agency
-from gongkai.applications import permissions, services, timeline
-from gongkai.applications.clock import (
-    CHANNEL_LABELS,
-    PAUSE_LABELS,
-    Channel,
-    Clock,
-    ClockError,
-    PauseKind,
-    due_soon_before,
-)
-from gongkai.applications.forms_officer import (
-    ACTION_FORMS,
-    STATE_CLOSED,
-    STATE_DUE_SOON,
-    STATE_OPEN,
-    STATE_OVERDUE,
-    STATE_WAITING,
-    ActionForm,
-    ConcludeAppealForm,
-    EndConsultationForm,
-    QueueFilterForm,
-    RegisterForm,
-)
-from gongkai.applications.models import (
-    Appeal,
-    AppealKind,
-    AppealResult,
-    Application,
-    CaseEvent,
-    EventKind,
-    Letter,
-    Status,
-)
-from gongkai.applications.validators import mask_id, mask_phone
-from gongkai.statute.fees import METHOD_LABELS, FeeMethod, FeeQuote
-from gongkai.statute.outcomes import OUTCOME_BY_KEY
-from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
-from gongkai.workdays.store import current_calendar
+from gongkai.applications import permissions, presenters, selectors, services, timeline
+from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
+from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm
+from gongkai.applications.models import Appeal, Application, Letter
+from gongkai.workdays.calendar import CalendarNotLoaded
 
 PER_PAGE = 50
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CASE_TEMPLATE = "applications/officer/case.html"
-#: ``waiting_on`` values during which the clock stands still (D5): the stored due date is provisional.
-PAUSED = ("consultation", "payment")
-#: ``waiting_on`` values where the next move is the applicant's.
-WAITING_ON_APPLICANT = ("confirmation", "correction", "payment")
-WAITING_LABELS = {
-    "confirmation": gettext_lazy("待确认收到"),
-    "correction": gettext_lazy("等待补正"),
-    "consultation": gettext_lazy("征求意见"),
-    "payment": gettext_lazy("待缴费"),
-}
 _SECRET_SESSION_KEY = "gongkai.cases.secret.{pk}"
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -96,195 +46,36 @@ def _visible_case(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(permissions.cases_visible_to(request.user).select_related("agency"), pk=pk)
 
 
-def acting_agencies(user: User) -> QuerySet[Agency]:
-    """Agencies where ``user`` may register and act on applications."""
-    if user.is_authenticated and user.is_active and getattr(user, "is_superuser", False):
-        return Agency.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return Agency.objects.none()
-    return Agency.objects.filter(
-        memberships__user_id=user.pk, memberships__role__in=permissions.ACTING_ROLES
-    ).distinct()
-
-
-def visible_agencies(user: User) -> QuerySet[Agency]:
-    """Agencies whose cases ``user`` sees (as staff or as supervisor)."""
-    if user.is_authenticated and user.is_active and getattr(user, "is_superuser", False):
-        return Agency.objects.all()
-    return Agency.objects.filter(
-        Q(pk__in=permissions.staff_agencies(user).values("pk"))
-        | Q(pk__in=permissions.supervised_agencies(user).values("pk"))
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Queue
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """The dates that decide "due soon" and "overdue" today (D6), computed once per request."""
-
-    today: datetime.date
-    calendar: WorkCalendar
-    #: Due dates before this day have at most 5 working days left; ``None`` if the calendar lacks it.
-    soon_before: datetime.date | None
-    problem: str = ""
-
-    @classmethod
-    def now(cls, today: datetime.date | None = None) -> Thresholds:
-        today = today or timezone.localdate()
-        calendar = current_calendar()
-        try:
-            soon_before = due_soon_before(calendar, today)
-        except CalendarNotLoaded as exc:
-            return cls(today, calendar, None, str(exc))
-        return cls(today, calendar, soon_before)
-
-    def days_left(self, due: datetime.date) -> int | None:
-        """Working days from today to ``due`` (negative when overdue), as in the clock."""
-        try:
-            if self.today <= due:
-                return self.calendar.working_days_between(self.today, due)
-            # Overdue by at least one, as in the clock (a rest day right after the due date).
-            return -max(1, self.calendar.working_days_between(due, self.today))
-        except CalendarNotLoaded:
-            return None
-
-
-@dataclass
-class Row:
-    case: Application
-    days_left: int | None = None
-    paused: bool = False
-    #: (modifier, label): the row's badges.
-    flags: list[tuple[str, str]] = field(default_factory=list)
-    #: Why there is no due date.
-    reason: str = ""
-
-    @property
-    def overdue_by(self) -> int:
-        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
-
-    @property
-    def state_text(self) -> str:
-        return "、".join(label for _modifier, label in self.flags)
-
-
-def _row(case: Application, th: Thresholds) -> Row:
-    row = Row(case)
-    if case.status == Status.CLOSED:
-        outcome = OUTCOME_BY_KEY.get(case.outcome)
-        row.flags.append(("closed", _("已办结") + (f"：{outcome.label}" if outcome else "")))
-        return row
-    waiting = case.waiting_on
-    if waiting:
-        row.flags.append(("waiting", str(WAITING_LABELS.get(waiting, waiting))))
-    # A pause that began on or after the due date does not move it (D5): such a case stays overdue.
-    row.paused = waiting in PAUSED and not (
-        case.paused_since is not None and case.due_date is not None and case.paused_since >= case.due_date
-    )
-    if case.due_date is None:
-        if case.clock_problem:
-            row.reason = case.clock_problem
-        elif waiting == "confirmation":
-            row.reason = _("尚待确认收到申请，期限暂不能计算。")
-        elif waiting == "correction":
-            row.reason = _("等待申请人补正，收到补正后重新计算。")
-        else:
-            row.reason = _("期限暂不能计算。")
-        return row
-    if not row.paused:
-        row.days_left = th.days_left(case.due_date)
-        if case.due_date < th.today:
-            row.flags.insert(0, ("overdue", _("已逾期")))
-        elif th.soon_before is not None and case.due_date < th.soon_before:
-            row.flags.insert(0, ("due-soon", _("即将到期")))
-    return row
-
-
 def _filtered_cases(
-    request: HttpRequest, th: Thresholds
+    request: HttpRequest, th: selectors.Thresholds
 ) -> tuple[QuerySet[Application], QueueFilterForm, str]:
     """The user's cases filtered by the GET parameters, the filter form, and the state chosen."""
-    user = request.user
-    visible = permissions.cases_visible_to(user)
-    # The range of receipt years from two indexed aggregates, not a DISTINCT over every case.
-    bounds = visible.aggregate(first=Min("receipt_date"), last=Max("receipt_date"))
-    years = list(range(bounds["last"].year, bounds["first"].year - 1, -1)) if bounds["first"] else []
-    form = QueueFilterForm(request.GET or None, agencies=visible_agencies(user), years=years)
-    cases = visible
-    state = (form.value("state") or STATE_OPEN) if form.is_bound else STATE_OPEN
-    if state == STATE_OPEN:
-        cases = cases.filter(status=Status.OPEN)
-    elif state == STATE_DUE_SOON:
-        if th.soon_before is None:
-            cases = cases.none()
-        else:
-            cases = cases.filter(
-                status=Status.OPEN, waiting_on="", due_date__gte=th.today, due_date__lt=th.soon_before
-            )
-    elif state == STATE_OVERDUE:
-        cases = cases.filter(
-            Q(waiting_on="") | Q(paused_since__gte=F("due_date")), status=Status.OPEN, due_date__lt=th.today
-        )
-    elif state == STATE_WAITING:
-        cases = cases.filter(status=Status.OPEN, waiting_on__in=WAITING_ON_APPLICANT)
-    elif state == STATE_CLOSED:
-        cases = cases.filter(status=Status.CLOSED)
-    if form.is_bound:
-        if agency := form.value("agency"):
-            cases = cases.filter(agency=agency)
-        if applicant_type := form.value("applicant_type"):
-            cases = cases.filter(applicant_type=applicant_type)
-        if channel := form.value("channel"):
-            cases = cases.filter(channel=channel)
-        if year := form.value("year"):
-            cases = cases.filter(receipt_date__year=year)
-        if q := (form.value("q") or "").strip():
-            search = Q(reference__icontains=q) | Q(applicant_name__icontains=q) | Q(description__icontains=q)
-            code = services.normalize_tracking_code(q)
-            if code:
-                search |= Q(tracking_code=code)
-            cases = cases.filter(search)
-    if state == STATE_CLOSED:
-        cases = cases.order_by("-answered_on", "-pk")
-    else:
-        # Open cases first (when closed ones are shown too), then by due date; undated ones last.
-        closed_last = Case(When(status=Status.OPEN, then=Value(0)), default=Value(1))
-        cases = cases.order_by(
-            closed_last, F("due_date").asc(nulls_last=True), F("receipt_date").asc(nulls_last=True), "pk"
-        )
-    cases = cases.select_related("agency").only(
-        "id",
-        "reference",
-        "applicant_name",
-        "applicant_type",
-        "description",
-        "channel",
-        "arrived_at",
-        "receipt_date",
-        "due_date",
-        "clock_problem",
-        "waiting_on",
-        "paused_since",
-        "status",
-        "outcome",
-        "answered_on",
-        "agency__id",
-        "agency__name",
+    visible = permissions.cases_visible_to(request.user)
+    form = QueueFilterForm(
+        request.GET or None,
+        agencies=selectors.visible_agencies(request.user),
+        years=selectors.receipt_years(visible),
     )
-    return cases, form, state
+    state = (form.value("state") or selectors.STATE_OPEN) if form.is_bound else selectors.STATE_OPEN
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        filters = {name: form.value(name) for name in ("agency", "applicant_type", "channel", "year", "q")}
+        filters = {name: value for name, value in filters.items() if value}
+    return selectors.queue_cases(visible, th, state=state, **filters), form, state
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def queue(request: HttpRequest) -> HttpResponse:
-    th = Thresholds.now()
+    th = selectors.Thresholds.now()
     cases, form, state = _filtered_cases(request, th)
     page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [_row(case, th) for case in page.object_list]
+    rows = [presenters.queue_row(case, th) for case in page.object_list]
     context = {
         "form": form,
         "page": page,
@@ -292,8 +83,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "state": state,
         "today": th.today,
         "calendar_problem": th.problem,
-        "show_agency": visible_agencies(request.user).count() > 1,
-        "can_register": acting_agencies(request.user).exists(),
+        "show_agency": selectors.visible_agencies(request.user).count() > 1,
+        "can_register": selectors.acting_agencies(request.user).exists(),
     }
     return render(request, "applications/officer/queue.html", context)
 
@@ -303,65 +94,18 @@ class _Echo:
         return value
 
 
-def _csv_cell(value: object) -> str:
-    """A cell as text, defused against spreadsheet formula injection."""
-    if isinstance(value, int):
-        return str(value)  # numbers (e.g. -3 working days) stay numbers
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
-CSV_HEADER = (
-    gettext_lazy("登记编号"),
-    gettext_lazy("受理机关"),
-    gettext_lazy("申请人"),
-    gettext_lazy("申请人类型"),
-    gettext_lazy("提交方式"),
-    gettext_lazy("到达日期"),
-    gettext_lazy("收到申请之日"),
-    gettext_lazy("答复期限"),
-    gettext_lazy("剩余工作日"),
-    gettext_lazy("状态"),
-    gettext_lazy("期限说明"),
-    gettext_lazy("答复日期"),
-    gettext_lazy("所需信息"),
-)
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered queue as CSV (UTF-8 with BOM for spreadsheet programs); no personal data but names."""
-    th = Thresholds.now()
+    th = selectors.Thresholds.now()
     cases, _form, _state = _filtered_cases(request, th)
 
     def lines() -> Iterator[str]:
         writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow([str(h) for h in CSV_HEADER])
+        yield "\ufeff" + writer.writerow([str(h) for h in presenters.CSV_HEADER])
         for case in cases.iterator(chunk_size=500):
-            row = _row(case, th)
-            yield writer.writerow(
-                [
-                    _csv_cell(v)
-                    for v in (
-                        case.reference,
-                        case.agency.name,
-                        case.applicant_name,
-                        case.get_applicant_type_display(),
-                        CHANNEL_LABELS[Channel(case.channel)],
-                        timezone.localdate(case.arrived_at).isoformat(),
-                        case.receipt_date.isoformat() if case.receipt_date else "",
-                        case.due_date.isoformat() if case.due_date else "",
-                        "" if row.days_left is None else row.days_left,
-                        row.state_text or _("办理中"),
-                        row.reason or (_("暂停计时") if row.paused else ""),
-                        case.answered_on.isoformat() if case.answered_on else "",
-                        case.description,
-                    )
-                ]
-            )
+            yield writer.writerow(presenters.csv_row(case, th))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"cases-{th.today:%Y%m%d}.csv") or ""
@@ -377,7 +121,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    agencies = acting_agencies(request.user)
+    agencies = selectors.acting_agencies(request.user)
     if not agencies.exists():
         return _forbidden(request, _("只有机关的信息员或信息公开工作机构负责人可以登记政府信息公开申请。"))
     form = RegisterForm(request.POST if request.method == "POST" else None, agencies=agencies)
@@ -414,202 +158,10 @@ def register(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-def _mask_email(value: str) -> str:
-    local, _at, domain = value.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else ("***" if value else "")
-
-
-def _mask_name(value: str) -> str:
-    return value[:1] + "*" * (len(value) - 1) if value else ""
-
-
-def masked_applicant(application: Application) -> list[tuple[str, str]]:
-    hidden = _("（已隐藏）")
-    return [
-        (_("身份证明"), f"{application.get_id_type_display()} {mask_id(application.id_number)}"),
-        (_("联系人"), _mask_name(application.contact_person)),
-        (_("联系电话"), mask_phone(application.phone) if application.phone else ""),
-        (_("电子邮箱"), _mask_email(application.email)),
-        (_("通信地址"), hidden if application.address else ""),
-        (_("邮政编码"), hidden if application.postcode else ""),
-    ]
-
-
-def revealed_applicant(data: dict[str, str]) -> list[tuple[str, str]]:
-    return [
-        (_("身份证明"), f"{data['id_type']} {data['id_number']}"),
-        (_("联系人"), data["contact_person"]),
-        (_("联系电话"), data["phone"]),
-        (_("电子邮箱"), data["email"]),
-        (_("通信地址"), data["address"]),
-        (_("邮政编码"), data["postcode"]),
-    ]
-
-
-def _appeal_text(appeal: Appeal | None) -> str:
-    if appeal is None:
-        return ""
-    number = f"（{appeal.case_number}）" if appeal.case_number else ""
-    return f"{appeal.get_kind_display()} {appeal.body}{number}"
-
-
-def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
-    """The event's data in Chinese, one line per item."""
-    d: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
-    kind = event.kind
-
-    def get(key: str) -> str:
-        value = d.get(key)
-        return "" if value is None else str(value)
-
-    lines: list[str] = []
-    if kind in (EventKind.REGISTERED, EventKind.SUBMITTED_ONLINE) and get("channel") in set(Channel):
-        lines.append(_("提交方式：%(channel)s") % {"channel": CHANNEL_LABELS[Channel(get("channel"))]})
-    elif kind == EventKind.CORRECTION_REQUESTED:
-        lines.append(_("补正事项：%(items)s") % {"items": get("items")})
-        if get("period_end"):
-            lines.append(_("补正期限：%(day)s") % {"day": get("period_end")})
-    elif kind == EventKind.CONSULTATION_STARTED:
-        pause = get("kind")
-        label = PAUSE_LABELS[PauseKind(pause)] if pause in set(PauseKind) else pause
-        lines.append(_("%(kind)s：%(consultee)s") % {"kind": label, "consultee": get("consultee")})
-        if get("subject"):
-            lines.append(_("事项：%(subject)s") % {"subject": get("subject")})
-        if get("reply_due"):
-            lines.append(_("答复期限：%(day)s") % {"day": get("reply_due")})
-    elif kind == EventKind.CONSULTATION_ENDED:
-        lines.append(_("结束第 %(seq)s 项记录开始的征求意见") % {"seq": get("started_seq")})
-    elif kind == EventKind.EXTENSION_GRANTED:
-        lines.append(_("批准人：%(name)s") % {"name": get("approver")})
-        if get("original_due_date"):
-            lines.append(_("原答复期限：%(day)s") % {"day": get("original_due_date")})
-    elif kind == EventKind.FEE_NOTICE_ISSUED:
-        method = get("method")
-        label = METHOD_LABELS[FeeMethod(method)] if method in set(FeeMethod) else method
-        unit = _("件") if method == FeeMethod.PIECES else _("页")
-        lines.append(
-            _("%(method)s %(quantity)s %(unit)s，金额 %(amount)s 元")
-            % {"method": label, "quantity": get("quantity"), "unit": unit, "amount": get("amount")}
-        )
-        if get("payment_due"):
-            lines.append(_("缴费期限：%(day)s") % {"day": get("payment_due")})
-    elif kind == EventKind.ANSWERED:
-        outcome = OUTCOME_BY_KEY.get(get("outcome"))
-        lines.append(_("答复类型：%(label)s") % {"label": outcome.label if outcome else get("outcome")})
-        for key, label in (
-            ("legal_basis", _("法律依据")),
-            ("reasons", _("理由")),
-            ("how_to_obtain", _("获取方式")),
-            ("responsible_agency", _("负责公开的机关")),
-        ):
-            if get(key):
-                lines.append(f"{label}：{get(key)}")
-    elif kind == EventKind.REOPENED:
-        appeal_id = d.get("appeal_id")
-        if isinstance(appeal_id, int) and appeal_id in appeals:
-            lines.append(_("依据：%(appeal)s") % {"appeal": _appeal_text(appeals[appeal_id])})
-        if get("fixed_due_date"):
-            lines.append(_("决定确定的答复期限：%(day)s") % {"day": get("fixed_due_date")})
-    elif kind == EventKind.DUE_DATE_RECOMPUTED:
-        lines.append(
-            _("答复期限由 %(old)s 改为 %(new)s")
-            % {"old": get("old_due_date") or _("未定"), "new": get("new_due_date") or _("未定")}
-        )
-        if get("problem"):
-            lines.append(get("problem"))
-    elif kind == EventKind.LETTER_ISSUED:
-        lines.append(f"{get('title')} {get('number')}".strip())
-    elif kind == EventKind.APPEAL_RECORDED:
-        appeal_kind = get("kind")
-        kind_label = str(AppealKind(appeal_kind).label) if appeal_kind in AppealKind.values else appeal_kind
-        lines.append(f"{kind_label} {get('body')}".strip())
-    elif kind == EventKind.APPEAL_CONCLUDED:
-        result = get("result")
-        lines.append(str(AppealResult(result).label) if result in AppealResult.values else result)
-    return lines
-
-
-@dataclass
-class Action:
-    name: str
-    label: str
-    form: ActionForm
-
-    @property
-    def open(self) -> bool:
-        """Shown unfolded: the form came back with errors."""
-        return self.form.is_bound
-
-
-def _action_form(
-    action: str, application: Application, situation: timeline.Situation, data: Any = None
-) -> ActionForm:
-    form_class = ACTION_FORMS[action]
-    if form_class is EndConsultationForm:
-        return EndConsultationForm(data, application=application, open_pauses=situation.open_pauses)
-    return form_class(data, application=application)
-
-
-def case_context(
-    request: HttpRequest,
-    application: Application,
-    *,
-    bound: ActionForm | None = None,
-    bound_action: str = "",
-    bound_conclude: ConcludeAppealForm | None = None,
-    revealed: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """Everything the case page shows, for ``request.user``."""
-    user = request.user
-    today = timezone.localdate()
-    events = list(application.events.order_by("seq"))
-    records = [timeline.EventRecord(e.seq, e.kind, e.occurred_on, e.data) for e in events]
-    situation = services.situation_of(application, records)
-    clock: Clock | None = None
-    clock_problem = ""
-    try:
-        clock = services.clock_of(application, today=today, events=records)
-    except (CalendarNotLoaded, ClockError) as exc:
-        clock_problem = str(exc)
-    appeals = list(application.appeals.select_related("after_reconsideration").order_by("filed_on", "pk"))
-    appeal_by_pk = {a.pk: a for a in appeals}
-    may_act = permissions.can_act(user, application)
-    actions: list[Action] = []
-    conclude_forms: dict[int, ConcludeAppealForm] = {}
-    if may_act:
-        allowed = timeline.allowed_actions(situation, today, receipt_date=application.receipt_date)
-        for name in allowed:
-            form = bound if bound is not None and name == bound_action else None
-            actions.append(
-                Action(name, timeline.ACTION_LABELS[name], form or _action_form(name, application, situation))
-            )
-        for appeal in appeals:
-            if not appeal.result:
-                if bound_conclude is not None and bound_conclude.appeal.pk == appeal.pk:
-                    conclude_forms[appeal.pk] = bound_conclude
-                else:
-                    conclude_forms[appeal.pk] = ConcludeAppealForm(appeal=appeal)
+def case_context(request: HttpRequest, application: Application, **bound: Any) -> dict[str, Any]:
+    """Everything the case page shows, for ``request.user`` (the secret once, after registration)."""
     secret = request.session.pop(_SECRET_SESSION_KEY.format(pk=application.pk), None)
-    return {
-        "case": application,
-        "clock": clock,
-        "clock_problem": clock_problem,
-        "overdue_by": max(0, -(clock.working_days_left or 0)) if clock else 0,
-        "situation": situation,
-        "waiting_label": str(WAITING_LABELS.get(situation.waiting_on, "")),
-        "channel_label": CHANNEL_LABELS[Channel(application.channel)],
-        "events": [(e, describe_event(e, appeal_by_pk)) for e in events],
-        "letters": list(application.letters.defer("docx", "text").order_by("issued_on", "pk")),
-        "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
-        "may_act": may_act,
-        "may_see_applicant": permissions.can_see_applicant(user, application),
-        "applicant_rows": revealed_applicant(revealed) if revealed else masked_applicant(application),
-        "revealed": revealed is not None,
-        "actions": actions,
-        "outcome": OUTCOME_BY_KEY.get(application.outcome),
-        "tracking_code": services.format_tracking_code(application.tracking_code),
-        "secret": secret,
-    }
+    return presenters.case_page(request.user, application, secret=secret, **bound)
 
 
 @login_required
@@ -721,37 +273,6 @@ RUNNERS: dict[str, Runner] = {
     ),
 }
 
-CONFIRM_WARNINGS: dict[str, Any] = {
-    timeline.LAPSE_CORRECTION: gettext_lazy(
-        "申请人逾期未补正，本申请将按“视为放弃申请”办结，不再处理（条例第三十条）。办结后不能撤销。"
-    ),
-    timeline.LAPSE_FEE: gettext_lazy(
-        "申请人逾期未缴纳信息处理费，本申请将按“视为放弃申请”办结，不再处理。办结后不能撤销。"
-    ),
-    timeline.WITHDRAW: gettext_lazy(
-        "本申请将按“申请人撤回申请”办结。办结后不能撤销，请确认已收到申请人的撤回申请。"
-    ),
-    timeline.ISSUE_FEE_NOTICE: gettext_lazy(
-        "发出收费通知后，答复期限暂停计算，直至申请人缴费；"
-        "申请人收到通知后20个工作日内未缴费的，视为放弃申请。"
-    ),
-}
-
-
-def _confirmation_page(
-    request: HttpRequest, application: Application, action: str, form: ActionForm, quote: FeeQuote | None
-) -> HttpResponse:
-    context = {
-        "case": application,
-        "action": action,
-        "label": timeline.ACTION_LABELS[action],
-        "form": form,
-        "warning": CONFIRM_WARNINGS.get(action, ""),
-        "quote": quote,
-        "post_url": reverse("cases:act", kwargs={"pk": application.pk, "action": action}),
-    }
-    return render(request, "applications/officer/confirm.html", context)
-
 
 @login_required
 @require_POST
@@ -763,12 +284,12 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not permissions.can_act(request.user, application):
         return _forbidden(request, _("您没有办理该机关政府信息公开申请的权限。"))
     label = timeline.ACTION_LABELS[action]
-    situation = services.situation_of(application)
+    situation = selectors.situation_of(application)
     allowed = timeline.allowed_actions(situation, timezone.localdate(), receipt_date=application.receipt_date)
     if action not in allowed:
         messages.error(request, _("该申请目前不能“%(action)s”。") % {"action": label})
         return redirect("cases:detail", pk=application.pk)
-    form = _action_form(action, application, situation, request.POST)
+    form = presenters.action_form(action, application, situation, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -783,7 +304,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                             ),
                             code="fee_is_zero",
                         )
-                return _confirmation_page(request, application, action, form, quote)
+                return render(
+                    request,
+                    "applications/officer/confirm.html",
+                    presenters.confirmation_page(application, action, form, quote),
+                )
             RUNNERS[action](request, application, data)
         except PermissionDenied as exc:
             return _forbidden(request, str(exc))

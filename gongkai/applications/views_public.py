@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.applications import services
+from gongkai.applications import codes, selectors, services
 from gongkai.applications.calculator import CalculatorError, calculate
 from gongkai.applications.clock import Clock, ClockError, fmt
 from gongkai.applications.forms_public import (
@@ -118,7 +118,7 @@ def _take_secret(request: HttpRequest, application: Application) -> str:
 
 
 def _group(code: str) -> str:
-    return services.format_tracking_code(code)
+    return codes.format_tracking_code(code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,10 +223,10 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
     application = Application.objects.filter(tracking_code=code).first() if code else None
     if application is None:
-        services.hash_secret(secret)  # the same work as for a wrong secret: no timing difference
+        codes.hash_secret(secret)  # the same work as for a wrong secret: no timing difference
         matches = False
     else:
-        matches = services.check_secret(application, secret)
+        matches = codes.check_secret(application, secret)
     if application is None or not secret or not matches:
         if not ratelimit.hit("status-lookup", key, limit=LOOKUP_FAILURES_PER_HOUR, window=_HOUR):
             return render(request, template, {"form": form, "limited": too_many}, status=429)
@@ -282,7 +282,7 @@ def _fmt(day: datetime.date | None) -> str:
 
 def _clock(application: Application, events: list[EventRecord] | None = None) -> Clock | None:
     try:
-        return services.clock_of(application, events=events)
+        return selectors.clock_of(application, events=events)
     except (CalendarNotLoaded, ClockError):
         return None
 
@@ -358,7 +358,7 @@ def status_detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("public:status")
     events = list(application.events.order_by("seq"))
     records = [EventRecord(e.seq, e.kind, e.occurred_on, e.data) for e in events]
-    situation = services.situation_of(application, records)
+    situation = selectors.situation_of(application, records)
     clock = _clock(application, records)
     letters = {
         letter.pk: letter

@@ -22,21 +22,23 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import SAMPLE_OUTCOME_BY_GROUP, LetterContext, variable_labels
 from gongkai.letters.defaults import DEFAULTS
 from gongkai.letters.engine import EXTRA_VARIABLES
 from gongkai.letters.kinds import LetterKind
-from gongkai.letters.lookup import TemplateOrigin, TemplateSource, effective_template
+from gongkai.letters.lookup import effective_template
 from gongkai.letters.models import AgencyLetterSettings, LetterTemplate
 from gongkai.letters.numbering import format_letter_number, number_prefix
 from gongkai.letters.permissions import can_manage_letters, manageable_agencies
-from gongkai.letters.render import LetterRenderError, RenderedLetter, render_letter
+from gongkai.letters.render import RenderedLetter, render_letter
 from gongkai.letters.services import (
     delete_letter_settings,
     delete_letter_template,
     save_letter_settings,
     save_letter_template,
 )
+from gongkai.letters.source import TemplateOrigin, TemplateSource
 from gongkai.letters.template_library import ALLOWED_TAGS
 from gongkai.statute.outcomes import GROUP_LABELS
 

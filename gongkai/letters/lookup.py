@@ -12,36 +12,13 @@ Other kinds have only the blank group. One database query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
 from django.db.models import Q
 
 from gongkai.agencies.models import Agency
 from gongkai.letters.defaults import default_template
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.models import LetterTemplate
-
-
-class TemplateOrigin(StrEnum):
-    AGENCY = "agency"
-    SITE = "site"
-    DEFAULT = "default"
-
-
-@dataclass(frozen=True)
-class TemplateSource:
-    """A letter template's text and where it came from (``template`` is the row, if any)."""
-
-    title: str
-    body: str
-    origin: TemplateOrigin
-    template: LetterTemplate | None = None
-
-    @classmethod
-    def of(cls, template: LetterTemplate) -> TemplateSource:
-        origin = TemplateOrigin.AGENCY if template.agency_id is not None else TemplateOrigin.SITE
-        return cls(template.title, template.body, origin, template)
+from gongkai.letters.source import TemplateOrigin, TemplateSource
 
 
 def effective_template(

@@ -15,9 +15,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+from gongkai.letters.compose import LetterRenderError, render_blocks
+from gongkai.letters.context import LetterContext
 from gongkai.letters.engine import validate_template
 from gongkai.letters.kinds import LetterKind
-from gongkai.statute.outcomes import GROUP_LABELS
+from gongkai.letters.source import TemplateOrigin, TemplateSource
+from gongkai.statute.outcomes import GROUP_LABELS, OUTCOMES
 
 OUTCOME_GROUP_CHOICES: list[tuple[str, Any]] = [(group.value, label) for group, label in GROUP_LABELS.items()]
 
@@ -109,11 +112,6 @@ class LetterTemplate(models.Model):
 
     def render_problem(self) -> str:
         """A Chinese message if the template fails when rendered with a sample of every case it serves."""
-        from gongkai.letters.context import LetterContext
-        from gongkai.letters.lookup import TemplateOrigin, TemplateSource
-        from gongkai.letters.render import LetterRenderError, render_blocks
-        from gongkai.statute.outcomes import OUTCOMES
-
         if self.kind == LetterKind.ANSWER:
             keys = [o.key for o in OUTCOMES if not self.outcome_group or o.group == self.outcome_group]
         else:

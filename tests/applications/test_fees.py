@@ -1,5 +1,5 @@
 """信息处理费 (国办函〔2020〕109号; regulation.md §4): tiers, bands, explanations, errors, and the
-monthly piece count of an applicant (services.earlier_pieces_this_month)."""
+monthly piece count of an applicant (selectors.earlier_pieces_this_month)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.applications import services
+from gongkai.applications import selectors, services
 from gongkai.statute.fees import (
     FEES_IN_FORCE_FROM,
     FeeBand,
@@ -170,9 +170,9 @@ def test_earlier_pieces_count_the_same_applicant_at_the_same_agency_in_the_same_
     make_case(arrived_on=d1, pieces=20, agency=staff.other_agency, actor=staff.other_officer, **same)
     make_case(arrived_on=d1 - datetime.timedelta(days=1), pieces=20, **same)
     third = make_case(arrived_on=d3, pieces=1, **same)
-    assert services.earlier_pieces_this_month(first) == 0
-    assert services.earlier_pieces_this_month(second) == 3
-    assert services.earlier_pieces_this_month(third) == 7
+    assert selectors.earlier_pieces_this_month(first) == 0
+    assert selectors.earlier_pieces_this_month(second) == 3
+    assert selectors.earlier_pieces_this_month(third) == 7
     # The quote uses that count: this third application's piece is the 8th of the month (free).
     assert services.quote_fee(third, "pieces").earlier == 7
 
@@ -182,8 +182,8 @@ def test_earlier_pieces_on_the_same_day_follow_registration_order(make_case: Cas
     (day,) = _month_days(1)
     a = make_case(arrived_on=day, pieces=2, serial=9)
     b = make_case(arrived_on=day, pieces=5, serial=9)
-    assert services.earlier_pieces_this_month(a) == 0
-    assert services.earlier_pieces_this_month(b) == 2
+    assert selectors.earlier_pieces_this_month(a) == 0
+    assert selectors.earlier_pieces_this_month(b) == 2
 
 
 @pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_identity_number_is_compared_compacted(make_case: CaseMaker) -> None:
     spaced = f"{number[:6]} {number[6:14]} {number[14:].lower()}"
     b = make_case(arrived_on=day + datetime.timedelta(days=1), id_number=spaced)
     assert b.id_number == a.id_number
-    assert services.earlier_pieces_this_month(b) == 10
+    assert selectors.earlier_pieces_this_month(b) == 10
     assert services.quote_fee(b, "pieces").amount == 100  # the 11th piece
 
 
@@ -206,4 +206,4 @@ def test_a_case_without_a_receipt_date_has_no_earlier_pieces(make_case: CaseMake
     make_case(arrived_on=day, pieces=12, serial=3)
     pending = make_case(arrived_on=day, channel="email", serial=3)
     assert pending.receipt_date is None
-    assert services.earlier_pieces_this_month(pending) == 0
+    assert selectors.earlier_pieces_this_month(pending) == 0

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from gongkai.applications import services, views_officer
+from gongkai.applications import codes, selectors, services, views_officer
 from gongkai.applications.models import Application, CaseEvent, Letter
 from gongkai.core.models import AuditEvent
 from gongkai.workdays.calendar import CalendarNotLoaded
@@ -85,13 +85,13 @@ def test_registering_shows_the_tracking_code_and_the_secret_once(staff: Staff) -
     page = client.get(response["Location"])
     html = page.content.decode()
     secret = page.context["secret"]
-    assert secret and services.check_secret(case, secret)
+    assert secret and codes.check_secret(case, secret)
     assert secret in html
-    assert services.format_tracking_code(case.tracking_code) in html
+    assert codes.format_tracking_code(case.tracking_code) in html
     assert f"已登记申请，登记编号 {case.reference}。" in html
     again = client.get(response["Location"]).content.decode()
     assert secret not in again
-    assert services.format_tracking_code(case.tracking_code) in again
+    assert codes.format_tracking_code(case.tracking_code) in again
 
 
 def test_identity_errors_are_shown_next_to_the_field(staff: Staff) -> None:
@@ -187,7 +187,7 @@ def test_the_case_page(staff: Staff, case: Application) -> None:
     assert f"/cases/{case.pk}/letters/{letter.pk}/" in html
     # Actions for the officer.
     names = [a.name for a in response.context["actions"]]
-    assert names == list(services.allowed_actions(case))
+    assert names == list(selectors.allowed_actions(case))
     assert f'action="/cases/{case.pk}/answer/"' in html
     assert response["Cache-Control"] == "private, no-store"
 
@@ -198,7 +198,7 @@ def test_a_calendar_problem_is_shown(
     def no_calendar(*args: object, **kwargs: object) -> None:
         raise CalendarNotLoaded(2099)
 
-    monkeypatch.setattr(views_officer.services, "clock_of", no_calendar)
+    monkeypatch.setattr(views_officer.selectors, "clock_of", no_calendar)
     response = client_for(staff.officer).get(f"/cases/{case.pk}/")
     assert response.status_code == 200
     html = response.content.decode()

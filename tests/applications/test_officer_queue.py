@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from gongkai.applications import services, views_officer
+from gongkai.applications import codes, services, views_officer
 from gongkai.applications.models import Application
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import CaseMaker, Staff
@@ -139,7 +139,7 @@ def test_filters(staff: Staff, cases: dict[str, Application], query: str, expect
 
 
 def test_search_by_tracking_code_and_agency_filter(staff: Staff, cases: dict[str, Application]) -> None:
-    code = services.format_tracking_code(cases["soon"].tracking_code).lower()
+    code = codes.format_tracking_code(cases["soon"].tracking_code).lower()
     client = client_for(staff.supervisor)
     assert references(client.get("/cases/", {"q": code})) == [cases["soon"].reference]
     assert len(references(client.get("/cases/", {"agency": staff.agency.pk}))) == 4

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.applications import services
+from gongkai.applications import codes
 from gongkai.applications.clock import fmt
 from gongkai.applications.forms_public import agency_choices
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
@@ -104,9 +104,9 @@ def test_a_valid_application_is_received_today_and_due_in_20_working_days(client
     assert page.status_code == 200
     secret = page.context["secret"]
     assert re.fullmatch(r"[2-9A-Z]{4}(-[2-9A-Z]{4}){3}", secret)
-    assert services.check_secret(case, secret.replace("-", ""))
+    assert codes.check_secret(case, secret.replace("-", ""))
     assert secret not in response["Location"]
-    assert services.format_tracking_code(case.tracking_code) in html
+    assert codes.format_tracking_code(case.tracking_code) in html
     assert secret in html
     assert "请立即记下或打印查询码和查询密码" in html
     assert tree.county_a_finance.name in html

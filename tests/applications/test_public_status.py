@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
-from gongkai.applications import services
+from gongkai.applications import codes, services
 from gongkai.applications.clock import fmt
 from gongkai.applications.models import Application, Letter
 from gongkai.workdays.store import current_calendar
@@ -65,7 +65,7 @@ def detail_url(case: Application) -> str:
 def test_code_and_secret_open_the_status_page(client: Client, tree: Tree) -> None:
     case, secret = submit(tree.county_a_finance)
     # Spaces, hyphens and lower case are tolerated in both.
-    code = services.format_tracking_code(case.tracking_code).lower()
+    code = codes.format_tracking_code(case.tracking_code).lower()
     typed_secret = " ".join([secret[:4], secret[4:8].lower(), secret[8:]])
     response = client.post(STATUS, {"code": f" {code} ", "secret": typed_secret})
     assert response.status_code == 302

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from gongkai.applications import services
+from gongkai.applications import selectors, services
 from gongkai.applications.clock import ClockFacts, ClockState, Pause, PauseKind, compute
 from gongkai.applications.models import Application, CaseEvent, Letter
 from gongkai.core import ratelimit
@@ -71,7 +71,7 @@ def test_the_service_caps_the_consultation_at_its_reply_due(staff: Staff, make_c
         actor=staff.officer, application=case, on=D(2026, 3, 3), kind="third_party", consultee="某公司"
     )
     case = Application.objects.get(pk=case.pk)
-    clock = services.clock_of(case)
+    clock = selectors.clock_of(case)
     assert clock.state == ClockState.OVERDUE  # today 6/1: the pause ended 3/24 by itself
     assert case.paused_since is None  # refresh knows the due date no longer moves
     assert case.due_date == clock.due_date
@@ -86,7 +86,7 @@ def test_no_second_fee_notice_after_payment(staff: Staff, make_case: CaseMaker) 
         actor=staff.officer, application=case, on=D(2026, 5, 7), method="pages", quantity=200
     )
     services.record_payment(actor=staff.officer, application=case, on=D(2026, 5, 11))
-    assert "issue_fee_notice" not in services.allowed_actions(case)
+    assert "issue_fee_notice" not in selectors.allowed_actions(case)
     with pytest.raises(services.CaseError):
         services.issue_fee_notice(
             actor=staff.officer, application=case, on=D(2026, 5, 12), method="pieces", quantity=40

@@ -16,7 +16,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from gongkai.applications import services
+from gongkai.applications import codes, selectors, services
 from gongkai.applications.models import (
     Appeal,
     Application,
@@ -104,8 +104,8 @@ def test_register_in_person_or_signed_post_receives_on_arrival(
     assert w.events == ["registered", "letter_issued"]
     assert w.audits == ["application.registered"]
     assert w.letters == ["receipt"]
-    assert services.check_secret(case, secret)
-    assert len(case.tracking_code) == services.TRACKING_CODE_LENGTH
+    assert codes.check_secret(case, secret)
+    assert len(case.tracking_code) == codes.TRACKING_CODE_LENGTH
     assert list(case.events.values_list("seq", flat=True)) == [1, 2]
     registered = case.events.get(seq=1)
     assert registered.occurred_on == arrived
@@ -122,8 +122,8 @@ def test_post_email_fax_are_pending_until_confirmed(staff: Staff, make_case: Cas
     assert case.receipt_date is None and case.due_date is None
     assert case.waiting_on == "confirmation"
     assert w.letters == []  # no receipt (回执) before the receipt date is known
-    assert services.clock_of(case).state == "pending_receipt"
-    assert services.allowed_actions(case) == ("confirm_receipt", "withdraw")
+    assert selectors.clock_of(case).state == "pending_receipt"
+    assert selectors.allowed_actions(case) == ("confirm_receipt", "withdraw")
     confirmed = plus(arrived, 2)
     w = written(
         lambda: services.confirm_receipt(actor=staff.officer, application=case, confirmed_on=confirmed)
@@ -260,7 +260,7 @@ def test_a_whole_case_step_by_step(staff: Staff, make_case: CaseMaker) -> None:
     )
     case = reload(case)
     assert case.due_date is None and case.waiting_on == "correction"
-    assert services.clock_of(case).state == "awaiting_correction"
+    assert selectors.clock_of(case).state == "awaiting_correction"
 
     corrected = plus(arrived, 5)
     w = written(lambda: services.record_correction(actor=officer, application=case, on=corrected))
@@ -344,7 +344,7 @@ def test_a_whole_case_step_by_step(staff: Staff, make_case: CaseMaker) -> None:
     case = reload(case)
     assert case.status == Status.CLOSED and case.outcome == "granted" and case.answered_on == answered_on
     assert case.waiting_on == ""
-    assert services.clock_of(case).state == "answered"
+    assert selectors.clock_of(case).state == "answered"
     assert list(case.events.values_list("seq", flat=True)) == list(range(1, case.events.count() + 1))
 
 
@@ -548,7 +548,7 @@ def test_a_closed_case_only_reopens_or_is_appealed(staff: Staff, make_case: Case
     answer_granted(staff, case, days_ago(60))
     case = reload(case)
     refused(closed_case_steps(staff, case)[step], "action_not_allowed")
-    assert services.allowed_actions(case) == ("reopen", "record_appeal")
+    assert selectors.allowed_actions(case) == ("reopen", "record_appeal")
 
 
 # --- Extension (第三十三条第二款) -----------------------------------------------------------------
@@ -578,7 +578,7 @@ def test_extension_needs_the_office_head(staff: Staff, make_case: CaseMaker) -> 
     services.grant_extension(actor=staff.officer, application=case, on=on, approver=staff.head, reason="复杂")
     case = reload(case)
     assert case.due_date == expected_due(case.receipt_date, 40)  # type: ignore[arg-type]
-    assert services.clock_of(case).working_days == 40
+    assert selectors.clock_of(case).working_days == 40
     refused(
         lambda: services.grant_extension(
             actor=staff.officer, application=case, on=on, approver=staff.head, reason="再次"
@@ -609,7 +609,7 @@ def test_a_head_who_also_acts_may_extend_her_own_case(staff: Staff, make_case: C
     services.grant_extension(
         actor=staff.head, application=case, on=days_ago(70), approver=staff.head, reason="x"
     )
-    assert services.clock_of(reload(case)).working_days == 40
+    assert selectors.clock_of(reload(case)).working_days == 40
 
 
 # --- Fees -----------------------------------------------------------------------------------------
@@ -779,7 +779,7 @@ def test_reopen_clears_the_answer_and_restarts_the_clock(staff: Staff, make_case
     assert case.status == Status.OPEN and case.outcome == "" and case.answered_on is None
     assert case.due_date == expected_due(reopened_on)  # 20, not 40: the old extension is gone
     assert case.receipt_date == days_ago(90)
-    assert "grant_extension" in services.allowed_actions(case)
+    assert "grant_extension" in selectors.allowed_actions(case)
     answer_granted(staff, case, days_ago(30))
     assert reload(case).outcome == "granted"
 
@@ -796,7 +796,7 @@ def test_reopen_with_a_fixed_due_date(staff: Staff, make_case: CaseMaker) -> Non
     )
     case = reload(case)
     assert case.due_date == days_ago(35)
-    assert "grant_extension" not in services.allowed_actions(case)
+    assert "grant_extension" not in selectors.allowed_actions(case)
 
 
 def test_reopen_dated_before_the_answer_is_refused(staff: Staff, make_case: CaseMaker) -> None:
@@ -949,14 +949,14 @@ def test_submit_online_is_idempotent_on_the_submission_key(
     again, secret_again, created_again = submit()
     assert snapshot() == before
     assert (again.pk, secret_again, created_again) == (case.pk, secret, False)
-    assert services.check_secret(case, secret)
-    assert services.check_secret(case, f"  {secret.lower()} ")
-    assert not services.check_secret(case, secret[:-1] + ("A" if secret[-1] != "A" else "B"))
+    assert codes.check_secret(case, secret)
+    assert codes.check_secret(case, f"  {secret.lower()} ")
+    assert not codes.check_secret(case, secret[:-1] + ("A" if secret[-1] != "A" else "B"))
     other, other_secret, _ = services.submit_online(
         agency=staff.agency, applicant=applicant(serial=2), request=request(), submission_key="form-key-2"
     )
     assert other.pk != case.pk and other_secret != secret
-    assert not services.check_secret(other, secret)
+    assert not codes.check_secret(other, secret)
 
 
 def test_submit_online_in_december_before_next_years_calendar_is_loaded(
@@ -987,9 +987,9 @@ def test_submit_online_refuses_a_bad_key(staff: Staff, key: str) -> None:
 
 def test_tracking_codes(make_case: CaseMaker) -> None:
     case = make_case()
-    shown = services.format_tracking_code(case.tracking_code)
+    shown = codes.format_tracking_code(case.tracking_code)
     assert len(shown) == 14 and shown.count("-") == 2
-    assert services.normalize_tracking_code(shown.lower()) == case.tracking_code
+    assert codes.normalize_tracking_code(shown.lower()) == case.tracking_code
     assert not set(case.tracking_code) & set("01OIL")
 
 
@@ -1073,7 +1073,7 @@ def test_loading_the_next_year_gives_due_dates_to_cases_that_needed_it(
     assert case.due_date is None
     assert f"{last + 1}年" in case.clock_problem and "gongkai calendar load" in case.clock_problem
     with pytest.raises(LookupError):
-        services.clock_of(case)
+        selectors.clock_of(case)
     year = fictional_year(last + 1)
     rows = [CalendarRow(d, "holiday", n) for d, n in year.holidays.items()]
     w = written(lambda: load_calendar(actor=None, rows=rows, source="测试：虚构的下一年"))
@@ -1100,10 +1100,10 @@ def test_cached_due_date_of_a_paused_case_follows_the_clock(
     assert case.waiting_on == "consultation"
     assert case.paused_since == day
     # The cached date is the one that held when last refreshed; the daily job brings it up to today.
-    live = services.clock_of(case).due_date
+    live = selectors.clock_of(case).due_date
     assert case.due_date is not None and live is not None and case.due_date < live
     assert services.refresh_paused_cases() == 1
-    assert reload(case).due_date == services.clock_of(case).due_date
+    assert reload(case).due_date == selectors.clock_of(case).due_date
 
 
 def test_registration_time_is_the_agency_local_date(make_case: CaseMaker) -> None:

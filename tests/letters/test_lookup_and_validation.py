@@ -9,9 +9,10 @@ from gongkai.letters.context import LetterContext
 from gongkai.letters.defaults import DEFAULTS, default_template
 from gongkai.letters.engine import allowed_names, validate_template
 from gongkai.letters.kinds import LetterKind
-from gongkai.letters.lookup import TemplateOrigin, effective_template
+from gongkai.letters.lookup import effective_template
 from gongkai.letters.models import LetterTemplate
 from gongkai.letters.render import render_text
+from gongkai.letters.source import TemplateOrigin
 from tests.conftest import Tree
 
 

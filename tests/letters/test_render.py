@@ -11,8 +11,8 @@ from docx.shared import Pt
 
 from gongkai.letters.context import SAMPLE_OUTCOME_BY_GROUP, LetterContext, expand_basis, outcome_fields
 from gongkai.letters.kinds import LetterKind
-from gongkai.letters.lookup import TemplateOrigin, TemplateSource
 from gongkai.letters.render import letter_filename, render_letter, render_text
+from gongkai.letters.source import TemplateOrigin, TemplateSource
 from gongkai.statute.outcomes import OUTCOMES
 from tests.letters.helpers import docx_text, docx_xml
 

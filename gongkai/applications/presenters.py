@@ -1,0 +1,388 @@
+"""What the officer's pages show: queue rows and their badges, the CSV export's cells, the
+applicant's data masked or revealed, the case's events in words, the step forms of the case page.
+
+Reads go through :mod:`gongkai.applications.selectors`; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongkai.applications import codes, permissions, selectors, timeline
+from gongkai.applications.clock import CHANNEL_LABELS, PAUSE_LABELS, Channel, Clock, ClockError, PauseKind
+from gongkai.applications.forms_steps import (
+    ACTION_FORMS,
+    ActionForm,
+    ConcludeAppealForm,
+    EndConsultationForm,
+)
+from gongkai.applications.models import (
+    Appeal,
+    AppealKind,
+    AppealResult,
+    Application,
+    CaseEvent,
+    EventKind,
+    Status,
+)
+from gongkai.applications.selectors import Thresholds
+from gongkai.applications.validators import mask_id, mask_phone
+from gongkai.statute.fees import METHOD_LABELS, FeeMethod, FeeQuote
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
+from gongkai.workdays.calendar import CalendarNotLoaded
+
+#: ``waiting_on`` values during which the clock stands still (D5): the stored due date is provisional.
+PAUSED = ("consultation", "payment")
+WAITING_LABELS = {
+    "confirmation": gettext_lazy("待确认收到"),
+    "correction": gettext_lazy("等待补正"),
+    "consultation": gettext_lazy("征求意见"),
+    "payment": gettext_lazy("待缴费"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Queue
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    case: Application
+    days_left: int | None = None
+    paused: bool = False
+    #: (modifier, label): the row's badges.
+    flags: list[tuple[str, str]] = field(default_factory=list)
+    #: Why there is no due date.
+    reason: str = ""
+
+    @property
+    def overdue_by(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def state_text(self) -> str:
+        return "、".join(label for _modifier, label in self.flags)
+
+
+def queue_row(case: Application, th: Thresholds) -> Row:
+    row = Row(case)
+    if case.status == Status.CLOSED:
+        outcome = OUTCOME_BY_KEY.get(case.outcome)
+        row.flags.append(("closed", _("已办结") + (f"：{outcome.label}" if outcome else "")))
+        return row
+    waiting = case.waiting_on
+    if waiting:
+        row.flags.append(("waiting", str(WAITING_LABELS.get(waiting, waiting))))
+    # A pause that began on or after the due date does not move it (D5): such a case stays overdue.
+    row.paused = waiting in PAUSED and not (
+        case.paused_since is not None and case.due_date is not None and case.paused_since >= case.due_date
+    )
+    if case.due_date is None:
+        if case.clock_problem:
+            row.reason = case.clock_problem
+        elif waiting == "confirmation":
+            row.reason = _("尚待确认收到申请，期限暂不能计算。")
+        elif waiting == "correction":
+            row.reason = _("等待申请人补正，收到补正后重新计算。")
+        else:
+            row.reason = _("期限暂不能计算。")
+        return row
+    if not row.paused:
+        row.days_left = th.days_left(case.due_date)
+        if case.due_date < th.today:
+            row.flags.insert(0, ("overdue", _("已逾期")))
+        elif th.soon_before is not None and case.due_date < th.soon_before:
+            row.flags.insert(0, ("due-soon", _("即将到期")))
+    return row
+
+
+def csv_cell(value: object) -> str:
+    """A cell as text, defused against spreadsheet formula injection."""
+    if isinstance(value, int):
+        return str(value)  # numbers (e.g. -3 working days) stay numbers
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+CSV_HEADER = (
+    gettext_lazy("登记编号"),
+    gettext_lazy("受理机关"),
+    gettext_lazy("申请人"),
+    gettext_lazy("申请人类型"),
+    gettext_lazy("提交方式"),
+    gettext_lazy("到达日期"),
+    gettext_lazy("收到申请之日"),
+    gettext_lazy("答复期限"),
+    gettext_lazy("剩余工作日"),
+    gettext_lazy("状态"),
+    gettext_lazy("期限说明"),
+    gettext_lazy("答复日期"),
+    gettext_lazy("所需信息"),
+)
+
+
+def csv_row(case: Application, th: Thresholds) -> list[str]:
+    """The queue's CSV line for ``case``."""
+    row = queue_row(case, th)
+    return [
+        csv_cell(v)
+        for v in (
+            case.reference,
+            case.agency.name,
+            case.applicant_name,
+            case.get_applicant_type_display(),
+            CHANNEL_LABELS[Channel(case.channel)],
+            timezone.localdate(case.arrived_at).isoformat(),
+            case.receipt_date.isoformat() if case.receipt_date else "",
+            case.due_date.isoformat() if case.due_date else "",
+            "" if row.days_left is None else row.days_left,
+            row.state_text or _("办理中"),
+            row.reason or (_("暂停计时") if row.paused else ""),
+            case.answered_on.isoformat() if case.answered_on else "",
+            case.description,
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The case page
+# ---------------------------------------------------------------------------------------------
+
+
+def _mask_email(value: str) -> str:
+    local, _at, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else ("***" if value else "")
+
+
+def _mask_name(value: str) -> str:
+    return value[:1] + "*" * (len(value) - 1) if value else ""
+
+
+def masked_applicant(application: Application) -> list[tuple[str, str]]:
+    hidden = _("（已隐藏）")
+    return [
+        (_("身份证明"), f"{application.get_id_type_display()} {mask_id(application.id_number)}"),
+        (_("联系人"), _mask_name(application.contact_person)),
+        (_("联系电话"), mask_phone(application.phone) if application.phone else ""),
+        (_("电子邮箱"), _mask_email(application.email)),
+        (_("通信地址"), hidden if application.address else ""),
+        (_("邮政编码"), hidden if application.postcode else ""),
+    ]
+
+
+def revealed_applicant(data: dict[str, str]) -> list[tuple[str, str]]:
+    return [
+        (_("身份证明"), f"{data['id_type']} {data['id_number']}"),
+        (_("联系人"), data["contact_person"]),
+        (_("联系电话"), data["phone"]),
+        (_("电子邮箱"), data["email"]),
+        (_("通信地址"), data["address"]),
+        (_("邮政编码"), data["postcode"]),
+    ]
+
+
+def _appeal_text(appeal: Appeal | None) -> str:
+    if appeal is None:
+        return ""
+    number = f"（{appeal.case_number}）" if appeal.case_number else ""
+    return f"{appeal.get_kind_display()} {appeal.body}{number}"
+
+
+def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
+    """The event's data in Chinese, one line per item."""
+    d: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
+    kind = event.kind
+
+    def get(key: str) -> str:
+        value = d.get(key)
+        return "" if value is None else str(value)
+
+    lines: list[str] = []
+    if kind in (EventKind.REGISTERED, EventKind.SUBMITTED_ONLINE) and get("channel") in set(Channel):
+        lines.append(_("提交方式：%(channel)s") % {"channel": CHANNEL_LABELS[Channel(get("channel"))]})
+    elif kind == EventKind.CORRECTION_REQUESTED:
+        lines.append(_("补正事项：%(items)s") % {"items": get("items")})
+        if get("period_end"):
+            lines.append(_("补正期限：%(day)s") % {"day": get("period_end")})
+    elif kind == EventKind.CONSULTATION_STARTED:
+        pause = get("kind")
+        label = PAUSE_LABELS[PauseKind(pause)] if pause in set(PauseKind) else pause
+        lines.append(_("%(kind)s：%(consultee)s") % {"kind": label, "consultee": get("consultee")})
+        if get("subject"):
+            lines.append(_("事项：%(subject)s") % {"subject": get("subject")})
+        if get("reply_due"):
+            lines.append(_("答复期限：%(day)s") % {"day": get("reply_due")})
+    elif kind == EventKind.CONSULTATION_ENDED:
+        lines.append(_("结束第 %(seq)s 项记录开始的征求意见") % {"seq": get("started_seq")})
+    elif kind == EventKind.EXTENSION_GRANTED:
+        lines.append(_("批准人：%(name)s") % {"name": get("approver")})
+        if get("original_due_date"):
+            lines.append(_("原答复期限：%(day)s") % {"day": get("original_due_date")})
+    elif kind == EventKind.FEE_NOTICE_ISSUED:
+        method = get("method")
+        label = METHOD_LABELS[FeeMethod(method)] if method in set(FeeMethod) else method
+        unit = _("件") if method == FeeMethod.PIECES else _("页")
+        lines.append(
+            _("%(method)s %(quantity)s %(unit)s，金额 %(amount)s 元")
+            % {"method": label, "quantity": get("quantity"), "unit": unit, "amount": get("amount")}
+        )
+        if get("payment_due"):
+            lines.append(_("缴费期限：%(day)s") % {"day": get("payment_due")})
+    elif kind == EventKind.ANSWERED:
+        outcome = OUTCOME_BY_KEY.get(get("outcome"))
+        lines.append(_("答复类型：%(label)s") % {"label": outcome.label if outcome else get("outcome")})
+        for key, label in (
+            ("legal_basis", _("法律依据")),
+            ("reasons", _("理由")),
+            ("how_to_obtain", _("获取方式")),
+            ("responsible_agency", _("负责公开的机关")),
+        ):
+            if get(key):
+                lines.append(f"{label}：{get(key)}")
+    elif kind == EventKind.REOPENED:
+        appeal_id = d.get("appeal_id")
+        if isinstance(appeal_id, int) and appeal_id in appeals:
+            lines.append(_("依据：%(appeal)s") % {"appeal": _appeal_text(appeals[appeal_id])})
+        if get("fixed_due_date"):
+            lines.append(_("决定确定的答复期限：%(day)s") % {"day": get("fixed_due_date")})
+    elif kind == EventKind.DUE_DATE_RECOMPUTED:
+        lines.append(
+            _("答复期限由 %(old)s 改为 %(new)s")
+            % {"old": get("old_due_date") or _("未定"), "new": get("new_due_date") or _("未定")}
+        )
+        if get("problem"):
+            lines.append(get("problem"))
+    elif kind == EventKind.LETTER_ISSUED:
+        lines.append(f"{get('title')} {get('number')}".strip())
+    elif kind == EventKind.APPEAL_RECORDED:
+        appeal_kind = get("kind")
+        kind_label = str(AppealKind(appeal_kind).label) if appeal_kind in AppealKind.values else appeal_kind
+        lines.append(f"{kind_label} {get('body')}".strip())
+    elif kind == EventKind.APPEAL_CONCLUDED:
+        result = get("result")
+        lines.append(str(AppealResult(result).label) if result in AppealResult.values else result)
+    return lines
+
+
+@dataclass
+class Action:
+    name: str
+    label: str
+    form: ActionForm
+
+    @property
+    def open(self) -> bool:
+        """Shown unfolded: the form came back with errors."""
+        return self.form.is_bound
+
+
+def action_form(
+    action: str, application: Application, situation: timeline.Situation, data: Any = None
+) -> ActionForm:
+    form_class = ACTION_FORMS[action]
+    if form_class is EndConsultationForm:
+        return EndConsultationForm(data, application=application, open_pauses=situation.open_pauses)
+    return form_class(data, application=application)
+
+
+def case_page(
+    user: AbstractBaseUser | AnonymousUser,
+    application: Application,
+    *,
+    secret: str | None = None,
+    bound: ActionForm | None = None,
+    bound_action: str = "",
+    bound_conclude: ConcludeAppealForm | None = None,
+    revealed: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the case page shows, for ``user``; ``secret`` is shown once after registration."""
+    today = timezone.localdate()
+    events = list(application.events.order_by("seq"))
+    records = [timeline.EventRecord(e.seq, e.kind, e.occurred_on, e.data) for e in events]
+    situation = selectors.situation_of(application, records)
+    clock: Clock | None = None
+    clock_problem = ""
+    try:
+        clock = selectors.clock_of(application, today=today, events=records)
+    except (CalendarNotLoaded, ClockError) as exc:
+        clock_problem = str(exc)
+    appeals = list(application.appeals.select_related("after_reconsideration").order_by("filed_on", "pk"))
+    appeal_by_pk = {a.pk: a for a in appeals}
+    may_act = permissions.can_act(user, application)
+    actions: list[Action] = []
+    conclude_forms: dict[int, ConcludeAppealForm] = {}
+    if may_act:
+        allowed = timeline.allowed_actions(situation, today, receipt_date=application.receipt_date)
+        for name in allowed:
+            form = bound if bound is not None and name == bound_action else None
+            actions.append(
+                Action(name, timeline.ACTION_LABELS[name], form or action_form(name, application, situation))
+            )
+        for appeal in appeals:
+            if not appeal.result:
+                if bound_conclude is not None and bound_conclude.appeal.pk == appeal.pk:
+                    conclude_forms[appeal.pk] = bound_conclude
+                else:
+                    conclude_forms[appeal.pk] = ConcludeAppealForm(appeal=appeal)
+    return {
+        "case": application,
+        "clock": clock,
+        "clock_problem": clock_problem,
+        "overdue_by": max(0, -(clock.working_days_left or 0)) if clock else 0,
+        "situation": situation,
+        "waiting_label": str(WAITING_LABELS.get(situation.waiting_on, "")),
+        "channel_label": CHANNEL_LABELS[Channel(application.channel)],
+        "events": [(e, describe_event(e, appeal_by_pk)) for e in events],
+        "letters": list(application.letters.defer("docx", "text").order_by("issued_on", "pk")),
+        "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
+        "may_act": may_act,
+        "may_see_applicant": permissions.can_see_applicant(user, application),
+        "applicant_rows": revealed_applicant(revealed) if revealed else masked_applicant(application),
+        "revealed": revealed is not None,
+        "actions": actions,
+        "outcome": OUTCOME_BY_KEY.get(application.outcome),
+        "tracking_code": codes.format_tracking_code(application.tracking_code),
+        "secret": secret,
+    }
+
+
+CONFIRM_WARNINGS: dict[str, Any] = {
+    timeline.LAPSE_CORRECTION: gettext_lazy(
+        "申请人逾期未补正，本申请将按“视为放弃申请”办结，不再处理（条例第三十条）。办结后不能撤销。"
+    ),
+    timeline.LAPSE_FEE: gettext_lazy(
+        "申请人逾期未缴纳信息处理费，本申请将按“视为放弃申请”办结，不再处理。办结后不能撤销。"
+    ),
+    timeline.WITHDRAW: gettext_lazy(
+        "本申请将按“申请人撤回申请”办结。办结后不能撤销，请确认已收到申请人的撤回申请。"
+    ),
+    timeline.ISSUE_FEE_NOTICE: gettext_lazy(
+        "发出收费通知后，答复期限暂停计算，直至申请人缴费；"
+        "申请人收到通知后20个工作日内未缴费的，视为放弃申请。"
+    ),
+}
+
+
+def confirmation_page(
+    application: Application, action: str, form: ActionForm, quote: FeeQuote | None
+) -> dict[str, Any]:
+    """What the page asking to confirm a step shows."""
+    return {
+        "case": application,
+        "action": action,
+        "label": timeline.ACTION_LABELS[action],
+        "form": form,
+        "warning": CONFIRM_WARNINGS.get(action, ""),
+        "quote": quote,
+        "post_url": reverse("cases:act", kwargs={"pk": application.pk, "action": action}),
+    }

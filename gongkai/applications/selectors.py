@@ -1,0 +1,226 @@
+"""Reads: a case's events, its situation on the timeline, its clock, the steps allowed now; the
+agencies a user acts for or sees; the officer's queue of cases and the dates that decide its states.
+
+No writes here: the steps that change a case are in :mod:`gongkai.applications.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from gongkai.agencies.models import Agency
+from gongkai.applications import clock as clock_module
+from gongkai.applications import codes, permissions, timeline
+from gongkai.applications.clock import Clock, due_soon_before
+from gongkai.applications.models import Application, Status
+from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.workdays.store import current_calendar
+
+
+def event_records(application: Application) -> list[timeline.EventRecord]:
+    # .all() (sorted here, not in SQL) so that a prefetch_related("events") is used.
+    events = sorted(application.events.all(), key=lambda e: e.seq)
+    return [timeline.EventRecord(e.seq, e.kind, e.occurred_on, e.data) for e in events]
+
+
+def situation_of(
+    application: Application, events: Iterable[timeline.EventRecord] | None = None
+) -> timeline.Situation:
+    return timeline.situation(
+        application.channel,
+        timezone.localdate(application.arrived_at),
+        application.confirmed_on,
+        event_records(application) if events is None else events,
+    )
+
+
+def clock_of(
+    application: Application,
+    *,
+    today: datetime.date | None = None,
+    calendar: WorkCalendar | None = None,
+    events: Iterable[timeline.EventRecord] | None = None,
+) -> Clock:
+    """The case's clock as of ``today``. Raises ``CalendarNotLoaded`` for a year with no calendar."""
+    s = situation_of(application, events)
+    return clock_module.compute(s.facts, calendar or current_calendar(), today or timezone.localdate())
+
+
+def allowed_actions(application: Application, today: datetime.date | None = None) -> tuple[str, ...]:
+    s = situation_of(application)
+    return timeline.allowed_actions(s, today or timezone.localdate(), receipt_date=application.receipt_date)
+
+
+def earlier_pieces_this_month(application: Application) -> int:
+    """Pieces of the same applicant received by the same agency earlier in the same natural month."""
+    receipt = application.receipt_date
+    if receipt is None:
+        return 0
+    month_start = receipt.replace(day=1)
+    earlier = (
+        Application.objects.filter(
+            agency_id=application.agency_id,
+            id_number=application.id_number,
+            receipt_date__gte=month_start,
+            receipt_date__lte=receipt,
+        )
+        .exclude(pk=application.pk)
+        .exclude(receipt_date=receipt, pk__gt=application.pk)
+        .aggregate(total=Sum("pieces"))["total"]
+    )
+    return int(earlier or 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Agencies and the officer's queue
+# ---------------------------------------------------------------------------------------------
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+#: The queue's states (the filter form offers them).
+STATE_OPEN = "open"
+STATE_DUE_SOON = "due_soon"
+STATE_OVERDUE = "overdue"
+STATE_WAITING = "waiting"
+STATE_CLOSED = "closed"
+STATE_ALL = "all"
+#: ``waiting_on`` values where the next move is the applicant's.
+WAITING_ON_APPLICANT = ("confirmation", "correction", "payment")
+
+
+def acting_agencies(user: AnyUser) -> QuerySet[Agency]:
+    """Agencies where ``user`` may register and act on applications."""
+    if user.is_authenticated and user.is_active and getattr(user, "is_superuser", False):
+        return Agency.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    return Agency.objects.filter(
+        memberships__user_id=user.pk, memberships__role__in=permissions.ACTING_ROLES
+    ).distinct()
+
+
+def visible_agencies(user: AnyUser) -> QuerySet[Agency]:
+    """Agencies whose cases ``user`` sees (as staff or as supervisor)."""
+    if user.is_authenticated and user.is_active and getattr(user, "is_superuser", False):
+        return Agency.objects.all()
+    return Agency.objects.filter(
+        Q(pk__in=permissions.staff_agencies(user).values("pk"))
+        | Q(pk__in=permissions.supervised_agencies(user).values("pk"))
+    )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The dates that decide "due soon" and "overdue" today (D6), computed once per request."""
+
+    today: datetime.date
+    calendar: WorkCalendar
+    #: Due dates before this day have at most 5 working days left; ``None`` if the calendar lacks it.
+    soon_before: datetime.date | None
+    problem: str = ""
+
+    @classmethod
+    def now(cls, today: datetime.date | None = None) -> Thresholds:
+        today = today or timezone.localdate()
+        calendar = current_calendar()
+        try:
+            soon_before = due_soon_before(calendar, today)
+        except CalendarNotLoaded as exc:
+            return cls(today, calendar, None, str(exc))
+        return cls(today, calendar, soon_before)
+
+    def days_left(self, due: datetime.date) -> int | None:
+        """Working days from today to ``due`` (negative when overdue), as in the clock."""
+        try:
+            if self.today <= due:
+                return self.calendar.working_days_between(self.today, due)
+            # Overdue by at least one, as in the clock (a rest day right after the due date).
+            return -max(1, self.calendar.working_days_between(due, self.today))
+        except CalendarNotLoaded:
+            return None
+
+
+def receipt_years(cases: QuerySet[Application]) -> list[int]:
+    """The receipt years of ``cases``, latest first."""
+    # The range of receipt years from two indexed aggregates, not a DISTINCT over every case.
+    bounds = cases.aggregate(first=Min("receipt_date"), last=Max("receipt_date"))
+    return list(range(bounds["last"].year, bounds["first"].year - 1, -1)) if bounds["first"] else []
+
+
+def queue_cases(
+    cases: QuerySet[Application],
+    th: Thresholds,
+    *,
+    state: str = STATE_OPEN,
+    agency: Agency | None = None,
+    applicant_type: str = "",
+    channel: str = "",
+    year: int | None = None,
+    q: str = "",
+) -> QuerySet[Application]:
+    """``cases`` in the queue's ``state``, filtered and ordered as the queue lists them."""
+    if state == STATE_OPEN:
+        cases = cases.filter(status=Status.OPEN)
+    elif state == STATE_DUE_SOON:
+        if th.soon_before is None:
+            cases = cases.none()
+        else:
+            cases = cases.filter(
+                status=Status.OPEN, waiting_on="", due_date__gte=th.today, due_date__lt=th.soon_before
+            )
+    elif state == STATE_OVERDUE:
+        cases = cases.filter(
+            Q(waiting_on="") | Q(paused_since__gte=F("due_date")), status=Status.OPEN, due_date__lt=th.today
+        )
+    elif state == STATE_WAITING:
+        cases = cases.filter(status=Status.OPEN, waiting_on__in=WAITING_ON_APPLICANT)
+    elif state == STATE_CLOSED:
+        cases = cases.filter(status=Status.CLOSED)
+    if agency:
+        cases = cases.filter(agency=agency)
+    if applicant_type:
+        cases = cases.filter(applicant_type=applicant_type)
+    if channel:
+        cases = cases.filter(channel=channel)
+    if year:
+        cases = cases.filter(receipt_date__year=year)
+    if q := (q or "").strip():
+        search = Q(reference__icontains=q) | Q(applicant_name__icontains=q) | Q(description__icontains=q)
+        code = codes.normalize_tracking_code(q)
+        if code:
+            search |= Q(tracking_code=code)
+        cases = cases.filter(search)
+    if state == STATE_CLOSED:
+        cases = cases.order_by("-answered_on", "-pk")
+    else:
+        # Open cases first (when closed ones are shown too), then by due date; undated ones last.
+        closed_last = Case(When(status=Status.OPEN, then=Value(0)), default=Value(1))
+        cases = cases.order_by(
+            closed_last, F("due_date").asc(nulls_last=True), F("receipt_date").asc(nulls_last=True), "pk"
+        )
+    cases = cases.select_related("agency").only(
+        "id",
+        "reference",
+        "applicant_name",
+        "applicant_type",
+        "description",
+        "channel",
+        "arrived_at",
+        "receipt_date",
+        "due_date",
+        "clock_problem",
+        "waiting_on",
+        "paused_since",
+        "status",
+        "outcome",
+        "answered_on",
+        "agency__id",
+        "agency__name",
+    )
+    return cases

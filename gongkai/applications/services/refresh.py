@@ -1,0 +1,139 @@
+"""Keep a case's cached columns in step with its events, and bring many cases up to date at once:
+cases whose pause runs (the daily ``gongkai remind``) and open cases after a calendar change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from gongkai.applications import clock as clock_module
+from gongkai.applications.clock import Clock
+from gongkai.applications.errors import CaseError
+from gongkai.applications.models import Application, EventKind, Status
+from gongkai.applications.selectors import situation_of
+from gongkai.applications.services.common import Actor, append_event
+from gongkai.core.audit import record_audit
+from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.workdays.store import current_calendar
+
+
+def refresh(
+    application: Application, *, calendar: WorkCalendar | None = None, today: datetime.date | None = None
+) -> Clock | None:
+    """Recompute the cached columns of ``application`` from its events and save them.
+
+    Returns the clock, or ``None`` when it cannot be computed (the reason is kept in
+    ``clock_problem``, e.g. a year whose calendar is not loaded). While a pause runs, the cached due
+    date is the one that holds if the pause ends today; ``paused_since`` says so, and the daily
+    ``gongkai remind`` refreshes such cases (:func:`refresh_paused_cases`).
+    """
+    try:
+        s = situation_of(application)
+        receipt, _rule = clock_module.receipt_date(s.facts)
+    except clock_module.ClockError as exc:
+        raise CaseError(str(exc), code="inconsistent_dates") from exc
+    application.receipt_date = receipt
+    application.status = Status.CLOSED if s.closed else Status.OPEN
+    application.outcome = s.outcome
+    application.answered_on = s.facts.answered_on
+    application.counted_answer_on = s.first_answered_on
+    application.counted_outcome = s.first_outcome
+    application.waiting_on = s.waiting_on
+    running = [p.start for p in s.facts.pauses if p.end is None] if not s.closed else []
+    result: Clock | None
+    try:
+        result = clock_module.compute(s.facts, calendar or current_calendar(), today or timezone.localdate())
+    except CalendarNotLoaded as exc:
+        application.due_date = None
+        application.clock_problem = str(exc)[:300]
+        result = None
+    except clock_module.ClockError as exc:
+        raise CaseError(str(exc), code="inconsistent_dates") from exc
+    else:
+        application.due_date = result.due_date
+        application.clock_problem = ""
+    # The due date moves only while a pause runs within its own period (the clock says PAUSED).
+    still_paused = result is None or result.state == clock_module.ClockState.PAUSED
+    application.paused_since = min(running) if running and still_paused else None
+    application.save(
+        update_fields=[
+            "receipt_date",
+            "status",
+            "outcome",
+            "answered_on",
+            "counted_answer_on",
+            "counted_outcome",
+            "waiting_on",
+            "paused_since",
+            "due_date",
+            "clock_problem",
+            "updated_at",
+        ]
+    )
+    return result
+
+
+def refresh_paused_cases(*, today: datetime.date | None = None) -> int:
+    """Bring the cached due dates of open cases with a running pause up to today; returns how many moved."""
+    calendar = current_calendar()
+    moved = 0
+    with transaction.atomic():
+        for application in (
+            Application.objects.filter(status=Status.OPEN, paused_since__isnull=False)
+            .select_for_update()
+            .order_by("pk")
+        ):
+            before = application.due_date
+            refresh(application, calendar=calendar, today=today)
+            moved += application.due_date != before
+    return moved
+
+
+def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
+    """After a calendar change: recompute every open case's due date, logging each change on the case.
+
+    Returns the number of cases whose due date changed. Runs inside the caller's transaction.
+    """
+    calendar = current_calendar()
+    changed = 0
+    years_list = sorted(set(years))
+    # A due date before the first changed year was fixed by days that did not change.
+    first_day = datetime.date(years_list[0], 1, 1) if years_list else datetime.date.min
+    queryset = (
+        Application.objects.filter(status=Status.OPEN)
+        .filter(Q(due_date__isnull=True) | Q(due_date__gte=first_day) | Q(paused_since__isnull=False))
+        .select_for_update()
+        .order_by("pk")
+        .prefetch_related("events")
+    )
+    for application in queryset.iterator(chunk_size=500):
+        old_due, old_problem = application.due_date, application.clock_problem
+        refresh(application, calendar=calendar)
+        if application.due_date != old_due or application.clock_problem != old_problem:
+            changed += 1
+            append_event(
+                application,
+                EventKind.DUE_DATE_RECOMPUTED,
+                timezone.localdate(),
+                actor,
+                {
+                    "years": years_list,
+                    "old_due_date": old_due.isoformat() if old_due else None,
+                    "new_due_date": application.due_date.isoformat() if application.due_date else None,
+                    "problem": application.clock_problem,
+                },
+            )
+            record_audit(
+                actor,
+                "application.due_date_recomputed",
+                application,
+                years=years_list,
+                old=old_due.isoformat() if old_due else None,
+                new=application.due_date.isoformat() if application.due_date else None,
+            )
+    return changed
