@@ -198,7 +198,7 @@ class LetterTemplateAdmin(LetterPermissionsMixin, admin.ModelAdmin):
             raise PermissionDenied
         context = sample_context(template.kind, template.outcome_group)
         try:
-            return docx_response(render_letter(context, template=TemplateSource.of(template)))
+            return docx_response(render_letter(context, template=template.as_source()))
         except LetterRenderError as exc:
             self.message_user(request, str(exc), level="error")
             return HttpResponseRedirect(

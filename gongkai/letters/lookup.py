@@ -39,6 +39,6 @@ def effective_template(
         for candidate in groups:
             row = rows.get((own, candidate))
             if row is not None:
-                return TemplateSource.of(row)
+                return row.as_source()
     shipped = default_template(kind, group)
     return TemplateSource(shipped.title, shipped.body, TemplateOrigin.DEFAULT)

@@ -110,6 +110,11 @@ class LetterTemplate(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def as_source(self) -> TemplateSource:
+        """This template as the text a letter is rendered from."""
+        origin = TemplateOrigin.AGENCY if self.agency_id is not None else TemplateOrigin.SITE
+        return TemplateSource(self.title, self.body, origin, self)
+
     def render_problem(self) -> str:
         """A Chinese message if the template fails when rendered with a sample of every case it serves."""
         if self.kind == LetterKind.ANSWER:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from gongkai.letters.models import LetterTemplate
+from typing import Any
 
 
 class TemplateOrigin(StrEnum):
@@ -18,14 +15,10 @@ class TemplateOrigin(StrEnum):
 
 @dataclass(frozen=True)
 class TemplateSource:
-    """A letter template's text and where it came from (``template`` is the row, if any)."""
+    """A letter template's text and where it came from (``template`` is the ``LetterTemplate`` row, if any:
+    :meth:`gongkai.letters.models.LetterTemplate.as_source` makes one from a row)."""
 
     title: str
     body: str
     origin: TemplateOrigin
-    template: LetterTemplate | None = None
-
-    @classmethod
-    def of(cls, template: LetterTemplate) -> TemplateSource:
-        origin = TemplateOrigin.AGENCY if template.agency_id is not None else TemplateOrigin.SITE
-        return cls(template.title, template.body, origin, template)
+    template: Any = None

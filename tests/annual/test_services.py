@@ -14,10 +14,10 @@ from django.utils import timezone
 from gongkai.annual import documents, services, tabulate
 from gongkai.annual.models import HandEntry, PublishedVersionChanged, Report, ReportVersion, VersionStatus
 from gongkai.applications import services as case_services
-from gongkai.checker.result import Cell
 from gongkai.core.models import AuditEvent
 from gongkai.reports import drafting
 from gongkai.reports.model import SECTION3_COLUMN_KEYS
+from gongkai.reports.tables import Cell
 from tests.applications import conftest as applications_fixtures
 from tests.applications.conftest import CaseMaker, Staff
 
