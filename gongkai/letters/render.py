@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from docx import Document
@@ -21,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 
 from gongkai.agencies.models import Agency
+from gongkai.core.formatting import cn_date
 from gongkai.letters.compose import Block, one_line, render_blocks
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import SHORT_NAMES, LetterKind
@@ -57,7 +57,7 @@ def render_letter(
     title, blocks = render_blocks(source, context)
     number = one_line(context.number)
     agency_name = one_line(context.agency_name)
-    signature = [s for s in (agency_name, _cn_date(context.issued_on)) if s]
+    signature = [s for s in (agency_name, (cn_date(context.issued_on) if context.issued_on else "")) if s]
     return RenderedLetter(
         title=title,
         number=number,
@@ -74,7 +74,8 @@ def render_text(context: LetterContext, agency: Agency | None = None) -> str:
     source = effective_template(context.kind, context.outcome_group, agency)
     title, blocks = render_blocks(source, context)
     number = one_line(context.number)
-    signature = "\n".join(s for s in (one_line(context.agency_name), _cn_date(context.issued_on)) if s)
+    issued = cn_date(context.issued_on) if context.issued_on else ""
+    signature = "\n".join(s for s in (one_line(context.agency_name), issued) if s)
     parts = [title, number, *(b.text for b in blocks), signature]
     return "\n\n".join(p for p in parts if p) + "\n"
 
@@ -89,10 +90,6 @@ def letter_filename(kind: str, number: str) -> str:
     stem = f"{short}-{suffix}" if suffix else short
     stem = _UNSAFE_FILENAME.sub("_", stem).strip("._ ")[:120] or "文书"
     return f"{stem}.docx"
-
-
-def _cn_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 # --- .docx ----------------------------------------------------------------------------------------

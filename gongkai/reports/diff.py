@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.model import SECTION3_COLUMNS, SECTION4_COLUMNS, SECTION4_GROUPS, SECTIONS, get_format
-from gongkai.reports.tables import Cell
+from gongkai.reports.tables import Cell, format_cell
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Changes:
 
 
 def _show(v: Cell) -> str:
-    return "空" if v is None else str(v)
+    return "空" if v is None else format_cell(v)
 
 
 def changes(before: ReportDocument, after: ReportDocument) -> Changes:

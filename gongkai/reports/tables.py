@@ -6,13 +6,29 @@ Pure Python (no Django). The keys are the stable keys of :mod:`gongkai.reports.m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-__all__ = ["Cell", "Tables"]
+__all__ = ["Cell", "Tables", "format_cell"]
 
 #: A table cell as read: a number, ``None`` for a blank cell (also "/", "—", "－", "无"), or the raw text
 #: when the cell holds text where a number belongs (kept verbatim, never guessed).
 Cell = int | float | str | None
+
+
+def format_cell(v: Cell) -> str:
+    """How a cell is written everywhere (exports, the checker's pages, findings): ``12``, ``-3``,
+    ``0.0125`` (the float's shortest repr as a decimal, never an exponent: a fee amount in 万元 keeps its
+    4 decimals), ``""`` for a blank, text as is."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        raise TypeError(f"a table cell cannot be a bool: {v!r}")
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return format(Decimal(repr(v)), "f")
+    return v
 
 
 @dataclass

@@ -31,7 +31,6 @@ from typing import Literal
 from gongkai.reports.export.layout import (
     GCell,
     Grid,
-    format_value,
     section2_grid,
     section3_grid,
     section4_grid,
@@ -47,7 +46,6 @@ __all__ = [
     "GCell",
     "Grid",
     "Layout",
-    "format_value",
     "render",
     "render_pdf",
     "render_report",

@@ -27,7 +27,6 @@ from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export,
 from gongkai.reports.export.html import render_html
 from gongkai.reports.export.jsonexport import LAYOUT, render_json
 from gongkai.reports.export.layout import (
-    format_value,
     period_sentence,
     report_blocks,
     section2_grid,
@@ -37,6 +36,7 @@ from gongkai.reports.export.layout import (
 from gongkai.reports.export.pdf import MSG_NO_CJK_FONT, MSG_NO_FONTCONFIG, cjk_font_families
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FORMATS, RESULT_GROUP, SECTION3_HEADER_NOTE, SECTIONS, TABLES
+from gongkai.reports.tables import format_cell
 from tests.reports.export_samples import doc_2019, doc_2021, needs_cjk_font
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,12 +58,12 @@ def _with(doc: ReportDocument, **changes: object) -> ReportDocument:
      (None, ""), ("见附件", "见附件")],
 )  # fmt: skip
 def test_cell_values_print_as_written(value: int | float | str | None, text: str) -> None:
-    assert format_value(value) == text
+    assert format_cell(value) == text
 
 
 def test_a_bool_is_not_a_cell_value() -> None:
     with pytest.raises(TypeError):
-        format_value(True)
+        format_cell(True)
 
 
 @pytest.mark.parametrize("version", ["2019", "2021"])
@@ -82,7 +82,7 @@ def test_grids_cover_every_position_with_the_official_merged_cells(version: str)
     assert len(g3.rows) == 3 + len(fmt.section3_rows)
     # Table 四: 3 header rows and one data row of 15 cells.
     assert (len(g4.rows), g4.ncols, len(g4.rows[3])) == (4, 15, 15)
-    assert [c.text for c in g4.rows[3]] == [format_value(v) for vs in tables.section4.values() for v in vs]
+    assert [c.text for c in g4.rows[3]] == [format_cell(v) for vs in tables.section4.values() for v in vs]
 
 
 def test_blocks_follow_the_six_sections_with_the_tables_and_notes_under_table_2() -> None:

@@ -26,7 +26,7 @@ from gongkai.reports.model import (
     ReportFormat,
     format_for_year,
 )
-from gongkai.reports.tables import Cell, Tables
+from gongkai.reports.tables import Cell, Tables, format_cell
 
 SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in SECTIONS)
 SECTION_INDEX: dict[str, int] = {k: i for i, k in enumerate(SECTION_KEYS)}
@@ -98,7 +98,7 @@ def show(v: Cell | Missing) -> str:
         return "空白"
     if isinstance(v, str):
         return f"“{v}”"
-    return str(num(v))
+    return format_cell(num(v))
 
 
 def join(items: Iterable[str]) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from gongkai.checker.checks.context import Ctx
 from gongkai.checker.codes import finding
 from gongkai.checker.result import ParsedReport
+from gongkai.core.formatting import cn_date
 from gongkai.reports.findings import Finding
 
 
@@ -19,10 +20,6 @@ def _iso_to_date(s: str | None) -> date | None:
         return None
 
 
-def _cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def check_period(report: ParsedReport) -> list[Finding]:
     start, end = _iso_to_date(report.period_start), _iso_to_date(report.period_end)
     if start is None and end is None:
@@ -33,12 +30,12 @@ def check_period(report: ParsedReport) -> list[Finding]:
     exp_start, exp_end = date(year, 1, 1), date(year, 12, 31)
     if (start is None or start == exp_start) and (end is None or end == exp_end):
         return []
-    found = f"{_cn_date(start) if start else '（未写明）'}至{_cn_date(end) if end else '（未写明）'}"
+    found = f"{cn_date(start) if start else '（未写明）'}至{cn_date(end) if end else '（未写明）'}"
     return [
         finding(
             "period.mismatch",
             f"报告所列数据的统计期限为{found}，{year}年度报告的统计期限应为"
-            f"{_cn_date(exp_start)}至{_cn_date(exp_end)}。",
+            f"{cn_date(exp_start)}至{cn_date(exp_end)}。",
             expected=[exp_start.isoformat(), exp_end.isoformat()],
             found=[report.period_start, report.period_end],
         )

@@ -19,7 +19,7 @@ from gongkai.reports.model import (
     ReportFormat,
     get_format,
 )
-from gongkai.reports.tables import Cell, Tables
+from gongkai.reports.tables import Tables
 
 SEVERITY_LABELS: Mapping[str, Any] = {
     "error": gettext_lazy("错误"),
@@ -59,15 +59,6 @@ def format_label(version: str | None) -> str:
         "version": version,
         "notice": get_format(cast(FormatVersion, version)).name,
     }
-
-
-def format_cell(value: Cell) -> str:
-    """A cell as shown: the number, "" for a blank cell, the raw text for text in a number cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):  # not a cell kind; never shown as True/False
-        return str(int(value))
-    return str(value)
 
 
 def format_value(value: Any) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gongkai.checker.presenters.labels import SEVERITY_RANK, format_cell
+from gongkai.checker.presenters.labels import SEVERITY_RANK
 from gongkai.reports.findings import SEVERITIES, Finding
 from gongkai.reports.model import (
     RESULT_GROUP,
@@ -21,7 +21,7 @@ from gongkai.reports.model import (
     ReportFormat,
     get_format,
 )
-from gongkai.reports.tables import Cell, Tables
+from gongkai.reports.tables import Cell, Tables, format_cell
 
 
 @dataclass

@@ -10,13 +10,12 @@ official merged cells (rowspan/colspan as in docs/law.md §2.4–2.6 and the pub
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
+from gongkai.core.formatting import cn_date
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.model import (
     FORMATS,
@@ -28,14 +27,13 @@ from gongkai.reports.model import (
 )
 from gongkai.reports.normalize import normalize_text
 from gongkai.reports.period import stated_period
-from gongkai.reports.tables import Cell, Tables
+from gongkai.reports.tables import Tables, format_cell
 
 __all__ = [
     "TABLE_GRIDS",
     "Block",
     "GCell",
     "Grid",
-    "format_value",
     "period_sentence",
     "printable",
     "report_blocks",
@@ -55,20 +53,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def printable(text: str) -> str:
     """``text`` without control characters (users paste them in from other programs)."""
     return _CONTROL.sub("", text)
-
-
-def format_value(v: Cell) -> str:
-    """How a cell value is printed: ``12``, ``-3``, ``0.0125`` (the float's shortest repr as a decimal,
-    never an exponent: a fee amount in 万元 keeps its 4 decimals), ``""`` for a blank, text as is."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        raise TypeError(f"a table cell cannot be a bool: {v!r}")
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return format(Decimal(repr(v)), "f")
-    return v
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -148,7 +132,7 @@ def section2_grid(fmt: ReportFormat, values: Tables) -> Grid:
             rows.append(
                 [_label(row.label)]
                 + [
-                    GCell(format_value(cells.get(col.key)), colspan=last_span if j == n - 1 else 1)
+                    GCell(format_cell(cells.get(col.key)), colspan=last_span if j == n - 1 else 1)
                     for j, col in enumerate(block.columns)
                 ]
             )
@@ -190,7 +174,7 @@ def section3_grid(fmt: ReportFormat, values: Tables) -> Grid:
                     cells.append(_label(row.group, rowspan=subgroup_sizes[row.group]))
                 cells.append(_label(row.label))
         vals = values.section3.get(row.key, [None] * len(cols))
-        cells.extend(GCell(format_value(v)) for v in vals)
+        cells.extend(GCell(format_cell(v)) for v in vals)
         rows.append(cells)
     return Grid(3 + len(cols), rows)
 
@@ -214,7 +198,7 @@ def section4_grid(fmt: ReportFormat, values: Tables) -> Grid:
             row2.append(_header(g.label, colspan=ncols))
             row3.extend(_header(c.label) for c in fmt.section4_columns)
     data = [
-        GCell(format_value(v))
+        GCell(format_cell(v))
         for g in fmt.section4_groups
         for v in values.section4.get(g.key, [None] * ncols)
     ]
@@ -250,11 +234,6 @@ class Block:
     grid: Grid | None = None
     #: The section key the block belongs to (``None`` for the title and the lines under it).
     section: str | None = None
-
-
-def cn_date(d: datetime.date) -> str:
-    """``2026年1月20日`` (no leading zeros, as official documents write dates)."""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def period_sentence(year: int) -> str:
