@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -222,7 +223,7 @@ def queue_benchmark(open_cases: int, repeats: int, label: str) -> None:
     if os.environ.get("BENCH_QUERY_TIMES"):
         timings: list[tuple[float, str]] = []
 
-        def timed(execute, sql, params, many, context):
+        def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
             t0 = time.perf_counter()
             try:
                 return execute(sql, params, many, context)

@@ -11,7 +11,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets Django's generic classes be subscripted at run time (ModelAdmin[Item], Feed[Item, Agency] …), as the
+# strict type check asks of our subclasses.
+django_stubs_ext.monkeypatch()
 
 # The repository root (the directory that holds manage.py and pyproject.toml).
 BASE_DIR = Path(__file__).resolve().parent.parent

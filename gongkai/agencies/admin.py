@@ -23,7 +23,7 @@ from gongkai.agencies.services import (
 from gongkai.core.audit import record_audit
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Agency]):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -32,7 +32,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "short_code", "kind", "parent", "uscc"]
     list_filter = ["kind"]
     search_fields = ["name", "short_code", "uscc"]

@@ -133,7 +133,7 @@ def collect(uploads: Sequence[UploadedFile]) -> Collected:
 def _upload_reader(upload: UploadedFile) -> Callable[[], bytes]:
     def read() -> bytes:
         upload.seek(0)
-        return upload.read()
+        return bytes(upload.read())
 
     return read
 

@@ -71,7 +71,7 @@ class OpenForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agency_field = cast(forms.ModelChoiceField, self.fields["agency"])
+        agency_field = cast("forms.ModelChoiceField[Agency]", self.fields["agency"])
         agency_field.queryset = permissions.writable_agencies(user).order_by("name")
         year_field = cast(forms.TypedChoiceField, self.fields["year"])
         year_field.choices = [(y, f"{y}") for y in _years()]

@@ -32,7 +32,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline[CaseEvent, Application]):
     model = CaseEvent
     extra = 0
     can_delete = False
@@ -42,7 +42,7 @@ class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Application]):
     list_display = [
         "reference",
         "agency",
@@ -115,7 +115,7 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Letter]):
     list_display = ["number", "title", "application", "issued_on", "for_applicant"]
     list_filter = ["kind", "for_applicant"]
     search_fields = ["number", "title", "application__reference"]
@@ -130,7 +130,7 @@ class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AppealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Appeal]):
     list_display = ["application", "kind", "body", "case_number", "filed_on", "result", "concluded_on"]
     list_filter = ["kind", "result"]
     search_fields = ["application__reference", "body", "case_number"]

@@ -143,7 +143,7 @@ def approver_choices(agency: Agency) -> QuerySet[User]:
     )
 
 
-class ApproverField(forms.ModelChoiceField):
+class ApproverField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.get_full_name() or obj.get_username()
         if name != obj.get_username():
@@ -254,7 +254,7 @@ def _appeal_label(appeal: Appeal) -> str:
     return f"{appeal.get_kind_display()} {appeal.body}{number} {appeal.filed_on:%Y-%m-%d}"
 
 
-class AppealField(forms.ModelChoiceField):
+class AppealField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return _appeal_label(obj)
 

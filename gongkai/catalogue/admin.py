@@ -34,7 +34,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline[Attachment, Item]):
     model = Attachment
     extra = 0
     can_delete = False
@@ -42,7 +42,7 @@ class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class ItemEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ItemEventInline(ReadOnlyAdminMixin, admin.TabularInline[ItemEvent, Item]):
     model = ItemEvent
     extra = 0
     can_delete = False
@@ -52,7 +52,7 @@ class ItemEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Item]):
     list_display = ["title", "agency", "kind", "status", "index_number", "written_on", "published_on"]
     list_filter = ["status", "kind", "document_type"]
     search_fields = ["title", "index_number", "doc_number"]
@@ -66,12 +66,12 @@ class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return permissions.items_visible_to(request.user).select_related("agency")
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Every change made here goes into the audit log."""
 
     audit_name = ""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         super().save_model(request, obj, form, change)
         verb = "changed" if change else "added"
         changed = list(form.changed_data) if change else []

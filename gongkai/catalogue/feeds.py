@@ -48,7 +48,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-class CatalogueRssFeed(Feed):
+class CatalogueRssFeed(Feed[Item, Agency]):
     feed_type: type[Rss201rev2Feed | Atom1Feed] = Rss201rev2Feed
     language = "zh-cn"
 

@@ -147,7 +147,7 @@ def paginate(
     joiner = "&" if base != "?" else ""
     links = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == Paginator.ELLIPSIS:
+        if number == str(Paginator.ELLIPSIS):
             links.append({"ellipsis": True, "label": number})
         else:
             links.append(

@@ -7,7 +7,7 @@ from gongkai.core.models import AuditEvent, NumberSeries
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit log is append-only and written by services only."""
 
     list_display = ["created_at", "action", "actor_label", "agency", "object_type", "object_repr"]
@@ -27,7 +27,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(admin.ModelAdmin):
+class NumberSeriesAdmin(admin.ModelAdmin[NumberSeries]):
     """Read-only: numbers are taken only by ``gongkai.core.sequences.next_number``; editing one could
     reuse a number already printed on a letter or a receipt."""
 

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 DEFAULT_COUNT_CAP = 2_000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator[Any]):
     """A :class:`~django.core.paginator.Paginator` whose count stops at ``cap`` (``None``: no cap).
 
     With a cap, ``count`` is ``COUNT(*)`` over ``LIMIT cap + 1`` (a sub-query the database stops early),

@@ -26,7 +26,8 @@ def client_address(request: HttpRequest) -> str:
     """The client's address: ``REMOTE_ADDR``, or the trusted proxies' entry of ``X-Forwarded-For``."""
     proxies = int(getattr(settings, "GONGKAI_TRUSTED_PROXY_COUNT", 0) or 0)
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        forwarded = [part.strip() for part in header.split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]

@@ -64,7 +64,7 @@ def variables_help() -> SafeString:
     )
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(forms.ModelForm[LetterTemplate]):
     class Meta:
         model = LetterTemplate
         fields = ["kind", "outcome_group", "agency", "title", "body"]
@@ -134,7 +134,7 @@ class LetterPermissionsMixin:
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(LetterPermissionsMixin, admin.ModelAdmin):
+class LetterTemplateAdmin(LetterPermissionsMixin, admin.ModelAdmin[LetterTemplate]):
     form = LetterTemplateForm
     list_display = ["kind", "group_display", "agency_display", "title", "updated_by", "updated_at"]
     list_filter = ["kind", "outcome_group"]
@@ -315,7 +315,7 @@ class LetterTemplateAdmin(LetterPermissionsMixin, admin.ModelAdmin):
 
 
 @admin.register(AgencyLetterSettings)
-class AgencyLetterSettingsAdmin(LetterPermissionsMixin, admin.ModelAdmin):
+class AgencyLetterSettingsAdmin(LetterPermissionsMixin, admin.ModelAdmin[AgencyLetterSettings]):
     list_display = ["agency", "number_prefix", "example_number", "reconsideration_body", "court"]
     search_fields = ["agency__name", "number_prefix"]
     list_select_related = ["agency"]

@@ -47,7 +47,7 @@ def _allowed(request: HttpRequest) -> bool:
     return cached
 
 
-class CalendarDayInline(admin.TabularInline):
+class CalendarDayInline(admin.TabularInline[CalendarDay, CalendarYear]):
     model = CalendarDay
     fields = ["date", "weekday", "type", "name"]
     readonly_fields = ["date", "weekday", "type", "name"]
@@ -72,7 +72,7 @@ class CalendarDayInline(admin.TabularInline):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     list_display = ["year", "source", "holiday_count", "workday_count", "loaded_by", "loaded_at"]
     list_select_related = ["loaded_by"]
     search_fields = ["source"]
@@ -82,10 +82,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
     change_list_template = "admin/workdays/calendaryear/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CalendarYear]:
+        years: QuerySet[CalendarYear] = super().get_queryset(request)
         return (
-            super()
-            .get_queryset(request)
-            .annotate(
+            years.annotate(
                 holidays=Count("days", filter=Q(days__type=DayType.HOLIDAY)),
                 workdays=Count("days", filter=Q(days__type=DayType.WORKDAY)),
             )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -163,7 +164,7 @@ def test_a_report_that_names_no_year_takes_the_chosen_year(tree: Tree) -> None:
 def test_only_the_seat_s_office_may_import(tree: Tree) -> None:
     officer = factories.member(tree.county_a, Role.INFORMATION_OFFICER, "officer")
     files = imports.collect([upload(*real("004"))]).candidates
-    with pytest.raises(imports.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         imports.import_reports(actor=officer, seat=tree.county_a, year=YEAR, files=files)
     assert not ImportedReport.objects.exists()
     assert not AuditEvent.objects.filter(action="annual.supervision_imported").exists()

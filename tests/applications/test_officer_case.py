@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from gongkai.applications import codes, selectors, services, views_officer
+from gongkai.applications import codes, selectors, services
 from gongkai.applications.models import Application, CaseEvent, Letter
 from gongkai.core.models import AuditEvent
 from gongkai.workdays.calendar import CalendarNotLoaded
@@ -198,7 +198,7 @@ def test_a_calendar_problem_is_shown(
     def no_calendar(*args: object, **kwargs: object) -> None:
         raise CalendarNotLoaded(2099)
 
-    monkeypatch.setattr(views_officer.selectors, "clock_of", no_calendar)
+    monkeypatch.setattr(selectors, "clock_of", no_calendar)
     response = client_for(staff.officer).get(f"/cases/{case.pk}/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -92,13 +92,13 @@ def test_a_crashed_worker_is_not_checked(monkeypatch: pytest.MonkeyPatch) -> Non
     def crash(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
         return subprocess.CompletedProcess(command, -9, b"", b"")  # killed
 
-    monkeypatch.setattr(extract.subprocess, "run", crash)
+    monkeypatch.setattr(subprocess, "run", crash)
     assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
 
     def nonsense(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
         return subprocess.CompletedProcess(command, 0, b'{"text": "x"', b"")
 
-    monkeypatch.setattr(extract.subprocess, "run", nonsense)
+    monkeypatch.setattr(subprocess, "run", nonsense)
     assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
 
 
