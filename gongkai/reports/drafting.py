@@ -25,12 +25,9 @@ import re
 import unicodedata
 from collections import Counter
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from gongkai.reports.figures import Appeals, CategoryCount, YearFigures
 from gongkai.reports.model import RESULT_GROUP, SECTION3_HEADER_GROUPS, ReportFormat
-
-if TYPE_CHECKING:
-    from gongkai.reports.figures import Appeals, CategoryCount, YearFigures
 
 # ---------------------------------------------------------------------------------------------
 # Placeholders
