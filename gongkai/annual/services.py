@@ -24,7 +24,6 @@ import datetime
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +43,7 @@ from gongkai.annual.models import (
 from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.presenters import result_from_json
 from gongkai.checker.result import ParsedReport, severity_counts
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.reports import drafting
 from gongkai.reports.deadlines import LOCALLY_SET_KINDS, agency_deadline
@@ -56,8 +56,6 @@ from gongkai.reports.model import (
     format_for_year,
     get_format,
 )
-
-Actor = AbstractBaseUser | AnonymousUser
 
 #: Longest text accepted for one section (a long real section 一 is ~6,000 characters).
 MAX_SECTION_CHARS = 30_000
@@ -83,7 +81,7 @@ def _text(value: str | None, field: str) -> str:
 
 
 def _require_write(actor: Actor, agency: Agency) -> None:
-    if not permissions.can_write(actor, agency):
+    if actor is None or not permissions.can_write(actor, agency):
         raise PermissionDenied("您不是该机关年度报告的编写人员。")
 
 
@@ -228,7 +226,7 @@ def open_draft(*, actor: Actor, agency: Agency, year: int) -> ReportVersion:
             computed=documents.computed_tables([agency.pk], year, version),
             computed_at=timezone.now(),
             sections=_drafts(agency, year, version),
-            created_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+            created_by=user_of(actor),
         )
         draft.save()
         record_audit(actor, "annual.draft_opened", draft, agency=agency, year=year, format=version)
@@ -302,7 +300,7 @@ def set_hand_entry(
             defaults={
                 "value": figure,
                 "note": note,
-                "entered_by": actor if actor.is_authenticated else None,
+                "entered_by": user_of(actor),
             },
         )
         record_audit(
@@ -338,7 +336,7 @@ def fill_blank_hand_entries(*, actor: Actor, version: ReportVersion, note: str) 
                 column=cell.column.key,
                 value=0,
                 note=note,
-                entered_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+                entered_by=user_of(actor),
             )
             for cell in blank
         )
@@ -553,7 +551,7 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
         draft.acknowledgement = {
             "fingerprint": draft.check_result["fingerprint"],
             "warnings": warnings,
-            "by": actor.get_username() if actor.is_authenticated else "",
+            "by": user.get_username() if (user := user_of(actor)) is not None else "",
             "at": timezone.now().isoformat(),
             "note": _text(note, "note").strip()[:1000],
         }
@@ -597,7 +595,7 @@ def publish(*, actor: Actor, version: ReportVersion, on: datetime.date | None = 
         draft.status = VersionStatus.PUBLISHED
         draft.published_on = on
         draft.published_at = timezone.now()
-        draft.published_by = actor if actor.is_authenticated else None  # type: ignore[assignment]
+        draft.published_by = user_of(actor)
         # Write the row directly: ``save`` refuses any change to a version once stored as published.
         draft.agency_name = report.agency.name
         ReportVersion.objects.filter(pk=draft.pk, status=VersionStatus.DRAFT).update(
@@ -637,7 +635,7 @@ def start_correction(*, actor: Actor, report: Report) -> ReportVersion:
             sections=dict(source.sections),
             computed=source.computed,
             computed_at=source.computed_at,
-            created_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+            created_by=user_of(actor),
         )
         HandEntry.objects.bulk_create(
             HandEntry(
@@ -697,7 +695,7 @@ def import_previous(*, actor: Actor, agency: Agency, year: int, filename: str, d
             filename=filename[:255],
             agency_name=str(result.get("agency") or "")[:200],
             result=result,
-            imported_by=actor if actor.is_authenticated else None,  # type: ignore[misc]
+            imported_by=user_of(actor),
             error_count=severity_counts(result)["error"],
             warning_count=severity_counts(result)["warning"],
         )
@@ -709,7 +707,7 @@ def set_local_deadline(
     *, actor: Actor, supervisor_agency: Agency, year: int, deadline: datetime.date
 ) -> LocalDeadline:
     """The deadline for the townships below ``supervisor_agency`` (第四十九条 is silent on them)."""
-    if not permissions.can_supervise(actor, supervisor_agency):
+    if actor is None or not permissions.can_supervise(actor, supervisor_agency):
         raise PermissionDenied("只有政务公开办可以设定乡镇、街道的年度报告期限。")
     if not (datetime.date(year + 1, 1, 1) <= deadline <= datetime.date(year + 1, 12, 31)):
         raise ReportError({"deadline": f"{year}年度报告的期限应在{year + 1}年内。"})
@@ -717,7 +715,7 @@ def set_local_deadline(
         local, _created = LocalDeadline.objects.update_or_create(
             supervisor_agency=supervisor_agency,
             year=year,
-            defaults={"deadline": deadline, "set_by": actor if actor.is_authenticated else None},
+            defaults={"deadline": deadline, "set_by": user_of(actor)},
         )
         record_audit(
             actor,
