@@ -42,11 +42,11 @@ from gongkai.checker.presenters import (
     table_views,
 )
 from gongkai.checker.result import CheckResult
+from gongkai.core.responses import forbidden
 from gongkai.reports.deadlines import deadline_basis
 from gongkai.reports.findings import SEVERITIES
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
 
-FORBIDDEN_TEMPLATE = "annual/supervise/forbidden.html"
 IMPORTS_PER_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The skipped files of the user's latest upload (shown on its results page), in the session.
@@ -74,7 +74,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return _private(render(request, FORBIDDEN_TEMPLATE, {"message": message}, status=403))
+    return _private(forbidden(request, message))
 
 
 def _today() -> datetime.date:
