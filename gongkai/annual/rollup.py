@@ -29,7 +29,7 @@ from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency, AgencyKind
-from gongkai.annual import services
+from gongkai.annual import selectors
 from gongkai.annual.models import (
     ImportedReport,
     ImportPurpose,
@@ -227,10 +227,10 @@ def latest_published(seat: Agency, year: int) -> QuerySet[ReportVersion]:
 
 
 def _stored_findings(findings: Any, extra: Any) -> list[dict[str, Any]]:
-    """``services.all_findings`` of a version whose stored check holds these findings (the checker's) and
+    """``selectors.all_findings`` of a version whose stored check holds these findings (the checker's) and
     these extra findings (Gongkai's own rules)."""
     check = {"result": {"findings": findings or []}, "extra": extra or []}
-    return services.all_findings(ReportVersion(check_result=check))
+    return selectors.all_findings(ReportVersion(check_result=check))
 
 
 def _unreadable() -> Case:

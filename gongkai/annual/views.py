@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.annual import documents, permissions, services, tabulate
+from gongkai.annual import documents, permissions, selectors, services, tabulate
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.checker.forms import screen_upload
 from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
@@ -161,7 +161,7 @@ def _cell_link(
 
 
 def _findings(version: ReportVersion) -> list[Finding]:
-    return findings_from_json(services.all_findings(version))
+    return findings_from_json(selectors.all_findings(version))
 
 
 @login_required
@@ -171,7 +171,7 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     _readable(request, agency, year)
     can_write = permissions.can_write(request.user, agency)
     report = Report.objects.filter(agency=agency, year=year).first()
-    deadline = services.deadline_for(agency, year)
+    deadline = selectors.deadline_for(agency, year)
     context: dict[str, Any] = {
         "agency": agency,
         "year": year,
@@ -230,7 +230,7 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "check": check,
             "checked_at": _when(check.get("checked_at")),
             "acknowledged_at": _when((shown.acknowledgement or {}).get("at")),
-            "readiness": services.readiness(shown) if shown.status == VersionStatus.DRAFT else None,
+            "readiness": selectors.readiness(shown) if shown.status == VersionStatus.DRAFT else None,
             "acknowledgement": shown.acknowledgement,
             "last_published": last_published,
             "timeliness": deadlines.TIMELINESS_LABELS[
@@ -241,7 +241,7 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "diff": diff,
             "describe": describe,
             "diff_lines": [describe(c) for c in diff.cells] if diff else [],
-            "previous_label": services.previous_label(agency, year),
+            "previous_label": selectors.previous_label(agency, year),
             "exports": [".docx", ".pdf", ".html", ".json"],
         }
     )
@@ -329,7 +329,7 @@ def hand_entry(request: HttpRequest, short_code: str, year: int) -> HttpResponse
 def check(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     def act(draft: ReportVersion) -> str:
         checked = services.check_draft(actor=request.user, version=draft)
-        state = services.readiness(checked)
+        state = selectors.readiness(checked)
         return _("检查完成：%(errors)d个错误，%(warnings)d个警告。") % {
             "errors": state.errors,
             "warnings": state.warnings,
