@@ -5,12 +5,16 @@ check's findings, whether a draft may be published, an agency's deadline; and wh
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from gongkai.agencies.models import Agency
-from gongkai.annual import documents
+from gongkai.annual import documents, permissions, tabulate
 from gongkai.annual.models import (
+    HandEntry,
     ImportedReport,
     ImportPurpose,
     LocalDeadline,
@@ -160,3 +164,58 @@ def deadline_for(agency: Agency, year: int) -> datetime.date | None:
         else {}
     )
     return agency_deadline(agency.kind, year, ancestors, local)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The officer's pages
+# ---------------------------------------------------------------------------------------------
+
+#: The agencies the officer's index lists at most.
+MAX_INDEX_AGENCIES = 500
+
+
+def readable_agencies(user: permissions.User) -> list[Agency]:
+    """The agencies whose reports ``user`` may read, by name (the officer's index)."""
+    ids = permissions.readable_agency_ids(user)
+    return list(Agency.objects.filter(pk__in=ids).order_by("name")[:MAX_INDEX_AGENCIES])
+
+
+def versions_by_agency(agencies: Sequence[Agency]) -> dict[int, dict[int, list[ReportVersion]]]:
+    """Every version of the agencies' reports: agency pk → year → versions in order."""
+    versions = (
+        ReportVersion.objects.filter(report__agency_id__in=[a.pk for a in agencies])
+        .select_related("report")
+        .order_by("report__agency_id", "-report__year", "number")
+    )
+    by_agency: dict[int, dict[int, list[ReportVersion]]] = {}
+    for version in versions:
+        by_agency.setdefault(version.report.agency_id, {}).setdefault(version.report.year, []).append(version)
+    return by_agency
+
+
+def report_of(agency: Agency, year: int) -> Report | None:
+    return Report.objects.filter(agency=agency, year=year).first()
+
+
+def cell_records(agency: Agency, year: int, table: str, row: str, column: str) -> tuple[QuerySet[Any], str]:
+    """The records counted in one computed cell, in order, and their kind ("cases", "appeals", "items").
+
+    Raises ``KeyError`` or ``ValueError`` for a cell not computed from records."""
+    if table == "section3":
+        return tabulate.table3_cases([agency.pk], year, row, column).order_by("receipt_date", "id"), "cases"
+    if table == "section4":
+        appeals = tabulate.table4_appeals([agency.pk], year, row, column).select_related("application")
+        return appeals.order_by("filed_on", "id"), "appeals"
+    if table == "section2":
+        return tabulate.table2_items([agency.pk], year, row, column).order_by("written_on", "id"), "items"
+    raise KeyError(table)
+
+
+def versions_of(report: Report) -> list[ReportVersion]:
+    """The report's versions, first to latest."""
+    return list(report.versions.order_by("number"))
+
+
+def hand_entries_of(version: ReportVersion) -> dict[tuple[str, str], HandEntry]:
+    """The version's hand entries by (row, column)."""
+    return {(e.row, e.column): e for e in version.hand_entries.all()}
