@@ -1,8 +1,9 @@
 """The officer's annual-report workspace (/reports/): open a draft, edit, enter figures by hand, check,
 acknowledge warnings, publish, correct, export; and the records behind every computed cell.
 
-Thin views: every write is a service of :mod:`gongkai.annual.services`; a refused step comes back as a
-message on the page it was asked from.
+Thin views: every write is a service of :mod:`gongkai.annual.services`, the reads are
+:mod:`gongkai.annual.selectors`, what a page shows :mod:`gongkai.annual.presenters`; a refused step comes
+back as a message on the page it was asked from.
 """
 
 from __future__ import annotations
