@@ -17,8 +17,6 @@ from gongkai.reports.model import FIRST_STRUCTURED_YEAR, FormatVersion, format_f
 
 #: Longest text accepted for one section (a long real section 一 is ~6,000 characters).
 MAX_SECTION_CHARS = 30_000
-
-
 #: Sections whose text the officer edits: 一, 五, 六, and the short introductions of 二, 三, 四.
 EDITABLE_SECTIONS: tuple[str, ...] = ("overview", "proactive", "applications", "appeals", "problems", "other")
 
