@@ -375,7 +375,7 @@ def build_benchmark(cases: int, items: int, repeats: int, label: str) -> None:
 
     from gongkai.agencies.models import AgencyKind
     from gongkai.agencies.services import create_agency
-    from gongkai.annual import documents, figures, services, tabulate
+    from gongkai.annual import documents, figures, selectors, services, tabulate
     from gongkai.annual.models import HandEntry, Report, ReportVersion
     from gongkai.reports import drafting
     from gongkai.reports.export import export
@@ -430,7 +430,7 @@ def build_benchmark(cases: int, items: int, repeats: int, label: str) -> None:
         measure("services.check_draft", lambda: services.check_draft(actor=actor, version=version), repeats)
     )
     checked = services.check_draft(actor=actor, version=version)
-    errors = [f for f in services.all_findings(checked) if f["severity"] == "error"]
+    errors = [f for f in selectors.all_findings(checked) if f["severity"] == "error"]
     doc = documents.to_document(checked)
     steps.append(measure("documents.to_document", lambda: documents.to_document(checked), repeats))
     for suffix in (".html", ".docx", ".pdf", ".json"):

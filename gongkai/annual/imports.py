@@ -25,9 +25,8 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -41,11 +40,10 @@ from gongkai.annual.models import ImportedReport, ImportPurpose
 from gongkai.annual.rollup import visible_imports
 from gongkai.checker.forms import max_upload_bytes, screen_upload
 from gongkai.checker.result import severity_counts
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
 logger = logging.getLogger(__name__)
-
-Actor = AbstractBaseUser | AnonymousUser
 
 #: Report files read in one upload (the files sent, or the report files inside the zip).
 MAX_FILES = 300
@@ -273,12 +271,12 @@ def _read(candidate: Candidate) -> dict[str, Any]:
 
 def import_reports(*, actor: Actor, seat: Agency, year: int, files: Sequence[Candidate]) -> ImportBatch:
     """Read and store ``files`` for the seat's roll-up; a report names its year, else it is ``year``."""
-    if not permissions.can_supervise(actor, seat):
+    if actor is None or not permissions.can_supervise(actor, seat):
         raise PermissionDenied(_("只有政务公开办可以批量导入年度报告。"))
     agencies = list(Agency.objects.subtree_of(seat).values_list("pk", "name"))
     batch = uuid.uuid4().hex
     read: list[tuple[Candidate, dict[str, Any]]] = [(f, _read(f)) for f in files]
-    user = cast(User, actor) if actor.is_authenticated else None
+    user = user_of(actor)
     imported: list[ImportedReport] = []
     with transaction.atomic():
         for candidate, result in read:
@@ -319,7 +317,7 @@ def import_reports(*, actor: Actor, seat: Agency, year: int, files: Sequence[Can
 
 def assign_agency(*, actor: Actor, seat: Agency, imported: ImportedReport, agency: Agency) -> ImportedReport:
     """Put a bulk-imported report under ``agency`` (an agency of the seat's subtree)."""
-    if not permissions.can_supervise(actor, seat):
+    if actor is None or not permissions.can_supervise(actor, seat):
         raise PermissionDenied(_("只有政务公开办可以调整导入的年度报告。"))
     if not Agency.objects.subtree_of(seat).filter(pk=agency.pk).exists():
         raise services.ReportError({"agency": _("只能归入本单位及下级机关。")})

@@ -1,35 +1,33 @@
 """The officer's annual-report workspace (/reports/): open a draft, edit, enter figures by hand, check,
 acknowledge warnings, publish, correct, export; and the records behind every computed cell.
 
-Thin views: every write is a service of :mod:`gongkai.annual.services`; a refused step comes back as a
-message on the page it was asked from.
+Thin views: every write is a service of :mod:`gongkai.annual.services`, the reads are
+:mod:`gongkai.annual.selectors`, what a page shows :mod:`gongkai.annual.presenters`; a refused step comes
+back as a message on the page it was asked from.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.annual import documents, permissions, services, tabulate
+from gongkai.annual import documents, permissions, presenters, selectors, services
+from gongkai.annual.forms import OpenForm, PreviousForm
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
-from gongkai.checker.forms import screen_upload
 from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
 from gongkai.reports import deadlines
-from gongkai.reports.diff import changes, describe
+from gongkai.reports.diff import describe
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR, SECTION_BY_KEY, FormatVersion
@@ -49,14 +47,6 @@ def _readable(request: HttpRequest, agency: Agency, year: int | None = None) -> 
         raise Http404(_("没有该年度的报告。"))
 
 
-def _years() -> list[int]:
-    return list(range(timezone.localdate().year, FIRST_STRUCTURED_YEAR - 1, -1))
-
-
-def _workspace_url(agency: Agency, year: int) -> str:
-    return reverse("annual:workspace", args=[agency.short_code, year])
-
-
 def _error_messages(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
     if isinstance(exc, PermissionDenied):
         messages.error(request, str(exc) or _("您没有权限进行此操作。"))
@@ -65,46 +55,11 @@ def _error_messages(request: HttpRequest, exc: ValidationError | PermissionDenie
         messages.error(request, message)
 
 
-class OpenForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("机关"))
-    year = forms.TypedChoiceField(coerce=int, label=_("报告年度"))
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        agency_field = cast("forms.ModelChoiceField[Agency]", self.fields["agency"])
-        agency_field.queryset = permissions.writable_agencies(user).order_by("name")
-        year_field = cast(forms.TypedChoiceField, self.fields["year"])
-        year_field.choices = [(y, f"{y}") for y in _years()]
-        year_field.initial = timezone.localdate().year - 1
-
-
 @login_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    ids = permissions.readable_agency_ids(request.user)
-    agencies = list(Agency.objects.filter(pk__in=ids).order_by("name")[:500])
-    versions = (
-        ReportVersion.objects.filter(report__agency_id__in=[a.pk for a in agencies])
-        .select_related("report")
-        .order_by("report__agency_id", "-report__year", "number")
-    )
-    by_agency: dict[int, dict[int, list[ReportVersion]]] = {}
-    for version in versions:
-        by_agency.setdefault(version.report.agency_id, {}).setdefault(version.report.year, []).append(version)
-    rows = []
-    for agency in agencies:
-        years = []
-        for year, vs in sorted(by_agency.get(agency.pk, {}).items(), reverse=True):
-            published = [v for v in vs if v.status == VersionStatus.PUBLISHED]
-            years.append(
-                {
-                    "year": year,
-                    "published": published[-1] if published else None,
-                    "draft": next((v for v in vs if v.status == VersionStatus.DRAFT), None),
-                    "url": _workspace_url(agency, year),
-                }
-            )
-        rows.append({"agency": agency, "years": years})
+    agencies = selectors.readable_agencies(request.user)
+    rows = presenters.index_rows(agencies, selectors.versions_by_agency(agencies))
     form = OpenForm(user=request.user)
     can_open = permissions.writable_agencies(request.user).exists()
     return render(
@@ -134,9 +89,9 @@ def open_report(request: HttpRequest) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         _error_messages(request, exc)
         if Report.objects.filter(agency=agency, year=year).exists():
-            return redirect(_workspace_url(agency, year))
+            return redirect(presenters.workspace_url(agency, year))
         return redirect("annual:index")
-    return redirect(_workspace_url(agency, year))
+    return redirect(presenters.workspace_url(agency, year))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,24 +99,8 @@ def open_report(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cell_link(
-    agency: Agency, year: int, version: ReportVersion, hand: set[tuple[str, str]]
-) -> Callable[..., str]:
-    fmt = cast(FormatVersion, version.format)
-
-    def link(key: tuple[str, str, str | None]) -> str:
-        table, row, column = key
-        if column is None:
-            return ""
-        if table == "section2" and (fmt != "2021" or (row, column) in hand or row == "fees"):
-            return ""
-        return reverse("annual:cell", args=[agency.short_code, year, table, row, column])
-
-    return link
-
-
 def _findings(version: ReportVersion) -> list[Finding]:
-    return findings_from_json(services.all_findings(version))
+    return findings_from_json(selectors.all_findings(version))
 
 
 @login_required
@@ -170,8 +109,8 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     agency = _agency(short_code)
     _readable(request, agency, year)
     can_write = permissions.can_write(request.user, agency)
-    report = Report.objects.filter(agency=agency, year=year).first()
-    deadline = services.deadline_for(agency, year)
+    report = selectors.report_of(agency, year)
+    deadline = selectors.deadline_for(agency, year)
     context: dict[str, Any] = {
         "agency": agency,
         "year": year,
@@ -182,15 +121,12 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     }
     if report is None:
         return render(request, "annual/workspace_empty.html", context)
-    versions = list(report.versions.order_by("number"))
+    versions = selectors.versions_of(report)
     draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
     published = [v for v in versions if v.status == VersionStatus.PUBLISHED]
-    shown = draft or published[-1]
-    requested = request.GET.get("version")
-    if requested and requested.isascii() and requested.isdigit():
-        shown = next((v for v in versions if v.number == int(requested)), shown)
+    shown = presenters.shown_version(versions, request.GET.get("version"))
     doc = documents.to_document(shown)
-    entries = {(e.row, e.column): e for e in shown.hand_entries.all()}
+    entries = selectors.hand_entries_of(shown)
     editable = can_write and shown.status == VersionStatus.DRAFT
     fmt = cast(FormatVersion, shown.format)
     check = shown.check_result or {}
@@ -200,17 +136,8 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
         stored = result_from_json(check["result"])
         stored.findings = findings
         checked_view = present(stored, prefix="chk")
-    hand_rows = []
-    for cell in documents.hand_cells(fmt):
-        entry = entries.get((cell.row.key, cell.column.key))
-        computed = (shown.computed.get("section2") or {}).get(cell.row.key, {}).get(cell.column.key)
-        hand_rows.append({"cell": cell, "entry": entry, "computed": computed})
     last_published = published[-1] if published else None
-    diff = None
-    if shown.number > 1:
-        before = next((v for v in versions if v.number == shown.number - 1), None)
-        if before is not None:
-            diff = changes(documents.to_document(before), doc)
+    diff = presenters.version_diff(versions, shown, doc)
     context.update(
         {
             "versions": versions,
@@ -219,18 +146,22 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "doc": doc,
             "editable": editable,
             "tables": table_views(
-                doc.tables, fmt, findings, prefix="t", link=_cell_link(agency, year, shown, set(entries))
+                doc.tables,
+                fmt,
+                findings,
+                prefix="t",
+                link=presenters.cell_link(agency, year, shown, set(entries)),
             ),
-            "hand_rows": hand_rows,
+            "hand_rows": presenters.hand_rows(shown, entries),
             "missing_hand": len(documents.missing_hand_cells(shown, doc.tables)),
             "sections": [
                 (SECTION_BY_KEY[key], doc.sections.get(key, "")) for key in services.EDITABLE_SECTIONS
             ],
             "checked": checked_view,
             "check": check,
-            "checked_at": _when(check.get("checked_at")),
-            "acknowledged_at": _when((shown.acknowledgement or {}).get("at")),
-            "readiness": services.readiness(shown) if shown.status == VersionStatus.DRAFT else None,
+            "checked_at": presenters.when(check.get("checked_at")),
+            "acknowledged_at": presenters.when((shown.acknowledgement or {}).get("at")),
+            "readiness": selectors.readiness(shown) if shown.status == VersionStatus.DRAFT else None,
             "acknowledgement": shown.acknowledgement,
             "last_published": last_published,
             "timeliness": deadlines.TIMELINESS_LABELS[
@@ -241,19 +172,11 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "diff": diff,
             "describe": describe,
             "diff_lines": [describe(c) for c in diff.cells] if diff else [],
-            "previous_label": services.previous_label(agency, year),
+            "previous_label": selectors.previous_label(agency, year),
             "exports": [".docx", ".pdf", ".html", ".json"],
         }
     )
     return render(request, "annual/workspace.html", context)
-
-
-def _when(value: object) -> datetime.datetime | None:
-    """A stored ISO timestamp as a datetime (shown in the site's time zone by the template)."""
-    try:
-        return datetime.datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _acting(
@@ -265,7 +188,7 @@ def _acting(
     draft = report.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is None:
         messages.error(request, _("该报告没有可编辑的草稿；已公开的报告不能修改，如需更正请新建更正版本。"))
-        return redirect(_workspace_url(agency, year))
+        return redirect(presenters.workspace_url(agency, year))
     try:
         done = action(draft)
     except (ValidationError, PermissionDenied) as exc:
@@ -273,7 +196,7 @@ def _acting(
     else:
         if done:
             messages.success(request, done)
-    return redirect(_workspace_url(agency, year))
+    return redirect(presenters.workspace_url(agency, year))
 
 
 @login_required
@@ -329,7 +252,7 @@ def hand_entry(request: HttpRequest, short_code: str, year: int) -> HttpResponse
 def check(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     def act(draft: ReportVersion) -> str:
         checked = services.check_draft(actor=request.user, version=draft)
-        state = services.readiness(checked)
+        state = selectors.readiness(checked)
         return _("检查完成：%(errors)d个错误，%(warnings)d个警告。") % {
             "errors": state.errors,
             "warnings": state.warnings,
@@ -398,18 +321,7 @@ def correct(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
         _error_messages(request, exc)
     else:
         messages.success(request, _("已新建更正版本草稿：修改后须重新检查，填写更正说明后公开。"))
-    return redirect(_workspace_url(agency, year))
-
-
-class PreviousForm(forms.Form):
-    file = forms.FileField(label=_("上一年度报告文件"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        refused = screen_upload(upload)  # the checker's own limits: type, size, empty
-        if refused:
-            raise ValidationError(refused)
-        return upload
+    return redirect(presenters.workspace_url(agency, year))
 
 
 @login_required
@@ -422,7 +334,7 @@ def import_previous(request: HttpRequest, short_code: str, year: int) -> HttpRes
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return redirect(_workspace_url(agency, year))
+        return redirect(presenters.workspace_url(agency, year))
     upload = form.cleaned_data["file"]
     try:
         imported = services.import_previous(
@@ -443,7 +355,7 @@ def import_previous(request: HttpRequest, short_code: str, year: int) -> HttpRes
                 "warnings": imported.warning_count,
             },
         )
-    return redirect(_workspace_url(agency, year))
+    return redirect(presenters.workspace_url(agency, year))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,7 +397,7 @@ def export_file(request: HttpRequest, short_code: str, year: int, suffix: str) -
         return file_response(request, version, suffix)
     except ExportUnavailable as exc:
         messages.error(request, str(exc))
-        return redirect(_workspace_url(agency, year))
+        return redirect(presenters.workspace_url(agency, year))
 
 
 CELL_PAGE_SIZE = 50
@@ -497,26 +409,11 @@ def cell(request: HttpRequest, short_code: str, year: int, table: str, row: str,
     agency = _agency(short_code)
     _readable(request, agency, year)
     try:
-        if table == "section3":
-            cases = tabulate.table3_cases([agency.pk], year, row, column)
-            records: Any = cases.order_by("receipt_date", "id")
-            kind = "cases"
-        elif table == "section4":
-            records = (
-                tabulate.table4_appeals([agency.pk], year, row, column)
-                .select_related("application")
-                .order_by("filed_on", "id")
-            )
-            kind = "appeals"
-        elif table == "section2":
-            records = tabulate.table2_items([agency.pk], year, row, column).order_by("written_on", "id")
-            kind = "items"
-        else:
-            raise KeyError(table)
+        records, kind = selectors.cell_records(agency, year, table, row, column)
     except (KeyError, ValueError):
         raise Http404(_("该单元格不是由记录生成的。")) from None
     page = Paginator(records, CELL_PAGE_SIZE).get_page(request.GET.get("page"))
-    label = _cell_label(year, table, row, column)
+    label = presenters.cell_label(year, table, row, column)
     return render(
         request,
         "annual/cell.html",
@@ -526,14 +423,6 @@ def cell(request: HttpRequest, short_code: str, year: int, table: str, row: str,
             "kind": kind,
             "page": page,
             "label": label,
-            "workspace_url": _workspace_url(agency, year),
+            "workspace_url": presenters.workspace_url(agency, year),
         },
     )
-
-
-def _cell_label(year: int, table: str, row: str, column: str) -> str:
-    from gongkai.checker.presenters import describe_location
-    from gongkai.reports.model import format_for_year
-
-    finding = Finding(code="", severity="info", message="", table=table, row=row, column=column)
-    return describe_location(finding, format_for_year(year))

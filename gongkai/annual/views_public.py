@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.annual import documents, services
+from gongkai.annual import documents, selectors
 from gongkai.annual.models import ReportVersion, VersionStatus
 from gongkai.annual.views import CONTENT_TYPES, file_response
 from gongkai.reports import deadlines
@@ -51,7 +51,7 @@ def report(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
     agency, versions = _published(short_code, year)
     shown = _chosen(request, versions)
     doc = documents.to_document(shown)
-    deadline = services.deadline_for(agency, year)
+    deadline = selectors.deadline_for(agency, year)
     first_published = versions[0].published_on
     history = []
     previous_doc: ReportDocument | None = None

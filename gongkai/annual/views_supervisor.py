@@ -4,16 +4,14 @@ elsewhere, with spreadsheet downloads.
 
 A user reaches a seat (the agency where they sit as 政务公开办) only if ``permissions.can_supervise``: any
 other seat is "not found" (404), never a hint that it exists. Thin views: the reads are
-:mod:`gongkai.annual.rollup`, the writes :mod:`gongkai.annual.imports` and ``services.set_local_deadline``.
+:mod:`gongkai.annual.rollup`, the writes :mod:`gongkai.annual.imports` and ``services.set_local_deadline``,
+what the pages and spreadsheets show :mod:`gongkai.annual.presenters_supervisor`.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -29,43 +27,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.annual import imports, permissions, rollup, services
+from gongkai.annual import presenters_supervisor as presenters
 from gongkai.annual.forms_supervisor import AssignForm, DeadlineForm, ImportForm
 from gongkai.annual.models import ImportedReport, ImportPurpose
-from gongkai.checker.presenters import (
-    describe_location,
-    format_label,
-    kind_label,
-    layout_format,
-    present,
-    result_from_json,
-    severity_label,
-    table_views,
-)
-from gongkai.checker.result import CheckResult
+from gongkai.checker.presenters import format_label, present, result_from_json, table_views
+from gongkai.core.responses import forbidden
 from gongkai.reports.deadlines import deadline_basis
-from gongkai.reports.findings import SEVERITIES
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
 
-FORBIDDEN_TEMPLATE = "annual/supervise/forbidden.html"
 IMPORTS_PER_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The skipped files of the user's latest upload (shown on its results page), in the session.
 SKIPPED_SESSION_KEY = "annual_supervise_skipped"
 MAX_SKIPPED_KEPT = 1000
-#: Rows of the status table are indented by their depth below the seat, up to this.
-MAX_INDENT = 4
-#: How many findings the list of imported files shows per file.
-TOP_FINDINGS = 3
-
-#: Status → the site's flag style (gongkai/site.css ``case-flag--*``).
-STATUS_FLAGS: dict[str, str] = {
-    "on_time": "on_time",
-    "late": "answered_late",
-    "missing": "overdue",
-    "not_due": "waiting",
-    "no_deadline": "waiting",
-    rollup.IMPORTED: "answered",
-}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -74,7 +48,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return _private(render(request, FORBIDDEN_TEMPLATE, {"message": message}, status=403))
+    return _private(forbidden(request, message))
 
 
 def _today() -> datetime.date:
@@ -97,18 +71,6 @@ def _year(year: int, today: datetime.date) -> int:
     if not FIRST_STRUCTURED_YEAR <= year <= today.year:
         raise Http404
     return year
-
-
-def report_url(short_code: str, year: int) -> str:
-    """The public page of an agency's report (``annual_public:report``)."""
-    try:
-        return reverse("annual_public:report", args=(short_code, year))
-    except NoReverseMatch:  # pragma: no cover - the public pages are mounted with the app
-        return f"/gk/{short_code}/reports/{year}/"
-
-
-def _import_url(seat: Agency, pk: int) -> str:
-    return reverse("annual_supervise:import_detail", args=(seat.short_code, pk))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,11 +105,7 @@ def seat_home(request: HttpRequest, seat: str) -> HttpResponse:
 def _status_rows(request: HttpRequest, seat: Agency, year: int) -> tuple[rollup.StatusRollup, str, str]:
     today = _today()
     data = rollup.status_rollup(seat, _year(year, today), today)
-    for row in data.rows:
-        if row.in_gongkai:
-            row.url = report_url(row.short_code, year)
-        elif row.imported_id is not None:
-            row.url = _import_url(seat, row.imported_id)
+    presenters.link_rows(data, seat, year)
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
     return (
@@ -170,8 +128,8 @@ def _render_rollup(
         "year": year,
         "years": _years(data.today),
         "data": data,
-        "rows": [(row, STATUS_FLAGS[row.status], min(row.depth, MAX_INDENT)) for row in rows],
-        "counts": [(s, label, n, STATUS_FLAGS[s]) for s, label, n in data.counts()],
+        "rows": presenters.status_rows(rows),
+        "counts": presenters.status_counts(data),
         "total": len(data.rows),
         "status": status,
         "status_label": rollup.status_label(status) if status else "",
@@ -223,82 +181,13 @@ def deadline(request: HttpRequest, seat: str, year: int) -> HttpResponse:
 def rollup_xlsx(request: HttpRequest, seat: str, year: int) -> HttpResponse:
     agency = _seat(request, seat)
     data, status, kind = _status_rows(request, agency, year)
-    header = [
-        _("机关"),
-        _("简称代码"),
-        _("机关类型"),
-        _("公开期限"),
-        _("期限依据"),
-        _("期限设定单位"),
-        _("状态"),
-        _("首次公开日期"),
-        _("最新公开版本"),
-        _("最新版本公开日期"),
-        _("更正次数"),
-        _("有未公开的草稿"),
-        _("来源"),
-        _("错误数"),
-        _("警告数"),
-        _("说明"),
-        _("链接"),
-    ]
-    yes, no, here, elsewhere = _("是"), _("否"), _("本系统"), _("导入的文件")
-    rows = [
-        [
-            row.name,
-            row.short_code,
-            row.kind_label,
-            row.deadline,
-            row.basis,
-            row.deadline_set_by.agency_name if row.deadline_set_by else "",
-            row.status_label,
-            row.first_published_on,
-            row.version,
-            row.published_on,
-            row.corrections if row.in_gongkai else None,
-            yes if row.has_draft else no,
-            here if row.in_gongkai else (elsewhere if row.imported_id else ""),
-            row.errors,
-            row.warnings,
-            row.imported_problem,
-            request.build_absolute_uri(row.url) if row.url else "",
-        ]
-        for row in rollup.filter_rows(data.rows, status, kind)
-    ]
-    summary = [[label, n] for _status, label, n in data.counts()]
+    rows = rollup.filter_rows(data.rows, status, kind)
     filename = _("%(seat)s%(year)s年度报告公开情况.xlsx") % {"seat": agency.name, "year": year}
-    return _xlsx(
-        filename,
-        [
-            (_("公开情况"), header, rows),
-            (_("汇总"), [_("状态"), _("机关数")], [*summary, [_("合计"), len(data.rows)]]),
-        ],
-    )
+    return _xlsx(filename, presenters.rollup_sheets(data, rows, request.build_absolute_uri))
 
 
-#: A text cell starting with one of these is read as a formula by spreadsheet programs (formula injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell_text(value: Any) -> Any:
-    """Text from files and users (file names, agency names, messages) is written as text, never a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _xlsx(filename: str, sheets: Sequence[tuple[str, list[str], Iterable[list[Any]]]]) -> HttpResponse:
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-
-    book = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title=title[:31])
-        sheet.append([_cell_text(v) for v in header])
-        for row in rows:
-            sheet.append([_cell_text(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+def _xlsx(filename: str, sheets: Sequence[presenters.Sheet]) -> HttpResponse:
+    response = HttpResponse(presenters.workbook(sheets), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return _private(response)
 
@@ -327,14 +216,14 @@ def tables_page(request: HttpRequest, seat: str, year: int) -> HttpResponse:
         "included": [
             (
                 item,
-                report_url(item.short_code, year)
+                presenters.report_url(item.short_code, year)
                 if item.imported_id is None
-                else _import_url(agency, item.imported_id),
+                else presenters.import_url(agency, item.imported_id),
             )
             for item in summed.included
         ],
         "missing": [
-            (item, _import_url(agency, item.imported_id) if item.imported_id else "")
+            (item, presenters.import_url(agency, item.imported_id) if item.imported_id else "")
             for item in summed.missing
         ],
     }
@@ -385,36 +274,6 @@ def import_page(request: HttpRequest, seat: str, year: int) -> HttpResponse:
     return redirect(f"{url}?batch={batch.batch}")
 
 
-@dataclass
-class ImportRow:
-    record: ImportedReport
-    kind_label: str
-    format_label: str
-    top: list[str]
-    problem: str
-    url: str
-
-
-def _import_row(seat: Agency, record: ImportedReport) -> ImportRow:
-    result = record.result or {}
-    if not record.readable:
-        return ImportRow(
-            record, _("无法读取"), "", [], str(result.get("unreadable", "")), _import_url(seat, record.pk)
-        )
-    findings = sorted(
-        (f for f in result.get("findings") or [] if f.get("severity") in ("error", "warning")),
-        key=lambda f: SEVERITIES.index(f["severity"]),
-    )
-    return ImportRow(
-        record,
-        kind_label(str(result.get("kind", ""))),
-        format_label(result.get("format")) if result.get("format") else "",
-        [f"{severity_label(f['severity'])}：{f.get('message', '')}" for f in findings[:TOP_FINDINGS]],
-        "",
-        _import_url(seat, record.pk),
-    )
-
-
 def _batch(request: HttpRequest) -> str:
     batch = request.GET.get("batch", "")
     return batch if len(batch) == 32 and all(c in "0123456789abcdef" for c in batch) else ""
@@ -439,7 +298,7 @@ def imports_page(request: HttpRequest, seat: str, year: int) -> HttpResponse:
         "years": _years(today),
         "batch": batch,
         "page": page,
-        "rows": [_import_row(agency, r) for r in page.object_list],
+        "rows": [presenters.import_row(agency, r) for r in page.object_list],
         "skipped": skipped,
         "other_years": sum(1 for r in page.object_list if r.year != year) if batch else 0,
     }
@@ -452,68 +311,9 @@ def imports_xlsx(request: HttpRequest, seat: str, year: int) -> HttpResponse:
     agency = _seat(request, seat)
     _year(year, _today())
     batch = _batch(request)
-    files: list[list[Any]] = []
-    findings: list[list[Any]] = []
-    for record in imports.imports_of(agency, year, batch):
-        row = _import_row(agency, record)
-        matched = record.agency.name if record.agency else _("未匹配")
-        files.append(
-            [
-                record.filename,
-                matched,
-                record.agency_name,
-                record.year,
-                row.kind_label,
-                row.format_label,
-                record.error_count if record.readable else None,
-                record.warning_count if record.readable else None,
-                row.problem or "；".join(row.top),
-                timezone.localtime(record.imported_at).replace(tzinfo=None),
-            ]
-        )
-        if record.readable:
-            findings.extend(_finding_rows(record, matched))
-    header = [
-        _("文件"),
-        _("匹配的机关"),
-        _("报告中的机关名称"),
-        _("年度"),
-        _("类型"),
-        _("格式"),
-        _("错误数"),
-        _("警告数"),
-        _("主要问题"),
-        _("导入时间"),
-    ]
+    records = imports.imports_of(agency, year, batch)
     filename = _("%(seat)s%(year)s年度导入报告检查结果.xlsx") % {"seat": agency.name, "year": year}
-    return _xlsx(
-        filename,
-        [
-            (_("文件"), header, files),
-            (
-                _("问题"),
-                [_("文件"), _("匹配的机关"), _("严重程度"), _("代码"), _("位置"), _("说明")],
-                findings,
-            ),
-        ],
-    )
-
-
-def _finding_rows(record: ImportedReport, matched: str) -> list[list[Any]]:
-    result: CheckResult = result_from_json(record.result)
-    version = layout_format(result.report)
-    ordered = sorted(result.findings, key=lambda f: SEVERITIES.index(f.severity))
-    return [
-        [
-            record.filename,
-            matched,
-            severity_label(f.severity),
-            f.code,
-            describe_location(f, version),
-            f.message,
-        ]
-        for f in ordered
-    ]
+    return _xlsx(filename, presenters.imports_sheets(agency, records))
 
 
 def _visible_import(seat: Agency, pk: int) -> ImportedReport:

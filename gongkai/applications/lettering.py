@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.utils import timezone
 
 from gongkai.agencies.models import AgencyKind
@@ -19,6 +18,7 @@ from gongkai.applications.codes import format_tracking_code
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.selectors import clock_of
+from gongkai.core.actors import Actor, user_of
 from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
@@ -112,7 +112,7 @@ def issue(
     application: Application,
     kind: str,
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     on: datetime.date,
     for_applicant: bool = True,
     **extra: Any,
@@ -128,7 +128,7 @@ def issue(
             f"无法生成“{kind.label}”：文书模板有误（{exc}）。请管理员在管理后台检查该文书模板；本步骤未保存。",
             code="letter_template_broken",
         ) from exc
-    user = cast(User, actor) if actor is not None and actor.is_authenticated else None
+    user = user_of(actor)
     letter = Letter.objects.create(
         application=application,
         kind=kind.value,

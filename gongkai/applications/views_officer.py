@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from gongkai.applications import permissions, presenters, selectors, services, t
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
 from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm
 from gongkai.applications.models import Appeal, Application, Letter
+from gongkai.core.responses import forbidden
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 PER_PAGE = 50
@@ -38,7 +40,7 @@ _SECRET_SESSION_KEY = "gongkai.cases.secret.{pk}"
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "applications/officer/forbidden.html", {"message": message}, status=403)
+    return forbidden(request, message, reverse("cases:queue"), _("返回案件列表"))
 
 
 def _visible_case(request: HttpRequest, pk: int) -> Application:

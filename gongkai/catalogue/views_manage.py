@@ -34,15 +34,15 @@ from gongkai.catalogue.forms_manage import (
 )
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.presenters_manage import Row, entry_context, print_context
+from gongkai.core.responses import forbidden
 from gongkai.workdays.store import current_calendar
 
 PER_PAGE = 50
-FORBIDDEN_TEMPLATE = "catalogue/manage/forbidden.html"
 DETAIL_TEMPLATE = "catalogue/manage/detail.html"
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, FORBIDDEN_TEMPLATE, {"message": message}, status=403)
+    return forbidden(request, message, reverse("catalogue_manage:list"), _("返回主动公开条目列表"))
 
 
 def _visible_item(request: HttpRequest, pk: int) -> Item:

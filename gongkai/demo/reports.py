@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gongkai.agencies.models import Agency, AgencyKind
-from gongkai.annual import services
+from gongkai.annual import selectors, services
 from gongkai.annual.models import LocalDeadline, Report, ReportVersion
 from gongkai.reports import drafting
 
@@ -197,7 +197,7 @@ def fill_placeholders(text: str, agency: Agency, year: int) -> str:
 def _ready(actor: Any, version: ReportVersion) -> ReportVersion | None:
     """Check the draft and acknowledge its warnings; ``None`` (left as a draft) if the check found errors."""
     version = services.check_draft(actor=actor, version=version)
-    state = services.readiness(version)
+    state = selectors.readiness(version)
     if state.errors:
         return None
     if state.warnings:

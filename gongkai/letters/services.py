@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.letters.models import AgencyLetterSettings, LetterTemplate
 
@@ -17,17 +17,14 @@ LETTER_TEMPLATE_DELETED = "letter_template.deleted"
 LETTER_SETTINGS_CHANGED = "letter_settings.changed"
 LETTER_SETTINGS_DELETED = "letter_settings.deleted"
 
-Actor = AbstractBaseUser | AnonymousUser | None
-
 
 def save_letter_template(
     *, actor: Actor, template: LetterTemplate, changed_fields: Iterable[str] | None = None, via: str = ""
 ) -> LetterTemplate:
     """Validate and save ``template`` (new or edited) and record ``letter_template.changed``."""
     created = template._state.adding
-    user = actor if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
-        template.updated_by = cast(User | None, user)
+        template.updated_by = user_of(actor)
         template.full_clean()
         template.save()
         record_audit(

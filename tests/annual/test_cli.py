@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gongkai.agencies.models import Agency
-from gongkai.annual import documents, services
+from gongkai.annual import documents, selectors, services
 from gongkai.annual.models import ReportVersion
 from gongkai.checker.pipeline import check_bytes
 from gongkai.reports.export.pdf import cjk_font_families
@@ -102,7 +102,7 @@ def test_json_is_the_checker_schema_with_the_stored_findings(
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["kind"] == "annual_report" and data["format"] == "2021" and data["year"] == YEAR
     assert data["tables"] == documents.to_document(published).tables.to_json()
-    assert {f["code"] for f in data["findings"]} == {f["code"] for f in services.all_findings(published)}
+    assert {f["code"] for f in data["findings"]} == {f["code"] for f in selectors.all_findings(published)}
     assert not [f for f in data["findings"] if f["severity"] == "error"]
 
 

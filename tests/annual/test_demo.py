@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.permissions import agencies_visible_to
-from gongkai.annual import documents, rollup, services
+from gongkai.annual import documents, rollup, selectors, services
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.applications.models import Appeal, Application, CaseEvent, Status
 from gongkai.catalogue.models import DocumentType, Item
@@ -50,7 +50,7 @@ def counts() -> dict[str, int]:
 
 
 def codes(version: ReportVersion, severity: str) -> set[str]:
-    return {f["code"] for f in services.all_findings(version) if f["severity"] == severity}
+    return {f["code"] for f in selectors.all_findings(version) if f["severity"] == severity}
 
 
 #: The demo world is built around today (two past years, this year's queue); the day is pinned so that what
@@ -169,9 +169,9 @@ def test_the_demo_world_builds_checks_and_publishes_reports_in_both_formats() ->
     version.refresh_from_db()
     version = services.check_draft(actor=officer, version=version)
     assert f"{before_last}年度报告" in version.check_result["previous"]
-    assert codes(version, "error") == set(), services.all_findings(version)
+    assert codes(version, "error") == set(), selectors.all_findings(version)
     assert "draft.no_previous_report" not in codes(version, "info")
-    if services.readiness(version).warnings:
+    if selectors.readiness(version).warnings:
         services.acknowledge_warnings(actor=officer, version=version, note="已核对")
     published = services.publish(actor=officer, version=version, on=today)
     assert published.status == VersionStatus.PUBLISHED

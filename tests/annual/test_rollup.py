@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongkai.agencies.models import AgencyKind
 from gongkai.agencies.services import create_agency
-from gongkai.annual import rollup, services
+from gongkai.annual import rollup, selectors, services
 from gongkai.annual.models import ImportPurpose, LocalDeadline
 from gongkai.reports.model import SECTION3_COLUMN_KEYS
 from tests.annual import factories
@@ -62,7 +62,7 @@ def test_township_deadlines_follow_the_nearest_office_like_deadline_for(tree: Tr
     assert rows["town-a1"].deadline == D(2026, 2, 15)
     assert rows["town-b1"].deadline == D(2026, 3, 1)
     for agency in tree.all():  # the same rule as the one-agency service
-        assert rows[agency.short_code].deadline == services.deadline_for(agency, YEAR), agency.short_code
+        assert rows[agency.short_code].deadline == selectors.deadline_for(agency, YEAR), agency.short_code
     # Seen from county B: the city's deadline is inherited, none set at the seat.
     county_b = rollup.status_rollup(tree.county_b, YEAR, TODAY)
     assert county_b.own_deadline is None

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gongkai.annual import documents, services, tabulate
+from gongkai.annual import documents, selectors, services, tabulate
 from gongkai.annual.models import HandEntry, PublishedVersionChanged, Report, ReportVersion, VersionStatus
 from gongkai.applications import services as case_services
 from gongkai.core.models import AuditEvent
@@ -81,7 +81,7 @@ def finish_draft(staff: Staff, version: ReportVersion) -> ReportVersion:
 
 
 def codes(version: ReportVersion, severity: str) -> set[str]:
-    return {f["code"] for f in services.all_findings(version) if f["severity"] == severity}
+    return {f["code"] for f in selectors.all_findings(version) if f["severity"] == severity}
 
 
 def test_the_draft_is_built_from_the_records(staff: Staff, make_case: CaseMaker) -> None:
@@ -168,10 +168,10 @@ def test_check_then_acknowledge_then_publish(staff: Staff, make_case: CaseMaker)
         services.publish(actor=staff.officer, version=version)
 
     version = finish_draft(staff, version)
-    assert not services.readiness(version).check_current  # changed since the check
+    assert not selectors.readiness(version).check_current  # changed since the check
     version = services.check_draft(actor=staff.officer, version=version)
-    assert codes(version, "error") == set(), services.all_findings(version)
-    state = services.readiness(version)
+    assert codes(version, "error") == set(), selectors.all_findings(version)
+    state = selectors.readiness(version)
     if state.warnings:
         with pytest.raises(services.ReportError, match="警告尚未确认"):
             services.publish(actor=staff.officer, version=version)
@@ -203,8 +203,8 @@ def test_check_then_acknowledge_then_publish(staff: Staff, make_case: CaseMaker)
 def publish_report(staff: Staff, year: int, on: datetime.date) -> ReportVersion:
     version = finish_draft(staff, services.open_draft(actor=staff.officer, agency=staff.agency, year=year))
     version = services.check_draft(actor=staff.officer, version=version)
-    assert codes(version, "error") == set(), services.all_findings(version)
-    if services.readiness(version).warnings:
+    assert codes(version, "error") == set(), selectors.all_findings(version)
+    if selectors.readiness(version).warnings:
         services.acknowledge_warnings(actor=staff.officer, version=version)
     return services.publish(actor=staff.officer, version=version, on=on)
 
@@ -236,12 +236,12 @@ def test_a_correction_is_a_new_version_with_its_changes(staff: Staff, make_case:
     )
     services.check_draft(actor=staff.officer, version=draft)
     draft.refresh_from_db()
-    state = services.readiness(draft)
+    state = selectors.readiness(draft)
     assert "更正版本须填写更正说明（改了什么、为什么改）。" in state.reasons
     services.set_change_note(actor=staff.officer, version=draft, change_note="更正表二行政事业性收费金额。")
     draft.refresh_from_db()
     draft = services.check_draft(actor=staff.officer, version=draft)
-    if services.readiness(draft).warnings:
+    if selectors.readiness(draft).warnings:
         services.acknowledge_warnings(actor=staff.officer, version=draft)
     second = services.publish(actor=staff.officer, version=draft, on=D(YEAR + 1, 2, 3))
     assert second.number == 2
@@ -271,8 +271,8 @@ def test_cross_year_check_uses_last_years_published_report(staff: Staff, make_ca
     version = finish_draft(staff, version)
     version = services.check_draft(actor=staff.officer, version=version)
     assert "2024年度报告" in version.check_result["previous"]
-    assert services.previous_label(staff.agency, YEAR) == version.check_result["previous"]
-    assert not any(f["code"].startswith("crossyear.") for f in services.all_findings(version))
+    assert selectors.previous_label(staff.agency, YEAR) == version.check_result["previous"]
+    assert not any(f["code"].startswith("crossyear.") for f in selectors.all_findings(version))
     # Section 五 copied from last year's is warned about.
     last = Report.objects.get(agency=staff.agency, year=2024).versions.get().sections["problems"]
     services.save_sections(actor=staff.officer, version=version, sections={"problems": last})
@@ -308,7 +308,7 @@ def test_an_imported_previous_report_is_used_and_its_mismatch_found(
     version = finish_draft(staff, version)
     version = services.check_draft(actor=staff.officer, version=version)
     assert imported.filename in version.check_result["previous"]
-    assert any("结转" in f["message"] for f in services.all_findings(version) if f["severity"] != "info")
+    assert any("结转" in f["message"] for f in selectors.all_findings(version) if f["severity"] != "info")
 
 
 def test_importing_a_file_that_is_not_a_report_is_refused(staff: Staff) -> None:
@@ -326,13 +326,13 @@ def test_deadlines_by_kind_and_the_townships_local_deadline(staff: Staff, tree: 
     county_a = staff.supervisor.memberships.get().agency
     department = staff.agency
     township = county_a.children.get(short_code="town-a1")
-    assert services.deadline_for(department, YEAR) == D(YEAR + 1, 1, 31)
-    assert services.deadline_for(county_a, YEAR) == D(YEAR + 1, 3, 31)
-    assert services.deadline_for(township, YEAR) is None
+    assert selectors.deadline_for(department, YEAR) == D(YEAR + 1, 1, 31)
+    assert selectors.deadline_for(county_a, YEAR) == D(YEAR + 1, 3, 31)
+    assert selectors.deadline_for(township, YEAR) is None
     services.set_local_deadline(
         actor=staff.supervisor, supervisor_agency=county_a, year=YEAR, deadline=D(YEAR + 1, 2, 20)
     )
-    assert services.deadline_for(township, YEAR) == D(YEAR + 1, 2, 20)
+    assert selectors.deadline_for(township, YEAR) == D(YEAR + 1, 2, 20)
     with pytest.raises(services.ReportError, match="期限应在"):
         services.set_local_deadline(
             actor=staff.supervisor, supervisor_agency=county_a, year=YEAR, deadline=D(YEAR, 12, 1)
@@ -378,7 +378,7 @@ def test_warnings_must_be_acknowledged_and_a_change_voids_the_acknowledgement(
     version = services.check_draft(actor=staff.officer, version=version)
     assert codes(version, "error") == set()
     assert "draft.problems_copied" in codes(version, "warning")
-    state = services.readiness(version)
+    state = selectors.readiness(version)
     assert state.warnings >= 1 and not state.acknowledged
     with pytest.raises(services.ReportError, match="警告尚未确认"):
         services.publish(actor=staff.officer, version=version)
@@ -393,14 +393,14 @@ def test_warnings_must_be_acknowledged_and_a_change_voids_the_acknowledgement(
     )
     assert len(version.acknowledgement["warnings"]) == state.warnings
     assert AuditEvent.objects.filter(action="annual.warnings_acknowledged").count() == 1
-    assert services.readiness(version).ready
+    assert selectors.readiness(version).ready
     # Any change after the check makes it stale; the old acknowledgement does not carry over to a new check
     # whose warnings differ.
     services.save_sections(
         actor=staff.officer, version=version, sections={"appeals": "该部分以表格形式报告，详见下表。"}
     )
     version.refresh_from_db()
-    assert not services.readiness(version).check_current
+    assert not selectors.readiness(version).check_current
     with pytest.raises(services.ReportError, match="重新检查"):
         services.publish(actor=staff.officer, version=version)
     services.save_sections(
@@ -411,7 +411,7 @@ def test_warnings_must_be_acknowledged_and_a_change_voids_the_acknowledgement(
     version.refresh_from_db()
     version = services.check_draft(actor=staff.officer, version=version)
     # The new check's warning differs (its text is no longer a copy): nothing is acknowledged for it.
-    state = services.readiness(version)
+    state = selectors.readiness(version)
     assert state.check_current and (state.warnings == 0 or not state.acknowledged)
     if state.warnings:
         services.acknowledge_warnings(actor=staff.officer, version=version)
@@ -421,7 +421,7 @@ def test_warnings_must_be_acknowledged_and_a_change_voids_the_acknowledgement(
 def test_a_check_is_stale_when_last_years_report_changes(staff: Staff, make_case: CaseMaker) -> None:
     version = finish_draft(staff, services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR))
     version = services.check_draft(actor=staff.officer, version=version)
-    assert services.readiness(version).check_current and version.check_result["previous"] == ""
+    assert selectors.readiness(version).check_current and version.check_result["previous"] == ""
     # Last year's report, published elsewhere, is imported after the check: the check is stale.
     from tests.checker.renderers import render
 
@@ -430,7 +430,7 @@ def test_a_check_is_stale_when_last_years_report_changes(staff: Staff, make_case
     data, name = render(tables, "2021", "html")
     data = re.sub(rb"20\d\d\xe5\xb9\xb4", "2024年".encode(), data)
     services.import_previous(actor=staff.officer, agency=staff.agency, year=2024, filename=name, data=data)
-    state = services.readiness(version)
+    state = selectors.readiness(version)
     assert not state.check_current and any("上一年度报告" in r for r in state.reasons)
     with pytest.raises(services.ReportError):
         services.publish(actor=staff.officer, version=version)
@@ -485,8 +485,8 @@ def test_a_2019_format_report_is_published_from_the_records(staff: Staff, make_c
     )
     version.refresh_from_db()
     version = services.check_draft(actor=staff.officer, version=version)
-    assert codes(version, "error") == set(), services.all_findings(version)
-    if services.readiness(version).warnings:
+    assert codes(version, "error") == set(), selectors.all_findings(version)
+    if selectors.readiness(version).warnings:
         services.acknowledge_warnings(actor=staff.officer, version=version)
     published = services.publish(actor=staff.officer, version=version, on=D(2021, 1, 25))
     doc = documents.to_document(ReportVersion.objects.get(pk=published.pk))

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
-from gongkai.annual import services
+from gongkai.annual import selectors, services
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.checker.pipeline import check_bytes
 from tests.annual.test_services import YEAR, cases_of_the_year, finish_draft, publish_report
@@ -61,11 +61,11 @@ def test_an_officer_writes_checks_and_publishes_through_the_pages(staff: Staff, 
     page = officer.get(response["Location"]).content.decode()
     assert "检查完成" in page
     version.refresh_from_db()
-    state = services.readiness(version)
-    assert state.errors == 0, services.all_findings(version)
+    state = selectors.readiness(version)
+    assert state.errors == 0, selectors.all_findings(version)
     if state.warnings:
         officer.post(url("acknowledge", staff), {"note": "已核对"})  # without the box: refused
-        assert not services.readiness(ReportVersion.objects.get()).acknowledged
+        assert not selectors.readiness(ReportVersion.objects.get()).acknowledged
         officer.post(url("acknowledge", staff), {"confirm": "1"})
     response = officer.post(url("publish", staff))  # without confirming: refused
     assert ReportVersion.objects.get().status == VersionStatus.DRAFT
@@ -110,7 +110,7 @@ def test_a_correction_is_shown_with_its_changes(staff: Staff, make_case: CaseMak
     draft.refresh_from_db()
     services.check_draft(actor=staff.officer, version=draft)
     draft.refresh_from_db()
-    if services.readiness(draft).warnings:
+    if selectors.readiness(draft).warnings:
         services.acknowledge_warnings(actor=staff.officer, version=draft)
     officer.post(url("publish", staff), {"confirm": "1"})
     page = (

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 from django.views import defaults
 
+from gongkai.core.responses import forbidden
+
 pytestmark = pytest.mark.django_db
 
 
@@ -56,3 +58,13 @@ def test_the_500_page_stands_alone(rf: RequestFactory) -> None:
     assert response.status_code == 500
     page = response.content.decode()
     assert "服务器出错（500）" in page and "Server Error" not in page
+
+
+def test_the_apps_403_page_says_why_and_links_back(rf: RequestFactory) -> None:
+    response = forbidden(rf.get("/"), "只有本机关的信息员可以办理。", "/cases/", "返回案件列表")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "没有权限" in page and "只有本机关的信息员可以办理。" in page
+    assert '<a href="/cases/">返回案件列表</a>' in page and "返回首页" in page
+    bare = forbidden(rf.get("/"), "只有政务公开办的工作人员可以查看。").content.decode()
+    assert "只有政务公开办的工作人员可以查看。" in bare and "返回案件列表" not in bare

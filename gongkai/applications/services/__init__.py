@@ -20,7 +20,6 @@ case are in :mod:`gongkai.applications.selectors`, tracking codes and secrets in
 from gongkai.applications.errors import CaseError
 from gongkai.applications.services.answers import answer, reopen, withdraw
 from gongkai.applications.services.appeals import conclude_appeal, record_appeal
-from gongkai.applications.services.common import Actor
 from gongkai.applications.services.consultation import end_consultation, start_consultation
 from gongkai.applications.services.correction import lapse_correction, record_correction, request_correction
 from gongkai.applications.services.extension import grant_extension
@@ -30,7 +29,6 @@ from gongkai.applications.services.personal_data import reveal_applicant
 from gongkai.applications.services.refresh import recompute_open_cases, refresh, refresh_paused_cases
 
 __all__ = [
-    "Actor",
     "Applicant",
     "CaseError",
     "Request",

@@ -11,7 +11,6 @@ from gongkai.applications import timeline
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Appeal, Application, EventKind
 from gongkai.applications.services.common import (
-    Actor,
     append_event,
     check_date,
     issue_letter,
@@ -20,6 +19,7 @@ from gongkai.applications.services.common import (
     require_allowed,
 )
 from gongkai.applications.services.refresh import refresh
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 from gongkai.statute.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Appeal, AppealKind, AppealResult, Application, EventKind
-from gongkai.applications.services.common import Actor, append_event, check_date, lock, require_act
+from gongkai.applications.services.common import append_event, check_date, lock, require_act
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 

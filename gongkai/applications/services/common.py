@@ -8,9 +8,8 @@ with a Chinese message); a user without the right raises ``PermissionDenied``.
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -19,14 +18,9 @@ from gongkai.applications import lettering, permissions, timeline
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind
 from gongkai.applications.selectors import situation_of
+from gongkai.core.actors import Actor, user_of
 from gongkai.workdays.calendar import CalendarNotLoaded
 from gongkai.workdays.store import current_calendar
-
-Actor = AbstractBaseUser | AnonymousUser | None
-
-
-def acting_user(actor: Actor) -> User | None:
-    return cast(User, actor) if actor is not None and actor.is_authenticated else None
 
 
 def require_act(
@@ -116,7 +110,7 @@ def append_event(
                 code="out_of_order",
             )
     last = application.events.order_by("-seq").values_list("seq", flat=True).first() or 0
-    user = acting_user(actor)
+    user = user_of(actor)
     return CaseEvent.objects.create(
         application=application,
         seq=last + 1,

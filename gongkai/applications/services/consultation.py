@@ -12,7 +12,6 @@ from gongkai.applications.clock import PauseKind
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind
 from gongkai.applications.services.common import (
-    Actor,
     append_event,
     check_date,
     issue_letter,
@@ -22,6 +21,7 @@ from gongkai.applications.services.common import (
     working_day_after,
 )
 from gongkai.applications.services.refresh import refresh
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 from gongkai.statute.periods import CONSULTATION_REPLY_WORKING_DAYS
 

@@ -12,7 +12,6 @@ from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind
 from gongkai.applications.services.answers import close_with_outcome
 from gongkai.applications.services.common import (
-    Actor,
     append_event,
     check_date,
     issue_letter,
@@ -21,6 +20,7 @@ from gongkai.applications.services.common import (
     require_allowed,
 )
 from gongkai.applications.services.refresh import refresh
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 

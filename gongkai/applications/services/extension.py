@@ -13,7 +13,6 @@ from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind
 from gongkai.applications.selectors import clock_of
 from gongkai.applications.services.common import (
-    Actor,
     append_event,
     check_date,
     issue_letter,
@@ -22,6 +21,7 @@ from gongkai.applications.services.common import (
     require_allowed,
 )
 from gongkai.applications.services.refresh import refresh
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 from gongkai.workdays.calendar import CalendarNotLoaded
 

@@ -14,7 +14,6 @@ from gongkai.applications.models import Application, EventKind
 from gongkai.applications.selectors import earlier_pieces_this_month
 from gongkai.applications.services.answers import close_with_outcome
 from gongkai.applications.services.common import (
-    Actor,
     append_event,
     check_date,
     issue_letter,
@@ -24,6 +23,7 @@ from gongkai.applications.services.common import (
     working_day_after,
 )
 from gongkai.applications.services.refresh import refresh
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 from gongkai.statute.fees import PAYMENT_PERIOD_WORKING_DAYS, FeeMethod, FeeQuote, quote_pages, quote_pieces
 

@@ -26,8 +26,6 @@ from gongkai.applications.codes import (
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind
 from gongkai.applications.services.common import (
-    Actor,
-    acting_user,
     append_event,
     check_date,
     issue_letter,
@@ -37,6 +35,7 @@ from gongkai.applications.services.common import (
 )
 from gongkai.applications.services.refresh import refresh
 from gongkai.applications.validators import compact_id
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.sequences import next_number
 
@@ -189,7 +188,7 @@ def register(
             arrived_at=arrived_at,
             confirmed_on=confirmed_on,
             pieces=pieces,
-            created_by=acting_user(actor),
+            created_by=user_of(actor),
             submission_key=None,
             secret=secret,
         )

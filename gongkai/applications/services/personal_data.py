@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from gongkai.applications import permissions
 from gongkai.applications.models import Application
-from gongkai.applications.services.common import Actor
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 

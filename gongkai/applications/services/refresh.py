@@ -16,7 +16,8 @@ from gongkai.applications.clock import Clock
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind, Status
 from gongkai.applications.selectors import situation_of
-from gongkai.applications.services.common import Actor, append_event
+from gongkai.applications.services.common import append_event
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar

@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.validators import normalize_uscc
-from gongkai.annual import documents, services
+from gongkai.annual import documents, selectors
 from gongkai.annual.models import ReportVersion, VersionStatus
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
 from gongkai.reports.findings import Finding
@@ -124,7 +124,7 @@ def _findings(version: ReportVersion) -> list[Finding]:
             expected=f.get("expected"),
             found=f.get("found"),
         )
-        for f in services.all_findings(version)
+        for f in selectors.all_findings(version)
     ]
 
 

@@ -1,0 +1,55 @@
+"""Last year's report published elsewhere, imported for the cross-year rules; and reading any report file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from gongkai.agencies.models import Agency
+from gongkai.annual.models import ImportedReport, ImportPurpose
+from gongkai.annual.services.common import MAX_SECTION_CHARS, ReportError, require_write
+from gongkai.checker.pipeline import UnreadableFile, check_bytes
+from gongkai.checker.result import severity_counts
+from gongkai.core.actors import Actor, user_of
+from gongkai.core.audit import record_audit
+
+
+def read_report_file(data: bytes, filename: str) -> dict[str, Any]:
+    """The checker's JSON for a report file, or ``{"unreadable": message}`` (never raises on bad files)."""
+    try:
+        result = check_bytes(data, filename)
+    except UnreadableFile as exc:
+        return {"path": filename, "unreadable": str(exc)}
+    payload = result.to_json()
+    payload["problems"] = result.report.sections.get("problems", "")[:MAX_SECTION_CHARS]
+    return payload
+
+
+def import_previous(*, actor: Actor, agency: Agency, year: int, filename: str, data: bytes) -> ImportedReport:
+    """Import ``agency``'s report on ``year`` published elsewhere, for next year's cross-year check."""
+    require_write(actor, agency)
+    result = read_report_file(data, filename)
+    if "unreadable" in result:
+        raise ReportError({"file": f"无法读取该文件：{result['unreadable']}"})
+    if result.get("kind") != "annual_report":
+        raise ReportError(
+            {"file": "该文件不像是一份按统一格式编写的年度报告（未找到表二、表三、表四），未导入。"}
+        )
+    if result.get("year") not in (None, year):
+        raise ReportError({"file": f"该文件是{result['year']}年度的报告，而不是{year}年度的报告。"})
+    with transaction.atomic():
+        imported = ImportedReport.objects.create(
+            agency=agency,
+            imported_for=agency,
+            purpose=ImportPurpose.PREVIOUS,
+            year=year,
+            filename=filename[:255],
+            agency_name=str(result.get("agency") or "")[:200],
+            result=result,
+            imported_by=user_of(actor),
+            error_count=severity_counts(result)["error"],
+            warning_count=severity_counts(result)["warning"],
+        )
+        record_audit(actor, "annual.previous_imported", imported, agency=agency, year=year, filename=filename)
+    return imported
