@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.checker.result import ParsedReport
+from gongkai.core.i18n import render
 from gongkai.reports.findings import SEVERITIES, Finding
 from gongkai.reports.model import (
     FORMAT_VERSIONS,
@@ -140,3 +141,11 @@ def _table_location(fmt: ReportFormat, table: str, row: str | None, column: str 
         if column is not None:
             parts.append(next((c.label for c in fmt.section4_columns if c.key == column), column))
     return parts
+
+
+def finding_message(finding: Finding) -> str:
+    """A finding's sentence in the active language. A finding stored before findings carried their template
+    (a saved check, a published report's stored check) has only its Chinese ``message``, shown as it is."""
+    if finding.template is None:
+        return finding.message
+    return render(finding.text)
