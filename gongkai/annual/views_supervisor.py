@@ -33,6 +33,7 @@ from gongkai.annual.forms_supervisor import AssignForm, DeadlineForm, ImportForm
 from gongkai.annual.models import ImportedReport, ImportPurpose
 from gongkai.checker.presenters import (
     describe_location,
+    finding_message,
     format_label,
     kind_label,
     layout_format,
@@ -510,7 +511,7 @@ def _finding_rows(record: ImportedReport, matched: str) -> list[list[Any]]:
             severity_label(f.severity),
             f.code,
             describe_location(f, version),
-            f.message,
+            finding_message(f),
         ]
         for f in ordered
     ]

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.utils.translation import gettext as _
+
 from gongkai.checker.codes import CODES
 from gongkai.checker.presenters.labels import (
     SEVERITY_RANK,
@@ -42,6 +44,16 @@ class FindingView:
     #: What the code means (``codes.CODES``) in the active language; "" for a code the checker does not own.
     code_title: str = ""
     code_description: str = ""
+
+    @property
+    def code_help(self) -> str:
+        """The code's title and description, for a tooltip on the code ("" for a code without them)."""
+        if not self.code_title:
+            return ""
+        return _("%(title)s：%(description)s") % {
+            "title": self.code_title,
+            "description": self.code_description,
+        }
 
 
 @dataclass
