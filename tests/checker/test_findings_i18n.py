@@ -28,6 +28,7 @@ from gongkai.checker.checks import run_checks
 from gongkai.checker.codes import CODES, finding
 from gongkai.checker.pipeline import check_bytes, check_path
 from gongkai.checker.presenters import finding_message, findings_from_json, present, result_from_json
+from gongkai.checker.presenters.labels import EXPECTED_WORDS
 from gongkai.checker.result import CheckResult
 from gongkai.core import pocompile
 from gongkai.core.messages import Message
@@ -470,3 +471,28 @@ def test_the_command_line_renders_findings_in_the_language_asked() -> None:
     assert f["params"] == {"total": 2599, "sum": 2533, "parts": "25+68+28+69+90+175+67+983+48+124+856"}
     with pytest.raises(CommandError):
         call_command("check_reports", path, "--lang", "fr")
+
+
+def test_the_words_the_checks_expect_are_shown_in_the_readers_language() -> None:
+    labels = {"自然人…其他、总计"}  # official column labels, quoted as written
+    for path in sorted(CHECKER.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "expected"
+                and isinstance(node.value, ast.Constant)
+            ):
+                value = node.value.value
+                if isinstance(value, str) and CJK.search(value):
+                    assert value in EXPECTED_WORDS | labels, (
+                        f"{path.name}: expected={value!r} is not translated"
+                    )
+    tables = valid_tables("2021")
+    tables.section2["regulations"]["abolished"] = "见附件"
+    result = CheckResult(
+        path="x", report=make_report(tables=tables), findings=run_checks(make_report(tables=tables))
+    )
+    for lang, word in (("zh-hans", "“数字”"), ("en", "“a number”")):
+        with translation.override(lang):
+            [view] = [v for v in present(result).findings if v.code == "cell.not_number"]
+            assert (view.expected, view.found) == (word, "“见附件”")
