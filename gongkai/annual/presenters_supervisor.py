@@ -17,6 +17,7 @@ from gongkai.annual import rollup
 from gongkai.annual.models import ImportedReport
 from gongkai.checker.presenters import (
     describe_location,
+    finding_message,
     format_label,
     kind_label,
     layout_format,
@@ -214,7 +215,7 @@ def _finding_rows(record: ImportedReport, matched: str) -> list[list[Any]]:
             severity_label(f.severity),
             f.code,
             describe_location(f, version),
-            f.message,
+            finding_message(f),
         ]
         for f in ordered
     ]

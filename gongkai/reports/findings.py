@@ -2,14 +2,23 @@
 
 Pure Python (no Django). The codes are registered in the checker's ``codes`` module and documented in
 ``docs/checks.md``; the JSON form is part of the schema of ``docs/check-json.md``.
+
+A finding's sentence is a :class:`gongkai.core.messages.Message`: ``template`` (the Chinese source text, a
+message id of the catalogue, with ``%(name)s`` placeholders) and ``params`` (the values: numbers, cell
+places, row labels and report text quoted as written — a parameter may itself be a message, e.g. a table's
+name). ``message`` is that sentence in Chinese, kept for the JSON form and for old readers; a finding stored
+before templates existed has ``template`` ``None`` and is shown as its stored ``message``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["SEVERITIES", "Finding", "Severity"]
+from gongkai.core.messages import Message
+
+__all__ = ["SEVERITIES", "Finding", "Severity", "params_from_json", "params_to_json"]
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -31,9 +40,19 @@ class Finding:
     column: str | None = None
     expected: Any = None
     found: Any = None
+    #: The message id ``message`` was made from (``None`` for a finding stored before there were any).
+    template: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> Message | str:
+        """What to render in the reader's language: the message, or an old finding's stored Chinese text."""
+        if self.template is None:
+            return self.message
+        return Message(self.template, self.params)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
@@ -44,3 +63,31 @@ class Finding:
             "expected": self.expected,
             "found": self.found,
         }
+        if self.template is not None:
+            out["template"] = self.template
+            out["params"] = params_to_json(self.params)
+        return out
+
+
+def params_to_json(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A message's parameters as JSON: a parameter that is a message becomes ``{"template", "params"}``."""
+    return {key: _param_to_json(value) for key, value in params.items()}
+
+
+def _param_to_json(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"template": value.template, "params": params_to_json(value.params)}
+    return value
+
+
+def params_from_json(data: Any) -> dict[str, Any]:
+    """The parameters :func:`params_to_json` wrote (anything that is not a mapping gives none)."""
+    if not isinstance(data, Mapping):
+        return {}
+    return {str(key): _param_from_json(value) for key, value in data.items()}
+
+
+def _param_from_json(value: Any) -> Any:
+    if isinstance(value, Mapping) and isinstance(value.get("template"), str):
+        return Message(value["template"], params_from_json(value.get("params")))
+    return value

@@ -119,6 +119,38 @@ def test_an_uploaded_report_is_shown_in_the_official_tables_with_the_error_cell_
     assert SavedCheck.objects.count() == 0  # nothing is stored
 
 
+def test_findings_are_shown_in_the_readers_language(client: Client, db: None) -> None:
+    chinese = "表三“一、本年新收政府信息公开申请数量”行“总计”列为0，但自然人与五类法人或其他组织之和为5。"
+    english = (
+        "Table 3, row “一、本年新收政府信息公开申请数量”, column “总计” is 0, "
+        "but natural persons plus the five kinds of legal persons or other organisations make 5."
+    )
+    html = client.post(
+        CHECK_URL, {"reports": [upload("report.txt", seed_with_identity_error())]}
+    ).content.decode()
+    assert chinese in html and english not in html
+    assert 'title="表三行总计与各类申请人之和不符：' in html  # the code's title and description
+
+    client.cookies["django_language"] = "en"
+    html = client.post(
+        CHECK_URL, {"reports": [upload("report.txt", seed_with_identity_error())]}
+    ).content.decode()
+    assert english in html and chinese not in html
+    cell = re.search(r'id="r1-section3-new_received-total"[^>]*title="([^"]+)"', html)
+    assert cell and english in cell.group(1)  # the highlighted cell's tooltip too
+    assert 'title="Table 3 row total does not equal the sum of the applicant types: ' in html
+
+
+def test_a_check_saved_before_findings_had_templates_shows_its_stored_message(alice: User) -> None:
+    stored = hand_result().to_json()
+    assert all("template" not in f for f in stored["findings"])
+    saved = save_check(user=alice, result=stored)
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("checker:saved_detail", args=[saved.pk])).content.decode()
+    assert "总计不符" in html and 'id="r1-section3-total-total"' in html
+
+
 def test_pasted_text_is_checked(client: Client) -> None:
     response = client.post(CHECK_URL, {"text": SEED_2021.read_text(encoding="utf-8")})
     html = response.content.decode()

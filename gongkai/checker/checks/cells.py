@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from gongkai.checker.checks.context import (
-    TABLE_NAME,
     TABLE_ORDER,
     TABLE_SECTION,
+    TABLE_TITLE,
     Ctx,
     cell_place,
     join,
@@ -18,6 +18,7 @@ from gongkai.checker.checks.context import (
     show,
 )
 from gongkai.checker.codes import finding
+from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FEE_AMOUNT_DECIMALS, SECTION3_COLUMNS, SECTION4_COLUMNS, SECTION4_GROUPS
 from gongkai.reports.tables import Cell
@@ -43,7 +44,7 @@ class _CellSpec:
     value: Cell
 
     @property
-    def place(self) -> str:
+    def place(self) -> Message:
         return cell_place(self.table, self.row_label, self.column_label)
 
 
@@ -113,7 +114,10 @@ def check_cells(ctx: Ctx) -> list[Finding]:
             out.append(
                 finding(
                     "cell.blank",
-                    f"{TABLE_NAME[table]}所有单元格都是空白；没有发生的事项应填0。",
+                    Message(
+                        N_("%(table)s所有单元格都是空白；没有发生的事项应填0。"),
+                        {"table": TABLE_TITLE[table]},
+                    ),
                     section=TABLE_SECTION[table],
                     table=table,
                     expected=0,
@@ -133,7 +137,10 @@ def check_cells(ctx: Ctx) -> list[Finding]:
                 out.append(
                     finding(
                         "cell.not_number",
-                        f"{c.place}应填写数字，实际填写的是文字“{v[:40]}{'…' if len(v) > 40 else ''}”。",
+                        Message(
+                            N_("%(place)s应填写数字，实际填写的是文字“%(text)s”。"),
+                            {"place": c.place, "text": f"{v[:40]}{'…' if len(v) > 40 else ''}"},
+                        ),
                         section=section,
                         table=table,
                         row=row,
@@ -147,7 +154,10 @@ def check_cells(ctx: Ctx) -> list[Finding]:
                     out.append(
                         finding(
                             "cell.negative",
-                            f"{c.place}为{show(v)}，数量和金额不能为负数。",
+                            Message(
+                                N_("%(place)s为%(value)s，数量和金额不能为负数。"),
+                                {"place": c.place, "value": show(v)},
+                            ),
                             section=section,
                             table=table,
                             row=row,
@@ -160,7 +170,9 @@ def check_cells(ctx: Ctx) -> list[Finding]:
                     out.append(
                         finding(
                             "cell.fraction",
-                            f"{c.place}为{v}，件数应为整数。",
+                            Message(
+                                N_("%(place)s为%(value)s，件数应为整数。"), {"place": c.place, "value": v}
+                            ),
                             section=section,
                             table=table,
                             row=row,
@@ -176,8 +188,19 @@ def check_cells(ctx: Ctx) -> list[Finding]:
                         out.append(
                             finding(
                                 "fee.decimals",
-                                f"{c.place}为{v}，有{places}位小数；"
-                                f"金额以万元计，应保留{FEE_AMOUNT_DECIMALS}位小数（如{rounded}）。",
+                                Message(
+                                    N_(
+                                        "%(place)s为%(value)s，有%(places)s位小数；"
+                                        "金额以万元计，应保留%(decimals)s位小数（如%(rounded)s）。"
+                                    ),
+                                    {
+                                        "place": c.place,
+                                        "value": v,
+                                        "places": places,
+                                        "decimals": FEE_AMOUNT_DECIMALS,
+                                        "rounded": rounded,
+                                    },
+                                ),
                                 section=section,
                                 table=table,
                                 row=row,
@@ -189,12 +212,22 @@ def check_cells(ctx: Ctx) -> list[Finding]:
         if blanks and table not in wholly_blank:
             label = blanks[0].row_label
             rule_making = table == "section2" and row == "regulations"
-            note = "没有规章制定权的机关可填0或“/”；建议填0。" if rule_making else "没有发生的事项应填0。"
+            template = (
+                N_("%(table)s“%(row)s”行的%(columns)s列为空白；没有规章制定权的机关可填0或“/”；建议填0。")
+                if rule_making
+                else N_("%(table)s“%(row)s”行的%(columns)s列为空白；没有发生的事项应填0。")
+            )
             out.append(
                 finding(
                     "cell.blank",
-                    f"{TABLE_NAME[table]}“{label}”行的{join(f'“{c.column_label}”' for c in blanks)}"
-                    f"列为空白；{note}",
+                    Message(
+                        template,
+                        {
+                            "table": TABLE_TITLE[table],
+                            "row": label,
+                            "columns": join(f"“{c.column_label}”" for c in blanks),
+                        },
+                    ),
                     severity="info" if rule_making else None,
                     section=section,
                     table=table,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from gongkai.checker.result import ParsedReport
+from gongkai.core.messages import N_, Message
 from gongkai.reports import model
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import (
@@ -33,6 +35,17 @@ SECTION_INDEX: dict[str, int] = {k: i for i, k in enumerate(SECTION_KEYS)}
 TABLE_ORDER: tuple[str, ...] = model.TABLE_KEYS
 TABLE_SECTION: dict[str, str] = {t.key: t.section for t in model.TABLES}
 TABLE_NAME: dict[str, str] = {t.key: t.name for t in model.TABLES}
+#: The tables' names as messages: a parameter of a finding's message, rendered in the reader's language.
+TABLE_TITLE: dict[str, Message] = {
+    "section2": Message(N_("表二")),
+    "section3": Message(N_("表三")),
+    "section4": Message(N_("表四")),
+}
+assert {k: m.template for k, m in TABLE_TITLE.items()} == TABLE_NAME, (
+    "a table's name changed: update TABLE_TITLE"
+)
+#: What a blank cell is called in a message.
+BLANK = Message(N_("空白"))
 _SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 S3_INDEX: dict[str, int] = {k: i for i, k in enumerate(SECTION3_COLUMN_KEYS)}
 S4_INDEX: dict[str, int] = {k: i for i, k in enumerate(SECTION4_COLUMN_KEYS)}
@@ -92,10 +105,10 @@ def num(v: float | None) -> int | float | None:
 Number = int | float
 
 
-def show(v: Cell | Missing) -> str:
-    """A value as printed in a message (blank as 空白, text quoted)."""
+def show(v: Cell | Missing) -> str | Message:
+    """A value as printed in a message (blank as 空白, a message, text quoted)."""
     if v is None or isinstance(v, Missing):
-        return "空白"
+        return BLANK
     if isinstance(v, str):
         return f"“{v}”"
     return format_cell(num(v))
@@ -285,5 +298,19 @@ def make_ctx(report: ParsedReport) -> Ctx:
     return Ctx(report, fmt, frozenset(unreadable), frozenset(labelled))
 
 
-def cell_place(table: str, row_label: str, column_label: str) -> str:
-    return f"{TABLE_NAME[table]}“{row_label}”行“{column_label}”列"
+def date_message(day: date | None) -> Message:
+    """A date as a message parameter: ``2019年1月1日`` (as ``cn_date`` writes it) in Chinese; a missing
+    date is “（未写明）”."""
+    if day is None:
+        return Message(N_("（未写明）"))
+    return Message(
+        N_("%(year)s年%(month)s月%(day)s日"), {"year": day.year, "month": day.month, "day": day.day}
+    )
+
+
+def cell_place(table: str, row_label: str, column_label: str) -> Message:
+    """A cell named as a message: the table's name around its row and column labels (quoted as written)."""
+    return Message(
+        N_("%(table)s“%(row)s”行“%(column)s”列"),
+        {"table": TABLE_TITLE.get(table, table), "row": row_label, "column": column_label},
+    )

@@ -6,9 +6,14 @@ from __future__ import annotations
 from gongkai.checker.checks.context import Ctx, Missing, make_ctx, num, show
 from gongkai.checker.codes import finding
 from gongkai.checker.result import ParsedReport
+from gongkai.core.messages import N_, Message
 from gongkai.reports import model
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FORMATS, SECTION3_COLUMNS
+
+
+def _year(year: int) -> Message:
+    return Message(N_("%(year)s年度"), {"year": year})
 
 
 def check_cross_year(ctx: Ctx, previous: ParsedReport) -> list[Finding]:
@@ -16,13 +21,18 @@ def check_cross_year(ctx: Ctx, previous: ParsedReport) -> list[Finding]:
     if previous.kind != "annual_report":
         return []
     if report.year is None or previous.year is None or previous.year != report.year - 1:
-        this = f"{report.year}年度" if report.year is not None else "年度不明的"
-        prev = f"{previous.year}年度" if previous.year is not None else "年度不明的报告"
-        want = f"{report.year - 1}年度" if report.year is not None else "上一年度"
+        this = _year(report.year) if report.year is not None else Message(N_("年度不明的"))
+        prev = _year(previous.year) if previous.year is not None else Message(N_("年度不明的报告"))
+        want = _year(report.year - 1) if report.year is not None else Message(N_("上一年度"))
         return [
             finding(
                 "crossyear.year_gap",
-                f"用于核对的上年度报告是{prev}，而本报告是{this}报告，应使用{want}报告；未作跨年度核对。",
+                Message(
+                    N_(
+                        "用于核对的上年度报告是%(previous)s，而本报告是%(this)s报告，应使用%(wanted)s报告；未作跨年度核对。"
+                    ),
+                    {"previous": prev, "this": this, "wanted": want},
+                ),
                 expected=report.year - 1 if report.year is not None else None,
                 found=previous.year,
             )
@@ -34,8 +44,17 @@ def check_cross_year(ctx: Ctx, previous: ParsedReport) -> list[Finding]:
         out.append(
             finding(
                 "crossyear.format_change",
-                f"上年度（{previous.year}年度）报告使用{FORMATS['2019'].name}格式，本年度使用{FORMATS['2021'].name}"
-                "格式；“对外公开总数量”不同于“现行有效件数”，不核对现行有效件数的衔接。",
+                Message(
+                    N_(
+                        "上年度（%(year)s年度）报告使用%(previous_format)s格式，本年度使用%(format)s格式；"
+                        "“对外公开总数量”不同于“现行有效件数”，不核对现行有效件数的衔接。"
+                    ),
+                    {
+                        "year": previous.year,
+                        "previous_format": FORMATS["2019"].name,
+                        "format": FORMATS["2021"].name,
+                    },
+                ),
                 expected="2021",
                 found="2019",
             )
@@ -55,8 +74,19 @@ def check_cross_year(ctx: Ctx, previous: ParsedReport) -> list[Finding]:
         out.append(
             finding(
                 "crossyear.carry_over",
-                f"表三“{ctx.section3_label(this_row)}”“{col.label}”列为{show(now)}，但{previous.year}年度报告"
-                f"“{prev_ctx.section3_label(prev_row)}”为{show(before)}，两者应相等。",
+                Message(
+                    N_(
+                        "表三“%(row)s”“%(column)s”列为%(value)s，但%(year)s年度报告“%(previous_row)s”为%(previous)s，两者应相等。"
+                    ),
+                    {
+                        "row": ctx.section3_label(this_row),
+                        "column": col.label,
+                        "value": show(now),
+                        "year": previous.year,
+                        "previous_row": prev_ctx.section3_label(prev_row),
+                        "previous": show(before),
+                    },
+                ),
                 section="applications",
                 table="section3",
                 row=this_row,
@@ -88,9 +118,23 @@ def check_cross_year(ctx: Ctx, previous: ParsedReport) -> list[Finding]:
             out.append(
                 finding(
                     "crossyear.in_force",
-                    f"表二“{row_label}”的“{col_label}”为{show(now)}，但上年度（{previous.year}年度）现行有效"
-                    f"{show(before)}件加本年制发{show(issued)}件减本年废止{show(abolished)}件为{show(expected)}件；"
-                    "如有清理或口径调整，应在正文中说明。",
+                    Message(
+                        N_(
+                            "表二“%(row)s”的“%(column)s”为%(value)s，但上年度（%(year)s年度）现行有效%(previous)s件"
+                            "加本年制发%(issued)s件减本年废止%(abolished)s件为%(expected)s件；如有清理或口径调整，"
+                            "应在正文中说明。"
+                        ),
+                        {
+                            "row": row_label,
+                            "column": col_label,
+                            "value": show(now),
+                            "year": previous.year,
+                            "previous": show(before),
+                            "issued": show(issued),
+                            "abolished": show(abolished),
+                            "expected": show(expected),
+                        },
+                    ),
                     section="proactive",
                     table="section2",
                     row=row,

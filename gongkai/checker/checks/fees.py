@@ -6,6 +6,7 @@ import re
 
 from gongkai.checker.checks.context import Ctx
 from gongkai.checker.codes import finding
+from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FORMATS, format_for_year
 
@@ -27,8 +28,12 @@ def check_fee_statement(ctx: Ctx) -> list[Finding]:
     return [
         finding(
             "section6.fee_statement_missing",
-            "第六部分“六、其他需要报告的事项”没有说明信息处理费的收取情况；应写明发出收费通知的件数和总金额、"
-            "实际收取的总金额，未收取的写明“未收取信息处理费”。",
+            Message(
+                N_(
+                    "第六部分“六、其他需要报告的事项”没有说明信息处理费的收取情况；应写明发出收费通知的件数和总金额、"
+                    "实际收取的总金额，未收取的写明“未收取信息处理费”。"
+                )
+            ),
             section="other",
             expected="信息处理费收取情况",
         )

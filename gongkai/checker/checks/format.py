@@ -6,6 +6,7 @@ from __future__ import annotations
 from gongkai.checker.checks.context import Ctx
 from gongkai.checker.codes import finding
 from gongkai.checker.result import ParsedReport
+from gongkai.core.messages import N_, Message
 from gongkai.reports import model
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FORMATS, FormatVersion, format_for_year
@@ -31,18 +32,35 @@ def check_legacy(report: ParsedReport) -> list[Finding]:
         return [
             finding(
                 "format.legacy",
-                f"{year}年度报告采用了2019年以前的旧式结构（概述、统计表）；{year}年度报告应使用"
-                f"{FORMATS[required].name}规定的格式（六个部分和表二、表三、表四）。",
+                Message(
+                    N_(
+                        "%(year)s年度报告采用了2019年以前的旧式结构（概述、统计表）；%(year)s年度报告应使用"
+                        "%(format)s规定的格式（六个部分和表二、表三、表四）。"
+                    ),
+                    {"year": year, "format": FORMATS[required].name},
+                ),
                 expected=required,
                 found="legacy",
             )
         ]
-    which = f"{year}年度" if year is not None else "本"
+    legacy = (
+        Message(
+            N_(
+                "%(year)s年度报告采用2007年《条例》第三十二条的旧式结构，2019年以前的年度报告本应如此；旧式报告只核对统计期限。"
+            ),
+            {"year": year},
+        )
+        if year is not None
+        else Message(
+            N_(
+                "本报告采用2007年《条例》第三十二条的旧式结构，2019年以前的年度报告本应如此；旧式报告只核对统计期限。"
+            )
+        )
+    )
     return [
         finding(
             "format.legacy",
-            f"{which}报告采用2007年《条例》第三十二条的旧式结构，2019年以前的年度报告本应如此；"
-            "旧式报告只核对统计期限。",
+            legacy,
             severity="info",
             expected=None,
             found="legacy",
@@ -57,8 +75,12 @@ def check_kind_and_format(ctx: Ctx) -> list[Finding]:
         out.append(
             finding(
                 "format.year_unknown",
-                "报告中未找到报告年度（如“2023年度政府信息公开工作年度报告”），无法判断应使用的格式、核对统计期限；"
-                "标题应写明年度。",
+                Message(
+                    N_(
+                        "报告中未找到报告年度（如“2023年度政府信息公开工作年度报告”），无法判断应使用的格式、"
+                        "核对统计期限；标题应写明年度。"
+                    )
+                ),
             )
         )
     else:
@@ -68,8 +90,18 @@ def check_kind_and_format(ctx: Ctx) -> list[Finding]:
             out.append(
                 finding(
                     "format.mismatch",
-                    f"{report.year}年度报告应使用{FORMATS[required].name}格式（{_FORMAT_EXAMPLES[required]}），"
-                    f"但表格使用的是{FORMATS[detected].name}格式（{_FORMAT_EXAMPLES[detected]}）。",
+                    Message(
+                        N_(
+                            "%(year)s年度报告应使用%(required)s格式（%(required_example)s），但表格使用的是%(detected)s格式（%(detected_example)s）。"
+                        ),
+                        {
+                            "year": report.year,
+                            "required": FORMATS[required].name,
+                            "required_example": _FORMAT_EXAMPLES[required],
+                            "detected": FORMATS[detected].name,
+                            "detected_example": _FORMAT_EXAMPLES[detected],
+                        },
+                    ),
                     expected=required,
                     found=detected,
                 )
@@ -78,7 +110,11 @@ def check_kind_and_format(ctx: Ctx) -> list[Finding]:
         out.append(
             finding(
                 "agency.unknown",
-                "报告中未找到编制报告的机关名称（只写“我局”“我办”等不足以确定）；标题或正文应写明机关全称。",
+                Message(
+                    N_(
+                        "报告中未找到编制报告的机关名称（只写“我局”“我办”等不足以确定）；标题或正文应写明机关全称。"
+                    )
+                ),
             )
         )
     return out

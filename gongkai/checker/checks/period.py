@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from gongkai.checker.checks.context import Ctx
+from gongkai.checker.checks.context import Ctx, date_message
 from gongkai.checker.codes import finding
 from gongkai.checker.result import ParsedReport
-from gongkai.core.formatting import cn_date
+from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
 
 
@@ -30,12 +30,21 @@ def check_period(report: ParsedReport) -> list[Finding]:
     exp_start, exp_end = date(year, 1, 1), date(year, 12, 31)
     if (start is None or start == exp_start) and (end is None or end == exp_end):
         return []
-    found = f"{cn_date(start) if start else '（未写明）'}至{cn_date(end) if end else '（未写明）'}"
     return [
         finding(
             "period.mismatch",
-            f"报告所列数据的统计期限为{found}，{year}年度报告的统计期限应为"
-            f"{cn_date(exp_start)}至{cn_date(exp_end)}。",
+            Message(
+                N_(
+                    "报告所列数据的统计期限为%(start)s至%(end)s，%(year)s年度报告的统计期限应为%(expected_start)s至%(expected_end)s。"
+                ),
+                {
+                    "start": date_message(start),
+                    "end": date_message(end),
+                    "year": year,
+                    "expected_start": date_message(exp_start),
+                    "expected_end": date_message(exp_end),
+                },
+            ),
             expected=[exp_start.isoformat(), exp_end.isoformat()],
             found=[report.period_start, report.period_end],
         )

@@ -22,6 +22,7 @@ from gongkai.checker.checks.context import (
     show,
 )
 from gongkai.checker.codes import finding
+from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import ReportFormat
 from gongkai.reports.tables import Cell
@@ -182,21 +183,43 @@ def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool
                 yield _Claim(sentence, int(m.group("n")), "section2", "normative_documents", column, what)
 
 
-def _claim_value(ctx: Ctx, claim: _Claim) -> tuple[Cell | Missing, str]:
+#: What a claim is about, as a message parameter (``_Claim.what`` is the Chinese).
+_WHAT: dict[str, Message] = {
+    m.template: m
+    for m in (
+        Message(N_("本年新收申请")),
+        Message(N_("办结申请")),
+        Message(N_("予以公开")),
+        Message(N_("部分公开")),
+        Message(N_("行政复议")),
+        Message(N_("行政诉讼")),
+        Message(N_("现行有效行政规范性文件")),
+        Message(N_("本年制发行政规范性文件")),
+        Message(N_("本年废止行政规范性文件")),
+    )
+}
+
+
+def _claim_value(ctx: Ctx, claim: _Claim) -> tuple[Cell | Missing, Message | str]:
     """The table's value for a claim and where it is, in words."""
     if claim.table == "section4" and claim.row is None:
         a = ctx.cell("section4", "litigation_direct", "total")
         b = ctx.cell("section4", "litigation_after_reconsideration", "total")
         if isinstance(a, Missing | str) or isinstance(b, Missing | str) or (a is None and b is None):
             return MISSING, ""
-        return (a or 0) + (b or 0), "表四行政诉讼“未经复议直接起诉”与“复议后起诉”的“总计”之和"
+        return (a or 0) + (b or 0), Message(
+            N_("表四行政诉讼“%(direct)s”与“%(after)s”的“%(total)s”之和"),
+            {"direct": "未经复议直接起诉", "after": "复议后起诉", "total": "总计"},
+        )
     assert claim.row is not None
     v = ctx.cell(claim.table, claim.row, claim.column)
     if claim.table == "section2":
         row_label, col_label = ctx.section2_labels(claim.row, claim.column)
         return v, cell_place("section2", row_label, col_label)
     if claim.table == "section4":
-        return v, f"表四“{S4_GROUP_LABEL[claim.row]}”的“总计”"
+        return v, Message(
+            N_("表四“%(group)s”的“%(total)s”"), {"group": S4_GROUP_LABEL[claim.row], "total": "总计"}
+        )
     return v, cell_place("section3", ctx.section3_label(claim.row), S3_COLUMN_LABEL[claim.column])
 
 
@@ -223,8 +246,18 @@ def check_prose_tables(ctx: Ctx) -> list[Finding]:
             out.append(
                 finding(
                     "prose.table_mismatch",
-                    f"正文“{_snippet(sentence)}”中{claim.what}为{claim.n}件，但{where}为{show(value)}；"
-                    "正文与表格应一致。",
+                    Message(
+                        N_(
+                            "正文“%(sentence)s”中%(what)s为%(n)s件，但%(where)s为%(value)s；正文与表格应一致。"
+                        ),
+                        {
+                            "sentence": _snippet(sentence),
+                            "what": _WHAT.get(claim.what, claim.what),
+                            "n": claim.n,
+                            "where": where,
+                            "value": show(value),
+                        },
+                    ),
                     section=ctx.section_of(sentence),
                     table=claim.table,
                     row=claim.row,
@@ -272,8 +305,12 @@ def check_prose_sums(ctx: Ctx) -> list[Finding]:
         out.append(
             finding(
                 "prose.sum_mismatch",
-                f"正文称共公布政府信息{total}条，但“其中”所列各类信息之和为{parts_sum}条"
-                f"（{'+'.join(str(n) for _, n in items)}），两者应相等。",
+                Message(
+                    N_(
+                        "正文称共公布政府信息%(total)s条，但“其中”所列各类信息之和为%(sum)s条（%(parts)s），两者应相等。"
+                    ),
+                    {"total": total, "sum": parts_sum, "parts": "+".join(str(n) for _, n in items)},
+                ),
                 section=ctx.section_of(text[m.start() : m.end()]),
                 expected=total,
                 found=parts_sum,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from gongkai.checker.checks.cells import check_cells
-from gongkai.checker.checks.context import TABLE_NAME, TABLE_SECTION, Ctx, make_ctx, sort_findings
+from gongkai.checker.checks.context import TABLE_SECTION, TABLE_TITLE, Ctx, make_ctx, sort_findings
 from gongkai.checker.checks.cross_year import check_cross_year
 from gongkai.checker.checks.fees import check_fee_statement
 from gongkai.checker.checks.format import check_kind_and_format, check_legacy
@@ -18,6 +18,7 @@ from gongkai.checker.checks.structure import check_labels, check_structure
 from gongkai.checker.checks.text import check_duplicates, check_numbering
 from gongkai.checker.codes import finding
 from gongkai.checker.result import ParsedReport
+from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import ReportFormat
 
@@ -30,8 +31,11 @@ def run_checks(report: ParsedReport, previous: ParsedReport | None = None) -> li
         return [
             finding(
                 "kind.not_a_report",
-                "这不是政府信息公开工作年度报告，未作其他检查；年度报告应包含《条例》第五十条规定的六部分内容"
-                "和统计表。",
+                Message(
+                    N_(
+                        "这不是政府信息公开工作年度报告，未作其他检查；年度报告应包含《条例》第五十条规定的六部分内容和统计表。"
+                    )
+                ),
                 expected="政府信息公开工作年度报告",
             )
         ]
@@ -65,8 +69,19 @@ def _merge_short_rows(fmt: ReportFormat, findings: list[Finding]) -> list[Findin
         out.append(
             finding(
                 "parse.missing_cells",
-                f"{TABLE_NAME[table]}有 {len(group)} 行只有 {found} 个单元格，应有 {expected} 个"
-                f"（可能缺了一列）：{labels}；缺少的单元格按空白处理。",
+                Message(
+                    N_(
+                        "%(table)s有 %(rows)s 行只有 %(found)s 个单元格，应有 %(expected)s 个"
+                        "（可能缺了一列）：%(labels)s；缺少的单元格按空白处理。"
+                    ),
+                    {
+                        "table": TABLE_TITLE[table],
+                        "rows": len(group),
+                        "found": found,
+                        "expected": expected,
+                        "labels": labels,
+                    },
+                ),
                 table=table,
                 expected=expected,
                 found=found,

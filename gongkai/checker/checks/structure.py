@@ -9,13 +9,14 @@ from gongkai.checker.checks.context import (
     S4_GROUP_LABEL,
     SECTION_INDEX,
     SECTION_KEYS,
-    TABLE_NAME,
     TABLE_ORDER,
     TABLE_SECTION,
+    TABLE_TITLE,
     Ctx,
     join,
 )
 from gongkai.checker.codes import finding
+from gongkai.core.messages import N_, Message
 from gongkai.reports import model
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FORMATS, RESULT_GROUP, SECTION4_GROUPS, SECTIONS
@@ -39,7 +40,10 @@ def check_structure(ctx: Ctx) -> list[Finding]:
             out.append(
                 finding(
                     "structure.section_missing",
-                    f"报告缺少第{s.number}部分“{s.heading}”；年度报告应依次包含一至六共六个部分。",
+                    Message(
+                        N_("报告缺少第%(number)s部分“%(heading)s”；年度报告应依次包含一至六共六个部分。"),
+                        {"number": s.number, "heading": s.heading},
+                    ),
                     section=s.key,
                     expected=s.heading,
                 )
@@ -56,8 +60,13 @@ def check_structure(ctx: Ctx) -> list[Finding]:
         out.append(
             finding(
                 "structure.section_order",
-                f"报告各部分的顺序为{join(numbers.get(k, k) for k in first)}，应按"
-                f"{join(numbers.get(k, k) for k in expected_order)}的顺序排列。",
+                Message(
+                    N_("报告各部分的顺序为%(found)s，应按%(expected)s的顺序排列。"),
+                    {
+                        "found": join(numbers.get(k, k) for k in first),
+                        "expected": join(numbers.get(k, k) for k in expected_order),
+                    },
+                ),
                 expected=expected_order,
                 found=first,
             )
@@ -68,7 +77,10 @@ def check_structure(ctx: Ctx) -> list[Finding]:
             out.append(
                 finding(
                     "structure.section_duplicated",
-                    f"第{s.number}部分标题“{s.heading}”出现了{n}次，应只出现一次。",
+                    Message(
+                        N_("第%(number)s部分标题“%(heading)s”出现了%(count)s次，应只出现一次。"),
+                        {"number": s.number, "heading": s.heading, "count": n},
+                    ),
                     section=s.key,
                     expected=1,
                     found=n,
@@ -88,7 +100,10 @@ def check_structure(ctx: Ctx) -> list[Finding]:
         out.append(
             finding(
                 "table.missing",
-                f"第{s.number}部分“{s.heading}”没有统计表；该部分应以{ctx.fmt.name}规定的表格报告。",
+                Message(
+                    N_("第%(number)s部分“%(heading)s”没有统计表；该部分应以%(format)s规定的表格报告。"),
+                    {"number": s.number, "heading": s.heading, "format": ctx.fmt.name},
+                ),
                 section=section,
                 table=table,
             )
@@ -153,8 +168,14 @@ def check_labels(ctx: Ctx) -> list[Finding]:
         out.append(
             finding(
                 "label.nonstandard",
-                f"{TABLE_NAME.get(label.table, label.table)}的行标签“{label.text.strip()}”与官方表述不一致，"
-                f"应为“{official}”。",
+                Message(
+                    N_("%(table)s的行标签“%(label)s”与官方表述不一致，应为“%(official)s”。"),
+                    {
+                        "table": TABLE_TITLE.get(label.table, label.table),
+                        "label": label.text.strip(),
+                        "official": official,
+                    },
+                ),
                 section=TABLE_SECTION.get(label.table),
                 table=label.table,
                 row=label.row,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from gongkai.checker.checks.context import WHITESPACE, Ctx, join
 from gongkai.checker.codes import finding
+from gongkai.core.messages import N_, Message
 from gongkai.reports import model
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import SECTION3_COLUMNS, SECTION4_COLUMNS, SECTION4_GROUPS
@@ -96,11 +97,15 @@ def check_numbering(ctx: Ctx) -> list[Finding]:
                     expected = join(f"{_cn_ordinal(i + 1)}是" for i in range(len(items)))
                 else:
                     expected = join(f"第{_cn_ordinal(i + 1)}" for i in range(len(items)))
-                where = f"第{number}部分" if number else "正文"
+                template = (
+                    N_("第%(number)s部分列举序号为“%(found)s”，不连续或重复；应为“%(expected)s”。")
+                    if number
+                    else N_("正文列举序号为“%(found)s”，不连续或重复；应为“%(expected)s”。")
+                )
                 out.append(
                     finding(
                         "prose.numbering",
-                        f"{where}列举序号为“{found}”，不连续或重复；应为“{expected}”。",
+                        Message(template, {"number": number, "found": found, "expected": expected}),
                         section=key or None,
                         expected=expected,
                         found=found,
@@ -169,7 +174,7 @@ def check_duplicates(ctx: Ctx) -> list[Finding]:
         out.append(
             finding(
                 "prose.duplicate_clause",
-                f"“{shown}”连续重复出现了两次，应删去重复的一处。",
+                Message(N_("“%(text)s”连续重复出现了两次，应删去重复的一处。"), {"text": shown}),
                 section=ctx.section_of(WHITESPACE.sub("", shown + shown)),
                 expected=shown,
                 found=shown + shown,

@@ -13,6 +13,7 @@ from gongkai.checker.parse.rows import prose_of
 from gongkai.checker.parse.tables import TableParse, parse_tables, row_place
 from gongkai.checker.result import ParsedReport
 from gongkai.checker.source import Source
+from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import SECTIONS, TABLE_BY_KEY, TABLE_KEYS, TABLES, FormatVersion, format_for_year
 from gongkai.reports.tables import Tables
@@ -64,8 +65,12 @@ def parse_source(source: Source) -> ParsedReport:
         findings.append(
             finding(
                 "document.truncated",
-                f"报告不完整：文本在{truncated_after}之后中断，其后的行、表格和部分都没有；"
-                "只检查了已有的内容，请提供完整的报告。",
+                Message(
+                    N_(
+                        "报告不完整：文本在%(place)s之后中断，其后的行、表格和部分都没有；只检查了已有的内容，请提供完整的报告。"
+                    ),
+                    {"place": truncated_after},
+                ),
             )
         )
     if kind == "annual_report":
@@ -83,13 +88,13 @@ def parse_source(source: Source) -> ParsedReport:
         period_end=meta.period_end,
         layout=layout,
         parse_findings=findings if kind == "annual_report" else [],
-        truncated_after=truncated_after,
+        truncated_after=str(truncated_after) if truncated_after is not None else None,
         labels_seen=p.labels_seen,
         detected_format=detected,
     )
 
 
-def _truncation(p: TableParse, section_order: list[str]) -> tuple[str | None, set[str]]:
+def _truncation(p: TableParse, section_order: list[str]) -> tuple[Message | None, set[str]]:
     """Where a cut copy of a report stops, described for people (or ``None`` if it looks complete),
     and the tables that come after that point."""
     if p.truncated_in is not None and p.truncated_after_row is not None:
@@ -105,7 +110,13 @@ def _truncation(p: TableParse, section_order: list[str]) -> tuple[str | None, se
     later = {t.key for t in TABLES if keys.index(t.section) >= last and t.key not in p.found}
     if any(t.key in p.found for t in TABLES if keys.index(t.section) > last):
         return None, set()
-    return f"第{SECTIONS[last].number}部分“{SECTIONS[last].heading}”", later
+    return (
+        Message(
+            N_("第%(number)s部分“%(heading)s”"),
+            {"number": SECTIONS[last].number, "heading": SECTIONS[last].heading},
+        ),
+        later,
+    )
 
 
 def _missing_rows(p: TableParse, cut_tables: set[str]) -> list[Finding]:
@@ -115,17 +126,30 @@ def _missing_rows(p: TableParse, cut_tables: set[str]) -> list[Finding]:
             out.append(
                 finding(
                     "parse.table_not_found",
-                    f"没有找到{t.full_name}；年度报告须按{p.fmt.name}的格式以表格报告。",
+                    Message(
+                        N_("没有找到%(table)s；年度报告须按%(format)s的格式以表格报告。"),
+                        {"table": t.full_name, "format": p.fmt.name},
+                    ),
                     section=t.section,
                     table=t.key,
                 )
             )
     expected_rows = {
         "section2": [
-            (row.key, row.label, f"表二第二十条第（{block.item}）项缺少“{row.label}”行。")
+            (
+                row.key,
+                row.label,
+                Message(
+                    N_("表二第二十条第（%(item)s）项缺少“%(row)s”行。"),
+                    {"item": block.item, "row": row.label},
+                ),
+            )
             for block, row in p.fmt.section2_rows()
         ],
-        "section3": [(row.key, row.label, f"表三缺少“{row.label}”行。") for row in p.fmt.section3_rows],
+        "section3": [
+            (row.key, row.label, Message(N_("表三缺少“%(row)s”行。"), {"row": row.label}))
+            for row in p.fmt.section3_rows
+        ],
     }
     read_rows: dict[str, set[str]] = {"section2": set(p.tables.section2), "section3": set(p.tables.section3)}
     for table, rows in expected_rows.items():

@@ -32,6 +32,7 @@ from gongkai.checker.parse.rows import (
 from gongkai.checker.result import LabelSeen
 from gongkai.checker.source import CELL
 from gongkai.checker.split import Number, choose, rest_after
+from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FORMATS, SECTION4_GROUPS, FormatVersion, ReportFormat
 from gongkai.reports.tables import Cell, Tables
@@ -187,8 +188,12 @@ class TableParse:
         self.findings.append(
             finding(
                 "table.column_order",
-                "表三的“总计”列排在“自然人”列之前，与官方格式不一致（官方格式中“总计”为最后一列）；"
-                "已按表头读取各列。",
+                Message(
+                    N_(
+                        "表三的“%(total)s”列排在“%(first)s”列之前，与官方格式不一致（官方格式中“%(total)s”为最后一列）；已按表头读取各列。"
+                    ),
+                    {"total": "总计", "first": "自然人"},
+                ),
                 table="section3",
                 expected="自然人…其他、总计",
                 found="总计、自然人…其他",
@@ -413,8 +418,13 @@ class TableParse:
             self.findings.append(
                 finding(
                     "parse.unsplittable",
-                    f"{where}的数字连在一起（“{rr.raw}”），"
-                    f"无法按表格勾稽关系拆分成 {n} 个单元格；请核对原表。",
+                    Message(
+                        N_(
+                            "%(place)s的数字连在一起（“%(raw)s”），"
+                            "无法按表格勾稽关系拆分成 %(count)s 个单元格；请核对原表。"
+                        ),
+                        {"place": where, "raw": rr.raw, "count": n},
+                    ),
                     table=table,
                     row=key,
                     found=rr.raw,
@@ -426,7 +436,10 @@ class TableParse:
             self.findings.append(
                 finding(
                     "parse.missing_cells",
-                    f"{where}只有 {len(rr.values)} 个单元格，应有 {n} 个；缺少的单元格按空白处理。",
+                    Message(
+                        N_("%(place)s只有 %(found)s 个单元格，应有 %(count)s 个；缺少的单元格按空白处理。"),
+                        {"place": where, "found": len(rr.values), "count": n},
+                    ),
                     table=table,
                     row=key,
                     expected=n,
@@ -437,7 +450,7 @@ class TableParse:
             self.findings.append(
                 finding(
                     "parse.missing_cells",
-                    f"{where}没有读到任何数据。",
+                    Message(N_("%(place)s没有读到任何数据。"), {"place": where}),
                     table=table,
                     row=key,
                     expected=n,
@@ -448,7 +461,10 @@ class TableParse:
             self.findings.append(
                 finding(
                     "parse.extra_cells",
-                    f"{where}的单元格多于 {n} 个，多出的数值 {', '.join(str(v) for v in extra)} 未计入。",
+                    Message(
+                        N_("%(place)s的单元格多于 %(count)s 个，多出的数值 %(extra)s 未计入。"),
+                        {"place": where, "count": n, "extra": ", ".join(str(v) for v in extra)},
+                    ),
                     table=table,
                     row=key,
                     expected=n,
@@ -459,7 +475,10 @@ class TableParse:
             self.findings.append(
                 finding(
                     "table.extra_row",
-                    f"表格中有官方格式没有的行“{label}”（位于{where}之后）。",
+                    Message(
+                        N_("表格中有官方格式没有的行“%(label)s”（位于%(place)s之后）。"),
+                        {"label": label, "place": where},
+                    ),
                     table=table,
                     row=key,
                     found=label,
@@ -471,15 +490,23 @@ class TableParse:
         self.findings.append(
             finding(
                 "parse.ambiguous_split",
-                f"{row_place(self.fmt, table, key)}的数字连在一起（“{rr.raw}”），"
-                f"可以有多种拆分；按最合理的一种读作 "
-                f"{' | '.join(str(v) for v in chosen)}"
-                + (
-                    f"（其他可能：{'；'.join(' | '.join(str(v) for v in c) for c in others)}）"
+                Message(
+                    N_(
+                        "%(place)s的数字连在一起（“%(raw)s”），可以有多种拆分；"
+                        "按最合理的一种读作 %(chosen)s（其他可能：%(others)s），请核对原表。"
+                    )
                     if others
-                    else ""
-                )
-                + "，请核对原表。",
+                    else N_(
+                        "%(place)s的数字连在一起（“%(raw)s”），可以有多种拆分；"
+                        "按最合理的一种读作 %(chosen)s，请核对原表。"
+                    ),
+                    {
+                        "place": row_place(self.fmt, table, key),
+                        "raw": rr.raw,
+                        "chosen": " | ".join(str(v) for v in chosen),
+                        "others": "；".join(" | ".join(str(v) for v in c) for c in others),
+                    },
+                ),
                 table=table,
                 row=key,
                 found=rr.raw,
@@ -488,12 +515,13 @@ class TableParse:
         )
 
 
-def row_place(fmt: ReportFormat, table: str, key: str | None) -> str:
+def row_place(fmt: ReportFormat, table: str, key: str | None) -> Message:
+    """A table's row named as a message (its official label quoted as written)."""
     if table == "section2" and key:
-        return f"表二“{fmt.section2_row(key)[1].label}”行"
+        return Message(N_("表二“%(row)s”行"), {"row": fmt.section2_row(key)[1].label})
     if table == "section3" and key:
-        return f"表三“{fmt.section3_row(key).label}”行"
-    return "表四（行政复议、行政诉讼）"
+        return Message(N_("表三“%(row)s”行"), {"row": fmt.section3_row(key).label})
+    return Message(N_("表四（行政复议、行政诉讼）"))
 
 
 def parse_tables(text: str, version: FormatVersion, prose: str | None = None) -> TableParse:

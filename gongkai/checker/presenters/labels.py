@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.checker.result import ParsedReport
+from gongkai.core.i18n import render
+from gongkai.core.messages import N_
 from gongkai.reports.findings import SEVERITIES, Finding
 from gongkai.reports.model import (
     FORMAT_VERSIONS,
@@ -61,12 +63,19 @@ def format_label(version: str | None) -> str:
     }
 
 
+#: The ``expected`` of a finding that is not a value of the report but a word of the checks (they set it
+#: in Chinese): shown in the reader's language.
+EXPECTED_WORDS: frozenset[str] = frozenset(
+    {N_("数字"), N_("整数"), N_("信息处理费收取情况"), N_("政府信息公开工作年度报告")}
+)
+
+
 def format_value(value: Any) -> str:
     """``expected``/``found`` of a finding, for people."""
     if value is None:
         return _("空白")
     if isinstance(value, str):
-        return f"“{value}”"
+        return f"“{_(value) if value in EXPECTED_WORDS else value}”"
     if isinstance(value, list | tuple):
         return "、".join(format_value(v) for v in value)
     if isinstance(value, dict):
@@ -140,3 +149,11 @@ def _table_location(fmt: ReportFormat, table: str, row: str | None, column: str 
         if column is not None:
             parts.append(next((c.label for c in fmt.section4_columns if c.key == column), column))
     return parts
+
+
+def finding_message(finding: Finding) -> str:
+    """A finding's sentence in the active language. A finding stored before findings carried their template
+    (a saved check, a published report's stored check) has only its Chinese ``message``, shown as it is."""
+    if finding.template is None:
+        return finding.message
+    return render(finding.text)

@@ -7,9 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.utils.translation import gettext as _
+
+from gongkai.checker.codes import CODES
 from gongkai.checker.presenters.labels import (
     SEVERITY_RANK,
     describe_location,
+    finding_message,
     format_label,
     format_value,
     kind_label,
@@ -18,7 +22,8 @@ from gongkai.checker.presenters.labels import (
 )
 from gongkai.checker.presenters.tables import CellKey, Marks, TableView, marked_table_views
 from gongkai.checker.result import CheckResult, ParsedReport, ReportKind
-from gongkai.reports.findings import SEVERITIES, Finding, Severity
+from gongkai.core.i18n import render
+from gongkai.reports.findings import SEVERITIES, Finding, Severity, params_from_json
 from gongkai.reports.model import FORMAT_VERSIONS, FormatVersion
 from gongkai.reports.tables import Tables
 
@@ -36,6 +41,19 @@ class FindingView:
     has_expected: bool
     #: The id of the highlighted cell, "" when the finding names no cell shown in the tables.
     anchor: str = ""
+    #: What the code means (``codes.CODES``) in the active language; "" for a code the checker does not own.
+    code_title: str = ""
+    code_description: str = ""
+
+    @property
+    def code_help(self) -> str:
+        """The code's title and description, for a tooltip on the code ("" for a code without them)."""
+        if not self.code_title:
+            return ""
+        return _("%(title)s：%(description)s") % {
+            "title": self.code_title,
+            "description": self.code_description,
+        }
 
 
 @dataclass
@@ -89,12 +107,14 @@ def present(result: CheckResult, prefix: str = "r1") -> ReportView:
                 code=f.code,
                 severity=f.severity,
                 severity_label=severity_label(f.severity),
-                message=f.message,
+                message=finding_message(f),
                 location=describe_location(f, version),
                 expected=format_value(f.expected),
                 found=format_value(f.found),
                 has_expected=f.expected is not None or f.found is not None,
                 anchor=marks.cell_id(key) if key is not None and key in marks.shown else "",
+                code_title=render(info.title) if (info := CODES.get(f.code)) else "",
+                code_description=render(info.description) if info else "",
             )
         )
     return ReportView(
@@ -124,7 +144,8 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def findings_from_json(items: Iterable[Mapping[str, Any]]) -> list[Finding]:
-    """Findings as ``Finding.to_json()`` wrote them (the checker's and Gongkai's own rules alike)."""
+    """Findings as ``Finding.to_json()`` wrote them (the checker's and Gongkai's own rules alike); one
+    stored without ``template`` (before findings carried one) keeps only its Chinese ``message``."""
     return [
         Finding(
             code=f["code"],
@@ -136,6 +157,8 @@ def findings_from_json(items: Iterable[Mapping[str, Any]]) -> list[Finding]:
             column=f.get("column"),
             expected=f.get("expected"),
             found=f.get("found"),
+            template=f["template"] if isinstance(f.get("template"), str) else None,
+            params=params_from_json(f.get("params")),
         )
         for f in items
     ]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gongkai.checker.presenters.labels import SEVERITY_RANK
+from gongkai.checker.presenters.labels import SEVERITY_RANK, finding_message
 from gongkai.reports.findings import SEVERITIES, Finding
 from gongkai.reports.model import (
     RESULT_GROUP,
@@ -85,7 +85,7 @@ class Marks:
         cell.severity = worst
         cell.css.append(f"finding-{worst}")
         cell.id = self.cell_id(key)
-        cell.title = "\n".join(f.message for f in found)
+        cell.title = "\n".join(finding_message(f) for f in found)
         self.shown.add(key)
         return cell
 

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gongkai.checker.pipeline import UnreadableFile, check_path, parse_path
 from gongkai.checker.presenters import (
     describe_location,
+    finding_message,
     format_label,
     kind_label,
     layout_format,
@@ -32,6 +34,9 @@ from gongkai.reports.findings import SEVERITIES
 
 #: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
 SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
+
+#: The languages ``--lang`` offers (the first is the default).
+LANGUAGES = ("zh-hans", "en")
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -55,8 +60,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--csv", metavar="FILE", help="另把每个文件的汇总写入 CSV 文件（UTF-8，带 BOM）")
         parser.add_argument("--previous", metavar="FILE", help="上年度报告，用于跨年度核对（如上年结转）")
+        parser.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=LANGUAGES[0],
+            help="输出所用的语言：zh-hans（简体中文，默认）或 en（英文）；--json 的 message 总是中文",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options.get("lang") or LANGUAGES[0]):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         self.show_traceback = bool(options.get("traceback"))
         status = EXIT_OK
         previous: ParsedReport | None = None
@@ -175,7 +190,7 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(styles[severity](f"  {severity_label(severity)}（{len(found)}）"))
             for f in found:
-                self.stdout.write(f"    - {describe_location(f, version)}：{f.message} [{f.code}]")
+                self.stdout.write(f"    - {describe_location(f, version)}：{finding_message(f)} [{f.code}]")
         self.stdout.write(
             _("  小结：错误 %(errors)d 项，警告 %(warnings)d 项，提示 %(infos)d 项。")
             % {
@@ -219,7 +234,7 @@ def _crash_message(exc: Exception) -> str:
 
 def _summary_row(result: CheckResult) -> list[str]:
     report = result.report
-    errors = [f.message for f in result.findings if f.severity == "error"]
+    errors = [finding_message(f) for f in result.findings if f.severity == "error"]
     return [
         result.path,
         kind_label(report.kind),
