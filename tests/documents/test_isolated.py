@@ -1,6 +1,6 @@
-"""PDF text is extracted in a child process with memory, CPU and time limits (``extract_worker``): a small
-PDF that inflates into gigabytes, or spins, is "not checked" with a message, and never takes the server's
-memory; ordinary PDFs are read as before."""
+"""Every PDF is read in a child process with memory, CPU and time limits (:mod:`gongkai.documents.isolated`):
+a small PDF that inflates into gigabytes, or spins, is stopped — the catalogue says "not checked", the
+checker refuses the file — and never takes the server's memory; ordinary PDFs are read as before."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ import pytest
 
 from gongkai.catalogue import extract
 from gongkai.catalogue.extract import MSG_TOO_COMPLEX, extract_text
+from gongkai.checker.readers import read_bytes
+from gongkai.checker.readers.common import MSG_PDF_TOO_COMPLEX
+from gongkai.checker.source import UnreadableFile
+from gongkai.documents import isolated
+from gongkai.documents.isolated import TooComplex, read_isolated
 from tests.catalogue.conftest import pdf_bytes
 
 MIB = 2**20
@@ -75,7 +80,7 @@ def test_a_pdf_that_inflates_to_a_gigabyte_is_stopped_by_the_memory_limit() -> N
 
 def test_a_pdf_that_spins_is_stopped_by_the_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # 16 MiB of zeros in a content stream take pdfminer over ten seconds of CPU.
-    monkeypatch.setattr(extract, "PDF_CPU_SECONDS", 1)
+    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 1)
     started = time.monotonic()
     result = extract_text(pdf_with_stream(zeros_deflated(16)), "slow.pdf")
     assert time.monotonic() - started < 10
@@ -83,7 +88,7 @@ def test_a_pdf_that_spins_is_stopped_by_the_cpu_limit(monkeypatch: pytest.Monkey
 
 
 def test_a_pdf_that_takes_too_long_is_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract, "PDF_TIMEOUT_SECONDS", 0.01)
+    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 0.01)
     result = extract_text(pdf_bytes("Tel 13800138000"), "a.pdf")
     assert (result.text, result.problem) == ("", MSG_TOO_COMPLEX)
 
@@ -92,13 +97,13 @@ def test_a_crashed_worker_is_not_checked(monkeypatch: pytest.MonkeyPatch) -> Non
     def crash(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
         return subprocess.CompletedProcess(command, -9, b"", b"")  # killed
 
-    monkeypatch.setattr(extract.subprocess, "run", crash)
+    monkeypatch.setattr(isolated.subprocess, "run", crash)
     assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
 
     def nonsense(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
         return subprocess.CompletedProcess(command, 0, b'{"text": "x"', b"")
 
-    monkeypatch.setattr(extract.subprocess, "run", nonsense)
+    monkeypatch.setattr(isolated.subprocess, "run", nonsense)
     assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
 
 
@@ -121,7 +126,7 @@ def test_a_broken_pdf_is_still_reported_as_broken() -> None:
 
 def test_the_worker_refuses_bad_arguments() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "gongkai.catalogue.extract_worker", "x"],
+        [sys.executable, "-m", "gongkai.documents.isolated", "x"],
         input=b"",
         capture_output=True,
         timeout=60,
@@ -129,3 +134,74 @@ def test_the_worker_refuses_bad_arguments() -> None:
     )
     assert done.returncode == 2
     assert b"usage" in done.stderr
+
+
+def test_an_unknown_reading_is_refused_by_the_worker() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gongkai.documents.isolated", "nonsense", "1000000000", "5", "{}"],
+        input=b"",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+
+
+def test_read_isolated_raises_too_complex_for_an_answer_that_is_no_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def listing(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess(command, 0, b"[1, 2]", b"")
+
+    monkeypatch.setattr(isolated.subprocess, "run", listing)
+    with pytest.raises(TooComplex):
+        read_isolated("layout", pdf_bytes("x"))
+
+
+def test_the_child_answers_encrypted_and_broken() -> None:
+    assert read_isolated("layout", b"%PDF-1.4\n this is not a pdf")["error"] == "broken"
+    answer = read_isolated("pages", pdf_bytes("Tel 13800138000"), max_pages=5, max_chars=100)
+    assert answer == {"pages": 1, "texts": ["Tel 13800138000"], "scanned": []}
+
+
+# -- the checker reads its PDFs in the same child ------------------------------------------------
+
+
+def test_the_checker_refuses_a_pdf_that_inflates_to_a_gigabyte() -> None:
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(pdf_with_stream(zeros_deflated(1024)), "bomb.pdf")
+    assert time.monotonic() - started < 30
+    assert str(refused.value) == MSG_PDF_TOO_COMPLEX
+    assert "过大或过于复杂" in MSG_PDF_TOO_COMPLEX
+
+
+def test_the_checker_does_not_wait_for_a_pdf_that_spins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 1)
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(pdf_with_stream(zeros_deflated(16)), "slow.pdf")
+    assert time.monotonic() - started < 10
+    assert str(refused.value) == MSG_PDF_TOO_COMPLEX
+
+
+def test_the_checker_does_not_wait_past_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 0.01)
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(pdf_bytes("Tel 13800138000"), "a.pdf")
+    assert str(refused.value) == MSG_PDF_TOO_COMPLEX
+
+
+def test_the_checker_reads_an_ordinary_pdf_in_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    run = subprocess.run
+
+    def spy(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        calls.append(command)
+        return run(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(isolated.subprocess, "run", spy)
+    source = read_bytes(pdf_bytes("Tel 13800138000", "Second line"), "a.pdf")
+    assert source.file_kind == "pdf"
+    assert source.text == "Tel 13800138000\nSecond line"
+    assert [command[2:4] for command in calls] == [["gongkai.documents.isolated", "layout"]]
