@@ -14,10 +14,11 @@ import pytest
 
 from gongkai.catalogue import extract
 from gongkai.catalogue.extract import MSG_TOO_COMPLEX, extract_text
+from gongkai.checker.readers import pdf as checker_pdf
 from gongkai.checker.readers import read_bytes
-from gongkai.checker.readers.common import MSG_PDF_TOO_COMPLEX
+from gongkai.checker.readers.common import MSG_PDF_BROKEN, MSG_PDF_ENCRYPTED, MSG_PDF_TOO_COMPLEX
 from gongkai.checker.source import UnreadableFile
-from gongkai.documents import isolated
+from gongkai.documents import isolated, pdf
 from gongkai.documents.isolated import TooComplex, read_isolated
 from tests.catalogue.conftest import pdf_bytes
 
@@ -158,7 +159,7 @@ def test_read_isolated_raises_too_complex_for_an_answer_that_is_no_object(
         read_isolated("layout", pdf_bytes("x"))
 
 
-def test_the_child_answers_encrypted_and_broken() -> None:
+def test_the_child_answers_broken_and_pages() -> None:
     assert read_isolated("layout", b"%PDF-1.4\n this is not a pdf")["error"] == "broken"
     answer = read_isolated("pages", pdf_bytes("Tel 13800138000"), max_pages=5, max_chars=100)
     assert answer == {"pages": 1, "texts": ["Tel 13800138000"], "scanned": []}
@@ -205,3 +206,47 @@ def test_the_checker_reads_an_ordinary_pdf_in_the_child(monkeypatch: pytest.Monk
     assert source.file_kind == "pdf"
     assert source.text == "Tel 13800138000\nSecond line"
     assert [command[2:4] for command in calls] == [["gongkai.documents.isolated", "layout"]]
+
+
+def test_the_readings_errors_become_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    def raising(error: BaseException) -> object:
+        def read(data: bytes) -> pdf.Answer:
+            raise error
+
+        return read
+
+    monkeypatch.setitem(pdf.READINGS, "test", raising(PDFPasswordIncorrect()))
+    assert pdf.run_reading("test", b"", {}) == {"error": "encrypted"}
+    monkeypatch.setitem(pdf.READINGS, "test", raising(ValueError("a password is needed")))
+    assert pdf.run_reading("test", b"", {}) == {"error": "broken", "password": True}
+    monkeypatch.setitem(pdf.READINGS, "test", raising(KeyError("Root")))
+    assert pdf.run_reading("test", b"", {}) == {"error": "broken", "password": False}
+    monkeypatch.setitem(pdf.READINGS, "test", raising(RuntimeError("wrapped", MemoryError())))
+    with pytest.raises(MemoryError):
+        pdf.run_reading("test", b"", {})
+
+
+@pytest.mark.parametrize(
+    ("answer", "checker_message", "catalogue_problem"),
+    [
+        ({"error": "encrypted"}, MSG_PDF_ENCRYPTED, extract.MSG_PDF_ENCRYPTED),
+        # the checker has always taken a library error that speaks of a password for encryption
+        ({"error": "broken", "password": True}, MSG_PDF_ENCRYPTED, extract.MSG_BROKEN.format(kind="PDF ")),
+        ({"error": "broken", "password": False}, MSG_PDF_BROKEN, extract.MSG_BROKEN.format(kind="PDF ")),
+        ({"pages": "not a list"}, MSG_PDF_TOO_COMPLEX, MSG_TOO_COMPLEX),
+    ],
+)
+def test_each_caller_words_the_childs_answer(
+    monkeypatch: pytest.MonkeyPatch, answer: dict[str, object], checker_message: str, catalogue_problem: str
+) -> None:
+    def read_isolated(reading: str, data: bytes, **options: int) -> dict[str, object]:
+        return answer
+
+    monkeypatch.setattr(checker_pdf, "read_isolated", read_isolated)
+    monkeypatch.setattr(extract, "read_isolated", read_isolated)
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(b"%PDF-1.4 whatever", "a.pdf")
+    assert str(refused.value) == checker_message
+    assert extract_text(b"%PDF-1.4 whatever", "a.pdf").problem == catalogue_problem
