@@ -42,6 +42,7 @@ from gongkai.checker.forms import max_upload_bytes, screen_upload
 from gongkai.checker.result import severity_counts
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.documents.zipguard import ZipLimits, ZipRefused, check_members, open_zip
 
 logger = logging.getLogger(__name__)
 
@@ -164,24 +165,26 @@ def _expand_zip(upload: UploadedFile, out: Collected) -> int:
         )
     try:
         upload.seek(0)
-        archive = zipfile.ZipFile(upload)
+        archive = open_zip(upload)
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ImportRefused(
             _("“%(name)s”不是有效的 zip 压缩包，无法打开；请重新压缩后上传，或直接选择报告文件。")
             % {"name": zip_name}
         ) from None
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise ImportRefused(
-            _("压缩包“%(name)s”中有 %(count)d 个条目，超过 %(max)d 个，未导入。")
-            % {"name": zip_name, "count": len(entries), "max": MAX_ZIP_ENTRIES}
-        )
-    declared = sum(info.file_size for info in entries)
-    if declared > MAX_TOTAL_BYTES:
+    try:
+        check_members(entries, ZipLimits(max_members=MAX_ZIP_ENTRIES, max_total_bytes=MAX_TOTAL_BYTES))
+    except ZipRefused as passed:
+        if passed.reason == "members":
+            raise ImportRefused(
+                _("压缩包“%(name)s”中有 %(count)d 个条目，超过 %(max)d 个，未导入。")
+                % {"name": zip_name, "count": len(entries), "max": MAX_ZIP_ENTRIES}
+            ) from None
+        declared = sum(info.file_size for info in entries)
         raise ImportRefused(
             _("压缩包“%(name)s”解压后有 %(size)s，超过 %(max)s 的上限，未导入；请分成几个压缩包。")
             % {"name": zip_name, "size": _megabytes(declared), "max": _megabytes(MAX_TOTAL_BYTES)}
-        )
+        ) from None
     total = 0
     for info in entries:
         name = entry_name(info)

@@ -1,39 +1,34 @@
 """The text of an attachment, for the privacy scanner: PDF, Word (.docx), Excel (.xlsx) or plain text.
 
-Pure Python (no Django). :func:`gongkai.catalogue.sniffing.sniff` tells the type from the bytes, never
-from the file name. :func:`extract_text` returns the text with a Chinese ``problem`` whenever part of the
-file could not be checked and a person must look at it: an image, a scanned PDF (no text layer),
-pictures inside a Word file, a file too large, an old or unknown format, or text cut at
-:data:`MAX_CHARS`. No library exception escapes.
+Pure Python (no Django). :func:`file_kind` tells the type from the bytes
+(:mod:`gongkai.documents.sniffing`), never from the file name. :func:`extract_text` returns the text with
+a Chinese ``problem`` whenever part of the file could not be checked and a person must look at it: an
+image, a scanned PDF (no text layer), pictures inside a Word file, a file too large, an old or unknown
+format, or text cut at :data:`MAX_CHARS`. No library exception escapes.
 
 Limits: files over :data:`MAX_BYTES` are refused unread; a zip whose members would unpack to more than
-:data:`MAX_UNZIPPED_BYTES` (or whose XML parts to more than :data:`MAX_XML_BYTES`) is refused unread —
-the sizes a zip declares are a safe bound, :mod:`zipfile` never returns more; a PDF is read up to
-:data:`MAX_PAGES` pages, a workbook up to :data:`MAX_CELLS` cells, and any text up to :data:`MAX_CHARS`.
-A PDF is read in a child process (:mod:`gongkai.catalogue.extract_worker`) limited to
-:data:`PDF_MEMORY_BYTES` of memory, :data:`PDF_CPU_SECONDS` of CPU time and :data:`PDF_TIMEOUT_SECONDS` in
-all — a small PDF can inflate one stream into gigabytes — and one that reaches a limit, or makes the
-child fail, is not checked (:data:`MSG_TOO_COMPLEX`).
+:data:`MAX_UNZIPPED_BYTES` (or whose XML parts to more than :data:`MAX_XML_BYTES`) is refused unread
+(:mod:`gongkai.documents.zipguard`); a PDF is read up to :data:`MAX_PAGES` pages, a workbook up to
+:data:`MAX_CELLS` cells, and any text up to :data:`MAX_CHARS`. A PDF is read in a child process with
+memory, CPU-time and wall-clock limits (:mod:`gongkai.documents.isolated`) — a small PDF can inflate one
+stream into gigabytes — and one that reaches a limit, or makes the child fail, is not checked
+(:data:`MSG_TOO_COMPLEX`).
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import json
-import os
-import re
-import subprocess
-import sys
 import warnings
-import zipfile
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai.catalogue.sniffing import OLE_MAGIC, TEXT_SAMPLE, decode_text, image_format, sniff, zip_names
+from gongkai.documents import docx, sniffing
+from gongkai.documents.isolated import TooComplex, read_isolated
+from gongkai.documents.text import decode_text
+from gongkai.documents.zipguard import OFFICE_LIMITS, ZipLimits, ZipRefused, check_zip
 
 __all__ = [
     "KINDS",
@@ -45,25 +40,21 @@ __all__ = [
     "MAX_UNZIPPED_BYTES",
     "MAX_XML_BYTES",
     "MSG_TOO_COMPLEX",
-    "PDF_CPU_SECONDS",
-    "PDF_MEMORY_BYTES",
-    "PDF_TIMEOUT_SECONDS",
     "Extracted",
     "extract_path",
     "extract_text",
+    "file_kind",
 ]
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_XML_BYTES = 50 * 1024 * 1024
-MAX_ZIP_MEMBERS = 10_000
+MAX_UNZIPPED_BYTES = OFFICE_LIMITS.max_total_bytes
+MAX_XML_BYTES: int = OFFICE_LIMITS.max_xml_bytes or 0
+MAX_ZIP_MEMBERS = OFFICE_LIMITS.max_members
 MAX_PAGES = 500
 MAX_CHARS = 2_000_000
 MAX_CELLS = 2_000_000
-#: Limits of the child process that reads a PDF: address space, CPU time, and time in all (seconds).
-PDF_MEMORY_BYTES = 768 * 2**20
-PDF_CPU_SECONDS = 60
-PDF_TIMEOUT_SECONDS = 90
+#: Bytes of a file looked at to tell text from binary.
+TEXT_SAMPLE = 64 * 1024
 
 KIND_LABELS: dict[str, str] = {
     "pdf": "PDF",
@@ -131,8 +122,23 @@ def extract_path(path: str | Path) -> Extracted:
         return extract_text(f.read(MAX_BYTES + 1), p.name)
 
 
+def file_kind(data: bytes) -> str:
+    """The type of a file from its content: ``pdf``, ``docx``, ``xlsx``, ``image``, ``text`` or ``unknown``.
+
+    The file's name is never asked: a ``.pdf`` that holds a web page is ``text``. Only the first
+    64 KB decide whether a file is text, so the head of a large file may be sniffed too.
+    """
+    kind = sniffing.sniff(data).kind
+    if kind in ("pdf", "docx", "xlsx", "image"):
+        return kind
+    if kind in ("other", "rtf"):
+        sample = decode_text(data[:TEXT_SAMPLE], final=len(data) <= TEXT_SAMPLE)
+        return "text" if sample is not None else "unknown"
+    return "unknown"
+
+
 def _too_large(head: bytes, size: int) -> Extracted:
-    kind = sniff(head)
+    kind = file_kind(head)
     if head.startswith(b"PK"):
         kind = "unknown"  # a zip cannot be told from its head
     return Extracted("", kind, problem=MSG_TOO_LARGE.format(size=_size(size), limit=MAX_BYTES // 2**20))
@@ -151,7 +157,7 @@ def extract_text(data: bytes, filename: str = "") -> Extracted:
     """The text of a file of any supported kind, with a problem (Chinese) for what could not be checked."""
     if len(data) > MAX_BYTES:
         return _too_large(data[:TEXT_SAMPLE], len(data))
-    kind = sniff(data, filename)
+    kind = file_kind(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -173,16 +179,16 @@ def _extract(data: bytes, kind: str) -> Extracted:
             return Extracted("", kind, problem=problem)
         return _docx(data) if kind == "docx" else _xlsx(data)
     if kind == "image":
-        return Extracted("", kind, problem=MSG_IMAGE.format(format=image_format(data)))
+        return Extracted("", kind, problem=MSG_IMAGE.format(format=sniffing.image_format(data)))
     if kind == "text":
         text = decode_text(data)
         if text is None:  # text at the start, binary further on
             return Extracted("", "unknown", problem=MSG_UNKNOWN)
         return _cut(text, kind)
-    if data.startswith(OLE_MAGIC):
+    if data.startswith(sniffing.OLE_MAGIC):
         return Extracted("", kind, problem=MSG_OLD_OFFICE)
     if data.startswith(b"PK"):
-        broken = zip_names(data) is None
+        broken = sniffing.zip_names(data) is None
         return Extracted("", kind, problem=MSG_BROKEN.format(kind="") if broken else MSG_OTHER_ZIP)
     return Extracted("", kind, problem=MSG_UNKNOWN)
 
@@ -195,135 +201,56 @@ def _cut(text: str, kind: str, problems: list[str] | None = None, **extra: Any) 
     return Extracted(text, kind, problem="；".join(problems), **extra)
 
 
+def _zip_limits() -> ZipLimits:
+    return ZipLimits(
+        max_members=MAX_ZIP_MEMBERS, max_total_bytes=MAX_UNZIPPED_BYTES, max_xml_bytes=MAX_XML_BYTES
+    )
+
+
 def _zip_problem(data: bytes) -> str:
     """A reason to refuse a zip unread: too many members, or too much to unpack (a zip bomb)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        infos = zf.infolist()
-    total = sum(i.file_size for i in infos)
-    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
-    if len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNZIPPED_BYTES:
-        return MSG_ZIP_BOMB.format(limit=MAX_UNZIPPED_BYTES // 2**20)
-    if xml > MAX_XML_BYTES:
-        return MSG_ZIP_BOMB.format(limit=MAX_XML_BYTES // 2**20)
+    try:
+        check_zip(data, _zip_limits())
+    except ZipRefused as refused:
+        limit = MAX_XML_BYTES if refused.reason == "xml" else MAX_UNZIPPED_BYTES
+        return MSG_ZIP_BOMB.format(limit=limit // 2**20)
     return ""
 
 
 def _pictures(data: bytes, folder: str) -> int:
-    names = zip_names(data) or set()
+    names = sniffing.zip_names(data) or set()
     return sum(1 for n in names if n.startswith(folder) and not n.endswith("/"))
 
 
 # -- PDF -----------------------------------------------------------------------------------------
 
 
-def _worker_environment() -> dict[str, str]:
-    """A small environment for the child: where this package is, and nothing secret."""
-    root = str(Path(__file__).resolve().parents[2])  # the directory that holds the gongkai package
-    keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "PYTHONDONTWRITEBYTECODE")
-    environment = {name: os.environ[name] for name in keep if name in os.environ}
-    environment["PYTHONPATH"] = root
-    return environment
-
-
 def _pdf_isolated(data: bytes) -> Extracted:
-    """:func:`_pdf` in a child process with memory, CPU and time limits (:mod:`.extract_worker`).
+    """The pages' text of a PDF, read in a limited child process (:mod:`gongkai.documents.isolated`).
 
     Whatever goes wrong there — a limit reached, a crash, no answer in time — the file is "not checked"
     with :data:`MSG_TOO_COMPLEX`, never an exception.
     """
-    command = [
-        sys.executable,
-        "-m",
-        "gongkai.catalogue.extract_worker",
-        str(PDF_MEMORY_BYTES),
-        str(PDF_CPU_SECONDS),
-        str(MAX_PAGES),
-        str(MAX_CHARS),
-    ]
     too_complex = Extracted("", "pdf", problem=MSG_TOO_COMPLEX)
     try:
-        done = subprocess.run(
-            command,
-            input=data,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            timeout=PDF_TIMEOUT_SECONDS,
-            env=_worker_environment(),
-            check=False,
-        )
-    except (subprocess.TimeoutExpired, OSError):
+        answer = read_isolated("pages", data, max_pages=MAX_PAGES, max_chars=MAX_CHARS)
+    except TooComplex:
         return too_complex
-    if done.returncode != 0:
-        return too_complex
-    try:
-        answer = json.loads(done.stdout)
-        pages = answer["pages"]
-        return Extracted(
-            str(answer["text"]),
-            "pdf",
-            pages=int(pages) if pages is not None else None,
-            problem=str(answer["problem"]),
-            page_starts=tuple(int(start) for start in answer["page_starts"]),
-        )
-    except (ValueError, KeyError, TypeError):
-        return too_complex
-
-
-def pdf_in_this_process(data: bytes) -> Extracted:
-    """The text of a PDF read in this process, for :mod:`.extract_worker` only (no limits here).
-
-    A broken PDF is reported, not raised; running out of memory is raised (the worker says so).
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _pdf(data)
-    except MemoryError:
-        raise
-    except Exception as error:  # a broken file: no library exception escapes
-        if _out_of_memory(error):  # pdfplumber wraps what pdfminer raised, MemoryError too
-            raise MemoryError from error
+    if "error" in answer:
+        if answer["error"] == "encrypted":
+            return Extracted("", "pdf", problem=MSG_PDF_ENCRYPTED)
         return Extracted("", "pdf", problem=MSG_BROKEN.format(kind=_broken_label("pdf")))
-
-
-def _out_of_memory(error: BaseException) -> bool:
-    """Whether ``error`` is, wraps or was raised while handling a :class:`MemoryError`."""
-    seen: set[int] = set()
-    pending: list[object] = [error]
-    while pending:
-        current = pending.pop()
-        if not isinstance(current, BaseException) or id(current) in seen:
-            continue
-        if isinstance(current, MemoryError):
-            return True
-        seen.add(id(current))
-        pending.extend([current.__cause__, current.__context__, *current.args])
-    return False
-
-
-def _pdf(data: bytes) -> Extracted:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    texts: list[str] = []
-    starts: list[int] = []
-    scanned_pages: list[int] = []
-    length = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            total = len(pdf.pages)
-            for number, page in enumerate(pdf.pages[:MAX_PAGES], start=1):
-                text = page.extract_text() or ""
-                if not text.strip() and page.images:
-                    scanned_pages.append(number)
-                page.close()
-                starts.append(length)
-                texts.append(text)
-                length += len(text) + 1
-                if length > MAX_CHARS:
-                    break
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        return Extracted("", "pdf", problem=MSG_PDF_ENCRYPTED)
+        total = int(answer["pages"])
+        texts = [str(text) for text in answer["texts"]]
+        scanned_pages = [int(number) for number in answer["scanned"]]
+    except (KeyError, TypeError, ValueError):
+        return too_complex
+    starts: list[int] = []
+    length = 0
+    for text in texts:
+        starts.append(length)
+        length += len(text) + 1
     text = "\n".join(texts)
     if not text.strip():
         return Extracted("", "pdf", pages=total, problem=MSG_SCANNED)
@@ -340,64 +267,14 @@ def _pdf(data: bytes) -> Extracted:
 
 # -- Word ----------------------------------------------------------------------------------------
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_W_TEXT = {_W + "t", _W + "delText", _W + "instrText"}
-_W_TAB = _W + "tab"
-_W_BREAKS = {_W + "br", _W + "cr"}
-_W_BLOCK_END = {_W + "p"}
-#: Parts with text, in the order they are read: body, headers, footers, notes, comments.
-_DOCX_PARTS = re.compile(r"/word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
-_DOCX_ORDER = ("document", "header", "footer", "footnotes", "endnotes", "comments")
-
 
 def _docx(data: bytes) -> Extracted:
-    import docx
-    from lxml import etree
-
-    document = docx.Document(io.BytesIO(data))
-    parts: list[tuple[int, str, Any]] = []
-    for part in document.part.package.iter_parts():
-        m = _DOCX_PARTS.fullmatch(str(part.partname))
-        if not m:
-            continue
-        element = getattr(part, "element", None)
-        if element is None:
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-            element = etree.fromstring(part.blob, parser)
-        order = _DOCX_ORDER.index(re.sub(r"\d+$", "", m.group(1)))
-        parts.append((order, str(part.partname), element))
-    chunks: list[str] = []
-    length = 0
-    for _, _, element in sorted(parts, key=lambda p: (p[0], p[1])):
-        for piece in _docx_text(element):
-            chunks.append(piece)
-            length += len(piece)
-        chunks.append("\n")
-        if length > MAX_CHARS:
-            break
+    text = docx.all_text(docx.open_docx(data, _zip_limits()), MAX_CHARS)
     problems: list[str] = []
     pictures = _pictures(data, "word/media/")
     if pictures:
         problems.append(MSG_PICTURES.format(count=pictures))
-    return _cut("".join(chunks), "docx", problems)
-
-
-def _docx_text(root: Any) -> Iterator[str]:
-    """Text of a WordprocessingML part in document order: runs (deleted text too: it is still in the file),
-    tabs and breaks; a paragraph (also in a table cell) ends a line."""
-    from lxml import etree
-
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag
-        if event == "start":
-            if tag in _W_TEXT and el.text:
-                yield el.text
-            elif tag == _W_TAB:
-                yield "\t"
-            elif tag in _W_BREAKS:
-                yield "\n"
-        elif tag in _W_BLOCK_END:
-            yield "\n"
+    return _cut(text, "docx", problems)
 
 
 # -- Excel ---------------------------------------------------------------------------------------

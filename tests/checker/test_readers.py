@@ -299,6 +299,19 @@ def test_png_refused() -> None:
     assert "图片（PNG）" in _refused(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40, "a.png")
 
 
+def test_docx_zip_bomb_refused_from_its_directory() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", bytes(51 * 2**20))  # 51 MB of XML in about 50 KB
+    assert _refused(out.getvalue(), "report.docx") == (
+        "Word（.docx）文件解压后过大（可能是“压缩炸弹”），无法读取；请在 Word 中另存为 .docx 后重试"
+    )
+
+
+def test_bmp_refused_as_an_image() -> None:
+    assert "图片（BMP）" in _refused(b"BM" + bytes(4) + bytes(4) + b"\x36\x00\x00\x00" + bytes(40), "a.bmp")
+
+
 def test_jpeg_refused() -> None:
     assert "图片" in _refused(b"\xff\xd8\xff\xe0" + b"\x00" * 40)
 

@@ -10,12 +10,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.catalogue import extract, indexing, sniffing, workflow
+from gongkai.catalogue import extract, indexing, workflow
 from gongkai.catalogue.content import CatalogueError
 from gongkai.catalogue.models import Attachment, Item
 from gongkai.catalogue.services.common import lock, record_event, require
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.documents.sniffing import IMAGE_CONTENT_TYPES, image_format
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 20
@@ -39,15 +40,6 @@ CONTENT_TYPES: dict[str, str] = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-)
 
 
 def clean_filename(filename: str) -> str:
@@ -68,12 +60,7 @@ def _extension(name: str) -> str:
 
 def _content_type(kind: str, data: bytes) -> str:
     if kind == "image":
-        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-            return "image/webp"
-        for magic, content_type in _IMAGE_MAGIC:
-            if data.startswith(magic):
-                return content_type
-        return "application/octet-stream"
+        return IMAGE_CONTENT_TYPES.get(image_format(data), "application/octet-stream")
     return CONTENT_TYPES[kind]
 
 
@@ -89,7 +76,7 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
             {"file": [f"文件“{name}”超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，不能上传。"]},
             code="too_large",
         )
-    kind = sniffing.sniff(data, name)
+    kind = extract.file_kind(data)
     if kind not in ALLOWED_EXTENSIONS:
         hint = ""
         if _extension(name) in (".doc", ".xls", ".wps", ".et"):

@@ -1,12 +1,13 @@
 """What every reader shares: the messages of :class:`~gongkai.checker.source.UnreadableFile`, decoding
-text of an unknown encoding, joining the lines of a cell, and assembling lines into a ``Source``."""
+text of an unknown encoding (:mod:`gongkai.documents.text`), joining the lines of a cell, and assembling
+lines into a ``Source``."""
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from gongkai.checker.source import CELL, Source, UnreadableFile
+from gongkai.documents.text import CONTROL, decode_text
 from gongkai.reports.normalize import normalize_text
 
 # ------------------------------------------------------------------------------------------------
@@ -28,6 +29,12 @@ MSG_IMAGE = "这是一张图片（{kind}），无法读取其中的文字；" + 
 MSG_PDF_NO_TEXT = "该 PDF 没有文字层（可能是扫描件），无法读取；请提供带文字的 PDF 或 Word 文件"
 MSG_PDF_ENCRYPTED = "该 PDF 已加密或设置了打开密码，无法读取；请提供未加密的 PDF 或 Word 文件"
 MSG_PDF_BROKEN = "PDF 文件已损坏或格式不正确，无法读取；请重新导出 PDF，或提供 Word（.docx）文件"
+MSG_PDF_TOO_COMPLEX = (
+    "PDF 文件过大或过于复杂，无法在限定的时间和内存内读取；请重新导出 PDF，或提供 Word（.docx）文件"
+)
+MSG_DOCX_TOO_LARGE = (
+    "Word（.docx）文件解压后过大（可能是“压缩炸弹”），无法读取；请在 Word 中另存为 .docx 后重试"
+)
 MSG_DOCX_BROKEN = "Word（.docx）文件已损坏或格式不正确，无法读取；请在 Word 中打开并另存为 .docx 后重试"
 MSG_HTML_BROKEN = "网页文件无法解析；请在浏览器中打开后另存为网页（.html），或提供 Word、PDF、文本文件"
 MSG_BINARY = (
@@ -41,67 +48,14 @@ MSG_INTERNAL = "读取文件时出错（{error}），无法读取；请在原程
 # Text decoding
 # ------------------------------------------------------------------------------------------------
 
-#: C0 controls other than \t \n \r, DEL and C1 controls: never text (and \x1f is our cell marker).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
-
 
 def decode(data: bytes) -> str:
-    text: str | None = None
-    if data.startswith(codecs.BOM_UTF8):
-        text = _try_decode(data[3:], "utf-8")
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        text = _try_decode(data, "utf-32")
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _try_decode(data, "utf-16")
-    else:
-        text = _try_decode(data, "utf-8")
-        if b"\x00" in data[:4000]:  # UTF-16 without a BOM (any 8-bit decoding would keep the NULs)
-            text = _utf16_without_bom(data) or text
-        if text is None:
-            m = _META_CHARSET.search(data[:4096])
-            if m:
-                enc = m.group(1).decode("ascii").lower()
-                enc = _CHARSET_ALIASES.get(enc, enc)
-                try:
-                    codecs.lookup(enc)
-                except LookupError:
-                    pass
-                else:
-                    text = _try_decode(data, enc)
-        if text is None:
-            text = _try_decode(data, "gb18030")
-        if text is None:
-            text = _utf16_without_bom(data)
+    """The text of ``data`` (:func:`gongkai.documents.text.decode_text`), its stray control characters
+    removed; raises :class:`UnreadableFile` for binary data."""
+    text = decode_text(data)
     if text is None:
         raise UnreadableFile(MSG_BINARY)
-    controls = len(CONTROL.findall(text[:20000]))
-    if "\x00" in text or controls > max(2, len(text[:20000]) // 200):
-        raise UnreadableFile(MSG_BINARY)
-    return CONTROL.sub("", text) if controls else text
-
-
-def _try_decode(data: bytes, encoding: str) -> str | None:
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a BOM: ASCII characters leave NULs on every other byte."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    sample = data[:4000]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd_nuls > half // 4 and even_nuls == 0:
-        return _try_decode(data, "utf-16-le")
-    if even_nuls > half // 4 and odd_nuls == 0:
-        return _try_decode(data, "utf-16-be")
-    return None
+    return CONTROL.sub("", text) if CONTROL.search(text, 0, 20000) else text
 
 
 # ------------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from gongkai.checker.readers.common import (
-    CONTROL,
     MSG_BLANK,
     MSG_HTML_BROKEN,
     SPACE_RUN,
@@ -19,6 +18,7 @@ from gongkai.checker.readers.common import (
     row_line,
 )
 from gongkai.checker.source import Source, UnreadableFile
+from gongkai.documents.text import CONTROL
 
 _DROP_TAG_NAMES = (
     "script style noscript template head nav iframe svg math object embed select option button textarea "

@@ -1,0 +1,252 @@
+"""Every PDF is read in a child process with memory, CPU and time limits (:mod:`gongkai.documents.isolated`):
+a small PDF that inflates into gigabytes, or spins, is stopped — the catalogue says "not checked", the
+checker refuses the file — and never takes the server's memory; ordinary PDFs are read as before."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+import pytest
+
+from gongkai.catalogue import extract
+from gongkai.catalogue.extract import MSG_TOO_COMPLEX, extract_text
+from gongkai.checker.readers import pdf as checker_pdf
+from gongkai.checker.readers import read_bytes
+from gongkai.checker.readers.common import MSG_PDF_BROKEN, MSG_PDF_ENCRYPTED, MSG_PDF_TOO_COMPLEX
+from gongkai.checker.source import UnreadableFile
+from gongkai.documents import isolated, pdf
+from gongkai.documents.isolated import TooComplex, read_isolated
+from tests.catalogue.conftest import pdf_bytes
+
+MIB = 2**20
+
+
+def zeros_deflated(mib: int) -> bytes:
+    """zlib data that inflates to ``mib`` MiB of zero bytes, made in milliseconds without holding them.
+
+    After a full flush the compressor refers to nothing before it, so every further MiB of zeros is the
+    same block; the stream ends with an empty final block and the Adler-32 of ``n`` zeros,
+    ``(n mod 65521) << 16 | 1``.
+    """
+    chunk = bytes(MIB)
+    compressor = zlib.compressobj(9)
+    head = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    assert compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH) == block
+    size = mib * MIB
+    return head + block * (mib - 1) + b"\x03\x00" + struct.pack(">I", ((size % 65521) << 16) | 1)
+
+
+def pdf_with_stream(stream: bytes) -> bytes:
+    """A one-page PDF whose content stream is ``stream`` (FlateDecode)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_the_bomb_is_what_it_claims() -> None:
+    data = zeros_deflated(8)
+    assert zlib.decompress(data) == bytes(8 * MIB)
+    assert len(zeros_deflated(1024)) < 1.1 * MIB  # 1 GiB of zeros in about 1 MB
+
+
+def test_a_pdf_that_inflates_to_a_gigabyte_is_stopped_by_the_memory_limit() -> None:
+    bomb = pdf_with_stream(zeros_deflated(1024))
+    assert len(bomb) < 1.1 * MIB
+    started = time.monotonic()
+    result = extract_text(bomb, "bomb.pdf")
+    assert time.monotonic() - started < 30  # about 2 s: the child stops at 768 MB
+    assert (result.kind, result.text, result.pages) == ("pdf", "", None)
+    assert result.problem == MSG_TOO_COMPLEX == "文件过大或过于复杂，无法自动检查，请人工核对"
+
+
+def test_a_pdf_that_spins_is_stopped_by_the_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 16 MiB of zeros in a content stream take pdfminer over ten seconds of CPU.
+    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 1)
+    started = time.monotonic()
+    result = extract_text(pdf_with_stream(zeros_deflated(16)), "slow.pdf")
+    assert time.monotonic() - started < 10
+    assert result.problem == MSG_TOO_COMPLEX
+
+
+def test_a_pdf_that_takes_too_long_is_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 0.01)
+    result = extract_text(pdf_bytes("Tel 13800138000"), "a.pdf")
+    assert (result.text, result.problem) == ("", MSG_TOO_COMPLEX)
+
+
+def test_a_crashed_worker_is_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess(command, -9, b"", b"")  # killed
+
+    monkeypatch.setattr(subprocess, "run", crash)
+    assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
+
+    def nonsense(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess(command, 0, b'{"text": "x"', b"")
+
+    monkeypatch.setattr(subprocess, "run", nonsense)
+    assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
+
+
+def test_an_ordinary_pdf_is_still_read_with_its_pages_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = extract_text(pdf_bytes("Tel 13800138000", "Second line"), "a.pdf")
+    assert (result.kind, result.pages, result.problem) == ("pdf", 1, "")
+    assert "13800138000" in result.text and "Second line" in result.text
+    assert result.page_of(0) == 1
+    # The limits of this process are the child's (they are passed to it).
+    monkeypatch.setattr(extract, "MAX_CHARS", 5)
+    cut = extract_text(pdf_bytes("Tel 13800138000"), "a.pdf")
+    assert cut.text == "Tel 1"
+    assert "只检查了前 5字" in cut.problem
+
+
+def test_a_broken_pdf_is_still_reported_as_broken() -> None:
+    result = extract_text(b"%PDF-1.4\n this is not a pdf", "a.pdf")
+    assert result.problem == "PDF 文件已损坏或格式不正确，无法检查；请重新保存后再试，或人工核对"
+
+
+def test_the_worker_refuses_bad_arguments() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gongkai.documents.isolated", "x"],
+        input=b"",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert b"usage" in done.stderr
+
+
+def test_an_unknown_reading_is_refused_by_the_worker() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gongkai.documents.isolated", "nonsense", "1000000000", "5", "{}"],
+        input=b"",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+
+
+def test_read_isolated_raises_too_complex_for_an_answer_that_is_no_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def listing(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess(command, 0, b"[1, 2]", b"")
+
+    monkeypatch.setattr(subprocess, "run", listing)
+    with pytest.raises(TooComplex):
+        read_isolated("layout", pdf_bytes("x"))
+
+
+def test_the_child_answers_broken_and_pages() -> None:
+    assert read_isolated("layout", b"%PDF-1.4\n this is not a pdf")["error"] == "broken"
+    answer = read_isolated("pages", pdf_bytes("Tel 13800138000"), max_pages=5, max_chars=100)
+    assert answer == {"pages": 1, "texts": ["Tel 13800138000"], "scanned": []}
+
+
+# -- the checker reads its PDFs in the same child ------------------------------------------------
+
+
+def test_the_checker_refuses_a_pdf_that_inflates_to_a_gigabyte() -> None:
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(pdf_with_stream(zeros_deflated(1024)), "bomb.pdf")
+    assert time.monotonic() - started < 30
+    assert str(refused.value) == MSG_PDF_TOO_COMPLEX
+    assert "过大或过于复杂" in MSG_PDF_TOO_COMPLEX
+
+
+def test_the_checker_does_not_wait_for_a_pdf_that_spins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 1)
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(pdf_with_stream(zeros_deflated(16)), "slow.pdf")
+    assert time.monotonic() - started < 10
+    assert str(refused.value) == MSG_PDF_TOO_COMPLEX
+
+
+def test_the_checker_does_not_wait_past_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 0.01)
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(pdf_bytes("Tel 13800138000"), "a.pdf")
+    assert str(refused.value) == MSG_PDF_TOO_COMPLEX
+
+
+def test_the_checker_reads_an_ordinary_pdf_in_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    run = subprocess.run
+
+    def spy(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        calls.append(command)
+        return run(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    source = read_bytes(pdf_bytes("Tel 13800138000", "Second line"), "a.pdf")
+    assert source.file_kind == "pdf"
+    assert source.text == "Tel 13800138000\nSecond line"
+    assert [command[2:4] for command in calls] == [["gongkai.documents.isolated", "layout"]]
+
+
+def test_the_readings_errors_become_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    def raising(error: BaseException) -> object:
+        def read(data: bytes) -> pdf.Answer:
+            raise error
+
+        return read
+
+    monkeypatch.setitem(pdf.READINGS, "test", raising(PDFPasswordIncorrect()))
+    assert pdf.run_reading("test", b"", {}) == {"error": "encrypted"}
+    monkeypatch.setitem(pdf.READINGS, "test", raising(ValueError("a password is needed")))
+    assert pdf.run_reading("test", b"", {}) == {"error": "broken", "password": True}
+    monkeypatch.setitem(pdf.READINGS, "test", raising(KeyError("Root")))
+    assert pdf.run_reading("test", b"", {}) == {"error": "broken", "password": False}
+    monkeypatch.setitem(pdf.READINGS, "test", raising(RuntimeError("wrapped", MemoryError())))
+    with pytest.raises(MemoryError):
+        pdf.run_reading("test", b"", {})
+
+
+@pytest.mark.parametrize(
+    ("answer", "checker_message", "catalogue_problem"),
+    [
+        ({"error": "encrypted"}, MSG_PDF_ENCRYPTED, extract.MSG_PDF_ENCRYPTED),
+        # the checker has always taken a library error that speaks of a password for encryption
+        ({"error": "broken", "password": True}, MSG_PDF_ENCRYPTED, extract.MSG_BROKEN.format(kind="PDF ")),
+        ({"error": "broken", "password": False}, MSG_PDF_BROKEN, extract.MSG_BROKEN.format(kind="PDF ")),
+        ({"pages": "not a list"}, MSG_PDF_TOO_COMPLEX, MSG_TOO_COMPLEX),
+    ],
+)
+def test_each_caller_words_the_childs_answer(
+    monkeypatch: pytest.MonkeyPatch, answer: dict[str, object], checker_message: str, catalogue_problem: str
+) -> None:
+    def read_isolated(reading: str, data: bytes, **options: int) -> dict[str, object]:
+        return answer
+
+    monkeypatch.setattr(checker_pdf, "read_isolated", read_isolated)
+    monkeypatch.setattr(extract, "read_isolated", read_isolated)
+    with pytest.raises(UnreadableFile) as refused:
+        read_bytes(b"%PDF-1.4 whatever", "a.pdf")
+    assert str(refused.value) == checker_message
+    assert extract_text(b"%PDF-1.4 whatever", "a.pdf").problem == catalogue_problem
