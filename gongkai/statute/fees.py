@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gongkai.core.messages import N_
+
 #: 109号 applies to applications received on or after this day.
 FEES_IN_FORCE_FROM = datetime.date(2021, 1, 1)
 #: Working days the applicant has to pay, counted from the day after receiving the notice.
@@ -35,7 +37,7 @@ class FeeMethod(StrEnum):
     PAGES = "pages"  # 按量计收
 
 
-METHOD_LABELS = {FeeMethod.PIECES: "按件计收", FeeMethod.PAGES: "按量计收"}
+METHOD_LABELS = {FeeMethod.PIECES: N_("按件计收"), FeeMethod.PAGES: N_("按量计收")}
 
 
 def piece_rate(k: int) -> int:

@@ -14,6 +14,7 @@ from gongkai.catalogue.models import Item, ItemEvent
 from gongkai.catalogue.selectors import decide
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.i18n import render
 
 
 def actor_label(user: User | None) -> str:
@@ -36,8 +37,8 @@ def require(actor: Actor, item: Item, action: str) -> workflow.Decision:
     if decision.allowed:
         return decision
     if decision.code == workflow.REFUSED_STATE:
-        raise CatalogueError(decision.reason, code="not_allowed")
-    raise PermissionDenied(decision.reason)
+        raise CatalogueError(render(decision.reason), code="not_allowed")
+    raise PermissionDenied(render(decision.reason))
 
 
 def record_event(
