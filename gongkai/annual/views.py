@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.agencies.models import Agency
@@ -66,8 +67,8 @@ def _error_messages(request: HttpRequest, exc: ValidationError | PermissionDenie
 
 
 class OpenForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("机关"))
-    year = forms.TypedChoiceField(coerce=int, label=_("报告年度"))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=gettext_lazy("机关"))
+    year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("报告年度"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -402,7 +403,7 @@ def correct(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
 
 
 class PreviousForm(forms.Form):
-    file = forms.FileField(label=_("上一年度报告文件"))
+    file = forms.FileField(label=gettext_lazy("上一年度报告文件"))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

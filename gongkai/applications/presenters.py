@@ -243,7 +243,9 @@ def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
             lines.append(_("缴费期限：%(day)s") % {"day": get("payment_due")})
     elif kind == EventKind.ANSWERED:
         outcome = OUTCOME_BY_KEY.get(get("outcome"))
-        lines.append(_("答复类型：%(label)s") % {"label": outcome.label if outcome else get("outcome")})
+        lines.append(
+            _("答复类型：%(label)s") % {"label": render(outcome.label) if outcome else get("outcome")}
+        )
         for key, label in (
             ("legal_basis", _("法律依据")),
             ("reasons", _("理由")),
