@@ -31,8 +31,11 @@ render_lazy = lazy(render, str)
 
 
 def render_error(error: BaseException) -> str:
-    """An error's text in the active language: its argument rendered when it is a :class:`Message` (as pure
-    modules raise them), ``str(error)`` otherwise."""
+    """An error's text in the active language: its argument (or its ``message`` attribute) rendered when it
+    is a :class:`Message` (as pure modules raise them), ``str(error)`` otherwise."""
     if len(error.args) == 1 and isinstance(error.args[0], Message):
         return render(error.args[0])
+    message = getattr(error, "message", None)
+    if isinstance(message, Message):
+        return render(message)
     return str(error)

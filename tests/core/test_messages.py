@@ -11,7 +11,7 @@ from gongkai.core.formatting import cn_date, date_message
 from gongkai.core.i18n import render, render_error, render_lazy
 from gongkai.core.messages import N_, Message
 from gongkai.workdays.builtin import builtin_years
-from gongkai.workdays.calendar import WorkCalendar
+from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -74,3 +74,11 @@ def test_the_clock_explains_itself_in_english() -> None:
         "Today, Friday 20 March 2026: the deadline (Monday 16 March 2026) has passed, 4 days overdue."
     )
     assert not any(CJK.search(line) for line in english)
+
+
+def test_a_missing_calendar_year_is_explained_in_the_readers_language() -> None:
+    error = CalendarNotLoaded(2031)
+    assert str(error).startswith("2031年的工作日历尚未载入，无法计算期限。")
+    assert render_error(error) == str(error)
+    with translation.override("en"):
+        assert render_error(error).startswith("The working-day calendar of 2031 is not loaded")
