@@ -35,7 +35,7 @@ def require_act(
     actor: Actor, application: Application | None = None, *, agency: Agency | None = None
 ) -> None:
     if actor is None or not permissions.can_act(actor, application, agency=agency):
-        raise PermissionDenied("您没有办理该机关政府信息公开申请的权限。")
+        raise PermissionDenied(_("您没有办理该机关政府信息公开申请的权限。"))
 
 
 def require_allowed(application: Application, action: str, today: datetime.date) -> timeline.Situation:

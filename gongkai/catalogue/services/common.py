@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.content import CatalogueError
@@ -32,7 +33,7 @@ def lock(item: Item) -> Item:
 def require(actor: Actor, item: Item, action: str) -> workflow.Decision:
     """The decision (:func:`decide`) for ``actor`` on the (locked) ``item``, or the error."""
     if actor is None or not permissions.can_act(actor, item.agency):
-        raise PermissionDenied("您没有办理该机关主动公开事项的权限。")
+        raise PermissionDenied(_("您没有办理该机关主动公开事项的权限。"))
     decision = decide(actor, item, action)
     if decision.allowed:
         return decision

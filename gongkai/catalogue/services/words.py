@@ -19,7 +19,7 @@ WORD_MAX_CHARS = 50
 def add_sensitive_word(*, actor: Actor, agency: Agency | None, word: str, note: str = "") -> SensitiveWord:
     """Add a word to the agency's list (``agency=None``: the site-wide list, superusers only)."""
     if actor is None or not permissions.can_manage_words(actor, agency):
-        raise PermissionDenied("您没有维护该错敏词表的权限。")
+        raise PermissionDenied(_("您没有维护该错敏词表的权限。"))
     word = one_line(word)
     note = one_line(note)[:200]
     if not word:
@@ -51,7 +51,7 @@ def add_sensitive_word(*, actor: Actor, agency: Agency | None, word: str, note: 
 
 def delete_sensitive_word(*, actor: Actor, word: SensitiveWord) -> None:
     if actor is None or not permissions.can_manage_words(actor, word.agency):
-        raise PermissionDenied("您没有维护该错敏词表的权限。")
+        raise PermissionDenied(_("您没有维护该错敏词表的权限。"))
     with transaction.atomic():
         record_audit(actor, "catalogue.sensitive_word_deleted", word, agency=word.agency, word=word.word)
         word.delete()
