@@ -77,7 +77,8 @@ def queue_row(case: Application, th: Thresholds) -> Row:
     row = Row(case)
     if case.status == Status.CLOSED:
         outcome = OUTCOME_BY_KEY.get(case.outcome)
-        row.flags.append(("closed", _("已办结") + (f"：{render(outcome.label)}" if outcome else "")))
+        closed = _("已办结：%(outcome)s") % {"outcome": render(outcome.label)} if outcome else _("已办结")
+        row.flags.append(("closed", closed))
         return row
     waiting = case.waiting_on
     if waiting:
@@ -253,7 +254,7 @@ def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
             ("responsible_agency", _("负责公开的机关")),
         ):
             if get(key):
-                lines.append(f"{label}：{get(key)}")
+                lines.append(_("%(label)s：%(value)s") % {"label": label, "value": get(key)})
     elif kind == EventKind.REOPENED:
         appeal_id = d.get("appeal_id")
         if isinstance(appeal_id, int) and appeal_id in appeals:

@@ -177,6 +177,10 @@ def runs(texts: Iterable[str]) -> set[str]:
     return {run for text in texts for run in CJK.findall(NAMED.sub(" ", text))}
 
 
+#: Personal data shown masked (``周**``, ``张*``) is the world's data too.
+MASKED = re.compile(r"[\u4e00-\u9fff]+\*+")
+
+
 def leftovers(page: str, known: list[str]) -> list[str]:
     """The CJK words of ``page``'s visible text that are not the world's data nor allowed Chinese: the
     world's texts are stripped where they appear whole, and a run of CJK text that is exactly a run of one
@@ -186,7 +190,7 @@ def leftovers(page: str, known: list[str]) -> list[str]:
     known_runs = runs(known)
     long_known = [value for value in known if len(value) >= SUBSTRING_MIN]
     for part in visible_text(page):
-        text = NAMED.sub(" ", html.unescape(part))
+        text = MASKED.sub(" ", NAMED.sub(" ", html.unescape(part)))
         if text in known_set:
             continue
         for run in CJK.findall(text):
@@ -291,6 +295,18 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         ("supervisor", f"/reports/supervise/demo-county/{last}/imports/", None),
         ("supervisor", "/manage/catalogue/", None),  # not a catalogue role: the 403 page
     ]
+    # Every case of the officer's queue (consultations, extensions, fees, corrections, answers, appeals …),
+    # catalogue entries in each state and of each kind.
+    cases = Application.objects.filter(agency__short_code__in=("demo-county-nr", "demo-chengguan"))
+    officer += [("officer", f"/cases/{pk}/", None) for pk in cases.values_list("pk", flat=True)]
+    entries = Item.objects.filter(agency__short_code="demo-county-nr").order_by("status", "kind", "pk")
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        if (entry.status, entry.kind) not in seen:
+            seen.add((entry.status, entry.kind))
+            officer.append(("officer", f"/manage/catalogue/{entry.pk}/", None))
+            if entry.status == "published":
+                public.append((None, f"/gk/demo-county-nr/items/{entry.pk}/", None))
     return public + officer
 
 
