@@ -177,6 +177,11 @@ def runs(texts: Iterable[str]) -> set[str]:
     return {run for text in texts for run in CJK.findall(NAMED.sub(" ", text))}
 
 
+#: Known gaps, left to the work that owns them (checked to still be there, so that a fix removes them from
+#: here): the annual workspace's extra findings and hand-entry notes come from gongkai/annual/services.py and
+#: documents.py, which another piece of work is splitting.
+NOT_YET: dict[str, set[str]] = {"/reports/demo-county-nr/{before_last}/": {"：未找到", "为手工填报："}}
+
 #: Personal data shown masked (``周**``, ``张*``) is the world's data too.
 MASKED = re.compile(r"[\u4e00-\u9fff]+\*+")
 
@@ -270,6 +275,15 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         (None, f"/apply/status/{world['case'].tracking_code}/", None),
         (None, "/deadline/", None),
         (None, "/deadline/?" + deadline, None),
+        (None, "/deadline/?received=2026-02-10&channel=email", None),  # the confirmation day is missing
+        (
+            None,
+            "/deadline/?received=2026-02-10&channel=in_person&pause1_start=2026-03-05&pause1_end=2026-03-02",
+            None,
+        ),
+        (None, "/gk/demo-county/catalogue/?year=12&kind=nothing", None),
+        (None, "/apply/", {"agency": "", "description": ""}),
+        (None, "/apply/status/", {"code": "NOPE", "secret": "NOPE"}),
         (None, "/accounts/login/", None),
         (None, "/no-such-page/", None),
     ]
@@ -281,6 +295,8 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         ("officer", f"/manage/catalogue/{managed.pk}/", None),
         ("officer", "/reports/", None),
         ("officer", f"/reports/demo-county-nr/{last}/", None),
+        ("officer", f"/reports/demo-county-nr/{last - 1}/", None),
+        ("officer", f"/reports/demo-chengguan/{last}/", None),
         ("officer", "/cases/new/", None),
         ("officer", "/manage/catalogue/new/", None),
         ("head", "/cases/", None),
@@ -293,6 +309,7 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         ("supervisor", f"/reports/supervise/demo-county/{last}/", None),
         ("supervisor", f"/reports/supervise/demo-county/{last - 1}/tables/", None),
         ("supervisor", f"/reports/supervise/demo-county/{last}/imports/", None),
+        ("supervisor", f"/reports/supervise/demo-county/{last}/import/", None),
         ("supervisor", "/manage/catalogue/", None),  # not a catalogue role: the 403 page
     ]
     # Every case of the officer's queue (consultations, extensions, fees, corrections, answers, appeals …),
@@ -314,6 +331,7 @@ def test_the_main_pages_in_english_show_no_untranslated_chinese(world: dict[str,
     known = sorted(world_texts() | official_labels(), key=len, reverse=True)
     problems: list[str] = []
     clients: dict[str | None, Client] = {}
+    before_last = TODAY.year - 2
     with time_machine.travel(TODAY, tick=False):
         for username, path, data in pages(world):
             client = clients.get(username)
@@ -325,6 +343,11 @@ def test_the_main_pages_in_english_show_no_untranslated_chinese(world: dict[str,
             assert response.status_code in (200, 403, 404), (path, response.status_code)
             assert response["Content-Language"] == "en", path
             words = leftovers(response.content.decode(), known)
+            tolerated = NOT_YET.get(path.replace(str(before_last), "{before_last}"), set())
+            assert tolerated <= set(words), (
+                f"{path}: {tolerated - set(words)} translated now, drop from NOT_YET"
+            )
+            words = [word for word in words if word not in tolerated]
             if words:
                 problems.append(f"{username or 'public'} {path}: {' | '.join(dict.fromkeys(words))}")
     assert not problems, "Untranslated Chinese on English pages:\n" + "\n".join(problems)
