@@ -12,10 +12,18 @@ Works from any working directory: the settings module is always ``gongkai.settin
 
 from __future__ import annotations
 
+import gettext
 import os
 import secrets
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from gongkai.core.messages import N_
+
+#: The translation catalogue, read without Django so that ``gongkai --help`` works before anything is
+#: configured.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 # Names that differ from the management command they run.
 ALIASES = {
@@ -24,30 +32,23 @@ ALIASES = {
     "system_check": "check",
 }
 
-# (subcommand, 中文说明, English help): shown first by ``gongkai --help``.
-FEATURED: list[tuple[str, str, str]] = [
-    ("check", "检查政府信息公开工作年度报告", "check annual OGI reports (check_reports)"),
-    ("report", "导出年度报告（Word、PDF、网页或 JSON）", "export annual reports: report export --help"),
-    ("demo", "建立演示数据并启动演示站点", "migrate, load demo data and serve http://127.0.0.1:8000"),
-    ("seed-demo", "载入演示数据（可重复执行）", "load the demo agencies and users (idempotent)"),
-    ("calendar", "工作日历：载入或查看某年放假安排", "working-day calendar: load or show a year's holidays"),
-    ("deadline", "计算依申请公开的答复期限（工作日）", "compute the answer deadline of an application"),
-    (
-        "scan",
-        "检查文件中的身份证号、电话、银行卡号、邮箱和错敏词（打码显示）",
-        "scan files for personal data and sensitive words (shown masked)",
-    ),
-    (
-        "remind",
-        "向信息员发送即将到期和已逾期申请的提醒邮件（每日）",
-        "e-mail officers about due-soon and overdue cases",
-    ),
-    ("migrate", "创建或更新数据库表", "create or update the database tables"),
-    ("createsuperuser", "创建超级管理员", "create an administrator account"),
-    ("runserver", "启动开发服务器", "start the development web server"),
-    ("system-check", "检查站点配置（Django 系统检查）", "Django's system check of the configuration"),
-    ("shell", "打开 Python 交互环境", "open a Python shell with the project loaded"),
-    ("help", "查看某个子命令的帮助：gongkai help 子命令", "help for one subcommand: gongkai help SUBCOMMAND"),
+# (subcommand, 中文说明 — a message id of the catalogue, whose English the help shows too): shown first
+# by ``gongkai --help``.
+FEATURED: list[tuple[str, str]] = [
+    ("check", N_("检查政府信息公开工作年度报告")),
+    ("report", N_("导出年度报告（Word、PDF、网页或 JSON）")),
+    ("demo", N_("建立演示数据并启动演示站点")),
+    ("seed-demo", N_("载入演示数据（可重复执行）")),
+    ("calendar", N_("工作日历：载入或查看某年放假安排")),
+    ("deadline", N_("计算依申请公开的答复期限（工作日）")),
+    ("scan", N_("检查文件中的身份证号、电话、银行卡号、邮箱和错敏词（打码显示）")),
+    ("remind", N_("向信息员发送即将到期和已逾期申请的提醒邮件（每日）")),
+    ("migrate", N_("创建或更新数据库表")),
+    ("createsuperuser", N_("创建超级管理员")),
+    ("runserver", N_("启动开发服务器")),
+    ("system-check", N_("检查站点配置（Django 系统检查）")),
+    ("shell", N_("打开 Python 交互环境")),
+    ("help", N_("查看某个子命令的帮助：gongkai help 子命令")),
 ]
 
 DEMO_ADDRPORT = "127.0.0.1:8000"
@@ -96,10 +97,12 @@ def usage() -> str:
         "",
         "常用子命令 / main subcommands:",
     ]
-    width = max(len(name) for name, _, _ in FEATURED)
-    for name, zh, en in FEATURED:
-        lines.append(f"  {name.ljust(width)}  {zh} / {en}")
-    featured = {command_name(name) for name, _, _ in FEATURED} | {"check"}
+    width = max(len(name) for name, _ in FEATURED)
+    english = gettext.translation("django", LOCALE_DIR, languages=["en"], fallback=True)
+    for name, zh in FEATURED:
+        en = english.gettext(zh)
+        lines.append(f"  {name.ljust(width)}  {zh} / {en}" if en != zh else f"  {name.ljust(width)}  {zh}")
+    featured = {command_name(name) for name, _ in FEATURED} | {"check"}
     others = sorted(name.replace("_", "-") for name in all_commands if name not in featured)
     lines += ["", "其他 Django 管理命令 / other Django management commands:"]
     if problem:

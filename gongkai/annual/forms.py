@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import permissions
@@ -20,8 +20,8 @@ def _years() -> list[int]:
 
 
 class OpenForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("机关"))
-    year = forms.TypedChoiceField(coerce=int, label=_("报告年度"))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=gettext_lazy("机关"))
+    year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("报告年度"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,7 +33,7 @@ class OpenForm(forms.Form):
 
 
 class PreviousForm(forms.Form):
-    file = forms.FileField(label=_("上一年度报告文件"))
+    file = forms.FileField(label=gettext_lazy("上一年度报告文件"))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

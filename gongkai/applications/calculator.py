@@ -5,7 +5,9 @@ It turns a few dates into :class:`~gongkai.applications.clock.ClockFacts` and le
 the due dates of real cases. Nothing is stored; the only database access is reading the calendar in
 force (:func:`calendar_in_force`).
 
-Errors a user can fix raise :class:`CalculatorError` (a Chinese message, and the form field it is about);
+Errors a user can fix raise :class:`CalculatorError` (a message in the reader's language, and the form
+field it is about); the explanation and flags are rendered in the reader's language too (Chinese for the
+CLI);
 a date in a year whose calendar is not loaded raises
 :class:`~gongkai.workdays.calendar.CalendarNotLoaded` (its message names the year and how to load it).
 """
@@ -19,6 +21,7 @@ from typing import TypedDict
 
 from django.db.utils import OperationalError, ProgrammingError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications.clock import (
     CHANNEL_LABELS,
@@ -34,6 +37,8 @@ from gongkai.applications.clock import (
     PauseKind,
     compute,
 )
+from gongkai.core.i18n import render, render_lazy
+from gongkai.core.messages import N_
 from gongkai.workdays.builtin import builtin_years
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
@@ -48,8 +53,8 @@ __all__ = [
     "parse_pause",
 ]
 
-#: ``(value, 中文)`` for every channel, in the order of :class:`Channel`.
-CHANNEL_CHOICES: list[tuple[str, str]] = [(c.value, CHANNEL_LABELS[c]) for c in Channel]
+#: ``(value, label)`` for every channel, in the order of :class:`Channel` (labels in the reader's language).
+CHANNEL_CHOICES: list[tuple[str, str]] = [(c.value, render_lazy(CHANNEL_LABELS[c])) for c in Channel]
 
 #: How a pause given to the calculator is described (it may be any consultation or a fee notice).
 PAUSE_LABEL = PAUSE_LABELS[PauseKind.UNSPECIFIED]
@@ -93,7 +98,9 @@ def parse_date(value: str, label: str, field: str | None = None) -> datetime.dat
         return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         raise CalculatorError(
-            f"{label}“{value}”不是有效的日期，请写成 年-月-日，例如 2026-02-10。", field=field
+            _("%(label)s“%(value)s”不是有效的日期，请写成 年-月-日，例如 2026-02-10。")
+            % {"label": render(label), "value": value},
+            field=field,
         ) from None
 
 
@@ -102,9 +109,13 @@ def parse_pause(value: str) -> tuple[datetime.date, datetime.date]:
     start, sep, end = value.partition(":")
     if not sep or not start.strip() or not end.strip():
         raise CalculatorError(
-            f"暂停计时期间“{value}”应写成 开始日期:结束日期，例如 2026-03-02:2026-03-06。", field="pauses"
+            _("暂停计时期间“%(value)s”应写成 开始日期:结束日期，例如 2026-03-02:2026-03-06。")
+            % {"value": value},
+            field="pauses",
         )
-    return parse_date(start, "暂停计时的开始日期", "pauses"), parse_date(end, "暂停计时的结束日期", "pauses")
+    return parse_date(start, N_("暂停计时的开始日期"), "pauses"), parse_date(
+        end, N_("暂停计时的结束日期"), "pauses"
+    )
 
 
 def calendar_in_force() -> tuple[WorkCalendar, str]:
@@ -131,45 +142,59 @@ def _check(
     if channel in CHANNELS_NEEDING_CONFIRMATION:
         if confirmed is None:
             raise CalculatorError(
-                f"通过{CHANNEL_LABELS[channel]}提交的申请，以与申请人确认收到之日为收到申请之日（条例第三十一条）："
-                "请填写确认收到的日期。",
+                _(
+                    "通过%(channel)s提交的申请，以与申请人确认收到之日为收到申请之日（条例第三十一条）："
+                    "请填写确认收到的日期。"
+                )
+                % {"channel": render(CHANNEL_LABELS[channel])},
                 field="confirmed",
             )
         if confirmed < received:
             raise CalculatorError(
-                f"确认收到的日期（{confirmed}）不能早于申请到达的日期（{received}）。", field="confirmed"
+                _("确认收到的日期（%(confirmed)s）不能早于申请到达的日期（%(received)s）。")
+                % {"confirmed": confirmed, "received": received},
+                field="confirmed",
             )
     elif confirmed is not None:
         raise CalculatorError(
-            "只有平信邮寄、电子邮件和传真提交的申请需要填写确认收到的日期。", field="confirmed"
+            _("只有平信邮寄、电子邮件和传真提交的申请需要填写确认收到的日期。"), field="confirmed"
         )
     receipt = confirmed or received
     if correction_requested is not None:
         if correction_received is None:
             raise CalculatorError(
-                "填写了补正告知日期，请同时填写收到补正后申请的日期：补正期间答复期限不计算，"
-                "收到补正后重新计算。",
+                _(
+                    "填写了补正告知日期，请同时填写收到补正后申请的日期：补正期间答复期限不计算，"
+                    "收到补正后重新计算。"
+                ),
                 field="correction_received",
             )
         if correction_requested < receipt:
             raise CalculatorError(
-                f"补正告知的日期（{correction_requested}）不能早于收到申请之日（{receipt}）。",
+                _("补正告知的日期（%(requested)s）不能早于收到申请之日（%(receipt)s）。")
+                % {"requested": correction_requested, "receipt": receipt},
                 field="correction_requested",
             )
     if correction_received is not None:
         earliest = correction_requested or receipt
         if correction_received < earliest:
-            what = "补正告知的日期" if correction_requested is not None else "收到申请之日"
+            what = _("补正告知的日期") if correction_requested is not None else _("收到申请之日")
             raise CalculatorError(
-                f"收到补正的日期（{correction_received}）不能早于{what}（{earliest}）。",
+                _("收到补正的日期（%(received)s）不能早于%(what)s（%(earliest)s）。")
+                % {"received": correction_received, "what": what, "earliest": earliest},
                 field="correction_received",
             )
     for start, end in pauses:
         if end < start:
-            raise CalculatorError(f"暂停计时的结束日期（{end}）早于开始日期（{start}）。", field="pauses")
+            raise CalculatorError(
+                _("暂停计时的结束日期（%(end)s）早于开始日期（%(start)s）。") % {"end": end, "start": start},
+                field="pauses",
+            )
         if start < receipt:
             raise CalculatorError(
-                f"暂停计时的开始日期（{start}）不能早于收到申请之日（{receipt}）。", field="pauses"
+                _("暂停计时的开始日期（%(start)s）不能早于收到申请之日（%(receipt)s）。")
+                % {"start": start, "receipt": receipt},
+                field="pauses",
             )
     return receipt
 
@@ -200,7 +225,8 @@ def calculate(
     *,
     correction_requested: datetime.date | None = None,
 ) -> Result:
-    """The answer deadline of an application, with the counting explained step by step in Chinese.
+    """The answer deadline of an application, with the counting explained step by step (in the active
+    language).
 
     * ``received``: the day the application arrived (handed in, signed for, submitted online …);
     * ``confirmed``: the confirmation day, required for ordinary post, e-mail and fax (D2);
@@ -215,7 +241,10 @@ def calculate(
         chosen = Channel(channel)
     except ValueError:
         values = "、".join(f"{value}（{label}）" for value, label in CHANNEL_CHOICES)
-        raise CalculatorError(f"提交方式“{channel}”无效，可选：{values}。", field="channel") from None
+        raise CalculatorError(
+            _("提交方式“%(channel)s”无效，可选：%(values)s。") % {"channel": channel, "values": values},
+            field="channel",
+        ) from None
     _check(received, chosen, confirmed, correction_requested, correction_received, pauses)
     if calendar is None:
         calendar = current_calendar()
@@ -235,7 +264,7 @@ def calculate(
             facts = dataclasses.replace(facts, extension=Extension(decided_on=clock.original_due_date))
             clock, keep_today = _compute(facts, calendar, today)
     except ClockError as exc:
-        raise CalculatorError(str(exc)) from exc
+        raise CalculatorError(render(exc.args[0]) if exc.args else str(exc)) from exc
     assert clock.receipt_date is not None and clock.due_date is not None and clock.original_due_date
     return {
         "receipt_date": clock.receipt_date.isoformat(),
@@ -243,9 +272,9 @@ def calculate(
         "working_days": clock.working_days,
         "original_due_date": clock.original_due_date.isoformat(),
         "explanation": _explanation(clock, keep_today),
-        "flags": list(clock.flags),
+        "flags": [render(flag) for flag in clock.flags],
     }
 
 
 def _explanation(clock: Clock, keep_today: bool) -> list[str]:
-    return list(clock.explanation if keep_today else clock.explanation[:-1])
+    return [render(line) for line in (clock.explanation if keep_today else clock.explanation[:-1])]

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from gongkai.core.formatting import cn_date, weekday_name
+from gongkai.core.formatting import cn_date, date_message, weekday_name
+from gongkai.core.messages import N_, Message
 from gongkai.statute.periods import (
     ANSWER_WORKING_DAYS,
     CORRECTION_NOTICE_WORKING_DAYS,
@@ -74,26 +75,26 @@ class Channel(StrEnum):
 
 
 CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.IN_PERSON: "当面提交",
-    Channel.POST_SIGNED: "邮寄（需签收）",
-    Channel.POST_ORDINARY: "邮寄（平信）",
-    Channel.ONLINE: "网上申请平台",
-    Channel.EMAIL: "电子邮件",
-    Channel.FAX: "传真",
+    Channel.IN_PERSON: N_("当面提交"),
+    Channel.POST_SIGNED: N_("邮寄（需签收）"),
+    Channel.POST_ORDINARY: N_("邮寄（平信）"),
+    Channel.ONLINE: N_("网上申请平台"),
+    Channel.EMAIL: N_("电子邮件"),
+    Channel.FAX: N_("传真"),
 }
 
 #: Channels whose receipt date is a confirmation day rather than the arrival day (D2).
 CHANNELS_NEEDING_CONFIRMATION = frozenset({Channel.POST_ORDINARY, Channel.EMAIL, Channel.FAX})
 
 _RECEIPT_RULES: dict[Channel, str] = {
-    Channel.IN_PERSON: "当面提交的，以提交之日为收到申请之日",
-    Channel.POST_SIGNED: "以邮寄方式提交、需签收的，以行政机关签收之日为收到申请之日",
-    Channel.POST_ORDINARY: (
+    Channel.IN_PERSON: N_("当面提交的，以提交之日为收到申请之日"),
+    Channel.POST_SIGNED: N_("以邮寄方式提交、需签收的，以行政机关签收之日为收到申请之日"),
+    Channel.POST_ORDINARY: N_(
         "以平常信函等无需签收的邮寄方式提交的，以政府信息公开工作机构与申请人确认之日为收到申请之日"
     ),
-    Channel.ONLINE: "通过网上申请平台提交的，系统即时确认，以提交之日为收到申请之日",
-    Channel.EMAIL: "通过电子邮件提交的，以双方确认之日为收到申请之日",
-    Channel.FAX: "通过传真提交的，以双方确认之日为收到申请之日",
+    Channel.ONLINE: N_("通过网上申请平台提交的，系统即时确认，以提交之日为收到申请之日"),
+    Channel.EMAIL: N_("通过电子邮件提交的，以双方确认之日为收到申请之日"),
+    Channel.FAX: N_("通过传真提交的，以双方确认之日为收到申请之日"),
 }
 
 
@@ -107,11 +108,11 @@ class PauseKind(StrEnum):
 
 
 PAUSE_LABELS: dict[PauseKind, str] = {
-    PauseKind.THIRD_PARTY: "征求第三方意见",
-    PauseKind.CO_PRODUCER: "征求共同制作机关意见",
-    PauseKind.OTHER_AGENCY: "征求其他机关意见",
-    PauseKind.FEE: "等待缴纳信息处理费",
-    PauseKind.UNSPECIFIED: "暂停计时（征求意见等）",
+    PauseKind.THIRD_PARTY: N_("征求第三方意见"),
+    PauseKind.CO_PRODUCER: N_("征求共同制作机关意见"),
+    PauseKind.OTHER_AGENCY: N_("征求其他机关意见"),
+    PauseKind.FEE: N_("等待缴纳信息处理费"),
+    PauseKind.UNSPECIFIED: N_("暂停计时（征求意见等）"),
 }
 
 
@@ -127,19 +128,20 @@ class ClockState(StrEnum):
 
 
 STATE_LABELS: dict[ClockState, str] = {
-    ClockState.ON_TIME: "办理中",
-    ClockState.DUE_SOON: "即将到期",
-    ClockState.OVERDUE: "已逾期",
-    ClockState.AWAITING_CORRECTION: "等待补正",
-    ClockState.PAUSED: "暂停计时",
-    ClockState.ANSWERED: "已按期办结",
-    ClockState.ANSWERED_LATE: "逾期办结",
-    ClockState.PENDING_RECEIPT: "待确认收到",
+    ClockState.ON_TIME: N_("办理中"),
+    ClockState.DUE_SOON: N_("即将到期"),
+    ClockState.OVERDUE: N_("已逾期"),
+    ClockState.AWAITING_CORRECTION: N_("等待补正"),
+    ClockState.PAUSED: N_("暂停计时"),
+    ClockState.ANSWERED: N_("已按期办结"),
+    ClockState.ANSWERED_LATE: N_("逾期办结"),
+    ClockState.PENDING_RECEIPT: N_("待确认收到"),
 }
 
 
 class ClockError(ValueError):
-    """The facts do not allow a deadline to be computed; the message says what is missing."""
+    """The facts do not allow a deadline to be computed; its argument, a :class:`Message`, says what is
+    missing (``str()`` of the error is the Chinese text)."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,12 @@ class Pause:
 
     def __post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
-            raise ClockError(f"暂停计时的结束日期 {self.end} 早于开始日期 {self.start}。")
+            raise ClockError(
+                Message(
+                    N_("暂停计时的结束日期 %(end)s 早于开始日期 %(start)s。"),
+                    {"end": self.end, "start": self.start},
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -187,7 +194,8 @@ class ClockFacts:
 
 @dataclass(frozen=True)
 class Clock:
-    """The computed clock of one case; ``explanation`` says how, step by step, in Chinese."""
+    """The computed clock of one case; ``explanation`` says how, step by step, and ``flags`` what is wrong:
+    messages (:mod:`gongkai.core.messages`) to render in the reader's language."""
 
     receipt_date: datetime.date | None
     #: The day after which working days are counted (receipt, corrected application, or reopening).
@@ -200,11 +208,12 @@ class Clock:
     state: ClockState
     #: Working days from today (exclusive) to the due date (inclusive); negative when overdue.
     working_days_left: int | None
-    explanation: tuple[str, ...]
-    flags: tuple[str, ...] = field(default=())
+    explanation: tuple[Message, ...]
+    flags: tuple[Message, ...] = field(default=())
 
     @property
     def state_label(self) -> str:
+        """The state's label (an ``N_`` message id)."""
         return STATE_LABELS[self.state]
 
     @property
@@ -217,6 +226,11 @@ def fmt(day: datetime.date) -> str:
     return cn_date(day, weekday=True)
 
 
+def _day(day: datetime.date) -> Message:
+    """:func:`fmt` as a message: the date in the reader's language."""
+    return date_message(day, weekday=True)
+
+
 def receipt_date(facts: ClockFacts) -> tuple[datetime.date | None, str]:
     """The legal receipt date under D2 (``None`` while a confirmation is outstanding) and the rule."""
     rule = _RECEIPT_RULES[facts.channel]
@@ -224,7 +238,12 @@ def receipt_date(facts: ClockFacts) -> tuple[datetime.date | None, str]:
         if facts.confirmed_on is None:
             return None, rule
         if facts.confirmed_on < facts.arrived_on:
-            raise ClockError(f"确认收到的日期 {facts.confirmed_on} 早于申请到达的日期 {facts.arrived_on}。")
+            raise ClockError(
+                Message(
+                    N_("确认收到的日期 %(confirmed)s 早于申请到达的日期 %(arrived)s。"),
+                    {"confirmed": facts.confirmed_on, "arrived": facts.arrived_on},
+                )
+            )
         return facts.confirmed_on, rule
     return facts.arrived_on, rule
 
@@ -247,14 +266,18 @@ def _merge(
 
 def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:
     """Compute the clock of a case as of ``today``."""
-    lines: list[str] = []
-    flags: list[str] = []
+    lines: list[Message] = []
+    flags: list[Message] = []
     receipt, rule = receipt_date(facts)
     channel_label = CHANNEL_LABELS[facts.channel]
     if receipt is None:
         lines.append(
-            f"申请于{fmt(facts.arrived_on)}通过{channel_label}到达。{rule}（条例第三十一条）；"
-            "尚未确认，答复期限暂不能计算。"
+            Message(
+                N_(
+                    "申请于%(arrived)s通过%(channel)s到达。%(rule)s（条例第三十一条）；尚未确认，答复期限暂不能计算。"
+                ),
+                {"arrived": _day(facts.arrived_on), "channel": Message(channel_label), "rule": Message(rule)},
+            )
         )
         return Clock(
             None,
@@ -268,7 +291,12 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
             None,
             tuple(lines),
         )
-    lines.append(f"渠道：{channel_label}。{rule}（条例第三十一条）：收到申请之日为{fmt(receipt)}。")
+    lines.append(
+        Message(
+            N_("渠道：%(channel)s。%(rule)s（条例第三十一条）：收到申请之日为%(receipt)s。"),
+            {"channel": Message(channel_label), "rule": Message(rule), "receipt": _day(receipt)},
+        )
+    )
 
     # 补正 (第三十条).
     correction_notice_due = calendar.add_working_days(receipt, CORRECTION_NOTICE_WORKING_DAYS)
@@ -277,36 +305,58 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
     requested = facts.correction_requested_on
     if requested is not None or facts.correction_received_on is not None:
         notice = (
-            f"本案于{fmt(requested)}发出补正告知。"
+            Message(N_("本案于%(day)s发出补正告知。"), {"day": _day(requested)})
             if requested is not None
-            else "（未给出补正告知的发出日期。）"
+            else Message(N_("（未给出补正告知的发出日期。）"))
         )
         lines.append(
-            "补正告知应在收到申请后7个工作日内一次性发出，"
-            f"即不晚于{fmt(correction_notice_due)}（条例第三十条）；" + notice
+            Message(
+                N_(
+                    "补正告知应在收到申请后7个工作日内一次性发出，即不晚于%(due)s（条例第三十条）；%(notice)s"
+                ),
+                {"due": _day(correction_notice_due), "notice": notice},
+            )
         )
         if requested is not None and requested > correction_notice_due:
-            flags.append("补正告知晚于收到申请后第7个工作日（条例第三十条）。")
+            flags.append(Message(N_("补正告知晚于收到申请后第7个工作日（条例第三十条）。")))
         if facts.correction_received_on is not None:
             if facts.correction_received_on < (requested or receipt):
-                raise ClockError("收到补正的日期早于发出补正告知的日期（或收到申请之日）。")
+                raise ClockError(Message(N_("收到补正的日期早于发出补正告知的日期（或收到申请之日）。")))
             counting_from = facts.correction_received_on
             lines.append(
-                f"{fmt(facts.correction_received_on)}收到补正后的申请，"
-                "答复期限自该日重新计算（条例第三十条）。"
+                Message(
+                    N_("%(day)s收到补正后的申请，答复期限自该日重新计算（条例第三十条）。"),
+                    {"day": _day(facts.correction_received_on)},
+                )
             )
         else:
             awaiting_correction = True
-            period = f"，补正期限至{fmt(facts.correction_period_end)}" if facts.correction_period_end else ""
-            lines.append(f"正在等待申请人补正{period}；补正期间答复期限不计算，收到补正后重新计算。")
+            period = (
+                Message(N_("，补正期限至%(day)s"), {"day": _day(facts.correction_period_end)})
+                if facts.correction_period_end
+                else ""
+            )
+            lines.append(
+                Message(
+                    N_("正在等待申请人补正%(period)s；补正期间答复期限不计算，收到补正后重新计算。"),
+                    {"period": period},
+                )
+            )
             if facts.correction_period_end is not None and today > facts.correction_period_end:
                 flags.append(
-                    "补正期限已过而申请人未补正：可按“申请人无正当理由逾期不补正”办结（条例第三十条）。"
+                    Message(
+                        N_(
+                            "补正期限已过而申请人未补正：可按“申请人无正当理由逾期不补正”办结（条例第三十条）。"
+                        )
+                    )
                 )
     if facts.reopened_on is not None:
         counting_from = facts.reopened_on
         lines.append(
-            f"{fmt(facts.reopened_on)}收到行政复议决定或法院裁判，责令重新答复：答复期限自该日重新计算。"
+            Message(
+                N_("%(day)s收到行政复议决定或法院裁判，责令重新答复：答复期限自该日重新计算。"),
+                {"day": _day(facts.reopened_on)},
+            )
         )
 
     if awaiting_correction and facts.reopened_on is None:
@@ -329,24 +379,49 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
     running_pause = False
     for pause in sorted(facts.pauses, key=lambda p: p.start):
         end = pause.end
-        label = PAUSE_LABELS[pause.kind]
+        label = Message(PAUSE_LABELS[pause.kind])
         if end is None:
             end = max(today, pause.start)
             if pause.limit is not None and end > pause.limit:
                 lines.append(
-                    f"{label}：自{fmt(pause.start)}起暂停计时，至{fmt(pause.limit)}期限届满仍未登记结束，"
-                    "此后恢复计算。"
+                    Message(
+                        N_(
+                            "%(label)s：自%(start)s起暂停计时，至%(limit)s期限届满仍未登记结束，此后恢复计算。"
+                        ),
+                        {"label": label, "start": _day(pause.start), "limit": _day(pause.limit)},
+                    )
                 )
                 flags.append(
-                    f"{label}的期限已于{fmt(pause.limit)}届满，答复期限已恢复计算：请登记结束（收到的意见或期满未答复）。"
+                    Message(
+                        N_(
+                            "%(label)s的期限已于%(limit)s届满，答复期限已恢复计算："
+                            "请登记结束（收到的意见或期满未答复）。"
+                        ),
+                        {"label": label, "limit": _day(pause.limit)},
+                    )
                 )
             else:
                 running_pause = True
-                lines.append(f"{label}：自{fmt(pause.start)}起暂停计时，尚未结束（暂计至今日）。")
+                lines.append(
+                    Message(
+                        N_("%(label)s：自%(start)s起暂停计时，尚未结束（暂计至今日）。"),
+                        {"label": label, "start": _day(pause.start)},
+                    )
+                )
         else:
-            lines.append(f"{label}：{fmt(pause.start)}至{fmt(end)}。")
+            lines.append(
+                Message(
+                    N_("%(label)s：%(start)s至%(end)s。"),
+                    {"label": label, "start": _day(pause.start), "end": _day(end)},
+                )
+            )
             if pause.limit is not None and end > pause.limit:
-                lines.append(f"（{label}的期限至{fmt(pause.limit)}，其后的时间计入答复期限。）")
+                lines.append(
+                    Message(
+                        N_("（%(label)s的期限至%(limit)s，其后的时间计入答复期限。）"),
+                        {"label": label, "limit": _day(pause.limit)},
+                    )
+                )
         if pause.limit is not None:
             end = min(end, max(pause.limit, pause.start))
         if end > counting_from:
@@ -354,51 +429,92 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
 
     base_due = calendar.add_working_days(counting_from, ANSWER_WORKING_DAYS)
     lines.append(
-        f"自{fmt(counting_from)}的次日起计算（民法典第二百零一条），第{ANSWER_WORKING_DAYS}个工作日为"
-        f"{fmt(base_due)}（条例第三十三条第一款）。{_calendar_notes(calendar, counting_from, base_due)}"
+        Message(
+            N_(
+                "自%(start)s的次日起计算（民法典第二百零一条），第%(n)s个工作日为%(due)s（条例第三十三条第一款）。%(notes)s"
+            ),
+            {
+                "start": _day(counting_from),
+                "n": ANSWER_WORKING_DAYS,
+                "due": _day(base_due),
+                "notes": _calendar_notes(calendar, counting_from, base_due),
+            },
+        )
     )
 
     original_due, skipped = _due_skipping(calendar, counting_from, ANSWER_WORKING_DAYS, pause_intervals)
     if skipped:
         lines.append(
-            f"上述期间共有 {skipped} 个工作日不计入答复期限（条例第三十二、三十三、三十四条；"
-            f"一日只扣除一次），答复期限相应顺延至{fmt(original_due)}。"
+            Message(
+                N_(
+                    "上述期间共有 %(skipped)s 个工作日不计入答复期限（条例第三十二、三十三、三十四条；"
+                    "一日只扣除一次），答复期限相应顺延至%(due)s。"
+                ),
+                {"skipped": skipped, "due": _day(original_due)},
+            )
         )
 
     working_days = ANSWER_WORKING_DAYS
     due = original_due
     if facts.fixed_due_date is not None:
         due = facts.fixed_due_date
-        lines.append(f"决定确定的答复期限为{fmt(due)}。")
+        lines.append(Message(N_("决定确定的答复期限为%(due)s。"), {"due": _day(due)}))
     elif facts.extension is not None:
         ext = facts.extension
         if not ext.approved_by_head:
-            flags.append("延期未经政府信息公开工作机构负责人批准，不发生延期效力（条例第三十三条第二款）。")
-            lines.append(f"{fmt(ext.decided_on)}决定延期，但未经工作机构负责人批准，答复期限不变。")
+            flags.append(
+                Message(
+                    N_("延期未经政府信息公开工作机构负责人批准，不发生延期效力（条例第三十三条第二款）。")
+                )
+            )
+            lines.append(
+                Message(
+                    N_("%(day)s决定延期，但未经工作机构负责人批准，答复期限不变。"),
+                    {"day": _day(ext.decided_on)},
+                )
+            )
         elif ext.decided_on > original_due:
             flags.append(
-                f"延期决定（{ext.decided_on}）晚于原答复期限（{original_due}），不发生延期效力（条例第三十三条第二款）。"
+                Message(
+                    N_(
+                        "延期决定（%(decided)s）晚于原答复期限（%(due)s），不发生延期效力（条例第三十三条第二款）。"
+                    ),
+                    {"decided": ext.decided_on, "due": original_due},
+                )
             )
-            lines.append(f"{fmt(ext.decided_on)}决定延期，已晚于原答复期限，答复期限不变。")
+            lines.append(
+                Message(
+                    N_("%(day)s决定延期，已晚于原答复期限，答复期限不变。"), {"day": _day(ext.decided_on)}
+                )
+            )
         else:
             working_days = ANSWER_WORKING_DAYS + EXTENSION_WORKING_DAYS
             due, skipped = _due_skipping(calendar, counting_from, working_days, pause_intervals)
             lines.append(
-                f"{fmt(ext.decided_on)}经政府信息公开工作机构负责人批准延期，"
-                f"延长不超过{EXTENSION_WORKING_DAYS}个工作日（条例第三十三条第二款）："
-                f"第{working_days}个计入的工作日为{fmt(due)}。"
+                Message(
+                    N_(
+                        "%(day)s经政府信息公开工作机构负责人批准延期，延长不超过%(extra)s个工作日"
+                        "（条例第三十三条第二款）：第%(n)s个计入的工作日为%(due)s。"
+                    ),
+                    {
+                        "day": _day(ext.decided_on),
+                        "extra": EXTENSION_WORKING_DAYS,
+                        "n": working_days,
+                        "due": _day(due),
+                    },
+                )
             )
 
     if facts.answered_on is not None:
         late = facts.answered_on > due
         state = ClockState.ANSWERED_LATE if late else ClockState.ANSWERED
         lines.append(
-            f"{fmt(facts.answered_on)}作出答复，"
-            + (
-                f"晚于答复期限 {calendar.working_days_between(due, facts.answered_on)} 个工作日。"
-                if late
-                else "在答复期限内。"
+            Message(
+                N_("%(day)s作出答复，晚于答复期限 %(n)s 个工作日。"),
+                {"day": _day(facts.answered_on), "n": calendar.working_days_between(due, facts.answered_on)},
             )
+            if late
+            else Message(N_("%(day)s作出答复，在答复期限内。"), {"day": _day(facts.answered_on)})
         )
         return Clock(
             receipt,
@@ -419,12 +535,21 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
         state = ClockState.DUE_SOON if left <= DUE_SOON_WORKING_DAYS else ClockState.ON_TIME
         if running_pause:
             state = ClockState.PAUSED
-        lines.append(f"今日{fmt(today)}：距答复期限还有 {left} 个工作日。")
+        lines.append(
+            Message(
+                N_("今日%(today)s：距答复期限还有 %(left)s 个工作日。"), {"today": _day(today), "left": left}
+            )
+        )
     else:
         # Overdue by at least one: on a rest day right after the due date no working day has passed yet.
         left = -max(1, calendar.working_days_between(due, today))
         state = ClockState.OVERDUE
-        lines.append(f"今日{fmt(today)}：已超过答复期限（{fmt(due)}），逾期 {(today - due).days} 天。")
+        lines.append(
+            Message(
+                N_("今日%(today)s：已超过答复期限（%(due)s），逾期 %(days)s 天。"),
+                {"today": _day(today), "due": _day(due), "days": (today - due).days},
+            )
+        )
     return Clock(
         receipt,
         counting_from,
@@ -465,7 +590,7 @@ def _due_skipping(
     return due, skipped
 
 
-def _calendar_notes(calendar: Calendar, start: datetime.date, end: datetime.date) -> str:
+def _calendar_notes(calendar: Calendar, start: datetime.date, end: datetime.date) -> Message | str:
     """Name the weekday holidays and make-up working days in ``(start, end]`` (from the year data)."""
     holidays: dict[str, list[datetime.date]] = {}
     workdays: list[tuple[datetime.date, str]] = []
@@ -473,17 +598,41 @@ def _calendar_notes(calendar: Calendar, start: datetime.date, end: datetime.date
         data = calendar.year_calendar(year)
         for day, name in data.holidays.items():
             if start < day <= end and day.weekday() < 5:
-                holidays.setdefault(f"{name}（放假）" if name else "放假", []).append(day)
+                holidays.setdefault(name, []).append(day)
         for day, name in data.workdays.items():
             if start < day <= end:
-                workdays.append((day, f"调休上班（{name}）" if name else "调休上班"))
-    notes = []
-    for kind, days in holidays.items():
+                workdays.append((day, name))
+    notes: list[Message] = []
+    for name, days in holidays.items():
         days.sort()
-        span = f"{days[0].month}月{days[0].day}日" + (
-            f"至{days[-1].month}月{days[-1].day}日" if len(days) > 1 else ""
+        kind = Message(N_("%(name)s（放假）"), {"name": Message(name)}) if name else Message(N_("放假"))
+        first = _month_day(days[0])
+        span = (
+            Message(N_("%(first)s至%(last)s"), {"first": first, "last": _month_day(days[-1])})
+            if len(days) > 1
+            else first
         )
-        notes.append(f"{span}{kind}不计（{len(days)}个工作日）")
-    for day, kind in sorted(workdays):
-        notes.append(f"{day.month}月{day.day}日（{weekday_name(day)}）{kind}计入")
-    return ("其间" + "；".join(notes) + "。") if notes else ""
+        notes.append(
+            Message(N_("%(span)s%(kind)s不计（%(n)s个工作日）"), {"span": span, "kind": kind, "n": len(days)})
+        )
+    for day, name in sorted(workdays):
+        kind = (
+            Message(N_("调休上班（%(name)s）"), {"name": Message(name)}) if name else Message(N_("调休上班"))
+        )
+        notes.append(
+            Message(
+                N_("%(day)s（%(weekday)s）%(kind)s计入"),
+                {"day": _month_day(day), "weekday": Message(weekday_name(day)), "kind": kind},
+            )
+        )
+    if not notes:
+        return ""
+    joined = notes[0]
+    for note in notes[1:]:
+        joined = Message(N_("%(first)s；%(next)s"), {"first": joined, "next": note})
+    return Message(N_("其间%(notes)s。"), {"notes": joined})
+
+
+def _month_day(day: datetime.date) -> Message:
+    """``3月16日`` (``16 March``)."""
+    return Message(N_("%(month)s%(day)s日"), {"month": Message(f"{day.month}月"), "day": day.day})

@@ -36,6 +36,7 @@ from gongkai.applications.selectors import (
     STATE_WAITING,
 )
 from gongkai.applications.validators import validate_phone
+from gongkai.core.i18n import render_lazy
 
 
 def date_widget() -> forms.DateInput:
@@ -103,7 +104,7 @@ class QueueFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("提交方式"),
-        choices=[("", _("全部"))] + [(c.value, CHANNEL_LABELS[c]) for c in Channel],
+        choices=[("", _("全部"))] + [(c.value, render_lazy(CHANNEL_LABELS[c])) for c in Channel],
         required=False,
     )
     year = forms.TypedChoiceField(label=_("收到年度"), coerce=int, empty_value=None, required=False)
@@ -135,7 +136,7 @@ class QueueFilterForm(forms.Form):
 # ---------------------------------------------------------------------------------------------
 
 #: Channels an officer registers (online applications come in through the public form).
-REGISTER_CHANNELS = [(c.value, CHANNEL_LABELS[c]) for c in Channel if c != Channel.ONLINE]
+REGISTER_CHANNELS = [(c.value, render_lazy(CHANNEL_LABELS[c])) for c in Channel if c != Channel.ONLINE]
 
 
 class RegisterForm(ServiceForm):

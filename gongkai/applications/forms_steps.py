@@ -26,6 +26,7 @@ from gongkai.applications.models import (
     Application,
 )
 from gongkai.applications.timeline import OpenPause
+from gongkai.core.i18n import render, render_lazy
 from gongkai.statute import outcomes
 from gongkai.statute.fees import METHOD_LABELS, FeeMethod
 
@@ -99,7 +100,7 @@ class StartConsultationForm(ActionForm):
     on = date_field(_("发出征求意见日期"))
     kind = forms.ChoiceField(
         label=_("征求意见的对象"),
-        choices=[(k.value, PAUSE_LABELS[k]) for k in PauseKind if k != PauseKind.FEE],
+        choices=[(k.value, render_lazy(PAUSE_LABELS[k])) for k in PauseKind if k != PauseKind.FEE],
     )
     consultee = forms.CharField(label=_("第三方或机关名称"), max_length=200)
     subject = forms.CharField(
@@ -125,7 +126,8 @@ class EndConsultationForm(ActionForm):
         field = self.fields["started_seq"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [
-            (p.seq, f"{PAUSE_LABELS[p.kind]}：{p.consultee}（{p.start:%Y-%m-%d} 起）") for p in open_pauses
+            (p.seq, f"{render(PAUSE_LABELS[p.kind])}：{p.consultee}（{p.start:%Y-%m-%d} 起）")
+            for p in open_pauses
         ]
 
 
@@ -186,7 +188,7 @@ class IssueFeeNoticeForm(ActionForm):
     on = date_field(_("发出收费通知日期"))
     method = forms.ChoiceField(
         label=_("计费方式"),
-        choices=[(m.value, METHOD_LABELS[m]) for m in FeeMethod],
+        choices=[(m.value, render_lazy(METHOD_LABELS[m])) for m in FeeMethod],
         initial=FeeMethod.PIECES,
     )
     quantity = forms.IntegerField(
@@ -234,7 +236,10 @@ class AnswerForm(ActionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["outcome"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("请选择"))] + list(outcomes.choices())
+        field.choices = [("", _("请选择"))] + [
+            (render(group), [(key, render(label)) for key, label in items])
+            for group, items in outcomes.choices()
+        ]
 
 
 class WithdrawForm(ActionForm):

@@ -34,6 +34,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.selectors import Thresholds
 from gongkai.applications.validators import mask_id, mask_phone
+from gongkai.core.i18n import render, render_error
 from gongkai.statute.fees import METHOD_LABELS, FeeMethod, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
@@ -76,7 +77,8 @@ def queue_row(case: Application, th: Thresholds) -> Row:
     row = Row(case)
     if case.status == Status.CLOSED:
         outcome = OUTCOME_BY_KEY.get(case.outcome)
-        row.flags.append(("closed", _("已办结") + (f"：{outcome.label}" if outcome else "")))
+        closed = _("已办结：%(outcome)s") % {"outcome": render(outcome.label)} if outcome else _("已办结")
+        row.flags.append(("closed", closed))
         return row
     waiting = case.waiting_on
     if waiting:
@@ -141,7 +143,7 @@ def csv_row(case: Application, th: Thresholds) -> list[str]:
             case.agency.name,
             case.applicant_name,
             case.get_applicant_type_display(),
-            CHANNEL_LABELS[Channel(case.channel)],
+            render(CHANNEL_LABELS[Channel(case.channel)]),
             timezone.localdate(case.arrived_at).isoformat(),
             case.receipt_date.isoformat() if case.receipt_date else "",
             case.due_date.isoformat() if case.due_date else "",
@@ -209,14 +211,16 @@ def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
 
     lines: list[str] = []
     if kind in (EventKind.REGISTERED, EventKind.SUBMITTED_ONLINE) and get("channel") in set(Channel):
-        lines.append(_("提交方式：%(channel)s") % {"channel": CHANNEL_LABELS[Channel(get("channel"))]})
+        lines.append(
+            _("提交方式：%(channel)s") % {"channel": render(CHANNEL_LABELS[Channel(get("channel"))])}
+        )
     elif kind == EventKind.CORRECTION_REQUESTED:
         lines.append(_("补正事项：%(items)s") % {"items": get("items")})
         if get("period_end"):
             lines.append(_("补正期限：%(day)s") % {"day": get("period_end")})
     elif kind == EventKind.CONSULTATION_STARTED:
         pause = get("kind")
-        label = PAUSE_LABELS[PauseKind(pause)] if pause in set(PauseKind) else pause
+        label = render(PAUSE_LABELS[PauseKind(pause)]) if pause in set(PauseKind) else pause
         lines.append(_("%(kind)s：%(consultee)s") % {"kind": label, "consultee": get("consultee")})
         if get("subject"):
             lines.append(_("事项：%(subject)s") % {"subject": get("subject")})
@@ -230,7 +234,7 @@ def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
             lines.append(_("原答复期限：%(day)s") % {"day": get("original_due_date")})
     elif kind == EventKind.FEE_NOTICE_ISSUED:
         method = get("method")
-        label = METHOD_LABELS[FeeMethod(method)] if method in set(FeeMethod) else method
+        label = render(METHOD_LABELS[FeeMethod(method)]) if method in set(FeeMethod) else method
         unit = _("件") if method == FeeMethod.PIECES else _("页")
         lines.append(
             _("%(method)s %(quantity)s %(unit)s，金额 %(amount)s 元")
@@ -240,7 +244,9 @@ def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
             lines.append(_("缴费期限：%(day)s") % {"day": get("payment_due")})
     elif kind == EventKind.ANSWERED:
         outcome = OUTCOME_BY_KEY.get(get("outcome"))
-        lines.append(_("答复类型：%(label)s") % {"label": outcome.label if outcome else get("outcome")})
+        lines.append(
+            _("答复类型：%(label)s") % {"label": render(outcome.label) if outcome else get("outcome")}
+        )
         for key, label in (
             ("legal_basis", _("法律依据")),
             ("reasons", _("理由")),
@@ -248,7 +254,7 @@ def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
             ("responsible_agency", _("负责公开的机关")),
         ):
             if get(key):
-                lines.append(f"{label}：{get(key)}")
+                lines.append(_("%(label)s：%(value)s") % {"label": label, "value": get(key)})
     elif kind == EventKind.REOPENED:
         appeal_id = d.get("appeal_id")
         if isinstance(appeal_id, int) and appeal_id in appeals:
@@ -315,7 +321,7 @@ def case_page(
     try:
         clock = selectors.clock_of(application, today=today, events=records)
     except (CalendarNotLoaded, ClockError) as exc:
-        clock_problem = str(exc)
+        clock_problem = render_error(exc)
     appeals = list(application.appeals.select_related("after_reconsideration").order_by("filed_on", "pk"))
     appeal_by_pk = {a.pk: a for a in appeals}
     may_act = permissions.can_act(user, application)
@@ -326,7 +332,11 @@ def case_page(
         for name in allowed:
             form = bound if bound is not None and name == bound_action else None
             actions.append(
-                Action(name, timeline.ACTION_LABELS[name], form or action_form(name, application, situation))
+                Action(
+                    name,
+                    render(timeline.ACTION_LABELS[name]),
+                    form or action_form(name, application, situation),
+                )
             )
         for appeal in appeals:
             if not appeal.result:
@@ -341,7 +351,7 @@ def case_page(
         "overdue_by": max(0, -(clock.working_days_left or 0)) if clock else 0,
         "situation": situation,
         "waiting_label": str(WAITING_LABELS.get(situation.waiting_on, "")),
-        "channel_label": CHANNEL_LABELS[Channel(application.channel)],
+        "channel_label": render(CHANNEL_LABELS[Channel(application.channel)]),
         "events": [(e, describe_event(e, appeal_by_pk)) for e in events],
         "letters": list(application.letters.defer("docx", "text").order_by("issued_on", "pk")),
         "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
@@ -380,7 +390,7 @@ def confirmation_page(
     return {
         "case": application,
         "action": action,
-        "label": timeline.ACTION_LABELS[action],
+        "label": render(timeline.ACTION_LABELS[action]),
         "form": form,
         "warning": CONFIRM_WARNINGS.get(action, ""),
         "quote": quote,

@@ -20,6 +20,7 @@ from gongkai.applications.clock import (
     Pause,
     PauseKind,
 )
+from gongkai.core.messages import N_
 from gongkai.statute.fees import fee_applies
 
 
@@ -213,20 +214,20 @@ REOPEN = "reopen"
 RECORD_APPEAL = "record_appeal"
 
 ACTION_LABELS: dict[str, str] = {
-    CONFIRM_RECEIPT: "确认收到申请",
-    REQUEST_CORRECTION: "告知补正",
-    RECORD_CORRECTION: "收到补正",
-    LAPSE_CORRECTION: "逾期未补正，终止办理",
-    START_CONSULTATION: "征求意见",
-    END_CONSULTATION: "征求意见结束",
-    GRANT_EXTENSION: "延期答复",
-    ISSUE_FEE_NOTICE: "发出收费通知",
-    RECORD_PAYMENT: "登记缴费",
-    LAPSE_FEE: "逾期未缴费，终止办理",
-    ANSWER: "作出答复",
-    WITHDRAW: "申请人撤回",
-    REOPEN: "重新办理（复议决定或判决）",
-    RECORD_APPEAL: "登记行政复议或诉讼",
+    CONFIRM_RECEIPT: N_("确认收到申请"),
+    REQUEST_CORRECTION: N_("告知补正"),
+    RECORD_CORRECTION: N_("收到补正"),
+    LAPSE_CORRECTION: N_("逾期未补正，终止办理"),
+    START_CONSULTATION: N_("征求意见"),
+    END_CONSULTATION: N_("征求意见结束"),
+    GRANT_EXTENSION: N_("延期答复"),
+    ISSUE_FEE_NOTICE: N_("发出收费通知"),
+    RECORD_PAYMENT: N_("登记缴费"),
+    LAPSE_FEE: N_("逾期未缴费，终止办理"),
+    ANSWER: N_("作出答复"),
+    WITHDRAW: N_("申请人撤回"),
+    REOPEN: N_("重新办理（复议决定或判决）"),
+    RECORD_APPEAL: N_("登记行政复议或诉讼"),
 }
 
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)

@@ -30,6 +30,7 @@ from gongkai.applications import permissions, presenters, selectors, services, t
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
 from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm
 from gongkai.applications.models import Appeal, Application, Letter
+from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden
 from gongkai.workdays.calendar import CalendarNotLoaded
 
@@ -285,7 +286,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = _visible_case(request, pk)
     if not permissions.can_act(request.user, application):
         return _forbidden(request, _("您没有办理该机关政府信息公开申请的权限。"))
-    label = timeline.ACTION_LABELS[action]
+    label = render_text(timeline.ACTION_LABELS[action])
     situation = selectors.situation_of(application)
     allowed = timeline.allowed_actions(situation, timezone.localdate(), receipt_date=application.receipt_date)
     if action not in allowed:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongkai.applications import codes, selectors, services
 from gongkai.applications.calculator import CalculatorError, calculate
-from gongkai.applications.clock import Clock, ClockError, fmt
+from gongkai.applications.clock import Clock, ClockError
 from gongkai.applications.forms_public import (
     ApplyForm,
     DeadlineForm,
@@ -37,6 +37,9 @@ from gongkai.applications.forms_public import (
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.timeline import EventRecord, Situation
 from gongkai.core import ratelimit
+from gongkai.core.formatting import date_message
+from gongkai.core.i18n import render as render_text
+from gongkai.core.i18n import render_error
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
 
@@ -276,6 +279,11 @@ _PUBLIC_EVENT_LABELS: dict[str, Promise] = {
 }
 
 
+def fmt(day: datetime.date) -> str:
+    """``2026年2月10日（星期二）`` in the reader's language."""
+    return render_text(date_message(day, weekday=True))
+
+
 def _fmt(day: datetime.date | None) -> str:
     return fmt(day) if day is not None else ""
 
@@ -298,7 +306,7 @@ def _state(s: Situation, events: list[CaseEvent], clock: Clock | None) -> Public
         outcome = OUTCOME_BY_KEY.get(s.outcome)
         return PublicState(
             _("已于 %(day)s 作出答复") % {"day": _fmt(s.facts.answered_on)},
-            (_("答复结果：%(label)s") % {"label": outcome.label if outcome else s.outcome},),
+            (_("答复结果：%(label)s") % {"label": render_text(outcome.label) if outcome else s.outcome},),
         )
     if s.waiting_on == "confirmation":
         return PublicState(_("申请已到达，正在确认收到"))
@@ -420,7 +428,7 @@ def deadline(request: HttpRequest) -> HttpResponse:
         except CalculatorError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except CalendarNotLoaded as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, render_error(exc))
         else:
             result = {
                 **computed,

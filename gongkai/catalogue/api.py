@@ -34,6 +34,8 @@ from gongkai.catalogue.presenters_public import sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
 from gongkai.catalogue.selectors import PAGE_STATUSES, published_counts
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
+from gongkai.core.i18n import render
+from gongkai.core.messages import N_, Message
 from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
 
 DEFAULT_PAGE_SIZE = 20
@@ -50,10 +52,11 @@ def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, content_type=_JSON, json_dumps_params={"ensure_ascii": False})
 
 
-def _error(
-    status: int, code: str, message: str, message_en: str, errors: Iterable[FilterError] = ()
-) -> JsonResponse:
-    body: dict[str, Any] = {"status": status, "code": code, "message": message, "message_en": message_en}
+def _error(status: int, code: str, message: Message, errors: Iterable[FilterError] = ()) -> JsonResponse:
+    """The JSON error: ``message`` in Chinese and ``message_en`` in English, both from the catalogue."""
+    with translation.override("en"):
+        message_en = render(message)
+    body: dict[str, Any] = {"status": status, "code": code, "message": str(message), "message_en": message_en}
     details = [{"parameter": e.parameter, "message": e.message, "message_en": e.message_en} for e in errors]
     if details:
         body["parameters"] = details
@@ -62,7 +65,7 @@ def _error(
 
 def _bad_parameters(errors: list[FilterError]) -> JsonResponse:
     first = errors[0]
-    return _error(400, "invalid_parameter", first.message, first.message_en, errors)
+    return _error(400, "invalid_parameter", first.text, errors)
 
 
 def api_view(allowed: frozenset[str]) -> Callable[[View], View]:
@@ -72,29 +75,29 @@ def api_view(allowed: frozenset[str]) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD"):
-                response = _error(
-                    405, "method_not_allowed", "只支持 GET 请求。", "Only GET requests are supported."
-                )
+                response = _error(405, "method_not_allowed", Message(N_("只支持 GET 请求。")))
                 response["Allow"] = "GET, HEAD"
                 return response
             unknown = sorted(set(request.GET) - allowed)
             if unknown:
                 names = ", ".join(unknown)
-                known = ", ".join(sorted(allowed)) or "（无）"
-                known_en = ", ".join(sorted(allowed)) or "(none)"
+                known = ", ".join(sorted(allowed)) or Message(N_("（无）"))
                 errors = [
                     FilterError(
                         name,
-                        f"不支持的参数：{name}。可用参数：{known}。",
-                        f"Unknown parameter: {name}. Known parameters: {known_en}.",
+                        Message(
+                            N_("不支持的参数：%(name)s。可用参数：%(known)s。"),
+                            {"name": name, "known": known},
+                        ),
                     )
                     for name in unknown
                 ]
                 return _error(
                     400,
                     "unknown_parameter",
-                    f"不支持的参数：{names}。可用参数：{known}。",
-                    f"Unknown parameter(s): {names}. Known parameters: {known_en}.",
+                    Message(
+                        N_("不支持的参数：%(names)s。可用参数：%(known)s。"), {"names": names, "known": known}
+                    ),
                     errors,
                 )
             with translation.override(settings.LANGUAGE_CODE):
@@ -262,11 +265,11 @@ def _positive(name: str, raw: str | None, default: int, *, maximum: int | None =
     value = clean_value(raw)
     number = int(value) if re.fullmatch(r"\d{1,9}", value) else 0
     if number < 1 or (maximum is not None and number > maximum):
-        bound = f"1 至 {maximum}" if maximum else "大于等于 1"
-        bound_en = f"from 1 to {maximum}" if maximum else "of at least 1"
-        return FilterError(
-            name, f"参数 {name} 应为{bound}的整数。", f"{name} must be a whole number {bound_en}."
-        )
+        if maximum:
+            return FilterError(
+                name, Message(N_("参数 %(name)s 应为1 至 %(max)s的整数。"), {"name": name, "max": maximum})
+            )
+        return FilterError(name, Message(N_("参数 %(name)s 应为大于等于 1的整数。"), {"name": name}))
     return number
 
 
@@ -295,8 +298,10 @@ def items(request: HttpRequest) -> HttpResponse:
         return _error(
             404,
             "page_out_of_range",
-            f"没有第 {page_number} 页（共 {paginator.num_pages} 页）。",
-            f"There is no page {page_number} (there are {paginator.num_pages}).",
+            Message(
+                N_("没有第 %(page)s 页（共 %(pages)s 页）。"),
+                {"page": page_number, "pages": paginator.num_pages},
+            ),
         )
     params = {k: v for k, v in request.GET.items() if k != "page"}
     base = request.build_absolute_uri(request.path)
@@ -327,9 +332,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if entry is None:
-        return _error(
-            404, "not_found", "没有该条目，或者该条目未公开。", "No such entry, or it is not public."
-        )
+        return _error(404, "not_found", Message(N_("没有该条目，或者该条目未公开。")))
     if entry.status == Status.WITHDRAWN:
         return _json(withdrawn_json(request, entry))
     return _json(_serialise(request, [entry], body=True)[0])

@@ -18,6 +18,7 @@ from typing import Any
 import nh3
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.catalogue.models import DocumentType, Item, ItemKind, Validity
 
@@ -124,9 +125,12 @@ def one_line(value: Any) -> str:
 def check_note(value: str, *, required: bool, label: str = "理由") -> str:
     text = strip_controls(value).strip()
     if required and not text:
-        raise CatalogueError({"note": [f"请填写{label}。"]}, code="reason_required")
+        raise CatalogueError({"note": [_("请填写%(label)s。") % {"label": _(label)}]}, code="reason_required")
     if len(text) > NOTE_MAX_CHARS:
-        raise CatalogueError({"note": [f"{label}不能超过 {NOTE_MAX_CHARS} 个字。"]}, code="too_long")
+        raise CatalogueError(
+            {"note": [_("%(label)s不能超过 %(max)s 个字。") % {"label": _(label), "max": NOTE_MAX_CHARS}]},
+            code="too_long",
+        )
     return text
 
 
@@ -171,32 +175,44 @@ def validate(item: Item) -> None:
         _merge(errors, exc)
     today = timezone.localdate()
     if isinstance(item.written_on, datetime.date) and item.written_on > today:
-        add("written_on", f"成文日期（{item.written_on}）不能晚于今天（{today}）。")
+        add(
+            "written_on",
+            _("成文日期（%(day)s）不能晚于今天（%(today)s）。") % {"day": item.written_on, "today": today},
+        )
     if item.document_type in NEEDS_VALIDITY and not item.validity:
         add(
             "validity",
-            f"{DocumentType(item.document_type).label}须注明有效性（现行有效、已修改、已废止或已失效）。",
+            _("%(type)s须注明有效性（现行有效、已修改、已废止或已失效）。")
+            % {"type": DocumentType(item.document_type).label},
         )
     if item.validity == Validity.REPEALED and not item.repealed_on:
-        add("repealed_on", "已废止的文件须填写废止日期。")
+        add("repealed_on", _("已废止的文件须填写废止日期。"))
     if item.repealed_on and isinstance(item.written_on, datetime.date) and item.repealed_on < item.written_on:
-        add("repealed_on", "废止日期不能早于成文日期。")
+        add("repealed_on", _("废止日期不能早于成文日期。"))
     if item.repealed_on and item.effective_on and item.repealed_on < item.effective_on:
-        add("repealed_on", "废止日期不能早于实施日期。")
+        add("repealed_on", _("废止日期不能早于实施日期。"))
     expected = DECISION_ARTICLE_20.get(item.kind)
     if expected is not None and item.article20_item not in (None, expected):
         add(
             "article20_item",
-            f"{ItemKind(item.kind).label}属于第二十条第{'五' if expected == 5 else '六'}项"
-            "（统计在年度报告表二中），请选择该项。",
+            (
+                _("%(kind)s属于第二十条第五项（统计在年度报告表二中），请选择该项。")
+                if expected == 5
+                else _("%(kind)s属于第二十条第六项（统计在年度报告表二中），请选择该项。")
+            )
+            % {"kind": ItemKind(item.kind).label},
         )
     if item.interprets_id is not None:
         if item.kind != ItemKind.INTERPRETATION:
-            add("interprets", "只有“政策解读”类条目可以关联所解读的文件。")
+            add("interprets", _("只有“政策解读”类条目可以关联所解读的文件。"))
         elif item.pk is not None and item.interprets_id == item.pk:
-            add("interprets", "条目不能解读它自己。")
+            add("interprets", _("条目不能解读它自己。"))
     if len(item.summary) > SUMMARY_MAX_CHARS:
-        add("summary", f"内容概述不能超过 {SUMMARY_MAX_CHARS} 个字（现有 {len(item.summary)} 个字）。")
+        add(
+            "summary",
+            _("内容概述不能超过 %(max)s 个字（现有 %(n)s 个字）。")
+            % {"max": SUMMARY_MAX_CHARS, "n": len(item.summary)},
+        )
     if errors:
         raise CatalogueError(errors, code="invalid")
 

@@ -19,16 +19,18 @@ from gongkai.catalogue import content, permissions, scanning, selectors, workflo
 from gongkai.catalogue.forms_manage import AttachmentForm, StepForm
 from gongkai.catalogue.models import Item, ItemEvent, Status
 from gongkai.catalogue.taxonomy import article_20_label
+from gongkai.core.i18n import render
+from gongkai.core.messages import N_
 
 #: What each event of an entry is called in the review log.
 EVENT_LABELS: dict[str, str] = {
-    "create": "创建草稿",
-    "attachment_add": "上传附件",
-    "attachment_remove": "删除附件",
+    "create": N_("创建草稿"),
+    "attachment_add": N_("上传附件"),
+    "attachment_remove": N_("删除附件"),
     **workflow.ACTION_LABELS,
 }
-FIELD_LABELS: dict[str, str] = {
-    name: str(getattr(Item._meta.get_field(name), "verbose_name", name)) for name in content.EDITABLE_FIELDS
+FIELD_LABELS: dict[str, Any] = {
+    name: getattr(Item._meta.get_field(name), "verbose_name", name) for name in content.EDITABLE_FIELDS
 }
 
 
@@ -43,7 +45,7 @@ def describe_event(event: ItemEvent) -> list[str]:
     data: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
     lines: list[str] = []
     if event.action == workflow.EDIT and isinstance(data.get("fields"), list):
-        names = "、".join(FIELD_LABELS.get(str(f), str(f)) for f in data["fields"])
+        names = "、".join(str(FIELD_LABELS.get(str(f), str(f))) for f in data["fields"])
         lines.append(_("修改了：%(fields)s") % {"fields": names})
     elif event.action in ("attachment_add", "attachment_remove"):
         lines.append(str(data.get("filename", "")))
@@ -51,8 +53,8 @@ def describe_event(event: ItemEvent) -> list[str]:
         lines.append(
             _("遮盖%(source)s中的%(kind)s：%(masked)s")
             % {
-                "source": data.get("source_label", ""),
-                "kind": data.get("kind_label", ""),
+                "source": render(str(data.get("source_label", ""))),
+                "kind": render(str(data.get("kind_label", ""))),
                 "masked": data.get("masked", ""),
             }
         )
@@ -81,7 +83,9 @@ def scan_text(scan: dict[str, Any]) -> str:
     if not count:
         return _("隐私检查：未发现身份证号、电话号码、银行卡号、电子邮箱或错敏词。")
     by_kind = scan.get("by_kind") if isinstance(scan.get("by_kind"), dict) else {}
-    parts = "、".join(f"{kind} {n} 处" for kind, n in (by_kind or {}).items())
+    parts = "、".join(
+        _("%(kind)s %(n)s 处") % {"kind": render(kind), "n": n} for kind, n in (by_kind or {}).items()
+    )
     return _("隐私检查发现 %(count)s 处：%(parts)s") % {"count": count, "parts": parts}
 
 
@@ -108,7 +112,7 @@ def entry_context(
     steps = [
         Step(
             name,
-            workflow.ACTION_LABELS[name],
+            render(workflow.ACTION_LABELS[name]),
             bound if bound is not None and bound.action == name else StepForm(action=name),
         )
         for name in allowed
@@ -128,7 +132,8 @@ def entry_context(
         "steps": steps,
         "attach_form": attach_form or AttachmentForm(),
         "events": [
-            (e, EVENT_LABELS.get(e.action, e.action), describe_event(e), state_change(e)) for e in events
+            (e, render(EVENT_LABELS.get(e.action, e.action)), describe_event(e), state_change(e))
+            for e in events
         ],
         "article20": article_20_label(item.article20_item) if item.article20_item else "",
         "may_act": permissions.can_act(user, item.agency),
@@ -143,7 +148,7 @@ def _last_event(events: list[ItemEvent], *actions: str) -> ItemEvent | None:
 def print_context(item: Item) -> dict[str, Any]:
     events = selectors.item_events(item)
     decisions = [
-        (e, EVENT_LABELS.get(e.action, e.action), describe_event(e))
+        (e, render(EVENT_LABELS.get(e.action, e.action)), describe_event(e))
         for e in events
         if e.action in workflow.STEPS
     ]

@@ -16,11 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import indexing
 from gongkai.catalogue.models import Category, DocumentType, Item, ItemKind, Status
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS
+from gongkai.core.i18n import render
+from gongkai.core.messages import N_, Message
 
 #: GET parameters understood by :func:`parse` (``agency`` only where allowed).
 FILTER_PARAMETERS = (
@@ -52,9 +55,21 @@ def published_items() -> QuerySet[Item]:
 
 @dataclass(frozen=True)
 class FilterError:
+    """What is wrong with one parameter: a message of the catalogue, shown in the reader's language on the
+    pages; the JSON API gives it in Chinese (``message``) and in English (``message_en``)."""
+
     parameter: str
-    message: str  # Chinese
-    message_en: str
+    text: Message
+
+    @property
+    def message(self) -> str:
+        """In Chinese (the source text)."""
+        return str(self.text)
+
+    @property
+    def message_en(self) -> str:
+        with translation.override("en"):
+            return render(self.text)
 
 
 @dataclass
@@ -120,8 +135,8 @@ def clean_value(value: str) -> str:
     return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
 
 
-def _error(parameter: str, zh: str, en: str) -> FilterError:
-    return FilterError(parameter, zh, en)
+def _error(parameter: str, template: str, **params: object) -> FilterError:
+    return FilterError(parameter, Message(template, params))
 
 
 def _date(name: str, value: str, errors: list[FilterError]) -> datetime.date | None:
@@ -133,8 +148,8 @@ def _date(name: str, value: str, errors: list[FilterError]) -> datetime.date | N
     errors.append(
         _error(
             name,
-            f"参数 {name} 应为 YYYY-MM-DD 格式的日期，例如 2025-01-31。",
-            f"{name} must be a date in the form YYYY-MM-DD, e.g. 2025-01-31.",
+            N_("参数 %(name)s 应为 YYYY-MM-DD 格式的日期，例如 2025-01-31。"),
+            name=name,
         )
     )
     return None
@@ -158,8 +173,9 @@ def parse(params: Mapping[str, str], *, allow_agency: bool = False) -> tuple[Fil
             errors.append(
                 _error(
                     name,
-                    f"参数 {name} 过长（最多 {limit} 个字符）。",
-                    f"{name} is too long (at most {limit} characters).",
+                    N_("参数 %(name)s 过长（最多 %(limit)s 个字符）。"),
+                    name=name,
+                    limit=limit,
                 )
             )
             continue
@@ -173,8 +189,7 @@ def parse(params: Mapping[str, str], *, allow_agency: bool = False) -> tuple[Fil
         errors.append(
             _error(
                 "published_after",
-                "published_after 不能晚于 published_before。",
-                "published_after must not be later than published_before.",
+                N_("published_after 不能晚于 published_before。"),
             )
         )
     for error in errors:
@@ -189,8 +204,8 @@ def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError
             errors.append(
                 _error(
                     name,
-                    f"参数 agency：没有简称代码为“{value}”的机关。",
-                    f"agency: there is no agency with the short code {value!r}.",
+                    N_("参数 agency：没有简称代码为“%(value)s”的机关。"),
+                    value=value,
                 )
             )
     elif name == "category":
@@ -200,8 +215,8 @@ def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError
             errors.append(
                 _error(
                     name,
-                    f"参数 category：没有编号或名称为“{value}”的主题分类。",
-                    f"category: there is no subject category with the id or name {value!r}.",
+                    N_("参数 category：没有编号或名称为“%(value)s”的主题分类。"),
+                    value=value,
                 )
             )
     elif name == "article20":
@@ -212,8 +227,7 @@ def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError
             errors.append(
                 _error(
                     name,
-                    "参数 article20 应为 1 至 15 的整数（条例第二十条第一至十五项）。",
-                    "article20 must be a whole number from 1 to 15 (items of Article 20).",
+                    N_("参数 article20 应为 1 至 15 的整数（条例第二十条第一至十五项）。"),
                 )
             )
     elif name == "kind":
@@ -221,9 +235,7 @@ def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError
             filters.kind = value
         else:
             allowed = ", ".join(ItemKind.values)
-            errors.append(
-                _error(name, f"参数 kind 应为以下之一：{allowed}。", f"kind must be one of: {allowed}.")
-            )
+            errors.append(_error(name, N_("参数 kind 应为以下之一：%(allowed)s。"), allowed=allowed))
     elif name == "document_type":
         if value in DocumentType.values:
             filters.document_type = value
@@ -232,8 +244,8 @@ def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError
             errors.append(
                 _error(
                     name,
-                    f"参数 document_type 应为以下之一：{allowed}。",
-                    f"document_type must be one of: {allowed}.",
+                    N_("参数 document_type 应为以下之一：%(allowed)s。"),
+                    allowed=allowed,
                 )
             )
     elif name == "year":
@@ -244,8 +256,9 @@ def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError
             errors.append(
                 _error(
                     name,
-                    f"参数 year 应为 {MIN_YEAR} 至 {MAX_YEAR} 之间的四位年份。",
-                    f"year must be a four-digit year from {MIN_YEAR} to {MAX_YEAR}.",
+                    N_("参数 year 应为 %(min)s 至 %(max)s 之间的四位年份。"),
+                    min=MIN_YEAR,
+                    max=MAX_YEAR,
                 )
             )
     elif name == "published_after":

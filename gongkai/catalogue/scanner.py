@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
+from gongkai.core.messages import N_
+
 __all__ = [
     "BANK_CARD",
     "EMAIL",
@@ -61,14 +63,15 @@ MOBILE = "mobile"
 LANDLINE = "landline"
 SENSITIVE_WORD = "sensitive_word"
 
-#: Every kind with its Chinese label, most specific first (the order that wins when hits overlap).
+#: Every kind with its label (an ``N_`` message id), most specific first (the order that wins when
+#: hits overlap).
 KIND_LABELS: dict[str, str] = {
-    RESIDENT_ID: "身份证号",
-    BANK_CARD: "银行卡号",
-    EMAIL: "电子邮箱",
-    MOBILE: "手机号码",
-    LANDLINE: "固定电话",
-    SENSITIVE_WORD: "错敏词",
+    RESIDENT_ID: N_("身份证号"),
+    BANK_CARD: N_("银行卡号"),
+    EMAIL: N_("电子邮箱"),
+    MOBILE: N_("手机号码"),
+    LANDLINE: N_("固定电话"),
+    SENSITIVE_WORD: N_("错敏词"),
 }
 KINDS: tuple[str, ...] = tuple(KIND_LABELS)
 _PRECEDENCE = {kind: rank for rank, kind in enumerate(KINDS)}

@@ -27,19 +27,20 @@ from gongkai.catalogue import scanner
 from gongkai.catalogue.content import body_text
 from gongkai.catalogue.models import Attachment, Item
 from gongkai.catalogue.selectors import sensitive_words_for
+from gongkai.core.messages import N_
 
 #: Text fields the scan reads (and a mask may change), with their labels.
-TEXT_SOURCES: dict[str, str] = {"title": "名称", "summary": "内容概述", "body": "正文"}
+TEXT_SOURCES: dict[str, str] = {"title": N_("名称"), "summary": N_("内容概述"), "body": N_("正文")}
 #: The body as a reader sees it (:func:`body_text`): its hits that the stored HTML does not show (a
 #: number split by a tag, or written with the non-breaking spaces of an older entry) cannot be masked
 #: in place; the officer changes the body by hand.
 BODY_TEXT_SOURCE = "body_text"
-BODY_TEXT_LABEL = "正文（纯文本）"
+BODY_TEXT_LABEL = N_("正文（纯文本）")
 ATTACHMENT_SOURCE = "attachment"
 #: The "kind" of a finding that is a file the scanner could not read (an image, a scanned or encrypted
 #: PDF, a file cut short): a person must look at it, so it counts as unresolved like a hit.
 UNCHECKED = "unchecked"
-UNCHECKED_LABEL = "无法自动检查"
+UNCHECKED_LABEL = N_("无法自动检查")
 _TAG_IN_CONTEXT = re.compile(r"<[^>]*>|^[^<]*>|<[^>]*$")
 
 

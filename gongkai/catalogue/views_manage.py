@@ -34,6 +34,7 @@ from gongkai.catalogue.forms_manage import (
 )
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.presenters_manage import Row, entry_context, print_context
+from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden
 from gongkai.workdays.store import current_calendar
 
@@ -132,9 +133,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision(request, item, workflow.EDIT)
     if not decision.allowed:
         if decision.code == workflow.REFUSED_STATE:
-            messages.error(request, decision.reason)
+            messages.error(request, render_text(decision.reason))
             return redirect("catalogue_manage:detail", pk=item.pk)
-        return _forbidden(request, decision.reason)
+        return _forbidden(request, render_text(decision.reason))
     form = ItemForm(request.POST if request.method == "POST" else None, item=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,13 +173,13 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in workflow.STEPS:
         raise Http404
     item = _visible_item(request, pk)
-    label = workflow.ACTION_LABELS[action]
+    label = render_text(workflow.ACTION_LABELS[action])
     decision = _decision(request, item, action)
     if not decision.allowed:
         if decision.code == workflow.REFUSED_STATE:
-            messages.error(request, decision.reason)
+            messages.error(request, render_text(decision.reason))
             return redirect("catalogue_manage:detail", pk=item.pk)
-        return _forbidden(request, decision.reason)
+        return _forbidden(request, render_text(decision.reason))
     form = StepForm(request.POST, action=action)
     if form.is_valid():
         data = form.cleaned_data
@@ -277,9 +278,9 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     decision = _decision(request, item, workflow.EDIT)
     if not decision.allowed:
         if decision.code == workflow.REFUSED_STATE:
-            messages.error(request, decision.reason)
+            messages.error(request, render_text(decision.reason))
             return redirect("catalogue_manage:detail", pk=item.pk)
-        return _forbidden(request, decision.reason)
+        return _forbidden(request, render_text(decision.reason))
     if request.method == "POST":
         try:
             services.remove_attachment(actor=request.user, attachment=attachment)

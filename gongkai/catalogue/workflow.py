@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gongkai.core.messages import N_, Message
+
 # The states (``catalogue.models.Status`` values; the tests check they agree).
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -37,7 +39,7 @@ STATES: tuple[str, ...] = (DRAFT, SUBMITTED, REVIEWED, APPROVED, PUBLISHED, RETU
 OFFICER = "information_officer"
 REVIEWER = "reviewer"
 LEADER = "leader"
-ROLE_LABELS: dict[str, str] = {OFFICER: "信息员", REVIEWER: "审核人", LEADER: "分管领导"}
+ROLE_LABELS: dict[str, str] = {OFFICER: N_("信息员"), REVIEWER: N_("审核人"), LEADER: N_("分管领导")}
 
 # Actions (the service function of the same name performs each one).
 EDIT = "edit"  # change the fields, add or remove files (also: create)
@@ -52,16 +54,16 @@ PUBLISH = "publish"
 WITHDRAW = "withdraw"
 
 ACTION_LABELS: dict[str, str] = {
-    EDIT: "修改",
-    MASK: "遮盖",
-    SUBMIT: "提交审查",
-    REVIEW_PASS: "保密审查通过",
-    REVIEW_RETURN: "保密审查退回",
-    APPROVE: "领导审批同意",
-    APPROVE_RETURN: "领导审批退回",
-    PUBLISH_RETURN: "发布前退回",
-    PUBLISH: "发布",
-    WITHDRAW: "撤回",
+    EDIT: N_("修改"),
+    MASK: N_("遮盖"),
+    SUBMIT: N_("提交审查"),
+    REVIEW_PASS: N_("保密审查通过"),
+    REVIEW_RETURN: N_("保密审查退回"),
+    APPROVE: N_("领导审批同意"),
+    APPROVE_RETURN: N_("领导审批退回"),
+    PUBLISH_RETURN: N_("发布前退回"),
+    PUBLISH: N_("发布"),
+    WITHDRAW: N_("撤回"),
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
 #: The actions that move an entry from one state to another (shown as buttons on the entry page).
@@ -90,7 +92,7 @@ class Rule:
     action: str
     to_state: str = ""
     roles: frozenset[str] = frozenset()
-    reason: str = ""
+    reason: Message | str = ""
 
     @property
     def allowed(self) -> bool:
@@ -108,7 +110,8 @@ REFUSED_SEPARATION = "separation"
 class Decision:
     allowed: bool
     to_state: str = ""
-    reason: str = ""
+    #: Why not: a message to render in the reader's language (``str()`` is the Chinese text).
+    reason: Message | str = ""
     #: ``""`` when allowed, else one of the ``REFUSED_*`` codes.
     code: str = ""
 
@@ -135,29 +138,33 @@ _TRANSITIONS: tuple[Rule, ...] = (
     _allow(PUBLISHED, WITHDRAW, WITHDRAWN, OFFICER),
 )
 
-#: Why each state refuses what it does not allow (``{action}`` is the action's label).
+#: Why each state refuses what it does not allow (``%(action)s`` is the action's label).
 _STATE_REFUSALS: dict[str, str] = {
-    DRAFT: "该条目还是草稿，尚未提交审查，不能“{action}”。",
-    RETURNED: "该条目已退回修改，须修改后重新提交审查，不能“{action}”。",
-    SUBMITTED: "该条目正在等待保密审查，不能“{action}”；如需修改，请由审核人退回。",
-    REVIEWED: "该条目已通过保密审查、正在等待领导审批，不能“{action}”；如需修改，请由分管领导退回。",
-    APPROVED: "该条目已经领导审批、等待发布，不能“{action}”；如需修改，请先退回。",
-    PUBLISHED: "该条目已经发布，不能“{action}”；如需更正，请撤回后另建新条目。",
-    WITHDRAWN: "该条目已经撤回，不能“{action}”；撤回的条目不再发布，请另建新条目。",
+    DRAFT: N_("该条目还是草稿，尚未提交审查，不能“%(action)s”。"),
+    RETURNED: N_("该条目已退回修改，须修改后重新提交审查，不能“%(action)s”。"),
+    SUBMITTED: N_("该条目正在等待保密审查，不能“%(action)s”；如需修改，请由审核人退回。"),
+    REVIEWED: N_("该条目已通过保密审查、正在等待领导审批，不能“%(action)s”；如需修改，请由分管领导退回。"),
+    APPROVED: N_("该条目已经领导审批、等待发布，不能“%(action)s”；如需修改，请先退回。"),
+    PUBLISHED: N_("该条目已经发布，不能“%(action)s”；如需更正，请撤回后另建新条目。"),
+    WITHDRAWN: N_("该条目已经撤回，不能“%(action)s”；撤回的条目不再发布，请另建新条目。"),
 }
 #: Refusals with a more precise reason than the state's.
 _SPECIAL_REFUSALS: dict[tuple[str, str], str] = {
-    (PUBLISHED, PUBLISH): "该条目已经发布。",
-    (WITHDRAWN, WITHDRAW): "该条目已经撤回。",
-    (WITHDRAWN, PUBLISH): "撤回的条目不能重新发布，索引号也不再使用；请另建新条目。",
-    (SUBMITTED, SUBMIT): "该条目已经提交，正在等待保密审查。",
-    (REVIEWED, SUBMIT): "该条目已经提交并通过保密审查。",
-    (APPROVED, SUBMIT): "该条目已经审批同意，等待发布。",
-    (REVIEWED, REVIEW_PASS): "该条目已经通过保密审查。",
-    (APPROVED, APPROVE): "该条目已经审批同意。",
-    (REVIEWED, MASK): "该条目已通过保密审查，遮盖会改变已审查的内容：请退回修改后遮盖，或在发布时说明理由。",
-    (APPROVED, MASK): "该条目已经审批同意，遮盖会改变已审批的内容：请退回修改后遮盖，或在发布时说明理由。",
-    (PUBLISHED, MASK): "已发布的条目不能修改；如含有不应公开的内容，请立即撤回。",
+    (PUBLISHED, PUBLISH): N_("该条目已经发布。"),
+    (WITHDRAWN, WITHDRAW): N_("该条目已经撤回。"),
+    (WITHDRAWN, PUBLISH): N_("撤回的条目不能重新发布，索引号也不再使用；请另建新条目。"),
+    (SUBMITTED, SUBMIT): N_("该条目已经提交，正在等待保密审查。"),
+    (REVIEWED, SUBMIT): N_("该条目已经提交并通过保密审查。"),
+    (APPROVED, SUBMIT): N_("该条目已经审批同意，等待发布。"),
+    (REVIEWED, REVIEW_PASS): N_("该条目已经通过保密审查。"),
+    (APPROVED, APPROVE): N_("该条目已经审批同意。"),
+    (REVIEWED, MASK): N_(
+        "该条目已通过保密审查，遮盖会改变已审查的内容：请退回修改后遮盖，或在发布时说明理由。"
+    ),
+    (APPROVED, MASK): N_(
+        "该条目已经审批同意，遮盖会改变已审批的内容：请退回修改后遮盖，或在发布时说明理由。"
+    ),
+    (PUBLISHED, MASK): N_("已发布的条目不能修改；如含有不应公开的内容，请立即撤回。"),
 }
 
 
@@ -167,8 +174,11 @@ def _build() -> dict[tuple[str, str], Rule]:
         for action in ACTIONS:
             if (state, action) in rules:
                 continue
-            reason = _SPECIAL_REFUSALS.get((state, action)) or _STATE_REFUSALS[state].format(
-                action=ACTION_LABELS[action]
+            special = _SPECIAL_REFUSALS.get((state, action))
+            reason = (
+                Message(special)
+                if special
+                else Message(_STATE_REFUSALS[state], {"action": Message(ACTION_LABELS[action])})
             )
             rules[state, action] = Rule(state, action, reason=reason)
     return rules
@@ -189,8 +199,13 @@ def next_state(state: str, action: str) -> str | None:
     return r.to_state if r.allowed else None
 
 
-def _roles_text(roles: Iterable[str]) -> str:
-    return "或".join(ROLE_LABELS[r] for r in sorted(roles, key=list(ROLE_LABELS).index))
+def _roles_text(roles: Iterable[str]) -> Message:
+    """``信息员或分管领导``."""
+    labels = [Message(ROLE_LABELS[r]) for r in sorted(roles, key=list(ROLE_LABELS).index)]
+    text = labels[0]
+    for label in labels[1:]:
+        text = Message(N_("%(first)s或%(next)s"), {"first": text, "next": label})
+    return text
 
 
 def decide(
@@ -215,13 +230,16 @@ def decide(
     if not held:
         return Decision(
             False,
-            reason=f"只有本机关的{_roles_text(r.roles)}可以“{ACTION_LABELS[action]}”。",
+            reason=Message(
+                N_("只有本机关的%(roles)s可以“%(action)s”。"),
+                {"roles": _roles_text(r.roles), "action": Message(ACTION_LABELS[action])},
+            ),
             code=REFUSED_ROLE,
         )
     if action == REVIEW_PASS and is_submitter:
         return Decision(
             False,
-            reason="提交人不能对自己提交的条目进行保密审查（一事一审，审查与提交分离）。",
+            reason=Message(N_("提交人不能对自己提交的条目进行保密审查（一事一审，审查与提交分离）。")),
             code=REFUSED_SEPARATION,
         )
     return Decision(True, to_state=r.to_state)

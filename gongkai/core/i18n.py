@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from gongkai.core.messages import Message
@@ -23,3 +24,18 @@ def render(message: Message | str) -> str:
 
 def _value(value: Any) -> Any:
     return render(value) if isinstance(value, Message) else value
+
+
+#: :func:`render` when the text is used (form choices and labels made at import time).
+render_lazy = lazy(render, str)
+
+
+def render_error(error: BaseException) -> str:
+    """An error's text in the active language: its argument (or its ``message`` attribute) rendered when it
+    is a :class:`Message` (as pure modules raise them), ``str(error)`` otherwise."""
+    if len(error.args) == 1 and isinstance(error.args[0], Message):
+        return render(error.args[0])
+    message = getattr(error, "message", None)
+    if isinstance(message, Message):
+        return render(message)
+    return str(error)

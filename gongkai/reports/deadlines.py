@@ -15,6 +15,8 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from gongkai.core.messages import N_
+
 AgencyKindKey = Literal["government", "department", "township", "other"]
 
 #: Kinds whose deadline the supervisor sets (not in 第四十九条).
@@ -46,12 +48,12 @@ def agency_deadline(
 
 
 def deadline_basis(kind: str) -> str:
-    """Where the deadline comes from, in Chinese, for the page that shows it."""
+    """Where the deadline comes from, for the page that shows it (an ``N_`` message id: render it)."""
     if kind in LOCALLY_SET_KINDS:
-        return "乡镇、街道的年度报告期限由上级政务公开办确定（条例第四十九条未作规定）"
+        return N_("乡镇、街道的年度报告期限由上级政务公开办确定（条例第四十九条未作规定）")
     if kind == "government":
-        return "县级以上地方人民政府：每年3月31日前公布本级政府上一年度报告（条例第四十九条）"
-    return "县级以上人民政府部门：每年1月31日前公布上一年度报告（条例第四十九条）"
+        return N_("县级以上地方人民政府：每年3月31日前公布本级政府上一年度报告（条例第四十九条）")
+    return N_("县级以上人民政府部门：每年1月31日前公布上一年度报告（条例第四十九条）")
 
 
 Timeliness = Literal["on_time", "late", "missing", "not_due", "no_deadline"]
@@ -72,9 +74,9 @@ def timeliness(
 
 
 TIMELINESS_LABELS: dict[str, str] = {
-    "on_time": "按时公开",
-    "late": "逾期公开",
-    "missing": "逾期未公开",
-    "not_due": "未到期限",
-    "no_deadline": "未设定期限",
+    "on_time": N_("按时公开"),
+    "late": N_("逾期公开"),
+    "missing": N_("逾期未公开"),
+    "not_due": N_("未到期限"),
+    "no_deadline": N_("未设定期限"),
 }

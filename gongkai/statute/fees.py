@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gongkai.core.messages import N_, Message
+
 #: 109号 applies to applications received on or after this day.
 FEES_IN_FORCE_FROM = datetime.date(2021, 1, 1)
 #: Working days the applicant has to pay, counted from the day after receiving the notice.
@@ -35,7 +37,7 @@ class FeeMethod(StrEnum):
     PAGES = "pages"  # 按量计收
 
 
-METHOD_LABELS = {FeeMethod.PIECES: "按件计收", FeeMethod.PAGES: "按量计收"}
+METHOD_LABELS = {FeeMethod.PIECES: N_("按件计收"), FeeMethod.PAGES: N_("按量计收")}
 
 
 def piece_rate(k: int) -> int:
@@ -91,20 +93,50 @@ class FeeQuote:
         return sum(b.amount for b in self.bands)
 
     def explanation(self) -> list[str]:
-        unit = "件" if self.method == FeeMethod.PIECES else "页"
-        lines = [f"计费方式：{METHOD_LABELS[self.method]}（国办函〔2020〕109号）。"]
+        """How the fee is counted, in Chinese (letters and the case record keep this text)."""
+        return [str(line) for line in self.explanation_messages()]
+
+    def explanation_messages(self) -> list[Message]:
+        """:meth:`explanation` as messages, to show in the reader's language."""
+        unit = Message(N_("件")) if self.method == FeeMethod.PIECES else Message(N_("页"))
+        lines = [
+            Message(
+                N_("计费方式：%(method)s（国办函〔2020〕109号）。"),
+                {"method": Message(METHOD_LABELS[self.method])},
+            )
+        ]
         if self.method == FeeMethod.PIECES:
             lines.append(
-                f"该申请人本自然月此前已计 {self.earlier} 件，本次 {self.quantity} 件，"
-                f"为当月第 {self.earlier + 1}—{self.earlier + self.quantity} 件。"
+                Message(
+                    N_(
+                        "该申请人本自然月此前已计 %(earlier)s 件，本次 %(quantity)s 件，"
+                        "为当月第 %(first)s—%(last)s 件。"
+                    ),
+                    {
+                        "earlier": self.earlier,
+                        "quantity": self.quantity,
+                        "first": self.earlier + 1,
+                        "last": self.earlier + self.quantity,
+                    },
+                )
             )
         else:
-            lines.append(f"本次申请共 {self.quantity} 页。")
+            lines.append(Message(N_("本次申请共 %(quantity)s 页。"), {"quantity": self.quantity}))
         for band in self.bands:
             lines.append(
-                f"第 {band.first}—{band.last} {unit}：{band.count} {unit} × {band.rate} 元 = {band.amount} 元"
+                Message(
+                    N_("第 %(first)s—%(last)s %(unit)s：%(count)s %(unit)s × %(rate)s 元 = %(amount)s 元"),
+                    {
+                        "first": band.first,
+                        "last": band.last,
+                        "unit": unit,
+                        "count": band.count,
+                        "rate": band.rate,
+                        "amount": band.amount,
+                    },
+                )
             )
-        lines.append(f"合计 {self.amount} 元。")
+        lines.append(Message(N_("合计 %(amount)s 元。"), {"amount": self.amount}))
         return lines
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gongkai.core.messages import N_
 from gongkai.reports.model import SECTION3_ROWS, format_for_year
 
 
@@ -28,12 +29,12 @@ class OutcomeGroup(StrEnum):
 
 
 GROUP_LABELS: dict[OutcomeGroup, str] = {
-    OutcomeGroup.GRANTED: "予以公开",
-    OutcomeGroup.PARTIAL: "部分公开",
-    OutcomeGroup.DENIED: "不予公开",
-    OutcomeGroup.UNABLE: "无法提供",
-    OutcomeGroup.REJECTED: "不予处理",
-    OutcomeGroup.OTHER: "其他处理",
+    OutcomeGroup.GRANTED: N_("予以公开"),
+    OutcomeGroup.PARTIAL: N_("部分公开"),
+    OutcomeGroup.DENIED: N_("不予公开"),
+    OutcomeGroup.UNABLE: N_("无法提供"),
+    OutcomeGroup.REJECTED: N_("不予处理"),
+    OutcomeGroup.OTHER: N_("其他处理"),
 }
 
 #: Groups whose answer must give the legal basis and reasons (条例 第三十六条（三）（五）, 第三十七条,
@@ -46,7 +47,7 @@ _GROUPS_NEEDING_REASONS = frozenset(
 @dataclass(frozen=True)
 class Outcome:
     key: str
-    label: str  # how the answer is described to the applicant and in lists
+    label: str  # how the answer is described to the applicant and in lists (an N_ message id: render it)
     group: OutcomeGroup
     basis: str  # the provision it rests on, as cited in the answer letter
     row_2021: str  # table 三 row key in the 2021 format
@@ -80,119 +81,119 @@ def _o(
 
 _G = OutcomeGroup
 OUTCOMES: tuple[Outcome, ...] = (
-    _o("already_public", "已主动公开，告知获取方式和途径", _G.GRANTED, "条例第三十六条第一项", "granted"),
-    _o("granted", "予以公开", _G.GRANTED, "条例第三十六条第二项", "granted"),
-    _o("partially_granted", "部分公开（区分处理）", _G.PARTIAL, "条例第三十七条", "partially_granted"),
-    _o("denied_state_secret", "不予公开：属于国家秘密", _G.DENIED, "条例第十四条", "denied_state_secret"),
+    _o("already_public", N_("已主动公开，告知获取方式和途径"), _G.GRANTED, "条例第三十六条第一项", "granted"),
+    _o("granted", N_("予以公开"), _G.GRANTED, "条例第三十六条第二项", "granted"),
+    _o("partially_granted", N_("部分公开（区分处理）"), _G.PARTIAL, "条例第三十七条", "partially_granted"),
+    _o("denied_state_secret", N_("不予公开：属于国家秘密"), _G.DENIED, "条例第十四条", "denied_state_secret"),
     _o(
         "denied_prohibited_by_law",
-        "不予公开：其他法律、行政法规禁止公开",
+        N_("不予公开：其他法律、行政法规禁止公开"),
         _G.DENIED,
         "条例第十四条",
         "denied_prohibited_by_law",
     ),
     _o(
         "denied_three_safeties",
-        "不予公开：公开后可能危及国家安全、公共安全、经济安全、社会稳定",
+        N_("不予公开：公开后可能危及国家安全、公共安全、经济安全、社会稳定"),
         _G.DENIED,
         "条例第十四条",
         "denied_three_safeties",
     ),
     _o(
         "denied_third_party",
-        "不予公开：涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害",
+        N_("不予公开：涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害"),
         _G.DENIED,
         "条例第十五条",
         "denied_third_party",
     ),
     _o(
         "denied_internal_affairs",
-        "不予公开：属于人事管理、后勤管理、内部工作流程等内部事务信息",
+        N_("不予公开：属于人事管理、后勤管理、内部工作流程等内部事务信息"),
         _G.DENIED,
         "条例第十六条第一款",
         "denied_internal_affairs",
     ),
     _o(
         "denied_process_info",
-        "不予公开：属于讨论记录、过程稿、磋商信函、请示报告等过程性信息",
+        N_("不予公开：属于讨论记录、过程稿、磋商信函、请示报告等过程性信息"),
         _G.DENIED,
         "条例第十六条第二款",
         "denied_process_info",
     ),
     _o(
         "denied_enforcement_files",
-        "不予公开：属于行政执法案卷信息",
+        N_("不予公开：属于行政执法案卷信息"),
         _G.DENIED,
         "条例第十六条第二款",
         "denied_enforcement_files",
     ),
     _o(
         "denied_query_matters",
-        "告知依照工商、不动产登记资料等有关法律、行政法规的规定办理（行政查询事项）",
+        N_("告知依照工商、不动产登记资料等有关法律、行政法规的规定办理（行政查询事项）"),
         _G.DENIED,
         "条例第三十六条第七项",
         "denied_query_matters",
     ),
     _o(
         "unable_not_held",
-        "无法提供：经检索没有所申请公开的信息",
+        N_("无法提供：经检索没有所申请公开的信息"),
         _G.UNABLE,
         "条例第三十六条第四项",
         "unable_not_held",
     ),
     _o(
         "unable_not_responsible",
-        "无法提供：不属于本机关负责公开（告知负责公开的机关及其联系方式）",
+        N_("无法提供：不属于本机关负责公开（告知负责公开的机关及其联系方式）"),
         _G.UNABLE,
         "条例第三十六条第五项",
         "unable_not_held",
     ),
     _o(
         "unable_needs_creation",
-        "无法提供：需要另行制作、加工、分析",
+        N_("无法提供：需要另行制作、加工、分析"),
         _G.UNABLE,
         "条例第三十八条",
         "unable_needs_creation",
     ),
-    _o("unable_unclear", "无法提供：补正后申请内容仍不明确", _G.UNABLE, "条例第三十条", "unable_unclear"),
+    _o("unable_unclear", N_("无法提供：补正后申请内容仍不明确"), _G.UNABLE, "条例第三十条", "unable_unclear"),
     _o(
         "rejected_petition",
-        "不予处理：属于信访、投诉、举报等诉求",
+        N_("不予处理：属于信访、投诉、举报等诉求"),
         _G.REJECTED,
         "条例第三十九条第一款",
         "rejected_petition",
     ),
     _o(
         "rejected_duplicate",
-        "不予处理：重复申请公开相同政府信息",
+        N_("不予处理：重复申请公开相同政府信息"),
         _G.REJECTED,
         "条例第三十六条第六项",
         "rejected_duplicate",
     ),
     _o(
         "rejected_publication",
-        "不予处理：要求提供政府公报、报刊、书籍等公开出版物",
+        N_("不予处理：要求提供政府公报、报刊、书籍等公开出版物"),
         _G.REJECTED,
         "条例第三十九条第二款",
         "rejected_publication",
     ),
     _o(
         "rejected_excessive",
-        "不予处理：申请数量、频次明显超过合理范围且说明的理由不合理",
+        N_("不予处理：申请数量、频次明显超过合理范围且说明的理由不合理"),
         _G.REJECTED,
         "条例第三十五条",
         "rejected_excessive",
     ),
     _o(
         "rejected_confirmation",
-        "不予处理：要求行政机关确认或重新出具已获取的信息",
+        N_("不予处理：要求行政机关确认或重新出具已获取的信息"),
         _G.REJECTED,
         "条例第二条、第三十六条",
         "rejected_confirmation",
     ),
     _o(
         "other_no_correction",
-        "申请人无正当理由逾期不补正，视为放弃申请，不再处理",
+        N_("申请人无正当理由逾期不补正，视为放弃申请，不再处理"),
         _G.OTHER,
         "条例第三十条",
         "other_no_correction",
@@ -200,7 +201,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     ),
     _o(
         "other_no_fee",
-        "申请人逾期未按收费通知缴纳信息处理费，视为放弃申请，不再处理",
+        N_("申请人逾期未按收费通知缴纳信息处理费，视为放弃申请，不再处理"),
         _G.OTHER,
         "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
         "other_no_fee",
@@ -208,13 +209,13 @@ OUTCOMES: tuple[Outcome, ...] = (
     ),
     _o(
         "withdrawn",
-        "申请人撤回申请",
+        N_("申请人撤回申请"),
         _G.OTHER,
         "申请人主动撤回",
         "other_other",
         ends_without_decision=True,
     ),
-    _o("other", "其他处理", _G.OTHER, "", "other_other"),
+    _o("other", N_("其他处理"), _G.OTHER, "", "other_other"),
 )
 
 OUTCOME_BY_KEY: dict[str, Outcome] = {o.key: o for o in OUTCOMES}

@@ -22,12 +22,14 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from gongkai.core.formatting import weekday_name
+from gongkai.core.messages import N_, Message
 
 __all__ = [
     "CalendarNotLoaded",
     "WorkCalendar",
     "YearCalendar",
 ]
+
 
 class CalendarNotLoaded(LookupError):
     """A computation needed a day in ``year``, whose calendar is not loaded (D1: never guess)."""
@@ -36,13 +38,20 @@ class CalendarNotLoaded(LookupError):
         super().__init__(year)
         self.year = year
 
-    def __str__(self) -> str:
-        year = self.year
-        return (
-            f"{year}年的工作日历尚未载入，无法计算期限。"
-            f"请管理员依据国务院办公厅{year}年部分节假日安排的通知载入该年日历："
-            "gongkai calendar load 文件.csv（表头 date,type,name），或在管理后台“工作日历”中载入。"
+    @property
+    def message(self) -> Message:
+        """What to tell the user, in the reader's language when rendered (``str()`` is the Chinese)."""
+        return Message(
+            N_(
+                "%(year)s年的工作日历尚未载入，无法计算期限。"
+                "请管理员依据国务院办公厅%(year)s年部分节假日安排的通知载入该年日历："
+                "gongkai calendar load 文件.csv（表头 date,type,name），或在管理后台“工作日历”中载入。"
+            ),
+            {"year": self.year},
         )
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True)

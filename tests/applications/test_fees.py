@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.applications import selectors, services
+from gongkai.core.i18n import render
 from gongkai.statute.fees import (
     FEES_IN_FORCE_FROM,
     FeeBand,
@@ -207,3 +209,17 @@ def test_a_case_without_a_receipt_date_has_no_earlier_pieces(make_case: CaseMake
     pending = make_case(arrived_on=day, channel="email", serial=3)
     assert pending.receipt_date is None
     assert selectors.earlier_pieces_this_month(pending) == 0
+
+
+def test_the_fee_explanation_reads_in_english() -> None:
+    quote = quote_pages(120)
+    with translation.override("en"):
+        lines = [render(line) for line in quote.explanation_messages()]
+    assert lines == [
+        "Method: Charged by volume (国办函〔2020〕109号).",
+        "This application has 120 pages.",
+        "1–30 (page(s)): 30 × 0 yuan = 0 yuan",
+        "31–100 (page(s)): 70 × 10 yuan = 700 yuan",
+        "101–120 (page(s)): 20 × 20 yuan = 400 yuan",
+        "Total: 1100 yuan.",
+    ]

@@ -174,7 +174,7 @@ def test_the_case_page(staff: Staff, case: Application) -> None:
     assert clock.due_date == case.due_date
     assert clock.state_label in html
     assert "期限是怎样计算的" in html
-    assert clock.explanation[0] in html
+    assert str(clock.explanation[0]) in html
     # Personal data is masked until asked for.
     assert case.id_number not in html
     assert case.phone not in html

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gongkai.applications import codes, selectors, services
 from gongkai.applications.models import (
@@ -26,6 +26,8 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.services import CaseError
+from gongkai.applications.services.common import check_date
+from gongkai.core.messages import N_
 from gongkai.core.models import AppendOnlyError, AuditEvent
 from gongkai.workdays.calendar import WorkCalendar
 from gongkai.workdays.models import CalendarYear
@@ -1121,3 +1123,16 @@ def test_registration_time_is_the_agency_local_date(make_case: CaseMaker) -> Non
     )[0]
     assert case.receipt_date == day
     assert timezone.localdate(case.arrived_at) == day
+
+
+def test_a_service_error_reads_in_the_readers_language(make_case: CaseMaker) -> None:
+    case = make_case()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(CaseError) as chinese:
+        check_date(tomorrow, case, N_("答复日期"))
+    assert chinese.value.messages == [f"答复日期（{tomorrow}）不能晚于今天（{timezone.localdate()}）。"]
+    with translation.override("en"), pytest.raises(CaseError) as english:
+        check_date(tomorrow, case, N_("答复日期"))
+    assert english.value.messages == [
+        f"Reply date ({tomorrow}) cannot be after today ({timezone.localdate()})."
+    ]

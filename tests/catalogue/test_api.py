@@ -258,3 +258,22 @@ def test_control_characters_are_dropped_not_sent_to_the_database(client: Client,
     make_item(tree.county_a, "甲县预算")
     data = get(client, "/gk/api/items/", {"q": "预\x00算", "agency": "county\x00-a", "category": "\x00"})
     assert [item["title"] for item in data["results"]] == ["甲县预算"]
+
+
+def test_error_messages_come_from_the_catalogue_in_both_languages(client: Client, tree: Tree) -> None:
+    # The JSON keeps both keys whatever the reader's language; the column page shows the reader's.
+    client.cookies["django_language"] = "en"
+    error = client.get("/gk/api/items/", {"year": "12", "page_size": "0"}).json()["error"]
+    assert error["message"] == "参数 year 应为 1949 至 2100 之间的四位年份。"
+    assert error["message_en"] == "year must be a four-digit year from 1949 to 2100."
+    assert [p["message_en"] for p in error["parameters"]] == [
+        "year must be a four-digit year from 1949 to 2100.",
+        "page_size must be a whole number from 1 to 100.",
+    ]
+    assert error["parameters"][1]["message"] == "参数 page_size 应为1 至 100的整数。"
+    page = client.get(f"/gk/{tree.county_a.short_code}/catalogue/", {"year": "12"}).content.decode()
+    assert "year must be a four-digit year from 1949 to 2100." in page
+    assert "四位年份" not in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/gk/{tree.county_a.short_code}/catalogue/", {"year": "12"}).content.decode()
+    assert "参数 year 应为 1949 至 2100 之间的四位年份。" in page

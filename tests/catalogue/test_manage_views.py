@@ -418,3 +418,17 @@ def test_every_page_renders_in_every_state(
     assert steps == [a for a in selectors.allowed_actions(people.officer, item) if a in workflow.STEPS]
     if state == Status.WITHDRAWN:
         assert "撤回理由" in page.content.decode()
+
+
+def test_the_scan_and_the_mask_read_in_english(people: People, make_item: MakeItem) -> None:
+    item = make_item(body=f"<p>身份证号 {ID}</p>")
+    client = client_for(people.officer)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/manage/catalogue/{item.pk}/").content.decode()
+    assert "<td>Text</td>" in page and "<td>ID card number</td>" in page
+    (finding,) = scanning.scan_item(item)
+    data = {"source": "body", "start": finding.hit.start, "end": finding.hit.end, "kind": "resident_id"}
+    client.post(f"/manage/catalogue/{item.pk}/mask/", data)
+    page = client.get(f"/manage/catalogue/{item.pk}/").content.decode()
+    assert "Masked ID card number in Text:" in page
+    assert "<td>身份证号</td>" not in page and "Masked 身份证号" not in page

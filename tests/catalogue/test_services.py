@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
+from django.utils import translation
 
 from gongkai.catalogue import content, indexing, scanning, selectors, services, workflow
 from gongkai.catalogue.models import Attachment, Item, ItemEvent, ItemKind, SensitiveWord, Status
@@ -554,3 +555,16 @@ def test_the_word_list_is_kept_by_the_agency_and_audited(people: People) -> None
     ]
     deleted = AuditEvent.objects.get(action="catalogue.sensitive_word_deleted")
     assert deleted.details["word"] == "内部 资料" and deleted.agency == people.agency
+
+
+def test_service_errors_read_in_the_readers_language(people: People, make_item: MakeItem) -> None:
+    services.add_sensitive_word(actor=people.reviewer, agency=people.agency, word="内部资料")
+    with translation.override("en"):
+        with pytest.raises(content.CatalogueError) as duplicate:
+            services.add_sensitive_word(actor=people.officer, agency=people.agency, word="内部资料")
+        with pytest.raises(content.CatalogueError) as refused:
+            services.publish(actor=people.officer, item=make_item())
+    assert duplicate.value.messages == ["“内部资料” is already in this agency's list of sensitive words."]
+    assert refused.value.messages == [
+        "The entry is still a draft, not submitted for review: it cannot be “Publication”."
+    ]

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications import timeline
 from gongkai.applications.errors import CaseError
@@ -21,6 +22,7 @@ from gongkai.applications.services.common import (
 from gongkai.applications.services.refresh import refresh
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import N_
 from gongkai.statute.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY
 
 
@@ -38,7 +40,7 @@ def answer(
     """Answer with exactly one statutory outcome (第三十六—三十九条) and issue the 答复书."""
     require_act(actor, application)
     if outcome not in ANSWER_OUTCOME_KEYS:
-        raise CaseError("请从法定答复类型中选择一项。", code="bad_outcome")
+        raise CaseError(_("请从法定答复类型中选择一项。"), code="bad_outcome")
     chosen = OUTCOME_BY_KEY[outcome]
     errors: dict[str, str] = {}
     if chosen.requires_reasons and not reasons.strip():
@@ -83,9 +85,9 @@ def close_with_outcome(
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, action, on)
-        check_date(on, application, "答复日期")
+        check_date(on, application, N_("答复日期"))
         if application.receipt_date is not None and on < application.receipt_date:
-            raise CaseError("答复日期不能早于收到申请之日。", code="answer_before_receipt")
+            raise CaseError(_("答复日期不能早于收到申请之日。"), code="answer_before_receipt")
         data = {
             "outcome": outcome,
             "legal_basis": legal_basis,
@@ -106,9 +108,9 @@ def withdraw(*, actor: Actor, application: Application, on: datetime.date, note:
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.WITHDRAW, timezone.localdate())
-        check_date(on, application, "撤回日期")
+        check_date(on, application, N_("撤回日期"))
         if application.receipt_date is not None and on < application.receipt_date:
-            raise CaseError("撤回日期不能早于收到申请之日。", code="withdrawn_before_receipt")
+            raise CaseError(_("撤回日期不能早于收到申请之日。"), code="withdrawn_before_receipt")
         append_event(application, EventKind.WITHDRAWN, on, actor, {"outcome": "withdrawn"}, note)
         refresh(application)
         record_audit(actor, "application.withdrawn", application, on=on.isoformat())
@@ -127,20 +129,21 @@ def reopen(
     """Handle the case again because a reconsideration decision or a judgment ordered a new answer."""
     require_act(actor, application)
     if not note.strip() and appeal is None:
-        raise CaseError("请说明重新办理的依据（复议决定书或判决书）。", code="no_basis")
+        raise CaseError(_("请说明重新办理的依据（复议决定书或判决书）。"), code="no_basis")
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.REOPEN, timezone.localdate())
-        check_date(on, application, "收到决定日期")
+        check_date(on, application, N_("收到决定日期"))
         if application.answered_on is not None and on < application.answered_on:
             raise CaseError(
-                f"收到复议决定或判决的日期不能早于原答复日期（{application.answered_on}）。",
+                _("收到复议决定或判决的日期不能早于原答复日期（%(day)s）。")
+                % {"day": application.answered_on},
                 code="before_answer",
             )
         if appeal is not None and appeal.application_id != application.pk:
-            raise CaseError("所选的复议或诉讼不属于本申请。", code="foreign_appeal")
+            raise CaseError(_("所选的复议或诉讼不属于本申请。"), code="foreign_appeal")
         if fixed_due_date is not None and fixed_due_date < on:
-            raise CaseError("决定确定的答复期限不能早于收到决定之日。", code="bad_fixed_due")
+            raise CaseError(_("决定确定的答复期限不能早于收到决定之日。"), code="bad_fixed_due")
         append_event(
             application,
             EventKind.REOPENED,

@@ -6,12 +6,14 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Appeal, AppealKind, AppealResult, Application, EventKind
 from gongkai.applications.services.common import append_event, check_date, lock, require_act
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import N_
 
 
 def record_appeal(
@@ -29,17 +31,17 @@ def record_appeal(
     kind = AppealKind(kind)
     if after_reconsideration is not None:
         if kind != AppealKind.LITIGATION:
-            raise CaseError("只有行政诉讼可以是“复议后起诉”。", code="bad_after_reconsideration")
+            raise CaseError(_("只有行政诉讼可以是“复议后起诉”。"), code="bad_after_reconsideration")
         if (
             after_reconsideration.application_id != application.pk
             or after_reconsideration.kind != AppealKind.RECONSIDERATION
         ):
-            raise CaseError("所选的行政复议不属于本申请。", code="foreign_reconsideration")
+            raise CaseError(_("所选的行政复议不属于本申请。"), code="foreign_reconsideration")
     if not body.strip():
-        raise CaseError("请填写复议机关或人民法院的名称。", code="no_body")
+        raise CaseError(_("请填写复议机关或人民法院的名称。"), code="no_body")
     with transaction.atomic():
         application = lock(application)
-        check_date(filed_on, application, "申请复议或起诉日期")
+        check_date(filed_on, application, N_("申请复议或起诉日期"))
         appeal = Appeal(
             application=application,
             agency=application.agency,
@@ -71,11 +73,11 @@ def conclude_appeal(
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.result:
-            raise CaseError("该复议或诉讼已经审结。", code="already_concluded")
+            raise CaseError(_("该复议或诉讼已经审结。"), code="already_concluded")
         if concluded_on < appeal.filed_on:
-            raise CaseError("审结日期不能早于申请或起诉日期。", code="concluded_before_filed")
+            raise CaseError(_("审结日期不能早于申请或起诉日期。"), code="concluded_before_filed")
         if concluded_on > timezone.localdate():
-            raise CaseError("审结日期不能晚于今天。", code="future_date")
+            raise CaseError(_("审结日期不能晚于今天。"), code="future_date")
         appeal.result = result
         appeal.concluded_on = concluded_on
         if note.strip():

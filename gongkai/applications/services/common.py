@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.applications import lettering, permissions, timeline
@@ -19,6 +20,7 @@ from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind
 from gongkai.applications.selectors import situation_of
 from gongkai.core.actors import Actor, user_of
+from gongkai.core.i18n import render, render_error
 from gongkai.workdays.calendar import CalendarNotLoaded
 from gongkai.workdays.store import current_calendar
 
@@ -27,7 +29,7 @@ def require_act(
     actor: Actor, application: Application | None = None, *, agency: Agency | None = None
 ) -> None:
     if actor is None or not permissions.can_act(actor, application, agency=agency):
-        raise PermissionDenied("您没有办理该机关政府信息公开申请的权限。")
+        raise PermissionDenied(_("您没有办理该机关政府信息公开申请的权限。"))
 
 
 def require_allowed(application: Application, action: str, today: datetime.date) -> timeline.Situation:
@@ -35,17 +37,18 @@ def require_allowed(application: Application, action: str, today: datetime.date)
     allowed = timeline.allowed_actions(s, today, receipt_date=application.receipt_date)
     if action not in allowed:
         state = (
-            "已办结"
+            _("已办结")
             if s.closed
             else {
-                "confirmation": "尚待确认收到申请",
-                "correction": "正在等待申请人补正",
-                "payment": "正在等待申请人缴费",
-                "consultation": "正在征求意见",
-            }.get(s.waiting_on, "办理中")
+                "confirmation": _("尚待确认收到申请"),
+                "correction": _("正在等待申请人补正"),
+                "payment": _("正在等待申请人缴费"),
+                "consultation": _("正在征求意见"),
+            }.get(s.waiting_on, _("办理中"))
         )
         raise CaseError(
-            f"该申请目前{state}，不能“{timeline.ACTION_LABELS[action]}”。",
+            _("该申请目前%(state)s，不能“%(action)s”。")
+            % {"state": state, "action": render(timeline.ACTION_LABELS[action])},
             code="action_not_allowed",
         )
     return s
@@ -54,10 +57,18 @@ def require_allowed(application: Application, action: str, today: datetime.date)
 def check_date(day: datetime.date, application: Application, label: str) -> None:
     today = timezone.localdate()
     if day > today:
-        raise CaseError(f"{label}（{day}）不能晚于今天（{today}）。", code="future_date")
+        raise CaseError(
+            _("%(label)s（%(day)s）不能晚于今天（%(today)s）。")
+            % {"label": render(label), "day": day, "today": today},
+            code="future_date",
+        )
     arrived = timezone.localdate(application.arrived_at)
     if day < arrived:
-        raise CaseError(f"{label}（{day}）不能早于申请到达之日（{arrived}）。", code="before_arrival")
+        raise CaseError(
+            _("%(label)s（%(day)s）不能早于申请到达之日（%(arrived)s）。")
+            % {"label": render(label), "day": day, "arrived": arrived},
+            code="before_arrival",
+        )
 
 
 def lock(application: Application) -> Application:
@@ -105,8 +116,10 @@ def append_event(
         )
         if latest is not None and occurred_on < latest[0]:
             raise CaseError(
-                f"日期（{occurred_on}）不能早于本案上一步“{EventKind(latest[1]).label}”的日期（{latest[0]}）："
-                "办理步骤须按时间顺序登记。",
+                _(
+                    "日期（%(day)s）不能早于本案上一步“%(step)s”的日期（%(previous)s）：办理步骤须按时间顺序登记。"
+                )
+                % {"day": occurred_on, "step": EventKind(latest[1]).label, "previous": latest[0]},
                 code="out_of_order",
             )
     last = application.events.order_by("-seq").values_list("seq", flat=True).first() or 0
@@ -128,7 +141,7 @@ def working_day_after(on: datetime.date, n: int) -> datetime.date:
     try:
         return current_calendar().add_working_days(on, n)
     except CalendarNotLoaded as exc:
-        raise CaseError(str(exc), code="calendar_not_loaded") from exc
+        raise CaseError(render_error(exc), code="calendar_not_loaded") from exc
 
 
 def issue_letter(application: Application, kind: str, actor: Actor, on: datetime.date, **extra: Any) -> Any:

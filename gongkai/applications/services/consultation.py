@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications import timeline
 from gongkai.applications.clock import PauseKind
@@ -23,6 +24,7 @@ from gongkai.applications.services.common import (
 from gongkai.applications.services.refresh import refresh
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import N_
 from gongkai.statute.periods import CONSULTATION_REPLY_WORKING_DAYS
 
 
@@ -39,16 +41,16 @@ def start_consultation(
     require_act(actor, application)
     pause_kind = PauseKind(kind)
     if pause_kind == PauseKind.FEE:
-        raise CaseError("收费通知请用“发出收费通知”。", code="fee_is_not_consultation")
+        raise CaseError(_("收费通知请用“发出收费通知”。"), code="fee_is_not_consultation")
     if pause_kind == PauseKind.UNSPECIFIED:
-        raise CaseError("请选择征求意见的对象类型（第三方、共同制作机关或其他机关）。", code="bad_kind")
+        raise CaseError(_("请选择征求意见的对象类型（第三方、共同制作机关或其他机关）。"), code="bad_kind")
     consultee = consultee.strip()
     if not consultee:
-        raise CaseError("请填写征求意见的对象（第三方或机关名称）。", code="no_consultee")
+        raise CaseError(_("请填写征求意见的对象（第三方或机关名称）。"), code="no_consultee")
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.START_CONSULTATION, timezone.localdate())
-        check_date(on, application, "征求意见日期")
+        check_date(on, application, N_("征求意见日期"))
         reply_due = working_day_after(on, CONSULTATION_REPLY_WORKING_DAYS)
         event = append_event(
             application,
@@ -95,10 +97,10 @@ def end_consultation(
         s = require_allowed(application, timeline.END_CONSULTATION, timezone.localdate())
         pause = next((p for p in s.open_pauses if p.seq == started_seq), None)
         if pause is None:
-            raise CaseError("没有找到这项正在进行的征求意见。", code="no_such_consultation")
+            raise CaseError(_("没有找到这项正在进行的征求意见。"), code="no_such_consultation")
         if on < pause.start:
-            raise CaseError("征求意见结束日期不能早于开始日期。", code="end_before_start")
-        check_date(on, application, "征求意见结束日期")
+            raise CaseError(_("征求意见结束日期不能早于开始日期。"), code="end_before_start")
+        check_date(on, application, N_("征求意见结束日期"))
         append_event(
             application, EventKind.CONSULTATION_ENDED, on, actor, {"started_seq": started_seq}, opinion
         )

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications import timeline
 from gongkai.applications.errors import CaseError
@@ -22,6 +23,7 @@ from gongkai.applications.services.common import (
 from gongkai.applications.services.refresh import refresh
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import N_
 
 
 def request_correction(
@@ -36,13 +38,13 @@ def request_correction(
     require_act(actor, application)
     items = items.strip()
     if not items:
-        raise CaseError("请写明需要补正的事项（条例第三十条要求一次性告知）。", code="no_items")
+        raise CaseError(_("请写明需要补正的事项（条例第三十条要求一次性告知）。"), code="no_items")
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.REQUEST_CORRECTION, timezone.localdate())
-        check_date(on, application, "补正告知日期")
+        check_date(on, application, N_("补正告知日期"))
         if period_end <= on:
-            raise CaseError("补正期限应晚于告知日期。", code="bad_period")
+            raise CaseError(_("补正期限应晚于告知日期。"), code="bad_period")
         append_event(
             application,
             EventKind.CORRECTION_REQUESTED,
@@ -64,11 +66,12 @@ def record_correction(
     with transaction.atomic():
         application = lock(application)
         s = require_allowed(application, timeline.RECORD_CORRECTION, timezone.localdate())
-        check_date(on, application, "收到补正日期")
+        check_date(on, application, N_("收到补正日期"))
         requested = s.facts.correction_requested_on
         if requested is not None and on < requested:
             raise CaseError(
-                f"收到补正的日期不能早于发出补正告知的日期（{requested}）。", code="before_request"
+                _("收到补正的日期不能早于发出补正告知的日期（%(day)s）。") % {"day": requested},
+                code="before_request",
             )
         append_event(application, EventKind.CORRECTION_RECEIVED, on, actor, note=note)
         refresh(application)

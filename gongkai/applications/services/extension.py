@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications import permissions, timeline
 from gongkai.applications.errors import CaseError
@@ -23,6 +24,8 @@ from gongkai.applications.services.common import (
 from gongkai.applications.services.refresh import refresh
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.i18n import render_error
+from gongkai.core.messages import N_
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 
@@ -41,24 +44,25 @@ def grant_extension(
     require_act(actor, application)
     if not permissions.can_approve_extension(approver, application.agency):
         raise CaseError(
-            "延期答复须经政府信息公开工作机构负责人批准：所选批准人不是本机关的工作机构负责人。",
+            _("延期答复须经政府信息公开工作机构负责人批准：所选批准人不是本机关的工作机构负责人。"),
             code="approver_not_head",
         )
     if not reason.strip():
-        raise CaseError("请写明延期的理由。", code="no_reason")
+        raise CaseError(_("请写明延期的理由。"), code="no_reason")
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.GRANT_EXTENSION, timezone.localdate())
-        check_date(on, application, "批准延期日期")
+        check_date(on, application, N_("批准延期日期"))
         try:
             current = clock_of(application, today=on)
         except CalendarNotLoaded as exc:
-            raise CaseError(str(exc), code="calendar_not_loaded") from exc
+            raise CaseError(render_error(exc), code="calendar_not_loaded") from exc
         if current.due_date is None:
-            raise CaseError("答复期限尚未确定，不能延期。", code="no_due_date")
+            raise CaseError(_("答复期限尚未确定，不能延期。"), code="no_due_date")
         if on > current.due_date:
             raise CaseError(
-                f"延期须在原答复期限（{current.due_date}）届满前决定并告知申请人；已超过期限，不能延期。",
+                _("延期须在原答复期限（%(day)s）届满前决定并告知申请人；已超过期限，不能延期。")
+                % {"day": current.due_date},
                 code="extension_too_late",
             )
         append_event(

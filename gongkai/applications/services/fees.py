@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications import timeline
 from gongkai.applications.clock import PauseKind
@@ -25,6 +26,7 @@ from gongkai.applications.services.common import (
 from gongkai.applications.services.refresh import refresh
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import N_
 from gongkai.statute.fees import PAYMENT_PERIOD_WORKING_DAYS, FeeMethod, FeeQuote, quote_pages, quote_pieces
 
 #: Fee quantities beyond this are a typing mistake, not an application.
@@ -35,10 +37,12 @@ def quote_fee(application: Application, method: str, quantity: int | None = None
     if FeeMethod(method) == FeeMethod.PIECES:
         pieces = quantity or application.pieces
         if not 1 <= pieces <= MAX_FEE_QUANTITY:
-            raise CaseError(f"件数应在1至{MAX_FEE_QUANTITY}之间。", code="bad_quantity")
+            raise CaseError(_("件数应在1至%(max)s之间。") % {"max": MAX_FEE_QUANTITY}, code="bad_quantity")
         return quote_pieces(pieces, earlier_this_month=earlier_pieces_this_month(application))
     if quantity is None or not 1 <= quantity <= MAX_FEE_QUANTITY:
-        raise CaseError(f"按量计收请填写页数（1至{MAX_FEE_QUANTITY}）。", code="bad_quantity")
+        raise CaseError(
+            _("按量计收请填写页数（1至%(max)s）。") % {"max": MAX_FEE_QUANTITY}, code="bad_quantity"
+        )
     return quote_pages(quantity)
 
 
@@ -55,11 +59,11 @@ def issue_fee_notice(
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.ISSUE_FEE_NOTICE, timezone.localdate())
-        check_date(on, application, "收费通知日期")
+        check_date(on, application, N_("收费通知日期"))
         quote = quote_fee(application, method, quantity)
         if quote.amount == 0:
             raise CaseError(
-                "按国办函〔2020〕109号的标准，本申请不收费（未超过免费额度），无需发出收费通知。",
+                _("按国办函〔2020〕109号的标准，本申请不收费（未超过免费额度），无需发出收费通知。"),
                 code="fee_is_zero",
             )
         payment_due = working_day_after(on, PAYMENT_PERIOD_WORKING_DAYS)
@@ -90,10 +94,12 @@ def record_payment(*, actor: Actor, application: Application, on: datetime.date)
     with transaction.atomic():
         application = lock(application)
         s = require_allowed(application, timeline.RECORD_PAYMENT, on)
-        check_date(on, application, "缴费日期")
+        check_date(on, application, N_("缴费日期"))
         notice = next((p.start for p in s.facts.pauses if p.kind == PauseKind.FEE and p.end is None), None)
         if notice is not None and on < notice:
-            raise CaseError(f"缴费日期不能早于发出收费通知的日期（{notice}）。", code="before_notice")
+            raise CaseError(
+                _("缴费日期不能早于发出收费通知的日期（%(day)s）。") % {"day": notice}, code="before_notice"
+            )
         append_event(application, EventKind.FEE_PAID, on, actor)
         refresh(application)
         record_audit(actor, "application.fee_paid", application, on=on.isoformat())

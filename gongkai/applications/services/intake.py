@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.applications import clock as clock_module
@@ -37,6 +38,7 @@ from gongkai.applications.services.refresh import refresh
 from gongkai.applications.validators import compact_id
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import N_
 from gongkai.core.sequences import next_number
 
 #: 《政府信息公开条例》(国务院令第492号) in force: no application can have arrived before.
@@ -126,12 +128,12 @@ def _build(
     application.full_clean(exclude=["reference"])
     if application.channel in {c.value for c in clock_module.CHANNELS_NEEDING_CONFIRMATION}:
         if confirmed_on is not None and confirmed_on < timezone.localdate(arrived_at):
-            raise CaseError("确认收到的日期不能早于申请到达的日期。", code="confirmed_before_arrival")
+            raise CaseError(_("确认收到的日期不能早于申请到达的日期。"), code="confirmed_before_arrival")
         if confirmed_on is not None and confirmed_on > timezone.localdate():
-            raise CaseError("确认收到的日期不能晚于今天。", code="future_date")
+            raise CaseError(_("确认收到的日期不能晚于今天。"), code="future_date")
     elif confirmed_on is not None:
         raise CaseError(
-            "只有平信邮寄、电子邮件和传真提交的申请需要填写确认收到日期。", code="needless_confirmation"
+            _("只有平信邮寄、电子邮件和传真提交的申请需要填写确认收到日期。"), code="needless_confirmation"
         )
     return application
 
@@ -171,12 +173,14 @@ def register(
     """
     require_act(actor, agency=agency)
     if channel == Channel.ONLINE:
-        raise CaseError("网上申请由申请人在网上提交，无需登记。", code="online_channel")
+        raise CaseError(_("网上申请由申请人在网上提交，无需登记。"), code="online_channel")
     if timezone.localdate(arrived_at) > timezone.localdate():
-        raise CaseError("申请到达时间不能晚于今天。", code="future_arrival")
+        raise CaseError(_("申请到达时间不能晚于今天。"), code="future_arrival")
     if timezone.localdate(arrived_at) < REGULATIONS_IN_FORCE:
         raise CaseError(
-            f"申请到达日期不能早于《政府信息公开条例》施行之日（{REGULATIONS_IN_FORCE}）。", code="too_early"
+            _("申请到达日期不能早于《政府信息公开条例》施行之日（%(day)s）。")
+            % {"day": REGULATIONS_IN_FORCE},
+            code="too_early",
         )
     secret = new_code(SECRET_LENGTH)
     with transaction.atomic():
@@ -226,7 +230,7 @@ def submit_online(
     returns the first case. Returns ``(case, secret, created)``.
     """
     if not submission_key or len(submission_key) > 64:
-        raise CaseError("表单已失效，请刷新页面后重新提交。", code="bad_submission_key")
+        raise CaseError(_("表单已失效，请刷新页面后重新提交。"), code="bad_submission_key")
     secret = secret_for_submission(submission_key)
 
     def same_submission(existing: Application) -> tuple[Application, str, bool]:
@@ -236,7 +240,7 @@ def submit_online(
             existing.id_number != compact_id(applicant.id_number)
             or existing.applicant_name != applicant.name.strip()
         ):
-            raise CaseError("表单已失效，请刷新页面后重新填写提交。", code="stale_submission_key")
+            raise CaseError(_("表单已失效，请刷新页面后重新填写提交。"), code="stale_submission_key")
         return existing, secret, False
 
     existing = Application.objects.filter(submission_key=submission_key).first()
@@ -280,7 +284,7 @@ def confirm_receipt(*, actor: Actor, application: Application, confirmed_on: dat
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.CONFIRM_RECEIPT, timezone.localdate())
-        check_date(confirmed_on, application, "确认收到日期")
+        check_date(confirmed_on, application, N_("确认收到日期"))
         append_event(application, EventKind.RECEIPT_CONFIRMED, confirmed_on, actor)
         refresh(application)
         issue_letter(application, "receipt", actor, timezone.localdate())

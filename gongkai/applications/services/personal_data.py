@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongkai.applications import permissions
 from gongkai.applications.models import Application
@@ -13,7 +14,7 @@ from gongkai.core.audit import record_audit
 def reveal_applicant(*, actor: Actor, application: Application) -> dict[str, str]:
     """The applicant's personal data for the agency's staff; every view is audited."""
     if actor is None or not permissions.can_see_applicant(actor, application):
-        raise PermissionDenied("只有本机关的工作人员可以查看申请人的个人信息。")
+        raise PermissionDenied(_("只有本机关的工作人员可以查看申请人的个人信息。"))
     record_audit(actor, "application.applicant_viewed", application)
     return {
         "id_type": application.get_id_type_display(),

@@ -19,6 +19,7 @@ from gongkai.applications.selectors import situation_of
 from gongkai.applications.services.common import append_event
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.i18n import render_error
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
@@ -37,7 +38,7 @@ def refresh(
         s = situation_of(application)
         receipt, _rule = clock_module.receipt_date(s.facts)
     except clock_module.ClockError as exc:
-        raise CaseError(str(exc), code="inconsistent_dates") from exc
+        raise CaseError(render_error(exc), code="inconsistent_dates") from exc
     application.receipt_date = receipt
     application.status = Status.CLOSED if s.closed else Status.OPEN
     application.outcome = s.outcome
@@ -54,7 +55,7 @@ def refresh(
         application.clock_problem = str(exc)[:300]
         result = None
     except clock_module.ClockError as exc:
-        raise CaseError(str(exc), code="inconsistent_dates") from exc
+        raise CaseError(render_error(exc), code="inconsistent_dates") from exc
     else:
         application.due_date = result.due_date
         application.clock_problem = ""

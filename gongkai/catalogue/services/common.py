@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.content import CatalogueError
@@ -14,6 +15,7 @@ from gongkai.catalogue.models import Item, ItemEvent
 from gongkai.catalogue.selectors import decide
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.i18n import render
 
 
 def actor_label(user: User | None) -> str:
@@ -31,13 +33,13 @@ def lock(item: Item) -> Item:
 def require(actor: Actor, item: Item, action: str) -> workflow.Decision:
     """The decision (:func:`decide`) for ``actor`` on the (locked) ``item``, or the error."""
     if actor is None or not permissions.can_act(actor, item.agency):
-        raise PermissionDenied("您没有办理该机关主动公开事项的权限。")
+        raise PermissionDenied(_("您没有办理该机关主动公开事项的权限。"))
     decision = decide(actor, item, action)
     if decision.allowed:
         return decision
     if decision.code == workflow.REFUSED_STATE:
-        raise CatalogueError(decision.reason, code="not_allowed")
-    raise PermissionDenied(decision.reason)
+        raise CatalogueError(render(decision.reason), code="not_allowed")
+    raise PermissionDenied(render(decision.reason))
 
 
 def record_event(

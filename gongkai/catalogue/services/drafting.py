@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import indexing, permissions, workflow
@@ -22,7 +23,7 @@ def create_draft(*, actor: Actor, agency: Agency, data: Mapping[str, Any]) -> It
     if actor is None or not (
         permissions.is_superuser(actor) or workflow.OFFICER in permissions.roles_at(actor, agency.pk)
     ):
-        raise PermissionDenied("只有本机关的信息员可以起草主动公开条目。")
+        raise PermissionDenied(_("只有本机关的信息员可以起草主动公开条目。"))
     item = Item(agency=agency, status=Status.DRAFT, created_by=user_of(actor))
     apply_fields(item, data)
     with transaction.atomic():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongkai.catalogue import indexing, scanner, workflow
 from gongkai.catalogue.content import CatalogueError, one_line, sanitize_html, strip_controls
@@ -24,12 +25,12 @@ def mask_hit(*, actor: Actor, item: Item, source: str, start: int, end: int, kin
     """
     if source == BODY_TEXT_SOURCE:
         raise CatalogueError(
-            "该处内容被正文的格式分隔（如加粗、不间断空格），不能一键遮盖：请在正文中手工修改。",
+            _("该处内容被正文的格式分隔（如加粗、不间断空格），不能一键遮盖：请在正文中手工修改。"),
             code="not_maskable",
         )
     if source not in TEXT_SOURCES:
         raise CatalogueError(
-            "附件中的内容不能在线遮盖：请替换为处理后的文件，或在发布时说明理由。", code="not_maskable"
+            _("附件中的内容不能在线遮盖：请替换为处理后的文件，或在发布时说明理由。"), code="not_maskable"
         )
     with transaction.atomic():
         item = lock(item)
@@ -39,7 +40,7 @@ def mask_hit(*, actor: Actor, item: Item, source: str, start: int, end: int, kin
         hit = next((h for h in hits if (h.start, h.end, h.kind) == (start, end, kind)), None)
         if hit is None:
             raise CatalogueError(
-                "该处内容已经变化（可能已经遮盖），请刷新页面后重新查看。", code="hit_not_found"
+                _("该处内容已经变化（可能已经遮盖），请刷新页面后重新查看。"), code="hit_not_found"
             )
         masked = scanner.mask_one(text, hit)
         if source == "body":

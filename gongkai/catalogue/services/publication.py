@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.catalogue import index_numbers, workflow
 from gongkai.catalogue.content import CatalogueError, check_note
@@ -22,12 +23,18 @@ def _unresolved(findings: list[Finding]) -> str:
     hits = len(findings) - unchecked
     parts: list[str] = []
     if hits:
-        parts.append(f"发布前检查发现 {hits} 处疑似个人信息或错敏词，尚未处理。")
+        parts.append(_("发布前检查发现 %(n)s 处疑似个人信息或错敏词，尚未处理。") % {"n": hits})
     if unchecked:
-        parts.append(f"{'另有' if hits else '发布前检查发现'} {unchecked} 个附件无法自动检查，须人工核对。")
-    return (
-        "".join(parts) + "请退回修改（遮盖、修改正文或替换附件）；"
-        "确需按原样发布的（或已人工核对无误的），请填写理由。"
+        parts.append(
+            (
+                _("另有 %(n)s 个附件无法自动检查，须人工核对。")
+                if hits
+                else _("发布前检查发现 %(n)s 个附件无法自动检查，须人工核对。")
+            )
+            % {"n": unchecked}
+        )
+    return "".join(parts) + _(
+        "请退回修改（遮盖、修改正文或替换附件）；确需按原样发布的（或已人工核对无误的），请填写理由。"
     )
 
 
@@ -54,10 +61,13 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
                 item.index_number = index_numbers.issue(item.agency, today)
             except index_numbers.IndexNumberTooLong as exc:
                 raise CatalogueError(
-                    f"本机关的索引号（如“{exc.number}”）有 {len(exc.number)} 个字符，"
-                    f"超过 {index_numbers.MAX_LENGTH} 个字符的上限，未能发布。"
-                    "请系统管理员在管理后台本机关的“索引号规则”中设置较短的自定义前段码"
-                    "（或为本机关填写统一社会信用代码）后再发布。",
+                    _(
+                        "本机关的索引号（如“%(number)s”）有 %(length)s 个字符，"
+                        "超过 %(max)s 个字符的上限，未能发布。"
+                        "请系统管理员在管理后台本机关的“索引号规则”中设置较短的自定义前段码"
+                        "（或为本机关填写统一社会信用代码）后再发布。"
+                    )
+                    % {"number": exc.number, "length": len(exc.number), "max": index_numbers.MAX_LENGTH},
                     code="index_number_too_long",
                 ) from exc
             item.published_on = today
@@ -85,7 +95,7 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
                     hits=summary["hits"],
                 )
     except IntegrityError as exc:
-        raise CatalogueError("索引号冲突，未能发布，请重试。", code="index_number_conflict") from exc
+        raise CatalogueError(_("索引号冲突，未能发布，请重试。"), code="index_number_conflict") from exc
     return item
 
 

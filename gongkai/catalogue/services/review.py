@@ -4,6 +4,7 @@ returns; :func:`perform` runs any step by name."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongkai.catalogue import workflow
 from gongkai.catalogue.content import CatalogueError, check_note, validate
@@ -18,11 +19,11 @@ def _check_complete(item: Item) -> None:
     """What a catalogue entry must have before review: 名称、内容概述、生成日期 (第十二条) and more."""
     errors: dict[str, list[str]] = {}
     if not item.summary:
-        errors["summary"] = ["提交审查前请填写内容概述（政府信息公开目录的必备项目，条例第十二条）。"]
+        errors["summary"] = [_("提交审查前请填写内容概述（政府信息公开目录的必备项目，条例第十二条）。")]
     if item.category_id is None:
-        errors["category"] = ["提交审查前请选择主题分类。"]
+        errors["category"] = [_("提交审查前请选择主题分类。")]
     if not item.body and not item.attachments.exists():
-        errors["body"] = ["提交审查前请填写正文或上传附件。"]
+        errors["body"] = [_("提交审查前请填写正文或上传附件。")]
     if errors:
         raise CatalogueError(errors, code="incomplete")
 

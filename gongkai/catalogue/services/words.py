@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import permissions
@@ -18,31 +19,39 @@ WORD_MAX_CHARS = 50
 def add_sensitive_word(*, actor: Actor, agency: Agency | None, word: str, note: str = "") -> SensitiveWord:
     """Add a word to the agency's list (``agency=None``: the site-wide list, superusers only)."""
     if actor is None or not permissions.can_manage_words(actor, agency):
-        raise PermissionDenied("您没有维护该错敏词表的权限。")
+        raise PermissionDenied(_("您没有维护该错敏词表的权限。"))
     word = one_line(word)
     note = one_line(note)[:200]
     if not word:
-        raise CatalogueError({"word": ["请填写词语。"]}, code="required")
+        raise CatalogueError({"word": [_("请填写词语。")]}, code="required")
     if len(word) > WORD_MAX_CHARS:
-        raise CatalogueError({"word": [f"词语不能超过 {WORD_MAX_CHARS} 个字。"]}, code="too_long")
+        raise CatalogueError(
+            {"word": [_("词语不能超过 %(max)s 个字。") % {"max": WORD_MAX_CHARS}]}, code="too_long"
+        )
     with transaction.atomic():
         exists = SensitiveWord.objects.filter(word=word)
         if exists.filter(agency__isnull=True).exists():
-            raise CatalogueError({"word": [f"“{word}”已在全站通用的错敏词表中。"]}, code="duplicate")
+            raise CatalogueError(
+                {"word": [_("“%(word)s”已在全站通用的错敏词表中。") % {"word": word}]}, code="duplicate"
+            )
         if agency is not None and exists.filter(agency=agency).exists():
-            raise CatalogueError({"word": [f"“{word}”已在本机关的错敏词表中。"]}, code="duplicate")
+            raise CatalogueError(
+                {"word": [_("“%(word)s”已在本机关的错敏词表中。") % {"word": word}]}, code="duplicate"
+            )
         try:
             with transaction.atomic():
                 entry = SensitiveWord.objects.create(agency=agency, word=word, note=note)
         except IntegrityError as exc:
-            raise CatalogueError({"word": [f"“{word}”已在错敏词表中。"]}, code="duplicate") from exc
+            raise CatalogueError(
+                {"word": [_("“%(word)s”已在错敏词表中。") % {"word": word}]}, code="duplicate"
+            ) from exc
         record_audit(actor, "catalogue.sensitive_word_added", entry, agency=agency, word=word, note=note)
     return entry
 
 
 def delete_sensitive_word(*, actor: Actor, word: SensitiveWord) -> None:
     if actor is None or not permissions.can_manage_words(actor, word.agency):
-        raise PermissionDenied("您没有维护该错敏词表的权限。")
+        raise PermissionDenied(_("您没有维护该错敏词表的权限。"))
     with transaction.atomic():
         record_audit(actor, "catalogue.sensitive_word_deleted", word, agency=word.agency, word=word.word)
         word.delete()
