@@ -264,7 +264,7 @@ def _merge(
     return merged
 
 
-def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:
+def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:  # noqa: C901
     """Compute the clock of a case as of ``today``."""
     lines: list[Message] = []
     flags: list[Message] = []

@@ -200,7 +200,7 @@ def _appeal_text(appeal: Appeal | None) -> str:
     return f"{appeal.get_kind_display()} {appeal.body}{number}"
 
 
-def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
+def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:  # noqa: C901
     """The event's data in Chinese, one line per item."""
     d: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
     kind = event.kind

@@ -77,7 +77,7 @@ class Situation:
         return ""
 
 
-def situation(
+def situation(  # noqa: C901
     channel: str,
     arrived_on: datetime.date,
     confirmed_on: datetime.date | None,

@@ -197,7 +197,7 @@ def parse(params: Mapping[str, str], *, allow_agency: bool = False) -> tuple[Fil
     return filters, errors
 
 
-def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:  # noqa: C901
     if name == "agency":
         filters.agency = Agency.objects.filter(short_code=value.lower()).first()
         if filters.agency is None:

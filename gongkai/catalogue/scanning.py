@@ -244,7 +244,7 @@ def _unpack(value: Any) -> tuple[int, list[scanner.Hit]] | None:
     return value["total"], hits
 
 
-def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:
+def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:  # noqa: C901
     """The entry's findings part by part, at most ``limit`` per part, with each part's total.
 
     Each part's scan is kept in the shared cache under the digest of its content (a file's sha256)

@@ -71,7 +71,7 @@ def split_runs(
         return []
 
 
-def _split_runs(
+def _split_runs(  # noqa: C901
     runs: Sequence[str],
     n: int,
     constraints: Sequence[SumConstraint],

@@ -317,7 +317,7 @@ def _request(context: _Context, year: int) -> str:
     return context.rng.choice(context.profile.requests).format(year=year, last=year - 1)
 
 
-def _one_case(context: _Context, arrived: datetime.date) -> None:
+def _one_case(context: _Context, arrived: datetime.date) -> None:  # noqa: C901
     rng, calendar, today = context.rng, context.calendar, context.today
     officer = context.people.officer
     # Counter and registered post arrive on working days; e-mail any day.

@@ -432,7 +432,7 @@ def _decision_body(title: str, kind: str) -> list[str]:
     ]
 
 
-def _specs(
+def _specs(  # noqa: C901
     agency: Agency, profile: Profile, today: datetime.date, rng: random.Random, since: datetime.date | None
 ) -> list[Spec]:
     name = agency.name

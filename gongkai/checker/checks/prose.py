@@ -115,7 +115,7 @@ def _plain_this_year(sentence: str, start: int, year: int | None) -> bool:
     return not _NOT_THIS_YEAR.search(clause) and not _other_year(clause, year)
 
 
-def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool) -> Iterator[_Claim]:
+def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool) -> Iterator[_Claim]:  # noqa: C901
     """The numbers a sentence states that one table cell (or one sum of cells) also has."""
     # Applications received this year -> 表三 一、本年新收 总计 (not when the sentence mixes in 上年结转)
     if _RECEIVED_WORDS.search(sentence) and not _CARRIED_CONTEXT.search(sentence):

@@ -67,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只显示将要发送的邮件，不发送")
         parser.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（用于测试），默认今天")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:  # noqa: C901
         today = _parse_day(options["today"]) if options["today"] else timezone.localdate()
         dry_run: bool = options["dry_run"]
         calendar = current_calendar()

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         with translation.override(options.get("lang") or LANGUAGES[0]):
             self._handle(**options)
 
-    def _handle(self, **options: Any) -> None:
+    def _handle(self, **options: Any) -> None:  # noqa: C901
         self.show_traceback = bool(options.get("traceback"))
         status = EXIT_OK
         previous: ParsedReport | None = None
