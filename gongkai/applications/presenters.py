@@ -6,6 +6,7 @@ Reads go through :mod:`gongkai.applications.selectors`; nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,84 +201,136 @@ def _appeal_text(appeal: Appeal | None) -> str:
     return f"{appeal.get_kind_display()} {appeal.body}{number}"
 
 
-def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:  # noqa: C901
-    """The event's data in Chinese, one line per item."""
-    d: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
-    kind = event.kind
+class _EventData:
+    """An event's ``data`` read as text: a missing key or ``None`` reads as ``""``."""
 
-    def get(key: str) -> str:
-        value = d.get(key)
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def __call__(self, key: str) -> str:
+        value = self.data.get(key)
         return "" if value is None else str(value)
 
-    lines: list[str] = []
-    if kind in (EventKind.REGISTERED, EventKind.SUBMITTED_ONLINE) and get("channel") in set(Channel):
-        lines.append(
-            _("提交方式：%(channel)s") % {"channel": render(CHANNEL_LABELS[Channel(get("channel"))])}
-        )
-    elif kind == EventKind.CORRECTION_REQUESTED:
-        lines.append(_("补正事项：%(items)s") % {"items": get("items")})
-        if get("period_end"):
-            lines.append(_("补正期限：%(day)s") % {"day": get("period_end")})
-    elif kind == EventKind.CONSULTATION_STARTED:
-        pause = get("kind")
-        label = render(PAUSE_LABELS[PauseKind(pause)]) if pause in set(PauseKind) else pause
-        lines.append(_("%(kind)s：%(consultee)s") % {"kind": label, "consultee": get("consultee")})
-        if get("subject"):
-            lines.append(_("事项：%(subject)s") % {"subject": get("subject")})
-        if get("reply_due"):
-            lines.append(_("答复期限：%(day)s") % {"day": get("reply_due")})
-    elif kind == EventKind.CONSULTATION_ENDED:
-        lines.append(_("结束第 %(seq)s 项记录开始的征求意见") % {"seq": get("started_seq")})
-    elif kind == EventKind.EXTENSION_GRANTED:
-        lines.append(_("批准人：%(name)s") % {"name": get("approver")})
-        if get("original_due_date"):
-            lines.append(_("原答复期限：%(day)s") % {"day": get("original_due_date")})
-    elif kind == EventKind.FEE_NOTICE_ISSUED:
-        method = get("method")
-        label = render(METHOD_LABELS[FeeMethod(method)]) if method in set(FeeMethod) else method
-        unit = _("件") if method == FeeMethod.PIECES else _("页")
-        lines.append(
-            _("%(method)s %(quantity)s %(unit)s，金额 %(amount)s 元")
-            % {"method": label, "quantity": get("quantity"), "unit": unit, "amount": get("amount")}
-        )
-        if get("payment_due"):
-            lines.append(_("缴费期限：%(day)s") % {"day": get("payment_due")})
-    elif kind == EventKind.ANSWERED:
-        outcome = OUTCOME_BY_KEY.get(get("outcome"))
-        lines.append(
-            _("答复类型：%(label)s") % {"label": render(outcome.label) if outcome else get("outcome")}
-        )
-        for key, label in (
-            ("legal_basis", _("法律依据")),
-            ("reasons", _("理由")),
-            ("how_to_obtain", _("获取方式")),
-            ("responsible_agency", _("负责公开的机关")),
-        ):
-            if get(key):
-                lines.append(_("%(label)s：%(value)s") % {"label": label, "value": get(key)})
-    elif kind == EventKind.REOPENED:
-        appeal_id = d.get("appeal_id")
-        if isinstance(appeal_id, int) and appeal_id in appeals:
-            lines.append(_("依据：%(appeal)s") % {"appeal": _appeal_text(appeals[appeal_id])})
-        if get("fixed_due_date"):
-            lines.append(_("决定确定的答复期限：%(day)s") % {"day": get("fixed_due_date")})
-    elif kind == EventKind.DUE_DATE_RECOMPUTED:
-        lines.append(
-            _("答复期限由 %(old)s 改为 %(new)s")
-            % {"old": get("old_due_date") or _("未定"), "new": get("new_due_date") or _("未定")}
-        )
-        if get("problem"):
-            lines.append(get("problem"))
-    elif kind == EventKind.LETTER_ISSUED:
-        lines.append(f"{get('title')} {get('number')}".strip())
-    elif kind == EventKind.APPEAL_RECORDED:
-        appeal_kind = get("kind")
-        kind_label = str(AppealKind(appeal_kind).label) if appeal_kind in AppealKind.values else appeal_kind
-        lines.append(f"{kind_label} {get('body')}".strip())
-    elif kind == EventKind.APPEAL_CONCLUDED:
-        result = get("result")
-        lines.append(str(AppealResult(result).label) if result in AppealResult.values else result)
+
+def _describe_submitted(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    if get("channel") not in set(Channel):
+        return []
+    return [_("提交方式：%(channel)s") % {"channel": render(CHANNEL_LABELS[Channel(get("channel"))])}]
+
+
+def _describe_correction(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    lines = [_("补正事项：%(items)s") % {"items": get("items")}]
+    if get("period_end"):
+        lines.append(_("补正期限：%(day)s") % {"day": get("period_end")})
     return lines
+
+
+def _describe_consultation_started(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    pause = get("kind")
+    label = render(PAUSE_LABELS[PauseKind(pause)]) if pause in set(PauseKind) else pause
+    lines = [_("%(kind)s：%(consultee)s") % {"kind": label, "consultee": get("consultee")}]
+    if get("subject"):
+        lines.append(_("事项：%(subject)s") % {"subject": get("subject")})
+    if get("reply_due"):
+        lines.append(_("答复期限：%(day)s") % {"day": get("reply_due")})
+    return lines
+
+
+def _describe_consultation_ended(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    return [_("结束第 %(seq)s 项记录开始的征求意见") % {"seq": get("started_seq")}]
+
+
+def _describe_extension(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    lines = [_("批准人：%(name)s") % {"name": get("approver")}]
+    if get("original_due_date"):
+        lines.append(_("原答复期限：%(day)s") % {"day": get("original_due_date")})
+    return lines
+
+
+def _describe_fee_notice(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    method = get("method")
+    label = render(METHOD_LABELS[FeeMethod(method)]) if method in set(FeeMethod) else method
+    unit = _("件") if method == FeeMethod.PIECES else _("页")
+    lines = [
+        _("%(method)s %(quantity)s %(unit)s，金额 %(amount)s 元")
+        % {"method": label, "quantity": get("quantity"), "unit": unit, "amount": get("amount")}
+    ]
+    if get("payment_due"):
+        lines.append(_("缴费期限：%(day)s") % {"day": get("payment_due")})
+    return lines
+
+
+def _describe_answered(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    outcome = OUTCOME_BY_KEY.get(get("outcome"))
+    lines = [_("答复类型：%(label)s") % {"label": render(outcome.label) if outcome else get("outcome")}]
+    for key, label in (
+        ("legal_basis", _("法律依据")),
+        ("reasons", _("理由")),
+        ("how_to_obtain", _("获取方式")),
+        ("responsible_agency", _("负责公开的机关")),
+    ):
+        if get(key):
+            lines.append(_("%(label)s：%(value)s") % {"label": label, "value": get(key)})
+    return lines
+
+
+def _describe_reopened(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    lines: list[str] = []
+    appeal_id = get.data.get("appeal_id")
+    if isinstance(appeal_id, int) and appeal_id in appeals:
+        lines.append(_("依据：%(appeal)s") % {"appeal": _appeal_text(appeals[appeal_id])})
+    if get("fixed_due_date"):
+        lines.append(_("决定确定的答复期限：%(day)s") % {"day": get("fixed_due_date")})
+    return lines
+
+
+def _describe_due_date_recomputed(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    lines = [
+        _("答复期限由 %(old)s 改为 %(new)s")
+        % {"old": get("old_due_date") or _("未定"), "new": get("new_due_date") or _("未定")}
+    ]
+    if get("problem"):
+        lines.append(get("problem"))
+    return lines
+
+
+def _describe_letter(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    return [f"{get('title')} {get('number')}".strip()]
+
+
+def _describe_appeal_recorded(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    appeal_kind = get("kind")
+    kind_label = str(AppealKind(appeal_kind).label) if appeal_kind in AppealKind.values else appeal_kind
+    return [f"{kind_label} {get('body')}".strip()]
+
+
+def _describe_appeal_concluded(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    result = get("result")
+    return [str(AppealResult(result).label) if result in AppealResult.values else result]
+
+
+_EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]]] = {
+    EventKind.REGISTERED: _describe_submitted,
+    EventKind.SUBMITTED_ONLINE: _describe_submitted,
+    EventKind.CORRECTION_REQUESTED: _describe_correction,
+    EventKind.CONSULTATION_STARTED: _describe_consultation_started,
+    EventKind.CONSULTATION_ENDED: _describe_consultation_ended,
+    EventKind.EXTENSION_GRANTED: _describe_extension,
+    EventKind.FEE_NOTICE_ISSUED: _describe_fee_notice,
+    EventKind.ANSWERED: _describe_answered,
+    EventKind.REOPENED: _describe_reopened,
+    EventKind.DUE_DATE_RECOMPUTED: _describe_due_date_recomputed,
+    EventKind.LETTER_ISSUED: _describe_letter,
+    EventKind.APPEAL_RECORDED: _describe_appeal_recorded,
+    EventKind.APPEAL_CONCLUDED: _describe_appeal_concluded,
+}
+
+
+def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
+    """The event's data in Chinese, one line per item."""
+    d: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
+    describer = _EVENT_DESCRIBERS.get(event.kind)
+    return describer(_EventData(d), appeals) if describer is not None else []
 
 
 @dataclass
