@@ -67,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只显示将要发送的邮件，不发送")
         parser.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（用于测试），默认今天")
 
-    def handle(self, *args: Any, **options: Any) -> None:  # noqa: C901
+    def handle(self, *args: Any, **options: Any) -> None:
         today = _parse_day(options["today"]) if options["today"] else timezone.localdate()
         dry_run: bool = options["dry_run"]
         calendar = current_calendar()
@@ -85,32 +85,11 @@ class Command(BaseCommand):
         # (not in a dry run, which writes nothing).
         if not dry_run:
             services.refresh_paused_cases(today=today)
-        cases = (
-            Application.objects.filter(status=Status.OPEN, due_date__lt=soon_before)
-            .filter(Q(waiting_on="") | Q(paused_since__gte=F("due_date"), due_date__lt=today))
-            .select_related("agency")
-            .only("id", "reference", "due_date", "agency__id", "agency__name")
-            .order_by("agency__name", "agency_id", "due_date", "pk")
-        )
-        by_agency: dict[int, list[Application]] = defaultdict(list)
-        agencies: dict[int, Agency] = {}
-        for case in cases:
-            by_agency[case.agency_id].append(case)
-            agencies[case.agency_id] = case.agency
-        recipients: dict[int, list[User]] = defaultdict(list)
-        memberships = (
-            Membership.objects.filter(
-                agency_id__in=list(agencies), role__in=permissions.ACTING_ROLES, user__is_active=True
-            )
-            .select_related("user")
-            .order_by("user__username")
-        )
-        for membership in memberships:
-            if membership.user not in recipients[membership.agency_id]:
-                recipients[membership.agency_id].append(membership.user)
+        by_agency, agencies = _cases_by_agency(today, soon_before)
+        recipients = _recipients(list(agencies))
 
-        sent = failed = 0
-        skipped: list[str] = []
+        self.sent = self.failed = 0
+        self.skipped: list[str] = []
         for agency_id, agency_cases in by_agency.items():
             agency = agencies[agency_id]
             users = recipients.get(agency_id, [])
@@ -124,63 +103,105 @@ class Command(BaseCommand):
                 "agency": agency.name,
                 "n": len(agency_cases),
             }
-            lines = []
-            for case in agency_cases:
-                assert case.due_date is not None
-                link = site_url + reverse("cases:detail", kwargs={"pk": case.pk})
-                lines.append(
-                    _("- %(reference)s  答复期限 %(due)s  %(days)s  %(link)s")
-                    % {
-                        "reference": case.reference,
-                        "due": case.due_date.isoformat(),
-                        "days": _days_text(calendar, today, case.due_date),
-                        "link": link,
-                    }
-                )
+            lines = _case_lines(agency_cases, calendar, today, site_url)
             for user in users:
-                if not user.email:
-                    skipped.append(f"{agency.name} · {user.get_username()}")
-                    continue
-                body = "\n".join(
-                    [
-                        _("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()},
-                        "",
-                        _(
-                            "%(agency)s 有以下政府信息公开申请即将到期（5个工作日内）或已逾期"
-                            "（截至 %(today)s）："
-                        )
-                        % {"agency": agency.name, "today": today.isoformat()},
-                        "",
-                        *lines,
-                        "",
-                        _(
-                            "答复期限如何计算，见各案件页面的“期限是怎样计算的”。"
-                            "本邮件由 Gongkai 每日自动发送。"
-                        ),
-                    ]
-                )
-                if dry_run:
-                    self.stdout.write(_("收件人：%(to)s") % {"to": user.email})
-                    self.stdout.write(_("主题：%(subject)s") % {"subject": subject})
-                    self.stdout.write(body)
-                    self.stdout.write("")
-                    sent += 1
-                    continue
-                try:
-                    send_mail(subject, body, None, [user.email])
-                except Exception as exc:  # one bad address or a mail server hiccup must not stop the rest
-                    failed += 1
-                    self.stderr.write(_("发送给 %(to)s 失败：%(error)s") % {"to": user.email, "error": exc})
-                else:
-                    sent += 1
+                self._remind(user, agency, subject, lines, today, dry_run)
 
         summary = (
             _("试运行：将发送 %(sent)d 封提醒邮件（%(agencies)d 个机关，%(cases)d 件申请）。")
             if dry_run
             else _("已发送 %(sent)d 封提醒邮件（%(agencies)d 个机关，%(cases)d 件申请）。")
-        ) % {"sent": sent, "agencies": len(by_agency), "cases": sum(len(c) for c in by_agency.values())}
+        ) % {"sent": self.sent, "agencies": len(by_agency), "cases": sum(len(c) for c in by_agency.values())}
         self.stdout.write(summary)
-        if skipped:
-            self.stdout.write(_("跳过（没有电子邮箱）：%(users)s") % {"users": "；".join(skipped)})
-        if failed:
-            raise CommandError(_("%(n)d 封邮件发送失败。") % {"n": failed})
+        if self.skipped:
+            self.stdout.write(_("跳过（没有电子邮箱）：%(users)s") % {"users": "；".join(self.skipped)})
+        if self.failed:
+            raise CommandError(_("%(n)d 封邮件发送失败。") % {"n": self.failed})
+
+    def _remind(
+        self, user: User, agency: Agency, subject: str, lines: list[str], today: datetime.date, dry_run: bool
+    ) -> None:
+        """Send (or, in a dry run, print) one officer's message; count it as sent, failed or skipped."""
+        if not user.email:
+            self.skipped.append(f"{agency.name} · {user.get_username()}")
+            return
+        body = "\n".join(
+            [
+                _("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()},
+                "",
+                _("%(agency)s 有以下政府信息公开申请即将到期（5个工作日内）或已逾期（截至 %(today)s）：")
+                % {"agency": agency.name, "today": today.isoformat()},
+                "",
+                *lines,
+                "",
+                _("答复期限如何计算，见各案件页面的“期限是怎样计算的”。本邮件由 Gongkai 每日自动发送。"),
+            ]
+        )
+        if dry_run:
+            self.stdout.write(_("收件人：%(to)s") % {"to": user.email})
+            self.stdout.write(_("主题：%(subject)s") % {"subject": subject})
+            self.stdout.write(body)
+            self.stdout.write("")
+            self.sent += 1
+            return
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception as exc:  # one bad address or a mail server hiccup must not stop the rest
+            self.failed += 1
+            self.stderr.write(_("发送给 %(to)s 失败：%(error)s") % {"to": user.email, "error": exc})
+        else:
+            self.sent += 1
+
+
+def _cases_by_agency(
+    today: datetime.date, soon_before: datetime.date
+) -> tuple[dict[int, list[Application]], dict[int, Agency]]:
+    """The open cases due before ``soon_before`` (not waiting, or paused and overdue), by agency."""
+    cases = (
+        Application.objects.filter(status=Status.OPEN, due_date__lt=soon_before)
+        .filter(Q(waiting_on="") | Q(paused_since__gte=F("due_date"), due_date__lt=today))
+        .select_related("agency")
+        .only("id", "reference", "due_date", "agency__id", "agency__name")
+        .order_by("agency__name", "agency_id", "due_date", "pk")
+    )
+    by_agency: dict[int, list[Application]] = defaultdict(list)
+    agencies: dict[int, Agency] = {}
+    for case in cases:
+        by_agency[case.agency_id].append(case)
+        agencies[case.agency_id] = case.agency
+    return by_agency, agencies
+
+
+def _recipients(agency_ids: list[int]) -> dict[int, list[User]]:
+    """The active users holding an acting role in each agency, by username, each once."""
+    recipients: dict[int, list[User]] = defaultdict(list)
+    memberships = (
+        Membership.objects.filter(
+            agency_id__in=agency_ids, role__in=permissions.ACTING_ROLES, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for membership in memberships:
+        if membership.user not in recipients[membership.agency_id]:
+            recipients[membership.agency_id].append(membership.user)
+    return recipients
+
+
+def _case_lines(
+    agency_cases: list[Application], calendar: WorkCalendar, today: datetime.date, site_url: str
+) -> list[str]:
+    lines = []
+    for case in agency_cases:
+        assert case.due_date is not None
+        link = site_url + reverse("cases:detail", kwargs={"pk": case.pk})
+        lines.append(
+            _("- %(reference)s  答复期限 %(due)s  %(days)s  %(link)s")
+            % {
+                "reference": case.reference,
+                "due": case.due_date.isoformat(),
+                "days": _days_text(calendar, today, case.due_date),
+                "link": link,
+            }
+        )
+    return lines
