@@ -71,49 +71,24 @@ class Command(BaseCommand):
         with translation.override(options.get("lang") or LANGUAGES[0]):
             self._handle(**options)
 
-    def _handle(self, **options: Any) -> None:  # noqa: C901
+    def _handle(self, **options: Any) -> None:
         self.show_traceback = bool(options.get("traceback"))
         status = EXIT_OK
         previous: ParsedReport | None = None
         if options["previous"]:
-            try:
-                previous = parse_path(options["previous"])
-            except UnreadableFile as exc:
-                self._unreadable(shown_path(options["previous"]), str(exc), previous=True)
-                status = EXIT_UNREADABLE
-            except Exception as exc:
-                if self.show_traceback:
-                    raise
-                self._unreadable(shown_path(options["previous"]), _crash_message(exc), previous=True)
+            previous = self._read_previous(options["previous"])
+            if previous is None:
                 status = EXIT_UNREADABLE
 
         results: list[CheckResult] = []
         rows: list[list[str]] = []
         for raw_path, problem in self._files(options["paths"]):
-            path = shown_path(raw_path)
-            if problem is not None:
-                self._unreadable(path, problem)
-                rows.append(_unreadable_row(path, problem))
-                status = EXIT_UNREADABLE
-                continue
-            try:
-                result = check_path(raw_path, previous=previous)
-                result.path = path
-            except UnreadableFile as exc:
-                self._unreadable(path, str(exc))
-                rows.append(_unreadable_row(path, str(exc)))
-                status = EXIT_UNREADABLE
-                continue
-            except Exception as exc:  # a bug in the checker must not hide the other files' results
-                if self.show_traceback:
-                    raise
-                message = _crash_message(exc)
-                self._unreadable(path, message)
-                rows.append(_unreadable_row(path, message))
+            result, row = self._check_file(raw_path, problem, previous)
+            rows.append(row)
+            if result is None:
                 status = EXIT_UNREADABLE
                 continue
             results.append(result)
-            rows.append(_summary_row(result))
             if result.has_errors and status == EXIT_OK:
                 status = EXIT_ERRORS
             if not options["json"]:
@@ -134,6 +109,38 @@ class Command(BaseCommand):
             status = EXIT_UNREADABLE
         if status != EXIT_OK:
             sys.exit(status)
+
+    def _read_previous(self, file: str) -> ParsedReport | None:
+        """The previous year's report, or None (and a message) when it cannot be read."""
+        try:
+            return parse_path(file)
+        except UnreadableFile as exc:
+            self._unreadable(shown_path(file), str(exc), previous=True)
+        except Exception as exc:
+            if self.show_traceback:
+                raise
+            self._unreadable(shown_path(file), _crash_message(exc), previous=True)
+        return None
+
+    def _check_file(
+        self, raw_path: str, problem: str | None, previous: ParsedReport | None
+    ) -> tuple[CheckResult | None, list[str]]:
+        """One file's result (None when it could not be read, after saying why) and its CSV row."""
+        path = shown_path(raw_path)
+        if problem is None:
+            try:
+                result = check_path(raw_path, previous=previous)
+                result.path = path
+            except UnreadableFile as exc:
+                problem = str(exc)
+            except Exception as exc:  # a bug in the checker must not hide the other files' results
+                if self.show_traceback:
+                    raise
+                problem = _crash_message(exc)
+            else:
+                return result, _summary_row(result)
+        self._unreadable(path, problem)
+        return None, _unreadable_row(path, problem)
 
     # -- input ---------------------------------------------------------------------------------
 
