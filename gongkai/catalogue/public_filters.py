@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -197,73 +197,108 @@ def parse(params: Mapping[str, str], *, allow_agency: bool = False) -> tuple[Fil
     return filters, errors
 
 
-def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:  # noqa: C901
-    if name == "agency":
-        filters.agency = Agency.objects.filter(short_code=value.lower()).first()
-        if filters.agency is None:
-            errors.append(
-                _error(
-                    name,
-                    N_("参数 agency：没有简称代码为“%(value)s”的机关。"),
-                    value=value,
-                )
+def _parse_one(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    parser = _PARSERS.get(name)
+    if parser is not None:
+        parser(filters, name, value, errors)
+
+
+def _parse_agency(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    filters.agency = Agency.objects.filter(short_code=value.lower()).first()
+    if filters.agency is None:
+        errors.append(
+            _error(
+                name,
+                N_("参数 agency：没有简称代码为“%(value)s”的机关。"),
+                value=value,
             )
-    elif name == "category":
-        lookup = Q(pk=int(value)) if _DIGITS.match(value) else Q(name=value)
-        filters.category = Category.objects.filter(lookup).first()
-        if filters.category is None:
-            errors.append(
-                _error(
-                    name,
-                    N_("参数 category：没有编号或名称为“%(value)s”的主题分类。"),
-                    value=value,
-                )
+        )
+
+
+def _parse_category(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    lookup = Q(pk=int(value)) if _DIGITS.match(value) else Q(name=value)
+    filters.category = Category.objects.filter(lookup).first()
+    if filters.category is None:
+        errors.append(
+            _error(
+                name,
+                N_("参数 category：没有编号或名称为“%(value)s”的主题分类。"),
+                value=value,
             )
-    elif name == "article20":
-        number = int(value) if _DIGITS.match(value) else 0
-        if number in ARTICLE_20_ITEMS:
-            filters.article20 = number
-        else:
-            errors.append(
-                _error(
-                    name,
-                    N_("参数 article20 应为 1 至 15 的整数（条例第二十条第一至十五项）。"),
-                )
+        )
+
+
+def _parse_article20(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    number = int(value) if _DIGITS.match(value) else 0
+    if number in ARTICLE_20_ITEMS:
+        filters.article20 = number
+    else:
+        errors.append(
+            _error(
+                name,
+                N_("参数 article20 应为 1 至 15 的整数（条例第二十条第一至十五项）。"),
             )
-    elif name == "kind":
-        if value in ItemKind.values:
-            filters.kind = value
-        else:
-            allowed = ", ".join(ItemKind.values)
-            errors.append(_error(name, N_("参数 kind 应为以下之一：%(allowed)s。"), allowed=allowed))
-    elif name == "document_type":
-        if value in DocumentType.values:
-            filters.document_type = value
-        else:
-            allowed = ", ".join(DocumentType.values)
-            errors.append(
-                _error(
-                    name,
-                    N_("参数 document_type 应为以下之一：%(allowed)s。"),
-                    allowed=allowed,
-                )
+        )
+
+
+def _parse_kind(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    if value in ItemKind.values:
+        filters.kind = value
+    else:
+        allowed = ", ".join(ItemKind.values)
+        errors.append(_error(name, N_("参数 kind 应为以下之一：%(allowed)s。"), allowed=allowed))
+
+
+def _parse_document_type(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    if value in DocumentType.values:
+        filters.document_type = value
+    else:
+        allowed = ", ".join(DocumentType.values)
+        errors.append(
+            _error(
+                name,
+                N_("参数 document_type 应为以下之一：%(allowed)s。"),
+                allowed=allowed,
             )
-    elif name == "year":
-        year = int(value) if re.fullmatch(r"\d{4}", value) else 0
-        if MIN_YEAR <= year <= MAX_YEAR:
-            filters.year = year
-        else:
-            errors.append(
-                _error(
-                    name,
-                    N_("参数 year 应为 %(min)s 至 %(max)s 之间的四位年份。"),
-                    min=MIN_YEAR,
-                    max=MAX_YEAR,
-                )
+        )
+
+
+def _parse_year(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    year = int(value) if re.fullmatch(r"\d{4}", value) else 0
+    if MIN_YEAR <= year <= MAX_YEAR:
+        filters.year = year
+    else:
+        errors.append(
+            _error(
+                name,
+                N_("参数 year 应为 %(min)s 至 %(max)s 之间的四位年份。"),
+                min=MIN_YEAR,
+                max=MAX_YEAR,
             )
-    elif name == "published_after":
-        filters.published_after = _date(name, value, errors)
-    elif name == "published_before":
-        filters.published_before = _date(name, value, errors)
-    elif name == "q":
-        filters.q = value
+        )
+
+
+def _parse_published_after(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    filters.published_after = _date(name, value, errors)
+
+
+def _parse_published_before(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    filters.published_before = _date(name, value, errors)
+
+
+def _parse_q(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    filters.q = value
+
+
+#: How each parameter of :data:`FILTER_PARAMETERS` is read into :class:`Filters` (errors appended).
+_PARSERS: dict[str, Callable[[Filters, str, str, list[FilterError]], None]] = {
+    "agency": _parse_agency,
+    "category": _parse_category,
+    "article20": _parse_article20,
+    "kind": _parse_kind,
+    "document_type": _parse_document_type,
+    "year": _parse_year,
+    "published_after": _parse_published_after,
+    "published_before": _parse_published_before,
+    "q": _parse_q,
+}
