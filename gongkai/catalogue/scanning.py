@@ -244,7 +244,7 @@ def _unpack(value: Any) -> tuple[int, list[scanner.Hit]] | None:
     return value["total"], hits
 
 
-def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:  # noqa: C901
+def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:
     """The entry's findings part by part, at most ``limit`` per part, with each part's total.
 
     Each part's scan is kept in the shared cache under the digest of its content (a file's sha256)
@@ -253,12 +253,7 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:  #
     """
     words = sensitive_words_for(item.agency_id)
     words_digest = _words_digest(words)
-    body = item.body or ""
-    body_digest = _text_digest(body)
-    keys: dict[str, str] = {}
-    for source in TEXT_SOURCES:
-        keys[source] = _scan_key("text", _text_digest(getattr(item, source) or ""), words_digest)
-    keys[BODY_TEXT_SOURCE] = _scan_key("plain", body_digest, words_digest)
+    keys = _text_keys(item, words_digest)
     attachments: list[Attachment] = []
     if item.pk is not None:
         attachments = list(
@@ -266,12 +261,40 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:  #
         )
     for attachment in attachments:
         keys[f"file:{attachment.pk}"] = _scan_key("file", attachment.sha256, words_digest)
+    results = _cached_results(keys)
+    _scan_missing(item, attachments, words, keys, results)
+    return ScanOverview(tuple(_overview_parts(results, attachments, limit)))
+
+
+def _text_keys(item: Item, words_digest: str) -> dict[str, str]:
+    """The cache key of each text part's scan, by part name."""
+    body_digest = _text_digest(item.body or "")
+    keys: dict[str, str] = {}
+    for source in TEXT_SOURCES:
+        keys[source] = _scan_key("text", _text_digest(getattr(item, source) or ""), words_digest)
+    keys[BODY_TEXT_SOURCE] = _scan_key("plain", body_digest, words_digest)
+    return keys
+
+
+def _cached_results(keys: dict[str, str]) -> dict[str, tuple[int, list[scanner.Hit]]]:
+    """The scans found in the cache, by part name."""
     cached = cache.get_many(set(keys.values()))
     results: dict[str, tuple[int, list[scanner.Hit]]] = {}
     for name, key in keys.items():
         unpacked = _unpack(cached.get(key))
         if unpacked is not None:
             results[name] = unpacked
+    return results
+
+
+def _scan_missing(
+    item: Item,
+    attachments: list[Attachment],
+    words: list[str],
+    keys: dict[str, str],
+    results: dict[str, tuple[int, list[scanner.Hit]]],
+) -> None:
+    """Scan the parts not in ``results``, add them to it and to the cache."""
     fresh: dict[str, dict[str, Any]] = {}
 
     def store(name: str, hits: list[scanner.Hit]) -> None:
@@ -283,7 +306,7 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:  #
         if source not in results:
             store(source, scanner.scan_text(getattr(item, source) or "", sensitive_words=words))
     if "body" not in results or BODY_TEXT_SOURCE not in results:
-        in_html, only_plain = _scan_body(body, words)
+        in_html, only_plain = _scan_body(item.body or "", words)
         store("body", in_html)
         store(BODY_TEXT_SOURCE, only_plain)
     missing = [a.pk for a in attachments if f"file:{a.pk}" not in results]
@@ -294,6 +317,11 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:  #
     if fresh:
         cache.set_many(fresh, SCAN_CACHE_SECONDS)
 
+
+def _overview_parts(
+    results: dict[str, tuple[int, list[scanner.Hit]]], attachments: list[Attachment], limit: int
+) -> list[SourceFindings]:
+    """The parts with findings, in page order, at most ``limit`` findings each."""
     parts: list[SourceFindings] = []
 
     def add(source: str, label: str, total: int, findings: list[Finding]) -> None:
@@ -311,4 +339,4 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:  #
             findings.insert(0, unchecked_finding(attachment))
             total += 1
         add(ATTACHMENT_SOURCE, label, total, findings)
-    return ScanOverview(tuple(parts))
+    return parts
