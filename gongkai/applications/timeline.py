@@ -8,7 +8,7 @@ here too, from the same facts, so the officer's buttons and the services agree.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -77,117 +77,164 @@ class Situation:
         return ""
 
 
-def situation(  # noqa: C901
+@dataclass
+class _Replay:
+    """What the events said so far, while :func:`situation` replays them."""
+
+    confirmed_on: datetime.date | None
+    correction_requested_on: datetime.date | None = None
+    correction_period_end: datetime.date | None = None
+    correction_received_on: datetime.date | None = None
+    pauses: dict[int, Pause] = field(default_factory=dict)
+    open_pauses: dict[int, OpenPause] = field(default_factory=dict)
+    extension: Extension | None = None
+    reopened_on: datetime.date | None = None
+    fixed_due: datetime.date | None = None
+    answered_on: datetime.date | None = None
+    outcome: str = ""
+    first_answered_on: datetime.date | None = None
+    first_outcome: str = ""
+    fee_payment_due: datetime.date | None = None
+    fee_seq: int | None = None
+    fee_notices: int = 0
+
+
+def _on_receipt_confirmed(r: _Replay, event: EventRecord) -> None:
+    r.confirmed_on = event.occurred_on
+
+
+def _on_correction_requested(r: _Replay, event: EventRecord) -> None:
+    r.correction_requested_on = event.occurred_on
+    period_end = event.data.get("period_end")
+    r.correction_period_end = _date(period_end) if period_end else None
+
+
+def _on_correction_received(r: _Replay, event: EventRecord) -> None:
+    r.correction_received_on = event.occurred_on
+
+
+def _on_consultation_started(r: _Replay, event: EventRecord) -> None:
+    day, data = event.occurred_on, event.data
+    pause_kind = PauseKind(data.get("kind", PauseKind.THIRD_PARTY))
+    reply_due = data.get("reply_due")
+    limited = pause_kind in {PauseKind.THIRD_PARTY, PauseKind.CO_PRODUCER} and reply_due
+    r.pauses[event.seq] = Pause(pause_kind, day, limit=_date(reply_due) if limited else None)
+    r.open_pauses[event.seq] = OpenPause(event.seq, pause_kind, day, str(data.get("consultee", "")))
+
+
+def _on_consultation_ended(r: _Replay, event: EventRecord) -> None:
+    started = int(event.data["started_seq"])
+    if started in r.pauses:
+        r.pauses[started] = replace(r.pauses[started], end=event.occurred_on)
+        r.open_pauses.pop(started, None)
+
+
+def _on_extension_granted(r: _Replay, event: EventRecord) -> None:
+    r.extension = Extension(event.occurred_on, bool(event.data.get("approved_by_head", True)))
+
+
+def _on_fee_notice_issued(r: _Replay, event: EventRecord) -> None:
+    due = event.data.get("payment_due")
+    r.fee_payment_due = _date(due) if due else None
+    r.pauses[event.seq] = Pause(PauseKind.FEE, event.occurred_on, limit=r.fee_payment_due)
+    r.fee_seq = event.seq
+    r.fee_notices += 1
+
+
+def _on_fee_paid(r: _Replay, event: EventRecord) -> None:
+    if r.fee_seq is not None and r.fee_seq in r.pauses:
+        r.pauses[r.fee_seq] = replace(r.pauses[r.fee_seq], end=event.occurred_on)
+    r.fee_seq = None
+
+
+def _on_answered(r: _Replay, event: EventRecord) -> None:
+    day = event.occurred_on
+    r.answered_on = day
+    r.outcome = "withdrawn" if event.kind == "withdrawn" else str(event.data["outcome"])
+    if r.first_answered_on is None:
+        r.first_answered_on, r.first_outcome = r.answered_on, r.outcome
+    # An answer ends whatever was still running on that day.
+    for seq, pause in list(r.pauses.items()):
+        if pause.end is None:
+            r.pauses[seq] = replace(pause, end=max(day, pause.start))
+    r.open_pauses.clear()
+    r.fee_seq = None
+
+
+def _on_reopened(r: _Replay, event: EventRecord) -> None:
+    r.reopened_on = event.occurred_on
+    fixed = event.data.get("fixed_due_date")
+    r.fixed_due = _date(fixed) if fixed else None
+    r.answered_on = None
+    r.outcome = ""
+    r.extension = None
+    r.fee_notices = 0
+
+
+#: How each kind of event changes the replay (kinds not listed change nothing).
+_REPLAY: dict[str, Callable[[_Replay, EventRecord], None]] = {
+    "receipt_confirmed": _on_receipt_confirmed,
+    "correction_requested": _on_correction_requested,
+    "correction_received": _on_correction_received,
+    "consultation_started": _on_consultation_started,
+    "consultation_ended": _on_consultation_ended,
+    "extension_granted": _on_extension_granted,
+    "fee_notice_issued": _on_fee_notice_issued,
+    "fee_paid": _on_fee_paid,
+    "answered": _on_answered,
+    "withdrawn": _on_answered,
+    "reopened": _on_reopened,
+}
+
+
+def situation(
     channel: str,
     arrived_on: datetime.date,
     confirmed_on: datetime.date | None,
     events: Iterable[EventRecord],
 ) -> Situation:
     """Replay ``events`` (in ``seq`` order) into the clock facts and the case's situation."""
-    correction_requested_on: datetime.date | None = None
-    correction_period_end: datetime.date | None = None
-    correction_received_on: datetime.date | None = None
-    pauses: dict[int, Pause] = {}
-    open_pauses: dict[int, OpenPause] = {}
-    extension: Extension | None = None
-    reopened_on: datetime.date | None = None
-    fixed_due: datetime.date | None = None
-    answered_on: datetime.date | None = None
-    outcome = ""
-    first_answered_on: datetime.date | None = None
-    first_outcome = ""
-    fee_payment_due: datetime.date | None = None
-    fee_seq: int | None = None
-    fee_notices = 0
-
+    r = _Replay(confirmed_on=confirmed_on)
     for event in sorted(events, key=lambda e: e.seq):
-        kind, day, data = event.kind, event.occurred_on, event.data
-        if kind == "receipt_confirmed":
-            confirmed_on = day
-        elif kind == "correction_requested":
-            correction_requested_on = day
-            period_end = data.get("period_end")
-            correction_period_end = _date(period_end) if period_end else None
-        elif kind == "correction_received":
-            correction_received_on = day
-        elif kind == "consultation_started":
-            pause_kind = PauseKind(data.get("kind", PauseKind.THIRD_PARTY))
-            reply_due = data.get("reply_due")
-            limited = pause_kind in {PauseKind.THIRD_PARTY, PauseKind.CO_PRODUCER} and reply_due
-            pauses[event.seq] = Pause(pause_kind, day, limit=_date(reply_due) if limited else None)
-            open_pauses[event.seq] = OpenPause(event.seq, pause_kind, day, str(data.get("consultee", "")))
-        elif kind == "consultation_ended":
-            started = int(data["started_seq"])
-            if started in pauses:
-                pauses[started] = replace(pauses[started], end=day)
-                open_pauses.pop(started, None)
-        elif kind == "extension_granted":
-            extension = Extension(day, bool(data.get("approved_by_head", True)))
-        elif kind == "fee_notice_issued":
-            due = data.get("payment_due")
-            fee_payment_due = _date(due) if due else None
-            pauses[event.seq] = Pause(PauseKind.FEE, day, limit=fee_payment_due)
-            fee_seq = event.seq
-            fee_notices += 1
-        elif kind == "fee_paid":
-            if fee_seq is not None and fee_seq in pauses:
-                pauses[fee_seq] = replace(pauses[fee_seq], end=day)
-            fee_seq = None
-        elif kind in {"answered", "withdrawn"}:
-            answered_on = day
-            outcome = "withdrawn" if kind == "withdrawn" else str(data["outcome"])
-            if first_answered_on is None:
-                first_answered_on, first_outcome = answered_on, outcome
-            # An answer ends whatever was still running on that day.
-            for seq, pause in list(pauses.items()):
-                if pause.end is None:
-                    pauses[seq] = replace(pause, end=max(day, pause.start))
-            open_pauses.clear()
-            fee_seq = None
-        elif kind == "reopened":
-            reopened_on = day
-            fixed = data.get("fixed_due_date")
-            fixed_due = _date(fixed) if fixed else None
-            answered_on = None
-            outcome = ""
-            extension = None
-            fee_notices = 0
+        handler = _REPLAY.get(event.kind)
+        if handler is not None:
+            handler(r, event)
 
     facts = ClockFacts(
         channel=Channel(channel),
         arrived_on=arrived_on,
-        confirmed_on=confirmed_on,
-        correction_requested_on=correction_requested_on,
-        correction_period_end=correction_period_end,
-        correction_received_on=correction_received_on,
-        pauses=tuple(pauses.values()),
-        extension=extension,
-        reopened_on=reopened_on,
-        fixed_due_date=fixed_due,
-        answered_on=answered_on,
+        confirmed_on=r.confirmed_on,
+        correction_requested_on=r.correction_requested_on,
+        correction_period_end=r.correction_period_end,
+        correction_received_on=r.correction_received_on,
+        pauses=tuple(r.pauses.values()),
+        extension=r.extension,
+        reopened_on=r.reopened_on,
+        fixed_due_date=r.fixed_due,
+        answered_on=r.answered_on,
     )
-    receipt_known = Channel(channel) not in CHANNELS_NEEDING_CONFIRMATION or confirmed_on is not None
+    receipt_known = Channel(channel) not in CHANNELS_NEEDING_CONFIRMATION or r.confirmed_on is not None
     awaiting_correction = (
-        correction_requested_on is not None
-        and correction_received_on is None
-        and reopened_on is None
-        and answered_on is None
+        r.correction_requested_on is not None
+        and r.correction_received_on is None
+        and r.reopened_on is None
+        and r.answered_on is None
     )
     return Situation(
         facts=facts,
-        closed=answered_on is not None,
-        outcome=outcome,
-        open_pauses=tuple(open_pauses.values()),
-        correction_requested=correction_requested_on is not None,
+        closed=r.answered_on is not None,
+        outcome=r.outcome,
+        open_pauses=tuple(r.open_pauses.values()),
+        correction_requested=r.correction_requested_on is not None,
         awaiting_correction=awaiting_correction,
-        extended=extension is not None,
-        fee_notice_open=fee_seq is not None,
-        fee_notice_issued=fee_notices > 0,
-        fee_payment_due=fee_payment_due if fee_seq is not None else None,
+        extended=r.extension is not None,
+        fee_notice_open=r.fee_seq is not None,
+        fee_notice_issued=r.fee_notices > 0,
+        fee_payment_due=r.fee_payment_due if r.fee_seq is not None else None,
         receipt_known=receipt_known,
-        reopened=reopened_on is not None,
-        first_answered_on=first_answered_on,
-        first_outcome=first_outcome,
+        reopened=r.reopened_on is not None,
+        first_answered_on=r.first_answered_on,
+        first_outcome=r.first_outcome,
     )
 
 
