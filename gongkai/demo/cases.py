@@ -317,9 +317,56 @@ def _request(context: _Context, year: int) -> str:
     return context.rng.choice(context.profile.requests).format(year=year, last=year - 1)
 
 
-def _one_case(context: _Context, arrived: datetime.date) -> None:  # noqa: C901
+class _Later:
+    """The case's next step, ``working_days`` after the previous one — or None if that is after today
+    (the step is then not taken, and the previous one stays the last)."""
+
+    def __init__(self, calendar: WorkCalendar, start: datetime.date, today: datetime.date) -> None:
+        self.calendar, self.step, self.today = calendar, start, today
+
+    def __call__(self, working_days: int) -> datetime.date | None:
+        day = self.calendar.add_working_days(self.step, working_days)
+        if day > self.today:
+            return None
+        self.step = day
+        return day
+
+
+def _one_case(context: _Context, arrived: datetime.date) -> None:
+    rng, today = context.rng, context.today
+    application, request = _register_case(context, arrived)
+    if application.receipt_date is None:
+        return
+    receipt = application.receipt_date
+    later = _Later(context.calendar, receipt, today)
+
+    roll = rng.random()
+    goes_on = True
+    if roll < 0.12:
+        goes_on = _correction(context, application, later)
+    elif roll < 0.22:
+        goes_on = _consultation(context, application, request, later)
+    if not goes_on:
+        return
+    if fee_applies(receipt) and rng.random() < context.profile.fees and not _fee(context, application, later):
+        return
+    if not _extension(context, application, later):
+        return
+    if rng.random() < 0.05:
+        on = later(1)
+        if on is not None:
+            services.withdraw(
+                actor=context.people.officer, application=application, on=on, note="申请人来电撤回申请。"
+            )
+        return
+    if (today - receipt).days < 45 and rng.random() < 0.6:
+        return  # still open: due soon, on time or overdue in the queue
+    _answer(context, application, later)
+
+
+def _register_case(context: _Context, arrived: datetime.date) -> tuple[Application, services.Request]:
+    """The application as registered on ``arrived``, and its request."""
     rng, calendar, today = context.rng, context.calendar, context.today
-    officer = context.people.officer
     # Counter and registered post arrive on working days; e-mail any day.
     channel = (
         rng.choices(["in_person", "post_signed", "email"], weights=[6, 2, 2])[0]
@@ -337,7 +384,7 @@ def _one_case(context: _Context, arrived: datetime.date) -> None:  # noqa: C901
         next_day = calendar.next_working_day(arrived)
         confirmed = next_day if next_day <= today else None
     application, _secret = services.register(
-        actor=officer,
+        actor=context.people.officer,
         agency=context.agency,
         applicant=applicant,
         request=request,
@@ -345,90 +392,91 @@ def _one_case(context: _Context, arrived: datetime.date) -> None:  # noqa: C901
         arrived_at=_at(arrived, 9 + rng.randrange(0, 8)),
         confirmed_on=confirmed,
     )
-    if application.receipt_date is None:
-        return
-    receipt = application.receipt_date
-    step = receipt
+    return application, request
 
-    def later(working_days: int) -> datetime.date | None:
-        nonlocal step
-        day = calendar.add_working_days(step, working_days)
-        if day > today:
-            return None
-        step = day
-        return day
 
-    roll = rng.random()
-    if roll < 0.12:
-        on = later(3)
-        if on is None:
-            return
-        period_end = calendar.add_working_days(on, 10)
-        services.request_correction(
-            actor=officer,
-            application=application,
-            on=on,
-            items="请补充所需信息的文号或形成时间，并说明所涉地块或项目的具体位置。",
-            period_end=period_end,
-        )
-        received = later(rng.randrange(2, 12))
-        if received is None:
-            return
-        if received > period_end:
-            services.lapse_correction(actor=officer, application=application, on=received)
-            return
-        services.record_correction(actor=officer, application=application, on=received)
-    elif roll < 0.22:
-        on = later(4)
-        if on is None:
-            return
-        event = services.start_consultation(
-            actor=officer,
-            application=application,
-            on=on,
-            kind="third_party",
-            consultee="示范县青禾农业开发有限公司",
-            subject=request.description,
-        )
-        end = later(rng.randrange(5, 15))
-        if end is None:
-            return
-        services.end_consultation(
-            actor=officer,
-            application=application,
-            started_seq=event.seq,
-            on=end,
-            opinion="第三方书面回复同意公开。",
-        )
-    if fee_applies(receipt) and rng.random() < context.profile.fees and not _fee(context, application, later):
-        return
+def _correction(context: _Context, application: Application, later: _Later) -> bool:
+    """A 补正 requested, then received — or not in time, and the application lapses.
+    Returns whether the case goes on."""
+    officer = context.people.officer
+    on = later(3)
+    if on is None:
+        return False
+    period_end = context.calendar.add_working_days(on, 10)
+    services.request_correction(
+        actor=officer,
+        application=application,
+        on=on,
+        items="请补充所需信息的文号或形成时间，并说明所涉地块或项目的具体位置。",
+        period_end=period_end,
+    )
+    received = later(context.rng.randrange(2, 12))
+    if received is None:
+        return False
+    if received > period_end:
+        services.lapse_correction(actor=officer, application=application, on=received)
+        return False
+    services.record_correction(actor=officer, application=application, on=received)
+    return True
+
+
+def _consultation(
+    context: _Context, application: Application, request: services.Request, later: _Later
+) -> bool:
+    """A third party consulted, then its reply. Returns whether the case goes on."""
+    officer = context.people.officer
+    on = later(4)
+    if on is None:
+        return False
+    event = services.start_consultation(
+        actor=officer,
+        application=application,
+        on=on,
+        kind="third_party",
+        consultee="示范县青禾农业开发有限公司",
+        subject=request.description,
+    )
+    end = later(context.rng.randrange(5, 15))
+    if end is None:
+        return False
+    services.end_consultation(
+        actor=officer,
+        application=application,
+        started_seq=event.seq,
+        on=end,
+        opinion="第三方书面回复同意公开。",
+    )
+    return True
+
+
+def _extension(context: _Context, application: Application, later: _Later) -> bool:
+    """Now and then an extension approved by the head. Returns whether the case goes on."""
     head = context.people.head
-    if head is not None and rng.random() < 0.1 and can_approve_extension(head, context.agency):
+    if head is not None and context.rng.random() < 0.1 and can_approve_extension(head, context.agency):
         on = later(15)
         if on is None:
-            return
+            return False
         application.refresh_from_db()
         if application.due_date is not None and on <= application.due_date:
             services.grant_extension(
-                actor=officer,
+                actor=context.people.officer,
                 application=application,
                 on=on,
                 approver=head,
                 reason="所申请信息涉及多个部门，需要进一步检索和核实。",
             )
-    if rng.random() < 0.05:
-        on = later(1)
-        if on is not None:
-            services.withdraw(actor=officer, application=application, on=on, note="申请人来电撤回申请。")
-        return
-    if (today - receipt).days < 45 and rng.random() < 0.6:
-        return  # still open: due soon, on time or overdue in the queue
+    return True
+
+
+def _answer(context: _Context, application: Application, later: _Later) -> None:
+    """The answer, and sometimes an appeal against it."""
+    rng = context.rng
     answer_on = later(rng.randrange(5, 19))
     if answer_on is None:
         return
     outcome, reasons = _pick_outcome(rng, context.profile)
     services.answer(
-        actor=officer,
+        actor=context.people.officer,
         application=application,
         on=answer_on,
         outcome=outcome,
