@@ -432,17 +432,26 @@ def _decision_body(title: str, kind: str) -> list[str]:
     ]
 
 
-def _specs(  # noqa: C901
+def _specs(
     agency: Agency, profile: Profile, today: datetime.date, rng: random.Random, since: datetime.date | None
 ) -> list[Spec]:
     name = agency.name
-    specs: list[Spec] = []
     #: The oldest age (days before today) of documents and decisions.
     oldest = (today - since).days if since is not None else 715
+    specs = _rule_specs(name, rng)
+    specs += _normative_specs(profile, rng, oldest)
+    specs += _earlier_normative_specs(profile, rng, since)
+    _repeal_oldest(specs, today, since)
+    specs += _information_specs(profile, rng, oldest)
+    specs += _budget_specs(name, today, since)
+    specs += _decision_specs(profile, rng, since, oldest)
+    specs += _annual_report_specs(name, today, since)
+    specs += _withdrawn_specs(name, profile, rng)
+    return specs
 
-    def age() -> int:
-        return rng.randint(5, oldest)
 
+def _rule_specs(name: str, rng: random.Random) -> list[Spec]:
+    specs: list[Spec] = []
     # 政府信息公开制度 (shown in the column's 制度 part).
     for title, summary in (
         (
@@ -471,7 +480,11 @@ def _specs(  # noqa: C901
                 age_days=rng.randint(500, 700),
             )
         )
+    return specs
 
+
+def _normative_specs(profile: Profile, rng: random.Random, oldest: int) -> list[Spec]:
+    specs: list[Spec] = []
     # 规范性文件, some with a 政策解读, one repealed.
     for number, (title, category, summary) in enumerate(profile.normative):
         document = Spec(
@@ -483,7 +496,7 @@ def _specs(  # noqa: C901
             doc_prefix=profile.normative_prefix,
             document_type=DocumentType.NORMATIVE,
             validity=Validity.IN_FORCE,
-            age_days=age(),
+            age_days=rng.randint(5, oldest),
             disclosure_mode=DisclosureMode.GAZETTE if number % 4 == 3 else DisclosureMode.WEBSITE,
         )
         specs.append(document)
@@ -504,7 +517,11 @@ def _specs(  # noqa: C901
                     interpretation_of=document,
                 )
             )
+    return specs
 
+
+def _earlier_normative_specs(profile: Profile, rng: random.Random, since: datetime.date | None) -> list[Spec]:
+    specs: list[Spec] = []
     # Over a longer span, documents from before it, in force at its start.
     if since is not None:
         for title, category, summary in profile.earlier_normative:
@@ -521,7 +538,10 @@ def _specs(  # noqa: C901
                     published_on=since - datetime.timedelta(days=rng.randint(90, 1400)),
                 )
             )
+    return specs
 
+
+def _repeal_oldest(specs: list[Spec], today: datetime.date, since: datetime.date | None) -> None:
     # The oldest one has since been repealed; over a longer span the two oldest, one in each of its first
     # two years.
     documents = [spec for spec in specs if spec.document_type == DocumentType.NORMATIVE]
@@ -533,6 +553,9 @@ def _specs(  # noqa: C901
             spec.repealed = True
             spec.repealed_after = datetime.date(since.year + n, 1, 1)
 
+
+def _information_specs(profile: Profile, rng: random.Random, oldest: int) -> list[Spec]:
+    specs: list[Spec] = []
     # Other information under 第二十条 (some titles carry the year of publication).
     for title, category, item20, summary in profile.information:
         specs.append(
@@ -544,10 +567,14 @@ def _specs(  # noqa: C901
                 keywords=category.split("、")[0],
                 doc_prefix=profile.notice_prefix if item20 in (3, 12) else "",
                 attachment="form" if "招聘" in title and "公告" in title else "",
-                age_days=age(),
+                age_days=rng.randint(5, oldest),
             )
         )
+    return specs
 
+
+def _budget_specs(name: str, today: datetime.date, since: datetime.date | None) -> list[Spec]:
+    specs: list[Spec] = []
     # 预算 and 决算 (第二十条（七）), at the times of year they are published, with a spreadsheet.
     for year in range(today.year - 1 if since is None else since.year, today.year + 1):
         for title, day, summary in (
@@ -574,7 +601,13 @@ def _specs(  # noqa: C901
                         published_on=day,
                     )
                 )
+    return specs
 
+
+def _decision_specs(
+    profile: Profile, rng: random.Random, since: datetime.date | None, oldest: int
+) -> list[Spec]:
+    specs: list[Spec] = []
     # Decisions (第二十条（五）（六）), each an entry of its own kind.
     for kind, titles, prefix, item20 in (
         (ItemKind.LICENSING, profile.licences, profile.licence_prefix, 5),
@@ -594,7 +627,11 @@ def _specs(  # noqa: C901
                     age_days=rng.randint(5, 400 if since is None else oldest),
                 )
             )
+    return specs
 
+
+def _annual_report_specs(name: str, today: datetime.date, since: datetime.date | None) -> list[Spec]:
+    specs: list[Spec] = []
     # Annual reports (第四十九条: departments by 31 January). Over a longer span, those of the years before
     # it: the later ones are written and published in Gongkai (``gongkai.demo.reports``).
     first = today.year - 2 if since is None else since.year - 2
@@ -624,7 +661,11 @@ def _specs(  # noqa: C901
                     ],
                 )
             )
+    return specs
 
+
+def _withdrawn_specs(name: str, profile: Profile, rng: random.Random) -> list[Spec]:
+    specs: list[Spec] = []
     # Two withdrawn entries (kept, marked, with the reason; the public sees no body).
     specs.append(
         Spec(
