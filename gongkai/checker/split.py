@@ -71,7 +71,7 @@ def split_runs(
         return []
 
 
-def _split_runs(  # noqa: C901
+def _split_runs(
     runs: Sequence[str],
     n: int,
     constraints: Sequence[SumConstraint],
@@ -86,76 +86,99 @@ def _split_runs(  # noqa: C901
         and not decimals_at
     ):
         return _split_row_with_total_last(runs, n, limit, steps)
-    totals = {c.total: c for c in constraints}
-    total_chars = [0] * (len(runs) + 1)
-    for i in range(len(runs) - 1, -1, -1):
-        total_chars[i] = total_chars[i + 1] + len(runs[i])
-    results: list[tuple[Number, ...]] = []
-    cells: list[Number] = []
+    walk = _Walk(runs, n, constraints, decimals_at, limit, steps)
+    walk.walk(0, 0)
+    return walk.results
 
-    def candidates(run: str, pos: int, index: int) -> Iterator[str]:
-        if run[pos] == "0":
-            # "0" alone, or "0.xx" where decimals are allowed.
-            yield "0"
-            if index in decimals_at and pos + 1 < len(run) and run[pos + 1] == ".":
-                for end in range(pos + 3, len(run) + 1):
-                    yield run[pos:end]
-            return
-        if not run[pos].isdigit():
-            return
-        end = pos + 1
-        while end <= min(len(run), pos + MAX_CELL_CHARS):
-            piece = run[pos:end]
-            if piece[-1] == ".":
-                end += 1
-                continue
-            if "." in piece and index not in decimals_at:
-                return
-            yield piece
+
+def _candidates(run: str, pos: int, index: int, decimals_at: frozenset[int]) -> Iterator[str]:
+    """The numbers cell ``index`` may be if it starts at ``run[pos]``, shortest first."""
+    if run[pos] == "0":
+        # "0" alone, or "0.xx" where decimals are allowed.
+        yield "0"
+        if index in decimals_at and pos + 1 < len(run) and run[pos + 1] == ".":
+            for end in range(pos + 3, len(run) + 1):
+                yield run[pos:end]
+        return
+    if not run[pos].isdigit():
+        return
+    end = pos + 1
+    while end <= min(len(run), pos + MAX_CELL_CHARS):
+        piece = run[pos:end]
+        if piece[-1] == ".":
             end += 1
-
-    def walk(run_i: int, pos: int) -> None:
-        if len(results) >= limit:
+            continue
+        if "." in piece and index not in decimals_at:
             return
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
+        yield piece
+        end += 1
+
+
+class _Walk:
+    """The depth-first search of :func:`_split_runs`: ``cells`` is the split so far, ``results`` the
+    complete splits found, ``steps[0]`` the steps taken."""
+
+    def __init__(
+        self,
+        runs: Sequence[str],
+        n: int,
+        constraints: Sequence[SumConstraint],
+        decimals_at: frozenset[int],
+        limit: int,
+        steps: list[int],
+    ) -> None:
+        self.runs, self.n, self.decimals_at, self.limit, self.steps = runs, n, decimals_at, limit, steps
+        self.totals = {c.total: c for c in constraints}
+        #: Characters from the start of each run to the end of the last one.
+        self.total_chars = [0] * (len(runs) + 1)
+        for i in range(len(runs) - 1, -1, -1):
+            self.total_chars[i] = self.total_chars[i + 1] + len(runs[i])
+        self.results: list[tuple[Number, ...]] = []
+        self.cells: list[Number] = []
+
+    def walk(self, run_i: int, pos: int) -> None:
+        if len(self.results) >= self.limit:
+            return
+        self.steps[0] += 1
+        if self.steps[0] > MAX_STEPS:
             raise _TooHard
-        index = len(cells)
-        if run_i == len(runs):
-            if index == n:
-                results.append(tuple(cells))
+        index = len(self.cells)
+        if run_i == len(self.runs):
+            if index == self.n:
+                self.results.append(tuple(self.cells))
             return
-        if index == n:
+        if index == self.n:
             return
-        remaining_chars = total_chars[run_i] - pos
-        if remaining_chars < n - index:
+        remaining_chars = self.total_chars[run_i] - pos
+        if remaining_chars < self.n - index:
             return
-        run = runs[run_i]
-        constraint = totals.get(index)
+        run = self.runs[run_i]
+        constraint = self.totals.get(index)
         if constraint is not None:
-            expected = sum(cells[t] for t in constraint.terms)
-            piece = _format_number(expected)
-            if run.startswith(piece, pos):
-                _push(piece, run_i, pos)
-            elif isinstance(expected, float):
-                for piece in candidates(run, pos, index):
-                    if abs(_to_number(piece) - expected) < 1e-6:
-                        _push(piece, run_i, pos)
+            self._total(constraint, run, run_i, pos, index)
             return
-        for piece in candidates(run, pos, index):
-            _push(piece, run_i, pos)
+        for piece in _candidates(run, pos, index, self.decimals_at):
+            self._push(piece, run_i, pos)
 
-    def _push(piece: str, run_i: int, pos: int) -> None:
-        cells.append(_to_number(piece))
+    def _total(self, constraint: SumConstraint, run: str, run_i: int, pos: int, index: int) -> None:
+        """A constrained cell: computed from the cells before it (not guessed), checked against the digits."""
+        expected = sum(self.cells[t] for t in constraint.terms)
+        piece = _format_number(expected)
+        if run.startswith(piece, pos):
+            self._push(piece, run_i, pos)
+        elif isinstance(expected, float):
+            for piece in _candidates(run, pos, index, self.decimals_at):
+                if abs(_to_number(piece) - expected) < 1e-6:
+                    self._push(piece, run_i, pos)
+
+    def _push(self, piece: str, run_i: int, pos: int) -> None:
+        self.cells.append(_to_number(piece))
         end = pos + len(piece)
-        if end == len(runs[run_i]):
-            walk(run_i + 1, 0)
+        if end == len(self.runs[run_i]):
+            self.walk(run_i + 1, 0)
         else:
-            walk(run_i, end)
-        cells.pop()
-
-    walk(0, 0)
-    return results
+            self.walk(run_i, end)
+        self.cells.pop()
 
 
 def rest_after(runs: Sequence[str], cells: Sequence[Number]) -> list[str] | None:
