@@ -115,40 +115,59 @@ def _plain_this_year(sentence: str, start: int, year: int | None) -> bool:
     return not _NOT_THIS_YEAR.search(clause) and not _other_year(clause, year)
 
 
-def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool) -> Iterator[_Claim]:  # noqa: C901
+def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool) -> Iterator[_Claim]:
     """The numbers a sentence states that one table cell (or one sum of cells) also has."""
     # Applications received this year -> 表三 一、本年新收 总计 (not when the sentence mixes in 上年结转)
     if _RECEIVED_WORDS.search(sentence) and not _CARRIED_CONTEXT.search(sentence):
-        for pattern in _RECEIVED_PATTERNS:
-            for m in pattern.finditer(sentence):
-                # "共收到…" states a total; "新收…" is the table's own row 一 (本年新收).
-                if not (m.groupdict().get("gong") or m.groupdict().get("gong2") or "新收" in m.group()):
-                    continue
-                if _MID_BAD.search(m.group("mid") or "") or not _plain_this_year(sentence, m.start(), year):
-                    continue
-                yield _Claim(sentence, int(m.group("n")), "section3", "new_received", "total", "本年新收申请")
-        for m in _RECEIVED_NONE.finditer(sentence):
-            if _plain_this_year(sentence, m.start(), year):
-                yield _Claim(sentence, 0, "section3", "new_received", "total", "本年新收申请")
+        yield from _received_claims(sentence, year)
     if _APPLICATION_CONTEXT.search(sentence):
-        if "办结" in sentence:
-            for m in _ANSWERED.finditer(sentence):
-                if _plain_this_year(sentence, m.start(), year):
-                    yield _Claim(sentence, int(m.group("n")), "section3", "total", "total", "办结申请")
-        for word, pattern, row in (
-            ("予以公开", _GRANTED, "granted"),
-            ("部分公开", _PARTIAL, "partially_granted"),
-        ):
-            if word not in sentence:
-                continue
-            for m in pattern.finditer(sentence):
-                if _COMBINED_OUTCOME.search(sentence, max(0, m.start() - 5), m.start()):
-                    continue  # "予以公开及部分公开42件" is the sum of two rows
-                clause = _clause_before(sentence, m.start())
-                if _NOT_OUTCOME_CONTEXT.search(clause) or not _plain_this_year(sentence, m.start(), year):
-                    continue
-                yield _Claim(sentence, int(m.group("n")), "section3", row, "total", word)
+        yield from _answered_claims(sentence, year)
+        yield from _outcome_claims(sentence, year)
     # Reconsideration and litigation -> 表四 (only where the text is about 政府信息公开)
+    yield from _appeal_claims(sentence, year, in_appeals)
+    # Normative documents -> 表二 第二十条第（一）项 (the 2021 columns only)
+    if fmt.version == "2021" and "规范性文件" in sentence:
+        yield from _normative_claims(sentence, year)
+
+
+def _received_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
+    for pattern in _RECEIVED_PATTERNS:
+        for m in pattern.finditer(sentence):
+            # "共收到…" states a total; "新收…" is the table's own row 一 (本年新收).
+            if not (m.groupdict().get("gong") or m.groupdict().get("gong2") or "新收" in m.group()):
+                continue
+            if _MID_BAD.search(m.group("mid") or "") or not _plain_this_year(sentence, m.start(), year):
+                continue
+            yield _Claim(sentence, int(m.group("n")), "section3", "new_received", "total", "本年新收申请")
+    for m in _RECEIVED_NONE.finditer(sentence):
+        if _plain_this_year(sentence, m.start(), year):
+            yield _Claim(sentence, 0, "section3", "new_received", "total", "本年新收申请")
+
+
+def _answered_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
+    if "办结" in sentence:
+        for m in _ANSWERED.finditer(sentence):
+            if _plain_this_year(sentence, m.start(), year):
+                yield _Claim(sentence, int(m.group("n")), "section3", "total", "total", "办结申请")
+
+
+def _outcome_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
+    for word, pattern, row in (
+        ("予以公开", _GRANTED, "granted"),
+        ("部分公开", _PARTIAL, "partially_granted"),
+    ):
+        if word not in sentence:
+            continue
+        for m in pattern.finditer(sentence):
+            if _COMBINED_OUTCOME.search(sentence, max(0, m.start() - 5), m.start()):
+                continue  # "予以公开及部分公开42件" is the sum of two rows
+            clause = _clause_before(sentence, m.start())
+            if _NOT_OUTCOME_CONTEXT.search(clause) or not _plain_this_year(sentence, m.start(), year):
+                continue
+            yield _Claim(sentence, int(m.group("n")), "section3", row, "total", word)
+
+
+def _appeal_claims(sentence: str, year: int | None, in_appeals: bool) -> Iterator[_Claim]:
     appeal_patterns: tuple[tuple[str, re.Pattern[str], str | None, str], ...] = (
         ("复议", _RECONSIDERATION, "reconsideration", "行政复议"),
         ("诉讼", _LITIGATION, None, "行政诉讼"),
@@ -165,22 +184,23 @@ def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool
             if not _plain_this_year(sentence, m.start(), year):
                 continue
             yield _Claim(sentence, int(m.group("n")), "section4", group, "total", label)
-    # Normative documents -> 表二 第二十条第（一）项 (the 2021 columns only)
-    if fmt.version == "2021" and "规范性文件" in sentence:
-        for pattern, column, what, needs_year in (
-            (_IN_FORCE, "in_force", "现行有效行政规范性文件", False),
-            (_ISSUED, "issued", "本年制发行政规范性文件", True),
-            (_ABOLISHED, "abolished", "本年废止行政规范性文件", False),
-        ):
-            for m in pattern.finditer(sentence):
-                if not _plain_this_year(sentence, m.start(), year):
-                    continue
-                if needs_year and not (
-                    _THIS_YEAR.search(sentence[: m.start()])
-                    or (year is not None and f"{year}年" in sentence[: m.start()])
-                ):
-                    continue
-                yield _Claim(sentence, int(m.group("n")), "section2", "normative_documents", column, what)
+
+
+def _normative_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
+    for pattern, column, what, needs_year in (
+        (_IN_FORCE, "in_force", "现行有效行政规范性文件", False),
+        (_ISSUED, "issued", "本年制发行政规范性文件", True),
+        (_ABOLISHED, "abolished", "本年废止行政规范性文件", False),
+    ):
+        for m in pattern.finditer(sentence):
+            if not _plain_this_year(sentence, m.start(), year):
+                continue
+            if needs_year and not (
+                _THIS_YEAR.search(sentence[: m.start()])
+                or (year is not None and f"{year}年" in sentence[: m.start()])
+            ):
+                continue
+            yield _Claim(sentence, int(m.group("n")), "section2", "normative_documents", column, what)
 
 
 #: What a claim is about, as a message parameter (``_Claim.what`` is the Chinese).
