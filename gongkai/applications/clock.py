@@ -264,7 +264,7 @@ def _merge(
     return merged
 
 
-def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:  # noqa: C901
+def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:
     """Compute the clock of a case as of ``today``."""
     lines: list[Message] = []
     flags: list[Message] = []
@@ -300,6 +300,115 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
 
     # 补正 (第三十条).
     correction_notice_due = calendar.add_working_days(receipt, CORRECTION_NOTICE_WORKING_DAYS)
+    counting_from, awaiting_correction = _correction(
+        facts, receipt, correction_notice_due, today, lines, flags
+    )
+    if facts.reopened_on is not None:
+        counting_from = facts.reopened_on
+        lines.append(
+            Message(
+                N_("%(day)s收到行政复议决定或法院裁判，责令重新答复：答复期限自该日重新计算。"),
+                {"day": _day(facts.reopened_on)},
+            )
+        )
+
+    if awaiting_correction and facts.reopened_on is None:
+        return Clock(
+            receipt,
+            None,
+            ANSWER_WORKING_DAYS,
+            None,
+            None,
+            correction_notice_due,
+            0,
+            ClockState.AWAITING_CORRECTION,
+            None,
+            tuple(lines),
+            tuple(flags),
+        )
+
+    pause_intervals, running_pause = _pauses(facts, counting_from, today, lines, flags)
+
+    base_due = calendar.add_working_days(counting_from, ANSWER_WORKING_DAYS)
+    lines.append(
+        Message(
+            N_(
+                "自%(start)s的次日起计算（民法典第二百零一条），第%(n)s个工作日为%(due)s（条例第三十三条第一款）。%(notes)s"
+            ),
+            {
+                "start": _day(counting_from),
+                "n": ANSWER_WORKING_DAYS,
+                "due": _day(base_due),
+                "notes": _calendar_notes(calendar, counting_from, base_due),
+            },
+        )
+    )
+
+    original_due, skipped = _due_skipping(calendar, counting_from, ANSWER_WORKING_DAYS, pause_intervals)
+    if skipped:
+        lines.append(
+            Message(
+                N_(
+                    "上述期间共有 %(skipped)s 个工作日不计入答复期限（条例第三十二、三十三、三十四条；"
+                    "一日只扣除一次），答复期限相应顺延至%(due)s。"
+                ),
+                {"skipped": skipped, "due": _day(original_due)},
+            )
+        )
+    working_days, due, skipped = _extended_due(
+        facts, calendar, counting_from, original_due, skipped, pause_intervals, lines, flags
+    )
+
+    if facts.answered_on is not None:
+        late = facts.answered_on > due
+        state = ClockState.ANSWERED_LATE if late else ClockState.ANSWERED
+        lines.append(
+            Message(
+                N_("%(day)s作出答复，晚于答复期限 %(n)s 个工作日。"),
+                {"day": _day(facts.answered_on), "n": calendar.working_days_between(due, facts.answered_on)},
+            )
+            if late
+            else Message(N_("%(day)s作出答复，在答复期限内。"), {"day": _day(facts.answered_on)})
+        )
+        return Clock(
+            receipt,
+            counting_from,
+            working_days,
+            original_due,
+            due,
+            correction_notice_due,
+            skipped,
+            state,
+            None,
+            tuple(lines),
+            tuple(flags),
+        )
+
+    state, left = _open_state(calendar, today, due, running_pause, lines)
+    return Clock(
+        receipt,
+        counting_from,
+        working_days,
+        original_due,
+        due,
+        correction_notice_due,
+        skipped,
+        state,
+        left,
+        tuple(lines),
+        tuple(flags),
+    )
+
+
+def _correction(
+    facts: ClockFacts,
+    receipt: datetime.date,
+    correction_notice_due: datetime.date,
+    today: datetime.date,
+    lines: list[Message],
+    flags: list[Message],
+) -> tuple[datetime.date, bool]:
+    """补正 (第三十条): the day counting starts from, and whether the case awaits a correction."""
     counting_from = receipt
     awaiting_correction = False
     requested = facts.correction_requested_on
@@ -350,31 +459,18 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
                         )
                     )
                 )
-    if facts.reopened_on is not None:
-        counting_from = facts.reopened_on
-        lines.append(
-            Message(
-                N_("%(day)s收到行政复议决定或法院裁判，责令重新答复：答复期限自该日重新计算。"),
-                {"day": _day(facts.reopened_on)},
-            )
-        )
+    return counting_from, awaiting_correction
 
-    if awaiting_correction and facts.reopened_on is None:
-        return Clock(
-            receipt,
-            None,
-            ANSWER_WORKING_DAYS,
-            None,
-            None,
-            correction_notice_due,
-            0,
-            ClockState.AWAITING_CORRECTION,
-            None,
-            tuple(lines),
-            tuple(flags),
-        )
 
-    # Pauses (D5): only days after counting starts matter.
+def _pauses(
+    facts: ClockFacts,
+    counting_from: datetime.date,
+    today: datetime.date,
+    lines: list[Message],
+    flags: list[Message],
+) -> tuple[list[tuple[datetime.date, datetime.date]], bool]:
+    """Pauses (D5): the intervals not counted (only days after counting starts matter), and whether a
+    pause is still running."""
     pause_intervals: list[tuple[datetime.date, datetime.date]] = []
     running_pause = False
     for pause in sorted(facts.pauses, key=lambda p: p.start):
@@ -426,34 +522,21 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
             end = min(end, max(pause.limit, pause.start))
         if end > counting_from:
             pause_intervals.append((max(pause.start, counting_from), end))
+    return pause_intervals, running_pause
 
-    base_due = calendar.add_working_days(counting_from, ANSWER_WORKING_DAYS)
-    lines.append(
-        Message(
-            N_(
-                "自%(start)s的次日起计算（民法典第二百零一条），第%(n)s个工作日为%(due)s（条例第三十三条第一款）。%(notes)s"
-            ),
-            {
-                "start": _day(counting_from),
-                "n": ANSWER_WORKING_DAYS,
-                "due": _day(base_due),
-                "notes": _calendar_notes(calendar, counting_from, base_due),
-            },
-        )
-    )
 
-    original_due, skipped = _due_skipping(calendar, counting_from, ANSWER_WORKING_DAYS, pause_intervals)
-    if skipped:
-        lines.append(
-            Message(
-                N_(
-                    "上述期间共有 %(skipped)s 个工作日不计入答复期限（条例第三十二、三十三、三十四条；"
-                    "一日只扣除一次），答复期限相应顺延至%(due)s。"
-                ),
-                {"skipped": skipped, "due": _day(original_due)},
-            )
-        )
-
+def _extended_due(
+    facts: ClockFacts,
+    calendar: Calendar,
+    counting_from: datetime.date,
+    original_due: datetime.date,
+    skipped: int,
+    pause_intervals: list[tuple[datetime.date, datetime.date]],
+    lines: list[Message],
+    flags: list[Message],
+) -> tuple[int, datetime.date, int]:
+    """A due date fixed by a decision, or extended (第三十三条第二款): the working days, the due date and
+    the working days skipped."""
     working_days = ANSWER_WORKING_DAYS
     due = original_due
     if facts.fixed_due_date is not None:
@@ -504,32 +587,13 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
                     },
                 )
             )
+    return working_days, due, skipped
 
-    if facts.answered_on is not None:
-        late = facts.answered_on > due
-        state = ClockState.ANSWERED_LATE if late else ClockState.ANSWERED
-        lines.append(
-            Message(
-                N_("%(day)s作出答复，晚于答复期限 %(n)s 个工作日。"),
-                {"day": _day(facts.answered_on), "n": calendar.working_days_between(due, facts.answered_on)},
-            )
-            if late
-            else Message(N_("%(day)s作出答复，在答复期限内。"), {"day": _day(facts.answered_on)})
-        )
-        return Clock(
-            receipt,
-            counting_from,
-            working_days,
-            original_due,
-            due,
-            correction_notice_due,
-            skipped,
-            state,
-            None,
-            tuple(lines),
-            tuple(flags),
-        )
 
+def _open_state(
+    calendar: Calendar, today: datetime.date, due: datetime.date, running_pause: bool, lines: list[Message]
+) -> tuple[ClockState, int]:
+    """An open case's state today and the working days left (negative when overdue)."""
     if today <= due:
         left = calendar.working_days_between(today, due)
         state = ClockState.DUE_SOON if left <= DUE_SOON_WORKING_DAYS else ClockState.ON_TIME
@@ -550,19 +614,7 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
                 {"today": _day(today), "due": _day(due), "days": (today - due).days},
             )
         )
-    return Clock(
-        receipt,
-        counting_from,
-        working_days,
-        original_due,
-        due,
-        correction_notice_due,
-        skipped,
-        state,
-        left,
-        tuple(lines),
-        tuple(flags),
-    )
+    return state, left
 
 
 def _due_skipping(
