@@ -178,9 +178,8 @@ def runs(texts: Iterable[str]) -> set[str]:
 
 
 #: Known gaps, left to the work that owns them (checked to still be there, so that a fix removes them from
-#: here): the annual workspace's extra findings and hand-entry notes come from gongkai/annual/services.py and
-#: documents.py, which another piece of work is splitting.
-NOT_YET: dict[str, set[str]] = {"/reports/demo-county-nr/{before_last}/": {"：未找到", "为手工填报："}}
+#: here): none left.
+NOT_YET: dict[str, set[str]] = {}
 
 #: Personal data shown masked (``周**``, ``张*``) is the world's data too.
 MASKED = re.compile(r"[\u4e00-\u9fff]+\*+")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongkai.agencies.models import Agency
 from gongkai.annual.models import ImportedReport, ImportPurpose
@@ -31,13 +32,18 @@ def import_previous(*, actor: Actor, agency: Agency, year: int, filename: str, d
     require_write(actor, agency)
     result = read_report_file(data, filename)
     if "unreadable" in result:
-        raise ReportError({"file": f"无法读取该文件：{result['unreadable']}"})
+        raise ReportError({"file": gettext("无法读取该文件：%(reason)s") % {"reason": result["unreadable"]}})
     if result.get("kind") != "annual_report":
         raise ReportError(
-            {"file": "该文件不像是一份按统一格式编写的年度报告（未找到表二、表三、表四），未导入。"}
+            {"file": gettext("该文件不像是一份按统一格式编写的年度报告（未找到表二、表三、表四），未导入。")}
         )
     if result.get("year") not in (None, year):
-        raise ReportError({"file": f"该文件是{result['year']}年度的报告，而不是{year}年度的报告。"})
+        raise ReportError(
+            {
+                "file": gettext("该文件是%(found)s年度的报告，而不是%(year)s年度的报告。")
+                % {"found": result["year"], "year": year}
+            }
+        )
     with transaction.atomic():
         imported = ImportedReport.objects.create(
             agency=agency,
