@@ -14,6 +14,7 @@ from gongkai.checker.pipeline import UnreadableFile, check_bytes
 from gongkai.checker.result import severity_counts
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.i18n import render_error
 
 
 def read_report_file(data: bytes, filename: str) -> dict[str, Any]:
@@ -21,7 +22,7 @@ def read_report_file(data: bytes, filename: str) -> dict[str, Any]:
     try:
         result = check_bytes(data, filename)
     except UnreadableFile as exc:
-        return {"path": filename, "unreadable": str(exc)}
+        return {"path": filename, "unreadable": render_error(exc)}
     payload = result.to_json()
     payload["problems"] = result.report.sections.get("problems", "")[:MAX_SECTION_CHARS]
     return payload
