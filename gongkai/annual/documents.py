@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from django.utils.translation import gettext
+
 from gongkai.annual import tabulate
 from gongkai.annual.models import HandEntry, ReportVersion
+from gongkai.core.i18n import render
+from gongkai.core.messages import N_, Message
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.model import (
     FEE_AMOUNT_DECIMALS,
@@ -40,7 +44,7 @@ REQUIRED_HAND_CELLS_2021: frozenset[tuple[str, str]] = frozenset({("fees", "amou
 
 
 class BadFigure(ValueError):
-    """A hand-entered figure that cannot be read; the message says why, in Chinese."""
+    """A hand-entered figure that cannot be read; the message says why, in the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,22 @@ class HandCell:
     required: bool  # no value until entered (2019 table 二, 2021 fee amount)
 
     @property
+    def message(self) -> Message:
+        """The cell's name (the row and column keep their official Chinese labels)."""
+        return Message(
+            N_("表二 第二十条第（%(item)s）项“%(row)s”·%(column)s"),
+            {"item": self.block.item, "row": self.row.label, "column": self.column.label},
+        )
+
+    @property
     def label(self) -> str:
-        return f"表二 第二十条第（{self.block.item}）项“{self.row.label}”·{self.column.label}"
+        """The cell's name in Chinese, as the report prints it."""
+        return str(self.message)
+
+    @property
+    def shown_label(self) -> str:
+        """The cell's name in the reader's language."""
+        return render(self.message)
 
 
 def hand_cells(version: FormatVersion) -> list[HandCell]:
@@ -72,7 +90,7 @@ def hand_cell(version: FormatVersion, row: str, column: str) -> HandCell:
     for cell in hand_cells(version):
         if cell.row.key == row and cell.column.key == column:
             return cell
-    raise BadFigure("该单元格由系统根据记录生成，不能手工填报。")
+    raise BadFigure(gettext("该单元格由系统根据记录生成，不能手工填报。"))
 
 
 def parse_figure(cell: HandCell, text: str) -> Decimal:
@@ -82,27 +100,34 @@ def parse_figure(cell: HandCell, text: str) -> Decimal:
         text.strip().translate(str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")).replace(",", "")
     )
     if not raw:
-        raise BadFigure(f"请填写{cell.label}的数值。")
+        raise BadFigure(gettext("请填写%(cell)s的数值。") % {"cell": cell.shown_label})
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise BadFigure(f"“{text.strip()}”不是数字，请填写阿拉伯数字，例如 12 或 0.0150。") from None
+        raise BadFigure(
+            gettext("“%(text)s”不是数字，请填写阿拉伯数字，例如 12 或 0.0150。") % {"text": text.strip()}
+        ) from None
     if not value.is_finite():
-        raise BadFigure(f"“{text.strip()}”不是数字。")
+        raise BadFigure(gettext("“%(text)s”不是数字。") % {"text": text.strip()})
     if cell.column.kind == "amount":
         if value < 0:
-            raise BadFigure(f"{cell.label}不能为负数。")
+            raise BadFigure(gettext("%(cell)s不能为负数。") % {"cell": cell.shown_label})
         if -cast(int, value.as_tuple().exponent) > FEE_AMOUNT_DECIMALS:
-            raise BadFigure(f"{cell.label}以万元为单位，最多保留{FEE_AMOUNT_DECIMALS}位小数（例如 0.0125）。")
+            raise BadFigure(
+                gettext("%(cell)s以万元为单位，最多保留%(decimals)s位小数（例如 0.0125）。")
+                % {"cell": cell.shown_label, "decimals": FEE_AMOUNT_DECIMALS}
+            )
         if value >= Decimal("1e11"):
-            raise BadFigure(f"{cell.label}数值过大，请核对单位（万元）。")
+            raise BadFigure(gettext("%(cell)s数值过大，请核对单位（万元）。") % {"cell": cell.shown_label})
         return value
     if value != value.to_integral_value():
-        raise BadFigure(f"{cell.label}是件数，应为整数。")
+        raise BadFigure(gettext("%(cell)s是件数，应为整数。") % {"cell": cell.shown_label})
     if cell.column.kind == "count" and value < 0:
-        raise BadFigure(f"{cell.label}不能为负数（只有“本年增/减”可以为负）。")
+        raise BadFigure(
+            gettext("%(cell)s不能为负数（只有“本年增/减”可以为负）。") % {"cell": cell.shown_label}
+        )
     if abs(value) >= Decimal("1e9"):
-        raise BadFigure(f"{cell.label}数值过大，请核对。")
+        raise BadFigure(gettext("%(cell)s数值过大，请核对。") % {"cell": cell.shown_label})
     return value
 
 
@@ -156,6 +181,12 @@ def assembled_tables(version: ReportVersion, entries: Iterable[HandEntry] | None
 
 
 def notes(version: ReportVersion, entries: Iterable[HandEntry]) -> tuple[str, ...]:
+    """The report's notes on its hand-entered figures, in Chinese as it prints them."""
+    return tuple(str(note) for note in note_messages(version, entries))
+
+
+def note_messages(version: ReportVersion, entries: Iterable[HandEntry]) -> list[Message]:
+    """The notes on the hand-entered figures, to render in the reader's language on the workspace."""
     fmt_version = cast(FormatVersion, version.format)
     out = []
     for entry in entries:
@@ -163,8 +194,8 @@ def notes(version: ReportVersion, entries: Iterable[HandEntry]) -> tuple[str, ..
             cell = hand_cell(fmt_version, entry.row, entry.column)
         except BadFigure:  # pragma: no cover
             continue
-        out.append(f"{cell.label}为手工填报：{entry.note}")
-    return tuple(out)
+        out.append(Message(N_("%(cell)s为手工填报：%(note)s"), {"cell": cell.message, "note": entry.note}))
+    return out
 
 
 def to_document(version: ReportVersion) -> ReportDocument:

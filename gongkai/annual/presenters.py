@@ -12,9 +12,11 @@ from gongkai.agencies.models import Agency
 from gongkai.annual import documents
 from gongkai.annual.models import HandEntry, ReportVersion, VersionStatus
 from gongkai.checker.presenters import describe_location
+from gongkai.core.i18n import render as render_message
+from gongkai.core.messages import Message
 from gongkai.reports.diff import Changes, changes
 from gongkai.reports.document import ReportDocument
-from gongkai.reports.findings import Finding
+from gongkai.reports.findings import Finding, params_from_json
 from gongkai.reports.model import FormatVersion, format_for_year
 
 
@@ -104,3 +106,12 @@ def cell_label(year: int, table: str, row: str, column: str) -> str:
     """Where a cell is, in words ("表三 …"), for the page of the records behind it."""
     finding = Finding(code="", severity="info", message="", table=table, row=row, column=column)
     return describe_location(finding, format_for_year(year))
+
+
+def checked_previous(check: Mapping[str, Any]) -> str:
+    """Last year's report a stored check used for the cross-year rules, in the reader's language (a check
+    stored before it kept the message shows its Chinese label)."""
+    label = params_from_json(check.get("previous_message")).get("label")
+    if isinstance(label, Message):
+        return render_message(label)
+    return str(check.get("previous") or "")

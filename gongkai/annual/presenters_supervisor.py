@@ -25,6 +25,7 @@ from gongkai.checker.presenters import (
     severity_label,
 )
 from gongkai.checker.result import CheckResult
+from gongkai.core.i18n import render as tr
 from gongkai.reports.findings import SEVERITIES
 
 #: Rows of the status table are indented by their depth below the seat, up to this.
@@ -106,9 +107,9 @@ def rollup_sheets(
             row.short_code,
             row.kind_label,
             row.deadline,
-            row.basis,
+            tr(row.basis),
             row.deadline_set_by.agency_name if row.deadline_set_by else "",
-            row.status_label,
+            tr(row.status_label),
             row.first_published_on,
             row.version,
             row.published_on,
@@ -122,7 +123,7 @@ def rollup_sheets(
         ]
         for row in rows
     ]
-    summary = [[label, n] for _status, label, n in data.counts()]
+    summary = [[tr(label), n] for _status, label, n in data.counts()]
     return [
         (_("公开情况"), header, lines),
         (_("汇总"), [_("状态"), _("机关数")], [*summary, [_("合计"), len(data.rows)]]),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import documents, permissions, tabulate
@@ -25,6 +26,8 @@ from gongkai.annual.models import (
 from gongkai.checker.pipeline import parse_bytes
 from gongkai.checker.presenters import result_from_json
 from gongkai.checker.result import ParsedReport
+from gongkai.core.i18n import render
+from gongkai.core.messages import N_, Message
 from gongkai.reports.deadlines import LOCALLY_SET_KINDS, agency_deadline
 from gongkai.reports.export.html import render_html
 
@@ -38,8 +41,10 @@ class PreviousReport:
     parsed: ParsedReport
     #: Which report it is ("gongkai:<version pk>" or "import:<pk>"): a check is stale when this changes.
     key: str
-    label: str
+    label: str  # in Chinese (stored with the check)
     problems: str  # last year's section 五, for the draft and the copy warning
+    #: ``label`` as a message, to show in the reader's language.
+    message: Message | None = None
 
 
 def _previous_source(agency: Agency, year: int) -> ReportVersion | ImportedReport | None:
@@ -65,16 +70,21 @@ def previous_key(agency: Agency, year: int) -> str:
     return f"gongkai:{source.pk}" if isinstance(source, ReportVersion) else f"import:{source.pk}"
 
 
-def _label(source: ReportVersion | ImportedReport, year: int) -> str:
+def _label(source: ReportVersion | ImportedReport, year: int) -> Message:
     if isinstance(source, ReportVersion):
-        return f"本系统公开的{year - 1}年度报告（第{source.number}版）"
-    return f"导入的{year - 1}年度报告（{source.filename}）"
+        return Message(
+            N_("本系统公开的%(year)s年度报告（第%(number)s版）"), {"year": year - 1, "number": source.number}
+        )
+    return Message(
+        N_("导入的%(year)s年度报告（%(filename)s）"), {"year": year - 1, "filename": source.filename}
+    )
 
 
 def previous_label(agency: Agency, year: int) -> str:
-    """Which report the cross-year rules will use, for the page ("" when none) — without reading it."""
+    """Which report the cross-year rules will use, for the page ("" when none) — without reading it; in the
+    reader's language."""
     source = _previous_source(agency, year)
-    return _label(source, year) if source is not None else ""
+    return render(_label(source, year)) if source is not None else ""
 
 
 def previous_report(agency: Agency, year: int) -> PreviousReport | None:
@@ -86,9 +96,13 @@ def previous_report(agency: Agency, year: int) -> PreviousReport | None:
     if isinstance(source, ReportVersion):
         doc = documents.to_document(source)
         parsed = parse_bytes(render_html(doc).encode(), "previous.html")
-        return PreviousReport(parsed, f"gongkai:{source.pk}", label, doc.sections.get("problems", ""))
+        return PreviousReport(
+            parsed, f"gongkai:{source.pk}", str(label), doc.sections.get("problems", ""), label
+        )
     parsed = result_from_json(source.result).report
-    return PreviousReport(parsed, f"import:{source.pk}", label, str(source.result.get("problems") or ""))
+    return PreviousReport(
+        parsed, f"import:{source.pk}", str(label), str(source.result.get("problems") or ""), label
+    )
 
 
 def all_findings(version: ReportVersion) -> list[dict[str, Any]]:
@@ -107,7 +121,7 @@ def warning_keys(findings: list[dict[str, Any]]) -> list[str]:
 
 @dataclass(frozen=True)
 class Readiness:
-    """Whether a draft may be published now, and if not, why (in Chinese)."""
+    """Whether a draft may be published now, and if not, why (in the reader's language)."""
 
     check_current: bool
     errors: int
@@ -139,15 +153,15 @@ def readiness(version: ReportVersion) -> Readiness:
     )
     reasons: list[str] = []
     if not check:
-        reasons.append("尚未检查：公开前须先检查报告。")
+        reasons.append(gettext("尚未检查：公开前须先检查报告。"))
     elif not current:
-        reasons.append("报告或用于跨年度核对的上一年度报告在上次检查后有变化，请重新检查。")
+        reasons.append(gettext("报告或用于跨年度核对的上一年度报告在上次检查后有变化，请重新检查。"))
     if errors:
-        reasons.append(f"检查发现{errors}个错误，须先改正。")
+        reasons.append(gettext("检查发现%(count)s个错误，须先改正。") % {"count": errors})
     if current and not acknowledged:
-        reasons.append(f"有{len(warnings)}个警告尚未确认。")
+        reasons.append(gettext("有%(count)s个警告尚未确认。") % {"count": len(warnings)})
     if version.number > 1 and not version.change_note.strip():
-        reasons.append("更正版本须填写更正说明（改了什么、为什么改）。")
+        reasons.append(gettext("更正版本须填写更正说明（改了什么、为什么改）。"))
     return Readiness(current, errors, len(warnings), acknowledged, tuple(reasons))
 
 

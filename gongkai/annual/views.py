@@ -173,6 +173,8 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "describe": describe,
             "diff_lines": [describe(c) for c in diff.cells] if diff else [],
             "previous_label": selectors.previous_label(agency, year),
+            "hand_notes": documents.note_messages(shown, entries.values()),
+            "checked_previous": presenters.checked_previous(check),
             "exports": [".docx", ".pdf", ".html", ".json"],
         }
     )

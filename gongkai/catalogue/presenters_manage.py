@@ -112,7 +112,7 @@ def entry_context(
     steps = [
         Step(
             name,
-            render(workflow.ACTION_LABELS[name]),
+            render(workflow.action_message(name)),
             bound if bound is not None and bound.action == name else StepForm(action=name),
         )
         for name in allowed

@@ -173,7 +173,7 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in workflow.STEPS:
         raise Http404
     item = _visible_item(request, pk)
-    label = render_text(workflow.ACTION_LABELS[action])
+    label = render_text(workflow.action_message(action))
     decision = _decision(request, item, action)
     if not decision.allowed:
         if decision.code == workflow.REFUSED_STATE:

@@ -66,6 +66,16 @@ ACTION_LABELS: dict[str, str] = {
     WITHDRAW: N_("撤回"),
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
+#: The context of an action's name where it is the action (a button, a refusal): "发布" is "Publish" there,
+#: and "Publication" in the entry's log (``ACTION_LABELS`` without context).
+ACTION_CONTEXT = "catalogue action"
+
+
+def action_message(action: str) -> Message:
+    """The name of ``action`` as an action, to render in the reader's language."""
+    return Message(ACTION_LABELS[action], context=ACTION_CONTEXT)
+
+
 #: The actions that move an entry from one state to another (shown as buttons on the entry page).
 STEPS: tuple[str, ...] = (
     SUBMIT,
@@ -178,7 +188,7 @@ def _build() -> dict[tuple[str, str], Rule]:
             reason = (
                 Message(special)
                 if special
-                else Message(_STATE_REFUSALS[state], {"action": Message(ACTION_LABELS[action])})
+                else Message(_STATE_REFUSALS[state], {"action": action_message(action)})
             )
             rules[state, action] = Rule(state, action, reason=reason)
     return rules
@@ -232,7 +242,7 @@ def decide(
             False,
             reason=Message(
                 N_("只有本机关的%(roles)s可以“%(action)s”。"),
-                {"roles": _roles_text(r.roles), "action": Message(ACTION_LABELS[action])},
+                {"roles": _roles_text(r.roles), "action": action_message(action)},
             ),
             code=REFUSED_ROLE,
         )

@@ -15,6 +15,7 @@ from gongkai.checker.parse import parse_source
 from gongkai.checker.readers import read_bytes
 from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.checker.source import UnreadableFile
+from gongkai.core.messages import N_, Message
 
 __all__ = ["MAX_DOCX_XML_BYTES", "UnreadableFile", "check_bytes", "check_path", "parse_bytes", "parse_path"]
 
@@ -44,8 +45,13 @@ def _refuse_huge_zip(data: bytes) -> None:
         return  # the reader explains a broken file
     if unpacked > MAX_DOCX_XML_BYTES:
         raise UnreadableFile(
-            f"Word 文件解压后的内容超过 {MAX_DOCX_XML_BYTES // (1024 * 1024)} MB，不像是一份年度报告，"
-            "未检查；请在 Word 中打开并另存为 .docx，或者提供 PDF 文件"
+            Message(
+                N_(
+                    "Word 文件解压后的内容超过 %(mb)s MB，不像是一份年度报告，"
+                    "未检查；请在 Word 中打开并另存为 .docx，或者提供 PDF 文件"
+                ),
+                {"mb": MAX_DOCX_XML_BYTES // (1024 * 1024)},
+            )
         )
 
 

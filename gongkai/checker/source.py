@@ -23,6 +23,9 @@ The string ``Source.text``:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
+
+from gongkai.core.messages import Message
 
 CELL = "\x1f"
 
@@ -41,4 +44,14 @@ class Source:
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a report. The message is in Chinese and says why and what to do."""
+    """The file cannot be read as a report. The message says why and what to do: a
+    :class:`~gongkai.core.messages.Message` (a plain string is taken as a message without values), so
+    ``str(error)`` is the Chinese text and ``gongkai.core.i18n.render_error`` renders it in the reader's
+    language."""
+
+    def __init__(self, message: Message | str) -> None:
+        super().__init__(message if isinstance(message, Message) else Message(message))
+
+    @property
+    def message(self) -> Message:
+        return cast(Message, self.args[0])

@@ -26,6 +26,7 @@ from gongkai.checker.models import SavedCheck, delete_saved_check, save_check
 from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.presenters import ReportView, present, result_from_json
 from gongkai.checker.result import CheckResult, ParsedReport
+from gongkai.core.i18n import render_error
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +100,11 @@ def _check_all(
 
 
 def _check(data: bytes, filename: str, name: str, previous: ParsedReport | None) -> CheckResult | str:
-    """The result, or the reason (in Chinese) it could not be checked."""
+    """The result, or the reason (in the reader's language) it could not be checked."""
     try:
         return check_bytes(data, filename=filename, previous=previous, path=name)
     except UnreadableFile as exc:
-        return str(exc)
+        return render_error(exc)
     except Exception:  # one file the checker chokes on must not take the others' results with it
         logger.exception("the checker failed on an uploaded file %r", name)
         return _("检查这个文件时程序出错，已记录下来。请稍后再试，或者把文件发给我们。")
@@ -116,7 +117,7 @@ def _read_previous(upload: UploadedFile) -> ParsedReport | str:
     try:
         return parse_bytes(upload.read(), upload.name or "")
     except UnreadableFile as exc:
-        return str(exc)
+        return render_error(exc)
     except Exception:
         logger.exception("the checker failed on an uploaded previous report %r", upload.name)
         return _("读取上年度报告时程序出错，已记录下来。")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from gongkai.core.messages import Message
 
@@ -16,7 +16,7 @@ def render(message: Message | str) -> str:
     of the catalogue and returned as is otherwise."""
     if not isinstance(message, Message):
         return gettext(message) if message else message
-    text = gettext(message.template)
+    text = pgettext(message.context, message.template) if message.context else gettext(message.template)
     if not message.params:
         return text
     return text % {key: _value(value) for key, value in message.params.items()}

@@ -27,6 +27,9 @@ class Message:
 
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: The message context (``msgctxt``) when one Chinese text needs two translations, e.g. "发布" as an
+    #: action ("Publish") and as what happened ("Publication").
+    context: str | None = None
 
     def __str__(self) -> str:
         if not self.params:

@@ -76,7 +76,10 @@ def params_to_json(params: Mapping[str, Any]) -> dict[str, Any]:
 
 def _param_to_json(value: Any) -> Any:
     if isinstance(value, Message):
-        return {"template": value.template, "params": params_to_json(value.params)}
+        out: dict[str, Any] = {"template": value.template, "params": params_to_json(value.params)}
+        if value.context:
+            out["context"] = value.context
+        return out
     return value
 
 
@@ -89,5 +92,10 @@ def params_from_json(data: Any) -> dict[str, Any]:
 
 def _param_from_json(value: Any) -> Any:
     if isinstance(value, Mapping) and isinstance(value.get("template"), str):
-        return Message(value["template"], params_from_json(value.get("params")))
+        context = value.get("context")
+        return Message(
+            value["template"],
+            params_from_json(value.get("params")),
+            context if isinstance(context, str) else None,
+        )
     return value

@@ -273,3 +273,18 @@ def test_the_gongkai_command_exits_2_with_the_message_on_stderr(tmp_path: Path) 
     assert "不支持的文件后缀“.odt”" in result.stderr
     assert result.stdout == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_json_keeps_each_findings_template_and_params(staff: Staff, tmp_path: Path) -> None:
+    version = services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR)
+    version = services.check_draft(actor=staff.officer, version=version)
+    path = tmp_path / "draft.json"
+    export("--agency", "county-a-finance", "--year", str(YEAR), "--to", str(path), "--draft")
+    written = {(f["code"], f["message"]): f for f in json.loads(path.read_text(encoding="utf-8"))["findings"]}
+    stored = selectors.all_findings(version)
+    assert len(written) == len({(f["code"], f["message"]) for f in stored})
+    own = [f for f in stored if f["code"].startswith("draft.")]
+    assert own and all(f.get("template") for f in stored)
+    for f in stored:
+        assert written[f["code"], f["message"]].get("template") == f.get("template")
+        assert written[f["code"], f["message"]].get("params") == f.get("params")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zoneinfo
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -209,6 +211,23 @@ def test_the_status_spreadsheet_has_a_row_per_agency(tree: Tree) -> None:
     summary = {row[0]: row[1] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
     assert summary["逾期公开"] == 1
     assert summary["合计"] == 5
+
+
+@time_machine.travel(datetime.datetime(LAST_YEAR + 1, 6, 15, 10, tzinfo=SHANGHAI), tick=True)
+def test_the_status_spreadsheet_is_in_the_readers_language(tree: Tree) -> None:
+    factories.publish(tree.county_a, LAST_YEAR, D(LAST_YEAR + 1, 4, 2))
+    client = client_for(factories.supervisor(tree.county_a, "gkb"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("annual_supervise:rollup_xlsx", args=("county-a", LAST_YEAR)))
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    sheet = list(book.worksheets[0].iter_rows(values_only=True))
+    header, rows = sheet[0], sheet[1:]
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    statuses = {row["Status"] for row in by_name.values()}
+    bases = {row["Basis of the deadline"] for row in by_name.values()}
+    assert not any(re.search(r"[\u4e00-\u9fff]", text) for text in statuses | bases), (statuses, bases)
+    summary = {row[0] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert not any(re.search(r"[\u4e00-\u9fff]", text) for text in summary), summary
 
 
 # --- The summed tables --------------------------------------------------------------------------

@@ -566,5 +566,5 @@ def test_service_errors_read_in_the_readers_language(people: People, make_item: 
             services.publish(actor=people.officer, item=make_item())
     assert duplicate.value.messages == ["“内部资料” is already in this agency's list of sensitive words."]
     assert refused.value.messages == [
-        "The entry is still a draft, not submitted for review: it cannot be “Publication”."
+        "The entry is still a draft, not submitted for review: it cannot be “Publish”."
     ]

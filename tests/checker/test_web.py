@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -413,3 +414,14 @@ def test_files_too_big_together_are_refused_with_a_message(
     response = client.post(CHECK_URL, {"reports": files})
     assert response.status_code == 200
     assert "这次选择的文件共 3 MB，一次最多 3 MB" in response.content.decode()
+
+
+def test_why_a_file_cannot_be_read_is_said_in_english(client: Client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.post(
+        CHECK_URL,
+        {"reports": [upload("blank.txt", b"   \n  ")]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "The file contains no text at all" in html
+    assert "文件中没有任何文字" not in html

@@ -3,11 +3,13 @@ the cross-year rules, and Gongkai's own rules — and acknowledging the warnings
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongkai.annual import documents
 from gongkai.annual.models import ReportVersion
@@ -16,14 +18,18 @@ from gongkai.annual.services.common import EDITABLE_SECTIONS, ReportError, clean
 from gongkai.checker.pipeline import check_bytes
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import N_, Message
 from gongkai.reports import drafting
 from gongkai.reports.export.html import render_html
+from gongkai.reports.findings import params_to_json
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR, SECTION_BY_KEY
 
 
 @dataclass(frozen=True)
 class ExtraFinding:
-    """A finding of Gongkai's own pre-publication rules (same shape as the checker's findings)."""
+    """A finding of Gongkai's own pre-publication rules (same shape as the checker's findings): ``message``
+    is the Chinese text, ``template``/``params`` the message it was made from, rendered in the reader's
+    language when shown."""
 
     code: str
     severity: str
@@ -32,19 +38,41 @@ class ExtraFinding:
     table: str | None = None
     row: str | None = None
     column: str | None = None
+    template: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, severity: str, message: Message, *place: str | None) -> ExtraFinding:
+        """The finding ``message`` makes, at ``place`` (section, table, row, column)."""
+        section, table, row, column = (*place, None, None, None, None)[:4]
+        return cls(
+            code,
+            severity,
+            str(message),
+            section,
+            table,
+            row,
+            column,
+            template=message.template,
+            params=message.params,
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "expected": None, "found": None}
+        out = {**asdict(self), "expected": None, "found": None, "params": params_to_json(self.params)}
+        if self.template is None:
+            del out["template"], out["params"]
+        return out
 
 
 def _own_findings(version: ReportVersion, doc: Any, previous: PreviousReport | None) -> list[ExtraFinding]:
     out: list[ExtraFinding] = []
     for cell in documents.missing_hand_cells(version, doc.tables):
+        message = Message(N_("%(cell)s须手工填报（附数据来源说明），目前为空。"), {"cell": cell.message})
         out.append(
-            ExtraFinding(
+            ExtraFinding.of(
                 "draft.hand_entry_missing",
                 "error",
-                f"{cell.label}须手工填报（附数据来源说明），目前为空。",
+                message,
                 "proactive",
                 "section2",
                 cell.row.key,
@@ -53,45 +81,39 @@ def _own_findings(version: ReportVersion, doc: Any, previous: PreviousReport | N
         )
     for key in EDITABLE_SECTIONS:
         for placeholder in drafting.find_placeholders(doc.sections.get(key, "")):
-            out.append(
-                ExtraFinding(
-                    "draft.placeholder",
-                    "error",
-                    f"“{SECTION_BY_KEY[key].heading}”中仍有待填写的内容：{placeholder}",
-                    key,
-                )
+            message = Message(
+                N_("“%(heading)s”中仍有待填写的内容：%(placeholder)s"),
+                {"heading": SECTION_BY_KEY[key].heading, "placeholder": placeholder},
             )
+            out.append(ExtraFinding.of("draft.placeholder", "error", message, key))
     if (
         previous is not None
         and previous.problems
         and drafting.copied_from_previous(doc.sections.get("problems", ""), previous.problems)
     ):
-        out.append(
-            ExtraFinding(
-                "draft.problems_copied",
-                "warning",
-                f"“五、存在的主要问题及改进情况”与{previous.label}几乎逐字相同。"
-                "30号文要求如实报告本年度的问题和改进，内容雷同的报告会被通报；请据实改写。",
-                "problems",
-            )
+        message = Message(
+            N_(
+                "“五、存在的主要问题及改进情况”与%(previous)s几乎逐字相同。"
+                "30号文要求如实报告本年度的问题和改进，内容雷同的报告会被通报；请据实改写。"
+            ),
+            {"previous": previous.message or previous.label},
         )
+        out.append(ExtraFinding.of("draft.problems_copied", "warning", message, "problems"))
     if previous is None and version.report.year > FIRST_STRUCTURED_YEAR:
-        out.append(
-            ExtraFinding(
-                "draft.no_previous_report",
-                "info",
-                f"未找到{version.report.year - 1}年度报告，跨年度核对（上年结转、现行有效件数）未进行；"
-                "如上一年度报告不是在本系统公开的，可导入其文件。",
-            )
+        message = Message(
+            N_(
+                "未找到%(year)s年度报告，跨年度核对（上年结转、现行有效件数）未进行；"
+                "如上一年度报告不是在本系统公开的，可导入其文件。"
+            ),
+            {"year": version.report.year - 1},
         )
+        out.append(ExtraFinding.of("draft.no_previous_report", "info", message))
     if version.report.year >= timezone.localdate().year:
-        out.append(
-            ExtraFinding(
-                "draft.year_not_over",
-                "error",
-                f"{version.report.year}年度尚未结束，表格数据还会变化；年度报告须在次年公开。",
-            )
+        message = Message(
+            N_("%(year)s年度尚未结束，表格数据还会变化；年度报告须在次年公开。"),
+            {"year": version.report.year},
         )
+        out.append(ExtraFinding.of("draft.year_not_over", "error", message))
     return out
 
 
@@ -110,6 +132,9 @@ def check_draft(*, actor: Actor, version: ReportVersion) -> ReportVersion:
             "fingerprint": documents.fingerprint(doc),
             "checked_at": timezone.now().isoformat(),
             "previous": previous.label if previous else "",
+            "previous_message": params_to_json({"label": previous.message})
+            if previous and previous.message
+            else None,
             "previous_key": previous.key if previous else "",
             "result": result.to_json(),
             "extra": [f.to_json() for f in extra],
@@ -133,13 +158,13 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
         report, draft = locked_draft(actor, version)
         state = readiness(draft)
         if not state.check_current:
-            raise ReportError("请先检查报告（报告在上次检查后有改动，或尚未检查）。")
+            raise ReportError(gettext("请先检查报告（报告在上次检查后有改动，或尚未检查）。"))
         if state.errors:
-            raise ReportError("报告还有错误，改正并重新检查后才能确认警告。")
+            raise ReportError(gettext("报告还有错误，改正并重新检查后才能确认警告。"))
         findings = all_findings(draft)
         warnings = warning_keys(findings)
         if not warnings:
-            raise ReportError("本次检查没有警告，无需确认。")
+            raise ReportError(gettext("本次检查没有警告，无需确认。"))
         draft.acknowledgement = {
             "fingerprint": draft.check_result["fingerprint"],
             "warnings": warnings,

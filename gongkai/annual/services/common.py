@@ -8,6 +8,7 @@ report are serialised by the database, whatever the number of processes.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import permissions
@@ -22,20 +23,23 @@ EDITABLE_SECTIONS: tuple[str, ...] = ("overview", "proactive", "applications", "
 
 
 class ReportError(ValidationError):
-    """A step the report's state or the input does not allow; the message says why, in Chinese."""
+    """A step the report's state or the input does not allow; the message says why, in the reader's
+    language."""
 
 
 def clean_text(value: str | None, field: str) -> str:
     """Typed text, refused when it holds a NUL (PostgreSQL cannot store it; no keyboard types it)."""
     value = value or ""
     if "\x00" in value:
-        raise ReportError({field: "文字中含有无法保存的控制字符（NUL），请删除后重新输入或粘贴纯文本。"})
+        raise ReportError(
+            {field: gettext("文字中含有无法保存的控制字符（NUL），请删除后重新输入或粘贴纯文本。")}
+        )
     return value
 
 
 def require_write(actor: Actor, agency: Agency) -> None:
     if actor is None or not permissions.can_write(actor, agency):
-        raise PermissionDenied("您不是该机关年度报告的编写人员。")
+        raise PermissionDenied(gettext("您不是该机关年度报告的编写人员。"))
 
 
 def lock(report: Report) -> Report:
@@ -45,7 +49,7 @@ def lock(report: Report) -> Report:
 def _draft_of(report: Report) -> ReportVersion:
     draft = report.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is None:
-        raise ReportError("该报告没有可编辑的草稿；已公开的报告不能修改，如需更正请新建更正版本。")
+        raise ReportError(gettext("该报告没有可编辑的草稿；已公开的报告不能修改，如需更正请新建更正版本。"))
     return draft
 
 
@@ -55,7 +59,7 @@ def locked_draft(actor: Actor, version: ReportVersion) -> tuple[Report, ReportVe
     require_write(actor, report.agency)
     draft = _draft_of(report)
     if draft.pk != version.pk:
-        raise ReportError("该版本已公开，不能修改；请在当前草稿上操作。")
+        raise ReportError(gettext("该版本已公开，不能修改；请在当前草稿上操作。"))
     draft.report = report
     return report, draft
 
@@ -64,6 +68,7 @@ def format_of(year: int) -> FormatVersion:
     version = format_for_year(year)
     if version is None:
         raise ReportError(
-            f"{year}年度报告适用2007年条例的旧格式，本系统从{FIRST_STRUCTURED_YEAR}年度起按统一格式生成报告。"
+            gettext("%(year)s年度报告适用2007年条例的旧格式，本系统从%(first)s年度起按统一格式生成报告。")
+            % {"year": year, "first": FIRST_STRUCTURED_YEAR}
         )
     return version

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import permissions
@@ -20,9 +21,14 @@ def set_local_deadline(
 ) -> LocalDeadline:
     """The deadline for the townships below ``supervisor_agency`` (第四十九条 is silent on them)."""
     if actor is None or not permissions.can_supervise(actor, supervisor_agency):
-        raise PermissionDenied("只有政务公开办可以设定乡镇、街道的年度报告期限。")
+        raise PermissionDenied(gettext("只有政务公开办可以设定乡镇、街道的年度报告期限。"))
     if not (datetime.date(year + 1, 1, 1) <= deadline <= datetime.date(year + 1, 12, 31)):
-        raise ReportError({"deadline": f"{year}年度报告的期限应在{year + 1}年内。"})
+        raise ReportError(
+            {
+                "deadline": gettext("%(year)s年度报告的期限应在%(next)s年内。")
+                % {"year": year, "next": year + 1}
+            }
+        )
     with transaction.atomic():
         local, _created = LocalDeadline.objects.update_or_create(
             supervisor_agency=supervisor_agency,

@@ -7,6 +7,7 @@ from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import documents
@@ -52,7 +53,7 @@ def open_draft(*, actor: Actor, agency: Agency, year: int) -> ReportVersion:
     version = format_of(year)
     today = timezone.localdate()
     if year > today.year:
-        raise ReportError(f"{year}年度尚未开始，不能编写该年度的报告。")
+        raise ReportError(gettext("%(year)s年度尚未开始，不能编写该年度的报告。") % {"year": year})
     with transaction.atomic():
         report, _created = Report.objects.get_or_create(agency=agency, year=year)
         report = lock(report)
@@ -60,7 +61,7 @@ def open_draft(*, actor: Actor, agency: Agency, year: int) -> ReportVersion:
         if draft is not None:
             return draft
         if report.versions.exists():
-            raise ReportError("该年度报告已公开；如需更正，请新建更正版本。")
+            raise ReportError(gettext("该年度报告已公开；如需更正，请新建更正版本。"))
         draft = ReportVersion(
             report=report,
             number=1,
@@ -97,14 +98,16 @@ def save_sections(*, actor: Actor, version: ReportVersion, sections: dict[str, s
     clean: dict[str, str] = {}
     for key, text in sections.items():
         if key not in EDITABLE_SECTIONS:
-            raise ReportError(f"未知的报告部分：{key}")
+            raise ReportError(gettext("未知的报告部分：%(key)s") % {"key": key})
         text = clean_text(text, key).replace("\r\n", "\n").replace("\r", "\n").strip()
         if len(text) > MAX_SECTION_CHARS:
-            errors[key] = (
-                f"“{SECTION_BY_KEY[key].heading}”共{len(text)}字，超过{MAX_SECTION_CHARS}字的上限，请精简。"
-            )
+            errors[key] = gettext("“%(heading)s”共%(count)s字，超过%(max)s字的上限，请精简。") % {
+                "heading": SECTION_BY_KEY[key].heading,
+                "count": len(text),
+                "max": MAX_SECTION_CHARS,
+            }
         if key in PROSE_SECTIONS and not text:
-            errors[key] = f"“{SECTION_BY_KEY[key].heading}”不能为空。"
+            errors[key] = gettext("“%(heading)s”不能为空。") % {"heading": SECTION_BY_KEY[key].heading}
         clean[key] = text
     if errors:
         raise ReportError(errors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongkai.annual import documents
 from gongkai.annual.models import HandEntry, ReportVersion
@@ -26,10 +27,15 @@ def set_hand_entry(
     note = clean_text(note, "note").strip()
     if not note:
         raise ReportError(
-            {"note": f"请说明{cell.label}的数据来源（例如“据财务系统统计”“行政许可在省政务服务平台办理”）。"}
+            {
+                "note": gettext(
+                    "请说明%(cell)s的数据来源（例如“据财务系统统计”“行政许可在省政务服务平台办理”）。"
+                )
+                % {"cell": cell.shown_label}
+            }
         )
     if len(note) > 500:
-        raise ReportError({"note": "说明不能超过500字。"})
+        raise ReportError({"note": gettext("说明不能超过500字。")})
     with transaction.atomic():
         report, draft = locked_draft(actor, version)
         entry, created = HandEntry.objects.update_or_create(
@@ -61,9 +67,11 @@ def fill_blank_hand_entries(*, actor: Actor, version: ReportVersion, note: str) 
     an agency that makes no 规章 and charges no fees). Returns how many cells were filled."""
     note = clean_text(note, "note").strip()
     if not note:
-        raise ReportError({"note": "请说明这些单元格为0的依据（例如“本机关本年度未发生上述事项”）。"})
+        raise ReportError(
+            {"note": gettext("请说明这些单元格为0的依据（例如“本机关本年度未发生上述事项”）。")}
+        )
     if len(note) > 500:
-        raise ReportError({"note": "说明不能超过500字。"})
+        raise ReportError({"note": gettext("说明不能超过500字。")})
     with transaction.atomic():
         report, draft = locked_draft(actor, version)
         tables = documents.assembled_tables(draft)
@@ -99,5 +107,5 @@ def remove_hand_entry(*, actor: Actor, version: ReportVersion, row: str, column:
         report, draft = locked_draft(actor, version)
         deleted, _ = HandEntry.objects.filter(version=draft, row=row, column=column).delete()
         if not deleted:
-            raise ReportError("该单元格没有手工填报的数据。")
+            raise ReportError(gettext("该单元格没有手工填报的数据。"))
         record_audit(actor, "annual.hand_entry_removed", draft, agency=report.agency, row=row, column=column)

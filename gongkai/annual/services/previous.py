@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongkai.agencies.models import Agency
 from gongkai.annual.models import ImportedReport, ImportPurpose
@@ -13,6 +14,7 @@ from gongkai.checker.pipeline import UnreadableFile, check_bytes
 from gongkai.checker.result import severity_counts
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.i18n import render_error
 
 
 def read_report_file(data: bytes, filename: str) -> dict[str, Any]:
@@ -20,7 +22,7 @@ def read_report_file(data: bytes, filename: str) -> dict[str, Any]:
     try:
         result = check_bytes(data, filename)
     except UnreadableFile as exc:
-        return {"path": filename, "unreadable": str(exc)}
+        return {"path": filename, "unreadable": render_error(exc)}
     payload = result.to_json()
     payload["problems"] = result.report.sections.get("problems", "")[:MAX_SECTION_CHARS]
     return payload
@@ -31,13 +33,18 @@ def import_previous(*, actor: Actor, agency: Agency, year: int, filename: str, d
     require_write(actor, agency)
     result = read_report_file(data, filename)
     if "unreadable" in result:
-        raise ReportError({"file": f"无法读取该文件：{result['unreadable']}"})
+        raise ReportError({"file": gettext("无法读取该文件：%(reason)s") % {"reason": result["unreadable"]}})
     if result.get("kind") != "annual_report":
         raise ReportError(
-            {"file": "该文件不像是一份按统一格式编写的年度报告（未找到表二、表三、表四），未导入。"}
+            {"file": gettext("该文件不像是一份按统一格式编写的年度报告（未找到表二、表三、表四），未导入。")}
         )
     if result.get("year") not in (None, year):
-        raise ReportError({"file": f"该文件是{result['year']}年度的报告，而不是{year}年度的报告。"})
+        raise ReportError(
+            {
+                "file": gettext("该文件是%(found)s年度的报告，而不是%(year)s年度的报告。")
+                % {"found": result["year"], "year": year}
+            }
+        )
     with transaction.atomic():
         imported = ImportedReport.objects.create(
             agency=agency,

@@ -7,6 +7,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongkai.annual.models import HandEntry, Report, ReportVersion, VersionStatus
 from gongkai.annual.selectors import latest_published, readiness
@@ -18,11 +19,11 @@ from gongkai.core.audit import record_audit
 def set_change_note(*, actor: Actor, version: ReportVersion, change_note: str) -> ReportVersion:
     change_note = clean_text(change_note, "change_note").strip()
     if len(change_note) > 2000:
-        raise ReportError({"change_note": "更正说明不能超过2000字。"})
+        raise ReportError({"change_note": gettext("更正说明不能超过2000字。")})
     with transaction.atomic():
         report, draft = locked_draft(actor, version)
         if draft.number == 1:
-            raise ReportError("首次公开的报告没有更正说明。")
+            raise ReportError(gettext("首次公开的报告没有更正说明。"))
         draft.change_note = change_note
         draft.save(update_fields=["change_note", "updated_at"])
         record_audit(actor, "annual.change_note_set", draft, agency=report.agency)
@@ -39,12 +40,12 @@ def publish(*, actor: Actor, version: ReportVersion, on: datetime.date | None = 
         today = timezone.localdate()
         on = on or today
         if on > today:
-            raise ReportError("公开日期不能晚于今天。")
+            raise ReportError(gettext("公开日期不能晚于今天。"))
         if on.year <= report.year:
-            raise ReportError(f"{report.year}年度报告须在该年度结束后公开。")
+            raise ReportError(gettext("%(year)s年度报告须在该年度结束后公开。") % {"year": report.year})
         previous = latest_published(report)
         if previous is not None and previous.published_on and on < previous.published_on:
-            raise ReportError("更正版本的公开日期不能早于上一版本。")
+            raise ReportError(gettext("更正版本的公开日期不能早于上一版本。"))
         draft.status = VersionStatus.PUBLISHED
         draft.published_on = on
         draft.published_at = timezone.now()
@@ -77,10 +78,10 @@ def start_correction(*, actor: Actor, report: Report) -> ReportVersion:
         report = lock(report)
         require_write(actor, report.agency)
         if report.versions.filter(status=VersionStatus.DRAFT).exists():
-            raise ReportError("该报告已有未公开的草稿，请在草稿上修改。")
+            raise ReportError(gettext("该报告已有未公开的草稿，请在草稿上修改。"))
         source = latest_published(report)
         if source is None:
-            raise ReportError("该报告尚未公开，直接修改草稿即可。")
+            raise ReportError(gettext("该报告尚未公开，直接修改草稿即可。"))
         draft = ReportVersion.objects.create(
             report=report,
             number=source.number + 1,
@@ -105,7 +106,7 @@ def discard_correction(*, actor: Actor, version: ReportVersion) -> None:
     with transaction.atomic():
         report, draft = locked_draft(actor, version)
         if draft.number == 1:
-            raise ReportError("首个版本的草稿不能删除；不需要时可以不公开。")
+            raise ReportError(gettext("首个版本的草稿不能删除；不需要时可以不公开。"))
         record_audit(actor, "annual.correction_discarded", draft, agency=report.agency, version=draft.number)
         draft.hand_entries.all().delete()
         ReportVersion.objects.filter(pk=draft.pk, status=VersionStatus.DRAFT).delete()

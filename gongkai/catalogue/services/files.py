@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from gongkai.catalogue import extract, indexing, workflow
 from gongkai.catalogue.content import CatalogueError
@@ -27,13 +28,13 @@ ALLOWED_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "xlsx": (".xlsx",),
     "image": (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"),
 }
-KIND_LABELS: dict[str, str] = {
-    "pdf": "PDF 文件",
-    "docx": "Word 文档（.docx）",
-    "xlsx": "Excel 表格（.xlsx）",
-    "image": "图片",
-    "text": "纯文本文件",
-    "unknown": "无法识别的格式",
+KIND_LABELS: dict[str, Any] = {
+    "pdf": gettext_lazy("PDF 文件"),
+    "docx": gettext_lazy("Word 文档（.docx）"),
+    "xlsx": gettext_lazy("Excel 表格（.xlsx）"),
+    "image": gettext_lazy("图片"),
+    "text": gettext_lazy("纯文本文件"),
+    "unknown": gettext_lazy("无法识别的格式"),
 }
 CONTENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -68,24 +69,32 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
     """The file's clean name and sniffed kind, or a :class:`CatalogueError` saying what is wrong."""
     name = clean_filename(filename)
     if not name:
-        raise CatalogueError({"file": ["文件名无效。"]}, code="bad_filename")
+        raise CatalogueError({"file": [gettext("文件名无效。")]}, code="bad_filename")
     if not data:
-        raise CatalogueError({"file": [f"文件“{name}”是空的。"]}, code="empty_file")
+        raise CatalogueError(
+            {"file": [gettext("文件“%(name)s”是空的。") % {"name": name}]}, code="empty_file"
+        )
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise CatalogueError(
-            {"file": [f"文件“{name}”超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，不能上传。"]},
+            {
+                "file": [
+                    gettext("文件“%(name)s”超过 %(mb)s MB，不能上传。")
+                    % {"name": name, "mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+                ]
+            },
             code="too_large",
         )
     kind = extract.file_kind(data)
     if kind not in ALLOWED_EXTENSIONS:
         hint = ""
         if _extension(name) in (".doc", ".xls", ".wps", ".et"):
-            hint = "旧版 Word、Excel 或 WPS 格式请另存为 .docx 或 .xlsx 后上传。"
+            hint = gettext("旧版 Word、Excel 或 WPS 格式请另存为 .docx 或 .xlsx 后上传。")
         raise CatalogueError(
             {
                 "file": [
-                    f"只能上传 PDF、Word（.docx）、Excel（.xlsx）文件或图片；"
-                    f"“{name}”是{KIND_LABELS.get(kind, KIND_LABELS['unknown'])}。{hint}"
+                    gettext("只能上传 PDF、Word（.docx）、Excel（.xlsx）文件或图片；“%(name)s”是%(kind)s。")
+                    % {"name": name, "kind": KIND_LABELS.get(kind, KIND_LABELS["unknown"])}
+                    + hint
                 ]
             },
             code="file_type",
@@ -95,8 +104,16 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
         raise CatalogueError(
             {
                 "file": [
-                    f"文件“{name}”的扩展名（{extension or '无'}）与文件内容（{KIND_LABELS[kind]}）不符，"
-                    f"请确认文件无误并使用正确的扩展名（{'、'.join(ALLOWED_EXTENSIONS[kind])}）。"
+                    gettext(
+                        "文件“%(name)s”的扩展名（%(extension)s）与文件内容（%(kind)s）不符，"
+                        "请确认文件无误并使用正确的扩展名（%(allowed)s）。"
+                    )
+                    % {
+                        "name": name,
+                        "extension": extension or gettext("无"),
+                        "kind": KIND_LABELS[kind],
+                        "allowed": gettext("、").join(ALLOWED_EXTENSIONS[kind]),
+                    }
                 ]
             },
             code="extension_mismatch",
@@ -117,11 +134,15 @@ def add_attachment(*, actor: Actor, item: Item, filename: str, data: bytes) -> A
         require(actor, item, workflow.EDIT)
         if item.attachments.count() >= MAX_ATTACHMENTS:
             raise CatalogueError(
-                {"file": [f"每个条目最多 {MAX_ATTACHMENTS} 个附件。"]}, code="too_many_files"
+                {"file": [gettext("每个条目最多 %(max)s 个附件。") % {"max": MAX_ATTACHMENTS}]},
+                code="too_many_files",
             )
         duplicate = item.attachments.filter(sha256=digest).values_list("filename", flat=True).first()
         if duplicate is not None:
-            raise CatalogueError({"file": [f"该文件已经上传过（“{duplicate}”）。"]}, code="duplicate_file")
+            raise CatalogueError(
+                {"file": [gettext("该文件已经上传过（“%(name)s”）。") % {"name": duplicate}]},
+                code="duplicate_file",
+            )
         attachment = Attachment.objects.create(
             item=item,
             filename=name,
@@ -155,7 +176,7 @@ def remove_attachment(*, actor: Actor, attachment: Attachment) -> None:
         require(actor, item, workflow.EDIT)
         current = item.attachments.filter(pk=attachment.pk).only("id", "filename", "sha256").first()
         if current is None:
-            raise CatalogueError("该附件已经删除。", code="gone")
+            raise CatalogueError(gettext("该附件已经删除。"), code="gone")
         details: dict[str, Any] = {"attachment_id": current.pk, "filename": current.filename}
         current.delete()
         record_event(

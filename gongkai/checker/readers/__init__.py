@@ -15,8 +15,8 @@
   table-looking lines are converted according to their layout: ``pipes``, ``cell_per_line``, ``tabs``;
   prose stays prose (``squashed``/``plain``).
 
-Unsupported or broken input raises :class:`~gongkai.checker.source.UnreadableFile` with a Chinese
-message saying why and what to do. No library exception escapes.
+Unsupported or broken input raises :class:`~gongkai.checker.source.UnreadableFile` with a message
+(Chinese, rendered in the reader's language) saying why and what to do. No library exception escapes.
 One module per kind of file (:mod:`.text`, :mod:`.html`, :mod:`.word`, :mod:`.pdf`), :mod:`.sniff` to tell
 them apart, :mod:`.common` for what they share.
 """

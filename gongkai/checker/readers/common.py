@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from gongkai.checker.source import CELL, Source, UnreadableFile
+from gongkai.core.messages import N_
 from gongkai.documents.text import CONTROL, decode_text
 from gongkai.reports.normalize import normalize_text
 
@@ -14,34 +15,55 @@ from gongkai.reports.normalize import normalize_text
 # Messages
 # ------------------------------------------------------------------------------------------------
 
+#: The messages are ``N_``-marked message ids (Chinese); ``MSG_IMAGE`` and ``MSG_INTERNAL`` take values.
 SUPPORTED = "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
-MSG_EMPTY = "文件是空的（0 字节），没有可读取的内容；请检查是否选错了文件，" + SUPPORTED
-MSG_BLANK = "文件中没有任何文字；请检查是否选错了文件，" + SUPPORTED
-MSG_DOC = "不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重试"
-MSG_XLS = "不支持 Excel 表格（.xls）文件；" + SUPPORTED
-MSG_OLE = "不支持旧版 Office（.doc/.xls/.ppt/.wps）文件，请另存为 .docx 或 PDF 后重试"
-MSG_XLSX = "不支持 Excel 表格（.xlsx）文件；" + SUPPORTED
-MSG_PPTX = "不支持 PowerPoint（.pptx）文件；" + SUPPORTED
-MSG_ODF = "不支持 OpenDocument（.odt/.ods）文件，请另存为 .docx 后重试"
-MSG_ZIP = "这是一个压缩包，不是报告文件；请解压后上传其中的报告（.docx、PDF、.html 或 .txt）"
-MSG_RTF = "不支持 RTF 文件，请在 Word 中另存为 .docx 后重试"
-MSG_IMAGE = "这是一张图片（{kind}），无法读取其中的文字；" + SUPPORTED + "（带文字层，不是扫描件）"
-MSG_PDF_NO_TEXT = "该 PDF 没有文字层（可能是扫描件），无法读取；请提供带文字的 PDF 或 Word 文件"
-MSG_PDF_ENCRYPTED = "该 PDF 已加密或设置了打开密码，无法读取；请提供未加密的 PDF 或 Word 文件"
-MSG_PDF_BROKEN = "PDF 文件已损坏或格式不正确，无法读取；请重新导出 PDF，或提供 Word（.docx）文件"
-MSG_PDF_TOO_COMPLEX = (
+MSG_EMPTY = N_(
+    "文件是空的（0 字节），没有可读取的内容；请检查是否选错了文件，"
+    "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+)
+MSG_BLANK = N_(
+    "文件中没有任何文字；请检查是否选错了文件，"
+    "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+)
+MSG_DOC = N_("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重试")
+MSG_XLS = N_(
+    "不支持 Excel 表格（.xls）文件；请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+)
+MSG_OLE = N_("不支持旧版 Office（.doc/.xls/.ppt/.wps）文件，请另存为 .docx 或 PDF 后重试")
+MSG_XLSX = N_(
+    "不支持 Excel 表格（.xlsx）文件；请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+)
+MSG_PPTX = N_(
+    "不支持 PowerPoint（.pptx）文件；请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+)
+MSG_ODF = N_("不支持 OpenDocument（.odt/.ods）文件，请另存为 .docx 后重试")
+MSG_ZIP = N_("这是一个压缩包，不是报告文件；请解压后上传其中的报告（.docx、PDF、.html 或 .txt）")
+MSG_RTF = N_("不支持 RTF 文件，请在 Word 中另存为 .docx 后重试")
+MSG_IMAGE = N_(
+    "这是一张图片（%(kind)s），无法读取其中的文字；"
+    "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+    "（带文字层，不是扫描件）"
+)
+MSG_PDF_NO_TEXT = N_("该 PDF 没有文字层（可能是扫描件），无法读取；请提供带文字的 PDF 或 Word 文件")
+MSG_PDF_ENCRYPTED = N_("该 PDF 已加密或设置了打开密码，无法读取；请提供未加密的 PDF 或 Word 文件")
+MSG_PDF_BROKEN = N_("PDF 文件已损坏或格式不正确，无法读取；请重新导出 PDF，或提供 Word（.docx）文件")
+MSG_PDF_TOO_COMPLEX = N_(
     "PDF 文件过大或过于复杂，无法在限定的时间和内存内读取；请重新导出 PDF，或提供 Word（.docx）文件"
 )
-MSG_DOCX_TOO_LARGE = (
+MSG_DOCX_TOO_LARGE = N_(
     "Word（.docx）文件解压后过大（可能是“压缩炸弹”），无法读取；请在 Word 中另存为 .docx 后重试"
 )
-MSG_DOCX_BROKEN = "Word（.docx）文件已损坏或格式不正确，无法读取；请在 Word 中打开并另存为 .docx 后重试"
-MSG_HTML_BROKEN = "网页文件无法解析；请在浏览器中打开后另存为网页（.html），或提供 Word、PDF、文本文件"
-MSG_BINARY = (
+MSG_DOCX_BROKEN = N_("Word（.docx）文件已损坏或格式不正确，无法读取；请在 Word 中打开并另存为 .docx 后重试")
+MSG_HTML_BROKEN = N_("网页文件无法解析；请在浏览器中打开后另存为网页（.html），或提供 Word、PDF、文本文件")
+MSG_BINARY = N_(
     "无法识别文件内容：它不是支持的文件格式（.docx、PDF、.html），也不是 UTF-8 或 GB18030（GBK）编码的"
-    "文本；" + SUPPORTED
+    "文本；"
+    "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
 )
-MSG_INTERNAL = "读取文件时出错（{error}），无法读取；请在原程序中重新保存文件后重试，" + SUPPORTED
+MSG_INTERNAL = N_(
+    "读取文件时出错（%(error)s），无法读取；请在原程序中重新保存文件后重试，"
+    "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
+)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from gongkai.checker.readers.pdf import read_pdf
 from gongkai.checker.readers.text import read_text
 from gongkai.checker.readers.word import read_docx
 from gongkai.checker.source import Source, UnreadableFile
+from gongkai.core.messages import Message
 from gongkai.documents.sniffing import sniff
 
 
@@ -43,7 +44,7 @@ def read_bytes(data: bytes, filename: str = "") -> Source:
     except UnreadableFile:
         raise
     except Exception as exc:  # never let a library exception escape
-        raise UnreadableFile(MSG_INTERNAL.format(error=type(exc).__name__)) from exc
+        raise UnreadableFile(Message(MSG_INTERNAL, {"error": type(exc).__name__})) from exc
 
 
 _HTML_START = re.compile(
@@ -76,7 +77,7 @@ def _read(data: bytes, filename: str) -> Source:
     if sniffed.kind in _ZIP_MESSAGES:
         raise UnreadableFile(_ZIP_MESSAGES[sniffed.kind])
     if sniffed.kind == "image":
-        raise UnreadableFile(MSG_IMAGE.format(kind=sniffed.detail))
+        raise UnreadableFile(Message(MSG_IMAGE, {"kind": sniffed.detail}))
     if sniffed.kind == "rtf":
         raise UnreadableFile(MSG_RTF)
     text = decode(data)

@@ -34,6 +34,7 @@ from gongkai.agencies.models import Agency
 from gongkai.agencies.validators import normalize_uscc
 from gongkai.annual import documents, selectors
 from gongkai.annual.models import ReportVersion, VersionStatus
+from gongkai.checker.presenters import findings_from_json
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
@@ -111,21 +112,9 @@ def choose(agency: Agency, year: int, versions: list[ReportVersion], *, draft: b
 
 
 def _findings(version: ReportVersion) -> list[Finding]:
-    """The findings of the version's last pre-publication check (for the JSON export)."""
-    return [
-        Finding(
-            code=f["code"],
-            severity=f["severity"],
-            message=f["message"],
-            section=f.get("section"),
-            table=f.get("table"),
-            row=f.get("row"),
-            column=f.get("column"),
-            expected=f.get("expected"),
-            found=f.get("found"),
-        )
-        for f in selectors.all_findings(version)
-    ]
+    """The findings of the version's last pre-publication check (for the JSON export), with their message's
+    template and parameters, as the workspace reads them."""
+    return findings_from_json(selectors.all_findings(version))
 
 
 def render(version: ReportVersion, suffix: str) -> bytes:
