@@ -4,7 +4,7 @@ The 条例 requires a guide that gives 政府信息的分类、编排体系、�
 办公时间、联系电话、传真号码、互联网联系方式 (``docs/law.md`` §1.4). Everything here is
 composed from the agency's own record (contact fields, parent, index-number pattern), the subject
 categories in the database, the 第二十条 items (``taxonomy.py``) and the statutory periods and fees
-written once elsewhere (``applications/clock.py``, ``applications/fees.py``), so the guide is always as
+written once elsewhere (``applications/clock/``, ``applications/fees.py``), so the guide is always as
 current as the data. A contact field left empty is printed as "（未提供）", never as a blank.
 
 :func:`build_guide` returns plain data; the template ``catalogue/public/guide.html`` lays it out.
