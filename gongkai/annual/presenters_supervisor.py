@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import rollup
@@ -18,6 +19,7 @@ from gongkai.annual.models import ImportedReport
 from gongkai.checker.presenters import (
     describe_location,
     finding_message,
+    findings_from_json,
     format_label,
     kind_label,
     layout_format,
@@ -147,14 +149,18 @@ def import_row(seat: Agency, record: ImportedReport) -> ImportRow:
             record, _("无法读取"), "", [], str(result.get("unreadable", "")), import_url(seat, record.pk)
         )
     findings = sorted(
-        (f for f in result.get("findings") or [] if f.get("severity") in ("error", "warning")),
-        key=lambda f: SEVERITIES.index(f["severity"]),
+        (f for f in findings_from_json(result.get("findings") or []) if f.severity in ("error", "warning")),
+        key=lambda f: SEVERITIES.index(f.severity),
     )
     return ImportRow(
         record,
         kind_label(str(result.get("kind", ""))),
         format_label(result.get("format")) if result.get("format") else "",
-        [f"{severity_label(f['severity'])}：{f.get('message', '')}" for f in findings[:TOP_FINDINGS]],
+        [
+            _("%(severity)s：%(message)s")
+            % {"severity": severity_label(f.severity), "message": finding_message(f)}
+            for f in findings[:TOP_FINDINGS]
+        ],
         "",
         import_url(seat, record.pk),
     )
@@ -177,7 +183,7 @@ def imports_sheets(seat: Agency, records: Iterable[ImportedReport]) -> list[Shee
                 row.format_label,
                 record.error_count if record.readable else None,
                 record.warning_count if record.readable else None,
-                row.problem or "；".join(row.top),
+                row.problem or pgettext("list separator", "；").join(row.top),
                 timezone.localtime(record.imported_at).replace(tzinfo=None),
             ]
         )

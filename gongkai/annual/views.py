@@ -26,6 +26,7 @@ from gongkai.annual import documents, permissions, presenters, selectors, servic
 from gongkai.annual.forms import OpenForm, PreviousForm
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
+from gongkai.core.i18n import render_error
 from gongkai.reports import deadlines
 from gongkai.reports.diff import describe
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export
@@ -398,7 +399,7 @@ def export_file(request: HttpRequest, short_code: str, year: int, suffix: str) -
     try:
         return file_response(request, version, suffix)
     except ExportUnavailable as exc:
-        messages.error(request, str(exc))
+        messages.error(request, render_error(exc))
         return redirect(presenters.workspace_url(agency, year))
 
 

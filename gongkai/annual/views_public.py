@@ -17,6 +17,7 @@ from gongkai.agencies.models import Agency
 from gongkai.annual import documents, selectors
 from gongkai.annual.models import ReportVersion, VersionStatus
 from gongkai.annual.views import CONTENT_TYPES, file_response
+from gongkai.core.i18n import render_error
 from gongkai.reports import deadlines
 from gongkai.reports.diff import changes, describe
 from gongkai.reports.document import ReportDocument
@@ -97,4 +98,4 @@ def download(request: HttpRequest, short_code: str, year: int, suffix: str) -> H
     try:
         return file_response(request, _chosen(request, versions), suffix)
     except ExportUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(render_error(exc), status=503, content_type="text/plain; charset=utf-8")

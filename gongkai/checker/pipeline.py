@@ -60,7 +60,11 @@ def parse_path(path: str | Path) -> ParsedReport:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(f"无法读取文件 {p}：{exc.strerror or exc}") from exc
+        raise UnreadableFile(
+            Message(
+                N_("无法读取文件 %(path)s：%(error)s"), {"path": str(p), "error": exc.strerror or str(exc)}
+            )
+        ) from exc
     return parse_bytes(data, p.name)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gongkai.core.messages import N_, Message
 from gongkai.reports.export.base import ExportUnavailable
 from gongkai.reports.export.docx import render_docx
 from gongkai.reports.export.html import render_html
@@ -66,18 +67,19 @@ FORMATS_BY_SUFFIX: dict[str, ExportFormat] = {
     ".json": ExportFormat(".json", "JSON", "application/json", _json),
 }
 
-MSG_UNKNOWN_SUFFIX = "不支持的导出格式 {suffix}，请使用 .docx、.pdf、.html 或 .json"
+MSG_UNKNOWN_SUFFIX = N_("不支持的导出格式 %(suffix)s，请使用 .docx、.pdf、.html 或 .json")
+MSG_EMPTY_SUFFIX = N_("（空）")
 
 
 def export_format(suffix: str) -> ExportFormat:
-    """The format of a file suffix (".docx", "docx" and ".DOCX" alike); ``ValueError`` (Chinese) if none."""
+    """The format of a file suffix (".docx", "docx" and ".DOCX" alike); ``ValueError`` (a Message) if none."""
     key = suffix.strip().lower()
     if key and not key.startswith("."):
         key = "." + key
     try:
         return FORMATS_BY_SUFFIX[key]
     except KeyError:
-        raise ValueError(MSG_UNKNOWN_SUFFIX.format(suffix=key or "（空）")) from None
+        raise ValueError(Message(MSG_UNKNOWN_SUFFIX, {"suffix": key or Message(MSG_EMPTY_SUFFIX)})) from None
 
 
 def export(doc: ReportDocument, suffix: str, findings: list[Finding] | None = None) -> bytes:

@@ -14,24 +14,25 @@ import logging
 import subprocess
 from typing import Any
 
+from gongkai.core.messages import N_, Message
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.export.base import ExportUnavailable
 from gongkai.reports.export.html import render_html
 
 __all__ = ["MSG_NO_CJK_FONT", "MSG_NO_FONTCONFIG", "MSG_NO_PANGO", "cjk_font_families", "render_pdf"]
 
-MSG_NO_CJK_FONT = (
+MSG_NO_CJK_FONT = N_(
     "无法生成 PDF：服务器上没有可用的中文字体，生成的 PDF 中汉字会显示为方框。"
     "请系统管理员安装中文字体后重试（Debian/Ubuntu：apt-get install fonts-noto-cjk）；"
     "也可以先导出 Word（.docx）或网页（.html）版本。"
 )
-MSG_NO_FONTCONFIG = (
+MSG_NO_FONTCONFIG = N_(
     "无法生成 PDF：服务器上没有 fontconfig 字体配置工具（fc-list），无法确认是否安装了中文字体。"
     "请系统管理员安装后重试（Debian/Ubuntu：apt-get install fontconfig fonts-noto-cjk）；"
     "也可以先导出 Word（.docx）或网页（.html）版本。"
 )
-MSG_NO_PANGO = (
-    "无法生成 PDF：服务器缺少 PDF 排版所需的系统库（{error}）。"
+MSG_NO_PANGO = N_(
+    "无法生成 PDF：服务器缺少 PDF 排版所需的系统库（%(error)s）。"
     "请系统管理员安装 Pango 后重试（Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0）；"
     "也可以先导出 Word（.docx）或网页（.html）版本。"
 )
@@ -53,9 +54,9 @@ def cjk_font_families() -> list[str]:
             check=False,
         )
     except (FileNotFoundError, PermissionError, subprocess.TimeoutExpired) as exc:
-        raise ExportUnavailable(MSG_NO_FONTCONFIG) from exc
+        raise ExportUnavailable(Message(MSG_NO_FONTCONFIG)) from exc
     if proc.returncode != 0:
-        raise ExportUnavailable(MSG_NO_FONTCONFIG)
+        raise ExportUnavailable(Message(MSG_NO_FONTCONFIG))
     families: set[str] = set()
     for line in proc.stdout.splitlines():
         # One font per line; a font with localized names lists them comma-separated.
@@ -71,7 +72,7 @@ def _weasyprint() -> Any:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: cffi cannot load libpango / libgobject
         first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise ExportUnavailable(MSG_NO_PANGO.format(error=first_line)) from exc
+        raise ExportUnavailable(Message(MSG_NO_PANGO, {"error": first_line})) from exc
     return weasyprint
 
 
@@ -84,7 +85,7 @@ def render_pdf(doc: ReportDocument) -> bytes:
     # WeasyPrint logs every layout step at INFO, which the site's root logger would print for each export.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     if not cjk_font_families():
-        raise ExportUnavailable(MSG_NO_CJK_FONT)
+        raise ExportUnavailable(Message(MSG_NO_CJK_FONT))
     page = render_html(doc, standalone=True)
     pdf = weasyprint.HTML(string=page, base_url=None).write_pdf()
     assert isinstance(pdf, bytes)

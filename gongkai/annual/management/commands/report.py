@@ -12,6 +12,8 @@ hyphens ignored) or its short code. The latest published version is exported —
 
 Every file is written whole or not at all (a temporary file renamed into place).
 
+``--lang en`` gives the messages and the output in English (default ``zh-hans``), as ``gongkai check`` does.
+
 Exit status: 0 when exported; 1 when ``--all`` found nothing to export; 2 for bad input (unknown agency,
 unsupported suffix or format, a year before 2019, a path that cannot be written, nothing to export for
 ``--agency``) and when this machine cannot produce the format (no Chinese font for PDF).
@@ -29,12 +31,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.validators import normalize_uscc
 from gongkai.annual import documents, selectors
 from gongkai.annual.models import ReportVersion, VersionStatus
 from gongkai.checker.presenters import findings_from_json
+from gongkai.core.i18n import render_error
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
@@ -45,6 +51,13 @@ EXIT_BAD_INPUT = 2
 #: ``--format`` values: the suffixes without their dot.
 FORMAT_NAMES: tuple[str, ...] = tuple(suffix.lstrip(".") for suffix in FORMATS_BY_SUFFIX)
 SUFFIX_LIST = "、".join(FORMATS_BY_SUFFIX)
+#: The languages ``--lang`` offers (the first is the default).
+LANGUAGES = ("zh-hans", "en")
+
+
+def _suffix_list() -> str:
+    """The suffixes, listed in the active language."""
+    return pgettext("enumeration", "、").join(FORMATS_BY_SUFFIX)
 
 
 def _error(message: str) -> CommandError:
@@ -55,13 +68,16 @@ def find_agency(code: str) -> Agency:
     """The agency whose short code or 统一社会信用代码 is ``code`` (case-insensitive)."""
     code = code.strip()
     if not code:
-        raise _error("请用 --agency 指定机关的简称代码（例如 demo-county）或统一社会信用代码。")
+        raise _error(_("请用 --agency 指定机关的简称代码（例如 demo-county）或统一社会信用代码。"))
     uscc = normalize_uscc(code).upper()
     agency = Agency.objects.filter(Q(short_code=code.lower()) | Q(uscc=uscc)).order_by("pk").first()
     if agency is None:
         raise _error(
-            f"没有找到简称代码或统一社会信用代码为“{code}”的机关。"
-            "请核对代码；机关列表可在管理后台（/admin/）或年度报告工作台（/reports/）查看。"
+            _(
+                "没有找到简称代码或统一社会信用代码为“%(code)s”的机关。"
+                "请核对代码；机关列表可在管理后台（/admin/）或年度报告工作台（/reports/）查看。"
+            )
+            % {"code": code}
         )
     return agency
 
@@ -88,7 +104,10 @@ def choose(agency: Agency, year: int, versions: list[ReportVersion], *, draft: b
     name = agency.name
     if not versions:
         return Choice(
-            agency, None, f"{name}尚未编写{year}年度报告：请在 {reverse('annual:index')} 编写并公开后再导出。"
+            agency,
+            None,
+            _("%(name)s尚未编写%(year)s年度报告：请在 %(url)s 编写并公开后再导出。")
+            % {"name": name, "year": year, "url": reverse("annual:index")},
         )
     if draft:
         if current is not None:
@@ -97,8 +116,11 @@ def choose(agency: Agency, year: int, versions: list[ReportVersion], *, draft: b
         return Choice(
             agency,
             None,
-            f"{name}的{year}年度报告没有未公开的草稿（第{latest.number}版已于{latest.published_on}公开）："
-            "去掉 --draft 即导出已公开的版本。",
+            _(
+                "%(name)s的%(year)s年度报告没有未公开的草稿（第%(number)s版已于%(date)s公开）："
+                "去掉 --draft 即导出已公开的版本。"
+            )
+            % {"name": name, "year": year, "number": latest.number, "date": latest.published_on},
         )
     if latest is not None:
         return Choice(agency, latest)
@@ -106,8 +128,11 @@ def choose(agency: Agency, year: int, versions: list[ReportVersion], *, draft: b
     return Choice(
         agency,
         None,
-        f"{name}的{year}年度报告尚未公开（只有草稿）：请在 {_workspace(agency, year)} 检查并公开，"
-        "或使用 --draft 导出草稿。",
+        _(
+            "%(name)s的%(year)s年度报告尚未公开（只有草稿）：请在 %(url)s 检查并公开，"
+            "或使用 --draft 导出草稿。"
+        )
+        % {"name": name, "year": year, "url": _workspace(agency, year)},
     )
 
 
@@ -124,7 +149,7 @@ def render(version: ReportVersion, suffix: str) -> bytes:
     try:
         return export(doc, suffix, findings=_findings(version) if suffix == ".json" else None)
     except ExportUnavailable as exc:
-        raise _error(str(exc)) from exc
+        raise _error(render_error(exc)) from exc
 
 
 def _check_directory(directory: Path, *, create: bool) -> None:
@@ -132,13 +157,18 @@ def _check_directory(directory: Path, *, create: bool) -> None:
         try:
             directory.mkdir(parents=True)
         except OSError as exc:
-            raise _error(f"无法创建目录 {directory}：{exc.strerror or exc}。请换一个可写的目录。") from exc
+            raise _error(
+                _("无法创建目录 %(directory)s：%(error)s。请换一个可写的目录。")
+                % {"directory": directory, "error": exc.strerror or exc}
+            ) from exc
     if not directory.exists():
-        raise _error(f"目录 {directory} 不存在：请先创建该目录，或换一个保存位置。")
+        raise _error(
+            _("目录 %(directory)s 不存在：请先创建该目录，或换一个保存位置。") % {"directory": directory}
+        )
     if not directory.is_dir():
-        raise _error(f"{directory} 不是目录：请换一个保存位置。")
+        raise _error(_("%(directory)s 不是目录：请换一个保存位置。") % {"directory": directory})
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise _error(f"没有写入目录 {directory} 的权限：请换一个可写的目录。")
+        raise _error(_("没有写入目录 %(directory)s 的权限：请换一个可写的目录。") % {"directory": directory})
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -146,7 +176,10 @@ def write_file(path: Path, data: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise _error(f"无法写入 {path}：{exc.strerror or exc}。请换一个可写的位置。") from exc
+        raise _error(
+            _("无法写入 %(path)s：%(error)s。请换一个可写的位置。")
+            % {"path": path, "error": exc.strerror or exc}
+        ) from exc
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -156,13 +189,21 @@ def write_file(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise _error(f"无法写入 {path}：{exc.strerror or exc}。请换一个可写的位置。") from exc
+        raise _error(
+            _("无法写入 %(path)s：%(error)s。请换一个可写的位置。")
+            % {"path": path, "error": exc.strerror or exc}
+        ) from exc
 
 
 def describe(version: ReportVersion) -> str:
     report = version.report
-    state = f"{version.published_on}公开" if version.is_published else "草稿，未公开"
-    return f"{report.agency.name}{report.year}年度报告 第{version.number}版（{state}）"
+    state = _("%(date)s公开") % {"date": version.published_on} if version.is_published else _("草稿，未公开")
+    return _("%(agency)s%(year)s年度报告 第%(number)s版（%(state)s）") % {
+        "agency": report.agency.name,
+        "year": report.year,
+        "number": version.number,
+        "state": state,
+    }
 
 
 class Command(BaseCommand):
@@ -203,18 +244,29 @@ class Command(BaseCommand):
             help="--all 时的导出格式：docx、pdf、html 或 json",
         )
         exporter.add_argument("--draft", action="store_true", help="导出当前未公开的草稿，而不是已公开的版本")
+        exporter.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=LANGUAGES[0],
+            help="输出所用的语言：zh-hans（简体中文，默认）或 en（英文）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options.get("lang") or LANGUAGES[0]):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         if options.get("action") != "export":
             self.stdout.write(self._parser.format_help())
             return
         year: int = options["year"]
         if year < FIRST_STRUCTURED_YEAR:
             raise _error(
-                f"{year}年度报告适用2007年条例的旧格式，本系统从{FIRST_STRUCTURED_YEAR}年度起生成和导出年度报告。"
+                _("%(year)s年度报告适用2007年条例的旧格式，本系统从%(first)s年度起生成和导出年度报告。")
+                % {"year": year, "first": FIRST_STRUCTURED_YEAR}
             )
         if options["draft"]:
-            self.stderr.write("注意：导出的是未公开的草稿（--draft），不是已公开的报告。")
+            self.stderr.write(_("注意：导出的是未公开的草稿（--draft），不是已公开的报告。"))
         if options["all"]:
             self.export_all(year, Path(options["to"]), options["format"], draft=options["draft"])
         else:
@@ -227,17 +279,21 @@ class Command(BaseCommand):
             chosen = export_format(path.suffix)
         except ValueError:
             raise _error(
-                f"不支持的文件后缀“{path.suffix or '（无）'}”：请让 --to 的文件名以 {SUFFIX_LIST} 结尾，"
-                "例如 report.docx。"
+                _("不支持的文件后缀“%(suffix)s”：请让 --to 的文件名以 %(suffixes)s 结尾，例如 report.docx。")
+                % {"suffix": path.suffix or _("（无）"), "suffixes": _suffix_list()}
             ) from None
         if format_name and f".{format_name}" != chosen.suffix:
             raise _error(
-                f"--format {format_name} 与文件后缀 {path.suffix} 不一致：导出单个机关时格式由文件后缀决定，"
-                "可以不写 --format。"
+                _(
+                    "--format %(format)s 与文件后缀 %(suffix)s 不一致：导出单个机关时格式由文件后缀决定，"
+                    "可以不写 --format。"
+                )
+                % {"format": format_name, "suffix": path.suffix}
             )
         if path.is_dir():
             raise _error(
-                f"{path} 是一个目录：请写出要保存的文件名，例如 {path / ('report' + chosen.suffix)}。"
+                _("%(path)s 是一个目录：请写出要保存的文件名，例如 %(example)s。")
+                % {"path": path, "example": path / ("report" + chosen.suffix)}
             )
         _check_directory(path.parent, create=False)
         agency = find_agency(code)
@@ -250,11 +306,11 @@ class Command(BaseCommand):
         if choice.version is None:
             raise _error(choice.reason)
         write_file(path, render(choice.version, chosen.suffix))
-        self.stdout.write(f"已导出：{describe(choice.version)} → {path}")
+        self.stdout.write(_("已导出：%(what)s → %(path)s") % {"what": describe(choice.version), "path": path})
 
     def export_all(self, year: int, directory: Path, format_name: str | None, *, draft: bool) -> None:
         if not format_name:
-            raise _error("使用 --all 时请用 --format 指定导出格式：docx、pdf、html 或 json。")
+            raise _error(_("使用 --all 时请用 --format 指定导出格式：docx、pdf、html 或 json。"))
         suffix = f".{format_name}"
         _check_directory(directory, create=True)
         by_agency: dict[int, list[ReportVersion]] = {}
@@ -269,14 +325,27 @@ class Command(BaseCommand):
             choice = choose(agency, year, by_agency.get(agency.pk, []), draft=draft)
             if choice.version is None:
                 skipped.append(choice.reason)
-                self.stderr.write(f"跳过：{choice.reason}")
+                self.stderr.write(_("跳过：%(reason)s") % {"reason": choice.reason})
                 continue
             path = directory / f"{agency.short_code}-{year}{suffix}"
             write_file(path, render(choice.version, suffix))
             exported += 1
-            self.stdout.write(f"已导出：{describe(choice.version)} → {path}")
-        what = "草稿" if draft else "已公开的报告"
-        summary = f"共{len(agencies)}个机关：导出{exported}份{year}年度{what}，跳过{len(skipped)}个机关。"
+            self.stdout.write(
+                _("已导出：%(what)s → %(path)s") % {"what": describe(choice.version), "path": path}
+            )
+        counts = {"agencies": len(agencies), "exported": exported, "year": year, "skipped": len(skipped)}
+        if draft:
+            summary = (
+                _("共%(agencies)s个机关：导出%(exported)s份%(year)s年度草稿，跳过%(skipped)s个机关。")
+                % counts
+            )
+        else:
+            summary = (
+                _("共%(agencies)s个机关：导出%(exported)s份%(year)s年度已公开的报告，跳过%(skipped)s个机关。")
+                % counts
+            )
         if not exported:
-            raise CommandError(f"{summary}没有可导出的报告。", returncode=EXIT_NOTHING_EXPORTED)
+            raise CommandError(
+                _("%(summary)s没有可导出的报告。") % {"summary": summary}, returncode=EXIT_NOTHING_EXPORTED
+            )
         self.stdout.write(summary)

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongkai.checker.pipeline import UnreadableFile, check_path, parse_path
 from gongkai.checker.presenters import (
@@ -29,6 +30,7 @@ from gongkai.checker.presenters import (
     severity_label,
 )
 from gongkai.checker.result import CheckResult, ParsedReport
+from gongkai.core.i18n import render_error
 from gongkai.core.paths import shown_path
 from gongkai.reports.findings import SEVERITIES
 
@@ -115,7 +117,7 @@ class Command(BaseCommand):
         try:
             return parse_path(file)
         except UnreadableFile as exc:
-            self._unreadable(shown_path(file), str(exc), previous=True)
+            self._unreadable(shown_path(file), render_error(exc), previous=True)
         except Exception as exc:
             if self.show_traceback:
                 raise
@@ -132,7 +134,7 @@ class Command(BaseCommand):
                 result = check_path(raw_path, previous=previous)
                 result.path = path
             except UnreadableFile as exc:
-                problem = str(exc)
+                problem = render_error(exc)
             except Exception as exc:  # a bug in the checker must not hide the other files' results
                 if self.show_traceback:
                     raise
@@ -195,7 +197,13 @@ class Command(BaseCommand):
             found = [f for f in result.findings if f.severity == severity]
             if not found:
                 continue
-            self.stdout.write(styles[severity](f"  {severity_label(severity)}（{len(found)}）"))
+            self.stdout.write(
+                styles[severity](
+                    "  "
+                    + _("%(severity)s（%(count)s）")
+                    % {"severity": severity_label(severity), "count": len(found)}
+                )
+            )
             for f in found:
                 self.stdout.write(f"    - {describe_location(f, version)}：{finding_message(f)} [{f.code}]")
         self.stdout.write(
@@ -251,7 +259,7 @@ def _summary_row(result: CheckResult) -> list[str]:
         str(result.count("error")),
         str(result.count("warning")),
         str(result.count("info")),
-        "；".join(errors[:3]),
+        pgettext("list separator", "；").join(errors[:3]),
     ]
 
 
