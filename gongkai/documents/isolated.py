@@ -25,6 +25,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gongkai.documents import pdf
+
 #: Limits of the child: address space, CPU time, and time in all (seconds). Read at each call.
 PDF_MEMORY_BYTES = 768 * 2**20
 PDF_CPU_SECONDS = 60
@@ -90,8 +92,6 @@ def set_limits(memory_bytes: int, cpu_seconds: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from gongkai.documents import pdf
-
     try:
         reading, memory, cpu, options_json = argv
         memory_bytes, cpu_seconds = int(memory), int(cpu)

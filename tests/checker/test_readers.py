@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from gongkai.checker.readers import read_bytes, read_text
 from gongkai.checker.source import CELL, Source, UnreadableFile
+from tests.pdfs import one_page_pdf
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NEW = "一、本年新收政府信息公开申请数量"
@@ -469,26 +470,7 @@ def test_docx_without_text_refused() -> None:
 
 
 def _pdf(content: bytes) -> bytes:
-    """A one-page PDF (US Letter) whose page draws ``content`` with /F1 = Helvetica."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf(content)
 
 
 def _text(x: float, y: float, s: str) -> bytes:

@@ -21,6 +21,7 @@ from gongkai.checker.source import UnreadableFile
 from gongkai.documents import isolated, pdf
 from gongkai.documents.isolated import TooComplex, read_isolated
 from tests.catalogue.conftest import pdf_bytes
+from tests.pdfs import one_page_pdf
 
 MIB = 2**20
 
@@ -43,24 +44,7 @@ def zeros_deflated(mib: int) -> bytes:
 
 def pdf_with_stream(stream: bytes) -> bytes:
     """A one-page PDF whose content stream is ``stream`` (FlateDecode)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf(stream, flate=True)
 
 
 def test_the_bomb_is_what_it_claims() -> None:
