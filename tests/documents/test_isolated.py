@@ -217,8 +217,8 @@ def test_the_readings_errors_become_answers(monkeypatch: pytest.MonkeyPatch) -> 
     [
         ({"error": "encrypted"}, MSG_PDF_ENCRYPTED, extract.MSG_PDF_ENCRYPTED),
         # the checker has always taken a library error that speaks of a password for encryption
-        ({"error": "broken", "password": True}, MSG_PDF_ENCRYPTED, extract.MSG_BROKEN.format(kind="PDF ")),
-        ({"error": "broken", "password": False}, MSG_PDF_BROKEN, extract.MSG_BROKEN.format(kind="PDF ")),
+        ({"error": "broken", "password": True}, MSG_PDF_ENCRYPTED, extract.MSG_BROKEN % {"kind": "PDF "}),
+        ({"error": "broken", "password": False}, MSG_PDF_BROKEN, extract.MSG_BROKEN % {"kind": "PDF "}),
         ({"pages": "not a list"}, MSG_PDF_TOO_COMPLEX, MSG_TOO_COMPLEX),
     ],
 )
