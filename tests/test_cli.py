@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -105,3 +106,17 @@ def test_check_needs_no_secret_key_or_debug(tmp_path: Path) -> None:
         )
         assert result.returncode == 1, result.stderr  # not a report: an error finding, not a crash
         assert "kind.not_a_report" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_subcommand_help_speaks_the_language_of_lang(tmp_path: Path, command: str) -> None:
+    args = [command, "export", "--help"] if command == "report" else [command, "--help"]
+    env = {"SECRET_KEY": "x"}
+    english = run_gongkai(*args, "--lang", "en", cwd=tmp_path, env=env)
+    assert english.returncode == 0, english.stderr
+    # argparse's own words aside, the help is English: no Chinese character anywhere.
+    assert not re.search(r"[\u4e00-\u9fff]", english.stdout), english.stdout
+    assert "--lang" in english.stdout
+    chinese = run_gongkai(*args, cwd=tmp_path, env=env)
+    assert chinese.returncode == 0, chinese.stderr
+    assert "简体中文" in chinese.stdout

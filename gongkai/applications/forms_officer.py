@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
-from gongkai.applications.clock import CHANNEL_LABELS, Channel
+from gongkai.applications.clock import CHANNEL_LABELS, DUE_SOON_WORKING_DAYS, Channel
 from gongkai.applications.models import (
     ApplicantType,
     Delivery,
@@ -37,6 +37,7 @@ from gongkai.applications.selectors import (
 )
 from gongkai.applications.validators import validate_phone
 from gongkai.core.i18n import render_lazy
+from gongkai.core.messages import N_, Message
 
 
 def date_widget() -> forms.DateInput:
@@ -84,7 +85,10 @@ class ServiceForm(forms.Form):
 
 STATE_CHOICES = [
     (STATE_OPEN, _("全部办理中")),
-    (STATE_DUE_SOON, _("即将到期（5个工作日内）")),
+    (
+        STATE_DUE_SOON,
+        render_lazy(Message(N_("即将到期（%(days)s个工作日内）"), {"days": DUE_SOON_WORKING_DAYS})),
+    ),
     (STATE_OVERDUE, _("已逾期")),
     (STATE_WAITING, _("等待申请人（确认、补正、缴费）")),
     (STATE_CLOSED, _("已办结")),

@@ -18,6 +18,9 @@ from gongkai.agencies.models import Agency
 from gongkai.applications.calculator import CHANNEL_CHOICES
 from gongkai.applications.models import ApplicantType, Delivery, IdType, RequestedForm
 from gongkai.applications.validators import validate_identity, validate_phone
+from gongkai.core.i18n import render_lazy
+from gongkai.core.messages import N_, Message
+from gongkai.statute.periods import CORRECTION_NOTICE_WORKING_DAYS, EXTENSION_WORKING_DAYS
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -277,13 +280,24 @@ class DeadlineForm(forms.Form):
         ),
     )
     correction_requested = _date_field(
-        gettext_lazy("发出补正告知之日"), gettext_lazy("可不填；填写后会检查是否在7个工作日内告知。")
+        gettext_lazy("发出补正告知之日"),
+        render_lazy(
+            Message(
+                N_("可不填；填写后会检查是否在%(days)s个工作日内告知。"),
+                {"days": CORRECTION_NOTICE_WORKING_DAYS},
+            )
+        ),
     )
     correction_received = _date_field(
         gettext_lazy("收到补正之日"), gettext_lazy("告知补正的，答复期限自收到补正后申请之日重新计算。")
     )
     extended = forms.BooleanField(
-        label=gettext_lazy("经工作机构负责人批准延期答复（延长20个工作日）"), required=False
+        label=render_lazy(
+            Message(
+                N_("经工作机构负责人批准延期答复（延长%(days)s个工作日）"), {"days": EXTENSION_WORKING_DAYS}
+            )
+        ),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

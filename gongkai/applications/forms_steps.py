@@ -27,8 +27,10 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.timeline import OpenPause
 from gongkai.core.i18n import render, render_lazy
+from gongkai.core.messages import N_, Message
 from gongkai.statute import outcomes
 from gongkai.statute.fees import METHOD_LABELS, FeeMethod
+from gongkai.statute.periods import ANSWER_WORKING_DAYS
 
 #: Days between a correction notice and the default end of the correction period.
 DEFAULT_CORRECTION_DAYS = 15
@@ -283,7 +285,12 @@ class ReopenForm(ActionForm):
         label=_("决定确定的答复期限"),
         widget=date_widget(),
         required=False,
-        help_text=_("决定书或判决书确定了期限的填写；不填则自收到决定之日起20个工作日。"),
+        help_text=render_lazy(
+            Message(
+                N_("决定书或判决书确定了期限的填写；不填则自收到决定之日起%(days)s个工作日。"),
+                {"days": ANSWER_WORKING_DAYS},
+            )
+        ),
     )
     note = forms.CharField(
         label=_("说明"),

@@ -35,8 +35,9 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.selectors import Thresholds
 from gongkai.applications.validators import mask_id, mask_phone
-from gongkai.core.i18n import render, render_error
-from gongkai.statute.fees import METHOD_LABELS, FeeMethod, FeeQuote
+from gongkai.core.i18n import render, render_error, render_lazy
+from gongkai.core.messages import N_, Message
+from gongkai.statute.fees import METHOD_LABELS, PAYMENT_PERIOD_WORKING_DAYS, FeeMethod, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
 
@@ -429,9 +430,14 @@ CONFIRM_WARNINGS: dict[str, Any] = {
     timeline.WITHDRAW: gettext_lazy(
         "本申请将按“申请人撤回申请”办结。办结后不能撤销，请确认已收到申请人的撤回申请。"
     ),
-    timeline.ISSUE_FEE_NOTICE: gettext_lazy(
-        "发出收费通知后，答复期限暂停计算，直至申请人缴费；"
-        "申请人收到通知后20个工作日内未缴费的，视为放弃申请。"
+    timeline.ISSUE_FEE_NOTICE: render_lazy(
+        Message(
+            N_(
+                "发出收费通知后，答复期限暂停计算，直至申请人缴费；"
+                "申请人收到通知后%(days)s个工作日内未缴费的，视为放弃申请。"
+            ),
+            {"days": PAYMENT_PERIOD_WORKING_DAYS},
+        )
     ),
 }
 

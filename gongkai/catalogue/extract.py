@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gongkai.core.messages import N_, Message
 from gongkai.documents import docx, sniffing
 from gongkai.documents.isolated import TooComplex, read_isolated
 from gongkai.documents.text import decode_text
@@ -58,44 +59,54 @@ TEXT_SAMPLE = 64 * 1024
 
 KIND_LABELS: dict[str, str] = {
     "pdf": "PDF",
-    "docx": "Word 文档",
-    "xlsx": "Excel 表格",
-    "image": "图片",
-    "text": "文本",
-    "unknown": "无法识别的格式",
+    "docx": N_("Word 文档"),
+    "xlsx": N_("Excel 表格"),
+    "image": N_("图片"),
+    "text": N_("文本"),
+    "unknown": N_("无法识别的格式"),
 }
 KINDS: tuple[str, ...] = tuple(KIND_LABELS)
 
-_MANUAL = "请人工核对"
-MSG_TOO_LARGE = "文件太大（{size}），超过 {limit} MB，未检查；" + _MANUAL
-MSG_ZIP_BOMB = "文件解压后超过 {limit} MB（可能是“压缩炸弹”），未检查；" + _MANUAL
-MSG_IMAGE = "这是一张图片（{format}），无法自动检查图片中的文字，" + _MANUAL + "其中是否有个人信息"
-MSG_SCANNED = "扫描件没有文字层，无法检查其中的个人信息，" + _MANUAL
-MSG_SCANNED_PAGES = "第 {pages} 页没有文字层（可能是扫描页），无法检查，" + _MANUAL + "这些页"
-MSG_PAGES_CUT = "PDF 共 {total} 页，只检查了前 {limit} 页，其余各页" + _MANUAL
-MSG_CHARS_CUT = "文字超过 {limit}字，只检查了前 {limit}字，其余部分" + _MANUAL
-MSG_CELLS_CUT = "表格超过 {limit}个单元格，只检查了前 {limit}个，其余部分" + _MANUAL
-MSG_PICTURES = "文件中有 {count} 张图片，无法检查图片中的文字，" + _MANUAL
-MSG_PDF_ENCRYPTED = "PDF 已加密，无法检查，" + _MANUAL
-MSG_BROKEN = "{kind}文件已损坏或格式不正确，无法检查；请重新保存后再试，或人工核对"
-MSG_OLD_OFFICE = (
+# What could not be checked, as message ids (``%(name)s`` placeholders): each ends by asking for a person.
+MSG_TOO_LARGE = N_("文件太大（%(size)s），超过 %(limit)s MB，未检查；请人工核对")
+MSG_ZIP_BOMB = N_("文件解压后超过 %(limit)s MB（可能是“压缩炸弹”），未检查；请人工核对")
+MSG_IMAGE = N_("这是一张图片（%(format)s），无法自动检查图片中的文字，请人工核对其中是否有个人信息")
+MSG_SCANNED = N_("扫描件没有文字层，无法检查其中的个人信息，请人工核对")
+MSG_SCANNED_PAGES = N_("第 %(pages)s 页没有文字层（可能是扫描页），无法检查，请人工核对这些页")
+MSG_SCANNED_PAGES_MORE = N_(
+    "第 %(pages)s 等 %(count)s 页没有文字层（可能是扫描页），无法检查，请人工核对这些页"
+)
+MSG_PAGES_CUT = N_("PDF 共 %(total)s 页，只检查了前 %(limit)s 页，其余各页请人工核对")
+MSG_CHARS_CUT = N_("文字超过 %(limit)s字，只检查了前 %(limit)s字，其余部分请人工核对")
+MSG_CELLS_CUT = N_("表格超过 %(limit)s个单元格，只检查了前 %(limit)s个，其余部分请人工核对")
+MSG_PICTURES = N_("文件中有 %(count)s 张图片，无法检查图片中的文字，请人工核对")
+MSG_PDF_ENCRYPTED = N_("PDF 已加密，无法检查，请人工核对")
+MSG_BROKEN = N_("%(kind)s文件已损坏或格式不正确，无法检查；请重新保存后再试，或人工核对")
+MSG_OLD_OFFICE = N_(
     "旧版 Office 文件（.doc、.xls、.wps 等）无法检查，请另存为 .docx 或 .xlsx 后再检查，或人工核对"
 )
-MSG_OTHER_ZIP = "不支持的文件格式（压缩包、PowerPoint、OpenDocument 等），无法检查；" + _MANUAL
-MSG_UNKNOWN = "无法识别文件格式，无法检查；" + _MANUAL
-MSG_TOO_COMPLEX = "文件过大或过于复杂，无法自动检查，" + _MANUAL
+MSG_OTHER_ZIP = N_("不支持的文件格式（压缩包、PowerPoint、OpenDocument 等），无法检查；请人工核对")
+MSG_UNKNOWN = N_("无法识别文件格式，无法检查；请人工核对")
+MSG_TOO_COMPLEX = N_("文件过大或过于复杂，无法自动检查，请人工核对")
+#: A count of ten thousands, as Chinese writes round numbers ("200 万").
+MSG_TEN_THOUSANDS = N_("%(n)s 万")
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """The text of a file. ``problem`` (Chinese, or "") says what could not be checked."""
+    """The text of a file. ``problems`` say what could not be checked (none when all was)."""
 
     text: str
     kind: str
     pages: int | None = None
-    problem: str = ""
+    problems: tuple[Message, ...] = ()
     #: Offset in ``text`` where each page begins (PDF only).
     page_starts: tuple[int, ...] = ()
+
+    @property
+    def problem(self) -> str:
+        """The problems in Chinese, one sentence ("" when none): what the ``scan`` command prints."""
+        return "；".join(str(problem) for problem in self.problems)
 
     def page_of(self, offset: int) -> int | None:
         """The 1-based page that the character at ``offset`` is on (PDF), else None."""
@@ -141,12 +152,14 @@ def _too_large(head: bytes, size: int) -> Extracted:
     kind = file_kind(head)
     if head.startswith(b"PK"):
         kind = "unknown"  # a zip cannot be told from its head
-    return Extracted("", kind, problem=MSG_TOO_LARGE.format(size=_size(size), limit=MAX_BYTES // 2**20))
+    return Extracted(
+        "", kind, problems=(Message(MSG_TOO_LARGE, {"size": _size(size), "limit": MAX_BYTES // 2**20}),)
+    )
 
 
-def _count(n: int) -> str:
-    """2000000 → "200 万"."""
-    return f"{n // 10_000} 万" if n >= 10_000 and n % 10_000 == 0 else str(n)
+def _count(n: int) -> Message | int:
+    """2000000 → "200 万" (a message: English writes "2,000,000"); other numbers as they are."""
+    return Message(MSG_TEN_THOUSANDS, {"n": n // 10_000}) if n >= 10_000 and n % 10_000 == 0 else n
 
 
 def _size(size: int) -> str:
@@ -154,7 +167,7 @@ def _size(size: int) -> str:
 
 
 def extract_text(data: bytes, filename: str = "") -> Extracted:
-    """The text of a file of any supported kind, with a problem (Chinese) for what could not be checked."""
+    """The text of a file of any supported kind, with a problem for each part that could not be checked."""
     if len(data) > MAX_BYTES:
         return _too_large(data[:TEXT_SAMPLE], len(data))
     kind = file_kind(data)
@@ -163,7 +176,7 @@ def extract_text(data: bytes, filename: str = "") -> Extracted:
             warnings.simplefilter("ignore")
             return _extract(data, kind)
     except Exception:  # a broken file: no library exception escapes
-        return Extracted("", kind, problem=MSG_BROKEN.format(kind=_broken_label(kind)))
+        return Extracted("", kind, problems=(Message(MSG_BROKEN, {"kind": _broken_label(kind)}),))
 
 
 def _broken_label(kind: str) -> str:
@@ -175,30 +188,31 @@ def _extract(data: bytes, kind: str) -> Extracted:
         return _pdf_isolated(data)
     if kind in ("docx", "xlsx"):
         problem = _zip_problem(data)
-        if problem:
-            return Extracted("", kind, problem=problem)
+        if problem is not None:
+            return Extracted("", kind, problems=(problem,))
         return _docx(data) if kind == "docx" else _xlsx(data)
     if kind == "image":
-        return Extracted("", kind, problem=MSG_IMAGE.format(format=sniffing.image_format(data)))
+        return Extracted("", kind, problems=(Message(MSG_IMAGE, {"format": sniffing.image_format(data)}),))
     if kind == "text":
         text = decode_text(data)
         if text is None:  # text at the start, binary further on
-            return Extracted("", "unknown", problem=MSG_UNKNOWN)
+            return Extracted("", "unknown", problems=(Message(MSG_UNKNOWN),))
         return _cut(text, kind)
     if data.startswith(sniffing.OLE_MAGIC):
-        return Extracted("", kind, problem=MSG_OLD_OFFICE)
+        return Extracted("", kind, problems=(Message(MSG_OLD_OFFICE),))
     if data.startswith(b"PK"):
         broken = sniffing.zip_names(data) is None
-        return Extracted("", kind, problem=MSG_BROKEN.format(kind="") if broken else MSG_OTHER_ZIP)
-    return Extracted("", kind, problem=MSG_UNKNOWN)
+        problem = Message(MSG_BROKEN, {"kind": ""}) if broken else Message(MSG_OTHER_ZIP)
+        return Extracted("", kind, problems=(problem,))
+    return Extracted("", kind, problems=(Message(MSG_UNKNOWN),))
 
 
-def _cut(text: str, kind: str, problems: list[str] | None = None, **extra: Any) -> Extracted:
+def _cut(text: str, kind: str, problems: list[Message] | None = None, **extra: Any) -> Extracted:
     problems = list(problems or [])
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
-        problems.append(MSG_CHARS_CUT.format(limit=_count(MAX_CHARS)))
-    return Extracted(text, kind, problem="；".join(problems), **extra)
+        problems.append(Message(MSG_CHARS_CUT, {"limit": _count(MAX_CHARS)}))
+    return Extracted(text, kind, problems=tuple(problems), **extra)
 
 
 def _zip_limits() -> ZipLimits:
@@ -207,14 +221,14 @@ def _zip_limits() -> ZipLimits:
     )
 
 
-def _zip_problem(data: bytes) -> str:
+def _zip_problem(data: bytes) -> Message | None:
     """A reason to refuse a zip unread: too many members, or too much to unpack (a zip bomb)."""
     try:
         check_zip(data, _zip_limits())
     except ZipRefused as refused:
         limit = MAX_XML_BYTES if refused.reason == "xml" else MAX_UNZIPPED_BYTES
-        return MSG_ZIP_BOMB.format(limit=limit // 2**20)
-    return ""
+        return Message(MSG_ZIP_BOMB, {"limit": limit // 2**20})
+    return None
 
 
 def _pictures(data: bytes, folder: str) -> int:
@@ -231,15 +245,15 @@ def _pdf_isolated(data: bytes) -> Extracted:
     Whatever goes wrong there — a limit reached, a crash, no answer in time — the file is "not checked"
     with :data:`MSG_TOO_COMPLEX`, never an exception.
     """
-    too_complex = Extracted("", "pdf", problem=MSG_TOO_COMPLEX)
+    too_complex = Extracted("", "pdf", problems=(Message(MSG_TOO_COMPLEX),))
     try:
         answer = read_isolated("pages", data, max_pages=MAX_PAGES, max_chars=MAX_CHARS)
     except TooComplex:
         return too_complex
     if "error" in answer:
         if answer["error"] == "encrypted":
-            return Extracted("", "pdf", problem=MSG_PDF_ENCRYPTED)
-        return Extracted("", "pdf", problem=MSG_BROKEN.format(kind=_broken_label("pdf")))
+            return Extracted("", "pdf", problems=(Message(MSG_PDF_ENCRYPTED),))
+        return Extracted("", "pdf", problems=(Message(MSG_BROKEN, {"kind": _broken_label("pdf")}),))
     try:
         total = int(answer["pages"])
         texts = [str(text) for text in answer["texts"]]
@@ -253,15 +267,17 @@ def _pdf_isolated(data: bytes) -> Extracted:
         length += len(text) + 1
     text = "\n".join(texts)
     if not text.strip():
-        return Extracted("", "pdf", pages=total, problem=MSG_SCANNED)
-    problems: list[str] = []
+        return Extracted("", "pdf", pages=total, problems=(Message(MSG_SCANNED),))
+    problems: list[Message] = []
     if scanned_pages:
-        shown = "、".join(str(n) for n in scanned_pages[:10])
         if len(scanned_pages) > 10:
-            shown += f" 等 {len(scanned_pages)} "
-        problems.append(MSG_SCANNED_PAGES.format(pages=shown))
+            more = {"pages": scanned_pages[:10], "count": len(scanned_pages)}
+            problems.append(Message(MSG_SCANNED_PAGES_MORE, more))
+        else:
+            problems.append(Message(MSG_SCANNED_PAGES, {"pages": scanned_pages}))
+
     if total > MAX_PAGES:
-        problems.append(MSG_PAGES_CUT.format(total=total, limit=MAX_PAGES))
+        problems.append(Message(MSG_PAGES_CUT, {"total": total, "limit": MAX_PAGES}))
     return _cut(text, "pdf", problems, pages=total, page_starts=tuple(starts))
 
 
@@ -270,10 +286,10 @@ def _pdf_isolated(data: bytes) -> Extracted:
 
 def _docx(data: bytes) -> Extracted:
     text = docx.all_text(docx.open_docx(data, _zip_limits()), MAX_CHARS)
-    problems: list[str] = []
+    problems: list[Message] = []
     pictures = _pictures(data, "word/media/")
     if pictures:
-        problems.append(MSG_PICTURES.format(count=pictures))
+        problems.append(Message(MSG_PICTURES, {"count": pictures}))
     return _cut(text, "docx", problems)
 
 
@@ -287,7 +303,7 @@ def _xlsx(data: bytes) -> Extracted:
     lines: list[str] = []
     length = 0
     cells = 0
-    problems: list[str] = []
+    problems: list[Message] = []
     try:
         for sheet in workbook.worksheets:
             lines.append(f"【{sheet.title}】")
@@ -296,7 +312,7 @@ def _xlsx(data: bytes) -> Extracted:
             for row in sheet.iter_rows(values_only=True):
                 cells += len(row)
                 if cells > MAX_CELLS:
-                    problems.append(MSG_CELLS_CUT.format(limit=_count(MAX_CELLS)))
+                    problems.append(Message(MSG_CELLS_CUT, {"limit": _count(MAX_CELLS)}))
                     break
                 line = "\t".join(_cell_text(v) for v in row if v is not None and v != "")
                 if line:
@@ -310,7 +326,7 @@ def _xlsx(data: bytes) -> Extracted:
         workbook.close()
     pictures = _pictures(data, "xl/media/")
     if pictures:
-        problems.append(MSG_PICTURES.format(count=pictures))
+        problems.append(Message(MSG_PICTURES, {"count": pictures}))
     return _cut("\n".join(lines), "xlsx", problems)
 
 

@@ -28,6 +28,9 @@ from gongkai.catalogue.models import (
     Validity,
 )
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
+from gongkai.core.i18n import render_lazy
+from gongkai.core.messages import N_, Message
+from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 
 
 class ServiceForm(forms.Form):
@@ -123,7 +126,14 @@ class ItemForm(ServiceForm):
     written_on = forms.DateField(
         label=_("成文日期"),
         widget=_date_widget(),
-        help_text=_("文件的签发日期；数据类信息为其形成之日。自该日起20个工作日内公开（条例第二十六条）。"),
+        help_text=render_lazy(
+            Message(
+                N_(
+                    "文件的签发日期；数据类信息为其形成之日。自该日起%(days)s个工作日内公开（条例第二十六条）。"
+                ),
+                {"days": PUBLICATION_WORKING_DAYS},
+            )
+        ),
     )
     effective_on = forms.DateField(label=_("实施日期"), widget=_date_widget(), required=False)
     repealed_on = forms.DateField(label=_("废止日期"), widget=_date_widget(), required=False)

@@ -215,7 +215,12 @@ class Attachment(models.Model):
     data = models.BinaryField()
     #: Text extracted for the privacy scan and search ("" for images).
     text = models.TextField(blank=True)
+    #: What could not be checked, in Chinese ("" when all was): the flag that the scan counts, and the
+    #: text shown for files stored before :attr:`extraction_problems` existed.
     extraction_problem = models.CharField(max_length=300, blank=True)
+    #: The same as messages (``{"template", "params"}``, :func:`gongkai.core.messages.message_to_json`),
+    #: shown in the reader's language.
+    extraction_problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

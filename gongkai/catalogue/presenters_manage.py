@@ -14,10 +14,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from gongkai.catalogue import content, permissions, scanning, selectors, workflow
+from gongkai.catalogue import content, extract, permissions, scanning, selectors, workflow
 from gongkai.catalogue.forms_manage import AttachmentForm, StepForm
-from gongkai.catalogue.models import Item, ItemEvent, Status
+from gongkai.catalogue.models import Attachment, Item, ItemEvent, Status
 from gongkai.catalogue.taxonomy import article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_
@@ -100,6 +101,28 @@ class Step:
         return self.form.is_bound
 
 
+@dataclass(frozen=True)
+class AttachmentRow:
+    """A file as the entry page lists it: its kind and what could not be checked, in the reader's language."""
+
+    attachment: Attachment
+    kind_label: str
+    #: "" when the file's text was extracted and checked in full.
+    problem: str
+
+
+def attachment_rows(attachments: list[Attachment]) -> list[AttachmentRow]:
+    separator = pgettext("list separator", "；")
+    return [
+        AttachmentRow(
+            a,
+            render(extract.KIND_LABELS.get(a.kind, a.kind)),
+            separator.join(render(p) for p in scanning.attachment_problems(a)),
+        )
+        for a in attachments
+    ]
+
+
 def entry_context(
     user: AbstractBaseUser | AnonymousUser,
     item: Item,
@@ -124,7 +147,7 @@ def entry_context(
         # Sanitised at every save; cleaned again here in case a row was written another way.
         "body_html": mark_safe(content.sanitize_html(item.body)),
         "clock": selectors.publication_clock(item),
-        "attachments": selectors.item_attachments(item),
+        "attachments": attachment_rows(selectors.item_attachments(item)),
         # Cached per content and cut short per part (a roster of 30,000 rows must not slow the page).
         "scan": scanning.scan_overview(item),
         "may_edit": workflow.EDIT in allowed,

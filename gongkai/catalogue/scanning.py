@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import gettext, pgettext
 
 from gongkai.catalogue import scanner
 from gongkai.catalogue.content import body_text
 from gongkai.catalogue.models import Attachment, Item
 from gongkai.catalogue.selectors import sensitive_words_for
-from gongkai.core.messages import N_
+from gongkai.core.i18n import render
+from gongkai.core.messages import N_, Message, message_from_json
 
 #: Text fields the scan reads (and a mask may change), with their labels.
 TEXT_SOURCES: dict[str, str] = {"title": N_("名称"), "summary": N_("内容概述"), "body": N_("正文")}
@@ -41,6 +43,9 @@ ATTACHMENT_SOURCE = "attachment"
 #: PDF, a file cut short): a person must look at it, so it counts as unresolved like a hit.
 UNCHECKED = "unchecked"
 UNCHECKED_LABEL = N_("无法自动检查")
+ATTACHMENT_LABEL = N_("附件：%(name)s")
+#: The context of an unchecked file: its problems, one after the other.
+MSG_UNCHECKED = N_("附件无法自动检查：%(problems)s。")
 _TAG_IN_CONTEXT = re.compile(r"<[^>]*>|^[^<]*>|<[^>]*$")
 
 
@@ -49,9 +54,11 @@ class Finding:
     """A scanner hit in one part of an entry (or a file that could not be checked: :attr:`unchecked`)."""
 
     source: str  # "title", "summary", "body", "body_text" or "attachment"
-    source_label: str
+    source_label: str | Message
     hit: scanner.Hit
     attachment_id: int | None = None
+    #: Why a file could not be checked (:attr:`unchecked`), shown as its context in the reader's language.
+    problems: tuple[Message, ...] = ()
 
     @property
     def maskable(self) -> bool:
@@ -66,6 +73,9 @@ class Finding:
     @property
     def context(self) -> str:
         """The hit's context as plain text (the body is HTML: tags are removed)."""
+        if self.problems:
+            joined = pgettext("list separator", "；").join(render(p) for p in self.problems)
+            return gettext(MSG_UNCHECKED) % {"problems": joined}
         if self.source != "body":
             return self.hit.context
         return " ".join(html.unescape(_TAG_IN_CONTEXT.sub(" ", self.hit.context)).split())
@@ -74,7 +84,7 @@ class Finding:
         """What the event log keeps: the masked value and where, never the value itself."""
         return {
             "source": self.source,
-            "source_label": self.source_label,
+            "source_label": str(self.source_label),
             "kind": self.hit.kind,
             "kind_label": self.hit.kind_label,
             "masked": self.hit.masked,
@@ -107,22 +117,34 @@ def _scan_body(body: str, words: list[str]) -> tuple[list[scanner.Hit], list[sca
     return in_html, only_plain
 
 
+def attachment_problems(attachment: Attachment) -> list[Message]:
+    """What could not be checked in a file, as messages (a file stored before they were kept as messages
+    gives its Chinese text, shown as it is)."""
+    stored = [message_from_json(data) for data in attachment.extraction_problems or []]
+    problems = [problem for problem in stored if problem is not None]
+    if not problems and attachment.extraction_problem:
+        problems = [Message(" ".join(attachment.extraction_problem.split()).rstrip("。；;，,"))]
+    return problems
+
+
+def attachment_label(attachment: Attachment) -> Message:
+    """How findings name a file: "附件：name"."""
+    return Message(ATTACHMENT_LABEL, {"name": attachment.filename})
+
+
 def unchecked_finding(attachment: Attachment) -> Finding:
     """The finding for a file whose text could not (all) be checked."""
-    problem = " ".join(attachment.extraction_problem.split()).rstrip("。；;，,")
-    message = f"附件无法自动检查：{problem}"
-    if not problem.endswith("人工核对"):
-        message += "，请人工核对"
+    problems = tuple(attachment_problems(attachment))
     hit = scanner.Hit(
         kind=UNCHECKED,
         value="",
         masked="—",
         start=0,
         end=0,
-        context=message + "。",
+        context=MSG_UNCHECKED % {"problems": "；".join(str(p) for p in problems)},
         kind_label=UNCHECKED_LABEL,
     )
-    return Finding(ATTACHMENT_SOURCE, f"附件：{attachment.filename}", hit, attachment.pk)
+    return Finding(ATTACHMENT_SOURCE, attachment_label(attachment), hit, attachment.pk, problems=problems)
 
 
 def scan_item(item: Item, words: Iterable[str] | None = None) -> list[Finding]:
@@ -140,12 +162,14 @@ def scan_item(item: Item, words: Iterable[str] | None = None) -> list[Finding]:
     findings.extend(Finding("body", TEXT_SOURCES["body"], hit) for hit in in_html)
     findings.extend(Finding(BODY_TEXT_SOURCE, BODY_TEXT_LABEL, hit) for hit in only_plain)
     if item.pk is not None:
-        attachments = item.attachments.only("id", "filename", "text", "extraction_problem").order_by("id")
+        attachments = item.attachments.only(
+            "id", "filename", "text", "extraction_problem", "extraction_problems"
+        ).order_by("id")
         for attachment in attachments:
             if attachment.extraction_problem:
                 findings.append(unchecked_finding(attachment))
             findings.extend(
-                Finding(ATTACHMENT_SOURCE, f"附件：{attachment.filename}", hit, attachment.pk)
+                Finding(ATTACHMENT_SOURCE, attachment_label(attachment), hit, attachment.pk)
                 for hit in scanner.scan_text(attachment.text or "", sensitive_words=words)
             )
     return findings
@@ -177,7 +201,7 @@ class SourceFindings:
     """The findings of one part of the entry: the first few, and how many there are in all."""
 
     source: str
-    source_label: str
+    source_label: str | Message
     findings: tuple[Finding, ...]
     total: int
 
@@ -257,7 +281,9 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:
     attachments: list[Attachment] = []
     if item.pk is not None:
         attachments = list(
-            item.attachments.only("id", "filename", "sha256", "extraction_problem").order_by("id")
+            item.attachments.only(
+                "id", "filename", "sha256", "extraction_problem", "extraction_problems"
+            ).order_by("id")
         )
     for attachment in attachments:
         keys[f"file:{attachment.pk}"] = _scan_key("file", attachment.sha256, words_digest)
@@ -324,7 +350,7 @@ def _overview_parts(
     """The parts with findings, in page order, at most ``limit`` findings each."""
     parts: list[SourceFindings] = []
 
-    def add(source: str, label: str, total: int, findings: list[Finding]) -> None:
+    def add(source: str, label: str | Message, total: int, findings: list[Finding]) -> None:
         if total:
             parts.append(SourceFindings(source, label, tuple(findings[:limit]), total))
 
@@ -333,10 +359,10 @@ def _overview_parts(
         add(source, label, total, [Finding(source, label, h) for h in hits])
     for attachment in attachments:
         total, hits = results[f"file:{attachment.pk}"]
-        label = f"附件：{attachment.filename}"
-        findings = [Finding(ATTACHMENT_SOURCE, label, h, attachment.pk) for h in hits]
+        file_label = attachment_label(attachment)
+        findings = [Finding(ATTACHMENT_SOURCE, file_label, h, attachment.pk) for h in hits]
         if attachment.extraction_problem:
             findings.insert(0, unchecked_finding(attachment))
             total += 1
-        add(ATTACHMENT_SOURCE, label, total, findings)
+        add(ATTACHMENT_SOURCE, file_label, total, findings)
     return parts

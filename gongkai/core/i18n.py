@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext
 
-from gongkai.core.messages import Message
+from gongkai.core.messages import ENUMERATION_SEPARATOR, Message
 
 
 def render(message: Message | str) -> str:
@@ -23,7 +24,11 @@ def render(message: Message | str) -> str:
 
 
 def _value(value: Any) -> Any:
-    return render(value) if isinstance(value, Message) else value
+    if isinstance(value, Message):
+        return render(value)
+    if isinstance(value, (list, tuple)):
+        return pgettext("enumeration", ENUMERATION_SEPARATOR).join(str(_value(v)) for v in value)
+    return value
 
 
 #: :func:`render` when the text is used (form choices and labels made at import time).
@@ -39,3 +44,17 @@ def render_error(error: BaseException) -> str:
     if isinstance(message, Message):
         return render(message)
     return str(error)
+
+
+def language_in_argv(argv: Sequence[str], choices: Sequence[str]) -> str:
+    """The language a command line asks for with ``--lang X`` or ``--lang=X`` (one of ``choices``), else
+    the first choice: commands read it before parsing so that even ``--help`` speaks that language."""
+    for index, arg in enumerate(argv):
+        value = ""
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        if value and value in choices:
+            return value
+    return choices[0]

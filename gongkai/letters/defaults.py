@@ -24,7 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gongkai.letters.kinds import LetterKind
+from gongkai.statute.fees import PAYMENT_PERIOD_WORKING_DAYS
 from gongkai.statute.outcomes import OutcomeGroup
+from gongkai.statute.periods import (
+    ANSWER_WORKING_DAYS,
+    CONSULTATION_REPLY_WORKING_DAYS,
+    EXTENSION_WORKING_DAYS,
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ RECEIPT = DefaultTemplate(
         "{% if requested_form_label %}，要求的提供形式为{{ requested_form_label }}{% endif %}"
         "{% if delivery_label %}，获取方式为{{ delivery_label }}{% endif %}。",
         "根据" + _REGULATION + "第三十一条的规定，本机关收到您的申请之日为" + _d("receipt_date") + "。"
-        "本机关将依照该条例第三十三条的规定，自收到申请之日起20个工作日内予以答复"
+        f"本机关将依照该条例第三十三条的规定，自收到申请之日起{ANSWER_WORKING_DAYS}个工作日内予以答复"
         "{% if due_date %}（答复期限至" + _d("due_date") + "）{% endif %}；"
         "需要延长答复期限的，将另行书面告知。征求第三方和其他机关意见所需时间不计算在答复期限内；"
         "申请内容不明确需要补正的，答复期限自本机关收到补正后的申请之日起计算。",
@@ -116,7 +122,8 @@ EXTENSION = DefaultTemplate(
         + "）{% else %}法定答复期限{% endif %}"
         "内作出答复。",
         "根据" + _REGULATION + "第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，"
-        "答复期限延长20个工作日{% if due_date %}，本机关将在" + _d("due_date") + "前（含当日）作出答复"
+        f"答复期限延长{EXTENSION_WORKING_DAYS}个工作日"
+        "{% if due_date %}，本机关将在" + _d("due_date") + "前（含当日）作出答复"
         "{% endif %}。",
         "特此告知。",
         _CONTACT,
@@ -133,7 +140,9 @@ THIRD_PARTY = DefaultTemplate(
         "经审查，本机关认为{% if consultation_subject %}其中的{{ consultation_subject }}"
         "{% else %}该政府信息{% endif %}公开后可能损害您（单位）的合法权益。"
         "根据" + _REGULATION + "第三十二条的规定，现书面征求您（单位）的意见。",
-        "请您（单位）自收到本征求意见书之日起15个工作日内" + _REPLY_DUE + "提出书面意见："
+        f"请您（单位）自收到本征求意见书之日起{CONSULTATION_REPLY_WORKING_DAYS}个工作日内"
+        + _REPLY_DUE
+        + "提出书面意见："
         "同意公开的，请书面确认；不同意公开的，请书面说明理由。逾期未提出意见的，"
         "由本机关依照" + _REGULATION + "的规定决定是否公开。",
         "您（单位）不同意公开且有合理理由的，本机关不予公开。但本机关认为不公开可能对公共利益造成重大影响的，"
@@ -150,7 +159,9 @@ CO_PRODUCER = DefaultTemplate(
         "{% if consultation_subject %}所申请的{{ consultation_subject }}{% else %}该政府信息{% endif %}"
         "由本机关与贵单位共同制作，本机关为牵头制作机关。根据" + _REGULATION + "第三十四条的规定，"
         "现征求贵单位对公开该政府信息的意见。",
-        "请贵单位自收到本征求意见书之日起15个工作日内" + _REPLY_DUE + "提出书面意见；"
+        f"请贵单位自收到本征求意见书之日起{CONSULTATION_REPLY_WORKING_DAYS}个工作日内"
+        + _REPLY_DUE
+        + "提出书面意见；"
         "不同意公开的，请说明理由和依据。逾期未提出意见的，视为同意公开。",
         _SEND_OPINION_TO,
     ),
@@ -176,7 +187,7 @@ FEE = DefaultTemplate(
         '{% elif fee_method_label == "按量计收" %}收费标准：按量计收的，同一政府信息公开申请中，30页以下'
         "（含30页）的不收费；31—100页（含100页）的部分，每页10元；101—200页（含200页）的部分，每页20元；"
         "201页以上的部分，每页40元。{% endif %}",
-        "请您自收到本通知书之日的次日起20个工作日内"
+        f"请您自收到本通知书之日的次日起{PAYMENT_PERIOD_WORKING_DAYS}个工作日内"
         "{% if fee_payment_due %}（截止日为" + _d("fee_payment_due") + "）{% endif %}缴纳信息处理费。"
         "{{ fee_payment_instructions }}逾期未缴纳的，视为放弃申请，本机关将不再处理该政府信息公开申请。"
         "自本通知书发出之日至您缴纳费用之日的期间，不计算在答复期限内。",

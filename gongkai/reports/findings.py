@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from gongkai.core.messages import Message
+from gongkai.core.messages import Message, params_from_json, params_to_json
 
 __all__ = ["SEVERITIES", "Finding", "Severity", "params_from_json", "params_to_json"]
 
@@ -67,35 +67,3 @@ class Finding:
             out["template"] = self.template
             out["params"] = params_to_json(self.params)
         return out
-
-
-def params_to_json(params: Mapping[str, Any]) -> dict[str, Any]:
-    """A message's parameters as JSON: a parameter that is a message becomes ``{"template", "params"}``."""
-    return {key: _param_to_json(value) for key, value in params.items()}
-
-
-def _param_to_json(value: Any) -> Any:
-    if isinstance(value, Message):
-        out: dict[str, Any] = {"template": value.template, "params": params_to_json(value.params)}
-        if value.context:
-            out["context"] = value.context
-        return out
-    return value
-
-
-def params_from_json(data: Any) -> dict[str, Any]:
-    """The parameters :func:`params_to_json` wrote (anything that is not a mapping gives none)."""
-    if not isinstance(data, Mapping):
-        return {}
-    return {str(key): _param_from_json(value) for key, value in data.items()}
-
-
-def _param_from_json(value: Any) -> Any:
-    if isinstance(value, Mapping) and isinstance(value.get("template"), str):
-        context = value.get("context")
-        return Message(
-            value["template"],
-            params_from_json(value.get("params")),
-            context if isinstance(context, str) else None,
-        )
-    return value

@@ -270,7 +270,7 @@ def test_plain_text_in_chinese_encodings(encoding: str) -> None:
 def test_an_image_needs_a_person() -> None:
     result = extract_text(png_bytes(), "扫描件.png")
     assert (result.kind, result.text) == ("image", "")
-    assert result.problem == MSG_IMAGE.format(format="PNG")
+    assert result.problem == MSG_IMAGE % {"format": "PNG"}
     assert "人工核对" in result.problem
 
 

@@ -28,8 +28,17 @@ from django.test.utils import CaptureQueriesContext
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.agencies.services import add_membership
-from gongkai.catalogue import content, index_numbers, scanner, scanning, selectors, services, workflow
-from gongkai.catalogue.models import IndexPattern, Item, ItemEvent, SensitiveWord, Status
+from gongkai.catalogue import (
+    content,
+    extract,
+    index_numbers,
+    scanner,
+    scanning,
+    selectors,
+    services,
+    workflow,
+)
+from gongkai.catalogue.models import Attachment, IndexPattern, Item, ItemEvent, SensitiveWord, Status
 from tests.catalogue import public_factories
 from tests.catalogue.conftest import TODAY, Advance, MakeItem, People, docx_bytes, png_bytes
 from tests.conftest import Tree, make_user
@@ -380,7 +389,7 @@ def test_a_file_that_could_not_be_checked_needs_the_override(people: People, mak
     assert image.extraction_problem
     (finding,) = scanning.scan_item(item)
     assert finding.unchecked and not finding.maskable and finding.attachment_id == image.pk
-    assert finding.source_label == "附件：扫描件.png" and finding.hit.kind_label == "无法自动检查"
+    assert str(finding.source_label) == "附件：扫描件.png" and finding.hit.kind_label == "无法自动检查"
     assert finding.context.startswith("附件无法自动检查：") and "请人工核对" in finding.context
     hits = scan_section(page(people.officer, item))
     assert "附件无法自动检查" in hits and "请人工核对" in hits and "发现 1 处" in hits
@@ -446,3 +455,36 @@ def test_the_lists_queries_do_not_grow_with_its_rows(
     assert response.status_code == 200 and len(response.context["rows"]) == 11
     assert sum(1 for row in response.context["rows"] if row.clock is not None) == 10
     assert "已逾期" in response.content.decode()
+
+
+def test_a_file_that_could_not_be_checked_is_explained_in_the_readers_language(
+    people: People, make_item: MakeItem
+) -> None:
+    item = make_item()
+    image = services.add_attachment(actor=people.officer, item=item, filename="扫描件.png", data=png_bytes())
+    assert image.extraction_problems == [
+        {"template": extract.MSG_IMAGE, "params": {"format": "PNG"}},
+    ]
+    client = Client()
+    client.force_login(people.officer)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/manage/catalogue/{item.pk}/").content.decode()
+    hits = scan_section(html)
+    assert "Attachment: 扫描件.png" in hits
+    assert "The attachment could not be checked automatically: This is a picture (PNG)" in hits
+    assert "无法自动检查" not in html and "请人工核对" not in html
+    # The file list says the same, and names the kind of file in English.
+    assert "This is a picture (PNG)" in html.split("扫描件.png</a>")[1]
+
+
+def test_a_file_stored_before_problems_were_messages_shows_its_chinese_text(
+    people: People, make_item: MakeItem
+) -> None:
+    item = make_item()
+    image = services.add_attachment(actor=people.officer, item=item, filename="扫描件.png", data=png_bytes())
+    Attachment.objects.filter(pk=image.pk).update(
+        extraction_problem="旧的说明；请人工核对。", extraction_problems=[]
+    )
+    (finding,) = scanning.scan_item(item)
+    assert finding.unchecked
+    assert finding.context == "附件无法自动检查：旧的说明；请人工核对。"

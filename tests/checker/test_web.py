@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -225,10 +224,8 @@ def test_a_docx_that_unpacks_to_huge_xml_is_refused_before_it_is_parsed(client: 
     bomb = docx_with_document_xml_of(MAX_DOCX_XML_BYTES + 1)
     assert len(bomb) < 200_000  # small to upload, gigabytes of memory to parse
 
-    started = time.monotonic()
     response = client.post(CHECK_URL, {"reports": [upload("bomb.docx", bomb)]})
 
-    assert time.monotonic() - started < 5
     assert re.search(
         r"bomb\.docx</h2>\s*<p[^>]*>无法检查：Word 文件解压后的内容超过", response.content.decode()
     )

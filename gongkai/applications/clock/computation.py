@@ -88,7 +88,7 @@ def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Cloc
     lines.append(
         Message(
             N_(
-                "自%(start)s的次日起计算（民法典第二百零一条），第%(n)s个工作日为%(due)s（条例第三十三条第一款）。%(notes)s"
+                "自%(start)s的次日起计算（民法典第二百零一条），第%(n)s个工作日为%(due)s（条例第三十三条第二款）。%(notes)s"
             ),
             {
                 "start": day_message(counting_from),

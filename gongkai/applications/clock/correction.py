@@ -7,6 +7,7 @@ import datetime
 from gongkai.applications.clock.explain import day_message
 from gongkai.applications.clock.types import ClockError, ClockFacts
 from gongkai.core.messages import N_, Message
+from gongkai.statute.periods import CORRECTION_NOTICE_WORKING_DAYS
 
 
 def correction(
@@ -30,13 +31,22 @@ def correction(
         lines.append(
             Message(
                 N_(
-                    "补正告知应在收到申请后7个工作日内一次性发出，即不晚于%(due)s（条例第三十条）；%(notice)s"
+                    "补正告知应在收到申请后%(days)s个工作日内一次性发出，即不晚于%(due)s（条例第三十条）；%(notice)s"
                 ),
-                {"due": day_message(correction_notice_due), "notice": notice},
+                {
+                    "days": CORRECTION_NOTICE_WORKING_DAYS,
+                    "due": day_message(correction_notice_due),
+                    "notice": notice,
+                },
             )
         )
         if requested is not None and requested > correction_notice_due:
-            flags.append(Message(N_("补正告知晚于收到申请后第7个工作日（条例第三十条）。")))
+            flags.append(
+                Message(
+                    N_("补正告知晚于收到申请后第%(days)s个工作日（条例第三十条）。"),
+                    {"days": CORRECTION_NOTICE_WORKING_DAYS},
+                )
+            )
         if facts.correction_received_on is not None:
             if facts.correction_received_on < (requested or receipt):
                 raise ClockError(Message(N_("收到补正的日期早于发出补正告知的日期（或收到申请之日）。")))

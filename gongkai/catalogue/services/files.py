@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
 from gongkai.catalogue import extract, indexing, workflow
@@ -17,6 +18,7 @@ from gongkai.catalogue.models import Attachment, Item
 from gongkai.catalogue.services.common import lock, record_event, require
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.messages import message_to_json
 from gongkai.documents.sniffing import IMAGE_CONTENT_TYPES, image_format
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -152,7 +154,8 @@ def add_attachment(*, actor: Actor, item: Item, filename: str, data: bytes) -> A
             sha256=digest,
             data=data,
             text=extracted.text or "",
-            extraction_problem=(extracted.problem or "")[:300],
+            extraction_problem=Truncator(extracted.problem).chars(300),
+            extraction_problems=[message_to_json(problem) for problem in extracted.problems],
         )
         details: dict[str, Any] = {
             "attachment_id": attachment.pk,

@@ -53,7 +53,7 @@ def _json(doc: ReportDocument, findings: list[Finding] | None) -> bytes:
 @dataclass(frozen=True)
 class ExportFormat:
     suffix: str  # ".docx"
-    name: str  # how the format is named to users: "Word"
+    name: str  # how the format is named to users: "Word" (a message id where it needs translating)
     content_type: str  # the HTTP Content-Type of the file
     render: Callable[[ReportDocument, list[Finding] | None], bytes]
 
@@ -63,7 +63,7 @@ FORMATS_BY_SUFFIX: dict[str, ExportFormat] = {
         ".docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _docx
     ),
     ".pdf": ExportFormat(".pdf", "PDF", "application/pdf", _pdf),
-    ".html": ExportFormat(".html", "网页", "text/html; charset=utf-8", _html),
+    ".html": ExportFormat(".html", N_("网页"), "text/html; charset=utf-8", _html),
     ".json": ExportFormat(".json", "JSON", "application/json", _json),
 }
 

@@ -22,13 +22,14 @@ unsupported suffix or format, a year before 2019, a path that cannot be written,
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from argparse import ArgumentParser
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
@@ -40,7 +41,8 @@ from gongkai.agencies.validators import normalize_uscc
 from gongkai.annual import documents, selectors
 from gongkai.annual.models import ReportVersion, VersionStatus
 from gongkai.checker.presenters import findings_from_json
-from gongkai.core.i18n import render_error
+from gongkai.core.i18n import language_in_argv, render_error
+from gongkai.core.messages import N_
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
 from gongkai.reports.findings import Finding
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
@@ -50,7 +52,6 @@ EXIT_BAD_INPUT = 2
 
 #: ``--format`` values: the suffixes without their dot.
 FORMAT_NAMES: tuple[str, ...] = tuple(suffix.lstrip(".") for suffix in FORMATS_BY_SUFFIX)
-SUFFIX_LIST = "、".join(FORMATS_BY_SUFFIX)
 #: The languages ``--lang`` offers (the first is the default).
 LANGUAGES = ("zh-hans", "en")
 
@@ -206,49 +207,66 @@ def describe(version: ReportVersion) -> str:
     }
 
 
+HELP = N_("导出政府信息公开工作年度报告（Word、PDF、网页或 JSON）。")
+
+
 class Command(BaseCommand):
-    help = "导出政府信息公开工作年度报告（Word、PDF、网页或 JSON）/ export annual reports to files."
+    help = HELP
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # The help is written in the language of ``--lang`` (read from the command line before parsing).
+        with translation.override(language_in_argv(sys.argv, LANGUAGES)):
+            self.help = _(HELP)
+            return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         self._parser = parser
-        actions = parser.add_subparsers(dest="action", title="子命令 / subcommands", metavar="{export}")
+        actions = parser.add_subparsers(dest="action", title=_("子命令"), metavar="{export}")
         exporter = actions.add_parser(
             "export",
-            help="把某个机关（或全部机关）某年度的年度报告导出为文件",
-            description="导出已公开的年度报告（最新版本）；加 --draft 导出当前草稿。"
-            f"格式由文件后缀决定（{SUFFIX_LIST}）；--all 时用 --format 指定，"
-            "每个机关一个文件，文件名为 <简称代码>-<年度>.<后缀>。",
+            help=_("把某个机关（或全部机关）某年度的年度报告导出为文件"),
+            description=_(
+                "导出已公开的年度报告（最新版本）；加 --draft 导出当前草稿。"
+                "格式由文件后缀决定（%(suffixes)s）；--all 时用 --format 指定，"
+                "每个机关一个文件，文件名为 <简称代码>-<年度>.<后缀>。"
+            )
+            % {"suffixes": _suffix_list()},
         )
         which = exporter.add_mutually_exclusive_group(required=True)
         which.add_argument(
             "--agency",
             metavar="CODE",
-            help="机关的简称代码（如 demo-county）或统一社会信用代码（不区分大小写）",
+            help=_("机关的简称代码（如 demo-county）或统一社会信用代码（不区分大小写）"),
         )
         which.add_argument(
-            "--all", action="store_true", help="导出全部机关的报告（--to 为目录，不存在时自动创建）"
+            "--all", action="store_true", help=_("导出全部机关的报告（--to 为目录，不存在时自动创建）")
         )
         exporter.add_argument(
-            "--year", type=int, required=True, help=f"报告年度（{FIRST_STRUCTURED_YEAR}年起）"
+            "--year",
+            type=int,
+            required=True,
+            help=_("报告年度（%(first)s年起）") % {"first": FIRST_STRUCTURED_YEAR},
         )
         exporter.add_argument(
             "--to",
             required=True,
             metavar="FILE|DIR",
-            help=f"保存的文件（后缀 {SUFFIX_LIST}）；--all 时为目录",
+            help=_("保存的文件（后缀 %(suffixes)s）；--all 时为目录") % {"suffixes": _suffix_list()},
         )
         exporter.add_argument(
             "--format",
             type=str.lower,
             choices=FORMAT_NAMES,
-            help="--all 时的导出格式：docx、pdf、html 或 json",
+            help=_("--all 时的导出格式：docx、pdf、html 或 json"),
         )
-        exporter.add_argument("--draft", action="store_true", help="导出当前未公开的草稿，而不是已公开的版本")
+        exporter.add_argument(
+            "--draft", action="store_true", help=_("导出当前未公开的草稿，而不是已公开的版本")
+        )
         exporter.add_argument(
             "--lang",
             choices=LANGUAGES,
             default=LANGUAGES[0],
-            help="输出所用的语言：zh-hans（简体中文，默认）或 en（英文）",
+            help=_("输出所用的语言：zh-hans（简体中文，默认）或 en（英文）"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

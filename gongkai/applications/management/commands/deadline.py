@@ -26,6 +26,11 @@ from gongkai.applications.calculator import (
     parse_pause,
 )
 from gongkai.applications.clock import fmt
+from gongkai.statute.periods import (
+    ANSWER_WORKING_DAYS,
+    CORRECTION_NOTICE_WORKING_DAYS,
+    EXTENSION_WORKING_DAYS,
+)
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 
@@ -35,7 +40,7 @@ def _date(value: str | None, label: str) -> datetime.date | None:
 
 class Command(BaseCommand):
     help = (
-        "计算政府信息公开申请的答复期限（条例第三十一、三十三条）：自收到申请之日的次日起算第20个工作日，"
+        f"计算政府信息公开申请的答复期限（条例第三十一、三十三条）：自收到申请之日的次日起算第{ANSWER_WORKING_DAYS}个工作日，"
         "补正、征求意见和延期按规定处理；工作日按国务院办公厅放假通知。"
     )
     requires_system_checks: list[str] = []
@@ -57,7 +62,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--correction-requested",
             metavar="DATE",
-            help="发出补正告知之日（可选，用于检查7个工作日的告知时限）",
+            help=f"发出补正告知之日（可选，用于检查{CORRECTION_NOTICE_WORKING_DAYS}个工作日的告知时限）",
         )
         parser.add_argument(
             "--pause",
@@ -67,7 +72,9 @@ class Command(BaseCommand):
             help="征求意见等暂停计时的期间，如 2026-03-02:2026-03-06（可重复；重叠的日子只扣除一次）",
         )
         parser.add_argument(
-            "--extended", action="store_true", help="经工作机构负责人批准延期（延长20个工作日）"
+            "--extended",
+            action="store_true",
+            help=f"经工作机构负责人批准延期（延长{EXTENSION_WORKING_DAYS}个工作日）",
         )
         parser.add_argument("--today", metavar="DATE", help="按这一天计算剩余工作日（默认今天）")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency, Membership
 from gongkai.applications import permissions, services
-from gongkai.applications.clock import due_soon_before
+from gongkai.applications.clock import DUE_SOON_WORKING_DAYS, due_soon_before
 from gongkai.applications.models import Application, Status
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
@@ -59,7 +59,7 @@ def _days_text(calendar: WorkCalendar, today: datetime.date, due: datetime.date)
 
 class Command(BaseCommand):
     help = (
-        "给各机关的信息员和信息公开工作机构负责人发送提醒邮件，列出即将到期（5个工作日内）或已逾期的政府信息公开申请。"
+        f"给各机关的信息员和信息公开工作机构负责人发送提醒邮件，列出即将到期（{DUE_SOON_WORKING_DAYS}个工作日内）或已逾期的政府信息公开申请。"
         "适合每个工作日由 cron 运行一次。"
     )
 
@@ -129,8 +129,11 @@ class Command(BaseCommand):
             [
                 _("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()},
                 "",
-                _("%(agency)s 有以下政府信息公开申请即将到期（5个工作日内）或已逾期（截至 %(today)s）：")
-                % {"agency": agency.name, "today": today.isoformat()},
+                _(
+                    "%(agency)s 有以下政府信息公开申请即将到期（%(days)s个工作日内）"
+                    "或已逾期（截至 %(today)s）："
+                )
+                % {"agency": agency.name, "days": DUE_SOON_WORKING_DAYS, "today": today.isoformat()},
                 "",
                 *lines,
                 "",

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -30,7 +30,8 @@ from gongkai.checker.presenters import (
     severity_label,
 )
 from gongkai.checker.result import CheckResult, ParsedReport
-from gongkai.core.i18n import render_error
+from gongkai.core.i18n import language_in_argv, render_error
+from gongkai.core.messages import N_
 from gongkai.core.paths import shown_path
 from gongkai.reports.findings import SEVERITIES
 
@@ -45,28 +46,39 @@ EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
 
 
+HELP = N_("检查政府信息公开工作年度报告（文本、网页、Word、PDF），列出全部问题。")
+
+
 class Command(BaseCommand):
-    help = "检查政府信息公开工作年度报告（文本、网页、Word、PDF），列出全部问题。"
+    help = HELP
     # No system checks: the command must work without a database or a configured site.
     requires_system_checks: list[str] = []
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # The help is written in the language of ``--lang`` (read from the command line before parsing).
+        with translation.override(language_in_argv(sys.argv, LANGUAGES)):
+            self.help = _(HELP)
+            return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "paths",
             nargs="+",
             metavar="PATH",
-            help="要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .pdf 文件）",
+            help=_("要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .pdf 文件）"),
         )
         parser.add_argument(
-            "--json", action="store_true", help="以 JSON 数组输出检查结果（见 docs/check-json.md）"
+            "--json", action="store_true", help=_("以 JSON 数组输出检查结果（见 docs/check-json.md）")
         )
-        parser.add_argument("--csv", metavar="FILE", help="另把每个文件的汇总写入 CSV 文件（UTF-8，带 BOM）")
-        parser.add_argument("--previous", metavar="FILE", help="上年度报告，用于跨年度核对（如上年结转）")
+        parser.add_argument(
+            "--csv", metavar="FILE", help=_("另把每个文件的汇总写入 CSV 文件（UTF-8，带 BOM）")
+        )
+        parser.add_argument("--previous", metavar="FILE", help=_("上年度报告，用于跨年度核对（如上年结转）"))
         parser.add_argument(
             "--lang",
             choices=LANGUAGES,
             default=LANGUAGES[0],
-            help="输出所用的语言：zh-hans（简体中文，默认）或 en（英文）；--json 的 message 总是中文",
+            help=_("输出所用的语言：zh-hans（简体中文，默认）或 en（英文）；--json 的 message 总是中文"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
