@@ -12,13 +12,13 @@ from typing import Any, cast
 
 from django.utils import timezone
 
-from gongkai.agencies.models import AgencyKind
 from gongkai.applications import clock as clock_module
 from gongkai.applications.codes import format_tracking_code
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.selectors import clock_of
 from gongkai.core.actors import Actor, user_of
+from gongkai.letters.agency_context import agency_fields
 from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
@@ -33,13 +33,6 @@ PAYMENT_INSTRUCTIONS = (
 )
 
 
-def _reconsideration_body(application: Application) -> str:
-    parent = application.agency.parent
-    if parent is not None and parent.kind == AgencyKind.GOVERNMENT:
-        return parent.name
-    return ""
-
-
 def context_for(application: Application, kind: str, on: datetime.date, **extra: Any) -> LetterContext:
     """Everything a letter of ``kind`` on ``application`` may print, as of ``on``."""
     agency = application.agency
@@ -51,12 +44,8 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
     values: dict[str, Any] = {
         "kind": kind,
         "issued_on": on,
-        "agency_name": agency.name,
-        "office_name": agency.office_name or agency.name,
-        "office_address": agency.office_address,
-        "office_phone": agency.phone,
-        "office_hours": agency.office_hours,
-        "office_postcode": agency.postcode,
+        # The agency's name, contact details, 行政复议机关 (行政复议法 第二十四条, from the tree) and court.
+        **agency_fields(agency),
         "applicant_name": application.applicant_name,
         "applicant_address": application.address,
         "case_reference": application.reference,
@@ -68,7 +57,6 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
         "delivery_label": application.get_delivery_display(),
         "due_date": clock.due_date if clock else application.due_date,
         "original_due_date": clock.original_due_date if clock else None,
-        "reconsideration_body": _reconsideration_body(application),
     }
     if kind == LetterKind.CORRECTION:
         values["correction_items"] = extra.get("items", "")

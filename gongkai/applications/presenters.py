@@ -37,6 +37,7 @@ from gongkai.applications.selectors import Thresholds
 from gongkai.applications.validators import mask_id, mask_phone
 from gongkai.core.i18n import render, render_error, render_lazy
 from gongkai.core.messages import N_, Message
+from gongkai.letters.agency_context import letter_warnings
 from gongkai.statute.fees import METHOD_LABELS, PAYMENT_PERIOD_WORKING_DAYS, FeeMethod, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
@@ -414,6 +415,8 @@ def case_page(
         "applicant_rows": revealed_applicant(revealed) if revealed else masked_applicant(application),
         "revealed": revealed is not None,
         "actions": actions,
+        # Before the letters go out: what they will lack (phone, address, the 行政复议机关).
+        "letter_warnings": letter_warnings(application.agency) if actions and application.is_open else [],
         "outcome": OUTCOME_BY_KEY.get(application.outcome),
         "tracking_code": codes.format_tracking_code(application.tracking_code),
         "secret": secret,

@@ -30,6 +30,7 @@ from gongkai.applications import permissions, presenters, selectors, services, t
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
 from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm
 from gongkai.applications.models import Appeal, Application, Letter
+from gongkai.applications.validators import identity_notes
 from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden
 from gongkai.workdays.calendar import CalendarNotLoaded
@@ -152,6 +153,8 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("已登记申请，登记编号 %(reference)s。") % {"reference": application.reference}
             )
+            for note in identity_notes(application.id_type, application.id_number):
+                messages.info(request, note)
             return redirect("cases:detail", pk=application.pk)
     return render(request, "applications/officer/new.html", {"form": form})
 

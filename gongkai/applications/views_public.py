@@ -36,6 +36,7 @@ from gongkai.applications.forms_public import (
 )
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.timeline import EventRecord, Situation
+from gongkai.applications.validators import identity_notes
 from gongkai.core import ratelimit
 from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render as render_text
@@ -165,6 +166,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     _grant(request, application)
     if repeated:
         messages.info(request, _("这份申请表已经提交过，以下是该次提交的回执；没有重复登记。"))
+    for note in identity_notes(application.id_type, application.id_number, region=False):
+        messages.info(request, note)
     return redirect("public:receipt", code=application.tracking_code)
 
 

@@ -2,7 +2,9 @@
 
 Pure Python (no Django). :func:`scan_text` finds
 
-* 居民身份证号 (18 characters, validated by ``stdnum.cn.ric``: check character, birth date and region);
+* 居民身份证号 (公民身份号码, the rule of :mod:`gongkai.statute.resident_id`: 18 characters with the right
+  check character, a real birth date not after ``today`` and a province-level region code; or a 15-digit
+  first-generation number with a real birth date and a province-level region code);
 * mainland mobile numbers (``1[3-9]`` + 9 digits, optionally ``+86``/``86``/``0086`` before them);
 * landline numbers (area code ``010``/``02x``/``0xxx`` + a 7–8 digit local number, optional extension);
 * bank card numbers (16–19 digits passing the Luhn check);
@@ -34,11 +36,13 @@ import string
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from stdnum import luhn
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from gongkai.core.messages import N_
+from gongkai.statute import resident_id
 
 __all__ = [
     "BANK_CARD",
@@ -75,6 +79,9 @@ KIND_LABELS: dict[str, str] = {
 }
 KINDS: tuple[str, ...] = tuple(KIND_LABELS)
 _PRECEDENCE = {kind: rank for rank, kind in enumerate(KINDS)}
+
+#: The day a birth date may not be after is today in China (the scanner runs without settings).
+_BEIJING = ZoneInfo("Asia/Shanghai")
 
 #: Characters of context shown on either side of a hit.
 CONTEXT_CHARS = 15
@@ -143,7 +150,7 @@ _RUN = re.compile(r"[0-9]+(?:[ -][0-9]+)*(?:[Xx](?![0-9A-Za-z]))?", re.ASCII)
 _GROUP = re.compile(r"[0-9]+[Xx]?", re.ASCII)
 
 #: How each kind may be grouped (the lengths of its digit groups).
-_ID_GROUPINGS = {(18,), (6, 8, 4), (6, 4, 4, 4), (4, 4, 4, 4, 2), (3, 3, 4, 4, 4), (6, 12)}
+_ID_GROUPINGS = {(18,), (6, 8, 4), (6, 4, 4, 4), (4, 4, 4, 4, 2), (3, 3, 4, 4, 4), (6, 12), (15,), (6, 6, 3)}
 _MOBILE_GROUPINGS = {(11,), (3, 4, 4), (3, 8), (4, 4, 3), (7, 4)}
 _MOBILE_WITH_COUNTRY_GROUPINGS = {(13,), (15,)}  # 86 / 0086 + 11 digits run together
 _CARD_GROUPINGS = {
@@ -192,7 +199,8 @@ class _Candidate:
 
 
 def _mask_id(number: str) -> str:
-    return number[:6] + "*" * 8 + number[-4:].upper()
+    """The first 6 and the last 4 characters: ``110105********002X``, ``110105*****1002``."""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:].upper()
 
 
 def _mask_mobile(number: str, prefix: bool) -> str:
@@ -233,14 +241,7 @@ def _looks_like_id(number: str) -> bool:
     return 1900 <= born.year <= 2100
 
 
-def _valid_id(number: str) -> bool:
-    try:
-        return bool(ric.is_valid(number))
-    except Exception:  # python-stdnum 2.2 raises KeyError for some region codes (110001)
-        return False
-
-
-def _numbers(folded: str) -> list[_Candidate]:
+def _numbers(folded: str, today: datetime.date) -> list[_Candidate]:
     """身份证号, bank card and mobile numbers: whole digit groups of each run of digits."""
     found: list[_Candidate] = []
     for run in _RUN.finditer(folded):
@@ -256,13 +257,15 @@ def _numbers(folded: str) -> list[_Candidate]:
                 if lengths in _GROUPINGS:
                     start, end = groups[i][0], groups[j][1]
                     compact = "".join(folded[a:b] for a, b in groups[i : j + 1])
-                    found.extend(_classify(folded, compact, lengths, start, end))
+                    found.extend(_classify(folded, compact, lengths, start, end, today))
     return found
 
 
-def _classify(folded: str, compact: str, lengths: tuple[int, ...], start: int, end: int) -> list[_Candidate]:
+def _classify(
+    folded: str, compact: str, lengths: tuple[int, ...], start: int, end: int, today: datetime.date
+) -> list[_Candidate]:
     out: list[_Candidate] = []
-    if len(compact) == 18 and lengths in _ID_GROUPINGS and _valid_id(compact):
+    if lengths in _ID_GROUPINGS and resident_id.is_valid(compact, today=today):
         return [_Candidate(RESIDENT_ID, start, end, _mask_id(compact))]
     if not compact.isdigit():
         return out
@@ -410,15 +413,24 @@ def _context(text: str, kept: Sequence[_Candidate], index: int) -> str:
 # ------------------------------------------------------------------------------------------------
 
 
-def scan_text(text: str, *, sensitive_words: Iterable[str] = ()) -> list[Hit]:
-    """Every piece of personal data and every sensitive word in ``text``, in order of position."""
+def _beijing_today() -> datetime.date:
+    return datetime.datetime.now(_BEIJING).date()
+
+
+def scan_text(
+    text: str, *, sensitive_words: Iterable[str] = (), today: datetime.date | None = None
+) -> list[Hit]:
+    """Every piece of personal data and every sensitive word in ``text``, in order of position.
+
+    ``today`` (default: today in Beijing) bounds the birth date of a 身份证号.
+    """
     folded = fold(text)
     doc_numbers = _Spans()
     for m in _DOC_NUMBER.finditer(folded):
         doc_numbers.add(m.start(), m.end())
     candidates = [
         c
-        for c in (*_numbers(folded), *_landlines(folded), *_emails(folded))
+        for c in (*_numbers(folded, today or _beijing_today()), *_landlines(folded), *_emails(folded))
         if _plausible(folded, c, doc_numbers)
     ]
     candidates += _sensitive_words(text, _word_pattern(sensitive_words))

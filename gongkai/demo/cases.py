@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
-from stdnum.cn import ric
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.applications import services
@@ -34,6 +33,7 @@ from gongkai.applications.models import Appeal, Application
 from gongkai.applications.permissions import can_approve_extension
 from gongkai.statute.fees import fee_applies
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
+from gongkai.statute.resident_id import check_character
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
@@ -195,7 +195,7 @@ class _Context:
 def _id_number(rng: random.Random) -> str:
     birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 50))
     body = f"330122{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return body + str(ric.calc_check_digit(body + "0"))  # the argument includes a check digit slot
+    return body + check_character(body)
 
 
 def _applicant(rng: random.Random, organisations: float = 0.22) -> services.Applicant:

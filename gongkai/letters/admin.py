@@ -7,6 +7,7 @@ Only superusers and administrators (``Role.ADMINISTRATOR``) see these pages
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -22,6 +23,8 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.agencies.models import Agency
+from gongkai.letters.agency_context import agency_fields, letter_warnings
 from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import SAMPLE_OUTCOME_BY_GROUP, LetterContext, variable_labels
 from gongkai.letters.defaults import DEFAULTS
@@ -85,9 +88,14 @@ def docx_response(letter: RenderedLetter) -> HttpResponse:
     return response
 
 
-def sample_context(kind: str, outcome_group: str) -> LetterContext:
+def sample_context(kind: str, outcome_group: str, agency: Agency | None = None) -> LetterContext:
+    """The sample letter of ``kind``; with ``agency`` (an agency's own template), with that agency's name,
+    contact details and 行政复议机关, so the preview shows what its letters will print — and lack."""
     outcome_key = SAMPLE_OUTCOME_BY_GROUP.get(outcome_group) if kind == LetterKind.ANSWER else None
-    return LetterContext.sample(kind, outcome_key)
+    context = LetterContext.sample(kind, outcome_key)
+    if agency is not None:
+        context = dataclasses.replace(context, **agency_fields(agency))
+    return context
 
 
 class LetterPermissionsMixin:
@@ -196,7 +204,7 @@ class LetterTemplateAdmin(LetterPermissionsMixin, admin.ModelAdmin[LetterTemplat
             raise Http404
         if not self.has_view_permission(request, template):
             raise PermissionDenied
-        context = sample_context(template.kind, template.outcome_group)
+        context = sample_context(template.kind, template.outcome_group, template.agency)
         try:
             return docx_response(render_letter(context, template=template.as_source()))
         except LetterRenderError as exc:
@@ -240,13 +248,26 @@ class LetterTemplateAdmin(LetterPermissionsMixin, admin.ModelAdmin[LetterTemplat
             form = form_class(request.POST, request.FILES, instance=obj)
             if form.is_valid():
                 template: LetterTemplate = form.instance
-                context = sample_context(template.kind, template.outcome_group)
+                context = sample_context(template.kind, template.outcome_group, template.agency)
                 source = TemplateSource(template.title, template.body, TemplateOrigin.SITE)
                 try:
                     return docx_response(render_letter(context, template=source))
                 except LetterRenderError as exc:
                     self.message_user(request, str(exc), level="error")
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """An agency's template: warn, before it is previewed or used, what its letters will lack."""
+        template = self.get_object(request, unquote(object_id))
+        warnings = letter_warnings(template.agency) if template is not None and template.agency else []
+        extra_context = {**(extra_context or {}), "letter_warnings": warnings}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

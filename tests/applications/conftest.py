@@ -36,7 +36,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Max
 from django.utils import timezone
-from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from gongkai.agencies.models import Agency, Role
@@ -45,6 +44,7 @@ from gongkai.applications import services
 from gongkai.applications.models import Appeal, Application, CaseEvent, Letter
 from gongkai.applications.services import Applicant, Request
 from gongkai.core.models import AuditEvent, NumberSeries
+from gongkai.statute.resident_id import check_character
 from gongkai.workdays.builtin import builtin_years
 from gongkai.workdays.calendar import WorkCalendar, YearCalendar
 from gongkai.workdays.models import CalendarDay, CalendarYear, DayType
@@ -86,7 +86,7 @@ def fictional_year(year: int) -> YearCalendar:
 def resident_id(serial: int = 1, birth: str = "19800101", region: str = "110105") -> str:
     """A valid 18-digit 居民身份证 number (region, birth date, 3-digit serial, check character)."""
     body = f"{region}{birth}{serial % 1000:03d}"
-    return body + stdnum_ric.calc_check_digit(body + "0")  # the argument includes a check place
+    return body + check_character(body)
 
 
 def uscc(serial: int = 1) -> str:

@@ -187,3 +187,24 @@ def test_gongkai_scan_in_a_plain_shell(folder: Path) -> None:
     assert document["total_hits"] == 4
     assert [f["file"] for f in document["files"]] == ["申请.txt", "附件/照片.png", "附件/通知.txt"]
     assert VALID_ID not in result.stdout
+
+
+def test_ids_from_renamed_regions_and_first_generation_ids_are_found_and_masked(tmp_path: Path) -> None:
+    # python-stdnum's ric refused the first three (region code younger than the birth year).
+    numbers = ["500103198001010016", "440305197001010019", "330102198001010018", "330106800101123"]
+    names = tmp_path / "名单.txt"
+    names.write_text("".join(f"第{i}人，身份证号{n}；\n" for i, n in enumerate(numbers, 1)), encoding="utf-8")
+    wrong = tmp_path / "订单.txt"
+    wrong.write_text("订单号500103198001010017，流水号202601150000123。\n", encoding="utf-8")
+
+    code, out, _ = run("--json", str(tmp_path))
+    assert code == 1
+    files = {Path(f["file"]).name: f for f in json.loads(out)["files"]}
+    assert [(h["kind"], h["masked"]) for h in files["名单.txt"]["hits"]] == [
+        ("resident_id", "500103********0016"),
+        ("resident_id", "440305********0019"),
+        ("resident_id", "330102********0018"),
+        ("resident_id", "330106*****1123"),
+    ]
+    assert files["订单.txt"]["hits"] == []  # a wrong check character, an order number: no false hits
+    assert not any(n in out for n in numbers)

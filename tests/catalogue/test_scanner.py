@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
 from stdnum import luhn
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from gongkai.catalogue.scanner import (
     BANK_CARD,
@@ -22,6 +23,7 @@ from gongkai.catalogue.scanner import (
     mask_text,
     scan_text,
 )
+from gongkai.statute import resident_id
 
 VALID_ID = "11010519491231002X"
 
@@ -30,7 +32,7 @@ FULL_WIDTH = str.maketrans("0123456789Xx-", "０１２３４５６７８９Ｘ�
 
 def with_check(first17: str) -> str:
     """An 18-character 身份证号 with its check character computed."""
-    return first17 + ric.calc_check_digit(first17 + "0")
+    return first17 + resident_id.check_character(first17)
 
 
 def with_luhn(digits: str) -> str:
@@ -71,13 +73,83 @@ def test_an_id_with_a_wrong_check_character_is_not_a_hit(last: str) -> None:
 def test_an_id_with_a_valid_checksum_but_no_such_date_or_region_is_not_a_hit() -> None:
     no_date = with_check("11010519491331002")  # month 13
     no_region = with_check("00000019491231002")
-    assert ric.calc_check_digit(no_date) == no_date[-1]  # the checksum itself is right
+    assert resident_id.check_character(no_date[:17]) == no_date[-1]  # the checksum itself is right
     assert scan_text(f"号码 {no_date} 和 {no_region}") == []
 
 
-def test_a_region_code_that_python_stdnum_cannot_look_up_is_not_a_hit() -> None:
-    number = with_check("11000119900101001")  # stdnum 2.2's ric.is_valid raises KeyError for 110001
-    assert scan_text(f"号码{number}") == []
+def test_a_county_code_no_table_knows_is_still_a_hit_under_a_province_code() -> None:
+    # 110001 is in no edition of GB/T 2260 python-stdnum knows (its ric.is_valid even raised KeyError for
+    # it); the 地址码 only has to start with a province-level code.
+    number = with_check("11000119900101001")
+    assert kinds(f"号码{number}") == [(RESIDENT_ID, number)]
+
+
+#: Numbers python-stdnum's ric refused because the county code did not exist in the birth year; the
+#: 公民身份号码 keeps the code it was issued under (居民身份证法 第三条), so they are real numbers.
+RENAMED_OR_NEWER_REGIONS = [
+    "500103198001010016",  # 重庆市渝中区 (50 since 1997), born 1980
+    "440305197001010019",  # 深圳市南山区 (1990), born 1970
+    "330102198001010018",  # 杭州市上城区 (merged 2021), born 1980
+    with_check("50010319960615123"),  # 重庆 50xxxx, born before 1997
+    with_check("46010019870301456"),  # 海南 46, born before 1988
+    with_check("33010220000101007"),  # 上城区 after the 2021 merger, born 2000
+    with_check("37011619900101001"),  # 济南市莱芜区 (2019), born 1990
+    with_check("37011719900101002"),  # 济南市钢城区 (2019)
+]
+
+
+@pytest.mark.parametrize("number", RENAMED_OR_NEWER_REGIONS)
+def test_ids_from_regions_created_or_renamed_after_the_birth_year_are_found(number: str) -> None:
+    text = f"申请人身份证号{number}，住址略。"
+    hit = only(text)
+    assert (hit.kind, hit.value) == (RESIDENT_ID, number)
+    assert hit.masked == number[:6] + "********" + number[-4:]
+    assert mask_text(text, [hit]) == f"申请人身份证号{hit.masked}，住址略。"
+
+
+@pytest.mark.parametrize(
+    "written", ["330106800101123", "330106 800101 123", "３３０１０６８００１０１１２３"]
+)
+def test_fifteen_digit_first_generation_ids_are_found_and_masked(written: str) -> None:
+    text = f"原身份证号{written}。"
+    hit = only(text)
+    assert (hit.kind, hit.value) == (RESIDENT_ID, written)
+    assert hit.masked == "330106*****1123"
+    assert mask_text(text, scan_text(text)) == "原身份证号330106*****1123。"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "000106800101123",  # province 00
+        "990106800101123",  # province 99
+        "330106800231123",  # 31 February 1980
+        "3301068001011231",  # 16 digits: a longer run, not a 15-digit number
+        "202601150000123",  # an order number: "20" is no province code
+    ],
+)
+def test_fifteen_digit_numbers_that_are_not_ids_are_not_hits(number: str) -> None:
+    assert [k for k, _v in kinds(f"编号{number}。") if k == RESIDENT_ID] == []
+
+
+def test_an_id_born_after_today_is_not_a_hit_and_today_is_a_parameter() -> None:
+    number = with_check("11010520260301001")
+    assert scan_text(f"号码{number}", today=datetime.date(2026, 2, 28)) == []
+    assert kinds(f"号码{number}", today=datetime.date(2026, 3, 1)) == [(RESIDENT_ID, number)]
+
+
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "00010319800101001",  # province 00
+        "99010319800101001",  # province 99
+        "72010319800101001",  # 72: no province
+        "50010319800231001",  # 31 February
+    ],
+)
+def test_ids_with_no_province_or_no_such_day_are_not_hits(first17: str) -> None:
+    number = with_check(first17)
+    assert [k for k, _v in kinds(f"号码{number}") if k == RESIDENT_ID] == []
 
 
 @pytest.mark.parametrize(
@@ -236,7 +308,7 @@ def test_numbers_that_are_not_cards() -> None:
     id_like = next(
         n
         for n in (f"1101051949123100{k:02d}" for k in range(100))
-        if luhn.is_valid(n) and not ric.is_valid(n)
+        if luhn.is_valid(n) and not resident_id.is_valid(n, today=datetime.date(2026, 1, 1))
     )
     credit_code = next(
         code

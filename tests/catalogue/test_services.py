@@ -387,6 +387,25 @@ def test_mask_removes_the_hit(people: People, make_item: MakeItem) -> None:
         services.mask_hit(actor=people.officer, item=item, source="attachment", start=0, end=1, kind="mobile")
 
 
+@pytest.mark.parametrize("number", ["500103198001010016", "330102198001010018", "330106800101123"])
+def test_ids_of_renamed_regions_and_first_generation_ids_are_masked(
+    people: People, make_item: MakeItem, number: str
+) -> None:
+    item = make_item(body=f"<p>申请人身份证号{number}。</p>")
+    (finding,) = scanning.scan_item(item)
+    assert finding.hit.kind == "resident_id"
+    item = services.mask_hit(
+        actor=people.officer,
+        item=item,
+        source="body",
+        start=finding.hit.start,
+        end=finding.hit.end,
+        kind="resident_id",
+    )
+    assert number not in item.body and finding.hit.masked in item.body
+    assert scanning.scan_item(item) == []
+
+
 def test_the_reviewer_masks_during_review_but_not_after(
     people: People, make_item: MakeItem, move: Advance
 ) -> None:

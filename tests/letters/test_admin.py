@@ -216,3 +216,34 @@ def test_letter_settings_are_audited_and_series_read_only(root_client: Client, t
     delete_url = reverse("admin:letters_agencylettersettings_delete", args=[settings.pk])
     assert root_client.post(delete_url, {"post": "yes"}).status_code == 302
     assert AuditEvent.objects.filter(action="letter_settings.deleted", agency=tree.county_a).exists()
+
+
+def test_an_agency_template_warns_what_its_letters_will_lack_and_previews_with_its_data(
+    root_client: Client, tree: Tree
+) -> None:
+    body = (
+        "< {{ applicant_name }}：\n\n联系电话：{{ office_phone }}；地址：{{ office_address }}。\n\n"
+        "{{ remedy }}"
+    )
+    city = LetterTemplate.objects.create(kind=LetterKind.FEE, agency=tree.city, title="收费通知书", body=body)
+    html = root_client.get(reverse("admin:letters_lettertemplate_change", args=[city.pk])).content.decode()
+    assert "本机关没有填写联系电话、办公地址，文书中将不印这些信息" in html
+    assert "无法从机关层级确定本机关的行政复议机关" in html
+    text = docx_text(root_client.get(reverse("admin:letters_lettertemplate_preview", args=[city.pk])).content)
+    # The preview prints the agency's own (missing) details, not the sample's.
+    assert "联系电话：；地址：。" in text and "示范市人民政府" in text
+    assert "向上一级行政机关申请行政复议" in text
+
+    tree.county_a.phone = "0000-1111111"
+    tree.county_a.office_address = "甲县人民路1号"
+    tree.county_a.save()
+    county = LetterTemplate.objects.create(
+        kind=LetterKind.FEE, agency=tree.county_a, title="收费通知书", body=body
+    )
+    html = root_client.get(reverse("admin:letters_lettertemplate_change", args=[county.pk])).content.decode()
+    assert "文书中将不印这些信息" not in html and "无法从机关层级确定" not in html
+    text = docx_text(
+        root_client.get(reverse("admin:letters_lettertemplate_preview", args=[county.pk])).content
+    )
+    assert "联系电话：0000-1111111；地址：甲县人民路1号。" in text
+    assert "向示范市人民政府申请行政复议" in text

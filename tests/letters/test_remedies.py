@@ -8,9 +8,11 @@ from gongkai.letters.remedies import (
     DEFAULT_COURT,
     DEFAULT_RECONSIDERATION_BODY,
     RECONSIDERATION_FIRST_FROM,
+    WITHHOLDING_GROUPS,
     reconsideration_first,
     remedy_notice,
 )
+from gongkai.statute.outcomes import OutcomeGroup
 
 BEFORE = date(2023, 12, 31)
 ON = date(2024, 1, 1)
@@ -51,7 +53,28 @@ def test_a_denial_from_2024_on_must_go_to_reconsideration_first(decided_on: date
     assert len(paragraphs) == 2
 
 
-@pytest.mark.parametrize("group", [g for g in GROUPS if g != "denied"])
+def test_a_partial_disclosure_from_2024_on_needs_reconsideration_first_for_the_withheld_part() -> None:
+    paragraphs = remedy_notice(
+        outcome_group="partial", decided_on=ON, reconsideration_body="甲县人民政府", court="甲县人民法院"
+    )
+    assert paragraphs == [
+        "如对上述决定中不予公开的部分不服，依照《中华人民共和国行政复议法》第二十三条第一款第四项的规定，"
+        "应当先申请行政复议：可以依照该法第二十条的规定，自知道该决定之日起六十日内向甲县人民政府申请"
+        "行政复议；对行政复议决定不服的，可以再依法向甲县人民法院提起行政诉讼。",
+        "如对上述决定的其他部分不服，可以依照《中华人民共和国行政复议法》第二十条的规定，自知道该决定之日起"
+        "六十日内向甲县人民政府申请行政复议；也可以依照《中华人民共和国行政诉讼法》第四十六条的规定，"
+        "自知道该决定之日起六个月内向甲县人民法院提起行政诉讼。",
+        "特此告知：对不予公开的部分，未经行政复议不能向人民法院提起行政诉讼。",
+    ]
+    assert reconsideration_first(outcome_group="partial", decided_on=ON)
+    assert not reconsideration_first(outcome_group="partial", decided_on=BEFORE)
+
+
+def test_the_groups_that_withhold_are_those_of_the_statute() -> None:
+    assert {OutcomeGroup(g) for g in WITHHOLDING_GROUPS} == {OutcomeGroup.DENIED, OutcomeGroup.PARTIAL}
+
+
+@pytest.mark.parametrize("group", [g for g in GROUPS if g not in WITHHOLDING_GROUPS])
 def test_other_outcomes_from_2024_on_may_choose(group: str) -> None:
     notice = text(group, ON)
     assert "《中华人民共和国行政复议法》第二十条" in notice

@@ -108,9 +108,15 @@ def test_a_denial_after_2024_names_reconsideration_first_and_offers_no_direct_su
     assert "先申请行政复议" not in before and "六个月内" in before
 
 
-def test_a_partial_disclosure_after_2024_may_still_choose() -> None:
+def test_a_partial_disclosure_after_2024_needs_reconsideration_first_for_the_withheld_part() -> None:
     text = render_text(LetterContext.sample(LetterKind.ANSWER, "partially_granted"))
-    assert "六个月内" in text and "先申请行政复议" not in text
+    assert (
+        "如对上述决定中不予公开的部分不服，依照《中华人民共和国行政复议法》第二十三条第一款第四项的规定，"
+        "应当先申请行政复议" in text
+    )
+    assert "特此告知：对不予公开的部分，未经行政复议不能向人民法院提起行政诉讼。" in text
+    # The disclosed part keeps the choice.
+    assert "如对上述决定的其他部分不服" in text and "六个月内" in text
 
 
 def test_the_docx_layout() -> None:
