@@ -160,3 +160,12 @@ def test_the_export_is_masked_and_audited(staff: Staff, log: Application) -> Non
     assert client_for(staff.officer).get("/audit/export.csv").status_code == 403
     assert client.get("/audit/export.pdf").status_code == 404
     assert AuditEvent.objects.filter(action="audit.exported").count() == 2
+
+
+def test_a_name_searched_in_an_export_is_masked(staff: Staff, log: Application) -> None:
+    b"".join(client_for(staff.officer).get("/cases/export.csv?state=all&q=张三丰").streaming_content)  # type: ignore[attr-defined]
+    response = client_for(staff.head).get("/audit/?action=application.cases_exported")
+    html = response.content.decode()
+    assert "导出案件列表（含申请人姓名）" in html
+    assert "filters.q: 张**" in html
+    assert "张三丰" not in html
