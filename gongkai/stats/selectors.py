@@ -51,7 +51,8 @@ def case_row(application: Application, calendar: WorkCalendar, today: datetime.d
         if application.status == Status.OPEN:
             state = clock.compute(situation_of(application, records).facts, calendar, today).state
             overdue = state == clock.ClockState.OVERDUE
-    except CalendarNotLoaded:
+    except (CalendarNotLoaded, clock.ClockError):
+        # A year whose calendar is not loaded (or facts the clock refuses): counted, but not timed.
         unknown = True
     return CaseRow(
         channel=application.channel,

@@ -43,3 +43,13 @@ def test_fold_counts_the_year_and_skips_withdrawals_in_timing() -> None:
     assert figures.overdue_now == 1
     assert fold(2024, rows).received == 1
     assert fold(2024, rows).on_time_rate is None
+
+
+def test_an_answer_the_clock_cannot_time_is_counted_but_not_timed() -> None:
+    rows = [
+        CaseRow("in_person", "natural_person", D(2025, 3, 3), D(2025, 3, 14), "granted", 9, True),
+        CaseRow("in_person", "natural_person", D(2025, 3, 3), D(2025, 3, 20), "granted", clock_unknown=True),
+    ]
+    figures = fold(2025, rows)
+    assert (figures.answered, figures.timed, figures.clock_unknown) == (2, 1, 1)
+    assert figures.on_time_rate == 1.0
