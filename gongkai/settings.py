@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.checker",
     "gongkai.annual",
+    "gongkai.stats",
+    "gongkai.auditlog",
     "gongkai.demo",  # dev-only: `gongkai seed-demo` (refuses without GONGKAI_DEBUG)
 ]
 

@@ -23,8 +23,11 @@ urlpatterns = [
     path("manage/catalogue/", include("gongkai.catalogue.urls_manage")),
     path("reports/supervise/", include("gongkai.annual.urls_supervisor")),
     path("reports/", include("gongkai.annual.urls")),
+    path("stats/", include("gongkai.stats.urls")),
+    path("audit/", include("gongkai.auditlog.urls")),
     path("", include("gongkai.applications.urls_public")),
     path("gk/", include("gongkai.annual.urls_public")),
+    path("gk/", include("gongkai.stats.urls_public")),
     path("gk/", include("gongkai.catalogue.urls_public")),
     path("", include("gongkai.checker.urls")),
 ]

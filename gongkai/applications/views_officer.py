@@ -101,9 +101,13 @@ class _Echo:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered queue as CSV (UTF-8 with BOM for spreadsheet programs); no personal data but names."""
+    """The filtered queue as CSV (UTF-8 with BOM for spreadsheet programs); no personal data but names,
+    and the export is audited."""
     th = selectors.Thresholds.now()
     cases, _form, _state = _filtered_cases(request, th)
+    # The export names the applicants: it is audited (one event per agency in it) before it is sent.
+    filters = {key: value for key, value in request.GET.items() if key != "page" and value}
+    services.record_case_export(actor=request.user, cases=cases, filters=filters)
 
     def lines() -> Iterator[str]:
         writer = csv.writer(_Echo())
@@ -196,11 +200,14 @@ def applicant(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def letter(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
-    """The letter's .docx as issued. It names the applicant and their address: the agency's staff only."""
+    """The letter's .docx as issued. It names the applicant and their address: the agency's staff only,
+    and every download is audited."""
     application = _visible_case(request, pk)
     issued = get_object_or_404(Letter.objects.filter(application=application), pk=letter_pk)
-    if not permissions.can_see_applicant(request.user, application):
-        return _forbidden(request, _("文书含有申请人的个人信息，只有本机关的工作人员可以下载。"))
+    try:
+        services.download_letter(actor=request.user, application=application, letter=issued)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
     response = HttpResponse(bytes(issued.docx), content_type=DOCX_CONTENT_TYPE)
     filename = issued.filename or f"{application.reference}-{issued.pk}.docx"
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""

@@ -400,6 +400,7 @@ def status_letter(request: HttpRequest, code: str, letter_pk: int) -> HttpRespon
     letter = Letter.objects.filter(pk=letter_pk, application=application, for_applicant=True).first()
     if letter is None:
         raise Http404
+    services.record_applicant_download(application=application, letter=letter)
     response = HttpResponse(bytes(letter.docx), content_type=DOCX)
     disposition = content_disposition_header(True, letter.filename or f"{letter.pk}.docx")
     if disposition:

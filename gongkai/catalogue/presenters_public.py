@@ -75,6 +75,12 @@ PARTS: tuple[Part, ...] = (
         "catalogue_public:apply",
         gettext_lazy("申请获取未主动公开的政府信息"),
     ),
+    Part(
+        "statistics",
+        gettext_lazy("依申请公开办理统计"),
+        "stats_public:column",
+        gettext_lazy("收到申请、办理结果、答复用时和按期答复率"),
+    ),
 )
 
 

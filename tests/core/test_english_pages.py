@@ -273,6 +273,7 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         (None, "/gk/demo-county/rules/", None),
         (None, f"/gk/demo-county/items/{published.pk}/", None),
         (None, "/gk/demo-county-nr/reports/", None),
+        (None, "/gk/demo-county-nr/statistics/", None),
         (None, f"/gk/demo-county-nr/reports/{report.year}/", None),
         (None, "/apply/", None),
         (None, "/apply/status/", None),
@@ -330,6 +331,11 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         ("supervisor", f"/reports/supervise/demo-county/{last}/imports/", None),
         ("supervisor", f"/reports/supervise/demo-county/{last}/import/", None),
         ("supervisor", "/manage/catalogue/", None),  # not a catalogue role: the 403 page
+        ("officer", "/stats/", None),
+        ("supervisor", "/stats/", None),
+        ("head", "/audit/", None),
+        ("supervisor", "/audit/?date_from=2026-13-01", None),
+        ("officer", "/audit/", None),  # not a reader of the log: the 403 page
     ]
     # Every case of the officer's queue (consultations, extensions, fees, corrections, answers, appeals …),
     # catalogue entries in each state and of each kind.

@@ -27,11 +27,13 @@ The package's modules, each along one seam: :mod:`.types` (the calendar protocol
 states, the facts and the result, with their labels), :mod:`.receipt` (the receipt date),
 :mod:`.correction`, :mod:`.pauses` (the intervals not counted and the due date that skips them),
 :mod:`.due` (a fixed or extended due date), :mod:`.state` (the state of an open case today),
-:mod:`.explain` (the words of the step-by-step explanation) and :mod:`.computation` (``compute``,
-the steps put together). Import from the package: ``__all__`` below is its public API.
+:mod:`.explain` (the words of the step-by-step explanation), :mod:`.computation` (``compute``,
+the steps put together) and :mod:`.elapsed` (the working days an answered case took, for the
+statistics). Import from the package: ``__all__`` below is its public API.
 """
 
 from gongkai.applications.clock.computation import compute
+from gongkai.applications.clock.elapsed import working_days_taken
 from gongkai.applications.clock.explain import fmt
 from gongkai.applications.clock.receipt import receipt_date
 from gongkai.applications.clock.state import due_soon_before
@@ -71,4 +73,5 @@ __all__ = [
     "due_soon_before",
     "fmt",
     "receipt_date",
+    "working_days_taken",
 ]

@@ -12,7 +12,7 @@ from gongkai.applications.clock.types import PAUSE_LABELS, Calendar, ClockFacts
 from gongkai.core.messages import N_, Message
 
 
-def _merge(
+def merged_intervals(
     intervals: Iterable[tuple[datetime.date, datetime.date]],
 ) -> list[tuple[datetime.date, datetime.date]]:
     """Merge ``(start, end]`` intervals so that no day is counted twice (D5)."""
@@ -106,7 +106,7 @@ def due_skipping(
     """
     due = calendar.add_working_days(start, n)
     skipped = 0
-    for s, e in _merge(pauses):
+    for s, e in merged_intervals(pauses):
         if s >= due:
             break
         # Working days excluded by this pause: those in (s, e]. Counted days before the pause: the

@@ -25,10 +25,18 @@ from gongkai.applications.services.correction import lapse_correction, record_co
 from gongkai.applications.services.extension import grant_extension
 from gongkai.applications.services.fees import issue_fee_notice, lapse_fee, quote_fee, record_payment
 from gongkai.applications.services.intake import Applicant, Request, confirm_receipt, register, submit_online
-from gongkai.applications.services.personal_data import reveal_applicant
+from gongkai.applications.services.personal_data import (
+    download_letter,
+    record_applicant_download,
+    record_case_export,
+    reveal_applicant,
+)
 from gongkai.applications.services.refresh import recompute_open_cases, refresh, refresh_paused_cases
 
 __all__ = [
+    "download_letter",
+    "record_applicant_download",
+    "record_case_export",
     "Applicant",
     "CaseError",
     "Request",

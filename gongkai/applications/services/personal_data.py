@@ -1,21 +1,32 @@
-"""The applicant's personal data, shown to the agency's staff; every view is audited."""
+"""The applicant's personal data, shown to or taken away by the agency's staff; every view, letter
+download and export of it is audited."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from gongkai.agencies.models import Agency
 from gongkai.applications import permissions
-from gongkai.applications.models import Application
+from gongkai.applications.models import Application, Letter
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+
+#: The audit codes of this module (labels: gongkai.auditlog.labels).
+APPLICANT_VIEWED = "application.applicant_viewed"
+LETTER_DOWNLOADED = "letter.downloaded"
+CASES_EXPORTED = "application.cases_exported"
 
 
 def reveal_applicant(*, actor: Actor, application: Application) -> dict[str, str]:
     """The applicant's personal data for the agency's staff; every view is audited."""
     if actor is None or not permissions.can_see_applicant(actor, application):
         raise PermissionDenied(_("只有本机关的工作人员可以查看申请人的个人信息。"))
-    record_audit(actor, "application.applicant_viewed", application)
+    record_audit(actor, APPLICANT_VIEWED, application)
     return {
         "id_type": application.get_id_type_display(),
         "id_number": application.id_number,
@@ -25,3 +36,30 @@ def reveal_applicant(*, actor: Actor, application: Application) -> dict[str, str
         "postcode": application.postcode,
         "contact_person": application.contact_person,
     }
+
+
+def download_letter(*, actor: Actor, application: Application, letter: Letter) -> Letter:
+    """A letter as issued, for the agency's staff (it names the applicant and their address); audited."""
+    if actor is None or not permissions.can_see_applicant(actor, application):
+        raise PermissionDenied(_("文书含有申请人的个人信息，只有本机关的工作人员可以下载。"))
+    if letter.application_id != application.pk:
+        raise PermissionDenied(_("该文书不属于本申请。"))
+    record_audit(actor, LETTER_DOWNLOADED, letter, agency=application.agency, kind=letter.kind, by="staff")
+    return letter
+
+
+def record_applicant_download(*, application: Application, letter: Letter) -> None:
+    """The applicant downloaded a letter of their own case from the public status page (the tracking code
+    and secret were checked by the caller); audited with no actor."""
+    record_audit(None, LETTER_DOWNLOADED, letter, agency=application.agency, kind=letter.kind, by="applicant")
+
+
+def record_case_export(*, actor: Actor, cases: QuerySet[Application], filters: dict[str, Any]) -> int:
+    """Audit an export of ``cases`` (it holds the applicants' names): one event per agency whose cases
+    it contains, with their number and the filters. Returns the number of cases."""
+    counts = dict(cases.order_by().values_list("agency_id").annotate(n=Count("pk")))
+    agencies = Agency.objects.in_bulk(list(counts))
+    with transaction.atomic():
+        for agency_id, count in sorted(counts.items()):
+            record_audit(actor, CASES_EXPORTED, agencies[agency_id], count=count, filters=filters)
+    return sum(counts.values())

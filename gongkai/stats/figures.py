@@ -1,0 +1,134 @@
+"""The year's figures of one agency's applications, folded from plain per-case rows (pure Python).
+
+Definitions (docs/audit-and-statistics.md):
+
+* **received** (收到申请): cases whose receipt date (收到申请之日, 条例 第三十一条) falls in the year, by
+  channel and by applicant type (the columns of table 三); an application never received (withdrawn
+  before an ordinary letter, e-mail or fax was confirmed) counts nowhere;
+* **outcomes** (办理结果): cases whose first answer or withdrawal (D7, as the annual report counts it)
+  falls in the year, by outcome;
+* **working days to answer** (答复用时): for those answered in the year (withdrawals excluded), the
+  working days the clock counted from the start of the answer period to the answer
+  (:func:`gongkai.applications.clock.working_days_taken`: 补正 restarts it, pauses are not counted); the
+  median and the 90th percentile (nearest rank: the smallest value at least 90 % of the answers do not
+  exceed, so always a value some case actually took);
+* **on-time rate** (按期答复率): answers on or before the due date the clock set (第三十三条, an approved
+  extension and the pauses included), over the answers whose timeliness the clock could tell;
+* **overdue now** (当前逾期): open cases the clock finds overdue on ``today`` (D6), whatever the year.
+
+No Django, no queries: :mod:`gongkai.stats.selectors` reads the cases and asks the clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["CaseRow", "Figures", "fold", "median", "nearest_rank"]
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What the figures need of one case (no personal data)."""
+
+    channel: str
+    applicant_type: str
+    receipt_date: datetime.date | None
+    #: The first answer or withdrawal (D7) and its outcome key.
+    counted_answer_on: datetime.date | None = None
+    counted_outcome: str = ""
+    #: Working days the clock counted to the first answer, and whether it was in time (None: unknown).
+    working_days: int | None = None
+    on_time: bool | None = None
+    #: The clock finds the case overdue today (open cases only).
+    overdue_now: bool = False
+    #: The clock could not be computed (a calendar year not loaded).
+    clock_unknown: bool = False
+
+
+@dataclass(frozen=True)
+class Figures:
+    year: int
+    received: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_applicant_type: dict[str, int] = field(default_factory=dict)
+    answered: int = 0  # first answers and withdrawals in the year
+    by_outcome: dict[str, int] = field(default_factory=dict)
+    timed: int = 0  # answers (no withdrawals) whose working days the clock told
+    median_days: float | None = None
+    p90_days: int | None = None
+    on_time: int = 0
+    late: int = 0
+    overdue_now: int = 0
+    clock_unknown: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """On-time answers over answers whose timeliness is known, 0–1; ``None`` with none."""
+        judged = self.on_time + self.late
+        return self.on_time / judged if judged else None
+
+
+def median(values: Sequence[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def nearest_rank(values: Sequence[int], percent: int) -> int | None:
+    """The nearest-rank percentile: the ⌈percent/100 × n⌉-th smallest value (``None`` for no values)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percent * len(ordered) / 100))
+    return ordered[rank - 1]
+
+
+WITHDRAWN = "withdrawn"
+
+
+def fold(year: int, rows: Iterable[CaseRow]) -> Figures:
+    """The year's figures from the agency's case rows (rows of other years are ignored for the year's
+    counts; ``overdue_now`` counts every row)."""
+    received = 0
+    channels: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    days: list[int] = []
+    on_time = late = overdue = unknown = 0
+    for row in rows:
+        overdue += row.overdue_now
+        if row.receipt_date is not None and row.receipt_date.year == year:
+            received += 1
+            channels[row.channel] += 1
+            types[row.applicant_type] += 1
+        if row.counted_answer_on is None or row.counted_answer_on.year != year:
+            continue
+        outcomes[row.counted_outcome] += 1
+        if row.counted_outcome == WITHDRAWN:
+            continue
+        if row.clock_unknown:
+            unknown += 1
+        if row.working_days is not None:
+            days.append(row.working_days)
+        if row.on_time is True:
+            on_time += 1
+        elif row.on_time is False:
+            late += 1
+    return Figures(
+        year=year,
+        received=received,
+        by_channel=dict(channels),
+        by_applicant_type=dict(types),
+        answered=sum(outcomes.values()),
+        by_outcome=dict(outcomes),
+        timed=len(days),
+        median_days=median(days),
+        p90_days=nearest_rank(days, 90),
+        on_time=on_time,
+        late=late,
+        overdue_now=overdue,
+        clock_unknown=unknown,
+    )
