@@ -326,7 +326,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             if form.needs_confirmation and not data.get("confirmed"):
                 # What the service would refuse is said before the confirmation, not after it.
-                PRECHECKS.get(action, lambda a, d, submits: None)(application, data, form.submits)
+                if action in PRECHECKS:
+                    PRECHECKS[action](application, data, form.submits)
                 quote = None
                 if action == timeline.ISSUE_FEE_NOTICE:
                     quote = services.quote_fee(application, data["method"], data["quantity"])
