@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
@@ -16,6 +17,7 @@ from gongkai.checker.presenters import describe_location
 from gongkai.core.i18n import render as render_message
 from gongkai.core.messages import Message
 from gongkai.core.models import AuditEvent
+from gongkai.reports import deadlines
 from gongkai.reports.diff import Changes, changes
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.findings import Finding, params_from_json
@@ -138,3 +140,21 @@ def signoff_rows(events: Iterable[AuditEvent]) -> list[tuple[str, str, Any, str]
         )
         for e in events
     ]
+
+
+def publish_confirmation(draft: ReportVersion, deadline: datetime.date | None) -> dict[str, Any]:
+    """What the page confirming publication shows: the version, today's date as the publication date, the
+    column it appears in, the deadline and whether publishing today meets it."""
+    report = draft.report
+    agency = report.agency
+    today = timezone.localdate()
+    return {
+        "agency": agency,
+        "year": report.year,
+        "draft": draft,
+        "today": today,
+        "deadline": deadline,
+        "timeliness": deadlines.TIMELINESS_LABELS[deadlines.timeliness(deadline, today, today)],
+        "column_url": reverse("annual_public:column_reports", args=[agency.short_code]),
+        "workspace_url": workspace_url(agency, report.year),
+    }

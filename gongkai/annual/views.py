@@ -296,6 +296,16 @@ def change_note(request: HttpRequest, short_code: str, year: int) -> HttpRespons
 @login_required
 @require_POST
 def publish(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    """Publish after a confirmation page saying what will happen (date, column, deadline); irreversible."""
+    if request.POST.get("confirm") and not request.POST.get("confirmed"):
+        agency = _agency(short_code)
+        _readable(request, agency, year)
+        report = get_object_or_404(Report, agency=agency, year=year)
+        draft = report.versions.filter(status=VersionStatus.DRAFT).first()
+        if draft is not None and permissions.can_write(request.user, agency):
+            context = presenters.publish_confirmation(draft, selectors.deadline_for(agency, year))
+            return render(request, "annual/publish_confirm.html", context)
+
     def act(draft: ReportVersion) -> str:
         if not request.POST.get("confirm"):
             raise ValidationError(_("请勾选“我已核对报告全文，确认公开”。公开后不能修改，只能发布更正版本。"))
