@@ -305,6 +305,26 @@ PRECHECKS: dict[str, Callable[[Application, dict[str, Any], bool], None]] = {
 }
 
 
+def _confirmation(request: HttpRequest, application: Application, action: str, form: Any) -> HttpResponse:
+    """The page asking to confirm the step; what the service would refuse is said before it, not after."""
+    data = form.cleaned_data
+    if action in PRECHECKS:
+        PRECHECKS[action](application, data, form.submits)
+    quote = None
+    if action == timeline.ISSUE_FEE_NOTICE:
+        quote = services.quote_fee(application, data["method"], data["quantity"])
+        if quote.amount == 0:
+            raise services.CaseError(
+                _("按国办函〔2020〕109号的标准，本申请不收费（未超过免费额度），无需发出收费通知。"),
+                code="fee_is_zero",
+            )
+    return render(
+        request,
+        "applications/officer/confirm.html",
+        presenters.confirmation_page(application, action, form, quote),
+    )
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -320,29 +340,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in allowed:
         messages.error(request, _("该申请目前不能“%(action)s”。") % {"action": label})
         return redirect("cases:detail", pk=application.pk)
+    if action in SUBMITTERS and selectors.pending_approval(application) is not None:
+        messages.error(request, _("本申请已有一项待负责人审批的事项，请等待审批或由负责人退回后再提交。"))
+        return redirect("cases:detail", pk=application.pk)
     form = presenters.action_form(action, application, situation, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             if form.needs_confirmation and not data.get("confirmed"):
-                # What the service would refuse is said before the confirmation, not after it.
-                if action in PRECHECKS:
-                    PRECHECKS[action](application, data, form.submits)
-                quote = None
-                if action == timeline.ISSUE_FEE_NOTICE:
-                    quote = services.quote_fee(application, data["method"], data["quantity"])
-                    if quote.amount == 0:
-                        raise services.CaseError(
-                            _(
-                                "按国办函〔2020〕109号的标准，本申请不收费（未超过免费额度），无需发出收费通知。"
-                            ),
-                            code="fee_is_zero",
-                        )
-                return render(
-                    request,
-                    "applications/officer/confirm.html",
-                    presenters.confirmation_page(application, action, form, quote),
-                )
+                return _confirmation(request, application, action, form)
             if form.submits:
                 SUBMITTERS[action](request, application, data)
             else:

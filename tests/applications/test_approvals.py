@@ -273,8 +273,11 @@ def test_the_head_reads_the_draft_letter_confirms_and_approves(staff: Staff, cas
     assert not Approval.objects.exists()
     submitted = officer.post(f"/cases/{case.pk}/answer/", {**data, "confirmed": "1"})
     assert submitted.status_code == 302
-    page = officer.get(f"/cases/{case.pk}/").content.decode()
-    assert "待负责人审批" in page
+    page = officer.get(f"/cases/{case.pk}/")
+    assert "待负责人审批" in page.content.decode()
+    assert "answer" not in [a.name for a in page.context["actions"]]
+    again = officer.post(f"/cases/{case.pk}/answer/", {**data, "confirmed": "1"}, follow=True)
+    assert "已有一项待负责人审批的事项" in again.content.decode()
     approval = Approval.objects.get()
 
     head = client_for(staff.head)
