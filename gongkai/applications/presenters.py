@@ -321,6 +321,19 @@ def _describe_appeal_concluded(get: _EventData, appeals: dict[int, Appeal]) -> l
     return [str(AppealResult(result).label) if result in AppealResult.values else result]
 
 
+def _describe_approval(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    kind = get("kind")
+    label = str(ApprovalKind(kind).label) if kind in ApprovalKind.values else kind
+    lines = [_("审批事项：%(kind)s") % {"kind": label}]
+    if get("outcome"):
+        lines.extend(_describe_answered(get, appeals))
+    if get("reason"):
+        lines.append(_("延期理由：%(reason)s") % {"reason": get("reason")})
+    if get("submitted_by"):
+        lines.append(_("提交人：%(name)s") % {"name": get("submitted_by")})
+    return lines
+
+
 _EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]]] = {
     EventKind.REGISTERED: _describe_submitted,
     EventKind.SUBMITTED_ONLINE: _describe_submitted,
@@ -335,6 +348,9 @@ _EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]
     EventKind.LETTER_ISSUED: _describe_letter,
     EventKind.APPEAL_RECORDED: _describe_appeal_recorded,
     EventKind.APPEAL_CONCLUDED: _describe_appeal_concluded,
+    EventKind.APPROVAL_REQUESTED: _describe_approval,
+    EventKind.APPROVAL_GRANTED: _describe_approval,
+    EventKind.APPROVAL_RETURNED: _describe_approval,
 }
 
 
@@ -491,6 +507,14 @@ def _letter_preview(application: Application, action: str, data: dict[str, Any])
     return ""
 
 
+def _safe_preview(application: Application, action: str, data: dict[str, Any]) -> str:
+    """The preview, or nothing when the clock cannot give its dates (the step itself will say why)."""
+    try:
+        return _letter_preview(application, action, data)
+    except (CalendarNotLoaded, ClockError):
+        return ""
+
+
 def confirmation_page(
     application: Application, action: str, form: ActionForm, quote: FeeQuote | None
 ) -> dict[str, Any]:
@@ -504,7 +528,7 @@ def confirmation_page(
         "form": form,
         "warning": (SUBMIT_WARNINGS if submits else CONFIRM_WARNINGS).get(action, ""),
         "quote": quote,
-        "letter": _letter_preview(application, action, form.cleaned_data),
+        "letter": _safe_preview(application, action, form.cleaned_data),
         "post_url": reverse("cases:act", kwargs={"pk": application.pk, "action": action}),
     }
 

@@ -296,6 +296,7 @@ def test_the_head_reads_the_draft_letter_confirms_and_approves(staff: Staff, cas
     assert not case.is_open and case.answered_on == TODAY
     timeline = head.get(f"/cases/{case.pk}/").content.decode()
     assert "提交负责人审批" in timeline and "负责人审批同意" in timeline
+    assert "审批事项：作出答复" in timeline and "提交人：officer" in timeline
 
 
 def test_returning_without_a_reason_is_refused_on_the_page(staff: Staff, case: Application) -> None:
