@@ -20,6 +20,7 @@ urlpatterns = [
     # POST language=<code> to {% url "set_language" %} (Django's i18n view).
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("gongkai.applications.urls_officer")),
+    path("signoff/", include("gongkai.agencies.urls_signoff")),
     path("manage/catalogue/", include("gongkai.catalogue.urls_manage")),
     path("reports/supervise/", include("gongkai.annual.urls_supervisor")),
     path("reports/", include("gongkai.annual.urls")),

@@ -239,3 +239,70 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+
+class SignOff(models.TextChoices):
+    """How an act of the agency is signed off (签发方式)."""
+
+    OFFICER = "officer", _("经办人直接办理")
+    HEAD = "head", _("负责人审批")
+
+
+class ExtensionConsent(models.TextChoices):
+    """How the head consents to an extension (条例 第三十三条第二款: 经政府信息公开工作机构负责人同意).
+
+    The law requires the head's consent, so "the officer alone" is not a choice (docs/decisions.md D15).
+    """
+
+    IN_SYSTEM = "in_system", _("负责人在系统中审批")
+    ON_PAPER = "on_paper", _("经办人登记负责人的书面同意（负责人姓名、同意日期）")
+
+
+class SignOffPolicy(models.Model):
+    """The agency's sign-off setting for answers, extensions and the annual report (D15).
+
+    An agency without a row has the defaults (:meth:`for_agency`): answers and the annual report by the
+    officer alone, extensions with the head's consent recorded from paper, as before the setting existed.
+    """
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("机关"), on_delete=models.CASCADE, related_name="signoff_policy"
+    )
+    #: 作出答复.
+    answers = models.CharField(_("作出答复"), max_length=10, choices=SignOff.choices, default=SignOff.OFFICER)
+    #: 延期答复 (第三十三条第二款).
+    extensions = models.CharField(
+        _("延期答复"), max_length=10, choices=ExtensionConsent.choices, default=ExtensionConsent.ON_PAPER
+    )
+    #: 年度报告发布 (第四十九条).
+    annual_report = models.CharField(
+        _("年度报告发布"), max_length=10, choices=SignOff.choices, default=SignOff.OFFICER
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("签发设置")
+        verbose_name_plural = _("签发设置")
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self._meta.verbose_name}"
+
+    @classmethod
+    def for_agency(cls, agency: Agency) -> SignOffPolicy:
+        """The agency's setting, or the defaults (unsaved) when it never changed them."""
+        return cls.objects.filter(agency=agency).first() or cls(agency=agency)
+
+    @property
+    def answers_need_approval(self) -> bool:
+        return self.answers == SignOff.HEAD
+
+    @property
+    def extensions_in_system(self) -> bool:
+        return self.extensions == ExtensionConsent.IN_SYSTEM
+
+    @property
+    def annual_report_needs_approval(self) -> bool:
+        return self.annual_report == SignOff.HEAD

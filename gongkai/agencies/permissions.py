@@ -43,3 +43,31 @@ def has_role(
         return False
     roles = [role] if isinstance(role, str) else list(role)
     return Membership.objects.filter(user_id=user.pk, agency=agency, role__in=roles).exists()
+
+
+#: Who approves (审批) when the agency's sign-off setting asks for it (docs/decisions.md D15): answers and
+#: extensions the head of the OGI office (政府信息公开工作机构负责人, named by 条例 第三十三条第二款); the
+#: annual report the office head or the leader in charge (分管领导). Superusers run the site and approve
+#: nothing: an approval is a named person's act.
+ANSWER_APPROVERS: tuple[str, ...] = (Role.OFFICE_HEAD,)
+EXTENSION_APPROVERS: tuple[str, ...] = (Role.OFFICE_HEAD,)
+REPORT_APPROVERS: tuple[str, ...] = (Role.OFFICE_HEAD, Role.LEADER)
+#: Who changes the agency's sign-off setting: its administrator (管理员) or its office head.
+SIGNOFF_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.OFFICE_HEAD)
+
+
+def can_edit_signoff(user: AbstractBaseUser | AnonymousUser, agency: Agency) -> bool:
+    if user.is_authenticated and user.is_active and getattr(user, "is_superuser", False):
+        return True
+    return has_role(user, agency, SIGNOFF_EDITORS)
+
+
+def signoff_agencies(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
+    """The agencies whose sign-off setting ``user`` may change."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Agency.objects.all()
+    return Agency.objects.filter(
+        memberships__user_id=user.pk, memberships__role__in=SIGNOFF_EDITORS
+    ).distinct()

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
-from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
+from gongkai.agencies.models import Agency, AgencyKind, Membership, Role, SignOffPolicy
+from gongkai.agencies.permissions import can_edit_signoff
 from gongkai.core.audit import record_audit
 
 # Audit action codes (stable once released).
@@ -80,3 +83,40 @@ def add_membership(
             role=membership.role,
         )
     return membership
+
+
+SIGNOFF_CHANGED = "agency.signoff_changed"
+
+
+def set_signoff_policy(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    agency: Agency,
+    answers: str,
+    extensions: str,
+    annual_report: str,
+) -> SignOffPolicy:
+    """Change how ``agency`` signs off answers, extensions and its annual report (D15); audited with the
+    values before and after. Only the agency's administrator or office head (or a superuser) may."""
+    if actor is None or not can_edit_signoff(actor, agency):
+        raise PermissionDenied(gettext("只有本机关的管理员或信息公开工作机构负责人可以修改签发设置。"))
+    with transaction.atomic():
+        policy = SignOffPolicy.objects.select_for_update().filter(agency=agency).first() or SignOffPolicy(
+            agency=agency
+        )
+        before = {
+            "answers": policy.answers,
+            "extensions": policy.extensions,
+            "annual_report": policy.annual_report,
+        }
+        policy.answers, policy.extensions, policy.annual_report = answers, extensions, annual_report
+        policy.updated_by = cast(User, actor) if actor.is_authenticated else None
+        policy.full_clean()
+        policy.save()
+        after = {
+            "answers": policy.answers,
+            "extensions": policy.extensions,
+            "annual_report": policy.annual_report,
+        }
+        record_audit(actor, SIGNOFF_CHANGED, policy, agency=agency, before=before, after=after)
+    return policy

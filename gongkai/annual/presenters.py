@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
 from gongkai.annual import documents
@@ -14,6 +16,8 @@ from gongkai.annual.models import HandEntry, ReportVersion, VersionStatus
 from gongkai.checker.presenters import describe_location
 from gongkai.core.i18n import render as render_message
 from gongkai.core.messages import Message
+from gongkai.core.models import AuditEvent
+from gongkai.reports import deadlines
 from gongkai.reports.diff import Changes, changes
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.findings import Finding, params_from_json
@@ -115,3 +119,42 @@ def checked_previous(check: Mapping[str, Any]) -> str:
     if isinstance(label, Message):
         return render_message(label)
     return str(check.get("previous") or "")
+
+
+#: The report's sign-off steps as its history shows them (D15).
+SIGNOFF_LABELS = {
+    "annual.warnings_acknowledged": gettext_lazy("确认警告"),
+    "annual.returned": gettext_lazy("负责人退回修改"),
+    "annual.published": gettext_lazy("公开"),
+}
+
+
+def signoff_rows(events: Iterable[AuditEvent]) -> list[tuple[str, str, Any, str]]:
+    """(step, who, when, reason) for each sign-off step of a version."""
+    return [
+        (
+            str(SIGNOFF_LABELS.get(e.action, e.action)),
+            e.actor_label,
+            e.created_at,
+            str((e.details or {}).get("reason", "")),
+        )
+        for e in events
+    ]
+
+
+def publish_confirmation(draft: ReportVersion, deadline: datetime.date | None) -> dict[str, Any]:
+    """What the page confirming publication shows: the version, today's date as the publication date, the
+    column it appears in, the deadline and whether publishing today meets it."""
+    report = draft.report
+    agency = report.agency
+    today = timezone.localdate()
+    return {
+        "agency": agency,
+        "year": report.year,
+        "draft": draft,
+        "today": today,
+        "deadline": deadline,
+        "timeliness": deadlines.TIMELINESS_LABELS[deadlines.timeliness(deadline, today, today)],
+        "column_url": reverse("annual_public:column_reports", args=[agency.short_code]),
+        "workspace_url": workspace_url(agency, report.year),
+    }

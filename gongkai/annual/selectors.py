@@ -28,6 +28,7 @@ from gongkai.checker.presenters import result_from_json
 from gongkai.checker.result import ParsedReport
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
+from gongkai.core.models import AuditEvent
 from gongkai.reports.deadlines import LOCALLY_SET_KINDS, agency_deadline
 from gongkai.reports.export.html import render_html
 
@@ -233,3 +234,13 @@ def versions_of(report: Report) -> list[ReportVersion]:
 def hand_entries_of(version: ReportVersion) -> dict[tuple[str, str], HandEntry]:
     """The version's hand entries by (row, column)."""
     return {(e.row, e.column): e for e in version.hand_entries.all()}
+
+
+#: The report's sign-off history (D15), from the audit log: who acknowledged, returned, published.
+SIGNOFF_ACTIONS = ("annual.warnings_acknowledged", "annual.returned", "annual.published")
+
+
+def signoff_history(version: ReportVersion) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type=ReportVersion._meta.label_lower, object_id=str(version.pk), action__in=SIGNOFF_ACTIONS
+    ).order_by("created_at", "pk")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:short_code>/<int:year>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<slug:short_code>/<int:year>/change-note/", views.change_note, name="change_note"),
     path("<slug:short_code>/<int:year>/publish/", views.publish, name="publish"),
+    path("<slug:short_code>/<int:year>/return/", views.return_draft, name="return"),
     path("<slug:short_code>/<int:year>/correct/", views.correct, name="correct"),
     path("<slug:short_code>/<int:year>/discard/", views.discard, name="discard"),
     path("<slug:short_code>/<int:year>/previous/", views.import_previous, name="previous"),

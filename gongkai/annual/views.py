@@ -177,6 +177,11 @@ def workspace(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "hand_notes": documents.note_messages(shown, entries.values()),
             "checked_previous": presenters.checked_previous(check),
             "exports": [".docx", ".pdf", ".html", ".json"],
+            "needs_approval": services.needs_approval(agency),
+            "is_approver": services.is_approver(request.user, agency),
+            # Acknowledging and publishing: anyone who writes, or only the head where it approves (D15).
+            "may_sign": not services.needs_approval(agency) or services.is_approver(request.user, agency),
+            "signoff_history": presenters.signoff_rows(selectors.signoff_history(shown)),
         }
     )
     return render(request, "annual/workspace.html", context)
@@ -291,11 +296,33 @@ def change_note(request: HttpRequest, short_code: str, year: int) -> HttpRespons
 @login_required
 @require_POST
 def publish(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    """Publish after a confirmation page saying what will happen (date, column, deadline); irreversible."""
+    if request.POST.get("confirm") and not request.POST.get("confirmed"):
+        agency = _agency(short_code)
+        _readable(request, agency, year)
+        report = get_object_or_404(Report, agency=agency, year=year)
+        draft = report.versions.filter(status=VersionStatus.DRAFT).first()
+        if draft is not None and permissions.can_write(request.user, agency):
+            context = presenters.publish_confirmation(draft, selectors.deadline_for(agency, year))
+            return render(request, "annual/publish_confirm.html", context)
+
     def act(draft: ReportVersion) -> str:
         if not request.POST.get("confirm"):
             raise ValidationError(_("请勾选“我已核对报告全文，确认公开”。公开后不能修改，只能发布更正版本。"))
         services.publish(actor=request.user, version=draft)
         return _("报告已公开，已在本机关“政府信息公开年报”栏目发布。")
+
+    return _acting(request, short_code, year, act)
+
+
+@login_required
+@require_POST
+def return_draft(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
+    """The head returns the draft to the officers with a reason (D15)."""
+
+    def act(draft: ReportVersion) -> str:
+        services.return_draft(actor=request.user, version=draft, reason=request.POST.get("reason", ""))
+        return _("已退回编写人员修改，退回理由已记入报告的审批记录。")
 
     return _acting(request, short_code, year, act)
 

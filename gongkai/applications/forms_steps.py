@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.agencies.models import Agency, Membership, Role, SignOffPolicy
 from gongkai.applications import permissions
 from gongkai.applications.clock import PAUSE_LABELS, PauseKind
 from gongkai.applications.forms_officer import ServiceForm, date_field, date_widget, local_today
@@ -44,8 +44,11 @@ DEFAULT_CORRECTION_DAYS = 15
 class ActionForm(ServiceForm):
     """A step on ``application``. ``on`` is the legal date of the step (today by default)."""
 
-    #: Whether the step asks "are you sure?" before it is done (it ends the case, or costs money).
+    #: Whether the step asks "are you sure?" before it is done (it ends the case, issues a letter to the
+    #: applicant, or costs money).
     needs_confirmation: ClassVar[bool] = False
+    #: The step is submitted for the head's approval instead of done (D15).
+    submits: bool = False
     code_fields = {
         "future_date": "on",
         "before_arrival": "on",
@@ -156,6 +159,7 @@ class ApproverField(forms.ModelChoiceField[Any]):
 
 
 class GrantExtensionForm(ActionForm):
+    needs_confirmation = True
     code_fields = {
         **ActionForm.code_fields,
         "approver_not_head": "approver",
@@ -174,6 +178,11 @@ class GrantExtensionForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: The head approves in the system (D15): the officer submits the reason; the approval dates it.
+        self.submits = SignOffPolicy.for_agency(self.application.agency).extensions_in_system
+        if self.submits:
+            del self.fields["on"], self.fields["approver"]
+            return
         field = self.fields["approver"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = approver_choices(self.application.agency)
@@ -218,6 +227,7 @@ OUTCOME_HELP = _(
 
 
 class AnswerForm(ActionForm):
+    needs_confirmation = True
     code_fields = {**ActionForm.code_fields, "bad_outcome": "outcome"}
 
     on = date_field(_("答复日期"))
@@ -236,6 +246,10 @@ class AnswerForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: The head approves the answer (D15): the officer submits it; the approval dates it.
+        self.submits = SignOffPolicy.for_agency(self.application.agency).answers_need_approval
+        if self.submits:
+            del self.fields["on"]
         field = self.fields["outcome"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("请选择"))] + [
@@ -374,3 +388,16 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "reopen": ReopenForm,
     "record_appeal": RecordAppealForm,
 }
+
+
+class ReturnApprovalForm(ServiceForm):
+    """The head returns a submitted step to the officer: the reason is mandatory (D15)."""
+
+    code_fields = {"no_reason": "reason", "reason_too_long": "reason"}
+
+    reason = forms.CharField(
+        label=_("退回理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("告诉经办人需要修改什么；理由记入办理记录。"),
+    )

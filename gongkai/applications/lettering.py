@@ -23,7 +23,7 @@ from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.numbering import next_letter_number
-from gongkai.letters.render import render_letter
+from gongkai.letters.render import render_letter, render_text
 from gongkai.statute.fees import METHOD_LABELS, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 
@@ -140,3 +140,16 @@ def issue(
         data={"letter_id": letter.pk, "kind": kind.value, "number": rendered.number, "title": rendered.title},
     )
     return letter
+
+
+def preview(application: Application, kind: str, on: datetime.date, **extra: Any) -> str:
+    """The letter of ``kind`` as it would be issued on ``on``, as plain text, without a number (the draft the
+    head reads before approving, D15). Nothing is stored."""
+    kind = LetterKind(kind)
+    try:
+        return render_text(context_for(application, kind, on, **extra), application.agency)
+    except LetterRenderError as exc:
+        raise CaseError(
+            f"无法生成“{kind.label}”：文书模板有误（{exc}）。请管理员在管理后台检查该文书模板。",
+            code="letter_template_broken",
+        ) from exc

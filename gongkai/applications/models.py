@@ -184,6 +184,10 @@ class EventKind(models.TextChoices):
     APPEAL_RECORDED = "appeal_recorded", _("登记行政复议或诉讼")
     APPEAL_CONCLUDED = "appeal_concluded", _("行政复议或诉讼审结")
     NOTE = "note", _("备注")
+    # Sign-off by the head (D15): none of them moves the clock.
+    APPROVAL_REQUESTED = "approval_requested", _("提交负责人审批")
+    APPROVAL_GRANTED = "approval_granted", _("负责人审批同意")
+    APPROVAL_RETURNED = "approval_returned", _("负责人退回修改")
 
 
 class CaseEvent(AppendOnlyModel):
@@ -302,3 +306,59 @@ class Appeal(models.Model):
         if self.kind == AppealKind.RECONSIDERATION:
             return "reconsideration"
         return "litigation_after_reconsideration" if self.after_reconsideration_id else "litigation_direct"
+
+
+class ApprovalKind(models.TextChoices):
+    ANSWER = "answer", _("作出答复")
+    EXTENSION = "extension", _("延期答复")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("待负责人审批")
+    APPROVED = "approved", _("负责人已同意")
+    RETURNED = "returned", _("负责人已退回")
+
+
+class Approval(models.Model):
+    """A step prepared by the officer that waits for the head's approval (D15): an answer (its outcome and
+    the letter's text fields) or an extension (its reason). Approving performs the step, dated the approval
+    day; returning sends it back with a reason. At most one is pending per case."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="approvals")
+    kind = models.CharField(_("审批事项"), max_length=20, choices=ApprovalKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    #: What the step will do: the answer's ``outcome``, ``legal_basis``, ``reasons``, ``how_to_obtain``,
+    #: ``responsible_agency``; or the extension's ``reason``.
+    data = models.JSONField(_("内容"), default=dict, encoder=DjangoJSONEncoder)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_label = models.CharField(_("提交人"), max_length=150, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_label = models.CharField(_("审批人"), max_length=150, blank=True)
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("负责人审批")
+        verbose_name_plural = _("负责人审批")
+        ordering = ["application", "submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status="pending"),
+                name="applications_one_pending_approval",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="applications_returned_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.get_kind_display()} · {self.get_status_display()}"

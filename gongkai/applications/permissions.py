@@ -14,7 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
-from gongkai.applications.models import Application
+from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS, has_role
+from gongkai.applications.models import Application, Approval, ApprovalKind
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -93,3 +94,15 @@ def can_act(user: User, application: Application | None = None, *, agency: Agenc
 def can_approve_extension(user: User, agency: Agency) -> bool:
     """条例 第三十三条第二款: the head of the OGI office approves an extension."""
     return Role.OFFICE_HEAD in _roles_at(user, agency.pk)
+
+
+def approver_roles(kind: str) -> tuple[str, ...]:
+    """The roles that approve a submitted step of ``kind`` (D15)."""
+    return ANSWER_APPROVERS if kind == ApprovalKind.ANSWER else EXTENSION_APPROVERS
+
+
+def can_decide(user: User, approval: Approval) -> bool:
+    """``user`` holds the approver role at the case's agency and did not submit ``approval`` (D15)."""
+    if not has_role(user, approval.application.agency, approver_roles(approval.kind)):
+        return False
+    return approval.submitted_by_id != user.pk

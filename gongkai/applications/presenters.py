@@ -11,30 +11,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.applications import codes, permissions, selectors, timeline
+from gongkai.applications import codes, lettering, permissions, selectors, timeline
 from gongkai.applications.clock import CHANNEL_LABELS, PAUSE_LABELS, Channel, Clock, ClockError, PauseKind
 from gongkai.applications.forms_steps import (
     ACTION_FORMS,
     ActionForm,
     ConcludeAppealForm,
     EndConsultationForm,
+    ReturnApprovalForm,
 )
 from gongkai.applications.models import (
     Appeal,
     AppealKind,
     AppealResult,
     Application,
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
     CaseEvent,
     EventKind,
     Status,
 )
 from gongkai.applications.selectors import Thresholds
+from gongkai.applications.services.approvals import ANSWER_FIELDS
 from gongkai.applications.validators import mask_id, mask_phone
+from gongkai.core.formatting import cn_date
 from gongkai.core.i18n import render, render_error, render_lazy
 from gongkai.core.messages import N_, Message
 from gongkai.letters.agency_context import letter_warnings
@@ -50,6 +57,9 @@ WAITING_LABELS = {
     "consultation": gettext_lazy("征求意见"),
     "payment": gettext_lazy("待缴费"),
 }
+
+#: A case whose answer or extension waits for the head (D15); its clock keeps running.
+PENDING_APPROVAL_LABEL = gettext_lazy("待负责人审批")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,6 +96,8 @@ def queue_row(case: Application, th: Thresholds) -> Row:
     waiting = case.waiting_on
     if waiting:
         row.flags.append(("waiting", str(WAITING_LABELS.get(waiting, waiting))))
+    if getattr(case, "pending_approval", False):
+        row.flags.append(("approval", str(PENDING_APPROVAL_LABEL)))
     # A pause that began on or after the due date does not move it (D5): such a case stays overdue.
     row.paused = waiting in PAUSED and not (
         case.paused_since is not None and case.due_date is not None and case.paused_since >= case.due_date
@@ -311,6 +323,19 @@ def _describe_appeal_concluded(get: _EventData, appeals: dict[int, Appeal]) -> l
     return [str(AppealResult(result).label) if result in AppealResult.values else result]
 
 
+def _describe_approval(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
+    kind = get("kind")
+    label = str(ApprovalKind(kind).label) if kind in ApprovalKind.values else kind
+    lines = [_("审批事项：%(kind)s") % {"kind": label}]
+    if get("outcome"):
+        lines.extend(_describe_answered(get, appeals))
+    if get("reason"):
+        lines.append(_("延期理由：%(reason)s") % {"reason": get("reason")})
+    if get("submitted_by"):
+        lines.append(_("提交人：%(name)s") % {"name": get("submitted_by")})
+    return lines
+
+
 _EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]]] = {
     EventKind.REGISTERED: _describe_submitted,
     EventKind.SUBMITTED_ONLINE: _describe_submitted,
@@ -325,6 +350,9 @@ _EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]
     EventKind.LETTER_ISSUED: _describe_letter,
     EventKind.APPEAL_RECORDED: _describe_appeal_recorded,
     EventKind.APPEAL_CONCLUDED: _describe_appeal_concluded,
+    EventKind.APPROVAL_REQUESTED: _describe_approval,
+    EventKind.APPROVAL_GRANTED: _describe_approval,
+    EventKind.APPROVAL_RETURNED: _describe_approval,
 }
 
 
@@ -380,10 +408,17 @@ def case_page(
     appeals = list(application.appeals.select_related("after_reconsideration").order_by("filed_on", "pk"))
     appeal_by_pk = {a.pk: a for a in appeals}
     may_act = permissions.can_act(user, application)
+    pending = selectors.pending_approval(application)
+    returned = [r for kind in ApprovalKind if (r := selectors.last_returned(application, kind)) is not None]
     actions: list[Action] = []
     conclude_forms: dict[int, ConcludeAppealForm] = {}
     if may_act:
         allowed = timeline.allowed_actions(situation, today, receipt_date=application.receipt_date)
+        if pending is not None:
+            # One step at a time waits for the head; the other steps of the same kind wait with it.
+            allowed = tuple(
+                name for name in allowed if name not in (timeline.ANSWER, timeline.GRANT_EXTENSION)
+            )
         for name in allowed:
             form = bound if bound is not None and name == bound_action else None
             actions.append(
@@ -420,6 +455,9 @@ def case_page(
         "outcome": OUTCOME_BY_KEY.get(application.outcome),
         "tracking_code": codes.format_tracking_code(application.tracking_code),
         "secret": secret,
+        "pending": approval_view(pending) if pending is not None else None,
+        "pending_label": str(PENDING_APPROVAL_LABEL) if pending is not None else "",
+        "returned": [approval_view(r) for r in returned],
     }
 
 
@@ -442,19 +480,150 @@ CONFIRM_WARNINGS: dict[str, Any] = {
             {"days": PAYMENT_PERIOD_WORKING_DAYS},
         )
     ),
+    timeline.ANSWER: gettext_lazy(
+        "将出具下面的答复书（编号在出具时生成），本申请按所选答复类型办结。答复书出具后不能撤回，"
+        "如需更正只能另行处理。"
+    ),
+    timeline.GRANT_EXTENSION: gettext_lazy(
+        "将出具延期答复告知书，答复期限延长20个工作日（条例第三十三条第二款）。每件申请只能延期一次，延期后不能撤销。"
+    ),
 }
+
+#: What happens when the step is submitted for the head's approval instead (D15).
+SUBMIT_WARNINGS: dict[str, Any] = {
+    timeline.ANSWER: gettext_lazy(
+        "本机关设定答复须经负责人审批：提交后由信息公开工作机构负责人审阅下面的答复书草稿，"
+        "同意后才出具答复书，答复日期为审批同意之日；审批期间答复期限照常计算。"
+    ),
+    timeline.GRANT_EXTENSION: gettext_lazy(
+        "本机关设定延期由负责人在系统中审批：提交后由信息公开工作机构负责人审批，同意后才延期并出具延期答复告知书，"
+        "延期日期为审批同意之日，且须在原答复期限届满前；审批期间答复期限照常计算。"
+    ),
+}
+
+
+def _letter_preview(application: Application, action: str, data: dict[str, Any]) -> str:
+    """The letter the confirmed step will issue, as plain text (answers and extensions)."""
+    on = data.get("on") or timezone.localdate()
+    if action == timeline.ANSWER:
+        fields = {key: data.get(key, "") for key in ANSWER_FIELDS}
+        return lettering.preview(application, "answer", on, **fields)
+    if action == timeline.GRANT_EXTENSION:
+        clock = selectors.clock_of(application, today=on)
+        return lettering.preview(
+            application, "extension", on, original_due=clock.due_date, reason=data.get("reason", "")
+        )
+    return ""
+
+
+def _safe_preview(application: Application, action: str, data: dict[str, Any]) -> str:
+    """The preview, or nothing when the clock cannot give its dates (the step itself will say why)."""
+    try:
+        return _letter_preview(application, action, data)
+    except (CalendarNotLoaded, ClockError):
+        return ""
 
 
 def confirmation_page(
     application: Application, action: str, form: ActionForm, quote: FeeQuote | None
 ) -> dict[str, Any]:
-    """What the page asking to confirm a step shows."""
+    """What the page asking to confirm a step shows: what will happen, and the letter it will issue."""
+    submits = form.submits
+    label = render(timeline.ACTION_LABELS[action])
     return {
         "case": application,
         "action": action,
-        "label": render(timeline.ACTION_LABELS[action]),
+        "label": _("提交负责人审批：%(action)s") % {"action": label} if submits else label,
         "form": form,
-        "warning": CONFIRM_WARNINGS.get(action, ""),
+        "warning": (SUBMIT_WARNINGS if submits else CONFIRM_WARNINGS).get(action, ""),
         "quote": quote,
+        "letter": _safe_preview(application, action, form.cleaned_data),
         "post_url": reverse("cases:act", kwargs={"pk": application.pk, "action": action}),
+    }
+
+
+@dataclass
+class ApprovalView:
+    """A submitted step as the case page and the approval page show it."""
+
+    approval: Approval
+    label: str
+    lines: list[str]
+    url: str
+
+
+def approval_view(approval: Approval) -> ApprovalView:
+    data = _EventData(approval.data if isinstance(approval.data, dict) else {})
+    if approval.kind == ApprovalKind.ANSWER:
+        lines = _describe_answered(data, {})
+    else:
+        lines = [_("延期理由：%(reason)s") % {"reason": data("reason")}]
+    return ApprovalView(
+        approval,
+        approval.get_kind_display(),
+        lines,
+        reverse("cases:approval", kwargs={"pk": approval.application_id, "approval_pk": approval.pk}),
+    )
+
+
+def approval_page(
+    user: AbstractBaseUser | AnonymousUser,
+    application: Application,
+    approval: Approval,
+    *,
+    return_form: ReturnApprovalForm | None = None,
+) -> dict[str, Any]:
+    """The head's page: the case's clock, what was submitted, the letter it will issue, the decision."""
+    today = timezone.localdate()
+    clock: Clock | None = None
+    clock_problem = ""
+    try:
+        clock = selectors.clock_of(application, today=today)
+    except (CalendarNotLoaded, ClockError) as exc:
+        clock_problem = render_error(exc)
+    may_see = permissions.can_see_applicant(user, application)
+    letter = ""
+    letter_problem = ""
+    pending = approval.status == ApprovalStatus.PENDING
+    if may_see and pending:
+        kind = timeline.ANSWER if approval.kind == ApprovalKind.ANSWER else timeline.GRANT_EXTENSION
+        try:
+            letter = _letter_preview(application, kind, dict(approval.data))
+        except (ValidationError, CalendarNotLoaded, ClockError, LookupError) as exc:
+            letter_problem = exc.messages[0] if isinstance(exc, ValidationError) else render_error(exc)
+    may_decide = pending and permissions.can_decide(user, approval)
+    return {
+        "case": application,
+        "approval": approval,
+        "view": approval_view(approval),
+        "clock": clock,
+        "clock_problem": clock_problem,
+        "overdue_by": max(0, -(clock.working_days_left or 0)) if clock else 0,
+        "today": today,
+        "letter": letter,
+        "letter_problem": letter_problem,
+        "may_see_applicant": may_see,
+        "may_decide": may_decide,
+        "own": approval.submitted_by_id == getattr(user, "pk", None),
+        "return_form": return_form or ReturnApprovalForm(),
+    }
+
+
+def approve_confirmation(application: Application, approval: Approval) -> dict[str, Any]:
+    """The page asking the head to confirm the approval: what it will issue, on which day."""
+    today = timezone.localdate()
+    if approval.kind == ApprovalKind.ANSWER:
+        warning = _("同意后立即以今天（%(day)s）为答复日期出具答复书，本申请办结；出具后不能撤回。") % {
+            "day": cn_date(today)
+        }
+    else:
+        warning = _(
+            "同意后立即以今天（%(day)s）为批准日期延期20个工作日并出具延期答复告知书；延期后不能撤销。"
+        ) % {"day": cn_date(today)}
+    return {
+        "case": application,
+        "approval": approval,
+        "view": approval_view(approval),
+        "warning": warning,
+        "post_url": reverse("cases:approve", kwargs={"pk": application.pk, "approval_pk": approval.pk}),
     }

@@ -11,14 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from gongkai.agencies.models import Agency
+from gongkai.agencies.models import Agency, Membership
+from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS
 from gongkai.applications import clock as clock_module
 from gongkai.applications import codes, permissions, timeline
 from gongkai.applications.clock import Clock, due_soon_before
-from gongkai.applications.models import Application, Status
+from gongkai.applications.models import Application, Approval, ApprovalKind, ApprovalStatus, Status
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
@@ -223,4 +224,36 @@ def queue_cases(
         "agency__id",
         "agency__name",
     )
-    return cases
+    # A step waiting for the head's approval (D15) is flagged in the queue; the clock keeps running.
+    pending = Approval.objects.filter(application=OuterRef("pk"), status=ApprovalStatus.PENDING)
+    return cases.annotate(pending_approval=Exists(pending))
+
+
+def pending_approval(application: Application) -> Approval | None:
+    """The step of ``application`` waiting for the head's approval (D15), if any."""
+    return application.approvals.filter(status=ApprovalStatus.PENDING).first()
+
+
+def last_returned(application: Application, kind: str) -> Approval | None:
+    """The latest draft of ``kind`` the head returned, if nothing newer was submitted since."""
+    latest = application.approvals.filter(kind=kind).order_by("-submitted_at", "-pk").first()
+    return latest if latest is not None and latest.status == ApprovalStatus.RETURNED else None
+
+
+def approvals_awaiting(user: AnyUser) -> QuerySet[Approval]:
+    """The pending approvals ``user`` may decide: where they hold an approver role; never their own."""
+    if not user.is_authenticated or not user.is_active:
+        return Approval.objects.none()
+    pending = Approval.objects.filter(status=ApprovalStatus.PENDING).exclude(submitted_by_id=user.pk)
+    answer_at = Membership.objects.filter(user_id=user.pk, role__in=ANSWER_APPROVERS).values("agency_id")
+    extension_at = Membership.objects.filter(user_id=user.pk, role__in=EXTENSION_APPROVERS).values(
+        "agency_id"
+    )
+    return (
+        pending.filter(
+            Q(kind=ApprovalKind.ANSWER, application__agency_id__in=answer_at)
+            | Q(kind=ApprovalKind.EXTENSION, application__agency_id__in=extension_at)
+        )
+        .select_related("application", "application__agency")
+        .order_by("application__due_date", "submitted_at")
+    )

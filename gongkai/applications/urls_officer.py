@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/applicant/", views.applicant, name="applicant"),
     path("<int:pk>/letters/<int:letter_pk>/", views.letter, name="letter"),
     path("<int:pk>/appeals/<int:appeal_pk>/conclude/", views.conclude_appeal, name="conclude_appeal"),
+    path("<int:pk>/approvals/<int:approval_pk>/", views.approval, name="approval"),
+    path("<int:pk>/approvals/<int:approval_pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/approvals/<int:approval_pk>/return/", views.return_approval, name="return_approval"),
     # One URL per step of timeline.ACTIONS (confirm_receipt, request_correction, …); others are 404.
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

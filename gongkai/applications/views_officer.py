@@ -28,8 +28,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.applications import permissions, presenters, selectors, services, timeline
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
-from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm
-from gongkai.applications.models import Appeal, Application, Letter
+from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm, ReturnApprovalForm
+from gongkai.applications.models import Appeal, Application, Approval, Letter
 from gongkai.applications.validators import identity_notes
 from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden
@@ -38,6 +38,7 @@ from gongkai.workdays.calendar import CalendarNotLoaded
 PER_PAGE = 50
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CASE_TEMPLATE = "applications/officer/case.html"
+APPROVAL_TEMPLATE = "applications/officer/approval.html"
 _SECRET_SESSION_KEY = "gongkai.cases.secret.{pk}"
 
 
@@ -89,6 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "calendar_problem": th.problem,
         "show_agency": selectors.visible_agencies(request.user).count() > 1,
         "can_register": selectors.acting_agencies(request.user).exists(),
+        "awaiting": [presenters.approval_view(a) for a in selectors.approvals_awaiting(request.user)[:100]],
     }
     return render(request, "applications/officer/queue.html", context)
 
@@ -286,6 +288,52 @@ RUNNERS: dict[str, Runner] = {
     ),
 }
 
+#: The steps the head approves when the agency's setting says so (D15): submitted instead of done.
+SUBMITTERS: dict[str, Runner] = {
+    timeline.ANSWER: lambda r, a, d: services.submit_answer(
+        actor=r.user,
+        application=a,
+        outcome=d["outcome"],
+        legal_basis=d["legal_basis"],
+        reasons=d["reasons"],
+        how_to_obtain=d["how_to_obtain"],
+        responsible_agency=d["responsible_agency"],
+    ),
+    timeline.GRANT_EXTENSION: lambda r, a, d: services.submit_extension(
+        actor=r.user, application=a, reason=d["reason"]
+    ),
+}
+
+#: The service's own checks of a step's input, run before its confirmation page.
+PRECHECKS: dict[str, Callable[[Application, dict[str, Any], bool], None]] = {
+    timeline.ANSWER: lambda a, d, submits: services.check_answer(
+        d["outcome"], d["legal_basis"], d["reasons"], d["how_to_obtain"], d["responsible_agency"]
+    ),
+    timeline.GRANT_EXTENSION: lambda a, d, submits: (
+        None if submits else services.check_extension(a, d["approver"], d["reason"])
+    ),
+}
+
+
+def _confirmation(request: HttpRequest, application: Application, action: str, form: Any) -> HttpResponse:
+    """The page asking to confirm the step; what the service would refuse is said before it, not after."""
+    data = form.cleaned_data
+    if action in PRECHECKS:
+        PRECHECKS[action](application, data, form.submits)
+    quote = None
+    if action == timeline.ISSUE_FEE_NOTICE:
+        quote = services.quote_fee(application, data["method"], data["quantity"])
+        if quote.amount == 0:
+            raise services.CaseError(
+                _("按国办函〔2020〕109号的标准，本申请不收费（未超过免费额度），无需发出收费通知。"),
+                code="fee_is_zero",
+            )
+    return render(
+        request,
+        "applications/officer/confirm.html",
+        presenters.confirmation_page(application, action, form, quote),
+    )
+
 
 @login_required
 @require_POST
@@ -302,27 +350,19 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in allowed:
         messages.error(request, _("该申请目前不能“%(action)s”。") % {"action": label})
         return redirect("cases:detail", pk=application.pk)
+    if action in SUBMITTERS and selectors.pending_approval(application) is not None:
+        messages.error(request, _("本申请已有一项待负责人审批的事项，请等待审批或由负责人退回后再提交。"))
+        return redirect("cases:detail", pk=application.pk)
     form = presenters.action_form(action, application, situation, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             if form.needs_confirmation and not data.get("confirmed"):
-                quote = None
-                if action == timeline.ISSUE_FEE_NOTICE:
-                    quote = services.quote_fee(application, data["method"], data["quantity"])
-                    if quote.amount == 0:
-                        raise services.CaseError(
-                            _(
-                                "按国办函〔2020〕109号的标准，本申请不收费（未超过免费额度），无需发出收费通知。"
-                            ),
-                            code="fee_is_zero",
-                        )
-                return render(
-                    request,
-                    "applications/officer/confirm.html",
-                    presenters.confirmation_page(application, action, form, quote),
-                )
-            RUNNERS[action](request, application, data)
+                return _confirmation(request, application, action, form)
+            if form.submits:
+                SUBMITTERS[action](request, application, data)
+            else:
+                RUNNERS[action](request, application, data)
         except PermissionDenied as exc:
             return _forbidden(request, str(exc))
         except CalendarNotLoaded as exc:
@@ -330,7 +370,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("已办理：%(action)s。") % {"action": label})
+            if form.submits:
+                messages.success(request, _("已提交负责人审批：%(action)s。") % {"action": label})
+            else:
+                messages.success(request, _("已办理：%(action)s。") % {"action": label})
             return redirect("cases:detail", pk=application.pk)
     application.refresh_from_db()
     context = case_context(request, application, bound=form, bound_action=action)
@@ -366,3 +409,81 @@ def conclude_appeal(request: HttpRequest, pk: int, appeal_pk: int) -> HttpRespon
             messages.success(request, _("已登记复议或诉讼的审结结果。"))
             return redirect("cases:detail", pk=application.pk)
     return render(request, CASE_TEMPLATE, case_context(request, application, bound_conclude=form))
+
+
+# ---------------------------------------------------------------------------------------------
+# The head's approval (D15)
+# ---------------------------------------------------------------------------------------------
+
+
+def _approval(request: HttpRequest, pk: int, approval_pk: int) -> tuple[Application, Approval]:
+    application = _visible_case(request, pk)
+    approval = get_object_or_404(Approval.objects.filter(application=application), pk=approval_pk)
+    approval.application = application
+    return application, approval
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def approval(request: HttpRequest, pk: int, approval_pk: int) -> HttpResponse:
+    """What was submitted, the letter it will issue, and (for the head) approve or return."""
+    application, submitted = _approval(request, pk, approval_pk)
+    response = render(
+        request, APPROVAL_TEMPLATE, presenters.approval_page(request.user, application, submitted)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int, approval_pk: int) -> HttpResponse:
+    """Approve after a confirmation page: the answer is issued or the period extended, dated today."""
+    application, submitted = _approval(request, pk, approval_pk)
+    if not permissions.can_decide(request.user, submitted):
+        return _forbidden(
+            request, _("只有本机关的信息公开工作机构负责人可以审批，且不能审批自己提交的事项。")
+        )
+    if not request.POST.get("confirmed"):
+        return render(
+            request,
+            "applications/officer/approve_confirm.html",
+            presenters.approve_confirmation(application, submitted),
+        )
+    try:
+        services.approve(actor=request.user, approval=submitted)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("cases:approval", pk=application.pk, approval_pk=submitted.pk)
+    messages.success(request, _("已审批同意：%(kind)s。") % {"kind": submitted.get_kind_display()})
+    return redirect("cases:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def return_approval(request: HttpRequest, pk: int, approval_pk: int) -> HttpResponse:
+    """Return the submitted step to the officer with a reason (mandatory)."""
+    application, submitted = _approval(request, pk, approval_pk)
+    if not permissions.can_decide(request.user, submitted):
+        return _forbidden(
+            request, _("只有本机关的信息公开工作机构负责人可以审批，且不能审批自己提交的事项。")
+        )
+    form = ReturnApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_for_changes(
+                actor=request.user, approval=submitted, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("已退回经办人修改，退回理由已记入办理记录。"))
+            return redirect("cases:detail", pk=application.pk)
+    submitted.refresh_from_db()
+    context = presenters.approval_page(request.user, application, submitted, return_form=form)
+    return render(request, APPROVAL_TEMPLATE, context)

@@ -69,7 +69,10 @@ def test_an_officer_writes_checks_and_publishes_through_the_pages(staff: Staff, 
         officer.post(url("acknowledge", staff), {"confirm": "1"})
     response = officer.post(url("publish", staff))  # without confirming: refused
     assert ReportVersion.objects.get().status == VersionStatus.DRAFT
-    officer.post(url("publish", staff), {"confirm": "1"})
+    confirm = officer.post(url("publish", staff), {"confirm": "1"})  # the box ticked: a confirmation page
+    assert confirm.status_code == 200 and "确定公开报告" in confirm.content.decode()
+    assert ReportVersion.objects.get().status == VersionStatus.DRAFT
+    officer.post(url("publish", staff), {"confirm": "1", "confirmed": "1"})
     published = ReportVersion.objects.get()
     assert published.status == VersionStatus.PUBLISHED
 
@@ -112,7 +115,7 @@ def test_a_correction_is_shown_with_its_changes(staff: Staff, make_case: CaseMak
     draft.refresh_from_db()
     if selectors.readiness(draft).warnings:
         services.acknowledge_warnings(actor=staff.officer, version=draft)
-    officer.post(url("publish", staff), {"confirm": "1"})
+    officer.post(url("publish", staff), {"confirm": "1", "confirmed": "1"})
     page = (
         Client().get(reverse("annual_public:report", args=[staff.agency.short_code, YEAR])).content.decode()
     )

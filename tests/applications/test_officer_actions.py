@@ -133,7 +133,9 @@ def test_an_extension_needs_the_office_head(staff: Staff, officer: Client, case:
     assert "approver" in form_errors(outsider, "grant_extension")
 
     old_due = case.due_date
-    granted = post(officer, case, "grant_extension", approver=str(staff.head.pk), reason="需要调取档案。")
+    granted = post(
+        officer, case, "grant_extension", approver=str(staff.head.pk), reason="需要调取档案。", confirmed="1"
+    )
     assert_done(granted, case, officer)
     case.refresh_from_db()
     assert old_due is not None and case.due_date is not None and case.due_date > old_due
@@ -187,6 +189,7 @@ def test_an_answer_without_reasons_is_refused_then_accepted(officer: Client, cas
         outcome="denied_state_secret",
         legal_basis="《中华人民共和国政府信息公开条例》第十四条",
         reasons="所申请信息已依法确定为国家秘密。",
+        confirmed="1",
     )
     assert_done(answered, case, officer)
     case.refresh_from_db()
@@ -213,7 +216,7 @@ def test_withdrawal_asks_for_confirmation(officer: Client, case: Application) ->
 
 
 def test_appeal_recorded_concluded_and_case_reopened(officer: Client, case: Application) -> None:
-    post(officer, case, "answer", outcome="granted", how_to_obtain="邮寄纸质文本。")
+    post(officer, case, "answer", outcome="granted", how_to_obtain="邮寄纸质文本。", confirmed="1")
     no_body = post(officer, case, "record_appeal", kind="reconsideration", filed_on="2026-05-29", body="")
     assert "body" in form_errors(no_body, "record_appeal")
     recorded = post(

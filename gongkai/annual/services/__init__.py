@@ -11,6 +11,8 @@ The life of a report (agency × year):
    copied from last year, a year not yet over);
 4. :func:`acknowledge_warnings` — warnings must be acknowledged (recorded) before publishing;
 5. :func:`publish` — refused while the check is missing, stale (the report changed since) or has errors;
+   where the agency has its head approve the report (D15), only the head acknowledges and publishes
+   (:mod:`.signoff`; :func:`return_draft` sends the draft back with a reason);
 6. :func:`start_correction` — a published version is immutable; a correction is a new version whose
    change note is printed at its top and whose differences are shown on the public page.
 
@@ -29,6 +31,7 @@ from gongkai.annual.services.drafts import open_draft, refresh_tables, save_sect
 from gongkai.annual.services.hand_entries import fill_blank_hand_entries, remove_hand_entry, set_hand_entry
 from gongkai.annual.services.previous import import_previous, read_report_file
 from gongkai.annual.services.publishing import discard_correction, publish, set_change_note, start_correction
+from gongkai.annual.services.signoff import is_approver, needs_approval, return_draft
 
 __all__ = [
     "EDITABLE_SECTIONS",
@@ -40,11 +43,14 @@ __all__ = [
     "discard_correction",
     "fill_blank_hand_entries",
     "import_previous",
+    "is_approver",
+    "needs_approval",
     "open_draft",
     "publish",
     "read_report_file",
     "refresh_tables",
     "remove_hand_entry",
+    "return_draft",
     "save_sections",
     "set_change_note",
     "set_hand_entry",

@@ -15,6 +15,7 @@ from gongkai.annual import documents
 from gongkai.annual.models import ReportVersion
 from gongkai.annual.selectors import PreviousReport, all_findings, previous_report, readiness, warning_keys
 from gongkai.annual.services.common import EDITABLE_SECTIONS, ReportError, clean_text, locked_draft
+from gongkai.annual.services.signoff import require_signoff
 from gongkai.checker.pipeline import check_bytes
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
@@ -156,6 +157,7 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
     """Record that the current check's warnings were read and accepted (who, when, which)."""
     with transaction.atomic():
         report, draft = locked_draft(actor, version)
+        require_signoff(actor, report.agency)
         state = readiness(draft)
         if not state.check_current:
             raise ReportError(gettext("请先检查报告（报告在上次检查后有改动，或尚未检查）。"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from gongkai.annual.models import HandEntry, Report, ReportVersion, VersionStatus
 from gongkai.annual.selectors import latest_published, readiness
 from gongkai.annual.services.common import ReportError, clean_text, lock, locked_draft, require_write
+from gongkai.annual.services.signoff import require_signoff
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
@@ -34,6 +35,7 @@ def publish(*, actor: Actor, version: ReportVersion, on: datetime.date | None = 
     """Publish the draft in the agency's 政府信息公开年报 column, dated ``on`` (today by default)."""
     with transaction.atomic():
         report, draft = locked_draft(actor, version)
+        require_signoff(actor, report.agency)
         state = readiness(draft)
         if not state.ready:
             raise ReportError(list(state.reasons))

@@ -10,7 +10,8 @@ a user without the right raises ``PermissionDenied``.
 
 One module per family of steps: :mod:`.intake` (registration, online submission, confirming
 receipt), :mod:`.correction`, :mod:`.consultation`, :mod:`.extension`, :mod:`.fees`,
-:mod:`.answers` (answer, withdrawal, reopening), :mod:`.appeals`, :mod:`.personal_data`, and
+:mod:`.answers` (answer, withdrawal, reopening), :mod:`.approvals` (the head's sign-off, D15),
+:mod:`.appeals`, :mod:`.personal_data`, and
 :mod:`.refresh` (the cached columns, paused cases, recomputing after a calendar change); the shared
 machinery (permission, state, dates, row lock, events, letters) is in :mod:`.common`. Reads of a
 case are in :mod:`gongkai.applications.selectors`, tracking codes and secrets in
@@ -18,11 +19,17 @@ case are in :mod:`gongkai.applications.selectors`, tracking codes and secrets in
 """
 
 from gongkai.applications.errors import CaseError
-from gongkai.applications.services.answers import answer, reopen, withdraw
+from gongkai.applications.services.answers import answer, check_answer, reopen, withdraw
 from gongkai.applications.services.appeals import conclude_appeal, record_appeal
+from gongkai.applications.services.approvals import (
+    approve,
+    return_for_changes,
+    submit_answer,
+    submit_extension,
+)
 from gongkai.applications.services.consultation import end_consultation, start_consultation
 from gongkai.applications.services.correction import lapse_correction, record_correction, request_correction
-from gongkai.applications.services.extension import grant_extension
+from gongkai.applications.services.extension import check_extension, grant_extension
 from gongkai.applications.services.fees import issue_fee_notice, lapse_fee, quote_fee, record_payment
 from gongkai.applications.services.intake import Applicant, Request, confirm_receipt, register, submit_online
 from gongkai.applications.services.personal_data import (
@@ -41,6 +48,9 @@ __all__ = [
     "CaseError",
     "Request",
     "answer",
+    "approve",
+    "check_answer",
+    "check_extension",
     "conclude_appeal",
     "confirm_receipt",
     "end_consultation",
@@ -58,8 +68,11 @@ __all__ = [
     "register",
     "reopen",
     "request_correction",
+    "return_for_changes",
     "reveal_applicant",
     "start_consultation",
+    "submit_answer",
+    "submit_extension",
     "submit_online",
     "withdraw",
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.agencies.models import SignOffPolicy
 from gongkai.applications import timeline
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Appeal, Application, EventKind
@@ -37,8 +38,34 @@ def answer(
     how_to_obtain: str = "",
     responsible_agency: str = "",
 ) -> Application:
-    """Answer with exactly one statutory outcome (第三十六—三十九条) and issue the 答复书."""
+    """Answer with exactly one statutory outcome (第三十六—三十九条) and issue the 答复书.
+
+    Where the agency's answers need the head's approval (D15) the officer submits the answer instead
+    (:func:`gongkai.applications.services.approvals.submit_answer`); the approval issues it.
+    """
     require_act(actor, application)
+    if SignOffPolicy.for_agency(application.agency).answers_need_approval:
+        raise CaseError(
+            _("本机关设定答复须经负责人审批：请提交负责人审批，审批同意后才作出答复。"), code="needs_approval"
+        )
+    check_answer(outcome, legal_basis, reasons, how_to_obtain, responsible_agency)
+    return close_with_outcome(
+        actor=actor,
+        application=application,
+        on=on,
+        action=timeline.ANSWER,
+        outcome=outcome,
+        legal_basis=legal_basis.strip(),
+        reasons=reasons.strip(),
+        how_to_obtain=how_to_obtain.strip(),
+        responsible_agency=responsible_agency.strip(),
+    )
+
+
+def check_answer(
+    outcome: str, legal_basis: str, reasons: str, how_to_obtain: str, responsible_agency: str
+) -> None:
+    """The outcome is a statutory one and the answer says what it must say; ``CaseError`` if not."""
     if outcome not in ANSWER_OUTCOME_KEYS:
         raise CaseError(_("请从法定答复类型中选择一项。"), code="bad_outcome")
     chosen = OUTCOME_BY_KEY[outcome]
@@ -55,17 +82,6 @@ def answer(
         errors["how_to_obtain"] = "请写明获取信息的方式、途径或时间（条例第三十六条第一、二项）。"
     if errors:
         raise CaseError(errors)
-    return close_with_outcome(
-        actor=actor,
-        application=application,
-        on=on,
-        action=timeline.ANSWER,
-        outcome=outcome,
-        legal_basis=legal_basis.strip(),
-        reasons=reasons.strip(),
-        how_to_obtain=how_to_obtain.strip(),
-        responsible_agency=responsible_agency.strip(),
-    )
 
 
 def close_with_outcome(

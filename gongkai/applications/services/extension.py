@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.agencies.models import SignOffPolicy
 from gongkai.applications import permissions, timeline
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind
@@ -37,11 +38,25 @@ def grant_extension(
     approver: AbstractBaseUser,
     reason: str,
 ) -> Application:
-    """Extend the answer period by 20 working days, approved by the head of the OGI office.
+    """Record an extension of the answer period by 20 working days that the head of the OGI office approved
+    on paper (``approver``, on ``on``).
 
-    The approval must be given on or before the original due date.
+    The approval must be given on or before the original due date. Where the agency has its head approve
+    extensions in the system (D15), the officer submits the request instead
+    (:func:`gongkai.applications.services.approvals.submit_extension`) and the head's approval extends.
     """
     require_act(actor, application)
+    if SignOffPolicy.for_agency(application.agency).extensions_in_system:
+        raise CaseError(
+            _("本机关设定延期答复由负责人在系统中审批：请提交负责人审批，审批同意后延期。"),
+            code="needs_approval",
+        )
+    check_extension(application, approver, reason)
+    return extend(actor=actor, application=application, on=on, approver=approver, reason=reason)
+
+
+def check_extension(application: Application, approver: AbstractBaseUser, reason: str) -> None:
+    """The approver recorded from paper is the agency's office head and the reason is given."""
     if not permissions.can_approve_extension(approver, application.agency):
         raise CaseError(
             _("延期答复须经政府信息公开工作机构负责人批准：所选批准人不是本机关的工作机构负责人。"),
@@ -49,6 +64,23 @@ def grant_extension(
         )
     if not reason.strip():
         raise CaseError(_("请写明延期的理由。"), code="no_reason")
+
+
+def extend(
+    *,
+    actor: Actor,
+    application: Application,
+    on: datetime.date,
+    approver: AbstractBaseUser,
+    reason: str,
+    in_system: bool = False,
+) -> Application:
+    """Extend the period (the checks of the case's state and dates, the event, the letter, the audit).
+
+    ``approver`` is the head who consented on ``on``; ``in_system`` says the consent was given in the
+    system (the approval of a submitted request) rather than recorded from paper.
+    """
+    require_act(actor, application)
     with transaction.atomic():
         application = lock(application)
         require_allowed(application, timeline.GRANT_EXTENSION, timezone.localdate())
@@ -75,6 +107,8 @@ def grant_extension(
                 "approver_id": approver.pk,
                 "approver": approver.get_username(),
                 "original_due_date": current.due_date.isoformat(),
+                "approved_on": on.isoformat(),
+                "approved_in_system": in_system,
             },
             reason.strip(),
         )
