@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.applications import codes, permissions, selectors, timeline
+from gongkai.applications import codes, permissions, presenters_case_file, selectors, timeline
 from gongkai.applications.clock import CHANNEL_LABELS, PAUSE_LABELS, Channel, Clock, ClockError, PauseKind
 from gongkai.applications.forms_steps import (
     ACTION_FORMS,
@@ -323,6 +323,10 @@ _EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]
     EventKind.LETTER_ISSUED: _describe_letter,
     EventKind.APPEAL_RECORDED: _describe_appeal_recorded,
     EventKind.APPEAL_CONCLUDED: _describe_appeal_concluded,
+    # The case file (案卷).
+    EventKind.ATTACHMENT_ADDED: lambda get, _a: presenters_case_file.describe_attachment_added(get.data),
+    EventKind.ATTACHMENT_REMOVED: lambda get, _a: presenters_case_file.describe_attachment_removed(get.data),
+    EventKind.DELIVERY_RECORDED: lambda get, _a: presenters_case_file.describe_delivery(get.data),
 }
 
 
@@ -416,6 +420,7 @@ def case_page(
         "outcome": OUTCOME_BY_KEY.get(application.outcome),
         "tracking_code": codes.format_tracking_code(application.tracking_code),
         "secret": secret,
+        "case_file": presenters_case_file.section(user, application),
     }
 
 
