@@ -1,7 +1,8 @@
 """The case file (案卷) as one .zip: a cover with the case's summary and full timeline (HTML with inline CSS,
-opens in any browser and prints), every letter as issued (.docx), every file of the case (removed ones in
-their own folder: they stay part of the record), and ``manifest.csv`` listing each file with its size and
-SHA-256.
+which any browser opens and prints, and the same printed to PDF by WeasyPrint with the Chinese fonts
+embedded when the server can print Chinese, :mod:`gongkai.reports.export.pdf`), every letter as issued
+(.docx), every file of the case (removed ones in their own folder: they stay part of the record), and
+``manifest.csv`` listing each file with its size and SHA-256.
 
 The archive is written to a temporary file that spills to disk past a few megabytes, and each letter and
 file is read from the database one at a time, so a large case file is never held in memory whole. Member
@@ -18,6 +19,7 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 import re
 import tempfile
 import zipfile
@@ -32,8 +34,12 @@ from gongkai.applications import presenters, presenters_case_file, selectors
 from gongkai.applications.clock import ClockError
 from gongkai.applications.models import Application, CaseAttachment, Letter
 from gongkai.core.i18n import render_error
+from gongkai.reports.export.base import ExportUnavailable
+from gongkai.reports.export.pdf import print_html
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
+
+logger = logging.getLogger(__name__)
 
 #: Past this the archive being written moves from memory to a temporary file on disk.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -131,14 +137,28 @@ def _manifest_csv(entries: list[ManifestEntry]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _printed(cover: str) -> bytes | None:
+    """The cover as a PDF (WeasyPrint), or None when the server cannot print Chinese: the HTML cover, which
+    any browser prints, is always in the archive."""
+    try:
+        return print_html(cover)
+    except ExportUnavailable as exc:
+        logger.warning("case file cover printed as HTML only: %s", exc)
+        return None
+
+
 def build(application: Application) -> tuple[IO[bytes], list[ManifestEntry]]:
     """The case file's .zip (a temporary file, rewound) and its manifest (the manifest file itself aside)."""
     root = _safe(_("案卷-%(reference)s") % {"reference": application.reference})
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned open)
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         writer = _Writer(archive, root)
-        cover = render_to_string(COVER_TEMPLATE, cover_context(application)).encode("utf-8")
-        writer.add(f"00-{_('封面与办理记录')}.html", cover, timezone.localtime(), _("封面与办理记录"))
+        cover = render_to_string(COVER_TEMPLATE, cover_context(application))
+        title = _("封面与办理记录")
+        writer.add(f"00-{title}.html", cover.encode("utf-8"), timezone.localtime(), title)
+        pdf = _printed(cover)
+        if pdf is not None:
+            writer.add(f"00-{title}.pdf", pdf, timezone.localtime(), title)
         for pk, path, issued_on in _letter_paths(application):
             letter = Letter.objects.only("docx", "title", "number").get(pk=pk)
             writer.add(path, bytes(letter.docx), issued_on, f"{letter.title} {letter.number}".strip())

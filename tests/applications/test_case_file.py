@@ -32,6 +32,7 @@ from gongkai.applications.models import (
 from gongkai.applications.services import case_file, delivery
 from gongkai.core.models import AuditEvent
 from gongkai.letters.kinds import LetterKind
+from gongkai.reports.export.pdf import cjk_font_families
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import CaseMaker, Staff
 from tests.pdfs import one_page_pdf
@@ -109,7 +110,7 @@ def test_what_may_not_be_kept_is_refused_and_nothing_is_written(
         case_file.add_attachment(
             actor=staff.officer, application=case, kind=AttachmentKind.OTHER, filename=filename, data=data
         )
-    assert refused.value.error_dict["file"][0].code == code  # type: ignore[attr-defined]
+    assert refused.value.error_dict["file"][0].code == code
     assert (CaseAttachment.objects.count(), CaseEvent.objects.count(), AuditEvent.objects.count()) == before
 
 
@@ -127,7 +128,7 @@ def test_a_file_over_20_mb_and_a_zip_bomb_docx_are_refused(staff: Staff, case: A
             case_file.add_attachment(
                 actor=staff.officer, application=case, kind=AttachmentKind.OTHER, filename=filename, data=data
             )
-        assert refused.value.error_dict["file"][0].code == code  # type: ignore[attr-defined]
+        assert refused.value.error_dict["file"][0].code == code
     assert not CaseAttachment.objects.exists()
 
 
@@ -231,7 +232,7 @@ def test_delivery_by_post_requires_a_tracking_number(staff: Staff, case: Applica
         delivery.record_delivery(
             actor=staff.officer, letter=letter, method=DeliveryMethod.POST, delivered_on=working_day(12)
         )
-    assert "tracking_number" in refused.value.error_dict  # type: ignore[attr-defined]
+    assert "tracking_number" in refused.value.error_dict
     assert not LetterDelivery.objects.exists()
     with pytest.raises(IntegrityError), transaction.atomic():  # the database holds the rule too
         LetterDelivery.objects.create(letter=letter, method="post", delivered_on=working_day(12))
@@ -262,7 +263,7 @@ def test_delivery_dates_and_proofs_are_checked(staff: Staff, case: Application) 
             delivery.record_delivery(
                 actor=staff.officer, letter=letter, method="in_person", delivered_on=on, proof=proof
             )
-        assert field in refused.value.error_dict  # type: ignore[attr-defined]
+        assert field in refused.value.error_dict
     with pytest.raises(PermissionDenied):
         delivery.record_delivery(
             actor=staff.supervisor, letter=letter, method="in_person", delivered_on=working_day(11)
@@ -366,6 +367,7 @@ def test_the_export_holds_cover_letters_files_and_a_true_manifest(staff: Staff, 
     response = client_for(staff.officer).post(reverse("cases:case_file_export", kwargs={"pk": case.pk}))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    response.close()
     archive = zipfile.ZipFile(io.BytesIO(body))
     names = archive.namelist()
     root = f"案卷-{case.reference}"
@@ -379,6 +381,11 @@ def test_the_export_holds_cover_letters_files_and_a_true_manifest(staff: Staff, 
     assert any(n.endswith("其他-误传.pdf") and "/已移除的材料/" in n for n in names)
     cover = archive.read(next(n for n in names if n.endswith(".html"))).decode()
     assert case.reference in cover and "作出答复" in cover and "1234567890123" in cover
+    printed = [n for n in names if n.endswith("封面与办理记录.pdf")]
+    if cjk_font_families():  # the server can print Chinese: the cover is a PDF too
+        assert archive.read(printed[0]).startswith(b"%PDF-")
+    else:
+        assert printed == []
     rows = list(csv.reader(io.StringIO(archive.read(f"{root}/manifest.csv").decode("utf-8-sig"))))
     listed = {row[0]: (int(row[1]), row[2]) for row in rows[1:]}
     assert set(listed) == set(names) - {f"{root}/manifest.csv"}
