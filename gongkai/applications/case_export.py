@@ -74,7 +74,10 @@ class _Writer:
         self.root = root
         self.manifest: list[ManifestEntry] = []
 
-    def add(self, path: str, data: bytes, when: datetime.datetime | datetime.date, what: str) -> None:
+    def add(
+        self, path: str, data: bytes | memoryview, when: datetime.datetime | datetime.date, what: str
+    ) -> None:
+        """Write one member (``data`` as the database gave it: a memoryview is not copied)."""
         name = f"{self.root}/{path}"
         info = zipfile.ZipInfo(name, date_time=_zip_time(when))
         info.compress_type = zipfile.ZIP_DEFLATED
@@ -161,10 +164,10 @@ def build(application: Application) -> tuple[IO[bytes], list[ManifestEntry]]:
             writer.add(f"00-{title}.pdf", pdf, timezone.localtime(), title)
         for pk, path, issued_on in _letter_paths(application):
             letter = Letter.objects.only("docx", "title", "number").get(pk=pk)
-            writer.add(path, bytes(letter.docx), issued_on, f"{letter.title} {letter.number}".strip())
+            writer.add(path, letter.docx, issued_on, f"{letter.title} {letter.number}".strip())
         for pk, path, uploaded_at in _attachment_paths(application):
             data = CaseAttachment.objects.filter(pk=pk).values_list("data", flat=True).get()
-            writer.add(path, bytes(data), uploaded_at, _("案卷材料"))
+            writer.add(path, data, uploaded_at, _("案卷材料"))
         manifest = list(writer.manifest)
         info = zipfile.ZipInfo(f"{root}/manifest.csv", date_time=_zip_time(timezone.localtime()))
         info.compress_type = zipfile.ZIP_DEFLATED
