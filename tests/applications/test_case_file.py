@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import html
 import io
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -404,3 +406,45 @@ def test_export_through_the_service_is_for_staff_only(staff: Staff, case: Applic
         case_file.export_case_file(actor=staff.other_officer, application=case)
     with case_file.export_case_file(actor=staff.head, application=case) as archive:
         assert zipfile.ZipFile(archive).testzip() is None
+
+
+def test_the_case_file_section_in_english_leaves_only_data_in_chinese(
+    staff: Staff, case: Application
+) -> None:
+    letter = answered(staff, case, working_day(10))
+    proof = case_file.add_attachment(
+        actor=staff.officer,
+        application=case,
+        kind=AttachmentKind.DELIVERY_PROOF,
+        filename="签收单.pdf",
+        data=PDF,
+    )
+    removed = case_file.add_attachment(
+        actor=staff.officer,
+        application=case,
+        kind=AttachmentKind.OTHER,
+        filename="误传.pdf",
+        data=PDF + b"\n",
+    )
+    case_file.remove_attachment(actor=staff.officer, attachment=removed, reason="误传")
+    delivery.record_delivery(
+        actor=staff.officer,
+        letter=letter,
+        method="post",
+        delivered_on=working_day(12),
+        tracking_number="1234567890123",
+        recipient="张三",
+        proof=proof,
+    )
+    client = client_for(staff.officer)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("cases:detail", kwargs={"pk": case.pk}), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    section = page[page.index('id="case-file"') : page.index("</section>", page.index('id="case-file"'))]
+    text = re.sub(r"<[^>]+>", " ", html.unescape(section))
+    data = ["签收单.pdf", "误传.pdf", "误传", "张三"] + [f"{x.title} {x.number}" for x in case.letters.all()]
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, " ")
+    assert "Case file" in text and "Proof of delivery" in text
+    assert not re.search(r"[\u3400-\u4dbf\u4e00-\u9fff]", text), text
