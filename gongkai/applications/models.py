@@ -188,6 +188,10 @@ class EventKind(models.TextChoices):
     APPROVAL_REQUESTED = "approval_requested", _("提交负责人审批")
     APPROVAL_GRANTED = "approval_granted", _("负责人审批同意")
     APPROVAL_RETURNED = "approval_returned", _("负责人退回修改")
+    # The case file (案卷): none of these moves the clock.
+    ATTACHMENT_ADDED = "attachment_added", _("上传案卷材料")
+    ATTACHMENT_REMOVED = "attachment_removed", _("移除案卷材料")
+    DELIVERY_RECORDED = "delivery_recorded", _("登记送达")
 
 
 class CaseEvent(AppendOnlyModel):
@@ -319,6 +323,10 @@ class ApprovalStatus(models.TextChoices):
     RETURNED = "returned", _("负责人已退回")
 
 
+#: The keys of an answer's :attr:`Approval.data`: what the answer and its letter say.
+ANSWER_FIELDS = ("outcome", "legal_basis", "reasons", "how_to_obtain", "responsible_agency")
+
+
 class Approval(models.Model):
     """A step prepared by the officer that waits for the head's approval (D15): an answer (its outcome and
     the letter's text fields) or an extension (its reason). Approving performs the step, dated the approval
@@ -362,3 +370,121 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.get_kind_display()} · {self.get_status_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The case file (案卷): attachments and the delivery (送达) of letters
+# ---------------------------------------------------------------------------------------------
+
+
+class AttachmentKind(models.TextChoices):
+    APPLICATION = "application", _("申请材料")
+    ENCLOSURE = "enclosure", _("答复附件")
+    DELIVERY_PROOF = "delivery_proof", _("送达凭证")
+    OTHER = "other", _("其他")
+
+
+#: The largest file a case file keeps, and the longest reason for removing one.
+MAX_CASE_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_REMOVAL_REASON_CHARS = 1000
+
+
+class CaseAttachment(models.Model):
+    """A file of the case file (案卷), kept in the database like the catalogue's attachments.
+
+    Never deleted: removing one from the file records who, when and why (``removed_*``), and the
+    bytes stay for the record (they may be evidence in a reconsideration or a lawsuit).
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("材料类别"), max_length=20, choices=AttachmentKind.choices)
+    filename = models.CharField(_("文件名"), max_length=255)
+    #: Sniffed from the bytes: pdf, docx, xlsx, image.
+    file_kind = models.CharField(_("文件类型"), max_length=20)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by_label = models.CharField(_("上传人"), max_length=150, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_by_label = models.CharField(_("移除人"), max_length=150, blank=True)
+    removal_reason = models.TextField(_("移除理由"), blank=True, max_length=MAX_REMOVAL_REASON_CHARS)
+
+    class Meta:
+        verbose_name = _("案卷材料")
+        verbose_name_plural = _("案卷材料")
+        ordering = ["application", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removal_reason="")
+                | Q(removed_at__isnull=False) & ~Q(removal_reason=""),
+                name="applications_attachment_removal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class DeliveryMethod(models.TextChoices):
+    """How a letter reached its addressee (送达方式)."""
+
+    IN_PERSON = "in_person", _("直接送达（当面领取）")
+    POST = "post", _("邮寄")
+    EMAIL = "email", _("电子邮件")
+    ONLINE = "online", _("网上平台")
+    OTHER = "other", _("其他")
+
+
+class LetterDelivery(models.Model):
+    """The delivery (送达) of an issued letter: how, when, to whom, with an optional proof.
+
+    Appended only (a second record, e.g. after a returned letter, is added beside the first). It never
+    moves the clock: the answer's deadline is met on the day the answer is made (条例 第三十三条; D16).
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="deliveries")
+    method = models.CharField(_("送达方式"), max_length=20, choices=DeliveryMethod.choices)
+    delivered_on = models.DateField(_("送达日期"))
+    #: Mandatory for post (邮寄): the postal tracking number (邮件单号).
+    tracking_number = models.CharField(_("邮件单号"), max_length=60, blank=True)
+    recipient = models.CharField(_("签收人或收件地址"), max_length=200, blank=True)
+    note = models.TextField(_("备注"), blank=True, max_length=1000)
+    proof = models.ForeignKey(
+        CaseAttachment,
+        verbose_name=_("送达凭证"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by_label = models.CharField(_("登记人"), max_length=150, blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("送达记录")
+        verbose_name_plural = _("送达记录")
+        ordering = ["letter", "delivered_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(method="post") | ~Q(tracking_number=""),
+                name="applications_delivery_post_has_tracking_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} {self.get_method_display()} {self.delivered_on}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.applications import codes, lettering, permissions, selectors, timeline
+from gongkai.applications import codes, lettering, permissions, presenters_case_file, selectors, timeline
 from gongkai.applications.clock import CHANNEL_LABELS, PAUSE_LABELS, Channel, Clock, ClockError, PauseKind
 from gongkai.applications.forms_steps import (
     ACTION_FORMS,
@@ -27,6 +27,7 @@ from gongkai.applications.forms_steps import (
     ReturnApprovalForm,
 )
 from gongkai.applications.models import (
+    ANSWER_FIELDS,
     Appeal,
     AppealKind,
     AppealResult,
@@ -39,7 +40,6 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.selectors import Thresholds
-from gongkai.applications.services.approvals import ANSWER_FIELDS
 from gongkai.applications.validators import mask_id, mask_phone
 from gongkai.core.formatting import cn_date
 from gongkai.core.i18n import render, render_error, render_lazy
@@ -353,6 +353,10 @@ _EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]
     EventKind.APPROVAL_REQUESTED: _describe_approval,
     EventKind.APPROVAL_GRANTED: _describe_approval,
     EventKind.APPROVAL_RETURNED: _describe_approval,
+    # The case file (案卷).
+    EventKind.ATTACHMENT_ADDED: lambda get, _a: presenters_case_file.describe_attachment_added(get.data),
+    EventKind.ATTACHMENT_REMOVED: lambda get, _a: presenters_case_file.describe_attachment_removed(get.data),
+    EventKind.DELIVERY_RECORDED: lambda get, _a: presenters_case_file.describe_delivery(get.data),
 }
 
 
@@ -458,6 +462,7 @@ def case_page(
         "pending": approval_view(pending) if pending is not None else None,
         "pending_label": str(PENDING_APPROVAL_LABEL) if pending is not None else "",
         "returned": [approval_view(r) for r in returned],
+        "case_file": presenters_case_file.section(user, application),
     }
 
 

@@ -19,7 +19,17 @@ from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS
 from gongkai.applications import clock as clock_module
 from gongkai.applications import codes, permissions, timeline
 from gongkai.applications.clock import Clock, due_soon_before
-from gongkai.applications.models import Application, Approval, ApprovalKind, ApprovalStatus, Status
+from gongkai.applications.models import (
+    Application,
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    CaseAttachment,
+    Letter,
+    LetterDelivery,
+    Status,
+)
+from gongkai.letters.kinds import LetterKind
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
@@ -256,4 +266,45 @@ def approvals_awaiting(user: AnyUser) -> QuerySet[Approval]:
         )
         .select_related("application", "application__agency")
         .order_by("application__due_date", "submitted_at")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The case file (案卷): attachments and deliveries (送达)
+# ---------------------------------------------------------------------------------------------
+
+
+def _undelivered(letters: QuerySet[Letter]) -> QuerySet[Letter]:
+    return letters.filter(~Exists(LetterDelivery.objects.filter(letter=OuterRef("pk"))))
+
+
+def letters_awaiting_delivery(agency: Agency, *, kinds: Iterable[str] | None = None) -> QuerySet[Letter]:
+    """The agency's letters to the applicant (``for_applicant``) with no delivery recorded yet (待送达),
+    oldest first; ``kinds`` narrows them (e.g. ``[LetterKind.ANSWER]``). A to-do list for the officers."""
+    letters = Letter.objects.filter(application__agency=agency, for_applicant=True)
+    if kinds is not None:
+        letters = letters.filter(kind__in=list(kinds))
+    return (
+        _undelivered(letters).select_related("application").defer("docx", "text").order_by("issued_on", "pk")
+    )
+
+
+def answer_awaiting_delivery(application: Application) -> bool:
+    """Whether an answer letter (答复书) of the case has no delivery recorded yet: the case is 待送达."""
+    answers = application.letters.filter(kind=LetterKind.ANSWER, for_applicant=True)
+    return _undelivered(answers).exists()
+
+
+def attachments_of(application: Application) -> QuerySet[CaseAttachment]:
+    """The case's files, without their bytes, in the order they were uploaded (removed ones too)."""
+    return application.attachments.defer("data").order_by("uploaded_at", "pk")
+
+
+def deliveries_of(application: Application) -> QuerySet[LetterDelivery]:
+    """Every delivery recorded for the case's letters, by letter and date."""
+    return (
+        LetterDelivery.objects.filter(letter__application=application)
+        .select_related("proof")
+        .defer("proof__data")
+        .order_by("letter__issued_on", "letter_id", "delivered_on", "pk")
     )

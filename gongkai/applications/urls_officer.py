@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from gongkai.applications import views_case_file
 from gongkai.applications import views_officer as views
 
 app_name = "cases"
@@ -17,6 +18,14 @@ urlpatterns = [
     path("<int:pk>/approvals/<int:approval_pk>/", views.approval, name="approval"),
     path("<int:pk>/approvals/<int:approval_pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/approvals/<int:approval_pk>/return/", views.return_approval, name="return_approval"),
+    # The case file (案卷): files, deliveries (送达), the .zip export.
+    path("<int:pk>/attachments/", views_case_file.upload, name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views_case_file.download, name="attachment"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/", views_case_file.remove, name="attachment_remove"
+    ),
+    path("<int:pk>/deliveries/", views_case_file.record_delivery, name="delivery"),
+    path("<int:pk>/case-file.zip", views_case_file.export, name="case_file_export"),
     # One URL per step of timeline.ACTIONS (confirm_receipt, request_correction, …); others are 404.
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -1,10 +1,12 @@
-"""Reading outside documents, for every app that is given one (the checker, the catalogue, annual imports).
+"""Reading outside documents, for every app that is given one (the checker, the catalogue, annual imports,
+the case file).
 
 Ground layer: imports only :mod:`gongkai.core` and libraries, knows no app, no Django.
 
 * :mod:`.sniffing` — what a file is, from its bytes;
 * :mod:`.text` — the text of bytes in any common Chinese encoding;
 * :mod:`.zipguard` — one guard for every zip (.docx, .xlsx, the bulk-import .zip);
+* :mod:`.uploads` — what a file people upload may be (the catalogue's attachments, a case's file);
 * :mod:`.docx` — the .docx reader (body blocks for the checker, every part's text for the scanner);
 * :mod:`.isolated` and :mod:`.pdf` — every PDF is read in a child process with memory, CPU-time and
   wall-clock limits.

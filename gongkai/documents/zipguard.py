@@ -3,8 +3,8 @@ from its directory, before anything is unpacked.
 
 :func:`check_zip` looks at the members' declared sizes — a safe bound: :mod:`zipfile` never returns more
 than a member declares (and checks its CRC) — and raises :class:`ZipRefused` saying which limit of
-:class:`ZipLimits` was passed: too many members, too much in all (a zip bomb), or too much XML. The caller
-words the message.
+:class:`ZipLimits` was passed: too many members, too much in all (a zip bomb), too much XML, or one member
+inflating more than ``max_ratio`` times (the case file asks for this one). The caller words the message.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
+#: Members smaller than this are not held to ``max_ratio`` (a tiny file of spaces compresses 1000:1).
+RATIO_FLOOR_BYTES = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class ZipLimits:
@@ -22,6 +25,8 @@ class ZipLimits:
     max_total_bytes: int
     #: The members whose names end in .xml or .rels, in all (None: not limited).
     max_xml_bytes: int | None = None
+    #: Uncompressed size over compressed size of one member of at least RATIO_FLOOR_BYTES (None: not limited).
+    max_ratio: float | None = None
 
 
 #: The limits of an Office file (.docx, .xlsx) we read.
@@ -31,10 +36,10 @@ OFFICE_LIMITS = ZipLimits(
 
 
 class ZipRefused(Exception):
-    """A limit was passed. ``reason``: ``members``, ``total`` or ``xml``; ``found`` is what the
-    zip has (a count or bytes)."""
+    """A limit was passed. ``reason``: ``members``, ``total``, ``xml`` or ``ratio``; ``found`` is
+    what the zip has (a count, bytes or a ratio)."""
 
-    def __init__(self, reason: str, found: int, limit: int) -> None:
+    def __init__(self, reason: str, found: float, limit: float) -> None:
         super().__init__(f"{reason}: {found} > {limit}")
         self.reason = reason
         self.found = found
@@ -66,3 +71,9 @@ def check_members(infos: Sequence[zipfile.ZipInfo], limits: ZipLimits) -> None:
         xml = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
         if xml > limits.max_xml_bytes:
             raise ZipRefused("xml", xml, limits.max_xml_bytes)
+    if limits.max_ratio is not None:
+        for info in infos:
+            if info.file_size >= RATIO_FLOOR_BYTES:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if ratio > limits.max_ratio:
+                    raise ZipRefused("ratio", ratio, limits.max_ratio)

@@ -55,6 +55,14 @@ def test_too_much_xml() -> None:
     check_zip(_zip({"word/media/image1.png": bytes(2**20 + 1)}), limits)  # not XML
 
 
+def test_the_compression_ratio_of_a_member() -> None:
+    limits = ZipLimits(max_members=10, max_total_bytes=2**30, max_ratio=100)
+    refused = _refused(_zip({"zeros": bytes(2 * 2**20)}), limits)  # zeros deflate about 1000:1
+    assert refused.reason == "ratio" and isinstance(refused.found, float) and refused.found > 100
+    check_zip(_zip({"small-zeros": bytes(1000)}), limits)  # under the floor: not held to the ratio
+    check_zip(_zip({"zeros": bytes(2 * 2**20)}), ZipLimits(max_members=10, max_total_bytes=2**30))
+
+
 def test_no_zip_raises_what_zipfile_raises() -> None:
     with pytest.raises(zipfile.BadZipFile):
         check_zip(b"PK\x03\x04 not a zip", OFFICE_LIMITS)

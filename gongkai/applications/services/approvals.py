@@ -23,7 +23,14 @@ from gongkai.agencies.models import SignOffPolicy
 from gongkai.agencies.permissions import has_role
 from gongkai.applications import timeline
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import Application, Approval, ApprovalKind, ApprovalStatus, EventKind
+from gongkai.applications.models import (
+    ANSWER_FIELDS,
+    Application,
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    EventKind,
+)
 from gongkai.applications.permissions import approver_roles
 from gongkai.applications.services.answers import check_answer, close_with_outcome
 from gongkai.applications.services.common import append_event, lock, require_act, require_allowed
@@ -31,8 +38,6 @@ from gongkai.applications.services.extension import extend
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
-#: The fields of a submitted answer (those of ``answers.answer`` but its date).
-ANSWER_FIELDS = ("outcome", "legal_basis", "reasons", "how_to_obtain", "responsible_agency")
 #: Longest reason for returning a draft.
 MAX_RETURN_REASON = 2000
 

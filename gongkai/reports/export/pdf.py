@@ -19,7 +19,14 @@ from gongkai.reports.document import ReportDocument
 from gongkai.reports.export.base import ExportUnavailable
 from gongkai.reports.export.html import render_html
 
-__all__ = ["MSG_NO_CJK_FONT", "MSG_NO_FONTCONFIG", "MSG_NO_PANGO", "cjk_font_families", "render_pdf"]
+__all__ = [
+    "MSG_NO_CJK_FONT",
+    "MSG_NO_FONTCONFIG",
+    "MSG_NO_PANGO",
+    "cjk_font_families",
+    "print_html",
+    "render_pdf",
+]
 
 MSG_NO_CJK_FONT = N_(
     "无法生成 PDF：服务器上没有可用的中文字体，生成的 PDF 中汉字会显示为方框。"
@@ -81,12 +88,18 @@ def render_pdf(doc: ReportDocument) -> bytes:
 
     Raises :class:`ExportUnavailable` when the server cannot print Chinese (no CJK font, no Pango).
     """
+    return print_html(render_html(doc, standalone=True))
+
+
+def print_html(page: str) -> bytes:
+    """A standalone HTML page (inline CSS, no external resources) printed to PDF with the Chinese fonts
+    embedded (subset); the annual report's and the case file's cover. Raises :class:`ExportUnavailable`
+    when the server cannot print Chinese (no CJK font, no Pango)."""
     weasyprint = _weasyprint()
     # WeasyPrint logs every layout step at INFO, which the site's root logger would print for each export.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     if not cjk_font_families():
         raise ExportUnavailable(Message(MSG_NO_CJK_FONT))
-    page = render_html(doc, standalone=True)
     pdf = weasyprint.HTML(string=page, base_url=None).write_pdf()
     assert isinstance(pdf, bytes)
     return bytes(pdf)
