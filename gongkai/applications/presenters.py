@@ -285,10 +285,14 @@ def _describe_reopened(get: _EventData, appeals: dict[int, Appeal]) -> list[str]
 
 
 def _describe_due_date_recomputed(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
-    lines = [
-        _("答复期限由 %(old)s 改为 %(new)s")
-        % {"old": get("old_due_date") or _("未定"), "new": get("new_due_date") or _("未定")}
-    ]
+    old, new = get("old_due_date") or _("未定"), get("new_due_date") or _("未定")
+    if get.data.get("old_provisional") and get("old_due_date"):
+        old = _("%(day)s（暂定）") % {"day": old}
+    if get.data.get("new_provisional") and get("new_due_date"):
+        new = _("%(day)s（暂定）") % {"day": new}
+    lines = [_("答复期限由 %(old)s 改为 %(new)s") % {"old": old, "new": new}]
+    if get.data.get("old_provisional") and not get.data.get("new_provisional") and get("new_due_date"):
+        lines.append(_("已按国务院公布的放假安排重新计算，不再是暂定期限。"))
     if get("problem"):
         lines.append(get("problem"))
     return lines
