@@ -20,6 +20,7 @@ __all__ = [
     "PROVISIONAL_SOURCE",
     "provisional_year",
     "provisional_years",
+    "YEARS_AHEAD",
 ]
 
 #: The label beside every date computed on a provisional year.
@@ -40,7 +41,14 @@ def provisional_year(year: int) -> YearCalendar:
     )
 
 
+#: How many years after the last loaded one get a provisional calendar. Deadlines reach a few months
+#: ahead; computing the lunar dates costs a few milliseconds a year, so not every year up to 2100.
+YEARS_AHEAD = 10
+
+
 def provisional_years(loaded: Iterable[int]) -> list[YearCalendar]:
-    """A provisional calendar for every year the rule covers (2025–2100) that is not in ``loaded``."""
+    """A provisional calendar for every year from 2025 (the 2024 revision) to :data:`YEARS_AHEAD` years
+    after the last year in ``loaded`` (at most 2100) that is not in ``loaded``."""
     have = set(loaded)
-    return [provisional_year(year) for year in range(FIRST_YEAR, LAST_YEAR + 1) if year not in have]
+    last = min(LAST_YEAR, max(have, default=FIRST_YEAR - 1) + YEARS_AHEAD)
+    return [provisional_year(year) for year in range(FIRST_YEAR, last + 1) if year not in have]

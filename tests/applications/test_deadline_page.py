@@ -108,5 +108,5 @@ def test_a_year_beyond_the_provisional_calendar_is_explained(client: Client) -> 
     response = client.get(PAGE, {"received": "2100-12-20"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2101年的工作日历尚未载入" in html
+    assert "2100年的工作日历尚未载入" in html
     assert "计算结果" not in html

@@ -190,16 +190,16 @@ def test_remind_does_not_warn_before_1_october_or_once_next_year_is_loaded(
 def test_remind_exits_1_when_a_deadline_cannot_be_computed(
     mailbox: None, make_case: CaseMaker, pin_today: Callable[[datetime.date], None]
 ) -> None:
-    """Past the provisional calendar's last year (2100) nothing can be counted: the case is listed and
-    the command fails, after sending what it can."""
+    """Past the provisional calendar's years (ten after the last loaded one) nothing can be counted: the
+    case is listed and the command fails, after sending what it can."""
     pin_today(D(2100, 12, 20))
     case = make_case(arrived_on=D(2100, 12, 20))
-    assert case.due_date is None and "2101年" in case.clock_problem
+    assert case.due_date is None and "2100年" in case.clock_problem
     err = io.StringIO()
     with pytest.raises(CommandError) as caught:
         call_command("remind", today="2100-12-20", stdout=io.StringIO(), stderr=err)
     assert caught.value.returncode == 1
     assert "1 件申请的答复期限无法计算。" in str(caught.value)
     assert (
-        f"无法计算答复期限：{case.agency.name} {case.reference}：2101年的工作日历尚未载入" in err.getvalue()
+        f"无法计算答复期限：{case.agency.name} {case.reference}：2100年的工作日历尚未载入" in err.getvalue()
     )

@@ -11,7 +11,7 @@ from gongkai.statute.holidays import statutory_holidays
 from gongkai.workdays.builtin import builtin_years
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar, YearCalendar
 from gongkai.workdays.models import CalendarYear
-from gongkai.workdays.provisional import provisional_year, provisional_years
+from gongkai.workdays.provisional import YEARS_AHEAD, provisional_year, provisional_years
 from gongkai.workdays.selectors import missing_calendar_years
 from gongkai.workdays.store import current_calendar
 
@@ -91,10 +91,12 @@ def test_a_provisional_year_counts_and_says_it_is_provisional() -> None:
     # The loaded years' views are unchanged: 2027 is not loaded.
     with pytest.raises(CalendarNotLoaded):
         calendar.year_calendar(2027)
-    # Past the rule's years there is nothing to count on.
+    # Provisional years reach YEARS_AHEAD years past the last loaded one; after them nothing counts.
+    last = max(builtin_years()) + YEARS_AHEAD
+    assert max(calendar.provisional_years) == last
     with pytest.raises(CalendarNotLoaded) as caught:
-        calendar.add_working_days(date(2100, 12, 20), 20)
-    assert caught.value.year == 2101
+        calendar.add_working_days(date(last, 12, 20), 20)
+    assert caught.value.year == last + 1
 
 
 def test_a_loaded_year_wins_over_the_provisional_one() -> None:
