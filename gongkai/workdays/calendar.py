@@ -139,7 +139,6 @@ class WorkCalendar:
         self.loaded_years: frozenset[int] = frozenset(by_year)
         # A loaded year always wins over a provisional one.
         guessed = {c.year: c for c in provisional if c.year not in by_year}
-        self._provisional: Mapping[int, YearCalendar] = MappingProxyType(dict(sorted(guessed.items())))
         self.provisional_years: frozenset[int] = frozenset(guessed)
         self._all: Mapping[int, YearCalendar] = MappingProxyType(dict(sorted({**guessed, **by_year}.items())))
         # year -> the run of consecutive years (loaded or provisional) that contains it.

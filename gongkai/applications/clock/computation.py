@@ -11,13 +11,7 @@ from gongkai.applications.clock.explain import calendar_notes, day_message
 from gongkai.applications.clock.pauses import count_pauses, due_skipping
 from gongkai.applications.clock.receipt import receipt_date
 from gongkai.applications.clock.state import open_state
-from gongkai.applications.clock.types import (
-    CHANNEL_LABELS,
-    Calendar,
-    Clock,
-    ClockFacts,
-    ClockState,
-)
+from gongkai.applications.clock.types import CHANNEL_LABELS, Calendar, Clock, ClockFacts, ClockState
 from gongkai.core.messages import N_, Message
 from gongkai.statute.periods import ANSWER_WORKING_DAYS, CORRECTION_NOTICE_WORKING_DAYS
 

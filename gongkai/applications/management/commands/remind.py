@@ -14,7 +14,7 @@ gongkai remind --dry-run            # print what would be sent
 gongkai remind --today 2026-12-01   # as if today were that day (for testing)
 
 From 1 October, and whenever this year's holiday notice is not loaded, it warns that the calendar of
-that year is missing (in its output and at the top of every message): until an administrator loads
+that year is missing (on stderr and at the end of every message): until an administrator loads
 it, due dates in that year are provisional (暂定, docs/decisions.md D14), counted on the statutory
 holidays alone; each such due date is marked 暂定 in the messages.
 
