@@ -41,6 +41,7 @@ from gongkai.core.i18n import render, render_lazy
 from gongkai.core.messages import N_
 from gongkai.workdays.builtin import builtin_years
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.workdays.provisional import provisional_years
 from gongkai.workdays.store import current_calendar
 
 __all__ = [
@@ -61,7 +62,7 @@ PAUSE_LABEL = PAUSE_LABELS[PauseKind.UNSPECIFIED]
 
 NOT_MIGRATED_NOTE = (
     "注意：数据库尚未建立（未运行 gongkai migrate），无法读取管理员载入的工作日历，"
-    "以下按内置日历（国务院办公厅历年放假通知）计算。"
+    "以下按内置日历（国务院办公厅历年放假通知）计算，没有内置日历的年份按法定节假日暂定推算。"
 )
 
 
@@ -82,6 +83,8 @@ class Result(TypedDict):
     due_date: str
     working_days: int
     original_due_date: str
+    #: The due date was counted over a year whose notice is not loaded (暂定, decisions D17).
+    provisional: bool
     explanation: list[str]
     flags: list[str]
 
@@ -127,7 +130,8 @@ def calendar_in_force() -> tuple[WorkCalendar, str]:
     try:
         return current_calendar(), ""
     except (OperationalError, ProgrammingError):
-        return WorkCalendar(builtin_years().values()), NOT_MIGRATED_NOTE
+        builtin = builtin_years()
+        return WorkCalendar(builtin.values(), provisional=provisional_years(builtin)), NOT_MIGRATED_NOTE
 
 
 def _check(
@@ -271,6 +275,7 @@ def calculate(
         "due_date": clock.due_date.isoformat(),
         "working_days": clock.working_days,
         "original_due_date": clock.original_due_date.isoformat(),
+        "provisional": clock.provisional,
         "explanation": _explanation(clock, keep_today),
         "flags": [render(flag) for flag in clock.flags],
     }

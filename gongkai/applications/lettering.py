@@ -57,6 +57,7 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
         "delivery_label": application.get_delivery_display(),
         "due_date": clock.due_date if clock else application.due_date,
         "original_due_date": clock.original_due_date if clock else None,
+        "due_date_provisional": clock.provisional if clock else application.due_date_provisional,
     }
     if kind == LetterKind.CORRECTION:
         values["correction_items"] = extra.get("items", "")

@@ -101,6 +101,9 @@ class Application(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     receipt_date = models.DateField(_("收到申请之日"), null=True, blank=True, db_index=True)
     due_date = models.DateField(_("答复期限"), null=True, blank=True)
+    #: The due date was counted over a year whose holiday notice is not loaded (暂定, decisions D17);
+    #: kept in step with ``due_date`` and cleared when the notice is loaded.
+    due_date_provisional = models.BooleanField(_("答复期限为暂定"), default=False)
     #: Why the due date cannot be computed (e.g. a year's calendar not loaded); empty when it can.
     clock_problem = models.CharField(_("期限无法计算的原因"), max_length=300, blank=True)
     waiting_on = models.CharField(_("等待事项"), max_length=20, blank=True)

@@ -41,12 +41,13 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.selectors import Thresholds
 from gongkai.applications.validators import mask_id, mask_phone
-from gongkai.core.formatting import cn_date
+from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render, render_error, render_lazy
 from gongkai.core.messages import N_, Message
 from gongkai.letters.agency_context import letter_warnings
 from gongkai.statute.fees import METHOD_LABELS, PAYMENT_PERIOD_WORKING_DAYS, FeeMethod, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
+from gongkai.statute.periods import EXTENSION_WORKING_DAYS
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 #: ``waiting_on`` values during which the clock stands still (D5): the stored due date is provisional.
@@ -299,10 +300,14 @@ def _describe_reopened(get: _EventData, appeals: dict[int, Appeal]) -> list[str]
 
 
 def _describe_due_date_recomputed(get: _EventData, appeals: dict[int, Appeal]) -> list[str]:
-    lines = [
-        _("答复期限由 %(old)s 改为 %(new)s")
-        % {"old": get("old_due_date") or _("未定"), "new": get("new_due_date") or _("未定")}
-    ]
+    old, new = get("old_due_date") or _("未定"), get("new_due_date") or _("未定")
+    if get.data.get("old_provisional") and get("old_due_date"):
+        old = _("%(day)s（暂定）") % {"day": old}
+    if get.data.get("new_provisional") and get("new_due_date"):
+        new = _("%(day)s（暂定）") % {"day": new}
+    lines = [_("答复期限由 %(old)s 改为 %(new)s") % {"old": old, "new": new}]
+    if get.data.get("old_provisional") and not get.data.get("new_provisional") and get("new_due_date"):
+        lines.append(_("已按国务院公布的放假安排重新计算，不再是暂定期限。"))
     if get("problem"):
         lines.append(get("problem"))
     return lines
@@ -489,8 +494,14 @@ CONFIRM_WARNINGS: dict[str, Any] = {
         "将出具下面的答复书（编号在出具时生成），本申请按所选答复类型办结。答复书出具后不能撤回，"
         "如需更正只能另行处理。"
     ),
-    timeline.GRANT_EXTENSION: gettext_lazy(
-        "将出具延期答复告知书，答复期限延长20个工作日（条例第三十三条第二款）。每件申请只能延期一次，延期后不能撤销。"
+    timeline.GRANT_EXTENSION: render_lazy(
+        Message(
+            N_(
+                "将出具延期答复告知书，答复期限延长%(days)s个工作日（条例第三十三条第二款）。"
+                "每件申请只能延期一次，延期后不能撤销。"
+            ),
+            {"days": EXTENSION_WORKING_DAYS},
+        )
     ),
 }
 
@@ -617,14 +628,15 @@ def approval_page(
 def approve_confirmation(application: Application, approval: Approval) -> dict[str, Any]:
     """The page asking the head to confirm the approval: what it will issue, on which day."""
     today = timezone.localdate()
+    day = render(date_message(today))
     if approval.kind == ApprovalKind.ANSWER:
         warning = _("同意后立即以今天（%(day)s）为答复日期出具答复书，本申请办结；出具后不能撤回。") % {
-            "day": cn_date(today)
+            "day": day
         }
     else:
         warning = _(
-            "同意后立即以今天（%(day)s）为批准日期延期20个工作日并出具延期答复告知书；延期后不能撤销。"
-        ) % {"day": cn_date(today)}
+            "同意后立即以今天（%(day)s）为批准日期延期%(days)s个工作日并出具延期答复告知书；延期后不能撤销。"
+        ) % {"day": day, "days": EXTENSION_WORKING_DAYS}
     return {
         "case": application,
         "approval": approval,

@@ -225,6 +225,7 @@ def queue_cases(
         "arrived_at",
         "receipt_date",
         "due_date",
+        "due_date_provisional",
         "clock_problem",
         "waiting_on",
         "paused_since",

@@ -85,6 +85,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
+        "any_provisional": any(row.case.due_date_provisional and row.case.due_date for row in rows),
         "state": state,
         "today": th.today,
         "calendar_problem": th.problem,

@@ -201,6 +201,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         "secret": _group(secret) if secret else "",
         "receipt_date": _fmt(application.receipt_date),
         "due_date": _fmt(clock.due_date if clock else None),
+        "provisional": clock is not None and clock.provisional,
         "receipt_letter": receipt_letter,
     }
     return render(request, "applications/public/receipt.html", context)
@@ -383,6 +384,7 @@ def status_detail(request: HttpRequest, code: str) -> HttpResponse:
         "submitted_on": _fmt(timezone.localdate(application.arrived_at)),
         "receipt_date": _fmt(application.receipt_date),
         "due_date": _fmt(clock.due_date if clock else None),
+        "provisional": clock is not None and clock.provisional,
         "clock": clock,
         "state": _state(situation, events, clock),
         "events": _public_events(events, letters),

@@ -56,6 +56,8 @@ class PublicationClock:
     #: Working days from today to the due date (negative when late); ``None`` once published.
     days_left: int | None = None
     problem: str = ""
+    #: The due date was counted over a year whose holiday notice is not loaded (暂定, decisions D17).
+    provisional: bool = False
 
     @property
     def overdue(self) -> bool:
@@ -96,7 +98,8 @@ def publication_clock(
                 days_left = -max(1, calendar.working_days_between(due, today))
         except CalendarNotLoaded:
             days_left = None
-    return PublicationClock(item.written_on, today, due, published, days_left)
+    provisional = calendar.relies_on_provisional(item.written_on, due)
+    return PublicationClock(item.written_on, today, due, published, days_left, provisional=provisional)
 
 
 # --- Who did what (一事一审) --------------------------------------------------------------------

@@ -67,6 +67,9 @@ class LetterContext:
 
     due_date: date | None = field(default=None, metadata=_label(_("答复期限（到期日）")))
     original_due_date: date | None = field(default=None, metadata=_label(_("延期前的答复期限")))
+    due_date_provisional: bool = field(
+        default=False, metadata=_label(_("答复期限为暂定（当年放假安排尚未载入，按法定节假日推算）"))
+    )
 
     correction_items: str = field(default="", metadata=_label(_("需要补正的事项")))
     correction_period_end: date | None = field(default=None, metadata=_label(_("补正期限截止日")))

@@ -73,6 +73,10 @@ _SEND_OPINION_TO = (
 _REASONS = "{% if reasons %}理由：{{ reasons|sentence }}{% endif %}"
 _LEGAL_BASIS = "{% if legal_basis %}法律依据：{{ legal_basis|sentence }}{% endif %}"
 _REMEDY = "{{ remedy }}"
+# A due date counted over a year whose holiday notice is not loaded yet (暂定, docs/decisions.md D17).
+_PROVISIONAL_TEXT = "暂定：该期限按法定节假日推算，国务院公布当年放假安排后将重新计算"
+_PROVISIONAL_SHORT = "{% if due_date_provisional %}，" + _PROVISIONAL_TEXT + "{% endif %}"
+_PROVISIONAL = "{% if due_date_provisional %}（" + _PROVISIONAL_TEXT + "）{% endif %}"
 
 
 RECEIPT = DefaultTemplate(
@@ -87,7 +91,7 @@ RECEIPT = DefaultTemplate(
         "{% if delivery_label %}，获取方式为{{ delivery_label }}{% endif %}。",
         "根据" + _REGULATION + "第三十一条的规定，本机关收到您的申请之日为" + _d("receipt_date") + "。"
         f"本机关将依照该条例第三十三条的规定，自收到申请之日起{ANSWER_WORKING_DAYS}个工作日内予以答复"
-        "{% if due_date %}（答复期限至" + _d("due_date") + "）{% endif %}；"
+        "{% if due_date %}（答复期限至" + _d("due_date") + _PROVISIONAL_SHORT + "）{% endif %}；"
         "需要延长答复期限的，将另行书面告知。征求第三方和其他机关意见所需时间不计算在答复期限内；"
         "申请内容不明确需要补正的，答复期限自本机关收到补正后的申请之日起计算。",
         "{% if case_reference %}本申请的编号为{{ case_reference }}"
@@ -123,8 +127,11 @@ EXTENSION = DefaultTemplate(
         "内作出答复。",
         "根据" + _REGULATION + "第三十三条第二款的规定，经本机关政府信息公开工作机构负责人同意，"
         f"答复期限延长{EXTENSION_WORKING_DAYS}个工作日"
-        "{% if due_date %}，本机关将在" + _d("due_date") + "前（含当日）作出答复"
-        "{% endif %}。",
+        "{% if due_date %}，本机关将在"
+        + _d("due_date")
+        + "前（含当日）作出答复"
+        + _PROVISIONAL
+        + "{% endif %}。",
         "特此告知。",
         _CONTACT,
     ),

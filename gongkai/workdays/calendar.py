@@ -11,6 +11,13 @@ Counting follows 民法典第二百零一条: the start day is not counted, coun
 Speed: for every run of consecutive loaded years the calendar keeps one sorted list of the ordinals
 (:meth:`datetime.date.toordinal`) of its working days, so adding or counting working days is two
 binary searches, whatever the distance.
+
+Provisional years (暂定, docs/decisions.md D17): a :class:`WorkCalendar` may also hold, for years whose
+notice is not loaded, a calendar built from the statutory holidays alone
+(:mod:`gongkai.workdays.provisional`). The arithmetic uses them like any year, so a deadline can be
+computed; :meth:`WorkCalendar.relies_on_provisional` tells whether a span of days used one, so that the
+date can be labelled 暂定 and recomputed when the notice is loaded. ``years``, ``loaded_years`` and
+:meth:`WorkCalendar.year_calendar` stay the *loaded* years only; :meth:`WorkCalendar.year_data` is either.
 """
 
 from __future__ import annotations
@@ -68,6 +75,8 @@ class YearCalendar:
     holidays: Mapping[date, str]
     workdays: Mapping[date, str]
     source: str
+    #: Built from the statutory holidays because the year's notice is not loaded (暂定, D17).
+    provisional: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.year, int) or not 1 <= self.year <= 9999:
@@ -120,7 +129,7 @@ class _Run:
 class WorkCalendar:
     """Working-day arithmetic over the loaded years. Immutable once built."""
 
-    def __init__(self, years: Iterable[YearCalendar] = ()) -> None:
+    def __init__(self, years: Iterable[YearCalendar] = (), provisional: Iterable[YearCalendar] = ()) -> None:
         by_year: dict[int, YearCalendar] = {}
         for calendar in years:
             if calendar.year in by_year:
@@ -128,10 +137,14 @@ class WorkCalendar:
             by_year[calendar.year] = calendar
         self._years: Mapping[int, YearCalendar] = MappingProxyType(dict(sorted(by_year.items())))
         self.loaded_years: frozenset[int] = frozenset(by_year)
-        # year -> the run of consecutive loaded years that contains it.
+        # A loaded year always wins over a provisional one.
+        guessed = {c.year: c for c in provisional if c.year not in by_year}
+        self.provisional_years: frozenset[int] = frozenset(guessed)
+        self._all: Mapping[int, YearCalendar] = MappingProxyType(dict(sorted({**guessed, **by_year}.items())))
+        # year -> the run of consecutive years (loaded or provisional) that contains it.
         self._runs: dict[int, _Run] = {}
         run_years: list[int] = []
-        for year in self._years:
+        for year in self._all:
             if run_years and year != run_years[-1] + 1:
                 self._add_run(run_years)
                 run_years = []
@@ -142,7 +155,7 @@ class WorkCalendar:
     def _add_run(self, run_years: list[int]) -> None:
         working: list[int] = []
         for year in run_years:
-            working.extend(self._years[year].working_day_ordinals())
+            working.extend(self._all[year].working_day_ordinals())
         run = _Run(run_years[0], run_years[-1], working)
         for year in run_years:
             self._runs[year] = run
@@ -150,9 +163,10 @@ class WorkCalendar:
     def __repr__(self) -> str:
         if not self.loaded_years:
             return "WorkCalendar(no years)"
-        return (
-            f"WorkCalendar({len(self.loaded_years)} years, {min(self.loaded_years)}–{max(self.loaded_years)})"
-        )
+        text = f"{len(self.loaded_years)} years, {min(self.loaded_years)}–{max(self.loaded_years)}"
+        if self.provisional_years:
+            text += f"; {len(self.provisional_years)} provisional"
+        return f"WorkCalendar({text})"
 
     # --- Years ------------------------------------------------------------------------------
 
@@ -168,6 +182,24 @@ class WorkCalendar:
         except KeyError:
             raise CalendarNotLoaded(year) from None
 
+    def year_data(self, year: int) -> YearCalendar:
+        """The calendar the arithmetic uses for ``year``: the loaded one, else the provisional one
+        (``.provisional`` is true); :class:`CalendarNotLoaded` if there is neither."""
+        try:
+            return self._all[year]
+        except KeyError:
+            raise CalendarNotLoaded(year) from None
+
+    def relies_on_provisional(self, start: date, end: date) -> bool:
+        """Whether counting from ``start`` to ``end`` touches a provisional year (the label 暂定)."""
+        return bool(self.provisional_years_between(start, end))
+
+    def provisional_years_between(self, start: date, end: date) -> list[int]:
+        """The provisional years among the years of ``start`` to ``end`` (both included), ascending."""
+        if not self.provisional_years:
+            return []
+        return [y for y in range(start.year, max(start, end).year + 1) if y in self.provisional_years]
+
     def _run_after(self, day: date) -> _Run:
         """The run of loaded years that holds the day after ``day``."""
         year = day.year + 1 if (day.month, day.day) == (12, 31) else day.year
@@ -180,12 +212,12 @@ class WorkCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """Mon–Fri not declared a holiday, or a weekend day declared a working day (D1)."""
-        calendar = self.year_calendar(day.year)
+        calendar = self.year_data(day.year)
         return day in calendar.workdays or (day.weekday() < 5 and day not in calendar.holidays)
 
     def day_kind(self, day: date) -> tuple[bool, str]:
         """``(is working day, Chinese description)``, e.g. ``(False, "春节（放假）")``."""
-        calendar = self.year_calendar(day.year)
+        calendar = self.year_data(day.year)
         if day in calendar.holidays:
             name = calendar.holidays[day]
             return False, f"{name}（放假）" if name else "放假"
@@ -225,7 +257,7 @@ class WorkCalendar:
 
     def working_days_in(self, year: int, month: int | None = None) -> int:
         """The number of working days in ``year`` (or in one month of it)."""
-        self.year_calendar(year)
+        self.year_data(year)
         run = self._runs[year]
         if month is None:
             first, last = date(year, 1, 1), date(year, 12, 31)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from gongkai.workdays.builtin import builtin_source, builtin_years
 from gongkai.workdays.calendar import WorkCalendar, YearCalendar
 from gongkai.workdays.models import CalendarDay, CalendarYear, DayType
+from gongkai.workdays.provisional import provisional_years
 
 __all__ = ["clear_cache", "current_calendar", "stored_years", "year_info", "year_source"]
 
@@ -51,11 +52,13 @@ def stored_years() -> dict[int, YearCalendar]:
 def _build() -> WorkCalendar:
     years = builtin_years()
     years.update(stored_years())
-    return WorkCalendar(years.values())
+    # Years without a notice get a provisional calendar (暂定, D17); the loaded years win.
+    return WorkCalendar(years.values(), provisional=provisional_years(years))
 
 
 def current_calendar() -> WorkCalendar:
-    """The calendar in force now: built-in years, each replaced by the stored year if there is one."""
+    """The calendar in force now: built-in years, each replaced by the stored year if there is one,
+    and a provisional year (暂定) for each year after them that has no notice yet."""
     global _cache
     fingerprint = _fingerprint()
     cached = _cache

@@ -203,11 +203,11 @@ def test_the_filled_in_text_has_no_placeholder_left() -> None:
     assert not drafting.copied_from_previous(problems[2025], problems[2024])
 
 
-def test_without_the_calendar_of_today_the_demo_skips_what_it_cannot_date(
+def test_without_the_calendar_of_today_the_demo_dates_its_cases_provisionally(
     pin_today: Callable[[datetime.date], None],
 ) -> None:
-    """Today in a year whose 放假安排 is not loaded (built in: up to 2026): no crash; what needs the calendar
-    is left undone."""
+    """Today in a year whose 放假安排 is not loaded (built in: up to 2026): no crash; the year is counted
+    on the provisional calendar (暂定, docs/decisions.md D17), so every step can be dated."""
     from gongkai.agencies.services import create_agency
 
     first_unloaded = max(current_calendar().years) + 1
@@ -221,6 +221,10 @@ def test_without_the_calendar_of_today_the_demo_skips_what_it_cannot_date(
     made_last = seed_year(agency, people, first_unloaded - 1, count=12, today=today)
     assert made_last > 0
     made_now = seed_cases(agency, people, count=6, today=today)
-    assert made_now == 2  # only the online submissions of today: no other step can be dated
-    assert Application.objects.filter(agency=agency, arrived_at__year=first_unloaded).count() == 2
+    assert made_now == 8  # the 6 cases since 1 January and the 2 online submissions of today
+    this_year = Application.objects.filter(agency=agency, arrived_at__year=first_unloaded)
+    assert this_year.count() == 8
+    assert not this_year.exclude(clock_problem="").exists()
+    dated = this_year.filter(due_date__isnull=False)
+    assert dated.exists() and not dated.filter(due_date_provisional=False).exists()
     assert seed_year(agency, people, first_unloaded - 1, count=12, today=today) == 0

@@ -158,9 +158,11 @@ def test_the_result_has_exactly_these_keys_and_types() -> None:
         "due_date",
         "working_days",
         "original_due_date",
+        "provisional",
         "explanation",
         "flags",
     }
+    assert result["provisional"] is False
     assert isinstance(result["explanation"], list) and all(isinstance(x, str) for x in result["explanation"])
     assert isinstance(result["flags"], list)
     assert isinstance(result["working_days"], int)

@@ -59,6 +59,7 @@ def test_json_is_exactly_the_result_object() -> None:
         "due_date",
         "working_days",
         "original_due_date",
+        "provisional",
         "explanation",
         "flags",
     }
@@ -69,16 +70,30 @@ def test_json_is_exactly_the_result_object() -> None:
     assert result["due_date"] == "2026-08-03"
     assert result["working_days"] == 40
     assert result["flags"] == []
+    assert result["provisional"] is False  # 2026 is loaded (built in)
     assert out == json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     assert "收到申请之日" in out  # ensure_ascii=False: Chinese as it is
 
 
 @pytest.mark.django_db
-def test_a_year_without_calendar_exits_2_naming_the_year_and_the_load_command() -> None:
+def test_a_year_without_notice_gives_a_provisional_due_date_labelled_as_such() -> None:
+    # 2027 is not loaded: the provisional calendar (D17) counts 1/1 元旦 (Fri) as a holiday, no 调休.
+    # 2026-12-10 (Thu): 12/11(1) 12/14–18(2–6) 12/21–25(7–11) 12/28–31(12–15) 1/4–1/8(16–20).
+    out, _err = deadline("--received", "2026-12-10", "--today", "2026-12-10")
+    lines = out.splitlines()
+    assert lines[1] == "答复期限：2027年1月8日（星期五）（暂定）（20个工作日）"
+    assert "暂定：该期限按法定节假日推算（未含调休），国务院公布当年放假安排并载入后将自动重新计算。" in lines
+    out, _err = deadline("--received", "2026-12-10", "--today", "2026-12-10", "--json")
+    result = json.loads(out)
+    assert (result["due_date"], result["provisional"]) == ("2027-01-08", True)
+
+
+@pytest.mark.django_db
+def test_a_year_beyond_the_provisional_years_exits_2_naming_the_year_and_the_load_command() -> None:
     with pytest.raises(CommandError) as caught:
-        deadline("--received", "2026-12-10", "--today", "2026-12-10")
+        deadline("--received", "2100-12-20", "--today", "2100-12-20")
     assert caught.value.returncode == 2
-    assert "2027年" in str(caught.value)
+    assert "2100年" in str(caught.value)
     assert "gongkai calendar load" in str(caught.value)
 
 
@@ -92,6 +107,7 @@ def test_a_year_loaded_by_the_administrator_is_used() -> None:
     load_calendar(actor=None, rows=rows, source="测试用2027年日历（非国务院办公厅通知）")
     out, _err = deadline("--received", "2026-12-10", "--today", "2026-12-10", "--json")
     assert json.loads(out)["due_date"] == "2027-01-08"
+    assert json.loads(out)["provisional"] is False
 
 
 @pytest.mark.django_db
@@ -131,8 +147,14 @@ def test_a_plain_shell_without_database_uses_the_built_in_calendar(tmp_path: Pat
     assert "gongkai migrate" in result.stderr
     assert "内置日历" in result.stderr
 
-    missing = plain_shell("deadline", "--received", "2026-12-10", tmp_path=tmp_path)
+    provisional = plain_shell(
+        "deadline", "--received", "2026-12-10", "--today", "2026-12-10", "--json", tmp_path=tmp_path
+    )
+    assert provisional.returncode == 0, provisional.stderr
+    assert json.loads(provisional.stdout)["provisional"] is True
+
+    missing = plain_shell("deadline", "--received", "2100-12-20", tmp_path=tmp_path)
     assert missing.returncode == 2
-    assert "2027年" in missing.stderr
+    assert "2100年" in missing.stderr
     assert "gongkai calendar load" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -93,9 +93,20 @@ def test_bad_input_is_shown_on_its_field(
 
 
 @pytest.mark.django_db
-def test_a_year_without_calendar_is_explained(client: Client) -> None:
+def test_a_year_without_notice_gives_a_provisional_due_date_explained(client: Client) -> None:
     response = client.get(PAGE, {"received": "2026-12-10"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2027年的工作日历尚未载入" in html
+    # 20 working days skipping 元旦 2027 (Fri 1/1) on the provisional calendar (D17).
+    assert "2027年1月8日" in html
+    assert ">暂定</span>" in html
+    assert "暂定：该期限按法定节假日推算（未含调休），国务院公布当年放假安排并载入后将自动重新计算。" in html
+
+
+@pytest.mark.django_db
+def test_a_year_beyond_the_provisional_calendar_is_explained(client: Client) -> None:
+    response = client.get(PAGE, {"received": "2100-12-20"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2100年的工作日历尚未载入" in html
     assert "计算结果" not in html

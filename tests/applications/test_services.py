@@ -31,6 +31,7 @@ from gongkai.core.messages import N_
 from gongkai.core.models import AppendOnlyError, AuditEvent
 from gongkai.workdays.calendar import WorkCalendar
 from gongkai.workdays.models import CalendarYear
+from gongkai.workdays.provisional import provisional_year
 from gongkai.workdays.services import CalendarRow, load_calendar
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import (
@@ -965,16 +966,18 @@ def test_submit_online_in_december_before_next_years_calendar_is_loaded(
     staff: Staff, pin_today: Callable[[datetime.date], None]
 ) -> None:
     """An application submitted on 7 December 2026, 20 working days from 2027, with no 2027 calendar yet:
-    it is stored and receipted, its due date waits for the calendar and the problem names the year."""
+    it is stored and receipted with a provisional due date (暂定, D17) that skips 元旦 2027."""
     CalendarYear.objects.filter(year__gte=2027).delete()  # the fixture may have loaded a test year
     pin_today(datetime.date(2026, 12, 7))
     case, _secret, created = services.submit_online(
         agency=staff.agency, applicant=applicant(), request=request(), submission_key="december-key"
     )
     assert created and case.receipt_date == datetime.date(2026, 12, 7)
-    assert case.due_date is None
-    assert "2027" in case.clock_problem
-    assert case.letters.filter(kind="receipt").exists()
+    # 12/8–11(1–4) 12/14–18(5–9) 12/21–25(10–14) 12/28–31(15–18), 1/1 元旦 (Fri), 1/4(19) 1/5(20).
+    assert case.due_date == datetime.date(2027, 1, 5) and case.due_date_provisional
+    assert case.clock_problem == ""
+    receipt = case.letters.get(kind="receipt")
+    assert "答复期限至2027年1月5日，暂定：该期限按法定节假日推算" in receipt.text
 
 
 @pytest.mark.parametrize("key", ["", "k" * 65])
@@ -1069,22 +1072,27 @@ def test_loading_the_next_year_gives_due_dates_to_cases_that_needed_it(
 ) -> None:
     last = max(current_calendar().loaded_years)
     pin_today(D(last, 12, 15))
-    # Received 10 December of the last loaded year: the 20th working day falls in the next year.
+    # Received 10 December of the last loaded year: the 20th working day falls in the next year, whose
+    # notice is not loaded: the due date is counted on the provisional year (暂定, D17).
     case = make_case(arrived_on=D(last, 12, 10))
     assert case.receipt_date == D(last, 12, 10)
-    assert case.due_date is None
-    assert f"{last + 1}年" in case.clock_problem and "gongkai calendar load" in case.clock_problem
-    with pytest.raises(LookupError):
-        selectors.clock_of(case)
+    guessed = WorkCalendar(current_calendar().years.values(), provisional=[provisional_year(last + 1)])
+    provisional_due = guessed.add_working_days(D(last, 12, 10), 20)
+    assert provisional_due.year == last + 1
+    assert case.due_date == provisional_due and case.due_date_provisional and case.clock_problem == ""
+    assert selectors.clock_of(case).provisional
     year = fictional_year(last + 1)
     rows = [CalendarRow(d, "holiday", n) for d, n in year.holidays.items()]
     w = written(lambda: load_calendar(actor=None, rows=rows, source="测试：虚构的下一年"))
     expected = WorkCalendar([*current_calendar().years.values()]).add_working_days(D(last, 12, 10), 20)
     assert expected.year == last + 1
     case = reload(case)
-    assert case.due_date == expected and case.clock_problem == ""
+    assert case.due_date == expected and case.clock_problem == "" and not case.due_date_provisional
+    # Logged even if the loaded year leaves the date where it was: it is no longer provisional.
     event = case.events.get(kind=EventKind.DUE_DATE_RECOMPUTED)
-    assert event.data["old_due_date"] is None and event.data["new_due_date"] == expected.isoformat()
+    assert event.data["old_due_date"] == provisional_due.isoformat()
+    assert event.data["new_due_date"] == expected.isoformat()
+    assert (event.data["old_provisional"], event.data["new_provisional"]) == (True, False)
     assert w.events == ["due_date_recomputed"]
 
 

@@ -467,7 +467,7 @@ def test_the_clock_of_a_published_entry(people: People, make_item: MakeItem, mov
     assert not selectors.publication_clock(on_time).overdue
 
 
-def test_the_clock_says_when_the_calendar_is_missing(
+def test_the_clock_is_provisional_when_next_years_calendar_is_missing(
     people: People, make_item: MakeItem, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pin(monkeypatch, datetime.date(2026, 12, 28))
@@ -475,7 +475,19 @@ def test_the_clock_says_when_the_calendar_is_missing(
     clock = selectors.publication_clock(item)
     if 2027 in current_calendar().loaded_years:
         pytest.skip("the calendar of 2027 is loaded")
-    assert clock.due is None and "2027" in clock.problem and not clock.overdue
+    # 2026-12-24 (Thu): 12/25(1) 12/28–31(2–5); 1/1 元旦 (Fri) on the provisional calendar (D17);
+    # 1/4–1/8(6–10) 1/11–15(11–15) 1/18–22(16–20).
+    assert clock.due == datetime.date(2027, 1, 22) and clock.provisional and clock.problem == ""
+    assert not clock.overdue
+
+
+def test_the_clock_says_when_the_calendar_is_missing(
+    people: People, make_item: MakeItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin(monkeypatch, datetime.date(2100, 12, 28))
+    item = make_item(written_on=datetime.date(2100, 12, 24))
+    clock = selectors.publication_clock(item)
+    assert clock.due is None and "2100" in clock.problem and not clock.overdue
 
 
 # --- The review log and the audit log of every step --------------------------------------------

@@ -111,10 +111,13 @@ def received() -> Iterator[list[dict[str, Any]]]:
 
 @pytest.mark.django_db
 def test_loading_a_new_year_makes_it_usable_and_is_audited(received: list[dict[str, Any]]) -> None:
-    with pytest.raises(CalendarNotLoaded):
-        current_calendar().add_working_days(date(2026, 12, 20), 20)
+    before = current_calendar()
+    # Not loaded: the provisional year (暂定, D17) counts, and says so.
+    assert 2027 not in before.loaded_years and 2027 in before.provisional_years
+    assert before.relies_on_provisional(date(2026, 12, 20), before.add_working_days(date(2026, 12, 20), 20))
 
     changes = load_calendar(actor=None, rows=parse_calendar_csv(CSV_2027), source="测试通知〔2026〕1号")
+    assert 2027 in current_calendar().loaded_years and 2027 not in current_calendar().provisional_years
 
     assert [c.summary() for c in changes] == ["2027年：载入 11 个放假日、1 个调休上班日（此前未载入）"]
     assert changes[0].is_new and len(changes[0].added) == 12 and changes[0].removed == ()

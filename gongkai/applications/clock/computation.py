@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from gongkai.applications.clock.correction import correction
 from gongkai.applications.clock.due import extended_due
@@ -16,7 +17,20 @@ from gongkai.statute.periods import ANSWER_WORKING_DAYS, CORRECTION_NOTICE_WORKI
 
 
 def compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:
-    """Compute the clock of a case as of ``today``."""
+    """Compute the clock of a case as of ``today``.
+
+    ``provisional`` is set when the days from the receipt to the due date touch a year whose notice is
+    not loaded (暂定, docs/decisions.md D17): the calendar then used the statutory holidays alone.
+    """
+    clock = _compute(facts, calendar, today)
+    if clock.receipt_date is None or clock.due_date is None:
+        return clock
+    if not calendar.relies_on_provisional(clock.receipt_date, clock.due_date):
+        return clock
+    return replace(clock, provisional=True)
+
+
+def _compute(facts: ClockFacts, calendar: Calendar, today: datetime.date) -> Clock:
     lines: list[Message] = []
     flags: list[Message] = []
     receipt, rule = receipt_date(facts)

@@ -26,7 +26,7 @@ def calendar_notes(calendar: Calendar, start: datetime.date, end: datetime.date)
     holidays: dict[str, list[datetime.date]] = {}
     workdays: list[tuple[datetime.date, str]] = []
     for year in range(start.year, end.year + 1):
-        data = calendar.year_calendar(year)
+        data = calendar.year_data(year)
         for day, name in data.holidays.items():
             if start < day <= end and day.weekday() < 5:
                 holidays.setdefault(name, []).append(day)

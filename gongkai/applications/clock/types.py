@@ -23,7 +23,8 @@ class Calendar(Protocol):
     def add_working_days(self, start: datetime.date, n: int) -> datetime.date: ...
     def working_days_between(self, start: datetime.date, end: datetime.date) -> int: ...
     def day_kind(self, day: datetime.date) -> tuple[bool, str]: ...
-    def year_calendar(self, year: int) -> YearCalendar: ...
+    def year_data(self, year: int) -> YearCalendar: ...
+    def relies_on_provisional(self, start: datetime.date, end: datetime.date) -> bool: ...
 
 
 #: docs/decisions.md D6: a case with this many working days left or fewer is "due soon".
@@ -167,6 +168,9 @@ class Clock:
     working_days_left: int | None
     explanation: tuple[Message, ...]
     flags: tuple[Message, ...] = field(default=())
+    #: The due date was counted over a provisional year (暂定, docs/decisions.md D17): it will be
+    #: recomputed when that year's notice is loaded.
+    provisional: bool = False
 
     @property
     def state_label(self) -> str:

@@ -52,12 +52,14 @@ def refresh(
         result = clock_module.compute(s.facts, calendar or current_calendar(), today or timezone.localdate())
     except CalendarNotLoaded as exc:
         application.due_date = None
+        application.due_date_provisional = False
         application.clock_problem = str(exc)[:300]
         result = None
     except clock_module.ClockError as exc:
         raise CaseError(render_error(exc), code="inconsistent_dates") from exc
     else:
         application.due_date = result.due_date
+        application.due_date_provisional = result.provisional
         application.clock_problem = ""
     # The due date moves only while a pause runs within its own period (the clock says PAUSED).
     still_paused = result is None or result.state == clock_module.ClockState.PAUSED
@@ -73,6 +75,7 @@ def refresh(
             "waiting_on",
             "paused_since",
             "due_date",
+            "due_date_provisional",
             "clock_problem",
             "updated_at",
         ]
@@ -99,6 +102,8 @@ def refresh_paused_cases(*, today: datetime.date | None = None) -> int:
 def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
     """After a calendar change: recompute every open case's due date, logging each change on the case.
 
+    A case whose due date was provisional (暂定, decisions D17) is logged even when the loaded notice
+    leaves the date where it was: the event says the date is now final.
     Returns the number of cases whose due date changed. Runs inside the caller's transaction.
     """
     calendar = current_calendar()
@@ -108,15 +113,25 @@ def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
     first_day = datetime.date(years_list[0], 1, 1) if years_list else datetime.date.min
     queryset = (
         Application.objects.filter(status=Status.OPEN)
-        .filter(Q(due_date__isnull=True) | Q(due_date__gte=first_day) | Q(paused_since__isnull=False))
+        .filter(
+            Q(due_date__isnull=True)
+            | Q(due_date__gte=first_day)
+            | Q(paused_since__isnull=False)
+            | Q(due_date_provisional=True)
+        )
         .select_for_update()
         .order_by("pk")
         .prefetch_related("events")
     )
     for application in queryset.iterator(chunk_size=500):
         old_due, old_problem = application.due_date, application.clock_problem
+        old_provisional = application.due_date_provisional
         refresh(application, calendar=calendar)
-        if application.due_date != old_due or application.clock_problem != old_problem:
+        if (
+            application.due_date != old_due
+            or application.clock_problem != old_problem
+            or application.due_date_provisional != old_provisional
+        ):
             changed += 1
             append_event(
                 application,
@@ -127,6 +142,8 @@ def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
                     "years": years_list,
                     "old_due_date": old_due.isoformat() if old_due else None,
                     "new_due_date": application.due_date.isoformat() if application.due_date else None,
+                    "old_provisional": old_provisional,
+                    "new_provisional": application.due_date_provisional,
                     "problem": application.clock_problem,
                 },
             )
@@ -137,5 +154,7 @@ def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
                 years=years_list,
                 old=old_due.isoformat() if old_due else None,
                 new=application.due_date.isoformat() if application.due_date else None,
+                old_provisional=old_provisional,
+                new_provisional=application.due_date_provisional,
             )
     return changed

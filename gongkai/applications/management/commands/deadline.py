@@ -6,6 +6,8 @@ gongkai deadline --received 2026-06-01 --pause 2026-06-03:2026-06-09 --extended
 
 Runs in a plain shell (no SECRET_KEY needed, see ``gongkai.cli``). It reads the years an administrator
 loaded into the database; when the database is not set up it uses the built-in calendar and says so.
+A due date counted over a year whose notice is not loaded is labelled 暂定 (provisional, decisions D17);
+``--json`` gives ``"provisional": true|false``.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from gongkai.applications.calculator import (
     parse_pause,
 )
 from gongkai.applications.clock import fmt
+from gongkai.core.i18n import render
 from gongkai.statute.periods import (
     ANSWER_WORKING_DAYS,
     CORRECTION_NOTICE_WORKING_DAYS,
     EXTENSION_WORKING_DAYS,
 )
 from gongkai.workdays.calendar import CalendarNotLoaded
+from gongkai.workdays.provisional import PROVISIONAL_LABEL, PROVISIONAL_NOTE
 
 
 def _date(value: str | None, label: str) -> datetime.date | None:
@@ -112,13 +116,16 @@ class Command(BaseCommand):
         receipt = datetime.date.fromisoformat(result["receipt_date"])
         due = datetime.date.fromisoformat(result["due_date"])
         self.stdout.write(f"收到申请之日：{fmt(receipt)}")
-        self.stdout.write(f"答复期限：{fmt(due)}（{result['working_days']}个工作日）")
+        label = f"（{render(PROVISIONAL_LABEL)}）" if result["provisional"] else ""
+        self.stdout.write(f"答复期限：{fmt(due)}{label}（{result['working_days']}个工作日）")
         if result["original_due_date"] != result["due_date"] and result["working_days"] > 20:
             original = datetime.date.fromisoformat(result["original_due_date"])
             self.stdout.write(f"原答复期限：{fmt(original)}（延期前）")
         self.stdout.write("计算过程：")
         for number, line in enumerate(result["explanation"], start=1):
             self.stdout.write(f"  {number}. {line}")
+        if result["provisional"]:
+            self.stdout.write(render(PROVISIONAL_NOTE))
         if result["flags"]:
             self.stdout.write("请注意：")
             for flag in result["flags"]:

@@ -13,8 +13,14 @@ gongkai remind                      # send (EMAIL_BACKEND of the settings)
 gongkai remind --dry-run            # print what would be sent
 gongkai remind --today 2026-12-01   # as if today were that day (for testing)
 
-Users without an e-mail address are listed as skipped. Exit status 0; 1 if the calendar lacks the
-days needed, or if a message could not be sent (the others are still sent).
+From 1 October, and whenever this year's holiday notice is not loaded, it warns that the calendar of
+that year is missing (on stderr and at the end of every message): until an administrator loads
+it, due dates in that year are provisional (暂定, docs/decisions.md D17), counted on the statutory
+holidays alone; each such due date is marked 暂定 in the messages.
+
+Users without an e-mail address are listed as skipped. Exit status 0; 1 if the deadline of an open
+case cannot be computed at all (listed on stderr; e.g. a year beyond the provisional calendar), or if
+a message could not be sent (the others are still sent).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from gongkai.applications import permissions, services
 from gongkai.applications.clock import DUE_SOON_WORKING_DAYS, due_soon_before
 from gongkai.applications.models import Application, Status
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.workdays.selectors import missing_calendar_years
 from gongkai.workdays.store import current_calendar
 
 
@@ -77,6 +84,9 @@ class Command(BaseCommand):
             # Late December before next year's calendar is loaded: still remind of the overdue cases.
             self.stderr.write(_("警告：%(error)s 本次只提醒已逾期的申请。") % {"error": exc})
             soon_before = today
+        self.calendar_warning = _calendar_warning(today)
+        if self.calendar_warning:
+            self.stderr.write(self.calendar_warning)
         site_url: str = getattr(settings, "GONGKAI_SITE_URL", "") or ""
         if not site_url:
             self.stderr.write(_("注意：未设置 GONGKAI_SITE_URL，邮件中的链接只有路径。"))
@@ -115,8 +125,30 @@ class Command(BaseCommand):
         self.stdout.write(summary)
         if self.skipped:
             self.stdout.write(_("跳过（没有电子邮箱）：%(users)s") % {"users": "；".join(self.skipped)})
-        if self.failed:
-            raise CommandError(_("%(n)d 封邮件发送失败。") % {"n": self.failed})
+        problems = self._uncomputable()
+        if self.failed or problems:
+            failures = [_("%(n)d 封邮件发送失败。") % {"n": self.failed}] if self.failed else []
+            if problems:
+                failures.append(_("%(n)d 件申请的答复期限无法计算。") % {"n": problems})
+            raise CommandError("".join(failures), returncode=1)
+
+    def _uncomputable(self) -> int:
+        """List the open cases whose deadline cannot be computed at all (on stderr); return how many."""
+        cases = (
+            Application.objects.filter(status=Status.OPEN, due_date__isnull=True)
+            .exclude(clock_problem="")
+            .select_related("agency")
+            .only("id", "reference", "clock_problem", "agency__id", "agency__name")
+            .order_by("agency__name", "pk")
+        )
+        count = 0
+        for case in cases:
+            count += 1
+            self.stderr.write(
+                _("无法计算答复期限：%(agency)s %(reference)s：%(problem)s")
+                % {"agency": case.agency.name, "reference": case.reference, "problem": case.clock_problem}
+            )
+        return count
 
     def _remind(
         self, user: User, agency: Agency, subject: str, lines: list[str], today: datetime.date, dry_run: bool
@@ -137,6 +169,7 @@ class Command(BaseCommand):
                 "",
                 *lines,
                 "",
+                *([self.calendar_warning, ""] if self.calendar_warning else []),
                 _("答复期限如何计算，见各案件页面的“期限是怎样计算的”。本邮件由 Gongkai 每日自动发送。"),
             ]
         )
@@ -156,6 +189,18 @@ class Command(BaseCommand):
             self.sent += 1
 
 
+def _calendar_warning(today: datetime.date) -> str:
+    """The warning about missing holiday notices (this year's; next year's from 1 October), or ""."""
+    missing = missing_calendar_years(today)
+    if not missing:
+        return ""
+    return _(
+        "提醒管理员：%(years)s年的工作日历（国务院办公厅部分节假日安排的通知）尚未载入。"
+        "在此之前，落在该年的答复期限按法定节假日暂定推算（标注“暂定”，未含调休），载入后自动重新计算。"
+        "通知发布后请尽快载入：gongkai calendar load 文件.csv，或在管理后台“工作日历”中载入。"
+    ) % {"years": "、".join(str(year) for year in missing)}
+
+
 def _cases_by_agency(
     today: datetime.date, soon_before: datetime.date
 ) -> tuple[dict[int, list[Application]], dict[int, Agency]]:
@@ -164,7 +209,7 @@ def _cases_by_agency(
         Application.objects.filter(status=Status.OPEN, due_date__lt=soon_before)
         .filter(Q(waiting_on="") | Q(paused_since__gte=F("due_date"), due_date__lt=today))
         .select_related("agency")
-        .only("id", "reference", "due_date", "agency__id", "agency__name")
+        .only("id", "reference", "due_date", "due_date_provisional", "agency__id", "agency__name")
         .order_by("agency__name", "agency_id", "due_date", "pk")
     )
     by_agency: dict[int, list[Application]] = defaultdict(list)
@@ -202,7 +247,7 @@ def _case_lines(
             _("- %(reference)s  答复期限 %(due)s  %(days)s  %(link)s")
             % {
                 "reference": case.reference,
-                "due": case.due_date.isoformat(),
+                "due": case.due_date.isoformat() + (_("（暂定）") if case.due_date_provisional else ""),
                 "days": _days_text(calendar, today, case.due_date),
                 "link": link,
             }
