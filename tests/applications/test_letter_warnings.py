@@ -70,6 +70,7 @@ def test_a_departments_partial_answer_names_its_government_and_reconsideration_f
             "legal_basis": "《中华人民共和国政府信息公开条例》第十五条",
             "reasons": "其中涉及第三方个人隐私的部分不予公开。",
             "how_to_obtain": "见附件。",
+            "confirmed": "1",
         },
     )
     assert response.status_code == 302, response.context["actions"] if response.context else response
