@@ -10,7 +10,8 @@ a user without the right raises ``PermissionDenied``.
 
 One module per family of steps: :mod:`.intake` (registration, online submission, confirming
 receipt), :mod:`.correction`, :mod:`.consultation`, :mod:`.extension`, :mod:`.fees`,
-:mod:`.answers` (answer, withdrawal, reopening), :mod:`.appeals`, :mod:`.personal_data`, and
+:mod:`.answers` (answer, withdrawal, reopening), :mod:`.appeals`, :mod:`.personal_data`,
+:mod:`.amend` (更正: correcting recorded details and the answer, with a trail), and
 :mod:`.refresh` (the cached columns, paused cases, recomputing after a calendar change); the shared
 machinery (permission, state, dates, row lock, events, letters) is in :mod:`.common`. Reads of a
 case are in :mod:`gongkai.applications.selectors`, tracking codes and secrets in
@@ -18,6 +19,12 @@ case are in :mod:`gongkai.applications.selectors`, tracking codes and secrets in
 """
 
 from gongkai.applications.errors import CaseError
+from gongkai.applications.services.amend import (
+    answer_in_force,
+    correct_details,
+    correct_outcome,
+    details_changes,
+)
 from gongkai.applications.services.answers import answer, reopen, withdraw
 from gongkai.applications.services.appeals import conclude_appeal, record_appeal
 from gongkai.applications.services.consultation import end_consultation, start_consultation
@@ -33,8 +40,12 @@ __all__ = [
     "CaseError",
     "Request",
     "answer",
+    "answer_in_force",
     "conclude_appeal",
     "confirm_receipt",
+    "correct_details",
+    "correct_outcome",
+    "details_changes",
     "end_consultation",
     "grant_extension",
     "issue_fee_notice",

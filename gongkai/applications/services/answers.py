@@ -39,6 +39,30 @@ def answer(
 ) -> Application:
     """Answer with exactly one statutory outcome (第三十六—三十九条) and issue the 答复书."""
     require_act(actor, application)
+    check_answer(
+        outcome,
+        legal_basis=legal_basis,
+        reasons=reasons,
+        how_to_obtain=how_to_obtain,
+        responsible_agency=responsible_agency,
+    )
+    return close_with_outcome(
+        actor=actor,
+        application=application,
+        on=on,
+        action=timeline.ANSWER,
+        outcome=outcome,
+        legal_basis=legal_basis.strip(),
+        reasons=reasons.strip(),
+        how_to_obtain=how_to_obtain.strip(),
+        responsible_agency=responsible_agency.strip(),
+    )
+
+
+def check_answer(
+    outcome: str, *, legal_basis: str, reasons: str, how_to_obtain: str, responsible_agency: str
+) -> None:
+    """What an answer must say for its outcome (第三十六—三十九条); also checks a corrected answer."""
     if outcome not in ANSWER_OUTCOME_KEYS:
         raise CaseError(_("请从法定答复类型中选择一项。"), code="bad_outcome")
     chosen = OUTCOME_BY_KEY[outcome]
@@ -55,17 +79,6 @@ def answer(
         errors["how_to_obtain"] = "请写明获取信息的方式、途径或时间（条例第三十六条第一、二项）。"
     if errors:
         raise CaseError(errors)
-    return close_with_outcome(
-        actor=actor,
-        application=application,
-        on=on,
-        action=timeline.ANSWER,
-        outcome=outcome,
-        legal_basis=legal_basis.strip(),
-        reasons=reasons.strip(),
-        how_to_obtain=how_to_obtain.strip(),
-        responsible_agency=responsible_agency.strip(),
-    )
 
 
 def close_with_outcome(
