@@ -27,7 +27,7 @@ from gongkai.applications import timeline
 from gongkai.applications.clock import CHANNELS_NEEDING_CONFIRMATION, Channel
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
-from gongkai.applications.selectors import clock_of, event_records, situation_of
+from gongkai.applications.selectors import clock_of, event_records, receipt_facts_correctable, situation_of
 from gongkai.applications.services.answers import check_answer
 from gongkai.applications.services.common import append_event, issue_letter, lock, require_act
 from gongkai.applications.services.intake import REGULATIONS_IN_FORCE
@@ -56,7 +56,6 @@ CORRECTABLE_FIELDS = (*APPLICANT_FIELDS, "pieces", *RECEIPT_FIELDS)
 #: Personal data: masked on the timeline, never in the audit log (as ``reveal_applicant`` treats it).
 PERSONAL_FIELDS = frozenset({"id_number", "contact_person", "phone", "email", "address", "postcode"})
 #: The steps of a case that come after its receipt: a corrected receipt date may not fall after them.
-_INTAKE_KINDS = frozenset({EventKind.REGISTERED, EventKind.SUBMITTED_ONLINE, EventKind.RECEIPT_CONFIRMED})
 _LATER_STEP_KINDS = frozenset(
     {
         EventKind.CORRECTION_REQUESTED,
@@ -131,10 +130,7 @@ def _check_pieces(application: Application, changed: set[str]) -> None:
 def _check_receipt_facts(application: Application, changed: set[str], was_received: bool) -> None:
     if not changed & set(RECEIPT_FIELDS):
         return
-    if (
-        application.channel == Channel.ONLINE
-        or application.events.filter(kind=EventKind.SUBMITTED_ONLINE).exists()
-    ):
+    if not receipt_facts_correctable(application):
         raise CaseError(
             {"channel": _("网上提交的申请由系统记录提交方式和到达时间，不能更正。")},
         )
