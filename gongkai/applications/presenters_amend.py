@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +41,9 @@ _ANSWER_LABELS = {
 
 
 def field_label(name: str) -> str:
-    return str(Application._meta.get_field(name).verbose_name)
+    field = Application._meta.get_field(name)
+    assert isinstance(field, Field)
+    return str(field.verbose_name)
 
 
 def _as_date(value: Any) -> datetime.date:

@@ -80,10 +80,10 @@ def test_details_form_confirmation_and_timeline(staff: Staff, case: Application)
     assert done.status_code == 302
     case.refresh_from_db()
     assert (case.id_number, case.pieces) == (new_id, 3)
-    page = officer.get(f"/cases/{case.pk}/").content.decode()
-    assert "更正登记信息" in page
-    assert "更正件数：1 → 3" in page
-    assert new_id not in page and case.id_number[-4:] in page  # masked on the timeline
+    timeline = officer.get(f"/cases/{case.pk}/").content.decode()
+    assert "更正登记信息" in timeline
+    assert "更正件数：1 → 3" in timeline
+    assert new_id not in timeline and case.id_number[-4:] in timeline  # masked on the timeline
     revealed = officer.post(f"/cases/{case.pk}/applicant/").content.decode()
     assert new_id in revealed
 
