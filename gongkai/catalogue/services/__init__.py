@@ -21,7 +21,7 @@ with a Chinese message); a user without the right raises ``PermissionDenied``.
 """
 
 from gongkai.catalogue.services.common import actor_label
-from gongkai.catalogue.services.corrections import open_correction, start_correction
+from gongkai.catalogue.services.corrections import start_correction
 from gongkai.catalogue.services.drafting import create_draft, update_draft
 from gongkai.catalogue.services.files import (
     ALLOWED_EXTENSIONS,
@@ -64,7 +64,6 @@ __all__ = [
     "create_draft",
     "delete_sensitive_word",
     "mask_hit",
-    "open_correction",
     "perform",
     "publish",
     "publish_return",

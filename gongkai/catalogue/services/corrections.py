@@ -25,19 +25,13 @@ from django.utils.translation import gettext as _
 from gongkai.catalogue import indexing, workflow
 from gongkai.catalogue.content import EDITABLE_FIELDS, CatalogueError, check_note, field_value, one_line
 from gongkai.catalogue.models import Attachment, Item, ItemVersion, Status
+from gongkai.catalogue.selectors import open_correction
 from gongkai.catalogue.services.common import actor_label, lock, record_event, require
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
 #: The public note's length (a line on the entry's page).
 NOTE_MAX_CHARS = 300
-#: States of a correction draft still on its way (one at a time per entry).
-OPEN_STATES = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED)
-
-
-def open_correction(item: Item) -> Item | None:
-    """The correction draft of ``item`` still under way, if any."""
-    return item.correction_drafts.filter(status__in=OPEN_STATES).order_by("pk").first()
 
 
 def _check_public_note(note: str) -> str:
