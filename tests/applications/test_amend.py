@@ -121,6 +121,11 @@ def test_a_reason_is_required_and_nothing_changed_is_refused(staff: Staff, make_
             actor=staff.officer, application=case, changes={"applicant_name": " 张三 "}, reason="核对"
         )
     assert info.value.code == "nothing_changed"
+    with pytest.raises(ValidationError) as info:
+        services.correct_details(
+            actor=staff.officer, application=case, changes={"pieces": 3}, reason="长" * 2001
+        )
+    assert "2000" in info.value.message_dict["reason"][0]  # refused, never cut
     assert snapshot() == before
 
 

@@ -71,6 +71,20 @@ _LATER_STEP_KINDS = frozenset(
 _STRIPPED = frozenset({"applicant_name", "contact_person", "phone", "email", "address", "postcode"})
 
 
+#: The reason's length (the forms allow as much; longer is refused, never cut).
+REASON_MAX_CHARS = 2000
+
+
+def _check_reason_length(reason: str) -> None:
+    if len(reason.strip()) > REASON_MAX_CHARS:
+        raise CaseError(
+            {
+                "reason": _("更正原因不能超过 %(max)s 个字（现有 %(n)s 个字），请精简。")
+                % {"max": REASON_MAX_CHARS, "n": len(reason.strip())}
+            }
+        )
+
+
 @dataclass(frozen=True)
 class Change:
     field: str
@@ -207,6 +221,7 @@ def correct_details(
     require_act(actor, application)
     if not reason.strip():
         raise CaseError({"reason": _("请写明更正的原因（例如依据哪份材料发现登记有误）。")})
+    _check_reason_length(reason)
     with transaction.atomic():
         application = lock(application)
         diff = details_changes(application, changes)
@@ -294,6 +309,7 @@ def correct_outcome(
     require_act(actor, application)
     if not reason.strip():
         raise CaseError({"reason": _("请写明更正答复的原因。")})
+    _check_reason_length(reason)
     new = {
         "outcome": outcome,
         "legal_basis": legal_basis.strip(),
