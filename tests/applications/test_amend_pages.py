@@ -154,3 +154,19 @@ def test_anonymous_is_sent_to_log_in(case: Application) -> None:
     response = Client().get(f"/cases/{case.pk}/correct/details/")
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_applicant_sees_the_corrected_answer(staff: Staff, make_case: CaseMaker) -> None:
+    case, secret = make_case.register(arrived_on=D(2026, 6, 1))
+    services.answer(
+        actor=staff.officer, application=case, on=D(2026, 6, 5), outcome="granted", how_to_obtain="领取"
+    )
+    services.correct_outcome(
+        actor=staff.officer, application=case, outcome="other", reasons="属于咨询", reason="类型选错"
+    )
+    client = Client()
+    client.post("/apply/status/", {"code": case.tracking_code, "secret": secret})
+    page = client.get(f"/apply/status/{case.tracking_code}/").content.decode()
+    assert "更正答复（以新出具的答复书为准）" in page
+    assert page.count("（已被更正）") == 1
+    assert "类型选错" not in page  # the internal reason stays with the agency
