@@ -186,6 +186,9 @@ class EventKind(models.TextChoices):
     LETTER_ISSUED = "letter_issued", _("出具文书")
     APPEAL_RECORDED = "appeal_recorded", _("登记行政复议或诉讼")
     APPEAL_CONCLUDED = "appeal_concluded", _("行政复议或诉讼审结")
+    #: 更正: a correction of what was recorded; the event keeps the previous and the new values.
+    DETAILS_CORRECTED = "details_corrected", _("更正登记信息")
+    OUTCOME_CORRECTED = "outcome_corrected", _("更正答复")
     NOTE = "note", _("备注")
     # Sign-off by the head (D15): none of them moves the clock.
     APPROVAL_REQUESTED = "approval_requested", _("提交负责人审批")
@@ -241,6 +244,15 @@ class Letter(models.Model):
     filename = models.CharField(_("文件名"), max_length=200)
     #: Whether the applicant may download it from the public status page.
     for_applicant = models.BooleanField(_("发给申请人"), default=True)
+    #: The letter that replaced this one after a correction of the answer (更正); the old one is kept.
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("被更正后的文书取代"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

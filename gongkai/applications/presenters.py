@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.applications import codes, lettering, permissions, presenters_case_file, selectors, timeline
+from gongkai.applications import (
+    codes,
+    lettering,
+    permissions,
+    presenters_amend,
+    presenters_case_file,
+    selectors,
+    timeline,
+)
 from gongkai.applications.clock import CHANNEL_LABELS, PAUSE_LABELS, Channel, Clock, ClockError, PauseKind
 from gongkai.applications.forms_steps import (
     ACTION_FORMS,
@@ -40,7 +48,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.selectors import Thresholds
-from gongkai.applications.validators import mask_id, mask_phone
+from gongkai.applications.validators import mask_email, mask_id, mask_name, mask_phone
 from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render, render_error, render_lazy
 from gongkai.core.messages import N_, Message
@@ -177,22 +185,13 @@ def csv_row(case: Application, th: Thresholds) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _mask_email(value: str) -> str:
-    local, _at, domain = value.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else ("***" if value else "")
-
-
-def _mask_name(value: str) -> str:
-    return value[:1] + "*" * (len(value) - 1) if value else ""
-
-
 def masked_applicant(application: Application) -> list[tuple[str, str]]:
     hidden = _("（已隐藏）")
     return [
         (_("身份证明"), f"{application.get_id_type_display()} {mask_id(application.id_number)}"),
-        (_("联系人"), _mask_name(application.contact_person)),
+        (_("联系人"), mask_name(application.contact_person)),
         (_("联系电话"), mask_phone(application.phone) if application.phone else ""),
-        (_("电子邮箱"), _mask_email(application.email)),
+        (_("电子邮箱"), mask_email(application.email)),
         (_("通信地址"), hidden if application.address else ""),
         (_("邮政编码"), hidden if application.postcode else ""),
     ]
@@ -365,9 +364,13 @@ _EVENT_DESCRIBERS: dict[str, Callable[[_EventData, dict[int, Appeal]], list[str]
 }
 
 
-def describe_event(event: CaseEvent, appeals: dict[int, Appeal]) -> list[str]:
-    """The event's data in Chinese, one line per item."""
+def describe_event(event: CaseEvent, appeals: dict[int, Appeal], *, revealed: bool = False) -> list[str]:
+    """The event's data in Chinese, one line per item (a 更正's personal data masked unless ``revealed``)."""
     d: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
+    if event.kind == EventKind.DETAILS_CORRECTED:
+        return presenters_amend.describe_details_corrected(d, revealed=revealed)
+    if event.kind == EventKind.OUTCOME_CORRECTED:
+        return presenters_amend.describe_outcome_corrected(d, revealed=revealed)
     describer = _EVENT_DESCRIBERS.get(event.kind)
     return describer(_EventData(d), appeals) if describer is not None else []
 
@@ -451,10 +454,11 @@ def case_page(
         "situation": situation,
         "waiting_label": str(WAITING_LABELS.get(situation.waiting_on, "")),
         "channel_label": render(CHANNEL_LABELS[Channel(application.channel)]),
-        "events": [(e, describe_event(e, appeal_by_pk)) for e in events],
+        "events": [(e, describe_event(e, appeal_by_pk, revealed=revealed is not None)) for e in events],
         "letters": list(application.letters.defer("docx", "text").order_by("issued_on", "pk")),
         "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
         "may_act": may_act,
+        "may_correct_outcome": may_act and situation.outcome_correctable,
         "may_see_applicant": permissions.can_see_applicant(user, application),
         "applicant_rows": revealed_applicant(revealed) if revealed else masked_applicant(application),
         "revealed": revealed is not None,

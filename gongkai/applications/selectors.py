@@ -25,6 +25,7 @@ from gongkai.applications.models import (
     ApprovalKind,
     ApprovalStatus,
     CaseAttachment,
+    EventKind,
     Letter,
     LetterDelivery,
     Status,
@@ -66,6 +67,14 @@ def clock_of(
 def allowed_actions(application: Application, today: datetime.date | None = None) -> tuple[str, ...]:
     s = situation_of(application)
     return timeline.allowed_actions(s, today or timezone.localdate(), receipt_date=application.receipt_date)
+
+
+def receipt_facts_correctable(application: Application) -> bool:
+    """Whether 更正 may change the channel, arrival and confirmation: not for an online submission,
+    whose facts the system recorded itself (D2)."""
+    if application.channel == clock_module.Channel.ONLINE:
+        return False
+    return not application.events.filter(kind=EventKind.SUBMITTED_ONLINE).exists()
 
 
 def earlier_pieces_this_month(application: Application) -> int:

@@ -22,6 +22,7 @@ from gongkai.applications.clock import (
 )
 from gongkai.core.messages import N_
 from gongkai.statute.fees import fee_applies
+from gongkai.statute.outcomes import ANSWER_OUTCOME_KEYS
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,16 @@ class Situation:
     #: A reopening after a reconsideration decision or a judgment does not undo it.
     first_answered_on: datetime.date | None = None
     first_outcome: str = ""
+    #: The event holding the answer in force (the answer, or the latest 更正 of it); ``None`` while open.
+    answer_seq: int | None = None
+
+    @property
+    def outcome_correctable(self) -> bool:
+        """An answer (答复, one of the statutory outcomes) is in force and may be corrected (更正).
+
+        A withdrawal or a case ended because the applicant did not correct or pay was no answer.
+        """
+        return self.closed and self.answer_seq is not None and self.outcome in ANSWER_OUTCOME_KEYS
 
     @property
     def waiting_on(self) -> str:
@@ -94,6 +105,9 @@ class _Replay:
     outcome: str = ""
     first_answered_on: datetime.date | None = None
     first_outcome: str = ""
+    answer_seq: int | None = None
+    #: Whether the answer in force is the first answer (what the annual report counts, D7/D11).
+    answer_is_first: bool = False
     fee_payment_due: datetime.date | None = None
     fee_seq: int | None = None
     fee_notices: int = 0
@@ -151,6 +165,8 @@ def _on_answered(r: _Replay, event: EventRecord) -> None:
     day = event.occurred_on
     r.answered_on = day
     r.outcome = "withdrawn" if event.kind == "withdrawn" else str(event.data["outcome"])
+    r.answer_seq = event.seq
+    r.answer_is_first = r.first_answered_on is None
     if r.first_answered_on is None:
         r.first_answered_on, r.first_outcome = r.answered_on, r.outcome
     # An answer ends whatever was still running on that day.
@@ -167,8 +183,29 @@ def _on_reopened(r: _Replay, event: EventRecord) -> None:
     r.fixed_due = _date(fixed) if fixed else None
     r.answered_on = None
     r.outcome = ""
+    r.answer_seq = None
+    r.answer_is_first = False
     r.extension = None
     r.fee_notices = 0
+
+
+def _on_details_corrected(r: _Replay, event: EventRecord) -> None:
+    """A 更正 of the receipt facts: a corrected confirmation date replaces the one recorded before."""
+    new = event.data.get("new", {})
+    if "confirmed_on" in new:
+        r.confirmed_on = _date(new["confirmed_on"]) if new["confirmed_on"] else None
+
+
+def _on_outcome_corrected(r: _Replay, event: EventRecord) -> None:
+    """A 更正 of the answer in force: its outcome is replaced; the answer's date stays (D18).
+
+    When the corrected answer is the case's first, the annual report counts the corrected outcome; a
+    correction of an answer given after a reopening leaves the counted first answer alone (D11, D18).
+    """
+    r.outcome = str(event.data["outcome"])
+    r.answer_seq = event.seq
+    if r.answer_is_first:
+        r.first_outcome = r.outcome
 
 
 #: How each kind of event changes the replay (kinds not listed change nothing).
@@ -184,6 +221,8 @@ _REPLAY: dict[str, Callable[[_Replay, EventRecord], None]] = {
     "answered": _on_answered,
     "withdrawn": _on_answered,
     "reopened": _on_reopened,
+    "details_corrected": _on_details_corrected,
+    "outcome_corrected": _on_outcome_corrected,
 }
 
 
@@ -235,6 +274,7 @@ def situation(
         reopened=r.reopened_on is not None,
         first_answered_on=r.first_answered_on,
         first_outcome=r.first_outcome,
+        answer_seq=r.answer_seq if r.answered_on is not None else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gongkai.applications import views_case_file
+from gongkai.applications import views_amend, views_case_file
 from gongkai.applications import views_officer as views
 
 app_name = "cases"
@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("<int:pk>/deliveries/", views_case_file.record_delivery, name="delivery"),
     path("<int:pk>/case-file.zip", views_case_file.export, name="case_file_export"),
+    path("<int:pk>/correct/details/", views_amend.correct_details, name="correct_details"),
+    path("<int:pk>/correct/outcome/", views_amend.correct_outcome, name="correct_outcome"),
     # One URL per step of timeline.ACTIONS (confirm_receipt, request_correction, …); others are 404.
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

@@ -111,3 +111,14 @@ def mask_phone(number: str) -> str:
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_email(value: str) -> str:
+    """Show the first character and the domain: ``z***@example.cn``."""
+    local, _at, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else ("***" if value else "")
+
+
+def mask_name(value: str) -> str:
+    """Show the first character: ``李*``."""
+    return value[:1] + "*" * (len(value) - 1) if value else ""

@@ -280,6 +280,8 @@ _PUBLIC_EVENT_LABELS: dict[str, Promise] = {
     EventKind.WITHDRAWN: gettext_lazy("撤回申请"),
     EventKind.REOPENED: gettext_lazy("重新办理"),
     EventKind.LETTER_ISSUED: gettext_lazy("出具文书"),
+    EventKind.DETAILS_CORRECTED: gettext_lazy("更正登记信息"),
+    EventKind.OUTCOME_CORRECTED: gettext_lazy("更正答复（以新出具的答复书为准）"),
 }
 
 
@@ -375,7 +377,7 @@ def status_detail(request: HttpRequest, code: str) -> HttpResponse:
     letters = {
         letter.pk: letter
         for letter in Letter.objects.filter(application=application, for_applicant=True)
-        .only("id", "title", "number", "issued_on", "filename")
+        .only("id", "title", "number", "issued_on", "filename", "superseded_by")
         .order_by("issued_on", "id")
     }
     context: dict[str, Any] = {

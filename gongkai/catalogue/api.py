@@ -29,7 +29,7 @@ from django.utils import translation
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters
-from gongkai.catalogue.models import Attachment, Item, Status
+from gongkai.catalogue.models import Attachment, Item, ItemVersion, Status
 from gongkai.catalogue.presenters_public import sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
 from gongkai.catalogue.selectors import PAGE_STATUSES, published_counts
@@ -193,6 +193,11 @@ def item_json(
         "interprets": _link(request, interprets) if interprets is not None else None,
         "interpretations": [_link(request, other) for other in interpretations],
         "attachments": [attachment_json(request, item, file) for file in attachments],
+        # 更正: each correction published onto the entry (same index number), with its public note.
+        "corrections": [
+            {"corrected_on": _iso(v.corrected_on), "note": v.public_note}
+            for v in getattr(item, "public_versions", [])
+        ],
     }
     if body:
         data["body_html"] = str(sanitized(item.body))
@@ -217,6 +222,13 @@ def _with_links(queryset: Any) -> Any:
     """Prefetch each entry's files (metadata only) and its published 政策解读."""
     return queryset.select_related("agency", "category").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.only(*_ATTACHMENT_FIELDS).order_by("id")),
+        Prefetch(
+            "versions",
+            queryset=ItemVersion.objects.only(
+                "id", "item_id", "number", "corrected_on", "public_note"
+            ).order_by("number"),
+            to_attr="public_versions",
+        ),
         Prefetch(
             "interpretations",
             queryset=Item.objects.filter(status=Status.PUBLISHED)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -76,6 +76,8 @@ class CatalogueRssFeed(Feed[Item, Agency]):
             .filter(agency=obj)
             .select_related("category", "agency")
             .only(*_FEED_FIELDS)
+            # 更正: a corrected entry is updated on the day of its latest correction.
+            .annotate(last_corrected=Max("versions__corrected_on"))
             .order_by("-published_on", "-id")[:FEED_SIZE]
         )
 
@@ -98,7 +100,11 @@ class CatalogueRssFeed(Feed[Item, Agency]):
     def item_pubdate(self, item: Item) -> datetime.datetime | None:
         return _midnight(item.published_on) if item.published_on else None
 
-    item_updateddate = item_pubdate
+    def item_updateddate(self, item: Item) -> datetime.datetime | None:
+        corrected: datetime.date | None = getattr(item, "last_corrected", None)
+        if corrected is not None:
+            return _midnight(corrected)
+        return self.item_pubdate(item)
 
     def item_author_name(self, item: Item) -> str:
         return strip_controls(item.agency.name)

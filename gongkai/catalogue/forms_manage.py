@@ -317,3 +317,24 @@ class SensitiveWordForm(ServiceForm):
             only = list(agencies[:2])
             if len(only) == 1:
                 self.initial["agency"] = only[0].pk
+
+
+class CorrectionForm(ServiceForm):
+    """Start a correction (更正) of a published entry: why (staff only) and what, for the public."""
+
+    field_aliases = {"public_note": "correction_note", "reason": "correction_reason"}
+
+    correction_reason = forms.CharField(
+        label=_("更正原因"),
+        max_length=content.NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("为什么更正（仅工作人员可见，记入审核记录和审计日志）。"),
+    )
+    correction_note = forms.CharField(
+        label=_("更正说明（公开）"),
+        max_length=300,
+        help_text=_(
+            "在公开页面上显示，告诉公众更正了什么，例如“更正了第三条中的日期”。不要写个人信息；"
+            "更正说明与更正后的内容一起经过隐私检查和保密审查。"
+        ),
+    )

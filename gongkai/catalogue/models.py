@@ -78,6 +78,8 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("已发布")
     RETURNED = "returned", _("退回修改")
     WITHDRAWN = "withdrawn", _("已撤回")
+    #: A correction draft (更正稿) whose content was published onto the entry it corrects.
+    APPLIED = "applied", _("更正已发布")
 
 
 class IndexPattern(models.Model):
@@ -164,6 +166,20 @@ class Item(models.Model):
     )
     #: Shown in the column's 政府信息公开制度 part.
     is_ogi_rule = models.BooleanField(_("属于政府信息公开制度"), default=False)
+    #: 更正稿: this draft corrects the published entry ``corrects``; it walks the same review workflow and
+    #: its publication puts its content onto that entry (same 索引号), keeping the previous version.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction_drafts",
+        verbose_name=_("更正的条目"),
+    )
+    #: Why the entry is corrected (staff only).
+    correction_reason = models.TextField(_("更正原因"), blank=True, max_length=2000)
+    #: What was corrected, for the public page (no personal data; scanned and reviewed with the content).
+    correction_note = models.CharField(_("更正说明"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
     #: The entry's searchable text, normalised (search.normalize); PostgreSQL also keeps the unigram and
@@ -254,6 +270,44 @@ class ItemEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.action}"
+
+
+class ItemVersion(AppendOnlyModel):
+    """A correction (更正) of a published entry: the previous version's fields, what changed and why.
+
+    Written when a correction draft is published onto the entry (same 索引号). The previous version's
+    files are kept on the correction draft (``draft``), which holds them after the swap. Append-only.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="versions", verbose_name=_("条目"))
+    #: 1 for the first correction, 2 for the next …; the version before correction ``n`` is version ``n``.
+    number = models.PositiveIntegerField(_("更正序号"))
+    corrected_on = models.DateField(_("更正日期"))
+    draft = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("更正稿（保存更正前的附件）")
+    )
+    #: The names of the fields changed (content.EDITABLE_FIELDS), and "attachments" when the files changed.
+    fields = models.JSONField(_("更正的项目"), default=list, encoder=DjangoJSONEncoder)
+    #: Every editable field of the entry before the correction (JSON values; ids for foreign keys).
+    previous = models.JSONField(_("更正前的内容"), default=dict, encoder=DjangoJSONEncoder)
+    reason = models.TextField(_("更正原因"), max_length=2000)
+    public_note = models.CharField(_("更正说明"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("条目更正记录")
+        verbose_name_plural = _("条目更正记录")
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="catalogue_version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} 更正 {self.number}"
 
 
 class SensitiveWord(models.Model):

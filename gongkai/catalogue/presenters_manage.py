@@ -29,6 +29,8 @@ EVENT_LABELS: dict[str, str] = {
     "attachment_add": N_("上传附件"),
     "attachment_remove": N_("删除附件"),
     **workflow.ACTION_LABELS,
+    workflow.CORRECT: N_("开始更正"),
+    "corrected": N_("更正已发布"),
 }
 FIELD_LABELS: dict[str, Any] = {
     name: getattr(Item._meta.get_field(name), "verbose_name", name) for name in content.EDITABLE_FIELDS
@@ -59,6 +61,10 @@ def describe_event(event: ItemEvent) -> list[str]:
                 "masked": data.get("masked", ""),
             }
         )
+    if event.action == "corrected" and isinstance(data.get("fields"), list):
+        lines.extend(correction_lines(data["fields"], str(data.get("public_note", ""))))
+    elif event.action == workflow.CORRECT and data.get("draft"):
+        lines.append(_("更正稿：第 %(pk)s 号条目") % {"pk": data["draft"]})
     scan = data.get("scan")
     if isinstance(scan, dict):
         lines.append(scan_text(scan))
@@ -67,6 +73,42 @@ def describe_event(event: ItemEvent) -> list[str]:
     if data.get("override_reason"):
         lines.append(_("隐私检查结果未处理，说明理由后发布。"))
     return lines
+
+
+def field_names(fields: list[Any]) -> str:
+    """``名称、正文、附件``: the changed fields of a correction."""
+    labels = {**FIELD_LABELS, "attachments": _("附件")}
+    return "、".join(str(labels.get(str(f), str(f))) for f in fields)
+
+
+def correction_lines(fields: list[Any], public_note: str) -> list[str]:
+    return [
+        _("更正了：%(fields)s") % {"fields": field_names(fields)},
+        _("更正说明（公开）：%(note)s") % {"note": public_note},
+    ]
+
+
+def correction_context(item: Item, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The entry page's 更正 parts: the entry's corrections, its draft under way; for a draft, what it
+    corrects and the fields that differ from the published entry."""
+    context: dict[str, Any] = {
+        "may_correct": workflow.CORRECT in allowed,
+        "open_correction": selectors.open_correction(item) if item.status == Status.PUBLISHED else None,
+        "versions": [(v, field_names(v.fields)) for v in selectors.item_versions(item)],
+        "corrects": None,
+        "correction_changes": "",
+    }
+    if item.corrects_id is not None:
+        original = item.corrects
+        context["corrects"] = original
+        if original is not None and item.status != Status.APPLIED:
+            changed = [
+                n
+                for n in content.EDITABLE_FIELDS
+                if content.field_value(original, n) != content.field_value(item, n)
+            ]
+            context["correction_changes"] = field_names(changed) if changed else _("（尚未修改）")
+    return context
 
 
 def state_change(event: ItemEvent) -> str:
@@ -160,6 +202,7 @@ def entry_context(
         ],
         "article20": article_20_label(item.article20_item) if item.article20_item else "",
         "may_act": permissions.can_act(user, item.agency),
+        **correction_context(item, allowed),
     }
 
 
@@ -188,4 +231,32 @@ def print_context(item: Item) -> dict[str, Any]:
         "published": _last_event(events, workflow.PUBLISH),
         "withdrawn": _last_event(events, workflow.WITHDRAW),
         "printed_at": timezone.localtime(),
+    }
+
+
+def version_context(item: Item, number: int) -> dict[str, Any]:
+    """The page of the version of ``item`` before its correction ``number`` (for staff)."""
+    version = selectors.item_version(item, number)
+    previous = version.previous if isinstance(version.previous, dict) else {}
+    rows = []
+    for name in content.EDITABLE_FIELDS:
+        value = previous.get(name)
+        if name == "body":
+            continue
+        field = Item._meta.get_field(name)
+        choices = dict(getattr(field, "flatchoices", []) or [])
+        if name == "category" and value:
+            found = selectors.categories_in_order([int(value)])
+            value = found[0].name if found else value
+        elif choices and value in choices:
+            value = choices[value]
+        rows.append((FIELD_LABELS[name], "—" if value in (None, "") else str(value), name in version.fields))
+    return {
+        "item": item,
+        "version": version,
+        "rows": rows,
+        "body_html": mark_safe(content.sanitize_html(str(previous.get("body") or ""))),
+        "body_changed": "body" in version.fields,
+        "changed": field_names(version.fields),
+        "attachments": selectors.item_attachments(version.draft),
     }

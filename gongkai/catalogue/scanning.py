@@ -32,7 +32,13 @@ from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message, message_from_json
 
 #: Text fields the scan reads (and a mask may change), with their labels.
-TEXT_SOURCES: dict[str, str] = {"title": N_("名称"), "summary": N_("内容概述"), "body": N_("正文")}
+TEXT_SOURCES: dict[str, str] = {
+    "title": N_("名称"),
+    "summary": N_("内容概述"),
+    "body": N_("正文"),
+    # A correction draft's public note (更正说明) is published too, so it is scanned like the content.
+    "correction_note": N_("更正说明"),
+}
 #: The body as a reader sees it (:func:`body_text`): its hits that the stored HTML does not show (a
 #: number split by a tag, or written with the non-breaking spaces of an older entry) cannot be masked
 #: in place; the officer changes the body by hand.
@@ -328,8 +334,8 @@ def _scan_missing(
         fresh[keys[name]] = packed
         results[name] = (len(hits), hits)
 
-    for source in ("title", "summary"):
-        if source not in results:
+    for source in TEXT_SOURCES:
+        if source != "body" and source not in results:
             store(source, scanner.scan_text(getattr(item, source) or "", sensitive_words=words))
     if "body" not in results or BODY_TEXT_SOURCE not in results:
         in_html, only_plain = _scan_body(item.body or "", words)

@@ -25,7 +25,16 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import indexing, permissions, workflow
-from gongkai.catalogue.models import Attachment, Category, Item, ItemEvent, ItemKind, SensitiveWord, Status
+from gongkai.catalogue.models import (
+    Attachment,
+    Category,
+    Item,
+    ItemEvent,
+    ItemKind,
+    ItemVersion,
+    SensitiveWord,
+    Status,
+)
 from gongkai.catalogue.public_filters import published_items
 from gongkai.core.actors import Actor
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
@@ -454,3 +463,36 @@ def item_attachment(item: Item, attachment_pk: int, *, with_data: bool) -> Attac
     if not with_data:
         attachments = attachments.defer("data", "text")
     return get_object_or_404(attachments, pk=attachment_pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Corrections (更正)
+# ---------------------------------------------------------------------------------------------
+
+
+def entry_corrections(entry: Item) -> list[ItemVersion]:
+    """The corrections published onto ``entry``, oldest first (the public page shows date and note)."""
+    return list(
+        entry.versions.only("id", "item_id", "number", "corrected_on", "public_note").order_by("number")
+    )
+
+
+def item_versions(item: Item) -> list[ItemVersion]:
+    """The corrections of ``item`` for staff: every field of the record."""
+    return list(item.versions.select_related("draft").order_by("number"))
+
+
+def item_version(item: Item, number: int) -> ItemVersion:
+    version: ItemVersion = get_object_or_404(
+        ItemVersion.objects.select_related("draft", "item"), item=item, number=number
+    )
+    return version
+
+
+def open_correction(item: Item) -> Item | None:
+    """The correction draft of ``item`` still under way, if any."""
+    return (
+        item.correction_drafts.exclude(status=Status.APPLIED).order_by("pk").first()
+        if item.pk is not None
+        else None
+    )

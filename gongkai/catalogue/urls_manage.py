@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from gongkai.catalogue import views_corrections
 from gongkai.catalogue import views_manage as views
 
 app_name = "catalogue_manage"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="detach"),
     path("<int:pk>/print/review/", views.print_review, name="print_review"),
     path("<int:pk>/print/register/", views.print_register, name="print_register"),
+    path("<int:pk>/correct/", views_corrections.item_correct, name="correct"),
+    path("<int:pk>/versions/<int:number>/", views_corrections.item_version, name="version"),
     # One URL per step of workflow.STEPS (submit, review_pass, …); others are 404.
     path("<int:pk>/<slug:action>/", views.item_act, name="act"),
 ]

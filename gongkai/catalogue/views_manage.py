@@ -187,6 +187,13 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return render(
                 request, "catalogue/manage/confirm.html", {"item": item, "form": form, "label": label}
             )
+        if action == workflow.PUBLISH and item.corrects_id is not None and not data.get("confirmed"):
+            # Publishing a correction draft replaces the public content of the entry it corrects.
+            return render(
+                request,
+                "catalogue/manage/confirm_correction.html",
+                {"item": item, "form": form, "label": label, "original": item.corrects},
+            )
         try:
             services.perform(actor=request.user, item=item, action=action, note=data["note"])
         except PermissionDenied as exc:

@@ -187,6 +187,7 @@ def item(request: HttpRequest, short_code: str, pk: int) -> HttpResponse:
         attachments=selectors.entry_attachments(entry),
         interpretations=selectors.published_interpretations(entry),
         interprets=selectors.interpreted_entry(entry),
+        corrections=selectors.entry_corrections(entry),
     )
 
 

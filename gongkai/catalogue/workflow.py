@@ -9,7 +9,12 @@
       └──(edit)── returned ◀────────────────────────┴─────────────────────┘                 withdrawn
 
 A returned entry is edited like a draft and submitted again. A withdrawn entry is kept (with its index
-number and the reason) and is never published again: a corrected version is a new entry.
+number and the reason) and is never published again.
+
+A published entry is corrected (更正) through a correction draft (更正稿): the officer's ``correct`` makes a
+draft copy of the entry that walks this same table — edit, submit, confidentiality review, approval,
+publish — and whose publication puts its content onto the entry in place (same index number); the
+draft then ends as ``applied`` (更正已发布).
 
 Every combination of state × action is defined here, either as a transition (the next state and the
 roles that may take it) or as a refusal with its reason in Chinese, so that the services, the buttons
@@ -33,7 +38,8 @@ APPROVED = "approved"
 PUBLISHED = "published"
 RETURNED = "returned"
 WITHDRAWN = "withdrawn"
-STATES: tuple[str, ...] = (DRAFT, SUBMITTED, REVIEWED, APPROVED, PUBLISHED, RETURNED, WITHDRAWN)
+APPLIED = "applied"
+STATES: tuple[str, ...] = (DRAFT, SUBMITTED, REVIEWED, APPROVED, PUBLISHED, RETURNED, WITHDRAWN, APPLIED)
 
 # The roles that act on entries (``agencies.models.Role`` values).
 OFFICER = "information_officer"
@@ -52,6 +58,7 @@ APPROVE_RETURN = "approve_return"
 PUBLISH_RETURN = "publish_return"
 PUBLISH = "publish"
 WITHDRAW = "withdraw"
+CORRECT = "correct"  # start a correction draft of a published entry (更正)
 
 ACTION_LABELS: dict[str, str] = {
     EDIT: N_("修改"),
@@ -64,6 +71,7 @@ ACTION_LABELS: dict[str, str] = {
     PUBLISH_RETURN: N_("发布前退回"),
     PUBLISH: N_("发布"),
     WITHDRAW: N_("撤回"),
+    CORRECT: N_("更正"),
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
 #: The context of an action's name where it is the action (a button, a refusal): "发布" is "Publish" there,
@@ -146,6 +154,7 @@ _TRANSITIONS: tuple[Rule, ...] = (
     _allow(APPROVED, PUBLISH_RETURN, RETURNED, OFFICER, LEADER),
     _allow(APPROVED, PUBLISH, PUBLISHED, OFFICER),
     _allow(PUBLISHED, WITHDRAW, WITHDRAWN, OFFICER),
+    _allow(PUBLISHED, CORRECT, PUBLISHED, OFFICER),
 )
 
 #: Why each state refuses what it does not allow (``%(action)s`` is the action's label).
@@ -155,8 +164,11 @@ _STATE_REFUSALS: dict[str, str] = {
     SUBMITTED: N_("该条目正在等待保密审查，不能“%(action)s”；如需修改，请由审核人退回。"),
     REVIEWED: N_("该条目已通过保密审查、正在等待领导审批，不能“%(action)s”；如需修改，请由分管领导退回。"),
     APPROVED: N_("该条目已经领导审批、等待发布，不能“%(action)s”；如需修改，请先退回。"),
-    PUBLISHED: N_("该条目已经发布，不能“%(action)s”；如需更正，请撤回后另建新条目。"),
+    PUBLISHED: N_(
+        "该条目已经发布，不能“%(action)s”；如需修改，请使用“更正”：更正稿经审查、审批后发布到本条目。"
+    ),
     WITHDRAWN: N_("该条目已经撤回，不能“%(action)s”；撤回的条目不再发布，请另建新条目。"),
+    APPLIED: N_("该更正稿已经发布到所更正的条目，不能“%(action)s”。"),
 }
 #: Refusals with a more precise reason than the state's.
 _SPECIAL_REFUSALS: dict[tuple[str, str], str] = {
@@ -175,6 +187,7 @@ _SPECIAL_REFUSALS: dict[tuple[str, str], str] = {
         "该条目已经审批同意，遮盖会改变已审批的内容：请退回修改后遮盖，或在发布时说明理由。"
     ),
     (PUBLISHED, MASK): N_("已发布的条目不能修改；如含有不应公开的内容，请立即撤回。"),
+    (WITHDRAWN, CORRECT): N_("撤回的条目不能更正；请另建新条目。"),
 }
 
 

@@ -196,10 +196,25 @@ PATHS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def advance(item: Item, state: str, people: People) -> Item:
-    """Move a draft to ``state`` through the services, each step by the right person."""
+    """Move a draft to ``state`` through the services, each step by the right person. For ``applied``:
+    publish it, then correct it (a correction draft walked to its publication) and return the draft."""
+    if state == Status.APPLIED:
+        published = advance(item, Status.PUBLISHED, people)
+        draft = services.start_correction(
+            actor=people.officer, item=published, reason="关键词有误", public_note="更正了关键词"
+        )
+        draft = services.update_draft(actor=people.officer, item=draft, data={"keywords": "更正后的关键词"})
+        return _walk(draft, Status.PUBLISHED, people, state)
     for action, who in PATHS[state]:
         note = "理由：请修改。" if action in workflow.REASON_REQUIRED else ""
         item = services.perform(actor=getattr(people, who), item=item, action=action, note=note)
+    assert item.status == state
+    return item
+
+
+def _walk(item: Item, path: str, people: People, state: str) -> Item:
+    for action, who in PATHS[path]:
+        item = services.perform(actor=getattr(people, who), item=item, action=action)
     assert item.status == state
     return item
 

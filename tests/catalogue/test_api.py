@@ -100,6 +100,7 @@ def test_an_item_has_every_public_field(client: Client, tree: Tree, document: An
                 "url": f"http://testserver/gk/county-a/items/{document.pk}/files/{file.pk}/",
             }
         ],
+        "corrections": [],
         "body_html": '<p>正文<img src="x"></p>',
     }
     back = get(client, f"/gk/api/items/{reading.pk}/")

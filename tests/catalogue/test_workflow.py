@@ -30,6 +30,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("approved", "publish_return"): ("returned", frozenset({"information_officer", "leader"})),
     ("approved", "publish"): ("published", frozenset({"information_officer"})),
     ("published", "withdraw"): ("withdrawn", frozenset({"information_officer"})),
+    ("published", "correct"): ("published", frozenset({"information_officer"})),
 }
 ROLES = [r.value for r in Role]
 ROLE_SETS: list[frozenset[str]] = [frozenset()] + [frozenset({r}) for r in ROLES] + [frozenset(ROLES)]
@@ -45,7 +46,7 @@ def test_the_states_and_roles_are_the_models() -> None:
 
 def test_every_cell_of_the_table_is_defined() -> None:
     assert set(workflow.RULES) == set(CELLS)
-    assert len(workflow.RULES) == len(workflow.STATES) * len(workflow.ACTIONS) == 70
+    assert len(workflow.RULES) == len(workflow.STATES) * len(workflow.ACTIONS) == 88
     for (state, action), rule in workflow.RULES.items():
         assert (rule.state, rule.action) == (state, action)
         if rule.allowed:
@@ -112,7 +113,8 @@ def test_allowed_actions_per_role() -> None:
     assert workflow.allowed_actions("reviewed", roles=leader) == ("approve", "approve_return")
     assert workflow.allowed_actions("approved", roles=officer) == ("publish_return", "publish")
     assert workflow.allowed_actions("approved", roles=leader) == ("publish_return",)
-    assert workflow.allowed_actions("published", roles=officer) == ("withdraw",)
+    assert workflow.allowed_actions("published", roles=officer) == ("withdraw", "correct")
+    assert workflow.allowed_actions("applied", roles=officer | reviewer | leader) == ()
     assert workflow.allowed_actions("withdrawn", roles=officer | reviewer | leader) == ()
     assert workflow.allowed_actions("withdrawn", roles=(), superuser=True) == ()
 
@@ -121,7 +123,7 @@ def test_refusals_say_why_in_chinese() -> None:
     assert str(workflow.rule("withdrawn", "publish").reason).startswith("撤回的条目不能重新发布")
     assert "退回" in str(workflow.rule("reviewed", "mask").reason)
     assert str(workflow.rule("published", "edit").reason) == (
-        "该条目已经发布，不能“修改”；如需更正，请撤回后另建新条目。"
+        "该条目已经发布，不能“修改”；如需修改，请使用“更正”：更正稿经审查、审批后发布到本条目。"
     )
     with pytest.raises(KeyError):
         workflow.rule("draft", "delete")
@@ -145,6 +147,8 @@ def _try(item: Item, action: str, actor: object) -> Item:
     note = "请补充。" if action in workflow.REASON_REQUIRED else ""
     if action == workflow.EDIT:
         return services.update_draft(actor=actor, item=item, data={"keywords": "改过的关键词"})  # type: ignore[arg-type]
+    if action == workflow.CORRECT:
+        return services.start_correction(actor=actor, item=item, reason="有误", public_note="更正了错字")  # type: ignore[arg-type]
     if action == workflow.MASK:
         return services.mask_hit(actor=actor, item=item, source="title", start=0, end=1, kind="mobile")  # type: ignore[arg-type]
     return services.perform(actor=actor, item=item, action=action, note=note)  # type: ignore[arg-type]
@@ -180,7 +184,10 @@ def test_the_services_follow_the_table(
                 assert exc.messages == [str(decision.reason)]
         else:
             assert decision.allowed and action != workflow.MASK, (state, action, who)
-            assert result.status == decision.to_state
+            if action == workflow.CORRECT:  # the result is the correction draft; the entry stays
+                assert result.corrects_id == item.pk and result.status == Status.DRAFT
+            else:
+                assert result.status == decision.to_state
         item.refresh_from_db()
         assert (item.status, ItemEvent.objects.count()) == before
 

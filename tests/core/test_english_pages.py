@@ -349,7 +349,52 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
             officer.append(("officer", f"/manage/catalogue/{entry.pk}/", None))
             if entry.status == "published":
                 public.append((None, f"/gk/demo-county-nr/items/{entry.pk}/", None))
-    return public + officer
+    return public + officer + correction_pages()
+
+
+def correction_pages() -> list[tuple[str | None, str, dict[str, str] | None]]:
+    """The 更正 pages: the forms, a confirmation (old → new), and a catalogue entry's correction form."""
+    case = Application.objects.filter(agency__short_code="demo-county-nr", channel="in_person").order_by(
+        "pk"
+    )[0]
+    arrived = timezone.localtime(case.arrived_at)
+    change = {
+        "applicant_type": case.applicant_type,
+        "applicant_name": case.applicant_name,
+        "id_type": case.id_type,
+        "id_number": case.id_number,
+        "contact_person": case.contact_person,
+        "phone": case.phone,
+        "email": case.email,
+        "address": case.address,
+        "postcode": case.postcode,
+        "pieces": str(case.pieces + 1),
+        "channel": case.channel,
+        "arrived_on": arrived.date().isoformat(),
+        "arrived_time": arrived.strftime("%H:%M"),
+        "confirmed_on": "",
+        "reason": "x",
+    }
+    answered = (
+        Application.objects.filter(agency__short_code="demo-county-nr", status="closed", outcome="granted")
+        .order_by("pk")
+        .first()
+    )
+    entry = (
+        Item.objects.filter(agency__short_code="demo-county-nr", status="published").order_by("pk").first()
+    )
+    assert answered is not None and entry is not None
+    return [
+        ("officer", f"/cases/{case.pk}/correct/details/", None),
+        ("officer", f"/cases/{case.pk}/correct/details/", change),
+        ("officer", f"/cases/{answered.pk}/correct/outcome/", None),
+        (
+            "officer",
+            f"/cases/{answered.pk}/correct/outcome/",
+            {"outcome": "other", "reasons": "x", "reason": "x"},
+        ),
+        ("officer", f"/manage/catalogue/{entry.pk}/correct/", None),
+    ]
 
 
 def test_the_main_pages_in_english_show_no_untranslated_chinese(world: dict[str, Any]) -> None:

@@ -11,7 +11,8 @@ a user without the right raises ``PermissionDenied``.
 One module per family of steps: :mod:`.intake` (registration, online submission, confirming
 receipt), :mod:`.correction`, :mod:`.consultation`, :mod:`.extension`, :mod:`.fees`,
 :mod:`.answers` (answer, withdrawal, reopening), :mod:`.approvals` (the head's sign-off, D15),
-:mod:`.appeals`, :mod:`.personal_data`, and
+:mod:`.appeals`, :mod:`.personal_data`, :mod:`.amend` (更正: correcting recorded details and the answer, with
+a trail), and
 :mod:`.refresh` (the cached columns, paused cases, recomputing after a calendar change); the shared
 machinery (permission, state, dates, row lock, events, letters) is in :mod:`.common`. Reads of a
 case are in :mod:`gongkai.applications.selectors`, tracking codes and secrets in
@@ -19,6 +20,12 @@ case are in :mod:`gongkai.applications.selectors`, tracking codes and secrets in
 """
 
 from gongkai.applications.errors import CaseError
+from gongkai.applications.services.amend import (
+    answer_in_force,
+    correct_details,
+    correct_outcome,
+    details_changes,
+)
 from gongkai.applications.services.answers import answer, check_answer, reopen, withdraw
 from gongkai.applications.services.appeals import conclude_appeal, record_appeal
 from gongkai.applications.services.approvals import (
@@ -51,8 +58,12 @@ __all__ = [
     "approve",
     "check_answer",
     "check_extension",
+    "answer_in_force",
     "conclude_appeal",
     "confirm_receipt",
+    "correct_details",
+    "correct_outcome",
+    "details_changes",
     "end_consultation",
     "grant_extension",
     "issue_fee_notice",

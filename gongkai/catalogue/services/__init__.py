@@ -12,7 +12,8 @@ is published; publishing with unresolved hits needs an explicit reason, recorded
 audit log. Events and audit details keep the masked form of a hit, never the personal data itself.
 
 The steps, by seam: :mod:`.drafting`, :mod:`.files`, :mod:`.masking`, :mod:`.review`,
-:mod:`.publication` and :mod:`.words`; what they share is in :mod:`.common`. The rules of the content
+:mod:`.publication`, :mod:`.corrections` (更正 of a published entry through a correction draft) and
+:mod:`.words`; what they share is in :mod:`.common`. The rules of the content
 are in :mod:`gongkai.catalogue.content`, the reads in :mod:`gongkai.catalogue.selectors`.
 
 Errors a user can fix raise :class:`~gongkai.catalogue.content.CatalogueError` (a ``ValidationError``
@@ -20,6 +21,7 @@ with a Chinese message); a user without the right raises ``PermissionDenied``.
 """
 
 from gongkai.catalogue.services.common import actor_label
+from gongkai.catalogue.services.corrections import start_correction
 from gongkai.catalogue.services.drafting import create_draft, update_draft
 from gongkai.catalogue.services.files import (
     ALLOWED_EXTENSIONS,
@@ -68,6 +70,7 @@ __all__ = [
     "remove_attachment",
     "review_pass",
     "review_return",
+    "start_correction",
     "submit",
     "update_draft",
     "withdraw",

@@ -13,6 +13,7 @@ from gongkai.catalogue.content import CatalogueError, check_note
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.scanning import Finding, scan_item, scan_summary
 from gongkai.catalogue.services.common import lock, require, transition
+from gongkai.catalogue.services.corrections import apply_correction
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
@@ -56,6 +57,8 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
             summary = scan_summary(findings)
             if findings and not override_reason:
                 raise CatalogueError({"override_reason": [_unresolved(findings)]}, code="unresolved_hits")
+            if item.corrects_id is not None:
+                return _publish_correction(actor, item, findings, summary, override_reason)
             today = timezone.localdate()
             try:
                 item.index_number = index_numbers.issue(item.agency, today)
@@ -97,6 +100,28 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
     except IntegrityError as exc:
         raise CatalogueError(_("索引号冲突，未能发布，请重试。"), code="index_number_conflict") from exc
     return item
+
+
+def _publish_correction(
+    actor: Actor, draft: Item, findings: list[Finding], summary: dict[str, Any], override_reason: str
+) -> Item:
+    """A correction draft (更正稿) is published onto the entry it corrects (same 索引号); the draft,
+    now ``applied``, is returned."""
+    data: dict[str, Any] = {"scan": summary}
+    audit: dict[str, Any] = {"scan_hits": len(findings)}
+    if findings:
+        data["override_reason"] = audit["override_reason"] = override_reason
+    corrected = apply_correction(actor=actor, draft=draft, data=data, audit=audit, note=override_reason)
+    if findings:
+        record_audit(
+            actor,
+            "catalogue.scan_overridden",
+            corrected,
+            override_reason=override_reason,
+            index_number=corrected.index_number,
+            hits=summary["hits"],
+        )
+    return draft
 
 
 def withdraw(*, actor: Actor, item: Item, reason: str) -> Item:
