@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.checker",
     "gongkai.annual",
+    "gongkai.office",
     "gongkai.demo",  # dev-only: `gongkai seed-demo` (refuses without GONGKAI_DEBUG)
 ]
 
@@ -128,6 +129,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The navigation bar: the links the user's roles open, and the unread notifications.
+                "gongkai.office.context_processors.navigation",
             ],
         },
     },
@@ -163,7 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# After login everyone lands on their to-do list (工作台).
+LOGIN_REDIRECT_URL = "office:workbench"
 LOGOUT_REDIRECT_URL = "/"
 
 # --- Internationalisation -------------------------------------------------------------------

@@ -83,11 +83,9 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CalendarYear]:
         years: QuerySet[CalendarYear] = super().get_queryset(request)
-        return (
-            years.annotate(
-                holidays=Count("days", filter=Q(days__type=DayType.HOLIDAY)),
-                workdays=Count("days", filter=Q(days__type=DayType.WORKDAY)),
-            )
+        return years.annotate(
+            holidays=Count("days", filter=Q(days__type=DayType.HOLIDAY)),
+            workdays=Count("days", filter=Q(days__type=DayType.WORKDAY)),
         )
 
     @admin.display(description=_("放假日"), ordering="holidays")

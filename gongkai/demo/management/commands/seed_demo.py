@@ -34,22 +34,39 @@ from gongkai.demo.reports import seed_reports
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin"  # demo only; seed_demo refuses to run without DEBUG
-#: Demo staff (username = password): (username, full name, [(agency short code, role)]).
+#: Demo staff (username = password): (username, 姓名 — whole, in ``first_name``, [(agency code, role)]).
+#: One user per role; README's demo section lists them.
 DEMO_STAFF: list[tuple[str, str, list[tuple[str, Role]]]] = [
     (
         "officer",
-        "林晓红（信息员）",
+        "林晓红",
         [("demo-county-nr", Role.INFORMATION_OFFICER), ("demo-chengguan", Role.INFORMATION_OFFICER)],
     ),
     (
         "head",
-        "陈建华（信息公开工作机构负责人）",
+        "陈建华",
         [("demo-county-nr", Role.OFFICE_HEAD), ("demo-chengguan", Role.OFFICE_HEAD)],
     ),
-    ("supervisor", "周敏（县政务公开办）", [("demo-county", Role.SUPERVISOR)]),
+    (
+        "reviewer",
+        "刘芳",
+        [
+            ("demo-county-nr", Role.REVIEWER),
+            ("demo-chengguan", Role.REVIEWER),
+            ("demo-county", Role.REVIEWER),
+        ],
+    ),
+    (
+        "leader",
+        "孙立军",
+        [("demo-county-nr", Role.LEADER), ("demo-chengguan", Role.LEADER), ("demo-county", Role.LEADER)],
+    ),
+    ("supervisor", "周敏", [("demo-county", Role.SUPERVISOR)]),
+    # The agencies' own administrator (本机关管理: people, roles, contact data, letter settings).
+    ("manager", "吴静", [("demo-county-nr", Role.ADMINISTRATOR), ("demo-chengguan", Role.ADMINISTRATOR)]),
     (
         "clerk",
-        "王丽（信息员）",
+        "王丽",
         [
             (code, Role.INFORMATION_OFFICER)
             for code in (
@@ -184,8 +201,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     "演示工作人员 / demo staff (密码同用户名 password = username): "
-                    "officer（信息员）, head（工作机构负责人）, supervisor（政务公开办）, "
-                    "clerk（其他单位信息员） →  http://127.0.0.1:8000/cases/"
+                    "officer（信息员）, reviewer（审核人）, leader（分管领导）, head（工作机构负责人）, "
+                    "supervisor（政务公开办）, manager（机关管理员）, clerk（其他单位信息员） "
+                    "→  http://127.0.0.1:8000/workbench/"
                 )
             )
             self.stdout.write(
