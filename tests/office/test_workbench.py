@@ -8,10 +8,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from gongkai.agencies.models import Role
 from gongkai.annual import services as annual_services
 from gongkai.annual.models import ReportVersion, VersionStatus
 from gongkai.applications import services as case_services
 from gongkai.catalogue.models import Status
+from gongkai.demo.management.commands.seed_demo import DEMO_STAFF
 from gongkai.office.workbench import Urgency, items_for
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import applicant, at, request
@@ -117,3 +119,10 @@ def test_next_years_calendar_from_1_october_for_superusers(
     assert "workdays.next_year" not in kinds(people.officer, day)
     # A year whose next year is loaded has nothing to ask.
     assert "workdays.next_year" not in kinds(people.superuser, datetime.date(last_loaded - 1, 10, 5))
+
+
+def test_the_demo_world_has_a_user_for_every_role() -> None:
+    roles = {role for _username, _name, seats in DEMO_STAFF for _code, role in seats}
+    assert roles == set(Role.values)
+    names = [name for _username, name, _seats in DEMO_STAFF]
+    assert all(name and "（" not in name for name in names)  # 姓名 only, whole, in first_name
