@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.annual import permissions as annual_permissions
+from gongkai.annual import rollup
 from gongkai.annual.models import ReportVersion, VersionStatus
 from gongkai.annual.selectors import deadline_for
 from gongkai.applications import permissions as case_permissions
@@ -200,6 +201,27 @@ def annual_reports(user: AbstractBaseUser, today: datetime.date) -> list[WorkIte
     return items
 
 
+def supervised_reports(user: AbstractBaseUser, today: datetime.date) -> list[WorkItem]:
+    """政务公开办: the agencies below its seat whose report on last year is overdue (逾期未公开), and the
+    townships' deadline when nobody has set it yet (条例 第四十九条 leaves it to the supervisor)."""
+    year = today.year - 1
+    items = []
+    for seat in Agency.objects.filter(
+        memberships__user_id=user.pk, memberships__role=Role.SUPERVISOR
+    ).distinct():
+        data = rollup.status_rollup(seat, year, today)
+        link = reverse("annual_supervise:rollup", kwargs={"seat": seat.short_code, "year": year})
+        missing = sum(1 for row in data.rows if row.status == "missing")
+        if missing:
+            title = _("%(year)d年度报告逾期未公开的机关") % {"year": year}
+            items.append(WorkItem("supervise.missing", title, missing, link, Urgency.OVERDUE, seat.name))
+        unset = sum(1 for row in data.rows if row.status == "no_deadline")
+        if unset and data.own_deadline is None and data.inherited_deadline is None:
+            title = _("尚未确定乡镇、街道%(year)d年度报告的公布期限") % {"year": year}
+            items.append(WorkItem("supervise.deadline", title, unset, link, Urgency.WAITING, seat.name))
+    return items
+
+
 #: From this day of the year on, next year's working-day calendar should be loaded.
 CALENDAR_FROM = (10, 1)
 
@@ -239,6 +261,7 @@ SOURCES: tuple[Source, ...] = (
     cases_due,
     catalogue_work,
     annual_reports,
+    supervised_reports,
     next_year_calendar,
     unread_notifications,
 )

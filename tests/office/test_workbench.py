@@ -126,3 +126,18 @@ def test_the_demo_world_has_a_user_for_every_role() -> None:
     assert roles == set(Role.values)
     names = [name for _username, name, _seats in DEMO_STAFF]
     assert all(name and "（" not in name for name in names)  # 姓名 only, whole, in first_name
+
+
+def test_the_supervisor_sees_the_overdue_reports_below_and_the_townships_deadline(people: People) -> None:
+    found = kinds(people.supervisor, TODAY)
+    # county-a (31 March), its finance bureau and the town office (31 January) are overdue on 15 June …
+    [missing] = found["supervise.missing"]
+    assert missing.count == 3 and missing.urgency == Urgency.OVERDUE  # type: ignore[attr-defined]
+    assert missing.link == "/reports/supervise/county-a/2025/"  # type: ignore[attr-defined]
+    # … and nobody has set the two townships' deadline (条例 第四十九条 leaves it to the 政务公开办).
+    [unset] = found["supervise.deadline"]
+    assert unset.count == 2  # type: ignore[attr-defined]
+    client = Client()
+    client.force_login(people.supervisor)
+    assert client.get(missing.link).status_code == 200  # type: ignore[attr-defined]
+    assert "supervise.missing" not in kinds(people.officer, TODAY)
