@@ -29,7 +29,7 @@ from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
 from gongkai.agencies.services import add_membership, create_agency
 from gongkai.core.audit import record_audit
 from gongkai.demo.cases import DemoPeople, seed_cases, seed_year
-from gongkai.demo.catalogue import seed_catalogue
+from gongkai.demo.catalogue import seed_catalogue, seed_review
 from gongkai.demo.reports import seed_reports
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -173,6 +173,7 @@ class Command(BaseCommand):
             writers[COUNTY] = staff["supervisor"]  # 第四十九条: the office publishes the government's report
             since = datetime.date(today.year - 2, 1, 1)
             items = sum(seed_catalogue(by_code[code], today, since=since) for code in DEMO_CATALOGUE)
+            items += seed_review(by_code["demo-county-nr"], staff["officer"], staff["reviewer"], today)
             cases = 0
             for code, (queue, per_year, old) in DEMO_CASES.items():
                 officer = staff["officer"] if writers[code] == staff["officer"] else staff["clerk"]
