@@ -66,11 +66,10 @@ def _staff_ids(agency: Agency) -> set[int]:
 
 
 def _active_admin_ids(agency: Agency) -> set[int]:
-    return set(
-        Membership.objects.filter(agency=agency, role=Role.ADMINISTRATOR, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    """The agency's active administrators, their rows locked: two administrators removing each other at
+    the same moment cannot leave the agency with none."""
+    admins = Membership.objects.select_for_update().filter(agency=agency, role=Role.ADMINISTRATOR)
+    return {m.user_id for m in admins.select_related("user") if m.user.is_active}
 
 
 def _check_not_last_admin(actor: Actor, agency: Agency, user: User) -> None:
