@@ -133,6 +133,7 @@ def revoke_role(*, actor: Actor, agency: Agency, user: User, role: str) -> None:
             )
         if role == Role.ADMINISTRATOR:
             _check_not_last_admin(actor, agency, user)
+        last_role = not Membership.objects.filter(user=user).exclude(pk=membership.pk).exists()
         record_audit(
             actor,
             MEMBERSHIP_REMOVED,
@@ -142,6 +143,8 @@ def revoke_role(*, actor: Actor, agency: Agency, user: User, role: str) -> None:
             username=user.get_username(),
             role=role,
             via="office",
+            # The person's last role anywhere: their account is switched off with it.
+            account_deactivated=last_role and user.is_active and not user.is_superuser,
         )
         membership.delete()
         _switch_off_if_roleless(user)

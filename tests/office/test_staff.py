@@ -271,3 +271,11 @@ def test_the_administrator_edits_the_letter_settings(people: People) -> None:
         .status_code
         == 403
     )
+
+
+def test_revoking_someones_last_role_anywhere_switches_the_account_off(people: People) -> None:
+    services.revoke_role(actor=people.admin, agency=people.agency, user=people.leader, role=Role.LEADER)
+    people.leader.refresh_from_db()
+    assert not people.leader.is_active and User.objects.filter(pk=people.leader.pk).exists()
+    event = AuditEvent.objects.get(action="membership.removed", details__via="office")
+    assert event.details["account_deactivated"] is True
