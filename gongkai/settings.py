@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "gongkai.annual",
     "gongkai.stats",
     "gongkai.auditlog",
+    "gongkai.office",
     "gongkai.demo",  # dev-only: `gongkai seed-demo` (refuses without GONGKAI_DEBUG)
 ]
 
@@ -131,6 +132,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.statute.context.statute_days",
+                # The navigation bar: the links the user's roles open, and the unread notifications.
+                "gongkai.office.context_processors.navigation",
             ],
         },
     },
@@ -166,7 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# After login everyone lands on their to-do list (工作台).
+LOGIN_REDIRECT_URL = "office:workbench"
 LOGOUT_REDIRECT_URL = "/"
 
 # --- Internationalisation -------------------------------------------------------------------

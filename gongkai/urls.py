@@ -1,4 +1,5 @@
-"""Root URL configuration: admin, the language switcher, applications (officer and public) and the checker."""
+"""Root URL configuration: admin, the language switcher, the workbench and the office's administration,
+applications (officer and public) and the checker."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core import views as core_views
+from gongkai.office import views as office_views
 
 admin.site.site_header = _("Gongkai 政府信息公开 管理后台")
 admin.site.site_title = _("Gongkai 管理后台")
@@ -17,6 +19,9 @@ urlpatterns = [
     # The site's own login for every role (the admin login admits staff only); logout is a POST.
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The link of a staff invitation (Django's password-reset token): set the password, once.
+    path("accounts/password/<uidb64>/<token>/", office_views.SetPasswordView.as_view(), name="set_password"),
+    path("accounts/password/done/", office_views.PasswordSetView.as_view(), name="password_set"),
     # POST language=<code> to {% url "set_language" %} (Django's i18n view).
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("gongkai.applications.urls_officer")),
@@ -26,6 +31,7 @@ urlpatterns = [
     path("reports/", include("gongkai.annual.urls")),
     path("stats/", include("gongkai.stats.urls")),
     path("audit/", include("gongkai.auditlog.urls")),
+    path("", include("gongkai.office.urls")),
     path("", include("gongkai.applications.urls_public")),
     path("gk/", include("gongkai.annual.urls_public")),
     path("gk/", include("gongkai.stats.urls_public")),

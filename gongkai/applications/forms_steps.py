@@ -154,7 +154,8 @@ class ApproverField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.get_full_name() or obj.get_username()
         if name != obj.get_username():
-            name = f"{name}（{obj.get_username()}）"
+            # A person's name, then the user name in brackets (full-width in Chinese, half-width in English).
+            name = str(_("%(name)s（%(username)s）") % {"name": name, "username": obj.get_username()})
         return f"{name} · {Role.OFFICE_HEAD.label}" if getattr(obj, "is_head", False) else name
 
 

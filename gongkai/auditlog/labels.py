@@ -20,6 +20,9 @@ AUDIT_LABELS: dict[str, str] = {
     "membership.changed": N_("变更岗位"),
     "membership.removed": N_("撤销岗位"),
     "user.created": N_("新建用户"),
+    "staff.invited": N_("邀请新工作人员"),
+    "staff.invitation_sent": N_("重新发送邀请邮件"),
+    "staff.deactivated": N_("停用离职人员"),
     "agency.signoff_changed": N_("修改签发设置"),
     # Applications (依申请公开).
     "application.registered": N_("登记申请"),

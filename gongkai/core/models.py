@@ -125,3 +125,54 @@ class RateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key[:8]} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """An in-app notice (站内通知) to one user: what waits for them, with a link to where it is done.
+
+    The text is kept as a Chinese message id (``message``, with ``%(name)s`` placeholders) and its
+    ``params``, and rendered in the reader's language when shown (:func:`gongkai.core.i18n.render`), so a
+    notice written in a command reads in English for a reader who chose English. ``dedupe_key`` makes a
+    notice idempotent: one per recipient and key (e.g. ``case.overdue:12:2026-12-07``, once a day).
+    Core knows no app: ``agency`` points to the agency model by name, as the audit log does.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("所属机关"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("类别"), max_length=50, validators=[action_code_validator])
+    message = models.CharField(_("通知内容"), max_length=300)
+    params = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    #: Urgent notices are also e-mailed (by ``gongkai remind``, never from a request).
+    urgent = models.BooleanField(_("紧急"), default=False)
+    dedupe_key = models.CharField(_("去重键"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="core_notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="core_notification_dedupe",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"

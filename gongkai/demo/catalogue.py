@@ -9,6 +9,7 @@ withdrawn entries with their reasons.
 
 Entries are written directly (status ``published``, an index number and a publication date) — the demo
 does not go through the review workflow — and each is indexed for search (``indexing.reindex``).
+:func:`seed_review` adds two entries that do go through it (one waiting for the 审核人, one for the 分管领导).
 Index numbers follow the national form ``CODE/YYYY-NNNNN`` (CODE = the 9-character organisation code
 inside the agency's USCC, else its short code upper-cased) and take their serials from the agency's
 ``index`` number series, so that numbers issued later by the publishing workflow do not collide.
@@ -24,12 +25,13 @@ import hashlib
 import io
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency, AgencyKind
-from gongkai.catalogue import indexing
+from gongkai.catalogue import indexing, services
 from gongkai.catalogue.models import (
     Attachment,
     Category,
@@ -875,3 +877,42 @@ def _write(
     _attach(item, spec)
     indexing.reindex(item)
     return item
+
+
+#: Entries in the review workflow, so that the demo's 审核人 and 分管领导 find work on their workbench:
+#: (title, summary, the step it has reached).
+IN_REVIEW: tuple[tuple[str, str, str], ...] = (
+    (
+        "关于{year}年度国有建设用地供应计划的公告",
+        "公布本年度国有建设用地供应总量、结构、布局和时序安排。",
+        Status.SUBMITTED,
+    ),
+    (
+        "关于开展{year}年度地质灾害隐患排查工作的通知",
+        "部署汛前地质灾害隐患排查，明确排查范围、时间安排和工作要求。",
+        Status.REVIEWED,
+    ),
+)
+
+
+def seed_review(agency: Agency, officer: Any, reviewer: Any, today: datetime.date) -> int:
+    """Entries drafted by ``officer`` and moved through the services (submitted; one also passed by
+    ``reviewer``), which notifies the agency's 审核人 and 分管领导. Idempotent: skipped when the agency has
+    an entry in review."""
+    if Item.objects.filter(agency=agency, status__in=(Status.SUBMITTED, Status.REVIEWED)).exists():
+        return 0
+    category = Category.objects.filter(name=LAND).first() or Category.objects.order_by("order").first()
+    for title, summary, step in IN_REVIEW:
+        data = {
+            "title": title.format(year=today.year),
+            "summary": summary,
+            "keywords": "自然资源",
+            "written_on": today - datetime.timedelta(days=3),
+            "body": _paragraphs_html([summary, "特此公告。"]),
+            "category": category,
+        }
+        item = services.create_draft(actor=officer, agency=agency, data=data)
+        item = services.submit(actor=officer, item=item)
+        if step == Status.REVIEWED:
+            services.review_pass(actor=reviewer, item=item)
+    return len(IN_REVIEW)

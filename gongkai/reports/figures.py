@@ -191,5 +191,3 @@ def figures_from_tables(
         fees=fees or Fees(),
         documents=_documents(table2) if table2 is not None and version == "2021" else None,
     )
-
-

@@ -57,7 +57,21 @@ NAMED = re.compile(r"《[^《》]*》|[\u4e00-\u9fff]+〔\d{4}〕\d+号")
 #: The switcher names each language in its own tongue; the footer explains the project's name, Gongkai (公开).
 #: The apply form's help gives an example of a description in the language the request is written in.
 #: A report draft's text (Chinese, the report's own language) marks what is left to write with 【请填写：…】.
-ALLOWED = ("中文", "简体中文", "公开", "某县财政局", "年部门预算公开说明", "【请填写：")
+#: The letter settings' help quotes what is printed on the (Chinese) letters: a number prefix, the bodies.
+ALLOWED = (
+    "中文",
+    "简体中文",
+    "公开",
+    "某县财政局",
+    "年部门预算公开说明",
+    "【请填写：",
+    "县政府办依申公",
+    "依申请公开",
+    "甲县人民政府",
+    "上一级行政机关",
+    "甲县人民法院",
+    "人民法院",
+)
 #: Shorter data (a section number, a one-word value) is stripped only where it is a whole text node, so that
 #: it does not hide a UI word it happens to be part of.
 SUBSTRING_MIN = 4
@@ -253,6 +267,7 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
     report = Report.objects.filter(agency__short_code="demo-county-nr", year=today.year - 2).get()
     managed = Item.objects.filter(agency__short_code="demo-county-nr").order_by("-pk").first()
     assert managed is not None
+    officer_pk = User.objects.get(username="officer").pk
     case = Application.objects.filter(agency__short_code="demo-county-nr").order_by("pk").first()
     assert case is not None
     deadline = urlencode(
@@ -336,6 +351,25 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         ("head", "/audit/", None),
         ("supervisor", "/audit/?date_from=2026-13-01", None),
         ("officer", "/audit/", None),  # not a reader of the log: the 403 page
+        # The workbench of every role, the notifications, the office's administration.
+        *[
+            (who, "/workbench/", None)
+            for who in ("officer", "reviewer", "leader", "head", "manager", "supervisor", "clerk", "admin")
+        ],
+        ("officer", "/notifications/", None),
+        ("manager", "/office/", None),
+        ("manager", "/office/demo-county-nr/", None),
+        ("manager", f"/office/demo-county-nr/people/{officer_pk}/", None),
+        ("manager", f"/office/demo-county-nr/people/{officer_pk}/revoke/information_officer/", None),
+        ("manager", f"/office/demo-county-nr/people/{officer_pk}/deactivate/", None),
+        ("manager", "/office/demo-county-nr/invite/", None),
+        ("manager", "/office/demo-county-nr/invite/", {"username": "", "full_name": "", "email": "x"}),
+        ("manager", "/office/demo-county-nr/contact/", None),
+        ("manager", "/office/demo-county-nr/letters/", None),
+        ("supervisor", "/office/", None),
+        ("supervisor", "/office/demo-county-nr/", None),
+        ("supervisor", "/office/demo-county-nr/contact/", None),
+        ("officer", "/office/", None),  # not an administrator: the 403 page
     ]
     # Every case of the officer's queue (consultations, extensions, fees, corrections, answers, appeals …),
     # catalogue entries in each state and of each kind.

@@ -16,7 +16,7 @@ def test_a_non_staff_officer_logs_in_and_out(client: Client, officer: User) -> N
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and "用户名" in page.content.decode()
     response = client.post("/accounts/login/", {"username": "xinxiyuan", "password": "correct-horse-42"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/workbench/"  # the to-do list (工作台)
     home = client.get("/").content.decode()
     assert "退出登录（xinxiyuan）" in home and "我的检查记录" in home
     assert client.get("/accounts/logout/").status_code == 405  # logging out needs a POST (CSRF-protected)

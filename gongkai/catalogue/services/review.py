@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongkai.catalogue import workflow
+from gongkai.catalogue import notices, workflow
 from gongkai.catalogue.content import CatalogueError, check_note, validate
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.scanning import scan_item, scan_summary
@@ -37,7 +37,7 @@ def submit(*, actor: Actor, item: Item, note: str = "") -> Item:
         validate(item)
         _check_complete(item)
         summary = scan_summary(scan_item(item))
-        return transition(
+        item = transition(
             actor=actor,
             item=item,
             action=workflow.SUBMIT,
@@ -46,6 +46,8 @@ def submit(*, actor: Actor, item: Item, note: str = "") -> Item:
             audit={"scan_hits": summary["count"]},
             decision=decision,
         )
+        notices.announce(item, workflow.SUBMIT)
+        return item
 
 
 def review_pass(*, actor: Actor, item: Item, note: str = "") -> Item:
@@ -55,7 +57,7 @@ def review_pass(*, actor: Actor, item: Item, note: str = "") -> Item:
         item = lock(item)
         decision = require(actor, item, workflow.REVIEW_PASS)
         summary = scan_summary(scan_item(item))
-        return transition(
+        item = transition(
             actor=actor,
             item=item,
             action=workflow.REVIEW_PASS,
@@ -64,6 +66,8 @@ def review_pass(*, actor: Actor, item: Item, note: str = "") -> Item:
             audit={"scan_hits": summary["count"]},
             decision=decision,
         )
+        notices.announce(item, workflow.REVIEW_PASS)
+        return item
 
 
 def review_return(*, actor: Actor, item: Item, reason: str) -> Item:

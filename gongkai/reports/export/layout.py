@@ -198,9 +198,7 @@ def section4_grid(fmt: ReportFormat, values: Tables) -> Grid:
             row2.append(_header(g.label, colspan=ncols))
             row3.extend(_header(c.label) for c in fmt.section4_columns)
     data = [
-        GCell(format_cell(v))
-        for g in fmt.section4_groups
-        for v in values.section4.get(g.key, [None] * ncols)
+        GCell(format_cell(v)) for g in fmt.section4_groups for v in values.section4.get(g.key, [None] * ncols)
     ]
     return Grid(ncols * len(fmt.section4_groups), [row1, row2, row3, data])
 

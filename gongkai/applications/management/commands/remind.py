@@ -6,8 +6,11 @@ the queue), each active user holding an acting role there (信息员, 信息公�
 message listing those cases: registration number, due date, working days left (or overdue) and the
 link ``{GONGKAI_SITE_URL}/cases/<pk>/``. No personal data of applicants is sent.
 
+Each of those users also gets an in-app notice (站内通知) per case, marked urgent, at most one per case,
+kind (due soon / overdue) and day: the notices are idempotent, the e-mail is not.
+
 Meant for a daily cron job on working days, e.g. ``0 8 * * 1-5 gongkai remind``. It keeps no record
-of what it sent: running it twice on one day sends the messages twice.
+of the e-mails it sent: running it twice on one day sends the messages twice.
 
 gongkai remind                      # send (EMAIL_BACKEND of the settings)
 gongkai remind --dry-run            # print what would be sent
@@ -42,9 +45,14 @@ from gongkai.agencies.models import Agency, Membership
 from gongkai.applications import permissions, services
 from gongkai.applications.clock import DUE_SOON_WORKING_DAYS, due_soon_before
 from gongkai.applications.models import Application, Status
+from gongkai.core.messages import N_
+from gongkai.core.notifications import notify
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.selectors import missing_calendar_years
 from gongkai.workdays.store import current_calendar
+
+OVERDUE_NOTICE = N_("申请 %(reference)s 已逾期（答复期限 %(due)s），请尽快答复。")
+DUE_SOON_NOTICE = N_("申请 %(reference)s 将于 %(due)s 到期，请按时答复。")
 
 
 def _parse_day(value: str) -> datetime.date:
@@ -113,6 +121,8 @@ class Command(BaseCommand):
                 "agency": agency.name,
                 "n": len(agency_cases),
             }
+            if not dry_run:
+                _notify(users, agency, agency_cases, today)
             lines = _case_lines(agency_cases, calendar, today, site_url)
             for user in users:
                 self._remind(user, agency, subject, lines, today, dry_run)
@@ -234,6 +244,24 @@ def _recipients(agency_ids: list[int]) -> dict[int, list[User]]:
         if membership.user not in recipients[membership.agency_id]:
             recipients[membership.agency_id].append(membership.user)
     return recipients
+
+
+def _notify(users: list[User], agency: Agency, agency_cases: list[Application], today: datetime.date) -> None:
+    """An in-app notice per case and officer (站内通知), at most one per case, kind and day."""
+    for case in agency_cases:
+        assert case.due_date is not None
+        overdue = case.due_date < today
+        kind = "case.overdue" if overdue else "case.due_soon"
+        notify(
+            users,
+            kind=kind,
+            message=OVERDUE_NOTICE if overdue else DUE_SOON_NOTICE,
+            params={"reference": case.reference, "due": case.due_date.isoformat()},
+            link=reverse("cases:detail", kwargs={"pk": case.pk}),
+            agency=agency,
+            urgent=True,
+            dedupe_key=f"{kind}:{case.pk}:{today.isoformat()}",
+        )
 
 
 def _case_lines(

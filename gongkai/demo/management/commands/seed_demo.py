@@ -29,27 +29,44 @@ from gongkai.agencies.models import Agency, AgencyKind, Membership, Role
 from gongkai.agencies.services import add_membership, create_agency
 from gongkai.core.audit import record_audit
 from gongkai.demo.cases import DemoPeople, seed_cases, seed_year
-from gongkai.demo.catalogue import seed_catalogue
+from gongkai.demo.catalogue import seed_catalogue, seed_review
 from gongkai.demo.reports import seed_reports
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin"  # demo only; seed_demo refuses to run without DEBUG
-#: Demo staff (username = password): (username, full name, [(agency short code, role)]).
+#: Demo staff (username = password): (username, 姓名 — whole, in ``first_name``, [(agency code, role)]).
+#: One user per role; README's demo section lists them.
 DEMO_STAFF: list[tuple[str, str, list[tuple[str, Role]]]] = [
     (
         "officer",
-        "林晓红（信息员）",
+        "林晓红",
         [("demo-county-nr", Role.INFORMATION_OFFICER), ("demo-chengguan", Role.INFORMATION_OFFICER)],
     ),
     (
         "head",
-        "陈建华（信息公开工作机构负责人）",
+        "陈建华",
         [("demo-county-nr", Role.OFFICE_HEAD), ("demo-chengguan", Role.OFFICE_HEAD)],
     ),
-    ("supervisor", "周敏（县政务公开办）", [("demo-county", Role.SUPERVISOR)]),
+    (
+        "reviewer",
+        "刘芳",
+        [
+            ("demo-county-nr", Role.REVIEWER),
+            ("demo-chengguan", Role.REVIEWER),
+            ("demo-county", Role.REVIEWER),
+        ],
+    ),
+    (
+        "leader",
+        "孙立军",
+        [("demo-county-nr", Role.LEADER), ("demo-chengguan", Role.LEADER), ("demo-county", Role.LEADER)],
+    ),
+    ("supervisor", "周敏", [("demo-county", Role.SUPERVISOR)]),
+    # The agencies' own administrator (本机关管理: people, roles, contact data, letter settings).
+    ("manager", "吴静", [("demo-county-nr", Role.ADMINISTRATOR), ("demo-chengguan", Role.ADMINISTRATOR)]),
     (
         "clerk",
-        "王丽（信息员）",
+        "王丽",
         [
             (code, Role.INFORMATION_OFFICER)
             for code in (
@@ -156,6 +173,7 @@ class Command(BaseCommand):
             writers[COUNTY] = staff["supervisor"]  # 第四十九条: the office publishes the government's report
             since = datetime.date(today.year - 2, 1, 1)
             items = sum(seed_catalogue(by_code[code], today, since=since) for code in DEMO_CATALOGUE)
+            items += seed_review(by_code["demo-county-nr"], staff["officer"], staff["reviewer"], today)
             cases = 0
             for code, (queue, per_year, old) in DEMO_CASES.items():
                 officer = staff["officer"] if writers[code] == staff["officer"] else staff["clerk"]
@@ -184,8 +202,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     "演示工作人员 / demo staff (密码同用户名 password = username): "
-                    "officer（信息员）, head（工作机构负责人）, supervisor（政务公开办）, "
-                    "clerk（其他单位信息员） →  http://127.0.0.1:8000/cases/"
+                    "officer（信息员）, reviewer（审核人）, leader（分管领导）, head（工作机构负责人）, "
+                    "supervisor（政务公开办）, manager（机关管理员）, clerk（其他单位信息员） "
+                    "→  http://127.0.0.1:8000/workbench/"
                 )
             )
             self.stdout.write(
