@@ -21,3 +21,14 @@ def user_of(actor: Actor) -> User | None:
     AUTH_USER_MODEL is django.contrib.auth's ``User``: any authenticated user is one.
     """
     return cast(User, actor) if actor is not None and actor.is_authenticated else None
+
+
+def display_name(user: AbstractBaseUser | None) -> str:
+    """How a staff member is shown on every page and letter: the person's name (``get_full_name()``, which
+    the Chinese staff records hold in ``first_name``), the user name when no name is recorded, ``""`` for
+    nobody (the system). Pages show people, not log-in names ("王芳", not "officer1")."""
+    if user is None:
+        return ""
+    full_name = getattr(user, "get_full_name", None)
+    name = full_name().strip() if callable(full_name) else ""
+    return name or user.get_username()

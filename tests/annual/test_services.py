@@ -384,11 +384,13 @@ def test_warnings_must_be_acknowledged_and_a_change_voids_the_acknowledgement(
         services.publish(actor=staff.officer, version=version)
     with pytest.raises(PermissionDenied):
         services.acknowledge_warnings(actor=staff.reviewer, version=version)
+    staff.officer.first_name = "王芳"
+    staff.officer.save()
     version = services.acknowledge_warnings(
         actor=staff.officer, version=version, note="五为延续性问题，已核实"
     )
     assert (
-        version.acknowledgement["by"] == "officer"
+        version.acknowledgement["by"] == "王芳"  # the person's name, as the workspace shows it
         and version.acknowledgement["note"] == "五为延续性问题，已核实"
     )
     assert len(version.acknowledgement["warnings"]) == state.warnings

@@ -345,6 +345,24 @@ def test_the_print_forms(people: People, make_item: MakeItem, move: Advance) -> 
     assert TODAY.isoformat() in register
 
 
+def test_the_review_log_shows_peoples_names(people: People, make_item: MakeItem) -> None:
+    people.reviewer.first_name = "李审核"
+    people.reviewer.save()
+    item = services.submit(actor=people.officer, item=make_item())
+    item = services.review_pass(actor=people.reviewer, item=item, note="经审查，同意公开。")
+    client = client_for(people.officer)
+    review = client.get(f"/manage/catalogue/{item.pk}/print/review/").content.decode()
+    assert "审查人：李审核" in review and "reviewer" not in review
+    assert "提交人：officer" in review  # no name recorded: the user name
+    detail = client.get(f"/manage/catalogue/{item.pk}/").content.decode()
+    assert "<td>李审核</td>" in detail and "（reviewer）" not in detail
+    # A name entered later is shown on the steps already recorded.
+    people.officer.first_name = "王芳"
+    people.officer.save()
+    review = client.get(f"/manage/catalogue/{item.pk}/print/review/").content.decode()
+    assert "提交人：王芳" in review
+
+
 # --- Sensitive words ---------------------------------------------------------------------------
 
 

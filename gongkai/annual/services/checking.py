@@ -17,7 +17,7 @@ from gongkai.annual.selectors import PreviousReport, all_findings, previous_repo
 from gongkai.annual.services.common import EDITABLE_SECTIONS, ReportError, clean_text, locked_draft
 from gongkai.annual.services.signoff import require_signoff
 from gongkai.checker.pipeline import check_bytes
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.messages import N_, Message
 from gongkai.reports import drafting
@@ -170,7 +170,7 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
         draft.acknowledgement = {
             "fingerprint": draft.check_result["fingerprint"],
             "warnings": warnings,
-            "by": user.get_username() if (user := user_of(actor)) is not None else "",
+            "by": display_name(user_of(actor)),
             "at": timezone.now().isoformat(),
             "note": clean_text(note, "note").strip()[:1000],
         }

@@ -42,6 +42,7 @@ from gongkai.agencies.models import Agency, Membership
 from gongkai.applications import permissions, services
 from gongkai.applications.clock import DUE_SOON_WORKING_DAYS, due_soon_before
 from gongkai.applications.models import Application, Status
+from gongkai.core.actors import display_name
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.selectors import missing_calendar_years
 from gongkai.workdays.store import current_calendar
@@ -159,7 +160,7 @@ class Command(BaseCommand):
             return
         body = "\n".join(
             [
-                _("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()},
+                _("%(name)s，您好：") % {"name": display_name(user)},
                 "",
                 _(
                     "%(agency)s 有以下政府信息公开申请即将到期（%(days)s个工作日内）"
