@@ -138,6 +138,20 @@ def test_registration_errors(staff: Staff, overrides: dict[str, str], field: str
     assert not Application.objects.exists()
 
 
+def test_the_counter_form_refuses_over_long_text_visibly(staff: Staff) -> None:
+    client = client_for(staff.officer)
+    assert "maxlength" not in client.get("/cases/new/").content.decode()
+    pasted = "申" * 5200
+    response = client.post(
+        "/cases/new/", registration(agency=staff.agency.pk, description=pasted, note="备" * 5001)
+    )
+    assert response.status_code == 200 and not Application.objects.exists()
+    errors = response.context["form"].errors
+    assert "最多 5000 字，现有 5200 字" in " ".join(errors["description"])
+    assert "最多 5000 字，现有 5001 字" in " ".join(errors["note"])
+    assert pasted in response.content.decode()
+
+
 def test_an_email_application_without_confirmation_waits_for_it(staff: Staff) -> None:
     client = client_for(staff.officer)
     response = client.post("/cases/new/", registration(agency=staff.agency.pk, channel="email"))

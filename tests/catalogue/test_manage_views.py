@@ -128,6 +128,21 @@ def test_create_an_entry(people: People, today: datetime.date) -> None:
     assert "已保存草稿" in client.get(response["Location"]).content.decode()
 
 
+def test_over_long_text_is_refused_visibly_and_kept(people: People, today: datetime.date) -> None:
+    client = client_for(people.officer)
+    assert "maxlength" not in client.get("/manage/catalogue/new/").content.decode()
+    title, summary = "关于" * 151, "概述" * 251  # 302 and 502 characters (limits 300 and 500)
+    response = client.post(
+        "/manage/catalogue/new/", form_data(agency=people.agency.pk, title=title, summary=summary)
+    )
+    assert response.status_code == 200 and not Item.objects.exists()
+    errors = response.context["form"].errors
+    assert "最多 300 字，现有 302 字" in " ".join(errors["title"])
+    assert "最多 500 字，现有 502 字" in " ".join(errors["summary"])
+    html = response.content.decode()
+    assert title in html and summary in html
+
+
 def test_create_shows_the_errors_on_the_form(people: People, today: datetime.date) -> None:
     client = client_for(people.officer)
     response = client.post(
