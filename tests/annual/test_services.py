@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -536,7 +537,7 @@ def test_last_years_five_pasted_into_this_years_template_is_a_warning(staff: Sta
     assert "draft.problems_copied" not in codes(draft, "warning")
 
 
-def fee_findings(version: ReportVersion) -> list[dict[str, object]]:
+def fee_findings(version: ReportVersion) -> list[dict[str, Any]]:
     return [f for f in selectors.all_findings(version) if f["code"] == "draft.fee_mismatch"]
 
 
