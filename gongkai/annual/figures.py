@@ -102,6 +102,12 @@ def _fees(agency_ids: Sequence[int], first: datetime.date, last: datetime.date) 
     )
 
 
+def year_fees(agency_ids: Sequence[int], year: int) -> Fees:
+    """The 信息处理费 of ``year`` on record for these agencies (one query): what section 六's statement is
+    compared with before publishing (:mod:`gongkai.reports.fee_statement`)."""
+    return _fees(agency_ids, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
 def year_figures(agency_ids: Sequence[int], year: int) -> YearFigures:
     """The figures of ``year`` for these agencies (one agency, or a supervisor's roll-up).
 

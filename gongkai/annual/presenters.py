@@ -14,6 +14,7 @@ from gongkai.agencies.models import Agency
 from gongkai.annual import documents
 from gongkai.annual.models import HandEntry, ReportVersion, VersionStatus
 from gongkai.checker.presenters import describe_location
+from gongkai.core.actors import display_name
 from gongkai.core.i18n import render as render_message
 from gongkai.core.messages import Message
 from gongkai.core.models import AuditEvent
@@ -134,7 +135,7 @@ def signoff_rows(events: Iterable[AuditEvent]) -> list[tuple[str, str, Any, str]
     return [
         (
             str(SIGNOFF_LABELS.get(e.action, e.action)),
-            e.actor_label,
+            display_name(e.actor) if e.actor is not None else e.actor_label,
             e.created_at,
             str((e.details or {}).get("reason", "")),
         )

@@ -241,6 +241,10 @@ SIGNOFF_ACTIONS = ("annual.warnings_acknowledged", "annual.returned", "annual.pu
 
 
 def signoff_history(version: ReportVersion) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        object_type=ReportVersion._meta.label_lower, object_id=str(version.pk), action__in=SIGNOFF_ACTIONS
-    ).order_by("created_at", "pk")
+    return (
+        AuditEvent.objects.filter(
+            object_type=ReportVersion._meta.label_lower, object_id=str(version.pk), action__in=SIGNOFF_ACTIONS
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )

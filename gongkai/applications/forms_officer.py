@@ -36,6 +36,7 @@ from gongkai.applications.selectors import (
     STATE_WAITING,
 )
 from gongkai.applications.validators import validate_phone
+from gongkai.core.forms import LengthCheckedForm
 from gongkai.core.i18n import render_lazy
 from gongkai.core.messages import N_, Message
 
@@ -58,7 +59,7 @@ def date_field(label: str | Any, *, required: bool = True, help_text: str | Any 
     )
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(LengthCheckedForm, forms.Form):
     """A form whose data goes to a service: the service's ``ValidationError`` is shown on the form,
     field errors next to their fields, the rest on top."""
 
@@ -96,7 +97,7 @@ STATE_CHOICES = [
 ]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(LengthCheckedForm, forms.Form):
     """GET filters of the queue; every value is optional and the URL can be bookmarked."""
 
     state = forms.ChoiceField(label=_("状态"), choices=STATE_CHOICES, required=False)

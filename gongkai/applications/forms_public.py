@@ -18,6 +18,7 @@ from gongkai.agencies.models import Agency
 from gongkai.applications.calculator import CHANNEL_CHOICES
 from gongkai.applications.models import ApplicantType, Delivery, IdType, RequestedForm
 from gongkai.applications.validators import validate_identity, validate_phone
+from gongkai.core.forms import LengthCheckedForm
 from gongkai.core.i18n import render_lazy
 from gongkai.core.messages import N_, Message
 from gongkai.statute.periods import CORRECTION_NOTICE_WORKING_DAYS, EXTENSION_WORKING_DAYS
@@ -72,7 +73,7 @@ def _applicant_type_choices() -> list[tuple[Any, Any]]:
     ]
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(LengthCheckedForm, forms.Form):
     """The online application (条例 第二十九条): who asks, what for, in which form."""
 
     agency = forms.ChoiceField(
@@ -139,7 +140,6 @@ class ApplyForm(forms.Form):
         ),
         error_messages={
             "required": gettext_lazy("请填写所需政府信息的名称、文号或便于查询的特征性描述。"),
-            "max_length": gettext_lazy("描述最多 5000 字（现有 %(show_value)d 字）。"),
         },
     )
     requested_form = forms.ChoiceField(
@@ -214,7 +214,7 @@ class ApplyForm(forms.Form):
         return self
 
 
-class StatusLookupForm(forms.Form):
+class StatusLookupForm(LengthCheckedForm, forms.Form):
     code = forms.CharField(
         label=gettext_lazy("查询码"),
         max_length=40,

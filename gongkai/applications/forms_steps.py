@@ -26,6 +26,7 @@ from gongkai.applications.models import (
     Application,
 )
 from gongkai.applications.timeline import OpenPause
+from gongkai.core.actors import display_name
 from gongkai.core.i18n import render, render_lazy
 from gongkai.core.messages import N_, Message
 from gongkai.statute import outcomes
@@ -152,7 +153,7 @@ def approver_choices(agency: Agency) -> QuerySet[User]:
 
 class ApproverField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
-        name = obj.get_full_name() or obj.get_username()
+        name = display_name(obj)
         if name != obj.get_username():
             # A person's name, then the user name in brackets (full-width in Chinese, half-width in English).
             name = str(_("%(name)s（%(username)s）") % {"name": name, "username": obj.get_username()})

@@ -17,7 +17,7 @@ from gongkai.applications.codes import format_tracking_code
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.selectors import clock_of
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.letters.agency_context import agency_fields
 from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
@@ -137,7 +137,7 @@ def issue(
         kind=EventKind.LETTER_ISSUED,
         occurred_on=on,
         actor=user,
-        actor_label=user.get_username() if user is not None else "",
+        actor_label=display_name(user),
         data={"letter_id": letter.pk, "kind": kind.value, "number": rendered.number, "title": rendered.title},
     )
     return letter

@@ -6,7 +6,7 @@ Reads go through :mod:`gongkai.applications.selectors`; nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,23 @@ PENDING_APPROVAL_LABEL = gettext_lazy("待负责人审批")
 
 
 # ---------------------------------------------------------------------------------------------
+# Badges
+# ---------------------------------------------------------------------------------------------
+
+
+def unique_badges(badges: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each badge (modifier, label) once, the first of those with the same label: the clock's state and
+    what the case waits for can say the same thing ("待确认收到", "等待补正"), and one fact is one badge."""
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for modifier, label in badges:
+        if label not in seen:
+            seen.add(label)
+            out.append((modifier, label))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Queue
 # ---------------------------------------------------------------------------------------------
 
@@ -127,6 +144,7 @@ def queue_row(case: Application, th: Thresholds) -> Row:
             row.flags.insert(0, ("overdue", _("已逾期")))
         elif th.soon_before is not None and case.due_date < th.soon_before:
             row.flags.insert(0, ("due-soon", _("即将到期")))
+    row.flags = unique_badges(row.flags)
     return row
 
 
@@ -408,7 +426,7 @@ def case_page(
 ) -> dict[str, Any]:
     """Everything the case page shows, for ``user``; ``secret`` is shown once after registration."""
     today = timezone.localdate()
-    events = list(application.events.order_by("seq"))
+    events = list(application.events.select_related("actor").order_by("seq"))
     records = [timeline.EventRecord(e.seq, e.kind, e.occurred_on, e.data) for e in events]
     situation = selectors.situation_of(application, records)
     clock: Clock | None = None
@@ -421,6 +439,11 @@ def case_page(
     appeal_by_pk = {a.pk: a for a in appeals}
     may_act = permissions.can_act(user, application)
     pending = selectors.pending_approval(application)
+    badges = [(str(clock.state), render(clock.state_label))] if clock else [("problem", _("期限无法计算"))]
+    if situation.waiting_on in WAITING_LABELS:
+        badges.append(("waiting", str(WAITING_LABELS[situation.waiting_on])))
+    if pending is not None:
+        badges.append(("approval", str(PENDING_APPROVAL_LABEL)))
     returned = [r for kind in ApprovalKind if (r := selectors.last_returned(application, kind)) is not None]
     actions: list[Action] = []
     conclude_forms: dict[int, ConcludeAppealForm] = {}
@@ -452,7 +475,7 @@ def case_page(
         "clock_problem": clock_problem,
         "overdue_by": max(0, -(clock.working_days_left or 0)) if clock else 0,
         "situation": situation,
-        "waiting_label": str(WAITING_LABELS.get(situation.waiting_on, "")),
+        "badges": unique_badges(badges),
         "channel_label": render(CHANNEL_LABELS[Channel(application.channel)]),
         "events": [(e, describe_event(e, appeal_by_pk, revealed=revealed is not None)) for e in events],
         "letters": list(application.letters.defer("docx", "text").order_by("issued_on", "pk")),
@@ -469,7 +492,6 @@ def case_page(
         "tracking_code": codes.format_tracking_code(application.tracking_code),
         "secret": secret,
         "pending": approval_view(pending) if pending is not None else None,
-        "pending_label": str(PENDING_APPROVAL_LABEL) if pending is not None else "",
         "returned": [approval_view(r) for r in returned],
         "case_file": presenters_case_file.section(user, application),
     }

@@ -25,9 +25,10 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from gongkai.applications.models import Letter
 from gongkai.applications.permissions import cases_visible_to
 from gongkai.auditlog.labels import label
-from gongkai.auditlog.selectors import model_name, person_name
+from gongkai.auditlog.selectors import model_name
 from gongkai.catalogue.permissions import items_visible_to
 from gongkai.catalogue.scanner import mask_text, scan_text
+from gongkai.core.actors import display_name
 from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render
 from gongkai.core.models import AuditEvent
@@ -71,7 +72,7 @@ def masked_record_name(event: AuditEvent) -> str:
 
 def who(event: AuditEvent) -> str:
     if event.actor is not None:
-        return person_name(event.actor)
+        return display_name(event.actor)
     if event.actor_label:
         return event.actor_label
     if event.details.get("by") == "applicant":

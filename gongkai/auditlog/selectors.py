@@ -14,6 +14,7 @@ from django.utils import timezone
 from gongkai.agencies.models import Agency
 from gongkai.auditlog import permissions
 from gongkai.auditlog.permissions import User as AnyUser
+from gongkai.core.actors import display_name
 from gongkai.core.models import AuditEvent
 
 
@@ -67,19 +68,11 @@ def filtered(events: QuerySet[AuditEvent], f: Filters) -> QuerySet[AuditEvent]:
     return events.select_related("actor", "agency").order_by("-created_at", "-id")
 
 
-def person_name(user: User) -> str:
-    """The person's name when set (family name first, as Chinese names are written), else the user name."""
-    family, given = user.last_name.strip(), user.first_name.strip()
-    if any("\u4e00" <= ch <= "\u9fff" for ch in family + given):
-        return f"{family}{given}"
-    return user.get_full_name() or user.get_username()
-
-
 def person_choices(events: QuerySet[AuditEvent]) -> list[tuple[int, str]]:
     """The people who appear in ``events``: (user id, name or user name)."""
     ids = events.exclude(actor_id=None).order_by().values_list("actor_id", flat=True).distinct()
     users = User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
-    return [(u.pk, person_name(u)) for u in users]
+    return [(u.pk, display_name(u)) for u in users]
 
 
 def object_type_choices(events: QuerySet[AuditEvent]) -> list[tuple[str, str]]:

@@ -28,12 +28,13 @@ from gongkai.catalogue.models import (
     Validity,
 )
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
+from gongkai.core.forms import LengthCheckedForm
 from gongkai.core.i18n import render_lazy
 from gongkai.core.messages import N_, Message
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(LengthCheckedForm, forms.Form):
     """A form whose data goes to a service: the service's errors are shown on the form, field errors
     next to their fields, the rest on top."""
 
@@ -68,7 +69,7 @@ STATE_CHOICES = [
 OPEN_STATES = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED)
 
 
-class ItemFilterForm(forms.Form):
+class ItemFilterForm(LengthCheckedForm, forms.Form):
     """GET filters of the list; every value is optional and the URL can be bookmarked."""
 
     status = forms.ChoiceField(label=_("状态"), choices=STATE_CHOICES, required=False)

@@ -16,7 +16,8 @@ The drafts are starting points for the officer, one paragraph per line (``Report
 with); 六 must state the 信息处理费 — the number of 收费通知 issued, their total amount and the amount
 actually collected (``ReportFormat.requires_fee_statement``) — then the 政务公开工作要点, the 人大代表建议和
 政协提案, innovations and anything else. Copy-paste reports ("内容雷同") are named by 30号 as grounds for
-accountability: :func:`copied_from_previous` warns when 五 is last year's with light edits.
+accountability: :func:`copied_from_previous` warns when 五 is last year's with light edits, or pasted
+into this year's template.
 """
 
 from __future__ import annotations
@@ -265,6 +266,17 @@ def previous_problems_list(text: str | None) -> list[str]:
     return items
 
 
+#: The fixed words of the 五 draft (what every agency's template says, not what the officer writes).
+_PREVIOUS_HEADING = "上一年度报告所列问题的整改情况："
+_FOLLOW_UP = "整改情况："
+_THIS_YEAR = "本年度存在的主要问题："
+_MEASURES_LEAD = "{year}年改进措施："
+
+
+def _quoted_problem(n: int, problem: str) -> str:
+    return f"{_ordinal(n)}{problem}"
+
+
 def draft_problems(year: int, previous_problems: str | None) -> str:
     """五、存在的主要问题及改进情况: last year's problems listed for the officer to report how each was dealt
     with, then this year's problems and next year's measures as placeholders.
@@ -272,18 +284,16 @@ def draft_problems(year: int, previous_problems: str | None) -> str:
     ``previous_problems`` is last year's section 五 (or just its list of problems), ``None`` when there is
     no previous report on the platform.
     """
-    lines = ["上一年度报告所列问题的整改情况："]
+    lines = [_PREVIOUS_HEADING]
     problems = previous_problems_list(previous_problems)
     if problems:
         for n, problem in enumerate(problems, start=1):
-            lines.append(f"{_ordinal(n)}{problem}")
-            lines.append(
-                "整改情况：" + placeholder("针对该问题采取的整改措施及取得的成效，尚未解决的写明原因")
-            )
+            lines.append(_quoted_problem(n, problem))
+            lines.append(_FOLLOW_UP + placeholder("针对该问题采取的整改措施及取得的成效，尚未解决的写明原因"))
     else:
         lines.append(placeholder(f"{year - 1}年度报告所列问题及其整改情况"))
-    lines.append("本年度存在的主要问题：" + placeholder("结合本年度工作实际具体写明，不照搬往年内容"))
-    lines.append(f"{year + 1}年改进措施：" + placeholder("针对上述问题逐条写明改进措施"))
+    lines.append(_THIS_YEAR + placeholder("结合本年度工作实际具体写明，不照搬往年内容"))
+    lines.append(_MEASURES_LEAD.format(year=year + 1) + placeholder("针对上述问题逐条写明改进措施"))
     return _lines(*lines)
 
 
@@ -340,8 +350,19 @@ def draft_other(f: YearFigures, fmt: ReportFormat) -> str:
 #: changed and a few words swapped scores above 0.9; the same agency's genuinely rewritten 五 of another
 #: year (same subject, same stock phrases) scores well below 0.5.
 COPY_THRESHOLD = 0.85
+#: ``containment`` at or above this: most of last year's 五 is in this year's, sentence for sentence — a
+#: copy pasted into the template, whatever the template around it. The real sections 五 of one agency in
+#: three different years (tests/fixtures/reports, 平潭 2019, 2021, 2023) share no sentence of
+#: :data:`MIN_SENTENCE` characters or more (the stock phrases are shorter); this year's template quotes
+#: last year's problems, but those lines are not the officer's and are left out first
+#: (:func:`officer_written`).
+CONTAINMENT_THRESHOLD = 0.5
+#: Sentences shorter than this (normalised characters) are stock phrases ("进一步加强政务公开工作") that
+#: say nothing about copying.
+MIN_SENTENCE = 12
 
 _DIGITS = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
 def _normalise(text: str) -> str:
@@ -358,20 +379,84 @@ def _bigrams(text: str) -> Counter[str]:
     return Counter(text[i : i + 2] for i in range(len(text) - 1))
 
 
+def _jaccard(x: str, y: str) -> float:
+    a, b = _bigrams(x), _bigrams(y)
+    if not a and not b:
+        return 1.0
+    union = sum((a | b).values())
+    return sum((a & b).values()) / union if union else 0.0
+
+
 def similarity(a: str, b: str) -> float:
     """0..1: the weighted Jaccard index of the character bigrams of the two normalised texts (linear in
     their length). Two texts that are empty once normalised are identical (1.0); one empty text is
     nothing like another (0.0)."""
-    x, y = _bigrams(_normalise(a)), _bigrams(_normalise(b))
-    if not x and not y:
-        return 1.0
-    union = sum((x | y).values())
-    return sum((x & y).values()) / union if union else 0.0
+    return _jaccard(_normalise(a), _normalise(b))
+
+
+def _template_leads() -> list[str]:
+    leads = (_PREVIOUS_HEADING, _FOLLOW_UP, _THIS_YEAR, _MEASURES_LEAD.format(year=0))
+    return sorted({_normalise(t) for t in leads}, key=len, reverse=True)
+
+
+def _own_sentences(text: str, quoted: set[str]) -> list[str]:
+    """The normalised sentences of ``text`` without the template's words: lines equal to one of ``quoted``
+    (normalised) are left out, and a sentence's template lead-in ("整改情况：", "本年度存在的主要问题：") is
+    cut off."""
+    leads = _template_leads()
+    kept: list[str] = []
+    for line in text.replace("\r", "\n").split("\n"):
+        if _normalise(line) in quoted:
+            continue
+        for sentence in _SENTENCE_END.split(line):
+            normalised = _normalise(sentence)
+            lead = next((lead for lead in leads if normalised.startswith(lead)), "")
+            if normalised[len(lead) :]:
+                kept.append(normalised[len(lead) :])
+    return kept
+
+
+def _quoted_problems(previous: str | None) -> set[str]:
+    return {_normalise(_quoted_problem(n, p)) for n, p in enumerate(previous_problems_list(previous), 1)}
+
+
+def officer_written(this: str, previous: str | None) -> str:
+    """``this`` (this year's 五) without the words of the template :func:`draft_problems` made from
+    ``previous``: its headings and lead-ins, and the lines quoting last year's problems, are the same in
+    every report built on the platform, and would dilute any comparison with last year's text (last year's
+    五 pasted verbatim into the template scored 0.6–0.7 as a whole, under the copy threshold of 0.85).
+    Normalised (:func:`_normalise`), one sentence a line; a text not written in the template keeps all its
+    words."""
+    return "\n".join(_own_sentences(this, _quoted_problems(previous)))
+
+
+def containment(this: str, previous: str) -> float:
+    """0..1: the share of last year's distinctive text (its sentences of :data:`MIN_SENTENCE` normalised
+    characters or more, template lead-ins cut off, by length) found word for word in ``this``, whatever
+    else ``this`` holds — a measure the template's text and the officer's additions cannot dilute. 0.0 when
+    last year's text has no such sentence."""
+    return _contained(_normalise(this), _own_sentences(previous, set()))
+
+
+def _contained(text: str, previous_sentences: list[str]) -> float:
+    sentences = [s for s in previous_sentences if len(s) >= MIN_SENTENCE]
+    total = sum(len(s) for s in sentences)
+    if not total:
+        return 0.0
+    return sum(len(s) for s in sentences if s in text) / total
 
 
 def copied_from_previous(this: str, previous: str | None) -> bool:
-    """Whether ``this`` (this year's section 五) is last year's with light edits
-    (``similarity >= COPY_THRESHOLD``). No previous text, or an empty one: ``False``."""
+    """Whether ``this`` (this year's section 五) is last year's with light edits, or pasted into this year's
+    template: what the officer wrote (:func:`officer_written`) is what was written last year (its template's
+    lead-ins cut off too) with light edits (``similarity >= COPY_THRESHOLD``), or holds most of last year's
+    sentences word for word (``containment >= CONTAINMENT_THRESHOLD``). No previous text, or an empty one,
+    or nothing written by the officer: ``False``."""
     if not previous or not _normalise(previous) or not _normalise(this):
         return False
-    return similarity(this, previous) >= COPY_THRESHOLD
+    own = "".join(_own_sentences(this, _quoted_problems(previous)))
+    if not own:
+        return False
+    # Last year's own words too: its 五 may have been written in last year's template.
+    last = _own_sentences(previous, set())
+    return _jaccard(own, "".join(last)) >= COPY_THRESHOLD or _contained(own, last) >= CONTAINMENT_THRESHOLD

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from gongkai.annual import documents, selectors, services, tabulate
@@ -20,6 +22,7 @@ from gongkai.reports.model import SECTION3_COLUMN_KEYS
 from gongkai.reports.tables import Cell
 from tests.applications import conftest as applications_fixtures
 from tests.applications.conftest import CaseMaker, Staff
+from tests.reports.test_drafting import section_five
 
 pytestmark = pytest.mark.django_db
 
@@ -384,11 +387,13 @@ def test_warnings_must_be_acknowledged_and_a_change_voids_the_acknowledgement(
         services.publish(actor=staff.officer, version=version)
     with pytest.raises(PermissionDenied):
         services.acknowledge_warnings(actor=staff.reviewer, version=version)
+    staff.officer.first_name = "王芳"
+    staff.officer.save()
     version = services.acknowledge_warnings(
         actor=staff.officer, version=version, note="五为延续性问题，已核实"
     )
     assert (
-        version.acknowledgement["by"] == "officer"
+        version.acknowledgement["by"] == "王芳"  # the person's name, as the workspace shows it
         and version.acknowledgement["note"] == "五为延续性问题，已核实"
     )
     assert len(version.acknowledgement["warnings"]) == state.warnings
@@ -492,3 +497,85 @@ def test_a_2019_format_report_is_published_from_the_records(staff: Staff, make_c
     doc = documents.to_document(ReportVersion.objects.get(pk=published.pk))
     assert doc.format == "2019" and doc.tables.section3["carried_forward"][-1] == 1
     assert doc.tables.section2["licensing"]["decisions"] == 3
+
+
+# --- Section 五 pasted into the template; section 六's fees against the records (issue 11) ---------
+
+
+def test_last_years_five_pasted_into_this_years_template_is_a_warning(staff: Staff) -> None:
+    last_years_five = section_five("006")  # a real section 五 (平潭 2023)
+    version = finish_draft(staff, services.open_draft(actor=staff.officer, agency=staff.agency, year=2024))
+    services.save_sections(actor=staff.officer, version=version, sections={"problems": last_years_five})
+    version.refresh_from_db()
+    version = services.check_draft(actor=staff.officer, version=version)
+    services.acknowledge_warnings(actor=staff.officer, version=version)
+    services.publish(actor=staff.officer, version=version, on=D(2025, 1, 15))
+
+    draft = services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR)
+    template = draft.sections["problems"]
+    assert "部分单位信息发布属性界定还不够精确" in template  # last year's problems, quoted for the follow-up
+    *follow_ups, this_year, measures = drafting.find_placeholders(template)
+
+    def filled(problems: str, next_year: str) -> str:
+        text = template
+        for placeholder in follow_ups:
+            text = text.replace(placeholder, "已整改。", 1)
+        return text.replace(this_year, problems, 1).replace(measures, next_year, 1)
+
+    # Last year's narrative pasted verbatim into the template: the warning.
+    pasted = filled(last_years_five, "继续加强。")
+    assert drafting.similarity(pasted, last_years_five) < drafting.COPY_THRESHOLD  # diluted by the template
+    services.save_sections(actor=staff.officer, version=draft, sections={"problems": pasted})
+    draft.refresh_from_db()
+    draft = services.check_draft(actor=staff.officer, version=draft)
+    assert "draft.problems_copied" in codes(draft, "warning")
+    # A narrative genuinely rewritten (the agency's 五 of another year): no warning.
+    rewritten = filled(section_five("004"), "一是开展答复文书评查；二是建立新媒体更新台账，按月通报。")
+    services.save_sections(actor=staff.officer, version=draft, sections={"problems": rewritten})
+    draft.refresh_from_db()
+    draft = services.check_draft(actor=staff.officer, version=draft)
+    assert "draft.problems_copied" not in codes(draft, "warning")
+
+
+def fee_findings(version: ReportVersion) -> list[dict[str, Any]]:
+    return [f for f in selectors.all_findings(version) if f["code"] == "draft.fee_mismatch"]
+
+
+def test_the_fees_stated_in_six_are_compared_with_the_records(staff: Staff, make_case: CaseMaker) -> None:
+    # On record for 2025: a notice of 200 元 paid, a notice of 1,320 元 never paid.
+    paid = make_case(arrived_on=D(YEAR, 3, 3), serial=1)
+    case_services.issue_fee_notice(
+        actor=staff.officer, application=paid, on=D(YEAR, 3, 4), method="pages", quantity=50
+    )
+    case_services.record_payment(actor=staff.officer, application=paid, on=D(YEAR, 3, 10))
+    unpaid = make_case(arrived_on=D(YEAR, 4, 1), serial=2)
+    case_services.issue_fee_notice(
+        actor=staff.officer, application=unpaid, on=D(YEAR, 4, 2), method="pages", quantity=131
+    )
+    version = finish_draft(staff, services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR))
+    statement = "本年度共发出收费通知2件，总金额1520元，实际收取信息处理费200元。"
+    assert statement in version.sections["other"]  # the draft states the records ...
+    version = services.check_draft(actor=staff.officer, version=version)
+    assert fee_findings(version) == []  # ... and agrees with them
+
+    # The officer writes the notices' total as the amount collected: a warning naming both amounts.
+    other = version.sections["other"].replace(statement, "本年度共收取信息处理费1,520元。")
+    services.save_sections(actor=staff.officer, version=version, sections={"other": other})
+    version.refresh_from_db()
+    version = services.check_draft(actor=staff.officer, version=version)
+    (finding,) = fee_findings(version)
+    assert finding["severity"] == "warning" and finding["section"] == "other"
+    assert finding["message"] == (
+        "“六、其他需要报告的事项”写明实际收取的信息处理费为1520元，本系统记录为200元"
+        "（本年度已缴费的收费通知金额合计）；请核对后改正其中之一。"
+    )
+    assert finding["params"]["stated"] == "1520" and finding["params"]["recorded"] == "200"
+    assert "draft.fee_mismatch" in codes(version, "warning")
+    # The workspace shows it; in English too.
+    client = Client()
+    client.force_login(staff.officer)
+    page = client.get(f"/reports/{staff.agency.short_code}/{YEAR}/").content.decode()
+    assert "实际收取的信息处理费为1520元，本系统记录为200元" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/reports/{staff.agency.short_code}/{YEAR}/").content.decode()
+    assert "the information-processing fee actually collected as 1520 yuan" in page

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from gongkai.agencies.models import SignOff, SignOffPolicy
-from gongkai.annual import selectors, services
+from gongkai.annual import presenters, selectors, services
 from gongkai.annual.models import VersionStatus
 from gongkai.core.models import AuditEvent
 from tests.annual.test_services import YEAR, cases_of_the_year, codes, finish_draft
@@ -50,6 +50,11 @@ def test_with_head_approval_only_the_head_publishes(staff: Staff, make_case: Cas
     assert published.status == VersionStatus.PUBLISHED and published.published_by == staff.leader
     history = [e.action for e in selectors.signoff_history(published)]
     assert history[-2:] == ["annual.returned", "annual.published"]
+    # The history shows people by name (the stored log-in name only for a deleted user).
+    staff.leader.last_name, staff.leader.first_name = "李", "明"
+    staff.leader.save()
+    rows = presenters.signoff_rows(selectors.signoff_history(published))
+    assert [who for _step, who, _when, _reason in rows][-2:] == ["李明", "李明"]
 
 
 def test_by_default_the_officer_publishes_and_nothing_is_returned(staff: Staff, make_case: CaseMaker) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
@@ -135,6 +136,20 @@ def test_registration_errors(staff: Staff, overrides: dict[str, str], field: str
     assert field in errors
     assert message in " ".join(errors[field])
     assert not Application.objects.exists()
+
+
+def test_the_counter_form_refuses_over_long_text_visibly(staff: Staff) -> None:
+    client = client_for(staff.officer)
+    assert "maxlength" not in client.get("/cases/new/").content.decode()
+    pasted = "申" * 5200
+    response = client.post(
+        "/cases/new/", registration(agency=staff.agency.pk, description=pasted, note="备" * 5001)
+    )
+    assert response.status_code == 200 and not Application.objects.exists()
+    errors = response.context["form"].errors
+    assert "最多 5000 字，现有 5200 字" in " ".join(errors["description"])
+    assert "最多 5000 字，现有 5001 字" in " ".join(errors["note"])
+    assert pasted in response.content.decode()
 
 
 def test_an_email_application_without_confirmation_waits_for_it(staff: Staff) -> None:
@@ -328,3 +343,78 @@ def test_the_timeline_summarises_event_data(staff: Staff, case: Application) -> 
     assert "征求第三方意见：甲公司" in html
     assert "事项：合同" in html
     assert CaseEvent.objects.filter(application=case, kind="consultation_started").exists()
+
+
+# --- Badges and names (issue 11) ------------------------------------------------------------------
+
+
+def badge_labels(html: str) -> list[str]:
+    """The state badges of the page's header."""
+    header = html[html.index('<dl class="case-summary">') :]
+    header = header[: header.index("</dl>")]
+    return re.findall(r'<span class="case-flag case-flag--[\w-]+">([^<]*)</span>', header)
+
+
+def test_each_status_badge_is_shown_once(staff: Staff, make_case: CaseMaker) -> None:
+    # The clock's state "待确认收到" and what the case waits for ("待确认收到") are one fact: one badge.
+    pending = make_case(arrived_on=datetime.date(2026, 5, 29), channel="email")
+    assert pending.waiting_on == "confirmation"
+    page = client_for(staff.officer).get(f"/cases/{pending.pk}/")
+    assert badge_labels(page.content.decode()) == ["待确认收到"]
+    # Waiting for a correction: the clock says "等待补正", so does the case: one badge.
+    correcting = make_case(arrived_on=datetime.date(2026, 5, 20), serial=2)
+    services.request_correction(
+        actor=staff.officer,
+        application=correcting,
+        on=datetime.date(2026, 5, 21),
+        items="请写明所需信息的文号。",
+        period_end=datetime.date(2026, 6, 5),
+    )
+    page = client_for(staff.officer).get(f"/cases/{correcting.pk}/")
+    assert badge_labels(page.content.decode()) == ["等待补正"]
+    # Different facts keep their own badges, in order: the clock's state first.
+    consulting = make_case(arrived_on=datetime.date(2026, 5, 20), serial=3)
+    services.start_consultation(
+        actor=staff.officer,
+        application=consulting,
+        on=TODAY,
+        kind="third_party",
+        consultee="甲公司",
+        subject="合同",
+    )
+    page = client_for(staff.officer).get(f"/cases/{consulting.pk}/")
+    assert badge_labels(page.content.decode()) == ["暂停计时", "征求意见"]
+
+
+def timeline_actors(html: str) -> list[str]:
+    timeline = html[html.index('class="case-timeline"') :]
+    rows = re.findall(r"<tr>(.*?)</tr>", timeline, flags=re.S)
+    return [re.findall(r"<td>([^<]*)</td>", row)[-2] for row in rows if "<td" in row]
+
+
+def test_the_timeline_shows_peoples_names_not_user_names(staff: Staff, make_case: CaseMaker) -> None:
+    case = make_case(arrived_on=datetime.date(2026, 5, 20))  # recorded before the name was entered
+    staff.officer.first_name = "王芳"
+    staff.officer.save()
+    services.request_correction(
+        actor=staff.officer,
+        application=case,
+        on=datetime.date(2026, 5, 21),
+        items="请写明所需信息的文号。",
+        period_end=datetime.date(2026, 6, 5),
+    )
+    html = client_for(staff.officer).get(f"/cases/{case.pk}/").content.decode()
+    actors = timeline_actors(html)
+    assert actors and set(actors) == {"王芳"}, actors  # registration, receipt letter, correction, its letter
+    assert CaseEvent.objects.filter(application=case).latest("seq").actor_label == "王芳"
+    # A person without a recorded name is shown by user name; a deleted user by the stored label.
+    staff.officer.first_name = ""
+    staff.officer.save()
+    assert set(timeline_actors(client_for(staff.head).get(f"/cases/{case.pk}/").content.decode())) == {
+        "officer"
+    }
+    staff.officer.delete()
+    assert set(timeline_actors(client_for(staff.head).get(f"/cases/{case.pk}/").content.decode())) == {
+        "officer",
+        "王芳",
+    }

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import pathlib
+import re
 from collections.abc import Callable
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -111,6 +114,21 @@ def test_a_supervisor_sees_the_subtree_with_an_agency_column(
     assert response.context["show_agency"]
     assert "甲县财政局" in response.content.decode()
     assert not response.context["can_register"]
+
+
+def test_the_agency_column_keeps_names_readable(staff: Staff, cases: dict[str, Application]) -> None:
+    html = client_for(staff.supervisor).get("/cases/").content.decode()
+    assert '<th scope="col" class="cases-queue__agency">机关</th>' in html
+    # Each name on one line, cut with an ellipsis when too long, the whole name in the title.
+    assert html.count('<td class="cases-queue__agency" title="甲县财政局">甲县财政局</td>') == 4
+    path = finders.find("gongkai/site.css")
+    assert isinstance(path, str) and 'href="/static/gongkai/site.css"' in html
+    css = pathlib.Path(path).read_text(encoding="utf-8")
+    rule = re.search(r"\.cases-queue__agency \{([^}]*)\}", css)
+    assert rule is not None
+    assert (
+        "white-space: nowrap" in rule[1] and "text-overflow: ellipsis" in rule[1] and "min-width" in rule[1]
+    )
 
 
 @pytest.mark.parametrize(

@@ -180,6 +180,33 @@ def test_invalid_input_is_shown_in_chinese_on_its_field(
 
 
 @pytest.mark.django_db
+def test_an_over_long_description_is_an_error_that_keeps_the_text(client: Client, tree: Tree) -> None:
+    page = client.get(APPLY).content.decode()
+    # No maxlength for the browser to cut a paste with, silently, on any field of the form.
+    assert "maxlength" not in page
+    pasted = "请公开甲县财政局2025年部门预算执行情况。" * 227 + "完" * 7  # 5,001 characters
+    assert len(pasted) == 5001
+    response = client.post(APPLY, form_data(tree.county_a.pk, description=pasted))
+    assert response.status_code == 200
+    assert Application.objects.count() == 0
+    message = " ".join(response.context["form"].errors["description"])
+    assert "最多 5000 字，现有 5001 字" in message and "请删减" in message
+    html = response.content.decode()
+    assert "最多 5000 字，现有 5001 字" in html
+    assert f">\n{pasted}</textarea>" in html  # everything typed is shown again, in full
+    # Every other text field: the same visible error, never a cut.
+    for field, value in (
+        ("applicant_name", "张" * 201),
+        ("address", "路" * 301),
+        ("contact_person", "李" * 101),
+    ):
+        response = client.post(APPLY, form_data(tree.county_a.pk, **{field: value}))
+        assert f"现有 {len(value)} 字" in " ".join(response.context["form"].errors[field]), field
+        assert value in response.content.decode()
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_a_missing_or_forged_key_is_refused_and_a_new_key_is_offered(client: Client, tree: Tree) -> None:
     response = client.post(APPLY, form_data(tree.county_a.pk, submission_key="not-a-key"))
     assert response.status_code == 200

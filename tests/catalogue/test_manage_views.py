@@ -128,6 +128,21 @@ def test_create_an_entry(people: People, today: datetime.date) -> None:
     assert "已保存草稿" in client.get(response["Location"]).content.decode()
 
 
+def test_over_long_text_is_refused_visibly_and_kept(people: People, today: datetime.date) -> None:
+    client = client_for(people.officer)
+    assert "maxlength" not in client.get("/manage/catalogue/new/").content.decode()
+    title, summary = "关于" * 151, "概述" * 251  # 302 and 502 characters (limits 300 and 500)
+    response = client.post(
+        "/manage/catalogue/new/", form_data(agency=people.agency.pk, title=title, summary=summary)
+    )
+    assert response.status_code == 200 and not Item.objects.exists()
+    errors = response.context["form"].errors
+    assert "最多 300 字，现有 302 字" in " ".join(errors["title"])
+    assert "最多 500 字，现有 502 字" in " ".join(errors["summary"])
+    html = response.content.decode()
+    assert title in html and summary in html
+
+
 def test_create_shows_the_errors_on_the_form(people: People, today: datetime.date) -> None:
     client = client_for(people.officer)
     response = client.post(
@@ -343,6 +358,24 @@ def test_the_print_forms(people: People, make_item: MakeItem, move: Advance) -> 
     assert "<h1>信息发布登记表</h1>" in register
     assert "发布理由：对外公布的电话。" in register and "发布人（签字）" in register
     assert TODAY.isoformat() in register
+
+
+def test_the_review_log_shows_peoples_names(people: People, make_item: MakeItem) -> None:
+    people.reviewer.first_name = "李审核"
+    people.reviewer.save()
+    item = services.submit(actor=people.officer, item=make_item())
+    item = services.review_pass(actor=people.reviewer, item=item, note="经审查，同意公开。")
+    client = client_for(people.officer)
+    review = client.get(f"/manage/catalogue/{item.pk}/print/review/").content.decode()
+    assert "审查人：李审核" in review and "reviewer" not in review
+    assert "提交人：officer" in review  # no name recorded: the user name
+    detail = client.get(f"/manage/catalogue/{item.pk}/").content.decode()
+    assert "<td>李审核</td>" in detail and "（reviewer）" not in detail
+    # A name entered later is shown on the steps already recorded.
+    people.officer.first_name = "王芳"
+    people.officer.save()
+    review = client.get(f"/manage/catalogue/{item.pk}/print/review/").content.decode()
+    assert "提交人：王芳" in review
 
 
 # --- Sensitive words ---------------------------------------------------------------------------

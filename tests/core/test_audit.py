@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from gongkai.agencies.models import Role
 from gongkai.agencies.services import add_membership
+from gongkai.core.actors import display_name
 from gongkai.core.audit import record_audit
 from gongkai.core.models import AppendOnlyError, AuditEvent
 from tests.conftest import Tree, make_user
@@ -60,3 +61,11 @@ def test_audit_events_are_append_only(tree: Tree) -> None:
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.filter(action="agency.tampered").count() == 0
+
+
+def test_people_are_shown_by_name(db: None) -> None:
+    assert display_name(None) == ""
+    assert display_name(make_user("officer1")) == "officer1"  # no name recorded: the log-in name
+    assert display_name(make_user("officer2", first_name="王芳")) == "王芳"  # the whole name in one field
+    assert display_name(make_user("officer3", last_name="王", first_name="芳")) == "王芳"  # family name first
+    assert display_name(make_user("officer4", first_name="Ada", last_name="Lovelace")) == "Ada Lovelace"

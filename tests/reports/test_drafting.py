@@ -460,6 +460,56 @@ def test_a_rewritten_section_five_is_not_flagged() -> None:
     assert not copied_from_previous(filled, last_year)
 
 
+def fill_template(last_year: str, *, follow_up: str, this_year: str, measures: str) -> str:
+    """This year's 五 template made from ``last_year``, its placeholders replaced as an officer would."""
+    text = draft_problems(2024, last_year)
+    *follow_ups, problems, next_year = find_placeholders(text)
+    for placeholder in follow_ups:
+        text = text.replace(placeholder, follow_up, 1)
+    return text.replace(problems, this_year, 1).replace(next_year, measures, 1)
+
+
+def test_last_years_section_five_pasted_into_this_years_template_is_flagged() -> None:
+    last_year = section_five("006")  # 平潭 2023
+    pasted = fill_template(last_year, follow_up="已整改。", this_year=last_year, measures="继续加强。")
+    # The template's own words and the quoted problems dilute the whole-text measure below the threshold
+    # (the defect: 0.68 < 0.85) ...
+    assert similarity(pasted, last_year) < COPY_THRESHOLD
+    # ... but every distinctive sentence of last year's is there, and the officer's own text is last year's.
+    assert copied_from_previous(pasted, last_year)
+    assert drafting.containment(pasted, last_year) == 1.0
+    # Pasted with the year moved on and split into lines: still a copy.
+    moved = last_year.replace("2024年", "2025年").replace("。", "。\n")
+    assert copied_from_previous(
+        fill_template(last_year, follow_up="已整改。", this_year=moved, measures="见上。"), last_year
+    )
+    # Only the measures part pasted into the last placeholder: still most of last year's text.
+    measures = last_year[last_year.index("2024年，我区将采取") :]
+    assert copied_from_previous(
+        fill_template(last_year, follow_up="已整改。", this_year="解读形式单一。", measures=measures),
+        last_year,
+    )
+
+
+def test_a_rewritten_narrative_in_the_template_is_not_flagged() -> None:
+    last_year = section_five("006")
+    rewritten = fill_template(
+        last_year,
+        follow_up="已制定信息发布属性认定清单，每季度开展栏目巡检并通报结果，相关问题已基本整改到位。",
+        # 平潭's 五 of 2021, a different year's text on the same subject with the same stock phrases.
+        this_year=section_five("004"),
+        measures="一是开展答复文书评查；二是建立新媒体更新台账，按月通报。",
+    )
+    assert not copied_from_previous(rewritten, last_year)
+    assert drafting.containment(rewritten, last_year) < drafting.CONTAINMENT_THRESHOLD
+    # The template alone quotes last year's problems: that is not a copy either.
+    assert not copied_from_previous(drafting.PLACEHOLDER.sub("", draft_problems(2024, last_year)), last_year)
+    # What the officer wrote is what is compared: the template's lead-ins and quoted problems are left out.
+    own = drafting.officer_written(rewritten, last_year)
+    assert "上一年度报告所列问题" not in own and "部分单位信息发布属性界定" not in own
+    assert own.startswith("已制定信息发布属性认定清单")
+
+
 def test_similarity_edges() -> None:
     assert similarity("", "") == 1.0 and similarity("  ，。", "") == 1.0
     assert similarity("公开", "") == 0.0

@@ -12,16 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gongkai.annual import documents
+from gongkai.annual.figures import year_fees
 from gongkai.annual.models import ReportVersion
 from gongkai.annual.selectors import PreviousReport, all_findings, previous_report, readiness, warning_keys
 from gongkai.annual.services.common import EDITABLE_SECTIONS, ReportError, clean_text, locked_draft
 from gongkai.annual.services.signoff import require_signoff
 from gongkai.checker.pipeline import check_bytes
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.messages import N_, Message
 from gongkai.reports import drafting
 from gongkai.reports.export.html import render_html
+from gongkai.reports.fee_statement import FeeMismatch, fee_mismatches
 from gongkai.reports.findings import params_to_json
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR, SECTION_BY_KEY
 
@@ -65,6 +67,39 @@ class ExtraFinding:
         return out
 
 
+#: What each figure of the fee statement is (:class:`gongkai.reports.fee_statement.FeeMismatch`), and
+#: what it is compared with on record (docs/decisions.md D19).
+_FEE_FIGURES: dict[str, tuple[str, str]] = {
+    "notices": (N_("发出收费通知的件数"), N_("本年度发出的收费通知")),
+    "noticed_amount": (N_("收费通知的总金额"), N_("本年度发出的收费通知金额合计")),
+    "collected_amount": (N_("实际收取的信息处理费"), N_("本年度已缴费的收费通知金额合计")),
+}
+
+
+def _fee_finding(mismatch: FeeMismatch) -> ExtraFinding:
+    label, basis = _FEE_FIGURES[mismatch.figure]
+    if mismatch.figure == "notices":
+        template = N_(
+            "“六、其他需要报告的事项”写明%(figure)s为%(stated)s件，本系统记录为%(recorded)s件（%(basis)s）；"
+            "请核对后改正其中之一。"
+        )
+        stated, recorded = str(int(mismatch.stated)), str(int(mismatch.recorded))
+    else:
+        template = N_(
+            "“六、其他需要报告的事项”写明%(figure)s为%(stated)s元，本系统记录为%(recorded)s元（%(basis)s）；"
+            "请核对后改正其中之一。"
+        )
+        stated, recorded = drafting.yuan(mismatch.stated), drafting.yuan(mismatch.recorded)
+    params = {"figure": Message(label), "stated": stated, "recorded": recorded, "basis": Message(basis)}
+    return ExtraFinding.of("draft.fee_mismatch", "warning", Message(template, params), "other")
+
+
+def _fee_findings(version: ReportVersion, doc: Any) -> list[ExtraFinding]:
+    """Section 六's 信息处理费 figures against the year's fee notices and payments on record."""
+    recorded = year_fees([version.report.agency_id], version.report.year)
+    return [_fee_finding(m) for m in fee_mismatches(doc.sections.get("other", ""), recorded)]
+
+
 def _own_findings(version: ReportVersion, doc: Any, previous: PreviousReport | None) -> list[ExtraFinding]:
     out: list[ExtraFinding] = []
     for cell in documents.missing_hand_cells(version, doc.tables):
@@ -100,6 +135,7 @@ def _own_findings(version: ReportVersion, doc: Any, previous: PreviousReport | N
             {"previous": previous.message or previous.label},
         )
         out.append(ExtraFinding.of("draft.problems_copied", "warning", message, "problems"))
+    out += _fee_findings(version, doc)
     if previous is None and version.report.year > FIRST_STRUCTURED_YEAR:
         message = Message(
             N_(
@@ -170,7 +206,7 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
         draft.acknowledgement = {
             "fingerprint": draft.check_result["fingerprint"],
             "warnings": warnings,
-            "by": user.get_username() if (user := user_of(actor)) is not None else "",
+            "by": display_name(user_of(actor)),
             "at": timezone.now().isoformat(),
             "note": clean_text(note, "note").strip()[:1000],
         }

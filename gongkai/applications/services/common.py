@@ -19,7 +19,7 @@ from gongkai.applications import lettering, permissions, timeline
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind
 from gongkai.applications.selectors import situation_of
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.i18n import render, render_error
 from gongkai.workdays.calendar import CalendarNotLoaded
 from gongkai.workdays.store import current_calendar
@@ -130,7 +130,7 @@ def append_event(
         kind=kind,
         occurred_on=occurred_on,
         actor=user,
-        actor_label=user.get_username() if user is not None else "",
+        actor_label=display_name(user),
         data=data or {},
         note=note,
     )

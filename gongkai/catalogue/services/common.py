@@ -13,17 +13,14 @@ from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.content import CatalogueError
 from gongkai.catalogue.models import Item, ItemEvent
 from gongkai.catalogue.selectors import decide
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render
 
 
 def actor_label(user: User | None) -> str:
-    if user is None:
-        return ""
-    name = user.get_full_name().strip()
-    username = user.get_username()
-    return (f"{name}（{username}）" if name and name != username else username)[:150]
+    """The name stored with a step (shown should the user be deleted): the person's name."""
+    return display_name(user)[: ItemEvent._meta.get_field("actor_label").max_length]
 
 
 def lock(item: Item) -> Item:

@@ -45,6 +45,7 @@ from gongkai.agencies.models import Agency, Membership
 from gongkai.applications import permissions, services
 from gongkai.applications.clock import DUE_SOON_WORKING_DAYS, due_soon_before
 from gongkai.applications.models import Application, Status
+from gongkai.core.actors import display_name
 from gongkai.core.messages import N_
 from gongkai.core.notifications import notify
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
@@ -169,7 +170,7 @@ class Command(BaseCommand):
             return
         body = "\n".join(
             [
-                _("%(name)s，您好：") % {"name": user.get_full_name() or user.get_username()},
+                _("%(name)s，您好：") % {"name": display_name(user)},
                 "",
                 _(
                     "%(agency)s 有以下政府信息公开申请即将到期（%(days)s个工作日内）"
