@@ -71,6 +71,7 @@ class ConfirmReceiptForm(ActionForm):
 
 
 class RequestCorrectionForm(ActionForm):
+    needs_confirmation = True
     code_fields = {**ActionForm.code_fields, "no_items": "items", "bad_period": "period_end"}
 
     on = date_field(_("告知补正日期"))
@@ -101,6 +102,7 @@ class LapseCorrectionForm(ActionForm):
 
 
 class StartConsultationForm(ActionForm):
+    needs_confirmation = True
     code_fields = {**ActionForm.code_fields, "no_consultee": "consultee", "fee_is_not_consultation": "kind"}
 
     on = date_field(_("发出征求意见日期"))

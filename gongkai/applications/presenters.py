@@ -498,6 +498,14 @@ def case_page(
 
 
 CONFIRM_WARNINGS: dict[str, Any] = {
+    timeline.REQUEST_CORRECTION: gettext_lazy(
+        "将出具补正告知书，一次性告知申请人需要补正的事项（条例第三十条）；答复期限自收到补正后的申请之日起"
+        "重新计算。告知书出具后不能撤回。"
+    ),
+    timeline.START_CONSULTATION: gettext_lazy(
+        "将出具征求意见书，书面征求第三方或其他机关的意见（条例第三十二条、第三十四条）；征求意见的时间"
+        "不计入答复期限。征求意见书出具后不能撤回。"
+    ),
     timeline.LAPSE_CORRECTION: gettext_lazy(
         "申请人逾期未补正，本申请将按“视为放弃申请”办结，不再处理（条例第三十条）。办结后不能撤销。"
     ),
@@ -517,8 +525,8 @@ CONFIRM_WARNINGS: dict[str, Any] = {
         )
     ),
     timeline.ANSWER: gettext_lazy(
-        "将出具下面的答复书（编号在出具时生成），本申请按所选答复类型办结。答复书出具后不能撤回，"
-        "如需更正只能另行处理。"
+        "将出具下面的答复书（编号在出具时生成），本申请按所选答复类型办结。答复书出具后不能撤回；"
+        "如有错误，只能通过“更正”出具新的答复书，原答复书留档。"
     ),
     timeline.GRANT_EXTENSION: render_lazy(
         Message(

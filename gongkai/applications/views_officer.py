@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -316,11 +317,32 @@ PRECHECKS: dict[str, Callable[[Application, dict[str, Any], bool], None]] = {
 }
 
 
+#: Steps whose service checks are only known by running it: run and rolled back before the confirmation page.
+DRY_RUN = frozenset({timeline.REQUEST_CORRECTION, timeline.START_CONSULTATION})
+
+
+class _RolledBack(Exception):
+    """Ends a dry run's transaction."""
+
+
+def _dry_run(request: HttpRequest, application: Application, action: str, data: dict[str, Any]) -> None:
+    """Run the step in a transaction that is rolled back (nothing is kept: no event, letter, number or audit
+    row); a refusal of the service is raised as it would be when confirmed."""
+    try:
+        with transaction.atomic():
+            RUNNERS[action](request, application, data)
+            raise _RolledBack
+    except _RolledBack:
+        application.refresh_from_db()
+
+
 def _confirmation(request: HttpRequest, application: Application, action: str, form: Any) -> HttpResponse:
     """The page asking to confirm the step; what the service would refuse is said before it, not after."""
     data = form.cleaned_data
     if action in PRECHECKS:
         PRECHECKS[action](application, data, form.submits)
+    if action in DRY_RUN:
+        _dry_run(request, application, action, data)
     quote = None
     if action == timeline.ISSUE_FEE_NOTICE:
         quote = services.quote_fee(application, data["method"], data["quantity"])

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from gongkai.applications.models import Appeal, Application, CaseEvent, Letter
+from gongkai.core.models import AuditEvent, NumberSeries
 from tests.applications.conftest import CaseMaker, Staff
 
 TODAY = datetime.date(2026, 6, 1)
@@ -67,7 +68,12 @@ def test_correction_request_then_correction_received(officer: Client, case: Appl
     assert form_errors(too_short, "request_correction")["period_end"] == ["补正期限应晚于告知日期。"]
     assert 'id="action-request_correction" open' in too_short.content.decode()
 
-    done = post(officer, case, "request_correction", items="请写明文号。", period_end="2026-06-16")
+    first = post(officer, case, "request_correction", items="请写明文号。", period_end="2026-06-16")
+    assert first.status_code == 200 and "将出具补正告知书" in first.content.decode()
+    assert not Letter.objects.filter(application=case, kind="correction").exists()
+    done = post(
+        officer, case, "request_correction", items="请写明文号。", period_end="2026-06-16", confirmed="1"
+    )
     assert_done(done, case, officer)
     case.refresh_from_db()
     assert case.waiting_on == "correction" and case.due_date is None
@@ -82,7 +88,15 @@ def test_correction_request_then_correction_received(officer: Client, case: Appl
 
 
 def test_lapse_of_correction_asks_for_confirmation(staff: Staff, officer: Client, case: Application) -> None:
-    post(officer, case, "request_correction", items="请写明文号。", on="2026-05-21", period_end="2026-05-25")
+    post(
+        officer,
+        case,
+        "request_correction",
+        items="请写明文号。",
+        on="2026-05-21",
+        period_end="2026-05-25",
+        confirmed="1",
+    )
     first = post(officer, case, "lapse_correction")
     assert first.status_code == 200
     assert "视为放弃申请" in first.content.decode()
@@ -98,8 +112,16 @@ def test_lapse_of_correction_asks_for_confirmation(staff: Staff, officer: Client
 def test_consultation_start_and_end(officer: Client, case: Application) -> None:
     missing = post(officer, case, "start_consultation", kind="third_party", consultee="")
     assert "consultee" in form_errors(missing, "start_consultation")
+    first = post(officer, case, "start_consultation", kind="third_party", consultee="甲公司", subject="合同")
+    assert first.status_code == 200 and "将出具征求意见书" in first.content.decode()
     started = post(
-        officer, case, "start_consultation", kind="third_party", consultee="甲公司", subject="合同"
+        officer,
+        case,
+        "start_consultation",
+        kind="third_party",
+        consultee="甲公司",
+        subject="合同",
+        confirmed="1",
     )
     assert_done(started, case, officer)
     case.refresh_from_db()
@@ -305,7 +327,9 @@ def test_an_action_the_case_does_not_allow_now(officer: Client, case: Applicatio
 def test_the_office_head_acts_too(staff: Staff, case: Application) -> None:
     client = Client()
     client.force_login(staff.head)
-    response = post(client, case, "start_consultation", kind="co_producer", consultee="甲县发展改革局")
+    response = post(
+        client, case, "start_consultation", kind="co_producer", consultee="甲县发展改革局", confirmed="1"
+    )
     assert_done(response, case, client)
     event = CaseEvent.objects.get(application=case, kind="consultation_started")
     assert event.actor == staff.head
@@ -318,3 +342,21 @@ def test_forms_reject_a_missing_csrf_token(staff: Staff, case: Application) -> N
     assert post(client, case, "withdraw", confirmed="1").status_code == 403
     case.refresh_from_db()
     assert case.is_open
+
+
+def test_a_refused_correction_notice_is_said_before_the_confirmation_and_nothing_is_kept(
+    officer: Client, case: Application
+) -> None:
+    numbers = list(NumberSeries.objects.values_list("name", "last"))
+    audit = AuditEvent.objects.count()
+    events = kinds(case)
+    letters = Letter.objects.filter(application=case).count()
+    too_short = post(officer, case, "request_correction", items="请写明文号。", period_end="2026-06-01")
+    assert form_errors(too_short, "request_correction")["period_end"] == ["补正期限应晚于告知日期。"]
+    confirm = post(officer, case, "request_correction", items="请写明文号。", period_end="2026-06-16")
+    assert "将出具补正告知书" in confirm.content.decode()
+    # The dry run behind the confirmation page kept nothing.
+    assert kinds(case) == events and "correction_requested" not in events
+    assert Letter.objects.filter(application=case).count() == letters
+    assert list(NumberSeries.objects.values_list("name", "last")) == numbers
+    assert AuditEvent.objects.count() == audit
