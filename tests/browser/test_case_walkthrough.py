@@ -344,8 +344,21 @@ def test_one_case_from_the_online_application_to_the_audit_log(
     expect(figure("收到申请")).to_have_text("1")
     expect(figure("办结（含撤回）")).to_have_text("1")
     expect(figure("按期答复 / 逾期答复")).to_have_text("1 / 0")
-    expect(figure("按期答复率")).to_contain_text("100")
+    expect(figure("按期答复率")).to_have_text("100.0%")
+    # Received 1 June, answered 4 June (the approval day): 2, 3 and 4 June are 3 working days.
+    expect(figure("答复用时中位数（工作日）")).to_have_text("3")
     expect(figure("当前逾期未答复")).to_have_text("0")
+
+    def count(caption: str, label: str) -> Any:
+        table = page.get_by_role("table", name=caption)
+        row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label, exact=True))
+        return row.get_by_role("cell")
+
+    expect(count("按提交方式", "网上申请平台")).to_have_text("1")
+    # The corrected applicant type is the one counted (D18).
+    expect(count("按申请人类型", "法律服务机构")).to_have_text("1")
+    expect(count("按申请人类型", "自然人")).to_have_text("0")
+    expect(count("按办理结果", "予以公开")).to_have_text("1")
 
     boss.get_by_role("link", name="审计日志").click()
     expect(boss.get_by_role("heading", name="审计日志")).to_be_visible()
@@ -361,6 +374,7 @@ def test_one_case_from_the_online_application_to_the_audit_log(
         rows = log.get_by_role("row").filter(has=boss.get_by_role("cell", name=what, exact=True))
         expect(rows.first).to_be_visible()
         expect(rows.first).to_contain_text(who)
+        expect(rows.first).to_contain_text(reference)
     submitted = log.get_by_role("row").filter(has=boss.get_by_role("cell", name="提交负责人审批", exact=True))
     expect(submitted).to_have_count(2)
     body = boss.locator("body").inner_text()
