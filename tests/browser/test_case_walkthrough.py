@@ -38,6 +38,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from gongkai.agencies.models import ExtensionConsent, Role, SignOff
 from gongkai.agencies.services import add_membership, set_signoff_policy
 from gongkai.applications.clock import fmt
+from gongkai.core.actors import display_name
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import resident_id, uscc
 from tests.conftest import Tree
@@ -114,7 +115,8 @@ def log_in(browser: Browser, base: str, username: str) -> Page:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("button", name=f"退出登录（{username}）")).to_be_visible()
+    user = User.objects.get(username=username)
+    expect(page.get_by_role("button", name=f"退出登录（{display_name(user)}）")).to_be_visible()
     return page
 
 
@@ -234,7 +236,7 @@ def test_one_case_from_the_online_application_to_the_audit_log(
     first_text = "请登录甲县人民政府门户网站查阅。"
     submit_answer(page, first_text)
     expect(page.locator(".case-flag--approval")).to_be_visible()
-    expect(page.get_by_text("作出答复：待负责人审批（liming 提交）", exact=False)).to_be_visible()
+    expect(page.get_by_text("作出答复：待负责人审批（李明 提交）", exact=False)).to_be_visible()
     expect(timeline_row(page, "提交负责人审批")).to_have_count(1)
 
     set_today(RETURNED)
@@ -251,7 +253,7 @@ def test_one_case_from_the_online_application_to_the_audit_log(
     expect(boss.get_by_text("已退回经办人修改，退回理由已记入办理记录。")).to_be_visible()
 
     page.reload()
-    expect(page.get_by_text("作出答复：负责人 zhaogang 于 2026-06-03 退回修改。")).to_be_visible()
+    expect(page.get_by_text("作出答复：负责人 赵刚 于 2026-06-03 退回修改。")).to_be_visible()
     expect(page.get_by_text(return_reason).first).to_be_visible()
     expect(page.locator(".case-flag--approval")).to_have_count(0)
     expect(timeline_row(page, "负责人退回修改")).to_contain_text(return_reason)

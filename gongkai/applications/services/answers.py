@@ -23,6 +23,7 @@ from gongkai.applications.services.common import (
 from gongkai.applications.services.refresh import refresh
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
+from gongkai.core.i18n import render
 from gongkai.core.messages import N_
 from gongkai.statute.outcomes import ANSWER_OUTCOME_KEYS, OUTCOME_BY_KEY
 
@@ -71,15 +72,18 @@ def check_answer(
     chosen = OUTCOME_BY_KEY[outcome]
     errors: dict[str, str] = {}
     if chosen.requires_reasons and not reasons.strip():
-        errors["reasons"] = f"“{chosen.group_label}”的答复须说明理由。"
+        errors["reasons"] = _("“%(group)s”的答复须说明理由。") % {"group": render(chosen.group_label)}
     if chosen.group in {"denied", "unable", "rejected"} and not legal_basis.strip():
-        errors["legal_basis"] = f"“{chosen.group_label}”的答复须写明法律依据（如{chosen.basis}）。"
+        errors["legal_basis"] = _("“%(group)s”的答复须写明法律依据（如%(basis)s）。") % {
+            "group": render(chosen.group_label),
+            "basis": render(chosen.basis),
+        }
     if outcome == "unable_not_responsible" and not responsible_agency.strip():
-        errors["responsible_agency"] = (
+        errors["responsible_agency"] = _(
             "能够确定负责公开的机关的，应告知其名称和联系方式（条例第三十六条第五项）。"
         )
     if outcome in {"granted", "already_public"} and not how_to_obtain.strip():
-        errors["how_to_obtain"] = "请写明获取信息的方式、途径或时间（条例第三十六条第一、二项）。"
+        errors["how_to_obtain"] = _("请写明获取信息的方式、途径或时间（条例第三十六条第一、二项）。")
     if errors:
         raise CaseError(errors)
 

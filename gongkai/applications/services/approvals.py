@@ -35,7 +35,7 @@ from gongkai.applications.permissions import approver_roles
 from gongkai.applications.services.answers import check_answer, close_with_outcome
 from gongkai.applications.services.common import append_event, lock, require_act, require_allowed
 from gongkai.applications.services.extension import extend
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
 
 #: Longest reason for returning a draft.
@@ -57,7 +57,7 @@ def _submit(actor: Actor, application: Application, kind: str, action: str, data
             kind=kind,
             data=data,
             submitted_by=user,
-            submitted_label=user.get_username() if user is not None else "",
+            submitted_label=display_name(user) if user is not None else "",
         )
         append_event(
             application,
@@ -161,7 +161,7 @@ def approve(*, actor: Actor, approval: Approval, on: datetime.date | None = None
             )
         approval.status = ApprovalStatus.APPROVED
         approval.decided_by = user
-        approval.decided_label = user.get_username()
+        approval.decided_label = display_name(user)
         approval.decided_on = on
         approval.save(update_fields=["status", "decided_by", "decided_label", "decided_on"])
         record_audit(
@@ -191,7 +191,7 @@ def return_for_changes(*, actor: Actor, approval: Approval, reason: str) -> Appr
         today = timezone.localdate()
         approval.status = ApprovalStatus.RETURNED
         approval.decided_by = user
-        approval.decided_label = user.get_username()
+        approval.decided_label = display_name(user)
         approval.decided_on = today
         approval.return_reason = reason
         approval.save(update_fields=["status", "decided_by", "decided_label", "decided_on", "return_reason"])
