@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
+from gongkai.core.forms import LengthCheckedForm
 
 #: File types the page accepts (the reader sniffs the content anyway).
 ALLOWED_SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
@@ -73,7 +74,7 @@ _ACCEPT = ",".join(ALLOWED_SUFFIXES)
 MAX_PASTED_CHARS = 2_000_000
 
 
-class CheckForm(forms.Form):
+class CheckForm(LengthCheckedForm, forms.Form):
     reports = MultipleFileField(
         label=gettext_lazy("年度报告文件"),
         required=False,

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency, Role
+from gongkai.core.forms import LengthCheckedForm
 from gongkai.letters.models import AgencyLetterSettings
 from gongkai.office.services import LETTER_FIELDS, NAME_MAX, USERNAME_MAX
 
@@ -19,7 +20,7 @@ def _role_choices(roles: Sequence[str]) -> list[tuple[str, str]]:
     return [(role, str(Role(role).label)) for role in roles]
 
 
-class ServiceErrorsMixin(forms.Form):
+class ServiceErrorsMixin(LengthCheckedForm, forms.Form):
     def add_service_error(self, exc: ValidationError) -> None:
         if hasattr(exc, "error_dict"):
             for name, errors in exc.error_dict.items():
@@ -60,14 +61,14 @@ def _https_urls(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | N
     return field.formfield(**kwargs)
 
 
-class ContactForm(forms.ModelForm[Agency]):
+class ContactForm(LengthCheckedForm, forms.ModelForm[Agency]):
     class Meta:
         model = Agency
         fields = list(Agency.CONTACT_FIELDS)
         formfield_callback = _https_urls
 
 
-class LetterSettingsForm(forms.ModelForm[AgencyLetterSettings]):
+class LetterSettingsForm(LengthCheckedForm, forms.ModelForm[AgencyLetterSettings]):
     class Meta:
         model = AgencyLetterSettings
         fields = list(LETTER_FIELDS)
