@@ -36,7 +36,7 @@ from gongkai.core.models import AuditEvent
 from gongkai.letters.kinds import LetterKind
 from gongkai.reports.export.pdf import cjk_font_families
 from gongkai.workdays.store import current_calendar
-from tests.applications.conftest import CaseMaker, Staff
+from tests.applications.conftest import CaseMaker, Staff, applicant, request
 from tests.pdfs import one_page_pdf
 
 TODAY = datetime.date(2026, 6, 1)
@@ -448,3 +448,14 @@ def test_the_case_file_section_in_english_leaves_only_data_in_chinese(
         text = text.replace(value, " ")
     assert "Case file" in text and "Proof of delivery" in text
     assert not re.search(r"[\u3400-\u4dbf\u4e00-\u9fff]", text), text
+
+
+def test_an_online_receipt_is_delivered_on_the_submission_page(staff: Staff) -> None:
+    case, _secret, _created = services.submit_online(
+        agency=staff.agency, applicant=applicant(), request=request(), submission_key="r" * 32
+    )
+    receipt = Letter.objects.get(application=case, kind="receipt")
+    (sent,) = LetterDelivery.objects.filter(letter=receipt)
+    assert (sent.method, sent.delivered_on, sent.recorded_by) == ("online", receipt.issued_on, None)
+    assert "delivery_recorded" in CaseEvent.objects.filter(application=case).values_list("kind", flat=True)
+    assert receipt not in selectors.letters_awaiting_delivery(staff.agency)

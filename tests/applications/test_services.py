@@ -945,8 +945,8 @@ def test_submit_online_is_idempotent_on_the_submission_key(
     assert case.channel == "online" and case.receipt_date == datetime.date(2026, 3, 2)  # D2
     assert case.due_date == datetime.date(2026, 3, 30)
     assert case.created_by is None
-    assert w.events == ["submitted_online", "letter_issued"]
-    assert w.audits == ["application.submitted_online"]
+    assert w.events == ["submitted_online", "letter_issued", "delivery_recorded"]
+    assert w.audits == ["letter.delivery_recorded", "application.submitted_online"]
     assert w.letters == ["receipt"]
     before = snapshot()
     again, secret_again, created_again = submit()

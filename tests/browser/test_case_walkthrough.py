@@ -300,7 +300,9 @@ def test_one_case_from_the_online_application_to_the_audit_log(
     delivered = case_file.get_by_role("region", name="文书送达").get_by_role("row").filter(has_text="答复书")
     expect(delivered).to_contain_text(f"2026-06-05 邮寄（邮件单号 {TRACKING_NUMBER}），王五")
     expect(delivered).not_to_contain_text("待送达")
-    expect(timeline_row(page, "登记送达")).to_have_count(1)
+    # Two deliveries on the timeline: the online receipt (on the submission page, by the system), the post.
+    expect(timeline_row(page, "登记送达")).to_have_count(2)
+    expect(timeline_row(page, "登记送达").filter(has_text=TRACKING_NUMBER)).to_have_count(1)
 
     # 5. The case file, downloaded through the browser.
     set_today(REVIEWED)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import (
+    Application,
     AttachmentKind,
     CaseAttachment,
     DeliveryMethod,
@@ -25,7 +26,7 @@ from gongkai.applications.models import (
     LetterDelivery,
 )
 from gongkai.applications.services.common import append_event, lock, require_act
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
 
 #: A postal tracking number (邮件单号): letters, digits and dashes.
@@ -84,31 +85,54 @@ def record_delivery(
     require_act(actor, letter.application)
     tracking_number = tracking_number.strip()
     _check(letter, method, delivered_on, tracking_number, proof, today or timezone.localdate())
-    user = user_of(actor)
     with transaction.atomic():
         application = lock(letter.application)
-        delivery = LetterDelivery(
-            letter=letter,
-            method=method,
-            delivered_on=delivered_on,
-            tracking_number=tracking_number,
-            recipient=recipient.strip(),
-            note=note.strip(),
-            proof=proof,
-            recorded_by=user,
-            recorded_by_label=user.get_username() if user is not None else "",
+        return _save(
+            application, letter, method, delivered_on, actor, tracking_number, recipient, note, proof
         )
-        delivery.full_clean()
-        delivery.save()
-        details: dict[str, Any] = {
-            "delivery_id": delivery.pk,
-            "letter_id": letter.pk,
-            "title": letter.title,
-            "number": letter.number,
-            "method": method,
-            "tracking_number": tracking_number,
-            "proof_id": proof.pk if proof is not None else None,
-        }
-        append_event(application, EventKind.DELIVERY_RECORDED, delivered_on, actor, details, delivery.note)
-        record_audit(actor, "letter.delivery_recorded", application, **details)
+
+
+def record_online_receipt(application: Application, letter: Letter) -> LetterDelivery:
+    """An online application's receipt (接收回执) reaches the applicant on the submission page itself, where
+    it is shown and downloaded: delivered online (网上平台) that day, recorded by the system. Called inside
+    the submission's transaction."""
+    return _save(application, letter, DeliveryMethod.ONLINE, letter.issued_on, None)
+
+
+def _save(
+    application: Application,
+    letter: Letter,
+    method: str,
+    delivered_on: datetime.date,
+    actor: Actor,
+    tracking_number: str = "",
+    recipient: str = "",
+    note: str = "",
+    proof: CaseAttachment | None = None,
+) -> LetterDelivery:
+    user = user_of(actor)
+    delivery = LetterDelivery(
+        letter=letter,
+        method=method,
+        delivered_on=delivered_on,
+        tracking_number=tracking_number,
+        recipient=recipient.strip(),
+        note=note.strip(),
+        proof=proof,
+        recorded_by=user,
+        recorded_by_label=display_name(user),
+    )
+    delivery.full_clean()
+    delivery.save()
+    details: dict[str, Any] = {
+        "delivery_id": delivery.pk,
+        "letter_id": letter.pk,
+        "title": letter.title,
+        "number": letter.number,
+        "method": method,
+        "tracking_number": tracking_number,
+        "proof_id": proof.pk if proof is not None else None,
+    }
+    append_event(application, EventKind.DELIVERY_RECORDED, delivered_on, actor, details, delivery.note)
+    record_audit(actor, "letter.delivery_recorded", application, **details)
     return delivery

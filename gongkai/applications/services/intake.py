@@ -34,6 +34,7 @@ from gongkai.applications.services.common import (
     require_act,
     require_allowed,
 )
+from gongkai.applications.services.delivery import record_online_receipt
 from gongkai.applications.services.refresh import refresh
 from gongkai.applications.validators import compact_id
 from gongkai.core.actors import Actor, user_of
@@ -267,7 +268,8 @@ def submit_online(
             )
             refresh(application)
             if application.receipt_date is not None:
-                issue_letter(application, "receipt", None, application.receipt_date)
+                receipt = issue_letter(application, "receipt", None, application.receipt_date)
+                record_online_receipt(application, receipt)
             record_audit(None, "application.submitted_online", application, reference=application.reference)
     except IntegrityError:
         # A concurrent identical submission won the race: return its case.
