@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.applications import presenters, presenters_case_file, selectors
+from gongkai.applications import presenters_case_file, presenters_events, selectors
 from gongkai.applications.clock import ClockError
 from gongkai.applications.models import Application, CaseAttachment, Letter
 from gongkai.core.i18n import render_error
@@ -102,7 +102,7 @@ def cover_context(application: Application) -> dict[str, Any]:
         "clock": clock,
         "clock_problem": clock_problem,
         "outcome": outcome,
-        "events": [(e, presenters.describe_event(e, appeals)) for e in events],
+        "events": [(e, presenters_events.describe_event(e, appeals)) for e in events],
         "letters": presenters_case_file.letter_rows(application),
         "attachments": list(selectors.attachments_of(application)),
         "awaiting_delivery": selectors.answer_awaiting_delivery(application),
