@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,24 +16,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 from gongkai.applications.clock import fmt
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import resident_id
+from tests.browser.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM
 from tests.conftest import Tree
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Debian's chromium is not installed (./dev test installs it)"
-    ),
-]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = [NEEDS_CHROMIUM]
 #: "Today" for the site, pinned so that the due date lies in a year with a built-in calendar.
 TODAY = datetime.date(2026, 6, 1)
 

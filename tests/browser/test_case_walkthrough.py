@@ -23,7 +23,6 @@ import datetime
 import hashlib
 import io
 import re
-import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -41,24 +40,10 @@ from gongkai.applications.clock import fmt
 from gongkai.core.actors import display_name
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import resident_id, uscc
+from tests.browser.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM
 from tests.conftest import Tree
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Debian's chromium is not installed (./dev test installs it)"
-    ),
-]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = [NEEDS_CHROMIUM]
 PASSWORD = "Walkthrough-2026!"
 AGENCY_LABEL = "示范市人民政府 › 甲县人民政府 › 甲县财政局"
 DESCRIPTION = "甲县财政局2025年度部门决算及“三公”经费支出情况"
