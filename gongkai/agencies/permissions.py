@@ -62,12 +62,16 @@ def can_edit_signoff(user: AbstractBaseUser | AnonymousUser, agency: Agency) -> 
     return has_role(user, agency, SIGNOFF_EDITORS)
 
 
-def signoff_agencies(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
-    """The agencies whose sign-off setting ``user`` may change."""
+def agencies_with_role(user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role | str]) -> AgencyQuerySet:
+    """The agencies where active ``user`` holds one of ``roles`` (every agency for an active superuser;
+    roles are not inherited down the tree)."""
     if not user.is_authenticated or not user.is_active:
         return Agency.objects.none()
     if getattr(user, "is_superuser", False):
         return Agency.objects.all()
-    return Agency.objects.filter(
-        memberships__user_id=user.pk, memberships__role__in=SIGNOFF_EDITORS
-    ).distinct()
+    return Agency.objects.filter(memberships__user_id=user.pk, memberships__role__in=list(roles)).distinct()
+
+
+def signoff_agencies(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
+    """The agencies whose sign-off setting ``user`` may change."""
+    return agencies_with_role(user, SIGNOFF_EDITORS)

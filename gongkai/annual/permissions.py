@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.agencies.permissions import agencies_with_role
 from gongkai.applications.permissions import is_active_superuser, supervised_agencies
 
 User = AbstractBaseUser | AnonymousUser
@@ -38,13 +39,7 @@ def _uid(user: User) -> int:
 
 
 def writable_agencies(user: User) -> QuerySet[Agency]:
-    if is_active_superuser(user):
-        return Agency.objects.all()
-    if not _active(user):
-        return Agency.objects.none()
-    return Agency.objects.filter(
-        memberships__user_id=_uid(user), memberships__role__in=WRITER_ROLES
-    ).distinct()
+    return agencies_with_role(user, WRITER_ROLES)
 
 
 def readable_agency_ids(user: User) -> set[int]:

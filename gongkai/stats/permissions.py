@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.agencies.permissions import agencies_with_role
 from gongkai.applications.permissions import is_active_superuser, supervised_agencies
 
 User = AbstractBaseUser | AnonymousUser
@@ -31,13 +32,7 @@ def _uid(user: User) -> int:
 
 def own_agencies(user: User) -> QuerySet[Agency]:
     """Agencies whose figures ``user`` sees as their staff."""
-    if is_active_superuser(user):
-        return Agency.objects.all()
-    if not _active(user):
-        return Agency.objects.none()
-    return Agency.objects.filter(
-        memberships__user_id=_uid(user), memberships__role__in=STATS_ROLES
-    ).distinct()
+    return agencies_with_role(user, STATS_ROLES)
 
 
 def supervisor_seats(user: User) -> QuerySet[Agency]:
