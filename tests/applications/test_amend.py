@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from gongkai.agencies.models import SignOff, SignOffPolicy
 from gongkai.annual import tabulate
 from gongkai.applications import services
 from gongkai.applications.models import Application, CaseEvent, Letter
@@ -399,3 +400,24 @@ def test_the_office_head_corrects(staff: Staff, make_case: CaseMaker) -> None:
     services.correct_details(actor=staff.head, application=case, changes={"pieces": 2}, reason="核对")
     case.refresh_from_db()
     assert case.pieces == 2
+
+
+def test_where_answers_need_the_head_a_corrected_answer_is_the_heads(
+    staff: Staff, make_case: CaseMaker
+) -> None:
+    case = answered(staff, make_case)
+    SignOffPolicy.objects.update_or_create(agency=staff.agency, defaults={"answers": SignOff.HEAD})
+    correction: dict[str, Any] = {
+        "application": case,
+        "outcome": "denied_state_secret",
+        "legal_basis": "条例第十四条",
+        "reasons": "经保密审查属于国家秘密",
+        "reason": "保密审查结论有误，经复核更正",
+    }
+    with pytest.raises(PermissionDenied, match="须由信息公开工作机构负责人作出"):
+        services.correct_outcome(actor=staff.officer, **correction)
+    case.refresh_from_db()
+    assert case.outcome == "granted"
+    services.correct_outcome(actor=staff.head, **correction)
+    case.refresh_from_db()
+    assert case.outcome == "denied_state_secret"

@@ -17,10 +17,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.agencies.models import SignOffPolicy
+from gongkai.agencies.permissions import ANSWER_APPROVERS, has_role
 from gongkai.applications import clock as clock_module
 from gongkai.applications import timeline
 from gongkai.applications.amendments import (
@@ -38,7 +41,7 @@ from gongkai.applications.services.common import append_event, issue_letter, loc
 from gongkai.applications.services.intake import REGULATIONS_IN_FORCE
 from gongkai.applications.services.refresh import refresh
 from gongkai.applications.validators import compact_id, validate_identity
-from gongkai.core.actors import Actor
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render_error
 from gongkai.workdays.calendar import CalendarNotLoaded
@@ -270,6 +273,18 @@ def _letters_of_answer(application: Application, answer_seq: int | None) -> list
     return []
 
 
+def _require_answer_signoff(actor: Actor, application: Application) -> None:
+    """Where the agency's answers need the head's approval (D15), a corrected answer is one too: the head
+    (an answer approver of the agency) makes it, not the officer alone."""
+    if not SignOffPolicy.for_agency(application.agency).answers_need_approval:
+        return
+    user = user_of(actor)
+    if user is None or not has_role(user, application.agency, ANSWER_APPROVERS):
+        raise PermissionDenied(
+            _("本机关设定答复须经负责人审批：更正答复也须由信息公开工作机构负责人作出，请报负责人更正。")
+        )
+
+
 def correct_outcome(
     *,
     actor: Actor,
@@ -288,6 +303,7 @@ def correct_outcome(
     is the case's first (D7, D11, D18 in docs/decisions.md). Returns the new letter.
     """
     require_act(actor, application)
+    _require_answer_signoff(actor, application)
     if not reason.strip():
         raise CaseError({"reason": _("请写明更正答复的原因。")})
     _check_reason_length(reason)
