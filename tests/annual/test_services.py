@@ -579,3 +579,11 @@ def test_the_fees_stated_in_six_are_compared_with_the_records(staff: Staff, make
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/reports/{staff.agency.short_code}/{YEAR}/").content.decode()
     assert "the information-processing fee actually collected as 1520 yuan" in page
+
+
+def test_a_too_long_acknowledgement_note_is_refused_not_cut(staff: Staff) -> None:
+    version = services.open_draft(actor=staff.officer, agency=staff.agency, year=YEAR)
+    assert version is not None
+    with pytest.raises(services.ReportError) as refused:
+        services.acknowledge_warnings(actor=staff.officer, version=version, note="核" * 1001)
+    assert "不能超过1000字（现有1001字）" in str(refused.value)

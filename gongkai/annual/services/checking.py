@@ -189,8 +189,20 @@ def check_draft(*, actor: Actor, version: ReportVersion) -> ReportVersion:
     return draft
 
 
+#: The longest note to an acknowledgement of warnings (longer is refused, never cut).
+MAX_ACKNOWLEDGEMENT_NOTE = 1000
+
+
 def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = "") -> ReportVersion:
     """Record that the current check's warnings were read and accepted (who, when, which)."""
+    note = clean_text(note, "note").strip()
+    if len(note) > MAX_ACKNOWLEDGEMENT_NOTE:
+        raise ReportError(
+            {
+                "note": gettext("说明不能超过%(max)s字（现有%(n)s字），请精简后再确认。")
+                % {"max": MAX_ACKNOWLEDGEMENT_NOTE, "n": len(note)}
+            }
+        )
     with transaction.atomic():
         report, draft = locked_draft(actor, version)
         require_signoff(actor, report.agency)
@@ -208,7 +220,7 @@ def acknowledge_warnings(*, actor: Actor, version: ReportVersion, note: str = ""
             "warnings": warnings,
             "by": display_name(user_of(actor)),
             "at": timezone.now().isoformat(),
-            "note": clean_text(note, "note").strip()[:1000],
+            "note": note,
         }
         draft.save(update_fields=["acknowledgement", "updated_at"])
         record_audit(
