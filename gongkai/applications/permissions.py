@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.agencies.models import Agency, Membership, Role, SignOffPolicy
 from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS, has_role
 from gongkai.applications.models import Application, Approval, ApprovalKind
 
@@ -94,6 +94,14 @@ def can_act(user: User, application: Application | None = None, *, agency: Agenc
 def can_approve_extension(user: User, agency: Agency) -> bool:
     """条例 第三十三条第二款: the head of the OGI office approves an extension."""
     return Role.OFFICE_HEAD in _roles_at(user, agency.pk)
+
+
+def may_correct_answer(user: User, application: Application) -> bool:
+    """Whether ``user``'s sign-off lets them correct the case's answer: anyone who acts on the case, but
+    only an answer approver (the head) where the agency's answers need the head's approval (D15, D18)."""
+    if not SignOffPolicy.for_agency(application.agency).answers_need_approval:
+        return True
+    return has_role(user, application.agency, ANSWER_APPROVERS)
 
 
 def approver_roles(kind: str) -> tuple[str, ...]:

@@ -309,7 +309,9 @@ def case_page(
         "letters": list(application.letters.defer("docx", "text").order_by("issued_on", "pk")),
         "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
         "may_act": may_act,
-        "may_correct_outcome": may_act and situation.outcome_correctable,
+        "may_correct_outcome": may_act
+        and situation.outcome_correctable
+        and permissions.may_correct_answer(user, application),
         "may_see_applicant": permissions.can_see_applicant(user, application),
         "applicant_rows": revealed_applicant(revealed) if revealed else masked_applicant(application),
         "revealed": revealed is not None,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from gongkai.agencies.models import SignOff, SignOffPolicy
 from gongkai.annual import tabulate
@@ -416,6 +417,12 @@ def test_where_answers_need_the_head_a_corrected_answer_is_the_heads(
     }
     with pytest.raises(PermissionDenied, match="须由信息公开工作机构负责人作出"):
         services.correct_outcome(actor=staff.officer, **correction)
+    # The case page offers 更正答复 to the head only.
+    link = f"/cases/{case.pk}/correct/outcome/"
+    for user, shown in ((staff.officer, False), (staff.head, True)):
+        client = Client()
+        client.force_login(user)
+        assert (link in client.get(f"/cases/{case.pk}/").content.decode()) is shown
     case.refresh_from_db()
     assert case.outcome == "granted"
     services.correct_outcome(actor=staff.head, **correction)

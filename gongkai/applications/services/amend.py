@@ -22,10 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.agencies.models import SignOffPolicy
-from gongkai.agencies.permissions import ANSWER_APPROVERS, has_role
 from gongkai.applications import clock as clock_module
-from gongkai.applications import timeline
+from gongkai.applications import permissions, timeline
 from gongkai.applications.amendments import (
     CORRECTABLE_FIELDS,
     PERSONAL_FIELDS,
@@ -276,10 +274,8 @@ def _letters_of_answer(application: Application, answer_seq: int | None) -> list
 def _require_answer_signoff(actor: Actor, application: Application) -> None:
     """Where the agency's answers need the head's approval (D15), a corrected answer is one too: the head
     (an answer approver of the agency) makes it, not the officer alone."""
-    if not SignOffPolicy.for_agency(application.agency).answers_need_approval:
-        return
     user = user_of(actor)
-    if user is None or not has_role(user, application.agency, ANSWER_APPROVERS):
+    if user is None or not permissions.may_correct_answer(user, application):
         raise PermissionDenied(
             _("本机关设定答复须经负责人审批：更正答复也须由信息公开工作机构负责人作出，请报负责人更正。")
         )
