@@ -368,8 +368,9 @@ def test_the_export_holds_cover_letters_files_and_a_true_manifest(staff: Staff, 
     )
     response = client_for(staff.officer).post(reverse("cases:case_file_export", kwargs={"pk": case.pk}))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    # Consuming the stream closes the response (the test client's wrapper); closing it again would end the
+    # database connection on PostgreSQL.
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    response.close()
     archive = zipfile.ZipFile(io.BytesIO(body))
     names = archive.namelist()
     root = f"案卷-{case.reference}"
