@@ -14,6 +14,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from gongkai.agencies.models import Role
+from gongkai.agencies.services import add_membership
 from gongkai.catalogue import content, scanning, services, workflow
 from gongkai.catalogue.models import Item, ItemVersion, Status
 from gongkai.core.models import AuditEvent
@@ -144,9 +146,6 @@ def test_the_correction_goes_through_the_privacy_scan(people: People, published:
 
 
 def test_the_creator_of_the_correction_may_not_review_it(people: People, published: Item) -> None:
-    from gongkai.agencies.models import Role
-    from gongkai.agencies.services import add_membership
-
     add_membership(actor=None, user=people.officer2, agency=people.agency, role=Role.REVIEWER)
     draft = services.start_correction(
         actor=people.officer2, item=published, reason="错字", public_note="更正了错字"

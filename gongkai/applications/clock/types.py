@@ -8,12 +8,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from gongkai.core.messages import N_, Message
-
-if TYPE_CHECKING:
-    from gongkai.workdays.calendar import YearCalendar
+from gongkai.workdays.calendar import YearCalendar
 
 
 class Calendar(Protocol):
