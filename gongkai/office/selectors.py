@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.core.actors import display_name
 from gongkai.office import permissions
 
 
@@ -21,7 +22,7 @@ class StaffMember:
 
     @property
     def name(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)
 
     @property
     def role_labels(self) -> list[str]:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency, Membership, Role
 from gongkai.agencies.services import AGENCY_CHANGED, MEMBERSHIP_ADDED, MEMBERSHIP_REMOVED
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
 from gongkai.letters.models import AgencyLetterSettings
 from gongkai.letters.services import save_letter_settings
@@ -82,11 +82,6 @@ def _check_not_last_admin(actor: Actor, agency: Agency, user: User) -> None:
             % {"name": display_name(user)},
             code="last_administrator",
         )
-
-
-def display_name(user: User) -> str:
-    """The person's 姓名 (``first_name`` holds it whole), or the user name when none is recorded."""
-    return user.get_full_name() or user.get_username()
 
 
 # --- Roles ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.core import notifications
+from gongkai.core.actors import display_name
 from gongkai.core.responses import forbidden
 from gongkai.letters.models import AgencyLetterSettings
 from gongkai.office import permissions, selectors, services, workbench
@@ -245,7 +246,7 @@ def invite(request: HttpRequest, short_code: str) -> HttpResponse:
 
 
 def _report_invitation(request: HttpRequest, invitation: services.Invitation) -> None:
-    name = services.display_name(invitation.user)
+    name = display_name(invitation.user)
     if invitation.sent:
         messages.success(
             request,

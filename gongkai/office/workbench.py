@@ -224,10 +224,6 @@ def supervised_reports(user: AbstractBaseUser, today: datetime.date) -> list[Wor
     return items
 
 
-#: From this day of the year on, next year's working-day calendar should be loaded.
-CALENDAR_FROM = (10, 1)
-
-
 def approvals_waiting(user: AbstractBaseUser, today: datetime.date) -> list[WorkItem]:
     """负责人审批 (D15): answers and extensions the officers submitted for this head's approval."""
     count = case_selectors.approvals_awaiting(user).count()
