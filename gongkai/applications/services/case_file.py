@@ -34,7 +34,7 @@ from gongkai.applications.models import (
     EventKind,
 )
 from gongkai.applications.services.common import append_event, lock, require_act
-from gongkai.core.actors import Actor, user_of
+from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render
 from gongkai.documents import uploads
@@ -101,7 +101,7 @@ def add_attachment(
             sha256=digest,
             data=data,
             uploaded_by=user,
-            uploaded_by_label=user.get_username() if user is not None else "",
+            uploaded_by_label=display_name(user),
         )
         details: dict[str, Any] = {
             "attachment_id": attachment.pk,
@@ -134,7 +134,7 @@ def remove_attachment(*, actor: Actor, attachment: CaseAttachment, reason: str) 
             raise CaseError(_("该材料已经移除。"), code="already_removed")
         current.removed_at = timezone.now()
         current.removed_by = user
-        current.removed_by_label = user.get_username() if user is not None else ""
+        current.removed_by_label = display_name(user)
         current.removal_reason = reason
         current.save(update_fields=["removed_at", "removed_by", "removed_by_label", "removal_reason"])
         details: dict[str, Any] = {
