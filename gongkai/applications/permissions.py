@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role, SignOffPolicy
-from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS, has_role
+from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS, agencies_with_role, has_role
 from gongkai.applications.models import Application, Approval, ApprovalKind
 
 User = AbstractBaseUser | AnonymousUser
@@ -41,11 +41,7 @@ def _roles_at(user: User, agency_id: int) -> set[str]:
 
 def staff_agencies(user: User) -> QuerySet[Agency]:
     """Agencies where ``user`` is staff (sees applicants' data)."""
-    if is_active_superuser(user):
-        return Agency.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return Agency.objects.none()
-    return Agency.objects.filter(memberships__user_id=user.pk, memberships__role__in=STAFF_ROLES).distinct()
+    return agencies_with_role(user, STAFF_ROLES)
 
 
 def cases_visible_to(user: User) -> QuerySet[Application]:

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.agencies.permissions import agencies_with_role
 from gongkai.catalogue import workflow
 from gongkai.catalogue.models import Item, SensitiveWord
 
@@ -45,11 +46,7 @@ def roles_at(user: User, agency_id: int) -> frozenset[str]:
 
 def agencies_with_roles(user: User, roles: tuple[str, ...]) -> QuerySet[Agency]:
     """Agencies where ``user`` holds any of ``roles`` (every agency for a superuser)."""
-    if is_superuser(user):
-        return Agency.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return Agency.objects.none()
-    return Agency.objects.filter(memberships__user_id=user.pk, memberships__role__in=roles).distinct()
+    return agencies_with_role(user, roles)
 
 
 def staff_agencies(user: User) -> QuerySet[Agency]:
