@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",  # django-csp: the Content-Security-Policy header (its system checks)
     "gongkai.core",
     "gongkai.agencies",
     "gongkai.letters",
@@ -108,6 +109,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response that has none of its own (files set a sandbox policy).
+    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy (the browser features no page of Gongkai uses).
+    "gongkai.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongkai.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -247,18 +252,80 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Frame denial twice: X-Frame-Options for old browsers, CSP frame-ancestors for the others.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4). Gongkai runs no script of its own and no inline style: every
+# style is a static file (the annual report's print style sheet is served at /gk/report.css). Django's
+# admin loads its scripts from static files and passes data in data-* attributes, so it works under the
+# same policy. Files (attachments, exports) get a stricter one of their own (gongkai.core.responses).
+# The one allowance: img-src data:, for the small images Django's admin widgets draw inline (none of ours).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Permissions-Policy (gongkai.core.middleware.PermissionsPolicyMiddleware): no page uses any of these.
+PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Transport. Behind a TLS-terminating proxy set GONGKAI_BEHIND_TLS_PROXY (trust its X-Forwarded-Proto)
+# and GONGKAI_SSL_REDIRECT; either declares that the site is reached over TLS, and HSTS then defaults to
+# one year (GONGKAI_HSTS_SECONDS=0 turns it off). See docs/deployment.md.
+BEHIND_TLS_PROXY = env_bool("GONGKAI_BEHIND_TLS_PROXY", default=False)
+SSL_REDIRECT = env_bool("GONGKAI_SSL_REDIRECT", default=False)
+HSTS_ONE_YEAR = 365 * 24 * 60 * 60
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
-    # Behind a TLS-terminating proxy set both of these (and GONGKAI_SSL_REDIRECT if wanted).
-    SECURE_SSL_REDIRECT = env_bool("GONGKAI_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env_int("GONGKAI_HSTS_SECONDS", 0)
-    if env_bool("GONGKAI_BEHIND_TLS_PROXY", default=False):
+    SECURE_SSL_REDIRECT = SSL_REDIRECT
+    SECURE_HSTS_SECONDS = env_int(
+        "GONGKAI_HSTS_SECONDS", HSTS_ONE_YEAR if BEHIND_TLS_PROXY or SSL_REDIRECT else 0
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GONGKAI_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("GONGKAI_HSTS_PRELOAD", default=False)
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Joining the browsers' HSTS preload list is the decision of whoever owns the registrable domain
+    # (an agency's gov.cn domain), not of this application, which usually runs on a subdomain of it:
+    # Django's reminder about it (security.W021) is silenced unless GONGKAI_HSTS_PRELOAD is on.
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Logging --------------------------------------------------------------------------------
 

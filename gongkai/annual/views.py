@@ -27,6 +27,7 @@ from gongkai.annual.forms import OpenForm, PreviousForm
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
 from gongkai.core.i18n import render_error
+from gongkai.core.responses import serve_file
 from gongkai.reports import deadlines
 from gongkai.reports.diff import describe
 from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export
@@ -399,10 +400,7 @@ def file_response(request: HttpRequest, version: ReportVersion, suffix: str) -> 
     data = export(doc, suffix, findings=findings)
     status = "" if version.status == VersionStatus.PUBLISHED else "-draft"
     name = f"{version.report.agency.short_code}-{version.report.year}-v{version.number}{status}{suffix}"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[suffix])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(data, filename=name, content_type=CONTENT_TYPES[suffix])
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from gongkai.agencies.models import Agency
@@ -77,7 +78,6 @@ def report(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "is_latest": shown.pk == versions[-1].pk,
             # The exporter escapes every text it prints (tested); the fragment is our own markup.
             "body": mark_safe(render_html(doc, standalone=False)),  # noqa: S308
-            "report_css": mark_safe(REPORT_CSS),  # noqa: S308  (a constant of ours)
             "deadline": deadline,
             "deadline_basis": deadlines.deadline_basis(agency.kind),
             "timeliness": deadlines.TIMELINESS_LABELS[
@@ -87,6 +87,14 @@ def report(request: HttpRequest, short_code: str, year: int) -> HttpResponse:
             "downloads": [(s, s[1:].upper()) for s in CONTENT_TYPES],
         },
     )
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def report_css(request: HttpRequest) -> HttpResponse:
+    """The report's style sheet (:data:`~gongkai.reports.export.html.REPORT_CSS`, which the HTML and PDF
+    exports embed) for the report pages, which may not carry an inline ``<style>`` under the site's CSP."""
+    return HttpResponse(REPORT_CSS, content_type="text/css; charset=utf-8")
 
 
 @require_safe

@@ -21,7 +21,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,7 +30,7 @@ from gongkai.annual import presenters_supervisor as presenters
 from gongkai.annual.forms_supervisor import AssignForm, DeadlineForm, ImportForm
 from gongkai.annual.models import ImportedReport, ImportPurpose
 from gongkai.checker.presenters import format_label, present, result_from_json, table_views
-from gongkai.core.responses import forbidden
+from gongkai.core.responses import forbidden, serve_file
 from gongkai.reports.deadlines import deadline_basis
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
 
@@ -187,9 +186,7 @@ def rollup_xlsx(request: HttpRequest, seat: str, year: int) -> HttpResponse:
 
 
 def _xlsx(filename: str, sheets: Sequence[presenters.Sheet]) -> HttpResponse:
-    response = HttpResponse(presenters.workbook(sheets), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    return _private(response)
+    return _private(serve_file(presenters.workbook(sheets), filename=filename, content_type=XLSX_TYPE))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,10 +11,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +22,7 @@ from gongkai.applications.forms_case_file import AttachmentUploadForm, DeliveryF
 from gongkai.applications.models import Application, CaseAttachment
 from gongkai.applications.services import case_file, delivery
 from gongkai.applications.views_officer import CASE_TEMPLATE, case_context
-from gongkai.core.responses import forbidden
+from gongkai.core.responses import forbidden, serve_file
 
 CASE_FILE_ANCHOR = "#case-file"
 
@@ -93,10 +92,8 @@ def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
         data = case_file.read_attachment(actor=request.user, attachment=attachment)
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.filename) or ""
+    response = serve_file(data, filename=attachment.filename, content_type=attachment.content_type)
     response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -169,7 +166,7 @@ def record_delivery(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+def export(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """The whole case file as a .zip; the agency's staff only, audited."""
     application = _visible_case(request, pk)
     try:
@@ -177,6 +174,6 @@ def export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
     filename = _("案卷-%(reference)s.zip") % {"reference": application.reference}
-    response = FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+    response = serve_file(archive, filename=filename, content_type="application/zip")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -23,7 +23,6 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,7 +32,7 @@ from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm, R
 from gongkai.applications.models import Appeal, Application, Approval, Letter
 from gongkai.applications.validators import identity_notes
 from gongkai.core.i18n import render as render_text
-from gongkai.core.responses import forbidden
+from gongkai.core.responses import forbidden, serve_file
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 PER_PAGE = 50
@@ -119,8 +118,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         for case in cases.iterator(chunk_size=500):
             yield writer.writerow(presenters.csv_row(case, th))
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"cases-{th.today:%Y%m%d}.csv") or ""
+    response = serve_file(
+        lines(), filename=f"cases-{th.today:%Y%m%d}.csv", content_type="text/csv; charset=utf-8"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -212,9 +212,8 @@ def letter(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
         services.download_letter(actor=request.user, application=application, letter=issued)
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
-    response = HttpResponse(bytes(issued.docx), content_type=DOCX_CONTENT_TYPE)
     filename = issued.filename or f"{application.reference}-{issued.pk}.docx"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    response = serve_file(bytes(issued.docx), filename=filename, content_type=DOCX_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response
 

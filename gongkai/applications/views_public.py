@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -41,6 +40,7 @@ from gongkai.core import ratelimit
 from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render as render_text
 from gongkai.core.i18n import render_error
+from gongkai.core.responses import serve_file
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
 
@@ -405,11 +405,7 @@ def status_letter(request: HttpRequest, code: str, letter_pk: int) -> HttpRespon
     if letter is None:
         raise Http404
     services.record_applicant_download(application=application, letter=letter)
-    response = HttpResponse(bytes(letter.docx), content_type=DOCX)
-    disposition = content_disposition_header(True, letter.filename or f"{letter.pk}.docx")
-    if disposition:
-        response["Content-Disposition"] = disposition
-    return response
+    return serve_file(bytes(letter.docx), filename=letter.filename or f"{letter.pk}.docx", content_type=DOCX)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,14 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gongkai.auditlog import permissions, presenters, selectors, services
 from gongkai.auditlog.forms import AuditFilterForm
 from gongkai.core.pagination import CappedPaginator
-from gongkai.core.responses import forbidden
+from gongkai.core.responses import forbidden, serve_file
 
 PER_PAGE = 50
 #: The most events one export holds; a larger selection is refused with a request to narrow it.
@@ -77,9 +76,8 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
         return _denied(request)
     rows = presenters.rows(request.user, selected)
     name = _("审计日志-%(day)s") % {"day": presenters.today_stamp()}
+    filename = f"{name}.{file_format}"
     if file_format == "csv":
-        response = HttpResponse(presenters.export_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(presenters.export_xlsx(rows, name), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{file_format}") or ""
-    return _private(response)
+        csv_file = presenters.export_csv(rows)
+        return _private(serve_file(csv_file, filename=filename, content_type="text/csv; charset=utf-8"))
+    return _private(serve_file(presenters.export_xlsx(rows, name), filename=filename, content_type=XLSX_TYPE))

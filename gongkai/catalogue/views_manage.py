@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,7 +34,7 @@ from gongkai.catalogue.forms_manage import (
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.presenters_manage import Row, entry_context, print_context
 from gongkai.core.i18n import render as render_text
-from gongkai.core.responses import forbidden
+from gongkai.core.responses import forbidden, serve_file
 from gongkai.workdays.store import current_calendar
 
 PER_PAGE = 50
@@ -271,9 +270,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     item = _visible_item(request, pk)
     attachment = selectors.item_attachment(item, attachment_pk, with_data=True)
-    response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.filename) or ""
-    response["X-Content-Type-Options"] = "nosniff"
+    response = serve_file(
+        bytes(attachment.data), filename=attachment.filename, content_type=attachment.content_type
+    )
     return _private(response)
 
 

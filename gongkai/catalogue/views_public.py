@@ -17,10 +17,9 @@ Thin views: the reads are in :mod:`gongkai.catalogue.selectors`, what a page sho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -45,6 +44,7 @@ from gongkai.catalogue.presenters_public import (
 from gongkai.catalogue.public_filters import published_items
 from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
+from gongkai.core.responses import NEUTRAL_TYPE, serve_file
 
 #: Content types served as they are; anything else is sent as application/octet-stream.
 SAFE_CONTENT_TYPES = frozenset(
@@ -191,14 +191,6 @@ def item(request: HttpRequest, short_code: str, pk: int) -> HttpResponse:
     )
 
 
-DOWNLOAD_CHUNK = 256 * 1024
-
-
-def _pieces(view: memoryview) -> Iterator[memoryview]:
-    for start in range(0, len(view), DOWNLOAD_CHUNK):
-        yield view[start : start + DOWNLOAD_CHUNK]
-
-
 @require_safe
 def attachment(request: HttpRequest, short_code: str, pk: int, attachment_pk: int) -> HttpResponseBase:
     """One file of a published entry; ``304`` when the client's ``If-None-Match`` has its ETag (sha256).
@@ -217,20 +209,17 @@ def attachment(request: HttpRequest, short_code: str, pk: int, attachment_pk: in
             return not_modified
     content_type = (file.content_type or "").split(";")[0].strip().lower()
     if content_type not in SAFE_CONTENT_TYPES:
-        content_type = "application/octet-stream"
+        content_type = NEUTRAL_TYPE
     try:
         data = file.data  # deferred: loaded now
     except Attachment.DoesNotExist:  # deleted since the first query
         raise Http404 from None
-    response: HttpResponseBase
-    if isinstance(data, memoryview):
-        response = StreamingHttpResponse(_pieces(data), content_type=content_type)
-    else:
-        response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition(file.filename, file.pk)
-    response["Content-Length"] = str(len(data))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response = serve_file(
+        data,
+        filename=file.filename,
+        content_type=content_type,
+        disposition=content_disposition(file.filename, file.pk),
+    )
     if etag is not None:
         response["ETag"] = etag
     return response

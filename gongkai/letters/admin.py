@@ -19,11 +19,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+from gongkai.core.responses import serve_file
 from gongkai.letters.agency_context import agency_fields, letter_warnings
 from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import SAMPLE_OUTCOME_BY_GROUP, LetterContext, variable_labels
@@ -83,9 +83,7 @@ class LetterTemplateForm(forms.ModelForm[LetterTemplate]):
 
 
 def docx_response(letter: RenderedLetter) -> HttpResponse:
-    response = HttpResponse(letter.docx, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, letter.filename) or "attachment"
-    return response
+    return serve_file(letter.docx, filename=letter.filename, content_type=DOCX_CONTENT_TYPE)
 
 
 def sample_context(kind: str, outcome_group: str, agency: Agency | None = None) -> LetterContext:

@@ -11,14 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.presenters_public import column_context
 from gongkai.catalogue.selectors import column_agency
-from gongkai.core.responses import forbidden
+from gongkai.core.responses import forbidden, serve_file
 from gongkai.stats import permissions, presenters, selectors
 from gongkai.stats.figures import Figures
 from gongkai.stats.forms import YearForm
@@ -108,9 +107,9 @@ def supervise(request: HttpRequest, short_code: str) -> HttpResponse:
 def supervise_xlsx(request: HttpRequest, short_code: str) -> HttpResponse:
     seat, form, rows = _seat_rows(request, short_code)
     title = _("%(seat)s%(year)s年政府信息公开申请办理统计") % {"seat": seat.name, "year": form.chosen()}
-    response = HttpResponse(presenters.workbook(title, rows), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}.xlsx") or ""
-    return _private(response)
+    return _private(
+        serve_file(presenters.workbook(title, rows), filename=f"{title}.xlsx", content_type=XLSX_TYPE)
+    )
 
 
 @login_required
@@ -118,9 +117,8 @@ def supervise_xlsx(request: HttpRequest, short_code: str) -> HttpResponse:
 def supervise_csv(request: HttpRequest, short_code: str) -> HttpResponse:
     seat, form, rows = _seat_rows(request, short_code)
     title = _("%(seat)s%(year)s年政府信息公开申请办理统计") % {"seat": seat.name, "year": form.chosen()}
-    response = HttpResponse(presenters.csv_text(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}.csv") or ""
-    return _private(response)
+    csv_file = presenters.csv_text(rows)
+    return _private(serve_file(csv_file, filename=f"{title}.csv", content_type="text/csv; charset=utf-8"))
 
 
 @require_safe

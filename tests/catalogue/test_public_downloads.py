@@ -11,9 +11,9 @@ from django.db.models import BinaryField
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from gongkai.catalogue import views_public
 from gongkai.catalogue.models import Status
 from gongkai.catalogue.presenters_public import ascii_fallback, content_disposition
+from gongkai.core import responses
 from tests.catalogue.public_factories import add_file, make_item
 from tests.conftest import Tree
 
@@ -108,7 +108,7 @@ def test_a_file_held_as_a_memoryview_is_sent_in_slices_not_copied_whole(
     monkeypatch.setattr(
         BinaryField, "from_db_value", lambda self, value, *args: memoryview(value), raising=False
     )
-    monkeypatch.setattr(views_public, "DOWNLOAD_CHUNK", 1000)
+    monkeypatch.setattr(responses, "CHUNK", 1000)
     entry = make_item(tree.county_a)
     data = bytes(range(256)) * 20
     file = add_file(entry, "data.bin", data, content_type="application/zip", kind="zip")
