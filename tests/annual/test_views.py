@@ -84,6 +84,8 @@ def test_an_officer_writes_checks_and_publishes_through_the_pages(staff: Staff, 
     assert report_url in listing
     page = public.get(report_url).content.decode()
     assert "三、收到和处理政府信息公开申请情况" in page and "发布日期" in page
+    # The report's style comes from the style sheet the exports embed, not an inline <style> (CSP).
+    assert reverse("annual_public:report_css") in page and "<style" not in page
     for case in published.report.agency.applications.all():
         assert case.applicant_name not in page and case.id_number not in page
     for suffix in ("docx", "html", "json"):
