@@ -262,7 +262,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # style is a static file (the annual report's print style sheet is served at /gk/report.css). Django's
 # admin loads its scripts from static files and passes data in data-* attributes, so it works under the
 # same policy. Files (attachments, exports) get a stricter one of their own (gongkai.core.responses).
-# The one allowance: img-src data:, for the small images Django's admin widgets draw inline (none of ours).
+# The one allowance beyond 'self': img-src data:, for images made on the server and embedded in the page
+# (the QR code of the two-factor setup, which segno renders as a data: URI); an image cannot run script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -295,7 +296,6 @@ PERMISSIONS_POLICY = {
         "midi",
         "payment",
         "picture-in-picture",
-        "publickey-credentials-get",
         "screen-wake-lock",
         "serial",
         "usb",
