@@ -215,7 +215,7 @@ def test_the_watcher_sees_a_violation(browser: Browser, live_server: Any) -> Non
     page, watcher = new_page(browser)
     watcher.visit(f"{live_server.url}/")
     page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=\"https://example.org/x.png\">')")
-    page.wait_for_timeout(300)
+    page.wait_for_function("window.__violations.length > 0")
     watcher.check()
     assert any("img-src" in problem or "Refused to" in problem for problem in watcher.problems)
     page.context.close()
