@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.clock import CHANNEL_LABELS
 from gongkai.applications.validators import validate_identity
-from gongkai.core.fields import EncryptedCharField, lookup_digest
+from gongkai.core.fields import EncryptedBinaryField, EncryptedCharField, EncryptedTextField, lookup_digest
 from gongkai.core.models import AppendOnlyModel
 from gongkai.statute.outcomes import OUTCOMES
 
@@ -258,8 +258,9 @@ class Letter(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("正文"))
-    docx = models.BinaryField(_("Word 文件"))
+    # The letter names the applicant and their address: text and file are encrypted at rest.
+    text = EncryptedTextField(_("正文"))
+    docx = EncryptedBinaryField(_("Word 文件"))
     filename = models.CharField(_("文件名"), max_length=200)
     #: Whether the applicant may download it from the public status page.
     for_applicant = models.BooleanField(_("发给申请人"), default=True)
@@ -438,7 +439,8 @@ class CaseAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
+    #: Encrypted at rest (copies of identity papers, applications with the applicant's details).
+    data = EncryptedBinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -493,7 +495,7 @@ class LetterDelivery(models.Model):
     delivered_on = models.DateField(_("送达日期"))
     #: Mandatory for post (邮寄): the postal tracking number (邮件单号).
     tracking_number = models.CharField(_("邮件单号"), max_length=60, blank=True)
-    recipient = models.CharField(_("签收人或收件地址"), max_length=200, blank=True)
+    recipient = EncryptedCharField(_("签收人或收件地址"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True, max_length=1000)
     proof = models.ForeignKey(
         CaseAttachment,

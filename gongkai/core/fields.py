@@ -66,7 +66,21 @@ def unseal(value: Any, context: str) -> Any:
     return keyring().open(value, context) if sealing.is_sealed(value) else value
 
 
-class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
+class _Sealed:
+    """What the encrypted fields share: the context (table and column, never the row)."""
+
+    model: type[models.Model]
+    name: str
+
+    def context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        # Only "is null": any other comparison would compare ciphertexts and silently never match.
+        return IsNull if lookup_name == "isnull" else None
+
+
+class EncryptedCharField(_Sealed, models.CharField):  # type: ignore[type-arg]
     """A string encrypted at rest (AES-GCM), bound to its table and column."""
 
     description = "String encrypted at rest"
@@ -74,9 +88,6 @@ class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
     def get_internal_type(self) -> str:
         # Ciphertext is longer than the plain value: a text column, whatever max_length says.
         return "TextField"
-
-    def context(self) -> str:
-        return f"{self.model._meta.label_lower}.{self.name}"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
@@ -89,6 +100,36 @@ class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
             return value
         return keyring().seal(str(value), self.context())
 
-    def get_lookup(self, lookup_name: str) -> Any:
-        # Only "is null": any other comparison would compare ciphertexts and silently never match.
-        return IsNull if lookup_name == "isnull" else None
+
+class EncryptedTextField(_Sealed, models.TextField):  # type: ignore[type-arg]
+    """A long text encrypted at rest (a letter's text)."""
+
+    description = "Text encrypted at rest"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return keyring().open(value, self.context())
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return keyring().seal(str(value), self.context())
+
+
+class EncryptedBinaryField(_Sealed, models.BinaryField):  # type: ignore[type-arg]
+    """Bytes encrypted at rest (a letter's .docx, a file of the case file): the column holds the sealed
+    value's ASCII; reading gives the plain bytes."""
+
+    description = "Bytes encrypted at rest"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or len(value) == 0:
+            return value
+        return keyring().open_bytes(bytes(value).decode("ascii"), self.context())
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is not None and len(value) > 0:
+            value = keyring().seal_bytes(bytes(value), self.context()).encode("ascii")
+        return super().get_db_prep_value(value, connection, prepared)

@@ -73,13 +73,19 @@ class Keyring:
 
     def seal(self, plaintext: str, context: str) -> str:
         """Encrypt ``plaintext`` with the current key and a fresh random nonce."""
-        key_id, key = self.keys[0]
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
-        return f"{VERSION}:{key_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+        return self.seal_bytes(plaintext.encode("utf-8"), context)
 
     def open(self, token: str, context: str) -> str:
         """Decrypt a value sealed by :meth:`seal` with any key of the ring, for the same ``context``."""
+        return self.open_bytes(token, context).decode("utf-8")
+
+    def seal_bytes(self, data: bytes, context: str) -> str:
+        key_id, key = self.keys[0]
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(key).encrypt(nonce, data, context.encode("utf-8"))
+        return f"{VERSION}:{key_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+    def open_bytes(self, token: str, context: str) -> bytes:
         key_id, body = _split(token)
         try:
             raw = base64.b64decode(body, validate=True)
@@ -89,10 +95,9 @@ class Keyring:
             raise SealingError("sealed value is too short")
         try:
             cipher = AESGCM(self._key(key_id))
-            plain = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
+            return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
         except InvalidTag as exc:
             raise SealingError("sealed value does not open: altered, or sealed for another column") from exc
-        return plain.decode("utf-8")
 
     def needs_reseal(self, token: str) -> bool:
         """Whether ``token`` was sealed with another key than the current one."""
