@@ -14,6 +14,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from gongkai.core import sealing
+
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Item], Feed[Item, Agency] …), as the
 # strict type check asks of our subclasses.
 django_stubs_ext.monkeypatch()
@@ -219,6 +221,16 @@ if not GONGKAI_DATA_KEYS:
 # The key of the exact-match digests of identity numbers (base64, 32 bytes). Empty: derived from the first
 # data key (the digests are then recomputed by `gongkai pii rekey` after a rotation).
 GONGKAI_LOOKUP_KEY = env_str("GONGKAI_LOOKUP_KEY")
+try:
+    sealing.parse_keys(GONGKAI_DATA_KEYS)
+    if GONGKAI_LOOKUP_KEY:
+        sealing.parse_lookup_key(GONGKAI_LOOKUP_KEY)
+except sealing.KeySpecError as exc:
+    raise ImproperlyConfigured(
+        f"GONGKAI_DATA_KEYS / GONGKAI_LOOKUP_KEY cannot be read: {exc}. "
+        "Expected id:base64key[,id2:base64key2] "
+        "with 32-byte keys (`gongkai pii new-key` makes one)."
+    ) from exc
 # Closed cases' personal data is erased this many days after the case closed (`gongkai pii purge`, run
 # daily by a timer). 0: kept (off). Set it to the agency's 档案 retention period for these records.
 GONGKAI_PERSONAL_DATA_RETENTION_DAYS = env_int("GONGKAI_PERSONAL_DATA_RETENTION_DAYS", 0)
