@@ -310,7 +310,7 @@ def _dump() -> str:
             command += ["-p", str(params["port"])]
         env = {"PGPASSWORD": str(params.get("password") or ""), "PATH": "/usr/bin:/bin"}
         return subprocess.run([*command, name], capture_output=True, text=True, check=True, env=env).stdout
-    parts = []
+    parts: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
@@ -320,7 +320,7 @@ def _dump() -> str:
 
 def _letter_texts() -> str:
     """The XML inside every stored .docx (compressed in the dump, so read here)."""
-    texts = []
+    texts: list[str] = []
     for letter in Letter.objects.all():
         with zipfile.ZipFile(io.BytesIO(bytes(letter.docx))) as docx:
             texts.extend(docx.read(name).decode("utf-8", "replace") for name in docx.namelist())

@@ -5,6 +5,7 @@ backward it opens them again; run twice it changes nothing."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -27,7 +28,7 @@ def _migrate(target: list[tuple[str, str]]) -> None:
     executor.migrate(target)
 
 
-def _raw(sql: str, params: list[object]) -> list[tuple[object, ...]]:
+def _raw(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -49,8 +50,7 @@ def test_existing_clear_values_are_sealed_and_can_be_opened_again(tree: Tree) ->
             " %s, 1, 'open', %s, '', '', '', '', 'OLDCODE0001', 'x', %s, %s)",
             [tree.county_a_finance.pk, ID, now, False, now, now],
         )
-        pk = cursor.lastrowid if connection.vendor == "sqlite" else None
-    pk = pk or _raw("SELECT id FROM applications_application WHERE reference = '2026-00001'", [])[0][0]
+    pk: int = _raw("SELECT id FROM applications_application WHERE reference = '2026-00001'", [])[0][0]
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO applications_caseevent (application_id, seq, kind, occurred_on, recorded_at,"
