@@ -61,6 +61,7 @@ PG_DATABASE = "gongkai_bench_reports"
 
 def setup_django(postgres: bool) -> str:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("GONGKAI_DATA_KEYS", "bench:YmVuY2htYXJrLW9ubHktZGF0YS1rZXktMzItYnl0ZXM=")
     os.environ["GONGKAI_DEBUG"] = "false"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     if postgres:

@@ -14,6 +14,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from gongkai.core import sealing
+
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Item], Feed[Item, Agency] …), as the
 # strict type check asks of our subclasses.
 django_stubs_ext.monkeypatch()
@@ -204,6 +206,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 310
 # Upper bound for one file uploaded to the annual-report checker.
 GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# --- Personal data at rest (docs/administration.md, "Personal data") ------------------------
+
+# Applicants' identity numbers, phones, e-mails and addresses are stored encrypted (AES-256-GCM) with keys
+# kept outside the database: GONGKAI_DATA_KEYS (or GONGKAI_DATA_KEYS_FILE) = "id:base64key,id2:base64key2"
+# (32-byte keys, `gongkai pii new-key`); the first seals, all open (rotation: `gongkai pii rekey`).
+GONGKAI_DATA_KEYS = env_str("GONGKAI_DATA_KEYS")
+if not GONGKAI_DATA_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "GONGKAI_DATA_KEYS (or GONGKAI_DATA_KEYS_FILE) must be set when DEBUG is off: the key that "
+            "encrypts applicants' personal data, e.g. GONGKAI_DATA_KEYS=k1:<base64 of 32 random bytes> "
+            "(make one with `gongkai pii new-key`; keep it outside the database and its backups). "
+            "For development set GONGKAI_DEBUG=true."
+        )
+    # Development only (a fixed, public key): never used when DEBUG is off.
+    GONGKAI_DATA_KEYS = "dev:ZGV2ZWxvcG1lbnQtb25seS1nb25na2FpLWRhdGEta2U="
+# The key of the exact-match digests of identity numbers (base64, 32 bytes). Empty: derived from the first
+# data key (the digests are then recomputed by `gongkai pii rekey` after a rotation).
+GONGKAI_LOOKUP_KEY = env_str("GONGKAI_LOOKUP_KEY")
+try:
+    sealing.parse_keys(GONGKAI_DATA_KEYS)
+    if GONGKAI_LOOKUP_KEY:
+        sealing.parse_lookup_key(GONGKAI_LOOKUP_KEY)
+except sealing.KeySpecError as exc:
+    raise ImproperlyConfigured(
+        f"GONGKAI_DATA_KEYS / GONGKAI_LOOKUP_KEY cannot be read: {exc}. "
+        "Expected id:base64key[,id2:base64key2] "
+        "with 32-byte keys (`gongkai pii new-key` makes one)."
+    ) from exc
+# Closed cases' personal data is erased this many days after the case closed (`gongkai pii purge`, run
+# daily by a timer). 0: kept (off). Set it to the agency's 档案 retention period for these records.
+GONGKAI_PERSONAL_DATA_RETENTION_DAYS = env_int("GONGKAI_PERSONAL_DATA_RETENTION_DAYS", 0)
 
 # --- Links in e-mails ----------------------------------------------------------------------
 

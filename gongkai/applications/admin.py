@@ -7,16 +7,21 @@ Staff users see only the cases they could see in the workspace.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications import permissions
+from gongkai.applications.amendments import PERSONAL_FIELDS
 from gongkai.applications.models import Appeal, Application, CaseEvent, Letter
 from gongkai.applications.validators import mask_id, mask_phone
+
+_HIDDEN = "***"
 
 
 class ReadOnlyAdminMixin:
@@ -36,9 +41,21 @@ class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline[CaseEvent, Applica
     model = CaseEvent
     extra = 0
     can_delete = False
-    fields = ("seq", "kind", "occurred_on", "recorded_at", "actor_label", "note", "data")
+    fields = ("seq", "kind", "occurred_on", "recorded_at", "actor_label", "note", "masked_data")
     readonly_fields = fields
     ordering = ["seq"]
+
+    @admin.display(description=_("内容"))
+    def masked_data(self, obj: CaseEvent) -> str:
+        """The event's data with a correction's personal values hidden (they are sealed at rest)."""
+        data = dict(obj.data)
+        for side in ("old", "new"):
+            if isinstance(data.get(side), dict):
+                data[side] = {
+                    field: (_HIDDEN if field in PERSONAL_FIELDS and value else value)
+                    for field, value in data[side].items()
+                }
+        return json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 @admin.register(Application)

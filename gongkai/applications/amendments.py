@@ -25,6 +25,12 @@ CORRECTABLE_FIELDS = (*APPLICANT_FIELDS, "pieces", *RECEIPT_FIELDS)
 PERSONAL_FIELDS = frozenset({"id_number", "contact_person", "phone", "email", "address", "postcode"})
 
 
+def event_context(field: str) -> str:
+    """The sealing context of a personal value kept in a correction's event (``data["old"|"new"]``):
+    a correction keeps the previous and the new personal values sealed, as the case keeps its own."""
+    return f"applications.caseevent.{field}"
+
+
 @dataclass(frozen=True)
 class Change:
     """One corrected field: its value before and after."""

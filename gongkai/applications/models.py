@@ -9,15 +9,19 @@ edited on their own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.clock import CHANNEL_LABELS
 from gongkai.applications.validators import validate_identity
+from gongkai.core.fields import EncryptedBinaryField, EncryptedCharField, EncryptedTextField, lookup_digest
 from gongkai.core.models import AppendOnlyModel
 from gongkai.statute.outcomes import OUTCOMES
 
@@ -81,11 +85,14 @@ class Application(models.Model):
     applicant_type = models.CharField(_("申请人类型"), max_length=20, choices=ApplicantType.choices)
     applicant_name = models.CharField(_("申请人姓名或名称"), max_length=200)
     id_type = models.CharField(_("身份证明类型"), max_length=20, choices=IdType.choices)
-    id_number = models.CharField(_("证件号码"), max_length=40)
+    # Identity number, phone, e-mail and address are encrypted at rest (gongkai.core.fields); the case is
+    # found by its identity number through the keyed digest, kept in step by save().
+    id_number = EncryptedCharField(_("证件号码"), max_length=40)
+    id_number_digest = models.CharField(max_length=64, editable=False, blank=True)
     contact_person = models.CharField(_("联系人"), max_length=100, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    address = models.CharField(_("通信地址"), max_length=300, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=40, blank=True)
+    email = EncryptedCharField(_("电子邮箱"), max_length=254, blank=True, validators=[validate_email])
+    address = EncryptedCharField(_("通信地址"), max_length=300, blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
     # The information asked for (第二十九条第二款第二、三项).
     description = models.TextField(_("所需信息的名称、文号或者便于查询的其他特征性描述"), max_length=5000)
@@ -134,6 +141,8 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    #: The day ``gongkai pii purge`` erased the applicant's personal data (retention rule); null: kept.
+    personal_data_erased_on = models.DateField(_("个人信息删除日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("政府信息公开申请")
@@ -151,11 +160,21 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "due_date"], name="applications_queue_idx"),
             models.Index(fields=["status", "due_date"], name="applications_due_idx"),
-            models.Index(fields=["agency", "id_number", "receipt_date"], name="applications_applicant_idx"),
+            models.Index(
+                fields=["agency", "id_number_digest", "receipt_date"], name="applications_applicant_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.applicant_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the identity number's lookup digest in step with the number."""
+        self.id_number_digest = lookup_digest(self.id_number or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_number_digest"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -239,8 +258,9 @@ class Letter(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("正文"))
-    docx = models.BinaryField(_("Word 文件"))
+    # The letter names the applicant and their address: text and file are encrypted at rest.
+    text = EncryptedTextField(_("正文"))
+    docx = EncryptedBinaryField(_("Word 文件"))
     filename = models.CharField(_("文件名"), max_length=200)
     #: Whether the applicant may download it from the public status page.
     for_applicant = models.BooleanField(_("发给申请人"), default=True)
@@ -419,7 +439,8 @@ class CaseAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
+    #: Encrypted at rest (copies of identity papers, applications with the applicant's details).
+    data = EncryptedBinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -474,7 +495,7 @@ class LetterDelivery(models.Model):
     delivered_on = models.DateField(_("送达日期"))
     #: Mandatory for post (邮寄): the postal tracking number (邮件单号).
     tracking_number = models.CharField(_("邮件单号"), max_length=60, blank=True)
-    recipient = models.CharField(_("签收人或收件地址"), max_length=200, blank=True)
+    recipient = EncryptedCharField(_("签收人或收件地址"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True, max_length=1000)
     proof = models.ForeignKey(
         CaseAttachment,

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.applications.amendments import PERSONAL_FIELDS, Change
+from gongkai.applications.amendments import PERSONAL_FIELDS, Change, event_context
 from gongkai.applications.clock import CHANNEL_LABELS, Channel
 from gongkai.applications.models import ApplicantType, Application, IdType
 from gongkai.applications.validators import mask_email, mask_id, mask_name, mask_phone
+from gongkai.core.fields import unseal
 from gongkai.core.i18n import render
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 
@@ -67,6 +68,8 @@ def _choice(name: str, value: str) -> str:
 
 def shown_value(name: str, value: Any, *, revealed: bool) -> str:
     """A recorded value as the page shows it (personal data masked unless ``revealed``)."""
+    if name in PERSONAL_FIELDS:
+        value = unseal(value, event_context(name))
     if value is None or value == "":
         return _("（空）")
     if name in PERSONAL_FIELDS and not revealed:

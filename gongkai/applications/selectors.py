@@ -7,6 +7,7 @@ No writes here: the steps that change a case are in :mod:`gongkai.applications.s
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from gongkai.applications.models import (
     LetterDelivery,
     Status,
 )
+from gongkai.applications.validators import compact_id
+from gongkai.core.fields import lookup_digest
 from gongkai.letters.kinds import LetterKind
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
@@ -86,7 +89,7 @@ def earlier_pieces_this_month(application: Application) -> int:
     earlier = (
         Application.objects.filter(
             agency_id=application.agency_id,
-            id_number=application.id_number,
+            id_number_digest=application.id_number_digest,
             receipt_date__gte=month_start,
             receipt_date__lte=receipt,
         )
@@ -173,6 +176,10 @@ def receipt_years(cases: QuerySet[Application]) -> list[int]:
     return list(range(bounds["last"].year, bounds["first"].year - 1, -1)) if bounds["first"] else []
 
 
+#: What may be an identity number typed into the queue's search (5 to 30 letters or digits).
+_IDENTITY_NUMBER = re.compile(r"^[0-9A-Z]{5,30}$")
+
+
 def queue_cases(
     cases: QuerySet[Application],
     th: Thresholds,
@@ -215,6 +222,9 @@ def queue_cases(
         code = codes.normalize_tracking_code(q)
         if code:
             search |= Q(tracking_code=code)
+        if _IDENTITY_NUMBER.match(compact_id(q)):
+            # The exact identity number, through its keyed digest (the number itself is encrypted).
+            search |= Q(id_number_digest=lookup_digest(compact_id(q)))
         cases = cases.filter(search)
     if state == STATE_CLOSED:
         cases = cases.order_by("-answered_on", "-pk")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -88,6 +88,8 @@ def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """The file as uploaded; the agency's staff only, every download audited."""
     application = _visible_case(request, pk)
     attachment = get_object_or_404(CaseAttachment.objects.filter(application=application), pk=attachment_pk)
+    if application.personal_data_erased_on is not None:
+        raise Http404("erased under the retention rule")
     try:
         data = case_file.read_attachment(actor=request.user, attachment=attachment)
     except PermissionDenied as exc:

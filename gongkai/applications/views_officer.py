@@ -208,6 +208,8 @@ def letter(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
     and every download is audited."""
     application = _visible_case(request, pk)
     issued = get_object_or_404(Letter.objects.filter(application=application), pk=letter_pk)
+    if application.personal_data_erased_on is not None:
+        raise Http404("erased under the retention rule")
     try:
         services.download_letter(actor=request.user, application=application, letter=issued)
     except PermissionDenied as exc:

@@ -17,7 +17,9 @@ from django.test import Client
 from gongkai.agencies.models import SignOff, SignOffPolicy
 from gongkai.annual import tabulate
 from gongkai.applications import services
+from gongkai.applications.amendments import event_context
 from gongkai.applications.models import Application, CaseEvent, Letter
+from gongkai.core.fields import unseal
 from gongkai.core.models import AuditEvent
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import (
@@ -88,9 +90,11 @@ def test_each_applicant_field_is_corrected_and_the_event_keeps_the_old_values(
             assert getattr(case, field) == value
     event = last_event(case)
     assert event.note == "依据身份证复印件核对"
-    assert event.data["old"]["id_number"] == old_id
+    # Personal values are kept sealed (encrypted at rest), and open to what was recorded.
+    assert old_id not in str(event.data) and "13900001111" not in str(event.data)
+    assert unseal(event.data["old"]["id_number"], event_context("id_number")) == old_id
     assert event.data["old"]["applicant_name"] == "张三"
-    assert event.data["new"]["phone"] == "13900001111"
+    assert unseal(event.data["new"]["phone"], event_context("phone")) == "13900001111"
     assert "id_type" not in event.data["fields"]
     audit = AuditEvent.objects.get(action="application.details_corrected")
     # The audit log names the personal fields but never holds their values.

@@ -6,7 +6,7 @@ Not to be confused with 补正 (:mod:`.correction`, the applicant completing an 
 Nothing is overwritten without a trace: each correction appends one event (``details_corrected`` or
 ``outcome_corrected``) holding the previous and the new values and the officer's reason, in the same
 transaction as the change and its audit entry. The previous personal data (identity number, contact
-person, phone, e-mail, address, postcode) is kept in the event as the case itself keeps it: shown
+person, phone, e-mail, address, postcode) is kept in the event sealed (encrypted at rest) and shown
 masked on the timeline, in full only after the audited "查看申请人信息"; the audit log names the
 fields that changed and never holds their personal values (docs/applications.md, "Corrections").
 """
@@ -29,6 +29,7 @@ from gongkai.applications.amendments import (
     PERSONAL_FIELDS,
     RECEIPT_FIELDS,
     Change,
+    event_context,
 )
 from gongkai.applications.clock import CHANNELS_NEEDING_CONFIRMATION, Channel
 from gongkai.applications.errors import CaseError
@@ -41,6 +42,7 @@ from gongkai.applications.services.refresh import refresh
 from gongkai.applications.validators import compact_id, validate_identity
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.fields import seal
 from gongkai.core.i18n import render_error
 from gongkai.workdays.calendar import CalendarNotLoaded
 
@@ -182,6 +184,13 @@ def _as_json(value: Any) -> Any:
     return value
 
 
+def _stored(field: str, value: Any) -> Any:
+    """A value as the correction's event keeps it: personal data sealed (encrypted at rest)."""
+    if field in PERSONAL_FIELDS:
+        return seal(str(value or ""), event_context(field))
+    return _as_json(value)
+
+
 def _due_date(application: Application, records: list[timeline.EventRecord]) -> datetime.date | None:
     try:
         return clock_of(application, events=records).due_date
@@ -222,8 +231,8 @@ def correct_details(
         today = timezone.localdate()
         data: dict[str, Any] = {
             "fields": [c.field for c in diff],
-            "old": {c.field: _as_json(c.old) for c in diff},
-            "new": {c.field: _as_json(c.new) for c in diff},
+            "old": {c.field: _stored(c.field, c.old) for c in diff},
+            "new": {c.field: _stored(c.field, c.new) for c in diff},
         }
         records = [
             *event_records(application),

@@ -1,0 +1,11 @@
+"""The settings the test suite runs with: the project's own (``gongkai.settings``, DEBUG off) plus a data
+key for the encrypted personal data, as a deployment must set one (a fixed test key, used by no
+deployment). Set before the settings are read, and so inherited by the commands the tests start."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GONGKAI_DATA_KEYS", "test:dGVzdC1vbmx5LWdvbmdrYWktZGF0YS1rZXktMzJieXQ=")
+
+from gongkai.settings import *  # noqa: E402, F403
