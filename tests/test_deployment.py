@@ -14,10 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.core import sealing
+
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "deployment.md"
 #: How the test makes each file the documented settings name (the real ones live under /etc/gongkai/).
-FILE_MAKERS: dict[str, Callable[[], str]] = {"SECRET_KEY_FILE": lambda: secrets.token_urlsafe(60)}
+FILE_MAKERS: dict[str, Callable[[], str]] = {
+    "SECRET_KEY_FILE": lambda: secrets.token_urlsafe(60),
+    "GONGKAI_DATA_KEYS_FILE": lambda: f"k1:{sealing.new_key()}",
+    "GONGKAI_LOOKUP_KEY_FILE": sealing.new_key,
+}
 
 
 def documented_settings() -> dict[str, str]:
