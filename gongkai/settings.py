@@ -226,6 +226,18 @@ CACHES = {
 # X-Forwarded-For (the entry the outermost trusted proxy wrote). 0: use REMOTE_ADDR.
 GONGKAI_TRUSTED_PROXY_COUNT = env_int("GONGKAI_TRUSTED_PROXY_COUNT", 0)
 
+# --- Rate limits (counted in the database; docs/abuse.md) ----------------------------------
+
+# Status lookup: wrong secrets an hour per tracking code (the code is then locked for the hour) and
+# failures an hour per client address (much higher: applicants behind one NAT share it).
+GONGKAI_LOOKUP_FAILURES_PER_CODE = env_int("GONGKAI_LOOKUP_FAILURES_PER_CODE", 10)
+GONGKAI_LOOKUP_FAILURES_PER_ADDRESS = env_int("GONGKAI_LOOKUP_FAILURES_PER_ADDRESS", 100)
+# The public checker: files (and pasted texts) checked an hour per client address.
+GONGKAI_CHECK_FILES_PER_HOUR = env_int("GONGKAI_CHECK_FILES_PER_HOUR", 60)
+# Imports an hour per user: the officer's previous-report import, the supervisor's bulk-import uploads.
+GONGKAI_PREVIOUS_IMPORTS_PER_HOUR = env_int("GONGKAI_PREVIOUS_IMPORTS_PER_HOUR", 20)
+GONGKAI_BULK_IMPORTS_PER_HOUR = env_int("GONGKAI_BULK_IMPORTS_PER_HOUR", 10)
+
 # --- E-mail (gongkai remind) ----------------------------------------------------------------
 
 # In development mails are printed to the console unless EMAIL_HOST is set.

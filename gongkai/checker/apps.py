@@ -11,4 +11,4 @@ class CheckerConfig(AppConfig):
 
     def ready(self) -> None:
         # The reading runs in a child of the fork server: have the server import it once.
-        isolated.preload("gongkai.checker.pipeline")
+        isolated.preload("gongkai.checker.pipeline", "gongkai.checker.preload")

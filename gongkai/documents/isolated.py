@@ -86,7 +86,7 @@ def preload(*modules: str) -> None:
 
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
+    context.set_forkserver_preload([*PRELOAD, "gongkai.documents.frozen"])
     return context
 
 
@@ -184,6 +184,7 @@ def _child(
     except Exception:  # an answer that cannot be pickled
         sender.send((False, None))
     sender.close()
+    os._exit(0)  # done: skip the interpreter's and multiprocessing's clean-up of a copy of the server
 
 
 #: How close to the memory limit the child's peak address space must come to count as having reached it.
