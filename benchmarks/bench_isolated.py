@@ -12,7 +12,7 @@ server); the "overhead" columns subtract the in-process time. See docs/benchmark
 from __future__ import annotations
 
 import argparse
-import io
+import contextlib
 import json
 import os
 import statistics
@@ -60,17 +60,13 @@ def old_way(data: bytes, name: str) -> None:
 
 
 def new_way(data: bytes, name: str) -> None:
-    try:
+    with contextlib.suppress(pipeline.UnreadableFile):
         pipeline.parse_bytes(data, name)
-    except pipeline.UnreadableFile:
-        pass
 
 
 def in_process(data: bytes, name: str) -> None:
-    try:
+    with contextlib.suppress(pipeline.UnreadableFile):
         pipeline.parse_here(data, name)
-    except pipeline.UnreadableFile:
-        pass
 
 
 def median_seconds(read: Callable[[bytes, str], None], data: bytes, name: str, reads: int) -> float:
