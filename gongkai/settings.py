@@ -226,7 +226,7 @@ CACHES = {
 # X-Forwarded-For (the entry the outermost trusted proxy wrote). 0: use REMOTE_ADDR.
 GONGKAI_TRUSTED_PROXY_COUNT = env_int("GONGKAI_TRUSTED_PROXY_COUNT", 0)
 
-# --- Rate limits (counted in the database; docs/abuse.md) ----------------------------------
+# --- Rate limits (counted in the database; docs/applications.md, checker.md, annual-report.md) ---
 
 # Status lookup: wrong secrets an hour per tracking code (the code is then locked for the hour) and
 # failures an hour per client address (much higher: applicants behind one NAT share it).
