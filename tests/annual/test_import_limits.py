@@ -1,6 +1,7 @@
-"""The annual report's imports read outside files (in limited children): each user may import only so many
-an hour (``GONGKAI_PREVIOUS_IMPORTS_PER_HOUR``, ``GONGKAI_BULK_IMPORTS_PER_HOUR``, counted in the database),
-then gets a Chinese message saying when to try again, and nothing is read or stored."""
+"""The annual report's imports read outside files in limited children (a hostile one gets a message), and
+each user may import only so many an hour (``GONGKAI_PREVIOUS_IMPORTS_PER_HOUR``,
+``GONGKAI_BULK_IMPORTS_PER_HOUR``, counted in the database), then gets a Chinese message saying when to try
+again, and nothing is read or stored."""
 
 from __future__ import annotations
 
@@ -84,3 +85,21 @@ def test_the_bulk_import_is_limited_per_user(tree: Tree, settings: Any) -> None:
         ).status_code
         == 302
     )
+
+
+def test_a_hostile_previous_report_costs_one_child_and_gets_a_message(
+    staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.documents import isolated
+    from tests.checker.test_hostile_files import HOSTILE
+    from tests.documents.test_isolated import MIB
+
+    monkeypatch.setattr(isolated, "MEMORY_BYTES", 200 * MIB)
+    services.open_draft(actor=staff.officer, agency=staff.agency, year=2024)
+    officer = client_for(staff.officer)
+    url = reverse("annual:previous", args=[staff.agency.short_code, 2024])
+    response = officer.post(url, {"file": SimpleUploadedFile("2023年报.docx", HOSTILE)})
+    assert response.status_code == 302
+    page = officer.get(response["Location"]).content.decode()
+    assert "无法读取该文件：文件过大或过于复杂，无法在限定的时间和内存内读取" in page
+    assert not ImportedReport.objects.exists()
