@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "gongkai.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongkai.core.middleware.ChosenLanguageMiddleware",
+    "gongkai.core.middleware.FormBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -264,6 +265,18 @@ CACHES = {
 # Number of reverse proxies in front of the site: rate limits then read the client's address from
 # X-Forwarded-For (the entry the outermost trusted proxy wrote). 0: use REMOTE_ADDR.
 GONGKAI_TRUSTED_PROXY_COUNT = env_int("GONGKAI_TRUSTED_PROXY_COUNT", 0)
+
+# --- Rate limits (counted in the database; docs/applications.md, checker.md, annual-report.md) ---
+
+# Status lookup: wrong secrets an hour per tracking code (the code is then locked for the hour) and
+# failures an hour per client address (much higher: applicants behind one NAT share it).
+GONGKAI_LOOKUP_FAILURES_PER_CODE = env_int("GONGKAI_LOOKUP_FAILURES_PER_CODE", 10)
+GONGKAI_LOOKUP_FAILURES_PER_ADDRESS = env_int("GONGKAI_LOOKUP_FAILURES_PER_ADDRESS", 100)
+# The public checker: files (and pasted texts) checked an hour per client address.
+GONGKAI_CHECK_FILES_PER_HOUR = env_int("GONGKAI_CHECK_FILES_PER_HOUR", 60)
+# Imports an hour per user: the officer's previous-report import, the supervisor's bulk-import uploads.
+GONGKAI_PREVIOUS_IMPORTS_PER_HOUR = env_int("GONGKAI_PREVIOUS_IMPORTS_PER_HOUR", 20)
+GONGKAI_BULK_IMPORTS_PER_HOUR = env_int("GONGKAI_BULK_IMPORTS_PER_HOUR", 10)
 
 # --- E-mail (gongkai remind) ----------------------------------------------------------------
 

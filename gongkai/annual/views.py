@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.annual import documents, permissions, presenters, selectors, services
+from gongkai.annual import documents, limits, permissions, presenters, selectors, services
 from gongkai.annual.forms import OpenForm, PreviousForm
 from gongkai.annual.models import Report, ReportVersion, VersionStatus
 from gongkai.checker.presenters import findings_from_json, present, result_from_json, table_views
@@ -367,6 +367,10 @@ def import_previous(request: HttpRequest, short_code: str, year: int) -> HttpRes
                 messages.error(request, str(error))
         return redirect(presenters.workspace_url(agency, year))
     upload = form.cleaned_data["file"]
+    refused = limits.previous_import_refused(request)
+    if refused is not None:
+        messages.error(request, refused)
+        return redirect(presenters.workspace_url(agency, year))
     try:
         imported = services.import_previous(
             actor=request.user, agency=agency, year=year - 1, filename=upload.name, data=upload.read()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency, AgencyKind
-from gongkai.annual import imports, permissions, rollup, services
+from gongkai.annual import imports, limits, permissions, rollup, services
 from gongkai.annual import presenters_supervisor as presenters
 from gongkai.annual.forms_supervisor import AssignForm, DeadlineForm, ImportForm
 from gongkai.annual.models import ImportedReport, ImportPurpose
@@ -248,14 +248,18 @@ def import_page(request: HttpRequest, seat: str, year: int) -> HttpResponse:
     collected: imports.Collected | None = form.cleaned_data.get("collected") if form.is_valid() else None
     if collected is not None and not collected.candidates:
         form.add_error("reports", _("没有可以导入的报告文件（见下方跳过的文件）。"))
-    if collected is None or not collected.candidates:
+    refused = limits.bulk_import_refused(request) if collected is not None and collected.candidates else None
+    if refused is not None:
+        form.add_error(None, refused)
+    if collected is None or not collected.candidates or refused is not None:
         context = {
             "seat": agency,
             "year": year,
             "form": form,
             "skipped": collected.skipped if collected else [],
         }
-        return _private(render(request, "annual/supervise/import.html", context))
+        status = 429 if refused is not None else 200
+        return _private(render(request, "annual/supervise/import.html", context, status=status))
     chosen = form.cleaned_data["year"]
     batch = imports.import_reports(actor=request.user, seat=agency, year=chosen, files=collected.candidates)
     request.session[SKIPPED_SESSION_KEY] = {

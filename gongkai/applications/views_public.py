@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,8 +50,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Online submissions per client address (kept low: each one is a case an office must handle).
 APPLY_PER_HOUR = 5
 APPLY_PER_DAY = 20
-#: Failed status lookups per client address and hour (codes and secrets must not be guessable).
-LOOKUP_FAILURES_PER_HOUR = 10
+#: Failed status lookups per hour (settings ``GONGKAI_LOOKUP_FAILURES_PER_CODE``, ``…_PER_ADDRESS``): a
+#: tracking code is locked after this many wrong secrets (from any address), and an address after this
+#: many failures on any codes (someone scanning codes). Applicants behind one NAT share the address, so
+#: its limit is much higher: one applicant's wrong secrets do not lock another's code.
+LOOKUP_FAILURES_PER_CODE = 10
+LOOKUP_FAILURES_PER_ADDRESS = 100
 _HOUR = datetime.timedelta(hours=1)
 _DAY = datetime.timedelta(days=1)
 
@@ -68,6 +73,13 @@ MAX_RECEIPTS = 10
 def _blocked(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> bool:
     """Whether ``key`` already used up ``limit`` in ``window`` (reads only; ``ratelimit.hit`` counts)."""
     return ratelimit.count(scope, key, window=window) >= limit
+
+
+def _lookup_limits() -> tuple[int, int]:
+    """Failed lookups an hour: per tracking code, per client address (settings, with the defaults above)."""
+    per_code = getattr(settings, "GONGKAI_LOOKUP_FAILURES_PER_CODE", LOOKUP_FAILURES_PER_CODE)
+    per_address = getattr(settings, "GONGKAI_LOOKUP_FAILURES_PER_ADDRESS", LOOKUP_FAILURES_PER_ADDRESS)
+    return int(per_code), int(per_address)
 
 
 def _may_submit(request: HttpRequest) -> bool:
@@ -219,15 +231,19 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, template, {"form": StatusLookupForm()})
     form = StatusLookupForm(request.POST)
-    key = ratelimit.client_key(request)
+    address = ratelimit.client_key(request)
     too_many = _(
         "查询失败次数过多，请一小时后再试。如果遗失了查询码或查询密码，请联系受理机关的政府信息公开工作机构。"
     )
-    if _blocked("status-lookup", key, limit=LOOKUP_FAILURES_PER_HOUR, window=_HOUR):
+    per_code, per_address = _lookup_limits()
+    if _blocked("status-lookup", address, limit=per_address, window=_HOUR):
         return render(request, template, {"form": form, "limited": too_many}, status=429)
     if not form.is_valid():
         return render(request, template, {"form": form})
     code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
+    code_key = ratelimit.keyed("tracking-code", code)
+    if _blocked("status-lookup-code", code_key, limit=per_code, window=_HOUR):
+        return render(request, template, {"form": form, "limited": too_many}, status=429)
     application = Application.objects.filter(tracking_code=code).first() if code else None
     if application is None:
         codes.hash_secret(secret)  # the same work as for a wrong secret: no timing difference
@@ -235,7 +251,10 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     else:
         matches = codes.check_secret(application, secret)
     if application is None or not secret or not matches:
-        if not ratelimit.hit("status-lookup", key, limit=LOOKUP_FAILURES_PER_HOUR, window=_HOUR):
+        # Both are counted (the code's failures lock the code, the address's many codes the address).
+        code_ok = ratelimit.hit("status-lookup-code", code_key, limit=per_code, window=_HOUR)
+        address_ok = ratelimit.hit("status-lookup", address, limit=per_address, window=_HOUR)
+        if not (code_ok and address_ok):
             return render(request, template, {"form": form, "limited": too_many}, status=429)
         form.add_error(None, _("查询码或查询密码不正确，请核对后重新输入。"))
         return render(request, template, {"form": form})

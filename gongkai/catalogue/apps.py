@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.documents import isolated
+
 
 class CatalogueConfig(AppConfig):
     name = "gongkai.catalogue"
     label = "catalogue"
     verbose_name = _("主动公开目录")
+
+    def ready(self) -> None:
+        # The reading runs in a child of the fork server: have the server import it once.
+        isolated.preload("gongkai.catalogue.extract")

@@ -6,13 +6,15 @@ a Chinese ``problem`` whenever part of the file could not be checked and a perso
 image, a scanned PDF (no text layer), pictures inside a Word file, a file too large, an old or unknown
 format, or text cut at :data:`MAX_CHARS`. No library exception escapes.
 
+Every file is read in a child process with memory, CPU-time and wall-clock limits
+(:func:`gongkai.documents.isolated.run_isolated`) — a small PDF can inflate one stream into gigabytes, a
+.docx or .xlsx can hold a zip bomb or pathological XML — and one that reaches a limit, or makes the child
+fail, is not checked (:data:`MSG_TOO_COMPLEX`). The limits below are read here and passed to the child.
+
 Limits: files over :data:`MAX_BYTES` are refused unread; a zip whose members would unpack to more than
 :data:`MAX_UNZIPPED_BYTES` (or whose XML parts to more than :data:`MAX_XML_BYTES`) is refused unread
 (:mod:`gongkai.documents.zipguard`); a PDF is read up to :data:`MAX_PAGES` pages, a workbook up to
-:data:`MAX_CELLS` cells, and any text up to :data:`MAX_CHARS`. A PDF is read in a child process with
-memory, CPU-time and wall-clock limits (:mod:`gongkai.documents.isolated`) — a small PDF can inflate one
-stream into gigabytes — and one that reaches a limit, or makes the child fail, is not checked
-(:data:`MSG_TOO_COMPLEX`).
+:data:`MAX_CELLS` cells, and any text up to :data:`MAX_CHARS`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.core.messages import N_, Message
-from gongkai.documents import docx, sniffing
-from gongkai.documents.isolated import TooComplex, read_isolated
+from gongkai.documents import docx, isolated, sniffing
+from gongkai.documents.isolated import TooComplex, read_isolated, run_isolated
 from gongkai.documents.text import decode_text
 from gongkai.documents.zipguard import OFFICE_LIMITS, ZipLimits, ZipRefused, check_zip
 
@@ -172,10 +174,37 @@ def extract_text(data: bytes, filename: str = "") -> Extracted:
         return _too_large(data[:TEXT_SAMPLE], len(data))
     kind = file_kind(data)
     try:
+        return run_isolated(extract_here, data, kind, _limits())
+    except TooComplex:
+        return Extracted("", kind, problems=(Message(MSG_TOO_COMPLEX),))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """This module's limits, as the parent has them (a child does not see the parent's module state)."""
+
+    pages: int
+    chars: int
+    cells: int
+    zip: ZipLimits
+
+
+def _limits() -> Limits:
+    return Limits(pages=MAX_PAGES, chars=MAX_CHARS, cells=MAX_CELLS, zip=_zip_limits())
+
+
+def extract_here(data: bytes, kind: str, limits: Limits | None = None) -> Extracted:
+    """:func:`extract_text` of a file whose ``kind`` is known, in this process (the child runs it)."""
+    limits = limits or _limits()
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _extract(data, kind)
+            return _extract(data, kind, limits)
+    except MemoryError:
+        raise  # the child ends: "too complex"
     except Exception:  # a broken file: no library exception escapes
+        if isolated.out_of_memory():
+            raise  # not broken: the child's memory was too small for it ("too complex")
         return Extracted("", kind, problems=(Message(MSG_BROKEN, {"kind": _broken_label(kind)}),))
 
 
@@ -183,21 +212,21 @@ def _broken_label(kind: str) -> str:
     return {"pdf": "PDF ", "docx": "Word ", "xlsx": "Excel "}.get(kind, "")
 
 
-def _extract(data: bytes, kind: str) -> Extracted:
+def _extract(data: bytes, kind: str, limits: Limits) -> Extracted:
     if kind == "pdf":
-        return _pdf_isolated(data)
+        return _pdf_isolated(data, limits)
     if kind in ("docx", "xlsx"):
-        problem = _zip_problem(data)
+        problem = _zip_problem(data, limits.zip)
         if problem is not None:
             return Extracted("", kind, problems=(problem,))
-        return _docx(data) if kind == "docx" else _xlsx(data)
+        return _docx(data, limits) if kind == "docx" else _xlsx(data, limits)
     if kind == "image":
         return Extracted("", kind, problems=(Message(MSG_IMAGE, {"format": sniffing.image_format(data)}),))
     if kind == "text":
         text = decode_text(data)
         if text is None:  # text at the start, binary further on
             return Extracted("", "unknown", problems=(Message(MSG_UNKNOWN),))
-        return _cut(text, kind)
+        return _cut(text, kind, limits.chars)
     if data.startswith(sniffing.OLE_MAGIC):
         return Extracted("", kind, problems=(Message(MSG_OLD_OFFICE),))
     if data.startswith(b"PK"):
@@ -207,11 +236,13 @@ def _extract(data: bytes, kind: str) -> Extracted:
     return Extracted("", kind, problems=(Message(MSG_UNKNOWN),))
 
 
-def _cut(text: str, kind: str, problems: list[Message] | None = None, **extra: Any) -> Extracted:
+def _cut(
+    text: str, kind: str, max_chars: int, problems: list[Message] | None = None, **extra: Any
+) -> Extracted:
     problems = list(problems or [])
-    if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS]
-        problems.append(Message(MSG_CHARS_CUT, {"limit": _count(MAX_CHARS)}))
+    if len(text) > max_chars:
+        text = text[:max_chars]
+        problems.append(Message(MSG_CHARS_CUT, {"limit": _count(max_chars)}))
     return Extracted(text, kind, problems=tuple(problems), **extra)
 
 
@@ -221,12 +252,12 @@ def _zip_limits() -> ZipLimits:
     )
 
 
-def _zip_problem(data: bytes) -> Message | None:
+def _zip_problem(data: bytes, limits: ZipLimits) -> Message | None:
     """A reason to refuse a zip unread: too many members, or too much to unpack (a zip bomb)."""
     try:
-        check_zip(data, _zip_limits())
+        check_zip(data, limits)
     except ZipRefused as refused:
-        limit = MAX_XML_BYTES if refused.reason == "xml" else MAX_UNZIPPED_BYTES
+        limit = (limits.max_xml_bytes or 0) if refused.reason == "xml" else limits.max_total_bytes
         return Message(MSG_ZIP_BOMB, {"limit": limit // 2**20})
     return None
 
@@ -239,7 +270,7 @@ def _pictures(data: bytes, folder: str) -> int:
 # -- PDF -----------------------------------------------------------------------------------------
 
 
-def _pdf_isolated(data: bytes) -> Extracted:
+def _pdf_isolated(data: bytes, limits: Limits) -> Extracted:
     """The pages' text of a PDF, read in a limited child process (:mod:`gongkai.documents.isolated`).
 
     Whatever goes wrong there — a limit reached, a crash, no answer in time — the file is "not checked"
@@ -247,7 +278,7 @@ def _pdf_isolated(data: bytes) -> Extracted:
     """
     too_complex = Extracted("", "pdf", problems=(Message(MSG_TOO_COMPLEX),))
     try:
-        answer = read_isolated("pages", data, max_pages=MAX_PAGES, max_chars=MAX_CHARS)
+        answer = read_isolated("pages", data, max_pages=limits.pages, max_chars=limits.chars)
     except TooComplex:
         return too_complex
     if "error" in answer:
@@ -276,27 +307,27 @@ def _pdf_isolated(data: bytes) -> Extracted:
         else:
             problems.append(Message(MSG_SCANNED_PAGES, {"pages": scanned_pages}))
 
-    if total > MAX_PAGES:
-        problems.append(Message(MSG_PAGES_CUT, {"total": total, "limit": MAX_PAGES}))
-    return _cut(text, "pdf", problems, pages=total, page_starts=tuple(starts))
+    if total > limits.pages:
+        problems.append(Message(MSG_PAGES_CUT, {"total": total, "limit": limits.pages}))
+    return _cut(text, "pdf", limits.chars, problems, pages=total, page_starts=tuple(starts))
 
 
 # -- Word ----------------------------------------------------------------------------------------
 
 
-def _docx(data: bytes) -> Extracted:
-    text = docx.all_text(docx.open_docx(data, _zip_limits()), MAX_CHARS)
+def _docx(data: bytes, limits: Limits) -> Extracted:
+    text = docx.all_text(docx.open_docx(data, limits.zip), limits.chars)
     problems: list[Message] = []
     pictures = _pictures(data, "word/media/")
     if pictures:
         problems.append(Message(MSG_PICTURES, {"count": pictures}))
-    return _cut(text, "docx", problems)
+    return _cut(text, "docx", limits.chars, problems)
 
 
 # -- Excel ---------------------------------------------------------------------------------------
 
 
-def _xlsx(data: bytes) -> Extracted:
+def _xlsx(data: bytes, limits: Limits) -> Extracted:
     import openpyxl  # type: ignore[import-untyped]
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -311,23 +342,23 @@ def _xlsx(data: bytes) -> Extracted:
                 sheet.reset_dimensions()  # a sheet's declared size may be a lie: read only the cells there
             for row in sheet.iter_rows(values_only=True):
                 cells += len(row)
-                if cells > MAX_CELLS:
-                    problems.append(Message(MSG_CELLS_CUT, {"limit": _count(MAX_CELLS)}))
+                if cells > limits.cells:
+                    problems.append(Message(MSG_CELLS_CUT, {"limit": _count(limits.cells)}))
                     break
                 line = "\t".join(_cell_text(v) for v in row if v is not None and v != "")
                 if line:
                     lines.append(line)
                     length += len(line) + 1
-                if length > MAX_CHARS:
+                if length > limits.chars:
                     break
-            if cells > MAX_CELLS or length > MAX_CHARS:
+            if cells > limits.cells or length > limits.chars:
                 break
     finally:
         workbook.close()
     pictures = _pictures(data, "xl/media/")
     if pictures:
         problems.append(Message(MSG_PICTURES, {"count": pictures}))
-    return _cut("\n".join(lines), "xlsx", problems)
+    return _cut("\n".join(lines), "xlsx", limits.chars, problems)
 
 
 def _cell_text(value: object) -> str:

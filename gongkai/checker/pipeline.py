@@ -1,5 +1,10 @@
-"""Read → parse → check: the one entry point the command line, the web page and later the report
-generator use.
+"""Read → parse → check: the one entry point the command line, the web page, the annual report's
+previous-report and bulk imports use.
+
+Reading and parsing run in a limited child process (:func:`gongkai.documents.isolated.run_isolated`):
+a hostile file (a zip bomb, pathological XML or HTML, a PDF that inflates or spins) costs one child and
+is refused with :data:`MSG_TOO_COMPLEX`, never a stuck or crashed worker. The checks run here, on what
+the child parsed.
 
 Pure Python (no Django).
 """
@@ -13,11 +18,23 @@ from pathlib import Path
 from gongkai.checker.checks import run_checks
 from gongkai.checker.parse import parse_source
 from gongkai.checker.readers import read_bytes
+from gongkai.checker.readers.common import MSG_PDF_TOO_COMPLEX
 from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.checker.source import UnreadableFile
 from gongkai.core.messages import N_, Message
+from gongkai.documents.isolated import TooComplex, run_isolated
+from gongkai.documents.sniffing import sniff
 
-__all__ = ["MAX_DOCX_XML_BYTES", "UnreadableFile", "check_bytes", "check_path", "parse_bytes", "parse_path"]
+__all__ = [
+    "MAX_DOCX_XML_BYTES",
+    "MSG_TOO_COMPLEX",
+    "UnreadableFile",
+    "check_bytes",
+    "check_path",
+    "parse_bytes",
+    "parse_here",
+    "parse_path",
+]
 
 #: A Word file whose XML parts unpack to more than this is refused unread. Parsing XML takes about 15 times
 #: its size in memory (a 1 MB upload unpacking to 400 MB took 6 GB and two minutes); a real report's
@@ -25,13 +42,32 @@ __all__ = ["MAX_DOCX_XML_BYTES", "UnreadableFile", "check_bytes", "check_path", 
 MAX_DOCX_XML_BYTES = 20 * 1024 * 1024
 
 
+#: A file that passed the child's limits (memory, CPU time, wall clock) or made it fail.
+MSG_TOO_COMPLEX = N_(
+    "文件过大或过于复杂，无法在限定的时间和内存内读取；请在原程序中另存为 .docx 或 PDF 后重试，"
+    "或提供文本（.txt）格式的报告"
+)
+
+
 def parse_bytes(data: bytes, filename: str = "") -> ParsedReport:
-    """Parse one file's content; raises :class:`UnreadableFile` (message in Chinese)."""
-    _refuse_huge_zip(data)
+    """Parse one file's content in a limited child process; raises :class:`UnreadableFile` (message in
+    Chinese), :data:`MSG_TOO_COMPLEX` when the child reached a limit."""
+    try:
+        return run_isolated(parse_here, data, filename, MAX_DOCX_XML_BYTES)
+    except TooComplex as exc:
+        if sniff(data[:2048]).kind == "pdf":
+            raise UnreadableFile(MSG_PDF_TOO_COMPLEX) from exc
+        raise UnreadableFile(MSG_TOO_COMPLEX) from exc
+
+
+def parse_here(data: bytes, filename: str = "", max_xml_bytes: int = MAX_DOCX_XML_BYTES) -> ParsedReport:
+    """:func:`parse_bytes` in this process (the child runs it; PDFs still go to a child of their own
+    when called outside one)."""
+    _refuse_huge_zip(data, max_xml_bytes)
     return parse_source(read_bytes(data, filename))
 
 
-def _refuse_huge_zip(data: bytes) -> None:
+def _refuse_huge_zip(data: bytes, max_xml_bytes: int) -> None:
     """Refuse a zip (.docx) whose XML would unpack to more than :data:`MAX_DOCX_XML_BYTES`.
 
     The sizes the zip declares are a safe bound: :mod:`zipfile` never returns more than the declared size.
@@ -41,16 +77,16 @@ def _refuse_huge_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             unpacked = sum(i.file_size for i in zf.infolist() if i.filename.endswith((".xml", ".rels")))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return  # the reader explains a broken file
-    if unpacked > MAX_DOCX_XML_BYTES:
+    if unpacked > max_xml_bytes:
         raise UnreadableFile(
             Message(
                 N_(
                     "Word 文件解压后的内容超过 %(mb)s MB，不像是一份年度报告，"
                     "未检查；请在 Word 中打开并另存为 .docx，或者提供 PDF 文件"
                 ),
-                {"mb": MAX_DOCX_XML_BYTES // (1024 * 1024)},
+                {"mb": max_xml_bytes // (1024 * 1024)},
             )
         )
 

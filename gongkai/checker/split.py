@@ -65,6 +65,10 @@ def split_runs(
         return [(0,) * n]  # the most common row of all: every cell 0
     if sum(len(run) for run in runs) > n * MAX_CELL_CHARS:
         return []
+    if not decimals_at and any("." in run for run in runs):
+        # A decimal where only whole numbers go (a typo such as 50.5 in table 三): read it as written, so
+        # that the checks report the cell that is no whole number instead of the row failing.
+        decimals_at = frozenset(range(n))
     try:
         return _split_runs(runs, n, constraints, decimals_at, limit)
     except _TooHard:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +28,7 @@ from gongkai.checker.models import SavedCheck, delete_saved_check, save_check
 from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.presenters import ReportView, present, result_from_json
 from gongkai.checker.result import CheckResult, ParsedReport
+from gongkai.core import ratelimit
 from gongkai.core.i18n import render_error
 
 logger = logging.getLogger(__name__)
@@ -50,6 +53,9 @@ def check(request: HttpRequest) -> HttpResponse:
     form = CheckForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "checker/check.html", {"form": form})
+    refused = _over_limit(request, form)
+    if refused is not None:
+        return refused
 
     previous_upload: UploadedFile | None = form.cleaned_data["previous"]
     previous: ParsedReport | None = None
@@ -82,6 +88,34 @@ def check(request: HttpRequest) -> HttpResponse:
         "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={reverse('checker:check')}",
     }
     return render(request, "checker/results.html", context)
+
+
+#: Files (and pasted texts) checked an hour per client address, or per user when logged in (setting
+#: ``GONGKAI_CHECK_FILES_PER_HOUR``).
+CHECK_FILES_PER_HOUR = 60
+_HOUR = datetime.timedelta(hours=1)
+
+
+def _over_limit(request: HttpRequest, form: CheckForm) -> HttpResponse | None:
+    """The 429 page when this request's files pass the hour's limit (counted in the database), else None."""
+    data = form.cleaned_data
+    files = len(data["reports"]) + (1 if data["text"].strip() else 0) + (1 if data["previous"] else 0)
+    if not files:
+        return None
+    limit = int(getattr(settings, "GONGKAI_CHECK_FILES_PER_HOUR", CHECK_FILES_PER_HOUR))
+    user = request.user
+    key = ratelimit.keyed("user", str(user.pk)) if user.is_authenticated else ratelimit.client_key(request)
+    retry = ratelimit.take("check-files", key, files, limit=limit, window=_HOUR)
+    if retry is None:
+        return None
+    form.add_error(
+        None,
+        _("检查的文件过多：每小时最多检查 %(limit)s 个文件。请在 %(time)s 以后再试。")
+        % {"limit": limit, "time": timezone.localtime(retry).strftime("%H:%M")},
+    )
+    response = render(request, "checker/check.html", {"form": form}, status=429)
+    response["Retry-After"] = ratelimit.retry_after_seconds(retry)
+    return response
 
 
 def _check_all(

@@ -1,6 +1,10 @@
-"""Gongkai's own middleware: the language of the pages, and the Permissions-Policy header.
+"""Middleware of our own.
 
-Language selection for a Chinese government site.
+* :class:`FormBodyMiddleware` — a POST whose form data Django cannot parse answers 400 with a Chinese page.
+* :class:`ChosenLanguageMiddleware` — language selection for a Chinese government site.
+* :class:`PermissionsPolicyMiddleware` — the ``Permissions-Policy`` header.
+
+Language selection:
 
 Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language`` header, so a browser set to
 English would get the English interface unasked. Gongkai's pages speak Simplified Chinese unless the
@@ -12,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -47,3 +55,28 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class FormBodyMiddleware:
+    """Parse a POST's form data before anything else does, and answer 400 (the Chinese page) when Django
+    refuses it, e.g. ``application/x-www-form-urlencoded; charset=gbk`` (Django accepts only UTF-8 there).
+
+    Left alone, the refusal (``BadRequest``) is raised again each time ``request.POST`` is read — by the
+    CSRF check, then while the error page is rendered — and the request ends in a 500. After the language
+    middleware (the page is in the reader's language), before the CSRF check (which reads the form).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 — parsed now, once
+            except (BadRequest, MultiPartParserError):
+                request._mark_post_parse_error()  # type: ignore[attr-defined]  # POST is empty from now on
+                message = _(
+                    "提交的表单内容无法读取（编码或格式不对）。请返回上一页，用浏览器重新填写后再提交。"
+                )
+                return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)

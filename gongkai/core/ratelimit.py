@@ -39,6 +39,11 @@ def client_key(request: HttpRequest) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{client_address(request)}".encode()).hexdigest()
 
 
+def keyed(kind: str, value: str) -> str:
+    """A keyed hash of ``value`` (a tracking code, a user id …), to count attempts against it by key."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{kind}|{value}".encode()).hexdigest()
+
+
 def hit(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> bool:
     """Count one attempt; ``False`` when ``key`` already made ``limit`` attempts within ``window``.
 
@@ -59,6 +64,42 @@ def hit(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> bool
     return True
 
 
+def take(
+    scope: str, key: str, attempts: int, *, limit: int, window: datetime.timedelta
+) -> datetime.datetime | None:
+    """Count ``attempts`` at once (e.g. the files of one upload): ``None`` when they fit under ``limit``
+    within ``window``, else when to try again (and none of them is counted)."""
+    now = timezone.now()
+    with transaction.atomic():
+        events = RateEvent.objects.bulk_create(
+            [RateEvent(scope=scope, key=key, at=now) for _ in range(attempts)]
+        )
+        recent = RateEvent.objects.filter(scope=scope, key=key, at__gte=now - window, at__lte=now).count()
+        if recent <= limit:
+            return None
+        RateEvent.objects.filter(pk__in=[event.pk for event in events]).delete()
+    return retry_at(scope, key, limit=max(limit - attempts + 1, 1), window=window) or now + window
+
+
+def retry_after_seconds(at: datetime.datetime) -> str:
+    """``Retry-After`` for a moment: seconds from now, at least 1."""
+    return str(max(1, int((at - timezone.now()).total_seconds()) + 1))
+
+
 def count(scope: str, key: str, *, window: datetime.timedelta) -> int:
     """Attempts of ``key`` within ``window`` (read-only)."""
     return RateEvent.objects.filter(scope=scope, key=key, at__gte=timezone.now() - window).count()
+
+
+def retry_at(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> datetime.datetime | None:
+    """When ``key``, which made ``limit`` attempts within ``window``, may try again: when the oldest of the
+    ``limit`` latest attempts leaves the window. ``None`` when it may try now."""
+    now = timezone.now()
+    latest = list(
+        RateEvent.objects.filter(scope=scope, key=key, at__gte=now - window, at__lte=now)
+        .order_by("-at")
+        .values_list("at", flat=True)[: max(limit, 1)]
+    )
+    if len(latest) < limit:
+        return None
+    return latest[-1] + window

@@ -99,7 +99,7 @@ def zip_names(data: bytes) -> set[str] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
 
 

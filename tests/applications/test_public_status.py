@@ -105,7 +105,7 @@ def test_a_wrong_code_or_secret_gets_the_same_generic_message(client: Client, tr
 
 
 @pytest.mark.django_db
-def test_ten_failed_lookups_an_hour_then_429_even_for_the_right_secret(client: Client, tree: Tree) -> None:
+def test_ten_wrong_secrets_lock_the_code_for_an_hour_from_any_address(client: Client, tree: Tree) -> None:
     case, secret = submit(tree.county_a)
     for _n in range(10):
         assert look_up(client, case.tracking_code, "WRONG").status_code == 200
@@ -113,9 +113,34 @@ def test_ten_failed_lookups_an_hour_then_429_even_for_the_right_secret(client: C
     assert refused.status_code == 429
     assert "查询失败次数过多" in refused.content.decode()
     assert client.get(detail_url(case)).status_code == 302
-    # Successful lookups are not counted against another address.
+    # The code is locked, wherever the right secret comes from.
     other = Client(REMOTE_ADDR="198.51.100.4")
-    assert look_up(other, case.tracking_code, secret).status_code == 302
+    assert look_up(other, case.tracking_code, secret).status_code == 429
+
+
+@pytest.mark.django_db
+def test_wrong_secrets_for_one_code_do_not_lock_out_the_other_applicants_behind_the_same_address(
+    client: Client, tree: Tree
+) -> None:
+    mine, _secret = submit(tree.county_a, serial=1)
+    theirs, their_secret = submit(tree.county_a, serial=2)
+    for _n in range(12):
+        look_up(client, mine.tracking_code, "WRONG")
+    assert look_up(client, mine.tracking_code, "WRONG").status_code == 429
+    assert look_up(client, theirs.tracking_code, their_secret).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_address_scanning_many_codes_is_stopped_at_its_own_higher_limit(
+    client: Client, tree: Tree, settings: Any
+) -> None:
+    settings.GONGKAI_LOOKUP_FAILURES_PER_ADDRESS = 15
+    case, secret = submit(tree.county_a)
+    for n in range(15):
+        assert look_up(client, f"ABCDEFGHJK{n:02d}", "WRONG").status_code == 200  # 15 codes, once each
+    assert look_up(client, "ABCDEFGHJK99", "WRONG").status_code == 429
+    assert look_up(client, case.tracking_code, secret).status_code == 429  # the address is blocked
+    assert look_up(Client(REMOTE_ADDR="198.51.100.4"), case.tracking_code, secret).status_code == 302
 
 
 @pytest.mark.django_db

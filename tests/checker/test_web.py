@@ -26,6 +26,9 @@ from gongkai.reports.model import RESULT_GROUP, SECTION3_HEADER_GROUPS, SECTION3
 from gongkai.reports.tables import Tables
 from tests.conftest import Tree
 
+#: A check counts its files against the client's hourly limit, in the database.
+pytestmark = pytest.mark.django_db
+
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_2021 = SEEDS / "000_a7627077a64d0368.txt"  # a 2021-format report whose tables are all zeros
 CHECK_URL = "/"

@@ -1,19 +1,22 @@
-"""Every PDF is read in a child process with memory, CPU and time limits (:mod:`gongkai.documents.isolated`):
-a small PDF that inflates into gigabytes, or spins, is stopped — the catalogue says "not checked", the
-checker refuses the file — and never takes the server's memory; ordinary PDFs are read as before."""
+"""Every outside document is read in a child process with memory, CPU and time limits
+(:mod:`gongkai.documents.isolated`): a small PDF that inflates into gigabytes, or spins, a .docx whose XML
+takes more memory than allowed, is stopped — the catalogue says "not checked", the checker refuses the
+file — and never takes the server's memory; ordinary files are read as before."""
 
 from __future__ import annotations
 
+import io
+import os
 import signal
 import struct
-import subprocess
-import sys
+import zipfile
 import zlib
 
 import pytest
 
 from gongkai.catalogue import extract
 from gongkai.catalogue.extract import MSG_TOO_COMPLEX, extract_text
+from gongkai.checker import pipeline
 from gongkai.checker.readers import pdf as checker_pdf
 from gongkai.checker.readers import read_bytes
 from gongkai.checker.readers.common import MSG_PDF_BROKEN, MSG_PDF_ENCRYPTED, MSG_PDF_TOO_COMPLEX
@@ -21,6 +24,7 @@ from gongkai.checker.source import UnreadableFile
 from gongkai.documents import isolated, pdf
 from gongkai.documents.isolated import TooComplex, read_isolated
 from tests.catalogue.conftest import pdf_bytes
+from tests.documents.children import answer_of, dying, environment, in_child, nested, raising, sleeping
 from tests.pdfs import one_page_pdf
 
 MIB = 2**20
@@ -57,7 +61,7 @@ def test_a_pdf_that_inflates_to_a_gigabyte_is_stopped_by_the_memory_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Only the memory limit can stop it: no wall clock in the way (about 2 s on a quiet machine).
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 3600)
     bomb = pdf_with_stream(zeros_deflated(1024))
     assert len(bomb) < 1.1 * MIB
     result = extract_text(bomb, "bomb.pdf")
@@ -68,30 +72,19 @@ def test_a_pdf_that_inflates_to_a_gigabyte_is_stopped_by_the_memory_limit(
 def test_a_pdf_that_spins_is_stopped_by_the_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # 16 MiB of zeros in a content stream take pdfminer over ten seconds of CPU; only the CPU limit can
     # stop it (the wall-clock limit is out of the way).
-    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 1)
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "CPU_SECONDS", 1)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 3600)
     result = extract_text(pdf_with_stream(zeros_deflated(16)), "slow.pdf")
     assert result.problem == MSG_TOO_COMPLEX
 
 
 def test_a_pdf_that_takes_too_long_is_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 0.01)
-    result = extract_text(pdf_bytes("Tel 13800138000"), "a.pdf")
+    # Only the wall clock can stop it: the PDF takes pdfminer over ten seconds of CPU, the CPU limit is
+    # out of the way.
+    monkeypatch.setattr(isolated, "CPU_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 0.5)
+    result = extract_text(pdf_with_stream(zeros_deflated(16)), "a.pdf")
     assert (result.text, result.problem) == ("", MSG_TOO_COMPLEX)
-
-
-def test_a_crashed_worker_is_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    def crash(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.CompletedProcess(command, -9, b"", b"")  # killed
-
-    monkeypatch.setattr(subprocess, "run", crash)
-    assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
-
-    def nonsense(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.CompletedProcess(command, 0, b'{"text": "x"', b"")
-
-    monkeypatch.setattr(subprocess, "run", nonsense)
-    assert extract_text(pdf_bytes("Tel 13800138000"), "a.pdf").problem == MSG_TOO_COMPLEX
 
 
 def test_an_ordinary_pdf_is_still_read_with_its_pages_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,40 +104,6 @@ def test_a_broken_pdf_is_still_reported_as_broken() -> None:
     assert result.problem == "PDF 文件已损坏或格式不正确，无法检查；请重新保存后再试，或人工核对"
 
 
-def test_the_worker_refuses_bad_arguments() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "gongkai.documents.isolated", "x"],
-        input=b"",
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2
-    assert b"usage" in done.stderr
-
-
-def test_an_unknown_reading_is_refused_by_the_worker() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "gongkai.documents.isolated", "nonsense", "1000000000", "5", "{}"],
-        input=b"",
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2
-
-
-def test_read_isolated_raises_too_complex_for_an_answer_that_is_no_object(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def listing(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.CompletedProcess(command, 0, b"[1, 2]", b"")
-
-    monkeypatch.setattr(subprocess, "run", listing)
-    with pytest.raises(TooComplex):
-        read_isolated("layout", pdf_bytes("x"))
-
-
 def test_the_child_answers_broken_and_pages() -> None:
     assert read_isolated("layout", b"%PDF-1.4\n this is not a pdf")["error"] == "broken"
     answer = read_isolated("pages", pdf_bytes("Tel 13800138000"), max_pages=5, max_chars=100)
@@ -155,7 +114,7 @@ def test_the_child_answers_broken_and_pages() -> None:
 
 
 def test_the_checker_refuses_a_pdf_that_inflates_to_a_gigabyte(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 3600)  # only the memory limit can stop it
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 3600)  # only the memory limit can stop it
     with pytest.raises(UnreadableFile) as refused:
         read_bytes(pdf_with_stream(zeros_deflated(1024)), "bomb.pdf")
     assert str(refused.value) == MSG_PDF_TOO_COMPLEX
@@ -163,33 +122,19 @@ def test_the_checker_refuses_a_pdf_that_inflates_to_a_gigabyte(monkeypatch: pyte
 
 
 def test_the_checker_does_not_wait_for_a_pdf_that_spins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 1)
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 3600)  # only the CPU limit can stop it
+    monkeypatch.setattr(isolated, "CPU_SECONDS", 1)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 3600)  # only the CPU limit can stop it
     with pytest.raises(UnreadableFile) as refused:
         read_bytes(pdf_with_stream(zeros_deflated(16)), "slow.pdf")
     assert str(refused.value) == MSG_PDF_TOO_COMPLEX
 
 
 def test_the_checker_does_not_wait_past_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 0.01)
+    monkeypatch.setattr(isolated, "CPU_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 0.5)  # only the wall clock can stop it
     with pytest.raises(UnreadableFile) as refused:
-        read_bytes(pdf_bytes("Tel 13800138000"), "a.pdf")
+        read_bytes(pdf_with_stream(zeros_deflated(16)), "a.pdf")
     assert str(refused.value) == MSG_PDF_TOO_COMPLEX
-
-
-def test_the_checker_reads_an_ordinary_pdf_in_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[list[str]] = []
-    run = subprocess.run
-
-    def spy(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        calls.append(command)
-        return run(command, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(subprocess, "run", spy)
-    source = read_bytes(pdf_bytes("Tel 13800138000", "Second line"), "a.pdf")
-    assert source.file_kind == "pdf"
-    assert source.text == "Tel 13800138000\nSecond line"
-    assert [command[2:4] for command in calls] == [["gongkai.documents.isolated", "layout"]]
 
 
 def test_the_readings_errors_become_answers(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,20 +178,126 @@ def test_each_caller_words_the_childs_answer(
     with pytest.raises(UnreadableFile) as refused:
         read_bytes(b"%PDF-1.4 whatever", "a.pdf")
     assert str(refused.value) == checker_message
-    assert extract_text(b"%PDF-1.4 whatever", "a.pdf").problem == catalogue_problem
+    # extract_text runs extract_here in the child, which does not see this process's monkeypatching
+    assert extract.extract_here(b"%PDF-1.4 whatever", "pdf").problem == catalogue_problem
 
 
 def test_what_stops_a_bomb_is_the_memory_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # Neither the CPU nor the wall-clock limit is in the way: the child itself reports running out of memory.
-    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 3600)
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "CPU_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 3600)
     with pytest.raises(isolated.TooComplex, match=rf"^exit status {isolated.OUT_OF_MEMORY}$"):
         isolated.read_isolated("pages", pdf_with_stream(zeros_deflated(1024)), max_pages=10, max_chars=1000)
 
 
 def test_what_stops_a_spinning_pdf_is_the_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # The kernel's SIGXCPU at the CPU limit ends the child (a negative status: killed by a signal).
-    monkeypatch.setattr(isolated, "PDF_CPU_SECONDS", 1)
-    monkeypatch.setattr(isolated, "PDF_TIMEOUT_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "CPU_SECONDS", 1)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 3600)
     with pytest.raises(isolated.TooComplex, match=rf"^exit status -({signal.SIGXCPU}|{signal.SIGKILL})$"):
         isolated.read_isolated("pages", pdf_with_stream(zeros_deflated(16)), max_pages=10, max_chars=1000)
+
+
+# -- the child process itself ---------------------------------------------------------------------
+
+
+def test_a_reading_runs_in_a_child_and_once_there_in_place() -> None:
+    assert isolated.run_isolated(in_child) is True
+    assert in_child() is False
+    child_says_child, child_pid, same_pid = isolated.run_isolated(nested)
+    assert child_says_child and same_pid and child_pid != os.getpid()
+
+
+def test_the_childs_exception_is_raised_in_the_parent() -> None:
+    with pytest.raises(UnreadableFile) as refused:
+        isolated.run_isolated(raising)
+    assert str(refused.value) == "坏文件"
+
+
+def test_a_child_that_dies_without_an_answer_is_too_complex() -> None:
+    with pytest.raises(TooComplex, match=r"^exit status 9$"):
+        isolated.run_isolated(dying)
+
+
+def test_the_child_keeps_no_secret_of_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "not for children")
+    assert set(isolated.run_isolated(environment)) <= set(isolated.KEEP_ENVIRONMENT)
+
+
+def test_an_answer_that_is_no_object_is_too_complex(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "run_isolated", lambda *args: [1, 2])
+    with pytest.raises(TooComplex):
+        read_isolated("layout", pdf_bytes("x"))
+    with pytest.raises(ValueError):
+        read_isolated("nonsense", b"")
+
+
+def test_the_parent_is_not_held_by_a_child_that_takes_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 0.2)
+    with pytest.raises(TooComplex, match="TimeoutExpired"):
+        isolated.run_isolated(sleeping, 600)
+    assert isolated.run_isolated(answer_of, b"x" * 5_000_000) == b"x" * 5_000_000
+
+
+# -- every kind of file, not only PDFs ----------------------------------------------------------------
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def docx_with_body(body: str) -> bytes:
+    """A minimal .docx whose document.xml body is ``body``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>',
+        )
+    return buffer.getvalue()
+
+
+def test_a_docx_is_read_in_the_child_like_any_file() -> None:
+    report = pipeline.parse_bytes(
+        docx_with_body("<w:p><w:r><w:t>某某局2023年政府信息公开工作年度报告</w:t></w:r></w:p>"), "a.docx"
+    )
+    assert report.year == 2023 and "某某局" in report.text
+    extracted = extract_text(docx_with_body("<w:p><w:r><w:t>电话 13800138000</w:t></w:r></w:p>"), "a.docx")
+    assert (extracted.kind, extracted.text.strip(), extracted.problem) == ("docx", "电话 13800138000", "")
+
+
+def test_a_docx_whose_xml_needs_more_memory_than_allowed_costs_one_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 300,000 empty paragraphs: under the zip guard's limits (6 MB of XML, 10 KB zipped), but each
+    # element costs lxml and python-docx memory: more than a child is given here.
+    monkeypatch.setattr(isolated, "MEMORY_BYTES", 200 * MIB)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 3600)  # only the memory limit can stop it
+    hostile = docx_with_body("<w:p><w:r><w:t>x</w:t></w:r></w:p>" * 300_000)
+    assert len(hostile) < 100_000
+    with pytest.raises(UnreadableFile) as refused:
+        pipeline.parse_bytes(hostile, "a.docx")
+    assert str(refused.value) == pipeline.MSG_TOO_COMPLEX
+    assert extract_text(hostile, "a.docx").problem == MSG_TOO_COMPLEX
+
+
+def test_parse_bytes_does_not_wait_past_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolated, "CPU_SECONDS", 3600)
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 0.5)  # only the wall clock can stop it
+    with pytest.raises(UnreadableFile) as refused:
+        pipeline.parse_bytes(pdf_with_stream(zeros_deflated(16)), "a.pdf")
+    assert str(refused.value) == MSG_PDF_TOO_COMPLEX

@@ -41,8 +41,8 @@ def read_bytes(data: bytes, filename: str = "") -> Source:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return _read(data, filename)
-    except UnreadableFile:
-        raise
+    except (UnreadableFile, MemoryError):
+        raise  # MemoryError: the limited child ends ("too complex")
     except Exception as exc:  # never let a library exception escape
         raise UnreadableFile(Message(MSG_INTERNAL, {"error": type(exc).__name__})) from exc
 
