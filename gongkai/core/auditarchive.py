@@ -37,6 +37,7 @@ from gongkai.core.models import AuditChainHead, AuditEvent
 FORMAT = "gongkai-audit-archive"
 VERSION = 1
 ALGORITHM = "HMAC-SHA256"
+ARCHIVED = auditverify.ARCHIVED
 
 
 class ArchiveError(Exception):
@@ -198,7 +199,7 @@ def archive(*, today: datetime.date, directory: Path | None = None) -> ArchiveRe
             raise ArchiveError(_("删除的事件数与归档的事件数不符。"))
         event = record_audit(
             None,
-            auditverify.ARCHIVED,
+            ARCHIVED,
             first_day=first_day.isoformat(),
             last_day=last_day.isoformat(),
             count=len(events),
