@@ -197,3 +197,28 @@ def test_concurrent_writers_never_fork_the_chain() -> None:
     assert len(positions) == len(set(positions))
     result = auditverify.verify()
     assert result.ok, result.broken and result.broken.describe()
+
+
+@pytest.mark.django_db
+def test_the_migration_chains_the_events_recorded_before_the_chain() -> None:
+    """Events written before the chain existed (here: bulk-inserted, which bypasses record_audit) are
+    unchained, which verify names; the data migration chains them in the order they were recorded."""
+    import importlib
+
+    from django.db.migrations.loader import MigrationLoader
+
+    with time_machine.travel(DAY1, tick=False):
+        AuditEvent.objects.bulk_create(
+            [AuditEvent(action="agency.checked", details={"n": n}, actor_label="old") for n in range(3)]
+        )
+    assert "不在审计链中" in broken_message()
+    migration = importlib.import_module("gongkai.core.migrations.0006_chain_existing_audit_events")
+    state = MigrationLoader(connection).project_state(("core", "0006_chain_existing_audit_events"))
+    migration.chain_existing(state.apps, None)
+    assert [(e.chain_day, e.sequence) for e in AuditEvent.objects.order_by("id")] == [
+        (datetime.date(2026, 3, 2), n) for n in (1, 2, 3)
+    ]
+    assert "审计链完整" in verify_output()
+    # New events continue the chain.
+    record_audit(None, "agency.checked")
+    assert "审计链完整" in verify_output()
