@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import itertools
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,55 +86,93 @@ class ArchiveCheck:
         return self.problem is None
 
 
-def _check_records(header: dict[str, Any], records: list[dict[str, Any]]) -> str | None:
-    previous_hash = header.get("first_prev_hash")
-    previous: dict[str, Any] | None = None
-    for record in records:
+class _Checker:
+    """The chain inside an archive, one record at a time."""
+
+    def __init__(self, header: dict[str, Any]) -> None:
+        self.header = header
+        self.count = 0
+        self.previous: dict[str, Any] | None = None
+        self.previous_hash = header.get("first_prev_hash")
+
+    def add(self, record: dict[str, Any]) -> str | None:
         if _record_hash(record) != record.get("hash"):
             return _("归档中的事件 %(id)s 内容与其哈希不符。") % {"id": record.get("id")}
-        if record.get("prev_hash") != previous_hash:
+        if record.get("prev_hash") != self.previous_hash:
             return _("归档中的事件 %(id)s 没有接在前一事件之后。") % {"id": record.get("id")}
+        previous = self.previous
         same_day = previous is not None and previous.get("chain_day") == record.get("chain_day")
         expected = (previous or {}).get("sequence", 0) + 1 if same_day else 1
         if record.get("sequence") != expected:
             return _("归档中的事件 %(id)s 的当日序号不连续。") % {"id": record.get("id")}
-        previous, previous_hash = record, record.get("hash")
-    if len(records) != header.get("count") or previous_hash != header.get("last_hash"):
-        return _("归档文件的事件数或最后哈希与文件头不符。")
-    return None
+        self.previous, self.previous_hash = record, record.get("hash")
+        self.count += 1
+        return None
+
+    def finish(self) -> str | None:
+        if self.count != self.header.get("count") or self.previous_hash != self.header.get("last_hash"):
+            return _("归档文件的事件数或最后哈希与文件头不符。")
+        return None
+
+
+def _lines(path: Path) -> Iterator[tuple[bytes, bool]]:
+    """The file's lines (without their newline), each with whether it is the last."""
+    with path.open("rb") as stream:
+        previous: bytes | None = None
+        for line in stream:
+            if previous is not None:
+                yield previous, False
+            previous = line
+        if previous is not None:
+            yield previous, True
+
+
+def _json_object(line: bytes) -> dict[str, Any]:
+    value = json.loads(line)
+    if not isinstance(value, dict):
+        raise ValueError("not an object")
+    return value
 
 
 def verify_archive(path: Path) -> ArchiveCheck:
-    """Check an archive file's signature, then the chain inside it."""
+    """Check an archive file's signature, then the chain inside it (read a line at a time)."""
+    mac = hmac.new(archive_key(), digestmod=hashlib.sha256)
+    header: dict[str, Any] | None = None
+    checker: _Checker | None = None
+    chain_problem: str | None = None
+    signature: dict[str, Any] = {}
     try:
-        data = path.read_bytes()
+        for line, last in _lines(path):
+            if last:
+                signature = _json_object(line)
+                break
+            mac.update(line)
+            if header is None:
+                header = _json_object(line)
+                checker = _Checker(header)
+            elif chain_problem is None and checker is not None:
+                chain_problem = checker.add(_json_object(line))
     except OSError as exc:
         return ArchiveCheck(
             0, None, None, "", _("无法读取归档文件：%(error)s") % {"error": exc.strerror or exc}
         )
-    body, _sep, last = data.rstrip(b"\n").rpartition(b"\n")
-    try:
-        signature = json.loads(last)
-        lines = [json.loads(line) for line in body.split(b"\n")] if body else []
     except (ValueError, UnicodeDecodeError):
         return ArchiveCheck(0, None, None, "", _("归档文件格式不正确（不是 JSON 行）。"))
-    if not lines or not isinstance(signature, dict) or not all(isinstance(x, dict) for x in lines):
+    if header is None or checker is None or not signature:
         return ArchiveCheck(0, None, None, "", _("归档文件格式不正确（缺少文件头或签名）。"))
-    header, records = lines[0], lines[1:]
     summary = (
-        len(records),
+        checker.count,
         header.get("first_day"),
         header.get("last_day"),
         str(header.get("last_hash", "")),
     )
-    expected = hmac.new(archive_key(), body + b"\n", hashlib.sha256).hexdigest()
     if signature.get("algorithm") != ALGORITHM or not hmac.compare_digest(
-        str(signature.get("signature", "")), expected
+        str(signature.get("signature", "")), mac.hexdigest()
     ):
         return ArchiveCheck(*summary, _("归档文件的签名不正确：文件被改动，或签名密钥不同。"))
     if header.get("format") != FORMAT or header.get("version") != VERSION:
         return ArchiveCheck(*summary, _("不是 Gongkai 审计归档文件。"))
-    return ArchiveCheck(*summary, _check_records(header, records))
+    return ArchiveCheck(*summary, chain_problem or checker.finish())
 
 
 @dataclass(frozen=True)
@@ -145,26 +185,40 @@ class ArchiveResult:
     event: AuditEvent
 
 
-def _write(path: Path, events: list[AuditEvent]) -> None:
+def _write(
+    path: Path, events: models.QuerySet[AuditEvent], first: AuditEvent, last: AuditEvent, count: int
+) -> None:
+    """Write the archive a line at a time (any number of events, little memory), signing as it goes."""
     header = {
         "format": FORMAT,
         "version": VERSION,
-        "first_day": events[0].chain_day.isoformat() if events[0].chain_day else None,
-        "last_day": events[-1].chain_day.isoformat() if events[-1].chain_day else None,
-        "count": len(events),
-        "first_prev_hash": events[0].prev_hash,
-        "last_hash": events[-1].hash,
+        "first_day": first.chain_day.isoformat() if first.chain_day else None,
+        "last_day": last.chain_day.isoformat() if last.chain_day else None,
+        "count": count,
+        "first_prev_hash": first.prev_hash,
+        "last_hash": last.hash,
         "created_at": timezone.now().isoformat(),
     }
-    body = _line(header) + b"".join(_line(_event_record(event)) for event in events)
-    signature = hmac.new(archive_key(), body, hashlib.sha256).hexdigest()
+    mac = hmac.new(archive_key(), digestmod=hashlib.sha256)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with partial.open("xb") as stream:
-        stream.write(body + _line({"algorithm": ALGORITHM, "signature": signature}))
+        for record in itertools.chain([header], (_event_record(e) for e in events.iterator(chunk_size=2000))):
+            line = _line(record)
+            mac.update(line)
+            stream.write(line)
+        stream.write(_line({"algorithm": ALGORITHM, "signature": mac.hexdigest()}))
         stream.flush()
         os.fsync(stream.fileno())
     partial.rename(path)
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def archive(*, today: datetime.date, directory: Path | None = None) -> ArchiveResult | None:
@@ -177,34 +231,32 @@ def archive(*, today: datetime.date, directory: Path | None = None) -> ArchiveRe
         # Archives run one at a time, and no append interleaves with the deletion.
         AuditChainHead.objects.select_for_update().get_or_create(pk=AuditChainHead.SINGLETON)
         old = AuditEvent.objects.filter(chain_day__lt=cutoff).order_by("chain_day", "sequence")
-        events = list(old)
-        if not events:
+        first, last, count = old.first(), old.last(), old.count()
+        if first is None or last is None:
             return None
         checked = auditverify.verify(to_day=cutoff - datetime.timedelta(days=1))
         if checked.broken is not None:
             raise ArchiveError(checked.broken.describe())
-        first_day, last_day = events[0].chain_day, events[-1].chain_day
+        first_day, last_day = first.chain_day, last.chain_day
         assert first_day is not None and last_day is not None
-        path = (
-            directory / f"audit-{first_day.isoformat()}-{last_day.isoformat()}-{events[-1].hash[:12]}.jsonl"
-        )
-        _write(path, events)
+        path = directory / f"audit-{first_day.isoformat()}-{last_day.isoformat()}-{last.hash[:12]}.jsonl"
+        _write(path, old, first, last, count)
         check = verify_archive(path)
-        if not check.ok or check.count != len(events) or check.last_hash != events[-1].hash:
+        if not check.ok or check.count != count or check.last_hash != last.hash:
             raise ArchiveError(check.problem or _("归档文件与数据库中的事件不符。"))
-        file_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        file_sha256 = _sha256_of(path)
         # The one deletion of audit events: below the append-only queryset, after the file verified.
         deleted = models.QuerySet(AuditEvent).filter(chain_day__lt=cutoff)._raw_delete(using=old.db)
-        if deleted != len(events):
+        if deleted != count:
             raise ArchiveError(_("删除的事件数与归档的事件数不符。"))
         event = record_audit(
             None,
             ARCHIVED,
             first_day=first_day.isoformat(),
             last_day=last_day.isoformat(),
-            count=len(events),
+            count=count,
             file=path.name,
             file_sha256=file_sha256,
-            last_hash=events[-1].hash,
+            last_hash=last.hash,
         )
-    return ArchiveResult(path, len(events), first_day, last_day, file_sha256, event)
+    return ArchiveResult(path, count, first_day, last_day, file_sha256, event)
