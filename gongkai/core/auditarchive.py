@@ -229,7 +229,11 @@ def archive(*, today: datetime.date, directory: Path | None = None) -> ArchiveRe
     directory = directory or Path(settings.GONGKAI_AUDIT_ARCHIVE_DIR)
     with transaction.atomic():
         # Archives run one at a time, and no append interleaves with the deletion.
-        AuditChainHead.objects.select_for_update().get_or_create(pk=AuditChainHead.SINGLETON)
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=AuditChainHead.SINGLETON)
+        # Only finished days: the chain's current day stays, whatever ``today`` says, so that what remains
+        # starts a day (sequence 1) linked to the archive's last hash.
+        if head.day is not None and head.day < cutoff:
+            cutoff = head.day
         old = AuditEvent.objects.filter(chain_day__lt=cutoff).order_by("chain_day", "sequence")
         first, last, count = old.first(), old.last(), old.count()
         if first is None or last is None:

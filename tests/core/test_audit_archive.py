@@ -136,3 +136,17 @@ def test_a_retention_under_six_months_is_a_configuration_error() -> None:
     assert "ImproperlyConfigured" in result.stderr
     assert "网络安全法" in result.stderr and "180" in result.stderr
     assert load_settings({"GONGKAI_DEBUG": "true", "GONGKAI_AUDIT_RETENTION_DAYS": "180"}).returncode == 0
+
+
+@pytest.mark.django_db
+def test_the_chains_current_day_is_never_archived(history: list[AuditEvent], tmp_path: Path) -> None:
+    """Archiving as if years had passed takes every finished day but leaves the day in progress."""
+    far = LATER + datetime.timedelta(days=3000)
+    with time_machine.travel(LATER, tick=False):
+        result = auditarchive.archive(today=far.date(), directory=tmp_path)
+    assert result is not None and result.count == 6
+    assert AuditEvent.objects.filter(action="test.recent").exists()
+    assert auditverify.verify().ok
+    with time_machine.travel(LATER, tick=False):
+        assert auditarchive.archive(today=far.date(), directory=tmp_path) is None
+    assert auditverify.verify().ok
