@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every superuser request to a write view or the admin site goes to the audit log (三员分立).
+    "gongkai.core.middleware.SuperuserAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -259,6 +261,24 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
+
+# --- Audit log (安全审计) ----------------------------------------------------------------------
+
+# Days the audit log is kept in the database; `gongkai audit archive` moves older events to a signed file.
+# 网络安全法 第二十一条: network logs are kept for no less than six months, so less than 180 is refused.
+GONGKAI_AUDIT_MIN_RETENTION_DAYS = 180
+GONGKAI_AUDIT_RETENTION_DAYS = env_int("GONGKAI_AUDIT_RETENTION_DAYS", 365)
+if GONGKAI_AUDIT_RETENTION_DAYS < GONGKAI_AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"GONGKAI_AUDIT_RETENTION_DAYS={GONGKAI_AUDIT_RETENTION_DAYS} is too short: audit logs are kept "
+        f"at least {GONGKAI_AUDIT_MIN_RETENTION_DAYS} days (网络安全法 第二十一条, six months). "
+        f"审计日志至少保存 {GONGKAI_AUDIT_MIN_RETENTION_DAYS} 天（《网络安全法》第二十一条：不少于六个月）。"
+    )
+# The key that signs archive files (HMAC-SHA256); empty: one derived from SECRET_KEY (then keep SECRET_KEY
+# to verify old archives). Set it (or GONGKAI_AUDIT_ARCHIVE_KEY_FILE) in production.
+GONGKAI_AUDIT_ARCHIVE_KEY = env_str("GONGKAI_AUDIT_ARCHIVE_KEY")
+# Where `gongkai audit archive` writes its files (keep them on storage backed up outside the database).
+GONGKAI_AUDIT_ARCHIVE_DIR = Path(env_str("GONGKAI_AUDIT_ARCHIVE_DIR") or BASE_DIR / "var" / "audit-archive")
 
 # --- Client addresses ---------------------------------------------------------------------
 

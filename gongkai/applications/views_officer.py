@@ -182,6 +182,8 @@ def case_context(request: HttpRequest, application: Application, **bound: Any) -
 @require_http_methods(["GET", "HEAD"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_case(request, pk)
+    # The page names the applicant: the view is audited (at most once an hour per person and case).
+    services.record_case_view(actor=request.user, application=application)
     response = render(request, CASE_TEMPLATE, case_context(request, application))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -25,6 +25,7 @@ AUDIT_LABELS: dict[str, str] = {
     "staff.deactivated": N_("停用离职人员"),
     "agency.signoff_changed": N_("修改签发设置"),
     # Applications (依申请公开).
+    "application.viewed": N_("查看申请案件"),
     "application.registered": N_("登记申请"),
     "application.submitted_online": N_("网上提交申请"),
     "application.receipt_confirmed": N_("确认收到申请"),
@@ -115,6 +116,9 @@ AUDIT_LABELS: dict[str, str] = {
     "saved_check.created": N_("保存年报检查结果"),
     "saved_check.deleted": N_("删除保存的检查结果"),
     "audit.exported": N_("导出审计日志"),
+    "audit.viewed": N_("审计管理员查看审计日志"),
+    "audit.archived": N_("归档并删除超过保存期限的审计事件"),
+    "superuser.request": N_("超级管理员操作"),
 }
 
 

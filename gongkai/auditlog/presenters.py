@@ -161,6 +161,12 @@ def export_values(row: Row) -> list[str]:
     return [row.when, row.who, row.what, row.event.action, row.agency, row.record_type, row.record, details]
 
 
+def csv_line(values: Sequence[Any]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(values)
+    return out.getvalue()
+
+
 def export_csv(rows_: Sequence[Row]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)

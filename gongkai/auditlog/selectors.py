@@ -8,7 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
@@ -86,6 +86,12 @@ def model_name(label: str) -> str:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
         return label
+
+
+def agency_counts(events: QuerySet[AuditEvent]) -> dict[int | None, int]:
+    """How many of ``events`` each agency (or none) has."""
+    rows = events.order_by().values_list("agency_id").annotate(n=Count("pk"))
+    return {agency_id: n for agency_id, n in rows}
 
 
 def agency_choices(user: AnyUser) -> list[tuple[int, str]]:

@@ -5,6 +5,10 @@ from django.http import HttpRequest
 
 from gongkai.core.models import AuditEvent, NumberSeries
 
+# The admin's front page says that superuser accounts are for setup only (三员分立; their use is audited by
+# gongkai.core.middleware.SuperuserAuditMiddleware).
+admin.site.index_template = "core/admin_index.html"
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):

@@ -1,7 +1,8 @@
 """The one way to write the audit log.
 
 Every write service calls :func:`record_audit` inside the same ``transaction.atomic()`` block
-as the write it records, so the event and the change are committed or rolled back together.
+as the write it records, so the event and the change are committed or rolled back together. Each event
+is appended to the tamper-evident chain (:mod:`gongkai.core.auditchain`) under the chain head's row lock.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any, cast
 
 from django.db import models, transaction
 
+from gongkai.core import auditchain
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.models import AuditEvent
 
@@ -43,6 +45,8 @@ def record_audit(
         actor=user,
         actor_label=user.get_username() if user is not None else "",
         agency_id=agency.pk if agency is not None else None,
+        actor_ref=user.pk if user is not None else None,
+        agency_ref=agency.pk if agency is not None else None,
         action=action,
         details=details,
     )
@@ -54,5 +58,5 @@ def record_audit(
         event.object_repr = str(obj)[:200]
     event.full_clean(exclude=["actor", "agency"])
     with transaction.atomic():
-        event.save()
+        auditchain.append(event)
     return event

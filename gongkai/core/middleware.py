@@ -3,6 +3,7 @@
 * :class:`FormBodyMiddleware` — a POST whose form data Django cannot parse answers 400 with a Chinese page.
 * :class:`ChosenLanguageMiddleware` — language selection for a Chinese government site.
 * :class:`PermissionsPolicyMiddleware` — the ``Permissions-Policy`` header.
+* :class:`SuperuserAuditMiddleware` — every request of a superuser to a write view or the admin site audited.
 
 Language selection:
 
@@ -20,9 +21,12 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+
+from gongkai.core.audit import record_audit
 
 
 class ChosenLanguageMiddleware:
@@ -79,4 +83,38 @@ class FormBodyMiddleware:
                     "提交的表单内容无法读取（编码或格式不对）。请返回上一页，用浏览器重新填写后再提交。"
                 )
                 return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+
+#: Methods that change nothing: a superuser's requests with them are recorded only on the admin site.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+SUPERUSER_REQUEST = "superuser.request"
+
+
+class SuperuserAuditMiddleware:
+    """Superuser accounts are for setting the site up (三员分立, docs/decisions.md D-audit): every request a
+    superuser makes to a write view (any method but GET/HEAD/OPTIONS) or to the admin site is recorded in the
+    audit log (``superuser.request``: method, path, the view's name), before the view runs, so that it is
+    recorded whatever the view does. Goes after ``AuthenticationMiddleware``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_active
+            and getattr(user, "is_superuser", False)
+        ):
+            admin = request.path.startswith(reverse("admin:index"))
+            if admin or request.method not in SAFE_METHODS:
+                try:
+                    view = resolve(request.path_info).view_name
+                except Resolver404:
+                    view = ""
+                record_audit(
+                    user, SUPERUSER_REQUEST, method=request.method or "", path=request.path, view=view
+                )
         return self.get_response(request)

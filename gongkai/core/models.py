@@ -79,15 +79,50 @@ class AuditEvent(AppendOnlyModel):
     object_repr = models.CharField(_("对象名称"), max_length=200, blank=True)
     details = models.JSONField(_("详情"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True, editable=False)
+    # The tamper-evident chain (gongkai.core.auditchain): the ids of the actor and the agency as recorded
+    # (the foreign keys above are set null when a user or an agency is deleted; these are not), the chain
+    # day and the event's place in it, the previous event's hash and this event's own (SHA-256 over a
+    # canonical serialisation of every field above and these).
+    actor_ref = models.BigIntegerField(null=True, blank=True, editable=False)
+    agency_ref = models.BigIntegerField(null=True, blank=True, editable=False)
+    chain_day = models.DateField(_("链日期"), null=True, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(_("当日序号"), null=True, blank=True, editable=False)
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("事件哈希"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain_day", "sequence"], name="core_audit_chain_position_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}".strip()
+
+
+class AuditChainHead(models.Model):
+    """The head of the audit chain: one row, locked (``select_for_update``) by every append, so that
+    appends from every process and host are serialised in the database. Holds the chain day, the last
+    sequence number of that day and the last event's hash."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    day = models.DateField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.sequence} {self.last_hash[:12]}"
 
 
 class NumberSeries(models.Model):

@@ -103,7 +103,8 @@ class LetterTemplate(models.Model):
                 validate_template(getattr(self, field_name))
             except ValidationError as exc:
                 errors.setdefault(field_name, []).extend(exc.error_list)
-        if not errors:
+        # Without a valid kind (the field's own error says so) there is nothing to render a sample of.
+        if not errors and self.kind in LetterKind.values:
             problem = self.render_problem()
             if problem:
                 errors.setdefault("body", []).append(ValidationError(problem, code="render_failed"))

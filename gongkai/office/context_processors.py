@@ -39,7 +39,7 @@ CATALOGUE_ROLES = frozenset(catalogue_permissions.VIEW_ROLES)
 REPORT_ROLES = frozenset(annual_permissions.READER_ROLES)
 OFFICE_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})
 STATS_ROLES = frozenset({*stats_permissions.STATS_ROLES, Role.SUPERVISOR})
-AUDIT_ROLES = frozenset({*auditlog_permissions.LOG_ROLES, Role.SUPERVISOR})
+AUDIT_ROLES = frozenset(auditlog_permissions.READER_ROLES)
 
 
 def navigation_for(user: permissions.User) -> Navigation:

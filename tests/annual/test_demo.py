@@ -16,6 +16,8 @@ import time_machine
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -181,6 +183,18 @@ def test_the_demo_world_builds_checks_and_publishes_reports_in_both_formats() ->
     old = services.open_draft(actor=officer, agency=bureau, year=2020)
     assert old.format == "2019"
     assert old.computed["section3"]["new_received"][SECTION3_COLUMN_KEYS.index("total")] > 0
+
+    # The demo's audit log is one unbroken chain (issue 12); one row altered in the database is named.
+    verified = StringIO()
+    call_command("audit", "verify", stdout=verified)
+    assert "审计链完整" in verified.getvalue()
+    altered = AuditEvent.objects.order_by("id")[len(AuditEvent.objects.all()) // 2]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["改过", altered.pk])
+    with pytest.raises(CommandError) as broken:
+        call_command("audit", "verify", stdout=StringIO())
+    assert broken.value.returncode == 1
+    assert f"事件 {altered.pk}（" in str(broken.value)
 
 
 def test_the_filled_in_text_has_no_placeholder_left() -> None:

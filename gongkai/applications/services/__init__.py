@@ -43,6 +43,7 @@ from gongkai.applications.services.personal_data import (
     download_letter,
     record_applicant_download,
     record_case_export,
+    record_case_view,
     reveal_applicant,
 )
 from gongkai.applications.services.refresh import recompute_open_cases, refresh, refresh_paused_cases
@@ -80,6 +81,7 @@ __all__ = [
     "reopen",
     "request_correction",
     "return_for_changes",
+    "record_case_view",
     "reveal_applicant",
     "start_consultation",
     "submit_answer",

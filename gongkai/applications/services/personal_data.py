@@ -3,21 +3,28 @@ download and export of it is audited."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
 from gongkai.applications import permissions
 from gongkai.applications.models import Application, Letter
-from gongkai.core.actors import Actor
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.core.models import AuditEvent
 
 #: The audit codes of this module (labels: gongkai.auditlog.labels).
 APPLICANT_VIEWED = "application.applicant_viewed"
+CASE_VIEWED = "application.viewed"
+#: A person's views of one case page are recorded at most once in this time (the page names the applicant;
+#: a view per reload would bury the log): the first view, then again after the interval.
+CASE_VIEW_INTERVAL = datetime.timedelta(hours=1)
 LETTER_DOWNLOADED = "letter.downloaded"
 CASES_EXPORTED = "application.cases_exported"
 
@@ -36,6 +43,26 @@ def reveal_applicant(*, actor: Actor, application: Application) -> dict[str, str
         "postcode": application.postcode,
         "contact_person": application.contact_person,
     }
+
+
+def record_case_view(*, actor: Actor, application: Application) -> bool:
+    """Audit that ``actor`` opened the case page (it shows the applicant's name), at most once per person,
+    case and :data:`CASE_VIEW_INTERVAL` (the check reads the audit log itself, shared by every process).
+    Returns whether an event was recorded."""
+    user = user_of(actor)
+    if user is None or not permissions.can_view(user, application):
+        raise PermissionDenied(_("您无权查看该申请。"))
+    recent = AuditEvent.objects.filter(
+        object_type=application._meta.label_lower,
+        object_id=str(application.pk),
+        action=CASE_VIEWED,
+        actor_id=user.pk,
+        created_at__gte=timezone.now() - CASE_VIEW_INTERVAL,
+    )
+    if recent.exists():
+        return False
+    record_audit(actor, CASE_VIEWED, application)
+    return True
 
 
 def download_letter(*, actor: Actor, application: Application, letter: Letter) -> Letter:
