@@ -116,6 +116,7 @@ NOT_FUZZED = {
     "checker:saved_detail": "login required",
     "checker:saved_delete": "login required",
     "logout": "no parameters",
+    "annual_public:report_css": "no parameters (a fixed style sheet)",
 }
 #: The URLconf modules of the public site (anonymous visitors).
 PUBLIC_NAMESPACES = {"public", "checker", "catalogue_public", "annual_public", "stats_public"}
