@@ -19,6 +19,7 @@ import os
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import time_machine
@@ -64,6 +65,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str | None:
     destination = shifted_today()
     return f"clock shifted to {destination.isoformat()} ({TEST_TODAY_VARIABLE})" if destination else None
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_not_required(settings: Any) -> None:
+    """``GONGKAI_REQUIRE_2FA`` is on when DEBUG is off, as in the tests; the tests that log in with
+    ``force_login`` test other things, so it is off here, and tests/accounts switch it on themselves."""
+    settings.GONGKAI_REQUIRE_2FA = False
 
 
 @pytest.fixture(autouse=True)
