@@ -30,6 +30,13 @@ def _fast_hashes(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _production_sessions(settings: Any) -> None:
+    """The session rules as deployed (tests/conftest.py turns them off for the rest of the suite)."""
+    settings.GONGKAI_SESSION_IDLE_MINUTES = 30
+    settings.SESSION_COOKIE_AGE = 12 * 3600
+
+
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(START, tick=False) as traveller:
