@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts import services
 from gongkai.core import ratelimit
+from gongkai.core.forms import LengthCheckedForm
 
 #: Reset links asked for, per client address and per e-mail address, in an hour.
 RESET_PER_ADDRESS = 5
 RESET_PER_EMAIL = 3
 
 
-class CodeForm(forms.Form):
+class CodeForm(LengthCheckedForm, forms.Form):
     code = forms.CharField(
         label=_("验证码或恢复码"),
         max_length=32,
@@ -30,7 +31,7 @@ class CodeForm(forms.Form):
     )
 
 
-class ConfirmTotpForm(forms.Form):
+class ConfirmTotpForm(LengthCheckedForm, forms.Form):
     code = forms.CharField(
         label=_("身份验证器显示的 6 位验证码"),
         max_length=16,
@@ -41,13 +42,13 @@ class ConfirmTotpForm(forms.Form):
     )
 
 
-class NewTotpForm(forms.Form):
+class NewTotpForm(LengthCheckedForm, forms.Form):
     name = forms.CharField(
         label=_("名称（例如：我的手机）"), max_length=services.TOTP_NAME_MAX, required=False
     )
 
 
-class RemoveDeviceForm(forms.Form):
+class RemoveDeviceForm(LengthCheckedForm, forms.Form):
     kind = forms.ChoiceField(choices=[("totp", "totp"), ("recovery", "recovery")], widget=forms.HiddenInput)
     pk = forms.IntegerField(widget=forms.HiddenInput)
     password = forms.CharField(
@@ -57,7 +58,7 @@ class RemoveDeviceForm(forms.Form):
     )
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(LengthCheckedForm, auth_forms.PasswordResetForm):
     """Django's form (the same answer whether or not the address has an account), rate-limited and audited."""
 
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:

@@ -26,7 +26,7 @@ from gongkai.accounts import policy, selectors, sessions
 from gongkai.accounts.models import PasswordHistory
 
 #: Views always open to a signed-in user, whatever they still owe (URL names).
-ALWAYS_OPEN = frozenset({"logout", "set_language", "healthz"})
+ALWAYS_OPEN = frozenset({"logout", "admin:logout", "set_language", "healthz"})
 #: The views of the second factor's login step.
 SECOND_FACTOR_VIEWS = frozenset({"accounts:verify", "accounts:totp_start", "accounts:totp_confirm"})
 #: The views where an expired password is changed.

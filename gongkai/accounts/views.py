@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -82,8 +82,11 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _query_next(request: HttpRequest) -> str:
+    """``?next=…`` for the next step of the login, when the current one has a local ``next``."""
     next_url = request.GET.get("next", "")
-    return f"?next={next_url}" if next_url.startswith("/") and not next_url.startswith("//") else ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts=set()) and next_url.startswith("/"):
+        return "?" + urlencode({"next": next_url})
+    return ""
 
 
 @login_required
