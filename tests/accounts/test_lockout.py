@@ -12,6 +12,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from gongkai.agencies.models import Role
+from gongkai.agencies.services import add_membership
 from gongkai.core.models import AuditEvent
 from tests.accounts.conftest import PASSWORD, log_in
 from tests.conftest import Tree
@@ -144,9 +146,6 @@ def test_the_agency_admin_unlocks_a_colleague(
 
 
 def test_another_agencys_admin_cannot_unlock(tree: Tree, officer: User, clock: Any) -> None:
-    from gongkai.agencies.models import Role
-    from gongkai.agencies.services import add_membership
-
     stranger = User.objects.create_user("other-admin")
     add_membership(actor=None, user=stranger, agency=tree.county_b, role=Role.ADMINISTRATOR)
     _fail(Client(), "xinxiyuan", 5)

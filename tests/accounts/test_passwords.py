@@ -17,6 +17,7 @@ from django.test import Client
 
 from gongkai.accounts.models import PasswordHistory
 from gongkai.core.models import AuditEvent
+from gongkai.office.services import set_password_path
 from tests.accounts.conftest import PASSWORD, log_in, person
 from tests.conftest import Tree
 
@@ -192,3 +193,18 @@ def test_the_agency_admin_sends_a_reset_link(tree: Tree, officer: User, admin_of
     assert len(mail.outbox) == 1 and "/accounts/password/" in mail.outbox[0].body
     event = AuditEvent.objects.get(action="staff.password_reset_sent")
     assert event.actor == admin_of_finance and event.agency == tree.county_a_finance
+
+
+def test_setting_the_first_password_from_an_invitation_is_audited_and_follows_the_policy(db: None) -> None:
+    newcomer = User.objects.create_user("xinren", email="xinren@example.org")
+    newcomer.set_unusable_password()
+    newcomer.save()
+    client = Client()
+    form = client.get(set_password_path(newcomer), follow=True)
+    url = form.redirect_chain[-1][0]
+    weak = client.post(url, {"new_password1": "abcdefghijk1", "new_password2": "abcdefghijk1"})
+    assert "至少 3 类" in weak.content.decode()
+    done = client.post(url, {"new_password1": "Brand-New-2026", "new_password2": "Brand-New-2026"})
+    assert done["Location"] == "/accounts/password/done/"
+    event = AuditEvent.objects.get(action="account.password_reset")
+    assert event.details == {"via": "invitation"} and event.object_id == str(newcomer.pk)

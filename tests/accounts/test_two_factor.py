@@ -266,3 +266,21 @@ def test_a_colleague_cannot_reset_anothers_second_factor(tree: Tree, officer: Us
     client = _signed_in(colleague)
     assert client.post(f"/office/county-a-finance/people/{officer.pk}/reset-2fa/").status_code in (403, 404)
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_the_admin_site_offers_no_unaudited_device_pages(superuser: User) -> None:
+    client = _signed_in(superuser)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_audit_log_shows_the_login_events(superuser: User, officer: User, clock: Any) -> None:
+    log_in(Client(), "xinxiyuan", "wrong")
+    device = confirmed_device(officer)
+    client = _signed_in(officer)
+    client.post("/accounts/2fa/verify/", {"code": code_of(device)})
+    page = _signed_in(superuser).get("/audit/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "登录失败" in html and "通过双因素验证" in html
