@@ -42,20 +42,36 @@ class ConfirmTotpForm(LengthCheckedForm, forms.Form):
     )
 
 
+def _password_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("请再次输入登录密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("请输入登录密码以确认。")},
+    )
+
+
 class NewTotpForm(LengthCheckedForm, forms.Form):
+    """A new authenticator; the password again when the account already has one (a new phone)."""
+
     name = forms.CharField(
         label=_("名称（例如：我的手机）"), max_length=services.TOTP_NAME_MAX, required=False
     )
+    password = _password_field()
+
+    def __init__(self, *args: Any, ask_password: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_password:
+            del self.fields["password"]
+
+
+class PasswordAgainForm(forms.Form):
+    password = _password_field()
 
 
 class RemoveDeviceForm(LengthCheckedForm, forms.Form):
     kind = forms.ChoiceField(choices=[("totp", "totp"), ("recovery", "recovery")], widget=forms.HiddenInput)
     pk = forms.IntegerField(widget=forms.HiddenInput)
-    password = forms.CharField(
-        label=_("请再次输入登录密码"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": _("请输入登录密码以确认。")},
-    )
+    password = _password_field()
 
 
 class PasswordResetForm(LengthCheckedForm, auth_forms.PasswordResetForm):

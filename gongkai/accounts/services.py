@@ -89,16 +89,27 @@ def unlock_address(*, address: str) -> int:
 # --- Second factor: one's own devices ----------------------------------------------------------
 
 
+def _check_password(user: AbstractBaseUser, password: str | None) -> None:
+    """Changing what protects an account asks for its password again."""
+    if not password or not user.check_password(password):
+        raise ValidationError(_("密码不正确，未作更改。"), code="wrong_password")
+
+
 def _may_change_devices(user: AbstractBaseUser, verified: bool) -> None:
     """Someone holding only the password must not add a device to an account that has one."""
     if not verified and selectors.has_second_factor(user):
         raise PermissionDenied(_("请先用已有的身份验证器完成验证，再更改双因素认证设置。"))
 
 
-def start_totp(*, user: AbstractBaseUser, verified: bool, name: str = "") -> TOTPDevice:
+def start_totp(
+    *, user: AbstractBaseUser, verified: bool, name: str = "", password: str | None = None
+) -> TOTPDevice:
     """A new authenticator for ``user``, not yet confirmed (it counts once a code from it is entered).
-    Older unconfirmed ones are dropped."""
+    Older unconfirmed ones are dropped. Adding one to an account that has one (a new phone) asks for the
+    password again."""
     _may_change_devices(user, verified)
+    if selectors.has_second_factor(user):
+        _check_password(user, password)
     name = (name or "").strip()[:TOTP_NAME_MAX] or _(DEFAULT_TOTP_NAME)
     with transaction.atomic():
         TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
@@ -121,13 +132,14 @@ def confirm_totp(*, user: AbstractBaseUser, verified: bool, device: TOTPDevice, 
     return True
 
 
-def generate_recovery_codes(*, user: AbstractBaseUser, verified: bool) -> list[str]:
+def generate_recovery_codes(*, user: AbstractBaseUser, verified: bool, password: str | None) -> list[str]:
     """A new set of one-time recovery codes (the old set stops working), to be shown once: each works once
     and is spent when used."""
     if not verified:
         raise PermissionDenied(_("请先完成双因素验证，再生成恢复码。"))
     if not selectors.has_second_factor(user):
         raise ValidationError(_("请先添加身份验证器，再生成恢复码。"), code="no_authenticator")
+    _check_password(user, password)
     with transaction.atomic():
         device, _created = StaticDevice.objects.get_or_create(
             user=user, name="recovery", defaults={"confirmed": True}
@@ -142,8 +154,7 @@ def generate_recovery_codes(*, user: AbstractBaseUser, verified: bool) -> list[s
 def remove_device(*, user: AbstractBaseUser, password: str, kind: str, pk: int) -> None:
     """Remove one of one's own devices (``kind`` ``"totp"`` or ``"recovery"``) after entering the password
     again (``2fa.device_removed``)."""
-    if not user.check_password(password):
-        raise ValidationError(_("密码不正确，未作更改。"), code="wrong_password")
+    _check_password(user, password)
     model = TOTPDevice if kind == "totp" else StaticDevice if kind == "recovery" else None
     if model is None:
         raise ValidationError(_("没有这个设备。"), code="no_device")

@@ -24,7 +24,14 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.accounts import policy, selectors, services
-from gongkai.accounts.forms import CodeForm, ConfirmTotpForm, NewTotpForm, PasswordResetForm, RemoveDeviceForm
+from gongkai.accounts.forms import (
+    CodeForm,
+    ConfirmTotpForm,
+    NewTotpForm,
+    PasswordAgainForm,
+    PasswordResetForm,
+    RemoveDeviceForm,
+)
 from gongkai.core.responses import forbidden
 
 
@@ -94,19 +101,29 @@ def _query_next(request: HttpRequest) -> str:
 def totp_start(request: HttpRequest) -> HttpResponse:
     """Explain, and on POST make a new (unconfirmed) authenticator and show it for confirming."""
     user = _user(request)
-    form = NewTotpForm(request.POST or None)
+    has_device = selectors.has_second_factor(user)
+    if has_device and not _verified(request):
+        message = _("请先用已有的身份验证器完成验证，再更改双因素认证设置。")
+        return forbidden(request, message, reverse("accounts:verify"), _("去验证"))
+    form = NewTotpForm(request.POST or None, ask_password=has_device)
     if request.method == "POST" and form.is_valid():
         try:
             device = services.start_totp(
-                user=user, verified=_verified(request), name=form.cleaned_data["name"]
+                user=user,
+                verified=_verified(request),
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data.get("password"),
             )
         except PermissionDenied as exc:
             return forbidden(request, str(exc), reverse("accounts:verify"), _("去验证"))
-        return redirect(reverse("accounts:totp_confirm", args=[device.pk]) + _query_next(request))
+        except ValidationError as exc:
+            form.add_error("password", exc)
+        else:
+            return redirect(reverse("accounts:totp_confirm", args=[device.pk]) + _query_next(request))
     context = {
         "form": form,
         "required": policy.two_factor_enforced() and policy.needs_second_factor(user),
-        "has_device": selectors.has_second_factor(user),
+        "has_device": has_device,
         "next": request.GET.get("next", ""),
     }
     return _private(render(request, "accounts/totp_start.html", context))
@@ -172,9 +189,14 @@ def security(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """Make a new set of recovery codes and show them, this once."""
+    """Make a new set of recovery codes and show them, this once (the password asked again)."""
+    form = PasswordAgainForm(request.POST)
     try:
-        tokens = services.generate_recovery_codes(user=_user(request), verified=_verified(request))
+        tokens = services.generate_recovery_codes(
+            user=_user(request),
+            verified=_verified(request),
+            password=form.cleaned_data["password"] if form.is_valid() else None,
+        )
     except PermissionDenied as exc:
         return forbidden(request, str(exc), reverse("accounts:security"), _("返回账号安全"))
     except ValidationError as exc:

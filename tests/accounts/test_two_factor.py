@@ -173,7 +173,9 @@ def test_recovery_codes_work_once_each(officer: User, required: None, clock: tim
     device = confirmed_device(officer)
     client = _signed_in(officer)
     client.post("/accounts/2fa/verify/", {"code": code_of(device)})
-    page = client.post("/accounts/2fa/recovery-codes/")
+    refused = client.post("/accounts/2fa/recovery-codes/", {"password": "nope"}, follow=True)
+    assert "密码不正确" in refused.content.decode() and not StaticDevice.objects.exists()
+    page = client.post("/accounts/2fa/recovery-codes/", {"password": PASSWORD})
     assert page["Cache-Control"] == "private, no-store"
     codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", page.content.decode())
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -199,7 +201,8 @@ def test_recovery_codes_work_once_each(officer: User, required: None, clock: tim
 
 def test_recovery_codes_need_a_verified_session(officer: User, required: None, clock: Any) -> None:
     confirmed_device(officer)
-    assert _signed_in(officer).post("/accounts/2fa/recovery-codes/").status_code == 302  # to verify
+    response = _signed_in(officer).post("/accounts/2fa/recovery-codes/", {"password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/verify/")
     assert not StaticDevice.objects.exists()
 
 
@@ -284,3 +287,15 @@ def test_the_audit_log_shows_the_login_events(superuser: User, officer: User, cl
     html = page.content.decode()
     assert page.status_code == 200
     assert "登录失败" in html and "通过双因素验证" in html
+
+
+def test_a_second_authenticator_asks_for_the_password(officer: User, clock: Any) -> None:
+    device = confirmed_device(officer)
+    client = _signed_in(officer)
+    client.post("/accounts/2fa/verify/", {"code": code_of(device)})
+    refused = client.post("/accounts/2fa/setup/", {"name": "新手机", "password": "nope"})
+    assert refused.status_code == 200 and "密码不正确" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=officer).count() == 1
+    added = client.post("/accounts/2fa/setup/", {"name": "新手机", "password": PASSWORD})
+    assert added.status_code == 302
+    assert TOTPDevice.objects.filter(user=officer, confirmed=False, name="新手机").exists()
