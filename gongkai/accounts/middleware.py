@@ -2,9 +2,9 @@
 
 1. the session ends after ``GONGKAI_SESSION_IDLE_MINUTES`` without a request, or ``GONGKAI_SESSION_MAX_HOURS``
    after login (back to the login page, with a message saying why);
-2. a user who must log in with a second factor (``GONGKAI_REQUIRE_2FA``; or anyone who has set one up) and has
-   not given it in this session reaches only the 2FA pages, logout and static files: the verify page if they
-   have an authenticator, its set-up page if not;
+2. a user who must log in with a second factor (``GONGKAI_REQUIRE_2FA``; or anyone who had set one up when
+   they logged in) and has not given it in this session reaches only the 2FA pages and logout: the verify
+   page if they have an authenticator, its set-up page if not;
 3. an expired password (``GONGKAI_PASSWORD_MAX_AGE_DAYS``) must be changed before anything else.
 """
 
@@ -80,13 +80,17 @@ class AccountSecurityMiddleware:
         return HttpResponseRedirect(_with_next(reverse("login"), request))
 
     def _second_factor(self, request: HttpRequest, name: str) -> HttpResponse | None:
+        """Costs no query for a user who has no authenticator (known at login) and need not have one."""
         user = request.user
         if user.is_verified():  # type: ignore[union-attr]
             return None
-        has_device = selectors.has_second_factor(user)  # type: ignore[arg-type]
-        if not has_device and not (policy.two_factor_enforced() and policy.needs_second_factor(user)):
+        required = policy.two_factor_enforced() and policy.needs_second_factor(user)
+        pending = bool(request.session.get(sessions.SECOND_FACTOR_PENDING))
+        if (not required and not pending) or name in SECOND_FACTOR_VIEWS:
             return None
-        if name in SECOND_FACTOR_VIEWS:
+        has_device = selectors.has_second_factor(user)  # type: ignore[arg-type]
+        if not has_device and not required:
+            request.session[sessions.SECOND_FACTOR_PENDING] = False  # the devices were reset meanwhile
             return None
         target = reverse("accounts:verify") if has_device else reverse("accounts:totp_start")
         return HttpResponseRedirect(_with_next(target, request))

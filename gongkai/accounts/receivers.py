@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from gongkai.accounts import policy, sessions
+from gongkai.accounts import policy, selectors, sessions
 from gongkai.accounts.codes import LOCKED_OUT, LOGIN, LOGIN_FAILED, LOGOUT
 from gongkai.core.audit import record_audit
 from gongkai.core.ratelimit import client_address
@@ -41,7 +41,7 @@ def _user_named(username: str) -> AbstractBaseUser | None:
 @receiver(user_logged_in, dispatch_uid="gongkai.accounts.logged_in")
 def _logged_in(sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        sessions.stamp_login(request, timezone.now())
+        sessions.stamp_login(request, timezone.now(), second_factor=selectors.has_second_factor(user))
     if not _through_site(request):
         return
     assert request is not None

@@ -9,6 +9,9 @@ from django.http import HttpRequest
 
 LOGIN_AT = "gongkai_login_at"
 LAST_SEEN = "gongkai_last_seen"
+#: Set at login when the user has an authenticator: this session must give a code before anything else
+#: (kept in the session, so that a user without one costs no query per request).
+SECOND_FACTOR_PENDING = "gongkai_second_factor_pending"
 #: The last request is written back at most this often (a session write per request is not needed).
 RESOLUTION = datetime.timedelta(seconds=60)
 
@@ -20,9 +23,10 @@ def _read(request: HttpRequest, key: str) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(raw, tz=datetime.UTC)
 
 
-def stamp_login(request: HttpRequest, now: datetime.datetime) -> None:
+def stamp_login(request: HttpRequest, now: datetime.datetime, *, second_factor: bool) -> None:
     request.session[LOGIN_AT] = now.timestamp()
     request.session[LAST_SEEN] = now.timestamp()
+    request.session[SECOND_FACTOR_PENDING] = second_factor
 
 
 def expired(

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -299,3 +301,21 @@ def test_a_second_authenticator_asks_for_the_password(officer: User, clock: Any)
     added = client.post("/accounts/2fa/setup/", {"name": "新手机", "password": PASSWORD})
     assert added.status_code == 302
     assert TOTPDevice.objects.filter(user=officer, confirmed=False, name="新手机").exists()
+
+
+def test_a_session_whose_devices_were_reset_meanwhile_goes_on_when_none_is_required(
+    officer: User, clock: Any
+) -> None:
+    confirmed_device(officer)
+    client = _signed_in(officer)
+    assert client.get("/workbench/").status_code == 302  # asked for the code
+    TOTPDevice.objects.filter(user=officer).delete()
+    assert client.get("/workbench/").status_code == 200
+
+
+def test_a_user_without_a_device_costs_no_device_query(officer: User) -> None:
+    client = _signed_in(officer)
+    client.get("/accounts/security/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/workbench/")
+    assert not any("otp_totp" in query["sql"] for query in captured.captured_queries)
