@@ -216,7 +216,9 @@ AXES_ENABLED = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = GONGKAI_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=GONGKAI_LOGIN_LOCK_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Off: only the username is locked (an office behind one NAT address); on (default): the address too.
+GONGKAI_LOGIN_LOCK_BY_ADDRESS = env_bool("GONGKAI_LOGIN_LOCK_BY_ADDRESS", default=True)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if GONGKAI_LOGIN_LOCK_BY_ADDRESS else ["username"]
 AXES_CLIENT_IP_CALLABLE = "gongkai.core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "gongkai.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429

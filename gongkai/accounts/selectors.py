@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
@@ -57,7 +58,7 @@ def lock_of(username: str, address: str = "", now: datetime.datetime | None = No
     """The lock on ``username`` or on ``address`` (whichever ends later), or ``None``."""
     now = now or timezone.now()
     locks = [_attempts(Q(username=username), now)] if username else []
-    if address:
+    if address and "ip_address" in settings.AXES_LOCKOUT_PARAMETERS:
         locks.append(_attempts(Q(ip_address=address), now))
     found = [lock for lock in locks if lock is not None]
     return max(found, key=lambda lock: lock.until) if found else None

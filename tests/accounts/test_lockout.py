@@ -79,6 +79,18 @@ def test_one_address_trying_many_usernames_is_locked(tree: Tree, officer: User, 
     assert log_in(Client(REMOTE_ADDR="198.51.100.7"), "xinxiyuan").status_code == 302
 
 
+def test_locking_by_address_can_be_turned_off(tree: Tree, officer: User, clock: Any, settings: Any) -> None:
+    settings.AXES_LOCKOUT_PARAMETERS = ["username"]  # GONGKAI_LOGIN_LOCK_BY_ADDRESS=false
+    office = Client(REMOTE_ADDR="203.0.113.9")
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        log_in(office, name, "guess")
+    assert log_in(office, "xinxiyuan").status_code == 302
+    # The username is still locked, whatever the addresses its failures come from.
+    for n in range(5):
+        log_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), "xinxiyuan", "guess")
+    assert log_in(Client(REMOTE_ADDR="198.51.100.99"), "xinxiyuan").status_code == 429
+
+
 def test_the_address_is_read_behind_the_trusted_proxy(officer: User, clock: Any, settings: Any) -> None:
     settings.GONGKAI_TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.1"
