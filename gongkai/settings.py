@@ -7,6 +7,7 @@ rules, report templates, check rules) never lives here.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -106,6 +107,12 @@ INSTALLED_APPS = [
     "gongkai.stats",
     "gongkai.auditlog",
     "gongkai.office",
+    # Login failure lockout (django-axes) and two-factor login (django-otp), wired by gongkai.accounts.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "gongkai.accounts",
     "gongkai.demo",  # dev-only: `gongkai seed-demo` (refuses without GONGKAI_DEBUG)
 ]
 
@@ -121,10 +128,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Every superuser request to a write view or the admin site goes to the audit log (三员分立).
     "gongkai.core.middleware.SuperuserAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, the second factor where it is required, password expiry (gongkai.accounts).
+    "gongkai.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login attempt into the lockout page (gongkai.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -172,12 +185,68 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
 
+# axes first: it refuses a locked-out username or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Password policy (等保 2.0 身份鉴别 a): length, character classes, no reuse, optional expiry.
+GONGKAI_PASSWORD_MIN_LENGTH = env_int("GONGKAI_PASSWORD_MIN_LENGTH", 10)
+# How many of the four classes (upper case, lower case, digit, symbol) a password must mix.
+GONGKAI_PASSWORD_CHARACTER_CLASSES = env_int("GONGKAI_PASSWORD_CHARACTER_CLASSES", 3)
+# A new password may not be any of the last N (their hashes are kept in accounts.PasswordHistory).
+GONGKAI_PASSWORD_HISTORY = env_int("GONGKAI_PASSWORD_HISTORY", 5)
+# Days after which a password must be changed at the next request; 0 = never.
+GONGKAI_PASSWORD_MAX_AGE_DAYS = env_int("GONGKAI_PASSWORD_MAX_AGE_DAYS", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": GONGKAI_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "gongkai.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": GONGKAI_PASSWORD_CHARACTER_CLASSES},
+    },
+    {
+        "NAME": "gongkai.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"history": GONGKAI_PASSWORD_HISTORY},
+    },
 ]
+
+# Login failures (django-axes, counted in the database): GONGKAI_LOGIN_FAILURE_LIMIT failures of one
+# username, or from one address, lock it for GONGKAI_LOGIN_LOCK_MINUTES, on /accounts/login/ and
+# /admin/login/ alike. The address is the one the rate limits read (GONGKAI_TRUSTED_PROXY_COUNT).
+GONGKAI_LOGIN_FAILURE_LIMIT = env_int("GONGKAI_LOGIN_FAILURE_LIMIT", 5)
+GONGKAI_LOGIN_LOCK_MINUTES = env_int("GONGKAI_LOGIN_LOCK_MINUTES", 15)
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = GONGKAI_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=GONGKAI_LOGIN_LOCK_MINUTES)
+# Off: only the username is locked (an office behind one NAT address); on (default): the address too.
+GONGKAI_LOGIN_LOCK_BY_ADDRESS = env_bool("GONGKAI_LOGIN_LOCK_BY_ADDRESS", default=True)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if GONGKAI_LOGIN_LOCK_BY_ADDRESS else ["username"]
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "gongkai.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Attempts during a lock are refused without being counted: the lock ends a fixed time after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Unlocking goes through audited paths only (the office's member page, `gongkai unlock`).
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Two-factor login (django-otp): required of superusers, admin-site staff and every role that can reveal
+# applicants' personal data. On unless DEBUG (the demo) — set it explicitly either way.
+GONGKAI_REQUIRE_2FA = env_bool("GONGKAI_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = env_str("GONGKAI_OTP_ISSUER", "Gongkai")
+
+# Sessions: ended after GONGKAI_SESSION_IDLE_MINUTES without a request, and GONGKAI_SESSION_MAX_HOURS
+# after login whatever happens.
+GONGKAI_SESSION_IDLE_MINUTES = env_int("GONGKAI_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_MAX_HOURS", 12) * 3600
 LOGIN_URL = "login"
 # After login everyone lands on their to-do list (工作台).
 LOGIN_REDIRECT_URL = "office:workbench"

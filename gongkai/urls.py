@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.accounts import views as accounts_views
 from gongkai.core import views as core_views
 from gongkai.office import views as office_views
 
@@ -17,11 +18,13 @@ urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # The site's own login for every role (the admin login admits staff only); logout is a POST.
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The link of a staff invitation (Django's password-reset token): set the password, once.
     path("accounts/password/<uidb64>/<token>/", office_views.SetPasswordView.as_view(), name="set_password"),
     path("accounts/password/done/", office_views.PasswordSetView.as_view(), name="password_set"),
+    # One's own account: the second factor, password change and reset (gongkai.accounts).
+    path("accounts/", include("gongkai.accounts.urls")),
     # POST language=<code> to {% url "set_language" %} (Django's i18n view).
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("gongkai.applications.urls_officer")),

@@ -19,6 +19,7 @@ import os
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import time_machine
@@ -64,6 +65,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str | None:
     destination = shifted_today()
     return f"clock shifted to {destination.isoformat()} ({TEST_TODAY_VARIABLE})" if destination else None
+
+
+@pytest.fixture(autouse=True)
+def _account_rules_off(settings: Any) -> None:
+    """The account rules of production, off for the tests of other things (tests/accounts sets them):
+
+    * ``GONGKAI_REQUIRE_2FA`` is on when DEBUG is off, as in the tests, and ~50 tests log in with
+      ``force_login`` without a second factor;
+    * the idle timeout (30 minutes) and the 12-hour session would log out the people of tests that move the
+      site's clock by days between two requests (Django's 14-day session age is kept for them).
+    """
+    settings.GONGKAI_REQUIRE_2FA = False
+    settings.GONGKAI_SESSION_IDLE_MINUTES = 0
+    settings.SESSION_COOKIE_AGE = 14 * 24 * 3600
 
 
 @pytest.fixture(autouse=True)

@@ -208,7 +208,7 @@ class Role(models.TextChoices):
     # 政务公开办: the office that supervises OGI work of its agency and the agencies below it.
     SUPERVISOR = "supervisor", _("政务公开办")
     ADMINISTRATOR = "administrator", _("管理员")
-    # 三员分立 (等保 2.0, docs/decisions.md D-audit): the 系统管理员 is the 管理员 above (and superusers, for
+    # 三员分立 (等保 2.0, docs/decisions.md D21): the 系统管理员 is the 管理员 above (and superusers, for
     # setup only); these two hold no other power. Held at an agency, they reach its whole subtree; held at a
     # root agency, the whole deployment.
     # 安全管理员: unlocks accounts, resets second factors, reads the login and lockout events.

@@ -75,3 +75,27 @@ def agencies_with_role(user: AbstractBaseUser | AnonymousUser, roles: Iterable[R
 def signoff_agencies(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
     """The agencies whose sign-off setting ``user`` may change."""
     return agencies_with_role(user, SIGNOFF_EDITORS)
+
+
+def security_agencies(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
+    """The agencies whose people's accounts ``user`` manages as 安全管理员 (``Role.SECURITY_ADMINISTRATOR``,
+    三员分立, docs/decisions.md D21): the agencies where the role is held and everything below them; every
+    agency for an active superuser."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Agency.objects.all()
+    seats = [
+        m.agency
+        for m in Membership.objects.filter(user_id=user.pk, role=Role.SECURITY_ADMINISTRATOR).select_related(
+            "agency"
+        )
+    ]
+    return Agency.objects.subtrees_of(seats) if seats else Agency.objects.none()
+
+
+def can_manage_security(user: AbstractBaseUser | AnonymousUser, agency: Agency | None = None) -> bool:
+    """Whether ``user`` may unlock logins and reset second factors (of people at ``agency``, if given): an
+    active superuser, or a 安全管理员 of an agency at or above it."""
+    agencies = security_agencies(user)
+    return agencies.filter(pk=agency.pk).exists() if agency is not None else agencies.exists()

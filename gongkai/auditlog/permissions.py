@@ -1,4 +1,4 @@
-"""Who reads the audit log, and the 三员分立 roles (docs/decisions.md D-audit).
+"""Who reads the audit log, and the 三员分立 roles (docs/decisions.md D21).
 
 * An agency's 信息公开工作机构负责人 and 管理员 read its events.
 * A 政务公开办 member (Role.SUPERVISOR) reads the events of its agency and everything below, read-only.
@@ -20,6 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
 from gongkai.agencies.models import Agency, AgencyQuerySet, Membership, Role
+from gongkai.agencies.permissions import can_manage_security, security_agencies
 from gongkai.applications.permissions import is_active_superuser, supervised_agencies
 
 User = AbstractBaseUser | AnonymousUser
@@ -33,8 +34,18 @@ READER_ROLES: tuple[str, ...] = (
     Role.SECURITY_ADMINISTRATOR,
 )
 #: The action prefixes of the security events the 安全管理员 reads (account and login events, written by the
-#: authentication helpers: ``auth.login``, ``auth.login_failed``, ``auth.locked_out``, ``otp.*`` …).
-SECURITY_ACTIONS: tuple[str, ...] = ("auth.", "account.", "axes.", "otp.", "security.", "superuser.")
+#: authentication helpers: ``auth.login``, ``auth.login_failed``, ``auth.locked_out``, ``two_factor.*`` …).
+SECURITY_ACTIONS: tuple[str, ...] = (
+    "auth.",
+    "account.",
+    "two_factor.",
+    "axes.",
+    "otp.",
+    "security.",
+    "superuser.",
+)
+
+__all__ = ["SECURITY_ACTIONS", "can_manage_security", "security_agencies"]
 
 
 def _active(user: User) -> bool:
@@ -62,22 +73,6 @@ def is_audit_administrator(user: User) -> bool:
 def audits_whole_deployment(user: User) -> bool:
     """An 审计管理员 held at a root agency reads every event, those of no agency included."""
     return any(agency.parent_id is None for agency in _held_at(user, Role.AUDIT_ADMINISTRATOR))
-
-
-def security_agencies(user: User) -> AgencyQuerySet:
-    """The agencies whose accounts ``user`` manages as 安全管理员 (every agency for a superuser)."""
-    if is_active_superuser(user):
-        return Agency.objects.all()
-    return Agency.objects.subtrees_of(_held_at(user, Role.SECURITY_ADMINISTRATOR))
-
-
-def can_manage_security(user: User, agency: Agency | None = None) -> bool:
-    """Whether ``user`` may unlock accounts and reset second factors (of people at ``agency``, if given):
-    an active superuser, or a 安全管理员 of an agency at or above it."""
-    if is_active_superuser(user):
-        return True
-    agencies = security_agencies(user)
-    return agencies.filter(pk=agency.pk).exists() if agency is not None else agencies.exists()
 
 
 def readable_agency_ids(user: User) -> set[int] | None:

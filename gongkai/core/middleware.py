@@ -92,7 +92,7 @@ SUPERUSER_REQUEST = "superuser.request"
 
 
 class SuperuserAuditMiddleware:
-    """Superuser accounts are for setting the site up (三员分立, docs/decisions.md D-audit): every request a
+    """Superuser accounts are for setting the site up (三员分立, docs/decisions.md D21): every request a
     superuser makes to a write view (any method but GET/HEAD/OPTIONS) or to the admin site is recorded in the
     audit log (``superuser.request``: method, path, the view's name), before the view runs, so that it is
     recorded whatever the view does. Goes after ``AuthenticationMiddleware``."""

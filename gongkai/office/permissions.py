@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
+from gongkai.agencies.permissions import security_agencies
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -71,6 +72,8 @@ def staff_readable_agencies(user: User) -> QuerySet[Agency]:
         return Agency.objects.all()
     ids = set(administered_agencies(user).values_list("pk", flat=True))
     ids.update(supervised_agencies(user).values_list("pk", flat=True))
+    # A 安全管理员 reads the staff lists of its subtree, to unlock logins and reset second factors there.
+    ids.update(security_agencies(user).values_list("pk", flat=True))
     return Agency.objects.filter(pk__in=sorted(ids)).order_by("name")
 
 

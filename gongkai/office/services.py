@@ -37,6 +37,7 @@ from gongkai.office import permissions
 STAFF_INVITED = "staff.invited"
 STAFF_INVITATION_SENT = "staff.invitation_sent"
 STAFF_DEACTIVATED = "staff.deactivated"
+STAFF_PASSWORD_RESET_SENT = "staff.password_reset_sent"
 
 NAME_MAX = 150
 USERNAME_MAX = 150
@@ -302,6 +303,47 @@ def send_invitation(*, actor: Actor, agency: Agency, user: User, site_url: str =
     with transaction.atomic():
         record_audit(
             actor, STAFF_INVITATION_SENT, user, agency=agency, username=user.get_username(), email=user.email
+        )
+    return Invitation(user, sent=True)
+
+
+def send_password_reset(*, actor: Actor, agency: Agency, user: User, site_url: str = "") -> Invitation:
+    """E-mail a member of the staff a link to set a new password (the invitation's one-time link; once used,
+    every session of theirs ends); record ``staff.password_reset_sent``."""
+    _require_admin(actor, agency)
+    if user.pk not in _staff_ids(agency) or not user.is_active:
+        raise ValidationError(_("只能给本机关在岗的工作人员发送重置密码链接。"), code="not_staff")
+    if not user.email:
+        raise ValidationError(
+            _("%(name)s没有电子邮箱，无法发送重置密码链接。") % {"name": display_name(user)}, code="no_email"
+        )
+    base = (getattr(settings, "GONGKAI_SITE_URL", "") or site_url).rstrip("/")
+    subject = _("[Gongkai] 重新设置密码")
+    body = "\n".join(
+        [
+            _("%(name)s，您好：") % {"name": display_name(user)},
+            "",
+            _("%(agency)s的管理员为您的账号 %(username)s 发送了重新设置密码的链接。")
+            % {"agency": agency.name, "username": user.get_username()},
+            _("请打开下面的链接设置新密码（链接只能使用一次，%(days)d 天内有效）：")
+            % {"days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)},
+            base + set_password_path(user),
+            "",
+            _("如果您没有提出过这个请求，请联系本机关的管理员。"),
+        ]
+    )
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception as exc:  # nothing changed; the administrator can send it again
+        return Invitation(user, sent=False, error=str(exc))
+    with transaction.atomic():
+        record_audit(
+            actor,
+            STAFF_PASSWORD_RESET_SENT,
+            user,
+            agency=agency,
+            username=user.get_username(),
+            email=user.email,
         )
     return Invitation(user, sent=True)
 

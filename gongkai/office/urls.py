@@ -15,5 +15,10 @@ urlpatterns = [
     path("office/<slug:short_code>/people/<int:user_pk>/", views.member, name="member"),
     path("office/<slug:short_code>/people/<int:user_pk>/deactivate/", views.deactivate, name="deactivate"),
     path("office/<slug:short_code>/people/<int:user_pk>/resend/", views.resend, name="resend"),
+    path("office/<slug:short_code>/people/<int:user_pk>/send-reset/", views.send_reset, name="send_reset"),
+    path("office/<slug:short_code>/people/<int:user_pk>/unlock/", views.unlock, name="unlock"),
+    path(
+        "office/<slug:short_code>/people/<int:user_pk>/reset-2fa/", views.reset_two_factor, name="reset_2fa"
+    ),
     path("office/<slug:short_code>/people/<int:user_pk>/revoke/<str:role>/", views.revoke, name="revoke"),
 ]

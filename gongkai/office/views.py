@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai.accounts import permissions as account_permissions
+from gongkai.accounts import selectors as account_selectors
+from gongkai.accounts import services as account_services
 from gongkai.agencies.models import Agency, Role
 from gongkai.core import notifications
 from gongkai.core.actors import display_name
@@ -150,6 +154,9 @@ def member(request: HttpRequest, short_code: str, user_pk: int) -> HttpResponse:
         "form": form if can_administer and grantable else None,
         "can_administer": can_administer,
         "is_self": person.user.pk == request.user.pk,
+        "lock": account_selectors.lock_of(person.user.get_username()),
+        "has_second_factor": account_selectors.has_second_factor(person.user),
+        "can_manage_account": account_permissions.can_manage_account(request.user, person.user, agency),
     }
     return _private(render(request, "office/member.html", context))
 
@@ -280,6 +287,58 @@ def resend(request: HttpRequest, short_code: str, user_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def send_reset(request: HttpRequest, short_code: str, user_pk: int) -> HttpResponse:
+    """E-mail a colleague a link to set a new password."""
+    agency = _administered(request, short_code)
+    person = selectors.member_of(agency, user_pk)
+    try:
+        sent = services.send_password_reset(
+            actor=request.user, agency=agency, user=person.user, site_url=_site_url(request)
+        )
+    except PermissionDenied as exc:
+        return _refused(request, agency, exc)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if sent.sent:
+            messages.success(request, _("已向 %(email)s 发送重置密码链接。") % {"email": person.user.email})
+        else:
+            messages.error(request, _("重置密码邮件发送失败（%(error)s）。") % {"error": sent.error})
+    return redirect("office:member", short_code=agency.short_code, user_pk=user_pk)
+
+
+@login_required
+@require_POST
+def unlock(request: HttpRequest, short_code: str, user_pk: int) -> HttpResponse:
+    """End a colleague's login lock (too many wrong passwords)."""
+    agency = _agency(request, short_code)  # the service checks who may (accounts.permissions)
+    person = selectors.member_of(agency, user_pk)
+    try:
+        account_services.unlock(actor=request.user, user=person.user, agency=agency)
+    except PermissionDenied as exc:
+        return _refused(request, agency, exc)
+    messages.success(request, _("已解除%(name)s的登录锁定。") % {"name": person.name})
+    return redirect("office:member", short_code=agency.short_code, user_pk=user_pk)
+
+
+@login_required
+@require_POST
+def reset_two_factor(request: HttpRequest, short_code: str, user_pk: int) -> HttpResponse:
+    """Remove a colleague's authenticators and recovery codes (a lost phone): they set up anew at login."""
+    agency = _agency(request, short_code)  # the service checks who may (accounts.permissions)
+    person = selectors.member_of(agency, user_pk)
+    try:
+        account_services.reset_two_factor(actor=request.user, user=person.user, agency=agency)
+    except PermissionDenied as exc:
+        return _refused(request, agency, exc)
+    messages.success(
+        request, _("已重置%(name)s的双因素认证，其下次登录时需重新设置。") % {"name": person.name}
+    )
+    return redirect("office:member", short_code=agency.short_code, user_pk=user_pk)
+
+
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest, short_code: str) -> HttpResponse:
     agency = _agency(request, short_code)
@@ -338,10 +397,17 @@ def letters(request: HttpRequest, short_code: str) -> HttpResponse:
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The invitation's link: Django's password-reset confirmation (the token is spent once used)."""
+    """The invitation's link, and the password-reset link: Django's password-reset confirmation (the token
+    is spent once used; every session of the user ends, as the session hash changes)."""
 
     template_name = "office/set_password.html"
     success_url = reverse_lazy("password_set")
+
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        first = not form.user.has_usable_password()
+        response = super().form_valid(form)
+        account_services.record_password_change(form.user, via="invitation" if first else "reset")
+        return response
 
 
 class PasswordSetView(auth_views.PasswordResetCompleteView):

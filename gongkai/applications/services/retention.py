@@ -1,6 +1,6 @@
 """The retention rule for applicants' personal data (个人信息保护法 第十九条、第四十七条): a closed case's
 personal data is erased once ``GONGKAI_PERSONAL_DATA_RETENTION_DAYS`` have passed since it closed
-(``gongkai pii purge``, run daily by a timer; docs/decisions.md "D-pii").
+(``gongkai pii purge``, run daily by a timer; docs/decisions.md "D20").
 
 Erased: the applicant's name (replaced by :data:`ERASED_NAME`), identity number and its digest, contact
 person, phone, e-mail, address and postcode; the personal values a correction (更正) kept in its event;

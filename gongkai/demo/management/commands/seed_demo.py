@@ -62,7 +62,7 @@ DEMO_STAFF: list[tuple[str, str, list[tuple[str, Role]]]] = [
         [("demo-county-nr", Role.LEADER), ("demo-chengguan", Role.LEADER), ("demo-county", Role.LEADER)],
     ),
     ("supervisor", "周敏", [("demo-county", Role.SUPERVISOR)]),
-    # 三员分立 (docs/decisions.md D-audit): the security and the audit administrator of the whole county.
+    # 三员分立 (docs/decisions.md D21): the security and the audit administrator of the whole county.
     ("security", "郑伟", [("demo-county", Role.SECURITY_ADMINISTRATOR)]),
     ("auditor", "何静怡", [("demo-county", Role.AUDIT_ADMINISTRATOR)]),
     # The agencies' own administrator (本机关管理: people, roles, contact data, letter settings).
