@@ -399,14 +399,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # style is a static file (the annual report's print style sheet is served at /gk/report.css). Django's
 # admin loads its scripts from static files and passes data in data-* attributes, so it works under the
 # same policy. Files (attachments, exports) get a stricter one of their own (gongkai.core.responses).
-# The one allowance beyond 'self': img-src data:, for images made on the server and embedded in the page
-# (the QR code of the two-factor setup, which segno renders as a data: URI); an image cannot run script.
+# Nothing beyond 'self': the QR code of the two-factor setup is inline SVG in the page (no data: URI).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -36,7 +36,7 @@ def test_every_page_carries_the_strict_policy_and_the_other_headers(client: Clie
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"]
     assert csp["style-src"] == ["'self'"]
-    assert csp["img-src"] == ["'self'", "data:"]
+    assert csp["img-src"] == ["'self'"]
     assert csp["object-src"] == ["'none'"]
     assert csp["base-uri"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"]
