@@ -229,7 +229,12 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=GONGKAI_LOGIN_LOCK_MINUTES)
 # Off: only the username is locked (an office behind one NAT address); on (default): the address too.
 GONGKAI_LOGIN_LOCK_BY_ADDRESS = env_bool("GONGKAI_LOGIN_LOCK_BY_ADDRESS", default=True)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if GONGKAI_LOGIN_LOCK_BY_ADDRESS else ["username"]
-AXES_CLIENT_IP_CALLABLE = "gongkai.core.ratelimit.client_address"
+# The address the rate limits read, when it is one: a request with none (a unix-socket server with no proxy
+# count set, a session opened in code) is locked by username only, never stored as an invalid address.
+AXES_CLIENT_IP_CALLABLE = "gongkai.accounts.lockout.client_ip"
+# Successful logins are in the audit log (auth.login, kept and archived under its retention rule); axes' own
+# access log would keep every address forever outside it.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "gongkai.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Attempts during a lock are refused without being counted: the lock ends a fixed time after it began.

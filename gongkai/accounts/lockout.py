@@ -3,6 +3,7 @@ again, who can unlock — HTTP 429, on /accounts/login/ and /admin/login/ alike.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from axes.helpers import get_client_username
@@ -11,6 +12,18 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gongkai.accounts import policy, selectors
+from gongkai.core.ratelimit import client_address
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for axes (``AXES_CLIENT_IP_CALLABLE``): the one the rate limits read
+    (``GONGKAI_TRUSTED_PROXY_COUNT``), or ``None`` when the request carries no valid address — axes stores
+    it in an IP address column, which PostgreSQL checks."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def lockout_response(

@@ -211,3 +211,17 @@ def test_a_security_administrator_elsewhere_cannot_unlock(tree: Tree, officer: U
     client.force_login(security)
     assert client.post(f"/office/county-a-finance/people/{officer.pk}/unlock/").status_code == 404
     assert log_in(Client(), "xinxiyuan").status_code == 429
+
+
+def test_a_request_without_a_valid_address_is_locked_by_username_only(
+    officer: User, clock: Any, settings: Any
+) -> None:
+    """A request whose address is no IP address (a forwarded header of rubbish, a unix socket) is never
+    stored as one — PostgreSQL refuses that — and its failures still lock the username."""
+    settings.GONGKAI_TRUSTED_PROXY_COUNT = 1
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert set(_fail(client, "xinxiyuan", 6)[5:]) == {429}
+    assert log_in(Client(), "xinxiyuan").status_code == 429
+    signed_in = Client()
+    signed_in.force_login(officer)  # a session opened with no request address at all
+    assert signed_in.get("/workbench/").status_code in (200, 302)
