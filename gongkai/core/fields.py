@@ -80,7 +80,22 @@ class _Sealed:
         return IsNull if lookup_name == "isnull" else None
 
 
-class EncryptedCharField(_Sealed, models.CharField):  # type: ignore[type-arg]
+class _SealedString(_Sealed):
+    """A string column's value: sealed on the way in, opened on the way out (empty stays empty)."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return keyring().open(value, self.context())
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)  # type: ignore[misc]  # the model field's, next in the MRO
+        if value is None or value == "":
+            return value
+        return keyring().seal(str(value), self.context())
+
+
+class EncryptedCharField(_SealedString, models.CharField):  # type: ignore[type-arg]
     """A string encrypted at rest (AES-GCM), bound to its table and column."""
 
     description = "String encrypted at rest"
@@ -89,33 +104,11 @@ class EncryptedCharField(_Sealed, models.CharField):  # type: ignore[type-arg]
         # Ciphertext is longer than the plain value: a text column, whatever max_length says.
         return "TextField"
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        if value is None or value == "":
-            return value
-        return keyring().open(value, self.context())
 
-    def get_prep_value(self, value: Any) -> Any:
-        value = super().get_prep_value(value)
-        if value is None or value == "":
-            return value
-        return keyring().seal(str(value), self.context())
-
-
-class EncryptedTextField(_Sealed, models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(_SealedString, models.TextField):  # type: ignore[type-arg]
     """A long text encrypted at rest (a letter's text)."""
 
     description = "Text encrypted at rest"
-
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        if value is None or value == "":
-            return value
-        return keyring().open(value, self.context())
-
-    def get_prep_value(self, value: Any) -> Any:
-        value = super().get_prep_value(value)
-        if value is None or value == "":
-            return value
-        return keyring().seal(str(value), self.context())
 
 
 class EncryptedBinaryField(_Sealed, models.BinaryField):  # type: ignore[type-arg]

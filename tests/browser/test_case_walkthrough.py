@@ -24,7 +24,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +32,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from gongkai.agencies.models import ExtensionConsent, Role, SignOff
 from gongkai.agencies.services import add_membership, set_signoff_policy
@@ -40,7 +40,7 @@ from gongkai.applications.clock import fmt
 from gongkai.core.actors import display_name
 from gongkai.workdays.store import current_calendar
 from tests.applications.conftest import resident_id, uscc
-from tests.browser.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM
+from tests.browser.chromium import NEEDS_CHROMIUM
 from tests.conftest import Tree
 
 pytestmark = [NEEDS_CHROMIUM]
@@ -58,18 +58,6 @@ RETURNED = datetime.date(2026, 6, 3)
 APPROVED = datetime.date(2026, 6, 4)
 DELIVERED = datetime.date(2026, 6, 5)
 REVIEWED = datetime.date(2026, 6, 8)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the live server thread does the DB work.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

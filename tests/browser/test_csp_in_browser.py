@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,14 +17,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from gongkai.agencies.models import Role
 from gongkai.agencies.services import add_membership
 from gongkai.applications.models import Application
 from tests.annual.factories import draft, publish
 from tests.applications.conftest import resident_id
-from tests.browser.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM
+from tests.browser.chromium import NEEDS_CHROMIUM
 from tests.catalogue.public_factories import add_file, make_item
 from tests.checker.test_web import SEED_2021
 from tests.conftest import Tree
@@ -80,17 +79,6 @@ class Watcher:
         )
         for violation in self.page.evaluate("window.__violations || []"):
             self.problems.append(f"{self.page.url}: {violation}")
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

@@ -4,31 +4,18 @@ who must use a second factor cannot reach the admin without a TOTP code, and can
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM
+from tests.browser.chromium import NEEDS_CHROMIUM
 
 pytestmark = [NEEDS_CHROMIUM, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Login-Security-2026"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the live server thread does the DB work.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
