@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +82,7 @@ def bare_fork(data: bytes, name: str) -> None:
 
 
 def medians(
-    ways: dict[str, Callable[[bytes, str], None]], data: bytes, name: str, reads: int, old_every: int
+    ways: Mapping[str, Callable[[bytes, str], None]], data: bytes, name: str, reads: int, old_every: int
 ) -> dict[str, float]:
     """The median seconds of each way, measured in turns (one read of each per round) so that a change
     of the machine's load weighs on all alike; the old way only every ``old_every`` rounds (it is slow)."""
@@ -100,7 +100,8 @@ def medians(
 
 
 def inputs() -> list[tuple[str, bytes, str]]:
-    from benchmarks.bench_checker import realistic_tables
+    from bench_checker import realistic_tables  # this directory is on sys.path when run as a script
+
     from tests.checker.renderers import render_pdf, render_report
 
     tables = realistic_tables("2021", "city")

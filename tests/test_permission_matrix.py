@@ -97,9 +97,7 @@ class World:
         pk_of = {
             "cases": self._case_pk(route),
             "catalogue_manage": self._item_pk(route),
-            "catalogue_public": (self.published or self.item).pk
-            if (self.published or self.item)
-            else MISSING,
+            "catalogue_public": shown.pk if (shown := self.published or self.item) else MISSING,
             "checker": self.saved_check.pk if self.saved_check else MISSING,
             "annual_supervise": self.imported.pk if self.imported else MISSING,
         }
@@ -140,7 +138,7 @@ class World:
             ("attachment_pk", self.case_attachment),
         ):
             if param in route.params and record is not None:
-                return record.application_id  # type: ignore[attr-defined, no-any-return]
+                return int(record.application_id)
         return self.case.pk if self.case else MISSING
 
     def _item_pk(self, route: Route) -> int:

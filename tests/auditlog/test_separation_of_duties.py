@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from gongkai.agencies.models import Membership, Role
+from gongkai.agencies.models import Agency, Membership, Role
 from gongkai.applications.models import Application
 from gongkai.auditlog import permissions
 from gongkai.core.audit import record_audit
@@ -30,7 +30,7 @@ def client_for(user: User) -> Client:
     return client
 
 
-def holding(username: str, role: str, agency: object) -> User:
+def holding(username: str, role: str, agency: Agency) -> User:
     user = make_user(username)
     Membership.objects.create(user=user, agency=agency, role=role)
     return user

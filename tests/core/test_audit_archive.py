@@ -4,6 +4,8 @@ deleted through the one audited path; what remains still verifies."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import json
 import zoneinfo
 from io import StringIO
@@ -104,9 +106,7 @@ def test_a_correctly_signed_file_with_a_broken_chain_fails(history: list[AuditEv
     record = json.loads(lines[2])
     record["object_repr"] = "改过"
     body = b"\n".join([lines[0], lines[1], auditarchive._line(record).rstrip(b"\n"), *lines[3:-1]]) + b"\n"
-    signature = auditarchive.hmac.new(
-        auditarchive.archive_key(), body, auditarchive.hashlib.sha256
-    ).hexdigest()
+    signature = hmac.new(auditarchive.archive_key(), body, hashlib.sha256).hexdigest()
     path.write_bytes(body + auditarchive._line({"algorithm": "HMAC-SHA256", "signature": signature}))
     assert f"事件 {record['id']} 内容与其哈希不符" in (auditarchive.verify_archive(path).problem or "")
 

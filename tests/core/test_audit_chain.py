@@ -9,6 +9,7 @@ import threading
 import time
 import zoneinfo
 from io import StringIO
+from typing import Any
 
 import pytest
 import time_machine
@@ -40,7 +41,7 @@ def broken_message(*args: str) -> str:
     return str(raised.value)
 
 
-def raw(sql: str, *params: object) -> None:
+def raw(sql: str, *params: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
 
