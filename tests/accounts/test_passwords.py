@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from gongkai.accounts.models import PasswordHistory
 from gongkai.core.models import AuditEvent
@@ -60,6 +61,20 @@ def test_the_messages_are_chinese(db: None) -> None:
     with pytest.raises(ValidationError) as caught:
         password_validation.validate_password("abcdefghijk1")
     assert "密码须包含大写字母、小写字母、数字和符号中的至少 3 类" in " ".join(caught.value.messages)
+
+
+def test_the_length_message_is_chinese_too(db: None) -> None:
+    # Django 5.2's own Chinese catalogue misses its new "too short" msgid: the message came out in English.
+    with pytest.raises(ValidationError) as caught:
+        password_validation.validate_password("Ab1!xyz")
+    message = " ".join(caught.value.messages)
+    assert "密码太短，至少需要 10 个字符" in message
+    assert "short" not in message
+    assert "密码至少需要 10 个字符" in " ".join(password_validation.password_validators_help_texts())
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            password_validation.validate_password("Ab1!xyz")
+    assert "at least 10 characters" in " ".join(caught.value.messages)
 
 
 def test_none_of_the_last_five_passwords_again(db: None) -> None:
