@@ -193,6 +193,7 @@ def test_the_security_administrator_above_unlocks_but_administers_nothing(
     page = client.get(f"/office/county-a-finance/people/{officer.pk}/").content.decode()
     assert "解除登录锁定" in page
     assert "停用（调离或离职）" not in page and "发送重置密码链接" not in page  # the system administrator's
+    assert "（只读）" in page and "政务公开办" not in page  # not labelled as the supervising office
     assert client.post(f"/office/county-a-finance/people/{officer.pk}/unlock/").status_code == 302
     assert log_in(Client(), "xinxiyuan").status_code == 302
     assert AuditEvent.objects.get(action="auth.unlocked").actor == security
