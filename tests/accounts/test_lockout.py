@@ -38,7 +38,7 @@ def test_ten_wrong_passwords_then_the_right_one_do_not_log_in(officer: User, clo
     page = response.content.decode()
     assert "登录已暂时锁定" in page and "连续 5 次登录失败" in page
     assert "2026-06-01 10:15" in page  # when to try again: 15 minutes after the locking failure
-    assert "管理员" in page  # who can unlock
+    assert "本机关的管理员或安全管理员" in page  # who can unlock (三员分立: the 安全管理员 too)
     assert response["Retry-After"] == "900"
 
 

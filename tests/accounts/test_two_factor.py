@@ -158,6 +158,7 @@ def test_password_then_code(officer: User, required: None, clock: time_machine.T
     assert verify.status_code == 302 and verify["Location"].startswith("/accounts/2fa/verify/")
     page = client.get(verify["Location"])
     assert "双因素验证" in page.content.decode()
+    assert "请联系本机关的管理员或安全管理员重置双因素认证" in page.content.decode()  # who resets it
     bad = client.post("/accounts/2fa/verify/", {"code": "12345x", "next": "/workbench/"})
     assert "验证码不正确" in bad.content.decode()
     clock.shift(datetime.timedelta(seconds=2))  # django-otp's throttle: one second after one failure
