@@ -1,4 +1,4 @@
-"""Password validators of the policy (AUTH_PASSWORD_VALIDATORS): minimum length, character classes and no reuse.
+"""Password validators of the policy (AUTH_PASSWORD_VALIDATORS): minimum length, character classes, no reuse.
 
 Django's own validators refuse common and all-digit passwords and passwords like the user's name; these add
 the minimum length (``GONGKAI_PASSWORD_MIN_LENGTH``, Django's rule with a Chinese message) and the 等保

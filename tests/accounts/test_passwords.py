@@ -71,9 +71,8 @@ def test_the_length_message_is_chinese_too(db: None) -> None:
     assert "密码太短，至少需要 10 个字符" in message
     assert "short" not in message
     assert "密码至少需要 10 个字符" in " ".join(password_validation.password_validators_help_texts())
-    with translation.override("en"):
-        with pytest.raises(ValidationError) as caught:
-            password_validation.validate_password("Ab1!xyz")
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        password_validation.validate_password("Ab1!xyz")
     assert "at least 10 characters" in " ".join(caught.value.messages)
 
 
