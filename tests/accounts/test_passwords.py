@@ -222,3 +222,24 @@ def test_setting_the_first_password_from_an_invitation_is_audited_and_follows_th
     assert done["Location"] == "/accounts/password/done/"
     event = AuditEvent.objects.get(action="account.password_reset")
     assert event.details == {"via": "invitation"} and event.object_id == str(newcomer.pk)
+
+
+def test_wrong_old_passwords_are_limited_like_logins_and_audited(officer: User, clock: Any) -> None:
+    # A session left open must not be a way to guess the password: the old password on the change page
+    # (and the password asked again on the account page) counts its failures like the login does.
+    client = Client()
+    log_in(client, "xinxiyuan")
+    change = {"new_password1": "Brand-New-2026", "new_password2": "Brand-New-2026"}
+    for n in range(5):
+        wrong = client.post("/accounts/password_change/", {"old_password": f"guess-{n}", **change})
+        assert "旧密码不正确" in wrong.content.decode()
+    refused = client.post("/accounts/password_change/", {"old_password": PASSWORD, **change})
+    assert refused.status_code == 200 and "密码输错次数过多，请 15 分钟后再试" in refused.content.decode()
+    again = client.post("/accounts/2fa/remove/", {"kind": "totp", "pk": 1, "password": PASSWORD}, follow=True)
+    assert "密码输错次数过多" in again.content.decode()
+    officer.refresh_from_db()
+    assert officer.check_password(PASSWORD)
+    assert AuditEvent.objects.filter(action="account.password_check_failed", actor=officer).count() == 5
+    clock.shift(datetime.timedelta(minutes=16))
+    done = client.post("/accounts/password_change/", {"old_password": PASSWORD, **change})
+    assert done.status_code == 302
