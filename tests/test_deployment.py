@@ -23,6 +23,7 @@ FILE_MAKERS: dict[str, Callable[[], str]] = {
     "SECRET_KEY_FILE": lambda: secrets.token_urlsafe(60),
     "GONGKAI_DATA_KEYS_FILE": lambda: f"k1:{sealing.new_key()}",
     "GONGKAI_LOOKUP_KEY_FILE": sealing.new_key,
+    "GONGKAI_AUDIT_ARCHIVE_KEY_FILE": sealing.new_key,
 }
 
 
@@ -101,3 +102,13 @@ def test_the_deploy_check_fails_on_a_weakened_setting(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "security.W004" in output and "security.W008" in output
+    # ... and Gongkai says which of its variables those are.
+    assert "gongkai.W001" in output and "GONGKAI_BEHIND_TLS_PROXY=true" in output
+
+
+def test_the_deploy_check_asks_for_an_audit_archive_key(tmp_path: Path) -> None:
+    settings = {k: v for k, v in documented_settings().items() if k != "GONGKAI_AUDIT_ARCHIVE_KEY_FILE"}
+    result = run_deploy_check(settings, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "gongkai.W002" in output and "GONGKAI_AUDIT_ARCHIVE_KEY_FILE" in output

@@ -100,3 +100,19 @@ class PasswordResetForm(LengthCheckedForm, auth_forms.PasswordResetForm):
         users = len(list(self.get_users(email)))
         super().save(*args, **kwargs)
         services.record_reset_requested(email, users=users)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, its old password checked like every password asked again (limited and audited)."""
+
+    def clean_old_password(self) -> str:
+        old_password = str(self.cleaned_data.get("old_password") or "")
+        try:
+            services.check_password_again(self.user, old_password)
+        except forms.ValidationError as exc:
+            if exc.code == "wrong_password":
+                raise forms.ValidationError(
+                    self.error_messages["password_incorrect"], code="password_incorrect"
+                ) from exc
+            raise
+        return old_password

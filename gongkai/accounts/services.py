@@ -6,9 +6,11 @@ audits (``record_audit``) in the same transaction.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +23,7 @@ from gongkai.accounts.codes import (
     CODE_FAILED,
     DEVICE_REMOVED,
     PASSWORD_CHANGED,
+    PASSWORD_CHECK_FAILED,
     PASSWORD_RESET,
     PASSWORD_RESET_REQUESTED,
     RECOVERY_CODE_USED,
@@ -31,6 +34,7 @@ from gongkai.accounts.codes import (
     VERIFIED,
 )
 from gongkai.agencies.models import Agency
+from gongkai.core import ratelimit
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
@@ -89,10 +93,33 @@ def unlock_address(*, address: str) -> int:
 # --- Second factor: one's own devices ----------------------------------------------------------
 
 
+#: The rate-limit scope of passwords asked again of a signed-in user.
+PASSWORD_AGAIN_SCOPE = "password-again"
+
+
+def check_password_again(user: AbstractBaseUser, password: str | None) -> None:
+    """The password asked again of a signed-in user (to change it, or what protects the account). Wrong ones
+    count like wrong logins, so that a session left open is no way to guess the password:
+    ``GONGKAI_LOGIN_FAILURE_LIMIT`` of them within ``GONGKAI_LOGIN_LOCK_MINUTES`` refuse every further try,
+    right or wrong, until the oldest leaves that window; each wrong one is audited."""
+    minutes = int(settings.GONGKAI_LOGIN_LOCK_MINUTES)
+    limit = int(settings.GONGKAI_LOGIN_FAILURE_LIMIT)
+    window = datetime.timedelta(minutes=minutes)
+    key = ratelimit.keyed("user", str(user.pk))
+    if ratelimit.count(PASSWORD_AGAIN_SCOPE, key, window=window) >= limit:
+        raise ValidationError(
+            _("密码输错次数过多，请 %(n)d 分钟后再试。") % {"n": minutes}, code="too_many_attempts"
+        )
+    if not password or not user.check_password(password):
+        with transaction.atomic():
+            ratelimit.hit(PASSWORD_AGAIN_SCOPE, key, limit=limit, window=window)
+            record_audit(user, PASSWORD_CHECK_FAILED, user)
+        raise ValidationError(_("密码不正确，未作更改。"), code="wrong_password")
+
+
 def _check_password(user: AbstractBaseUser, password: str | None) -> None:
     """Changing what protects an account asks for its password again."""
-    if not password or not user.check_password(password):
-        raise ValidationError(_("密码不正确，未作更改。"), code="wrong_password")
+    check_password_again(user, password)
 
 
 def _may_change_devices(user: AbstractBaseUser, verified: bool) -> None:

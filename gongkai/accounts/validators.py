@@ -1,13 +1,15 @@
-"""Password validators of the policy (AUTH_PASSWORD_VALIDATORS): character classes and no reuse.
+"""Password validators of the policy (AUTH_PASSWORD_VALIDATORS): minimum length, character classes, no reuse.
 
-Django's own validators give the minimum length (``GONGKAI_PASSWORD_MIN_LENGTH``), refuse common and
-all-digit passwords and passwords like the user's name; these add the 等保 wording's complexity and history.
+Django's own validators refuse common and all-digit passwords and passwords like the user's name; these add
+the minimum length (``GONGKAI_PASSWORD_MIN_LENGTH``, Django's rule with a Chinese message) and the 等保
+wording's complexity and history.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -32,6 +34,17 @@ def character_classes(password: str) -> set[str]:
         else:
             found.add("symbol")
     return found
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length, with its message in Chinese: Django 5.2 changed that message's msgid and its
+    own Chinese catalogue still has the old one, so the error came out in English in the Chinese interface."""
+
+    def get_error_message(self) -> str:
+        return _("密码太短，至少需要 %(n)d 个字符。") % {"n": self.min_length}
+
+    def get_help_text(self) -> str:
+        return _("密码至少需要 %(n)d 个字符。") % {"n": self.min_length}
 
 
 class CharacterClassesValidator:

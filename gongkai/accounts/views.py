@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +28,7 @@ from gongkai.accounts.forms import (
     ConfirmTotpForm,
     NewTotpForm,
     PasswordAgainForm,
+    PasswordChangeForm,
     PasswordResetForm,
     RemoveDeviceForm,
 )

@@ -33,6 +33,7 @@ AUDIT_LABELS: dict[str, str] = {
     "account.password_changed": N_("修改密码"),
     "account.password_reset": N_("通过链接设置密码"),
     "account.password_reset_requested": N_("申请重置密码"),
+    "account.password_check_failed": N_("再次输入的登录密码不正确"),
     "two_factor.totp_added": N_("添加身份验证器"),
     "two_factor.recovery_codes_generated": N_("生成恢复码"),
     "two_factor.device_removed": N_("移除双因素认证设备"),

@@ -58,6 +58,11 @@ def retention_cutoff(today: datetime.date) -> datetime.date:
     return today - datetime.timedelta(days=int(settings.GONGKAI_AUDIT_RETENTION_DAYS))
 
 
+def current_chain_day() -> datetime.date | None:
+    """The audit chain's day in progress (that of its last event), which :func:`archive` never takes."""
+    return AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON).values_list("day", flat=True).first()
+
+
 def _line(value: dict[str, Any]) -> bytes:
     return (
         json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"

@@ -323,11 +323,17 @@ def unlock(request: HttpRequest, short_code: str, user_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_two_factor(request: HttpRequest, short_code: str, user_pk: int) -> HttpResponse:
-    """Remove a colleague's authenticators and recovery codes (a lost phone): they set up anew at login."""
+    """Remove a colleague's authenticators and recovery codes (a lost phone): they set up anew at login.
+    GET asks for confirmation first (it cannot be undone); POST does it."""
     agency = _agency(request, short_code)  # the service checks who may (accounts.permissions)
     person = selectors.member_of(agency, user_pk)
+    if request.method != "POST":
+        if not account_permissions.can_manage_account(request.user, person.user, agency):
+            return _refused(request, agency, PermissionDenied(_("您没有权限管理此人的账号安全设置。")))
+        context = {"agency": agency, "person": person}
+        return _private(render(request, "office/confirm_reset_2fa.html", context))
     try:
         account_services.reset_two_factor(actor=request.user, user=person.user, agency=agency)
     except PermissionDenied as exc:

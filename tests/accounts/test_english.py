@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from tests.accounts.conftest import code_of, confirmed_device, log_in
 
@@ -72,3 +73,15 @@ def test_the_lockout_page(officer: User, clock: Any) -> None:
     page = response.content.decode()
     assert "Login temporarily locked" in page and "Please try again after 2026-06-01 10:15" in page
     assert _chinese_left(page) == set()
+
+
+def test_the_remove_button_says_remove(officer: User, clock: Any) -> None:
+    # "移除" was translated "Removed" (the calendar's day status), so the button read "Removed".
+    device = confirmed_device(officer)
+    client = _english()
+    client.force_login(officer)
+    client.post("/accounts/2fa/verify/", {"code": code_of(device)})
+    page = client.get("/accounts/security/").content.decode()
+    assert ">Remove</button>" in page and "Removed" not in page
+    with translation.override("en"):
+        assert translation.pgettext("calendar day status", "移除") == "Removed"

@@ -38,7 +38,7 @@ def test_ten_wrong_passwords_then_the_right_one_do_not_log_in(officer: User, clo
     page = response.content.decode()
     assert "登录已暂时锁定" in page and "连续 5 次登录失败" in page
     assert "2026-06-01 10:15" in page  # when to try again: 15 minutes after the locking failure
-    assert "管理员" in page  # who can unlock
+    assert "本机关的管理员或安全管理员" in page  # who can unlock (三员分立: the 安全管理员 too)
     assert response["Retry-After"] == "900"
 
 
@@ -193,6 +193,7 @@ def test_the_security_administrator_above_unlocks_but_administers_nothing(
     page = client.get(f"/office/county-a-finance/people/{officer.pk}/").content.decode()
     assert "解除登录锁定" in page
     assert "停用（调离或离职）" not in page and "发送重置密码链接" not in page  # the system administrator's
+    assert "（只读）" in page and "政务公开办" not in page  # not labelled as the supervising office
     assert client.post(f"/office/county-a-finance/people/{officer.pk}/unlock/").status_code == 302
     assert log_in(Client(), "xinxiyuan").status_code == 302
     assert AuditEvent.objects.get(action="auth.unlocked").actor == security

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from gongkai.accounts.models import PasswordHistory
 from gongkai.core.models import AuditEvent
@@ -60,6 +61,19 @@ def test_the_messages_are_chinese(db: None) -> None:
     with pytest.raises(ValidationError) as caught:
         password_validation.validate_password("abcdefghijk1")
     assert "密码须包含大写字母、小写字母、数字和符号中的至少 3 类" in " ".join(caught.value.messages)
+
+
+def test_the_length_message_is_chinese_too(db: None) -> None:
+    # Django 5.2's own Chinese catalogue misses its new "too short" msgid: the message came out in English.
+    with pytest.raises(ValidationError) as caught:
+        password_validation.validate_password("Ab1!xyz")
+    message = " ".join(caught.value.messages)
+    assert "密码太短，至少需要 10 个字符" in message
+    assert "short" not in message
+    assert "密码至少需要 10 个字符" in " ".join(password_validation.password_validators_help_texts())
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        password_validation.validate_password("Ab1!xyz")
+    assert "at least 10 characters" in " ".join(caught.value.messages)
 
 
 def test_none_of_the_last_five_passwords_again(db: None) -> None:
@@ -208,3 +222,24 @@ def test_setting_the_first_password_from_an_invitation_is_audited_and_follows_th
     assert done["Location"] == "/accounts/password/done/"
     event = AuditEvent.objects.get(action="account.password_reset")
     assert event.details == {"via": "invitation"} and event.object_id == str(newcomer.pk)
+
+
+def test_wrong_old_passwords_are_limited_like_logins_and_audited(officer: User, clock: Any) -> None:
+    # A session left open must not be a way to guess the password: the old password on the change page
+    # (and the password asked again on the account page) counts its failures like the login does.
+    client = Client()
+    log_in(client, "xinxiyuan")
+    change = {"new_password1": "Brand-New-2026", "new_password2": "Brand-New-2026"}
+    for n in range(5):
+        wrong = client.post("/accounts/password_change/", {"old_password": f"guess-{n}", **change})
+        assert "旧密码不正确" in wrong.content.decode()
+    refused = client.post("/accounts/password_change/", {"old_password": PASSWORD, **change})
+    assert refused.status_code == 200 and "密码输错次数过多，请 15 分钟后再试" in refused.content.decode()
+    again = client.post("/accounts/2fa/remove/", {"kind": "totp", "pk": 1, "password": PASSWORD}, follow=True)
+    assert "密码输错次数过多" in again.content.decode()
+    officer.refresh_from_db()
+    assert officer.check_password(PASSWORD)
+    assert AuditEvent.objects.filter(action="account.password_check_failed", actor=officer).count() == 5
+    clock.shift(datetime.timedelta(minutes=16))
+    done = client.post("/accounts/password_change/", {"old_password": PASSWORD, **change})
+    assert done.status_code == 302

@@ -158,6 +158,7 @@ def test_password_then_code(officer: User, required: None, clock: time_machine.T
     assert verify.status_code == 302 and verify["Location"].startswith("/accounts/2fa/verify/")
     page = client.get(verify["Location"])
     assert "双因素验证" in page.content.decode()
+    assert "请联系本机关的管理员或安全管理员重置双因素认证" in page.content.decode()  # who resets it
     bad = client.post("/accounts/2fa/verify/", {"code": "12345x", "next": "/workbench/"})
     assert "验证码不正确" in bad.content.decode()
     clock.shift(datetime.timedelta(seconds=2))  # django-otp's throttle: one second after one failure
@@ -257,6 +258,11 @@ def test_the_agency_admin_resets_a_colleagues_second_factor(
     admin.post("/accounts/2fa/verify/", {"code": code_of(admin_device)})
     member = f"/office/county-a-finance/people/{officer.pk}/"
     assert "重置双因素认证" in admin.get(member).content.decode()
+    # Irreversible: the member page links to a confirmation, which removes nothing by itself.
+    assert f'href="{member}reset-2fa/"' in admin.get(member).content.decode()
+    confirm = admin.get(member + "reset-2fa/")
+    assert confirm.status_code == 200 and "确定重置王芳的双因素认证吗" in confirm.content.decode()
+    assert TOTPDevice.objects.filter(user=officer).exists()
     assert admin.post(member + "reset-2fa/").status_code == 302
     assert not TOTPDevice.objects.filter(user=officer).exists()
     assert not StaticDevice.objects.filter(user=officer).exists()
@@ -273,6 +279,7 @@ def test_a_colleague_cannot_reset_anothers_second_factor(tree: Tree, officer: Us
     add_membership(actor=None, user=colleague, agency=tree.county_a_finance, role=Role.REVIEWER)
     client = _signed_in(colleague)
     assert client.post(f"/office/county-a-finance/people/{officer.pk}/reset-2fa/").status_code in (403, 404)
+    assert client.get(f"/office/county-a-finance/people/{officer.pk}/reset-2fa/").status_code in (403, 404)
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 

@@ -29,6 +29,7 @@ from gongkai.applications.models import Appeal, Application, CaseEvent, Status
 from gongkai.catalogue.models import DocumentType, Item
 from gongkai.core.models import AuditEvent
 from gongkai.demo.cases import DemoPeople, seed_cases, seed_year
+from gongkai.demo.management.commands.seed_demo import DEMO_STAFF
 from gongkai.demo.reports import fill_placeholders
 from gongkai.reports import drafting
 from gongkai.reports.model import SECTION3_COLUMN_KEYS
@@ -69,6 +70,8 @@ def test_the_demo_world_builds_checks_and_publishes_reports_in_both_formats() ->
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "admin" in out.getvalue()
+    for username, _name, _roles in DEMO_STAFF:  # every demo user is announced with the role to try
+        assert f"{username}（" in out.getvalue(), username
     today = timezone.localdate()
     before_last, last = today.year - 2, today.year - 1
     before = counts()

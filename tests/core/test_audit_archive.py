@@ -50,6 +50,20 @@ def archive_file(tmp_path: Path) -> Path:
 
 
 @pytest.mark.django_db
+def test_the_chains_day_in_progress_stays_and_the_command_says_why(tmp_path: Path) -> None:
+    # Only one old day, still the chain's current one: nothing is archived, and the message must not claim
+    # that there are no events older than the cutoff (there are: 2 March, before 1 June 2026).
+    with time_machine.travel(OLD_DAYS[0], tick=False):
+        record_audit(None, "test.old")
+    with time_machine.travel(LATER, tick=False):
+        out = StringIO()
+        call_command("audit", "archive", "--dir", str(tmp_path), stdout=out)
+    assert "早于 2026-06-01 的事件都属于审计链当前的一天（2026-03-02）" in out.getvalue()
+    assert AuditEvent.objects.filter(action="test.old").count() == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
 def test_old_events_are_archived_verified_and_deleted_and_the_rest_still_verifies(
     history: list[AuditEvent], tmp_path: Path
 ) -> None:

@@ -68,7 +68,7 @@ def test_the_supervisor_reads_the_staff_below_it_but_changes_nothing(people: Peo
     page = client.get(staff_url("county-a-finance"))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "officer" in text and "政务公开办只读查看" in text and "邀请工作人员" not in text
+    assert "officer" in text and "（只读）" in text and "邀请工作人员" not in text
     member = f"/office/county-a-finance/people/{people.officer.pk}/"
     assert "撤销" not in client.get(member).content.decode()
     assert client.post(member, {"role": Role.REVIEWER}).status_code == 403

@@ -77,9 +77,19 @@ class Command(BaseCommand):
                 _("未归档，未删除任何事件：%(problem)s") % {"problem": exc}, returncode=1
             ) from exc
         if result is None:
-            self.stdout.write(
-                _("没有早于 %(day)s 的审计事件，无需归档。") % {"day": auditarchive.retention_cutoff(today)}
-            )
+            cutoff = auditarchive.retention_cutoff(today)
+            current = auditarchive.current_chain_day()
+            if current is not None and current < cutoff:
+                # Events older than the retention exist, but all on the chain's day in progress.
+                self.stdout.write(
+                    _(
+                        "没有可归档的审计事件：早于 %(cutoff)s 的事件都属于审计链当前的一天（%(day)s），"
+                        "这一天要等之后的日子记入新事件、这一天结束后才能归档。"
+                    )
+                    % {"cutoff": cutoff, "day": current}
+                )
+            else:
+                self.stdout.write(_("没有早于 %(day)s 的审计事件，无需归档。") % {"day": cutoff})
             return
         self.stdout.write(
             _("已归档并删除 %(n)s 个审计事件（%(first)s 至 %(last)s）：%(path)s（SHA-256 %(sha)s）。")

@@ -206,7 +206,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     "演示工作人员 / demo staff (密码同用户名 password = username): "
                     "officer（信息员）, reviewer（审核人）, leader（分管领导）, head（工作机构负责人）, "
-                    "supervisor（政务公开办）, manager（机关管理员）, clerk（其他单位信息员） "
+                    "supervisor（政务公开办）, manager（机关管理员）, clerk（其他单位信息员）, "
+                    "security（安全管理员）, auditor（审计管理员） "
                     "→  http://127.0.0.1:8000/workbench/"
                 )
             )
