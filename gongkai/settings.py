@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Every superuser request to a write view or the admin site goes to the audit log (三员分立).
     "gongkai.core.middleware.SuperuserAuditMiddleware",
+    # Personal data this server cannot decrypt (a missing data key): 503 saying why, not a bare 500.
+    "gongkai.core.middleware.SealingErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout, the second factor where it is required, password expiry (gongkai.accounts).
     "gongkai.accounts.middleware.AccountSecurityMiddleware",

@@ -4,6 +4,7 @@
 * :class:`ChosenLanguageMiddleware` — language selection for a Chinese government site.
 * :class:`PermissionsPolicyMiddleware` — the ``Permissions-Policy`` header.
 * :class:`SuperuserAuditMiddleware` — every request of a superuser to a write view or the admin site audited.
+* :class:`SealingErrorMiddleware` — personal data this server cannot decrypt answers 503 saying why.
 
 Language selection:
 
@@ -14,6 +15,7 @@ user picked another language with the language switcher (which sets the language
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,6 +29,9 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 
 from gongkai.core.audit import record_audit
+from gongkai.core.sealing import SealingError
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware:
@@ -118,3 +123,26 @@ class SuperuserAuditMiddleware:
                     user, SUPERUSER_REQUEST, method=request.method or "", path=request.path, view=view
                 )
         return self.get_response(request)
+
+
+class SealingErrorMiddleware:
+    """A page that reads personal data this server cannot decrypt — most often a host whose
+    ``GONGKAI_DATA_KEYS`` lacks a key another host has started sealing with (docs/administration.md, key
+    rotation) — answers 503 with a page that says so, and the error is logged with the key's id, instead
+    of a bare 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, SealingError):
+            return None
+        logger.error("personal data cannot be decrypted on %s: %s", request.path, exception)
+        message = _(
+            "本服务器暂时无法读取加密保存的个人信息（缺少数据密钥，或数据已损坏）。请联系系统管理员："
+            "确认每台服务器的 GONGKAI_DATA_KEYS 含有全部在用的密钥并重启服务（见 docs/administration.md 的 Key rotation 一节）。"
+        )
+        return render(request, "503.html", {"message": message}, status=503)

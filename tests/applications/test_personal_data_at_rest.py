@@ -371,3 +371,17 @@ def test_a_database_dump_holds_no_identity_number_or_phone(tree: Tree, staff: St
     for phone in (DUMP_PHONE, CORRECTED_PHONE):
         assert phone not in digits, phone
     assert "示范市甲县幸福路9号" not in _dump()
+
+
+def test_a_server_missing_a_data_key_says_so_instead_of_a_500(staff: Staff, make_case: CaseMaker) -> None:
+    """Another host sealed with a new key this one lacks (a missed restart during a key rotation): the case
+    page answers 503 with a page that says what is wrong and what to do; the error is not swallowed."""
+    case = make_case(arrived_on=D(2026, 6, 1), serial=31)
+    with override_settings(GONGKAI_DATA_KEYS=f"new:{NEW_KEY},{settings.GONGKAI_DATA_KEYS}"):
+        Application.objects.filter(pk=case.pk).update(phone="13900003333")  # sealed with "new"
+    response = client_for(staff.officer).get(f"/cases/{case.pk}/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "无法读取加密保存的个人信息" in page and "GONGKAI_DATA_KEYS" in page
+    with override_settings(GONGKAI_DATA_KEYS=f"new:{NEW_KEY},{settings.GONGKAI_DATA_KEYS}"):
+        assert client_for(staff.officer).get(f"/cases/{case.pk}/").status_code == 200
