@@ -191,6 +191,7 @@ def security(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Make a new set of recovery codes and show them, this once (the password asked again)."""
     form = PasswordAgainForm(request.POST)
+    replaced = selectors.recovery_codes_left(_user(request)) > 0  # the page says the old ones are gone
     try:
         tokens = services.generate_recovery_codes(
             user=_user(request),
@@ -202,7 +203,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("accounts:security")
-    return _private(render(request, "accounts/recovery_codes.html", {"tokens": tokens}))
+    context = {"tokens": tokens, "replaced": replaced}
+    return _private(render(request, "accounts/recovery_codes.html", context))
 
 
 @login_required

@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.core import auditchain
@@ -29,7 +30,8 @@ class Break:
     problem: str
 
     def describe(self) -> str:
-        when = self.created_at.isoformat() if self.created_at else "—"
+        # In the site's time zone (Beijing time), as the audit log's pages show it.
+        when = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M:%S") if self.created_at else "—"
         where = f"{self.chain_day} #{self.sequence}" if self.chain_day else "—"
         return _("审计链在事件 %(id)s（时间 %(when)s，链位置 %(where)s）处断开：%(problem)s") % {
             "id": self.event_id if self.event_id is not None else "—",

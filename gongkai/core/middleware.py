@@ -143,6 +143,7 @@ class SealingErrorMiddleware:
         logger.error("personal data cannot be decrypted on %s: %s", request.path, exception)
         message = _(
             "本服务器暂时无法读取加密保存的个人信息（缺少数据密钥，或数据已损坏）。请联系系统管理员："
-            "确认每台服务器的 GONGKAI_DATA_KEYS 含有全部在用的密钥并重启服务（见 docs/administration.md 的 Key rotation 一节）。"
+            "确认每台服务器的 GONGKAI_DATA_KEYS 含有全部在用的密钥并重启服务"
+            "（见 docs/administration.md 的 Key rotation 一节）。"
         )
         return render(request, "503.html", {"message": message}, status=503)

@@ -185,6 +185,7 @@ def test_recovery_codes_work_once_each(officer: User, required: None, clock: tim
     assert page["Cache-Control"] == "private, no-store"
     codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", page.content.decode())
     assert len(codes) == 10 and len(set(codes)) == 10
+    assert "之前的恢复码已全部作废" not in page.content.decode()  # there were none before
 
     other = _signed_in(officer)
     used = other.post("/accounts/2fa/verify/", {"code": codes[0]})
@@ -194,6 +195,8 @@ def test_recovery_codes_work_once_each(officer: User, required: None, clock: tim
     again = third.post("/accounts/2fa/verify/", {"code": codes[0]})
     assert again.status_code == 200 and "验证码不正确" in again.content.decode()
     assert StaticDevice.objects.get(user=officer).token_set.count() == 9
+    renewed = other.post("/accounts/2fa/recovery-codes/", {"password": PASSWORD}).content.decode()
+    assert "之前的恢复码已全部作废" in renewed
     event = AuditEvent.objects.get(action="two_factor.recovery_code_used")
     assert event.details == {"codes_left": 9}
     assert codes[0] not in json.dumps(list(AuditEvent.objects.values_list("details", flat=True)))
@@ -202,6 +205,7 @@ def test_recovery_codes_work_once_each(officer: User, required: None, clock: tim
         "two_factor.recovery_codes_generated",
         "two_factor.recovery_code_used",
         "two_factor.failed",
+        "two_factor.recovery_codes_generated",
     ]
 
 

@@ -232,6 +232,7 @@ def test_purge_erases_the_personal_data_of_cases_closed_past_the_retention_perio
         dry = io.StringIO()
         call_command("pii", "purge", "--dry-run", "--today", "2026-06-15", stdout=dry)
         assert old.reference in dry.getvalue() and recent.reference not in dry.getvalue()
+        assert "本次只列出，未作改动" in dry.getvalue()
         assert Application.objects.get(pk=old.pk).phone == "13900003333"  # nothing erased yet
         out = io.StringIO()
         call_command("pii", "purge", "--today", "2026-06-15", stdout=out)

@@ -16,6 +16,7 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection, connections, transaction
+from django.utils import timezone
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.core import auditchain, auditverify
@@ -98,6 +99,8 @@ def test_an_altered_row_is_named(two_days: list[AuditEvent]) -> None:
     message = broken_message()
     assert f"事件 {target.pk}（" in message
     assert "2026-03-02 #" in message
+    # The time as the audit log's pages show it: Beijing time, no ISO "T" or offset.
+    assert f"时间 {timezone.localtime(target.created_at):%Y-%m-%d %H:%M:%S}，" in message
     assert "被改动" in message
     # The days after the change still verify on their own; a range including it does not.
     assert "审计链完整" in verify_output("--from", "2026-03-03")

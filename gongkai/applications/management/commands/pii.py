@@ -81,7 +81,10 @@ class Command(BaseCommand):
                         "day": application.answered_on,
                     }
                 )
-            self.stdout.write(_("共 %(n)s 件申请的个人信息将被删除（未删除）。") % {"n": len(due)})
+            listed = _(
+                "共 %(n)s 件申请的个人信息到期，正式运行（不加 --dry-run）时将被删除；本次只列出，未作改动。"
+            )
+            self.stdout.write(listed % {"n": len(due)})
             return
         erased = retention.purge(today=today, days=days)
         for application in erased:
