@@ -116,3 +116,9 @@ def scope(user: User) -> Q | None:
 
 def can_read(user: User) -> bool:
     return scope(user) is not None
+
+
+def reads_security_events_only(user: User) -> bool:
+    """Whether ``user`` reads the log only as 安全管理员 (its security events, no other event)."""
+    ids = readable_agency_ids(user)
+    return ids is not None and not ids and _security_scope(user) is not None

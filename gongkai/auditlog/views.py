@@ -59,7 +59,12 @@ def log(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(events, PER_PAGE, cap=None).get_page(request.GET.get("page"))
     rows = presenters.rows(request.user, page.object_list)
     services.record_read(actor=request.user, filters=form.filters(), page=page.number, shown=len(rows))
-    context = {"form": form, "page": page, "rows": rows}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "security_only": permissions.reads_security_events_only(request.user),
+    }
     return _private(render(request, "auditlog/log.html", context))
 
 

@@ -115,6 +115,11 @@ def test_the_security_administrator_manages_its_subtree_and_reads_its_security_e
     assert response.status_code == 200
     seen = {(row.event.action, row.event.agency_id) for row in response.context["rows"]}
     assert seen == {("auth.login_failed", staff.agency.pk), ("auth.locked_out", None)}
+    page = response.content.decode()
+    assert "安全管理员在此查看本机关及下级机关的安全事件" in page and "政务公开办为本级及下级机关" not in page
+    # An office head reads the agency's whole log, with the usual introduction.
+    head_page = client_for(staff.head).get("/audit/").content.decode()
+    assert "政务公开办为本级及下级机关" in head_page and "安全管理员在此查看" not in head_page
 
 
 def test_other_roles_still_read_nothing(staff: Staff, events: Application) -> None:
