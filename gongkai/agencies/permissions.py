@@ -77,21 +77,23 @@ def signoff_agencies(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
     return agencies_with_role(user, SIGNOFF_EDITORS)
 
 
+def subtrees_where(user: AbstractBaseUser | AnonymousUser, role: Role | str) -> AgencyQuerySet:
+    """The agencies where active ``user`` holds ``role``, and every agency below them (no superuser
+    shortcut: callers that let superusers through say so). The reach of the roles that look down the tree:
+    政务公开办, 安全管理员, 审计管理员."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    seats = [m.agency for m in Membership.objects.filter(user_id=user.pk, role=role).select_related("agency")]
+    return Agency.objects.subtrees_of(seats)
+
+
 def security_agencies(user: AbstractBaseUser | AnonymousUser) -> AgencyQuerySet:
     """The agencies whose people's accounts ``user`` manages as 安全管理员 (``Role.SECURITY_ADMINISTRATOR``,
     三员分立, docs/decisions.md D21): the agencies where the role is held and everything below them; every
     agency for an active superuser."""
-    if not user.is_authenticated or not user.is_active:
-        return Agency.objects.none()
-    if getattr(user, "is_superuser", False):
+    if user.is_authenticated and user.is_active and getattr(user, "is_superuser", False):
         return Agency.objects.all()
-    seats = [
-        m.agency
-        for m in Membership.objects.filter(user_id=user.pk, role=Role.SECURITY_ADMINISTRATOR).select_related(
-            "agency"
-        )
-    ]
-    return Agency.objects.subtrees_of(seats) if seats else Agency.objects.none()
+    return subtrees_where(user, Role.SECURITY_ADMINISTRATOR)
 
 
 def can_manage_security(user: AbstractBaseUser | AnonymousUser, agency: Agency | None = None) -> bool:

@@ -14,7 +14,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role, SignOffPolicy
-from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS, agencies_with_role, has_role
+from gongkai.agencies.permissions import (
+    ANSWER_APPROVERS,
+    EXTENSION_APPROVERS,
+    agencies_with_role,
+    has_role,
+    subtrees_where,
+)
 from gongkai.applications.models import Application, Approval, ApprovalKind
 
 User = AbstractBaseUser | AnonymousUser
@@ -58,13 +64,7 @@ def cases_visible_to(user: User) -> QuerySet[Application]:
 
 def supervised_agencies(user: User) -> QuerySet[Agency]:
     """Agencies ``user`` supervises as 政务公开办 (their own and everything below)."""
-    if not user.is_authenticated or not user.is_active:
-        return Agency.objects.none()
-    supervised = [
-        m.agency
-        for m in Membership.objects.filter(user_id=user.pk, role=Role.SUPERVISOR).select_related("agency")
-    ]
-    return Agency.objects.subtrees_of(supervised) if supervised else Agency.objects.none()
+    return subtrees_where(user, Role.SUPERVISOR)
 
 
 def can_view(user: User, application: Application) -> bool:

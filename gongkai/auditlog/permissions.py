@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
 from gongkai.agencies.models import Agency, AgencyQuerySet, Membership, Role
-from gongkai.agencies.permissions import can_manage_security, security_agencies
+from gongkai.agencies.permissions import can_manage_security, security_agencies, subtrees_where
 from gongkai.applications.permissions import is_active_superuser, supervised_agencies
 
 User = AbstractBaseUser | AnonymousUser
@@ -63,7 +63,7 @@ def _held_at(user: User, role: str) -> list[Agency]:
 
 def audit_agencies(user: User) -> AgencyQuerySet:
     """The agencies whose events ``user`` reads as 审计管理员 (its agencies and everything below)."""
-    return Agency.objects.subtrees_of(_held_at(user, Role.AUDIT_ADMINISTRATOR))
+    return subtrees_where(user, Role.AUDIT_ADMINISTRATOR)
 
 
 def is_audit_administrator(user: User) -> bool:

@@ -18,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency, Membership, Role
-from gongkai.agencies.permissions import security_agencies
+from gongkai.agencies.permissions import security_agencies, subtrees_where
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -57,13 +57,7 @@ def administered_agencies(user: User) -> QuerySet[Agency]:
 
 def supervised_agencies(user: User) -> QuerySet[Agency]:
     """The agencies whose staff lists ``user`` reads as 政务公开办 (its seats and everything below)."""
-    if not _active(user):
-        return Agency.objects.none()
-    seats = [
-        m.agency
-        for m in Membership.objects.filter(user_id=_uid(user), role=Role.SUPERVISOR).select_related("agency")
-    ]
-    return Agency.objects.subtrees_of(seats) if seats else Agency.objects.none()
+    return subtrees_where(user, Role.SUPERVISOR)
 
 
 def staff_readable_agencies(user: User) -> QuerySet[Agency]:
