@@ -4,10 +4,10 @@ from typing import Any
 
 from django.db import migrations
 
+from gongkai.core.auditchain import GENESIS, chain_day_of, event_hash, normalised_details
+
 
 def chain_existing(apps: Any, schema_editor: Any) -> None:
-    from gongkai.core.auditchain import GENESIS, chain_day_of, event_hash, normalised_details
-
     AuditEvent = apps.get_model("core", "AuditEvent")
     AuditChainHead = apps.get_model("core", "AuditChainHead")
     day = None
