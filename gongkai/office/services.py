@@ -271,81 +271,84 @@ def set_password_path(user: User) -> str:
     return reverse("set_password", kwargs={"uidb64": uidb64, "token": token})
 
 
-def send_invitation(*, actor: Actor, agency: Agency, user: User, site_url: str = "") -> Invitation:
-    """(Re)send the set-password e-mail to a member of the staff; record ``staff.invitation_sent``."""
+def _send_set_password_link(
+    *,
+    actor: Actor,
+    agency: Agency,
+    user: User,
+    site_url: str,
+    refused: tuple[str, str],
+    subject: str,
+    opening: str,
+    ask: str,
+    closing: str,
+    action: str,
+) -> Invitation:
+    """E-mail ``user`` (a serving member of the agency's staff) the one-time link where they set a password,
+    and record ``action``. ``refused``: the messages for someone not on the staff and for no e-mail address.
+    A failed sending changes nothing: the administrator can send it again."""
     _require_admin(actor, agency)
     if user.pk not in _staff_ids(agency) or not user.is_active:
-        raise ValidationError(_("只能给本机关在岗的工作人员发送邀请。"), code="not_staff")
+        raise ValidationError(refused[0], code="not_staff")
     if not user.email:
-        raise ValidationError(
-            _("%(name)s没有电子邮箱，无法发送邀请。") % {"name": display_name(user)}, code="no_email"
-        )
+        raise ValidationError(refused[1] % {"name": display_name(user)}, code="no_email")
     base = (getattr(settings, "GONGKAI_SITE_URL", "") or site_url).rstrip("/")
-    link = base + set_password_path(user)
-    subject = _("[Gongkai] %(agency)s邀请您使用政府信息公开工作平台") % {"agency": agency.name}
     body = "\n".join(
         [
             _("%(name)s，您好：") % {"name": display_name(user)},
             "",
-            _("%(agency)s为您开通了 Gongkai 账号，用户名：%(username)s。")
-            % {"agency": agency.name, "username": user.get_username()},
-            _("请打开下面的链接设置密码（链接只能使用一次，%(days)d 天内有效）：")
-            % {"days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)},
-            link,
+            opening,
+            ask % {"days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)},
+            base + set_password_path(user),
             "",
-            _("如果您并不在该机关工作，请忽略本邮件。"),
+            closing,
         ]
     )
     try:
         send_mail(subject, body, None, [user.email])
-    except Exception as exc:  # the account exists; the administrator can send the invitation again
+    except Exception as exc:
         return Invitation(user, sent=False, error=str(exc))
     with transaction.atomic():
-        record_audit(
-            actor, STAFF_INVITATION_SENT, user, agency=agency, username=user.get_username(), email=user.email
-        )
+        record_audit(actor, action, user, agency=agency, username=user.get_username(), email=user.email)
     return Invitation(user, sent=True)
+
+
+def send_invitation(*, actor: Actor, agency: Agency, user: User, site_url: str = "") -> Invitation:
+    """(Re)send the set-password e-mail to a member of the staff; record ``staff.invitation_sent``."""
+    return _send_set_password_link(
+        actor=actor,
+        agency=agency,
+        user=user,
+        site_url=site_url,
+        refused=(_("只能给本机关在岗的工作人员发送邀请。"), _("%(name)s没有电子邮箱，无法发送邀请。")),
+        subject=_("[Gongkai] %(agency)s邀请您使用政府信息公开工作平台") % {"agency": agency.name},
+        opening=_("%(agency)s为您开通了 Gongkai 账号，用户名：%(username)s。")
+        % {"agency": agency.name, "username": user.get_username()},
+        ask=_("请打开下面的链接设置密码（链接只能使用一次，%(days)d 天内有效）："),
+        closing=_("如果您并不在该机关工作，请忽略本邮件。"),
+        action=STAFF_INVITATION_SENT,
+    )
 
 
 def send_password_reset(*, actor: Actor, agency: Agency, user: User, site_url: str = "") -> Invitation:
     """E-mail a member of the staff a link to set a new password (the invitation's one-time link; once used,
     every session of theirs ends); record ``staff.password_reset_sent``."""
-    _require_admin(actor, agency)
-    if user.pk not in _staff_ids(agency) or not user.is_active:
-        raise ValidationError(_("只能给本机关在岗的工作人员发送重置密码链接。"), code="not_staff")
-    if not user.email:
-        raise ValidationError(
-            _("%(name)s没有电子邮箱，无法发送重置密码链接。") % {"name": display_name(user)}, code="no_email"
-        )
-    base = (getattr(settings, "GONGKAI_SITE_URL", "") or site_url).rstrip("/")
-    subject = _("[Gongkai] 重新设置密码")
-    body = "\n".join(
-        [
-            _("%(name)s，您好：") % {"name": display_name(user)},
-            "",
-            _("%(agency)s的管理员为您的账号 %(username)s 发送了重新设置密码的链接。")
-            % {"agency": agency.name, "username": user.get_username()},
-            _("请打开下面的链接设置新密码（链接只能使用一次，%(days)d 天内有效）：")
-            % {"days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)},
-            base + set_password_path(user),
-            "",
-            _("如果您没有提出过这个请求，请联系本机关的管理员。"),
-        ]
+    return _send_set_password_link(
+        actor=actor,
+        agency=agency,
+        user=user,
+        site_url=site_url,
+        refused=(
+            _("只能给本机关在岗的工作人员发送重置密码链接。"),
+            _("%(name)s没有电子邮箱，无法发送重置密码链接。"),
+        ),
+        subject=_("[Gongkai] 重新设置密码"),
+        opening=_("%(agency)s的管理员为您的账号 %(username)s 发送了重新设置密码的链接。")
+        % {"agency": agency.name, "username": user.get_username()},
+        ask=_("请打开下面的链接设置新密码（链接只能使用一次，%(days)d 天内有效）："),
+        closing=_("如果您没有提出过这个请求，请联系本机关的管理员。"),
+        action=STAFF_PASSWORD_RESET_SENT,
     )
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception as exc:  # nothing changed; the administrator can send it again
-        return Invitation(user, sent=False, error=str(exc))
-    with transaction.atomic():
-        record_audit(
-            actor,
-            STAFF_PASSWORD_RESET_SENT,
-            user,
-            agency=agency,
-            username=user.get_username(),
-            email=user.email,
-        )
-    return Invitation(user, sent=True)
 
 
 # --- The agency's data ------------------------------------------------------------------------
