@@ -44,24 +44,28 @@ def keyed(kind: str, value: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{kind}|{value}".encode()).hexdigest()
 
 
-def hit(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> bool:
-    """Count one attempt; ``False`` when ``key`` already made ``limit`` attempts within ``window``.
-
-    The attempt is inserted first and then counted, so that concurrent requests of one client see each
-    other and cannot all slip under the limit; a refused attempt is removed again, so a client that
-    waits gets through.
-    """
+def _counted(scope: str, key: str, attempts: int, *, limit: int, window: datetime.timedelta) -> bool:
+    """Insert ``attempts`` attempts, then count: ``True`` when they fit under ``limit`` within ``window``;
+    refused attempts are removed again, so a client that waits gets through. Inserting before counting
+    lets concurrent requests of one client see each other: they cannot all slip under the limit."""
     now = timezone.now()
     with transaction.atomic():
-        event = RateEvent.objects.create(scope=scope, key=key, at=now)
+        events = RateEvent.objects.bulk_create(
+            [RateEvent(scope=scope, key=key, at=now) for _ in range(attempts)]
+        )
         recent = RateEvent.objects.filter(scope=scope, key=key, at__gte=now - window, at__lte=now).count()
         if recent > limit:
-            event.delete()
+            RateEvent.objects.filter(pk__in=[event.pk for event in events]).delete()
             return False
     # Now and then, drop rows nobody will count again (every ~100th attempt, decided by the id).
-    if event.pk % 100 == 0:
+    if any(event.pk is not None and event.pk % 100 == 0 for event in events):
         RateEvent.objects.filter(at__lt=now - RETENTION).delete()
     return True
+
+
+def hit(scope: str, key: str, *, limit: int, window: datetime.timedelta) -> bool:
+    """Count one attempt; ``False`` when ``key`` already made ``limit`` attempts within ``window``."""
+    return _counted(scope, key, 1, limit=limit, window=window)
 
 
 def take(
@@ -69,16 +73,9 @@ def take(
 ) -> datetime.datetime | None:
     """Count ``attempts`` at once (e.g. the files of one upload): ``None`` when they fit under ``limit``
     within ``window``, else when to try again (and none of them is counted)."""
-    now = timezone.now()
-    with transaction.atomic():
-        events = RateEvent.objects.bulk_create(
-            [RateEvent(scope=scope, key=key, at=now) for _ in range(attempts)]
-        )
-        recent = RateEvent.objects.filter(scope=scope, key=key, at__gte=now - window, at__lte=now).count()
-        if recent <= limit:
-            return None
-        RateEvent.objects.filter(pk__in=[event.pk for event in events]).delete()
-    return retry_at(scope, key, limit=max(limit - attempts + 1, 1), window=window) or now + window
+    if _counted(scope, key, attempts, limit=limit, window=window):
+        return None
+    return retry_at(scope, key, limit=max(limit - attempts + 1, 1), window=window) or timezone.now() + window
 
 
 def retry_after_seconds(at: datetime.datetime) -> str:
