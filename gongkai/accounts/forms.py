@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +84,7 @@ class PasswordResetForm(LengthCheckedForm, auth_forms.PasswordResetForm):
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip()
-        email_key = hashlib.sha256(f"{settings.SECRET_KEY}|{email.lower()}".encode()).hexdigest()
+        email_key = ratelimit.keyed("email", email.lower())
         address_key = ratelimit.client_key(self.request)
         window = datetime.timedelta(hours=1)
         if not ratelimit.hit("password-reset", address_key, limit=RESET_PER_ADDRESS, window=window) or not (

@@ -36,7 +36,7 @@ def client_address(request: HttpRequest) -> str:
 
 def client_key(request: HttpRequest) -> str:
     """A keyed hash of the client's address (the address itself is personal data and is not stored)."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}|{client_address(request)}".encode()).hexdigest()
+    return keyed("address", client_address(request))
 
 
 def keyed(kind: str, value: str) -> str:
