@@ -64,9 +64,8 @@ def current_chain_day() -> datetime.date | None:
 
 
 def _line(value: dict[str, Any]) -> bytes:
-    return (
-        json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
-    )
+    """One line of the archive: the chain's canonical JSON (the form its hashes are taken of)."""
+    return auditchain.canonical_bytes(value) + b"\n"
 
 
 def _event_record(event: AuditEvent) -> dict[str, Any]:
