@@ -282,11 +282,10 @@ def _send_set_password_link(
     opening: str,
     ask: str,
     closing: str,
-    action: str,
 ) -> Invitation:
-    """E-mail ``user`` (a serving member of the agency's staff) the one-time link where they set a password,
-    and record ``action``. ``refused``: the messages for someone not on the staff and for no e-mail address.
-    A failed sending changes nothing: the administrator can send it again."""
+    """E-mail ``user`` (a serving member of the agency's staff) the one-time link where they set a password.
+    ``refused``: the messages for someone not on the staff and for no e-mail address. A failed sending
+    changes nothing: the administrator can send it again. The caller records what was sent."""
     _require_admin(actor, agency)
     if user.pk not in _staff_ids(agency) or not user.is_active:
         raise ValidationError(refused[0], code="not_staff")
@@ -308,14 +307,12 @@ def _send_set_password_link(
         send_mail(subject, body, None, [user.email])
     except Exception as exc:
         return Invitation(user, sent=False, error=str(exc))
-    with transaction.atomic():
-        record_audit(actor, action, user, agency=agency, username=user.get_username(), email=user.email)
     return Invitation(user, sent=True)
 
 
 def send_invitation(*, actor: Actor, agency: Agency, user: User, site_url: str = "") -> Invitation:
     """(Re)send the set-password e-mail to a member of the staff; record ``staff.invitation_sent``."""
-    return _send_set_password_link(
+    invitation = _send_set_password_link(
         actor=actor,
         agency=agency,
         user=user,
@@ -326,14 +323,24 @@ def send_invitation(*, actor: Actor, agency: Agency, user: User, site_url: str =
         % {"agency": agency.name, "username": user.get_username()},
         ask=_("请打开下面的链接设置密码（链接只能使用一次，%(days)d 天内有效）："),
         closing=_("如果您并不在该机关工作，请忽略本邮件。"),
-        action=STAFF_INVITATION_SENT,
     )
+    if invitation.sent:
+        with transaction.atomic():
+            record_audit(
+                actor,
+                STAFF_INVITATION_SENT,
+                user,
+                agency=agency,
+                username=user.get_username(),
+                email=user.email,
+            )
+    return invitation
 
 
 def send_password_reset(*, actor: Actor, agency: Agency, user: User, site_url: str = "") -> Invitation:
     """E-mail a member of the staff a link to set a new password (the invitation's one-time link; once used,
     every session of theirs ends); record ``staff.password_reset_sent``."""
-    return _send_set_password_link(
+    sent = _send_set_password_link(
         actor=actor,
         agency=agency,
         user=user,
@@ -347,8 +354,18 @@ def send_password_reset(*, actor: Actor, agency: Agency, user: User, site_url: s
         % {"agency": agency.name, "username": user.get_username()},
         ask=_("请打开下面的链接设置新密码（链接只能使用一次，%(days)d 天内有效）："),
         closing=_("如果您没有提出过这个请求，请联系本机关的管理员。"),
-        action=STAFF_PASSWORD_RESET_SENT,
     )
+    if sent.sent:
+        with transaction.atomic():
+            record_audit(
+                actor,
+                STAFF_PASSWORD_RESET_SENT,
+                user,
+                agency=agency,
+                username=user.get_username(),
+                email=user.email,
+            )
+    return sent
 
 
 # --- The agency's data ------------------------------------------------------------------------
