@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -272,6 +273,51 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
+
+# --- Files (docs/deployment.md, "Files") --------------------------------------------------------
+
+# Where uploaded files and issued letters are kept: "database" (the default: one table, shared by every
+# host through the database) or "s3" (any S3-compatible object store; a private bucket). Moving the files
+# from one to the other: `gongkai files move --to database|s3`. Files are only ever sent through the
+# permission-checked views, never by a bucket URL.
+GONGKAI_FILE_STORAGE = env_str("GONGKAI_FILE_STORAGE", "database").strip().lower()
+if GONGKAI_FILE_STORAGE not in ("database", "s3"):
+    raise ImproperlyConfigured(
+        f"GONGKAI_FILE_STORAGE={GONGKAI_FILE_STORAGE!r}: use 'database' (files in the database) or 's3' "
+        "(an S3-compatible object store, with GONGKAI_S3_BUCKET)."
+    )
+GONGKAI_S3_BUCKET = env_str("GONGKAI_S3_BUCKET")
+GONGKAI_S3_ENDPOINT_URL = env_str("GONGKAI_S3_ENDPOINT_URL")
+GONGKAI_S3_REGION = env_str("GONGKAI_S3_REGION")
+if GONGKAI_FILE_STORAGE == "s3" and not GONGKAI_S3_BUCKET:
+    raise ImproperlyConfigured("GONGKAI_FILE_STORAGE=s3 needs GONGKAI_S3_BUCKET (the private bucket's name).")
+_FILE_STORAGES: dict[str, dict[str, Any]] = {"database": {"BACKEND": "gongkai.core.storage.DatabaseStorage"}}
+if GONGKAI_S3_BUCKET:
+    _FILE_STORAGES["s3"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": GONGKAI_S3_BUCKET,
+            "endpoint_url": GONGKAI_S3_ENDPOINT_URL or None,
+            "region_name": GONGKAI_S3_REGION or None,
+            "access_key": env_str("GONGKAI_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("GONGKAI_S3_SECRET_ACCESS_KEY") or None,
+            # Never replace an object: a name is written once (names are random uuids).
+            "file_overwrite": False,
+            # No ACL header: objects stay as private as the bucket (which must block public access).
+            "default_acl": None,
+            # url() is never used to serve a file; were it called, it would be a short signed URL.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # S3-compatible stores on a host name or address of their own want path-style requests.
+            "addressing_style": "path" if GONGKAI_S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+        },
+    }
+STORAGES = {
+    "default": _FILE_STORAGES[GONGKAI_FILE_STORAGE],
+    **_FILE_STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # --- Uploads --------------------------------------------------------------------------------
 

@@ -163,10 +163,10 @@ def build(application: Application) -> tuple[IO[bytes], list[ManifestEntry]]:
         if pdf is not None:
             writer.add(f"00-{title}.pdf", pdf, timezone.localtime(), title)
         for pk, path, issued_on in _letter_paths(application):
-            letter = Letter.objects.only("docx", "title", "number").get(pk=pk)
-            writer.add(path, letter.docx, issued_on, f"{letter.title} {letter.number}".strip())
+            letter = Letter.objects.only("file", "title", "number").get(pk=pk)
+            writer.add(path, letter.read_docx(), issued_on, f"{letter.title} {letter.number}".strip())
         for pk, path, uploaded_at in _attachment_paths(application):
-            data = CaseAttachment.objects.filter(pk=pk).values_list("data", flat=True).get()
+            data = CaseAttachment.objects.only("file").get(pk=pk).read_bytes()
             writer.add(path, data, uploaded_at, _("案卷材料"))
         manifest = list(writer.manifest)
         info = zipfile.ZipInfo(f"{root}/manifest.csv", date_time=_zip_time(timezone.localtime()))

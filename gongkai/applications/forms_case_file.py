@@ -82,9 +82,7 @@ class DeliveryForm(ServiceForm):
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_delivery_%s")
         super().__init__(*args, **kwargs)
-        letters: QuerySet[Letter] = application.letters.defer("docx", "text").order_by("issued_on", "pk")
+        letters: QuerySet[Letter] = application.letters.defer("text").order_by("issued_on", "pk")
         self.fields["letter"].queryset = letters  # type: ignore[attr-defined]
-        proofs = application.attachments.filter(
-            kind=AttachmentKind.DELIVERY_PROOF, removed_at__isnull=True
-        ).defer("data")
+        proofs = application.attachments.filter(kind=AttachmentKind.DELIVERY_PROOF, removed_at__isnull=True)
         self.fields["proof"].queryset = proofs  # type: ignore[attr-defined]

@@ -118,7 +118,7 @@ def issue(
             code="letter_template_broken",
         ) from exc
     user = user_of(actor)
-    letter = Letter.objects.create(
+    letter = Letter(
         application=application,
         kind=kind.value,
         title=rendered.title,
@@ -126,10 +126,11 @@ def issue(
         issued_on=on,
         issued_by=user,
         text="\n\n".join(rendered.paragraphs),
-        docx=rendered.docx,
         filename=rendered.filename,
         for_applicant=for_applicant,
     )
+    letter.store_docx(rendered.docx)
+    letter.save()
     last = application.events.order_by("-seq").values_list("seq", flat=True).first() or 0
     CaseEvent.objects.create(
         application=application,

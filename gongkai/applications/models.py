@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.clock import CHANNEL_LABELS
 from gongkai.applications.validators import validate_identity
-from gongkai.core.fields import EncryptedBinaryField, EncryptedCharField, EncryptedTextField, lookup_digest
+from gongkai.core import storage
+from gongkai.core.fields import EncryptedCharField, EncryptedTextField, lookup_digest
 from gongkai.core.models import AppendOnlyModel
 from gongkai.statute.outcomes import OUTCOMES
 
@@ -247,6 +248,12 @@ class CaseEvent(AppendOnlyModel):
         return f"{self.application_id}#{self.seq} {self.get_kind_display()}"
 
 
+#: The sealing contexts of the stored files: those of the columns the bytes were kept in before they moved
+#: to the file storage (applications 0011), so the sealed bytes moved as they were and still open.
+LETTER_SEAL_CONTEXT = "applications.letter.docx"
+CASE_FILE_SEAL_CONTEXT = "applications.caseattachment.data"
+
+
 class Letter(models.Model):
     """A letter issued on a case (.docx kept as issued; numbers per agency and year)."""
 
@@ -260,7 +267,10 @@ class Letter(models.Model):
     )
     # The letter names the applicant and their address: text and file are encrypted at rest.
     text = EncryptedTextField(_("正文"))
-    docx = EncryptedBinaryField(_("Word 文件"))
+    #: The .docx in the file storage (``letters/<uuid>``), sealed: :meth:`read_docx` / :meth:`store_docx`.
+    file = models.FileField(
+        _("Word 文件"), upload_to=storage.UnguessableName("letters"), max_length=200, blank=True
+    )
     filename = models.CharField(_("文件名"), max_length=200)
     #: Whether the applicant may download it from the public status page.
     for_applicant = models.BooleanField(_("发给申请人"), default=True)
@@ -282,6 +292,14 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}"
+
+    def read_docx(self) -> bytes:
+        """The .docx as issued (opened from its sealed stored file; empty once erased)."""
+        return storage.read_sealed(self.file, LETTER_SEAL_CONTEXT)
+
+    def store_docx(self, data: bytes) -> None:
+        """Store ``data`` sealed as the letter's file (a new name; save the row afterwards)."""
+        storage.save_sealed(self.file, data, LETTER_SEAL_CONTEXT)
 
 
 class AppealKind(models.TextChoices):
@@ -439,8 +457,11 @@ class CaseAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
-    #: Encrypted at rest (copies of identity papers, applications with the applicant's details).
-    data = EncryptedBinaryField()
+    #: Sealed in the file storage (``case-files/<uuid>``: copies of identity papers, applications with the
+    #: applicant's details): :meth:`read_bytes` / :meth:`store_bytes`.
+    file = models.FileField(
+        _("文件"), upload_to=storage.UnguessableName("case-files"), max_length=200, blank=True
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -471,6 +492,14 @@ class CaseAttachment(models.Model):
     @property
     def removed(self) -> bool:
         return self.removed_at is not None
+
+    def read_bytes(self) -> bytes:
+        """The file's plain bytes (opened from its sealed stored file; empty once erased)."""
+        return storage.read_sealed(self.file, CASE_FILE_SEAL_CONTEXT)
+
+    def store_bytes(self, data: bytes) -> None:
+        """Store ``data`` sealed as this material's file (a new name; save the row afterwards)."""
+        storage.save_sealed(self.file, data, CASE_FILE_SEAL_CONTEXT)
 
 
 class DeliveryMethod(models.TextChoices):

@@ -306,7 +306,7 @@ def case_page(
         "badges": unique_badges(badges),
         "channel_label": render(CHANNEL_LABELS[Channel(application.channel)]),
         "events": [(e, describe_event(e, appeal_by_pk, revealed=revealed is not None)) for e in events],
-        "letters": list(application.letters.defer("docx", "text").order_by("issued_on", "pk")),
+        "letters": list(application.letters.defer("text").order_by("issued_on", "pk")),
         "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
         "may_act": may_act,
         "may_correct_outcome": may_act

@@ -304,9 +304,7 @@ def letters_awaiting_delivery(agency: Agency, *, kinds: Iterable[str] | None = N
     letters = Letter.objects.filter(application__agency=agency, for_applicant=True)
     if kinds is not None:
         letters = letters.filter(kind__in=list(kinds))
-    return (
-        _undelivered(letters).select_related("application").defer("docx", "text").order_by("issued_on", "pk")
-    )
+    return _undelivered(letters).select_related("application").defer("text").order_by("issued_on", "pk")
 
 
 def answer_awaiting_delivery(application: Application) -> bool:
@@ -316,8 +314,8 @@ def answer_awaiting_delivery(application: Application) -> bool:
 
 
 def attachments_of(application: Application) -> QuerySet[CaseAttachment]:
-    """The case's files, without their bytes, in the order they were uploaded (removed ones too)."""
-    return application.attachments.defer("data").order_by("uploaded_at", "pk")
+    """The case's files (bytes in the storage), in the order they were uploaded (removed ones too)."""
+    return application.attachments.order_by("uploaded_at", "pk")
 
 
 def deliveries_of(application: Application) -> QuerySet[LetterDelivery]:
@@ -325,6 +323,5 @@ def deliveries_of(application: Application) -> QuerySet[LetterDelivery]:
     return (
         LetterDelivery.objects.filter(letter__application=application)
         .select_related("proof")
-        .defer("proof__data")
         .order_by("letter__issued_on", "letter_id", "delivered_on", "pk")
     )

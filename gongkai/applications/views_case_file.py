@@ -104,9 +104,7 @@ def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
 def remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """A confirmation page (GET) and the removal with its reason (POST)."""
     application = _visible_case(request, pk)
-    attachment = get_object_or_404(
-        CaseAttachment.objects.filter(application=application).defer("data"), pk=attachment_pk
-    )
+    attachment = get_object_or_404(CaseAttachment.objects.filter(application=application), pk=attachment_pk)
     if not permissions.can_act(request.user, application):
         return _forbidden(request, _("您没有办理该机关政府信息公开申请的权限。"))
     if attachment.removed:

@@ -217,7 +217,7 @@ def letter(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
     filename = issued.filename or f"{application.reference}-{issued.pk}.docx"
-    response = serve_file(bytes(issued.docx), filename=filename, content_type=DOCX_CONTENT_TYPE)
+    response = serve_file(issued.read_docx(), filename=filename, content_type=DOCX_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -424,7 +424,7 @@ def status_letter(request: HttpRequest, code: str, letter_pk: int) -> HttpRespon
     if letter is None or application.personal_data_erased_on is not None:
         raise Http404
     services.record_applicant_download(application=application, letter=letter)
-    return serve_file(bytes(letter.docx), filename=letter.filename or f"{letter.pk}.docx", content_type=DOCX)
+    return serve_file(letter.read_docx(), filename=letter.filename or f"{letter.pk}.docx", content_type=DOCX)
 
 
 # ---------------------------------------------------------------------------------------------

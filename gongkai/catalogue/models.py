@@ -7,6 +7,8 @@ workflow (先审查、后公开, 一事一审) and records an :class:`ItemEvent`
 
 from __future__ import annotations
 
+from typing import IO
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
+from gongkai.core import storage
 from gongkai.core.models import AppendOnlyModel
 
 
@@ -220,7 +223,8 @@ class Item(models.Model):
 
 
 class Attachment(models.Model):
-    """A file of an entry (PDF, Word, Excel, image), kept in the database so every host serves it."""
+    """A file of an entry (PDF, Word, Excel, image), kept in the file storage (:mod:`gongkai.core.storage`:
+    the database or an object store) so every host serves it; read it with :meth:`read_bytes`."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(_("文件名"), max_length=255)
@@ -228,7 +232,8 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
+    #: The stored file (``catalogue/<uuid>``): its bytes through :meth:`read_bytes` / :meth:`store_bytes`.
+    file = models.FileField(_("文件"), upload_to=storage.UnguessableName("catalogue"), max_length=200)
     #: Text extracted for the privacy scan and search ("" for images).
     text = models.TextField(blank=True)
     #: What could not be checked, in Chinese ("" when all was): the flag that the scan counts, and the
@@ -246,6 +251,18 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes, wherever they are stored."""
+        return storage.read_bytes(self.file)
+
+    def open_file(self) -> IO[bytes]:
+        """The stored file open for reading (to send it in blocks); ``FileNotFoundError`` if it is gone."""
+        return self.file.storage.open(self.file.name, "rb")  # type: ignore[no-any-return]
+
+    def store_bytes(self, data: bytes) -> None:
+        """Store ``data`` as this attachment's file (a new name; save the row afterwards)."""
+        storage.save_bytes(self.file, data)
 
 
 class ItemEvent(AppendOnlyModel):

@@ -397,12 +397,12 @@ def interpreted_entry(entry: Item) -> Item | None:
 
 
 def public_attachment(short_code: str, pk: int, attachment_pk: int) -> Attachment | None:
-    """A file of a published entry, its contents deferred (read only when it is sent)."""
+    """A file of a published entry (its bytes are read from the storage only when it is sent)."""
     return (
         Attachment.objects.filter(
             pk=attachment_pk, item_id=pk, item__status=Status.PUBLISHED, item__agency__short_code=short_code
         )
-        .only("id", "filename", "content_type", "size", "sha256")
+        .only("id", "filename", "content_type", "size", "sha256", "file")
         .first()
     )
 
@@ -454,14 +454,14 @@ def item_events(item: Item) -> list[ItemEvent]:
 
 def item_attachments(item: Item) -> list[Attachment]:
     """The entry's files without their contents or texts."""
-    return list(item.attachments.defer("data", "text").order_by("id"))
+    return list(item.attachments.defer("text").order_by("id"))
 
 
 def item_attachment(item: Item, attachment_pk: int, *, with_data: bool) -> Attachment:
     """One file of the entry (its contents only ``with_data``), or 404."""
     attachments = Attachment.objects.filter(item=item)
     if not with_data:
-        attachments = attachments.defer("data", "text")
+        attachments = attachments.defer("text")
     return get_object_or_404(attachments, pk=attachment_pk)
 
 

@@ -271,7 +271,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     item = _visible_item(request, pk)
     attachment = selectors.item_attachment(item, attachment_pk, with_data=True)
     response = serve_file(
-        bytes(attachment.data), filename=attachment.filename, content_type=attachment.content_type
+        attachment.read_bytes(), filename=attachment.filename, content_type=attachment.content_type
     )
     return _private(response)
 

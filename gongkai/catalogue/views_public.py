@@ -28,7 +28,7 @@ from django.views.decorators.http import require_safe
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters, selectors
 from gongkai.catalogue.guide import build_guide, office_contacts
-from gongkai.catalogue.models import Attachment, Status
+from gongkai.catalogue.models import Status
 from gongkai.catalogue.presenters_public import (
     agency_tree,
     column_context,
@@ -211,8 +211,8 @@ def attachment(request: HttpRequest, short_code: str, pk: int, attachment_pk: in
     if content_type not in SAFE_CONTENT_TYPES:
         content_type = NEUTRAL_TYPE
     try:
-        data = file.data  # deferred: loaded now
-    except Attachment.DoesNotExist:  # deleted since the first query
+        data = file.open_file()  # sent in blocks (FileResponse), with its length
+    except FileNotFoundError:  # deleted since the first query
         raise Http404 from None
     response = serve_file(
         data,

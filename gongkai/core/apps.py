@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.core import checks  # noqa: F401  (registers the deploy checks)
+        from gongkai.core.storage import connect_file_cleanup
+
+        connect_file_cleanup()

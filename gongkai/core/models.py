@@ -211,3 +211,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class StoredFile(models.Model):
+    """A file kept in the database by :class:`gongkai.core.storage.DatabaseStorage` (the default storage:
+    every host shares the files through the database alone). ``name`` is the storage name the model's
+    ``FileField`` holds (e.g. ``catalogue/<uuid>``); the bytes are what the field's owner stored (sealed
+    bytes for personal data)."""
+
+    name = models.CharField(max_length=255, unique=True)
+    data = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("存储的文件")
+        verbose_name_plural = _("存储的文件")
+
+    def __str__(self) -> str:
+        return self.name

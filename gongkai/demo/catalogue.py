@@ -744,16 +744,17 @@ def _attach(item: Item, spec: Spec) -> None:
         filename, kind, content_type = "报名登记表.docx", "docx", DOCX
     else:
         return
-    Attachment.objects.create(
+    attachment = Attachment(
         item=item,
         filename=filename,
         kind=kind,
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
         text=text,
     )
+    attachment.store_bytes(data)
+    attachment.save()
 
 
 def index_prefix(agency: Agency) -> str:

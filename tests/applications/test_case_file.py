@@ -89,7 +89,7 @@ def test_an_officer_keeps_a_file_on_the_case_audited_with_its_digest(staff: Staf
         data=PDF,
     )
     assert (attachment.filename, attachment.file_kind, attachment.size) == ("申请表.pdf", "pdf", len(PDF))
-    assert bytes(attachment.data) == PDF and attachment.uploaded_by_label == "officer"
+    assert attachment.read_bytes() == PDF and attachment.uploaded_by_label == "officer"
     event = AuditEvent.objects.get(action="application.attachment_added")
     assert event.details["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert event.agency_id == case.agency_id
@@ -153,7 +153,7 @@ def test_removal_needs_a_reason_and_keeps_the_file(staff: Staff, case: Applicati
         case_file.remove_attachment(actor=staff.supervisor, attachment=attachment, reason="x")
     case_file.remove_attachment(actor=staff.officer, attachment=attachment, reason="误传了其他案件的材料")
     kept = CaseAttachment.objects.get(pk=attachment.pk)
-    assert kept.removed and kept.removal_reason == "误传了其他案件的材料" and bytes(kept.data) == PDF
+    assert kept.removed and kept.removal_reason == "误传了其他案件的材料" and kept.read_bytes() == PDF
     removal = AuditEvent.objects.get(action="application.attachment_removed")
     assert removal.details["reason"] == "误传了其他案件的材料"
     with pytest.raises(ValidationError):
@@ -379,7 +379,7 @@ def test_the_export_holds_cover_letters_files_and_a_true_manifest(staff: Staff, 
     letters = list(case.letters.order_by("issued_on", "pk"))
     assert sum("/文书/" in name for name in names) == len(letters) >= 2  # receipt and answer
     answer_member = next(n for n in names if "/文书/" in n and n.endswith(letter.filename))
-    assert archive.read(answer_member) == bytes(letter.docx)
+    assert archive.read(answer_member) == letter.read_docx()
     assert any(n.endswith("送达凭证-签收单.pdf") and "/案卷材料/" in n for n in names)
     assert any(n.endswith("其他-误传.pdf") and "/已移除的材料/" in n for n in names)
     cover = archive.read(next(n for n in names if n.endswith(".html"))).decode()

@@ -51,7 +51,7 @@ def test_an_html_or_svg_upload_is_refused(
 def test_a_stored_html_or_svg_file_is_sent_as_a_download(
     staff: Staff, case: Application, name: str, data: bytes, content_type: str
 ) -> None:
-    stored = CaseAttachment.objects.create(
+    stored = CaseAttachment(
         application=case,
         kind=AttachmentKind.OTHER,
         filename=name,
@@ -59,8 +59,9 @@ def test_a_stored_html_or_svg_file_is_sent_as_a_download(
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
     )
+    stored.store_bytes(data)
+    stored.save()
     client = Client()
     client.force_login(staff.officer)
     response = client.get(reverse("cases:attachment", kwargs={"pk": case.pk, "attachment_pk": stored.pk}))

@@ -311,7 +311,7 @@ def test_letter_download(staff: Staff, case: Application) -> None:
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    assert response.content == bytes(letter.docx)
+    assert response.content == letter.read_docx()
     assert response.content[:2] == b"PK"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
@@ -324,7 +324,6 @@ def test_letter_download(staff: Staff, case: Application) -> None:
         number="y",
         issued_on=TODAY,
         text="",
-        docx=b"",
         filename="x.docx",
     )
     assert client_for(staff.officer).get(f"/cases/{case.pk}/letters/{other.pk}/").status_code == 404

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.exceptions import FieldError
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import TextField
@@ -31,14 +32,17 @@ from gongkai.applications import services
 from gongkai.applications.amendments import event_context
 from gongkai.applications.models import Application, CaseAttachment, CaseEvent, Letter
 from gongkai.applications.selectors import earlier_pieces_this_month
+from gongkai.applications.services import case_file
 from gongkai.applications.services.retention import ERASED_NAME
 from gongkai.core.fields import unseal
 from gongkai.core.models import AuditEvent
 from gongkai.stats.selectors import agency_figures
 from tests.applications.conftest import CaseMaker, Staff, resident_id
 from tests.conftest import Tree
+from tests.pdfs import one_page_pdf
 
 pytestmark = pytest.mark.django_db
+PDF_BYTES = one_page_pdf(b"BT /F1 12 Tf 72 720 Td (id) Tj ET")
 
 D = datetime.date
 TODAY = D(2026, 6, 15)
@@ -217,9 +221,17 @@ def _answered(
 
 
 def test_purge_erases_the_personal_data_of_cases_closed_past_the_retention_period(
-    staff: Staff, make_case: CaseMaker
+    staff: Staff, make_case: CaseMaker, django_capture_on_commit_callbacks: Any
 ) -> None:
     old = _answered(staff, make_case, D(2026, 1, 5), D(2026, 1, 20), serial=31)
+    case_file.add_attachment(
+        actor=staff.officer, application=old, kind="application", filename="申请书.pdf", data=PDF_BYTES
+    )
+    erased_files = [
+        *Letter.objects.filter(application=old).values_list("file", flat=True),
+        *CaseAttachment.objects.filter(application=old).values_list("file", flat=True),
+    ]
+    assert len(erased_files) >= 3 and all(default_storage.exists(name) for name in erased_files)
     services.correct_details(
         actor=staff.officer, application=old, changes={"phone": "13900003333"}, reason="核对"
     )
@@ -235,7 +247,8 @@ def test_purge_erases_the_personal_data_of_cases_closed_past_the_retention_perio
         assert "本次只列出，未作改动" in dry.getvalue()
         assert Application.objects.get(pk=old.pk).phone == "13900003333"  # nothing erased yet
         out = io.StringIO()
-        call_command("pii", "purge", "--today", "2026-06-15", stdout=out)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("pii", "purge", "--today", "2026-06-15", stdout=out)
         assert "共删除 1 件" in out.getvalue()
         again = io.StringIO()
         call_command("pii", "purge", "--today", "2026-06-15", stdout=again)
@@ -253,9 +266,12 @@ def test_purge_erases_the_personal_data_of_cases_closed_past_the_retention_perio
     event = CaseEvent.objects.get(application=old, kind="details_corrected")
     assert event.data["old"]["phone"] == "" and event.data["new"]["phone"] == ""
     assert all(
-        letter.text == "" and bytes(letter.docx) == b"" for letter in Letter.objects.filter(application=old)
+        letter.text == "" and letter.file.name == "" and letter.read_docx() == b""
+        for letter in Letter.objects.filter(application=old)
     )
-    assert all(len(a.data) == 0 for a in CaseAttachment.objects.filter(application=old))
+    assert all(a.file.name == "" and a.read_bytes() == b"" for a in CaseAttachment.objects.filter(application=old))
+    # The stored files are gone from the storage too (none is left behind).
+    assert not any(default_storage.exists(name) for name in erased_files)
     audits = AuditEvent.objects.filter(action="application.personal_data_erased")
     assert [a.object_id for a in audits] == [str(old.pk)]
     assert resident_id(31) not in str(audits[0].details)
@@ -323,7 +339,7 @@ def _letter_texts() -> str:
     """The XML inside every stored .docx (compressed in the dump, so read here)."""
     texts: list[str] = []
     for letter in Letter.objects.all():
-        with zipfile.ZipFile(io.BytesIO(bytes(letter.docx))) as docx:
+        with zipfile.ZipFile(io.BytesIO(letter.read_docx())) as docx:
             texts.extend(docx.read(name).decode("utf-8", "replace") for name in docx.namelist())
     return "\n".join(texts)
 

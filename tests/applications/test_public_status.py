@@ -177,7 +177,7 @@ def test_the_grant_of_one_case_does_not_open_another(client: Client, tree: Tree)
     assert letter_a is not None
     ok = client.get(reverse("public:status_letter", args=[case_a.tracking_code, letter_a.pk]))
     assert ok.status_code == 200
-    assert bytes(ok.content) == bytes(letter_a.docx)
+    assert bytes(ok.content) == letter_a.read_docx()
 
 
 @pytest.mark.django_db

@@ -8,17 +8,20 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from gongkai.applications.models import Application, CaseEvent, Letter
-from gongkai.core.fields import lookup_digest
+from gongkai.applications.models import LETTER_SEAL_CONTEXT, Application, CaseEvent, Letter
+from gongkai.core.fields import keyring, lookup_digest
 from tests.applications.conftest import resident_id
 from tests.conftest import Tree
 
 BEFORE = [("applications", "0009_encrypt_personal_data")]
 AFTER = [("applications", "0010_seal_existing_personal_data")]
+#: The letters' files moved to the file storage (0011): the sealed bytes, unchanged.
+LATEST = [("applications", "0011_files_in_storage")]
 ID = resident_id(55)
 
 
@@ -78,8 +81,8 @@ def test_existing_clear_values_are_sealed_and_can_be_opened_again(tree: Tree) ->
     assert digest == lookup_digest(ID)
     case = Application.objects.get(pk=pk)
     assert (case.id_number, case.phone, case.address) == (ID, "13812345678", "示范市旧路1号")
-    letter = Letter.objects.get(application=case)
-    assert letter.text == "致示范市旧路1号" and bytes(letter.docx) == b"PK-old-docx"
+    (sealed_docx,) = _raw("SELECT docx FROM applications_letter", [])[0]
+    assert keyring().open_bytes(bytes(sealed_docx).decode("ascii"), LETTER_SEAL_CONTEXT) == b"PK-old-docx"
     event = CaseEvent.objects.get(application=case)
     assert event.data["old"]["phone"].startswith("v1:test:")
 
@@ -89,3 +92,16 @@ def test_existing_clear_values_are_sealed_and_can_be_opened_again(tree: Tree) ->
     assert _raw("SELECT text FROM applications_letter", []) == [("致示范市旧路1号",)]
     _migrate(AFTER)
     assert Application.objects.get(pk=pk).id_number == ID
+
+    # The sealed .docx moves to the file storage as it is, and back again.
+    _migrate(LATEST)
+    letter = Letter.objects.get(application_id=pk)
+    assert letter.file.name.startswith("letters/") and letter.text == "致示范市旧路1号"
+    assert letter.read_docx() == b"PK-old-docx"
+    assert default_storage.open(letter.file.name).read().startswith(b"v1:test:")
+    _migrate(AFTER)
+    assert not default_storage.exists(letter.file.name)
+    (sealed_docx,) = _raw("SELECT docx FROM applications_letter", [])[0]
+    assert keyring().open_bytes(bytes(sealed_docx).decode("ascii"), LETTER_SEAL_CONTEXT) == b"PK-old-docx"
+    _migrate(LATEST)
+    assert Letter.objects.get(application_id=pk).read_docx() == b"PK-old-docx"

@@ -70,16 +70,17 @@ def add_file(
     kind: str = "pdf",
     text: str = "",
 ) -> Attachment:
-    file = Attachment.objects.create(
+    file = Attachment(
         item=item,
         filename=filename,
         kind=kind,
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
         text=text,
     )
+    file.store_bytes(data)
+    file.save()
     indexing.reindex(item)
     return file
 

@@ -105,10 +105,10 @@ def test_a_realistic_catalogue(bureau: Agency) -> None:
     files = Attachment.objects.filter(item__agency=bureau)
     assert {f.kind for f in files} == {"xlsx", "docx"}
     for file in files:
-        assert file.size == len(bytes(file.data)) and file.text
+        assert file.size == len(file.read_bytes()) and file.text
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-    sheet = load_workbook(io.BytesIO(bytes(files.filter(kind="xlsx").first().data))).active  # type: ignore[union-attr]
+    sheet = load_workbook(io.BytesIO(files.filter(kind="xlsx").first().read_bytes())).active  # type: ignore[union-attr]
     assert sheet is not None and sheet["A2"].value == "项目"
     # No natural person is named in full in a decision (王某某, not 王建国).
     people = [i.title for i in published if re.search(r"（[王李张刘陈赵周]", i.title)]

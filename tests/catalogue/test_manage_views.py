@@ -315,7 +315,7 @@ def test_upload_download_and_remove_files(people: People, make_item: MakeItem) -
     page = client.get(f"/manage/catalogue/{item.pk}/").content.decode()
     assert "说明.docx" in page and "附件：说明.docx" in page and "请替换附件" in page
     download = client.get(f"/manage/catalogue/{item.pk}/attachments/{attachment.pk}/")
-    assert download.status_code == 200 and download.content == bytes(attachment.data)
+    assert download.status_code == 200 and download.content == attachment.read_bytes()
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in download["Content-Disposition"]
     # A PDF named .docx is refused with the reason on the page.

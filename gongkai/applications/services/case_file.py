@@ -91,7 +91,7 @@ def add_attachment(
                 {"file": [_("该文件已经上传过（“%(name)s”）。") % {"name": duplicate}]},
                 code="duplicate_file",
             )
-        attachment = CaseAttachment.objects.create(
+        attachment = CaseAttachment(
             application=application,
             kind=kind,
             filename=checked.name,
@@ -99,10 +99,11 @@ def add_attachment(
             content_type=checked.content_type,
             size=len(data),
             sha256=digest,
-            data=data,
             uploaded_by=user,
             uploaded_by_label=display_name(user),
         )
+        attachment.store_bytes(data)
+        attachment.save()
         details: dict[str, Any] = {
             "attachment_id": attachment.pk,
             "kind": kind,
@@ -129,7 +130,7 @@ def remove_attachment(*, actor: Actor, attachment: CaseAttachment, reason: str) 
     user = user_of(actor)
     with transaction.atomic():
         application = lock(attachment.application)
-        current = CaseAttachment.objects.select_for_update().defer("data").get(pk=attachment.pk)
+        current = CaseAttachment.objects.select_for_update().get(pk=attachment.pk)
         if current.removed:
             raise CaseError(_("该材料已经移除。"), code="already_removed")
         current.removed_at = timezone.now()
@@ -160,7 +161,7 @@ def read_attachment(*, actor: Actor, attachment: CaseAttachment) -> bytes:
             attachment_id=attachment.pk,
             filename=attachment.filename,
         )
-    return bytes(attachment.data)
+    return attachment.read_bytes()
 
 
 def export_case_file(*, actor: Actor, application: Application) -> IO[bytes]:

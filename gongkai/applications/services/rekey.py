@@ -1,5 +1,7 @@
 """Key rotation: re-seal every encrypted personal value with the current data key (the first of
-``GONGKAI_DATA_KEYS``) and recompute the identity numbers' lookup digests (``gongkai pii rekey``).
+``GONGKAI_DATA_KEYS``) and recompute the identity numbers' lookup digests (``gongkai pii rekey``). The
+letters' .docx and the case files' materials are sealed files in the file storage: each stale one is
+stored again, sealed with the current key, under a new name (the old file is deleted after the commit).
 
 Idempotent: a value already sealed with the current key and a digest already right are left alone, so the
 command can be stopped and run again. Each case is locked and rewritten in its own transaction, so the
@@ -17,6 +19,8 @@ from django.db import connection, models, transaction
 
 from gongkai.applications.amendments import PERSONAL_FIELDS, event_context
 from gongkai.applications.models import (
+    CASE_FILE_SEAL_CONTEXT,
+    LETTER_SEAL_CONTEXT,
     Application,
     CaseAttachment,
     CaseEvent,
@@ -24,7 +28,7 @@ from gongkai.applications.models import (
     Letter,
     LetterDelivery,
 )
-from gongkai.core import sealing
+from gongkai.core import sealing, storage
 from gongkai.core.audit import record_audit
 from gongkai.core.fields import (
     EncryptedBinaryField,
@@ -38,6 +42,11 @@ PERSONAL_DATA_REKEYED = "application.personal_data_rekeyed"
 #: Every model with encrypted columns.
 MODELS: tuple[type[models.Model], ...] = (Application, Letter, CaseAttachment, LetterDelivery)
 _ENCRYPTED = (EncryptedCharField, EncryptedTextField, EncryptedBinaryField)
+#: The models whose stored file (``file``) holds sealed bytes, with the sealing context.
+SEALED_FILES: dict[type[models.Model], str] = {
+    Letter: LETTER_SEAL_CONTEXT,
+    CaseAttachment: CASE_FILE_SEAL_CONTEXT,
+}
 
 
 def encrypted_fields(model: type[models.Model]) -> list[str]:
@@ -64,6 +73,8 @@ def _stale(value: Any) -> bool:
 
 def _stored(model: type[models.Model], names: list[str], pk: int) -> dict[str, Any]:
     """The stored (sealed) values of one row, read past the fields' decryption."""
+    if not names:
+        return {}
     quote = connection.ops.quote_name
     columns = [str(model._meta.get_field(name).column) for name in names]  # type: ignore[union-attr]
     with connection.cursor() as cursor:
@@ -75,10 +86,28 @@ def _stored(model: type[models.Model], names: list[str], pk: int) -> dict[str, A
     return dict(zip(names, row or (), strict=False))
 
 
+def _rekey_file(instance: models.Model) -> bool:
+    """Re-seal the row's stored file with the current key, as a new file (the old one is deleted once the
+    row is saved and committed); False when it is already sealed with it, or empty."""
+    context = SEALED_FILES.get(type(instance))
+    if context is None:
+        return False
+    field_file = instance.file  # type: ignore[attr-defined]
+    token = storage.read_bytes(field_file).decode("ascii", "replace")
+    if not sealing.is_sealed(token) or not keyring().needs_reseal(token):
+        return False
+    old = field_file.name
+    storage.save_sealed(field_file, keyring().open_bytes(token, context), context)
+    storage.delete_on_commit(field_file.storage, old)
+    return True
+
+
 def _rekey_row(model: type[models.Model], names: list[str], pk: int) -> bool:
     with transaction.atomic():
         instance = model._default_manager.select_for_update().get(pk=pk)
         stale = [name for name, value in _stored(model, names, pk).items() if _stale(value)]
+        if _rekey_file(instance):
+            stale.append("file")
         if isinstance(instance, Application) and instance.id_number_digest != lookup_digest(
             instance.id_number
         ):

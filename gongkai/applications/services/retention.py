@@ -5,16 +5,17 @@ personal data is erased once ``GONGKAI_PERSONAL_DATA_RETENTION_DAYS`` have passe
 Erased: the applicant's name (replaced by :data:`ERASED_NAME`), identity number and its digest, contact
 person, phone, e-mail, address and postcode; the personal values a correction (更正) kept in its event;
 the text and .docx of the case's letters (they name the applicant and their address); the content of the
-case file's materials; the recipients of deliveries. Kept: everything the annual report and the
-statistics count — agency, reference, applicant type, identity type, channel, dates, 件数, outcome, the
-events, the letters' numbers and kinds, the materials' names, sizes and SHA-256 — and the request's
-description. A case with an appeal not yet concluded is kept until it is.
+case file's materials (the stored files are deleted); the recipients of deliveries. Kept: everything the
+annual report and the statistics count — agency, reference, applicant type, identity type, channel,
+dates, 件数, outcome, the events, the letters' numbers and kinds, the materials' names, sizes and
+SHA-256 — and the request's description. A case with an appeal not yet concluded is kept until it is.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -31,6 +32,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.core.audit import record_audit
+from gongkai.core.storage import delete_on_commit
 
 PERSONAL_DATA_ERASED = "application.personal_data_erased"
 #: What an erased applicant's name becomes.
@@ -78,6 +80,13 @@ def _erase_corrections(application: Application) -> int:
     return count
 
 
+def _erase_files(rows: QuerySet[Any], **blank: str) -> int:
+    """Empty the rows' stored files (each deleted from the storage once this commits) and ``blank``."""
+    for row in rows.only("pk", "file"):
+        delete_on_commit(row.file.storage, row.file.name or "")
+    return rows.update(file="", **blank)
+
+
 def erase_personal_data(application: Application, *, today: datetime.date) -> Erased | None:
     """Erase one case's personal data (see the module docstring); ``None`` if already erased."""
     with transaction.atomic():
@@ -101,8 +110,8 @@ def erase_personal_data(application: Application, *, today: datetime.date) -> Er
                 "updated_at",
             ]
         )
-        letters = Letter.objects.filter(application=application).update(text="", docx=b"")
-        attachments = CaseAttachment.objects.filter(application=application).update(data=b"")
+        letters = _erase_files(Letter.objects.filter(application=application), text="")
+        attachments = _erase_files(CaseAttachment.objects.filter(application=application))
         deliveries = LetterDelivery.objects.filter(letter__application=application).update(recipient="")
         corrections = _erase_corrections(application)
         erased = Erased(letters, attachments, corrections, deliveries)

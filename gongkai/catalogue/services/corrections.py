@@ -54,17 +54,18 @@ def _check_public_note(note: str) -> str:
 
 def _copy_attachments(source: Item, target: Item) -> None:
     for attachment in source.attachments.order_by("id"):
-        Attachment.objects.create(
+        copy = Attachment(
             item=target,
             filename=attachment.filename,
             kind=attachment.kind,
             content_type=attachment.content_type,
             size=attachment.size,
             sha256=attachment.sha256,
-            data=attachment.data,
             text=attachment.text,
             extraction_problem=attachment.extraction_problem,
         )
+        copy.store_bytes(attachment.read_bytes())  # a file of its own: each row owns (and deletes) its file
+        copy.save()
 
 
 def start_correction(*, actor: Actor, item: Item, reason: str, public_note: str) -> Item:

@@ -61,18 +61,19 @@ def add_attachment(*, actor: Actor, item: Item, filename: str, data: bytes) -> A
                 {"file": [gettext("该文件已经上传过（“%(name)s”）。") % {"name": duplicate}]},
                 code="duplicate_file",
             )
-        attachment = Attachment.objects.create(
+        attachment = Attachment(
             item=item,
             filename=name,
             kind=kind,
             content_type=uploads.content_type(kind, data),
             size=len(data),
             sha256=digest,
-            data=data,
             text=extracted.text or "",
             extraction_problem=Truncator(extracted.problem).chars(300),
             extraction_problems=[message_to_json(problem) for problem in extracted.problems],
         )
+        attachment.store_bytes(data)
+        attachment.save()
         details: dict[str, Any] = {
             "attachment_id": attachment.pk,
             "filename": name,
@@ -93,11 +94,11 @@ def remove_attachment(*, actor: Actor, attachment: Attachment) -> None:
     with transaction.atomic():
         item = lock(attachment.item)
         require(actor, item, workflow.EDIT)
-        current = item.attachments.filter(pk=attachment.pk).only("id", "filename", "sha256").first()
+        current = item.attachments.filter(pk=attachment.pk).only("id", "filename", "sha256", "file").first()
         if current is None:
             raise CatalogueError(gettext("该附件已经删除。"), code="gone")
         details: dict[str, Any] = {"attachment_id": current.pk, "filename": current.filename}
-        current.delete()
+        current.delete()  # its stored file goes once this commits (core.storage)
         record_event(
             item,
             "attachment_remove",
