@@ -291,16 +291,20 @@ GONGKAI_S3_ENDPOINT_URL = env_str("GONGKAI_S3_ENDPOINT_URL")
 GONGKAI_S3_REGION = env_str("GONGKAI_S3_REGION")
 if GONGKAI_FILE_STORAGE == "s3" and not GONGKAI_S3_BUCKET:
     raise ImproperlyConfigured("GONGKAI_FILE_STORAGE=s3 needs GONGKAI_S3_BUCKET (the private bucket's name).")
-_FILE_STORAGES: dict[str, dict[str, Any]] = {"database": {"BACKEND": "gongkai.core.storage.DatabaseStorage"}}
-if GONGKAI_S3_BUCKET:
-    _FILE_STORAGES["s3"] = {
+
+
+def s3_storage(
+    bucket: str, endpoint_url: str, region: str, access_key: str, secret_key: str
+) -> dict[str, Any]:
+    """The ``STORAGES`` entry of an S3-compatible object store (django-storages' ``S3Storage``)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": GONGKAI_S3_BUCKET,
-            "endpoint_url": GONGKAI_S3_ENDPOINT_URL or None,
-            "region_name": GONGKAI_S3_REGION or None,
-            "access_key": env_str("GONGKAI_S3_ACCESS_KEY_ID") or None,
-            "secret_key": env_str("GONGKAI_S3_SECRET_ACCESS_KEY") or None,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
             # Never replace an object: a name is written once (names are random uuids).
             "file_overwrite": False,
             # No ACL header: objects stay as private as the bucket (which must block public access).
@@ -309,10 +313,21 @@ if GONGKAI_S3_BUCKET:
             "querystring_auth": True,
             "querystring_expire": 60,
             # S3-compatible stores on a host name or address of their own want path-style requests.
-            "addressing_style": "path" if GONGKAI_S3_ENDPOINT_URL else None,
+            "addressing_style": "path" if endpoint_url else None,
             "signature_version": "s3v4",
         },
     }
+
+
+_FILE_STORAGES: dict[str, dict[str, Any]] = {"database": {"BACKEND": "gongkai.core.storage.DatabaseStorage"}}
+if GONGKAI_S3_BUCKET:
+    _FILE_STORAGES["s3"] = s3_storage(
+        GONGKAI_S3_BUCKET,
+        GONGKAI_S3_ENDPOINT_URL,
+        GONGKAI_S3_REGION,
+        env_str("GONGKAI_S3_ACCESS_KEY_ID"),
+        env_str("GONGKAI_S3_SECRET_ACCESS_KEY"),
+    )
 STORAGES = {
     "default": _FILE_STORAGES[GONGKAI_FILE_STORAGE],
     **_FILE_STORAGES,

@@ -136,6 +136,10 @@ AUDIT_LABELS: dict[str, str] = {
     "audit.exported": N_("导出审计日志"),
     "audit.viewed": N_("审计管理员查看审计日志"),
     "audit.archived": N_("归档并删除超过保存期限的审计事件"),
+    # Files, backup and restore (the system's own commands).
+    "files.moved": N_("在数据库和对象存储之间移动文件"),
+    "backup.created": N_("备份数据库和文件"),
+    "backup.restored": N_("从备份恢复数据库和文件"),
     "superuser.request": N_("超级管理员操作"),
 }
 

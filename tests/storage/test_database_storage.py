@@ -1,0 +1,71 @@
+"""The embedded default storage (:class:`gongkai.core.storage.DatabaseStorage`): each file one row of
+``core_storedfile``, written in the caller's transaction; no URL; the catalogue's migration moves the
+attachments' bytes into it and back."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from gongkai.catalogue.models import Attachment
+from gongkai.core.models import StoredFile
+from gongkai.core.storage import DatabaseStorage
+from tests.catalogue import public_factories
+from tests.conftest import Tree
+
+pytestmark = pytest.mark.django_db
+
+
+def test_save_open_list_and_delete() -> None:
+    storage = DatabaseStorage()
+    name = storage.save("catalogue/abc", ContentFile(b"\x00\x01 bytes"))
+    assert name == "catalogue/abc" and storage.exists(name) and storage.size(name) == 8
+    with storage.open(name) as handle:
+        assert handle.read() == b"\x00\x01 bytes"
+    # No overwrite: the same name again is given another one.
+    other = storage.save("catalogue/abc", ContentFile(b"second"))
+    assert other != name and other.startswith("catalogue/abc")
+    storage.save("letters/x", ContentFile(b"x"))
+    assert storage.listdir("") == (["catalogue", "letters"], [])
+    assert storage.listdir("catalogue") == ([], sorted([name.split("/")[1], other.split("/")[1]]))
+    assert storage.get_created_time(name) is not None
+    with pytest.raises(NotImplementedError):
+        storage.url(name)
+    with pytest.raises(ValueError, match="read-only"):
+        storage.open(name, "wb")
+    storage.delete(name)
+    assert not storage.exists(name)
+    with pytest.raises(FileNotFoundError):
+        storage.open(name)
+    with pytest.raises(FileNotFoundError):
+        storage.size(name)
+
+
+def test_a_file_written_in_a_transaction_that_rolls_back_is_not_kept() -> None:
+    storage = DatabaseStorage()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        storage.save("catalogue/rolled-back", ContentFile(b"x"))
+        raise RuntimeError
+    assert not StoredFile.objects.filter(name="catalogue/rolled-back").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_catalogue_migration_moves_bytes_into_the_storage_and_back(tree: Tree) -> None:
+    item = public_factories.make_item(tree.county_a)
+    data = b"%PDF-1.4\n% kept through the migration\n"
+    attachment = public_factories.add_file(item, "a.pdf", data)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("catalogue", "0005_entry_corrections")])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM catalogue_attachment WHERE id = %s", [attachment.pk])
+        assert bytes(cursor.fetchone()[0]) == data
+    assert not StoredFile.objects.exists()
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([("catalogue", "0006_attachment_files_in_storage")])
+    moved = Attachment.objects.get(pk=attachment.pk)
+    assert moved.file.name.startswith("catalogue/") and moved.file.name != attachment.file.name
+    assert moved.read_bytes() == data
+    assert list(StoredFile.objects.values_list("name", flat=True)) == [moved.file.name]
