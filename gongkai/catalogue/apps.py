@@ -12,3 +12,7 @@ class CatalogueConfig(AppConfig):
     def ready(self) -> None:
         # The reading runs in a child of the fork server: have the server import it once.
         isolated.preload("gongkai.catalogue.extract")
+        from gongkai.catalogue.indexing import rebuild_search_vectors
+        from gongkai.core.backup import restored
+
+        restored.connect(rebuild_search_vectors, dispatch_uid="catalogue.search_vectors")

@@ -50,6 +50,15 @@ def reindex(item: Item) -> None:
             )
 
 
+def rebuild_search_vectors(**kwargs: object) -> None:
+    """After ``gongkai restore`` (the ``core.backup.restored`` signal): on PostgreSQL, the ``tsvector`` of
+    every entry that has none — a backup made on SQLite has none to restore."""
+    if connection.vendor != "postgresql":
+        return
+    for item in Item.objects.filter(search_vector__isnull=True).iterator():
+        reindex(item)
+
+
 def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     """Entries of ``queryset`` containing every word of ``query`` (one, two or many characters).
 
