@@ -165,7 +165,7 @@ def table_rows(model: type[models.Model]) -> Iterator[list[Any]]:
     table = model._meta.db_table
     columns = _columns(model)
     converters = [connection.ops.get_db_converters(column.get_col(table)) for column in columns]
-    pk_column = model._meta.pk.column  # type: ignore[union-attr]
+    pk_column = model._meta.pk.column
     names = ", ".join(quote(column.column) for column in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {names} FROM {quote(table)} ORDER BY {quote(pk_column)}")

@@ -167,17 +167,32 @@ def test_the_admin_shows_no_personal_value_of_a_correction(staff: Staff, make_ca
 
 
 def test_rekey_reseals_everything_with_the_new_key_and_is_idempotent(
-    staff: Staff, make_case: CaseMaker
+    staff: Staff, make_case: CaseMaker, django_capture_on_commit_callbacks: Any
 ) -> None:
     case = make_case(arrived_on=D(2026, 6, 1), serial=21)
     services.correct_details(
         actor=staff.officer, application=case, changes={"phone": "13900002222"}, reason="核对"
     )
+    material = case_file.add_attachment(
+        actor=staff.officer, application=case, kind="application", filename="申请书.pdf", data=PDF_BYTES
+    )
+    old_files = [
+        *Letter.objects.filter(application=case).values_list("file", flat=True),
+        material.file.name,
+    ]
     rotated = f"new:{NEW_KEY},{settings.GONGKAI_DATA_KEYS}"
     with override_settings(GONGKAI_DATA_KEYS=rotated):
         out = io.StringIO()
-        call_command("pii", "rekey", stdout=out)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("pii", "rekey", stdout=out)
         assert "applications.application：已检查 1 / 1 行" in out.getvalue()
+        # The stored files are sealed again with the new key, under new names; the old files are gone.
+        for letter in Letter.objects.filter(application=case):
+            assert default_storage.open(letter.file.name).read().startswith(b"v1:new:")
+            assert letter.read_docx()[:2] == b"PK"
+        material.refresh_from_db()
+        assert default_storage.open(material.file.name).read().startswith(b"v1:new:")
+        assert not any(default_storage.exists(name) for name in old_files)
         assert Letter.objects.filter(application=case).exists()
         for letter in Letter.objects.filter(application=case):
             stored = (
@@ -200,6 +215,8 @@ def test_rekey_reseals_everything_with_the_new_key_and_is_idempotent(
     with override_settings(GONGKAI_DATA_KEYS=f"new:{NEW_KEY}"):
         case.refresh_from_db()
         assert case.phone == "13900002222" and case.id_number == resident_id(21)
+        material.refresh_from_db()
+        assert material.read_bytes() == PDF_BYTES
         event = CaseEvent.objects.get(application=case, kind="details_corrected")
         assert unseal(event.data["old"]["phone"], event_context("phone")) == "13812345678"
         found = client_for(staff.officer).get("/cases/", {"state": "all", "q": resident_id(21)})
@@ -269,7 +286,8 @@ def test_purge_erases_the_personal_data_of_cases_closed_past_the_retention_perio
         letter.text == "" and letter.file.name == "" and letter.read_docx() == b""
         for letter in Letter.objects.filter(application=old)
     )
-    assert all(a.file.name == "" and a.read_bytes() == b"" for a in CaseAttachment.objects.filter(application=old))
+    materials = CaseAttachment.objects.filter(application=old)
+    assert all(a.file.name == "" and a.read_bytes() == b"" for a in materials)
     # The stored files are gone from the storage too (none is left behind).
     assert not any(default_storage.exists(name) for name in erased_files)
     audits = AuditEvent.objects.filter(action="application.personal_data_erased")

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from gongkai.catalogue.models import Status
 from gongkai.catalogue.presenters_public import ascii_fallback, content_disposition
-from gongkai.core import responses
 from tests.catalogue.public_factories import add_file, make_item
 from tests.conftest import Tree
 

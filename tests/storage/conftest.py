@@ -3,11 +3,11 @@ over HTTP by boto3 exactly as a deployment's object store is) and the settings t
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import boto3
 import pytest
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
@@ -16,6 +16,7 @@ from gongkai.settings import s3_storage
 from tests.applications.conftest import make_case, staff
 from tests.catalogue.conftest import make_item, people, today
 
+boto3 = importlib.import_module("boto3")  # no type stubs: used as Any
 __all__ = ["make_case", "make_item", "people", "staff", "today"]
 
 DATABASE = {"BACKEND": "gongkai.core.storage.DatabaseStorage"}

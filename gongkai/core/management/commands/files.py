@@ -74,7 +74,7 @@ class Command(BaseCommand):
             )
             return
         with transaction.atomic():
-            record_audit(None, "files.moved", origin=origin, to=to, **result.counts())
+            record_audit(None, "files.moved", None, None, origin=origin, to=to, **result.counts())
         self.stdout.write(
             _(
                 "共 %(total)s 个文件：%(copied)s 个已从 %(origin)s 移到 %(to)s，"
