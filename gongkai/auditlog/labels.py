@@ -141,6 +141,10 @@ AUDIT_LABELS: dict[str, str] = {
     "backup.created": N_("备份数据库和文件"),
     "backup.restored": N_("从备份恢复数据库和文件"),
     "superuser.request": N_("超级管理员操作"),
+    "job.cancelled": N_("取消后台任务"),
+    "job.retried": N_("重试后台任务"),
+    "job.requeued": N_("工作进程中断，后台任务重新排队"),
+    "job.interrupted": N_("工作进程多次中断，后台任务失败"),
 }
 
 
