@@ -49,6 +49,7 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core.fields import EncryptedBinaryField, EncryptedCharField, EncryptedTextField
 from gongkai.core.storage import read_stored, stored_names
@@ -296,9 +297,9 @@ def _member(tar: tarfile.TarFile, name: str) -> bytes:
     try:
         handle = tar.extractfile(name)
     except KeyError as exc:
-        raise BackupError(f"missing member {name}") from exc
+        raise BackupError(_("归档中缺少 %(name)s") % {"name": name}) from exc
     if handle is None:
-        raise BackupError(f"member {name} is not a file")
+        raise BackupError(_("归档中的 %(name)s 不是文件") % {"name": name})
     return handle.read()
 
 
@@ -306,18 +307,21 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     try:
         manifest = json.loads(_member(tar, MANIFEST))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BackupError("manifest.json is not JSON") from exc
+        raise BackupError(_("manifest.json 无法读取（不是 JSON）")) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError("not a Gongkai backup (no manifest of ours)")
+        raise BackupError(_("这不是 Gongkai 的备份（清单 manifest.json 不是我们的）"))
     if manifest.get("version") != VERSION:
-        raise BackupError(f"backup format version {manifest.get('version')} (this version reads {VERSION})")
+        raise BackupError(
+            _("备份格式版本为 %(version)s，本版本只能读取版本 %(supported)s")
+            % {"version": manifest.get("version"), "supported": VERSION}
+        )
     return manifest
 
 
 def _checked(tar: tarfile.TarFile, name: str, sha256: str) -> bytes:
     data = _member(tar, name)
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise BackupError(f"{name}: SHA-256 does not match the manifest (the archive is damaged)")
+        raise BackupError(_("%(name)s 的 SHA-256 与清单不符（归档已损坏）") % {"name": name})
     return data
 
 
@@ -330,7 +334,10 @@ def archive_rows(tar: tarfile.TarFile, entry: dict[str, Any]) -> Iterator[list[A
             count += 1
             yield json.loads(line)
     if count != entry["rows"]:
-        raise BackupError(f"{entry['member']}: {count} rows, the manifest says {entry['rows']}")
+        raise BackupError(
+            _("%(name)s 有 %(count)s 行，清单记为 %(expected)s 行")
+            % {"name": entry["member"], "count": count, "expected": entry["rows"]}
+        )
 
 
 # --- Restoring -------------------------------------------------------------------------------------------
@@ -381,7 +388,7 @@ def _erase(models_in_order: list[type[models.Model]]) -> None:
 def _insert(model: type[models.Model], entry: dict[str, Any], rows: Iterator[list[Any]]) -> int:
     by_name = {column.attname: column for column in _columns(model)}
     if sorted(entry["columns"]) != sorted(by_name):
-        raise BackupError(f"{entry['model']}: the archive's columns differ from this version's")
+        raise BackupError(_("%(model)s：归档中的列与本版本不同") % {"model": entry["model"]})
     columns = [by_name[name] for name in entry["columns"]]
     quote = connection.ops.quote_name
     sql = (
@@ -412,7 +419,7 @@ def _restore_files(tar: tarfile.TarFile, entries: list[dict[str, Any]]) -> int:
                 continue
             default_storage.delete(name)
         if default_storage.save(name, ContentFile(data)) != name:
-            raise BackupError(f"files/{name}: the storage saved it under another name")
+            raise BackupError(_("files/%(name)s：存储以另一个名字保存了它") % {"name": name})
     return len(entries)
 
 
@@ -424,7 +431,10 @@ def restore(
     wanted = {entry["model"] for entry in manifest["tables"]}
     if wanted != set(by_label):
         extra, missing = sorted(wanted - set(by_label)), sorted(set(by_label) - wanted)
-        raise BackupError(f"the archive's tables differ from this version's (+{extra} -{missing})")
+        raise BackupError(
+            _("归档中的数据表与本版本不同（归档多 %(extra)s，本版本多 %(missing)s）")
+            % {"extra": "、".join(extra) or "—", "missing": "、".join(missing) or "—"}
+        )
     result = RestoreResult(erased=row_counts(only_data=False))
     with transaction.atomic():
         _erase(list(by_label.values()))

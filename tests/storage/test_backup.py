@@ -190,7 +190,7 @@ def test_sqlite_backup_restored_into_postgresql_and_back(
     into_pg = _gongkai(postgres, "restore", str(tmp_path / "a.tar"))
     assert into_pg.returncode == 0, into_pg.stderr
     assert _gongkai(postgres, "audit", "verify").returncode == 0
-    # New rows get new ids after the restore (the sequences were reset past the restored rows).
+    # The restore's own audit event got a new id: the sequences were reset past the restored rows.
     from_pg = _gongkai(postgres, "backup", str(tmp_path / "b.tar"))
     assert from_pg.returncode == 0, from_pg.stderr
     rebuilt = frozenset({("catalogue.item", "search_vector")})  # PostgreSQL's own search index
