@@ -152,7 +152,9 @@ def is_public_address(address: str) -> bool:
     """Whether an IP address is a public unicast one (what the fetcher may connect to)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d
+            return is_public_address(str(ip.ipv4_mapped))
+        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None and not is_public_address(str(embedded)):
             return False
     return ip.is_global and not (

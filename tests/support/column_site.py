@@ -58,6 +58,9 @@ stats        示范县统计局                the column is gone (404): unreach
 kinds html, pdf, docx, paged (report on page 2) and missing: for benchmarks. Their reports are rendered
 on first request and kept (a PDF costs a few milliseconds, a .docx about 0.1 s).
 
+Under a host name ``norobots.*`` robots.txt answers 404, under ``brokenrobots.*`` 500 (both: crawl
+everything); elsewhere it forbids ``/forbidden/`` to every user agent.
+
 Test endpoints (under ``/_t/``): ``bytes/N`` (N bytes, with Content-Length), ``stream/N`` (N bytes, no
 Content-Length), ``sleep/S`` (answers after S seconds), ``status/CODE``, ``flaky/KEY/F`` (500 for the
 first F requests of KEY, then 200 ``ok``), ``redirect/N`` (N redirects, then 200), ``redirect-to?url=U``
@@ -267,7 +270,11 @@ class ColumnSite:
 
     # -- serving
 
-    def page(self, path: str) -> _Page:
+    def page(self, path: str, host: str = "") -> _Page:
+        if path == "/robots.txt" and host.startswith("norobots."):
+            return _Page(b"not found", "text/plain", status=404)
+        if path == "/robots.txt" and host.startswith("brokenrobots."):
+            return _Page(b"error", "text/plain", status=500)
         with self._lock:
             self._counts[path] = self._counts.get(path, 0) + 1
             count = self._counts[path]
@@ -582,8 +589,13 @@ def _html_in(site: ColumnSite, args: list[str], query: dict[str, str]) -> _Page:
     charset = query.get("charset", "utf-8")
     name = "示范县水利局"
     items = [_li("r.html", f"{name}{site.year}年政府信息公开工作年度报告", f"{site.year + 1}-01-24")]
+    page = _list("年度报告", items, charset=charset)
+    if charset.lower() == "big5":
+        import opencc
+
+        page = opencc.OpenCC("s2t").convert(page)
     encoding = "gb18030" if charset.lower() in ("gbk", "gb2312") else charset
-    return _Page(_list("年度报告", items, charset=charset).encode(encoding), "text/html")
+    return _Page(page.encode(encoding, errors="xmlcharrefreplace"), "text/html")
 
 
 _TEST_ENDPOINTS: dict[str, Callable[[ColumnSite, list[str], dict[str, str]], _Page]] = {
@@ -614,7 +626,7 @@ def _handler(site: ColumnSite) -> type[BaseHTTPRequestHandler]:
                         time.monotonic(),
                     )
                 )
-            page = site.page(self.path)
+            page = site.page(self.path, self.headers.get("Host", ""))
             try:
                 self.send_response(page.status)
                 if page.content_type:
