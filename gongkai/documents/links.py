@@ -165,8 +165,11 @@ def _absolute(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:")):
         return None
-    url = urljoin(base, href)
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        url = urljoin(base, href)
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+    except ValueError:  # "http://[::1" and the like
         return None
     return url.split("#", 1)[0]
 
