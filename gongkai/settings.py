@@ -286,6 +286,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 310
 # Upper bound for one file uploaded to the annual-report checker.
 GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
+# --- Fetching public web pages (the checker's URL, 年报监测; docs/security.md "Fetching") -----------
+
+# True turns the SSRF guard off: URLs on loopback, private and link-local addresses are fetched too.
+# Only for tests and for a site whose agencies publish on an intranet.
+GONGKAI_FETCH_ALLOW_PRIVATE = env_bool("GONGKAI_FETCH_ALLOW_PRIVATE", default=False)
+# Seconds to connect and between two reads of one response.
+GONGKAI_FETCH_TIMEOUT = env_int("GONGKAI_FETCH_TIMEOUT", 15)
+
 # --- Personal data at rest (docs/administration.md, "Personal data") ------------------------
 
 # Applicants' identity numbers, phones, e-mails and addresses are stored encrypted (AES-256-GCM) with keys

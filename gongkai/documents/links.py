@@ -7,7 +7,8 @@ Pure Python (lxml, OpenCC; no Django). Three readings of a page's HTML (``str``,
   first, as :class:`Candidate`;
 * :func:`next_page_links` — the page after this one in a paginated column;
 * :func:`article_attachments` — on an article page, the links to the report's file (PDF, Word, WPS, OFD),
-  or None when the article body itself is the report (an HTML report).
+  or None when the article body itself is the report (an HTML report); :func:`page_attachments` the same
+  from the fetched bytes.
 
 These parse outside HTML: a web worker runs them in a limited child, e.g.
 ``run_isolated(find_report_links, html, url, 2025)`` (:mod:`gongkai.documents.isolated`); their results
@@ -39,13 +40,17 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 
+from gongkai.documents.fetch import decode_html
+
 __all__ = [
     "FILE_SUFFIXES",
     "Candidate",
     "article_attachments",
     "find_report_links",
+    "is_file_url",
     "next_page_links",
     "normalize_title",
+    "page_attachments",
     "report_year",
 ]
 
@@ -366,6 +371,12 @@ def article_attachments(html: str, base_url: str) -> list[Candidate] | None:
     if ranked[0].score < 15 and _is_report_text(document):
         return None  # the text is the report; the files are something else (a scan, a form)
     return ranked
+
+
+def page_attachments(body: bytes, content_type: str, base_url: str) -> list[Candidate] | None:
+    """:func:`article_attachments` of a fetched page's bytes (decoded by
+    :func:`gongkai.documents.fetch.decode_html`): one call to run in a limited child."""
+    return article_attachments(decode_html(body, content_type), base_url)
 
 
 def _is_report_text(document: Any) -> bool:
