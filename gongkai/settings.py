@@ -293,6 +293,8 @@ GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 
 GONGKAI_FETCH_ALLOW_PRIVATE = env_bool("GONGKAI_FETCH_ALLOW_PRIVATE", default=False)
 # Seconds to connect and between two reads of one response.
 GONGKAI_FETCH_TIMEOUT = env_int("GONGKAI_FETCH_TIMEOUT", 15)
+# Seconds between two requests to one host (robots.txt included).
+GONGKAI_FETCH_MIN_INTERVAL = env_int("GONGKAI_FETCH_MIN_INTERVAL", 1)
 
 # --- Personal data at rest (docs/administration.md, "Personal data") ------------------------
 

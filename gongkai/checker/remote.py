@@ -4,9 +4,10 @@ URL is an article page that links the report's file, that file (found by
 bytes). Used by the checker page and ``gongkai check URL``.
 
 :func:`make_fetcher` builds the fetcher from the settings (``GONGKAI_FETCH_ALLOW_PRIVATE``,
-``GONGKAI_FETCH_TIMEOUT``, ``GONGKAI_SITE_URL`` for the User-Agent, the checker's size cap); the monitoring
-uses it too. :func:`fetch_report` gives the bytes to check or raises :class:`UnreadableFile` whose message
-says, in Chinese, why the URL could not be read and what to do.
+``GONGKAI_FETCH_TIMEOUT``, ``GONGKAI_FETCH_MIN_INTERVAL``, ``GONGKAI_SITE_URL`` for the User-Agent, the
+checker's size cap); the monitoring uses it too. :func:`fetch_report` gives the bytes to check or raises
+:class:`UnreadableFile` whose message says, in Chinese, why the URL could not be read and what to do;
+:func:`fetch_message` words a failed fetch the same way (for the monitoring's pages).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def make_fetcher(**options: Any) -> Fetcher:
         "user_agent": user_agent(site),
         "allow_private": bool(getattr(settings, "GONGKAI_FETCH_ALLOW_PRIVATE", False)),
         "timeout": float(getattr(settings, "GONGKAI_FETCH_TIMEOUT", DEFAULT_FETCH_TIMEOUT)),
+        "min_interval": float(getattr(settings, "GONGKAI_FETCH_MIN_INTERVAL", 1)),
         "max_bytes": int(getattr(settings, "GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
     }
     values.update(options)

@@ -37,6 +37,7 @@ def local(settings: pytest.FixtureRequest) -> None:
     """The column site runs on 127.0.0.1: let the fetcher reach it."""
     settings.GONGKAI_FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
     settings.GONGKAI_FETCH_TIMEOUT = 5  # type: ignore[attr-defined]
+    settings.GONGKAI_FETCH_MIN_INTERVAL = 0  # type: ignore[attr-defined]
 
 
 def check(url: str) -> tuple[int, str]:
@@ -155,3 +156,46 @@ def test_the_messages_in_english() -> None:
         text = render_error(UnreadableFile(Message(MSG_ROBOTS, {"host": "www.example.gov.cn"})))
     assert "robots.txt" in text and "www.example.gov.cn" in text
     assert not re.search(r"[\u4e00-\u9fff]", text)
+
+
+# -- gongkai check URL ------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("check_reports", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.usefixtures("local")
+def test_the_command_checks_urls_and_files_together(
+    column_site: ColumnSite, tmp_path: pytest.TempPathFactory
+) -> None:
+    import json
+
+    column_site.reset()
+    drc, civil = column_site.agency("drc"), column_site.agency("civil")
+    code, out, err = run("--json", drc.report_url, civil.report_url, column_site.url("/forbidden/edu/nb/"))
+    results = json.loads(out)
+    assert [r["path"] for r in results] == [drc.report_url, civil.report_url]
+    assert [r["agency"] for r in results] == ["示范县发展和改革局", "示范县民政局"]
+    assert code == 2  # one URL could not be read
+    assert "robots.txt 不允许自动程序读取这个网址" in err
+    assert column_site.count("/robots.txt") == 1  # one fetcher for the run
+
+
+@pytest.mark.usefixtures("local")
+def test_the_previous_report_by_its_url(column_site: ColumnSite) -> None:
+    code, out, err = run(
+        "--previous", column_site.agency("nr").report_url, column_site.agency("drc").report_url
+    )
+    assert "上年度报告" not in err
+    assert "示范县发展和改革局" in out
