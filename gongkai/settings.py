@@ -286,16 +286,6 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 310
 # Upper bound for one file uploaded to the annual-report checker.
 GONGKAI_CHECK_MAX_UPLOAD_BYTES = env_int("GONGKAI_CHECK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
-# --- Fetching public web pages (the checker's URL, 年报监测; docs/security.md "Fetching") -----------
-
-# True turns the SSRF guard off: URLs on loopback, private and link-local addresses are fetched too.
-# Only for tests and for a site whose agencies publish on an intranet.
-GONGKAI_FETCH_ALLOW_PRIVATE = env_bool("GONGKAI_FETCH_ALLOW_PRIVATE", default=False)
-# Seconds to connect and between two reads of one response.
-GONGKAI_FETCH_TIMEOUT = env_int("GONGKAI_FETCH_TIMEOUT", 15)
-# Seconds between two requests to one host (robots.txt included).
-GONGKAI_FETCH_MIN_INTERVAL = env_int("GONGKAI_FETCH_MIN_INTERVAL", 1)
-
 # --- Personal data at rest (docs/administration.md, "Personal data") ------------------------
 
 # Applicants' identity numbers, phones, e-mails and addresses are stored encrypted (AES-256-GCM) with keys
@@ -334,6 +324,16 @@ GONGKAI_PERSONAL_DATA_RETENTION_DAYS = env_int("GONGKAI_PERSONAL_DATA_RETENTION_
 # The site's address as users reach it (e.g. https://gk.example.org), for links in e-mails sent by
 # commands that have no request (gongkai remind). Empty: the e-mails give paths only.
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# --- Fetching published reports (the monitoring; the checker's URL input) -------------------
+
+# Addresses on loopback, private or link-local networks are refused unless this is on (the SSRF guard of
+# gongkai.documents.fetch; the tests turn it on for their local test site). The User-Agent names Gongkai
+# and GONGKAI_SITE_URL.
+GONGKAI_FETCH_ALLOW_PRIVATE = env_bool("GONGKAI_FETCH_ALLOW_PRIVATE", default=False)
+# The monitoring's politeness: seconds between two requests to one host, and the timeout of each.
+GONGKAI_FETCH_MIN_INTERVAL = float(env_str("GONGKAI_FETCH_MIN_INTERVAL", "1.0"))
+GONGKAI_FETCH_TIMEOUT = float(env_str("GONGKAI_FETCH_TIMEOUT", "15"))
 
 # --- Cache ----------------------------------------------------------------------------------
 
