@@ -10,7 +10,8 @@ What it promises, for every URL given to :meth:`Fetcher.get`:
   ``robots``). A robots.txt that answers 4xx (404: there is none) or cannot be reached allows everything, as
   the brief asks (RFC 9309 §2.3.1.3 for 4xx; §2.3.1.4 would read an unreachable or 5xx robots.txt as "disallow
   all": we do not, and the page itself is still limited to one request per interval).
-* **one request per** ``min_interval`` **seconds per host** (robots.txt counts): the fetcher sleeps (the
+* **one request per** ``min_interval`` **seconds per host** (robots.txt counts), or per the robots.txt's
+  ``Crawl-delay`` for our user agent when longer (at most :data:`MAX_CRAWL_DELAY`): the fetcher sleeps (the
   injected ``sleep``, measured by the injected ``clock``) before a request that would come too soon.
 * **timeouts**: ``timeout`` seconds to connect and for every read; the whole body must arrive within
   ``total_timeout`` (default eight times ``timeout``), so a server that trickles one byte a second cannot
@@ -78,6 +79,8 @@ ERRORS: dict[str, str] = {
 
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: A robots.txt ``Crawl-delay`` longer than this is taken as this (seconds): one site must not stall a run.
+MAX_CRAWL_DELAY = 30.0
 #: robots.txt longer than this is cut (RFC 9309 §2.5 asks crawlers to read at least 500 KiB).
 ROBOTS_MAX_BYTES = 512 * 1024
 _CHUNK = 64 * 1024
@@ -207,6 +210,7 @@ class Fetcher:
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._last: dict[str, float] = {}
+        self._delays: dict[str, float] = {}
 
     # -- the one public call -------------------------------------------------------------------------
 
@@ -280,6 +284,10 @@ class Fetcher:
         key = f"{target.scheme}://{target.host}:{target.port}"
         if key not in self._robots:
             self._robots[key] = self._read_robots(target)
+            parser = self._robots[key]
+            delay = parser.crawl_delay(self.user_agent) if parser is not None else None
+            if delay:
+                self._delays[target.host] = min(float(delay), MAX_CRAWL_DELAY)
         parser = self._robots[key]
         return parser is None or parser.can_fetch(self.user_agent, url)
 
@@ -393,7 +401,7 @@ class Fetcher:
     def _wait_turn(self, host: str) -> None:
         last = self._last.get(host)
         if last is not None:
-            wait = last + self.min_interval - self.clock()
+            wait = last + max(self.min_interval, self._delays.get(host, 0.0)) - self.clock()
             if wait > 0:
                 self.sleep(wait)
         self._last[host] = self.clock()

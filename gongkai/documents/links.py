@@ -19,7 +19,9 @@ and traditional characters simplified):
 
 * the title (link text, or its ``title=`` attribute when the text is cut with "…"/"..."), names a
   信息公开 or 政务公开 report: ``XX局2025年政府信息公开工作年度报告``, ``2025年度政府信息公开工作报告``,
-  ``关于XX2025年政府信息公开工作年度报告的公告``, ``二〇二五年政府信息公开年报``;
+  ``关于XX2025年政府信息公开工作年度报告的公告``, ``二〇二五年政府信息公开年报``, or is a bare
+  ``XX局2025年度报告`` (a 年报 column's way; "法治政府建设2025年度报告" is not: only an agency's name
+  may come before the year);
 * its year is ``year`` (written in the title; when the title has none, the year before the date the list
   shows — a lower score); a title naming another year is excluded;
 * work plans, statistics, notices about compiling reports and readings of a report (工作要点, 统计数据,
@@ -48,6 +50,7 @@ __all__ = [
     "article_attachments",
     "find_report_links",
     "is_file_url",
+    "is_report_title",
     "next_page_links",
     "normalize_title",
     "page_attachments",
@@ -107,6 +110,20 @@ _NOT_REPORT = re.compile(
 )
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})\s*年度?(?=[^0-9]|$)")
 _YEAR_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度?(?:政府|政务)?(?:信息)?公开")
+
+
+#: A bare "YYYY年度报告" (in a 年报 column), after nothing or an agency's name only.
+_BARE_REPORT = re.compile(
+    r"^(?:.{0,40}?(?:局|委|办|府|院|会|所|中心|处|街道|乡|镇|室|厅|部|署|馆|站|队))?"
+    r"(?:19|20)\d{2}年度?(?:工作)?(?:年度)?(?:报告|年报)$"
+)
+
+
+def is_report_title(title: str) -> bool:
+    """Whether a (normalised) link title names an OGI annual report (of some year, or of none)."""
+    if _NOT_REPORT.search(title):
+        return False
+    return bool(_REPORT.search(title) or _BARE_REPORT.match(title))
 
 
 def report_year(title: str) -> int | None:
@@ -201,24 +218,44 @@ def is_file_url(url: str) -> bool:
     return any(value.lower().strip().endswith(FILE_SUFFIXES) for _key, value in parse_qsl(parts.query))
 
 
+_ROW_TAGS = ("li", "tr", "dl", "dd", "dt", "p", "div", "section", "article")
+
+
 def _row_text(element: Any) -> str:
-    """The text around a link in its list row (li, tr, dd/dt, p or div), without the link's own text."""
+    """The text around a link in its list row (li, tr, dd, p or div holding at most two links), without
+    the link's own text; in a list of links side by side (``<a>…</a> 2026-01-20<br>``), the text after the
+    link up to the next one."""
     row = element
     for _level in range(4):
         parent = row.getparent()
-        if parent is None:
+        if parent is None or len(parent.findall(".//a")) > 2:
             break
         row = parent
-        if row.tag in ("li", "tr", "dl", "dd", "p", "div") and len(row.findall(".//a")) <= 2:
+        if row.tag in _ROW_TAGS:
             break
+    if row is element:
+        return _text_after(element)
     own = str(element.text_content())
     return str(row.text_content()).replace(own, " ", 1)
+
+
+def _text_after(element: Any) -> str:
+    parts = [str(element.tail or "")]
+    for sibling in element.itersiblings():
+        if sibling.tag == "a" or sibling.find(".//a") is not None:
+            break
+        if isinstance(sibling.tag, str):
+            parts.append(str(sibling.text_content()))
+        parts.append(str(sibling.tail or ""))
+    return " ".join(parts)
 
 
 def _score(title: str, year: int, named_year: int | None, is_file: bool, shown: datetime.date | None) -> int:
     score = 10
     if "年度报告" in title or "年报" in title:
         score += 5
+    if not _REPORT.search(title):
+        score -= 3  # a bare 年度报告: a 年报 column's way, less sure
     if "政府信息公开" in title:
         score += 3
     if named_year == year:
@@ -240,7 +277,7 @@ def find_report_links(html: str, base_url: str, year: int) -> list[Candidate]:
     best: dict[str, Candidate] = {}
     for link in _links(document, base_url):
         title = normalize_title(link.title)
-        if not _REPORT.search(title) or _NOT_REPORT.search(title):
+        if not is_report_title(title):
             continue
         named = report_year(title)
         shown = _date_in(_row_text(link.element), year)

@@ -92,6 +92,14 @@ def test_one_request_per_interval_per_host_robots_txt_included(column_site: Colu
     assert clock.sleeps == [1.0, 1.0, 1.0]
 
 
+def test_a_longer_crawl_delay_of_robots_txt_is_obeyed(column_site: ColumnSite) -> None:
+    clock = FakeClock()
+    fetch = fetcher(column_site, clock, min_interval=1.0)
+    fetch.get(column_site.url("/nr/nb/index.html", host="slowrobots.test"))
+    fetch.get(column_site.url("/water/nb/", host="slowrobots.test"))
+    assert clock.sleeps == [5.0, 5.0]
+
+
 def test_robots_txt_is_read_once_per_fetcher_and_host(column_site: ColumnSite) -> None:
     column_site.reset()
     fetch = fetcher(column_site, min_interval=0)

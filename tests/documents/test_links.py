@@ -114,6 +114,8 @@ def test_the_date_written_next_to_a_link(row: str, date: datetime.date | None) -
         "某县民政局二〇二五年政府信息公开工作年度报告",
         "某县民政局2025年政务公开工作年度报告",
         "某 县 民 政 局 2025 年 政府信息公开 工作年度报告",
+        "某县民政局2025年度报告",
+        "2025年年度报告",
     ],
 )
 def test_the_ways_real_columns_title_the_report(title: str) -> None:
@@ -135,6 +137,9 @@ def test_the_ways_real_columns_title_the_report(title: str) -> None:
         "某县民政局2025年政府信息公开工作年度报告解读",
         "某县民政局政府信息公开指南",
         "某县民政局2025年工作总结",
+        "某县2025年度法治政府建设年度报告",
+        "某县2025年国民经济和社会发展统计公报",
+        "某县民政局2025年部门决算报告",
         "政府信息公开工作年度报告",  # no year, no date: not known to be this year's
     ],
 )
@@ -142,6 +147,16 @@ def test_links_that_are_not_the_years_report(title: str) -> None:
     page = f'<ul><li><a href="r.html">{title}</a></li>'
     page += f'<li><a href="s.html">{title}</a><span>2025-01-10</span></li></ul>'
     assert find_report_links(page, BASE, 2025) == []
+
+
+def test_links_side_by_side_take_the_date_after_each() -> None:
+    page = """<div class="list">
+      <a href="a.html">某县2024年政府信息公开工作年度报告</a> 2025-01-20<br>
+      <a href="b.html">某县2025年政府信息公开工作年度报告</a> <font color="#999">2026-01-22</font><br>
+      <a href="c.html">某县2025年政务公开工作要点</a> 2025-03-01<br>
+    </div>"""
+    (found,) = find_report_links(page, BASE, 2025)
+    assert found.url.endswith("/b.html") and found.published_on == datetime.date(2026, 1, 22)
 
 
 def test_a_title_without_a_year_is_taken_from_the_date_with_a_lower_score() -> None:

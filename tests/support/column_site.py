@@ -59,7 +59,8 @@ kinds html, pdf, docx, paged (report on page 2) and missing: for benchmarks. The
 on first request and kept (a PDF costs a few milliseconds, a .docx about 0.1 s).
 
 Under a host name ``norobots.*`` robots.txt answers 404, under ``brokenrobots.*`` 500 (both: crawl
-everything); elsewhere it forbids ``/forbidden/`` to every user agent.
+everything), under ``slowrobots.*`` it asks for ``Crawl-delay: 5``; everywhere it forbids ``/forbidden/``
+to every user agent.
 
 Test endpoints (under ``/_t/``): ``bytes/N`` (N bytes, with Content-Length), ``stream/N`` (N bytes, no
 Content-Length), ``sleep/S`` (answers after S seconds), ``status/CODE``, ``flaky/KEY/F`` (500 for the
@@ -275,6 +276,8 @@ class ColumnSite:
             return _Page(b"not found", "text/plain", status=404)
         if path == "/robots.txt" and host.startswith("brokenrobots."):
             return _Page(b"error", "text/plain", status=500)
+        if path == "/robots.txt" and host.startswith("slowrobots."):
+            return _Page(ROBOTS_TXT.encode() + b"Crawl-delay: 5\n", "text/plain")
         with self._lock:
             self._counts[path] = self._counts.get(path, 0) + 1
             count = self._counts[path]
