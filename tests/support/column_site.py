@@ -4,7 +4,7 @@ API::
 
     from tests.support.column_site import ColumnSite, column_site   # column_site: a pytest fixture
 
-    with ColumnSite(year=2025, slow_seconds=3.0, extra_agencies=0) as site:
+    with ColumnSite(year=2025, slow_seconds=3.0, extra_agencies=0, agency_hosts=False) as site:
         site.base_url                     # "http://127.0.0.1:PORT"
         site.url("/nr/nb/index.html")     # an absolute URL on the site
         site.url("/nr/nb/", host="nr.test")   # the same site under another host name (see ``resolve``)
@@ -53,6 +53,10 @@ civil        示範縣民政局                traditional characters and full-w
 justice      示范县司法局                ``关于…2025年…年度报告的公告`` (``2026.01.26``) → HTML article
 stats        示范县统计局                the column is gone (404): unreachable
 ===========  ==========================  ===============================================================
+
+``agency_hosts=True`` gives every agency's URLs the host ``<slug>.test`` (fetch them with
+``resolve=site.resolve``): one host per agency, as on the real web, so that the one-request-per-second rule
+holds per agency and a run over many agencies is not serialised on one host.
 
 ``extra_agencies=N`` adds N agencies ``x1`` … ``xN`` (``基准县第i局``) whose columns cycle through the
 kinds html, pdf, docx, paged (report on page 2) and missing: for benchmarks. Their reports are rendered
@@ -217,8 +221,16 @@ def _noise(name: str, year: int) -> list[str]:
 class ColumnSite:
     """See the module docstring."""
 
-    def __init__(self, *, year: int = 2025, slow_seconds: float = 3.0, extra_agencies: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        year: int = 2025,
+        slow_seconds: float = 3.0,
+        extra_agencies: int = 0,
+        agency_hosts: bool = False,
+    ) -> None:
         self.year = year
+        self.agency_hosts = agency_hosts
         self.slow_seconds = slow_seconds
         self.requests: list[Request] = []
         self._pages: dict[str, _Page] = {}
@@ -241,6 +253,10 @@ class ColumnSite:
 
     def url(self, path: str, *, host: str = "") -> str:
         return f"http://{host or '127.0.0.1'}:{self.port}{path}"
+
+    def _at(self, slug: str, path: str) -> str:
+        """An agency's URL: on its own host ``<slug>.test`` when the site was made with ``agency_hosts``."""
+        return self.url(path, host=f"{slug}.test" if self.agency_hosts else "")
 
     def agency(self, slug: str) -> SiteAgency:
         return next(a for a in self.agencies if a.slug == slug)
@@ -378,7 +394,11 @@ class ColumnSite:
         # donghu: slow column
         self.agencies.append(
             SiteAgency(
-                "donghu", "示范县东湖街道办事处", self.url("/donghu/nb/"), "unreachable", error="timeout"
+                "donghu",
+                "示范县东湖街道办事处",
+                self._at("donghu", "/donghu/nb/"),
+                "unreachable",
+                error="timeout",
             )
         )
 
@@ -386,7 +406,7 @@ class ColumnSite:
         name = "示范县教育局"
         self._add("/forbidden/edu/nb/", _list("年度报告", _noise(name, y)))
         self.agencies.append(
-            SiteAgency("edu", name, self.url("/forbidden/edu/nb/"), "unreachable", error="robots")
+            SiteAgency("edu", name, self._at("edu", "/forbidden/edu/nb/"), "unreachable", error="robots")
         )
 
         # health: moved column (301)
@@ -439,7 +459,9 @@ class ColumnSite:
 
         # stats: 404
         self.agencies.append(
-            SiteAgency("stats", "示范县统计局", self.url("/stats/nb/"), "unreachable", error="http_status")
+            SiteAgency(
+                "stats", "示范县统计局", self._at("stats", "/stats/nb/"), "unreachable", error="http_status"
+            )
         )
 
     def _found(
@@ -457,11 +479,11 @@ class ColumnSite:
             SiteAgency(
                 slug,
                 name,
-                self.url(column),
+                self._at(slug, column),
                 "found",
                 kind=kind,
-                report_url=self.url(report),
-                file_url=self.url(file) if file else "",
+                report_url=self._at(slug, report),
+                file_url=self._at(slug, file) if file else "",
                 published_on=date,
             )
         )
@@ -494,7 +516,7 @@ class ColumnSite:
 
     def _missing(self, slug: str, name: str) -> None:
         self._add(f"/{slug}/nb/", _list("年度报告", _noise(name, self.year)))
-        self.agencies.append(SiteAgency(slug, name, self.url(f"/{slug}/nb/"), "not_found"))
+        self.agencies.append(SiteAgency(slug, name, self._at(slug, f"/{slug}/nb/"), "not_found"))
 
     def _extra(self, i: int) -> None:
         """A benchmark agency: its kind cycles html, pdf, docx, paged, missing."""
