@@ -10,8 +10,10 @@ Pure Python (lxml, OpenCC; no Django). Three readings of a page's HTML (``str``,
   or None when the article body itself is the report (an HTML report); :func:`page_attachments` the same
   from the fetched bytes.
 
-These parse outside HTML: a web worker runs them in a limited child, e.g.
-``run_isolated(find_report_links, html, url, 2025)`` (:mod:`gongkai.documents.isolated`); their results
+These parse outside HTML: run them in a limited child (:mod:`gongkai.documents.isolated`), best through
+the two calls that take a fetched page's bytes and decode them there too: :func:`read_column` (the
+candidates and the next pages) and :func:`page_attachments`, e.g.
+``run_isolated(read_column, fetched.body, fetched.content_type, fetched.final_url, 2025)``; their results
 are plain frozen dataclasses and strings.
 
 How a link is recognised as the report (what real columns write, after full-width digits are made ASCII
@@ -47,6 +49,7 @@ from gongkai.documents.fetch import decode_html
 __all__ = [
     "FILE_SUFFIXES",
     "Candidate",
+    "ColumnReading",
     "article_attachments",
     "find_report_links",
     "is_file_url",
@@ -54,6 +57,7 @@ __all__ = [
     "next_page_links",
     "normalize_title",
     "page_attachments",
+    "read_column",
     "report_year",
 ]
 
@@ -353,8 +357,9 @@ def _following(base_url: str) -> set[str]:
     if m:
         found.add(urljoin(base_url, f"{m.group(2)}_{int(m.group(3)) + 1}.{m.group(4)}"))
     m = _INDEX_0.match(path)
-    if m:
+    if m:  # page 2 is index_1 on TRS sites, index_2 on others
         found.add(urljoin(base_url, f"{m.group(2)}_1.{m.group(3)}"))
+        found.add(urljoin(base_url, f"{m.group(2)}_2.{m.group(3)}"))
     if path.endswith("/"):
         found.update(urljoin(base_url, f"index_1.{ext}") for ext in ("html", "shtml", "htm"))
     query = dict(parse_qsl(parts.query))
@@ -408,6 +413,22 @@ def article_attachments(html: str, base_url: str) -> list[Candidate] | None:
     if ranked[0].score < 15 and _is_report_text(document):
         return None  # the text is the report; the files are something else (a scan, a form)
     return ranked
+
+
+@dataclass(frozen=True)
+class ColumnReading:
+    """What one column page gives: the year's report links (best first) and the next pages."""
+
+    candidates: list[Candidate]
+    next_pages: list[str]
+
+
+def read_column(body: bytes, content_type: str, base_url: str, year: int) -> ColumnReading:
+    """:func:`find_report_links` and :func:`next_page_links` of a fetched page's bytes, decoded by
+    :func:`gongkai.documents.fetch.decode_html`: one call to run in a limited child
+    (``run_isolated(read_column, fetched.body, fetched.content_type, fetched.final_url, 2025)``)."""
+    html = decode_html(body, content_type)
+    return ColumnReading(find_report_links(html, base_url, year), next_page_links(html, base_url))
 
 
 def page_attachments(body: bytes, content_type: str, base_url: str) -> list[Candidate] | None:

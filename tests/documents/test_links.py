@@ -14,6 +14,7 @@ from gongkai.documents.links import (
     is_file_url,
     next_page_links,
     normalize_title,
+    page_attachments,
     report_year,
 )
 
@@ -337,3 +338,15 @@ def test_the_named_report_file_wins_over_the_html_text() -> None:
     assert urls(article_attachments(page, "http://a.gov.cn/art/1.html") or []) == [
         "http://a.gov.cn/upload/r.pdf"
     ]
+
+
+def test_a_column_read_in_a_limited_child() -> None:
+    from gongkai.documents.isolated import run_isolated
+    from gongkai.documents.links import read_column
+
+    body = TRS_LIST.replace('<meta charset="utf-8">', '<meta charset="gb2312">').encode("gb18030")
+    reading = run_isolated(read_column, body, "text/html", BASE, 2025)
+    assert urls(reading.candidates) == ["http://www.example.gov.cn/col/col1229/202601/t20260120_4821.html"]
+    assert reading.next_pages == ["http://www.example.gov.cn/col/col1229/index_1.html"]
+    found = run_isolated(page_attachments, article('<a href="r.pdf">附件1</a>').encode(), "text/html", BASE)
+    assert urls(found or []) == ["http://www.example.gov.cn/col/col1229/r.pdf"]
