@@ -135,7 +135,14 @@ def _check_all(
     if text.strip():
         yield _("粘贴的文本"), _check(text.encode("utf-8"), "pasted.txt", _("粘贴的文本"), previous)
     if url:
-        yield url, _check_url(url, previous)
+        outcome = _check_url(url, previous)
+        if isinstance(outcome, CheckResult) and outcome.path != url:  # the file the page links
+            yield (
+                _("%(url)s（检查的是网页所附的报告文件 %(file)s）") % {"url": url, "file": outcome.path},
+                outcome,
+            )
+        else:
+            yield url, outcome
 
 
 def _check_url(url: str, previous: ParsedReport | None) -> CheckResult | str:

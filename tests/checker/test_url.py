@@ -70,6 +70,14 @@ def test_an_article_linking_its_pdf_is_checked_by_the_pdf(column_site: ColumnSit
 
 
 @pytest.mark.usefixtures("local")
+def test_the_page_says_which_file_was_checked(column_site: ColumnSite) -> None:
+    agency = column_site.agency("finance")
+    status, page = check(agency.report_url)
+    assert f"{agency.report_url}（检查的是网页所附的报告文件 {agency.file_url}）" in page
+    assert errors_of(page) == []
+
+
+@pytest.mark.usefixtures("local")
 def test_the_file_linked_first_is_fetched_politely(column_site: ColumnSite) -> None:
     column_site.reset()
     remote = fetch_report(column_site.agency("finance").report_url, make_fetcher(min_interval=0))
