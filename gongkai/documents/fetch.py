@@ -336,7 +336,8 @@ class Fetcher:
         try:
             connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
             default_port = 443 if target.scheme == "https" else 80
-            host = target.host if target.port == default_port else f"{target.host}:{target.port}"
+            host = f"[{target.host}]" if ":" in target.host else target.host  # an IPv6 literal
+            host = host if target.port == default_port else f"{host}:{target.port}"
             connection.putheader("Host", host)
             connection.putheader("User-Agent", self.user_agent)
             connection.putheader("Accept", "*/*")

@@ -128,7 +128,7 @@ def test_no_robots_txt_or_an_unreachable_one_allows_everything(column_site: Colu
 # -- the address rule (SSRF guard) ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "[::ffff:127.0.0.1]"])
 def test_a_private_address_is_refused_before_any_request(column_site: ColumnSite, host: str) -> None:
     column_site.reset()
     fetch = Fetcher(user_agent=UA)  # allow_private defaults to False; the real resolver

@@ -47,9 +47,10 @@ qingshan     示范县青山乡人民政府        no 2025 report (only 2024's a
 donghu       示范县东湖街道办事处        the column answers after ``slow_seconds``: unreachable (timeout)
 edu          示范县教育局                column under /forbidden/, which robots.txt forbids: unreachable
 health       示范县卫生健康委员会        the column moved: 301 to its new address → HTML article
-transport    示范县交通运输局            the column answers 500 once, then works (a retry finds it)
+transport    示范县交通运输局            the column answers 500 to every other request (a retry finds it)
 water        示范县水利局                GBK pages (``<meta charset=gb2312>``, no charset in the header)
-civil        示範縣民政局                traditional characters and full-width digits in the list
+civil        示範縣民政局                traditional characters and full-width digits in the list (the report
+                                         itself names 示范县民政局)
 justice      示范县司法局                ``关于…2025年…年度报告的公告`` (``2026.01.26``) → HTML article
 stats        示范县统计局                the column is gone (404): unreachable
 ===========  ==========================  ===============================================================
