@@ -151,15 +151,21 @@ def _looks_html(filename: str) -> bool:
 
 
 def _attachment(files: list[Candidate], page: Fetched, fetcher: Fetcher) -> RemoteReport:
-    """The first linked file that can be fetched (the most likely first)."""
+    """The first linked file that can be fetched (the most likely first; among equals, the kinds the checker
+    reads — PDF, .docx, text, HTML — before .doc, .wps, .ofd)."""
     failure: Fetched | None = None
-    for candidate in files[:3]:
+    for candidate in sorted(files, key=lambda c: (-c.score, not _readable(c.url)))[:3]:
         got = fetcher.get(candidate.url)
         if not got.error:
             return RemoteReport(got.body, _filename(got.final_url, ""), got.final_url, page.final_url)
         failure = failure or got
     assert failure is not None
     raise UnreadableFile(fetch_message(failure, fetcher))
+
+
+def _readable(url: str) -> bool:
+    path = unquote(urlsplit(url).path).lower()
+    return not path.endswith((".doc", ".wps", ".ofd", ".xls", ".xlsx", ".et"))
 
 
 def _is_html(fetched: Fetched) -> bool:

@@ -78,6 +78,21 @@ def test_the_page_says_which_file_was_checked(column_site: ColumnSite) -> None:
 
 
 @pytest.mark.usefixtures("local")
+def test_among_equal_files_the_one_the_checker_reads(column_site: ColumnSite) -> None:
+    pdf = column_site.agency("finance").file_url
+    column_site.add_page(
+        "/t/r.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old Word file", "application/msword"
+    )
+    url = column_site.add_page(
+        "/t/doc-and-pdf.html",
+        '<div class="content"><p>附件：<a href="/t/r.doc">年度报告.doc</a></p>'
+        f'<p>附件：<a href="{pdf}">年度报告.pdf</a></p></div>',
+    )
+    remote = fetch_report(url, make_fetcher(min_interval=0))
+    assert remote.url == pdf and remote.page_url == url
+
+
+@pytest.mark.usefixtures("local")
 def test_the_file_linked_first_is_fetched_politely(column_site: ColumnSite) -> None:
     column_site.reset()
     remote = fetch_report(column_site.agency("finance").report_url, make_fetcher(min_interval=0))

@@ -13,6 +13,7 @@ API::
         site.csv()                        # "agency,url\\n…" for ``gongkai monitor SITES.csv``
         site.requests                     # list[Request]: every request served (path, user agent, time)
         site.reset()                      # forget the requests and the flaky pages' counts
+        site.add_page("/mine.html", "<html>…</html>")   # a test's own page (returns its URL)
 
 ``ColumnSite(...)`` starts a ``ThreadingHTTPServer`` on 127.0.0.1, port 0, in a daemon thread; ``close()``
 (or leaving the ``with``) stops it. The server answers whatever ``Host`` it is asked for: ``site.resolve``
@@ -264,6 +265,11 @@ class ColumnSite:
 
     def csv(self) -> str:
         return "agency,url\n" + "".join(f"{a.name},{a.column_url}\n" for a in self.agencies)
+
+    def add_page(self, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8") -> str:
+        """Serve ``body`` at ``path`` from now on (a test's own page); its URL."""
+        self._add(path, body, content_type)
+        return self.url(path)
 
     def reset(self) -> None:
         with self._lock:
