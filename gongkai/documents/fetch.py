@@ -437,18 +437,24 @@ class _PinnedHTTPS(_PinnedHTTP):
         self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
 
 
+#: Charsets a server names by default, not because the page is in them (Latin-1 decodes any bytes): the
+#: page's own ``<meta>`` and its bytes decide instead.
+_DEFAULT_CHARSETS = frozenset(
+    {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+)
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
     """The text of a fetched page: the charset of the ``Content-Type`` header when the bytes decode in it
-    (GBK and GB2312 read as GB18030, their superset), else :func:`gongkai.documents.text.decode_text` (BOM,
+    (GBK and GB2312 read as GB18030, their superset; a server's default Latin-1 or ASCII is not taken at its
+    word), else :func:`gongkai.documents.text.decode_text` (BOM,
     UTF-8, the page's ``<meta charset>``, GB18030, Big5 by charset-normalizer), else UTF-8 with
     replacement characters (never fails)."""
     header = HeaderMessage()
     header["Content-Type"] = content_type or "text/html"
     charset = (header.get_param("charset") or "").__str__().strip().lower()
-    if charset:
+    if charset and charset not in _DEFAULT_CHARSETS:
         charset = _CHARSET_ALIASES.get(charset, charset)
         try:
             return body.decode(charset)

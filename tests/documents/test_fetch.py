@@ -339,6 +339,13 @@ def test_the_header_charset_wins_when_the_bytes_decode_in_it() -> None:
     assert "年度报告" in decode_html(body, "text/html; charset=utf-8")  # a wrong header: the bytes decide
 
 
+@pytest.mark.parametrize("header", ["ISO-8859-1", "latin1", "us-ascii", "windows-1252"])
+def test_a_servers_default_latin_1_is_not_believed(header: str) -> None:
+    body = '<meta charset="gb2312"><p>政府信息公开工作年度报告</p>'.encode("gbk")
+    assert "政府信息公开工作年度报告" in decode_html(body, f"text/html; charset={header}")
+    assert "年度报告" in decode_html("<p>年度报告</p>".encode(), f"text/html; charset={header}")
+
+
 def test_undecodable_bytes_never_fail() -> None:
     assert decode_html(b"\xff\xfe\x00\x00\x00broken\x00", "text/html; charset=nonsense")
 
