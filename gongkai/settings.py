@@ -429,6 +429,15 @@ if GONGKAI_TASKS_BACKEND == "rq":
 GONGKAI_JOB_STALE_SECONDS = env_int("GONGKAI_JOB_STALE_SECONDS", 120)
 GONGKAI_JOB_HEARTBEAT_SECONDS = env_int("GONGKAI_JOB_HEARTBEAT_SECONDS", 15)
 GONGKAI_JOB_MAX_ATTEMPTS = env_int("GONGKAI_JOB_MAX_ATTEMPTS", 3)
+# --- Fetching published reports (the monitoring; the checker's URL input) -------------------
+
+# Addresses on loopback, private or link-local networks are refused unless this is on (the SSRF guard of
+# gongkai.documents.fetch; the tests turn it on for their local test site). The User-Agent names Gongkai
+# and GONGKAI_SITE_URL.
+GONGKAI_FETCH_ALLOW_PRIVATE = env_bool("GONGKAI_FETCH_ALLOW_PRIVATE", default=False)
+# The monitoring's politeness: seconds between two requests to one host, and the timeout of each.
+GONGKAI_FETCH_MIN_INTERVAL = float(env_str("GONGKAI_FETCH_MIN_INTERVAL", "1.0"))
+GONGKAI_FETCH_TIMEOUT = float(env_str("GONGKAI_FETCH_TIMEOUT", "15"))
 
 # --- Cache ----------------------------------------------------------------------------------
 
