@@ -78,6 +78,10 @@ MSG_PRIVATE = N_("出于安全考虑，不读取内部网络的地址（%(host)s
 MSG_ROBOTS = N_(
     "网站 %(host)s 的 robots.txt 不允许自动程序读取这个网址，所以没有读取。请下载报告后上传检查。"
 )
+MSG_ROBOTS_UNAVAILABLE = N_(
+    "网站 %(host)s 的 robots.txt 暂时无法读取（服务器出错）。按照 robots 协议（RFC 9309），此时不读取该网站的任何网址。"
+    "请稍后再试，或者下载报告后上传检查。"
+)
 MSG_DNS = N_("找不到网站 %(host)s，请检查网址是否写错。")
 MSG_TIMEOUT = N_("网站 %(host)s 在 %(seconds)s 秒内没有响应。请稍后再试，或者下载报告后上传检查。")
 MSG_CONNECTION = N_("无法连接网站 %(host)s。请稍后再试，或者下载报告后上传检查。")
@@ -95,6 +99,7 @@ _MESSAGES = {
     "bad_url": MSG_BAD_URL,
     "private_address": MSG_PRIVATE,
     "robots": MSG_ROBOTS,
+    "robots_unavailable": MSG_ROBOTS_UNAVAILABLE,
     "dns": MSG_DNS,
     "timeout": MSG_TIMEOUT,
     "connection": MSG_CONNECTION,

@@ -7,9 +7,9 @@ What it promises, for every URL given to :meth:`Fetcher.get`:
 
 * **robots.txt** of the host is read once per fetcher (cached in the instance) and obeyed for the fetcher's
   user agent (the product token before the first ``/``); a forbidden path is not requested (error
-  ``robots``). A robots.txt that answers 4xx (404: there is none) or cannot be reached allows everything, as
-  the brief asks (RFC 9309 §2.3.1.3 for 4xx; §2.3.1.4 would read an unreachable or 5xx robots.txt as "disallow
-  all": we do not, and the page itself is still limited to one request per interval).
+  ``robots``). As RFC 9309 says: a robots.txt that answers 4xx (404: there is none) allows everything
+  (§2.3.1.3); one that answers 5xx or cannot be reached means "disallow all" (§2.3.1.4) — nothing of the
+  host is fetched in this run, with the error ``robots_unavailable`` (a later run tries again).
 * **one request per** ``min_interval`` **seconds per host** (robots.txt counts), or per the robots.txt's
   ``Crawl-delay`` for our user agent when longer (at most :data:`MAX_CRAWL_DELAY`): the fetcher sleeps (the
   injected ``sleep``, measured by the injected ``clock``) before a request that would come too soon.
@@ -68,6 +68,7 @@ ERRORS: dict[str, str] = {
     "bad_url": "not an http(s) URL, or no host in it",
     "private_address": "the host resolves to a loopback, private, link-local, multicast or reserved address",
     "robots": "the site's robots.txt forbids this path to our user agent",
+    "robots_unavailable": "the site's robots.txt answered 5xx or could not be reached: nothing is fetched (RFC 9309)",
     "dns": "the host name does not resolve",
     "connection": "the connection was refused, reset or closed early (after the retries)",
     "tls": "the HTTPS certificate or handshake failed",
@@ -78,6 +79,10 @@ ERRORS: dict[str, str] = {
 }
 
 MAX_REDIRECTS = 5
+
+#: The robots.txt of a host that answered 5xx or could not be reached: it disallows everything.
+_UNAVAILABLE = urllib.robotparser.RobotFileParser()
+_UNAVAILABLE.disallow_all = True
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 #: A robots.txt ``Crawl-delay`` longer than this is taken as this (seconds): one site must not stall a run.
 MAX_CRAWL_DELAY = 30.0
@@ -209,6 +214,8 @@ class Fetcher:
         self.resolve = resolve
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        #: The network error that kept a host's robots.txt from being read (the host's error for the run).
+        self._robots_failures: dict[str, str] = {}
         self._last: dict[str, float] = {}
         self._delays: dict[str, float] = {}
 
@@ -233,6 +240,10 @@ class Fetcher:
         for _hop in range(MAX_REDIRECTS + 1):
             target = self._target(trace.current)
             if not self._allowed(target, trace.current):
+                key = f"{target.scheme}://{target.host}:{target.port}"
+                if self._robots.get(key) is _UNAVAILABLE:
+                    # The host could not be reached (the network error itself), or its robots.txt failed.
+                    raise _Failure(self._robots_failures.get(key, "robots_unavailable"))
                 raise _Failure("robots")
             trace.fetched_at = datetime.now(UTC)
             answer = self._with_retries(target)
@@ -292,11 +303,13 @@ class Fetcher:
         return parser is None or parser.can_fetch(self.user_agent, url)
 
     def _read_robots(self, target: _Target) -> urllib.robotparser.RobotFileParser | None:
-        """The host's robots.txt, or None when it allows everything (none, 4xx, unreachable)."""
+        """The host's robots.txt; None when it allows everything (none: 4xx); :data:`_UNAVAILABLE` (which
+        disallows everything) when it answered 5xx or could not be reached (RFC 9309 §2.3.1.4)."""
         robots = _Target(target.scheme, target.host, target.port, "/robots.txt")
+        key = f"{target.scheme}://{target.host}:{target.port}"
         try:
             for _hop in range(MAX_REDIRECTS + 1):
-                answer = self._request(robots, max_bytes=ROBOTS_MAX_BYTES, cut=True)
+                answer = self._robots_request(robots)
                 location = answer.headers.get("Location")
                 if answer.status in _REDIRECTS and location:
                     robots = self._target(
@@ -306,13 +319,35 @@ class Fetcher:
                 break
             else:
                 return None
-        except _Failure:
-            return None
+        except _Failure as failure:
+            # A name that does not resolve or an address we refuse is the page's own error, not robots'.
+            if failure.code in ("dns", "private_address", "bad_url"):
+                return None
+            self._robots_failures[key] = failure.code  # connection, timeout, tls: the host is unreachable
+            return _UNAVAILABLE
+        if answer.status >= 500:
+            return _UNAVAILABLE
         if answer.status >= 300:
             return None
         parser = urllib.robotparser.RobotFileParser()
         parser.parse(answer.body.decode("utf-8", errors="replace").splitlines())
         return parser
+
+    def _robots_request(self, target: _Target) -> _Answer:
+        """robots.txt, retried like a page on network errors and 5xx (a host that is merely slow to answer
+        is not written off at once)."""
+        attempt = 0
+        while True:
+            try:
+                answer = self._request(target, max_bytes=ROBOTS_MAX_BYTES, cut=True)
+            except _Failure as failure:
+                if not failure.retry or attempt >= self.retries:
+                    raise
+            else:
+                if answer.status < 500 or attempt >= self.retries:
+                    return answer
+            self.sleep(self.backoff * 2**attempt)
+            attempt += 1
 
     def _with_retries(self, target: _Target) -> _Answer:
         attempt = 0

@@ -64,8 +64,8 @@ holds per agency and a run over many agencies is not serialised on one host.
 kinds html, pdf, docx, paged (report on page 2) and missing: for benchmarks. Their reports are rendered
 on first request and kept (a PDF costs a few milliseconds, a .docx about 0.1 s).
 
-Under a host name ``norobots.*`` robots.txt answers 404, under ``brokenrobots.*`` 500 (both: crawl
-everything), under ``slowrobots.*`` it asks for ``Crawl-delay: 5``; everywhere it forbids ``/forbidden/``
+Under a host name ``norobots.*`` robots.txt answers 404 (crawl everything), under ``brokenrobots.*`` 500
+(crawl nothing, RFC 9309 §2.3.1.4), under ``slowrobots.*`` it asks for ``Crawl-delay: 5``; everywhere it forbids ``/forbidden/``
 to every user agent.
 
 Test endpoints (under ``/_t/``): ``bytes/N`` (N bytes, with Content-Length), ``stream/N`` (N bytes, no
