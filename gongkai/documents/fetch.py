@@ -68,7 +68,7 @@ ERRORS: dict[str, str] = {
     "bad_url": "not an http(s) URL, or no host in it",
     "private_address": "the host resolves to a loopback, private, link-local, multicast or reserved address",
     "robots": "the site's robots.txt forbids this path to our user agent",
-    "robots_unavailable": "the site's robots.txt answered 5xx or could not be reached: nothing is fetched (RFC 9309)",
+    "robots_unavailable": "the site's robots.txt answered 5xx: nothing of the host is fetched (RFC 9309)",
     "dns": "the host name does not resolve",
     "connection": "the connection was refused, reset or closed early (after the retries)",
     "tls": "the HTTPS certificate or handshake failed",

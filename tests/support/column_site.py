@@ -65,8 +65,8 @@ kinds html, pdf, docx, paged (report on page 2) and missing: for benchmarks. The
 on first request and kept (a PDF costs a few milliseconds, a .docx about 0.1 s).
 
 Under a host name ``norobots.*`` robots.txt answers 404 (crawl everything), under ``brokenrobots.*`` 500
-(crawl nothing, RFC 9309 §2.3.1.4), under ``slowrobots.*`` it asks for ``Crawl-delay: 5``; everywhere it forbids ``/forbidden/``
-to every user agent.
+(crawl nothing, RFC 9309 §2.3.1.4), under ``slowrobots.*`` it asks for ``Crawl-delay: 5``; everywhere it
+forbids ``/forbidden/`` to every user agent.
 
 Test endpoints (under ``/_t/``): ``bytes/N`` (N bytes, with Content-Length), ``stream/N`` (N bytes, no
 Content-Length), ``sleep/S`` (answers after S seconds), ``status/CODE``, ``flaky/KEY/F`` (500 for the
