@@ -79,7 +79,7 @@ MSG_ROBOTS = N_(
     "网站 %(host)s 的 robots.txt 不允许自动程序读取这个网址，所以没有读取。请下载报告后上传检查。"
 )
 MSG_ROBOTS_UNAVAILABLE = N_(
-    "网站 %(host)s 的 robots.txt 暂时无法读取（服务器出错），按 robots 协议此时不读取该网站。请稍后再试或下载后上传检查。"
+    "网站 %(host)s 的 robots.txt 暂时无法读取，按 robots 协议不读取该网站。请稍后再试。"
 )
 MSG_DNS = N_("找不到网站 %(host)s，请检查网址是否写错。")
 MSG_TIMEOUT = N_("网站 %(host)s 在 %(seconds)s 秒内没有响应。请稍后再试，或者下载报告后上传检查。")
