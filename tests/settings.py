@@ -9,3 +9,12 @@ import os
 os.environ.setdefault("GONGKAI_DATA_KEYS", "test:dGVzdC1vbmx5LWdvbmdrYWktZGF0YS1rZXktMzJieXQ=")
 
 from gongkai.settings import *  # noqa: E402, F403
+
+# Static files straight from the apps' folders, as with DEBUG: the suite needs no collectstatic
+# (tests/test_serve.py runs collectstatic and the production storage in a server of its own).
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
