@@ -2,7 +2,8 @@
 
 gunicorn with the options of :mod:`gongkai.core.serving`, serving Django's WSGI application and, through
 whitenoise, the static files collected by ``gongkai collectstatic``. Stops gracefully on SIGTERM (systemd's
-stop), reloads the code on SIGHUP (new workers, then the old ones stop).
+stop). New code needs a restart: the site is loaded once, in this process, before the workers are forked (a
+SIGHUP replaces the workers, not the code).
 """
 
 from __future__ import annotations
