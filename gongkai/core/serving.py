@@ -9,8 +9,10 @@ What the options are and why (docs/deployment.md, "The web server"):
 * ``timeout`` :data:`TIMEOUT_SECONDS`: a worker silent that long is killed and replaced (a request that
   hangs). Long work (bulk imports, exports) runs on the task queue (``gongkai worker``), not in a request.
   ``graceful_timeout``: on a restart or stop, requests in progress get that long to finish.
-* ``max_requests`` with jitter: each worker is replaced after about a thousand requests, so that memory a
-  library keeps growing is given back, and the workers are not all replaced at the same moment.
+* ``max_requests`` with jitter: each worker is replaced after about ten thousand requests, so that memory a
+  library keeps growing is given back, and the workers are not all replaced at the same moment. Not fewer: a
+  replacement costs a worker's warm-up (a new database connection, cold caches), and at 1,000 the benchmark
+  saw each worker replaced every few seconds under load (docs/benchmarks.md, "gongkai serve").
 * **preload**: the application is loaded once in the master, before the workers are forked (they share its
   memory pages and start in milliseconds). This is safe with ``gongkai.documents.isolated``: its fork server
   is started lazily by the first document reading, which only a worker does, so each worker starts its own
@@ -35,8 +37,8 @@ from typing import Any
 MAX_DEFAULT_WORKERS = 12
 TIMEOUT_SECONDS = 120
 GRACEFUL_TIMEOUT_SECONDS = 30
-MAX_REQUESTS = 1000
-MAX_REQUESTS_JITTER = 100
+MAX_REQUESTS = 10_000
+MAX_REQUESTS_JITTER = 1_000
 DEFAULT_BIND = "127.0.0.1:8000"
 #: Client address, the proxy's X-Forwarded-For, time, method and path (no query string: it may hold what a
 #: user searched for), status, bytes sent and the time taken in milliseconds.
