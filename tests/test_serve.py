@@ -256,8 +256,21 @@ def test_forwarded_headers_are_believed_only_behind_a_declared_proxy() -> None:
     assert serving.forwarded_allow_ips(behind_proxy=False) == ""
 
 
-def test_the_demo_worker_is_stopped_with_the_demo() -> None:
-    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+def test_the_demo_starts_a_worker_when_there_is_one_and_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gongkai demo` probes `gongkai worker --help`, runs `gongkai worker` beside the server and stops it
+    with the server (here a stand-in program answers for `gongkai`)."""
+    stand_in = "import sys, time; sys.exit(0) if '--help' in sys.argv else time.sleep(120)"
+    monkeypatch.setattr(cli, "_gongkai", lambda *args: [sys.executable, "-c", stand_in, *args])
+    worker = cli.start_demo_worker()
+    assert worker is not None and worker.poll() is None
+    assert worker.args[-1] == "worker"
     cli.stop_demo_worker(worker, grace=10)
     assert worker.returncode == -signal.SIGTERM
-    cli.stop_demo_worker(None)  # no worker command in this version: nothing to stop
+
+
+def test_the_demo_runs_without_a_worker_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        cli, "_gongkai", lambda *args: [sys.executable, "-c", "import sys; sys.exit(1)", *args]
+    )
+    assert cli.start_demo_worker() is None
+    cli.stop_demo_worker(None)  # nothing to stop
