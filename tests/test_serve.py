@@ -263,7 +263,7 @@ def test_the_demo_starts_a_worker_when_there_is_one_and_stops_it(monkeypatch: py
     monkeypatch.setattr(cli, "_gongkai", lambda *args: [sys.executable, "-c", stand_in, *args])
     worker = cli.start_demo_worker()
     assert worker is not None and worker.poll() is None
-    assert worker.args[-1] == "worker"
+    assert isinstance(worker.args, list) and worker.args[-1] == "worker"
     cli.stop_demo_worker(worker, grace=10)
     assert worker.returncode == -signal.SIGTERM
 
