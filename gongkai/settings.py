@@ -520,6 +520,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = SSL_REDIRECT
+    # A load balancer or monitor asks a web host itself, over plain HTTP: /healthz/ answers it there.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = env_int(
         "GONGKAI_HSTS_SECONDS", HSTS_ONE_YEAR if BEHIND_TLS_PROXY or SSL_REDIRECT else 0
     )

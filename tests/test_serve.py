@@ -29,8 +29,9 @@ REPORT = REPO / "tests" / "fixtures" / "reports" / "004_pingtan-2021.txt"
 
 
 def production_env(tmp: Path) -> dict[str, str]:
-    """DEBUG off, the keys a deployment must set, a database and STATIC_ROOT of the test's own; this
-    checkout's code first on the path (the `gongkai` script may belong to another checkout)."""
+    """DEBUG off, the keys a deployment must set, behind a TLS proxy that redirects plain HTTP (as
+    docs/deployment.md), a database and STATIC_ROOT of the test's own; this checkout's code first on the path
+    (the `gongkai` script may belong to another checkout)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -45,6 +46,8 @@ def production_env(tmp: Path) -> dict[str, str]:
         STATIC_ROOT=str(tmp / "static"),
         PYTHONPATH=str(REPO),
         LOG_LEVEL="WARNING",
+        GONGKAI_BEHIND_TLS_PROXY="true",
+        GONGKAI_SSL_REDIRECT="true",
     )
     return env
 
@@ -91,11 +94,18 @@ class Server:
         return self.request("GET", path, headers=headers)
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        proxied: bool = True,
     ) -> tuple[int, dict[str, str], bytes]:
+        """The request as nginx passes it on (X-Forwarded-Proto: https) unless ``proxied`` is false."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        sent = {"X-Forwarded-Proto": "https"} if proxied else {}
         try:
-            connection.request(method, path, body=body, headers=headers or {})
+            connection.request(method, path, body=body, headers={**sent, **(headers or {})})
             response = connection.getresponse()
             data = response.read()
             return response.status, {k.lower(): v for k, v in response.getheaders()}, data
@@ -158,6 +168,13 @@ def two_workers_answer_pages(server: Server) -> None:
     # The page keeps its strict policy (whitenoise comes before the CSP middleware, pages pass through it).
     assert "script-src 'self'" in headers["content-security-policy"]
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    # The proxy's X-Forwarded-Proto reaches Django through gunicorn: HTTPS is recognised (HSTS sent), and a
+    # request that did not come through TLS is redirected to it.
+    assert headers["strict-transport-security"].startswith("max-age=31536000")
+    status, headers, _ = server.request("GET", "/gk/", proxied=False)
+    assert status == 301 and headers["location"] == f"https://127.0.0.1:{server.port}/gk/"
+    # … except the health check, which a load balancer sends to a web host directly.
+    assert server.request("GET", "/healthz/", proxied=False)[0] == 200
 
 
 def static_files_have_hashed_names_and_are_cached_for_good(server: Server) -> None:
@@ -202,6 +219,8 @@ def a_worker_reads_a_document_in_its_own_fork_server(server: Server) -> None:
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"csrftoken={cookie.group(1)}",
+            # Over HTTPS the CSRF check wants the page's own origin.
+            "Origin": f"https://127.0.0.1:{server.port}",
         },
     )
     text = result.decode()
