@@ -137,7 +137,8 @@ def load(items: int, agencies: int) -> list[str]:
         columns = (
             "agency_id, kind, index_number, title, publisher, doc_number, written_on, published_on, "
             "document_type, validity, category_id, article20_item, disclosure_mode, summary, keywords, body, "
-            "is_ogi_rule, status, withdrawn_reason, search_text, search_vector, created_at, updated_at"
+            "is_ogi_rule, status, withdrawn_reason, search_text, search_vector, created_at, updated_at, "
+            "correction_note, correction_reason"
         )
         with conn.cursor().copy(f"COPY catalogue_item ({columns}) FROM STDIN") as copy:
             for n, code in enumerate(owners):
@@ -171,6 +172,8 @@ def load(items: int, agencies: int) -> list[str]:
                         vector,
                         "now",
                         "now",
+                        "",
+                        "",
                     )
                 )
                 if n and n % 200_000 == 0:

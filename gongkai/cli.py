@@ -3,7 +3,9 @@
 * ``gongkai check ...``        runs ``check_reports`` (the annual-report checker);
 * ``gongkai scan ...``         looks for personal data and sensitive words in files (``scan``);
 * ``gongkai system-check ...`` runs Django's own ``check``;
-* ``gongkai demo``             migrates, loads the demo data and serves http://127.0.0.1:8000;
+* ``gongkai demo``             migrates, loads the demo data and serves http://127.0.0.1:8000, with a task
+                               worker (``gongkai worker``) beside it;
+* ``gongkai serve``            the production web server (gunicorn; ``gongkai.core.serving``);
 * ``gongkai seed-demo``        dashes in a command name are read as underscores;
 * anything else (``gongkai migrate``, ``gongkai createsuperuser`` ...) is passed to Django.
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 import gettext
 import os
 import secrets
+import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +55,7 @@ FEATURED: list[tuple[str, str]] = [
     ("files", N_("存储的文件：在数据库和对象存储（S3）之间移动")),
     ("migrate", N_("创建或更新数据库表")),
     ("createsuperuser", N_("创建超级管理员")),
+    ("serve", N_("启动生产环境的网站服务（gunicorn，多个工作进程）")),
     ("runserver", N_("启动开发服务器")),
     ("system-check", N_("检查站点配置（Django 系统检查）")),
     ("shell", N_("打开 Python 交互环境")),
@@ -134,7 +139,8 @@ def _print(text: str) -> None:
 
 
 def run_demo(argv: Sequence[str]) -> None:
-    """Migrate, seed the demo data and run the development server (no autoreload)."""
+    """Migrate, seed the demo data and run the development server (no autoreload), with a task worker
+    (``gongkai worker``) beside it that stops with it."""
     # The demo is a development tool: it needs DEBUG (dev secret key, static files served).
     os.environ.setdefault("GONGKAI_DEBUG", "true")
     _setup_django()
@@ -143,7 +149,43 @@ def run_demo(argv: Sequence[str]) -> None:
     addrport = argv[0] if argv else DEMO_ADDRPORT
     call_command("migrate", interactive=False, verbosity=1)
     call_command("seed_demo")
-    call_command("runserver", addrport, use_reloader=False)
+    worker = start_demo_worker()
+    # systemd, a terminal closing or `kill`: stop like Ctrl-C, so that the worker is stopped too.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    try:
+        call_command("runserver", addrport, use_reloader=False)
+    finally:
+        stop_demo_worker(worker)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _gongkai(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gongkai.cli", *args]
+
+
+def start_demo_worker() -> subprocess.Popen[bytes] | None:
+    """``gongkai worker`` in the background, or None when this version has no worker command."""
+    probe = subprocess.run(_gongkai("worker", "--help"), capture_output=True, check=False, timeout=120)
+    if probe.returncode != 0:
+        _print("（没有 gongkai worker 命令：不启动任务进程 / no task worker in this version）")
+        return None
+    _print("启动任务进程 / starting the task worker: gongkai worker")
+    return subprocess.Popen(_gongkai("worker"))
+
+
+def stop_demo_worker(worker: subprocess.Popen[bytes] | None, grace: float = 10) -> None:
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -167,7 +209,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         args = [command_name(args[0]), *args[1:]]
     secret_for_checker(args[1] if args[0] == "help" and len(args) > 1 else args[0])
-    execute_from_command_line(["gongkai", *args])
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        execute_from_command_line(["gongkai", *args])
+    except ImproperlyConfigured as exc:
+        # Incomplete settings (no SECRET_KEY, no data key …): the settings' own message, not a traceback.
+        print(f"gongkai: 配置不完整 / settings incomplete: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from gongkai.core import sealing
+from gongkai.core import sealing, staticfiles
 
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Item], Feed[Item, Agency] …), as the
 # strict type check asks of our subclasses.
@@ -123,6 +123,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the app server (hashed names cached for a year): no nginx needed for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response that has none of its own (files set a sandbox policy).
     "csp.middleware.CSPMiddleware",
     # Permissions-Policy (the browser features no page of Gongkai uses).
@@ -289,6 +291,20 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
+# Production: `gongkai collectstatic` writes each file under a name carrying its content's hash (with .gz and
+# .br copies), and whitenoise serves those with `Cache-Control: max-age=31536000, immutable`. DEBUG (and the
+# test settings) read the apps' static folders directly and need no collectstatic.
+_STATICFILES_STORAGE = {
+    "BACKEND": (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+}
+# Static responses leave before the CSP middleware: they get the sandboxing policy of files.
+WHITENOISE_ADD_HEADERS_FUNCTION = staticfiles.add_headers
+# No other site loads these files: no "Access-Control-Allow-Origin: *" (whitenoise's default).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # --- Files (docs/deployment.md, "Files") --------------------------------------------------------
 
@@ -347,7 +363,7 @@ if GONGKAI_S3_BUCKET:
 STORAGES = {
     "default": _FILE_STORAGES[GONGKAI_FILE_STORAGE],
     **_FILE_STORAGES,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": _STATICFILES_STORAGE,  # whitenoise's hashed names in production (above)
 }
 
 # --- Uploads --------------------------------------------------------------------------------
@@ -571,6 +587,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = SSL_REDIRECT
+    # A load balancer or monitor asks a web host itself, over plain HTTP: /healthz/ answers it there.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = env_int(
         "GONGKAI_HSTS_SECONDS", HSTS_ONE_YEAR if BEHIND_TLS_PROXY or SSL_REDIRECT else 0
     )

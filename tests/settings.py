@@ -18,3 +18,12 @@ if "GONGKAI_TASKS_BACKEND" not in os.environ:
     TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
     }
+
+# Static files straight from the apps' folders, as with DEBUG: the suite needs no collectstatic
+# (tests/test_serve.py runs collectstatic and the production storage in a server of its own).
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
