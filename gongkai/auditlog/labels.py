@@ -15,6 +15,7 @@ AUDIT_LABELS: dict[str, str] = {
     # The agency tree and its people.
     "agency.created": N_("新建机关"),
     "agency.changed": N_("修改机关信息"),
+    "agency.report_column_changed": N_("修改年报栏目网址"),
     "agency.deleted": N_("删除机关"),
     "membership.added": N_("设置岗位"),
     "membership.changed": N_("变更岗位"),
