@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "gongkai.stats",
     "gongkai.auditlog",
     "gongkai.office",
+    "gongkai.monitoring",
     # Login failure lockout (django-axes) and two-factor login (django-otp), wired by gongkai.accounts.
     "axes",
     "django_otp",
@@ -324,6 +325,16 @@ GONGKAI_PERSONAL_DATA_RETENTION_DAYS = env_int("GONGKAI_PERSONAL_DATA_RETENTION_
 # The site's address as users reach it (e.g. https://gk.example.org), for links in e-mails sent by
 # commands that have no request (gongkai remind). Empty: the e-mails give paths only.
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# --- Fetching published reports (the monitoring; the checker's URL input) -------------------
+
+# Addresses on loopback, private or link-local networks are refused unless this is on (the SSRF guard of
+# gongkai.documents.fetch; the tests turn it on for their local test site). The User-Agent names Gongkai
+# and GONGKAI_SITE_URL.
+GONGKAI_FETCH_ALLOW_PRIVATE = env_bool("GONGKAI_FETCH_ALLOW_PRIVATE", default=False)
+# The monitoring's politeness: seconds between two requests to one host, and the timeout of each.
+GONGKAI_FETCH_MIN_INTERVAL = float(env_str("GONGKAI_FETCH_MIN_INTERVAL", "1.0"))
+GONGKAI_FETCH_TIMEOUT = float(env_str("GONGKAI_FETCH_TIMEOUT", "15"))
 
 # --- Cache ----------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from gongkai.documents.fetch import Fetched, Fetcher, decode_html
-from gongkai.documents.links import article_attachments, find_report_links, next_page_links
+from gongkai.documents.links import Candidate, article_attachments, find_report_links, next_page_links
 
 FOUND = "found"
 NOT_FOUND = "not_found"
@@ -77,6 +77,8 @@ def filename_for(fetched: Fetched) -> str:
 
 def failed(fetched: Fetched) -> str:
     """The error of a fetch ("" when it brought a page): the fetcher's code, or ``http_NNN``."""
+    if fetched.error == "http_status":
+        return f"http_{fetched.status}" if fetched.status else "no_response"
     if fetched.error:
         return fetched.error
     if fetched.status is None or fetched.status >= 400:
@@ -93,16 +95,12 @@ def is_html(fetched: Fetched) -> bool:
     return fetched.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
 
 
-def _url(link: object) -> str:
-    return str(getattr(link, "url", link))
-
-
 def monitor_column(fetcher: Fetcher, column_url: str, year: int, max_pages: int = MAX_PAGES) -> SiteResult:
     """Look for the report on ``year`` in the column at ``column_url``."""
     result = SiteResult(column_url)
     url = column_url
     seen = {url}
-    candidates = []
+    candidates: list[Candidate] = []
     for page in range(max_pages + 1):
         fetched = fetcher.get(url)
         result.steps.append(Step("column" if page == 0 else "page", fetched))
@@ -117,7 +115,7 @@ def monitor_column(fetcher: Fetcher, column_url: str, year: int, max_pages: int 
         candidates = list(find_report_links(html, base, year))
         if candidates:
             break
-        following = [u for u in (_url(link) for link in next_page_links(html, base)) if u not in seen]
+        following = [u for u in next_page_links(html, base) if u not in seen]
         if not following:
             break
         url = following[0]
@@ -151,7 +149,7 @@ def _download(fetcher: Fetcher, url: str, result: SiteResult) -> None:
         result.status, result.report = FOUND, fetched
         return
     result.steps.append(Step("article", fetched))
-    attached = fetcher.get(_url(files[0]))
+    attached = fetcher.get(files[0].url)
     result.steps.append(Step("report", attached))
     error = failed(attached)
     if error:

@@ -26,7 +26,9 @@ def run_of(seat: Agency, pk: int) -> MonitoringRun | None:
 
 def outcomes_of(run: MonitoringRun) -> list[Outcome]:
     return list(
-        Outcome.objects.filter(run=run).select_related("agency", "imported").order_by("agency__path", "agency__name")
+        Outcome.objects.filter(run=run)
+        .select_related("agency", "imported")
+        .order_by("agency__path", "agency__name")
     )
 
 

@@ -26,6 +26,7 @@ from gongkai.annual.services import read_report_file
 from gongkai.checker.result import severity_counts
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
+from gongkai.documents import fetch
 from gongkai.documents.fetch import Fetcher
 from gongkai.monitoring import engine
 from gongkai.monitoring.models import Fetch, MonitoringRun, Outcome, Timeliness
@@ -36,9 +37,8 @@ DEFAULT_KEEP_PAGE_BYTES = 256 * 1024
 
 
 def user_agent() -> str:
-    """Who is asking, for the websites' logs: Gongkai, the site's address, what for."""
-    site = getattr(settings, "GONGKAI_SITE_URL", "") or "https://github.com/gongkai"
-    return f"Gongkai-monitor/1.0 (+{site}; annual OGI report monitoring)"
+    """Who is asking, for the websites' logs: Gongkai and the address of the site that runs it."""
+    return fetch.user_agent(getattr(settings, "GONGKAI_SITE_URL", "") or "no site URL configured")
 
 
 def make_fetcher() -> Fetcher:
@@ -47,6 +47,8 @@ def make_fetcher() -> Fetcher:
         user_agent=user_agent(),
         min_interval=float(getattr(settings, "GONGKAI_FETCH_MIN_INTERVAL", 1.0)),
         timeout=float(getattr(settings, "GONGKAI_FETCH_TIMEOUT", 15.0)),
+        retries=int(getattr(settings, "GONGKAI_FETCH_RETRIES", 2)),
+        backoff=float(getattr(settings, "GONGKAI_FETCH_BACKOFF", 2.0)),
         allow_private=bool(getattr(settings, "GONGKAI_FETCH_ALLOW_PRIVATE", False)),
     )
 
@@ -62,11 +64,18 @@ def _check_year(year: int, today: datetime.date) -> None:
 
 
 def create_run(
-    *, actor: Actor, seat: Agency, year: int, today: datetime.date, scheduled: bool = False
+    *,
+    actor: Actor,
+    seat: Agency,
+    year: int,
+    today: datetime.date,
+    scheduled: bool = False,
+    system: bool = False,
 ) -> MonitoringRun:
-    """A new run for the seat and year (the caller starts its job). A scheduled run acts as the system; a
-    second scheduled run for the same seat and year is refused by the database (``IntegrityError``)."""
-    if not scheduled and (actor is None or not permissions.can_supervise(actor, seat)):
+    """A new run for the seat and year (the caller starts its job). A scheduled run, or one started by
+    ``gongkai monitor --seat`` (``system``), acts as the system; a second scheduled run for the same seat
+    and year is refused by the database (``IntegrityError``)."""
+    if not (scheduled or system) and (actor is None or not permissions.can_supervise(actor, seat)):
         raise PermissionDenied(_("只有政务公开办可以发起年报监测。"))
     _check_year(year, today)
     with transaction.atomic():
@@ -74,7 +83,7 @@ def create_run(
             seat=seat, year=year, started_by=user_of(actor), scheduled=scheduled
         )
         record_audit(
-            actor, "monitoring.run_started", run, agency=seat, year=year, scheduled=scheduled
+            actor, "monitoring.run_started", run, agency=seat, year=year, scheduled=scheduled, system=system
         )
     return run
 
@@ -98,11 +107,13 @@ def check_report(site: engine.SiteResult) -> dict[str, Any] | None:
     return read_report_file(site.report.body, site.report_filename)
 
 
-def _timeliness(agency: Agency, run: MonitoringRun, published_on: datetime.date | None) -> tuple[
-    datetime.date | None, str
-]:
+def _timeliness(
+    agency: Agency, run: MonitoringRun, published_on: datetime.date | None
+) -> tuple[datetime.date | None, str]:
     row = AgencyRow(agency.pk, agency.name, agency.short_code, agency.kind, agency.path)
-    deadline, _set_by = resolve_deadline(agency.kind, row.ancestor_ids, run.year, local_deadlines(run.seat, run.year))
+    deadline, _set_by = resolve_deadline(
+        agency.kind, row.ancestor_ids, run.year, local_deadlines(run.seat, run.year)
+    )
     if published_on is None or deadline is None:
         return deadline, Timeliness.UNKNOWN
     return deadline, (Timeliness.ON_TIME if published_on <= deadline else Timeliness.LATE)
@@ -153,7 +164,9 @@ def store_outcome(
             deadline=deadline,
             timeliness=timeliness if site.status == engine.FOUND else "",
             imported=imported,
-            error_count=counts["error"] if counts is not None and "unreadable" not in (checked or {}) else None,
+            error_count=counts["error"]
+            if counts is not None and "unreadable" not in (checked or {})
+            else None,
             warning_count=(
                 counts["warning"] if counts is not None and "unreadable" not in (checked or {}) else None
             ),

@@ -174,7 +174,9 @@ def outcome_page(request: HttpRequest, seat: str, pk: int) -> HttpResponse:
         "fetches": [(f, presenters.error_label(f.error)) for f in selectors.fetches_of(outcome)],
         "unreadable": (imported.result.get("unreadable", "") if imported and not imported.readable else ""),
         "import_url": (
-            reverse("annual_supervise:import_detail", args=(agency.short_code, imported.pk)) if imported else ""
+            reverse("annual_supervise:import_detail", args=(agency.short_code, imported.pk))
+            if imported
+            else ""
         ),
         "year": outcome.run.year,
     }
