@@ -43,7 +43,7 @@ import ssl
 import time
 import urllib.robotparser
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message as HeaderMessage
@@ -152,7 +152,9 @@ def is_public_address(address: str) -> bool:
     """Whether an IP address is a public unicast one (what the fetcher may connect to)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d
+            return is_public_address(str(ip.ipv4_mapped))
+        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None and not is_public_address(str(embedded)):
             return False
     return ip.is_global and not (
@@ -170,7 +172,9 @@ class Fetcher:
     request). Not thread-safe: one thread uses one fetcher.
 
     ``total_timeout``: the whole body must arrive within this many seconds (default ``8 × timeout``);
-    ``resolve``: name resolution (``socket.getaddrinfo``; tests may give their own).
+    ``resolve``: name resolution (``socket.getaddrinfo``; tests may give their own);
+    ``allow_hosts``: host names exempt from the address rule (an intranet site named on purpose), where
+    ``allow_private`` would exempt every host.
     """
 
     def __init__(
@@ -187,6 +191,7 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         total_timeout: float | None = None,
         resolve: Resolver = socket.getaddrinfo,
+        allow_hosts: Collection[str] = (),
     ) -> None:
         self.user_agent = user_agent
         self.min_interval = min_interval
@@ -199,6 +204,7 @@ class Fetcher:
         self.sleep = sleep
         self.total_timeout = total_timeout if total_timeout is not None else 8 * timeout
         self.resolve = resolve
+        self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._last: dict[str, float] = {}
 
@@ -379,7 +385,8 @@ class Fetcher:
         addresses = [str(info[4][0]) for info in infos if isinstance(info[4], tuple)]
         if not addresses:
             raise _Failure("dns")
-        if not self.allow_private and not all(is_public_address(a) for a in addresses):
+        trusted = self.allow_private or target.host in self.allow_hosts
+        if not trusted and not all(is_public_address(a) for a in addresses):
             raise _Failure("private_address")
         return addresses[0]
 

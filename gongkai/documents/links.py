@@ -201,7 +201,7 @@ def _row_text(element: Any) -> str:
         if parent is None:
             break
         row = parent
-        if row.tag in ("li", "tr", "dl", "dd", "p", "div", "td") and len(row.findall(".//a")) <= 2:
+        if row.tag in ("li", "tr", "dl", "dd", "p", "div") and len(row.findall(".//a")) <= 2:
             break
     own = str(element.text_content())
     return str(row.text_content()).replace(own, " ", 1)

@@ -47,6 +47,7 @@ __all__ = [
     "Grid",
     "Layout",
     "render",
+    "pdf_from_blocks",
     "render_pdf",
     "render_report",
     "section2_grid",
@@ -440,7 +441,11 @@ def _pdf_file(pages: list[list[str]], chars: set[str]) -> bytes:
 
 def render_pdf(values: Tables, version: FormatVersion) -> bytes:
     """The report as a PDF with a text layer and ruled tables (see the comment above)."""
-    title, blocks = document_blocks(values, version)
+    return pdf_from_blocks(*document_blocks(values, version))
+
+
+def pdf_from_blocks(title: str, blocks: Sequence[Block]) -> bytes:
+    """A PDF of a title and blocks of prose and tables (fast, no font needed: see the comment above)."""
     pages: list[list[str]] = [[]]
     y = _TOP
 
