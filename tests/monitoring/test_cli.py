@@ -26,7 +26,9 @@ def run(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def sites_csv(site: ColumnSite, tmp_path: Path, encoding: str = "utf-8", slugs: list[str] | None = None) -> str:
+def sites_csv(
+    site: ColumnSite, tmp_path: Path, encoding: str = "utf-8", slugs: list[str] | None = None
+) -> str:
     chosen = [a for a in site.agencies if slugs is None or a.slug in slugs]
     text = "agency,url\n" + "".join(f"{a.name},{a.column_url}\n" for a in chosen)
     path = tmp_path / "sites.csv"

@@ -55,7 +55,9 @@ def test_found_on_page_two_reads_both_pages(site: ColumnSite) -> None:
 
 def test_pages_followed_are_bounded(site: ColumnSite) -> None:
     site.reset()
-    result = engine.monitor_column(services.make_fetcher(), site.agency("chengguan").column_url, YEAR, max_pages=0)
+    result = engine.monitor_column(
+        services.make_fetcher(), site.agency("chengguan").column_url, YEAR, max_pages=0
+    )
     assert result.status == engine.NOT_FOUND
     assert [s.role for s in result.steps] == ["column"]
 

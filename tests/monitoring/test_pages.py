@@ -12,10 +12,10 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook  # type: ignore[import-untyped]
-
 from gongkai.jobs import runner
 from gongkai.jobs.models import Job
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
 from gongkai.monitoring.models import Fetch, MonitoringRun, Outcome
 from tests.monitoring.conftest import YEAR, World
 from tests.support.column_site import ColumnSite
@@ -37,7 +37,9 @@ def finished(world: World, site: ColumnSite) -> MonitoringRun:
         )
     assert response.status_code == 302
     run = MonitoringRun.objects.get(seat=world.seat)
-    assert run.job_id and response["Location"] == reverse("monitoring:run", args=(world.seat.short_code, run.pk))
+    assert run.job_id and response["Location"] == reverse(
+        "monitoring:run", args=(world.seat.short_code, run.pk)
+    )
     if run.finished_at is None:  # queued: the test backend runs it on commit, else run it here
         runner.execute(Job.objects.get(pk=run.job_id).pk)
     run.refresh_from_db()
@@ -47,7 +49,9 @@ def finished(world: World, site: ColumnSite) -> MonitoringRun:
 
 def test_the_run_page_lists_every_agency(world: World, site: ColumnSite, finished: MonitoringRun) -> None:
     with time_machine.travel(NOW, tick=False):
-        page = client_for(world.supervisor).get(reverse("monitoring:run", args=(world.seat.short_code, finished.pk)))
+        page = client_for(world.supervisor).get(
+            reverse("monitoring:run", args=(world.seat.short_code, finished.pk))
+        )
     assert page.status_code == 200
     html = page.content.decode()
     rows = dict(re.findall(r'data-agency="([^"]+)" data-status="([^"]+)"', html))
@@ -87,13 +91,25 @@ def test_the_spreadsheet(world: World, site: ColumnSite, finished: MonitoringRun
 def test_the_rollup_shows_the_same_status(world: World, site: ColumnSite, finished: MonitoringRun) -> None:
     client = client_for(world.supervisor)
     with time_machine.travel(NOW, tick=False):
-        run_page = client.get(reverse("monitoring:run", args=(world.seat.short_code, finished.pk))).content.decode()
-        rollup = client.get(reverse("annual_supervise:rollup", args=(world.seat.short_code, YEAR))).content.decode()
-    shown = re.findall(r'<span class="case-flag case-flag--[a-z_]+">([^<]+)</span>', run_page)
-    observed = re.findall(r'<td class="sv-observed">(?:<a href="[^"]+">)?<span class="case-flag case-flag--[a-z_]+">([^<]+)</span>', rollup)
-    # The run page: the summary (5 flags) and one per agency; the roll-up: one per agency with an outcome.
-    assert sorted(shown[5:]) == sorted(observed)
-    assert len(observed) == len(site.agencies)
+        run_page = client.get(
+            reverse("monitoring:run", args=(world.seat.short_code, finished.pk))
+        ).content.decode()
+        rollup = client.get(
+            reverse("annual_supervise:rollup", args=(world.seat.short_code, YEAR))
+        ).content.decode()
+    flag = r'<span class="case-flag case-flag--[a-z_]+">([^<]+)</span>'
+    shown = dict(re.findall(r'<tr data-agency="([^"]+)"[^>]*>.*?' + flag, run_page, re.S))
+    observed = dict(
+        re.findall(
+            r'<tr data-agency="([^"]+)">(?:(?!</tr>).)*?<td class="sv-observed">(?:<a [^>]+>)?' + flag,
+            rollup,
+            re.S,
+        )
+    )
+    assert len(shown) == len(site.agencies)
+    assert observed == shown
+    assert shown["demo-chengguan"] == "逾期公开" and shown["demo-nr"] == "按时公开"
+    assert shown["demo-qingshan"] == "未找到" and shown["demo-edu"] == "无法访问"
     # The found reports count as published, on time or late by the date the column shows.
     assert "逾期公开" in rollup
     for item in site.agencies:
@@ -127,10 +143,15 @@ def test_other_seats_and_strangers_get_not_found(world: World, finished: Monitor
 def test_the_column_address_is_set_by_the_supervisor_or_the_administrator(world: World) -> None:
     agency = world.agencies["nr"]
     url = reverse("office:report_column", args=(agency.short_code,))
-    response = client_for(world.supervisor).post(url, {"report_column_url": "https://nr.example.gov.cn/gk/nb/"})
+    response = client_for(world.supervisor).post(
+        url, {"report_column_url": "https://nr.example.gov.cn/gk/nb/"}
+    )
     assert response.status_code == 302
     agency.refresh_from_db()
     assert agency.report_column_url == "https://nr.example.gov.cn/gk/nb/"
-    assert client_for(world.other_supervisor).post(url, {"report_column_url": "https://x.cn/"}).status_code == 404
+    assert (
+        client_for(world.other_supervisor).post(url, {"report_column_url": "https://x.cn/"}).status_code
+        == 404
+    )
     bad = client_for(world.supervisor).post(url, {"report_column_url": "不是网址"})
     assert bad.status_code == 200 and "网址" in bad.content.decode()

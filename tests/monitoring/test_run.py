@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError
-
-from gongkai.annual.models import ImportedReport, ImportPurpose
-from gongkai.core.models import AuditEvent
 from gongkai.jobs import runner
 from gongkai.jobs import services as jobs
 from gongkai.jobs.models import Job, JobStatus
+
+from gongkai.annual.models import ImportedReport, ImportPurpose, LocalDeadline
+from gongkai.core.models import AuditEvent
 from gongkai.monitoring import engine, schedule, services
 from gongkai.monitoring.models import Fetch, MonitoringRun, Outcome
 from tests.monitoring.conftest import YEAR, World
@@ -48,7 +48,9 @@ def test_a_run_stores_every_agency_with_its_evidence(world: World, site: ColumnS
             report = fetches[-1]
             assert report.role == "report" and len(report.sha256) == 64 and report.http_status == 200
             with report.file.open("rb") as stored:
-                assert stored.read()[:4] in (b"%PDF", b"PK\x03\x04") or report.content_type.startswith("text/html")
+                assert stored.read()[:4] in (b"%PDF", b"PK\x03\x04") or report.content_type.startswith(
+                    "text/html"
+                )
         else:
             assert outcome.imported is None
     late = outcomes[world.agencies["chengguan"].pk]
@@ -99,14 +101,24 @@ def test_only_the_seats_supervisor_starts_a_run(world: World) -> None:
         services.create_run(actor=world.supervisor, seat=world.seat, year=TODAY.year, today=TODAY)
 
 
-def test_the_schedule_starts_once_a_year_after_the_last_deadline(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[int] = []
-    monkeypatch.setattr(jobs, "start", lambda kind, **kw: started.append(kw["params"]["run"]) or Job(kind=kind))
+def test_the_schedule_starts_once_a_year_after_the_last_deadline(world: World) -> None:
     assert schedule.due_date(world.seat, YEAR) == datetime.date(YEAR + 1, 4, 1)
     assert schedule.start_due_runs(datetime.date(YEAR + 1, 3, 31)) == []
     first = schedule.start_due_runs(datetime.date(YEAR + 1, 4, 1))
     assert [r.seat for r in first] == [world.seat] and first[0].scheduled
     assert schedule.start_due_runs(datetime.date(YEAR + 1, 4, 2)) == []
-    assert len(started) == 1
+    # One job (queued: the test database never commits), linked to the run.
+    job = Job.objects.get(kind="monitoring.run")
+    assert job.params == {"run": first[0].pk} and job.owner is None and job.agency == world.seat
+    first[0].refresh_from_db()
+    assert first[0].job_id == str(job.pk)
     with pytest.raises(IntegrityError):
         MonitoringRun.objects.create(seat=world.seat, year=YEAR, scheduled=True)
+
+
+def test_a_later_township_deadline_moves_the_schedule(world: World) -> None:
+    LocalDeadline.objects.filter(supervisor_agency=world.seat, year=YEAR).update(
+        deadline=datetime.date(YEAR + 1, 5, 15)
+    )
+    assert schedule.due_date(world.seat, YEAR) == datetime.date(YEAR + 1, 5, 16)
+    assert schedule.start_due_runs(datetime.date(YEAR + 1, 5, 15)) == []
