@@ -56,7 +56,7 @@ def test_the_run_page_lists_every_agency(world: World, site: ColumnSite, finishe
     html = page.content.decode()
     rows = dict(re.findall(r'data-agency="([^"]+)" data-status="([^"]+)"', html))
     assert rows == {f"demo-{a.slug}": a.expected for a in site.agencies}
-    assert "逾期公开" in html and "按时公开" in html and "网站的 robots.txt 不允许访问" not in html
+    assert "逾期公开" in html and "按时公开" in html and "网站的 robots.txt 不允许访问" in html
 
 
 def test_the_evidence_page_and_file(world: World, finished: MonitoringRun) -> None:
