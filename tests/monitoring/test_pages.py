@@ -12,10 +12,10 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from gongkai.jobs import runner
-from gongkai.jobs.models import Job
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+from gongkai.jobs import runner
+from gongkai.jobs.models import Job
 from gongkai.monitoring.models import Fetch, MonitoringRun, Outcome
 from tests.monitoring.conftest import YEAR, World
 from tests.support.column_site import ColumnSite

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError
-from gongkai.jobs import runner
-from gongkai.jobs import services as jobs
-from gongkai.jobs.models import Job, JobStatus
 
 from gongkai.annual.models import ImportedReport, ImportPurpose, LocalDeadline
 from gongkai.core.models import AuditEvent
+from gongkai.jobs import runner
+from gongkai.jobs import services as jobs
+from gongkai.jobs.models import Job, JobStatus
 from gongkai.monitoring import engine, schedule, services
 from gongkai.monitoring.models import Fetch, MonitoringRun, Outcome
 from tests.monitoring.conftest import YEAR, World
