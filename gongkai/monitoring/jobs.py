@@ -27,7 +27,9 @@ from gongkai.monitoring.models import MonitoringRun, Outcome
 
 @job_kind("monitoring.run", label=gettext_lazy("年报监测"))
 def run_monitoring(run: JobRun) -> dict[str, object]:
-    monitoring = MonitoringRun.objects.select_related("seat").filter(pk=run.params.get("run")).first()
+    monitoring = (
+        MonitoringRun.objects.select_related("seat").filter(pk=int(run.params.get("run") or 0)).first()
+    )
     if monitoring is None:
         raise JobFailed(gettext_lazy("这次年报监测的记录已不存在。"))
     agencies = services.targets(monitoring)
