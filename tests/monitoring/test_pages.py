@@ -155,3 +155,26 @@ def test_the_column_address_is_set_by_the_supervisor_or_the_administrator(world:
     )
     bad = client_for(world.supervisor).post(url, {"report_column_url": "不是网址"})
     assert bad.status_code == 200 and "网址" in bad.content.decode()
+
+
+def test_the_seat_page_and_the_start_form(world: World) -> None:
+    client = client_for(world.supervisor)
+    with time_machine.travel(NOW, tick=False):
+        assert client.get(reverse("monitoring:index"))["Location"] == reverse(
+            "monitoring:seat", args=(world.seat.short_code,)
+        )
+        page = client.get(reverse("monitoring:seat", args=(world.seat.short_code,)))
+        assert page.status_code == 200
+        assert f"本单位及下级机关中有 {len(world.agencies)} 个填写了年报栏目网址" in page.content.decode()
+        refused = client.post(reverse("monitoring:start", args=(world.seat.short_code,)), {"year": YEAR + 1})
+    assert refused.status_code == 200 and "请从列表中选择报告年度" in refused.content.decode()
+    assert not MonitoringRun.objects.exists()
+
+
+def test_the_contact_page_offers_the_column_address(world: World) -> None:
+    agency = world.agencies["nr"]
+    page = client_for(world.supervisor).get(reverse("office:contact", args=(agency.short_code,)))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("office:report_column", args=(agency.short_code,)) in html
+    assert agency.report_column_url in html
