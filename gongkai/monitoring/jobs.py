@@ -61,4 +61,11 @@ def scheduled(run: JobRun) -> dict[str, object]:
     return {"started": len(started)}
 
 
-every_day("monitoring.schedule", at="06:30", kind="monitoring.schedule", params={})
+# Checked every day; a job only on the days a seat's yearly run is due (no empty job every morning).
+every_day(
+    "monitoring.schedule",
+    at="06:30",
+    kind="monitoring.schedule",
+    params={},
+    when=lambda today: bool(schedule.due_seats(today)),
+)

@@ -36,17 +36,31 @@ def due_date(seat: Agency, year: int) -> datetime.date:
 
 def seats() -> list[Agency]:
     """The agencies where a 政务公开办 sits and below which an agency has its 年报 column address."""
-    found = Agency.objects.filter(memberships__role=Role.SUPERVISOR).distinct().order_by("path", "pk")
-    return [seat for seat in found if Agency.objects.subtree_of(seat).exclude(report_column_url="").exists()]
+    found = list(Agency.objects.filter(memberships__role=Role.SUPERVISOR).distinct().order_by("path", "pk"))
+    if not found:
+        return []
+    addressed = list(Agency.objects.exclude(report_column_url="").values_list("pk", "path"))
+    return [
+        seat
+        for seat in found
+        if any(pk == seat.pk or path.startswith(seat.descendant_path_prefix) for pk, path in addressed)
+    ]
+
+
+def due_seats(today: datetime.date) -> list[Agency]:
+    """The seats whose scheduled run for last year's reports is due ``today`` and not yet started."""
+    year = today.year - 1
+    if today <= datetime.date(year + 1, 3, 31):  # the governments' deadline: nothing is due before (no query)
+        return []
+    done = set(MonitoringRun.objects.filter(year=year, scheduled=True).values_list("seat_id", flat=True))
+    return [seat for seat in seats() if seat.pk not in done and today >= due_date(seat, year)]
 
 
 def start_due_runs(today: datetime.date) -> list[MonitoringRun]:
     """Start the runs due ``today`` (the report year is last year); each at most once."""
     year = today.year - 1
     started: list[MonitoringRun] = []
-    for seat in seats():
-        if today < due_date(seat, year):
-            continue
+    for seat in due_seats(today):
         run = services.start_scheduled(seat, year, today)
         if run is None:
             continue

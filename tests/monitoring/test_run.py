@@ -122,3 +122,14 @@ def test_a_later_township_deadline_moves_the_schedule(world: World) -> None:
     )
     assert schedule.due_date(world.seat, YEAR) == datetime.date(YEAR + 1, 5, 16)
     assert schedule.start_due_runs(datetime.date(YEAR + 1, 5, 15)) == []
+
+
+def test_the_daily_schedule_starts_a_job_only_when_a_run_is_due(world: World) -> None:
+    from gongkai.jobs.schedule import schedules
+
+    daily = next(s for s in schedules() if s.name == "monitoring.schedule")
+    assert daily.when is not None
+    assert not daily.when(datetime.date(YEAR + 1, 3, 31))
+    assert daily.when(datetime.date(YEAR + 1, 4, 1))
+    schedule.start_due_runs(datetime.date(YEAR + 1, 4, 1))
+    assert not daily.when(datetime.date(YEAR + 1, 4, 2))  # started once: nothing more this year
