@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
@@ -72,6 +73,9 @@ _ACCEPT = ",".join(ALLOWED_SUFFIXES)
 
 #: A pasted report longer than this is refused with a message (a whole report is ~10,000 characters).
 MAX_PASTED_CHARS = 2_000_000
+MAX_URL_CHARS = 2000
+#: An http(s) URL with a host (the fetcher checks the rest: the address, robots.txt).
+_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
 
 class CheckForm(LengthCheckedForm, forms.Form):
@@ -94,6 +98,17 @@ class CheckForm(LengthCheckedForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy("从网页复制的全文即可，表格可以是任何样式。"),
     )
+    url = forms.CharField(
+        label=gettext_lazy("或者填写报告的网址"),
+        required=False,
+        max_length=MAX_URL_CHARS,
+        error_messages={"max_length": gettext_lazy("网址太长（最多 %(limit_value)d 个字符）。")},
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+        help_text=gettext_lazy(
+            "报告的网页，或报告文件（PDF、Word）的网址；网页上附有报告文件时检查该文件。"
+            "网址由本站读取，遵守该网站的 robots.txt。"
+        ),
+    )
     previous = forms.FileField(
         label=gettext_lazy("上年度报告（可选）"),
         required=False,
@@ -101,12 +116,27 @@ class CheckForm(LengthCheckedForm, forms.Form):
         widget=forms.FileInput(attrs={"accept": _ACCEPT}),
     )
 
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data.get("url") or "").strip()
+        if url and not _URL.match(url):
+            raise forms.ValidationError(
+                _("网址无效：请填写以 http:// 或 https:// 开头的完整网址。"), code="bad_url"
+            )
+        return url
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         files: Sequence[UploadedFile] = data.get("reports") or []
-        if not files and not (data.get("text") or "").strip():
-            raise forms.ValidationError(_("请上传至少一个报告文件，或者粘贴报告全文。"), code="empty")
+        if (
+            not files
+            and not (data.get("text") or "").strip()
+            and not data.get("url")
+            and "url" not in self.errors
+        ):
+            raise forms.ValidationError(
+                _("请上传至少一个报告文件、粘贴报告全文，或者填写报告的网址。"), code="empty"
+            )
         total = sum(f.size or 0 for f in files)
         if total > MAX_TOTAL_UPLOAD_BYTES:
             self.add_error(

@@ -27,6 +27,7 @@ from gongkai.checker.forms import CheckForm, SaveCheckForm, screen_upload, sign_
 from gongkai.checker.models import SavedCheck, delete_saved_check, save_check
 from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.presenters import ReportView, present, result_from_json
+from gongkai.checker.remote import check_url, make_fetcher
 from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.core import ratelimit
 from gongkai.core.i18n import render_error
@@ -69,7 +70,8 @@ def check(request: HttpRequest) -> HttpResponse:
 
     agencies = _agencies_of(request.user)
     items: list[Checked] = []
-    for name, outcome in _check_all(form.cleaned_data["reports"], form.cleaned_data["text"], previous):
+    data = form.cleaned_data
+    for name, outcome in _check_all(data["reports"], data["text"], data["url"], previous):
         if isinstance(outcome, str):
             items.append(Checked(name, error=outcome))
             continue
@@ -100,6 +102,7 @@ def _over_limit(request: HttpRequest, form: CheckForm) -> HttpResponse | None:
     """The 429 page when this request's files pass the hour's limit (counted in the database), else None."""
     data = form.cleaned_data
     files = len(data["reports"]) + (1 if data["text"].strip() else 0) + (1 if data["previous"] else 0)
+    files += 1 if data["url"] else 0
     if not files:
         return None
     limit = int(getattr(settings, "GONGKAI_CHECK_FILES_PER_HOUR", CHECK_FILES_PER_HOUR))
@@ -119,9 +122,9 @@ def _over_limit(request: HttpRequest, form: CheckForm) -> HttpResponse | None:
 
 
 def _check_all(
-    uploads: list[UploadedFile], text: str, previous: ParsedReport | None
+    uploads: list[UploadedFile], text: str, url: str, previous: ParsedReport | None
 ) -> Iterator[tuple[str, CheckResult | str]]:
-    """Each upload (then the pasted text) with its result or the reason it was not checked.
+    """Each upload (then the pasted text, then the URL) with its result or the reason it was not checked.
 
     Files are read one at a time, so at most one upload's content is in memory.
     """
@@ -131,6 +134,27 @@ def _check_all(
         yield name, refused if refused is not None else _check(upload.read(), name, name, previous)
     if text.strip():
         yield _("粘贴的文本"), _check(text.encode("utf-8"), "pasted.txt", _("粘贴的文本"), previous)
+    if url:
+        outcome = _check_url(url, previous)
+        if isinstance(outcome, CheckResult) and outcome.path != url:  # the file the page links
+            yield (
+                _("%(url)s（检查的是网页所附的报告文件 %(file)s）") % {"url": url, "file": outcome.path},
+                outcome,
+            )
+        else:
+            yield url, outcome
+
+
+def _check_url(url: str, previous: ParsedReport | None) -> CheckResult | str:
+    """The report at ``url``, fetched in this request (one URL, each fetch bounded by
+    ``GONGKAI_FETCH_TIMEOUT``; no retries here: the user may try again), or why it was not checked."""
+    try:
+        return check_url(url, make_fetcher(retries=0), previous)
+    except UnreadableFile as exc:
+        return render_error(exc)
+    except Exception:
+        logger.exception("the checker failed on the report at %r", url)
+        return _("检查这个网址时程序出错，已记录下来。请稍后再试，或者下载报告后上传检查。")
 
 
 def _check(data: bytes, filename: str, name: str, previous: ParsedReport | None) -> CheckResult | str:

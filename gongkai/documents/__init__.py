@@ -9,5 +9,8 @@ Ground layer: imports only :mod:`gongkai.core` and libraries, knows no app, no D
 * :mod:`.uploads` — what a file people upload may be (the catalogue's attachments, a case's file);
 * :mod:`.docx` — the .docx reader (body blocks for the checker, every part's text for the scanner);
 * :mod:`.isolated` and :mod:`.pdf` — every PDF is read in a child process with memory, CPU-time and
-  wall-clock limits.
+  wall-clock limits;
+* :mod:`.fetch` — the polite fetcher of outside URLs (robots.txt, one request a second per host, timeouts,
+  a size cap, retries, the SSRF guard) and :func:`~.fetch.decode_html`;
+* :mod:`.links` — a year's report among a column's links, the next page, an article's report files.
 """

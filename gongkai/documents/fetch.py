@@ -10,7 +10,8 @@ What it promises, for every URL given to :meth:`Fetcher.get`:
   ``robots``). A robots.txt that answers 4xx (404: there is none) or cannot be reached allows everything, as
   the brief asks (RFC 9309 §2.3.1.3 for 4xx; §2.3.1.4 would read an unreachable or 5xx robots.txt as "disallow
   all": we do not, and the page itself is still limited to one request per interval).
-* **one request per** ``min_interval`` **seconds per host** (robots.txt counts): the fetcher sleeps (the
+* **one request per** ``min_interval`` **seconds per host** (robots.txt counts), or per the robots.txt's
+  ``Crawl-delay`` for our user agent when longer (at most :data:`MAX_CRAWL_DELAY`): the fetcher sleeps (the
   injected ``sleep``, measured by the injected ``clock``) before a request that would come too soon.
 * **timeouts**: ``timeout`` seconds to connect and for every read; the whole body must arrive within
   ``total_timeout`` (default eight times ``timeout``), so a server that trickles one byte a second cannot
@@ -78,6 +79,8 @@ ERRORS: dict[str, str] = {
 
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: A robots.txt ``Crawl-delay`` longer than this is taken as this (seconds): one site must not stall a run.
+MAX_CRAWL_DELAY = 30.0
 #: robots.txt longer than this is cut (RFC 9309 §2.5 asks crawlers to read at least 500 KiB).
 ROBOTS_MAX_BYTES = 512 * 1024
 _CHUNK = 64 * 1024
@@ -207,6 +210,7 @@ class Fetcher:
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._last: dict[str, float] = {}
+        self._delays: dict[str, float] = {}
 
     # -- the one public call -------------------------------------------------------------------------
 
@@ -280,6 +284,10 @@ class Fetcher:
         key = f"{target.scheme}://{target.host}:{target.port}"
         if key not in self._robots:
             self._robots[key] = self._read_robots(target)
+            parser = self._robots[key]
+            delay = parser.crawl_delay(self.user_agent) if parser is not None else None
+            if delay:
+                self._delays[target.host] = min(float(delay), MAX_CRAWL_DELAY)
         parser = self._robots[key]
         return parser is None or parser.can_fetch(self.user_agent, url)
 
@@ -328,7 +336,8 @@ class Fetcher:
         try:
             connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
             default_port = 443 if target.scheme == "https" else 80
-            host = target.host if target.port == default_port else f"{target.host}:{target.port}"
+            host = f"[{target.host}]" if ":" in target.host else target.host  # an IPv6 literal
+            host = host if target.port == default_port else f"{host}:{target.port}"
             connection.putheader("Host", host)
             connection.putheader("User-Agent", self.user_agent)
             connection.putheader("Accept", "*/*")
@@ -393,7 +402,7 @@ class Fetcher:
     def _wait_turn(self, host: str) -> None:
         last = self._last.get(host)
         if last is not None:
-            wait = last + self.min_interval - self.clock()
+            wait = last + max(self.min_interval, self._delays.get(host, 0.0)) - self.clock()
             if wait > 0:
                 self.sleep(wait)
         self._last[host] = self.clock()
@@ -428,18 +437,24 @@ class _PinnedHTTPS(_PinnedHTTP):
         self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
 
 
+#: Charsets a server names by default, not because the page is in them (Latin-1 decodes any bytes): the
+#: page's own ``<meta>`` and its bytes decide instead.
+_DEFAULT_CHARSETS = frozenset(
+    {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+)
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
     """The text of a fetched page: the charset of the ``Content-Type`` header when the bytes decode in it
-    (GBK and GB2312 read as GB18030, their superset), else :func:`gongkai.documents.text.decode_text` (BOM,
+    (GBK and GB2312 read as GB18030, their superset; a server's default Latin-1 or ASCII is not taken at its
+    word), else :func:`gongkai.documents.text.decode_text` (BOM,
     UTF-8, the page's ``<meta charset>``, GB18030, Big5 by charset-normalizer), else UTF-8 with
     replacement characters (never fails)."""
     header = HeaderMessage()
     header["Content-Type"] = content_type or "text/html"
     charset = (header.get_param("charset") or "").__str__().strip().lower()
-    if charset:
+    if charset and charset not in _DEFAULT_CHARSETS:
         charset = _CHARSET_ALIASES.get(charset, charset)
         try:
             return body.decode(charset)

@@ -7,10 +7,13 @@ Pure Python (lxml, OpenCC; no Django). Three readings of a page's HTML (``str``,
   first, as :class:`Candidate`;
 * :func:`next_page_links` — the page after this one in a paginated column;
 * :func:`article_attachments` — on an article page, the links to the report's file (PDF, Word, WPS, OFD),
-  or None when the article body itself is the report (an HTML report).
+  or None when the article body itself is the report (an HTML report); :func:`page_attachments` the same
+  from the fetched bytes.
 
-These parse outside HTML: a web worker runs them in a limited child, e.g.
-``run_isolated(find_report_links, html, url, 2025)`` (:mod:`gongkai.documents.isolated`); their results
+These parse outside HTML: run them in a limited child (:mod:`gongkai.documents.isolated`), best through
+the two calls that take a fetched page's bytes and decode them there too: :func:`read_column` (the
+candidates and the next pages) and :func:`page_attachments`, e.g.
+``run_isolated(read_column, fetched.body, fetched.content_type, fetched.final_url, 2025)``; their results
 are plain frozen dataclasses and strings.
 
 How a link is recognised as the report (what real columns write, after full-width digits are made ASCII
@@ -18,7 +21,9 @@ and traditional characters simplified):
 
 * the title (link text, or its ``title=`` attribute when the text is cut with "…"/"..."), names a
   信息公开 or 政务公开 report: ``XX局2025年政府信息公开工作年度报告``, ``2025年度政府信息公开工作报告``,
-  ``关于XX2025年政府信息公开工作年度报告的公告``, ``二〇二五年政府信息公开年报``;
+  ``关于XX2025年政府信息公开工作年度报告的公告``, ``二〇二五年政府信息公开年报``, or is a bare
+  ``XX局2025年度报告`` (a 年报 column's way; "法治政府建设2025年度报告" is not: only an agency's name
+  may come before the year);
 * its year is ``year`` (written in the title; when the title has none, the year before the date the list
   shows — a lower score); a title naming another year is excluded;
 * work plans, statistics, notices about compiling reports and readings of a report (工作要点, 统计数据,
@@ -39,13 +44,20 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 
+from gongkai.documents.fetch import decode_html
+
 __all__ = [
     "FILE_SUFFIXES",
     "Candidate",
+    "ColumnReading",
     "article_attachments",
     "find_report_links",
+    "is_file_url",
+    "is_report_title",
     "next_page_links",
     "normalize_title",
+    "page_attachments",
+    "read_column",
     "report_year",
 ]
 
@@ -102,6 +114,20 @@ _NOT_REPORT = re.compile(
 )
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})\s*年度?(?=[^0-9]|$)")
 _YEAR_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度?(?:政府|政务)?(?:信息)?公开")
+
+
+#: A bare "YYYY年度报告" (in a 年报 column), after nothing or an agency's name only.
+_BARE_REPORT = re.compile(
+    r"^(?:.{0,40}?(?:局|委|办|府|院|会|所|中心|处|街道|乡|镇|室|厅|部|署|馆|站|队))?"
+    r"(?:19|20)\d{2}年度?(?:工作)?(?:年度)?(?:报告|年报)$"
+)
+
+
+def is_report_title(title: str) -> bool:
+    """Whether a (normalised) link title names an OGI annual report (of some year, or of none)."""
+    if _NOT_REPORT.search(title):
+        return False
+    return bool(_REPORT.search(title) or _BARE_REPORT.match(title))
 
 
 def report_year(title: str) -> int | None:
@@ -165,8 +191,11 @@ def _absolute(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:")):
         return None
-    url = urljoin(base, href)
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        url = urljoin(base, href)
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+    except ValueError:  # "http://[::1" and the like
         return None
     return url.split("#", 1)[0]
 
@@ -193,24 +222,44 @@ def is_file_url(url: str) -> bool:
     return any(value.lower().strip().endswith(FILE_SUFFIXES) for _key, value in parse_qsl(parts.query))
 
 
+_ROW_TAGS = ("li", "tr", "dl", "dd", "dt", "p", "div", "section", "article")
+
+
 def _row_text(element: Any) -> str:
-    """The text around a link in its list row (li, tr, dd/dt, p or div), without the link's own text."""
+    """The text around a link in its list row (li, tr, dd, p or div holding at most two links), without
+    the link's own text; in a list of links side by side (``<a>…</a> 2026-01-20<br>``), the text after the
+    link up to the next one."""
     row = element
     for _level in range(4):
         parent = row.getparent()
-        if parent is None:
+        if parent is None or len(parent.findall(".//a")) > 2:
             break
         row = parent
-        if row.tag in ("li", "tr", "dl", "dd", "p", "div") and len(row.findall(".//a")) <= 2:
+        if row.tag in _ROW_TAGS:
             break
+    if row is element:
+        return _text_after(element)
     own = str(element.text_content())
     return str(row.text_content()).replace(own, " ", 1)
+
+
+def _text_after(element: Any) -> str:
+    parts = [str(element.tail or "")]
+    for sibling in element.itersiblings():
+        if sibling.tag == "a" or sibling.find(".//a") is not None:
+            break
+        if isinstance(sibling.tag, str):
+            parts.append(str(sibling.text_content()))
+        parts.append(str(sibling.tail or ""))
+    return " ".join(parts)
 
 
 def _score(title: str, year: int, named_year: int | None, is_file: bool, shown: datetime.date | None) -> int:
     score = 10
     if "年度报告" in title or "年报" in title:
         score += 5
+    if not _REPORT.search(title):
+        score -= 3  # a bare 年度报告: a 年报 column's way, less sure
     if "政府信息公开" in title:
         score += 3
     if named_year == year:
@@ -232,7 +281,7 @@ def find_report_links(html: str, base_url: str, year: int) -> list[Candidate]:
     best: dict[str, Candidate] = {}
     for link in _links(document, base_url):
         title = normalize_title(link.title)
-        if not _REPORT.search(title) or _NOT_REPORT.search(title):
+        if not is_report_title(title):
             continue
         named = report_year(title)
         shown = _date_in(_row_text(link.element), year)
@@ -308,8 +357,9 @@ def _following(base_url: str) -> set[str]:
     if m:
         found.add(urljoin(base_url, f"{m.group(2)}_{int(m.group(3)) + 1}.{m.group(4)}"))
     m = _INDEX_0.match(path)
-    if m:
+    if m:  # page 2 is index_1 on TRS sites, index_2 on others
         found.add(urljoin(base_url, f"{m.group(2)}_1.{m.group(3)}"))
+        found.add(urljoin(base_url, f"{m.group(2)}_2.{m.group(3)}"))
     if path.endswith("/"):
         found.update(urljoin(base_url, f"index_1.{ext}") for ext in ("html", "shtml", "htm"))
     query = dict(parse_qsl(parts.query))
@@ -363,6 +413,28 @@ def article_attachments(html: str, base_url: str) -> list[Candidate] | None:
     if ranked[0].score < 15 and _is_report_text(document):
         return None  # the text is the report; the files are something else (a scan, a form)
     return ranked
+
+
+@dataclass(frozen=True)
+class ColumnReading:
+    """What one column page gives: the year's report links (best first) and the next pages."""
+
+    candidates: list[Candidate]
+    next_pages: list[str]
+
+
+def read_column(body: bytes, content_type: str, base_url: str, year: int) -> ColumnReading:
+    """:func:`find_report_links` and :func:`next_page_links` of a fetched page's bytes, decoded by
+    :func:`gongkai.documents.fetch.decode_html`: one call to run in a limited child
+    (``run_isolated(read_column, fetched.body, fetched.content_type, fetched.final_url, 2025)``)."""
+    html = decode_html(body, content_type)
+    return ColumnReading(find_report_links(html, base_url, year), next_page_links(html, base_url))
+
+
+def page_attachments(body: bytes, content_type: str, base_url: str) -> list[Candidate] | None:
+    """:func:`article_attachments` of a fetched page's bytes (decoded by
+    :func:`gongkai.documents.fetch.decode_html`): one call to run in a limited child."""
+    return article_attachments(decode_html(body, content_type), base_url)
 
 
 def _is_report_text(document: Any) -> bool:

@@ -168,10 +168,10 @@ def test_a_gbk_encoded_report_is_read(client: Client) -> None:
     assert "official--section3" in response.content.decode()
 
 
-def test_an_empty_post_asks_for_a_file_or_text(client: Client) -> None:
+def test_an_empty_post_asks_for_a_file_text_or_url(client: Client) -> None:
     response = client.post(CHECK_URL, {})
     assert response.status_code == 200
-    assert "请上传至少一个报告文件，或者粘贴报告全文" in response.content.decode()
+    assert "请上传至少一个报告文件、粘贴报告全文，或者填写报告的网址" in response.content.decode()
 
 
 def test_a_too_large_file_is_refused_in_chinese_and_the_others_are_checked(

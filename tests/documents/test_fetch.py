@@ -92,6 +92,14 @@ def test_one_request_per_interval_per_host_robots_txt_included(column_site: Colu
     assert clock.sleeps == [1.0, 1.0, 1.0]
 
 
+def test_a_longer_crawl_delay_of_robots_txt_is_obeyed(column_site: ColumnSite) -> None:
+    clock = FakeClock()
+    fetch = fetcher(column_site, clock, min_interval=1.0)
+    fetch.get(column_site.url("/nr/nb/index.html", host="slowrobots.test"))
+    fetch.get(column_site.url("/water/nb/", host="slowrobots.test"))
+    assert clock.sleeps == [5.0, 5.0]
+
+
 def test_robots_txt_is_read_once_per_fetcher_and_host(column_site: ColumnSite) -> None:
     column_site.reset()
     fetch = fetcher(column_site, min_interval=0)
@@ -120,7 +128,7 @@ def test_no_robots_txt_or_an_unreachable_one_allows_everything(column_site: Colu
 # -- the address rule (SSRF guard) ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "[::ffff:127.0.0.1]"])
 def test_a_private_address_is_refused_before_any_request(column_site: ColumnSite, host: str) -> None:
     column_site.reset()
     fetch = Fetcher(user_agent=UA)  # allow_private defaults to False; the real resolver
@@ -329,6 +337,13 @@ def test_the_header_charset_wins_when_the_bytes_decode_in_it() -> None:
     body = '<meta charset="utf-8"><p>年度报告</p>'.encode("gbk")
     assert "年度报告" in decode_html(body, "text/html; charset=GBK")
     assert "年度报告" in decode_html(body, "text/html; charset=utf-8")  # a wrong header: the bytes decide
+
+
+@pytest.mark.parametrize("header", ["ISO-8859-1", "latin1", "us-ascii", "windows-1252"])
+def test_a_servers_default_latin_1_is_not_believed(header: str) -> None:
+    body = '<meta charset="gb2312"><p>政府信息公开工作年度报告</p>'.encode("gbk")
+    assert "政府信息公开工作年度报告" in decode_html(body, f"text/html; charset={header}")
+    assert "年度报告" in decode_html("<p>年度报告</p>".encode(), f"text/html; charset={header}")
 
 
 def test_undecodable_bytes_never_fail() -> None:

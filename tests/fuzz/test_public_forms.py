@@ -73,7 +73,7 @@ def names(form: Any) -> tuple[str, ...]:
 CATALOGUE = (*FILTER_PARAMETERS, "page", "page_size", "sort")
 TARGETS = [
     Target("GET", "/"),
-    Target("POST", "/", ("text",), ("reports", "previous")),
+    Target("POST", "/", ("text", "url"), ("reports", "previous")),
     Target("GET", "/apply/", ()),
     Target("POST", "/apply/", names(ApplyForm)),
     Target("GET", "/apply/receipt/{any}/"),

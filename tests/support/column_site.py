@@ -4,7 +4,7 @@ API::
 
     from tests.support.column_site import ColumnSite, column_site   # column_site: a pytest fixture
 
-    with ColumnSite(year=2025, slow_seconds=3.0, extra_agencies=0) as site:
+    with ColumnSite(year=2025, slow_seconds=3.0, extra_agencies=0, agency_hosts=False) as site:
         site.base_url                     # "http://127.0.0.1:PORT"
         site.url("/nr/nb/index.html")     # an absolute URL on the site
         site.url("/nr/nb/", host="nr.test")   # the same site under another host name (see ``resolve``)
@@ -13,6 +13,7 @@ API::
         site.csv()                        # "agency,url\\n…" for ``gongkai monitor SITES.csv``
         site.requests                     # list[Request]: every request served (path, user agent, time)
         site.reset()                      # forget the requests and the flaky pages' counts
+        site.add_page("/mine.html", "<html>…</html>")   # a test's own page (returns its URL)
 
 ``ColumnSite(...)`` starts a ``ThreadingHTTPServer`` on 127.0.0.1, port 0, in a daemon thread; ``close()``
 (or leaving the ``with``) stops it. The server answers whatever ``Host`` it is asked for: ``site.resolve``
@@ -47,19 +48,25 @@ qingshan     示范县青山乡人民政府        no 2025 report (only 2024's a
 donghu       示范县东湖街道办事处        the column answers after ``slow_seconds``: unreachable (timeout)
 edu          示范县教育局                column under /forbidden/, which robots.txt forbids: unreachable
 health       示范县卫生健康委员会        the column moved: 301 to its new address → HTML article
-transport    示范县交通运输局            the column answers 500 once, then works (a retry finds it)
+transport    示范县交通运输局            the column answers 500 to every other request (a retry finds it)
 water        示范县水利局                GBK pages (``<meta charset=gb2312>``, no charset in the header)
-civil        示範縣民政局                traditional characters and full-width digits in the list
+civil        示範縣民政局                traditional characters and full-width digits in the list (the report
+                                         itself names 示范县民政局)
 justice      示范县司法局                ``关于…2025年…年度报告的公告`` (``2026.01.26``) → HTML article
 stats        示范县统计局                the column is gone (404): unreachable
 ===========  ==========================  ===============================================================
+
+``agency_hosts=True`` gives every agency's URLs the host ``<slug>.test`` (fetch them with
+``resolve=site.resolve``): one host per agency, as on the real web, so that the one-request-per-second rule
+holds per agency and a run over many agencies is not serialised on one host.
 
 ``extra_agencies=N`` adds N agencies ``x1`` … ``xN`` (``基准县第i局``) whose columns cycle through the
 kinds html, pdf, docx, paged (report on page 2) and missing: for benchmarks. Their reports are rendered
 on first request and kept (a PDF costs a few milliseconds, a .docx about 0.1 s).
 
 Under a host name ``norobots.*`` robots.txt answers 404, under ``brokenrobots.*`` 500 (both: crawl
-everything); elsewhere it forbids ``/forbidden/`` to every user agent.
+everything), under ``slowrobots.*`` it asks for ``Crawl-delay: 5``; everywhere it forbids ``/forbidden/``
+to every user agent.
 
 Test endpoints (under ``/_t/``): ``bytes/N`` (N bytes, with Content-Length), ``stream/N`` (N bytes, no
 Content-Length), ``sleep/S`` (answers after S seconds), ``status/CODE``, ``flaky/KEY/F`` (500 for the
@@ -216,8 +223,16 @@ def _noise(name: str, year: int) -> list[str]:
 class ColumnSite:
     """See the module docstring."""
 
-    def __init__(self, *, year: int = 2025, slow_seconds: float = 3.0, extra_agencies: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        year: int = 2025,
+        slow_seconds: float = 3.0,
+        extra_agencies: int = 0,
+        agency_hosts: bool = False,
+    ) -> None:
         self.year = year
+        self.agency_hosts = agency_hosts
         self.slow_seconds = slow_seconds
         self.requests: list[Request] = []
         self._pages: dict[str, _Page] = {}
@@ -241,11 +256,20 @@ class ColumnSite:
     def url(self, path: str, *, host: str = "") -> str:
         return f"http://{host or '127.0.0.1'}:{self.port}{path}"
 
+    def _at(self, slug: str, path: str) -> str:
+        """An agency's URL: on its own host ``<slug>.test`` when the site was made with ``agency_hosts``."""
+        return self.url(path, host=f"{slug}.test" if self.agency_hosts else "")
+
     def agency(self, slug: str) -> SiteAgency:
         return next(a for a in self.agencies if a.slug == slug)
 
     def csv(self) -> str:
         return "agency,url\n" + "".join(f"{a.name},{a.column_url}\n" for a in self.agencies)
+
+    def add_page(self, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8") -> str:
+        """Serve ``body`` at ``path`` from now on (a test's own page); its URL."""
+        self._add(path, body, content_type)
+        return self.url(path)
 
     def reset(self) -> None:
         with self._lock:
@@ -275,6 +299,8 @@ class ColumnSite:
             return _Page(b"not found", "text/plain", status=404)
         if path == "/robots.txt" and host.startswith("brokenrobots."):
             return _Page(b"error", "text/plain", status=500)
+        if path == "/robots.txt" and host.startswith("slowrobots."):
+            return _Page(ROBOTS_TXT.encode() + b"Crawl-delay: 5\n", "text/plain")
         with self._lock:
             self._counts[path] = self._counts.get(path, 0) + 1
             count = self._counts[path]
@@ -375,7 +401,11 @@ class ColumnSite:
         # donghu: slow column
         self.agencies.append(
             SiteAgency(
-                "donghu", "示范县东湖街道办事处", self.url("/donghu/nb/"), "unreachable", error="timeout"
+                "donghu",
+                "示范县东湖街道办事处",
+                self._at("donghu", "/donghu/nb/"),
+                "unreachable",
+                error="timeout",
             )
         )
 
@@ -383,7 +413,7 @@ class ColumnSite:
         name = "示范县教育局"
         self._add("/forbidden/edu/nb/", _list("年度报告", _noise(name, y)))
         self.agencies.append(
-            SiteAgency("edu", name, self.url("/forbidden/edu/nb/"), "unreachable", error="robots")
+            SiteAgency("edu", name, self._at("edu", "/forbidden/edu/nb/"), "unreachable", error="robots")
         )
 
         # health: moved column (301)
@@ -436,7 +466,9 @@ class ColumnSite:
 
         # stats: 404
         self.agencies.append(
-            SiteAgency("stats", "示范县统计局", self.url("/stats/nb/"), "unreachable", error="http_status")
+            SiteAgency(
+                "stats", "示范县统计局", self._at("stats", "/stats/nb/"), "unreachable", error="http_status"
+            )
         )
 
     def _found(
@@ -454,11 +486,11 @@ class ColumnSite:
             SiteAgency(
                 slug,
                 name,
-                self.url(column),
+                self._at(slug, column),
                 "found",
                 kind=kind,
-                report_url=self.url(report),
-                file_url=self.url(file) if file else "",
+                report_url=self._at(slug, report),
+                file_url=self._at(slug, file) if file else "",
                 published_on=date,
             )
         )
@@ -491,7 +523,7 @@ class ColumnSite:
 
     def _missing(self, slug: str, name: str) -> None:
         self._add(f"/{slug}/nb/", _list("年度报告", _noise(name, self.year)))
-        self.agencies.append(SiteAgency(slug, name, self.url(f"/{slug}/nb/"), "not_found"))
+        self.agencies.append(SiteAgency(slug, name, self._at(slug, f"/{slug}/nb/"), "not_found"))
 
     def _extra(self, i: int) -> None:
         """A benchmark agency: its kind cycles html, pdf, docx, paged, missing."""

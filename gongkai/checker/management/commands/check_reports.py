@@ -1,5 +1,8 @@
 """``check_reports`` (``gongkai check``): check annual reports on the command line and list every error.
 
+A path may be a report's URL (``https://…``): fetched politely (``gongkai.checker.remote``; the page's
+report file when the page links one) and checked like a file; one that cannot be fetched is unreadable.
+
 Exit status: 0 when no file has an error finding, 1 when at least one has, 2 when a path could not be
 read (2 wins over 1). Never needs the database.
 """
@@ -20,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from gongkai.checker.pipeline import UnreadableFile, check_path, parse_path
+from gongkai.checker.pipeline import UnreadableFile, check_path, parse_bytes, parse_path
 from gongkai.checker.presenters import (
     describe_location,
     finding_message,
@@ -29,10 +32,12 @@ from gongkai.checker.presenters import (
     layout_format,
     severity_label,
 )
+from gongkai.checker.remote import check_url, fetch_report, is_url, make_fetcher
 from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.core.i18n import language_in_argv, render_error
 from gongkai.core.messages import N_
 from gongkai.core.paths import shown_path
+from gongkai.documents.fetch import Fetcher
 from gongkai.reports.findings import SEVERITIES
 
 #: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
@@ -53,6 +58,8 @@ class Command(BaseCommand):
     help = HELP
     # No system checks: the command must work without a database or a configured site.
     requires_system_checks: list[str] = []
+    #: The run's fetcher for URLs (made on the first URL).
+    fetcher: Fetcher | None = None
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         # The help is written in the language of ``--lang`` (read from the command line before parsing).
@@ -65,7 +72,7 @@ class Command(BaseCommand):
             "paths",
             nargs="+",
             metavar="PATH",
-            help=_("要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .pdf 文件）"),
+            help=_("要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .pdf 文件），或者报告的网址"),
         )
         parser.add_argument(
             "--json", action="store_true", help=_("以 JSON 数组输出检查结果（见 docs/check-json.md）")
@@ -87,6 +94,7 @@ class Command(BaseCommand):
 
     def _handle(self, **options: Any) -> None:
         self.show_traceback = bool(options.get("traceback"))
+        self.fetcher = None
         status = EXIT_OK
         previous: ParsedReport | None = None
         if options["previous"]:
@@ -127,6 +135,9 @@ class Command(BaseCommand):
     def _read_previous(self, file: str) -> ParsedReport | None:
         """The previous year's report, or None (and a message) when it cannot be read."""
         try:
+            if is_url(file):
+                remote = fetch_report(file, self._fetcher())
+                return parse_bytes(remote.data, remote.filename)
             return parse_path(file)
         except UnreadableFile as exc:
             self._unreadable(shown_path(file), render_error(exc), previous=True)
@@ -140,10 +151,10 @@ class Command(BaseCommand):
         self, raw_path: str, problem: str | None, previous: ParsedReport | None
     ) -> tuple[CheckResult | None, list[str]]:
         """One file's result (None when it could not be read, after saying why) and its CSV row."""
-        path = shown_path(raw_path)
+        path = raw_path if is_url(raw_path) else shown_path(raw_path)
         if problem is None:
             try:
-                result = check_path(raw_path, previous=previous)
+                result = self._check_one(raw_path, previous)
                 result.path = path
             except UnreadableFile as exc:
                 problem = render_error(exc)
@@ -156,13 +167,26 @@ class Command(BaseCommand):
         self._unreadable(path, problem)
         return None, _unreadable_row(path, problem)
 
+    def _check_one(self, raw_path: str, previous: ParsedReport | None) -> CheckResult:
+        if is_url(raw_path):
+            return check_url(raw_path, self._fetcher(), previous)
+        return check_path(raw_path, previous=previous)
+
+    def _fetcher(self) -> Fetcher:
+        """One fetcher for the run: robots.txt read once per site, one request a second per site."""
+        if self.fetcher is None:
+            self.fetcher = make_fetcher()
+        return self.fetcher
+
     # -- input ---------------------------------------------------------------------------------
 
     def _files(self, raw_paths: list[str]) -> Iterator[tuple[str, str | None]]:
         """Every file to check, with a reason when it cannot even be opened."""
         for raw in raw_paths:
             path = Path(raw)
-            if path.is_dir():
+            if is_url(raw):
+                yield raw, None
+            elif path.is_dir():
                 problems: list[OSError] = []
                 found: list[Path] = []
                 for root, dirs, names in os.walk(path, onerror=problems.append):
