@@ -74,3 +74,17 @@ def test_private_addresses_are_refused_unless_allowed(site: ColumnSite, settings
     setattr(settings, "GONGKAI_FETCH_ALLOW_PRIVATE", False)  # noqa: B010 - the pytest-django settings fixture
     result = engine.monitor_column(services.make_fetcher(), site.agency("nr").column_url, YEAR)
     assert (result.status, result.error) == (engine.UNREACHABLE, "private_address")
+
+
+def test_a_report_the_checker_cannot_read_is_found_and_said_unreadable(site: ColumnSite) -> None:
+    name = "示范县测试局"
+    item = (
+        f'<li><a href="/ofd/nb/report.ofd">{name}{YEAR}年政府信息公开工作年度报告</a>'
+        f'<span class="date">{YEAR + 1}-01-22</span></li>'
+    )
+    column = site.add_page("/ofd/nb/index.html", f"<html><body><ul>{item}</ul></body></html>")
+    site.add_page("/ofd/nb/report.ofd", b"PK\x03\x04 not an OFD the checker reads", "application/ofd")
+    result = engine.monitor_column(services.make_fetcher(), column, YEAR)
+    assert result.status == engine.FOUND and result.report_filename == "report.ofd"
+    checked = services.check_report(result)
+    assert checked is not None and checked["unreadable"]
