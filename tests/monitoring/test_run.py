@@ -133,3 +133,21 @@ def test_the_daily_schedule_starts_a_job_only_when_a_run_is_due(world: World) ->
     assert daily.when(datetime.date(YEAR + 1, 4, 1))
     schedule.start_due_runs(datetime.date(YEAR + 1, 4, 1))
     assert not daily.when(datetime.date(YEAR + 1, 4, 2))  # started once: nothing more this year
+
+
+def test_a_cancelled_run_stops_between_agencies(
+    world: World, site: ColumnSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, job = start(world)
+    real = engine.monitor_column
+    calls: list[str] = []
+
+    def cancelled_during_the_second(fetcher: Any, url: str, year: int, **kwargs: Any) -> engine.SiteResult:
+        calls.append(url)
+        if len(calls) == 2:
+            Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+        return real(fetcher, url, year, **kwargs)
+
+    monkeypatch.setattr(engine, "monitor_column", cancelled_during_the_second)
+    assert runner.execute(job.pk) == JobStatus.CANCELLED
+    assert len(calls) == 2 and Outcome.objects.filter(run=run).count() == 2  # the second one is kept
