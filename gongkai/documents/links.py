@@ -27,7 +27,8 @@ and traditional characters simplified):
 * its year is ``year`` (written in the title; when the title has none, the year before the date the list
   shows — a lower score); a title naming another year is excluded;
 * work plans, statistics, notices about compiling reports and readings of a report (工作要点, 统计数据,
-  编制/报送…的通知, 解读, 图解) are excluded.
+  做好/编制/报送…的通知, 解读, 图解) are excluded; a notice that publishes the report
+  (关于印发…年度报告的通知) is not.
 
 The date next to a link (``2026-01-20``, ``2026/01/20``, ``2026.01.20``, ``2026年1月20日``, ``[01-20]``,
 the last taken in the year after ``year``) becomes :attr:`Candidate.published_on`.
@@ -109,7 +110,7 @@ def normalize_title(text: str) -> str:
 _REPORT = re.compile(r"(信息公开|政务公开)(工作)?(年度)?(报告|年报)|年度(政府)?信息公开(工作)?报告")
 #: Titles that name the year's report but are something else.
 _NOT_REPORT = re.compile(
-    r"工作要点|要点|统计数据|数据统计|统计表|编制|报送|撰写|的通知|通知$|解读|图解|一图读懂|方案|目录|指南|"
+    r"工作要点|要点|统计数据|数据统计|统计表|编制|报送|撰写|做好|解读|图解|一图读懂|方案|目录|指南|"
     r"工作总结|自查|考核|评估|培训"
 )
 _YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})\s*年度?(?=[^0-9]|$)")
