@@ -41,6 +41,7 @@ ALIASES = {
 FEATURED: list[tuple[str, str]] = [
     ("check", N_("检查政府信息公开工作年度报告")),
     ("report", N_("导出年度报告（Word、PDF、网页或 JSON）")),
+    ("monitor", N_("年报监测：访问各机关的年报栏目，查找、下载并检查年度报告")),
     ("demo", N_("建立演示数据并启动演示站点")),
     ("seed-demo", N_("载入演示数据（可重复执行）")),
     ("calendar", N_("工作日历：载入或查看某年放假安排")),
@@ -74,7 +75,7 @@ def command_name(subcommand: str) -> str:
 
 #: Commands that sign nothing and may run in a plain shell: ``check_reports`` and ``scan`` need no
 #: database; ``deadline`` only reads the calendar from it (and falls back to the built-in one without it).
-NEEDS_NO_SECRET = frozenset({"check_reports", "deadline", "scan"})
+NEEDS_NO_SECRET = frozenset({"check_reports", "deadline", "scan", "monitor"})
 
 
 def secret_for_checker(command: str) -> None:

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "gongkai.stats",
     "gongkai.auditlog",
     "gongkai.office",
+    "gongkai.monitoring",
     # Login failure lockout (django-axes) and two-factor login (django-otp), wired by gongkai.accounts.
     "axes",
     "django_otp",

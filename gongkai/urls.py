@@ -31,6 +31,7 @@ urlpatterns = [
     path("signoff/", include("gongkai.agencies.urls_signoff")),
     path("manage/catalogue/", include("gongkai.catalogue.urls_manage")),
     path("reports/supervise/", include("gongkai.annual.urls_supervisor")),
+    path("reports/monitor/", include("gongkai.monitoring.urls")),
     path("reports/", include("gongkai.annual.urls")),
     path("stats/", include("gongkai.stats.urls")),
     path("audit/", include("gongkai.auditlog.urls")),

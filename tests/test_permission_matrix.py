@@ -40,7 +40,17 @@ DEMO_TODAY = datetime.datetime(2026, 6, 15, 10, tzinfo=zoneinfo.ZoneInfo("Asia/S
 #: The namespaces of the staff pages: a parameterised one of these, filled with A's records, is one of A's
 #: pages.
 STAFF_NAMESPACES = frozenset(
-    {"cases", "signoff", "catalogue_manage", "annual", "annual_supervise", "stats", "office", "checker"}
+    {
+        "cases",
+        "signoff",
+        "catalogue_manage",
+        "annual",
+        "annual_supervise",
+        "monitoring",
+        "stats",
+        "office",
+        "checker",
+    }
 )
 MISSING = 999_999
 

@@ -37,7 +37,7 @@ short_code_validator = RegexValidator(
 
 
 #: Path segments that sit beside agency short codes in URLs (/reports/supervise/, /gk/api/ …).
-RESERVED_SHORT_CODES: frozenset[str] = frozenset({"supervise", "open", "api"})
+RESERVED_SHORT_CODES: frozenset[str] = frozenset({"supervise", "open", "api", "monitor"})
 
 
 class AgencyKind(models.TextChoices):
@@ -111,6 +111,16 @@ class Agency(models.Model):
     website = models.URLField(_("网站"), blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True, validators=[postcode_validator])
+    #: Where the agency publishes its annual reports on its website: its 年报 column (or its 政府信息公开
+    #: column); the 政务公开办's monitoring (gongkai.monitoring) fetches it.
+    report_column_url = models.URLField(
+        _("年报栏目网址"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "本机关网站上公开年度报告的栏目（或政府信息公开栏目）的网址，政务公开办据此监测年度报告的公开情况。"
+        ),
+    )
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

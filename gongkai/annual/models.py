@@ -147,6 +147,8 @@ class HandEntry(models.Model):
 class ImportPurpose(models.TextChoices):
     PREVIOUS = "previous", _("上一年度报告（用于跨年度核对）")
     SUPERVISION = "supervision", _("政务公开办批量检查")
+    #: Found on the agency's website by the 政务公开办's monitoring (gongkai.monitoring).
+    MONITORING = "monitoring", _("政务公开办年报监测")
 
 
 class ImportedReport(models.Model):
@@ -176,6 +178,10 @@ class ImportedReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    #: Where the report was downloaded from (monitoring), and the date the agency's column shows for it:
+    #: with a date, the roll-up tells whether it was published on time.
+    source_url = models.URLField(_("报告网址"), max_length=2000, blank=True)
+    published_on = models.DateField(_("网站显示的公开日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入的年度报告")

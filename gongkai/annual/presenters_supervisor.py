@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from gongkai.agencies.models import Agency
 from gongkai.annual import rollup
 from gongkai.annual.models import ImportedReport
+from gongkai.annual.rollup.observers import Column, Observation
 from gongkai.checker.presenters import (
     describe_location,
     finding_message,
@@ -70,9 +71,19 @@ def link_rows(data: rollup.StatusRollup, seat: Agency, year: int) -> None:
             row.url = import_url(seat, row.imported_id)
 
 
-def status_rows(rows: Iterable[rollup.AgencyStatus]) -> list[tuple[rollup.AgencyStatus, str, int]]:
-    """The status table's rows: each with its flag style and its indent."""
-    return [(row, STATUS_FLAGS[row.status], min(row.depth, MAX_INDENT)) for row in rows]
+def status_rows(
+    rows: Iterable[rollup.AgencyStatus], columns: Sequence[Column] = ()
+) -> list[tuple[rollup.AgencyStatus, str, int, list[Observation | None]]]:
+    """The status table's rows: each with its flag style, its indent and the extra columns' cells."""
+    return [
+        (
+            row,
+            STATUS_FLAGS[row.status],
+            min(row.depth, MAX_INDENT),
+            [row.observed.get(column.key) for column in columns],
+        )
+        for row in rows
+    ]
 
 
 def status_counts(data: rollup.StatusRollup) -> list[tuple[str, str, int, str]]:
@@ -101,6 +112,7 @@ def rollup_sheets(
         _("警告数"),
         _("说明"),
         _("链接"),
+        *(column.title() for column in data.columns),
     ]
     yes, no, here, elsewhere = _("是"), _("否"), _("本系统"), _("导入的文件")
     lines = [
@@ -122,6 +134,7 @@ def rollup_sheets(
             row.warnings,
             row.imported_problem,
             absolute(row.url) if row.url else "",
+            *(_observed(row.observed.get(column.key)) for column in data.columns),
         ]
         for row in rows
     ]
@@ -130,6 +143,12 @@ def rollup_sheets(
         (_("公开情况"), header, lines),
         (_("汇总"), [_("状态"), _("机关数")], [*summary, [_("合计"), len(data.rows)]]),
     ]
+
+
+def _observed(seen: Observation | None) -> str:
+    if seen is None:
+        return ""
+    return f"{seen.label}（{seen.detail}）" if seen.detail else seen.label
 
 
 @dataclass

@@ -127,7 +127,7 @@ def _render_rollup(
         "year": year,
         "years": _years(data.today),
         "data": data,
-        "rows": presenters.status_rows(rows),
+        "rows": presenters.status_rows(rows, data.columns),
         "counts": presenters.status_counts(data),
         "total": len(data.rows),
         "status": status,

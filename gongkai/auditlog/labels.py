@@ -15,6 +15,7 @@ AUDIT_LABELS: dict[str, str] = {
     # The agency tree and its people.
     "agency.created": N_("新建机关"),
     "agency.changed": N_("修改机关信息"),
+    "agency.report_column_changed": N_("修改年报栏目网址"),
     "agency.deleted": N_("删除机关"),
     "membership.added": N_("设置岗位"),
     "membership.changed": N_("变更岗位"),
@@ -130,6 +131,9 @@ AUDIT_LABELS: dict[str, str] = {
     "annual.local_deadline_set": N_("设定乡镇街道年报公开期限"),
     "annual.supervision_imported": N_("批量导入年度报告"),
     "annual.supervision_import_assigned": N_("指定导入报告所属机关"),
+    # The 政务公开办's monitoring of published reports (年报监测).
+    "monitoring.run_started": N_("发起年报监测"),
+    "monitoring.agency_checked": N_("监测机关年度报告"),
     # The checker and this log.
     "saved_check.created": N_("保存年报检查结果"),
     "saved_check.deleted": N_("删除保存的检查结果"),

@@ -191,11 +191,13 @@ def _claim(job_id: Any, me: str) -> Job | None:
             job.save(update_fields=["status", "finished_at"])
             return None
         job.status = JobStatus.RUNNING
+        # Steps done by an earlier attempt are counted again as the handler passes them (quickly).
+        job.done = 0
         job.attempts += 1
         job.started_at = job.started_at or now
         job.heartbeat_at = now
         job.worker = me
-        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "worker"])
+        job.save(update_fields=["status", "done", "attempts", "started_at", "heartbeat_at", "worker"])
     return Job.objects.select_related("owner", "agency").get(pk=job_id)
 
 

@@ -68,6 +68,13 @@ class ContactForm(LengthCheckedForm, forms.ModelForm[Agency]):
         formfield_callback = _https_urls
 
 
+class ReportColumnForm(LengthCheckedForm, forms.ModelForm[Agency]):
+    class Meta:
+        model = Agency
+        fields = ["report_column_url"]
+        formfield_callback = _https_urls
+
+
 class LetterSettingsForm(LengthCheckedForm, forms.ModelForm[AgencyLetterSettings]):
     class Meta:
         model = AgencyLetterSettings

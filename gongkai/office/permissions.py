@@ -81,6 +81,12 @@ def can_administer(user: User, agency: Agency) -> bool:
     ).exists()
 
 
+def can_set_report_column(user: User, agency: Agency) -> bool:
+    """The address of the agency's 年报 column: its administrator, or the 政务公开办 above it (which
+    monitors the reports published there, gongkai.monitoring)."""
+    return can_administer(user, agency) or supervised_agencies(user).filter(pk=agency.pk).exists()
+
+
 def can_read_staff(user: User, agency: Agency) -> bool:
     return can_administer(user, agency) or supervised_agencies(user).filter(pk=agency.pk).exists()
 

@@ -398,6 +398,32 @@ def update_contact(*, actor: Actor, agency: Agency, data: Mapping[str, str]) -> 
     return agency
 
 
+def update_report_column(*, actor: Actor, agency: Agency, url: str) -> Agency:
+    """Change the address of the agency's 年报 column (``agency.report_column_changed``): by its
+    administrator or by the 政务公开办 above it."""
+    if actor is None or not permissions.can_set_report_column(actor, agency):
+        raise PermissionDenied(
+            _("只有本机关的管理员或上级政务公开办可以修改“%(agency)s”的年报栏目网址。")
+            % {"agency": agency.name}
+        )
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        before = agency.report_column_url
+        agency.report_column_url = url.strip()
+        agency.full_clean()
+        if agency.report_column_url != before:
+            agency.save(update_fields=["report_column_url", "updated_at"])
+            record_audit(
+                actor,
+                "agency.report_column_changed",
+                agency,
+                agency=agency,
+                before=before,
+                after=agency.report_column_url,
+            )
+    return agency
+
+
 LETTER_FIELDS = ("number_prefix", "reconsideration_body", "court")
 
 

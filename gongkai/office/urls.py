@@ -11,6 +11,7 @@ urlpatterns = [
     path("office/<slug:short_code>/", views.staff, name="staff"),
     path("office/<slug:short_code>/invite/", views.invite, name="invite"),
     path("office/<slug:short_code>/contact/", views.contact, name="contact"),
+    path("office/<slug:short_code>/report-column/", views.report_column, name="report_column"),
     path("office/<slug:short_code>/letters/", views.letters, name="letters"),
     path("office/<slug:short_code>/people/<int:user_pk>/", views.member, name="member"),
     path("office/<slug:short_code>/people/<int:user_pk>/deactivate/", views.deactivate, name="deactivate"),

@@ -27,7 +27,7 @@ from gongkai.core.actors import display_name
 from gongkai.core.responses import forbidden
 from gongkai.letters.models import AgencyLetterSettings
 from gongkai.office import permissions, selectors, services, workbench
-from gongkai.office.forms import ContactForm, GrantForm, InviteForm, LetterSettingsForm
+from gongkai.office.forms import ContactForm, GrantForm, InviteForm, LetterSettingsForm, ReportColumnForm
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -367,7 +367,43 @@ def contact(request: HttpRequest, short_code: str) -> HttpResponse:
             else:
                 messages.success(request, _("联系信息已保存，政府信息公开指南随之更新。"))
                 return redirect("office:contact", short_code=agency.short_code)
-    context = {"agency": agency, "form": form, "can_administer": can_administer}
+    context = {
+        "agency": agency,
+        "form": form,
+        "can_administer": can_administer,
+        "column_form": ReportColumnForm(instance=Agency.objects.get(pk=agency.pk)),
+        "can_set_column": permissions.can_set_report_column(request.user, agency),
+    }
+    return _private(render(request, "office/contact.html", context))
+
+
+@login_required
+@require_POST
+def report_column(request: HttpRequest, short_code: str) -> HttpResponse:
+    """The address of the agency's 年报 column: its administrator or the 政务公开办 above it sets it."""
+    agency = _agency(request, short_code)
+    if not permissions.can_set_report_column(request.user, agency):
+        raise PermissionDenied(_("只有本机关的管理员或上级政务公开办可以修改年报栏目网址。"))
+    column_form = ReportColumnForm(request.POST, instance=Agency.objects.get(pk=agency.pk))
+    if column_form.is_valid():
+        try:
+            services.update_report_column(
+                actor=request.user, agency=agency, url=column_form.cleaned_data["report_column_url"]
+            )
+        except PermissionDenied as exc:  # pragma: no cover - checked above by the same rule
+            return _refused(request, agency, exc)
+        except ValidationError as exc:
+            column_form.add_error(None, exc)
+        else:
+            messages.success(request, _("年报栏目网址已保存。"))
+            return redirect("office:contact", short_code=agency.short_code)
+    context = {
+        "agency": agency,
+        "form": ContactForm(instance=Agency.objects.get(pk=agency.pk)),
+        "can_administer": permissions.can_administer(request.user, agency),
+        "column_form": column_form,
+        "can_set_column": True,
+    }
     return _private(render(request, "office/contact.html", context))
 
 

@@ -152,7 +152,9 @@ def test_the_status_page_lists_every_agency_with_links(tree: Tree) -> None:
     filtered = client.get(
         reverse("annual_supervise:rollup", args=("county-a", LAST_YEAR)), {"status": "on_time"}
     )
-    assert [row.short_code for row, _flag, _indent in filtered.context["rows"]] == ["county-a-finance"]
+    assert [row.short_code for row, _flag, _indent, _observed in filtered.context["rows"]] == [
+        "county-a-finance"
+    ]
     bad = client.get(
         reverse("annual_supervise:rollup", args=("county-a", LAST_YEAR)), {"status": "<x>", "kind": "?"}
     )
@@ -176,10 +178,11 @@ def test_the_status_page_takes_a_constant_number_of_queries(
         )
         factories.publish(agency, LAST_YEAR, D(LAST_YEAR + 1, 2, 1), findings=[factories.finding("warning")])
         factories.draft(agency, LAST_YEAR)
-    # 9, and 2 for the navigation bar of every signed-in page (the user's roles, the unread notices).
-    with django_assert_max_num_queries(9 + 2):
+    # 9, 1 for the monitoring's column (annual.rollup.observers), and 2 for the navigation bar of every
+    # signed-in page (the user's roles, the unread notices).
+    with django_assert_max_num_queries(9 + 1 + 2):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(9 + 1):
         assert (
             client.get(reverse("annual_supervise:rollup_xlsx", args=("county-a", LAST_YEAR))).status_code
             == 200
@@ -275,7 +278,7 @@ def test_setting_the_townships_deadline(tree: Tree) -> None:
     page = client.get(reverse("annual_supervise:rollup", args=("county-a", LAST_YEAR)))
     html = page.content.decode()
     assert f"本单位已设定{LAST_YEAR}年度报告的期限：{LAST_YEAR + 1}-02-20" in html
-    rows = {row.short_code: row for row, _flag, _indent in page.context["rows"]}
+    rows = {row.short_code: row for row, _flag, _indent, _observed in page.context["rows"]}
     assert rows["town-a1"].deadline == D(LAST_YEAR + 1, 2, 20)
 
     # A date outside the next year, or not a date: a clear error, nothing changed.

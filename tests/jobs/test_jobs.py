@@ -86,6 +86,7 @@ def test_a_rerun_after_a_crash_does_each_step_once() -> None:
     services.run_pending()
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
+    assert (job.done, job.total) == (5, 5)  # the resumed attempt counts the skipped steps once
     assert WORK[str(job.pk)] == [0, 1, 2, 3, 4]
     assert JobStep.objects.filter(job=job).count() == 5
     assert AuditEvent.objects.filter(action="job.retried", object_id=str(job.pk)).exists()

@@ -20,10 +20,10 @@ def subtree_q(seat: Agency, prefix: str = "") -> Q:
 
 
 def visible_imports(seat: Agency) -> QuerySet[ImportedReport]:
-    """Imported reports the seat's 政务公开办 may see: its own bulk imports, and the reports the agencies of
-    its subtree imported themselves (last year's report for the cross-year check)."""
+    """Imported reports the seat's 政务公开办 may see: its own bulk imports and monitoring, and the reports
+    the agencies of its subtree imported themselves (last year's report for the cross-year check)."""
     return ImportedReport.objects.filter(
-        Q(purpose=ImportPurpose.SUPERVISION, imported_for=seat)
+        Q(purpose__in=(ImportPurpose.SUPERVISION, ImportPurpose.MONITORING), imported_for=seat)
         | (Q(purpose=ImportPurpose.PREVIOUS) & subtree_q(seat, "agency__"))
     )
 
@@ -93,7 +93,16 @@ def latest_imports(seat: Agency, year: int, *fields: str) -> dict[int, dict[str,
         .filter(year=year, agency__isnull=False)
         .filter(subtree_q(seat, "agency__"))
         .annotate(unreadable=unreadable())
-        .values("id", "agency_id", "filename", "error_count", "warning_count", "unreadable", *fields)
+        .values(
+            "id",
+            "agency_id",
+            "filename",
+            "error_count",
+            "warning_count",
+            "published_on",
+            "unreadable",
+            *fields,
+        )
         # KT: the text of the key on every database (SQLite's JSON_EXTRACT would give "2021" back as 2021).
         .annotate(kind=KT("result__kind"), format=KT("result__format"))
         .order_by("agency_id", "-imported_at", "-id")

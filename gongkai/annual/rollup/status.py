@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Min, Q
@@ -21,6 +21,7 @@ from gongkai.annual.rollup.common import (
     latest_published,
     subtree_q,
 )
+from gongkai.annual.rollup.observers import Column, Observation, columns
 from gongkai.reports.deadlines import (
     LOCALLY_SET_KINDS,
     TIMELINESS_LABELS,
@@ -103,6 +104,8 @@ class AgencyStatus:
     imported_problem: str = ""
     #: Filled in by the view: the report's public page or the import's detail page.
     url: str = ""
+    #: What the apps above observed (``observers``): column key → observation.
+    observed: dict[str, Observation] = field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
@@ -128,6 +131,8 @@ class StatusRollup:
     own_deadline: SetDeadline | None
     inherited_deadline: SetDeadline | None
     has_townships: bool
+    #: The extra columns (``observers``) the rows' ``observed`` fill.
+    columns: list[Column] = field(default_factory=list)
 
     def counts(self) -> list[tuple[str, str, int]]:
         """(status, label, number of agencies), in the order of :data:`STATUSES`."""
@@ -209,10 +214,20 @@ def status_rollup(seat: Agency, year: int, today: datetime.date) -> StatusRollup
             row.imported_filename = imported["filename"]
             row.imported_problem = import_problem(imported["unreadable"], imported["kind"])
             if not row.imported_problem:
-                row.status = IMPORTED
+                # A report found on the agency's website by the monitoring has the date its column shows:
+                # on time or late like a report published here; a file sent without a date cannot tell.
+                shown_on = imported["published_on"]
+                row.status = timeliness(deadline, shown_on, today) if shown_on else IMPORTED
+                row.first_published_on = shown_on
                 row.errors = imported["error_count"]
                 row.warnings = imported["warning_count"]
         rows.append(row)
+    extra = columns()
+    for column in extra:
+        seen = column.source(seat, year)
+        for row in rows:
+            if row.agency_id in seen:
+                row.observed[column.key] = seen[row.agency_id]
     above = [local[a] for a in reversed(seat.ancestor_ids()) if a in local]
     return StatusRollup(
         seat=seat,
@@ -222,6 +237,7 @@ def status_rollup(seat: Agency, year: int, today: datetime.date) -> StatusRollup
         own_deadline=local.get(seat.pk),
         inherited_deadline=above[0] if above else None,
         has_townships=any(a.kind in LOCALLY_SET_KINDS for a in agencies),
+        columns=extra,
     )
 
 
