@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from gongkai.documents.fetch import Fetched, Fetcher, decode_html
-from gongkai.documents.links import Candidate, article_attachments, find_report_links, next_page_links
+from gongkai.documents.fetch import Fetched, Fetcher
+from gongkai.documents.isolated import TooComplex, run_isolated
+from gongkai.documents.links import Candidate, page_attachments, read_column
 
 FOUND = "found"
 NOT_FOUND = "not_found"
@@ -110,12 +111,19 @@ def monitor_column(fetcher: Fetcher, column_url: str, year: int, max_pages: int 
                 result.status, result.error = UNREACHABLE, error
                 return result
             break  # a broken later page: what the earlier pages held is the answer
-        html = decode_html(fetched.body, fetched.content_type)
         base = fetched.final_url or url
-        candidates = list(find_report_links(html, base, year))
+        # The page is outside bytes: read in a limited child, like every outside document.
+        try:
+            reading = run_isolated(read_column, fetched.body, fetched.content_type, base, year)
+        except TooComplex:
+            if page == 0:
+                result.status, result.error = UNREACHABLE, "too_complex"
+                return result
+            break
+        candidates = list(reading.candidates)
         if candidates:
             break
-        following = [u for u in next_page_links(html, base) if u not in seen]
+        following = [u for u in reading.next_pages if u not in seen]
         if not following:
             break
         url = following[0]
@@ -142,8 +150,12 @@ def _download(fetcher: Fetcher, url: str, result: SiteResult) -> None:
         result.steps.append(Step("report", fetched))
         result.status, result.report = FOUND, fetched
         return
-    html = decode_html(fetched.body, fetched.content_type)
-    files = article_attachments(html, fetched.final_url or url)
+    try:
+        files = run_isolated(page_attachments, fetched.body, fetched.content_type, fetched.final_url or url)
+    except TooComplex:
+        result.steps.append(Step("report", fetched))
+        result.status, result.error = UNREACHABLE, "too_complex"
+        return
     if not files:  # the article's body is the report
         result.steps.append(Step("report", fetched))
         result.status, result.report = FOUND, fetched

@@ -27,6 +27,8 @@ def error_label(code: str) -> str:
     labels = {
         "timeout": _("网站响应超时"),
         "robots": _("网站的 robots.txt 不允许访问"),
+        "robots_unavailable": _("网站的 robots.txt 暂时无法读取（服务器出错），按 robots 协议未访问"),
+        "too_complex": _("网页过大或过于复杂，无法在限定的时间和内存内读取"),
         "too_large": _("文件超过大小上限"),
         "private_address": _("网址指向内部网络地址，已拒绝访问"),
         "bad_url": _("网址无效（不是 http 或 https 地址）"),
