@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -167,24 +168,32 @@ def test_sqlite_backup_restored_into_an_empty_sqlite_database(
     assert refused.returncode != 0 and "--force" in refused.stderr
 
 
-def _postgres_database(name: str) -> str | None:
+def _postgres(*statements: str) -> bool:
     try:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+            for statement in statements:
+                conn.execute(statement)
     except Exception:
-        return None
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+        return False
+    return True
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A new empty PostgreSQL database for the restore (dropped afterwards); skips without PostgreSQL."""
+    name = f"gongkai_restore_{os.getpid()}"
+    drop = f'DROP DATABASE IF EXISTS "{name}"'
+    if not _postgres(drop, f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"):
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    _postgres(drop)
 
 
 def test_sqlite_backup_restored_into_postgresql_and_back(
-    staff: Staff, make_case: CaseMaker, tmp_path: Path
+    staff: Staff, make_case: CaseMaker, tmp_path: Path, postgres: str
 ) -> None:
-    postgres = _postgres_database(f"gongkai_restore_{os.getpid()}")
-    if postgres is None:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
     _seed(staff, make_case)
     _backup(tmp_path / "a.tar")
     into_pg = _gongkai(postgres, "restore", str(tmp_path / "a.tar"))
