@@ -17,7 +17,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce, Now
 
 from gongkai.applications.amendments import PERSONAL_FIELDS
 from gongkai.applications.models import (
@@ -101,7 +102,10 @@ def erase_personal_data(application: Application, *, today: datetime.date) -> Er
                 "updated_at",
             ]
         )
-        letters = Letter.objects.filter(application=application).update(text="", docx=b"")
+        # A letter not rendered yet is never rendered now: its layout goes too, and it counts as made.
+        letters = Letter.objects.filter(application=application).update(
+            text="", docx=b"", layout="", rendered_at=Coalesce(F("rendered_at"), Now())
+        )
         attachments = CaseAttachment.objects.filter(application=application).update(data=b"")
         deliveries = LetterDelivery.objects.filter(letter__application=application).update(recipient="")
         corrections = _erase_corrections(application)
