@@ -13,6 +13,7 @@ import dataclasses
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,7 +176,24 @@ def _docx(title: str, number: str, blocks: list[Block], signature: list[str], *,
     properties.comments = ""
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _reproducible(buffer.getvalue())
+
+
+#: The time stamped on every member of a letter's .docx (the zip's earliest): python-docx stamps the clock's.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The same .docx with every member stamped :data:`_ZIP_EPOCH`: a letter made twice from one layout
+    (a retried render job) is the same file, byte for byte."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            member.compress_type = info.compress_type
+            member.external_attr = info.external_attr
+            target.writestr(member, source.read(info))
+    return out.getvalue()
 
 
 def _set_up_page(document: Any) -> None:
