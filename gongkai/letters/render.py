@@ -13,6 +13,7 @@ import dataclasses
 import io
 import json
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -179,21 +180,31 @@ def _docx(title: str, number: str, blocks: list[Block], signature: list[str], *,
     return _reproducible(buffer.getvalue())
 
 
-#: The time stamped on every member of a letter's .docx (the zip's earliest): python-docx stamps the clock's.
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: The DOS date and time stamped on every member of a letter's .docx: 1980-01-01 00:00, the zip's earliest
+#: (python-docx stamps the clock's).
+_ZIP_EPOCH_DATE, _ZIP_EPOCH_TIME = (1 << 5) | 1, 0
 
 
 def _reproducible(data: bytes) -> bytes:
-    """The same .docx with every member stamped :data:`_ZIP_EPOCH`: a letter made twice from one layout
-    (a retried render job) is the same file, byte for byte."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            member.compress_type = info.compress_type
-            member.external_attr = info.external_attr
-            target.writestr(member, source.read(info))
-    return out.getvalue()
+    """The same .docx with every member stamped 1980-01-01: a letter made twice from one layout (a retried
+    render job) is the same file, byte for byte. Only the headers' date fields change (no recompression);
+    the CRCs cover the members' contents, not the headers."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        position = archive.start_dir  # type: ignore[attr-defined]
+    for member in members:  # local file headers: signature, version, flags, method, time, date, …
+        offset = member.header_offset
+        if out[offset : offset + 4] != b"PK\x03\x04":
+            raise ValueError("unexpected zip layout")
+        struct.pack_into("<HH", out, offset + 10, _ZIP_EPOCH_TIME, _ZIP_EPOCH_DATE)
+    for _member in members:  # central directory entries: signature, 2 versions, flags, method, time, date, …
+        if out[position : position + 4] != b"PK\x01\x02":
+            raise ValueError("unexpected zip layout")
+        struct.pack_into("<HH", out, position + 12, _ZIP_EPOCH_TIME, _ZIP_EPOCH_DATE)
+        name, extra, comment = struct.unpack_from("<HHH", out, position + 28)
+        position += 46 + name + extra + comment
+    return bytes(out)
 
 
 def _set_up_page(document: Any) -> None:
