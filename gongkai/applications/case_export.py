@@ -165,8 +165,7 @@ def build(application: Application) -> tuple[IO[bytes], list[ManifestEntry]]:
         for pk, path, issued_on in _letter_paths(application):
             letter = Letter.objects.only("docx", "title", "number", "rendered_at").get(pk=pk)
             # A letter still waiting for its render job is rendered here: the export misses none.
-            data = lettering.docx_now(letter)
-            writer.add(path, data, issued_on, f"{letter.title} {letter.number}".strip())
+            writer.add(path, lettering.docx_now(letter), issued_on, f"{letter.title} {letter.number}".strip())
         for pk, path, uploaded_at in _attachment_paths(application):
             data = CaseAttachment.objects.filter(pk=pk).values_list("data", flat=True).get()
             writer.add(path, data, uploaded_at, _("案卷材料"))

@@ -27,12 +27,12 @@ from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.selectors import clock_of
 from gongkai.core.actors import Actor, display_name, user_of
+from gongkai.jobs import services as jobs
 from gongkai.letters.agency_context import agency_fields
 from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.numbering import next_letter_number
-from gongkai.jobs import services as jobs
 from gongkai.letters.render import compose_letter, docx_of, layout_of, render_text
 from gongkai.statute.fees import METHOD_LABELS, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
@@ -187,7 +187,10 @@ def render(letter_pk: int) -> Letter:
             data = docx_of(letter.layout)
         except ValueError as exc:
             raise CaseError(
-                _("无法生成文书“%(title)s”（%(number)s）的 Word 文件：%(error)s。文书的记录已保存；请联系管理员。")
+                _(
+                    "无法生成文书“%(title)s”（%(number)s）的 Word 文件：%(error)s。"
+                    "文书的记录已保存；请联系管理员。"
+                )
                 % {"title": letter.title, "number": letter.number, "error": exc},
                 code="letter_render_failed",
             ) from exc

@@ -13,7 +13,7 @@ REFRESH_SECONDS = 3
 
 
 def letter_pending(request: HttpRequest, letter: Letter, *, back: str) -> HttpResponse:
-    """"文书正在生成，请稍后刷新": 202, refreshing itself (the download starts once the file is made).
+    """ "文书正在生成，请稍后刷新": 202, refreshing itself (the download starts once the file is made).
     Says nothing but the letter's title and number, which the asker may already see."""
     response = render(
         request,

@@ -130,7 +130,9 @@ def _remember_receipt(
 def _peek_secret(request: HttpRequest, application: Application) -> str:
     """The secret of a just-submitted case, left in the session (the receipt page refreshes itself)."""
     receipts: dict[str, dict[str, str]] = dict(request.session.get(SESSION_RECEIPTS, {}))
-    return next((entry[str(application.pk)] for entry in receipts.values() if str(application.pk) in entry), "")
+    return next(
+        (entry[str(application.pk)] for entry in receipts.values() if str(application.pk) in entry), ""
+    )
 
 
 def _take_secret(request: HttpRequest, application: Application) -> str:

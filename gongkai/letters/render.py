@@ -192,7 +192,7 @@ def _reproducible(data: bytes) -> bytes:
     out = bytearray(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
-        position = archive.start_dir  # type: ignore[attr-defined]
+        position = archive.start_dir
     for member in members:  # local file headers: signature, version, flags, method, time, date, …
         offset = member.header_offset
         if out[offset : offset + 4] != b"PK\x03\x04":

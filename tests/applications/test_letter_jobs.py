@@ -181,7 +181,10 @@ def test_a_failed_render_keeps_the_letter_and_the_officer_retries_it(
     assert response.status_code == 302
     letter.refresh_from_db()
     assert letter.rendered_at is not None and letter.render_error == "" and bytes(letter.docx)[:2] == b"PK"
-    assert AuditEvent.objects.filter(action="application.letter_render_retried", actor=staff.officer).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="application.letter_render_retried", actor=staff.officer).count()
+        == 1
+    )
     download = officer.get(f"/cases/{case.pk}/letters/{letter.pk}/")
     assert download.status_code == 200 and download.content == bytes(letter.docx)
     # Once made, a retry is refused with a message and starts nothing.
@@ -222,5 +225,10 @@ def test_the_waiting_page_never_shows_another_applicants_letter(
         assert response.status_code == 404
         assert letter_b.number not in response.content.decode()
     lettering.render(letter_b.pk)
-    assert mine.get(reverse("public:status_letter", args=[case_b.tracking_code, letter_b.pk])).status_code == 404
-    assert theirs.get(reverse("public:status_letter", args=[case_b.tracking_code, letter_b.pk])).status_code == 200
+    assert (
+        mine.get(reverse("public:status_letter", args=[case_b.tracking_code, letter_b.pk])).status_code == 404
+    )
+    assert (
+        theirs.get(reverse("public:status_letter", args=[case_b.tracking_code, letter_b.pk])).status_code
+        == 200
+    )

@@ -127,7 +127,9 @@ def test_without_a_site_url_the_links_are_paths(
     assert f" /cases/{cases['overdue'].pk}/" in mail.outbox[0].body
 
 
-def test_a_second_run_on_the_same_day_sends_nothing_twice(staff: Staff, cases: dict[str, Application]) -> None:
+def test_a_second_run_on_the_same_day_sends_nothing_twice(
+    staff: Staff, cases: dict[str, Application]
+) -> None:
     run()
     assert len(mail.outbox) == 1
     out, _err = run()

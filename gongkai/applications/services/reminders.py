@@ -150,9 +150,7 @@ def send_reminders(*, today: datetime.date) -> ReminderReport:
     return report
 
 
-def _body(
-    user: User, agency: Agency, lines: list[str], today: datetime.date, calendar_warning: str
-) -> str:
+def _body(user: User, agency: Agency, lines: list[str], today: datetime.date, calendar_warning: str) -> str:
     return "\n".join(
         [
             _("%(name)s，您好：") % {"name": display_name(user)},
