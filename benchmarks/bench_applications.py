@@ -418,7 +418,9 @@ def apply_benchmark(concurrent: int, workers: int, modes: list[str]) -> None:
                 thread.join()
             wall = time.perf_counter() - t0
             made = ""
-            if mode == "job":
+            if worker is not None and worker.poll() is not None:
+                made = "no worker"  # `gongkai worker` is missing: only the requests were measured
+            elif mode == "job":
                 count = (
                     "from gongkai.applications.models import Letter as L; "
                     "print(L.objects.filter(rendered_at__isnull=True).count())"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +13,13 @@ from gongkai.applications import lettering
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Letter
 from gongkai.applications.services import reminders
+from gongkai.core.messages import Message
 from gongkai.jobs.errors import JobFailed
 from gongkai.jobs.registry import job_kind
 from gongkai.jobs.runner import JobRun
 from gongkai.jobs.schedule import every_day
+from gongkai.workdays.calendar import CalendarNotLoaded
+from gongkai.workdays.store import current_calendar
 
 
 @job_kind("applications.render_letter", label=_("生成文书的 Word 文件"))
@@ -31,9 +36,10 @@ def render_letter(run: JobRun) -> dict[str, object]:
             if not step.done:
                 lettering.render(letter_pk)
     except CaseError as exc:
-        message = exc.messages[0]
-        lettering.note_render_failure(letter_pk, message)
-        raise JobFailed(message) from exc
+        lettering.note_render_failure(letter_pk, exc.messages[0])
+        if exc.code == "letter_render_failed" and exc.params:
+            raise JobFailed(Message(lettering.RENDER_FAILED, dict(exc.params))) from exc
+        raise JobFailed(Message(exc.messages[0])) from exc
     return {"letter_id": letter_pk, "next_url": reverse("cases:detail", kwargs={"pk": application_pk})}
 
 
@@ -44,8 +50,9 @@ def remind(run: JobRun) -> dict[str, object]:
     report = reminders.send_reminders(today=today)
     if report.failed:
         raise JobFailed(
-            _("%(failed)d 封提醒邮件发送失败（已发送 %(sent)d 封）；重试只补发失败的邮件。")
-            % {"failed": report.failed, "sent": report.sent}
+            _("%(failed)d 封提醒邮件发送失败（已发送 %(sent)d 封）；重试只补发失败的邮件。"),
+            failed=report.failed,
+            sent=report.sent,
         )
     return {
         "day": today.isoformat(),
@@ -56,8 +63,17 @@ def remind(run: JobRun) -> dict[str, object]:
     }
 
 
+def _working_day(day: datetime.date) -> bool:
+    """Reminders go out on official working days (Monday to Friday while the year's calendar is missing)."""
+    try:
+        return current_calendar().is_working_day(day)
+    except CalendarNotLoaded:
+        return day.weekday() < 5
+
+
 every_day(
     "applications.remind",
-    at=getattr(settings, "GONGKAI_REMIND_AT", "07:30"),
+    at=getattr(settings, "GONGKAI_REMIND_AT", "07:30") or "07:30",
     kind="applications.remind",
+    when=_working_day,
 )

@@ -27,6 +27,7 @@ from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.selectors import clock_of
 from gongkai.core.actors import Actor, display_name, user_of
+from gongkai.core.messages import N_
 from gongkai.jobs import services as jobs
 from gongkai.letters.agency_context import agency_fields
 from gongkai.letters.compose import LetterRenderError
@@ -109,6 +110,9 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
 
 #: The job kind that makes a letter's .docx (:mod:`gongkai.applications.jobs`).
 RENDER_KIND = "applications.render_letter"
+RENDER_FAILED = N_(
+    "无法生成文书“%(title)s”（%(number)s）的 Word 文件：%(error)s。文书的记录已保存；请联系管理员。"
+)
 
 
 def issue(
@@ -187,12 +191,9 @@ def render(letter_pk: int) -> Letter:
             data = docx_of(letter.layout)
         except ValueError as exc:
             raise CaseError(
-                _(
-                    "无法生成文书“%(title)s”（%(number)s）的 Word 文件：%(error)s。"
-                    "文书的记录已保存；请联系管理员。"
-                )
-                % {"title": letter.title, "number": letter.number, "error": exc},
+                _(RENDER_FAILED),
                 code="letter_render_failed",
+                params={"title": letter.title, "number": letter.number, "error": str(exc)},
             ) from exc
         letter_files.write(letter, data)
     return letter

@@ -22,6 +22,7 @@ from gongkai.applications.models import Application, CaseEvent, EventKind, Lette
 from gongkai.applications.services.case_file import export_case_file
 from gongkai.core.models import AuditEvent, NumberSeries
 from gongkai.jobs import services as jobs
+from gongkai.jobs.selectors import latest
 from tests.applications.conftest import CaseMaker, Staff, resident_id
 from tests.conftest import Tree
 
@@ -131,7 +132,10 @@ def test_rendering_twice_gives_one_letter_one_number_one_file(
     series = list(NumberSeries.objects.values_list("pk", "last"))
 
     # The job again (a retry, a second worker): nothing changes.
-    jobs.start(lettering.RENDER_KIND, agency=staff.agency, params={"letter_id": letter.pk}, run_now=True)
+    job = jobs.start(
+        lettering.RENDER_KIND, actor=None, agency=staff.agency, params={"letter_id": letter.pk}, run_now=True
+    )
+    assert job.status == "succeeded"
     letter.refresh_from_db()
     assert bytes(letter.docx) == first and letter.rendered_at == made_at
     # A worker killed after writing but before the job was marked done renders from the same layout: the
@@ -159,6 +163,10 @@ def test_a_failed_render_keeps_the_letter_and_the_officer_retries_it(
     letter.refresh_from_db()
     assert letter.rendered_at is None and bytes(letter.docx) == b""
     assert "无法生成文书" in letter.render_error and letter.number in letter.render_error
+    # The job failed with the Chinese reason on its page.
+    job = latest(lettering.RENDER_KIND, params_contains={"letter_id": letter.pk})
+    assert job is not None and job.status == "failed"
+    assert "无法生成文书" in str(job.error) and letter.number in str(job.error)
     # The case and the letter's record stay as they were.
     assert CaseEvent.objects.filter(application=case).count() == events
     assert Letter.objects.filter(application=case).count() == 1

@@ -138,7 +138,7 @@ def test_a_second_run_on_the_same_day_sends_nothing_twice(
     # The scheduled job after the command: nothing more either.
     from gongkai.jobs import services as jobs
 
-    jobs.start("applications.remind", run_now=True)
+    jobs.start("applications.remind", actor=None, run_now=True)
     assert len(mail.outbox) == 1
     # The next day it is sent again.
     run("--today", "2026-06-02")
@@ -164,3 +164,15 @@ class FailingBackend:
 
     def send_messages(self, messages: Any) -> int:
         raise ConnectionRefusedError("mail server down")
+
+
+@pytest.mark.django_db
+def test_the_worker_reminds_every_working_day_at_half_past_seven() -> None:
+    from gongkai.jobs.schedule import schedules
+
+    schedule = next(s for s in schedules() if s.name == "applications.remind")
+    assert schedule.kind == "applications.remind" and schedule.at == datetime.time(7, 30)
+    assert schedule.when is not None
+    assert schedule.when(datetime.date(2026, 6, 1))  # a Monday
+    assert not schedule.when(datetime.date(2026, 6, 6))  # a Saturday
+    assert not schedule.when(datetime.date(2026, 6, 19))  # 端午节, a Friday
