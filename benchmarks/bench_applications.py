@@ -13,8 +13,10 @@ from its own address through ``X-Forwarded-For``, so the per-address limit of 5 
 them). Reported per mode: median / p95 / max seconds of the POST (until the 302 to the receipt), the
 wall time, statuses, and for the job mode the time until every 回执 .docx was made by ``gongkai worker``.
 Modes: ``inline`` (``GONGKAI_LETTERS_INLINE=true``: the .docx made in the request, as before issue 13),
-``job`` (the .docx made by the ``applications.render_letter`` job) and ``form`` (a bare page: the GET of
-the form by the same N clients at once, the floor of this machine and server).
+``job`` (the .docx made by the ``applications.render_letter`` job, one ``gongkai worker`` running on the
+same cores during the burst), ``job-after`` (the same, the worker started once every request was answered:
+a worker on another host) and ``form`` (a bare page: the GET of the form by the same N clients at once, the
+floor of this machine and server).
 
 Part 2 — queue. A throw-away database (SQLite file by default, ``--postgres`` for a PostgreSQL database
 ``gongkai_bench`` on 127.0.0.1, dropped and made anew) gets one agency with ``--open`` open cases
@@ -27,7 +29,7 @@ so that counting does not slow the timed runs).
     .venv/bin/python benchmarks/bench_applications.py [--cases 100000] [--open 50000] [--repeats 5] \
         [--postgres] [--skip-clock] [--skip-queue]
     .venv/bin/python benchmarks/bench_applications.py --skip-clock --skip-queue --concurrent 150 \
-        [--web-workers 4] [--modes inline,job,form]
+        [--web-workers 4] [--modes inline,job,job-after,form]
 """
 
 from __future__ import annotations
@@ -408,7 +410,7 @@ def apply_benchmark(concurrent: int, workers: int, modes: list[str]) -> None:
             ]
             for thread in threads:
                 thread.start()
-            if mode == "job":  # the worker beside the web processes, as deployed
+            if mode == "job":  # a worker beside the web processes, on the same cores
                 worker = subprocess.Popen(
                     [sys.executable, "manage.py", "worker"], env=apply_env(mode), cwd=ROOT
                 )
@@ -417,10 +419,15 @@ def apply_benchmark(concurrent: int, workers: int, modes: list[str]) -> None:
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - t0
+            if mode == "job-after":  # a worker on another host: here, started once every request is answered
+                worker = subprocess.Popen(
+                    [sys.executable, "manage.py", "worker"], env=apply_env(mode), cwd=ROOT
+                )
+                time.sleep(2)
             made = ""
             if worker is not None and worker.poll() is not None:
                 made = "no worker"  # `gongkai worker` is missing: only the requests were measured
-            elif mode == "job":
+            elif mode in {"job", "job-after"}:
                 count = (
                     "from gongkai.applications.models import Letter as L; "
                     "print(L.objects.filter(rendered_at__isnull=True).count())"
@@ -465,7 +472,7 @@ def main() -> None:
         "--concurrent", type=int, default=0, help="part 3: this many online applications at once"
     )
     parser.add_argument("--web-workers", type=int, default=4)
-    parser.add_argument("--modes", default="inline,job,form")
+    parser.add_argument("--modes", default="inline,job,job-after,form")
     args = parser.parse_args()
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs\n")
     if not args.skip_clock:
