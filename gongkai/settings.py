@@ -346,7 +346,7 @@ GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG 
 # A case's letters are numbered and recorded in the step's transaction; their .docx is made after the request
 # by the job applications.render_letter. True: made in the request as before (no worker needed; slower).
 GONGKAI_LETTERS_INLINE = env_bool("GONGKAI_LETTERS_INLINE", default=False)
-# When the worker sends the daily deadline reminders (the scheduled job applications.remind), HH:MM local time.
+# When the worker sends the daily deadline reminders (scheduled job applications.remind), HH:MM local time.
 GONGKAI_REMIND_AT = env_str("GONGKAI_REMIND_AT", "07:30")
 
 # --- Jobs: long work on a task queue (docs/jobs.md) ------------------------------------------
