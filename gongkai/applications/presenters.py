@@ -307,9 +307,8 @@ def case_page(
         "badges": unique_badges(badges),
         "channel_label": render(CHANNEL_LABELS[Channel(application.channel)]),
         "events": [(e, describe_event(e, appeal_by_pk, revealed=revealed is not None)) for e in events],
+        # A letter whose .docx is still being made is listed with a refresh link and a retry button.
         "letters": letters,
-        # A letter whose .docx is still being made: the page offers a refresh (and, when stuck, a retry).
-        "letters_pending": any(letter.rendered_at is None for letter in letters),
         "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
         "may_act": may_act,
         "may_correct_outcome": may_act
