@@ -419,6 +419,14 @@ GONGKAI_PERSONAL_DATA_RETENTION_DAYS = env_int("GONGKAI_PERSONAL_DATA_RETENTION_
 # commands that have no request (gongkai remind). Empty: the e-mails give paths only.
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# --- Applications: letters and reminders (issue 13) ------------------------------------------
+
+# A case's letters are numbered and recorded in the step's transaction; their .docx is made after the request
+# by the job applications.render_letter. True: made in the request as before (no worker needed; slower).
+GONGKAI_LETTERS_INLINE = env_bool("GONGKAI_LETTERS_INLINE", default=False)
+# When the worker sends the daily deadline reminders (scheduled job applications.remind), HH:MM local time.
+GONGKAI_REMIND_AT = env_str("GONGKAI_REMIND_AT", "07:30")
+
 # --- Jobs: long work on a task queue (docs/jobs.md) ------------------------------------------
 
 # The task engine: "database" (django-tasks-db; the default, on SQLite and PostgreSQL alike: any number of

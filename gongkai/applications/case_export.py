@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.applications import presenters_case_file, presenters_events, selectors
+from gongkai.applications import lettering, presenters_case_file, presenters_events, selectors
 from gongkai.applications.clock import ClockError
 from gongkai.applications.models import Application, CaseAttachment, Letter
 from gongkai.core.i18n import render_error
@@ -163,8 +163,9 @@ def build(application: Application) -> tuple[IO[bytes], list[ManifestEntry]]:
         if pdf is not None:
             writer.add(f"00-{title}.pdf", pdf, timezone.localtime(), title)
         for pk, path, issued_on in _letter_paths(application):
-            letter = Letter.objects.only("file", "title", "number").get(pk=pk)
-            writer.add(path, letter.read_docx(), issued_on, f"{letter.title} {letter.number}".strip())
+            letter = Letter.objects.only("file", "title", "number", "rendered_at").get(pk=pk)
+            # A letter still waiting for its render job is rendered here: the export misses none.
+            writer.add(path, lettering.docx_now(letter), issued_on, f"{letter.title} {letter.number}".strip())
         for pk, path, uploaded_at in _attachment_paths(application):
             data = CaseAttachment.objects.only("file").get(pk=pk).read_bytes()
             writer.add(path, data, uploaded_at, _("案卷材料"))

@@ -1,7 +1,12 @@
 """Issue a case's letters: fill a :class:`~gongkai.letters.context.LetterContext` from the case and
-store the rendered .docx as a :class:`~gongkai.applications.models.Letter` with its number.
+store it as a :class:`~gongkai.applications.models.Letter` with its number.
 
-Called by the services inside their transaction, so a letter exists exactly when its step does.
+Called by the services inside their transaction, so a letter exists exactly when its step does: its
+record (number, date, kind, title, text, and the layout its .docx will print) is written there, and a
+broken template refuses the step before anything is saved. The .docx itself (tens of milliseconds, and
+large) is made after the request by the ``applications.render_letter`` job (:func:`render`, idempotent:
+a letter is rendered once, from its stored layout, and a second run changes nothing). With
+``GONGKAI_LETTERS_INLINE`` on, it is made in the step's transaction as before (no worker needed).
 """
 
 from __future__ import annotations
@@ -10,20 +15,26 @@ import dataclasses
 import datetime
 from typing import Any, cast
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.applications import clock as clock_module
+from gongkai.applications import letter_files
 from gongkai.applications.codes import format_tracking_code
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.selectors import clock_of
 from gongkai.core.actors import Actor, display_name, user_of
+from gongkai.core.messages import N_
+from gongkai.jobs import services as jobs
 from gongkai.letters.agency_context import agency_fields
 from gongkai.letters.compose import LetterRenderError
 from gongkai.letters.context import LetterContext
 from gongkai.letters.kinds import LetterKind
 from gongkai.letters.numbering import next_letter_number
-from gongkai.letters.render import render_letter, render_text
+from gongkai.letters.render import compose_letter, docx_of, layout_of, render_text
 from gongkai.statute.fees import METHOD_LABELS, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
 
@@ -97,6 +108,13 @@ def context_for(application: Application, kind: str, on: datetime.date, **extra:
     return LetterContext(**{k: v for k, v in values.items() if k in known and v is not None})
 
 
+#: The job kind that makes a letter's .docx (:mod:`gongkai.applications.jobs`).
+RENDER_KIND = "applications.render_letter"
+RENDER_FAILED = N_(
+    "无法生成文书“%(title)s”（%(number)s）的 Word 文件：%(error)s。文书的记录已保存；请联系管理员。"
+)
+
+
 def issue(
     application: Application,
     kind: str,
@@ -106,12 +124,12 @@ def issue(
     for_applicant: bool = True,
     **extra: Any,
 ) -> Letter:
-    """Number, render and store a letter, and note it on the case's timeline."""
+    """Number and store a letter, note it on the case's timeline, and have its .docx made."""
     kind = LetterKind(kind)
     _serial, number = next_letter_number(application.agency, on.year)
     context = dataclasses.replace(context_for(application, kind, on, **extra), number=number)
     try:
-        rendered = render_letter(context, agency=application.agency)
+        composed = compose_letter(context, agency=application.agency)
     except LetterRenderError as exc:
         raise CaseError(
             f"无法生成“{kind.label}”：文书模板有误（{exc}）。请管理员在管理后台检查该文书模板；本步骤未保存。",
@@ -121,16 +139,15 @@ def issue(
     letter = Letter(
         application=application,
         kind=kind.value,
-        title=rendered.title,
-        number=rendered.number,
+        title=composed.title,
+        number=composed.number,
         issued_on=on,
         issued_by=user,
-        text="\n\n".join(rendered.paragraphs),
-        filename=rendered.filename,
+        text="\n\n".join(composed.paragraphs),
+        layout=layout_of(composed, context),
+        filename=composed.filename,
         for_applicant=for_applicant,
     )
-    letter.store_docx(rendered.docx)
-    letter.save()
     last = application.events.order_by("-seq").values_list("seq", flat=True).first() or 0
     CaseEvent.objects.create(
         application=application,
@@ -139,9 +156,63 @@ def issue(
         occurred_on=on,
         actor=user,
         actor_label=display_name(user),
-        data={"letter_id": letter.pk, "kind": kind.value, "number": rendered.number, "title": rendered.title},
+        data={"letter_id": letter.pk, "kind": kind.value, "number": composed.number, "title": composed.title},
     )
+    if getattr(settings, "GONGKAI_LETTERS_INLINE", False):
+        render(letter.pk)
+    else:
+        start_render(letter, actor=actor)
     return letter
+
+
+def start_render(letter: Letter, *, actor: Actor) -> Any:
+    """Start the job that makes ``letter``'s .docx (enqueued when the current transaction commits)."""
+    return jobs.start(
+        RENDER_KIND,
+        actor=user_of(actor),
+        agency=letter.application.agency,
+        params={"letter_id": letter.pk},
+        title=_("生成文书：%(title)s %(number)s") % {"title": letter.title, "number": letter.number},
+    )
+
+
+def render(letter_pk: int) -> Letter:
+    """Make the .docx of the letter ``letter_pk`` from its stored layout, unless it is made already.
+
+    Idempotent and safe to run concurrently (the letter's row is locked): the file is made once, and its
+    bytes depend on the layout alone. A layout that cannot be printed is a :class:`CaseError`; the
+    letter's record stays as issued.
+    """
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().select_related("application").get(pk=letter_pk)
+        if letter_files.is_ready(letter):
+            return letter
+        try:
+            data = docx_of(letter.layout)
+        except ValueError as exc:
+            raise CaseError(
+                _(RENDER_FAILED),
+                code="letter_render_failed",
+                params={"title": letter.title, "number": letter.number, "error": str(exc)},
+            ) from exc
+        letter_files.write(letter, data)
+    return letter
+
+
+def note_render_failure(letter_pk: int, message: str) -> None:
+    """Keep why the letter's render job failed, for the case page (its own small write: the job's
+    transaction was rolled back)."""
+    Letter.objects.filter(pk=letter_pk, rendered_at__isnull=True).update(render_error=message[:500])
+
+
+def docx_now(letter: Letter) -> bytes:
+    """The letter's .docx, made here and now if the job has not made it yet (the case export must not
+    miss a letter)."""
+    data = letter_files.read(letter)
+    if data is None:
+        data = letter_files.read(render(letter.pk))
+    assert data is not None
+    return data
 
 
 def preview(application: Application, kind: str, on: datetime.date, **extra: Any) -> str:

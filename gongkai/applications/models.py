@@ -271,6 +271,12 @@ class Letter(models.Model):
     file = models.FileField(
         _("Word 文件"), upload_to=storage.UnguessableName("letters"), max_length=200, blank=True
     )
+    #: What the .docx prints (title, paragraphs, signature; JSON of ``letters.render.layout_of``), fixed
+    #: when the letter is issued, so that the job renders exactly the letter that was issued.
+    layout = EncryptedTextField(_("版式"), blank=True, default="")
+    rendered_at = models.DateTimeField(_("Word 文件生成时间"), null=True, blank=True)
+    #: Why the last render job failed (shown on the case page with a retry); "" once rendered.
+    render_error = models.CharField(_("生成失败原因"), max_length=500, blank=True, default="")
     filename = models.CharField(_("文件名"), max_length=200)
     #: Whether the applicant may download it from the public status page.
     for_applicant = models.BooleanField(_("发给申请人"), default=True)
@@ -553,3 +559,24 @@ class LetterDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} {self.get_method_display()} {self.delivered_on}"
+
+
+class ReminderMail(models.Model):
+    """One officer's daily reminder e-mail about one agency's cases (``gongkai remind``, the scheduled
+    ``applications.remind`` job): written in the transaction that sends it, so a second run on the same
+    day sends nothing twice."""
+
+    day = models.DateField(_("日期"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("到期提醒邮件")
+        verbose_name_plural = _("到期提醒邮件")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "user", "agency"], name="applications_one_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.user_id} {self.agency_id}"

@@ -297,6 +297,7 @@ def case_page(
                     conclude_forms[appeal.pk] = bound_conclude
                 else:
                     conclude_forms[appeal.pk] = ConcludeAppealForm(appeal=appeal)
+    letters = list(application.letters.defer("docx", "text", "layout").order_by("issued_on", "pk"))
     return {
         "case": application,
         "clock": clock,
@@ -306,7 +307,8 @@ def case_page(
         "badges": unique_badges(badges),
         "channel_label": render(CHANNEL_LABELS[Channel(application.channel)]),
         "events": [(e, describe_event(e, appeal_by_pk, revealed=revealed is not None)) for e in events],
-        "letters": list(application.letters.defer("text").order_by("issued_on", "pk")),
+        # A letter whose .docx is still being made is listed with a refresh link and a retry button.
+        "letters": letters,
         "appeals": [(a, conclude_forms.get(a.pk)) for a in appeals],
         "may_act": may_act,
         "may_correct_outcome": may_act

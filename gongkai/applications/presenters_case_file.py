@@ -102,7 +102,7 @@ def letter_rows(application: Application) -> list[LetterRow]:
     by_letter: dict[int, list[LetterDelivery]] = defaultdict(list)
     for delivery in selectors.deliveries_of(application):
         by_letter[delivery.letter_id].append(delivery)
-    letters = application.letters.defer("text").order_by("issued_on", "pk")
+    letters = application.letters.defer("text", "layout").order_by("issued_on", "pk")
     return [LetterRow(letter, by_letter.get(letter.pk, [])) for letter in letters]
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/applicant/", views.applicant, name="applicant"),
     path("<int:pk>/letters/<int:letter_pk>/", views.letter, name="letter"),
+    path("<int:pk>/letters/<int:letter_pk>/render/", views.render_letter_again, name="render_letter"),
     path("<int:pk>/appeals/<int:appeal_pk>/conclude/", views.conclude_appeal, name="conclude_appeal"),
     path("<int:pk>/approvals/<int:approval_pk>/", views.approval, name="approval"),
     path("<int:pk>/approvals/<int:approval_pk>/approve/", views.approve, name="approve"),

@@ -26,11 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.applications import permissions, presenters, selectors, services, timeline
+from gongkai.applications import letter_files, permissions, presenters, selectors, services, timeline
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
 from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm, ReturnApprovalForm
 from gongkai.applications.models import Appeal, Application, Approval, Letter
 from gongkai.applications.validators import identity_notes
+from gongkai.applications.views_letters import letter_pending
 from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden, serve_file
 from gongkai.workdays.calendar import CalendarNotLoaded
@@ -212,14 +213,38 @@ def letter(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
     issued = get_object_or_404(Letter.objects.filter(application=application), pk=letter_pk)
     if application.personal_data_erased_on is not None:
         raise Http404("erased under the retention rule")
+    if not letter_files.is_ready(issued) and permissions.can_see_applicant(request.user, application):
+        # Not downloaded yet, so not audited: the page says so and refreshes itself.
+        return letter_pending(request, issued, back=reverse("cases:detail", kwargs={"pk": application.pk}))
     try:
         services.download_letter(actor=request.user, application=application, letter=issued)
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
+    data = letter_files.read(issued)
+    assert data is not None
     filename = issued.filename or f"{application.reference}-{issued.pk}.docx"
-    response = serve_file(issued.read_docx(), filename=filename, content_type=DOCX_CONTENT_TYPE)
+    response = serve_file(data, filename=filename, content_type=DOCX_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def render_letter_again(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    """Start the render job of a letter whose .docx is still missing (its last job failed or is stuck)."""
+    application = _visible_case(request, pk)
+    issued = get_object_or_404(Letter.objects.filter(application=application), pk=letter_pk)
+    try:
+        services.retry_letter_render(actor=request.user, application=application, letter=issued)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except ValidationError as exc:
+        messages.info(request, exc.messages[0])
+    else:
+        messages.success(
+            request, _("已重新开始生成“%(title)s”的 Word 文件，请稍后刷新本页。") % {"title": issued.title}
+        )
+    return redirect("cases:detail", pk=application.pk)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongkai.applications import codes, selectors, services
+from gongkai.applications import codes, letter_files, selectors, services
 from gongkai.applications.calculator import CalculatorError, calculate
 from gongkai.applications.clock import Clock, ClockError
 from gongkai.applications.forms_public import (
@@ -37,6 +38,7 @@ from gongkai.applications.forms_public import (
 from gongkai.applications.models import Application, CaseEvent, EventKind, Letter
 from gongkai.applications.timeline import EventRecord, Situation
 from gongkai.applications.validators import identity_notes
+from gongkai.applications.views_letters import REFRESH_SECONDS, letter_pending
 from gongkai.core import ratelimit
 from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render as render_text
@@ -58,6 +60,10 @@ LOOKUP_FAILURES_PER_CODE = 10
 LOOKUP_FAILURES_PER_ADDRESS = 100
 _HOUR = datetime.timedelta(hours=1)
 _DAY = datetime.timedelta(days=1)
+
+#: How long after a submission the receipt page waits (refreshing itself, the secret kept for it) for the
+#: 回执's .docx; past it the page stops refreshing and the letter is offered on the status page when ready.
+RECEIPT_WAIT = datetime.timedelta(minutes=5)
 
 SESSION_GRANTED = "public_granted_cases"
 SESSION_RECEIPTS = "public_receipts"
@@ -119,6 +125,14 @@ def _remember_receipt(
     receipts.pop(submission_key, None)
     receipts[submission_key] = {str(application.pk): secret}
     request.session[SESSION_RECEIPTS] = dict(list(receipts.items())[-MAX_RECEIPTS:])
+
+
+def _peek_secret(request: HttpRequest, application: Application) -> str:
+    """The secret of a just-submitted case, left in the session (the receipt page refreshes itself)."""
+    receipts: dict[str, dict[str, str]] = dict(request.session.get(SESSION_RECEIPTS, {}))
+    return next(
+        (entry[str(application.pk)] for entry in receipts.values() if str(application.pk) in entry), ""
+    )
 
 
 def _take_secret(request: HttpRequest, application: Application) -> str:
@@ -199,14 +213,21 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     application = _granted_case(request, code)
     if application is None:
         return redirect("public:status")
-    secret = _take_secret(request, application)
-    clock = _clock(application)
     receipt_letter = (
         Letter.objects.filter(application=application, kind="receipt", for_applicant=True)
-        .only("id", "title", "number")
+        .only("id", "title", "number", "rendered_at")
         .order_by("-id")
         .first()
     )
+    # The 回执's .docx is made after the submission (a job): until it is, the page refreshes itself, and
+    # the secret — shown once — stays in the session for the refreshes (not past RECEIPT_WAIT).
+    pending = (
+        receipt_letter is not None
+        and not letter_files.is_ready(receipt_letter)
+        and timezone.now() - application.arrived_at < RECEIPT_WAIT
+    )
+    secret = _peek_secret(request, application) if pending else _take_secret(request, application)
+    clock = _clock(application)
     context = {
         "case": application,
         "code": _group(application.tracking_code),
@@ -215,6 +236,8 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         "due_date": _fmt(clock.due_date if clock else None),
         "provisional": clock is not None and clock.provisional,
         "receipt_letter": receipt_letter,
+        "receipt_pending": receipt_letter is not None and not letter_files.is_ready(receipt_letter),
+        "refresh_seconds": REFRESH_SECONDS if pending else None,
     }
     return render(request, "applications/public/receipt.html", context)
 
@@ -396,7 +419,7 @@ def status_detail(request: HttpRequest, code: str) -> HttpResponse:
     letters = {
         letter.pk: letter
         for letter in Letter.objects.filter(application=application, for_applicant=True)
-        .only("id", "title", "number", "issued_on", "filename", "superseded_by")
+        .only("id", "title", "number", "issued_on", "filename", "superseded_by", "rendered_at")
         .order_by("issued_on", "id")
     }
     context: dict[str, Any] = {
@@ -409,8 +432,14 @@ def status_detail(request: HttpRequest, code: str) -> HttpResponse:
         "clock": clock,
         "state": _state(situation, events, clock),
         "events": _public_events(events, letters),
-        "letters": [{"letter": letter, "issued_on": _fmt(letter.issued_on)} for letter in letters.values()],
+        "letters": [
+            {"letter": letter, "issued_on": _fmt(letter.issued_on), "ready": letter_files.is_ready(letter)}
+            for letter in letters.values()
+        ],
     }
+    # A letter still being made: the page refreshes itself until every letter can be downloaded.
+    if any(not letter_files.is_ready(letter) for letter in letters.values()):
+        context["refresh_seconds"] = REFRESH_SECONDS
     return render(request, "applications/public/status_detail.html", context)
 
 
@@ -423,8 +452,11 @@ def status_letter(request: HttpRequest, code: str, letter_pk: int) -> HttpRespon
     letter = Letter.objects.filter(pk=letter_pk, application=application, for_applicant=True).first()
     if letter is None or application.personal_data_erased_on is not None:
         raise Http404
+    data = letter_files.read(letter)
+    if data is None:
+        return letter_pending(request, letter, back=reverse("public:status_detail", args=[code]))
     services.record_applicant_download(application=application, letter=letter)
-    return serve_file(letter.read_docx(), filename=letter.filename or f"{letter.pk}.docx", content_type=DOCX)
+    return serve_file(data, filename=letter.filename or f"{letter.pk}.docx", content_type=DOCX)
 
 
 # ---------------------------------------------------------------------------------------------

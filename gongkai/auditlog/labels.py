@@ -76,6 +76,7 @@ AUDIT_LABELS: dict[str, str] = {
     "application.attachment_downloaded": N_("下载案卷材料"),
     "application.attachment_removed": N_("移除案卷材料"),
     "application.case_file_exported": N_("导出案卷"),
+    "application.letter_render_retried": N_("重新生成文书的 Word 文件"),
     # Personal data at rest (issue 12): the retention rule and key rotation.
     "application.personal_data_erased": N_("删除申请人个人信息（保存期限届满）"),
     "application.personal_data_rekeyed": N_("轮换密钥后重新加密个人信息"),

@@ -304,3 +304,17 @@ def pin_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[datetime.da
         monkeypatch.setattr(timezone, "now", lambda: fixed)
 
     yield pin
+
+
+@pytest.fixture(autouse=True)
+def letters_rendered_inline(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Letters are rendered in the step's transaction (``GONGKAI_LETTERS_INLINE``), so that a test reads a
+    letter's .docx right after the step. Tests of the render job ask for ``letters_by_job`` instead."""
+    settings.GONGKAI_LETTERS_INLINE = "letters_by_job" not in request.fixturenames
+
+
+@pytest.fixture
+def letters_by_job(settings: Any) -> None:
+    """Letters are issued as in production: the record in the step, the .docx by the render job (which
+    runs when the step's transaction commits: wrap the step in ``django_capture_on_commit_callbacks``)."""
+    settings.GONGKAI_LETTERS_INLINE = False

@@ -125,3 +125,54 @@ def test_without_a_site_url_the_links_are_paths(
     assert "GONGKAI_SITE_URL" in err
     assert f"- {cases['overdue'].reference}" in mail.outbox[0].body
     assert f" /cases/{cases['overdue'].pk}/" in mail.outbox[0].body
+
+
+def test_a_second_run_on_the_same_day_sends_nothing_twice(
+    staff: Staff, cases: dict[str, Application]
+) -> None:
+    run()
+    assert len(mail.outbox) == 1
+    out, _err = run()
+    assert len(mail.outbox) == 1
+    assert "已发送 0 封提醒邮件" in out and "今天已经发送过的 1 封提醒邮件没有重复发送。" in out
+    # The scheduled job after the command: nothing more either.
+    from gongkai.jobs import services as jobs
+
+    jobs.start("applications.remind", actor=None, run_now=True)
+    assert len(mail.outbox) == 1
+    # The next day it is sent again.
+    run("--today", "2026-06-02")
+    assert len(mail.outbox) == 2
+
+
+def test_a_message_that_failed_is_sent_by_the_next_run(
+    staff: Staff, cases: dict[str, Application], settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "tests.applications.test_remind.FailingBackend"
+    with pytest.raises(CommandError):
+        run()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    run()
+    assert [m.to for m in mail.outbox] == [["officer@example.org"]]
+
+
+class FailingBackend:
+    """A mail server that refuses everything."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+
+@pytest.mark.django_db
+def test_the_worker_reminds_every_working_day_at_half_past_seven() -> None:
+    from gongkai.jobs.schedule import schedules
+
+    schedule = next(s for s in schedules() if s.name == "applications.remind")
+    assert schedule.kind == "applications.remind" and schedule.at == datetime.time(7, 30)
+    assert schedule.when is not None
+    assert schedule.when(datetime.date(2026, 6, 1))  # a Monday
+    assert not schedule.when(datetime.date(2026, 6, 6))  # a Saturday
+    assert not schedule.when(datetime.date(2026, 6, 19))  # 端午节, a Friday

@@ -120,22 +120,30 @@ def test_a_killed_worker_s_job_is_finished_by_the_next_with_each_step_once(
     log = tmp_path / "workers.log"
     first = _worker(env, log)
     try:
-        _wait(lambda: query("SELECT done FROM jobs_job")[0][0] >= 2, 90, "two steps done")
+        _wait(
+            lambda: query("SELECT done FROM jobs_job WHERE kind = 'jobs.probe'")[0][0] >= 2,
+            90,
+            "two steps done",
+        )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
-        status, done_before = query("SELECT status, done FROM jobs_job")[0]
+        status, done_before = query("SELECT status, done FROM jobs_job WHERE kind = 'jobs.probe'")[0]
         assert status == "running"
         steps_before = query("SELECT COUNT(*) FROM jobs_jobstep")[0][0]
         second = _worker(env, log)
         try:
-            _wait(lambda: query("SELECT status FROM jobs_job")[0][0] == "succeeded", 90, "the job to finish")
+            _wait(
+                lambda: query("SELECT status FROM jobs_job WHERE kind = 'jobs.probe'")[0][0] == "succeeded",
+                90,
+                "the job to finish",
+            )
         finally:
             second.send_signal(signal.SIGTERM)
             assert second.wait(timeout=30) == 0, log.read_text()
     finally:
         if first.poll() is None:
             first.kill()
-    attempts, result = query("SELECT attempts, result FROM jobs_job")[0]
+    attempts, result = query("SELECT attempts, result FROM jobs_job WHERE kind = 'jobs.probe'")[0]
     result = json.loads(result) if isinstance(result, str) else result
     assert attempts == 2
     assert result["skipped"] == steps_before >= 2
@@ -154,7 +162,12 @@ def test_two_workers_share_the_queue_and_run_each_job_once(own_database: Any, tm
     workers = [_worker(env, log), _worker(env, log)]
     try:
         _wait(
-            lambda: query("SELECT COUNT(*) FROM jobs_job WHERE status = 'succeeded'")[0][0] == 6,
+            lambda: (
+                query("SELECT COUNT(*) FROM jobs_job WHERE kind = 'jobs.probe' AND status = 'succeeded'")[0][
+                    0
+                ]
+                == 6
+            ),
             120,
             "six jobs",
         )
@@ -163,7 +176,7 @@ def test_two_workers_share_the_queue_and_run_each_job_once(own_database: Any, tm
             w.send_signal(signal.SIGTERM)
         for w in workers:
             w.wait(timeout=30)
-    assert [row[0] for row in query("SELECT attempts FROM jobs_job")] == [1] * 6
+    assert [row[0] for row in query("SELECT attempts FROM jobs_job WHERE kind = 'jobs.probe'")] == [1] * 6
     assert query("SELECT COUNT(*) FROM jobs_jobstep")[0][0] == 12
 
 
@@ -174,4 +187,4 @@ def test_worker_once_runs_what_is_queued_and_exits(own_database: Any) -> None:
     _start_jobs(env, 2, steps=1, seconds=0)
     out = _manage(env, "worker", "--once")
     assert "已停止" in out
-    assert query("SELECT status FROM jobs_job") == [("succeeded",), ("succeeded",)]
+    assert query("SELECT status FROM jobs_job WHERE kind = 'jobs.probe'") == [("succeeded",), ("succeeded",)]

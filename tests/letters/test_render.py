@@ -222,3 +222,15 @@ def test_a_context_fills_only_what_a_kind_needs() -> None:
     text = render_text(context)
     assert "李四：" in text and "第三十六条第四项" in text
     assert_no_template_syntax(text)
+
+
+def test_a_letter_rendered_twice_is_the_same_file_whatever_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A retried render job must make the very same file: no member of the zip carries the clock's time."""
+    import time
+
+    context = LetterContext.sample(LetterKind.RECEIPT)
+    first = render_letter(context).docx
+    real_localtime = time.localtime
+    monkeypatch.setattr(time, "localtime", lambda secs=None: real_localtime(1_000_000_000))
+    assert render_letter(context).docx == first
+    assert docx_text(first).splitlines()[0] == LetterKind.RECEIPT.label

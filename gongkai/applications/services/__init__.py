@@ -39,6 +39,7 @@ from gongkai.applications.services.correction import lapse_correction, record_co
 from gongkai.applications.services.extension import check_extension, grant_extension
 from gongkai.applications.services.fees import issue_fee_notice, lapse_fee, quote_fee, record_payment
 from gongkai.applications.services.intake import Applicant, Request, confirm_receipt, register, submit_online
+from gongkai.applications.services.letter_render import retry_letter_render
 from gongkai.applications.services.personal_data import (
     download_letter,
     record_applicant_download,
@@ -49,6 +50,7 @@ from gongkai.applications.services.personal_data import (
 from gongkai.applications.services.refresh import recompute_open_cases, refresh, refresh_paused_cases
 
 __all__ = [
+    "retry_letter_render",
     "download_letter",
     "record_applicant_download",
     "record_case_export",

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce, Now
 
 from gongkai.applications.amendments import PERSONAL_FIELDS
 from gongkai.applications.models import (
@@ -80,7 +81,7 @@ def _erase_corrections(application: Application) -> int:
     return count
 
 
-def _erase_files(rows: QuerySet[Any], **blank: str) -> int:
+def _erase_files(rows: QuerySet[Any], **blank: Any) -> int:
     """Empty the rows' stored files (each deleted from the storage once this commits) and ``blank``."""
     for row in rows.only("pk", "file"):
         delete_on_commit(row.file.storage, row.file.name or "")
@@ -110,7 +111,13 @@ def erase_personal_data(application: Application, *, today: datetime.date) -> Er
                 "updated_at",
             ]
         )
-        letters = _erase_files(Letter.objects.filter(application=application), text="")
+        # A letter not rendered yet is never rendered now: its layout goes too, and it counts as made.
+        letters = _erase_files(
+            Letter.objects.filter(application=application),
+            text="",
+            layout="",
+            rendered_at=Coalesce(F("rendered_at"), Now()),
+        )
         attachments = _erase_files(CaseAttachment.objects.filter(application=application))
         deliveries = LetterDelivery.objects.filter(letter__application=application).update(recipient="")
         corrections = _erase_corrections(application)
