@@ -23,7 +23,7 @@ from django.core.management import CommandError, call_command
 
 from gongkai.applications.models import Letter
 from gongkai.applications.services import case_file
-from gongkai.catalogue.models import Item
+from gongkai.catalogue.models import Item, Status
 from gongkai.core import backup
 from gongkai.core.models import AuditEvent
 from tests.applications.conftest import CaseMaker, Staff
@@ -45,7 +45,7 @@ def _seed(staff: Staff, make_case: CaseMaker) -> None:
         case_file.add_attachment(
             actor=staff.officer, application=case, kind="application", filename=f"{serial}.pdf", data=SCAN
         )
-    item = public_factories.make_item(staff.agency)
+    item = public_factories.make_item(staff.agency, status=Status.DRAFT)
     public_factories.add_file(item, "预算.pdf", b"%PDF-1.4\n% budget\n")
     public_factories.add_file(item, "名单.pdf", bytes(range(256)) * 10)
 
@@ -217,7 +217,7 @@ def test_restore_into_a_database_with_data_needs_force_and_confirmation(
 ) -> None:
     _seed(staff, make_case)
     _backup(tmp_path / "a.tar")
-    later = public_factories.make_item(staff.agency, title="备份之后新建的条目")
+    later = public_factories.make_item(staff.agency, title="备份之后新建的条目", status=Status.DRAFT)
     with pytest.raises(CommandError, match="--force"):
         call_command("restore", str(tmp_path / "a.tar"))
     monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))

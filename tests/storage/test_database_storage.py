@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from gongkai.catalogue.models import Attachment
+from gongkai.catalogue.models import Attachment, Status
 from gongkai.core.models import StoredFile
 from gongkai.core.storage import DatabaseStorage
 from tests.catalogue import public_factories
@@ -53,7 +53,7 @@ def test_a_file_written_in_a_transaction_that_rolls_back_is_not_kept() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_catalogue_migration_moves_bytes_into_the_storage_and_back(tree: Tree) -> None:
-    item = public_factories.make_item(tree.county_a)
+    item = public_factories.make_item(tree.county_a, status=Status.DRAFT)
     data = b"%PDF-1.4\n% kept through the migration\n"
     attachment = public_factories.add_file(item, "a.pdf", data)
     executor = MigrationExecutor(connection)

@@ -20,7 +20,7 @@ from django.test import Client, override_settings
 from gongkai.applications.models import Application, CaseAttachment, Letter
 from gongkai.applications.services import case_file
 from gongkai.catalogue import services
-from gongkai.catalogue.models import Attachment
+from gongkai.catalogue.models import Attachment, Status
 from gongkai.core.models import AuditEvent, StoredFile
 from tests.applications.conftest import CaseMaker, Staff
 from tests.catalogue import public_factories
@@ -113,7 +113,7 @@ def test_a_case_file_material_is_sealed_in_the_bucket(on_s3: S3, staff: Staff, m
 
 def _world(staff: Staff, make_case: CaseMaker) -> dict[str, bytes]:
     """Files of every kind in the database storage; their plain bytes by storage name."""
-    item = public_factories.make_item(staff.agency)
+    item = public_factories.make_item(staff.agency, status=Status.DRAFT)
     one = public_factories.add_file(item, "1.pdf", pdf_bytes("one"))
     two = public_factories.add_file(item, "2.pdf", pdf_bytes("two"))
     case: Application = make_case(arrived_on=ARRIVED)
