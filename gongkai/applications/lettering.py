@@ -148,6 +148,7 @@ def issue(
         filename=composed.filename,
         for_applicant=for_applicant,
     )
+    letter.save()
     last = application.events.order_by("-seq").values_list("seq", flat=True).first() or 0
     CaseEvent.objects.create(
         application=application,

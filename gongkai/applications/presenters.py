@@ -297,7 +297,7 @@ def case_page(
                     conclude_forms[appeal.pk] = bound_conclude
                 else:
                     conclude_forms[appeal.pk] = ConcludeAppealForm(appeal=appeal)
-    letters = list(application.letters.defer("docx", "text", "layout").order_by("issued_on", "pk"))
+    letters = list(application.letters.defer("text", "layout").order_by("issued_on", "pk"))
     return {
         "case": application,
         "clock": clock,

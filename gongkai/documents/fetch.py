@@ -82,7 +82,7 @@ MAX_REDIRECTS = 5
 
 #: The robots.txt of a host that answered 5xx or could not be reached: it disallows everything.
 _UNAVAILABLE = urllib.robotparser.RobotFileParser()
-_UNAVAILABLE.disallow_all = True
+_UNAVAILABLE.disallow_all = True  # type: ignore[attr-defined]
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 #: A robots.txt ``Crawl-delay`` longer than this is taken as this (seconds): one site must not stall a run.
 MAX_CRAWL_DELAY = 30.0

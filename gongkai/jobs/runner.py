@@ -153,6 +153,7 @@ def store_file(
         size = len(data)
         content: File[Any] = ContentFile(data)
     else:
+        data.seek(0)  # from the start, wherever a reader (a form looking into a zip) left it
         size = 0
         for block in iter(lambda: data.read(1 << 20), b""):
             digest.update(block)

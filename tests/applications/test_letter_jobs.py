@@ -78,7 +78,7 @@ def test_the_receipt_page_answers_before_the_docx_and_offers_it_once_made(
     # The letter's record and number exist at once, before any rendering.
     letter = Letter.objects.get(application=case, kind="receipt")
     assert letter.number and letter.issued_on == TODAY and "李四" in letter.text
-    assert letter.rendered_at is None and bytes(letter.docx) == b""
+    assert letter.rendered_at is None and letter.read_docx() == b""
     assert CaseEvent.objects.filter(
         application=case, kind=EventKind.LETTER_ISSUED, data__letter_id=letter.pk
     ).exists()
@@ -106,7 +106,7 @@ def test_the_receipt_page_answers_before_the_docx_and_offers_it_once_made(
     for callback in callbacks:  # the worker runs the job
         callback()
     letter.refresh_from_db()
-    assert letter.rendered_at is not None and bytes(letter.docx)[:2] == b"PK"
+    assert letter.rendered_at is not None and letter.read_docx()[:2] == b"PK"
 
     ready = client.get(response["Location"])
     html = ready.content.decode()
@@ -114,7 +114,7 @@ def test_the_receipt_page_answers_before_the_docx_and_offers_it_once_made(
     assert ready.context["secret"] == secret  # shown a last time, with the letter
     assert client.get(response["Location"]).context["secret"] == ""
     download = client.get(download_url)
-    assert download.status_code == 200 and download.content == bytes(letter.docx)
+    assert download.status_code == 200 and download.content == letter.read_docx()
     assert downloads_of(letter) == 1
     status = client.get(reverse("public:status_detail", args=[case.tracking_code]))
     assert download_url in status.content.decode() and 'http-equiv="refresh"' not in status.content.decode()
@@ -127,7 +127,7 @@ def test_rendering_twice_gives_one_letter_one_number_one_file(
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(arrived_on=datetime.date(2026, 5, 20))
     letter = Letter.objects.get(application=case)
-    first, made_at = bytes(letter.docx), letter.rendered_at
+    first, made_at = letter.read_docx(), letter.rendered_at
     assert first[:2] == b"PK" and made_at is not None
     series = list(NumberSeries.objects.values_list("pk", "last"))
 
@@ -137,13 +137,13 @@ def test_rendering_twice_gives_one_letter_one_number_one_file(
     )
     assert job.status == "succeeded"
     letter.refresh_from_db()
-    assert bytes(letter.docx) == first and letter.rendered_at == made_at
+    assert letter.read_docx() == first and letter.rendered_at == made_at
     # A worker killed after writing but before the job was marked done renders from the same layout: the
     # very same bytes.
-    Letter.objects.filter(pk=letter.pk).update(docx=b"", rendered_at=None)
+    Letter.objects.filter(pk=letter.pk).update(file="", rendered_at=None)
     lettering.render(letter.pk)
     letter.refresh_from_db()
-    assert bytes(letter.docx) == first
+    assert letter.read_docx() == first
     assert Letter.objects.filter(application=case).count() == 1
     assert list(NumberSeries.objects.values_list("pk", "last")) == series
 
@@ -161,7 +161,7 @@ def test_a_failed_render_keeps_the_letter_and_the_officer_retries_it(
     for callback in callbacks:
         callback()
     letter.refresh_from_db()
-    assert letter.rendered_at is None and bytes(letter.docx) == b""
+    assert letter.rendered_at is None and letter.read_docx() == b""
     assert "无法生成文书" in letter.render_error and letter.number in letter.render_error
     # The job failed with the Chinese reason on its page.
     job = latest(lettering.RENDER_KIND, params_contains={"letter_id": letter.pk})
@@ -188,13 +188,13 @@ def test_a_failed_render_keeps_the_letter_and_the_officer_retries_it(
         response = officer.post(retry_url)
     assert response.status_code == 302
     letter.refresh_from_db()
-    assert letter.rendered_at is not None and letter.render_error == "" and bytes(letter.docx)[:2] == b"PK"
+    assert letter.rendered_at is not None and letter.render_error == "" and letter.read_docx()[:2] == b"PK"
     assert (
         AuditEvent.objects.filter(action="application.letter_render_retried", actor=staff.officer).count()
         == 1
     )
     download = officer.get(f"/cases/{case.pk}/letters/{letter.pk}/")
-    assert download.status_code == 200 and download.content == bytes(letter.docx)
+    assert download.status_code == 200 and download.content == letter.read_docx()
     # Once made, a retry is refused with a message and starts nothing.
     officer.post(retry_url)
     assert AuditEvent.objects.filter(action="application.letter_render_retried").count() == 1
@@ -213,7 +213,7 @@ def test_a_case_exported_mid_render_misses_no_letter(
     letter.refresh_from_db()
     assert letter.rendered_at is not None
     member = next(name for name in archive.namelist() if name.endswith(letter.filename))
-    assert archive.read(member) == bytes(letter.docx)
+    assert archive.read(member) == letter.read_docx()
 
 
 @pytest.mark.django_db

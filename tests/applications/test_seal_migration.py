@@ -20,8 +20,8 @@ from tests.conftest import Tree
 
 BEFORE = [("applications", "0009_encrypt_personal_data")]
 AFTER = [("applications", "0010_seal_existing_personal_data")]
-#: The letters' files moved to the file storage (0011): the sealed bytes, unchanged.
-LATEST = [("applications", "0011_files_in_storage")]
+#: The letters' files moved to the file storage (0011: the sealed bytes, unchanged), and 0012 after it.
+LATEST = [("applications", "0012_letters_rendered_later_and_reminders_once_a_day")]
 ID = resident_id(55)
 
 

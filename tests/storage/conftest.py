@@ -7,6 +7,7 @@ import importlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -76,3 +77,9 @@ def on_database_with_s3(s3: S3) -> Iterator[S3]:
     storages = {"default": DATABASE, "database": DATABASE, "s3": s3.storage(), "staticfiles": STATIC}
     with override_settings(STORAGES=storages, GONGKAI_FILE_STORAGE="database"):
         yield s3
+
+
+@pytest.fixture(autouse=True)
+def letters_rendered_inline(settings: Any) -> None:
+    """Letters' .docx made in the step (``GONGKAI_LETTERS_INLINE``), so a test finds the file at once."""
+    settings.GONGKAI_LETTERS_INLINE = True
