@@ -46,9 +46,21 @@ from gongkai.applications.services.personal_data import (
     record_case_view,
     reveal_applicant,
 )
-from gongkai.applications.services.refresh import recompute_open_cases, refresh, refresh_paused_cases
+from gongkai.applications.services.refresh import (
+    RECOMPUTE_JOB,
+    cases_to_recompute,
+    recompute_case,
+    recompute_open_cases,
+    refresh,
+    refresh_paused_cases,
+    start_recompute,
+)
 
 __all__ = [
+    "RECOMPUTE_JOB",
+    "cases_to_recompute",
+    "recompute_case",
+    "start_recompute",
     "download_letter",
     "record_applicant_download",
     "record_case_export",

@@ -64,6 +64,9 @@ def _copy_attachments(source: Item, target: Item) -> None:
             data=attachment.data,
             text=attachment.text,
             extraction_problem=attachment.extraction_problem,
+            extraction_problems=attachment.extraction_problems,
+            reading=attachment.reading,
+            reading_job=attachment.reading_job,
         )
 
 
