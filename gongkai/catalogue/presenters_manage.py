@@ -22,7 +22,7 @@ from gongkai.catalogue.models import Attachment, Item, ItemEvent, Reading, Statu
 from gongkai.catalogue.taxonomy import article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_
-from gongkai.jobs.models import Job, JobState
+from gongkai.jobs.models import Job, JobStatus
 from gongkai.jobs.permissions import can_view as can_view_job
 
 #: What each event of an entry is called in the review log.
@@ -168,7 +168,7 @@ class AttachmentRow:
 
 def job_ended_unfinished(job: Job) -> bool:
     """The job failed or was cancelled: it will not read the file."""
-    return job.state in (JobState.FAILED, JobState.CANCELLED)
+    return job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 def reading_state(attachment: Attachment, job: Job | None) -> str:

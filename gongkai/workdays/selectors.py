@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from gongkai.jobs.models import Job, JobState
+from gongkai.jobs.models import Job, JobStatus
 from gongkai.workdays.store import current_calendar
 
 __all__ = ["REDATING_JOB", "WARN_FROM", "Redating", "missing_calendar_years", "redating_in_progress"]
@@ -45,7 +45,7 @@ class Redating:
 
 def redating_in_progress() -> list[Redating]:
     """The re-dating jobs queued or running, the oldest first (two loads in a row give two)."""
-    jobs = Job.objects.filter(kind=REDATING_JOB, state__in=[JobState.QUEUED, JobState.RUNNING])
+    jobs = Job.objects.filter(kind=REDATING_JOB, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
     found: list[Redating] = []
     for job in jobs.order_by("created_at"):
         params = job.params if isinstance(job.params, dict) else {}

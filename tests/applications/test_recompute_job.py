@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from gongkai.applications import services
 from gongkai.applications.models import Application, EventKind
-from gongkai.jobs.models import Job, JobState
+from gongkai.jobs.models import Job, JobStatus
 from gongkai.jobs.permissions import can_view
 from gongkai.workdays.models import CalendarYear
 from gongkai.workdays.services import CalendarRow, load_calendar
@@ -90,7 +90,7 @@ def test_a_load_starts_one_job_and_the_cases_keep_their_old_dates_until_it_ran(
     for callback in callbacks:
         callback()
     job.refresh_from_db()
-    assert job.state == JobState.DONE
+    assert job.status == JobStatus.SUCCEEDED
     assert due_dates(cases) == {D(2027, 1, 11)}  # 1/4 is now a holiday: one working day later
     assert len(recomputed(cases)) == 3
     assert Job.objects.filter(kind=KIND).count() == 1
@@ -119,7 +119,8 @@ def test_recomputing_twice_gives_the_same_dates_and_logs_nothing_new(
     logged = recomputed(cases)
     again = services.start_recompute(years=[2027], actor=None)  # the system runs it at once
     again.refresh_from_db()
-    assert again.state == JobState.DONE and again.result["changed"] == 0
+    assert again.status == JobStatus.SUCCEEDED
+    assert again.result == {"cases": 3, "changed": 0, "next_url": "/cases/"}
     assert due_dates(cases) == {D(2027, 1, 11)}
     assert recomputed(cases) == logged
 
@@ -135,7 +136,7 @@ def test_two_quick_loads_end_with_the_latest_calendar(
         callback()
     # The second calendar (1/5 and 1/6 off, 1/4 a working day again): two working days later.
     assert due_dates(cases) == {D(2027, 1, 12)}
-    assert set(Job.objects.filter(kind=KIND).values_list("state", flat=True)) == {JobState.DONE}
+    assert set(Job.objects.filter(kind=KIND).values_list("status", flat=True)) == {JobStatus.SUCCEEDED}
 
 
 def test_the_command_re_dates_at_once(staff: Staff, cases: list[Application]) -> None:
