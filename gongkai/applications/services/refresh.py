@@ -135,23 +135,36 @@ def start_recompute(*, years: Iterable[int], actor: Actor = None) -> Job:
     )
 
 
-def recompute_case(pk: int, *, years: Iterable[int], actor: Actor = None) -> bool:
-    """Re-date one open case on the calendar in force NOW, logging the change on the case; True if its due
-    date (or its problem, or whether it is provisional) changed. Runs inside the caller's transaction.
+def recompute_cases(pks: Iterable[int], *, years: Iterable[int], actor: Actor = None) -> int:
+    """Re-date the open cases ``pks`` on the calendar in force NOW, logging each change on its case; returns
+    how many changed (due date, problem, or whether it is provisional). Runs inside the caller's transaction.
 
-    The calendar is read when the case is locked, so a job that started before a later load and
-    reaches a case after it uses the later calendar: two loads in a row end on the latest one.
-    A case closed meanwhile is left alone. Recomputing twice gives the same dates and logs nothing new.
+    The cases are locked first and the calendar is read after: a job started before a later load that
+    reaches these cases after that load committed re-dates them on the later calendar, and a job of the
+    later load that reaches them first is waited for (its lock), so two loads in a row end on the latest
+    calendar whichever job ends last. A case closed meanwhile is left alone. Re-dating twice gives the same
+    dates and logs nothing new.
     """
-    application = (
-        Application.objects.select_for_update().filter(pk=pk, status=Status.OPEN).prefetch_related("events")
-    ).first()
-    if application is None:
-        return False
     years_list = sorted(set(years))
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=list(pks), status=Status.OPEN)
+        .order_by("pk")
+        .prefetch_related("events")
+    )
+    calendar = current_calendar()  # after the locks: see above
+    return sum(_redate(application, calendar, years_list, actor) for application in applications)
+
+
+def recompute_case(pk: int, *, years: Iterable[int], actor: Actor = None) -> bool:
+    """:func:`recompute_cases` of one case."""
+    return recompute_cases([pk], years=years, actor=actor) == 1
+
+
+def _redate(application: Application, calendar: WorkCalendar, years: list[int], actor: Actor) -> bool:
     old_due, old_problem = application.due_date, application.clock_problem
     old_provisional = application.due_date_provisional
-    refresh(application, calendar=current_calendar())
+    refresh(application, calendar=calendar)
     if (
         application.due_date == old_due
         and application.clock_problem == old_problem
@@ -164,7 +177,7 @@ def recompute_case(pk: int, *, years: Iterable[int], actor: Actor = None) -> boo
         timezone.localdate(),
         actor,
         {
-            "years": years_list,
+            "years": years,
             "old_due_date": old_due.isoformat() if old_due else None,
             "new_due_date": application.due_date.isoformat() if application.due_date else None,
             "old_provisional": old_provisional,
@@ -176,7 +189,7 @@ def recompute_case(pk: int, *, years: Iterable[int], actor: Actor = None) -> boo
         actor,
         "application.due_date_recomputed",
         application,
-        years=years_list,
+        years=years,
         old=old_due.isoformat() if old_due else None,
         new=application.due_date.isoformat() if application.due_date else None,
         old_provisional=old_provisional,
@@ -192,9 +205,6 @@ def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
     leaves the date where it was: the event says the date is now final.
     Returns the number of cases whose due date changed.
     """
-    years_list = sorted(set(years))
-    changed = 0
     with transaction.atomic():
-        for pk in cases_to_recompute(years_list).order_by("pk").values_list("pk", flat=True):
-            changed += recompute_case(pk, years=years_list, actor=actor)
-    return changed
+        pks = list(cases_to_recompute(years).order_by("pk").values_list("pk", flat=True))
+        return recompute_cases(pks, years=years, actor=actor)
