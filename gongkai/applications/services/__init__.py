@@ -49,9 +49,7 @@ from gongkai.applications.services.personal_data import (
 from gongkai.applications.services.refresh import (
     RECOMPUTE_JOB,
     cases_to_recompute,
-    recompute_case,
     recompute_cases,
-    recompute_open_cases,
     refresh,
     refresh_paused_cases,
     start_recompute,
@@ -60,7 +58,6 @@ from gongkai.applications.services.refresh import (
 __all__ = [
     "RECOMPUTE_JOB",
     "cases_to_recompute",
-    "recompute_case",
     "recompute_cases",
     "start_recompute",
     "download_letter",
@@ -85,7 +82,6 @@ __all__ = [
     "lapse_correction",
     "lapse_fee",
     "quote_fee",
-    "recompute_open_cases",
     "record_appeal",
     "record_correction",
     "record_payment",

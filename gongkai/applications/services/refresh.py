@@ -156,11 +156,6 @@ def recompute_cases(pks: Iterable[int], *, years: Iterable[int], actor: Actor = 
     return sum(_redate(application, calendar, years_list, actor) for application in applications)
 
 
-def recompute_case(pk: int, *, years: Iterable[int], actor: Actor = None) -> bool:
-    """:func:`recompute_cases` of one case."""
-    return recompute_cases([pk], years=years, actor=actor) == 1
-
-
 def _redate(application: Application, calendar: WorkCalendar, years: list[int], actor: Actor) -> bool:
     old_due, old_problem = application.due_date, application.clock_problem
     old_provisional = application.due_date_provisional
@@ -196,15 +191,3 @@ def _redate(application: Application, calendar: WorkCalendar, years: list[int], 
         new_provisional=application.due_date_provisional,
     )
     return True
-
-
-def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
-    """Every open case's due date recomputed at once (:func:`recompute_case`), in the caller's transaction.
-
-    A case whose due date was provisional (暂定, decisions D17) is logged even when the loaded notice
-    leaves the date where it was: the event says the date is now final.
-    Returns the number of cases whose due date changed.
-    """
-    with transaction.atomic():
-        pks = list(cases_to_recompute(years).order_by("pk").values_list("pk", flat=True))
-        return recompute_cases(pks, years=years, actor=actor)
