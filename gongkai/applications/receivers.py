@@ -1,4 +1,10 @@
-"""Signal receivers: a calendar change recomputes the due dates of open cases (docs/decisions.md D1)."""
+"""Signal receivers: a calendar change re-dates the open cases (docs/decisions.md D1), as a job.
+
+A person's change (the calendar page) starts the job ``applications.recompute_open_cases`` when the load
+commits and the page answers at once; until the job has run, the cases keep their old due dates. The
+system's change (``gongkai calendar load``, ``actor`` None) runs the same job at once, as every
+``gongkai`` command does its work without a worker.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from gongkai.applications.services import recompute_open_cases
+from gongkai.applications.services import start_recompute
 from gongkai.workdays.signals import calendar_changed
 
 
 @receiver(calendar_changed, dispatch_uid="applications.recompute_due_dates")
 def recompute_due_dates(sender: Any, *, years: list[int], actor: Any = None, **kwargs: Any) -> None:
-    recompute_open_cases(years=years, actor=actor)
+    start_recompute(years=years, actor=actor)

@@ -103,6 +103,8 @@ AUDIT_LABELS: dict[str, str] = {
     "catalogue.item_corrected": N_("发布更正"),
     "catalogue.attachment_added": N_("添加附件"),
     "catalogue.attachment_removed": N_("删除附件"),
+    "catalogue.attachment_read": N_("读取附件并完成隐私检查"),
+    "catalogue.attachment_reread": N_("重新读取附件"),
     "catalogue.hit_masked": N_("遮盖敏感信息"),
     "catalogue.scan_overridden": N_("说明理由后发布含敏感信息的条目"),
     "catalogue.sensitive_word_added": N_("添加错敏词"),

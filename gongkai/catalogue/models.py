@@ -222,6 +222,13 @@ class Item(models.Model):
         return self.status == Status.PUBLISHED
 
 
+class Reading(models.TextChoices):
+    """An attachment's text extraction and scan (run as a job after the upload answers)."""
+
+    PENDING = "pending", _("正在读取")
+    DONE = "done", _("已读取")
+
+
 class Attachment(models.Model):
     """A file of an entry (PDF, Word, Excel, image), kept in the file storage (:mod:`gongkai.core.storage`:
     the database or an object store) so every host serves it; read it with :meth:`read_bytes`."""
@@ -242,6 +249,14 @@ class Attachment(models.Model):
     #: The same as messages (``{"template", "params"}``, :func:`gongkai.core.messages.message_to_json`),
     #: shown in the reader's language.
     extraction_problems = models.JSONField(default=list, blank=True)
+    #: Whether the text has been extracted and scanned: a file is read after the upload answers, by the
+    #: job ``catalogue.extract_attachment`` (:mod:`gongkai.catalogue.jobs`); until then it is unread and
+    #: blocks the review (:func:`gongkai.catalogue.workflow.unread_files_refusal`).
+    reading = models.CharField(
+        _("读取状态"), max_length=10, choices=Reading.choices, default=Reading.DONE, db_default=Reading.DONE
+    )
+    #: The job reading the file (``gongkai.jobs`` Job id; no foreign key, the job may be cleaned up).
+    reading_job = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

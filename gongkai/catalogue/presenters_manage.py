@@ -18,10 +18,12 @@ from django.utils.translation import pgettext
 
 from gongkai.catalogue import content, extract, permissions, scanning, selectors, workflow
 from gongkai.catalogue.forms_manage import AttachmentForm, StepForm
-from gongkai.catalogue.models import Attachment, Item, ItemEvent, Status
+from gongkai.catalogue.models import Attachment, Item, ItemEvent, Reading, Status
 from gongkai.catalogue.taxonomy import article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_
+from gongkai.jobs.models import Job, JobStatus
+from gongkai.jobs.permissions import can_view as can_view_job
 
 #: What each event of an entry is called in the review log.
 EVENT_LABELS: dict[str, str] = {
@@ -143,6 +145,12 @@ class Step:
         return self.form.is_bound
 
 
+#: How far a file's reading is (:mod:`gongkai.catalogue.services.reading`).
+READ = "done"
+READING = "pending"
+READING_FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class AttachmentRow:
     """A file as the entry page lists it: its kind and what could not be checked, in the reader's language."""
@@ -151,18 +159,44 @@ class AttachmentRow:
     kind_label: str
     #: "" when the file's text was extracted and checked in full.
     problem: str
+    #: :data:`READ`, :data:`READING` (its job queued or running) or :data:`READING_FAILED` (the job failed
+    #: or was cancelled: the file is read again from the page).
+    reading: str = READ
+    #: The job reading the file, when the person may follow it (its progress bar is shown).
+    job: Job | None = None
 
 
-def attachment_rows(attachments: list[Attachment]) -> list[AttachmentRow]:
+def job_ended_unfinished(job: Job) -> bool:
+    """The job failed or was cancelled: it will not read the file."""
+    return job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+def reading_state(attachment: Attachment, job: Job | None) -> str:
+    if attachment.reading == Reading.DONE:
+        return READ
+    if job is None or job_ended_unfinished(job):
+        return READING_FAILED
+    return READING
+
+
+def attachment_rows(
+    attachments: list[Attachment], user: AbstractBaseUser | AnonymousUser | None = None
+) -> list[AttachmentRow]:
     separator = pgettext("list separator", "；")
-    return [
-        AttachmentRow(
-            a,
-            render(extract.KIND_LABELS.get(a.kind, a.kind)),
-            separator.join(render(p) for p in scanning.attachment_problems(a)),
+    jobs = selectors.reading_jobs(attachments)
+    rows = []
+    for a in attachments:
+        job = jobs.get(a.reading_job) if a.reading_job is not None else None
+        rows.append(
+            AttachmentRow(
+                a,
+                render(extract.KIND_LABELS.get(a.kind, a.kind)),
+                separator.join(render(p) for p in scanning.attachment_problems(a)),
+                reading_state(a, job),
+                job if job is not None and user is not None and can_view_job(user, job) else None,
+            )
         )
-        for a in attachments
-    ]
+    return rows
 
 
 def entry_context(
@@ -184,12 +218,14 @@ def entry_context(
         if name in workflow.STEPS
     ]
     events = selectors.item_events(item)
+    rows = attachment_rows(selectors.item_attachments(item), user)
     return {
         "item": item,
         # Sanitised at every save; cleaned again here in case a row was written another way.
         "body_html": mark_safe(content.sanitize_html(item.body)),
         "clock": selectors.publication_clock(item),
-        "attachments": attachment_rows(selectors.item_attachments(item)),
+        "attachments": rows,
+        "reading": {row.reading for row in rows} - {READ},
         # Cached per content and cut short per part (a roster of 30,000 rows must not slow the page).
         "scan": scanning.scan_overview(item),
         "may_edit": workflow.EDIT in allowed,

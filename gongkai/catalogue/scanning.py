@@ -26,7 +26,7 @@ from django.utils.translation import gettext, pgettext
 
 from gongkai.catalogue import scanner
 from gongkai.catalogue.content import body_text
-from gongkai.catalogue.models import Attachment, Item
+from gongkai.catalogue.models import Attachment, Item, Reading
 from gongkai.catalogue.selectors import sensitive_words_for
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message, message_from_json
@@ -286,10 +286,11 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:
     keys = _text_keys(item, words_digest)
     attachments: list[Attachment] = []
     if item.pk is not None:
+        # A file not read yet has no text to scan: it is left out (and not cached as clean under its digest).
         attachments = list(
-            item.attachments.only(
-                "id", "filename", "sha256", "extraction_problem", "extraction_problems"
-            ).order_by("id")
+            item.attachments.filter(reading=Reading.DONE)
+            .only("id", "filename", "sha256", "extraction_problem", "extraction_problems")
+            .order_by("id")
         )
     for attachment in attachments:
         keys[f"file:{attachment.pk}"] = _scan_key("file", attachment.sha256, words_digest)

@@ -11,6 +11,7 @@ its submitter, and the approval may not be given by anyone who passed the review
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,11 +33,13 @@ from gongkai.catalogue.models import (
     ItemEvent,
     ItemKind,
     ItemVersion,
+    Reading,
     SensitiveWord,
     Status,
 )
 from gongkai.catalogue.public_filters import published_items
 from gongkai.core.actors import Actor
+from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
@@ -455,6 +458,12 @@ def item_events(item: Item) -> list[ItemEvent]:
 def item_attachments(item: Item) -> list[Attachment]:
     """The entry's files without their contents or texts."""
     return list(item.attachments.defer("text").order_by("id"))
+
+
+def reading_jobs(attachments: list[Attachment]) -> dict[uuid.UUID, Job]:
+    """The jobs reading the unread files among ``attachments``, by id."""
+    ids = [a.reading_job for a in attachments if a.reading != Reading.DONE and a.reading_job is not None]
+    return {job.pk: job for job in Job.objects.filter(pk__in=ids)} if ids else {}
 
 
 def item_attachment(item: Item, attachment_pk: int, *, with_data: bool) -> Attachment:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.attachment_add, name="attach"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="detach"),
+    path("<int:pk>/attachments/<int:attachment_pk>/read/", views.attachment_reread, name="reread"),
     path("<int:pk>/print/review/", views.print_review, name="print_review"),
     path("<int:pk>/print/register/", views.print_register, name="print_register"),
     path("<int:pk>/correct/", views_corrections.item_correct, name="correct"),

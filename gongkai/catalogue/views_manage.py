@@ -303,6 +303,24 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     )
 
 
+@login_required
+@require_POST
+def attachment_reread(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """Read a file again after its reading job failed (a new job)."""
+    item = _visible_item(request, pk)
+    attachment = selectors.item_attachment(item, attachment_pk, with_data=False)
+    try:
+        services.reread_attachment(actor=request.user, attachment=attachment)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已重新开始读取附件“%(name)s”。") % {"name": attachment.filename})
+    return redirect(f"{item_url(item)}#files-heading")
+
+
 # ---------------------------------------------------------------------------------------------
 # Print forms for the paper file
 # ---------------------------------------------------------------------------------------------

@@ -278,3 +278,23 @@ def allowed_actions(
         for action in ACTIONS
         if decide(state, action, roles=held, superuser=superuser, is_submitter=is_submitter).allowed
     )
+
+
+#: The steps that rely on the privacy scan of every file: a file whose text has not been read yet
+#: (its reading job is queued, running or failed) blocks them, as the reviewer could not see what it holds
+#: (先审查、后公开).
+NEEDS_FILES_READ: frozenset[str] = frozenset({SUBMIT, REVIEW_PASS, APPROVE, PUBLISH})
+
+
+def unread_files_refusal(action: str, unread: Iterable[str]) -> Message | None:
+    """Why ``action`` must wait for the files ``unread`` (their names) to be read, or None."""
+    names = list(unread)
+    if action not in NEEDS_FILES_READ or not names:
+        return None
+    return Message(
+        N_(
+            "附件“%(names)s”尚未读取完毕，还没有经过隐私检查，暂不能“%(action)s”。"
+            "请等待读取完成后再试（读取失败的，请在附件列表中点“重新读取”，或删除后重新上传）。"
+        ),
+        {"names": names, "action": action_message(action)},
+    )

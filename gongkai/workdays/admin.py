@@ -25,6 +25,7 @@ from gongkai.core.formatting import weekday_name
 from gongkai.workdays.calendar import CalendarNotLoaded
 from gongkai.workdays.forms import CalendarLoadForm, rows_as_csv
 from gongkai.workdays.models import CalendarDay, CalendarYear, DayType
+from gongkai.workdays.selectors import redating_in_progress
 from gongkai.workdays.services import (
     CalendarFileError,
     CalendarRow,
@@ -181,7 +182,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
             }
             for year, info in sorted(calendar.years.items(), reverse=True)
         ]
-        context = {"calendar_years": years, **(extra_context or {})}
+        context = {"calendar_years": years, "redating": redating_in_progress(), **(extra_context or {})}
         return super().changelist_view(request, context)
 
     def load_view(self, request: HttpRequest) -> HttpResponse:

@@ -7,8 +7,10 @@ or deletes a year, after the new days are written, with keyword arguments:
 * ``actor``: the user who made the change, or ``None`` for the system (``gongkai calendar load``).
 
 Receivers run in the same transaction and see the new calendar through
-:func:`gongkai.workdays.store.current_calendar` (e.g. to recompute the due dates of open cases and log
-the change on each case). An exception in a receiver rolls the whole load back, audit event included.
+:func:`gongkai.workdays.store.current_calendar`. An exception in a receiver rolls the whole load back,
+audit event included. The applications app's receiver starts the job that re-dates the open cases
+(``applications.recompute_open_cases``, named by :data:`gongkai.workdays.selectors.REDATING_JOB` for
+the calendar page, which shows its progress); the calendar never imports the applications.
 """
 
 from __future__ import annotations

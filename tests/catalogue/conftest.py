@@ -25,12 +25,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import TestCase
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.agencies.services import add_membership
 from gongkai.catalogue import services, workflow
-from gongkai.catalogue.models import Category, Item, Status
+from gongkai.catalogue.models import Attachment, Category, Item, Status
 from gongkai.statute.resident_id import check_character
 from tests.conftest import Tree, make_user
 from tests.pdfs import one_page_pdf
@@ -44,6 +45,15 @@ def resident_id(serial: int = 1, birth: str = "19800101", region: str = "110105"
     """A valid 18-digit 居民身份证 number."""
     body = f"{region}{birth}{serial % 1000:03d}"
     return body + check_character(body)
+
+
+def attach(*, actor: Any, item: Item, filename: str, data: bytes) -> Attachment:
+    """``services.add_attachment``, then its reading job run (as a worker does once the upload committed);
+    the attachment as stored after the reading."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        attachment = services.add_attachment(actor=actor, item=item, filename=filename, data=data)
+    attachment.refresh_from_db()
+    return attachment
 
 
 def pdf_bytes(*lines: str) -> bytes:

@@ -12,7 +12,7 @@ from gongkai.agencies.models import Role
 from gongkai.agencies.services import add_membership
 from gongkai.catalogue import permissions, selectors, services
 from gongkai.catalogue.models import Item, SensitiveWord, Status
-from tests.catalogue.conftest import Advance, MakeItem, People
+from tests.catalogue.conftest import Advance, MakeItem, People, attach
 
 
 def test_who_sees_the_agencys_entries(people: People, make_item: MakeItem) -> None:
@@ -146,9 +146,7 @@ def test_another_agencys_entry_is_not_found(people: People, make_item: MakeItem,
     from tests.catalogue.conftest import pdf_bytes
 
     item = make_item()
-    attachment = services.add_attachment(
-        actor=people.officer, item=item, filename="a.pdf", data=pdf_bytes("a")
-    )
+    attachment = attach(actor=people.officer, item=item, filename="a.pdf", data=pdf_bytes("a"))
     for user in (people.other_officer, people.supervisor, people.nobody):
         client = Client()
         client.force_login(user)

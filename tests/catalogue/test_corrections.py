@@ -19,7 +19,7 @@ from gongkai.agencies.services import add_membership
 from gongkai.catalogue import content, scanning, services, workflow
 from gongkai.catalogue.models import Item, ItemVersion, Status
 from gongkai.core.models import AuditEvent
-from tests.catalogue.conftest import Advance, MakeItem, People, _walk, docx_bytes
+from tests.catalogue.conftest import Advance, MakeItem, People, _walk, attach, docx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,7 @@ def client_for(user: object) -> Client:
 @pytest.fixture
 def published(make_item: MakeItem, move: Advance, people: People, today: datetime.date) -> Item:
     item = make_item()
-    services.add_attachment(
-        actor=people.officer, item=item, filename="原件.docx", data=docx_bytes("原来的附件")
-    )
+    attach(actor=people.officer, item=item, filename="原件.docx", data=docx_bytes("原来的附件"))
     return move(item, Status.PUBLISHED)
 
 

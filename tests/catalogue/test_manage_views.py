@@ -305,11 +305,14 @@ def test_one_click_mask(people: People, make_item: MakeItem) -> None:
 # --- Files -------------------------------------------------------------------------------------
 
 
-def test_upload_download_and_remove_files(people: People, make_item: MakeItem) -> None:
+def test_upload_download_and_remove_files(
+    people: People, make_item: MakeItem, django_capture_on_commit_callbacks: Any
+) -> None:
     item = make_item()
     client = client_for(people.officer)
     upload = SimpleUploadedFile("说明.docx", docx_bytes(f"身份证号 {ID}"))
-    response = client.post(f"/manage/catalogue/{item.pk}/attachments/", {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):  # the reading job, after the upload committed
+        response = client.post(f"/manage/catalogue/{item.pk}/attachments/", {"file": upload})
     assert response.status_code == 302
     attachment = item.attachments.get()
     page = client.get(f"/manage/catalogue/{item.pk}/").content.decode()

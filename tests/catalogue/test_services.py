@@ -21,6 +21,7 @@ from tests.catalogue.conftest import (
     Advance,
     MakeItem,
     People,
+    attach,
     docx_bytes,
     pdf_bytes,
     pin,
@@ -192,7 +193,7 @@ def test_plain_text_becomes_paragraphs() -> None:
 def test_a_real_pdf_and_docx_are_attached_with_their_text(people: People, make_item: MakeItem) -> None:
     item = make_item()
     mark = audit_mark()
-    pdf = services.add_attachment(
+    pdf = attach(
         actor=people.officer,
         item=item,
         filename="C:\\文件\\预算表.pdf",
@@ -200,13 +201,13 @@ def test_a_real_pdf_and_docx_are_attached_with_their_text(people: People, make_i
     )
     assert (pdf.filename, pdf.kind, pdf.content_type) == ("预算表.pdf", "pdf", "application/pdf")
     assert MOBILE in pdf.text and pdf.size > 0 and len(pdf.sha256) == 64
-    word = services.add_attachment(
+    word = attach(
         actor=people.officer, item=item, filename="说明.docx", data=docx_bytes("预算说明", f"身份证号：{ID}")
     )
     assert word.kind == "docx" and ID in word.text
-    image = services.add_attachment(actor=people.officer, item=item, filename="图.PNG", data=png_bytes())
+    image = attach(actor=people.officer, item=item, filename="图.PNG", data=png_bytes())
     assert (image.kind, image.content_type) == ("image", "image/png")
-    assert new_audits(mark) == ["catalogue.attachment_added"] * 3
+    assert new_audits(mark) == ["catalogue.attachment_added", "catalogue.attachment_read"] * 3
     assert [e[0] for e in events(item)][-3:] == ["attachment_add"] * 3
     # The files' text is searchable and scanned.
     assert indexing.search(Item.objects.all(), "budget").get() == item
@@ -233,7 +234,7 @@ def test_files_of_the_wrong_type_are_refused(
 ) -> None:
     item = make_item()
     with pytest.raises(content.CatalogueError) as excinfo:
-        services.add_attachment(actor=people.officer, item=item, filename=filename, data=data)
+        attach(actor=people.officer, item=item, filename=filename, data=data)
     assert message in excinfo.value.message_dict["file"][0]
     assert not Attachment.objects.exists()
 
@@ -242,14 +243,14 @@ def test_size_and_count_limits(people: People, make_item: MakeItem, monkeypatch:
     item = make_item()
     too_big = pdf_bytes("x") + b"%" * (services.MAX_ATTACHMENT_BYTES)
     with pytest.raises(content.CatalogueError, match="超过 20 MB"):
-        services.add_attachment(actor=people.officer, item=item, filename="大.pdf", data=too_big)
+        attach(actor=people.officer, item=item, filename="大.pdf", data=too_big)
     monkeypatch.setattr(files, "MAX_ATTACHMENTS", 2)
-    services.add_attachment(actor=people.officer, item=item, filename="1.pdf", data=pdf_bytes("one"))
+    attach(actor=people.officer, item=item, filename="1.pdf", data=pdf_bytes("one"))
     with pytest.raises(content.CatalogueError, match="已经上传过"):
-        services.add_attachment(actor=people.officer, item=item, filename="1-copy.pdf", data=pdf_bytes("one"))
-    services.add_attachment(actor=people.officer, item=item, filename="2.pdf", data=pdf_bytes("two"))
+        attach(actor=people.officer, item=item, filename="1-copy.pdf", data=pdf_bytes("one"))
+    attach(actor=people.officer, item=item, filename="2.pdf", data=pdf_bytes("two"))
     with pytest.raises(content.CatalogueError, match="最多 2 个附件"):
-        services.add_attachment(actor=people.officer, item=item, filename="3.pdf", data=pdf_bytes("three"))
+        attach(actor=people.officer, item=item, filename="3.pdf", data=pdf_bytes("three"))
     assert item.attachments.count() == 2
 
 
@@ -258,13 +259,11 @@ def test_files_only_in_draft_or_returned_by_the_officer(
 ) -> None:
     item = make_item()
     with pytest.raises(PermissionDenied):
-        services.add_attachment(actor=people.reviewer, item=item, filename="a.pdf", data=pdf_bytes("a"))
-    attachment = services.add_attachment(
-        actor=people.officer, item=item, filename="a.pdf", data=pdf_bytes("a")
-    )
+        attach(actor=people.reviewer, item=item, filename="a.pdf", data=pdf_bytes("a"))
+    attachment = attach(actor=people.officer, item=item, filename="a.pdf", data=pdf_bytes("a"))
     item = move(item, Status.SUBMITTED)
     with pytest.raises(content.CatalogueError, match="等待保密审查"):
-        services.add_attachment(actor=people.officer, item=item, filename="b.pdf", data=pdf_bytes("b"))
+        attach(actor=people.officer, item=item, filename="b.pdf", data=pdf_bytes("b"))
     with pytest.raises(content.CatalogueError):
         services.remove_attachment(actor=people.officer, attachment=attachment)
     item = services.review_return(actor=people.reviewer, item=item, reason="附件有个人信息，请替换。")
@@ -303,7 +302,7 @@ def test_submit_needs_a_complete_entry(people: People, make_item: MakeItem) -> N
     item = make_item(summary="", category=None, body="")
     message = errors_of(lambda: services.submit(actor=people.officer, item=item))
     assert set(message) == {"summary", "category", "body"}
-    services.add_attachment(actor=people.officer, item=item, filename="a.pdf", data=pdf_bytes("a"))
+    attach(actor=people.officer, item=item, filename="a.pdf", data=pdf_bytes("a"))
     message = errors_of(lambda: services.submit(actor=people.officer, item=item))
     assert set(message) == {"summary", "category"}
 

@@ -47,10 +47,21 @@ from gongkai.applications.services.personal_data import (
     record_case_view,
     reveal_applicant,
 )
-from gongkai.applications.services.refresh import recompute_open_cases, refresh, refresh_paused_cases
+from gongkai.applications.services.refresh import (
+    RECOMPUTE_JOB,
+    cases_to_recompute,
+    recompute_cases,
+    refresh,
+    refresh_paused_cases,
+    start_recompute,
+)
 
 __all__ = [
     "retry_letter_render",
+    "RECOMPUTE_JOB",
+    "cases_to_recompute",
+    "recompute_cases",
+    "start_recompute",
     "download_letter",
     "record_applicant_download",
     "record_case_export",
@@ -73,7 +84,6 @@ __all__ = [
     "lapse_correction",
     "lapse_fee",
     "quote_fee",
-    "recompute_open_cases",
     "record_appeal",
     "record_correction",
     "record_payment",

@@ -8,8 +8,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongkai.applications import clock as clock_module
 from gongkai.applications.clock import Clock
@@ -17,9 +18,11 @@ from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind, Status
 from gongkai.applications.selectors import situation_of
 from gongkai.applications.services.common import append_event
-from gongkai.core.actors import Actor
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render_error
+from gongkai.jobs import services as jobs
+from gongkai.jobs.models import Job
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
@@ -99,62 +102,92 @@ def refresh_paused_cases(*, today: datetime.date | None = None) -> int:
     return moved
 
 
-def recompute_open_cases(*, years: Iterable[int], actor: Actor = None) -> int:
-    """After a calendar change: recompute every open case's due date, logging each change on the case.
+#: The job that re-dates the open cases after a calendar change (:mod:`gongkai.applications.jobs`).
+RECOMPUTE_JOB = "applications.recompute_open_cases"
 
-    A case whose due date was provisional (暂定, decisions D17) is logged even when the loaded notice
-    leaves the date where it was: the event says the date is now final.
-    Returns the number of cases whose due date changed. Runs inside the caller's transaction.
-    """
-    calendar = current_calendar()
-    changed = 0
+
+def cases_to_recompute(years: Iterable[int]) -> QuerySet[Application]:
+    """The open cases whose due date a change of ``years`` may move (a due date before the first changed
+    year was fixed by days that did not change)."""
     years_list = sorted(set(years))
-    # A due date before the first changed year was fixed by days that did not change.
     first_day = datetime.date(years_list[0], 1, 1) if years_list else datetime.date.min
-    queryset = (
-        Application.objects.filter(status=Status.OPEN)
-        .filter(
-            Q(due_date__isnull=True)
-            | Q(due_date__gte=first_day)
-            | Q(paused_since__isnull=False)
-            | Q(due_date_provisional=True)
-        )
-        .select_for_update()
+    return Application.objects.filter(status=Status.OPEN).filter(
+        Q(due_date__isnull=True)
+        | Q(due_date__gte=first_day)
+        | Q(paused_since__isnull=False)
+        | Q(due_date_provisional=True)
+    )
+
+
+def start_recompute(*, years: Iterable[int], actor: Actor = None) -> Job:
+    """Start the job re-dating the open cases after ``years`` changed (enqueued when the caller's
+    transaction commits). The system (``actor`` None: the ``gongkai calendar`` command) runs it at once."""
+    years_list = sorted(set(years))
+    cases = cases_to_recompute(years_list).count()
+    return jobs.start(
+        RECOMPUTE_JOB,
+        actor=user_of(actor),
+        agency=None,
+        params={"years": years_list, "cases": cases},
+        title=gettext("工作日历变更（%(years)s年），重新计算 %(n)s 件在办申请的期限")
+        % {"years": "、".join(str(y) for y in years_list), "n": cases},
+        run_now=actor is None,
+    )
+
+
+def recompute_cases(pks: Iterable[int], *, years: Iterable[int], actor: Actor = None) -> int:
+    """Re-date the open cases ``pks`` on the calendar in force NOW, logging each change on its case; returns
+    how many changed (due date, problem, or whether it is provisional). Runs inside the caller's transaction.
+
+    The cases are locked first and the calendar is read after: a job started before a later load that
+    reaches these cases after that load committed re-dates them on the later calendar, and a job of the
+    later load that reaches them first is waited for (its lock), so two loads in a row end on the latest
+    calendar whichever job ends last. A case closed meanwhile is left alone. Re-dating twice gives the same
+    dates and logs nothing new.
+    """
+    years_list = sorted(set(years))
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=list(pks), status=Status.OPEN)
         .order_by("pk")
         .prefetch_related("events")
     )
-    for application in queryset.iterator(chunk_size=500):
-        old_due, old_problem = application.due_date, application.clock_problem
-        old_provisional = application.due_date_provisional
-        refresh(application, calendar=calendar)
-        if (
-            application.due_date != old_due
-            or application.clock_problem != old_problem
-            or application.due_date_provisional != old_provisional
-        ):
-            changed += 1
-            append_event(
-                application,
-                EventKind.DUE_DATE_RECOMPUTED,
-                timezone.localdate(),
-                actor,
-                {
-                    "years": years_list,
-                    "old_due_date": old_due.isoformat() if old_due else None,
-                    "new_due_date": application.due_date.isoformat() if application.due_date else None,
-                    "old_provisional": old_provisional,
-                    "new_provisional": application.due_date_provisional,
-                    "problem": application.clock_problem,
-                },
-            )
-            record_audit(
-                actor,
-                "application.due_date_recomputed",
-                application,
-                years=years_list,
-                old=old_due.isoformat() if old_due else None,
-                new=application.due_date.isoformat() if application.due_date else None,
-                old_provisional=old_provisional,
-                new_provisional=application.due_date_provisional,
-            )
-    return changed
+    calendar = current_calendar()  # after the locks: see above
+    return sum(_redate(application, calendar, years_list, actor) for application in applications)
+
+
+def _redate(application: Application, calendar: WorkCalendar, years: list[int], actor: Actor) -> bool:
+    old_due, old_problem = application.due_date, application.clock_problem
+    old_provisional = application.due_date_provisional
+    refresh(application, calendar=calendar)
+    if (
+        application.due_date == old_due
+        and application.clock_problem == old_problem
+        and application.due_date_provisional == old_provisional
+    ):
+        return False
+    append_event(
+        application,
+        EventKind.DUE_DATE_RECOMPUTED,
+        timezone.localdate(),
+        actor,
+        {
+            "years": years,
+            "old_due_date": old_due.isoformat() if old_due else None,
+            "new_due_date": application.due_date.isoformat() if application.due_date else None,
+            "old_provisional": old_provisional,
+            "new_provisional": application.due_date_provisional,
+            "problem": application.clock_problem,
+        },
+    )
+    record_audit(
+        actor,
+        "application.due_date_recomputed",
+        application,
+        years=years,
+        old=old_due.isoformat() if old_due else None,
+        new=application.due_date.isoformat() if application.due_date else None,
+        old_provisional=old_provisional,
+        new_provisional=application.due_date_provisional,
+    )
+    return True

@@ -36,6 +36,7 @@ from gongkai.catalogue.services.files import (
 )
 from gongkai.catalogue.services.masking import mask_hit
 from gongkai.catalogue.services.publication import publish, withdraw
+from gongkai.catalogue.services.reading import reread_attachment
 from gongkai.catalogue.services.review import (
     approve,
     approve_return,
@@ -66,6 +67,7 @@ __all__ = [
     "mask_hit",
     "perform",
     "publish",
+    "reread_attachment",
     "publish_return",
     "remove_attachment",
     "review_pass",

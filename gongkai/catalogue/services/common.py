@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.content import CatalogueError
-from gongkai.catalogue.models import Item, ItemEvent
+from gongkai.catalogue.models import Item, ItemEvent, Reading
 from gongkai.catalogue.selectors import decide
 from gongkai.core.actors import Actor, display_name, user_of
 from gongkai.core.audit import record_audit
@@ -33,10 +33,21 @@ def require(actor: Actor, item: Item, action: str) -> workflow.Decision:
         raise PermissionDenied(_("您没有办理该机关主动公开事项的权限。"))
     decision = decide(actor, item, action)
     if decision.allowed:
+        _require_files_read(item, action)
         return decision
     if decision.code == workflow.REFUSED_STATE:
         raise CatalogueError(render(decision.reason), code="not_allowed")
     raise PermissionDenied(render(decision.reason))
+
+
+def _require_files_read(item: Item, action: str) -> None:
+    """A step that relies on the privacy scan waits until every file has been read (its job done)."""
+    if action not in workflow.NEEDS_FILES_READ:
+        return
+    unread = item.attachments.exclude(reading=Reading.DONE).order_by("id").values_list("filename", flat=True)
+    refusal = workflow.unread_files_refusal(action, unread)
+    if refusal is not None:
+        raise CatalogueError(render(refusal), code="files_unread")
 
 
 def record_event(

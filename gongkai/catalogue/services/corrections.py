@@ -63,6 +63,9 @@ def _copy_attachments(source: Item, target: Item) -> None:
             sha256=attachment.sha256,
             text=attachment.text,
             extraction_problem=attachment.extraction_problem,
+            extraction_problems=attachment.extraction_problems,
+            reading=attachment.reading,
+            reading_job=attachment.reading_job,
         )
         copy.store_bytes(attachment.read_bytes())  # a file of its own: each row owns (and deletes) its file
         copy.save()

@@ -7,17 +7,16 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from gongkai.catalogue import extract, indexing, workflow
+from gongkai.catalogue import indexing, workflow
 from gongkai.catalogue.content import CatalogueError
-from gongkai.catalogue.models import Attachment, Item
+from gongkai.catalogue.models import Attachment, Item, Reading
 from gongkai.catalogue.services.common import lock, record_event, require
+from gongkai.catalogue.services.reading import start_reading
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render, render_lazy
-from gongkai.core.messages import message_to_json
 from gongkai.documents import uploads
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -40,16 +39,16 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
 
 
 def add_attachment(*, actor: Actor, item: Item, filename: str, data: bytes) -> Attachment:
-    """Attach a PDF, Word, Excel or image file (≤ 20 MB, ≤ 20 per entry); its text is extracted."""
-    # Cheap checks first, then the permission (no text extraction for someone who may not attach).
-    with transaction.atomic():
-        require(actor, lock(item), workflow.EDIT)
-    name, kind = check_file(filename, data)
-    extracted = extract.extract_text(data, name)
-    digest = hashlib.sha256(data).hexdigest()
+    """Attach a PDF, Word, Excel or image file (≤ 20 MB, ≤ 20 per entry).
+
+    The file is stored unread and the answer comes at once: its text is extracted and scanned by a job
+    (:func:`gongkai.catalogue.services.reading.start_reading`) started when this transaction commits.
+    """
     with transaction.atomic():
         item = lock(item)
-        require(actor, item, workflow.EDIT)
+        require(actor, item, workflow.EDIT)  # the permission first, then the file's checks
+        name, kind = check_file(filename, data)
+        digest = hashlib.sha256(data).hexdigest()
         if item.attachments.count() >= MAX_ATTACHMENTS:
             raise CatalogueError(
                 {"file": [gettext("每个条目最多 %(max)s 个附件。") % {"max": MAX_ATTACHMENTS}]},
@@ -68,12 +67,11 @@ def add_attachment(*, actor: Actor, item: Item, filename: str, data: bytes) -> A
             content_type=uploads.content_type(kind, data),
             size=len(data),
             sha256=digest,
-            text=extracted.text or "",
-            extraction_problem=Truncator(extracted.problem).chars(300),
-            extraction_problems=[message_to_json(problem) for problem in extracted.problems],
+            reading=Reading.PENDING,
         )
         attachment.store_bytes(data)
         attachment.save()
+        start_reading(actor=actor, item=item, attachment=attachment)
         details: dict[str, Any] = {
             "attachment_id": attachment.pk,
             "filename": name,

@@ -144,6 +144,7 @@ class Command(BaseCommand):
                 "seed_demo 仅用于开发和演示（需要 GONGKAI_DEBUG=true）/ seed_demo runs only with DEBUG on."
             )
         created = 0
+        self._progress("机关和工作人员 / agencies and staff")
         with transaction.atomic():
             admin = self._ensure_admin()
             by_code: dict[str, Agency] = {}
@@ -175,10 +176,14 @@ class Command(BaseCommand):
             writers.update({"demo-county-nr": staff["officer"], "demo-chengguan": staff["officer"]})
             writers[COUNTY] = staff["supervisor"]  # 第四十九条: the office publishes the government's report
             since = datetime.date(today.year - 2, 1, 1)
+            self._progress("主动公开目录 / catalogue entries")
             items = sum(seed_catalogue(by_code[code], today, since=since) for code in DEMO_CATALOGUE)
             items += seed_review(by_code["demo-county-nr"], staff["officer"], staff["reviewer"], today)
             cases = 0
-            for code, (queue, per_year, old) in DEMO_CASES.items():
+            for number, (code, (queue, per_year, old)) in enumerate(DEMO_CASES.items(), start=1):
+                self._progress(
+                    f"依申请公开案件 / applications: {by_code[code].name} ({number}/{len(DEMO_CASES)})"
+                )
                 officer = staff["officer"] if writers[code] == staff["officer"] else staff["clerk"]
                 people = DemoPeople(officer=officer, head=staff["head"])
                 years = [(OLD_FORMAT_YEAR, old)] if today.year - 2 > OLD_FORMAT_YEAR else []
@@ -188,6 +193,7 @@ class Command(BaseCommand):
                         cases += seed_year(by_code[code], people, year, count=count, today=today)
                 if queue:
                     cases += seed_cases(by_code[code], people, count=queue, today=today)
+            self._progress("年度报告 / annual reports")
             reports = seed_reports(by_code, writers, staff["supervisor"], today)
 
         self.stdout.write(
@@ -217,6 +223,11 @@ class Command(BaseCommand):
                     "http://127.0.0.1:8000/reports/ ; supervisor 查看全县汇总 (county roll-up)"
                 )
             )
+
+    def _progress(self, what: str) -> None:
+        """One line per stage while seeding (about 40 s in all), so ``./dev demo`` shows it is working."""
+        self.stdout.write(f"正在载入演示数据 / seeding: {what} …")
+        self.stdout.flush()
 
     def _ensure_staff(
         self,
