@@ -16,8 +16,8 @@
    the files in one transaction).
 3. :func:`assign_agency` — put an import the names did not match under the right agency.
 
-The report files are kept only as the job's inputs; the import keeps what the checker read (tables and
-findings).
+The report files are kept only as the job's inputs, deleted when the job has imported them all; the
+import keeps what the checker read (tables and findings).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class Source:
 def upload_source(upload: UploadedFile) -> Source:
     def stream() -> IO[bytes]:
         upload.seek(0)
-        return upload  # type: ignore[return-value]
+        return upload
 
     def read() -> bytes:
         upload.seek(0)
@@ -400,7 +400,7 @@ def stored_sources(files: Sequence[JobFile], stack: ExitStack) -> list[Source]:
 
     def source(stored: JobFile) -> Source:
         def stream() -> IO[bytes]:
-            handle: IO[bytes] = stack.enter_context(stored.file.open("rb"))  # type: ignore[arg-type]
+            handle: IO[bytes] = stack.enter_context(stored.file.open("rb"))
             return handle
 
         def read() -> bytes:

@@ -33,6 +33,14 @@ def _seat(run: JobRun) -> Agency:
     return seat
 
 
+def discard_inputs(run: JobRun) -> None:
+    """Delete the uploaded files once every one is imported: the import keeps what the checker read, not
+    the files (a failed or cancelled job keeps them, for a retry)."""
+    for stored in run.inputs():
+        stored.file.delete(save=False)
+        stored.delete()
+
+
 @job_kind("annual.bulk_import", label=gettext_lazy("批量导入年报"))
 def bulk_import(run: JobRun) -> dict[str, object]:
     seat = _seat(run)
@@ -69,6 +77,7 @@ def bulk_import(run: JobRun) -> dict[str, object]:
     imported = ImportedReport.objects.filter(
         purpose=ImportPurpose.SUPERVISION, imported_for=seat, result__import_batch=batch
     ).count()
+    discard_inputs(run)
     url = reverse("annual_supervise:imports", args=(seat.short_code, year))
     run.message(
         _("已导入 %(count)d 个文件，跳过 %(skipped)d 个。")
@@ -86,7 +95,7 @@ def bulk_import(run: JobRun) -> dict[str, object]:
 def export_all(run: JobRun) -> dict[str, object]:
     seat = _seat(run)
     year = int(str(run.params["year"]))
-    formats = [str(f) for f in run.params["formats"]]  # type: ignore[attr-defined]
+    formats = [str(f) for f in run.params["formats"]]
     archive = exports.ExportZip(seat, year, formats)
     run.set_total(archive.total)
     for agency, version in archive.chosen:

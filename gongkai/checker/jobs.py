@@ -178,6 +178,9 @@ def check_job(run: JobRun) -> dict[str, object]:
             items.append({**_check_one(text.read(), PASTED_NAME, "", previous), "pasted": True})
     for position, name, reason in params.get("refused") or []:  # back in their places, in order
         items.insert(int(position), {"name": name, "refused": reason})
+    for stored in files:  # not kept once checked (a failed job keeps them, for a retry)
+        stored.file.delete(save=False)
+        stored.delete()
     return {
         "items": items,
         "previous_name": previous_file.name if previous_file is not None else "",

@@ -84,7 +84,7 @@ def check(request: HttpRequest) -> HttpResponse:
             items.append(Checked(name, error=outcome))
         else:
             items.append(_checked(request, name, outcome, f"r{len(items) + 1}", agencies))
-    previous_name = previous_upload.name if previous_upload is not None else ""
+    previous_name = (previous_upload.name or "") if previous_upload is not None else ""
     return _results(request, items, previous_name, previous_error)
 
 

@@ -24,6 +24,7 @@ from gongkai.annual import imports
 from gongkai.annual.models import ImportedReport
 from gongkai.checker import pipeline
 from gongkai.core.models import AuditEvent
+from gongkai.documents import isolated
 from gongkai.jobs import runner
 from gongkai.jobs import services as jobs
 from gongkai.jobs.models import FileRole, Job, JobStatus
@@ -44,7 +45,7 @@ class Killed(BaseException):
 def reads(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
     """Every call into the isolated reader, by file name (the real reader runs: this only counts)."""
     counter: collections.Counter[str] = collections.Counter()
-    real_run = pipeline.run_isolated
+    real_run = isolated.run_isolated
 
     def counting(function: Callable[..., Any], data: bytes, filename: str, *args: Any) -> Any:
         counter[filename] += 1
@@ -117,12 +118,14 @@ def test_the_post_stores_the_files_unread_and_answers_with_the_job(
     }
     assert sorted(reads.values()) == [1] * len(FILES)  # every file read once
     batch = job.params["batch"]
+    assert isinstance(job.result, dict)
     assert job.result["imported"] == len(FILES)
     assert job.result["next_url"] == reverse("annual_supervise:imports", args=("county-a", YEAR)) + (
         f"?batch={batch}"
     )
     assert {r.result["import_batch"] for r in ImportedReport.objects.all()} == {batch}
     assert AuditEvent.objects.filter(action="annual.supervision_imported").count() == len(FILES)
+    assert not job.files.exists()  # the files are not kept once imported
 
 
 def test_the_job_s_result_lists_the_upload_as_before(
@@ -136,6 +139,7 @@ def test_the_job_s_result_lists_the_upload_as_before(
     assert response["Location"] == job.get_absolute_url()
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
+    assert isinstance(job.result, dict)
     assert job.result["skipped"] == [
         ["照片.jpg", "不支持这种文件类型（.jpg）。请上传 .txt、.htm、.html、.docx 或 .pdf 文件。"]
     ]
@@ -183,7 +187,7 @@ def test_a_killed_worker_s_job_runs_again_and_reads_only_the_rest(
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert ImportedReport.objects.count() == len(FILES)
-    assert sorted(r.filename for r in ImportedReport.objects.all()) == sorted(f.name for f in files)
+    assert sorted(r.filename for r in ImportedReport.objects.all()) == sorted(f.name or "" for f in files)
     assert dict(reads) == {f.name: 1 if n != 2 else 2 for n, f in enumerate(files)}  # read, then killed
     assert job.attempts == 2
     assert AuditEvent.objects.filter(action="annual.supervision_imported").count() == len(FILES)
@@ -213,6 +217,7 @@ def test_a_cancelled_import_stops_between_files(supervisor: User, monkeypatch: p
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
     assert ImportedReport.objects.count() == 2  # the files before the cancel stay imported
+    assert job.files.filter(role=FileRole.INPUT).count() == len(FILES)  # kept for a retry
 
 
 def test_only_the_seat_s_office_may_start_an_import(tree: Tree) -> None:

@@ -66,6 +66,7 @@ def test_a_larger_check_is_a_job_whose_page_shows_the_same_results(
 
     for callback in callbacks:
         callback()
+    assert not job.files.exists()  # the visitor's files are not kept once checked
     done = client.get(response["Location"])
     assert done.status_code == 200
     assert done.templates[0].name == "checker/results.html"
