@@ -48,7 +48,9 @@ def bulk_import(run: JobRun) -> dict[str, object]:
     batch = str(run.params["batch"])
     with ExitStack() as stack:
         try:
-            collected = imports.collect_sources(imports.stored_sources(run.inputs(), stack))
+            (bundle,) = run.inputs()
+            names = [str(n) for n in run.params["names"]]
+            collected = imports.collect_sources(imports.stored_sources(bundle, names, stack))
         except imports.ImportRefused as exc:  # pragma: no cover - the request screened the same files
             raise JobFailed(exc.messages[0]) from None
         candidates = collected.candidates

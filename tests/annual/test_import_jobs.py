@@ -94,6 +94,7 @@ def test_the_post_stores_the_files_unread_and_answers_with_the_job(
 ) -> None:
     archive = make_zip([(f"年报/{shared_report(p).name}", shared_report(p).read_bytes()) for p in FILES[2:]])
     files = [upload(p) for p in FILES[:2]] + [SimpleUploadedFile("reports.zip", archive)]
+    sent = [shared_report(p).read_bytes() for p in FILES[:2]] + [archive]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = post_import(client_for(supervisor), files)
     job = the_job()
@@ -101,8 +102,11 @@ def test_the_post_stores_the_files_unread_and_answers_with_the_job(
     assert response["Location"] == job.get_absolute_url()
     assert sum(reads.values()) == 0  # nothing was read in the request
     assert not ImportedReport.objects.exists()
-    inputs = job.files.filter(role=FileRole.INPUT).order_by("position")
-    assert [(f.name, f.size) for f in inputs] == [(f.name, f.size) for f in files]  # as sent: the zip whole
+    (stored,) = job.files.filter(role=FileRole.INPUT)  # one file: the upload bundled, uncompressed
+    with zipfile.ZipFile(io.BytesIO(stored.read())) as bundle:
+        kept = [bundle.read(f"{n:04d}") for n in range(len(files))]
+    assert kept == sent  # each file as sent (the zip whole)
+    assert job.params["names"] == [f.name for f in files]
     assert job.agency == supervisor.memberships.get().agency
     assert job.owner == supervisor
     assert job.status == JobStatus.QUEUED
@@ -217,7 +221,7 @@ def test_a_cancelled_import_stops_between_files(supervisor: User, monkeypatch: p
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
     assert ImportedReport.objects.count() == 2  # the files before the cancel stay imported
-    assert job.files.filter(role=FileRole.INPUT).count() == len(FILES)  # kept for a retry
+    assert job.files.filter(role=FileRole.INPUT).count() == 1  # kept for a retry
 
 
 def test_only_the_seat_s_office_may_start_an_import(tree: Tree) -> None:
