@@ -116,8 +116,8 @@ def test_the_post_stores_the_files_unread_and_answers_with_the_job(
         callback()
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
-    stored = {r.filename for r in ImportedReport.objects.all()}
-    assert stored == {shared_report(p).name for p in FILES[:2]} | {
+    imported = {r.filename for r in ImportedReport.objects.all()}
+    assert imported == {shared_report(p).name for p in FILES[:2]} | {
         f"年报/{shared_report(p).name}" for p in FILES[2:]
     }
     assert sorted(reads.values()) == [1] * len(FILES)  # every file read once

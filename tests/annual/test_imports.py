@@ -204,6 +204,7 @@ def test_a_zip_of_a_folder_of_reports_through_the_page(
     job = Job.objects.get()
     assert response["Location"] == job.get_absolute_url()
     job.refresh_from_db()
+    assert isinstance(job.result, dict)
     results = job.result["next_url"]
     batch = results.split("batch=")[1]
     assert results.startswith(reverse("annual_supervise:imports", args=("county-a", YEAR)))
