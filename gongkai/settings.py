@@ -98,6 +98,10 @@ INSTALLED_APPS = [
     "csp",  # django-csp: the Content-Security-Policy header (its system checks)
     "gongkai.core",
     "gongkai.agencies",
+    # Long work (docs/jobs.md): Django's tasks API (django-tasks) with the database backend, and our jobs.
+    "django_tasks",
+    "django_tasks_db",
+    "gongkai.jobs",
     "gongkai.letters",
     "gongkai.workdays",
     "gongkai.applications",
@@ -179,6 +183,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes share the embedded database (web workers, `gongkai worker`): every transaction takes
+    # the write lock when it begins (BEGIN IMMEDIATE), so a writer waits its turn (up to `timeout` seconds)
+    # instead of failing with "database is locked" when a read inside it turns into a write; WAL lets
+    # readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("GONGKAI_SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The test database is made UTF8 from template0 (the catalogue stores and searches Chinese text).
     DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
@@ -324,6 +340,34 @@ GONGKAI_PERSONAL_DATA_RETENTION_DAYS = env_int("GONGKAI_PERSONAL_DATA_RETENTION_
 # The site's address as users reach it (e.g. https://gk.example.org), for links in e-mails sent by
 # commands that have no request (gongkai remind). Empty: the e-mails give paths only.
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# --- Jobs: long work on a task queue (docs/jobs.md) ------------------------------------------
+
+# The task engine: "database" (django-tasks-db; the default, on SQLite and PostgreSQL alike: any number of
+# `gongkai worker` processes on any number of hosts, no broker), "rq" (django-tasks-rq on Redis, for very
+# large sites: GONGKAI_REDIS_URL), or "immediate" (each job runs in the request that starts it, after its
+# transaction commits: no worker needed, for trials only).
+GONGKAI_TASKS_BACKEND = env_str("GONGKAI_TASKS_BACKEND", "database")
+GONGKAI_REDIS_URL = env_str("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if GONGKAI_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"GONGKAI_TASKS_BACKEND={GONGKAI_TASKS_BACKEND!r}: expected one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGKAI_TASKS_BACKEND], "QUEUES": ["default"]}}
+if GONGKAI_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": GONGKAI_REDIS_URL, "DEFAULT_TIMEOUT": 24 * 3600}}
+# A job whose worker has not been heard of for this long is taken to be dead: queued again, up to
+# GONGKAI_JOB_MAX_ATTEMPTS attempts in all, then failed. A worker process of the same host that is gone is
+# noticed at once. Running workers report every GONGKAI_JOB_HEARTBEAT_SECONDS.
+GONGKAI_JOB_STALE_SECONDS = env_int("GONGKAI_JOB_STALE_SECONDS", 120)
+GONGKAI_JOB_HEARTBEAT_SECONDS = env_int("GONGKAI_JOB_HEARTBEAT_SECONDS", 15)
+GONGKAI_JOB_MAX_ATTEMPTS = env_int("GONGKAI_JOB_MAX_ATTEMPTS", 3)
 
 # --- Cache ----------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("reports/", include("gongkai.annual.urls")),
     path("stats/", include("gongkai.stats.urls")),
     path("audit/", include("gongkai.auditlog.urls")),
+    path("jobs/", include("gongkai.jobs.urls")),
     path("", include("gongkai.office.urls")),
     path("", include("gongkai.applications.urls_public")),
     path("gk/", include("gongkai.annual.urls_public")),

@@ -9,3 +9,12 @@ import os
 os.environ.setdefault("GONGKAI_DATA_KEYS", "test:dGVzdC1vbmx5LWdvbmdrYWktZGF0YS1rZXktMzJieXQ=")
 
 from gongkai.settings import *  # noqa: E402, F403
+
+# Jobs run through django-tasks' ImmediateBackend: a job started in a test runs when its transaction commits
+# (use ``django_capture_on_commit_callbacks(execute=True)``, a ``transaction=True`` test, or
+# ``gongkai.jobs.services.run_pending()``); tests of the workers set the database or RQ backend themselves.
+# A command the tests start with GONGKAI_TASKS_BACKEND set (a real worker) keeps the backend it asks for.
+if "GONGKAI_TASKS_BACKEND" not in os.environ:
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }

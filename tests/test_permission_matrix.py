@@ -30,6 +30,8 @@ from gongkai.applications.models import Appeal, Application, Approval, CaseAttac
 from gongkai.catalogue.models import Attachment, Item, ItemVersion, SensitiveWord
 from gongkai.checker.models import SavedCheck
 from gongkai.core.models import AuditEvent
+from gongkai.jobs import services as jobs
+from gongkai.jobs.runner import JobRun
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +93,9 @@ class World:
         self.imported = ImportedReport.objects.first()
         self.saved_check = SavedCheck.objects.first()
         self.event = AuditEvent.objects.filter(agency=self.a).first()
+        # A job of A's officer with a file it made (the demo has none: jobs run when they are asked for).
+        self.job = jobs.start("jobs.probe", actor=self.officer, agency=self.a, params={"steps": 1})
+        self.job_file = JobRun(self.job).add_output("结果.txt", b"done", content_type="text/plain")
 
     def kwargs(self, route: Route) -> dict[str, Any]:
         """The parameters of ``route``, filled with A's records (an unknown record: a number that is none)."""
@@ -125,6 +130,8 @@ class World:
             "action": "answer" if route.namespace == "cases" else "submit",
             "content_type_id": "1",
             "app_label": "core",
+            "job_id": self.job.pk,
+            "file_id": self.job_file.pk,
         }
         if route.name == "catalogue_manage:word_delete":
             values["pk"] = self.word.pk if self.word else MISSING

@@ -137,6 +137,10 @@ AUDIT_LABELS: dict[str, str] = {
     "audit.viewed": N_("审计管理员查看审计日志"),
     "audit.archived": N_("归档并删除超过保存期限的审计事件"),
     "superuser.request": N_("超级管理员操作"),
+    "job.cancelled": N_("取消后台任务"),
+    "job.retried": N_("重试后台任务"),
+    "job.requeued": N_("工作进程中断，后台任务重新排队"),
+    "job.interrupted": N_("工作进程多次中断，后台任务失败"),
 }
 
 
