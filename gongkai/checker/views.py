@@ -133,10 +133,10 @@ def _job_results(request: HttpRequest, result: dict[str, Any]) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     """A larger check's page: its progress, then its results. Only for whoever started it (by account, or
     by browser session for a visitor not logged in), for a day; anyone else is told it is not found."""
-    found = Job.objects.filter(pk=pk).first()
+    found = Job.objects.filter(pk=job_id).first()
     if found is None or not check_jobs.can_see(request.user, request.session, found, timezone.now()):
         raise Http404
     if check_jobs.succeeded(found):
