@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
-from gongkai.annual import imports
+from gongkai.annual import exports, imports
 from gongkai.checker.forms import ALLOWED_SUFFIXES, MultipleFileField, MultipleFileInput, max_upload_bytes
 
 
@@ -81,3 +81,21 @@ class AssignForm(forms.Form):
         field = self.fields["agency"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Agency.objects.subtree_of(seat).order_by("name")
+
+
+class ExportAllForm(forms.Form):
+    """The formats of the .zip of every subordinate agency's published report."""
+
+    formats = forms.MultipleChoiceField(
+        label=gettext_lazy("导出格式"),
+        choices=[
+            (name, name.upper() if name != "html" else gettext_lazy("网页（HTML）"))
+            for name in exports.FORMAT_NAMES
+        ],
+        initial=["pdf"],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": gettext_lazy("请至少选择一种导出格式。"),
+            "invalid_choice": gettext_lazy("不支持“%(value)s”格式；请从列出的格式中选择。"),
+        },
+    )

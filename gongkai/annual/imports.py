@@ -5,27 +5,36 @@
    (a zip bomb is refused from its directory, never unpacked), the number of files. A problem with the
    upload as a whole refuses it (:class:`ImportRefused`, nothing is stored); a problem with one file
    skips that file only (:class:`Skipped`, with the reason).
-2. :func:`import_reports` — each file read by the checker (``services.read_report_file``), matched to an
-   agency of the seat's subtree by the agency name the checker found (:func:`match_agency`), and
-   stored as an :class:`~gongkai.annual.models.ImportedReport` with its audit event; all the files of one
-   upload in one transaction (an upload is stored whole or not at all). A file the checker cannot read
-   is stored too, with the reason, so that the list shows every file sent.
+2. :func:`start_import` — the upload, once screened, stored as the input of an ``annual.bulk_import`` job
+   (:mod:`gongkai.annual.jobs`; the files in one uncompressed zip, :data:`BUNDLE_NAME`) without reading
+   any report: the request answers at once. The job collects
+   the stored files again (:func:`collect_sources`, the same screening, so the same files in the same
+   order) and imports each in its own step (:func:`import_one`): read by the checker
+   (``services.read_report_file``), matched to an agency of the seat's subtree by the agency name the
+   checker found (:func:`match_agency`), and stored as an :class:`~gongkai.annual.models.ImportedReport`
+   with its audit event, in the step's transaction. A file the checker cannot read is stored too, with
+   the reason, so that the list shows every file sent. :func:`import_reports` does the same inline (all
+   the files in one transaction).
 3. :func:`assign_agency` — put an import the names did not match under the right agency.
 
-The files themselves are not kept: only what the checker read (tables and findings).
+The report files are kept only as the job's inputs, deleted when the job has imported them all; the
+import keeps what the checker read (tables and findings).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import shutil
+import tempfile
 import unicodedata
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -43,6 +52,8 @@ from gongkai.checker.result import severity_counts
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.documents.zipguard import ZipLimits, ZipRefused, check_members, open_zip
+from gongkai.jobs import services as jobs
+from gongkai.jobs.models import Job, JobFile
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +64,8 @@ MAX_FILES = 300
 MAX_TOTAL_BYTES = 500 * 1024 * 1024
 #: Entries of one zip (directories and skipped files included): more is refused from the directory.
 MAX_ZIP_ENTRIES = 5_000
+#: Skipped files listed on the results page of one upload.
+MAX_SKIPPED_KEPT = 1000
 ZIP_SUFFIX = ".zip"
 #: Bit 11 of a zip entry's flags: its name is UTF-8.
 _UTF8_FLAG = 0x800
@@ -78,6 +91,31 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A file sent: an upload of the request, or the same file stored as a job's input.
+
+    ``stream`` gives a seekable binary file positioned at its start (a zip is opened on it and read from
+    it until the import ends); ``read`` gives its content."""
+
+    name: str
+    size: int
+    stream: Callable[[], IO[bytes]] = field(repr=False)
+    read: Callable[[], bytes] = field(repr=False)
+
+
+def upload_source(upload: UploadedFile) -> Source:
+    def stream() -> IO[bytes]:
+        upload.seek(0)
+        return upload
+
+    def read() -> bytes:
+        upload.seek(0)
+        return bytes(upload.read())
+
+    return Source(upload.name or "", upload.size or 0, stream, read)
+
+
+@dataclass(frozen=True)
 class Skipped:
     name: str
     reason: str
@@ -94,28 +132,34 @@ def _megabytes(size: int) -> str:
 
 
 def collect(uploads: Sequence[UploadedFile]) -> Collected:
-    """The report files of an upload, each zip expanded; raises :class:`ImportRefused`."""
-    if not uploads:
+    """The report files of an upload, each zip expanded; raises :class:`ImportRefused`. Only the zips'
+    directories are read."""
+    return collect_sources([upload_source(u) for u in uploads])
+
+
+def collect_sources(sources: Sequence[Source]) -> Collected:
+    """:func:`collect` of files given as :class:`Source` (the job's stored inputs): the same screening, so
+    the same candidates in the same order."""
+    if not sources:
         raise ImportRefused(_("请选择要导入的年度报告文件，或者一个装有报告文件的 zip 压缩包。"))
-    if len(uploads) > MAX_FILES:
+    if len(sources) > MAX_FILES:
         raise ImportRefused(
             _("一次最多导入 %(max)d 个文件，这次选择了 %(count)d 个；请分几次导入。")
-            % {"max": MAX_FILES, "count": len(uploads)}
+            % {"max": MAX_FILES, "count": len(sources)}
         )
     out = Collected()
     total = 0
-    for upload in uploads:
-        name = upload.name or ""
+    for source in sources:
+        name = source.name
         if PurePath(name).suffix.lower() == ZIP_SUFFIX:
-            total += _expand_zip(upload, out)
+            total += _expand_zip(source, out)
             continue
-        refused = screen_upload(upload)
+        refused = screen_upload(UploadedFile(name=name, size=source.size))
         if refused is not None:
             out.skipped.append(Skipped(name, refused))
             continue
-        size = upload.size or 0
-        total += size
-        out.candidates.append(Candidate(name, size, _upload_reader(upload)))
+        total += source.size
+        out.candidates.append(Candidate(name, source.size, source.read))
     if len(out.candidates) > MAX_FILES:
         raise ImportRefused(
             _("一次最多导入 %(max)d 个报告文件，这次上传的（含压缩包中的）有 %(count)d 个；请分几次导入。")
@@ -127,14 +171,6 @@ def collect(uploads: Sequence[UploadedFile]) -> Collected:
             % {"total": _megabytes(total), "max": _megabytes(MAX_TOTAL_BYTES)}
         )
     return out
-
-
-def _upload_reader(upload: UploadedFile) -> Callable[[], bytes]:
-    def read() -> bytes:
-        upload.seek(0)
-        return bytes(upload.read())
-
-    return read
 
 
 def entry_name(info: zipfile.ZipInfo) -> str:
@@ -155,17 +191,16 @@ def entry_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
-def _expand_zip(upload: UploadedFile, out: Collected) -> int:
+def _expand_zip(source: Source, out: Collected) -> int:
     """Add the zip's report files to ``out``; return their declared size. Refuses a bad or huge zip."""
-    zip_name = upload.name or ""
-    if (upload.size or 0) > MAX_TOTAL_BYTES:
+    zip_name = source.name
+    if source.size > MAX_TOTAL_BYTES:
         raise ImportRefused(
             _("压缩包“%(name)s”有 %(size)s，一次最多 %(max)s；请分成几个压缩包导入。")
-            % {"name": zip_name, "size": _megabytes(upload.size or 0), "max": _megabytes(MAX_TOTAL_BYTES)}
+            % {"name": zip_name, "size": _megabytes(source.size), "max": _megabytes(MAX_TOTAL_BYTES)}
         )
     try:
-        upload.seek(0)
-        archive = open_zip(upload)
+        archive = open_zip(source.stream())
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ImportRefused(
@@ -272,50 +307,139 @@ def _read(candidate: Candidate) -> dict[str, Any]:
         }
 
 
-def import_reports(*, actor: Actor, seat: Agency, year: int, files: Sequence[Candidate]) -> ImportBatch:
-    """Read and store ``files`` for the seat's roll-up; a report names its year, else it is ``year``."""
+def _require_supervisor(actor: Actor, seat: Agency) -> None:
     if actor is None or not permissions.can_supervise(actor, seat):
         raise PermissionDenied(_("只有政务公开办可以批量导入年度报告。"))
-    agencies = list(Agency.objects.subtree_of(seat).values_list("pk", "name"))
+
+
+def subtree_names(seat: Agency) -> list[tuple[int, str]]:
+    """The agencies a report of the seat's import may be matched to (pk, name)."""
+    return list(Agency.objects.subtree_of(seat).values_list("pk", "name"))
+
+
+def import_one(
+    *,
+    actor: Actor,
+    seat: Agency,
+    year: int,
+    batch: str,
+    candidate: Candidate,
+    agencies: Sequence[tuple[int, str]],
+) -> ImportedReport:
+    """Read one file with the checker and store it with its audit event (call in a transaction, with the
+    seat's office checked: :func:`import_reports`, or the job's step)."""
+    result = _read(candidate)
+    result["import_batch"] = batch
+    agency_name = str(result.get("agency") or "")
+    matched = match_agency(agency_name, agencies)
+    detected_year = result.get("year")
+    counts = severity_counts(result)
+    errors, warnings = counts["error"], counts["warning"]
+    record = ImportedReport.objects.create(
+        agency_id=matched,
+        imported_for=seat,
+        purpose=ImportPurpose.SUPERVISION,
+        year=detected_year if isinstance(detected_year, int) else year,
+        filename=candidate.name[-255:],
+        agency_name=agency_name[:200],
+        error_count=errors,
+        warning_count=warnings,
+        result=result,
+        imported_by=user_of(actor),
+    )
+    record_audit(
+        actor,
+        "annual.supervision_imported",
+        record,
+        agency=seat,
+        batch=batch,
+        filename=record.filename,
+        year=record.year,
+        matched_agency=matched,
+        readable=record.readable,
+        errors=errors,
+        warnings=warnings,
+    )
+    return record
+
+
+def import_reports(*, actor: Actor, seat: Agency, year: int, files: Sequence[Candidate]) -> ImportBatch:
+    """Read and store ``files`` for the seat's roll-up inline, all in one transaction; a report names its
+    year, else it is ``year``. The page starts a job instead (:func:`start_import`)."""
+    _require_supervisor(actor, seat)
+    agencies = subtree_names(seat)
     batch = uuid.uuid4().hex
-    read: list[tuple[Candidate, dict[str, Any]]] = [(f, _read(f)) for f in files]
-    user = user_of(actor)
-    imported: list[ImportedReport] = []
     with transaction.atomic():
-        for candidate, result in read:
-            result["import_batch"] = batch
-            agency_name = str(result.get("agency") or "")
-            matched = match_agency(agency_name, agencies)
-            detected_year = result.get("year")
-            counts = severity_counts(result)
-            errors, warnings = counts["error"], counts["warning"]
-            record = ImportedReport.objects.create(
-                agency_id=matched,
-                imported_for=seat,
-                purpose=ImportPurpose.SUPERVISION,
-                year=detected_year if isinstance(detected_year, int) else year,
-                filename=candidate.name[-255:],
-                agency_name=agency_name[:200],
-                error_count=errors,
-                warning_count=warnings,
-                result=result,
-                imported_by=user,
-            )
-            record_audit(
-                actor,
-                "annual.supervision_imported",
-                record,
-                agency=seat,
-                batch=batch,
-                filename=record.filename,
-                year=record.year,
-                matched_agency=matched,
-                readable=record.readable,
-                errors=errors,
-                warnings=warnings,
-            )
-            imported.append(record)
+        imported = [
+            import_one(actor=actor, seat=seat, year=year, batch=batch, candidate=f, agencies=agencies)
+            for f in files
+        ]
     return ImportBatch(batch, imported)
+
+
+#: The one input of an ``annual.bulk_import`` job: the files sent, in their order, as the entries of an
+#: uncompressed zip named by position (``0000``, ``0001``…; their names are the job's ``names`` parameter).
+#: One stored file rather than 300: the request pays for one file and one row, not for one of each per file.
+BUNDLE_NAME = "upload.zip"
+
+
+def _write_bundle(uploads: Sequence[UploadedFile], bundle: IO[bytes]) -> None:
+    """Write the uploads as the entries of an uncompressed zip into ``bundle`` (copied in blocks)."""
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for position, upload in enumerate(uploads):
+            upload.seek(0)  # a zip's directory was read: copy the whole file, from its start
+            info = zipfile.ZipInfo(f"{position:04d}")
+            info.file_size = upload.size or 0
+            with archive.open(info, "w", force_zip64=True) as entry:
+                shutil.copyfileobj(upload, entry, 1 << 20)
+    bundle.seek(0)
+
+
+def start_import(
+    *, actor: Actor, seat: Agency, year: int, uploads: Sequence[UploadedFile], collected: Collected
+) -> Job:
+    """Store the upload (screened by :func:`collect` into ``collected``) as an ``annual.bulk_import`` job's
+    input (:data:`BUNDLE_NAME`), unread; the job imports it (:mod:`gongkai.annual.jobs`). The batch is named
+    now, so that the results page of the upload is known before the job runs."""
+    _require_supervisor(actor, seat)
+    batch = uuid.uuid4().hex
+    with tempfile.TemporaryFile() as bundle:
+        _write_bundle(uploads, bundle)
+        return jobs.start(
+            "annual.bulk_import",
+            actor=actor,
+            agency=seat,
+            params={
+                "year": year,
+                "batch": batch,
+                "files": len(collected.candidates),
+                "names": [u.name or "" for u in uploads],
+            },
+            inputs=[(BUNDLE_NAME, bundle)],
+            title=_("%(year)s年度报告批量导入（%(count)d 个文件）")
+            % {"year": year, "count": len(collected.candidates)},
+        )
+
+
+def stored_sources(bundle: JobFile, names: Sequence[str], stack: ExitStack) -> list[Source]:
+    """The files of the job's stored upload (:data:`BUNDLE_NAME`) as :class:`Source`, with the names they
+    were sent with (the bundle stays open until ``stack`` closes)."""
+    handle = stack.enter_context(bundle.file.open("rb"))
+    archive = stack.enter_context(zipfile.ZipFile(handle))
+    infos = sorted(archive.infolist(), key=lambda info: info.filename)
+    if len(infos) != len(names):
+        raise ValueError(f"the stored upload holds {len(infos)} files, not {len(names)}")
+
+    def source(info: zipfile.ZipInfo, name: str) -> Source:
+        def stream() -> IO[bytes]:
+            return stack.enter_context(archive.open(info))
+
+        def read() -> bytes:
+            return archive.read(info)
+
+        return Source(name, info.file_size, stream, read)
+
+    return [source(info, name) for info, name in zip(infos, names, strict=True)]
 
 
 def assign_agency(*, actor: Actor, seat: Agency, imported: ImportedReport, agency: Agency) -> ImportedReport:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:seat>/<int:year>/", views.rollup_page, name="rollup"),
     path("<slug:seat>/<int:year>/status.xlsx", views.rollup_xlsx, name="rollup_xlsx"),
     path("<slug:seat>/<int:year>/deadline/", views.deadline, name="deadline"),
+    path("<slug:seat>/<int:year>/export/", views.export_all, name="export_all"),
     path("<slug:seat>/<int:year>/tables/", views.tables_page, name="tables"),
     path("<slug:seat>/<int:year>/import/", views.import_page, name="import"),
     path("<slug:seat>/<int:year>/imports/", views.imports_page, name="imports"),

@@ -19,15 +19,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency, AgencyKind
-from gongkai.annual import imports, limits, permissions, rollup, services
+from gongkai.annual import exports, imports, limits, permissions, rollup, services
 from gongkai.annual import presenters_supervisor as presenters
-from gongkai.annual.forms_supervisor import AssignForm, DeadlineForm, ImportForm
+from gongkai.annual.forms_supervisor import AssignForm, DeadlineForm, ExportAllForm, ImportForm
 from gongkai.annual.models import ImportedReport, ImportPurpose
 from gongkai.checker.presenters import format_label, present, result_from_json, table_views
 from gongkai.core.responses import forbidden, serve_file
@@ -38,7 +37,6 @@ IMPORTS_PER_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The skipped files of the user's latest upload (shown on its results page), in the session.
 SKIPPED_SESSION_KEY = "annual_supervise_skipped"
-MAX_SKIPPED_KEPT = 1000
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -115,7 +113,11 @@ def _status_rows(request: HttpRequest, seat: Agency, year: int) -> tuple[rollup.
 
 
 def _render_rollup(
-    request: HttpRequest, seat: Agency, year: int, deadline_form: DeadlineForm | None = None
+    request: HttpRequest,
+    seat: Agency,
+    year: int,
+    deadline_form: DeadlineForm | None = None,
+    export_form: ExportAllForm | None = None,
 ) -> HttpResponse:
     data, status, kind = _status_rows(request, seat, year)
     if deadline_form is None:
@@ -135,6 +137,8 @@ def _render_rollup(
         "kind": kind,
         "kinds": AgencyKind.choices,
         "deadline_form": deadline_form,
+        "export_form": export_form or ExportAllForm(),
+        "export_job": exports.latest_export(seat, year),
         "bases": [(value, label, deadline_basis(value)) for value, label in AgencyKind.choices],
     }
     return _private(render(request, "annual/supervise/rollup.html", context))
@@ -173,6 +177,24 @@ def deadline(request: HttpRequest, seat: str, year: int) -> HttpResponse:
             )
             return redirect("annual_supervise:rollup", agency.short_code, year)
     return _render_rollup(request, agency, year, deadline_form=form)
+
+
+@login_required
+@require_POST
+def export_all(request: HttpRequest, seat: str, year: int) -> HttpResponse:
+    """Start the ``annual.export_all`` job: one .zip of every subordinate agency's published report."""
+    agency = _seat(request, seat)
+    _year(year, _today())
+    form = ExportAllForm(request.POST)
+    if not form.is_valid():
+        return _render_rollup(request, agency, year, export_form=form)
+    try:
+        job = exports.start_export(
+            actor=request.user, seat=agency, year=year, formats=form.cleaned_data["formats"]
+        )
+    except PermissionDenied:  # pragma: no cover - _seat already checked the same rule
+        raise Http404 from None
+    return redirect(job)
 
 
 @login_required
@@ -261,18 +283,23 @@ def import_page(request: HttpRequest, seat: str, year: int) -> HttpResponse:
         status = 429 if refused is not None else 200
         return _private(render(request, "annual/supervise/import.html", context, status=status))
     chosen = form.cleaned_data["year"]
-    batch = imports.import_reports(actor=request.user, seat=agency, year=chosen, files=collected.candidates)
+    job = imports.start_import(
+        actor=request.user,
+        seat=agency,
+        year=chosen,
+        uploads=form.cleaned_data["reports"],
+        collected=collected,
+    )
     request.session[SKIPPED_SESSION_KEY] = {
-        "batch": batch.batch,
-        "files": [[s.name, s.reason] for s in collected.skipped[:MAX_SKIPPED_KEPT]],
+        "batch": job.params["batch"],
+        "files": [[s.name, s.reason] for s in collected.skipped[: imports.MAX_SKIPPED_KEPT]],
     }
     messages.success(
         request,
-        _("已导入 %(count)d 个文件，跳过 %(skipped)d 个。")
-        % {"count": len(batch.imported), "skipped": len(collected.skipped)},
+        _("已收到 %(count)d 个报告文件（跳过 %(skipped)d 个），正在逐一读取和检查；完成后可查看导入结果。")
+        % {"count": len(collected.candidates), "skipped": len(collected.skipped)},
     )
-    url = reverse("annual_supervise:imports", args=(agency.short_code, chosen))
-    return redirect(f"{url}?batch={batch.batch}")
+    return redirect(job)
 
 
 def _batch(request: HttpRequest) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency
+from gongkai.checker import jobs as check_jobs
 from gongkai.checker.forms import CheckForm, SaveCheckForm, screen_upload, sign_result
 from gongkai.checker.models import SavedCheck, delete_saved_check, save_check
 from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
@@ -30,7 +33,11 @@ from gongkai.checker.presenters import ReportView, present, result_from_json
 from gongkai.checker.remote import check_url, make_fetcher
 from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.core import ratelimit
+from gongkai.core.i18n import render as render_message
 from gongkai.core.i18n import render_error
+from gongkai.core.messages import message_from_json
+from gongkai.jobs import services as jobs
+from gongkai.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +64,9 @@ def check(request: HttpRequest) -> HttpResponse:
     refused = _over_limit(request, form)
     if refused is not None:
         return refused
+    uploads = list(form.cleaned_data["reports"])
+    if not check_jobs.runs_inline([*uploads, *filter(None, [form.cleaned_data["previous"]])]):
+        return _start_job(request, form)
 
     previous_upload: UploadedFile | None = form.cleaned_data["previous"]
     previous: ParsedReport | None = None
@@ -74,22 +84,80 @@ def check(request: HttpRequest) -> HttpResponse:
     for name, outcome in _check_all(data["reports"], data["text"], data["url"], previous):
         if isinstance(outcome, str):
             items.append(Checked(name, error=outcome))
-            continue
-        prefix = f"r{len(items) + 1}"
-        save_form = None
-        if request.user.is_authenticated:
-            save_form = SaveCheckForm(
-                initial={"result": sign_result(outcome.to_json())}, agencies=agencies, auto_id=f"{prefix}-%s"
-            )
-        items.append(Checked(name, report=present(outcome, prefix=prefix), save_form=save_form))
+        else:
+            items.append(_checked(request, name, outcome, f"r{len(items) + 1}", agencies))
+    previous_name = (previous_upload.name or "") if previous_upload is not None else ""
+    return _results(request, items, previous_name, previous_error)
 
+
+def _checked(
+    request: HttpRequest, name: str, outcome: CheckResult, prefix: str, agencies: list[Agency]
+) -> Checked:
+    save_form = None
+    if request.user.is_authenticated:
+        save_form = SaveCheckForm(
+            initial={"result": sign_result(outcome.to_json())}, agencies=agencies, auto_id=f"{prefix}-%s"
+        )
+    return Checked(name, report=present(outcome, prefix=prefix), save_form=save_form)
+
+
+def _results(
+    request: HttpRequest, items: list[Checked], previous_name: str, previous_error: str
+) -> HttpResponse:
     context = {
         "items": items,
-        "previous_name": previous_upload.name if previous_upload is not None else "",
+        "previous_name": previous_name,
         "previous_error": previous_error,
         "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={reverse('checker:check')}",
     }
     return render(request, "checker/results.html", context)
+
+
+def _shown(message: object) -> str:
+    """A reason kept in a job's result: a message rendered in the reader's language (or text as it is)."""
+    parsed = message_from_json(message)
+    return render_message(parsed) if parsed is not None else str(message or "")
+
+
+def _job_results(request: HttpRequest, result: dict[str, Any]) -> HttpResponse:
+    agencies = _agencies_of(request.user)
+    items: list[Checked] = []
+    for item in result.get("items") or []:
+        name = _("粘贴的文本") if item.get("pasted") else str(item.get("name") or "")
+        if "result" in item:
+            items.append(
+                _checked(request, name, result_from_json(item["result"]), f"r{len(items) + 1}", agencies)
+            )
+        else:
+            items.append(Checked(name, error=str(item.get("refused") or "") or _shown(item.get("error"))))
+    previous_error = _shown(result["previous_error"]) if result.get("previous_error") else ""
+    return _results(request, items, str(result.get("previous_name") or ""), previous_error)
+
+
+@require_http_methods(["GET", "HEAD"])
+def job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """A larger check's page: its progress, then its results. Only for whoever started it (by account, or
+    by browser session for a visitor not logged in), for a day; anyone else is told it is not found."""
+    found = Job.objects.filter(pk=job_id).first()
+    if found is None or not check_jobs.can_see(request.user, request.session, found, timezone.now()):
+        raise Http404
+    if check_jobs.succeeded(found):
+        response = _job_results(request, found.result or {})
+    else:
+        response = render(request, "checker/job.html", {"job": found})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _start_job(request: HttpRequest, form: CheckForm) -> HttpResponse:
+    """A larger check: the files stored, unread, as a ``checker.check`` job; its page shows the progress and
+    then the results."""
+    data = form.cleaned_data
+    job = check_jobs.start_check(
+        user=request.user, uploads=data["reports"], text=data["text"], previous=data["previous"]
+    )
+    jobs.grant_session(request, job)
+    return redirect("checker:job", job.pk)
 
 
 #: Files (and pasted texts) checked an hour per client address, or per user when logged in (setting

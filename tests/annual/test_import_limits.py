@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from gongkai.annual import services
 from gongkai.annual.models import ImportedReport
+from gongkai.jobs.models import Job
 from tests.annual import factories
 from tests.applications import conftest as applications_fixtures
 from tests.applications.conftest import Staff
@@ -76,7 +77,7 @@ def test_the_bulk_import_is_limited_per_user(tree: Tree, settings: Any) -> None:
     refused = post()
     assert refused.status_code == 429
     assert "导入过于频繁：每小时最多导入 1 次。请在 11:00 以后再试。" in refused.content.decode()
-    assert ImportedReport.objects.count() == 1
+    assert Job.objects.filter(kind="annual.bulk_import").count() == 1  # the refused upload is not stored
     # Another supervisor is not held up by this one.
     other = client_for(factories.supervisor(tree.county_a, "gkb2"))
     assert (

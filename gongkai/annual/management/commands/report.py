@@ -25,33 +25,28 @@ import os
 import sys
 import tempfile
 from argparse import ArgumentParser
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.validators import normalize_uscc
-from gongkai.annual import documents, selectors
-from gongkai.annual.models import ReportVersion, VersionStatus
-from gongkai.checker.presenters import findings_from_json
+from gongkai.annual import exports
+from gongkai.annual.exports import FORMAT_NAMES, choose, describe
+from gongkai.annual.models import ReportVersion
 from gongkai.core.i18n import language_in_argv, render_error
 from gongkai.core.messages import N_
-from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export, export_format
-from gongkai.reports.findings import Finding
+from gongkai.reports.export import FORMATS_BY_SUFFIX, ExportUnavailable, export_format
 from gongkai.reports.model import FIRST_STRUCTURED_YEAR
 
 EXIT_NOTHING_EXPORTED = 1
 EXIT_BAD_INPUT = 2
 
-#: ``--format`` values: the suffixes without their dot.
-FORMAT_NAMES: tuple[str, ...] = tuple(suffix.lstrip(".") for suffix in FORMATS_BY_SUFFIX)
 #: The languages ``--lang`` offers (the first is the default).
 LANGUAGES = ("zh-hans", "en")
 
@@ -83,72 +78,11 @@ def find_agency(code: str) -> Agency:
     return agency
 
 
-@dataclass(frozen=True)
-class Choice:
-    """What is exported for one agency: a version, or why there is none."""
-
-    agency: Agency
-    version: ReportVersion | None
-    reason: str = ""
-
-
-def _workspace(agency: Agency, year: int) -> str:
-    return reverse("annual:workspace", args=[agency.short_code, year])
-
-
-def choose(agency: Agency, year: int, versions: list[ReportVersion], *, draft: bool) -> Choice:
-    """The version of ``agency``'s report on ``year`` to export (``versions``: all of them), or the reason
-    (in Chinese, with how to fix it) that there is none."""
-    published = [v for v in versions if v.status == VersionStatus.PUBLISHED]
-    latest = max(published, key=lambda v: v.number) if published else None
-    current = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
-    name = agency.name
-    if not versions:
-        return Choice(
-            agency,
-            None,
-            _("%(name)s尚未编写%(year)s年度报告：请在 %(url)s 编写并公开后再导出。")
-            % {"name": name, "year": year, "url": reverse("annual:index")},
-        )
-    if draft:
-        if current is not None:
-            return Choice(agency, current)
-        assert latest is not None  # a report with versions and no draft has a published one
-        return Choice(
-            agency,
-            None,
-            _(
-                "%(name)s的%(year)s年度报告没有未公开的草稿（第%(number)s版已于%(date)s公开）："
-                "去掉 --draft 即导出已公开的版本。"
-            )
-            % {"name": name, "year": year, "number": latest.number, "date": latest.published_on},
-        )
-    if latest is not None:
-        return Choice(agency, latest)
-    assert current is not None
-    return Choice(
-        agency,
-        None,
-        _(
-            "%(name)s的%(year)s年度报告尚未公开（只有草稿）：请在 %(url)s 检查并公开，"
-            "或使用 --draft 导出草稿。"
-        )
-        % {"name": name, "year": year, "url": _workspace(agency, year)},
-    )
-
-
-def _findings(version: ReportVersion) -> list[Finding]:
-    """The findings of the version's last pre-publication check (for the JSON export), with their message's
-    template and parameters, as the workspace reads them."""
-    return findings_from_json(selectors.all_findings(version))
-
-
 def render(version: ReportVersion, suffix: str) -> bytes:
     """The version as the bytes of a ``suffix`` file; ``CommandError`` (exit 2) when this machine cannot
     produce the format."""
-    doc = documents.to_document(version)
     try:
-        return export(doc, suffix, findings=_findings(version) if suffix == ".json" else None)
+        return exports.render(version, suffix)
     except ExportUnavailable as exc:
         raise _error(render_error(exc)) from exc
 
@@ -194,17 +128,6 @@ def write_file(path: Path, data: bytes) -> None:
             _("无法写入 %(path)s：%(error)s。请换一个可写的位置。")
             % {"path": path, "error": exc.strerror or exc}
         ) from exc
-
-
-def describe(version: ReportVersion) -> str:
-    report = version.report
-    state = _("%(date)s公开") % {"date": version.published_on} if version.is_published else _("草稿，未公开")
-    return _("%(agency)s%(year)s年度报告 第%(number)s版（%(state)s）") % {
-        "agency": report.agency.name,
-        "year": report.year,
-        "number": version.number,
-        "state": state,
-    }
 
 
 HELP = N_("导出政府信息公开工作年度报告（Word、PDF、网页或 JSON）。")
@@ -345,7 +268,7 @@ class Command(BaseCommand):
                 skipped.append(choice.reason)
                 self.stderr.write(_("跳过：%(reason)s") % {"reason": choice.reason})
                 continue
-            path = directory / f"{agency.short_code}-{year}{suffix}"
+            path = directory / exports.file_name(agency, year, suffix)
             write_file(path, render(choice.version, suffix))
             exported += 1
             self.stdout.write(
