@@ -117,6 +117,7 @@ NOT_FUZZED = {
     "checker:saved_delete": "login required",
     "logout": "no parameters",
     "annual_public:report_css": "no parameters (a fixed style sheet)",
+    "checker:job": "no form: a background check's page, 404 for all but the session that started it",
 }
 #: The URLconf modules of the public site (anonymous visitors).
 PUBLIC_NAMESPACES = {"public", "checker", "catalogue_public", "annual_public", "stats_public"}
