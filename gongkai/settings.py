@@ -463,6 +463,10 @@ GONGKAI_FETCH_ALLOW_PRIVATE = env_bool("GONGKAI_FETCH_ALLOW_PRIVATE", default=Fa
 # The monitoring's politeness: seconds between two requests to one host, and the timeout of each.
 GONGKAI_FETCH_MIN_INTERVAL = float(env_str("GONGKAI_FETCH_MIN_INTERVAL", "1.0"))
 GONGKAI_FETCH_TIMEOUT = float(env_str("GONGKAI_FETCH_TIMEOUT", "15"))
+# The monitoring retries a timeout, a refused connection or a 5xx this many times, waiting BACKOFF, 2×, 4×…
+# seconds (the checker page does not retry: its user is waiting).
+GONGKAI_FETCH_RETRIES = env_int("GONGKAI_FETCH_RETRIES", 2)
+GONGKAI_FETCH_BACKOFF = float(env_str("GONGKAI_FETCH_BACKOFF", "2.0"))
 
 # --- Cache ----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""When the schedule starts a seat's monitoring run (decision D-monitor, docs/monitoring.md).
+"""When the schedule starts a seat's monitoring run (decision D26, docs/monitoring.md).
 
 Once a year per seat (a 政务公开办's agency) and report year: on the first day after the last deadline of
 its subtree — 31 March of the next year (条例第四十九条: the government's own report; departments' reports

@@ -23,6 +23,7 @@ from gongkai.annual.models import ImportedReport, ImportPurpose
 from gongkai.annual.rollup.common import AgencyRow
 from gongkai.annual.rollup.status import local_deadlines, resolve_deadline
 from gongkai.annual.services import read_report_file
+from gongkai.checker import remote
 from gongkai.checker.result import severity_counts
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
@@ -42,14 +43,11 @@ def user_agent() -> str:
 
 
 def make_fetcher() -> Fetcher:
-    """One fetcher per run (its robots.txt cache and per-host clock are the run's)."""
-    return Fetcher(
-        user_agent=user_agent(),
-        min_interval=float(getattr(settings, "GONGKAI_FETCH_MIN_INTERVAL", 1.0)),
-        timeout=float(getattr(settings, "GONGKAI_FETCH_TIMEOUT", 15.0)),
+    """One fetcher per run (its robots.txt cache and per-host clock are the run's): the checker's URL
+    fetcher (the same settings, user agent and size cap), with the monitoring's retries and back-off."""
+    return remote.make_fetcher(
         retries=int(getattr(settings, "GONGKAI_FETCH_RETRIES", 2)),
         backoff=float(getattr(settings, "GONGKAI_FETCH_BACKOFF", 2.0)),
-        allow_private=bool(getattr(settings, "GONGKAI_FETCH_ALLOW_PRIVATE", False)),
     )
 
 
