@@ -61,7 +61,8 @@ def setup_django(media: Path) -> dict[str, str]:
         "GONGKAI_DEBUG": "false",
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": f"{PG_SERVER.replace('postgresql://', 'postgres://')}/{PG_DATABASE}",
-        "DJANGO_SETTINGS_MODULE": "gongkai.settings",
+        # The test settings: production ones (DEBUG off) but static files without collectstatic.
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
         "GONGKAI_TASKS_BACKEND": "database",
         "GONGKAI_BULK_IMPORTS_PER_HOUR": "100000",
     }
@@ -315,10 +316,10 @@ def main() -> None:
         print(f"# {platform.node()} · {os.cpu_count()} cores · load {os.getloadavg()[0]:.1f} · PostgreSQL")
         print(f"# {args.files} PDF reports of {len(data) / 1024:.0f} KB\n")
 
-        post = time_post(user, seat, [(f"post-{i:03d}.pdf", data) for i in range(args.files)])
-        print(
-            f"POST, {args.files} files ({args.files * len(data) / 2**20:.1f} MiB): answered in {post:.2f} s"
-        )
+        # One upload holds at most 300 files (the form's limit): part A posts at most that many.
+        posted = min(args.files, 300)
+        post = time_post(user, seat, [(f"post-{i:03d}.pdf", data) for i in range(posted)])
+        print(f"POST, {posted} files ({posted * len(data) / 2**20:.1f} MiB): answered in {post:.2f} s")
         if not args.skip_inline:
             inline = time_inline(user, seat, data, args.files)
             print(
@@ -327,11 +328,11 @@ def main() -> None:
             )
         reset()
         if args.big_mib:
-            size = args.big_mib * 2**20 // args.files - 1024
+            size = args.big_mib * 2**20 // posted - 1024
             big = padded(data, size)
-            post_big = time_post(user, seat, [(f"big-{i:03d}.pdf", big) for i in range(args.files)])
+            post_big = time_post(user, seat, [(f"big-{i:03d}.pdf", big) for i in range(posted)])
             print(
-                f"POST, {args.files} files ({args.files * len(big) / 2**20:.0f} MiB): "
+                f"POST, {posted} files ({posted * len(big) / 2**20:.0f} MiB): "
                 f"answered in {post_big:.2f} s"
             )
             reset()
