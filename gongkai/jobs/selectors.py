@@ -36,10 +36,6 @@ def latest(
         jobs = jobs.filter(agency=agency)
     if actor is not None:
         jobs = jobs.filter(owner_id=actor.pk)
-    found = None
-    for job in jobs.order_by("-created_at")[:200]:
-        if params_contains and any(job.params.get(k) != v for k, v in params_contains.items()):
-            continue
-        found = job
-        break
-    return found
+    for key, value in (params_contains or {}).items():
+        jobs = jobs.filter(**{f"params__{key}": value})  # a JSON key lookup, on SQLite and PostgreSQL
+    return jobs.order_by("-created_at").first()

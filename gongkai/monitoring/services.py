@@ -27,7 +27,6 @@ from gongkai.checker import remote
 from gongkai.checker.result import severity_counts
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
-from gongkai.documents import fetch
 from gongkai.documents.fetch import Fetcher
 from gongkai.monitoring import engine
 from gongkai.monitoring.models import Fetch, MonitoringRun, Outcome, Timeliness
@@ -35,11 +34,6 @@ from gongkai.reports.model import FIRST_STRUCTURED_YEAR
 
 #: List pages (not the report) are kept as evidence up to this size; larger ones keep their hash only.
 DEFAULT_KEEP_PAGE_BYTES = 256 * 1024
-
-
-def user_agent() -> str:
-    """Who is asking, for the websites' logs: Gongkai and the address of the site that runs it."""
-    return fetch.user_agent(getattr(settings, "GONGKAI_SITE_URL", "") or "no site URL configured")
 
 
 def make_fetcher() -> Fetcher:
