@@ -1,5 +1,6 @@
-"""Who sees a job: the person who started it, the administrators (管理员) of its agency and of the agencies
-above it, and superusers; a job an anonymous visitor started, only that visitor's browser session."""
+"""Who sees a job — and so may cancel and retry it: the person who started it, the administrators (管理员)
+of its agency and of the agencies above it, and superusers; a job an anonymous visitor started, only that
+visitor's browser session."""
 
 from __future__ import annotations
 
@@ -30,7 +31,3 @@ def can_view(user: AbstractBaseUser | AnonymousUser, job: Job, session: Any = No
         return str(job.pk) in session.get(SESSION_JOBS, [])
     return False
 
-
-def can_manage(user: AbstractBaseUser | AnonymousUser, job: Job, session: Any = None) -> bool:
-    """Cancel and retry: whoever may see it (a scheduled job — no owner — only administrators)."""
-    return can_view(user, job, session)
