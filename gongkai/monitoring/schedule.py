@@ -50,7 +50,8 @@ def seats() -> list[Agency]:
 def due_seats(today: datetime.date) -> list[Agency]:
     """The seats whose scheduled run for last year's reports is due ``today`` and not yet started."""
     year = today.year - 1
-    if today <= datetime.date(year + 1, 3, 31):  # the governments' deadline: nothing is due before (no query)
+    latest_statutory = statutory_deadline("government", year)  # the latest of 第四十九条's deadlines
+    if latest_statutory is not None and today <= latest_statutory:  # nothing is due before it (no query)
         return []
     done = set(MonitoringRun.objects.filter(year=year, scheduled=True).values_list("seat_id", flat=True))
     return [seat for seat in seats() if seat.pk not in done and today >= due_date(seat, year)]
