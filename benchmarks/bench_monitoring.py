@@ -1,9 +1,10 @@
 """The monitoring of published reports (年报监测) against the local column site: agencies per minute of one
 monitoring run (one job, fetching each agency's column politely, downloading and checking its report),
 with the production politeness (one request per second per host) side by side with no waiting at all
-(the floor: what fetching, finding and checking cost), in one run on the same agencies.
+(the floor: what fetching, finding and checking cost), one agency at a time and several at once (the job's
+``GONGKAI_MONITOR_CONCURRENCY``), in one run on the same agencies.
 
-    .venv/bin/python benchmarks/bench_monitoring.py [--agencies 60] [--interval 1.0]
+    .venv/bin/python benchmarks/bench_monitoring.py [--agencies 60] [--interval 1.0] [--concurrency 4]
 
 Each agency has its own host name (``<slug>.test``), as on the real web; their columns cycle through an HTML
 report, a PDF, a Word file, a report on page 2 and no report (tests/support/column_site.py). The figures and
@@ -15,8 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,19 +31,21 @@ import django  # noqa: E402
 
 django.setup()
 
-from gongkai.checker import pipeline  # noqa: E402
-from gongkai.checker.source import UnreadableFile  # noqa: E402
 from gongkai.documents.fetch import Fetcher, user_agent  # noqa: E402
-from gongkai.monitoring import engine  # noqa: E402
+from gongkai.monitoring import engine, services  # noqa: E402
 from tests.support.column_site import ColumnSite  # noqa: E402
 
 
-def run(site: ColumnSite, slugs: list[str], interval: float) -> dict[str, float]:
+def run(site: ColumnSite, slugs: list[str], interval: float, width: int = 1) -> dict[str, float]:
+    """One monitoring run as the job does it: ``width`` agencies fetched and read at once (threads sharing
+    one polite fetcher), each report checked."""
     slept = 0.0
+    lock = threading.Lock()
 
     def sleep(seconds: float) -> None:
         nonlocal slept
-        slept += seconds
+        with lock:
+            slept += seconds
         time.sleep(seconds)
 
     fetcher = Fetcher(
@@ -52,18 +57,20 @@ def run(site: ColumnSite, slugs: list[str], interval: float) -> dict[str, float]
         resolve=site.resolve,
         sleep=sleep,
     )
+
+    def visit(slug: str) -> tuple[str, bool]:
+        result = engine.monitor_column(fetcher, site.agency(slug).column_url, site.year)
+        # What the job does with it: the report read and checked in the limited child.
+        checked = services.check_report(result)
+        return result.status, checked is not None and "unreadable" not in checked
+
     statuses: Counter[str] = Counter()
     checked = 0
     started = time.perf_counter()
-    for slug in slugs:
-        result = engine.monitor_column(fetcher, site.agency(slug).column_url, site.year)
-        statuses[result.status] += 1
-        if result.report is not None:
-            try:
-                pipeline.check_bytes(result.report.body, engine.filename_for(result.report))
-                checked += 1
-            except UnreadableFile:
-                pass
+    with ThreadPoolExecutor(max_workers=width) as pool:
+        for status, was_checked in pool.map(visit, slugs):
+            statuses[status] += 1
+            checked += was_checked
     elapsed = time.perf_counter() - started
     print(f"    statuses: {dict(statuses)}; reports checked: {checked}")
     return {"seconds": elapsed, "slept": slept, "per_minute": len(slugs) * 60 / elapsed}
@@ -75,27 +82,34 @@ def main() -> None:
     )
     parser.add_argument("--agencies", type=int, default=60)
     parser.add_argument("--interval", type=float, default=1.0)
+    parser.add_argument("--concurrency", type=int, default=4, help="agencies at once (the job's default: 4)")
     args = parser.parse_args()
+    rows: list[tuple[str, dict[str, float]]] = []
     with ColumnSite(year=2025, extra_agencies=args.agencies, agency_hosts=True) as site:
         slugs = [f"x{i}" for i in range(1, args.agencies + 1)]
         run(site, slugs[:5], 0.0)  # warm-up: renders the reports once, starts the fork server
-        site.reset()
-        print(f"{args.agencies} agencies, one host each; one monitoring run (one worker)")
-        print("  no waiting (floor):")
-        floor = run(site, slugs, 0.0)
-        site.reset()
-        print(f"  polite ({args.interval:g} s between two requests to a host):")
-        polite = run(site, slugs, args.interval)
-    print()
-    print(f"{'':24}{'seconds':>10}{'agencies/min':>15}{'of which waiting':>18}")
-    for label, figures in (("no waiting", floor), ("polite", polite)):
-        print(
-            f"{label:24}{figures['seconds']:10.1f}{figures['per_minute']:15.1f}"
-            f"{figures['slept']:17.1f}s"
+        passes = (
+            ("no waiting, 1 at a time", 0.0, 1),
+            ("polite, 1 at a time", args.interval, 1),
+            (f"polite, {args.concurrency} at a time", args.interval, args.concurrency),
+            (f"no waiting, {args.concurrency} at a time", 0.0, args.concurrency),
         )
-    ratio = polite["seconds"] / floor["seconds"]
-    per_agency = polite["seconds"] / args.agencies
-    print(f"\npolite / floor: {ratio:.1f}x; 2,000 agencies in one run ≈ {per_agency * 2000 / 60:.0f} min")
+        print(f"{args.agencies} agencies, one host each; one monitoring run (one worker)")
+        for label, interval, width in passes:
+            site.reset()
+            print(f"  {label}:")
+            rows.append((label, run(site, slugs, interval, width)))
+    print()
+    print(f"{'':28}{'seconds':>10}{'agencies/min':>15}{'of which waiting':>18}")
+    for label, figures in rows:
+        print(f"{label:28}{figures['seconds']:10.1f}{figures['per_minute']:15.1f}{figures['slept']:17.1f}s")
+    floor = rows[0][1]["seconds"]
+    for label, figures in rows[1:]:
+        minutes = figures["seconds"] / args.agencies * 2000 / 60
+        print(
+            f"{label}: {figures['seconds'] / floor:.2f}x the sequential floor;"
+            f" 2,000 agencies ≈ {minutes:.0f} min"
+        )
 
 
 if __name__ == "__main__":

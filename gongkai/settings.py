@@ -467,6 +467,9 @@ GONGKAI_FETCH_TIMEOUT = float(env_str("GONGKAI_FETCH_TIMEOUT", "15"))
 # seconds (the checker page does not retry: its user is waiting).
 GONGKAI_FETCH_RETRIES = env_int("GONGKAI_FETCH_RETRIES", 2)
 GONGKAI_FETCH_BACKOFF = float(env_str("GONGKAI_FETCH_BACKOFF", "2.0"))
+# A monitoring run fetches and reads this many agencies at once (one thread each; the politeness per host is
+# shared), so one agency's wait for its host's turn overlaps another's work. 1: one at a time, no thread.
+GONGKAI_MONITOR_CONCURRENCY = env_int("GONGKAI_MONITOR_CONCURRENCY", 4)
 
 # --- Cache ----------------------------------------------------------------------------------
 

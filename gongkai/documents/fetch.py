@@ -41,6 +41,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import urllib.robotparser
 import zlib
@@ -177,7 +178,10 @@ def is_public_address(address: str) -> bool:
 
 class Fetcher:
     """Fetches URLs politely; keep one per run (it caches robots.txt and remembers each host's last
-    request). Not thread-safe: one thread uses one fetcher.
+    request). Thread-safe: several threads may share one fetcher (a monitoring run fetches a few agencies
+    at once), and the politeness holds across them — each host's robots.txt is read once, and each
+    request to a host takes the next free turn of that host (turns are reserved under a lock, then slept
+    for outside it, so threads on other hosts never wait for it).
 
     ``total_timeout``: the whole body must arrive within this many seconds (default ``8 × timeout``);
     ``resolve``: name resolution (``socket.getaddrinfo``; tests may give their own);
@@ -218,6 +222,10 @@ class Fetcher:
         self._robots_failures: dict[str, str] = {}
         self._last: dict[str, float] = {}
         self._delays: dict[str, float] = {}
+        #: Guards the dictionaries above and hands out each host's turns.
+        self._lock = threading.Lock()
+        #: One lock per robots.txt (scheme, host, port): the first thread reads it, the others wait for it.
+        self._robots_locks: dict[str, threading.Lock] = {}
 
     # -- the one public call -------------------------------------------------------------------------
 
@@ -293,13 +301,17 @@ class Fetcher:
 
     def _allowed(self, target: _Target, url: str) -> bool:
         key = f"{target.scheme}://{target.host}:{target.port}"
-        if key not in self._robots:
-            self._robots[key] = self._read_robots(target)
+        with self._lock:
+            robots_lock = self._robots_locks.setdefault(key, threading.Lock())
+        with robots_lock:
+            if key not in self._robots:
+                parser = self._read_robots(target)
+                delay = parser.crawl_delay(self.user_agent) if parser is not None else None
+                with self._lock:
+                    self._robots[key] = parser
+                    if delay:
+                        self._delays[target.host] = min(float(delay), MAX_CRAWL_DELAY)
             parser = self._robots[key]
-            delay = parser.crawl_delay(self.user_agent) if parser is not None else None
-            if delay:
-                self._delays[target.host] = min(float(delay), MAX_CRAWL_DELAY)
-        parser = self._robots[key]
         return parser is None or parser.can_fetch(self.user_agent, url)
 
     def _read_robots(self, target: _Target) -> urllib.robotparser.RobotFileParser | None:
@@ -323,7 +335,8 @@ class Fetcher:
             # A name that does not resolve or an address we refuse is the page's own error, not robots'.
             if failure.code in ("dns", "private_address", "bad_url"):
                 return None
-            self._robots_failures[key] = failure.code  # connection, timeout, tls: the host is unreachable
+            with self._lock:  # connection, timeout, tls: the host is unreachable
+                self._robots_failures[key] = failure.code
             return _UNAVAILABLE
         if answer.status >= 500:
             return _UNAVAILABLE
@@ -435,12 +448,16 @@ class Fetcher:
         return addresses[0]
 
     def _wait_turn(self, host: str) -> None:
-        last = self._last.get(host)
-        if last is not None:
-            wait = last + max(self.min_interval, self._delays.get(host, 0.0)) - self.clock()
-            if wait > 0:
-                self.sleep(wait)
-        self._last[host] = self.clock()
+        """Wait for the host's next turn: at least ``min_interval`` (or its Crawl-delay) after the host's
+        previous turn. The turn is reserved under the lock, so two threads never take the same one."""
+        with self._lock:
+            now = self.clock()
+            last = self._last.get(host)
+            interval = max(self.min_interval, self._delays.get(host, 0.0))
+            turn = now if last is None else max(now, last + interval)
+            self._last[host] = turn
+        if turn > now:
+            self.sleep(turn - now)
 
 
 def _ascii_path(path: str) -> str:

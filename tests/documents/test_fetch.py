@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -90,6 +92,35 @@ def test_one_request_per_interval_per_host_robots_txt_included(column_site: Colu
     assert clock.sleeps == [1.0, 1.0]
     fetch.get(column_site.url("/water/nb/", host="a.test"))
     assert clock.sleeps == [1.0, 1.0, 1.0]
+
+
+class FrozenClock:
+    """A clock that never moves: each thread's wait is recorded (thread-safe), none is spent. Every turn of
+    a host is then exactly ``n × interval`` after the first, whatever order the threads run in."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return 1000.0
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(round(seconds, 6))
+
+
+def test_threads_sharing_a_fetcher_take_the_hosts_turns_one_by_one(column_site: ColumnSite) -> None:
+    column_site.reset()
+    clock = FrozenClock()
+    fetch = fetcher(column_site, clock, min_interval=1.0)  # type: ignore[arg-type]
+    pages = ["/nr/nb/index.html", "/drc/nb/index.html", "/qingshan/nb/", "/water/nb/", "/edu/nb/"] * 2
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        got = list(pool.map(lambda path: fetch.get(column_site.url(path, host="shared.test")), pages))
+    assert all(g.status for g in got)
+    # robots.txt read once (the other threads waited for it), then every page its own turn: 1 s, 2 s, ...
+    assert column_site.count("/robots.txt") == 1
+    assert sorted(clock.sleeps) == [float(n) for n in range(1, len(pages) + 1)]
 
 
 def test_a_longer_crawl_delay_of_robots_txt_is_obeyed(column_site: ColumnSite) -> None:

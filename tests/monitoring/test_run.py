@@ -64,8 +64,9 @@ def test_a_run_stores_every_agency_with_its_evidence(world: World, site: ColumnS
 
 
 def test_a_killed_run_resumes_and_checks_each_agency_once(
-    world: World, site: ColumnSite, monkeypatch: pytest.MonkeyPatch
+    world: World, site: ColumnSite, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
+    settings.GONGKAI_MONITOR_CONCURRENCY = 1  # one agency at a time: the order of the fetches is known
     run, job = start(world)
     real = engine.monitor_column
     calls: list[str] = []
@@ -90,6 +91,38 @@ def test_a_killed_run_resumes_and_checks_each_agency_once(
         assert ImportedReport.objects.filter(agency=agency, purpose=ImportPurpose.MONITORING).count() == 1
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.total == len(site.agencies)
+
+
+def test_a_killed_run_of_several_agencies_at_once_stores_each_agency_once(
+    world: World, site: ColumnSite, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """Four agencies fetched at once: a fetch that dies fails the run; what was fetched ahead is not stored,
+    and the retry stores every agency (and imports every report) exactly once."""
+    settings.GONGKAI_MONITOR_CONCURRENCY = 4
+    run, job = start(world)
+    real = engine.monitor_column
+    doomed = services.targets(run)[4].report_column_url  # the fifth agency in the run's order
+    failed_once: list[str] = []
+
+    def dies_on_the_fifth(fetcher: Any, url: str, year: int, **kwargs: Any) -> engine.SiteResult:
+        if url == doomed and not failed_once:
+            failed_once.append(url)
+            raise SystemError("worker killed")
+        return real(fetcher, url, year, **kwargs)
+
+    monkeypatch.setattr(engine, "monitor_column", dies_on_the_fifth)
+    assert runner.execute(job.pk) == JobStatus.FAILED
+    assert Outcome.objects.filter(run=run).count() == 4  # the four before it, in order
+    jobs.retry(Job.objects.get(pk=job.pk), actor=world.supervisor)
+    assert runner.execute(job.pk) == JobStatus.SUCCEEDED
+    outcomes = {o.agency_id: o for o in Outcome.objects.filter(run=run)}
+    assert len(outcomes) == len(site.agencies)
+    for item in site.agencies:
+        agency = world.agencies[item.slug]
+        assert outcomes[agency.pk].status == item.expected, item.slug
+        expected = 1 if item.expected == engine.FOUND else 0
+        imported = ImportedReport.objects.filter(agency=agency, purpose=ImportPurpose.MONITORING).count()
+        assert imported == expected, item.slug
 
 
 def test_only_the_seats_supervisor_starts_a_run(world: World) -> None:
@@ -136,8 +169,9 @@ def test_the_daily_schedule_starts_a_job_only_when_a_run_is_due(world: World) ->
 
 
 def test_a_cancelled_run_stops_between_agencies(
-    world: World, site: ColumnSite, monkeypatch: pytest.MonkeyPatch
+    world: World, site: ColumnSite, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
+    settings.GONGKAI_MONITOR_CONCURRENCY = 1  # the cancel is written by the fetching thread itself
     run, job = start(world)
     real = engine.monitor_column
     calls: list[str] = []
