@@ -11,6 +11,8 @@ import pytest
 
 from gongkai import cli
 
+pytestmark = pytest.mark.processes
+
 GONGKAI = Path(sys.executable).with_name("gongkai")
 
 

@@ -18,6 +18,8 @@ from gongkai import cli
 from gongkai.annual import imports
 from gongkai.checker import forms
 
+pytestmark = pytest.mark.processes
+
 REPO = Path(__file__).resolve().parent.parent
 UNITS = REPO / "deploy" / "systemd"
 NGINX = REPO / "deploy" / "nginx" / "gongkai.conf"

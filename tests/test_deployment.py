@@ -16,6 +16,8 @@ import pytest
 
 from gongkai.core import sealing
 
+pytestmark = pytest.mark.processes
+
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "deployment.md"
 #: How the test makes each file the documented settings name (the real ones live under /etc/gongkai/).

@@ -25,6 +25,8 @@ from moto.server import ThreadedMotoServer
 from gongkai.core import sealing
 from tests.test_serve import free_port
 
+pytestmark = pytest.mark.processes
+
 REPO = Path(__file__).resolve().parent.parent
 boto3 = importlib.import_module("boto3")  # no type stubs: used as Any
 

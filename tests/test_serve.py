@@ -24,6 +24,8 @@ import pytest
 from gongkai import cli
 from gongkai.core import sealing, serving
 
+pytestmark = pytest.mark.processes
+
 REPO = Path(__file__).resolve().parent.parent
 REPORT = REPO / "tests" / "fixtures" / "reports" / "004_pingtan-2021.txt"
 

@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.processes
+
 HARNESS = Path(__file__).with_name("fuzz_readers.py")
 RUNS = 10_000
 

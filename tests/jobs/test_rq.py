@@ -11,6 +11,8 @@ from django_tasks import task_backends
 from gongkai.jobs import services
 from gongkai.jobs.models import Job, JobStatus
 
+pytestmark = pytest.mark.processes
+
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 

@@ -30,7 +30,7 @@ from tests.applications.conftest import CaseMaker, Staff
 from tests.catalogue import public_factories
 from tests.pdfs import one_page_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.processes]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN = one_page_pdf(b"BT /F1 12 Tf 72 720 Td (scan) Tj ET")
