@@ -67,7 +67,7 @@ _RECEIVED_NONE = re.compile(
     r"(?:未|没有)(?:收到|接到|接收|受理)(?:过|任何)?(?:政府信息公开申请|依申请公开(?:申请|事项)?|信息公开申请)"
 )
 _ANSWERED = re.compile(
-    r"(?:办结|(?<![未不])答复)(?:了)?(?:政府信息公开申请|依申请公开(?:申请|事项)?|申请)?(?:共计|共)?"
+    r"(?:(?<![未不])办结|(?<![未不])(?<!未予)(?<!不予)答复)(?:了)?(?:政府信息公开申请|依申请公开(?:申请|事项)?|申请)?(?:共计|共)?"
     + _N
     + r"件"
 )
@@ -173,7 +173,7 @@ def _received_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
 
 
 def _answered_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
-    if "办结" in sentence:
+    if "办结" in sentence or "答复" in sentence:
         for m in _ANSWERED.finditer(sentence):
             if _plain_this_year(sentence, m.start(), year):
                 yield _Claim(sentence, int(m.group("n")), "section3", "total", "total", "办结申请")

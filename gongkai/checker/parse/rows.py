@@ -137,7 +137,7 @@ def canonical_label(text: str) -> str:
     t = text.strip()
     for _ in range(2):  # "(三)不予公开" group label and "1." item number
         t = _LABEL_NUMBERING.sub("", t.strip())
-    t = re.sub(r"\(区分处理[^)）]*[)）]", "", t)
+    t = re.sub(r"[(（]区分处理[^)）]*[)）]", "", t)
     return _LABEL_NOISE.sub("", t)
 
 
