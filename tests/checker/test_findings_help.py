@@ -213,3 +213,36 @@ def test_new_received_stated_as_such_must_be_row_1_alone() -> None:
     """ "新收" names row 一 itself: 一 + 二 is not an acceptable reading of it."""
     found = run_checks(make_report(tables=_tables_95(), extra_text="本年新收政府信息公开申请98件。"))
     assert [(f.row, f.expected, f.found) for f in found] == [("new_received", 95, 98)]
+
+
+# ---------------------------------------------------------------------------------------------
+# No false error on the real reports
+# ---------------------------------------------------------------------------------------------
+
+#: The errors of every real report and seed in tests/fixtures: each a true defect of the document itself
+#: (see tests/fixtures/README.md). A new check must not add one.
+REAL_ERRORS: dict[str, list[str]] = {
+    "r002": ["prose.sum_mismatch"],
+    "r006": ["prose.table_mismatch"],
+    "r011": ["kind.not_a_report"],
+    "r021": ["section3.row_total"],
+    "s001": ["cell.not_number"],
+    "s002": ["format.legacy", "period.mismatch"],
+    "s003": ["parse.missing_cells"],
+    "s004": ["kind.not_a_report"],
+}
+
+
+def test_the_errors_on_the_real_reports_are_their_true_defects() -> None:
+    from .samples import REPORTS, SEEDS
+
+    files = [("r", p) for p in sorted(REPORTS.glob("*.*"))] + [("s", p) for p in sorted(SEEDS.glob("*"))]
+    assert len(files) == 21
+    found: dict[str, list[str]] = {}
+    for prefix, path in files:
+        errors = sorted(
+            {f.code for f in run_checks(parse_here(path.read_bytes(), path.name)) if f.severity == "error"}
+        )
+        if errors:
+            found[prefix + path.name[:3]] = errors
+    assert found == REAL_ERRORS
