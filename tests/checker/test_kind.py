@@ -272,3 +272,22 @@ def test_the_page_says_a_template_is_a_template(client: Client, db: None) -> Non
     assert "空白模板（没有数字的统计表）" in html
     assert "这是空白模板，不是年度报告" in html
     assert "<table" not in html
+
+
+def test_links_to_other_years_reports_make_no_comparison() -> None:
+    """A crawled page lists other years' reports (相关链接) under the report: titles without sections."""
+    data, name = render(valid_tables("2021"), "2021", "pipes")
+    links = "\n相关链接\n某某局2022年政府信息公开工作年度报告\n某某局2021年政府信息公开工作年度报告\n"
+    parsed = _parse(data + links.encode(), name)
+    assert (parsed.kind, parsed.year) == ("annual_report", 2023)
+
+
+def test_a_sentence_comparing_years_is_no_comparison_title() -> None:
+    data, name = render(valid_tables("2021"), "2021", "pipes")
+    lines = data.decode().split("\n")
+    sentence = (
+        "2023年，本机关政府信息公开工作与2022年比较，主动公开数量有所增加，"
+        "依申请公开办理质量进一步提升，群众满意度明显提高。"
+    )
+    parsed = _parse("\n".join([lines[0], sentence, *lines[1:]]).encode(), name)
+    assert parsed.kind == "annual_report"

@@ -37,6 +37,9 @@ _COMPARISON_WORD_RE = re.compile(r"对比|比较|比对")
 #: (a 通报, a 总结 with the statistics tables attached), not a bare paste of a report's tables.
 _OWN_PROSE_CHARS = 300
 _CJK_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")
+#: A title is a short line without sentence punctuation; otherwise it is a sentence ("…与2022年比较，…").
+_TITLE_MAX_CHARS = 80
+_SENTENCE_MARK_RE = re.compile(r"[,，。;；]")
 
 
 @dataclass
@@ -58,21 +61,32 @@ class Metadata:
     compared_years: tuple[int, ...] = ()
 
 
-def comparison_years(prose: str, title: Title) -> list[int]:
+def comparison_years(prose: str, title: Title, heading_starts: list[int]) -> list[int]:
     """The years a side-by-side comparison of annual reports compares ([] when it is not one).
 
-    A comparison is a document whose title says so (对比/比较/比对 with two years), or one that holds the
-    titles of two annual reports of different years (two reports pasted side by side)."""
+    A comparison is a document whose title says so (a short line with 对比/比较/比对 and two years), or one
+    that holds two annual reports of different years, each title followed by section headings (two reports
+    pasted side by side; a list of links to other years' reports on a crawled page has no headings under
+    its titles). ``heading_starts``: where the section headings start in ``prose``."""
     head_lines = [ln.strip() for ln in prose[:1500].split("\n") if ln.strip()][:8]
     for line in [title.text or "", *head_lines]:
+        if len(line) > _TITLE_MAX_CHARS or _SENTENCE_MARK_RE.search(line):
+            continue
         years = sorted({int(y) for y in TITLE_YEAR_RE.findall(line)})
         if len(years) >= 2 and _COMPARISON_WORD_RE.search(line) and PUBLIC_WORD_RE.search(line):
             return years
-    titled: set[int] = set()
+    titles: list[tuple[int, int]] = []  # (start, year)
     for m in REPORT_TITLE_RE.finditer(prose):
         if STRONG_TITLE_RE.search(m.group(1)):
-            titled.update(int(y) for y in TITLE_YEAR_RE.findall(m.group(1)))
-    return sorted(titled) if len(titled) >= 2 else []
+            found = TITLE_YEAR_RE.search(m.group(1))
+            if found is not None:
+                titles.append((m.start(), int(found.group(1))))
+    reports: set[int] = set()
+    for i, (start, year) in enumerate(titles):
+        end = next((s for s, y in titles[i + 1 :] if y != year), len(prose))
+        if any(start < h < end for h in heading_starts):
+            reports.add(year)
+    return sorted(reports) if len(reports) >= 2 else []
 
 
 def _cut_after_first_sections(official_order: list[str]) -> bool:
@@ -115,7 +129,7 @@ def detect_metadata(prose: str, has_official_tables: bool) -> Metadata:
 
     kind: ReportKind
     reason: NotReportReason | None = None
-    compared = tuple(comparison_years(prose, title))
+    compared = tuple(comparison_years(prose, title, [h.start for h in headings if not h.legacy]))
     if compared:
         kind, reason = "not_a_report", "comparison"
     elif has_official_tables:
