@@ -291,3 +291,12 @@ def test_a_sentence_comparing_years_is_no_comparison_title() -> None:
     )
     parsed = _parse("\n".join([lines[0], sentence, *lines[1:]]).encode(), name)
     assert parsed.kind == "annual_report"
+
+
+def test_a_copy_cut_in_a_blank_table_2_is_a_cut_report_not_a_template() -> None:
+    data, name = render(Tables(), "2021", "pipes")
+    text = data.decode()
+    cut = text[: text.index("三、收到和处理政府信息公开申请情况")]
+    parsed = _parse(cut.encode(), name)
+    assert (parsed.kind, parsed.table_format) == ("annual_report", "2021")
+    assert parsed.truncated_after is not None

@@ -42,8 +42,10 @@ def parse_source(source: Source) -> ParsedReport:
             version = by_year
             p = parse_tables(text, version, prose)
     kind = meta.kind
-    if kind == "annual_report" and has_tables and not _has_figures(p.tables):
-        kind = "template"  # the official tables with every cell blank: nothing reported yet
+    if kind == "annual_report" and "section3" in p.found and not _has_figures(p.tables):
+        # The official tables, table 三 among them, with every cell blank: nothing reported yet. (A copy
+        # cut inside table 二, whose rows may be "/" for an agency without such powers, is no template.)
+        kind = "template"
     table_format: FormatVersion | None = version if has_tables else None
     if p.squashed and not p.marked:
         layout = "squashed"
