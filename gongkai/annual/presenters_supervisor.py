@@ -174,7 +174,8 @@ def import_row(seat: Agency, record: ImportedReport) -> ImportRow:
     return ImportRow(
         record,
         kind_label(str(result.get("kind", ""))),
-        format_label(result.get("format")) if result.get("format") else "",
+        # The format the tables use (results saved before ``table_format`` existed: ``format``).
+        format_label(shown) if (shown := result.get("table_format", result.get("format"))) else "",
         [
             _("%(severity)s：%(message)s")
             % {"severity": severity_label(f.severity), "message": finding_message(f)}

@@ -16,7 +16,12 @@ from gongkai.reports.findings import SEVERITIES, Finding, Severity
 from gongkai.reports.model import FormatVersion
 from gongkai.reports.tables import Tables
 
-ReportKind = Literal["annual_report", "legacy_report", "not_a_report"]
+#: What a document is: an annual report in the official formats (2019 onward), one in the free-text style
+#: used before 2019, a blank template of the official tables (no figures), or not an annual report at all.
+ReportKind = Literal["annual_report", "legacy_report", "template", "not_a_report"]
+#: Why a document is ``not_a_report``: it does not read as one (a letter, a 总结), it compares two
+#: years' reports, or it holds a report's tables inside another kind of document.
+NotReportReason = Literal["not_report", "comparison", "tables_only"]
 
 
 @dataclass
@@ -33,6 +38,8 @@ class ParsedReport:
     """A report after reading and parsing, before checks."""
 
     kind: ReportKind
+    #: The format the report's year requires (``gongkai.reports.model.format_for_year``): 2019 format for
+    #: 2019–2020, 2021 format since; ``None`` when the year is unknown or before 2019, or not a report.
     format: FormatVersion | None
     year: int | None
     agency: str | None
@@ -57,6 +64,12 @@ class ParsedReport:
     #: Where the text stops when it is a cut copy (e.g. "表三“6.属于四类过程性信息”行"); the parts
     #: after it are not reported missing one by one (one ``document.truncated`` finding says it).
     truncated_after: str | None = None
+    #: The format the tables were read in (their headers and rows; the year's when they do not tell);
+    #: ``None`` when no table was found.
+    table_format: FormatVersion | None = None
+    #: Why a ``not_a_report`` is not one (see :data:`NotReportReason`); the years a comparison compares.
+    not_report_reason: NotReportReason | None = None
+    compared_years: tuple[int, ...] = ()
 
 
 def severity_counts(result: dict[str, Any]) -> dict[str, int]:
@@ -84,6 +97,7 @@ class CheckResult:
             path=self.path,
             kind=r.kind,
             format=r.format,
+            table_format=r.table_format,
             year=r.year,
             agency=r.agency,
             layout=r.layout,

@@ -239,7 +239,9 @@ def test_tables_three_and_four_are_summed_cell_by_cell(tree: Tree) -> None:
     factories.imported(
         tree.town_a1_office, tree.county_a, year, result={"path": "x.pdf", "unreadable": "扫描件"}
     )
-    old_format = {**result, "format": "2019"}
+    # The file is a 2021 report whose tables use the 2019 format (``format`` is the year's, 2021).
+    assert (result["format"], result["table_format"]) == ("2021", "2021")
+    old_format = {**result, "table_format": "2019"}
     factories.imported(tree.town_a1, tree.county_a, year, result=old_format)
 
     summed = rollup.summed_tables(tree.county_a, year)
@@ -264,6 +266,29 @@ def test_tables_three_and_four_are_summed_cell_by_cell(tree: Tree) -> None:
         "甲县一镇人民政府": "导入的报告不是2021年度应采用的格式",
         "甲县一镇党政综合办公室": "导入的文件无法读取",
     }
+
+
+def test_imports_saved_before_table_format_read_format_as_the_tables(tree: Tree) -> None:
+    """Before ``table_format`` existed, an import's ``format`` was its tables' format."""
+    year = 2021
+    saved = {
+        "path": "a.html",
+        "kind": "annual_report",
+        "year": year,
+        "agency": "甲县二乡人民政府",
+        "tables": factories.tables_json("2021"),
+        "findings": [],
+    }
+    factories.imported(tree.town_a2, tree.county_a, year, result={**saved, "format": "2021"})
+    factories.imported(tree.town_a1, tree.county_a, year, result={**saved, "format": "2019"})
+    template = {**saved, "kind": "template", "format": "2021", "table_format": "2021"}
+    factories.imported(tree.town_a1_office, tree.county_a, year, result=template)
+    summed = rollup.summed_tables(tree.county_a, year)
+    assert summed is not None
+    assert ("甲县二乡人民政府", "import") in [(i.name, i.source) for i in summed.included]
+    reasons = {m.name: m.reason for m in summed.missing}
+    assert reasons["甲县一镇人民政府"] == "导入的报告不是2021年度应采用的格式"
+    assert reasons["甲县一镇党政综合办公室"] == "导入的文件是空白模板，没有填写数字"
 
 
 def test_an_incomplete_import_is_left_out_with_the_reason(tree: Tree) -> None:

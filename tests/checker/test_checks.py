@@ -186,7 +186,13 @@ def test_one_changed_cell_of_table_3_fires_exactly_its_identities(
     assert where(found) == expected
     for f in found:
         assert f.table == "section3" and f.section == "applications"
-        assert isinstance(f.expected, int) and isinstance(f.found, int)
+        assert isinstance(f.found, int)
+        if f.expected is None:
+            # Correcting 四 alone would need a negative count: none is suggested, the cells are named.
+            assert f.code == "section3.balance" and f.found < abs(delta)
+            assert "应为-" not in f.message
+            continue
+        assert isinstance(f.expected, int)
         assert abs(f.found - f.expected) == abs(delta)
         assert str(f.found) in f.message and str(f.expected) in f.message
 

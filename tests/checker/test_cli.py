@@ -93,10 +93,22 @@ def test_csv_has_one_summary_row_per_file_with_a_bom(tmp_path: Path) -> None:
     raw = out_file.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["文件", "类型", "格式", "年度", "机关", "错误数", "警告数", "提示数", "主要问题"]
+    assert rows[0] == [
+        "文件",
+        "类型",
+        "格式",
+        "年度",
+        "机关",
+        "错误数",
+        "警告数",
+        "提示数",
+        "主要问题",
+        "表格格式",
+    ]
     assert [r[0] for r in rows[1:]] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
     clean, broken = rows[1], rows[2]
     assert clean[1:4] == ["年度报告", "2021", "2021"] and clean[5] == "0" and clean[8] == ""
+    assert clean[9] == "2021"  # the format the tables use (格式 is the one the year requires)
     assert int(broken[5]) >= 1 and "本年新收" in broken[8]
     assert code == 1
 

@@ -83,6 +83,8 @@ def import_problem(unreadable: bool, kind: Any) -> str:
         return _("导入的文件无法读取")
     if kind == "not_a_report":
         return _("导入的文件不是政府信息公开工作年度报告")
+    if kind == "template":
+        return _("导入的文件是空白模板，没有填写数字")
     return ""
 
 
@@ -104,7 +106,15 @@ def latest_imports(seat: Agency, year: int, *fields: str) -> dict[int, dict[str,
             *fields,
         )
         # KT: the text of the key on every database (SQLite's JSON_EXTRACT would give "2021" back as 2021).
-        .annotate(kind=KT("result__kind"), format=KT("result__format"))
+        # ``format``: the format the tables use (``table_format``; results saved before it existed
+        # have only ``format``, which then meant the same).
+        .annotate(
+            kind=KT("result__kind"),
+            format=Case(
+                When(Q(result__has_key="table_format"), then=KT("result__table_format")),
+                default=KT("result__format"),
+            ),
+        )
         .order_by("agency_id", "-imported_at", "-id")
     )
     chosen: dict[int, dict[str, Any]] = {}

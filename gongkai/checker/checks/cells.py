@@ -124,6 +124,7 @@ def check_cells(ctx: Ctx) -> list[Finding]:
                     found=None,
                 )
             )
+    blank_rows: list[list[_CellSpec]] = []
     for table, row, cells in rows:
         if (table, row) in ctx.unreadable:
             continue  # the parser's finding says why the row cannot be read
@@ -210,31 +211,78 @@ def check_cells(ctx: Ctx) -> list[Finding]:
                             )
                         )
         if blanks and table not in wholly_blank:
-            label = blanks[0].row_label
-            rule_making = table == "section2" and row == "regulations"
-            template = (
-                N_("%(table)s“%(row)s”行的%(columns)s列为空白；没有规章制定权的机关可填0或“/”；建议填0。")
-                if rule_making
-                else N_("%(table)s“%(row)s”行的%(columns)s列为空白；没有发生的事项应填0。")
-            )
-            out.append(
-                finding(
-                    "cell.blank",
-                    Message(
-                        template,
-                        {
-                            "table": TABLE_TITLE[table],
-                            "row": label,
-                            "columns": join(f"“{c.column_label}”" for c in blanks),
-                        },
-                    ),
-                    severity="info" if rule_making else None,
-                    section=section,
-                    table=table,
-                    row=row,
-                    column=blanks[0].column if len(blanks) == 1 else None,
-                    expected=0,
-                    found=None,
-                )
-            )
+            blank_rows.append(blanks)
+    out.extend(_blank_findings(blank_rows))
     return out
+
+
+#: This many rows of one table with the same columns blank are one pattern (a column left blank
+#: throughout), reported once with the rows listed.
+PATTERN_ROWS = 3
+
+
+def _blank_findings(blank_rows: list[list[_CellSpec]]) -> list[Finding]:
+    """``cell.blank``: one finding per row, or one per pattern (the same columns blank in many rows)."""
+    patterns: dict[tuple[str, tuple[str, ...]], list[list[_CellSpec]]] = {}
+    for blanks in blank_rows:
+        first = blanks[0]
+        if first.table == "section2" and first.row == "regulations":
+            continue  # its own advice (rule-making power), never part of a pattern
+        patterns.setdefault((first.table, tuple(c.column for c in blanks)), []).append(blanks)
+    grouped = {id(b) for rows in patterns.values() if len(rows) >= PATTERN_ROWS for b in rows}
+    out: list[Finding] = []
+    for blanks in blank_rows:
+        if id(blanks) not in grouped:
+            out.append(_blank_row(blanks))
+    for (table, columns), rows in patterns.items():
+        if len(rows) < PATTERN_ROWS:
+            continue
+        out.append(
+            finding(
+                "cell.blank",
+                Message(
+                    N_("%(table)s有 %(count)s 行的%(columns)s列为空白：%(rows)s；没有发生的事项应填0。"),
+                    {
+                        "table": TABLE_TITLE[table],
+                        "count": len(rows),
+                        "columns": join(f"“{c.column_label}”" for c in rows[0]),
+                        "rows": join(f"“{b[0].row_label}”" for b in rows),
+                    },
+                ),
+                section=TABLE_SECTION[table],
+                table=table,
+                row=rows[0][0].row,
+                column=columns[0] if len(columns) == 1 else None,
+                expected=0,
+                found=None,
+            )
+        )
+    return out
+
+
+def _blank_row(blanks: list[_CellSpec]) -> Finding:
+    first = blanks[0]
+    rule_making = first.table == "section2" and first.row == "regulations"
+    template = (
+        N_("%(table)s“%(row)s”行的%(columns)s列为空白；没有规章制定权的机关可填0或“/”；建议填0。")
+        if rule_making
+        else N_("%(table)s“%(row)s”行的%(columns)s列为空白；没有发生的事项应填0。")
+    )
+    return finding(
+        "cell.blank",
+        Message(
+            template,
+            {
+                "table": TABLE_TITLE[first.table],
+                "row": first.row_label,
+                "columns": join(f"“{c.column_label}”" for c in blanks),
+            },
+        ),
+        severity="info" if rule_making else None,
+        section=TABLE_SECTION[first.table],
+        table=first.table,
+        row=first.row,
+        column=first.column if len(blanks) == 1 else None,
+        expected=0,
+        found=None,
+    )

@@ -133,8 +133,8 @@ def _table_format(report: ParsedReport) -> FormatVersion:
         return "2019"
     if columns & {"issued", "abolished", "in_force"}:
         return "2021"
-    if report.format is not None:
-        return report.format
+    if report.table_format is not None:
+        return report.table_format
     if report.detected_format is not None:
         return report.detected_format
     if report.year is not None:

@@ -40,6 +40,25 @@ def _identity_message(
     if ident.code == "section3.balance":
         a, b = (values[r] or 0 for r in ident.left)
         c, d = (values[r] or 0 for r in ident.right)
+        if expected is None:
+            # Fixing 四 alone would need a negative count: the cells that disagree are named instead.
+            return Message(
+                N_(
+                    "表三“%(column)s”列：第一项（%(a)s）加第二项（%(b)s）为%(left)s，第三项（%(c)s）加第四项"
+                    "（%(d)s）为%(right)s，两者应相等；仅第三项“%(total)s”就已大于第一项与第二项之和，"
+                    "请核对这几个单元格。"
+                ),
+                {
+                    "column": S3_COLUMN_LABEL[column],
+                    "a": show(a),
+                    "b": show(b),
+                    "left": show(a + b),
+                    "c": show(c),
+                    "d": show(d),
+                    "right": show(c + d),
+                    "total": ctx.section3_label("total"),
+                },
+            )
         return Message(
             N_(
                 "表三“%(column)s”列：第一项（%(a)s）加第二项（%(b)s）为%(left)s，第三项（%(c)s）加第四项（%(d)s）"
@@ -101,7 +120,9 @@ def check_identities(ctx: Ctx) -> list[Finding]:
         seen.add(key)
         found = values[ident.where]
         rest = (right if ident.where in ident.right else left) - (found or 0)
-        expected = num((left if ident.where in ident.right else right) - rest)
+        expected: Number | None = num((left if ident.where in ident.right else right) - rest)
+        if expected is not None and expected < 0:
+            expected = None  # never suggest a negative count: the message names the cells instead
         table, row, column = ident.where
         out.append(
             finding(
@@ -115,4 +136,38 @@ def check_identities(ctx: Ctx) -> list[Finding]:
                 found=num(found),
             )
         )
-    return out
+    return _merge_blank_totals(ctx, out)
+
+
+#: This many rows of table 三 with a blank 总计 are one pattern (the column left blank), said once.
+PATTERN_ROWS = 3
+
+
+def _merge_blank_totals(ctx: Ctx, findings: list[Finding]) -> list[Finding]:
+    """Many rows of table 三 whose 总计 is blank while the row has figures: one finding listing the rows
+    (the column was left blank), not one per row."""
+    blank = [f for f in findings if f.code == "section3.row_total" and f.found is None]
+    if len(blank) < PATTERN_ROWS:
+        return findings
+    merged = finding(
+        "section3.row_total",
+        Message(
+            N_(
+                "表三“%(total)s”列在 %(count)s 行为空白，但这些行的自然人与五类法人或其他组织之和不为0："
+                "%(rows)s；“%(total)s”应填各行之和。"
+            ),
+            {
+                "total": "总计",
+                "count": len(blank),
+                "rows": "、".join(f"“{ctx.section3_label(f.row or '')}”" for f in blank),
+            },
+        ),
+        section=TABLE_SECTION["section3"],
+        table="section3",
+        row=blank[0].row,
+        column="total",
+        expected=None,
+        found=None,
+    )
+    ids = {id(f) for f in blank}
+    return [f for f in findings if id(f) not in ids] + [merged]

@@ -29,7 +29,7 @@ from gongkai.reports.tables import Cell
 
 _SENTENCE_SPLIT = re.compile(r"[。!?！？]")
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。]")
-_PROSE_TRIGGER = re.compile(r"新收|收到|接收|受理|接到|办结|予以公开|部分公开|复议|诉讼|规范性文件")
+_PROSE_TRIGGER = re.compile(r"新收|收到|接收|受理|接到|办结|答复|结转|予以公开|部分公开|复议|诉讼|规范性文件")
 _YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _NOT_THIS_YEAR = re.compile(r"上年|去年|上一年|前年|累计|历年|同期|以来")
 _THIS_YEAR = re.compile(r"本年|全年|今年|年内|年度")
@@ -67,8 +67,21 @@ _RECEIVED_NONE = re.compile(
     r"(?:未|没有)(?:收到|接到|接收|受理)(?:过|任何)?(?:政府信息公开申请|依申请公开(?:申请|事项)?|信息公开申请)"
 )
 _ANSWERED = re.compile(
-    r"办结(?:了)?(?:政府信息公开申请|依申请公开(?:申请|事项)?|申请)?(?:共计|共)?" + _N + r"件"
+    r"(?:(?<![未不])办结|(?<![未不])(?<!未予)(?<!不予)答复)(?:了)?(?:政府信息公开申请|依申请公开(?:申请|事项)?|申请)?(?:共计|共)?"
+    + _N
+    + r"件"
 )
+#: 四、结转下年度继续办理: "1件结转下年度继续办理" / "结转下一年度办理2件".
+_CARRIED_FORWARD = (
+    re.compile(_N + r"件(?:申请)?(?:将|已)?结转(?:至|到)?下一?年度?"),
+    re.compile(r"结转(?:至|到)?下一?年度?(?:继续)?(?:办理)?(?:的)?(?:申请)?(?:共计|共)?" + _N + r"件"),
+)
+#: 二、上年结转: "上年结转政府信息公开申请3件".
+_CARRIED_OVER = re.compile(
+    r"上一?年度?结转(?:的)?(?:政府信息公开|依申请公开)?(?:申请)?(?:共计|共)?" + _N + r"件"
+)
+#: A part of a total ("其中区卫健委受理12件") is not the agency's own count.
+_PART_OF = re.compile(r"其中|分别|占")
 _GRANTED = re.compile(r"(?<![主动不])予以公开(?:共)?" + _N + r"件")
 _PARTIAL = re.compile(r"部分公开(?:共)?" + _N + r"件")
 _COMBINED_OUTCOME = re.compile(r"(?:予以公开|部分公开)[和及与、/]$")
@@ -88,6 +101,9 @@ class _Claim:
     row: str | None
     column: str
     what: str  # the claim in words, e.g. "本年新收政府信息公开申请"
+    #: Another row of the same column whose sum with the claimed cell the sentence may mean too: "收到"
+    #: said of 一、本年新收 plus 二、上年结转 (the applications handled this year).
+    or_plus: str | None = None
 
 
 def _sentences(compact: str) -> Iterator[str]:
@@ -123,6 +139,8 @@ def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool
     if _APPLICATION_CONTEXT.search(sentence):
         yield from _answered_claims(sentence, year)
         yield from _outcome_claims(sentence, year)
+    if "结转" in sentence:
+        yield from _carried_claims(sentence, year)
     # Reconsideration and litigation -> 表四 (only where the text is about 政府信息公开)
     yield from _appeal_claims(sentence, year, in_appeals)
     # Normative documents -> 表二 第二十条第（一）项 (the 2021 columns only)
@@ -133,22 +151,46 @@ def _claims(sentence: str, year: int | None, fmt: ReportFormat, in_appeals: bool
 def _received_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
     for pattern in _RECEIVED_PATTERNS:
         for m in pattern.finditer(sentence):
-            # "共收到…" states a total; "新收…" is the table's own row 一 (本年新收).
-            if not (m.groupdict().get("gong") or m.groupdict().get("gong2") or "新收" in m.group()):
-                continue
+            # "新收…" is the table's own row 一 (本年新收); "共收到…", "受理…申请17件" state the year's
+            # applications too, but may count 一 plus 二 (上年结转): either agrees.
             if _MID_BAD.search(m.group("mid") or "") or not _plain_this_year(sentence, m.start(), year):
                 continue
-            yield _Claim(sentence, int(m.group("n")), "section3", "new_received", "total", "本年新收申请")
+            if _PART_OF.search(_clause_before(sentence, m.start())):
+                continue
+            own_row = "新收" in m.group()
+            yield _Claim(
+                sentence,
+                int(m.group("n")),
+                "section3",
+                "new_received",
+                "total",
+                "本年新收申请",
+                or_plus=None if own_row else "carried_over",
+            )
     for m in _RECEIVED_NONE.finditer(sentence):
         if _plain_this_year(sentence, m.start(), year):
             yield _Claim(sentence, 0, "section3", "new_received", "total", "本年新收申请")
 
 
 def _answered_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
-    if "办结" in sentence:
+    if "办结" in sentence or "答复" in sentence:
         for m in _ANSWERED.finditer(sentence):
             if _plain_this_year(sentence, m.start(), year):
                 yield _Claim(sentence, int(m.group("n")), "section3", "total", "total", "办结申请")
+
+
+def _carried_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
+    for pattern in _CARRIED_FORWARD:
+        for m in pattern.finditer(sentence):
+            if not _PART_OF.search(_clause_before(sentence, m.start())) and not _other_year(
+                _clause_before(sentence, m.start()), year
+            ):
+                yield _Claim(
+                    sentence, int(m.group("n")), "section3", "carried_forward", "total", "结转下年度"
+                )
+    for m in _CARRIED_OVER.finditer(sentence):
+        if not _PART_OF.search(_clause_before(sentence, m.start())):
+            yield _Claim(sentence, int(m.group("n")), "section3", "carried_over", "total", "上年结转")
 
 
 def _outcome_claims(sentence: str, year: int | None) -> Iterator[_Claim]:
@@ -209,6 +251,8 @@ _WHAT: dict[str, Message] = {
     for m in (
         Message(N_("本年新收申请")),
         Message(N_("办结申请")),
+        Message(N_("结转下年度")),
+        Message(N_("上年结转")),
         Message(N_("予以公开")),
         Message(N_("部分公开")),
         Message(N_("行政复议")),
@@ -259,6 +303,10 @@ def check_prose_tables(ctx: Ctx) -> list[Finding]:
                 continue
             if abs(value - claim.n) < 1e-9:
                 continue
+            if claim.or_plus is not None:
+                other = ctx.cell(claim.table, claim.or_plus, claim.column)
+                if isinstance(other, int | float) and abs(value + other - claim.n) < 1e-9:
+                    continue  # 一 plus 二 reported as the applications received
             key = (claim.table, claim.row, claim.column, claim.n, sentence)
             if key in seen:
                 continue

@@ -20,7 +20,7 @@ from gongkai.checker.codes import finding
 from gongkai.checker.result import ParsedReport
 from gongkai.core.messages import N_, Message
 from gongkai.reports.findings import Finding
-from gongkai.reports.model import ReportFormat
+from gongkai.reports.model import FORMATS, ReportFormat
 
 __all__ = ["run_checks"]
 
@@ -28,15 +28,20 @@ __all__ = ["run_checks"]
 def run_checks(report: ParsedReport, previous: ParsedReport | None = None) -> list[Finding]:
     """The parser's findings plus every check's, sorted by severity, then position in the document."""
     if report.kind == "not_a_report":
+        return [_not_a_report(report)]
+    if report.kind == "template":
         return [
             finding(
-                "kind.not_a_report",
+                "kind.template",
                 Message(
                     N_(
-                        "这不是政府信息公开工作年度报告，未作其他检查；年度报告应包含《条例》第五十条规定的六部分内容和统计表。"
-                    )
+                        "这是空白模板，不是年度报告：%(format)s的统计表都在，但没有填写任何数字，未作其他检查；"
+                        "请填入本机关本年度的数据后再检查。"
+                    ),
+                    {"format": FORMATS[report.table_format or "2021"].name},
                 ),
                 expected="政府信息公开工作年度报告",
+                found="template",
             )
         ]
     ctx = make_ctx(report)
@@ -50,6 +55,37 @@ def run_checks(report: ParsedReport, previous: ParsedReport | None = None) -> li
     if previous is not None:
         out += check_cross_year(ctx, previous)
     return sort_findings(out, ctx.fmt)
+
+
+def _not_a_report(report: ParsedReport) -> Finding:
+    """Why the document is not an annual report, in one finding (no other check is run)."""
+    if report.not_report_reason == "comparison":
+        message = Message(
+            N_(
+                "这是%(years)s年度报告的对比材料，不是一份年度报告，未作其他检查；"
+                "请分别检查每一年度的年度报告原文。"
+            ),
+            {"years": "、".join(str(y) for y in report.compared_years)},
+        )
+    elif report.not_report_reason == "tables_only":
+        message = Message(
+            N_(
+                "文件中有年度报告的统计表，但它本身不是政府信息公开工作年度报告（没有年度报告的标题，"
+                "也没有《条例》第五十条规定的各部分标题），未作其他检查；请检查年度报告原文。"
+            )
+        )
+    else:
+        message = Message(
+            N_(
+                "这不是政府信息公开工作年度报告，未作其他检查；年度报告应包含《条例》第五十条规定的六部分内容和统计表。"
+            )
+        )
+    return finding(
+        "kind.not_a_report",
+        message,
+        expected="政府信息公开工作年度报告",
+        found=report.not_report_reason if report.not_report_reason != "not_report" else None,
+    )
 
 
 def _merge_short_rows(fmt: ReportFormat, findings: list[Finding]) -> list[Finding]:

@@ -12,7 +12,7 @@ YEAR = r"((?:19|20)\d{2})"
 _HEADER_TITLE_RE = re.compile(r"^标题[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$", re.MULTILINE)
 _BODY_MARK_RE = re.compile(r"^=+[ \t]*正文[ \t]*=+[ \t]*$", re.MULTILINE)
 #: A report title at the start of a line (in squashed text the body follows after a space).
-_REPORT_TITLE_RE = re.compile(
+REPORT_TITLE_RE = re.compile(
     rf"^{SPACE}([^\s,.。;:!?《》“”()]{{0,60}}?公开[^\s,.。;:!?《》“”()]{{0,30}}?"
     r"(?:年度报告|年报|工作报告|情况的?报告))(?=[ \t\u3000]|$)",
     re.MULTILINE,
@@ -30,7 +30,7 @@ _PHRASE_YEAR_RE = re.compile(
     rf"现(?:将|就|公布|公开|发布|予公布)[^。\n]{{0,20}}?{YEAR}\s*年度?[^。\n]{{0,40}}?"
     r"(?:报告|年报|公告|汇报)"
 )
-_OPENING_YEAR_RE = re.compile(rf"^\s*{YEAR}\s*年度?\s*[,，]")
+OPENING_YEAR_RE = re.compile(rf"^\s*{YEAR}\s*年度?\s*[,，]")
 _MIN_YEAR, _MAX_YEAR = 2000, 2100
 
 
@@ -61,7 +61,7 @@ def find_title(prose: str) -> tuple[Title, str]:
     header_title = header.group(1) if header else None
     report: str | None = None
     name_line: str | None = None
-    if header_title and _REPORT_TITLE_RE.fullmatch(header_title):
+    if header_title and REPORT_TITLE_RE.fullmatch(header_title):
         report = header_title
     # The first few non-empty lines of the body.
     lines: list[str] = []
@@ -73,7 +73,7 @@ def find_title(prose: str) -> tuple[Title, str]:
                 break
     if report is None:
         for i, ln in enumerate(lines):
-            m = _REPORT_TITLE_RE.match(ln)
+            m = REPORT_TITLE_RE.match(ln)
             if m is None:
                 continue
             report = m.group(1)
@@ -99,7 +99,7 @@ def find_year(
         return int(m.group(1))
     for text in (body.lstrip(), overview):
         if text:
-            om = _OPENING_YEAR_RE.match(text)
+            om = OPENING_YEAR_RE.match(text)
             if om:
                 return int(om.group(1))
     return None

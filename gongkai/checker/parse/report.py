@@ -42,9 +42,11 @@ def parse_source(source: Source) -> ParsedReport:
             version = by_year
             p = parse_tables(text, version, prose)
     kind = meta.kind
-    if has_tables and kind != "annual_report":
-        kind = "annual_report"
-    fmt: FormatVersion | None = version if has_tables else None
+    if kind == "annual_report" and "section3" in p.found and not _has_figures(p.tables):
+        # The official tables, table 三 among them, with every cell blank: nothing reported yet. (A copy
+        # cut inside table 二, whose rows may be "/" for an agency without such powers, is no template.)
+        kind = "template"
+    table_format: FormatVersion | None = version if has_tables else None
     if p.squashed and not p.marked:
         layout = "squashed"
     elif has_tables:
@@ -77,7 +79,11 @@ def parse_source(source: Source) -> ParsedReport:
         findings.extend(_missing_rows(p, cut_tables))
     return ParsedReport(
         kind=kind,
-        format=fmt,
+        # The format the year requires, whatever the tables use (the rule is the model's).
+        format=format_for_year(meta.year) if kind in ("annual_report", "template") and meta.year else None,
+        table_format=table_format if kind in ("annual_report", "template") else None,
+        not_report_reason=meta.reason,
+        compared_years=meta.compared_years,
         year=meta.year,
         agency=meta.agency,
         tables=p.tables if kind == "annual_report" else Tables(),
@@ -94,12 +100,25 @@ def parse_source(source: Source) -> ParsedReport:
     )
 
 
+def _has_figures(tables: Tables) -> bool:
+    """Whether any cell of the tables holds a figure (a number, or text where a number belongs)."""
+    cells = [
+        *(v for row in tables.section2.values() for v in row.values()),
+        *(v for row in tables.section3.values() for v in row),
+        *(v for row in tables.section4.values() for v in row),
+    ]
+    return any(v is not None for v in cells)
+
+
 def _truncation(p: TableParse, section_order: list[str]) -> tuple[Message | None, set[str]]:
     """Where a cut copy of a report stops, described for people (or ``None`` if it looks complete),
     and the tables that come after that point."""
     if p.truncated_in is not None and p.truncated_after_row is not None:
         after = set(TABLE_KEYS[TABLE_KEYS.index(p.truncated_in) + 1 :])
         return row_place(p.fmt, p.truncated_in, p.truncated_after_row), after
+    if not section_order and not p.found:
+        # Only the title and the opening words: the copy stops before the first section.
+        return Message(N_("报告开头（标题和前言）")), {t.key for t in TABLES}
     if "other" in section_order or not section_order:
         return None, set()
     keys = [s.key for s in SECTIONS]

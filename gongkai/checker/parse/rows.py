@@ -5,6 +5,7 @@ rows (:func:`prose_of`)."""
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -104,7 +105,105 @@ def find_rows(
         a = anchor(text, m, key)
         anchors.append(a)
         pos = a.end
+    if anchors and len(anchors) < len(keys) and CELL in text[start:end]:
+        anchors = _typo_rows(text, keys, anchors)
     return anchors
+
+
+# ---------------------------------------------------------------------------------------------------
+# A row label with a typo ("2.其他法律行政止公开"): matched to its official row by similarity and place
+# ---------------------------------------------------------------------------------------------------
+
+#: How alike (``difflib`` ratio of the labels without numbering, spaces and punctuation) a label cell must
+#: be to the official label of the row missing at its place; a row whose cells also keep the row total
+#: (自然人 … 其他 = 总计) needs less.
+LABEL_SIMILARITY = 0.6
+LABEL_SIMILARITY_WITH_IDENTITY = 0.45
+_LABEL_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]{1,2}[)）、.．]|\d{1,2}[.、．)）])")
+_LABEL_NOISE = re.compile(r"[\s\x1f()（）“”\"'、,，.．:：;；]")
+
+
+def _official_section3_labels() -> dict[str, str]:
+    from gongkai.reports.model import FORMATS  # the model: pure, imported here to keep rows.py light
+
+    return {row.key: row.label for fmt in FORMATS.values() for row in fmt.section3_rows}
+
+
+_SECTION3_LABELS = _official_section3_labels()
+
+
+def canonical_label(text: str) -> str:
+    """A label without its list number, spaces, brackets and punctuation (what similarity compares)."""
+    t = text.strip()
+    for _ in range(2):  # "(三)不予公开" group label and "1." item number
+        t = _LABEL_NUMBERING.sub("", t.strip())
+    t = re.sub(r"[(（]区分处理[^)）]*[)）]", "", t)
+    return _LABEL_NOISE.sub("", t)
+
+
+def label_similarity(written: str, official: str) -> float:
+    return difflib.SequenceMatcher(None, canonical_label(written), canonical_label(official)).ratio()
+
+
+def _cell_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Every marked cell in ``text[start:end]``: (start, end after its separator, text)."""
+    spans: list[tuple[int, int, str]] = []
+    pos = start
+    while pos < end:
+        sep = text.find(CELL, pos, end)
+        if sep < 0:
+            break
+        line_start = text.rfind("\n", pos, sep) + 1
+        cell_start = max(pos, line_start)
+        spans.append((cell_start, sep + 1, text[cell_start:sep]))
+        pos = sep + 1
+    return spans
+
+
+def _keeps_row_total(cells: list[tuple[int, int, str]]) -> bool:
+    values = [parse_cell(c[2]) for c in cells]
+    numbers = [float(v) for v in values if isinstance(v, (int, float))]
+    if len(numbers) != 7 or len(values) != 7:
+        return False
+    return abs(sum(numbers[:6]) - numbers[6]) < 1e-9
+
+
+def _typo_rows(text: str, keys: Sequence[str], anchors: list[Anchor]) -> list[Anchor]:
+    """Rows of table 三 whose label the patterns missed, found by similarity between their neighbours.
+
+    A key missing between two rows that were found is looked for among the text cells between them: the
+    cell most like its official label (:data:`LABEL_SIMILARITY`, less when the cells after it keep the row
+    total) becomes its label. Its cells are then read like any row's, and the label, as written, gives
+    one ``label.nonstandard`` finding instead of "row missing" plus "extra row"."""
+    found = {a.key: a for a in anchors}
+    order = list(keys)
+    out: list[Anchor] = []
+    for i, key in enumerate(order):
+        if key in found:
+            out.append(found[key])
+            continue
+        official = _SECTION3_LABELS.get(key)
+        if official is None or not out:
+            continue
+        following = next((found[k] for k in order[i + 1 :] if k in found), None)
+        if following is None:
+            continue
+        spans = _cell_spans(text, out[-1].end, following.start)
+        best: tuple[float, int] | None = None
+        for j, (_, _, cell) in enumerate(spans):
+            value = parse_cell(cell)
+            if not isinstance(value, str) or L.is_label_like(value):
+                continue
+            score = label_similarity(value, official)
+            after = [s for s in spans[j + 1 :] if not isinstance(parse_cell(s[2]), str)][:7]
+            needed = LABEL_SIMILARITY_WITH_IDENTITY if _keeps_row_total(after) else LABEL_SIMILARITY
+            if score >= needed and (best is None or score > best[0]):
+                best = (score, j)
+        if best is None:
+            continue
+        cell_start, cell_end, cell = spans[best[1]]
+        out.append(Anchor(key, cell_start, cell_end, cell.strip()))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ SEVERITY_LABELS: Mapping[str, Any] = {
 KIND_LABELS: Mapping[str, Any] = {
     "annual_report": gettext_lazy("年度报告"),
     "legacy_report": gettext_lazy("旧式年度报告（2019年以前的格式）"),
+    "template": gettext_lazy("空白模板（没有数字的统计表）"),
     "not_a_report": gettext_lazy("不是政府信息公开工作年度报告"),
 }
 #: The first column header of every block of table 二. The model does not hold it yet (it is the same
@@ -84,8 +85,9 @@ def format_value(value: Any) -> str:
 
 
 def layout_format(report: ParsedReport) -> FormatVersion | None:
-    """The format the tables were read in: detected from the table, else from its cells, else the year's."""
-    return report.detected_format or tables_format(report.tables) or report.format
+    """The format the tables were read in: detected from the table's headers, else the parser's, else from
+    its cells (a result saved before ``table_format`` existed), else the year's."""
+    return report.detected_format or report.table_format or tables_format(report.tables) or report.format
 
 
 def tables_format(tables: Tables) -> FormatVersion | None:

@@ -69,8 +69,10 @@ class ReportView:
     path: str
     kind: str
     kind_label: str
+    #: The format the year requires, and the one the tables use (``docs/check-json.md``).
     format: str | None
     format_label: str
+    table_format_label: str
     year: int | None
     agency: str | None
     counts: list[tuple[str, str, int]]  # (severity, label, count)
@@ -96,7 +98,7 @@ def present(result: CheckResult, prefix: str = "r1") -> ReportView:
     report = result.report
     version = layout_format(report)
     marks = Marks(prefix, result.findings)
-    is_report = report.kind != "not_a_report"
+    is_report = report.kind in ("annual_report", "legacy_report")
     tables = marked_table_views(report.tables, version, marks) if is_report and version is not None else []
     findings: list[FindingView] = []
     for n, f in enumerate(_sorted(result.findings), start=1):
@@ -124,6 +126,7 @@ def present(result: CheckResult, prefix: str = "r1") -> ReportView:
         kind_label=kind_label(report.kind),
         format=report.format,
         format_label=format_label(report.format),
+        table_format_label=format_label(report.table_format),
         year=report.year,
         agency=report.agency,
         counts=[(s, severity_label(s), result.count(s)) for s in SEVERITIES],
@@ -169,9 +172,12 @@ def result_from_json(data: Mapping[str, Any]) -> CheckResult:
     tables = data.get("tables") or {}
     period = data.get("period") or {}
     fmt = data.get("format")
+    # Results saved before ``table_format`` existed: their ``format`` was the tables' format.
+    table_fmt = data.get("table_format", fmt)
     report = ParsedReport(
         kind=cast(ReportKind, data.get("kind", "not_a_report")),
         format=cast(FormatVersion, fmt) if fmt in FORMAT_VERSIONS else None,
+        table_format=cast(FormatVersion, table_fmt) if table_fmt in FORMAT_VERSIONS else None,
         year=data.get("year"),
         agency=data.get("agency"),
         tables=Tables(

@@ -13,6 +13,7 @@ from typing import Any
 from gongkai.reports.checkjson import result_json
 from gongkai.reports.document import ReportDocument
 from gongkai.reports.findings import Finding
+from gongkai.reports.model import format_for_year
 
 __all__ = ["LAYOUT", "render_json"]
 
@@ -26,7 +27,8 @@ def render_json(doc: ReportDocument, findings: list[Finding] | None = None, path
     return result_json(
         path=path,
         kind="annual_report",
-        format=doc.format,
+        format=format_for_year(doc.year),
+        table_format=doc.format,
         year=doc.year,
         agency=doc.agency_name,
         layout=LAYOUT,

@@ -217,11 +217,15 @@ class Command(BaseCommand):
         unknown = _("未识别")
         self.stdout.write(
             self.style.MIGRATE_HEADING(
-                _("■ %(path)s：%(kind)s，格式 %(format)s，年度 %(year)s，机关 %(agency)s")
+                _(
+                    "■ %(path)s：%(kind)s，年度 %(year)s，应采用格式 %(format)s，表格格式 %(table_format)s，"
+                    "机关 %(agency)s"
+                )
                 % {
                     "path": result.path,
                     "kind": kind_label(report.kind),
                     "format": format_label(report.format),
+                    "table_format": format_label(report.table_format),
                     "year": report.year if report.year is not None else unknown,
                     "agency": report.agency or unknown,
                 }
@@ -263,6 +267,7 @@ class Command(BaseCommand):
             _("警告数"),
             _("提示数"),
             _("主要问题"),
+            _("表格格式"),
         ]
         try:
             with open(file, "w", encoding="utf-8-sig", newline="") as out:
@@ -296,8 +301,9 @@ def _summary_row(result: CheckResult) -> list[str]:
         str(result.count("warning")),
         str(result.count("info")),
         pgettext("list separator", "；").join(errors[:3]),
+        report.table_format or "",
     ]
 
 
 def _unreadable_row(path: str, reason: str) -> list[str]:
-    return [path, _("无法读取"), "", "", "", "", "", "", reason]
+    return [path, _("无法读取"), "", "", "", "", "", "", reason, ""]
