@@ -9,7 +9,6 @@ killed does not read a file already read, and a file deleted meanwhile is skippe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import ExitStack
 
 from django.conf import settings
@@ -62,8 +61,8 @@ def _import_agency(run: JobRun) -> Agency:
     owner was started by the command line."""
     agency = run.agency
     if agency is None or not (
-        (run.actor is None and run.params.get("command_line")) or
-        (run.actor is not None and apply.can_import(run.actor, agency))
+        (run.actor is None and run.params.get("command_line"))
+        or (run.actor is not None and apply.can_import(run.actor, agency))
     ):
         raise JobFailed(_("只有本机关的信息员可以导入主动公开目录；您已不在该岗位。"))
     return agency
@@ -77,7 +76,7 @@ def _apply_rows(
     run: JobRun,
     agency: Agency,
     rows_: list[rows.Row],
-    files_for: Callable[[rows.Row], FileSource | None],
+    files: FileSource | None,
     *,
     dry_run: bool,
     skip_invalid: bool,
@@ -93,11 +92,11 @@ def _apply_rows(
             with run.step(key) as step:
                 if not step.done:
                     if dry_run:
-                        batch.preview_row(job_id, agency, row, files_for(row))
+                        batch.preview_row(job_id, agency, row, files)
                     else:
                         apply.record(job_id, agency, row, ImportOutcome.INVALID)
             continue
-        prepared = apply.prepare_files(row, files_for(row))
+        prepared = apply.prepare_files(row, files)
         outcome, _fields = apply.plan(agency, row, prepared)
         if outcome in (ImportOutcome.CREATED, ImportOutcome.UPDATED):
             apply.read_texts(prepared)  # the child processes, outside the step's transaction
@@ -151,12 +150,12 @@ def import_sheet(run: JobRun) -> dict[str, object]:
             run,
             agency,
             checked.rows,
-            lambda row: source,
+            source,
             dry_run=dry_run,
             skip_invalid=bool(run.params.get("skip_invalid")),
             source_label=str(run.params.get("filename") or ""),
         )
-    run.message(_("已处理 %(n)s 行。") % {"n": len(checked.rows)})
+    run.message(gettext("已处理 %(n)s 行。") % {"n": len(checked.rows)})
     return {
         **batch.summary(run.job.pk, dry_run=dry_run),
         "rows": len(checked.rows),
@@ -178,7 +177,7 @@ def crawl_column(run: JobRun) -> dict[str, object]:
     dry_run = bool(run.params.get("dry_run"))
     limit = run.params.get("limit")
     fetcher = make_fetcher()
-    run.message(_("正在读取栏目列表页……"))
+    run.message(gettext("正在读取栏目列表页……"))
     listing = crawl.walk_lists(fetcher, config, int(limit) if limit else None)
     if listing.errors and not listing.entries:
         raise JobFailed(listing.errors[0])
@@ -192,7 +191,7 @@ def crawl_column(run: JobRun) -> dict[str, object]:
         with run.step(f"check:{position}") as step:
             if step.done:
                 continue
-            run.message(_("正在读取第 %(n)s 条：%(url)s") % {"n": position, "url": url})
+            run.message(gettext("正在读取第 %(n)s 条：%(url)s") % {"n": position, "url": url})
             _check_entry(run, fetcher, agency, checker, position, url, config)
     invalid = ImportRecord.objects.filter(job=run.job.pk, outcome=ImportOutcome.INVALID).count()
     if invalid and not dry_run and not skip_invalid:
@@ -220,7 +219,7 @@ def crawl_column(run: JobRun) -> dict[str, object]:
             run,
             agency,
             [row],
-            lambda _row: files,
+            files,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
             source_label=record.source,

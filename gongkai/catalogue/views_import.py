@@ -54,7 +54,9 @@ class _AgencyForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("记入每个条目的审核记录和审计日志；留空则为“迁移本机关原政府信息公开目录中已经公开的信息”。"),
+        help_text=gettext_lazy(
+            "记入每个条目的审核记录和审计日志；留空则为“迁移本机关原政府信息公开目录中已经公开的信息”。"
+        ),
     )
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
@@ -69,20 +71,26 @@ class _AgencyForm(forms.Form):
 class SheetForm(_AgencyForm):
     sheet = forms.FileField(
         label=gettext_lazy("目录表格（.xlsx 或 .csv）"),
-        help_text=gettext_lazy("第一行为列名：索引号、标题、发布机构、文号、成文日期、发布日期……（见使用说明）"),
+        help_text=gettext_lazy(
+            "第一行为列名：索引号、标题、发布机构、文号、成文日期、发布日期……（见使用说明）"
+        ),
     )
-    files = forms.FileField(label=gettext_lazy("附件压缩包（.zip，可选）"), required=False)
+    attachments = forms.FileField(label=gettext_lazy("附件压缩包（.zip，可选）"), required=False)
 
     def clean_sheet(self) -> Any:
         upload = self.cleaned_data["sheet"]
         if upload.size > MAX_SHEET_BYTES:
-            raise forms.ValidationError(_("表格文件超过 %(mb)s MB：请拆分后分别导入。") % {"mb": MAX_SHEET_BYTES // 2**20})
+            raise forms.ValidationError(
+                _("表格文件超过 %(mb)s MB：请拆分后分别导入。") % {"mb": MAX_SHEET_BYTES // 2**20}
+            )
         return upload
 
-    def clean_files(self) -> Any:
-        upload = self.cleaned_data.get("files")
+    def clean_attachments(self) -> Any:
+        upload = self.cleaned_data.get("attachments")
         if upload and upload.size > MAX_ZIP_BYTES:
-            raise forms.ValidationError(_("附件压缩包超过 %(mb)s MB：请拆分后分别导入。") % {"mb": MAX_ZIP_BYTES // 2**20})
+            raise forms.ValidationError(
+                _("附件压缩包超过 %(mb)s MB：请拆分后分别导入。") % {"mb": MAX_ZIP_BYTES // 2**20}
+            )
         return upload
 
 
@@ -115,8 +123,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         inputs = [(data["sheet"].name, data["sheet"])]
-        if data.get("files"):
-            inputs.append((data["files"].name, data["files"]))
+        if data.get("attachments"):
+            inputs.append((data["attachments"].name, data["attachments"]))
         params = {"dry_run": True, "filename": data["sheet"].name, "reason": data["reason"]}
         job = _start(request, SHEET_KIND, data["agency"], params, inputs)
         return redirect("catalogue_manage:import_result", job_id=job.pk)
@@ -139,9 +147,7 @@ def crawl_start(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/manage/import_start.html", {"form": form, "crawl": True})
 
 
-def _start(
-    request: HttpRequest, kind: str, agency: Agency, params: dict[str, Any], inputs: list[Any]
-) -> Job:
+def _start(request: HttpRequest, kind: str, agency: Agency, params: dict[str, Any], inputs: list[Any]) -> Job:
     apply.require_importer(request.user, agency)
     with transaction.atomic():
         job = jobs.start(kind, actor=request.user, agency=agency, params=params, inputs=inputs)
@@ -152,7 +158,9 @@ def _start(
 
 
 def _import_job(request: HttpRequest, job_id: Any) -> Job:
-    job = get_object_or_404(Job.objects.select_related("agency"), pk=job_id, kind__in=(SHEET_KIND, CRAWL_KIND))
+    job = get_object_or_404(
+        Job.objects.select_related("agency"), pk=job_id, kind__in=(SHEET_KIND, CRAWL_KIND)
+    )
     if not can_view_job(request.user, job, request.session):
         raise Http404
     return job
@@ -208,7 +216,9 @@ def import_confirm(request: HttpRequest, job_id: Any) -> HttpResponse:
         return _forbidden(request, _("预览中有错误的行：请改正后重新上传，或勾选“跳过有错误的行”后再导入。"))
     params = {**preview.params, "dry_run": False, "skip_invalid": skip}
     params.pop("limit", None)
-    inputs = [(f.name, f.file.open("rb")) for f in preview.files.filter(role=FileRole.INPUT).order_by("position")]
+    inputs = [
+        (f.name, f.file.open("rb")) for f in preview.files.filter(role=FileRole.INPUT).order_by("position")
+    ]
     try:
         job = _start(request, preview.kind, preview.agency, params, inputs)
     except PermissionDenied as exc:

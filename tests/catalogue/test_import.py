@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from django.core.management import call_command
 
@@ -127,9 +127,9 @@ def check_import(tmp_path: Path, people: People, count: int) -> None:
     assert status == 1
     assert Item.objects.count() == count - len(BAD_LINES)
     held = Item.objects.get(index_number=index_number(HELD_LINE - 1))
-    assert held.status == Status.DRAFT and held.published_on == datetime.date(2018, 1, 1) + datetime.timedelta(
-        days=(HELD_LINE - 1) % 900 + 3
-    )
+    assert held.status == Status.DRAFT and held.published_on == datetime.date(
+        2018, 1, 1
+    ) + datetime.timedelta(days=(HELD_LINE - 1) % 900 + 3)
     published = Item.objects.filter(status=Status.PUBLISHED)
     assert published.count() == count - len(BAD_LINES) - 1
     first = Item.objects.get(index_number=index_number(1))
@@ -193,7 +193,9 @@ def test_changed_row_updates_with_a_trail(tmp_path: Path, people: People, today:
     assert "catalogue.item_import_updated" in AUDIT_LABELS
 
 
-def test_another_agencys_index_number_is_an_error(tmp_path: Path, people: People, today: datetime.date) -> None:
+def test_another_agencys_index_number_is_an_error(
+    tmp_path: Path, people: People, today: datetime.date
+) -> None:
     book = tmp_path / "a.xlsx"
     data = sheet_rows(3)[:1]
     write_xlsx(book, data)
@@ -241,7 +243,9 @@ def test_read_table_csv_encodings() -> None:
     text = "索引号,标题,发布日期\nA/1,标题一,2020-01-02\n"
     for encoding in ("utf-8", "utf-8-sig", "gb18030"):
         table = sheet.read_table(text.encode(encoding), "a.csv")
-        assert table.header == ["索引号", "标题", "发布日期"] and table.rows == [(2, ["A/1", "标题一", "2020-01-02"])]
+        assert table.header == ["索引号", "标题", "发布日期"] and table.rows == [
+            (2, ["A/1", "标题一", "2020-01-02"])
+        ]
     assert sheet.read_table(text.encode("gb18030"), "a.csv").source == "csv-gb18030"
 
 

@@ -147,7 +147,8 @@ class CatalogueSite:
         newest_first = list(reversed(self.entries))
         shown = newest_first[page * self.per_page : (page + 1) * self.per_page]
         items = "".join(
-            f'<li><a href="./t{e.number}.html" target="_blank">{e.title}</a><span>{e.published_on}</span></li>'
+            f'<li><a href="./t{e.number}.html" target="_blank">{e.title}</a>'
+            f"<span>{e.published_on}</span></li>"
             for e in shown
         )
         pager = f"<script>createPageHTML({self.pages}, {page}, 'index', 'html');</script>"
@@ -170,11 +171,14 @@ class CatalogueSite:
             f"<html><head><title>{entry.title}</title></head><body>"
             '<div class="side"><a href="/files/sqb.doc">政府信息公开申请表</a></div>'
             '<div class="xxgk-index"><table>'
-            f"<tr><th>索引号：</th><td>{entry.index_number}</td><th>主题分类：</th><td>城乡建设、环境保护</td></tr>"
-            f"<tr><th>发布机构：</th><td>示范县自然资源局</td><th>成文日期：</th><td>{entry.written_on:%Y年%m月%d日}</td></tr>"
-            f"<tr><th>文号：</th><td>{entry.doc_number}</td><th>发布日期：</th><td>{entry.published_on}</td></tr>"
+            f"<tr><th>索引号：</th><td>{entry.index_number}</td>"
+            "<th>主题分类：</th><td>城乡建设、环境保护</td></tr>"
+            "<tr><th>发布机构：</th><td>示范县自然资源局</td>"
+            f"<th>成文日期：</th><td>{entry.written_on:%Y年%m月%d日}</td></tr>"
+            f"<tr><th>文号：</th><td>{entry.doc_number}</td>"
+            f"<th>发布日期：</th><td>{entry.published_on}</td></tr>"
             "<tr><th>有效性：</th><td>现行有效</td><th>关键词：</th><td>用地 审批</td></tr>"
-            f"<tr><th>名称：</th><td colspan=\"3\">{entry.title}</td></tr>"
+            f'<tr><th>名称：</th><td colspan="3">{entry.title}</td></tr>'
             "</table></div>"
             f'<h1 class="title">{entry.title}</h1>'
             f'<div class="article-content">{entry.body}</div>{files}'

@@ -65,7 +65,9 @@ IMPORTED_FIELDS: tuple[str, ...] = (
 )
 #: The reason recorded when none is given (the entries were published in the agency's former system).
 DEFAULT_REASON = N_("迁移本机关原政府信息公开目录中已经公开的信息（索引号和日期按原公开时保留）")
-MSG_IN_REVIEW = N_("索引号“%(number)s”的条目正在审核流程中或已撤回（%(status)s），未更新：请在审核结束后再导入。")
+MSG_IN_REVIEW = N_(
+    "索引号“%(number)s”的条目正在审核流程中或已撤回（%(status)s），未更新：请在审核结束后再导入。"
+)
 #: The states an import may change (a draft it held, or a published entry).
 UPDATABLE = frozenset({Status.DRAFT, Status.PUBLISHED})
 
@@ -271,7 +273,7 @@ def apply_row(
     outcome = ImportOutcome.CREATED if existing is None else ImportOutcome.UPDATED
     if findings:
         outcome = ImportOutcome.HELD
-    audit = {
+    audit: dict[str, Any] = {
         "index_number": item.index_number,
         "outcome": str(outcome),
         "reason": reason,

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.imports import apply, rows, sheet
 from gongkai.catalogue.imports.files import FileSource
+from gongkai.catalogue.imports.rows import Row
 from gongkai.catalogue.models import ImportOutcome, ImportRecord
 from gongkai.core.messages import Message
 
@@ -28,11 +29,11 @@ class HeaderUnusable(Exception):
 class Checked:
     """The spreadsheet's rows, each checked; ``notes`` are warnings (columns ignored)."""
 
-    rows: list[rows.Row]
+    rows: list[Row]
     notes: list[Message]
 
     @property
-    def invalid(self) -> list[rows.Row]:
+    def invalid(self) -> list[Row]:
         return [row for row in self.rows if not row.valid]
 
 
@@ -45,16 +46,13 @@ def check_sheet(data: bytes, filename: str, agency: Agency, files: FileSource) -
     notes = [Message(rows.MSG_UNKNOWN_COLUMNS, {"names": header.unknown})] if header.unknown else []
     checker = rows.Checker(agency, files)
     checked = [
-        checker.check(line, f"第 {line} 行", rows.cells_of(header, cells))
-        for line, cells in table.rows
+        checker.check(line, f"第 {line} 行", rows.cells_of(header, cells)) for line, cells in table.rows
     ]
     rows.mark_other_agencies(agency, checked)
     return Checked(checked, notes)
 
 
-def preview_row(
-    job: uuid.UUID | str, agency: Agency, row: rows.Row, files: FileSource | None
-) -> ImportRecord:
+def preview_row(job: uuid.UUID | str, agency: Agency, row: Row, files: FileSource | None) -> ImportRecord:
     """Record what applying ``row`` would do (a dry run writes only this)."""
     if not row.valid:
         return apply.record(job, agency, row, ImportOutcome.INVALID, dry_run=True)
@@ -75,7 +73,9 @@ def counts(job: uuid.UUID | str) -> dict[str, int]:
     return {outcome: found.get(outcome, 0) for outcome in ImportOutcome.values}
 
 
-def summary(job: uuid.UUID | str, *, dry_run: bool, extra: Iterable[tuple[str, object]] = ()) -> dict[str, object]:
+def summary(
+    job: uuid.UUID | str, *, dry_run: bool, extra: Iterable[tuple[str, object]] = ()
+) -> dict[str, object]:
     result: dict[str, object] = {"dry_run": dry_run, **counts(job)}
     result.update(extra)
     return result

@@ -171,9 +171,7 @@ def parse_config(data: Any) -> CrawlConfig:
         body=_selector(data.get("body")),
         index_table=_selector(data.get("index_table")),
         attachments=_selector(data.get("attachments")),
-        defaults={
-            label: str(v) for k, v in defaults.items() if (label := label_of(str(k))) is not None
-        },
+        defaults={label: str(v) for k, v in defaults.items() if (label := label_of(str(k))) is not None},
     )
 
 

@@ -83,7 +83,9 @@ MSG_TOO_LONG = N_("“%(column)s”不能超过 %(max)s 个字（现有 %(n)s �
 MSG_DATE = N_("“%(column)s”中的“%(value)s”不是可识别的日期：请写成 2024-01-31 或 2024年1月31日。")
 MSG_FUTURE = N_("“%(column)s”（%(day)s）晚于今天：导入的是已经公开的信息，请核对日期。")
 MSG_VALIDITY = N_("“有效性”中的“%(value)s”无法识别：请填写现行有效、已修改、已废止、已失效，或留空。")
-MSG_CATEGORY = N_("主题分类“%(value)s”不在本站的主题分类中：请改为已有的分类（如“综合政务”），或先在管理后台添加。")
+MSG_CATEGORY = N_(
+    "主题分类“%(value)s”不在本站的主题分类中：请改为已有的分类（如“综合政务”），或先在管理后台添加。"
+)
 MSG_ARTICLE_20 = N_("“第二十条事项”中的“%(value)s”无法识别：请填写 1—15 的数字或（一）—（十五）。")
 MSG_INDEX_REPEATED = N_("索引号“%(number)s”与第 %(line)s 行重复：同一个索引号只能出现一次。")
 MSG_INDEX_OTHER_AGENCY = N_("索引号“%(number)s”已被其他机关的条目使用：请核对索引号。")
@@ -110,9 +112,7 @@ _VALIDITY: dict[str, str] = {
     "不适用": "",
 }
 _NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
-_CN_ITEMS = {text: n for n, text in enumerate(_NUMERALS, 1)} | {
-    "十" + _NUMERALS[i]: 11 + i for i in range(5)
-}
+_CN_ITEMS = {text: n for n, text in enumerate(_NUMERALS, 1)} | {"十" + _NUMERALS[i]: 11 + i for i in range(5)}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _FILE_SPLIT = re.compile(r"[;；,，\n|]+")
@@ -255,9 +255,7 @@ class Checker:
                 errors.append(Message(MSG_REQUIRED, {"column": column}))
         if len(number) > index_numbers.MAX_LENGTH:
             errors.append(
-                Message(
-                    MSG_TOO_LONG, {"column": "索引号", "max": index_numbers.MAX_LENGTH, "n": len(number)}
-                )
+                Message(MSG_TOO_LONG, {"column": "索引号", "max": index_numbers.MAX_LENGTH, "n": len(number)})
             )
         if number:
             earlier = self.seen.get(number)
@@ -306,7 +304,9 @@ class Checker:
             content.apply_fields(candidate, row.data)
             row.candidate = candidate
         except content.CatalogueError as exc:
-            labels = {f.name: str(f.verbose_name) for f in Item._meta.get_fields() if hasattr(f, "verbose_name")}
+            labels = {
+                f.name: str(f.verbose_name) for f in Item._meta.get_fields() if hasattr(f, "verbose_name")
+            }
             for name, messages in exc.message_dict.items():
                 for text in messages:
                     if name in labels:
@@ -354,11 +354,12 @@ def other_agency_numbers(agency: Agency, numbers: Iterable[str]) -> set[str]:
     wanted = [n for n in numbers if n]
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
-        found.update(
+        taken = (
             Item.objects.filter(index_number__in=wanted[start : start + 500])
             .exclude(agency=agency)
             .values_list("index_number", flat=True)
         )
+        found.update(number for number in taken if number)
     return found
 
 

@@ -26,7 +26,9 @@ MAX_COLUMNS = 60
 MAX_CELL_CHARS = 200_000
 
 MSG_FORMAT = N_("无法识别文件格式：请上传 Excel 表格（.xlsx）或 CSV 文件（.csv，UTF-8 或 GBK 编码）。")
-MSG_OLD_EXCEL = N_("不支持旧版 Excel（.xls）或 WPS 表格（.et）文件：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+MSG_OLD_EXCEL = N_(
+    "不支持旧版 Excel（.xls）或 WPS 表格（.et）文件：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
+)
 MSG_BROKEN = N_("文件已损坏或不是有效的 Excel 表格（.xlsx），无法读取：请在 Excel 中打开后重新保存。")
 MSG_TOO_COMPLEX = N_("表格过大或过于复杂，无法在限定的时间和内存内读取：请拆分为几个较小的文件分别导入。")
 MSG_EMPTY = N_("表格中没有内容：第一行应为列名（索引号、标题、发布日期……），从第二行起每行一个条目。")
@@ -81,7 +83,7 @@ def _table(rows: list[tuple[int, list[str]]], source: str) -> Table:
 
 def read_xlsx_here(data: bytes) -> Table:
     """The first sheet of an .xlsx, in this process (the child runs it)."""
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         zipguard.check_zip(data, zipguard.OFFICE_LIMITS)

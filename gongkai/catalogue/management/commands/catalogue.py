@@ -41,7 +41,7 @@ EXIT_UNREADABLE = 2
 
 HELP = N_("主动公开目录：从表格（import）或本机关网站原有栏目（crawl）导入已公开的目录条目")
 
-OUTCOME_WORDS = {
+OUTCOME_WORDS: dict[str, str] = {
     ImportOutcome.CREATED: N_("新增"),
     ImportOutcome.UPDATED: N_("更新"),
     ImportOutcome.UNCHANGED: N_("无变化"),
