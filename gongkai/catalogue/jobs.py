@@ -1,4 +1,5 @@
-"""The catalogue's jobs (:mod:`gongkai.jobs`): reading a file after its upload answered.
+"""The catalogue's jobs (:mod:`gongkai.jobs`): reading a file after its upload answered, and the import
+of an existing catalogue (``catalogue.import_sheet``, ``catalogue.crawl``; :mod:`gongkai.catalogue.imports`).
 
 ``catalogue.extract_attachment`` (params ``{"attachment": pk, "item": pk}``): extract the file's text in the
 limited child process, keep it with what could not be checked, and scan the entry
@@ -8,10 +9,22 @@ killed does not read a file already read, and a file deleted meanwhile is skippe
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.agencies.models import Agency
+from gongkai.catalogue.imports import apply, batch, crawl, rows, sheet
+from gongkai.catalogue.imports.files import FileSource, FilesUnreadable, MemorySource, ZipSource, open_source
+from gongkai.catalogue.models import ImportOutcome, ImportRecord
 from gongkai.catalogue.services import reading
+from gongkai.catalogue.services.files import MAX_ATTACHMENT_BYTES
+from gongkai.core.messages import N_, Message, message_from_json, message_to_json
+from gongkai.documents.fetch import Fetcher
+from gongkai.jobs.errors import JobFailed
 from gongkai.jobs.registry import job_kind
 from gongkai.jobs.runner import JobRun
 
@@ -38,3 +51,226 @@ def extract_attachment(run: JobRun) -> dict[str, object]:
         "findings": findings,
         "next_url": reverse("catalogue_manage:detail", kwargs={"pk": item_pk}),
     }
+
+
+# --- Import of an existing catalogue (gongkai.catalogue.imports) ------------------------------------
+
+
+def _import_agency(run: JobRun) -> Agency:
+    """The job's agency, once its owner may still import there (a job outlives a role); a job without an
+    owner was started by the command line."""
+    agency = run.agency
+    if agency is None or not (
+        (run.actor is None and run.params.get("command_line"))
+        or (run.actor is not None and apply.can_import(run.actor, agency))
+    ):
+        raise JobFailed(_("只有本机关的信息员可以导入主动公开目录；您已不在该岗位。"))
+    return agency
+
+
+def _reason(run: JobRun) -> str:
+    return str(run.params.get("reason") or "") or gettext(apply.DEFAULT_REASON)
+
+
+def _apply_rows(
+    run: JobRun,
+    agency: Agency,
+    rows_: list[rows.Row],
+    files: FileSource | None,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    source_label: str,
+) -> None:
+    """One step per row: the row's record (and, unless a dry run, its entry) written once."""
+    job_id = run.job.pk
+    reason = _reason(run)
+    for row in rows_:
+        run.check_cancelled()
+        key = f"row:{row.position}"
+        if dry_run or not row.valid:
+            with run.step(key) as step:
+                if not step.done:
+                    if dry_run:
+                        batch.preview_row(job_id, agency, row, files)
+                    else:
+                        apply.record(job_id, agency, row, ImportOutcome.INVALID)
+            continue
+        prepared = apply.prepare_files(row, files)
+        outcome, _fields = apply.plan(agency, row, prepared)
+        if outcome in (ImportOutcome.CREATED, ImportOutcome.UPDATED):
+            apply.read_texts(prepared)  # the child processes, outside the step's transaction
+        with run.step(key) as step:
+            if not step.done:
+                apply.apply_row(
+                    actor=run.actor,
+                    agency=agency,
+                    row=row,
+                    files=prepared,
+                    reason=reason,
+                    job=job_id,
+                    source_label=source_label,
+                )
+
+
+def _refuse_invalid(run: JobRun, invalid: int) -> None:
+    raise JobFailed(
+        Message(
+            N_("有 %(n)s 行有错误，未导入任何条目：请改正后重新导入，或选择“跳过有错误的行”。"),
+            {"n": invalid},
+        )
+    )
+
+
+@job_kind("catalogue.import_sheet", label=_("导入主动公开目录（表格）"))
+def import_sheet(run: JobRun) -> dict[str, object]:
+    """params: ``dry_run``, ``skip_invalid``, ``reason``, ``filename``, ``files_path`` (the command line's
+    folder) or a second input (the attachments' .zip)."""
+    agency = _import_agency(run)
+    dry_run = bool(run.params.get("dry_run"))
+    inputs = run.inputs()
+    if not inputs:  # pragma: no cover - started with its file
+        raise JobFailed(_("导入的表格文件已不存在，请重新上传。"))
+    with ExitStack() as stack:
+        try:
+            if len(inputs) > 1:
+                source: FileSource = stack.enter_context(ZipSource(inputs[1].file.open("rb")))
+            else:
+                source = stack.enter_context(open_source(run.params.get("files_path")))
+            with inputs[0].file.open("rb") as handle:
+                data = handle.read()
+            checked = batch.check_sheet(data, str(run.params.get("filename") or ""), agency, source)
+        except (sheet.TableUnreadable, batch.HeaderUnusable, FilesUnreadable) as exc:
+            raise JobFailed(exc.message) from None
+        invalid = len(checked.invalid)
+        if invalid and not dry_run and not run.params.get("skip_invalid"):
+            _refuse_invalid(run, invalid)
+        run.set_total(len(checked.rows))
+        _apply_rows(
+            run,
+            agency,
+            checked.rows,
+            source,
+            dry_run=dry_run,
+            skip_invalid=bool(run.params.get("skip_invalid")),
+            source_label=str(run.params.get("filename") or ""),
+        )
+    run.message(gettext("已处理 %(n)s 行。") % {"n": len(checked.rows)})
+    return {
+        **batch.summary(run.job.pk, dry_run=dry_run),
+        "rows": len(checked.rows),
+        "notes": [message_to_json(m) for m in checked.notes],
+        "next_url": reverse("catalogue_manage:import_result", kwargs={"job_id": run.job.pk}),
+    }
+
+
+@job_kind("catalogue.crawl", label=_("采集本机关网站原有的公开目录"))
+def crawl_column(run: JobRun) -> dict[str, object]:
+    """params: ``config`` (:class:`crawl.CrawlConfig` as JSON), ``dry_run``, ``limit`` (a preview's first
+    entries), ``skip_invalid``, ``reason``. One step per entry (``row:N``); the list pages are walked
+    again by a resumed job (cheap) and the entries already done skipped."""
+    agency = _import_agency(run)
+    try:
+        config = crawl.parse_config(run.params.get("config"))
+    except crawl.ConfigError as exc:
+        raise JobFailed(exc.message) from None
+    dry_run = bool(run.params.get("dry_run"))
+    limit = run.params.get("limit")
+    fetcher = make_fetcher()
+    run.message(gettext("正在读取栏目列表页……"))
+    listing = crawl.walk_lists(fetcher, config, int(limit) if limit else None)
+    if listing.errors and not listing.entries:
+        raise JobFailed(listing.errors[0])
+    entries = listing.entries
+    run.set_total(2 * len(entries))
+    checker = rows.Checker(agency)
+    skip_invalid = bool(run.params.get("skip_invalid"))
+    # Pass 1: each detail page read and its cells checked (the files are fetched in pass 2).
+    for position, url in enumerate(entries, start=1):
+        run.check_cancelled()
+        with run.step(f"check:{position}") as step:
+            if step.done:
+                continue
+            run.message(gettext("正在读取第 %(n)s 条：%(url)s") % {"n": position, "url": url})
+            _check_entry(run, fetcher, agency, checker, position, url, config)
+    invalid = ImportRecord.objects.filter(job=run.job.pk, outcome=ImportOutcome.INVALID).count()
+    if invalid and not dry_run and not skip_invalid:
+        _refuse_invalid(run, invalid)
+    # Pass 2: the files fetched, each entry checked whole and applied (or previewed), one step each.
+    for record in ImportRecord.objects.filter(job=run.job.pk).order_by("position"):
+        run.check_cancelled()
+        if run.job.steps.filter(key=f"row:{record.position}").exists():
+            run.advance()
+            continue
+        cells = {str(k): str(v) for k, v in (record.cells.get("cells") or {}).items()}
+        files = MemorySource()
+        if record.outcome != ImportOutcome.INVALID:
+            for name, file_url in record.cells.get("files") or []:
+                got = fetcher.get(str(file_url))
+                if got.ok:
+                    files.put(str(name), got.body)
+        checker.files = files
+        checker.seen.pop(record.index_number, None)
+        row = checker.check(record.position, record.source, cells)
+        if record.outcome == ImportOutcome.INVALID:
+            row.errors = [m for m in (message_from_json(e) for e in record.errors) if m is not None]
+        rows.mark_other_agencies(agency, [row])
+        _apply_rows(
+            run,
+            agency,
+            [row],
+            files,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            source_label=record.source,
+        )
+    return {
+        **batch.summary(run.job.pk, dry_run=dry_run),
+        "rows": len(listing.entries),
+        "pages": listing.pages,
+        "notes": [message_to_json(m) for m in listing.errors],
+        "next_url": reverse("catalogue_manage:import_result", kwargs={"job_id": run.job.pk}),
+    }
+
+
+def _check_entry(
+    run: JobRun,
+    fetcher: Fetcher,
+    agency: Agency,
+    checker: rows.Checker,
+    position: int,
+    url: str,
+    config: crawl.CrawlConfig,
+) -> None:
+    """Pass 1 of one entry: its page read, its cells checked and kept on its record."""
+    fetched = fetcher.get(url)
+    if fetched.ok:
+        entry = crawl.detail_page(fetched.body, fetched.content_type, fetched.final_url, config)
+        cells, files = entry.cells, entry.files
+    else:
+        cells, files = {}, []
+    names = cells.pop("附件", "")
+    row = checker.check(position, url, cells)
+    if not fetched.ok:
+        row.errors = [Message(crawl.MSG_FETCH, {"url": url, "error": fetched.error})]
+    rows.mark_other_agencies(agency, [row])
+    outcome = ImportOutcome.INVALID if row.errors else ImportOutcome.UNCHANGED
+    record = apply.record(run.job.pk, agency, row, outcome, dry_run=True)
+    if names:
+        cells["附件"] = names
+    record.cells = {"cells": cells, "files": files}
+    record.save(update_fields=["cells"])
+
+
+def make_fetcher() -> Fetcher:
+    """The polite fetcher (:mod:`gongkai.documents.fetch`) set up by the site's settings."""
+    site = str(getattr(settings, "GONGKAI_SITE_URL", "") or "https://github.com/gongkai")
+    return Fetcher(
+        user_agent=f"Gongkai/1.0 (+{site}; catalogue import)",
+        allow_private=bool(getattr(settings, "GONGKAI_FETCH_ALLOW_PRIVATE", False)),
+        timeout=float(getattr(settings, "GONGKAI_FETCH_TIMEOUT", 15)),
+        min_interval=float(getattr(settings, "GONGKAI_FETCH_MIN_INTERVAL", 1.0)),
+        retries=int(getattr(settings, "GONGKAI_FETCH_RETRIES", 2)),
+        backoff=float(getattr(settings, "GONGKAI_FETCH_BACKOFF", 2.0)),
+        max_bytes=MAX_ATTACHMENT_BYTES,
+    )

@@ -369,3 +369,55 @@ class SensitiveWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ImportOutcome(models.TextChoices):
+    """What an import did with one row (or crawled entry); a dry run says what it would do."""
+
+    CREATED = "created", _("新增并发布")
+    UPDATED = "updated", _("更新")
+    UNCHANGED = "unchanged", _("无变化")
+    #: Imported as a draft: the privacy scan found hits; listed for review, not published.
+    HELD = "held", _("有隐私检查命中，保存为草稿待审核")
+    INVALID = "invalid", _("有错误，未导入")
+
+
+class ImportRecord(models.Model):
+    """One row of an import job (spreadsheet or crawl): its outcome, errors and the scan's masked hits.
+
+    Written in the same transaction as the row's entry (the job's step), so a worker killed mid-import
+    leaves each row either imported and recorded or neither; the import's result page reads these.
+    """
+
+    #: The import's job (``gongkai.jobs`` Job id; no foreign key, as ``Attachment.reading_job``).
+    job = models.UUIDField(db_index=True)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    #: The spreadsheet's line number, or the crawled entry's order.
+    position = models.PositiveIntegerField()
+    #: "第 N 行" or the page's URL.
+    source = models.CharField(max_length=500)
+    index_number = models.CharField(_("索引号"), max_length=60, blank=True)
+    title = models.CharField(_("名称"), max_length=300, blank=True)
+    outcome = models.CharField(_("结果"), max_length=20, choices=ImportOutcome.choices)
+    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: The row's errors, as messages (``core.messages.message_to_json``).
+    errors = models.JSONField(default=list, blank=True)
+    #: The scan's masked hits (``scanning.Finding.summary``), for a held entry.
+    hits = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    #: The fields an update changed.
+    fields = models.JSONField(default=list, blank=True)
+    dry_run = models.BooleanField(default=False)
+    #: A crawled entry's cells (label → text) and its files' URLs, kept between the crawl's two passes.
+    cells = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="catalogue_import_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.position} {self.outcome}"

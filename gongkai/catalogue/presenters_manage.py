@@ -33,6 +33,8 @@ EVENT_LABELS: dict[str, str] = {
     **workflow.ACTION_LABELS,
     workflow.CORRECT: N_("开始更正"),
     "corrected": N_("更正已发布"),
+    "import": N_("从原有目录导入"),
+    "import_update": N_("导入时更新"),
 }
 FIELD_LABELS: dict[str, Any] = {
     name: getattr(Item._meta.get_field(name), "verbose_name", name) for name in content.EDITABLE_FIELDS

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gongkai.catalogue import views_corrections
+from gongkai.catalogue import views_corrections, views_import
 from gongkai.catalogue import views_manage as views
 
 app_name = "catalogue_manage"
@@ -11,6 +11,10 @@ urlpatterns = [
     path("", views.item_list, name="list"),
     path("new/", views.item_new, name="new"),
     path("words/", views.words, name="words"),
+    path("import/", views_import.import_start, name="import"),
+    path("import/crawl/", views_import.crawl_start, name="crawl"),
+    path("import/<uuid:job_id>/", views_import.import_result, name="import_result"),
+    path("import/<uuid:job_id>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("words/<int:pk>/delete/", views.word_delete, name="word_delete"),
     path("<int:pk>/", views.item_detail, name="detail"),
     path("<int:pk>/edit/", views.item_edit, name="edit"),

@@ -61,7 +61,8 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
                 return _publish_correction(actor, item, findings, summary, override_reason)
             today = timezone.localdate()
             try:
-                item.index_number = index_numbers.issue(item.agency, today)
+                # An imported entry held for review keeps the number and date it was published with.
+                item.index_number = item.index_number or index_numbers.issue(item.agency, today)
             except index_numbers.IndexNumberTooLong as exc:
                 raise CatalogueError(
                     _(
@@ -73,7 +74,7 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
                     % {"number": exc.number, "length": len(exc.number), "max": index_numbers.MAX_LENGTH},
                     code="index_number_too_long",
                 ) from exc
-            item.published_on = today
+            item.published_on = item.published_on or today
             data: dict[str, Any] = {"scan": summary, "index_number": item.index_number}
             audit: dict[str, Any] = {"index_number": item.index_number, "scan_hits": len(findings)}
             if findings:

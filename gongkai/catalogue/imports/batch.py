@@ -1,0 +1,81 @@
+"""An import run: the rows of a spreadsheet or a crawl checked, previewed (dry run) and applied, one job
+step per row (:mod:`gongkai.catalogue.jobs`). What the command line and the workspace share.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue.imports import apply, rows, sheet
+from gongkai.catalogue.imports.files import FileSource
+from gongkai.catalogue.imports.rows import Row
+from gongkai.catalogue.models import ImportOutcome, ImportRecord
+from gongkai.core.messages import Message
+
+
+class HeaderUnusable(Exception):
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.template)
+        self.message = message
+
+
+@dataclass
+class Checked:
+    """The spreadsheet's rows, each checked; ``notes`` are warnings (columns ignored)."""
+
+    rows: list[Row]
+    notes: list[Message]
+
+    @property
+    def invalid(self) -> list[Row]:
+        return [row for row in self.rows if not row.valid]
+
+
+def check_sheet(data: bytes, filename: str, agency: Agency, files: FileSource) -> Checked:
+    """Read and check every row; raises :class:`sheet.TableUnreadable` or :class:`HeaderUnusable`."""
+    table = sheet.read_table(data, filename)
+    header = rows.read_header(table.header)
+    if header.missing:
+        raise HeaderUnusable(Message(rows.MSG_MISSING_COLUMNS, {"names": header.missing}))
+    notes = [Message(rows.MSG_UNKNOWN_COLUMNS, {"names": header.unknown})] if header.unknown else []
+    checker = rows.Checker(agency, files)
+    checked = [
+        checker.check(line, f"第 {line} 行", rows.cells_of(header, cells)) for line, cells in table.rows
+    ]
+    rows.mark_other_agencies(agency, checked)
+    return Checked(checked, notes)
+
+
+def preview_row(job: uuid.UUID | str, agency: Agency, row: Row, files: FileSource | None) -> ImportRecord:
+    """Record what applying ``row`` would do (a dry run writes only this)."""
+    if not row.valid:
+        return apply.record(job, agency, row, ImportOutcome.INVALID, dry_run=True)
+    prepared = apply.prepare_files(row, files)
+    outcome, fields = apply.plan(agency, row, prepared)
+    errors = None
+    if outcome == ImportOutcome.INVALID:
+        errors = [Message(apply.MSG_IN_REVIEW, {"number": row.index_number, "status": ""})]
+    return apply.record(job, agency, row, outcome, fields=fields, errors=errors, dry_run=True)
+
+
+def records(job: uuid.UUID | str) -> QuerySet[ImportRecord]:
+    return ImportRecord.objects.filter(job=job).select_related("item").order_by("position")
+
+
+def counts(job: uuid.UUID | str) -> dict[str, int]:
+    found = Counter(ImportRecord.objects.filter(job=job).values_list("outcome", flat=True))
+    return {outcome: found.get(outcome, 0) for outcome in ImportOutcome.values}
+
+
+def summary(
+    job: uuid.UUID | str, *, dry_run: bool, extra: Iterable[tuple[str, object]] = ()
+) -> dict[str, object]:
+    result: dict[str, object] = {"dry_run": dry_run, **counts(job)}
+    result.update(extra)
+    return result
