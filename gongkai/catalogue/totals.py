@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_delete, post_save
 
 from gongkai.agencies.models import Agency
@@ -79,6 +79,14 @@ def totals_of(agency: Agency) -> dict[str, int]:
     data loaded around the services before :func:`rebuild`) counted now."""
     row = ColumnTotals.objects.filter(agency_id=agency.pk).values("total", "rules", "reports").first()
     return dict(row) if row is not None else count(agency.pk)
+
+
+def published_count(agency: Agency | None = None) -> int:
+    """How many entries are published: by ``agency``, or in the whole catalogue (the sum of the counters:
+    a few thousand rows, not a count of a million entries)."""
+    if agency is not None:
+        return totals_of(agency)["total"]
+    return int(ColumnTotals.objects.aggregate(n=Sum("total"))["n"] or 0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,24 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Count, Q
+
+
+def count_existing_columns(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Every agency's column totals from the entries already published (catalogue.totals keeps them on)."""
+    Item = apps.get_model("catalogue", "Item")
+    ColumnTotals = apps.get_model("catalogue", "ColumnTotals")
+    rows = (
+        Item.objects.filter(status="published")
+        .order_by()
+        .values("agency_id")
+        .annotate(
+            total=Count("id"),
+            rules=Count("id", filter=Q(is_ogi_rule=True)),
+            reports=Count("id", filter=Q(kind="annual_report")),
+        )
+    )
+    ColumnTotals.objects.bulk_create(ColumnTotals(**row) for row in rows)
 
 
 class Migration(migrations.Migration):
@@ -31,4 +49,5 @@ class Migration(migrations.Migration):
             model_name='item',
             index=models.Index(fields=['agency', 'status', 'kind', 'is_ogi_rule'], name='catalogue_totals_idx'),
         ),
+        migrations.RunPython(count_existing_columns, migrations.RunPython.noop),
     ]
