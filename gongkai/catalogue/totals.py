@@ -77,8 +77,10 @@ def rebuild() -> None:
 def totals_of(agency: Agency) -> dict[str, int]:
     """The agency's totals: its counter row, or (never counted: an agency with no public entry yet, or
     data loaded around the services before :func:`rebuild`) counted now."""
-    row = ColumnTotals.objects.filter(agency_id=agency.pk).values("total", "rules", "reports").first()
-    return dict(row) if row is not None else count(agency.pk)
+    row = ColumnTotals.objects.filter(agency_id=agency.pk).first()
+    if row is None:
+        return count(agency.pk)
+    return {"total": row.total, "rules": row.rules, "reports": row.reports}
 
 
 def published_count(agency: Agency | None = None) -> int:

@@ -21,9 +21,10 @@ carries a CSRF token and sets its cookie: it is never stored), one the view mark
 ``no-store`` or ``no-cache``, a streamed file, anything over :data:`MAX_BYTES`.
 
 Every stored page carries an ``ETag`` (a digest of its bytes), ``Last-Modified`` (the last change, or
-midnight when the date is newer) and ``Cache-Control: public, max-age=…, stale-while-revalidate=…``
-(``GONGKAI_PAGE_MAX_AGE``, ``GONGKAI_PAGE_STALE_SECONDS``); a conditional request that matches is answered
-``304``. Responses to readers with a session on these paths say ``Cache-Control: private``, so that no
+midnight when the date is newer; not with the cache off, which reads no version) and
+``Cache-Control: public, max-age=…, stale-while-revalidate=…`` (``GONGKAI_PAGE_MAX_AGE``,
+``GONGKAI_PAGE_STALE_SECONDS``); a conditional request that matches is answered ``304``. Responses to
+readers with a session on these paths say ``Cache-Control: private``, so that no
 proxy keeps a staff member's page.
 """
 
@@ -218,13 +219,20 @@ class PageCacheMiddleware:
             if has_session(request):
                 patch_cache_control(response, private=True)
             return response
+        if not self.enabled:
+            # Off: every page is made, and still sent with its ETag and Cache-Control (no version read).
+            response = self.get_response(request)
+            if not storable(response):
+                return response
+            assert isinstance(response, HttpResponse)
+            return self._finish(request, response, _entry(response).etag, None)
         try:
             stamp, today = current(), timezone.localdate()
             key = cache_key(request, stamp, today)
         except DisallowedHost:
             return self.get_response(request)  # Django answers it (400)
         modified = last_modified(stamp, today)
-        entry = self._get(key) if self.enabled else None
+        entry = self._get(key)
         if entry is not None:
             return self._finish(request, _response(entry), entry.etag, modified)
         response = self.get_response(request)
@@ -232,19 +240,19 @@ class PageCacheMiddleware:
             return response
         assert isinstance(response, HttpResponse)
         entry = _entry(response)
-        if self.enabled:
-            self._set(key, entry)
+        self._set(key, entry)
         return self._finish(request, response, entry.etag, modified)
 
     def _finish(
-        self, request: HttpRequest, response: HttpResponse, etag: str, modified: datetime.datetime
+        self, request: HttpRequest, response: HttpResponse, etag: str, modified: datetime.datetime | None
     ) -> HttpResponseBase:
         response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(modified.timestamp())
+        stamp = None
+        if modified is not None:
+            response.headers["Last-Modified"] = http_date(modified.timestamp())
+            stamp = int(modified.timestamp())
         patch_cache_control(response, public=True, max_age=self.max_age, stale_while_revalidate=self.stale)
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=int(modified.timestamp()), response=response
-        )
+        not_modified = get_conditional_response(request, etag=etag, last_modified=stamp, response=response)
         return not_modified if not_modified is not None else response
 
     def _get(self, key: str) -> Entry | None:

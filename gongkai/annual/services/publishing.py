@@ -13,8 +13,8 @@ from gongkai.annual.models import HandEntry, Report, ReportVersion, VersionStatu
 from gongkai.annual.selectors import latest_published, readiness
 from gongkai.annual.services.common import ReportError, clean_text, lock, locked_draft, require_write
 from gongkai.annual.services.signoff import require_signoff
-from gongkai.core.actors import Actor, user_of
 from gongkai.core import pagecache
+from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
 
