@@ -30,9 +30,11 @@ proxy keeps a staff member's page.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import logging
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,12 +43,14 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError
+from django.db import connections, router
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import check_for_language
 
@@ -60,6 +64,9 @@ MAX_BYTES = 2 * 1024 * 1024
 MESSAGES_COOKIE = "messages"
 #: ``Cache-Control`` directives that forbid a shared cache to keep an answer.
 _PRIVATE = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
+#: What a cache that is down raises: any error of its backend (Redis' derive from its own RedisError, and
+#: the redis package is an optional dependency): logged, and the page is made as if the cache were off.
+CACHE_ERRORS: tuple[type[BaseException], ...] = (Exception,)
 #: Response headers kept with a page (all others are made anew by the middleware outside this one).
 _DROPPED_HEADERS = frozenset({"set-cookie", "date", "etag", "last-modified", "cache-control"})
 
@@ -146,10 +153,10 @@ def language_of(request: HttpRequest) -> str:
     return chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
 
 
-def cache_key(request: HttpRequest, stamp: Stamp, today: datetime.date) -> str:
-    """The key of ``request``'s page at ``stamp`` on ``today``. Raises ``DisallowedHost`` for a bad host."""
+def cache_key(request: HttpRequest, today: datetime.date) -> str:
+    """The key of ``request``'s page on ``today`` (the version is checked against the one stored with the
+    page). Raises ``DisallowedHost`` for a bad host."""
     parts = (
-        str(stamp.version),
         today.isoformat(),
         language_of(request),
         request.scheme or "http",
@@ -174,18 +181,52 @@ def last_modified(stamp: Stamp, today: datetime.date) -> datetime.datetime:
 
 @dataclass(frozen=True)
 class Entry:
-    """A stored page: what is sent again, byte for byte."""
+    """A stored page: what is sent again, byte for byte, and the version it was made at (or after)."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
     etag: str
+    version: int = -1
 
 
-def _entry(response: HttpResponse) -> Entry:
+def _entry(response: HttpResponse, version: int = -1) -> Entry:
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _DROPPED_HEADERS)
     etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-    return Entry(response.status_code, headers, response.content, etag)
+    return Entry(response.status_code, headers, response.content, etag, version)
+
+
+def _aware(value: Any) -> datetime.datetime:
+    if isinstance(value, str):  # SQLite
+        value = parse_datetime(value)
+    if value is None:
+        return datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+
+
+def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
+    """The current version and what the cache holds under ``key``. With the database cache, ONE query
+    (the version row joined to the page's cache row); with another cache, the version query and a read."""
+    cache = caches[alias]
+    if not isinstance(cache, DatabaseCache):
+        return current(), cache.get(key)
+    db = router.db_for_read(cache.cache_model_class)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT v.{quote('version')}, v.{quote('changed_at')}, c.{quote('value')} "
+        f"FROM {quote(PageVersion._meta.db_table)} v LEFT JOIN {quote(cache._table)} c "
+        f"ON c.{quote('cache_key')} = %s WHERE v.{quote('id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cache.make_and_validate_key(key), PageVersion.SINGLETON])
+        row = cursor.fetchone()
+    if row is None:
+        return current(), None
+    version, changed_at, value = row
+    # Expiry is not checked: a page of the current version is right however old (expiry only frees space).
+    entry = pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode())) if value else None
+    return Stamp(int(version), _aware(changed_at)), entry
 
 
 def _response(entry: Entry) -> HttpResponse:
@@ -227,19 +268,20 @@ class PageCacheMiddleware:
             assert isinstance(response, HttpResponse)
             return self._finish(request, response, _entry(response).etag, None)
         try:
-            stamp, today = current(), timezone.localdate()
-            key = cache_key(request, stamp, today)
+            today = timezone.localdate()
+            key = cache_key(request, today)
         except DisallowedHost:
             return self.get_response(request)  # Django answers it (400)
+        stamp, entry = self._get(key)
         modified = last_modified(stamp, today)
-        entry = self._get(key)
-        if entry is not None:
+        if entry is not None and entry.version == stamp.version:
             return self._finish(request, _response(entry), entry.etag, modified)
+        # Made now, from data at least as new as ``stamp`` (read before): stored under that version.
         response = self.get_response(request)
         if not storable(response):
             return response
         assert isinstance(response, HttpResponse)
-        entry = _entry(response)
+        entry = _entry(response, stamp.version)
         self._set(key, entry)
         return self._finish(request, response, entry.etag, modified)
 
@@ -255,16 +297,16 @@ class PageCacheMiddleware:
         not_modified = get_conditional_response(request, etag=etag, last_modified=stamp, response=response)
         return not_modified if not_modified is not None else response
 
-    def _get(self, key: str) -> Entry | None:
+    def _get(self, key: str) -> tuple[Stamp, Entry | None]:
         try:
-            entry = caches[self.alias].get(key)
-        except (DatabaseError, OSError, ConnectionError) as exc:  # the cache is down: serve uncached
-            logger.warning("page cache unavailable: %s", exc)
-            return None
-        return entry if isinstance(entry, Entry) else None
+            stamp, entry = lookup(self.alias, key)
+        except CACHE_ERRORS as exc:  # the cache is down: serve uncached (the version is read again)
+            logger.warning("page cache unavailable: %r", exc)
+            return current(), None
+        return stamp, entry if isinstance(entry, Entry) else None
 
     def _set(self, key: str, entry: Entry) -> None:
         try:
             caches[self.alias].set(key, entry, self.seconds)
-        except (DatabaseError, OSError, ConnectionError) as exc:
-            logger.warning("page cache unavailable: %s", exc)
+        except CACHE_ERRORS as exc:
+            logger.warning("page cache unavailable: %r", exc)

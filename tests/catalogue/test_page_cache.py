@@ -52,7 +52,7 @@ def test_an_anonymous_page_is_served_again_from_the_cache_with_validators(tree: 
     assert "csrfmiddlewaretoken" not in first.content.decode() and not first.cookies
     # The same page (its parameters in another order): the version, then the stored page; no view.
     served, second = _queries(client, f"/gk/{agency.short_code}/catalogue/?a=1&b=2")
-    assert served <= 2 < made
+    assert served == 1 < made  # the version row joined to the stored page: one query
     assert second.content == first.content and second["ETag"] == first["ETag"]
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
     # A conditional request: 304 without the page.
@@ -84,10 +84,13 @@ def test_staff_sessions_errors_and_forms_with_a_token_are_never_kept(tree: Tree,
     anonymous = Client()
     assert "退出登录" not in anonymous.get(column).content.decode()
     assert "退出登录" not in anonymous.get(column).content.decode()
-    # 404: made each time, not kept.
+    # 404: made each time (the view's query again), not kept.
+    counts = []
     for _ in range(2):
         made, missing = _queries(anonymous, "/gk/no-such-agency/")
-        assert missing.status_code == 404 and made > 2 and "ETag" not in missing
+        assert missing.status_code == 404 and "ETag" not in missing
+        counts.append(made)
+    assert counts[0] == counts[1] >= 2
     # A page with a form carrying a CSRF token (the online application) sets its cookie: not kept.
     with override_settings(GONGKAI_PAGE_CACHE_PATHS=[r"^/apply/$"]):
         for _ in range(2):
@@ -172,7 +175,25 @@ def test_pages_kept_in_redis(tree: Tree) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _retry(change: Callable[[], Item]) -> Item:
+#: The status each step of the walk to publication starts from.
+_FROM = {"submit": Status.DRAFT, "review_pass": Status.SUBMITTED, "approve": Status.REVIEWED}
+
+
+def _publish(people: People, pk: int) -> None:
+    """Walk the entry (or correction draft) ``pk`` to its publication, each step once: a step retried after
+    a lock error may have been committed already (its after-commit work failed)."""
+    for action, who in PATHS[Status.PUBLISHED]:
+        item = Item.objects.get(pk=pk)
+        if item.status != _FROM.get(action, Status.APPROVED):
+            continue
+        _retry(
+            lambda action=action, who=who: services.perform(  # type: ignore[misc]
+                actor=getattr(people, who), item=Item.objects.get(pk=pk), action=action
+            )
+        )
+
+
+def _retry(change: Callable[[], Any]) -> Any:
     """SQLite's in-memory test database locks a table another connection reads: the change is tried
     again (it is one transaction: nothing of a failed try is left)."""
     for _ in range(200):
@@ -247,7 +268,8 @@ def test_never_a_page_older_than_the_last_change_under_concurrent_reads(
         # Publish: every list names the new entry at once.
         title = f"第{round_number + 2}条新公开信息"
         draft = _retry(lambda title=title: make_item(title=title))  # type: ignore[misc]
-        entry = _retry(lambda draft=draft: move(draft, Status.PUBLISHED))  # type: ignore[misc]
+        _publish(people, draft.pk)
+        entry = Item.objects.get(pk=draft.pk)
         for url in lists:
             assert shows(url, title), (url, "publication not shown")
         # Correct it (更正): the new title everywhere, the old one nowhere.
@@ -262,22 +284,21 @@ def test_never_a_page_older_than_the_last_change_under_concurrent_reads(
                 actor=people.officer, item=correction, data={"title": corrected}
             )
         )
-        for action, who in PATHS[Status.PUBLISHED]:
-            _retry(
-                lambda action=action, who=who, pk=correction.pk: services.perform(  # type: ignore[misc]
-                    actor=getattr(people, who), item=Item.objects.get(pk=pk), action=action
-                )
-            )
+        _publish(people, correction.pk)
         entry_page = f"/gk/{code}/items/{entry.pk}/"
         for url in [*lists, entry_page, f"/gk/api/items/{entry.pk}/"]:
             body = observer.get(url).content.decode()
             assert corrected in body, (url, "correction not shown")
         # Withdraw it: gone from every list, its page says so.
-        _retry(
-            lambda entry=entry: services.perform(  # type: ignore[misc]
-                actor=people.officer, item=Item.objects.get(pk=entry.pk), action="withdraw", note="已失效。"
+        if Item.objects.get(pk=entry.pk).status != Status.WITHDRAWN:
+            _retry(
+                lambda entry=entry: services.perform(  # type: ignore[misc]
+                    actor=people.officer,
+                    item=Item.objects.get(pk=entry.pk),
+                    action="withdraw",
+                    note="已失效。",
+                )
             )
-        )
         for url in lists:
             if "/api/" not in url:  # the API may list withdrawn entries as such
                 assert not shows(url, corrected), (url, "withdrawn entry still listed")
