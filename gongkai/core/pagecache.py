@@ -213,9 +213,10 @@ def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
     db = router.db_for_read(cache.cache_model_class)
     connection = connections[db]
     quote = connection.ops.quote_name
+    table: str = cache._table  # type: ignore[attr-defined]  # the table of settings.CACHES' LOCATION
     sql = (
         f"SELECT v.{quote('version')}, v.{quote('changed_at')}, c.{quote('value')} "
-        f"FROM {quote(PageVersion._meta.db_table)} v LEFT JOIN {quote(cache._table)} c "
+        f"FROM {quote(PageVersion._meta.db_table)} v LEFT JOIN {quote(table)} c "
         f"ON c.{quote('cache_key')} = %s WHERE v.{quote('id')} = %s"
     )
     with connection.cursor() as cursor:
