@@ -513,9 +513,10 @@ CACHES = {
 GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", default=True)
 GONGKAI_PAGE_CACHE_ALIAS = "pages"
 # Which paths are public pages (regular expressions on the path), and which of them are not to be kept:
-# the statistics of applications change with every case (no version bump) and name today's figures.
+# the statistics of applications change with every case (no version bump) and name today's figures; files;
+# the report style sheet (the same bytes always, no database).
 GONGKAI_PAGE_CACHE_PATHS = [r"^/gk/", r"^/$"]
-GONGKAI_PAGE_CACHE_EXCLUDE = [r"^/gk/[^/]+/statistics/", r"/files/\d+/$"]
+GONGKAI_PAGE_CACHE_EXCLUDE = [r"^/gk/[^/]+/statistics/", r"/files/\d+/$", r"^/gk/report\.css$"]
 # How long a stored page is kept at most (a newer version makes it unreachable at once anyway).
 GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 600)
 # Cache-Control for browsers and a proxy in front (nginx): a page there is at most MAX_AGE + STALE seconds

@@ -260,8 +260,11 @@ def test_never_a_page_older_than_the_last_change_under_concurrent_reads(
     readers([*lists, first_page, f"/gk/api/items/{first.pk}/"])
     observer = Client()
 
+    def read(url: str) -> str:
+        return str(_retry(lambda: observer.get(url).content.decode()))
+
     def shows(url: str, *texts: str) -> bool:
-        body = observer.get(url).content.decode()
+        body = read(url)
         return all(text in body for text in texts)
 
     for round_number in range(3):
@@ -287,7 +290,7 @@ def test_never_a_page_older_than_the_last_change_under_concurrent_reads(
         _publish(people, correction.pk)
         entry_page = f"/gk/{code}/items/{entry.pk}/"
         for url in [*lists, entry_page, f"/gk/api/items/{entry.pk}/"]:
-            body = observer.get(url).content.decode()
+            body = read(url)
             assert corrected in body, (url, "correction not shown")
         # Withdraw it: gone from every list, its page says so.
         if Item.objects.get(pk=entry.pk).status != Status.WITHDRAWN:
