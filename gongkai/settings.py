@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server (hashed names cached for a year): no nginx needed for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for readers without a session from the shared cache, never older than the last change.
+    "gongkai.core.pagecache.PageCacheMiddleware",
     # Content-Security-Policy on every response that has none of its own (files set a sandbox policy).
     "csp.middleware.CSPMiddleware",
     # Permissions-Policy (the browser features no page of Gongkai uses).
@@ -183,7 +185,9 @@ if not _database_url:
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # Production keeps each process's connection a minute (connecting cost 45 % of a page's time),
+        # checked before reuse; DEBUG (the demo, runserver's threads) connects per request.
+        conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
 }
@@ -473,16 +477,55 @@ GONGKAI_MONITOR_CONCURRENCY = env_int("GONGKAI_MONITOR_CONCURRENCY", 4)
 
 # --- Cache ----------------------------------------------------------------------------------
 
-# Shared by every worker process and host (a table in the database, created by a migration): a cache
-# entry dropped by one process is gone for all, so no process serves stale counts.
-CACHES = {
-    "default": {
+# Shared by every worker process and host: by default tables in the database (created by migrations), so a
+# cache entry dropped by one process is gone for all and no process serves stale counts; with
+# GONGKAI_CACHE_URL (redis://host:6379/1) a Redis server instead (docs/deployment.md, "Page cache").
+GONGKAI_CACHE_URL = env_str("GONGKAI_CACHE_URL")
+if GONGKAI_CACHE_URL and not GONGKAI_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"GONGKAI_CACHE_URL={GONGKAI_CACHE_URL!r}: expected a Redis address, redis://host:6379/1 "
+        "(or rediss:// with TLS, unix:// for a socket); leave it empty for the database cache."
+    )
+
+
+def _cache(table: str, prefix: str, max_entries: int) -> dict[str, Any]:
+    if GONGKAI_CACHE_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": GONGKAI_CACHE_URL,
+            "KEY_PREFIX": prefix,
+            "TIMEOUT": 300,
+        }
+    return {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "gongkai_cache",
+        "LOCATION": table,
         "TIMEOUT": 300,
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
     }
+
+
+CACHES = {
+    "default": _cache("gongkai_cache", "gongkai", 20_000),
+    # Whole public pages (gongkai.core.pagecache), apart so that they never push the counts out.
+    "pages": _cache("gongkai_page_cache", "gongkai-pages", 50_000),
 }
+
+# The page cache (gongkai.core.pagecache, docs/deployment.md): public pages for readers without a session,
+# keyed by the version every published change bumps in its own transaction (never stale). Off: the pages
+# are made for every request (still with ETag / Last-Modified / Cache-Control).
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", default=True)
+GONGKAI_PAGE_CACHE_ALIAS = "pages"
+# Which paths are public pages (regular expressions on the path), and which of them are not to be kept:
+# the statistics of applications change with every case (no version bump) and name today's figures; files;
+# the report style sheet (the same bytes always, no database).
+GONGKAI_PAGE_CACHE_PATHS = [r"^/gk/", r"^/$"]
+GONGKAI_PAGE_CACHE_EXCLUDE = [r"^/gk/[^/]+/statistics/", r"/files/\d+/$", r"^/gk/report\.css$"]
+# How long a stored page is kept at most (a newer version makes it unreachable at once anyway).
+GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 600)
+# Cache-Control for browsers and a proxy in front (nginx): a page there is at most MAX_AGE + STALE seconds
+# older than the last change. 0 and 0: no copy outside Gongkai (every request revalidated here).
+GONGKAI_PAGE_MAX_AGE = env_int("GONGKAI_PAGE_MAX_AGE", 1)
+GONGKAI_PAGE_STALE_SECONDS = env_int("GONGKAI_PAGE_STALE_SECONDS", 1)
 
 # --- Audit log (安全审计) ----------------------------------------------------------------------
 

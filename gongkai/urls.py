@@ -25,8 +25,9 @@ urlpatterns = [
     path("accounts/password/done/", office_views.PasswordSetView.as_view(), name="password_set"),
     # One's own account: the second factor, password change and reset (gongkai.accounts).
     path("accounts/", include("gongkai.accounts.urls")),
-    # POST language=<code> to {% url "set_language" %} (Django's i18n view).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # POST language=<code> to {% url "set_language" %} (Django's i18n view; no token in the form, so that
+    # pages with the switcher can be cached whole: core.views.set_language refuses cross-site requests).
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("cases/", include("gongkai.applications.urls_officer")),
     path("signoff/", include("gongkai.agencies.urls_signoff")),
     path("manage/catalogue/", include("gongkai.catalogue.urls_manage")),

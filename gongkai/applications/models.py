@@ -164,6 +164,8 @@ class Application(models.Model):
             models.Index(
                 fields=["agency", "id_number_digest", "receipt_date"], name="applications_applicant_idx"
             ),
+            # The queue's receipt-year choices: MIN/MAX of receipt_date per agency, read off the index.
+            models.Index(fields=["agency", "receipt_date"], name="applications_receipt_idx"),
         ]
 
     def __str__(self) -> str:

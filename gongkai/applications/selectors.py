@@ -180,6 +180,18 @@ def receipt_years(cases: QuerySet[Application]) -> list[int]:
 _IDENTITY_NUMBER = re.compile(r"^[0-9A-Z]{5,30}$")
 
 
+def _queue_order(cases: QuerySet[Application], state: str) -> QuerySet[Application]:
+    """The queue's order: closed cases by answer date, newest first; others by due date, undated last."""
+    if state == STATE_CLOSED:
+        return cases.order_by("-answered_on", "-pk")
+    # Open cases first only where closed ones are listed too: the CASE ordering defeats the
+    # (agency, status, due_date) index (every case of the agency was read and sorted for one page).
+    by_due = (F("due_date").asc(nulls_last=True), F("receipt_date").asc(nulls_last=True), "pk")
+    if state == STATE_ALL:
+        return cases.order_by(Case(When(status=Status.OPEN, then=Value(0)), default=Value(1)), *by_due)
+    return cases.order_by(*by_due)
+
+
 def queue_cases(
     cases: QuerySet[Application],
     th: Thresholds,
@@ -226,14 +238,7 @@ def queue_cases(
             # The exact identity number, through its keyed digest (the number itself is encrypted).
             search |= Q(id_number_digest=lookup_digest(compact_id(q)))
         cases = cases.filter(search)
-    if state == STATE_CLOSED:
-        cases = cases.order_by("-answered_on", "-pk")
-    else:
-        # Open cases first (when closed ones are shown too), then by due date; undated ones last.
-        closed_last = Case(When(status=Status.OPEN, then=Value(0)), default=Value(1))
-        cases = cases.order_by(
-            closed_last, F("due_date").asc(nulls_last=True), F("receipt_date").asc(nulls_last=True), "pk"
-        )
+    cases = _queue_order(cases, state)
     cases = cases.select_related("agency").only(
         "id",
         "reference",
@@ -275,10 +280,17 @@ def approvals_awaiting(user: AnyUser) -> QuerySet[Approval]:
     if not user.is_authenticated or not user.is_active:
         return Approval.objects.none()
     pending = Approval.objects.filter(status=ApprovalStatus.PENDING).exclude(submitted_by_id=user.pk)
-    answer_at = Membership.objects.filter(user_id=user.pk, role__in=ANSWER_APPROVERS).values("agency_id")
-    extension_at = Membership.objects.filter(user_id=user.pk, role__in=EXTENSION_APPROVERS).values(
-        "agency_id"
+    # The user's agencies are read first (a few rows), so the approvals are found through the pending
+    # approvals' partial index instead of a join over every case of those agencies.
+    roles = list(
+        Membership.objects.filter(user_id=user.pk, role__in=(*ANSWER_APPROVERS, *EXTENSION_APPROVERS))
+        .values_list("agency_id", "role")
+        .distinct()
     )
+    answer_at = {agency for agency, role in roles if role in ANSWER_APPROVERS}
+    extension_at = {agency for agency, role in roles if role in EXTENSION_APPROVERS}
+    if not answer_at and not extension_at:
+        return Approval.objects.none()
     return (
         pending.filter(
             Q(kind=ApprovalKind.ANSWER, application__agency_id__in=answer_at)

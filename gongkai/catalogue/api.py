@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import public_filters
+from gongkai.catalogue import public_filters, totals
 from gongkai.catalogue.models import Attachment, Item, ItemVersion, Status
 from gongkai.catalogue.presenters_public import sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
@@ -300,9 +300,13 @@ def items(request: HttpRequest) -> HttpResponse:
         .order_by("-published_on", "-id")
     )
     # Only a text search caps its count (and so how far its pages go); every other list counts exactly,
-    # so that each entry can be reached.
+    # so that each entry can be reached. The default listing and one agency's take the count from the
+    # column counters (catalogue.totals) instead of counting every published entry at each request.
     paginator = CappedPaginator(
-        _with_links(queryset), page_size, cap=DEFAULT_COUNT_CAP if filters.q else None
+        _with_links(queryset),
+        page_size,
+        cap=DEFAULT_COUNT_CAP if filters.q else None,
+        known_count=totals.published_count(filters.agency) if set(filters.raw) <= {"agency"} else None,
     )
     try:
         page = paginator.page(page_number)

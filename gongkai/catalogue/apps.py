@@ -16,3 +16,8 @@ class CatalogueConfig(AppConfig):
         from gongkai.core.backup import restored
 
         restored.connect(rebuild_search_vectors, dispatch_uid="catalogue.search_vectors")
+        from gongkai.catalogue import totals
+
+        # The column's counters and the public pages' version follow every public change.
+        totals.connect()
+        restored.connect(totals.restored, dispatch_uid="catalogue.totals")

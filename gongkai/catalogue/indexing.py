@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.html import strip_tags
 
-from gongkai.catalogue.models import Item
+from gongkai.catalogue.models import Item, Status
 from gongkai.catalogue.search import (
     index_tokens,
     normalize,
@@ -19,6 +19,7 @@ from gongkai.catalogue.search import (
 from gongkai.catalogue.search import (
     is_cjk as _is_cjk,
 )
+from gongkai.core import pagecache
 
 
 def searchable_text(item: Item, attachment_texts: Iterable[str] = ()) -> str:
@@ -48,6 +49,8 @@ def reindex(item: Item) -> None:
                 "WHERE id = %s",
                 [tokens, item.pk],
             )
+    if item.status in (Status.PUBLISHED, Status.WITHDRAWN):
+        pagecache.bump()  # its searches find it differently: no cached page outlives the change
 
 
 def rebuild_search_vectors(**kwargs: object) -> None:

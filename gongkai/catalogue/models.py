@@ -212,6 +212,8 @@ class Item(models.Model):
             models.Index(fields=["agency", "status", "category"], name="catalogue_category_idx"),
             # Covers the public column's cache stamp (count, newest id, latest change) as an index-only scan.
             models.Index(fields=["agency", "status", "updated_at", "id"], name="catalogue_stamp_idx"),
+            # Covers the recount of an agency's column totals (catalogue.totals) as an index-only scan.
+            models.Index(fields=["agency", "status", "kind", "is_ogi_rule"], name="catalogue_totals_idx"),
         ]
 
     def __str__(self) -> str:
@@ -421,3 +423,27 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.position} {self.outcome}"
+class ColumnTotals(models.Model):
+    """How many entries an agency has published (its column's front page): in all, 制度 and annual reports.
+
+    Counted again, under this row's lock, in the transaction of every change of a published or withdrawn
+    entry (:mod:`gongkai.catalogue.totals`), so the front page reads one row instead of counting
+    every published entry of the agency."""
+
+    agency = models.OneToOneField(
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("机关"),
+    )
+    total = models.PositiveIntegerField(_("已公开"), default=0)
+    rules = models.PositiveIntegerField(_("制度"), default=0)
+    reports = models.PositiveIntegerField(_("年报"), default=0)
+
+    class Meta:
+        verbose_name = _("公开栏目统计")
+        verbose_name_plural = _("公开栏目统计")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.total}"

@@ -25,13 +25,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import indexing, permissions, workflow
+from gongkai.catalogue import indexing, permissions, totals, workflow
 from gongkai.catalogue.models import (
     Attachment,
     Category,
     Item,
     ItemEvent,
-    ItemKind,
     ItemVersion,
     Reading,
     SensitiveWord,
@@ -281,17 +280,9 @@ post_delete.connect(_forget_counts, sender=Item, dispatch_uid="gongkai.catalogue
 
 
 def column_totals(agency: Agency) -> dict[str, Any]:
-    """How many entries the agency has published: in all, 制度 and annual reports."""
-    return (
-        published_items()
-        .filter(agency=agency)
-        .order_by()
-        .aggregate(
-            total=Count("id"),
-            rules=Count("id", filter=Q(is_ogi_rule=True)),
-            reports=Count("id", filter=Q(kind=ItemKind.ANNUAL_REPORT)),
-        )
-    )
+    """How many entries the agency has published: in all, 制度 and annual reports (its counters,
+    :mod:`gongkai.catalogue.totals`: one row, not a count of every entry)."""
+    return dict(totals.totals_of(agency))
 
 
 def latest_published(agency: Agency, limit: int = LATEST) -> list[Item]:

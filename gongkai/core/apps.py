@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         from gongkai.core.storage import connect_file_cleanup
 
         connect_file_cleanup()
+        from gongkai.core import pagecache
+        from gongkai.core.backup import restored
+
+        # A restore replaces what the public pages show: every cached page is old.
+        restored.connect(pagecache.bump_on_signal, dispatch_uid="core.pagecache.restored")

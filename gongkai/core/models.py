@@ -125,6 +125,26 @@ class AuditChainHead(models.Model):
         return f"{self.day} #{self.sequence} {self.last_hash[:12]}"
 
 
+class PageVersion(models.Model):
+    """The version of everything the public pages show (docs/deployment.md, "Page cache"): one row, whose
+    ``version`` every publication, withdrawal, correction, report publication or agency change increments
+    in its own transaction (:func:`gongkai.core.pagecache.bump`). Cached pages are keyed by it, so a page
+    cached before a change is never served after it, by any process or host."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公开页面版本")
+        verbose_name_plural = _("公开页面版本")
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 class NumberSeries(models.Model):
     """A gap-free counter per (name, agency, year): registration numbers, letter numbers …
 

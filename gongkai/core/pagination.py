@@ -22,14 +22,24 @@ class CappedPaginator(Paginator[Any]):
     """
 
     def __init__(
-        self, object_list: Any, per_page: int, *, cap: int | None = DEFAULT_COUNT_CAP, **kwargs: Any
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        cap: int | None = DEFAULT_COUNT_CAP,
+        known_count: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.capped = False
+        #: The exact count when the caller keeps it already (a counter): nothing is counted.
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         rows: Any = self.object_list
         if hasattr(rows, "order_by"):
             rows = rows.order_by()  # the count needs no order, and without one LIMIT stops early

@@ -13,6 +13,7 @@ from gongkai.annual.models import HandEntry, Report, ReportVersion, VersionStatu
 from gongkai.annual.selectors import latest_published, readiness
 from gongkai.annual.services.common import ReportError, clean_text, lock, locked_draft, require_write
 from gongkai.annual.services.signoff import require_signoff
+from gongkai.core import pagecache
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
@@ -71,6 +72,8 @@ def publish(*, actor: Actor, version: ReportVersion, on: datetime.date | None = 
             version=draft.number,
             published_on=on.isoformat(),
         )
+        # The agency's column lists its reports: no cached public page outlives the publication.
+        pagecache.bump()
     return draft
 
 

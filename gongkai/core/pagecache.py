@@ -1,0 +1,313 @@
+"""Whole public pages from a shared cache, never older than the last change (docs/deployment.md).
+
+A public page (the 政府信息公开 columns, the open-data API and the feeds: the paths of
+``settings.GONGKAI_PAGE_CACHE_PATHS``) asked for by a reader without a session is kept whole in the cache
+``settings.GONGKAI_PAGE_CACHE_ALIAS`` (the database table ``gongkai_page_cache`` by default, Redis with
+``GONGKAI_CACHE_URL``), under a key made of
+
+* the version of the public pages (:class:`~gongkai.core.models.PageVersion`, one row in the database),
+  which every change the public pages show increments **in the transaction of that change**
+  (:func:`bump`: publication, withdrawal, correction, a published file read, report publication, an
+  agency's data, a category, a restore). The version is read from the database at each request, before
+  the page is made: a page is stored only under the version it was made after, and once a change commits
+  every process on every host asks for the new version's key — a reader never gets a page older than the
+  last committed change;
+* the scheme, host and path, and the query string normalised (parameters sorted by name, one encoding);
+* the reader's language (the language cookie) and today's date (pages that name the year or count days).
+
+Never cached: a request with a session or a flash message (logged-in staff, the lookup of one's
+application), anything but GET, an answer other than 200, one that sets a cookie (a page with a form
+carries a CSRF token and sets its cookie: it is never stored), one the view marked ``private``,
+``no-store`` or ``no-cache``, a streamed file, anything over :data:`MAX_BYTES`.
+
+Every stored page carries an ``ETag`` (a digest of its bytes), ``Last-Modified`` (the last change, or
+midnight when the date is newer; not with the cache off, which reads no version) and
+``Cache-Control: public, max-age=…, stale-while-revalidate=…`` (``GONGKAI_PAGE_MAX_AGE``,
+``GONGKAI_PAGE_STALE_SECONDS``); a conditional request that matches is answered ``304``. Responses to
+readers with a session on these paths say ``Cache-Control: private``, so that no
+proxy keeps a staff member's page.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import logging
+import pickle
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.exceptions import DisallowedHost
+from django.db import connections, router
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+from django.utils.translation import check_for_language
+
+from gongkai.core.models import PageVersion
+
+logger = logging.getLogger(__name__)
+
+#: Pages larger than this are not stored (an annual report's export, a long feed): made anew each time.
+MAX_BYTES = 2 * 1024 * 1024
+#: The cookie of Django's messages framework (a flash message belongs to one reader).
+MESSAGES_COOKIE = "messages"
+#: ``Cache-Control`` directives that forbid a shared cache to keep an answer.
+_PRIVATE = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
+#: What a cache that is down raises: any error of its backend (Redis' derive from its own RedisError, and
+#: the redis package is an optional dependency): logged, and the page is made as if the cache were off.
+CACHE_ERRORS: tuple[type[BaseException], ...] = (Exception,)
+#: Response headers kept with a page (all others are made anew by the middleware outside this one).
+_DROPPED_HEADERS = frozenset({"set-cookie", "date", "etag", "last-modified", "cache-control"})
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The version of the public pages and when it last changed."""
+
+    version: int
+    changed_at: datetime.datetime
+
+
+def bump() -> None:
+    """Make every cached public page old: call it in the transaction of a change the public pages show.
+
+    One ``UPDATE`` of one row: it is committed (or rolled back) with the change. Concurrent changes wait
+    for each other's commit on this row, briefly (publishing is rare next to reading).
+    """
+    now = timezone.now()
+    if not PageVersion.objects.filter(pk=PageVersion.SINGLETON).update(
+        version=F("version") + 1, changed_at=now
+    ):
+        PageVersion.objects.get_or_create(
+            pk=PageVersion.SINGLETON, defaults={"version": 1, "changed_at": now}
+        )
+
+
+def bump_on_signal(**kwargs: Any) -> None:
+    """:func:`bump` as a signal receiver (``post_save``/``post_delete`` of a model, a restore)."""
+    bump()
+
+
+def current() -> Stamp:
+    """The current version (one query by primary key; never kept in the process: other processes bump)."""
+    row = PageVersion.objects.filter(pk=PageVersion.SINGLETON).values_list("version", "changed_at").first()
+    if row is None:
+        return Stamp(0, datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    return Stamp(row[0], row[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Which requests and answers
+# ---------------------------------------------------------------------------------------------
+
+
+def _patterns(names: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(name) for name in names]
+
+
+def public_path(path: str, include: list[re.Pattern[str]], exclude: list[re.Pattern[str]]) -> bool:
+    return any(p.search(path) for p in include) and not any(p.search(path) for p in exclude)
+
+
+def has_session(request: HttpRequest) -> bool:
+    """A session (a logged-in user, an applicant's lookup) or a flash message: the page is that reader's."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or MESSAGES_COOKIE in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def storable(response: HttpResponseBase) -> bool:
+    """Whether ``response`` may be kept for every reader."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if _PRIVATE.search(response.headers.get("Cache-Control", "")):
+        return False
+    vary = {v.strip().lower() for v in response.headers.get("Vary", "").split(",") if v.strip()}
+    if vary - {"cookie", "accept-language", "accept-encoding"}:
+        return False  # an answer that depends on a header the key does not hold
+    return isinstance(response, HttpResponse) and len(response.content) <= MAX_BYTES
+
+
+def normalised_query(query_string: str) -> str:
+    """The query string with its parameters sorted by name (values of one name keep their order)."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+def language_of(request: HttpRequest) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+
+
+def cache_key(request: HttpRequest, today: datetime.date) -> str:
+    """The key of ``request``'s page on ``today`` (the version is checked against the one stored with the
+    page). Raises ``DisallowedHost`` for a bad host."""
+    parts = (
+        today.isoformat(),
+        language_of(request),
+        request.scheme or "http",
+        request.get_host(),
+        request.path,
+        normalised_query(request.META.get("QUERY_STRING", "")),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return f"gongkai:page:{digest}"
+
+
+def last_modified(stamp: Stamp, today: datetime.date) -> datetime.datetime:
+    """The last change, or the start of ``today`` if later (some pages name the date)."""
+    midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return max(stamp.changed_at, midnight)
+
+
+# ---------------------------------------------------------------------------------------------
+# The middleware
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored page: what is sent again, byte for byte, and the version it was made at (or after)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    etag: str
+    version: int = -1
+
+
+def _entry(response: HttpResponse, version: int = -1) -> Entry:
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _DROPPED_HEADERS)
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    return Entry(response.status_code, headers, response.content, etag, version)
+
+
+def _aware(value: Any) -> datetime.datetime:
+    if isinstance(value, str):  # SQLite
+        value = parse_datetime(value)
+    if value is None:
+        return datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+
+
+def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
+    """The current version and what the cache holds under ``key``. With the database cache, ONE query
+    (the version row joined to the page's cache row); with another cache, the version query and a read."""
+    cache = caches[alias]
+    if not isinstance(cache, DatabaseCache):
+        return current(), cache.get(key)
+    db = router.db_for_read(cache.cache_model_class)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    table: str = cache._table  # type: ignore[attr-defined]  # the table of settings.CACHES' LOCATION
+    sql = (
+        f"SELECT v.{quote('version')}, v.{quote('changed_at')}, c.{quote('value')} "
+        f"FROM {quote(PageVersion._meta.db_table)} v LEFT JOIN {quote(table)} c "
+        f"ON c.{quote('cache_key')} = %s WHERE v.{quote('id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cache.make_and_validate_key(key), PageVersion.SINGLETON])
+        row = cursor.fetchone()
+    if row is None:
+        return current(), None
+    version, changed_at, value = row
+    # Expiry is not checked: a page of the current version is right however old (expiry only frees space).
+    entry = pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode())) if value else None
+    return Stamp(int(version), _aware(changed_at)), entry
+
+
+def _response(entry: Entry) -> HttpResponse:
+    response = HttpResponse(entry.content, status=entry.status)
+    for name, value in entry.headers:
+        response.headers[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves and keeps public pages (this module's docstring). Goes right after ``WhiteNoiseMiddleware``:
+    a page served from the cache skips the sessions, the CSRF check, the login and the view, and keeps
+    the headers the middleware inside it added when it was made (CSP, Permissions-Policy,
+    Content-Language, Vary)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.enabled: bool = getattr(settings, "GONGKAI_PAGE_CACHE", True)
+        self.include = _patterns(getattr(settings, "GONGKAI_PAGE_CACHE_PATHS", []))
+        self.exclude = _patterns(getattr(settings, "GONGKAI_PAGE_CACHE_EXCLUDE", []))
+        self.alias: str = getattr(settings, "GONGKAI_PAGE_CACHE_ALIAS", "default")
+        self.seconds: int = getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 600)
+        self.max_age: int = getattr(settings, "GONGKAI_PAGE_MAX_AGE", 1)
+        self.stale: int = getattr(settings, "GONGKAI_PAGE_STALE_SECONDS", 1)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not public_path(request.path_info, self.include, self.exclude):
+            return self.get_response(request)
+        if request.method != "GET" or has_session(request):
+            response = self.get_response(request)
+            if has_session(request):
+                patch_cache_control(response, private=True)
+            return response
+        if not self.enabled:
+            # Off: every page is made, and still sent with its ETag and Cache-Control (no version read).
+            response = self.get_response(request)
+            if not storable(response):
+                return response
+            assert isinstance(response, HttpResponse)
+            return self._finish(request, response, _entry(response).etag, None)
+        try:
+            today = timezone.localdate()
+            key = cache_key(request, today)
+        except DisallowedHost:
+            return self.get_response(request)  # Django answers it (400)
+        stamp, entry = self._get(key)
+        modified = last_modified(stamp, today)
+        if entry is not None and entry.version == stamp.version:
+            return self._finish(request, _response(entry), entry.etag, modified)
+        # Made now, from data at least as new as ``stamp`` (read before): stored under that version.
+        response = self.get_response(request)
+        if not storable(response):
+            return response
+        assert isinstance(response, HttpResponse)
+        entry = _entry(response, stamp.version)
+        self._set(key, entry)
+        return self._finish(request, response, entry.etag, modified)
+
+    def _finish(
+        self, request: HttpRequest, response: HttpResponse, etag: str, modified: datetime.datetime | None
+    ) -> HttpResponseBase:
+        response.headers["ETag"] = etag
+        stamp = None
+        if modified is not None:
+            response.headers["Last-Modified"] = http_date(modified.timestamp())
+            stamp = int(modified.timestamp())
+        patch_cache_control(response, public=True, max_age=self.max_age, stale_while_revalidate=self.stale)
+        not_modified = get_conditional_response(request, etag=etag, last_modified=stamp, response=response)
+        return not_modified if not_modified is not None else response
+
+    def _get(self, key: str) -> tuple[Stamp, Entry | None]:
+        try:
+            stamp, entry = lookup(self.alias, key)
+        except CACHE_ERRORS as exc:  # the cache is down: serve uncached (the version is read again)
+            logger.warning("page cache unavailable: %r", exc)
+            return current(), None
+        return stamp, entry if isinstance(entry, Entry) else None
+
+    def _set(self, key: str, entry: Entry) -> None:
+        try:
+            caches[self.alias].set(key, entry, self.seconds)
+        except CACHE_ERRORS as exc:
+            logger.warning("page cache unavailable: %r", exc)
