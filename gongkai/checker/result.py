@@ -46,7 +46,7 @@ class ParsedReport:
     #: Statistics period stated in the text (统计期限), as ISO dates, when found.
     period_start: str | None = None
     period_end: str | None = None
-    #: The layout the tables were read from: "html", "docx", "pdf", "pipes", "tabs", "cell_per_line",
+    #: The layout the tables were read from: "html", "docx", "pdf", "pipes", "markdown", "tabs", "cell_per_line",
     #: "squashed", or "none".
     layout: str = "none"
     #: Findings produced while reading (ambiguous splits, extra cells, unreadable rows …).
