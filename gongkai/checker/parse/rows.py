@@ -231,6 +231,9 @@ def read_row(
                         [],
                     )
         return RowRead(key, cells), extra_rows, extra
+    plain = _plain_cells(region.split("\n", 1)[0])
+    if len(plain) == n:  # "行政许可 5 -28 231": a row written as a line of text, cells apart
+        return RowRead(key, plain), [], []
     runs = _runs(region)
     if not runs:
         return RowRead(key, [], raw=region.strip()), [], []

@@ -53,29 +53,8 @@ def read_text(text: str) -> Source:
             prose.append(line)
             i += 1
             continue
-        block: list[str] = []
-        while i < n:
-            if kinds[i] == kind:
-                block.append(lines[i])
-                i += 1
-                continue
-            if not lines[i].strip():  # blank lines inside a table: skip if the table goes on
-                j = i
-                while j < n and not lines[j].strip():
-                    j += 1
-                if j < n and kinds[j] == kind:
-                    i = j
-                    continue
-            break
-        items: list[list[str] | str]
-        if kind == "tabs":
-            items, layout = list(_tab_rows(block)), "tabs"
-        elif _is_cell_per_line(block):
-            items, layout = list(_cell_per_line_rows(block)), "cell_per_line"
-        elif any(_SEPARATOR.fullmatch(line) for line in block):
-            items, layout = _markdown_items(block), "markdown"
-        else:
-            items, layout = _pipe_items(block), "pipes"
+        block, i = _block(lines, kinds, i)
+        items, layout = _block_items(kind, block)
         if heading_at is not None:
             merged = _merge_heading(out[heading_at], items)
             if merged is not None:
@@ -92,6 +71,37 @@ def read_text(text: str) -> Source:
     return Source(text="\n".join(out), file_kind="text", layout=_text_layout(row_layouts, prose))
 
 
+def _block(lines: list[str], kinds: list[str | None], i: int) -> tuple[list[str], int]:
+    """The table lines of one kind from ``i`` on, and where the table ends."""
+    kind, n = kinds[i], len(lines)
+    block: list[str] = []
+    while i < n:
+        if kinds[i] == kind:
+            block.append(lines[i])
+            i += 1
+            continue
+        if not lines[i].strip():  # blank lines inside a table: skip if the table goes on
+            j = i
+            while j < n and not lines[j].strip():
+                j += 1
+            if j < n and kinds[j] == kind:
+                i = j
+                continue
+        break
+    return block, i
+
+
+def _block_items(kind: str, block: list[str]) -> tuple[list[list[str] | str], str]:
+    """The rows (and header lines written as prose) of a table block, and its layout."""
+    if kind == "tabs":
+        return list(_tab_rows(block)), "tabs"
+    if _is_cell_per_line(block):
+        return list(_cell_per_line_rows(block)), "cell_per_line"
+    if any(_SEPARATOR.fullmatch(line) for line in block):
+        return _markdown_items(block), "markdown"
+    return _pipe_items(block), "pipes"
+
+
 # -- Markdown --------------------------------------------------------------------------------------
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
@@ -101,7 +111,9 @@ _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*\*|__")
 _SEPARATOR = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*")
 #: Header cells a converter invents when it cannot read a table's real header.
-_PLACEHOLDER = re.compile(r"类别|类型|项目|名称|序号|数据\d*|列\d+|第\d+列|(?:column|col)\s*\d+", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"类别|类型|项目|名称|序号|数据\d*|列\d+|第\d+列|(?:column|col)\s*\d+", re.IGNORECASE
+)
 #: A generic first cell of a one-row table under a heading ("数量"): the heading is the row's label.
 _GENERIC_FIRST = re.compile(r"|数量|件数|数据|数值|数目|情况|内容|合计|小计|类别|项目|本年")
 
