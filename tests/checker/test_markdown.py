@@ -148,3 +148,8 @@ def test_plain_line_rows_beside_pipe_rows_are_read(cells: list[int]) -> None:
     assert report.tables.section2["licensing"] == {"decisions": issued}
     assert report.tables.section2["penalty"] == {"decisions": abolished}
     assert report.tables.section2["enforcement"] == {"decisions": in_force}
+
+
+def test_bold_marks_and_line_breaks_in_cells_are_dropped() -> None:
+    text = "| **（一）予以公开** | 27 | 0 |\n|---|---|---|\n| 本年新收<br>政府信息公开申请数量 | 64 | 0 |\n"
+    assert _rows(text) == [["(一)予以公开", "27", "0"], ["本年新收 政府信息公开申请数量", "64", "0"]]

@@ -3,7 +3,8 @@
 
 Markdown (what PDF converters and OCR tools write, docs/checker.md "Markdown"):
 
-* ``# 标题`` headings and ``**粗体**`` lines are prose without their marks; ``<br>`` in a cell is a space;
+* ``# 标题`` headings and ``**粗体**`` lines are prose without their marks (bold marks inside a line or a
+  cell are dropped too); ``<br>`` in a cell is a space;
 * a separator row (``|---|:---:|``) is never a row; the row above it is the table's header row: a header
   row without a number is written as a line of prose (so "类别", "数据1" never become cells), unless it is
   an official row label (a converter may promote the first data row to the header);
@@ -109,7 +110,7 @@ _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)[:：]?\s*$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*\*|__")
-_SEPARATOR = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*")
+_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
 #: Header cells a converter invents when it cannot read a table's real header.
 _PLACEHOLDER = re.compile(
     r"类别|类型|项目|名称|序号|数据\d*|列\d+|第\d+列|(?:column|col)\s*\d+", re.IGNORECASE
@@ -131,7 +132,7 @@ def _markdown_marks(lines: list[str]) -> tuple[list[str], set[int]]:
             headings.add(i)
         elif _RULE.fullmatch(line):
             line = ""
-        if "|" in line and ("*" in line or "_" in line):
+        if "**" in line or "__" in line:  # bold inside a line or a cell
             line = _EMPHASIS.sub("", line)
         out.append(line)
     return out, headings
