@@ -61,7 +61,8 @@ for _ch in "\u2028\u2029\x85\x0b\x0c":
 _REPLACEMENT: dict[str, str] = {
     chr(k): "" if v is None else (chr(v) if isinstance(v, int) else v) for k, v in _TRANSLATE.items()
 }
-_NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TRANSLATE)) + "]")
+#: The characters steps 1 (radicals), 2 and 3 replace: one scan of the text finds them all.
+_NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TRANSLATE)) + "\u2e80-\u2fdf]")
 
 # -- 1: radicals ---------------------------------------------------------------------------------
 
@@ -95,14 +96,7 @@ for _cp in range(0x2F00, 0x2FE0):
     _folded = unicodedata.normalize("NFKC", chr(_cp))
     if _folded != chr(_cp):
         _RADICALS[chr(_cp)] = _folded
-_RADICAL_RE = re.compile("[\u2e80-\u2fdf]")
-
-
-def _unify_radicals(s: str) -> str:
-    for ch in set(_RADICAL_RE.findall(s)):
-        if ch in _RADICALS:
-            s = s.replace(ch, _RADICALS[ch])
-    return s
+_REPLACEMENT.update(_RADICALS)
 
 
 # -- 4: pinyin glosses ---------------------------------------------------------------------------
@@ -180,14 +174,13 @@ def normalize_text(s: str) -> str:
         return s
     if not s.isascii() and not unicodedata.is_normalized("NFC", s):
         s = unicodedata.normalize("NFC", s)
-    if not s.isascii() and _RADICAL_RE.search(s):
-        s = _unify_radicals(s)
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     # str.translate() with a dict is slow on non-ASCII text (~0.1 µs/char); replacing only the few
     # distinct characters present is ~10× faster.
     for ch in set(_NEEDS_TRANSLATE.findall(s)):
-        s = s.replace(ch, _REPLACEMENT[ch])
+        if ch in _REPLACEMENT:  # not an unassigned code point of the radical blocks
+            s = s.replace(ch, _REPLACEMENT[ch])
     if "(" in s:
         s = _GLOSS_TONED.sub("", _GLOSS_AFTER_CJK.sub("", s))
     if _HAS_NON_ASCII.search(s):

@@ -124,6 +124,9 @@ def _markdown_marks(lines: list[str]) -> tuple[list[str], set[int]]:
     headings: set[int] = set()
     out: list[str] = []
     for i, line in enumerate(lines):
+        if not line or not ("#" in line or "*" in line or "_" in line or "-" in line or "<" in line):
+            out.append(line)  # the common case: no mark at all
+            continue
         if "<" in line:
             line = _BREAK.sub(" ", line)
         m = _HEADING.match(line) or (_BOLD_LINE.match(line) if "|" not in line else None)
