@@ -241,8 +241,11 @@ def _find_agency(
 ) -> str | None:
     name = _agency_from_title(title)
     wrapped = _wrapped_title(body)
-    if wrapped and (name is None or (len(wrapped) > len(name) and wrapped.endswith(name))):
-        return wrapped  # "成都市" / "发改委2023年…": the title's line holds only the end of the name
+    if wrapped and (
+        name is None or (len(wrapped) > len(name) and wrapped.endswith(name) and not _is_proper_name(name))
+    ):
+        # "成都市" / "发改委2023年…": the title's line holds only the end of the name (no place in it)
+        return wrapped
     if name:
         return name
     for m in _PHRASE_AGENCY_RE.finditer(prose):
