@@ -42,10 +42,12 @@ from gongkai.reports.model import (  # noqa: E402
     FormatVersion,
 )
 from gongkai.reports.tables import Tables  # noqa: E402
+from tests.checker.markdown_renderers import Shape, render_markdown  # noqa: E402
 from tests.checker.renderers import Layout, render, render_pdf  # noqa: E402
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 TEXT_LAYOUTS: tuple[Layout, ...] = ("pipes", "squashed", "cell_per_line", "tabs")
+MARKDOWN_SHAPES: tuple[Shape, ...] = ("grid", "fragments")
 TEXT_TARGET = 200.0  # reports per second, text layouts
 
 
@@ -136,6 +138,18 @@ def cases(version: FormatVersion, only: str = "") -> list[Case]:
                 same = same and report.tables.section2 == values.section2
             kind = "text" if layout in TEXT_LAYOUTS else layout
             out.append(Case(name, kind, data, filename, same))
+        for shape in MARKDOWN_SHAPES:  # converter Markdown (tests/checker/markdown_renderers.py)
+            name = f"markdown {shape} ({size})"
+            if only not in name:
+                continue
+            data = render_markdown(values, version, shape)
+            report = check_bytes(data, "report.md").report
+            same = (report.tables.section2, report.tables.section3, report.tables.section4) == (
+                values.section2,
+                values.section3,
+                values.section4,
+            )
+            out.append(Case(name, "text", data, "report.md", same))
     for path in sorted(SEEDS.iterdir()):
         if path.is_file() and only in f"seed {path.name}":
             data = path.read_bytes()

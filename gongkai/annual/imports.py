@@ -286,7 +286,7 @@ class ImportBatch:
     imported: list[ImportedReport]
 
 
-def _read(candidate: Candidate) -> dict[str, Any]:
+def _read(candidate: Candidate, agencies: Sequence[str] = ()) -> dict[str, Any]:
     try:
         data = candidate.read()
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, NotImplementedError) as exc:
@@ -298,7 +298,7 @@ def _read(candidate: Candidate) -> dict[str, Any]:
     if len(data) > max_upload_bytes():
         return {"path": candidate.name, "unreadable": _("文件太大，未读取。")}
     try:
-        return services.read_report_file(data, candidate.name)
+        return services.read_report_file(data, candidate.name, agencies)
     except Exception:  # one file the checker chokes on must not stop the others
         logger.exception("the checker failed on an imported file %r", candidate.name)
         return {
@@ -328,7 +328,9 @@ def import_one(
 ) -> ImportedReport:
     """Read one file with the checker and store it with its audit event (call in a transaction, with the
     seat's office checked: :func:`import_reports`, or the job's step)."""
-    result = _read(candidate)
+    # The checker matches the agency the report names against the subtree (wrapped titles, short forms
+    # such as 科委, "本报告由…编制", the signature); match_agency then takes the listed name as it is.
+    result = _read(candidate, [name for _, name in agencies])
     result["import_batch"] = batch
     agency_name = str(result.get("agency") or "")
     matched = match_agency(agency_name, agencies)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from gongkai.checker.forms import screen_upload
 from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.result import ParsedReport
+from gongkai.checker.selectors import agency_names
 from gongkai.core.messages import N_, Message, message_to_json
 from gongkai.jobs import services as jobs
 from gongkai.jobs.models import Job, JobStatus
@@ -130,12 +131,12 @@ def _read_previous(data: bytes, name: str) -> ParsedReport | Message:
         return Message(MSG_PREVIOUS_CRASHED)
 
 
-def _check_one(data: bytes, filename: str, name: str, previous: ParsedReport | None) -> dict[str, Any]:
+def _check_one(
+    data: bytes, filename: str, name: str, previous: ParsedReport | None, agencies: Sequence[str]
+) -> dict[str, Any]:
     try:
-        return {
-            "name": name,
-            "result": check_bytes(data, filename=filename, previous=previous, path=name).to_json(),
-        }
+        result = check_bytes(data, filename=filename, previous=previous, path=name, agencies=agencies)
+        return {"name": name, "result": result.to_json()}
     except UnreadableFile as exc:
         return {"name": name, "error": _error(exc.message)}
     except Exception:  # one file the checker chokes on must not take the others' results with it
@@ -164,6 +165,7 @@ def check_job(run: JobRun) -> dict[str, object]:
         else:
             previous = read
     items: list[dict[str, Any]] = []
+    agencies = agency_names()
     for number, stored in enumerate(reports, start=1):
         run.check_cancelled()
         run.message(
@@ -171,11 +173,11 @@ def check_job(run: JobRun) -> dict[str, object]:
             % {"n": number, "total": len(reports), "name": stored.name}
         )
         with run.step(f"file:{number}"):  # a later attempt checks every file again (nothing is stored)
-            items.append(_check_one(stored.read(), stored.name, stored.name, previous))
+            items.append(_check_one(stored.read(), stored.name, stored.name, previous, agencies))
     if text is not None:
         run.check_cancelled()
         with run.step("text"):
-            items.append({**_check_one(text.read(), PASTED_NAME, "", previous), "pasted": True})
+            items.append({**_check_one(text.read(), PASTED_NAME, "", previous, agencies), "pasted": True})
     for position, name, reason in params.get("refused") or []:  # back in their places, in order
         items.insert(int(position), {"name": name, "refused": reason})
     for stored in files:  # not kept once checked (a failed job keeps them, for a retry)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from gongkai.checker.checks import run_checks
+from gongkai.checker.detect.agency import agency_places
 from gongkai.checker.parse import parse_source
 from gongkai.checker.readers import read_bytes
 from gongkai.checker.readers.common import MSG_PDF_TOO_COMPLEX
@@ -24,6 +26,7 @@ from gongkai.checker.source import UnreadableFile
 from gongkai.core.messages import N_, Message
 from gongkai.documents.isolated import TooComplex, run_isolated
 from gongkai.documents.sniffing import sniff
+from gongkai.reports.agencynames import match_agency
 
 __all__ = [
     "MAX_DOCX_XML_BYTES",
@@ -34,6 +37,7 @@ __all__ = [
     "parse_bytes",
     "parse_here",
     "parse_path",
+    "with_listed_agency",
 ]
 
 #: A Word file whose XML parts unpack to more than this is refused unread. Parsing XML takes about 15 times
@@ -49,15 +53,29 @@ MSG_TOO_COMPLEX = N_(
 )
 
 
-def parse_bytes(data: bytes, filename: str = "") -> ParsedReport:
+def parse_bytes(data: bytes, filename: str = "", agencies: Sequence[str] = ()) -> ParsedReport:
     """Parse one file's content in a limited child process; raises :class:`UnreadableFile` (message in
-    Chinese), :data:`MSG_TOO_COMPLEX` when the child reached a limit."""
+    Chinese), :data:`MSG_TOO_COMPLEX` when the child reached a limit. ``agencies``: the names of known
+    agencies (the site's, a supervisor's subtree); the report's agency is the listed one it names, when
+    it names exactly one (:func:`with_listed_agency`)."""
     try:
-        return run_isolated(parse_here, data, filename, MAX_DOCX_XML_BYTES)
+        report: ParsedReport = run_isolated(parse_here, data, filename, MAX_DOCX_XML_BYTES)
     except TooComplex as exc:
         if sniff(data[:2048]).kind == "pdf":
             raise UnreadableFile(MSG_PDF_TOO_COMPLEX) from exc
         raise UnreadableFile(MSG_TOO_COMPLEX) from exc
+    return with_listed_agency(report, agencies)
+
+
+def with_listed_agency(report: ParsedReport, agencies: Sequence[str]) -> ParsedReport:
+    """``report`` with its agency replaced by the listed agency it names (``match_agency``: the name it
+    found or its expansion is a listed name, or exactly one listed name is written in its title, its
+    "本报告由…编制" or its signature); unchanged when it names none or several."""
+    if agencies:
+        matched = match_agency(report.agency, agencies, agency_places(report.text))
+        if matched is not None:
+            report.agency = matched
+    return report
 
 
 def parse_here(data: bytes, filename: str = "", max_xml_bytes: int = MAX_DOCX_XML_BYTES) -> ParsedReport:
@@ -105,9 +123,13 @@ def parse_path(path: str | Path) -> ParsedReport:
 
 
 def check_bytes(
-    data: bytes, filename: str = "", previous: ParsedReport | None = None, path: str | None = None
+    data: bytes,
+    filename: str = "",
+    previous: ParsedReport | None = None,
+    path: str | None = None,
+    agencies: Sequence[str] = (),
 ) -> CheckResult:
-    report = parse_bytes(data, filename)
+    report = parse_bytes(data, filename, agencies)
     return CheckResult(path=path or filename, report=report, findings=run_checks(report, previous))
 
 

@@ -53,8 +53,8 @@ class ParsedReport:
     #: Statistics period stated in the text (统计期限), as ISO dates, when found.
     period_start: str | None = None
     period_end: str | None = None
-    #: The layout the tables were read from: "html", "docx", "pdf", "pipes", "tabs", "cell_per_line",
-    #: "squashed", or "none".
+    #: The layout the tables were read from: "html", "docx", "pdf", "pipes", "markdown", "tabs",
+    #: "cell_per_line", "squashed", or "none".
     layout: str = "none"
     #: Findings produced while reading (ambiguous splits, extra cells, unreadable rows …).
     parse_findings: list[Finding] = field(default_factory=list)

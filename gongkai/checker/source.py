@@ -30,7 +30,7 @@ from gongkai.core.messages import Message
 CELL = "\x1f"
 
 #: Layout names, as reported in ``ParsedReport.layout`` and the JSON output.
-LAYOUTS = ("html", "docx", "pdf", "pipes", "tabs", "cell_per_line", "squashed", "plain")
+LAYOUTS = ("html", "docx", "pdf", "pipes", "markdown", "tabs", "cell_per_line", "squashed", "plain")
 
 
 @dataclass

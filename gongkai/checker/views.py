@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.presenters import ReportView, present, result_from_json
 from gongkai.checker.remote import check_url, make_fetcher
 from gongkai.checker.result import CheckResult, ParsedReport
+from gongkai.checker.selectors import agency_names
 from gongkai.core import ratelimit
 from gongkai.core.i18n import render as render_message
 from gongkai.core.i18n import render_error
@@ -196,12 +197,17 @@ def _check_all(
 
     Files are read one at a time, so at most one upload's content is in memory.
     """
+    agencies = agency_names()
     for upload in uploads:
         name = upload.name or ""
         refused = screen_upload(upload)
-        yield name, refused if refused is not None else _check(upload.read(), name, name, previous)
+        yield (
+            name,
+            refused if refused is not None else _check(upload.read(), name, name, previous, agencies),
+        )
     if text.strip():
-        yield _("粘贴的文本"), _check(text.encode("utf-8"), "pasted.txt", _("粘贴的文本"), previous)
+        pasted = _("粘贴的文本")
+        yield pasted, _check(text.encode("utf-8"), "pasted.txt", pasted, previous, agencies)
     if url:
         outcome = _check_url(url, previous)
         if isinstance(outcome, CheckResult) and outcome.path != url:  # the file the page links
@@ -225,10 +231,13 @@ def _check_url(url: str, previous: ParsedReport | None) -> CheckResult | str:
         return _("检查这个网址时程序出错，已记录下来。请稍后再试，或者下载报告后上传检查。")
 
 
-def _check(data: bytes, filename: str, name: str, previous: ParsedReport | None) -> CheckResult | str:
-    """The result, or the reason (in the reader's language) it could not be checked."""
+def _check(
+    data: bytes, filename: str, name: str, previous: ParsedReport | None, agencies: Sequence[str]
+) -> CheckResult | str:
+    """The result, or the reason (in the reader's language) it could not be checked; the report's agency
+    matched against the site's ``agencies``."""
     try:
-        return check_bytes(data, filename=filename, previous=previous, path=name)
+        return check_bytes(data, filename=filename, previous=previous, path=name, agencies=agencies)
     except UnreadableFile as exc:
         return render_error(exc)
     except Exception:  # one file the checker chokes on must not take the others' results with it

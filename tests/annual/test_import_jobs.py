@@ -8,7 +8,7 @@ import collections
 import datetime
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -169,8 +169,8 @@ def test_a_killed_worker_s_job_runs_again_and_reads_only_the_rest(
     real_read = imports._read
     calls = iter(range(100))
 
-    def dying(candidate: imports.Candidate) -> dict[str, Any]:
-        result = real_read(candidate)
+    def dying(candidate: imports.Candidate, agencies: Sequence[str] = ()) -> dict[str, Any]:
+        result = real_read(candidate, agencies)
         if next(calls) == 2:
             raise Killed  # after reading the third file, before storing it
         return result

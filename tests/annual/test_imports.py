@@ -118,6 +118,29 @@ def test_matching_by_agency_name() -> None:
     )  # same name twice
 
 
+def test_the_checker_matches_short_forms_and_wrapped_titles_to_the_subtree(tree: Tree) -> None:
+    """A report whose title writes the agency short, or wraps it, is put under the listed agency."""
+    user = factories.supervisor(tree.county_a, "gkb")
+    science = create_agency(
+        actor=None,
+        name="示范市甲县科学技术委员会",
+        short_code="county-a-science",
+        kind=AgencyKind.DEPARTMENT,
+        parent=tree.county_a,
+    )
+    report = render_report(valid_tables(), "2021", "pipes").decode("utf-8")
+    title = report.splitlines()[0]
+    assert title.startswith("某某局")
+
+    def named(name: str) -> bytes:
+        return report.replace("某某局", name, 1).encode()
+
+    files = [upload("short.txt", named("甲县科委")), upload("wrapped.txt", named("甲县\n财政局"))]
+    imports.import_reports(actor=user, seat=tree.county_a, year=YEAR, files=imports.collect(files).candidates)
+    stored = {r.filename: r.agency for r in ImportedReport.objects.all()}
+    assert stored == {"short.txt": science, "wrapped.txt": tree.county_a_finance}
+
+
 # --- Importing real files ---------------------------------------------------------------------
 
 

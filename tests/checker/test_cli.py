@@ -38,7 +38,7 @@ def with_new_applications(text: str, natural_person: int) -> str:
 def test_a_directory_of_seeds_gives_one_json_entry_per_file(tmp_path: Path) -> None:
     for seed in SEEDS.glob("*.txt"):
         shutil.copy(seed, tmp_path / seed.name)
-    (tmp_path / "notes.md").write_text("not taken from a directory", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("not taken from a directory", encoding="utf-8")
 
     code, out, err = run("--json", str(tmp_path))
 
@@ -60,7 +60,11 @@ def test_a_directory_of_seeds_gives_one_json_entry_per_file(tmp_path: Path) -> N
         }
     any_error = any(f["severity"] == "error" for r in results for f in r["findings"])
     assert code == (1 if any_error else 0)
-    assert err == ""
+    # The file not taken is named, with the reason, and nothing else is said.
+    assert err.splitlines() == [
+        f"{tmp_path / 'notes.csv'}：已跳过，目录中只检查后缀为 "
+        ".txt .md .markdown .htm .html .docx .pdf 的文件；要检查它，请直接写出文件名"
+    ]
 
 
 def test_an_identity_error_exits_1_and_is_listed_in_chinese(tmp_path: Path) -> None:

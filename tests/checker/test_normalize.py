@@ -157,3 +157,37 @@ def test_label() -> None:
 def test_empty_and_ascii() -> None:
     assert normalize_text("") == ""
     assert normalize_text("plain ascii 123") == "plain ascii 123"
+
+
+# -- radicals (Chrome/Skia PDF text layers) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("⼀、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量"),  # U+2F00
+        ("⾃然⼈", "自然人"),  # U+2F83, U+2F08
+        ("⾏政许可", "行政许可"),  # U+2F8F
+        ("中华⼈⺠共和国", "中华人民共和国"),  # U+2EA0 (supplement: no decomposition)
+        ("部⻔", "部门"),  # U+2ED4 C-SIMPLIFIED GATE
+        ("⻓期", "长期"),  # U+2ED3 C-SIMPLIFIED LONG
+        ("⻓⾨", "长门"),  # Kangxi ⾨ (U+2FA8) is 門, simplified afterwards by step 5
+    ],
+)
+def test_radicals_become_the_ideographs_they_stand_for(written: str, expected: str) -> None:
+    assert normalize_text(written) == expected
+    assert normalize_text(expected) == expected
+
+
+def test_every_radical_is_mapped_and_nothing_else_is_folded() -> None:
+    for cp in range(0x2F00, 0x2FD6):  # every assigned Kangxi radical
+        out = normalize_text(chr(cp))
+        assert len(out) == 1 and not 0x2E80 <= ord(out) <= 0x2FDF, hex(cp)
+    for cp in range(0x2E81, 0x2EF4):  # the assigned radicals supplement, but U+2E80 and U+2E9A
+        if cp == 0x2E9A:
+            continue
+        out = normalize_text(chr(cp))
+        # a unified ideograph (some are in extensions newer than this Python's Unicode data)
+        assert len(out) == 1 and (0x3400 <= ord(out) <= 0x9FFF or 0x20000 <= ord(out) <= 0x3FFFF), hex(cp)
+    # NFKC would fold these too; normalisation leaves them to the parser (list markers).
+    assert normalize_text("①㈠⑴") == "①㈠⑴"

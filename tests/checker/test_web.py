@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.agencies.models import Role
-from gongkai.agencies.services import add_membership
+from gongkai.agencies.models import AgencyKind, Role
+from gongkai.agencies.services import add_membership, create_agency
 from gongkai.checker import views
 from gongkai.checker.models import SavedCheck, save_check
 from gongkai.checker.pipeline import MAX_DOCX_XML_BYTES
@@ -159,6 +159,22 @@ def test_pasted_text_is_checked(client: Client) -> None:
     html = response.content.decode()
     assert response.status_code == 200
     assert "粘贴的文本" in html and "official--section3" in html and "没有发现问题" in html
+
+
+def test_the_agency_is_matched_against_the_sites_agencies(client: Client, tree: Tree) -> None:
+    """The title writes the agency short ("甲县科委"); the site lists it in full under the city's name."""
+    text = "甲县科委\n2021年政府信息公开工作年度报告\n" + SEED_2021.read_text(encoding="utf-8")
+    html = client.post(CHECK_URL, {"text": text}).content.decode()
+    assert "甲县科学技术委员会" in html and "示范市甲县科学技术委员会" not in html
+    create_agency(
+        actor=None,
+        name="示范市甲县科学技术委员会",
+        short_code="county-a-science",
+        kind=AgencyKind.DEPARTMENT,
+        parent=tree.county_a,
+    )
+    html = client.post(CHECK_URL, {"text": text}).content.decode()
+    assert "示范市甲县科学技术委员会" in html
 
 
 def test_a_gbk_encoded_report_is_read(client: Client) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -17,10 +18,11 @@ from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render_error
 
 
-def read_report_file(data: bytes, filename: str) -> dict[str, Any]:
-    """The checker's JSON for a report file, or ``{"unreadable": message}`` (never raises on bad files)."""
+def read_report_file(data: bytes, filename: str, agencies: Sequence[str] = ()) -> dict[str, Any]:
+    """The checker's JSON for a report file, or ``{"unreadable": message}`` (never raises on bad files);
+    its ``agency`` is one of ``agencies`` when the report names exactly one of them."""
     try:
-        result = check_bytes(data, filename)
+        result = check_bytes(data, filename, agencies=agencies)
     except UnreadableFile as exc:
         return {"path": filename, "unreadable": render_error(exc)}
     payload = result.to_json()

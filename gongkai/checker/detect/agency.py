@@ -1,6 +1,11 @@
-"""The agency that wrote the report: from the title, a phrase ("现将…报告如下"), the opening sentence,
-what the text calls itself (我镇 → "团坝镇") or the signature. Never invented: ``None`` rather than a
-guess or a generic "区政府办公室"."""
+"""The agency that wrote the report: from the title (also wrapped over two or three lines), a phrase
+("现将…报告如下"), the sentence "本报告由…编制", the opening sentence, what the text calls itself
+(我镇 → "团坝镇") or the signature (落款: the name above the closing date, or the last line). Never
+invented: ``None`` rather than a guess or a generic "区政府办公室". An official short form at the end of
+the name is written in full ("上海市科委" → "上海市科学技术委员会", ``gongkai.reports.agencynames``).
+
+:func:`agency_places` gives the pieces of a report where its agency is written out, for matching a
+list of agencies (``gongkai.reports.agencynames.match_agency``)."""
 
 from __future__ import annotations
 
@@ -9,13 +14,17 @@ from collections.abc import Iterable
 
 from gongkai.checker.detect.headings import CJK
 from gongkai.checker.detect.title import PUBLIC_WORD_RE, TITLE_YEAR_RE, YEAR, Title
+from gongkai.reports.agencynames import expand_abbreviation
 
 _LEVEL_RE = re.compile(r"省|市|县|区|镇|乡|州|旗|盟|街道")
 _UNIT_RE = re.compile(
     r"(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|办公室|办公厅|办事处|管理委员会|管委会|委员会"
     r"|政府|局|厅|委|办|镇|乡|街道|区|县|市|中心|署|院|所|站|队)$"
 )
-_GENERIC_FIRST = set("本我该全各每此其上下某贵")
+#: A generic first word ("本机关", "全镇", "上级", "贵单位"), not a place: 上海、本溪、全椒、贵州 are places.
+_GENERIC_START_RE = re.compile(
+    r"^(?:[我该各每此其某]|上[级一]|下级|本(?!溪)|全(?!椒|州县)|贵(?![州阳港溪定德南]))"
+)
 #: Words that end a stretch of text before a name ("推进团坝镇…", "…网站和樟树市自然资源局").
 _STOP_MULTI = (
     "推进", "实现", "加强", "开展", "落实", "全面", "根据", "按照", "关于", "围绕", "结合", "做好",
@@ -66,7 +75,7 @@ def _is_proper_name(name: str, *, place_unit: bool = False, need_level: bool = T
     """A proper name begins with a place ("团坝镇", "樟树市自然资源局"), not with a generic word ("本机关",
     "全镇", "区政府办公室"). With ``need_level`` it must contain a level word (省/市/县/区/镇/乡/街道 …);
     for a town or district (``place_unit``) at least two characters precede it."""
-    if len(name) < 2 or name[0] in _GENERIC_FIRST or _GENERIC_NAME_RE.fullmatch(name):
+    if len(name) < 2 or _GENERIC_START_RE.match(name) or _GENERIC_NAME_RE.fullmatch(name):
         return False
     lm = _LEVEL_RE.search(name)
     if lm is None:
@@ -77,12 +86,15 @@ def _is_proper_name(name: str, *, place_unit: bool = False, need_level: bool = T
 _AFFIX_RE = re.compile(r"^(?:关于|印发|转发)+|(?:关于|印发|转发)+$")
 
 
-def _clean_name(name: str | None, *, need_unit: bool = True) -> str | None:
-    """``name`` if it is a usable agency name, else ``None``."""
+def _clean_name(name: str | None, *, need_unit: bool = True, public_word: bool = False) -> str | None:
+    """``name`` if it is a usable agency name, else ``None``. ``public_word``: the name may hold
+    "政府信息公开" ("…政府信息公开工作领导小组办公室"), as it does where it is named as such."""
     if not name:
         return None
     name = _AFFIX_RE.sub("", name.strip())
-    if not name or len(name) > 40 or _NON_CJK_RE.search(name) or PUBLIC_WORD_RE.search(name):
+    if not name or len(name) > 40 or _NON_CJK_RE.search(name):
+        return None
+    if not public_word and PUBLIC_WORD_RE.search(name):
         return None
     if need_unit and not _UNIT_RE.search(name):
         return None
@@ -145,14 +157,103 @@ def _self_named(prose: str, refs: Iterable[str]) -> str | None:
     return None
 
 
+#: A title wrapped over lines, joined: "<name><year>年…公开…年度报告".
+_JOINED_TITLE_RE = re.compile(
+    rf"^(?:关于)?([{CJK}]{{2,40}}?)(?:关于)?{YEAR}\s*年度?[^,.。;:!?《》“”()]{{0,20}}?"
+    r"(?:政府信息公开|政务信息公开|政务公开|信息公开)[^,.。;:!?《》“”()]{0,20}?"
+    r"(?:年度报告|年报|工作报告|情况的?报告)$"
+)
+_TITLE_LINE_RE = re.compile(rf"^[{CJK}\d\s]{{2,40}}$")
+#: "本报告由平潭综合实验区政府信息公开工作领导小组办公室（负责）编制"
+_COMPILED_BY_RE = re.compile(
+    rf"本(?:年度)?报告(?:是)?由\s*([{CJK}]{{2,40}}?)\s*(?:负责|组织|统一|牵头|汇总)?"
+    r"(?:编制|编写|起草|制作|汇总编制|组织编制)"
+)
+_CN_DIGIT = "〇零○一二三四五六七八九十"
+_CN_DATE_RE = re.compile(rf"[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日")
+_DATE_LINE_RE = re.compile(
+    rf"^(?:{YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_CN_DATE_RE.pattern})[^{CJK}]*$"
+)
+#: Lines a web page puts after the report ("附件下载", "打印本页", "关闭窗口", "【字体：大 中 小】" …).
+_TRAILER_RE = re.compile(
+    r"附件|下载|打印|关闭|字体|分享|扫一扫|浏览次数|责任编辑|来源|【|相关链接|上一篇|下一篇"
+)
+
+
+def _wrapped_title(body: str) -> str | None:
+    """The agency of a title wrapped over two or three lines ("上海市黄浦区人民政府" /
+    "办公室2023年政府信息公开工作年度报告", or "…2023年政府信息" / "公开工作年度报告")."""
+    lines: list[str] = []
+    for raw in body[:2000].split("\n"):
+        line = raw.strip()
+        if line:
+            lines.append(line)
+            if len(lines) == 8:
+                break
+    for i in range(len(lines)):
+        for k in (2, 3):
+            piece = lines[i : i + k]
+            if len(piece) < k or not all(_TITLE_LINE_RE.match(line) for line in piece):
+                continue
+            m = _JOINED_TITLE_RE.match("".join(line.replace(" ", "") for line in piece))
+            if m:
+                name = _clean_name(m.group(1), need_unit=False)
+                if name:
+                    return name
+    return None
+
+
+def _signature(prose: str) -> str | None:
+    """The name signed at the end (落款): the line above the closing date, or the last line when it is
+    a name with a unit word; lines a web page adds after the report are skipped."""
+    tail = prose[-400:]
+    dm = _CLOSING_DATE_RE.search(tail)
+    if dm:  # a date at the very end, the name right before it (on its line or the line above)
+        sm = _SIGNATURE_NAME_RE.search(tail, max(0, dm.start() - 45), dm.start())
+        if sm:
+            return _clean_name(_cut_name(sm.group(1)))
+    lines = [line.strip() for line in prose[-600:].split("\n") if line.strip()]
+    while lines and len(lines[-1]) <= 30 and _TRAILER_RE.search(lines[-1]):
+        lines.pop()
+    if not lines:
+        return None
+    if _DATE_LINE_RE.match(lines[-1]):
+        lines.pop()
+        if not lines:
+            return None
+        sm = _SIGNATURE_NAME_RE.search(lines[-1])
+        return _clean_name(_cut_name(sm.group(1))) if sm else None
+    last = lines[-1]
+    if len(last) <= 30 and not _NON_CJK_RE.search(last):
+        return _clean_name(last)
+    return None
+
+
 def find_agency(
     prose: str, body: str, title: Title, overview: str | None, strong_sources_only: bool
 ) -> str | None:
+    name = _find_agency(prose, body, title, overview, strong_sources_only)
+    return expand_abbreviation(name) if name else None
+
+
+def _find_agency(
+    prose: str, body: str, title: Title, overview: str | None, strong_sources_only: bool
+) -> str | None:
     name = _agency_from_title(title)
+    wrapped = _wrapped_title(body)
+    if wrapped and (
+        name is None or (len(wrapped) > len(name) and wrapped.endswith(name) and not _is_proper_name(name))
+    ):
+        # "成都市" / "发改委2023年…": the title's line holds only the end of the name (no place in it)
+        return wrapped
     if name:
         return name
     for m in _PHRASE_AGENCY_RE.finditer(prose):
         name = _clean_name(m.group(1))
+        if name:
+            return name
+    for m in _COMPILED_BY_RE.finditer(prose):
+        name = _clean_name(m.group(1), public_word=True)
         if name:
             return name
     if not strong_sources_only:
@@ -169,10 +270,12 @@ def find_agency(
             name = _self_named(prose, refs)
             if name:
                 return name
-    tail = prose[-400:]
-    dm = _CLOSING_DATE_RE.search(tail)
-    if dm:
-        sm = _SIGNATURE_NAME_RE.search(tail, max(0, dm.start() - 45), dm.start())
-        if sm:
-            return _clean_name(_cut_name(sm.group(1)))
-    return None
+    return _signature(prose)
+
+
+def agency_places(prose: str) -> list[str]:
+    """Where a report writes out its agency: its first lines (the title), the sentences "本报告由…编制"
+    and its last lines (the signature)."""
+    head = "\n".join([line for line in prose[:2000].split("\n") if line.strip()][:8])
+    compiled = [m.group(0) for m in _COMPILED_BY_RE.finditer(prose)]
+    return [head, *compiled, prose[-300:]]

@@ -220,9 +220,11 @@ def cells_of_region(region: str, n: int, ends_at_label: bool = True) -> tuple[li
         # The region ends where the next label's cell starts: the cells before it on its line (group
         # labels, fillers) belong to the next row.
         lines.pop()
-    for line in lines:
+    for idx, line in enumerate(lines):
         if CELL not in line:
-            if values and line.strip():
+            if idx == 0 and not values:
+                values.extend(_plain_cells(line))  # "行政许可 97": a row written as a line of text
+            elif values and line.strip():
                 break  # prose after the table row
             continue
         pieces = line.split(CELL)[:-1]
@@ -241,6 +243,16 @@ def cells_of_region(region: str, n: int, ends_at_label: bool = True) -> tuple[li
                 continue
             values.append(value)
     return values, extra_rows
+
+
+def _plain_cells(line: str) -> list[Cell]:
+    """The cells of the rest of a label's line when it holds only numbers and blanks ("行政许可 97",
+    "1.属于国家秘密 0 0 0 0 0 0 0"), else none."""
+    tokens = line.split()
+    cells = [parse_cell(t) for t in tokens]
+    if not any(is_number(c) for c in cells) or any(isinstance(c, str) for c in cells):
+        return []
+    return cells
 
 
 def _fit(values: list[Cell], n: int, label_filler: bool = False) -> tuple[list[Cell], list[Cell]]:
@@ -318,6 +330,9 @@ def read_row(
                         [],
                     )
         return RowRead(key, cells), extra_rows, extra
+    plain = _plain_cells(region.split("\n", 1)[0])
+    if len(plain) == n:  # "行政许可 5 -28 231": a row written as a line of text, cells apart
+        return RowRead(key, plain), [], []
     runs = _runs(region)
     if not runs:
         return RowRead(key, [], raw=region.strip()), [], []
@@ -339,11 +354,17 @@ def table4_data_rows(region: str) -> str:
     above one data row, but agencies also stack the three groups each under its own header, or (one
     cell per line without row separators) run the header's last cells and the data into one row. In a
     row with numbers, the text cells before the first number (group labels, header cells) are dropped.
-    Rows after the 15th cell are kept as they are (unofficial extra rows are reported from them).
+    Rows after the 15th cell are kept as they are (unofficial extra rows are reported from them). Lines
+    of prose between the rows that hold the 15 cells (each group as a table of its own, under its own
+    heading) are dropped.
     """
     kept: list[str] = []
     count = 0
-    for line in region.split("\n"):
+    lines = region.split("\n")
+    last_row = max((i for i, line in enumerate(lines) if CELL in line), default=-1)
+    for i, line in enumerate(lines):
+        if CELL not in line and count < 15 and i < last_row:
+            continue  # a heading between the groups' tables ("**行政诉讼**" between Markdown tables)
         if CELL not in line or count >= 15:
             kept.append(line)
             continue

@@ -12,8 +12,8 @@
   script/style/nav noise dropped, block elements give line breaks, innermost ``<table>`` elements give
   table-row lines (a table that contains tables is a layout table: its cells are read as blocks).
 * Anything else is text (:mod:`gongkai.documents.text`: a BOM, UTF-8, UTF-16, GB18030 or Big5);
-  table-looking lines are converted according to their layout: ``pipes``, ``cell_per_line``, ``tabs``;
-  prose stays prose (``squashed``/``plain``).
+  table-looking lines are converted according to their layout: ``pipes``, ``markdown``,
+  ``cell_per_line``, ``tabs``; prose stays prose (``squashed``/``plain``).
 
 Unsupported or broken input raises :class:`~gongkai.checker.source.UnreadableFile` with a message
 (Chinese, rendered in the reader's language) saying why and what to do. No library exception escapes.

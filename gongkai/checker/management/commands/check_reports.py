@@ -41,7 +41,9 @@ from gongkai.documents.fetch import Fetcher
 from gongkai.reports.findings import SEVERITIES
 
 #: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
-SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
+SUFFIXES = (".txt", ".md", ".markdown", ".htm", ".html", ".docx", ".pdf")
+#: The suffixes as the messages list them.
+SUFFIX_LIST = " ".join(SUFFIXES)
 
 #: The languages ``--lang`` offers (the first is the default).
 LANGUAGES = ("zh-hans", "en")
@@ -72,7 +74,8 @@ class Command(BaseCommand):
             "paths",
             nargs="+",
             metavar="PATH",
-            help=_("要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .pdf 文件），或者报告的网址"),
+            help=_("要检查的文件或目录（目录中递归查找 %(suffixes)s 文件），或者报告的网址")
+            % {"suffixes": SUFFIX_LIST},
         )
         parser.add_argument(
             "--json", action="store_true", help=_("以 JSON 数组输出检查结果（见 docs/check-json.md）")
@@ -189,15 +192,26 @@ class Command(BaseCommand):
             elif path.is_dir():
                 problems: list[OSError] = []
                 found: list[Path] = []
+                skipped: list[Path] = []
                 for root, dirs, names in os.walk(path, onerror=problems.append):
                     dirs.sort()
-                    found += [Path(root, n) for n in names if Path(n).suffix.lower() in SUFFIXES]
+                    for n in names:
+                        (found if Path(n).suffix.lower() in SUFFIXES else skipped).append(Path(root, n))
+                for file in sorted(skipped):
+                    self.stderr.write(
+                        _(
+                            "%(path)s：已跳过，目录中只检查后缀为 %(suffixes)s 的文件；"
+                            "要检查它，请直接写出文件名"
+                        )
+                        % {"path": shown_path(str(file)), "suffixes": SUFFIX_LIST}
+                    )
                 for problem in problems:
                     where = problem.filename or raw
                     yield str(where), _("无法读取目录：%(reason)s") % {"reason": problem.strerror or problem}
                 if not found and not problems:
                     self.stderr.write(
-                        _("%(path)s：目录中没有可检查的文件（.txt .htm .html .docx .pdf）") % {"path": raw}
+                        _("%(path)s：目录中没有可检查的文件（%(suffixes)s）")
+                        % {"path": raw, "suffixes": SUFFIX_LIST}
                     )
                 for file in sorted(found):
                     yield str(file), None
