@@ -56,7 +56,8 @@ def describe(finding: Finding) -> str:
 def listing(findings: list[Finding]) -> str:
     lines = [f"{n}. {describe(f)}" for n, f in enumerate(findings[:LISTED], start=1)]
     if len(findings) > LISTED:
-        lines.append(_("另有 %(n)s 处未列出。") % {"n": len(findings) - LISTED})
+        # The refusal ends the list with its own full stop.
+        lines.append((_("另有 %(n)s 处未列出。") % {"n": len(findings) - LISTED}).rstrip("。."))
     return "；".join(lines)
 
 
