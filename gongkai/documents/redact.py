@@ -158,7 +158,10 @@ class _Text:
 # --- PDF -------------------------------------------------------------------------------------------
 
 
-def _boxes_on_page(page: Any, terms: Sequence[str]) -> tuple[list[tuple[float, float, float, float]], dict]:
+Box = tuple[float, float, float, float]
+
+
+def _boxes_on_page(page: Any, terms: Sequence[str]) -> tuple[list[Box], dict[str, int]]:
     """The boxes (x0, top, x1, bottom, in points from the page's visible top-left) of every character of
     every occurrence of each term on the page; whitespace is ignored on both sides."""
     letters: list[tuple[str, dict[str, Any]]] = []
@@ -168,7 +171,7 @@ def _boxes_on_page(page: Any, terms: Sequence[str]) -> tuple[list[tuple[float, f
                 letters.append((letter, char))
     compact = "".join(letter for letter, _ in letters)
     left, top = float(page.bbox[0]), float(page.bbox[1])
-    boxes: list[tuple[float, float, float, float]] = []
+    boxes: list[Box] = []
     found: dict[str, int] = {}
     for term in terms:
         key = "".join(term.split())
@@ -188,7 +191,7 @@ def _boxes_on_page(page: Any, terms: Sequence[str]) -> tuple[list[tuple[float, f
     return boxes, found
 
 
-def _raster_page(document: Any, index: int, boxes: list[tuple[float, float, float, float]]) -> bytes:
+def _raster_page(document: Any, index: int, boxes: list[Box]) -> bytes:
     """Page ``index`` rendered as an image with black boxes, as a one-page PDF without text."""
     from PIL import ImageDraw
 
@@ -211,10 +214,10 @@ def _raster_page(document: Any, index: int, boxes: list[tuple[float, float, floa
 
 def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
     import pdfplumber
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped]
 
     found: dict[str, int] = {}
-    boxes_by_page: dict[int, list[tuple[float, float, float, float]]] = {}
+    boxes_by_page: dict[int, list[Box]] = {}
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for index, page in enumerate(pdf.pages):
             boxes, on_page = _boxes_on_page(page, terms)

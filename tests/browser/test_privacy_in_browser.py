@@ -27,7 +27,7 @@ import docx
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from gongkai.agencies.models import Role
 from gongkai.catalogue.models import Item, Status
@@ -143,9 +143,12 @@ def test_paste_redact_review_and_publish_without_the_number(
     assert problems == []
 
     # 2. The attachment with a 身份证号; its reading job runs (a worker would).
-    officer.locator("input[type=file][name=file]").set_input_files(
-        files=[{"name": "补贴名单.docx", "mimeType": "application/octet-stream", "buffer": roster_docx()}]
-    )
+    upload: FilePayload = {
+        "name": "补贴名单.docx",
+        "mimeType": "application/octet-stream",
+        "buffer": roster_docx(),
+    }
+    officer.locator("input[type=file][name=file]").set_input_files(files=[upload])
     officer.get_by_role("button", name="上传").click()
     expect(officer.get_by_text("已上传附件。")).to_be_visible()
     run_pending()  # a worker would (the test settings may have run it already)

@@ -24,12 +24,14 @@
 
   // Word's clipboard HTML, made plain before the editor reads it (as content.word_lists does on the
   // server): its list paragraphs (style "mso-list", the bullet or number between "supportLists" markers)
-  // become lists, and every style attribute, event handler, style sheet, script and conditional block goes. The editor
-  // parses pasted HTML in a document of its own that inherits the page's CSP, so leaving the styles in
-  // would log a violation per styled element (and they are dropped anyway).
+  // become lists, and every style attribute, event handler, style sheet, script and conditional block
+  // goes. The editor parses pasted HTML in a document of its own that inherits the page's CSP, so leaving
+  // the styles in would log a violation per styled element (and they are dropped anyway).
   var LIST_PARAGRAPH = /<p\b[^>]*mso-list:[^>]*>([\s\S]*?)<\/p>/gi;
   var BULLET = /<!(?:--)?\[if !supportLists\](?:--)?>([\s\S]*?)<!(?:--)?\[endif\](?:--)?>/gi;
-  var ORDERED = /^\s*\(?[0-9a-zA-Z\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]+[.)\u3001\uff0e\uff09]/;
+  // A number ("1.", "(a)", "一、") rather than a bullet: an ordered list.
+  var NUMERALS = "0-9a-zA-Z\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341";
+  var ORDERED = new RegExp("^\\s*\\(?[" + NUMERALS + "]+[.)\u3001\uff0e\uff09]");
 
   function markerOf(body) {
     var found = new RegExp(BULLET.source, "i").exec(body);
