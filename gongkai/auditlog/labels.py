@@ -109,6 +109,8 @@ AUDIT_LABELS: dict[str, str] = {
     "catalogue.attachment_read": N_("读取附件并完成隐私检查"),
     "catalogue.attachment_reread": N_("重新读取附件"),
     "catalogue.hit_masked": N_("遮盖敏感信息"),
+    "catalogue.hits_acknowledged": N_("确认隐私检查结果"),
+    "catalogue.attachment_redacted": N_("涂黑或更正附件中的敏感信息"),
     "catalogue.scan_overridden": N_("说明理由后发布含敏感信息的条目"),
     "catalogue.sensitive_word_added": N_("添加错敏词"),
     "catalogue.sensitive_word_changed": N_("修改错敏词"),

@@ -58,11 +58,34 @@ NEEDS_VALIDITY = frozenset({DocumentType.REGULATION, DocumentType.NORMATIVE})
 SUMMARY_MAX_CHARS = 500
 NOTE_MAX_CHARS = 2000
 
-#: The body is HTML, cleaned with nh3 at every save: these tags only, links to http(s) only.
+#: The body is HTML, cleaned with nh3 at every save: these tags only, links to http(s) only. What Word
+#: and the editor write for the same things (``b``, ``i``, ``u``, ``sub``/``sup``, a table's caption and
+#: merged cells) is kept; styles, classes, fonts and scripts never are.
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {"p", "br", "strong", "em", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td"}
     | {"h2", "h3", "h4", "a", "blockquote"}
+    | {"b", "i", "u", "sub", "sup", "caption", "tfoot"}
 )
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+#: The page's own title is its only ``h1``: a body's level-1 heading becomes a level-2 one, levels 5 and
+#: 6 become level 4 (the levels the editor offers).
+_HEADING = re.compile(r"<(/?)h([156])(?=[\s>/])", re.IGNORECASE)
+_HEADING_LEVEL = {"1": "2", "5": "4", "6": "4"}
+#: Word's clipboard HTML: the bullet or number of a list paragraph sits between these markers (only
+#: shown by Word itself), in a "downlevel-revealed" conditional or a comment.
+_WORD_BULLET = re.compile(
+    r"<!(?:--)?\[if !supportLists\](?:--)?>(.*?)<!(?:--)?\[endif\](?:--)?>", re.IGNORECASE | re.DOTALL
+)
+#: Other conditional blocks of Word (VML shapes, Office settings): dropped whole.
+_WORD_CONDITIONAL = re.compile(r"<!--\[if [^\]]*\]>.*?<!\[endif\]-->", re.IGNORECASE | re.DOTALL)
+#: A paragraph Word marks as a list item (``style='mso-list:l0 level1 lfo1'``).
+_WORD_LIST_PARAGRAPH = re.compile(r"<p\b[^>]*mso-list:[^>]*>(?P<body>.*?)</p>", re.IGNORECASE | re.DOTALL)
+_ORDERED_BULLET = re.compile(r"^\s*(\(?[0-9a-zA-Z一二三四五六七八九十]+[.)、．）])")
+_TAGS = re.compile(r"<[^>]*>")
 _HAS_TAG = re.compile(r"<[A-Za-z/!]")
 #: ASCII control characters other than tab and line feed: XML 1.0 (the feeds) cannot carry most of
 #: them, and none belongs in an entry.
@@ -76,11 +99,44 @@ def strip_controls(value: str) -> str:
     return _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def word_lists(value: str) -> str:
+    """Word's list paragraphs (``<p style='mso-list:…'>`` with the bullet in a conditional block) as
+    ``<ol>``/``<ul>`` lists; Word's other conditional blocks removed. Other HTML is returned unchanged."""
+    if "mso-" not in value and "[if " not in value:
+        return value
+    out: list[str] = []
+    pos = 0
+    current: str | None = None  # the list being written: "ol" or "ul"
+    for m in _WORD_LIST_PARAGRAPH.finditer(value):
+        between = value[pos : m.start()]
+        if current and between.strip():
+            out.append(f"</{current}>")
+            current = None
+        out.append(between)
+        bullet = _WORD_BULLET.search(m.group("body"))
+        marker = html.unescape(_TAGS.sub("", bullet.group(1))) if bullet else ""
+        kind = "ol" if _ORDERED_BULLET.match(marker) else "ul"
+        if current != kind:
+            if current:
+                out.append(f"</{current}>")
+            out.append(f"<{kind}>")
+            current = kind
+        out.append(f"<li>{_WORD_BULLET.sub('', m.group('body'))}</li>")
+        pos = m.end()
+    if current:
+        out.append(f"</{current}>")
+    out.append(value[pos:])
+    return _WORD_CONDITIONAL.sub("", _WORD_BULLET.sub("", "".join(out)))
+
+
 def sanitize_html(value: str) -> str:
     """The body as safe HTML. Text without any tag is taken as plain text: one paragraph per line.
 
-    Control characters are removed and non-breaking spaces become plain spaces, so that the scanner
-    finds a number written ``138 0013 8000`` with non-breaking spaces in the stored HTML.
+    HTML pasted from Word keeps its headings, lists (Word's list paragraphs become lists:
+    :func:`word_lists`), tables, bold and links, and loses its styles, classes, fonts, comments and
+    Office tags (``<o:p>``). Control characters are removed and non-breaking spaces become plain spaces,
+    so that the scanner finds a number written ``138 0013 8000`` with non-breaking spaces in the stored
+    HTML.
     """
     value = strip_controls(value).replace("\u00a0", " ").strip()
     if not value:
@@ -88,10 +144,11 @@ def sanitize_html(value: str) -> str:
     if not _HAS_TAG.search(value):
         lines = [line.strip() for line in value.split("\n")]
         value = "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
+    value = _HEADING.sub(lambda m: f"<{m.group(1)}h{_HEADING_LEVEL[m.group(2)]}", word_lists(value))
     cleaned = nh3.clean(
         value,
         tags=set(ALLOWED_TAGS),
-        attributes={"a": {"href"}},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes={"http", "https"},
         url_relative="deny",
         link_rel="noopener noreferrer",

@@ -177,10 +177,13 @@ class ItemForm(ServiceForm):
         label=_("正文"),
         required=False,
         max_length=500_000,
-        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+        # data-rich-editor: static/catalogue/editor.js puts the editor in its place (the text area stays
+        # without JavaScript).
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false", "data-rich-editor": "true"}),
         help_text=_(
-            "可以直接粘贴文字（每行为一段），也可以使用简单的 HTML：段落、换行、加粗、斜体、列表、表格、"
-            "二至四级标题、引用和 http/https 链接。保存时会自动清理，脚本、样式和其他标签会被删除。"
+            "可以像在 Word 中一样编辑，或从 Word 直接粘贴：标题、加粗、列表、表格和链接会保留，字体、颜色等"
+            "样式会去掉。不使用脚本时，可以粘贴文字（每行为一段）或简单的 HTML。保存时会自动清理，"
+            "脚本、样式和其他标签会被删除。"
         ),
     )
     interprets = forms.CharField(
@@ -304,9 +307,38 @@ class MaskForm(forms.Form):
     kind = forms.CharField(max_length=30)
 
 
+class AcknowledgeForm(forms.Form):
+    """The findings ticked as looked at (their keys), or all of them."""
+
+    acknowledge = forms.MultipleChoiceField(required=False)
+    everything = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keys = self.data.getlist("acknowledge") if hasattr(self.data, "getlist") else []
+        field = self.fields["acknowledge"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(k, k) for k in keys if isinstance(k, str) and 0 < len(k) <= 64]
+
+
+class RedactForm(forms.Form):
+    """One hit of a file to redact (its place in the file's text), or every hit of the file."""
+
+    start = forms.IntegerField(min_value=0, required=False)
+    end = forms.IntegerField(min_value=0, required=False)
+    kind = forms.CharField(max_length=30, required=False)
+    everything = forms.BooleanField(required=False)
+
+
 class SensitiveWordForm(ServiceForm):
     agency = forms.ModelChoiceField(label=_("机关"), queryset=Agency.objects.none(), empty_label=None)
     word = forms.CharField(label=_("词语"), max_length=services.WORD_MAX_CHARS)
+    correction = forms.CharField(
+        label=_("建议改为"),
+        max_length=services.WORD_MAX_CHARS,
+        required=False,
+        help_text=_("审核时显示，点“更正”即以此替换该词；不填则遮盖。"),
+    )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:

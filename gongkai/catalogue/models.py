@@ -259,6 +259,18 @@ class Attachment(models.Model):
     )
     #: The job reading the file (``gongkai.jobs`` Job id; no foreign key, the job may be cleaned up).
     reading_job = models.UUIDField(null=True, blank=True)
+    #: The file as uploaded, sealed for the record once the file has been redacted (涂黑/更正,
+    #: :mod:`gongkai.catalogue.services.redaction`): never served, kept with its digest; ``file`` is
+    #: then the redacted copy, the one reviewed and published.
+    original_file = models.FileField(
+        _("原始文件（已封存）"),
+        upload_to=storage.UnguessableName("catalogue-sealed"),
+        max_length=200,
+        blank=True,
+    )
+    original_sha256 = models.CharField(max_length=64, blank=True, default="")
+    #: Each redaction: who, when, what (masked values), the digests before and after.
+    redactions = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -356,6 +368,8 @@ class SensitiveWord(models.Model):
         verbose_name=_("机关（空为全站通用）"),
     )
     word = models.CharField(_("词语"), max_length=50)
+    #: The right wording the reviewer is shown and 更正 writes in the word's place ("" = none known).
+    correction = models.CharField(_("建议改为"), max_length=50, blank=True, default="")
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:

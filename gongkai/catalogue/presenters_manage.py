@@ -31,6 +31,8 @@ EVENT_LABELS: dict[str, str] = {
     "attachment_add": N_("上传附件"),
     "attachment_remove": N_("删除附件"),
     **workflow.ACTION_LABELS,
+    "acknowledge": N_("确认检查结果"),
+    "attachment_redact": N_("涂黑附件"),
     workflow.CORRECT: N_("开始更正"),
     "corrected": N_("更正已发布"),
     "import": N_("从原有目录导入"),
@@ -56,6 +58,23 @@ def describe_event(event: ItemEvent) -> list[str]:
         lines.append(_("修改了：%(fields)s") % {"fields": names})
     elif event.action in ("attachment_add", "attachment_remove"):
         lines.append(str(data.get("filename", "")))
+    elif event.action == selectors.ACKNOWLEDGE_EVENT:
+        lines.append(_("确认了 %(n)s 处检查结果（已核对）") % {"n": data.get("count", 0)})
+        lines.extend(
+            _("%(source)s：%(kind)s %(masked)s")
+            % {
+                "source": render(str(h.get("source_label", ""))),
+                "kind": render(str(h.get("kind_label", ""))),
+                "masked": h.get("masked", ""),
+            }
+            for h in (data.get("hits") or [])[:20]
+            if isinstance(h, dict)
+        )
+    elif event.action == "attachment_redact":
+        lines.append(
+            _("涂黑（或更正）附件“%(name)s”中的 %(n)s 处；原文件已封存")
+            % {"name": data.get("filename", ""), "n": len(data.get("hits") or [])}
+        )
     elif event.action == workflow.MASK:
         lines.append(
             _("遮盖%(source)s中的%(kind)s：%(masked)s")
@@ -201,6 +220,31 @@ def attachment_rows(
     return rows
 
 
+@dataclass(frozen=True)
+class ScanPart:
+    """One part of the scan on the entry page: its findings, each with its acknowledgement (or None)."""
+
+    source_label: Any
+    rows: list[tuple[scanning.Finding, selectors.Acknowledgement | None]]
+    unlisted: int
+
+
+def scan_parts(
+    overview: scanning.ScanOverview, done: dict[str, selectors.Acknowledgement]
+) -> tuple[list[ScanPart], int]:
+    """The parts of the scan with acknowledgements, and how many findings are not acknowledged (those not
+    listed on the page count as not acknowledged, less the acknowledgements of findings not listed)."""
+    parts = [
+        ScanPart(p.source_label, [(f, done.get(f.key)) for f in p.findings], p.unlisted)
+        for p in overview.parts
+    ]
+    listed = [f for p in overview.parts for f in p.findings]
+    listed_done = sum(1 for f in listed if f.key in done)
+    unlisted = sum(p.unlisted for p in overview.parts)
+    remaining = len(listed) - listed_done + max(0, unlisted - (len(done) - listed_done))
+    return parts, remaining
+
+
 def entry_context(
     user: AbstractBaseUser | AnonymousUser,
     item: Item,
@@ -221,6 +265,9 @@ def entry_context(
     ]
     events = selectors.item_events(item)
     rows = attachment_rows(selectors.item_attachments(item), user)
+    # Cached per content and cut short per part (a roster of 30,000 rows must not slow the page).
+    scan = scanning.scan_overview(item)
+    parts, unacknowledged = scan_parts(scan, selectors.acknowledgements(item))
     return {
         "item": item,
         # Sanitised at every save; cleaned again here in case a row was written another way.
@@ -228,8 +275,9 @@ def entry_context(
         "clock": selectors.publication_clock(item),
         "attachments": rows,
         "reading": {row.reading for row in rows} - {READ},
-        # Cached per content and cut short per part (a roster of 30,000 rows must not slow the page).
-        "scan": scanning.scan_overview(item),
+        "scan": scan,
+        "scan_parts": parts,
+        "unacknowledged": unacknowledged,
         "may_edit": workflow.EDIT in allowed,
         "may_mask": workflow.MASK in allowed,
         "steps": steps,

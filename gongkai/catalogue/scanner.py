@@ -9,7 +9,10 @@ Pure Python (no Django). :func:`scan_text` finds
 * landline numbers (area code ``010``/``02x``/``0xxx`` + a 7–8 digit local number, optional extension);
 * bank card numbers (16–19 digits passing the Luhn check);
 * e-mail addresses;
-* the sensitive words (错敏词) it is given (exact substrings; Latin letters case-insensitive).
+* the sensitive words (错敏词) it is given (exact substrings; Latin letters case-insensitive). A 错敏词 is
+  no personal data: its hit shows the word in full (``masked`` is the word as written) and carries the
+  suggested correction (``replacement``, from ``corrections``; ``*`` per character when none is known),
+  which :func:`mask_one` writes in its place (更正).
 
 Numbers may be written with full-width digits and be split into groups by single spaces or dashes
 (``110105 19491231 002X``, ``138-0013-8000``, ``6222 0212 3456 7890``). The text is folded to ASCII only
@@ -34,7 +37,7 @@ import datetime
 import re
 import string
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -101,10 +104,18 @@ class Hit:
     end: int
     context: str
     kind_label: str
+    #: What :func:`mask_one` writes in place of the hit: the suggested correction of a 错敏词 (更正);
+    #: ``""`` for personal data, which is replaced by :attr:`masked`.
+    replacement: str = ""
+
+    @property
+    def written_over(self) -> str:
+        """The text that takes the hit's place when it is masked (or corrected)."""
+        return self.replacement or self.masked
 
     def to_json(self) -> dict[str, str | int]:
         """The hit without its raw value (for JSON output and templates)."""
-        return {
+        out: dict[str, str | int] = {
             "kind": self.kind,
             "kind_label": self.kind_label,
             "masked": self.masked,
@@ -112,6 +123,9 @@ class Hit:
             "end": self.end,
             "context": self.context,
         }
+        if self.replacement:
+            out["replacement"] = self.replacement
+        return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -191,6 +205,7 @@ class _Candidate:
     start: int
     end: int
     masked: str
+    replacement: str = ""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -306,12 +321,23 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in sorted(folded, key=lambda w: (-len(w), w))))
 
 
-def _sensitive_words(text: str, pattern: re.Pattern[str] | None) -> list[_Candidate]:
+def _sensitive_words(
+    text: str, pattern: re.Pattern[str] | None, corrections: Mapping[str, str]
+) -> list[_Candidate]:
+    """Each word as written (it is no personal data: shown in full) with its correction, or one ``*``
+    per character when the list suggests none."""
     if pattern is None:
         return []
     lowered = fold(text, lower=True)
+    suggested = {fold(w.strip(), lower=True): c for w, c in corrections.items() if c and c.strip()}
     return [
-        _Candidate(SENSITIVE_WORD, m.start(), m.end(), "*" * (m.end() - m.start()))
+        _Candidate(
+            SENSITIVE_WORD,
+            m.start(),
+            m.end(),
+            text[m.start() : m.end()],
+            suggested.get(m.group(), "*" * (m.end() - m.start())),
+        )
         for m in pattern.finditer(lowered)
     ]
 
@@ -418,11 +444,16 @@ def _beijing_today() -> datetime.date:
 
 
 def scan_text(
-    text: str, *, sensitive_words: Iterable[str] = (), today: datetime.date | None = None
+    text: str,
+    *,
+    sensitive_words: Iterable[str] = (),
+    today: datetime.date | None = None,
+    corrections: Mapping[str, str] | None = None,
 ) -> list[Hit]:
     """Every piece of personal data and every sensitive word in ``text``, in order of position.
 
-    ``today`` (default: today in Beijing) bounds the birth date of a 身份证号.
+    ``today`` (default: today in Beijing) bounds the birth date of a 身份证号. ``corrections`` maps a
+    sensitive word to its suggested correction (the hit's ``replacement``).
     """
     folded = fold(text)
     doc_numbers = _Spans()
@@ -433,7 +464,7 @@ def scan_text(
         for c in (*_numbers(folded, today or _beijing_today()), *_landlines(folded), *_emails(folded))
         if _plausible(folded, c, doc_numbers)
     ]
-    candidates += _sensitive_words(text, _word_pattern(sensitive_words))
+    candidates += _sensitive_words(text, _word_pattern(sensitive_words), corrections or {})
     kept = _resolve(candidates)
     return [
         Hit(
@@ -444,13 +475,15 @@ def scan_text(
             end=c.end,
             context=_context(text, kept, i),
             kind_label=KIND_LABELS[c.kind],
+            replacement=c.replacement,
         )
         for i, c in enumerate(kept)
     ]
 
 
 def mask_text(text: str, hits: Iterable[Hit]) -> str:
-    """``text`` with the span of each hit replaced by its masked form (of overlapping hits, the first).
+    """``text`` with the span of each hit replaced by its masked form, or a 错敏词 by its correction
+    (:attr:`Hit.written_over`; of overlapping hits, the first).
 
     Raises :class:`ValueError` when the text at a hit is no longer its value (the text changed since
     it was scanned).
@@ -462,7 +495,7 @@ def mask_text(text: str, hits: Iterable[Hit]) -> str:
             continue
         if text[hit.start : hit.end] != hit.value:
             raise ValueError(f"text changed since it was scanned: no {hit.kind} at {hit.start}–{hit.end}")
-        out += [text[pos : hit.start], hit.masked]
+        out += [text[pos : hit.start], hit.written_over]
         pos = hit.end
     out.append(text[pos:])
     return "".join(out)

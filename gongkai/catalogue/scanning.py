@@ -17,7 +17,7 @@ import hashlib
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from django.utils.translation import gettext, pgettext
 from gongkai.catalogue import scanner
 from gongkai.catalogue.content import body_text
 from gongkai.catalogue.models import Attachment, Item, Reading
-from gongkai.catalogue.selectors import sensitive_words_for
+from gongkai.catalogue.selectors import word_list_for
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message, message_from_json
 
@@ -77,6 +77,18 @@ class Finding:
         return self.hit.kind == UNCHECKED
 
     @property
+    def key(self) -> str:
+        """What a person acknowledges (确认): this finding at this place in this content. A change of the
+        text (or a new file) gives new keys, so what changed is looked at again."""
+        where = f"{self.source}|{self.attachment_id or ''}|{self.hit.kind}|{self.hit.start}|{self.hit.end}"
+        return hashlib.sha256(f"{where}|{self.hit.masked}".encode()).hexdigest()[:20]
+
+    @property
+    def redactable(self) -> bool:
+        """A hit in a file's text can be redacted in the file (涂黑; a 错敏词 is corrected)."""
+        return self.source == ATTACHMENT_SOURCE and not self.unchecked
+
+    @property
     def context(self) -> str:
         """The hit's context as plain text (the body is HTML: tags are removed)."""
         if self.problems:
@@ -107,14 +119,30 @@ def _hit_key(hit: scanner.Hit) -> tuple[str, str]:
     return hit.kind, value
 
 
-def _scan_body(body: str, words: list[str]) -> tuple[list[scanner.Hit], list[scanner.Hit]]:
+Words = Mapping[str, str]
+
+
+def scan(text: str, words: Words) -> list[scanner.Hit]:
+    """:func:`scanner.scan_text` with the sensitive words ``words`` (word → suggested correction)."""
+    return scanner.scan_text(text, sensitive_words=words, corrections=words)
+
+
+def _words(item: Item, words: Iterable[str] | Words | None) -> dict[str, str]:
+    if words is None:
+        return word_list_for(item.agency_id)
+    if isinstance(words, Mapping):
+        return dict(words)
+    return dict.fromkeys(words, "")
+
+
+def _scan_body(body: str, words: Words) -> tuple[list[scanner.Hit], list[scanner.Hit]]:
     """The hits of the stored HTML, and the hits of the plain text that the HTML does not show."""
-    in_html = scanner.scan_text(body, sensitive_words=words)
+    in_html = scan(body, words)
     if not body:
         return in_html, []
     remaining = Counter(_hit_key(h) for h in in_html)
     only_plain: list[scanner.Hit] = []
-    for hit in scanner.scan_text(body_text(body), sensitive_words=words):
+    for hit in scan(body_text(body), words):
         key = _hit_key(hit)
         if remaining[key] > 0:
             remaining[key] -= 1
@@ -153,17 +181,18 @@ def unchecked_finding(attachment: Attachment) -> Finding:
     return Finding(ATTACHMENT_SOURCE, attachment_label(attachment), hit, attachment.pk, problems=problems)
 
 
-def scan_item(item: Item, words: Iterable[str] | None = None) -> list[Finding]:
+def scan_item(item: Item, words: Iterable[str] | Words | None = None) -> list[Finding]:
     """Every finding of the entry, in full (submit and publish decide on this): the scanner's hits in
     the title, the summary, the body (as stored, then those seen only in its plain text) and each file,
-    and each file that could not be checked."""
-    words = sensitive_words_for(item.agency_id) if words is None else list(words)
+    and each file that could not be checked. ``words``: the sensitive words (with their corrections),
+    by default the agency's list."""
+    words = _words(item, words)
     findings: list[Finding] = []
     for source, label in TEXT_SOURCES.items():
         if source == "body":
             continue
         text = getattr(item, source) or ""
-        findings.extend(Finding(source, label, hit) for hit in scanner.scan_text(text, sensitive_words=words))
+        findings.extend(Finding(source, label, hit) for hit in scan(text, words))
     in_html, only_plain = _scan_body(item.body or "", words)
     findings.extend(Finding("body", TEXT_SOURCES["body"], hit) for hit in in_html)
     findings.extend(Finding(BODY_TEXT_SOURCE, BODY_TEXT_LABEL, hit) for hit in only_plain)
@@ -176,7 +205,7 @@ def scan_item(item: Item, words: Iterable[str] | None = None) -> list[Finding]:
                 findings.append(unchecked_finding(attachment))
             findings.extend(
                 Finding(ATTACHMENT_SOURCE, attachment_label(attachment), hit, attachment.pk)
-                for hit in scanner.scan_text(attachment.text or "", sensitive_words=words)
+                for hit in scan(attachment.text or "", words)
             )
     return findings
 
@@ -198,7 +227,7 @@ PAGE_FINDINGS = 50
 #: the sensitive-word list, so it is never stale; this only bounds how long an unused result is kept.
 SCAN_CACHE_SECONDS = 7 * 24 * 3600
 #: Raised whenever the scanner or the extraction changes what a content gives.
-SCAN_CACHE_VERSION = 1
+SCAN_CACHE_VERSION = 2
 _CACHED_HITS = 200
 
 
@@ -236,8 +265,9 @@ class ScanOverview:
         return sum(1 for f in self.findings if f.unchecked)
 
 
-def _words_digest(words: list[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:32]
+def _words_digest(words: Words) -> str:
+    listed = "\n".join(f"{word}\t{correction}" for word, correction in sorted(words.items()))
+    return hashlib.sha256(listed.encode()).hexdigest()[:32]
 
 
 def _scan_key(part: str, digest: str, words_digest: str) -> str:
@@ -266,6 +296,7 @@ def _unpack(value: Any) -> tuple[int, list[scanner.Hit]] | None:
                 end=int(h["end"]),
                 context=str(h["context"]),
                 kind_label=str(h["kind_label"]),
+                replacement=str(h.get("replacement", "")),
             )
             for h in value["hits"]
         ]
@@ -281,7 +312,7 @@ def scan_overview(item: Item, *, limit: int = PAGE_FINDINGS) -> ScanOverview:
     and of the sensitive-word list, so that a page view scans only what changed since the last one.
     The cached results hold no personal data (masked values and contexts only).
     """
-    words = sensitive_words_for(item.agency_id)
+    words = word_list_for(item.agency_id)
     words_digest = _words_digest(words)
     keys = _text_keys(item, words_digest)
     attachments: list[Attachment] = []
@@ -323,7 +354,7 @@ def _cached_results(keys: dict[str, str]) -> dict[str, tuple[int, list[scanner.H
 def _scan_missing(
     item: Item,
     attachments: list[Attachment],
-    words: list[str],
+    words: Words,
     keys: dict[str, str],
     results: dict[str, tuple[int, list[scanner.Hit]]],
 ) -> None:
@@ -337,7 +368,7 @@ def _scan_missing(
 
     for source in TEXT_SOURCES:
         if source != "body" and source not in results:
-            store(source, scanner.scan_text(getattr(item, source) or "", sensitive_words=words))
+            store(source, scan(getattr(item, source) or "", words))
     if "body" not in results or BODY_TEXT_SOURCE not in results:
         in_html, only_plain = _scan_body(item.body or "", words)
         store("body", in_html)
@@ -346,7 +377,7 @@ def _scan_missing(
     if missing:
         texts = dict(Attachment.objects.filter(pk__in=missing).values_list("id", "text"))
         for pk in missing:
-            store(f"file:{pk}", scanner.scan_text(texts.get(pk) or "", sensitive_words=words))
+            store(f"file:{pk}", scan(texts.get(pk) or "", words))
     if fresh:
         cache.set_many(fresh, SCAN_CACHE_SECONDS)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
@@ -54,6 +54,18 @@ def sensitive_words_for(agency: Agency | int) -> list[str]:
             )
         )
     )
+
+
+def word_list_for(agency: Agency | int) -> dict[str, str]:
+    """The agency's own sensitive words and the site-wide ones, each with its suggested correction (""
+    when none; the agency's own entry wins over the site-wide one)."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    rows = (
+        SensitiveWord.objects.filter(Q(agency_id=agency_id) | Q(agency__isnull=True))
+        .order_by(F("agency_id").asc(nulls_first=True))  # site-wide first, the agency's own last: they win
+        .values_list("word", "correction")
+    )
+    return dict(rows)
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,38 @@ def history(item: Item) -> History:
         elif action in _CHANGES and from_status in workflow.EDITABLE_STATES and actor_id is not None:
             editors.add(actor_id)
     return History(item.created_by_id, submitter, frozenset(reviewers), frozenset(editors))
+
+
+#: The event of an acknowledgement of the privacy scan's findings (确认; see services.acknowledging).
+ACKNOWLEDGE_EVENT = "acknowledge"
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """Who acknowledged a finding, and when."""
+
+    actor_label: str
+    at: datetime.datetime
+
+
+def acknowledgements(item: Item) -> dict[str, Acknowledgement]:
+    """The findings acknowledged (by :attr:`scanning.Finding.key`) in the entry's current step: since the
+    last step of the workflow (submit, review …), so the officer acknowledges before submitting and the
+    reviewer again before passing the review; each person sees what the other acknowledged in the log."""
+    last_step = (
+        ItemEvent.objects.filter(item=item, action__in=workflow.STEPS)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    events = ItemEvent.objects.filter(item=item, action=ACKNOWLEDGE_EVENT).order_by("id")
+    if last_step is not None:
+        events = events.filter(id__gt=last_step)
+    found: dict[str, Acknowledgement] = {}
+    for label, at, data in events.values_list("actor_label", "at", "data"):
+        for key in (data or {}).get("keys", []) if isinstance(data, dict) else []:
+            found.setdefault(str(key), Acknowledgement(label, at))
+    return found
 
 
 def submitter_id(item: Item) -> int | None:

@@ -24,10 +24,12 @@ from gongkai.catalogue import permissions, selectors, services, workflow
 from gongkai.catalogue.forms_manage import (
     OPEN_STATES,
     STATE_OPEN,
+    AcknowledgeForm,
     AttachmentForm,
     ItemFilterForm,
     ItemForm,
     MaskForm,
+    RedactForm,
     SensitiveWordForm,
     StepForm,
 )
@@ -230,7 +232,34 @@ def item_mask(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("已遮盖。"))
+        messages.success(request, _("已更正。") if data["kind"] == "sensitive_word" else _("已遮盖。"))
+    return redirect(f"{item_url(item)}#scan-heading")
+
+
+@login_required
+@require_POST
+def item_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge the ticked findings of the privacy scan (or all of them)."""
+    item = _visible_item(request, pk)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("确认请求无效，请刷新页面后重试。"))
+        return redirect(f"{item_url(item)}#scan-heading")
+    data = form.cleaned_data
+    if not data["acknowledge"] and not data["everything"]:
+        messages.error(request, _("请先勾选要确认的检查结果。"))
+        return redirect(f"{item_url(item)}#scan-heading")
+    try:
+        count = services.acknowledge(
+            actor=request.user, item=item, keys=data["acknowledge"], everything=data["everything"]
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已确认 %(n)s 处检查结果。") % {"n": count})
     return redirect(f"{item_url(item)}#scan-heading")
 
 
@@ -271,7 +300,11 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     item = _visible_item(request, pk)
     attachment = selectors.item_attachment(item, attachment_pk, with_data=True)
     response = serve_file(
-        attachment.read_bytes(), filename=attachment.filename, content_type=attachment.content_type
+        attachment.read_bytes(),
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        # A PDF or an image opens in the browser (never HTML or SVG: serve_file); ?download=1 saves it.
+        inline=request.GET.get("download") != "1",
     )
     return _private(response)
 
@@ -301,6 +334,39 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return render(
         request, "catalogue/manage/attachment_remove.html", {"item": item, "attachment": attachment}
     )
+
+
+@login_required
+@require_POST
+def attachment_redact(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """Redact one hit (or every hit) of a file in the file itself (涂黑; 更正 of a 错敏词)."""
+    item = _visible_item(request, pk)
+    attachment = selectors.item_attachment(item, attachment_pk, with_data=False)
+    form = RedactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("涂黑请求无效，请刷新页面后重试。"))
+        return redirect(f"{item_url(item)}#scan-heading")
+    data = form.cleaned_data
+    spots = None
+    if not data["everything"]:
+        if data["start"] is None or data["end"] is None or not data["kind"]:
+            messages.error(request, _("涂黑请求无效，请刷新页面后重试。"))
+            return redirect(f"{item_url(item)}#scan-heading")
+        spots = [(data["start"], data["end"], data["kind"])]
+    try:
+        services.redact_attachment(actor=request.user, attachment=attachment, spots=spots)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("已处理附件“%(name)s”：原文件已封存备查，处理后的文件正在重新读取和检查。")
+            % {"name": attachment.filename},
+        )
+    return redirect(f"{item_url(item)}#scan-heading")
 
 
 @login_required
@@ -359,7 +425,11 @@ def words(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.add_sensitive_word(
-                actor=user, agency=data["agency"], word=data["word"], note=data["note"]
+                actor=user,
+                agency=data["agency"],
+                word=data["word"],
+                note=data["note"],
+                correction=data["correction"],
             )
         except PermissionDenied as exc:
             return _forbidden(request, str(exc))

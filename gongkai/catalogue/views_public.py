@@ -219,6 +219,8 @@ def attachment(request: HttpRequest, short_code: str, pk: int, attachment_pk: in
         filename=file.filename,
         content_type=content_type,
         disposition=content_disposition(file.filename, file.pk),
+        # A PDF or an image opens in the browser (never HTML or SVG: serve_file); ?download=1 saves it.
+        inline=request.GET.get("download") != "1",
     )
     if etag is not None:
         response["ETag"] = etag

@@ -39,6 +39,11 @@ NEUTRAL_TYPE = "application/octet-stream"
 #: The policy of every file response: the file may load nothing, and a browser that renders it anyway
 #: treats it as a sandboxed document of its own (no script, no forms, a unique origin, no cookies).
 FILE_CSP = "default-src 'none'; sandbox"
+#: The policy of a PDF shown in the browser: Chromium's PDF viewer does not run in a sandboxed document (it
+#: shows an empty page), so the PDF gets the policy without ``sandbox``. It is still sent as
+#: ``application/pdf`` with ``nosniff``, which no browser renders as a page of the site's origin (a PDF's
+#: own scripts run in the viewer's isolated engine, not on the origin).
+PDF_INLINE_CSP = "default-src 'none'"
 #: Large files held as a ``memoryview`` (what some database drivers return) are sent in slices this big.
 CHUNK = 256 * 1024
 
@@ -121,7 +126,8 @@ def serve_file(
       plain text with a charset); ``disposition`` replaces the header a caller builds itself for an
       attachment;
     * ``X-Content-Type-Options: nosniff`` and a sandboxing ``Content-Security-Policy`` (:data:`FILE_CSP`),
-      so nothing a file holds runs on the site's origin even if a browser renders it;
+      so nothing a file holds runs on the site's origin even if a browser renders it (a PDF shown inline
+      gets :data:`PDF_INLINE_CSP`, without ``sandbox``, which the browser's PDF viewer cannot run under);
     * ``Content-Length`` for bytes and text; a ``memoryview`` is streamed in slices rather than copied
       whole, an open file sent by :class:`~django.http.FileResponse`, an iterator (lines of a CSV being
       written) streamed as it comes, without a length.
@@ -146,5 +152,6 @@ def serve_file(
     if length is not None:
         response["Content-Length"] = str(length)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
+    pdf_shown = show and _base_type(served)[0] == "application/pdf"
+    response["Content-Security-Policy"] = PDF_INLINE_CSP if pdf_shown else FILE_CSP
     return response

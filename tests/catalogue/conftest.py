@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.agencies.services import add_membership
-from gongkai.catalogue import services, workflow
+from gongkai.catalogue import scanning, services, workflow
 from gongkai.catalogue.models import Attachment, Category, Item, Status
+from gongkai.catalogue.services import acknowledging
 from gongkai.statute.resident_id import check_character
 from tests.conftest import Tree, make_user
 from tests.pdfs import one_page_pdf
@@ -217,13 +218,24 @@ def advance(item: Item, state: str, people: People) -> Item:
         return _walk(draft, Status.PUBLISHED, people, state)
     for action, who in PATHS[state]:
         note = "理由：请修改。" if action in workflow.REASON_REQUIRED else ""
+        acknowledge_before(action, getattr(people, who), item)
         item = services.perform(actor=getattr(people, who), item=item, action=action, note=note)
     assert item.status == state
     return item
 
 
+def acknowledge_before(action: str, actor: User, item: Item) -> None:
+    """Before submitting or passing the review, the person acknowledges the scan's findings (the privacy
+    gate: services.acknowledging), as a person who looked at them does."""
+    if action not in (workflow.SUBMIT, workflow.REVIEW_PASS):
+        return
+    if acknowledging.unacknowledged(item, scanning.scan_item(item)):
+        services.acknowledge(actor=actor, item=item, everything=True)
+
+
 def _walk(item: Item, path: str, people: People, state: str) -> Item:
     for action, who in PATHS[path]:
+        acknowledge_before(action, getattr(people, who), item)
         item = services.perform(actor=getattr(people, who), item=item, action=action)
     assert item.status == state
     return item

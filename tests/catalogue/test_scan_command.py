@@ -15,7 +15,8 @@ from django.core.management import call_command
 from gongkai.catalogue.management.commands.scan import Command
 
 VALID_ID = "11010519491231002X"
-RAW_VALUES = (VALID_ID, "138 0013 8000", "zhang@example.org", "0571-88001234", "内部资料")
+#: Personal data never printed (a 错敏词 is printed in full: it is no personal data).
+RAW_VALUES = (VALID_ID, "138 0013 8000", "zhang@example.org", "0571-88001234")
 GONGKAI = Path(sys.executable).with_name("gongkai")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
 
@@ -67,7 +68,7 @@ def test_text_output_lists_masked_hits_with_position_and_context(folder: Path, w
     assert "  2. 手机号码 138****8000（第 1 行，字符 31–44）" in out
     assert "电子邮箱 z***@example.org（第 2 行" in out
     assert "固定电话 0571-****1234（第 2 行" in out
-    assert "错敏词 ****（第 3 行" in out
+    assert "错敏词 内部资料（第 3 行" in out
     assert f"■ {folder / '附件' / '通知.txt'}（文本）：未发现个人信息或错敏词" in out
     assert f"■ {folder / '附件' / '照片.png'}（图片）：未能检查" in out
     assert "  注意：这是一张图片（PNG），无法自动检查图片中的文字，请人工核对其中是否有个人信息" in out

@@ -337,12 +337,16 @@ def test_emails() -> None:
 def test_sensitive_words_exact_and_latin_case_insensitive() -> None:
     text = "本件为内部资料，TODO 待核实；ｔｏｄｏ；Todo。"
     hits = scan_text(text, sensitive_words=["内部资料", "todo", "  ", "", "不存在的词"])
-    assert [(h.kind, h.value, h.masked) for h in hits] == [
-        (SENSITIVE_WORD, "内部资料", "****"),
-        (SENSITIVE_WORD, "TODO", "****"),
-        (SENSITIVE_WORD, "ｔｏｄｏ", "****"),
-        (SENSITIVE_WORD, "Todo", "****"),
+    # A 错敏词 is no personal data: shown in full; masking writes one * per character (no correction given).
+    assert [(h.kind, h.value, h.masked, h.written_over) for h in hits] == [
+        (SENSITIVE_WORD, "内部资料", "内部资料", "****"),
+        (SENSITIVE_WORD, "TODO", "TODO", "****"),
+        (SENSITIVE_WORD, "ｔｏｄｏ", "ｔｏｄｏ", "****"),
+        (SENSITIVE_WORD, "Todo", "Todo", "****"),
     ]
+    corrected = scan_text("请核对帐户。", sensitive_words=["帐户"], corrections={"帐户": "账户"})
+    assert [(h.masked, h.replacement) for h in corrected] == [("帐户", "账户")]
+    assert mask_text("请核对帐户。", corrected) == "请核对账户。"
     assert {h.kind_label for h in hits} == {"错敏词"}
 
 
@@ -398,12 +402,13 @@ def test_masked_output_never_contains_a_raw_value() -> None:
     hits = scan_text(SAMPLE, sensitive_words=["内部资料"])
     assert len(hits) == 5
     masked = mask_text(SAMPLE, hits)
+    personal = [h for h in hits if h.kind != SENSITIVE_WORD]  # a 错敏词 is shown in full
+    assert len(personal) == 4
     for hit in hits:
         assert hit.value not in masked
-        assert hit.masked in masked
-        assert hit.value not in hit.context
+        assert hit.written_over in masked
         assert hit.masked in hit.context
-        for other in hits:
+        for other in personal:
             assert other.value not in hit.context
     assert masked.startswith(
         "经查，申请人张三（身份证号110105********002X，手机138****8000，邮箱z***@example.org）"

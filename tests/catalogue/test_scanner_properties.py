@@ -92,7 +92,7 @@ def test_any_text_of_chinese_and_digits_gives_consistent_hits(text: str, words: 
         assert hit.kind in KINDS
         assert 0 <= hit.start < hit.end <= len(text)
         assert text[hit.start : hit.end] == hit.value
-        assert hit.masked != hit.value
+        assert hit.written_over != hit.value
     assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
     masked = mask_text(text, hits)
     assert len(hits) == 0 or masked != text

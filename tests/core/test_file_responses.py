@@ -10,7 +10,14 @@ from urllib.parse import quote
 
 import pytest
 
-from gongkai.core.responses import FILE_CSP, NEUTRAL_TYPE, serve_file, served_type, shows_inline
+from gongkai.core.responses import (
+    FILE_CSP,
+    NEUTRAL_TYPE,
+    PDF_INLINE_CSP,
+    serve_file,
+    served_type,
+    shows_inline,
+)
 
 REPO = Path(__file__).resolve().parent.parent.parent
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -61,7 +68,14 @@ def test_safe_types_are_inline_only_when_asked(content_type: str, expected: str)
     shown = serve_file(b"x", filename="文件", content_type=content_type, inline=True)
     assert shown["Content-Type"] == expected
     assert shown["Content-Disposition"].startswith("inline;")
-    _assert_file_headers(shown)
+    if expected == "application/pdf":
+        # The browser's PDF viewer cannot run in a sandboxed document: a PDF shown gets no sandbox.
+        assert (
+            shown["Content-Security-Policy"] == PDF_INLINE_CSP
+            and shown["X-Content-Type-Options"] == "nosniff"
+        )
+    else:
+        _assert_file_headers(shown)
     downloaded = serve_file(b"x", filename="文件", content_type=content_type)
     assert downloaded["Content-Disposition"].startswith("attachment;")
 

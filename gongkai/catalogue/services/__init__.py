@@ -12,14 +12,16 @@ is published; publishing with unresolved hits needs an explicit reason, recorded
 audit log. Events and audit details keep the masked form of a hit, never the personal data itself.
 
 The steps, by seam: :mod:`.drafting`, :mod:`.files`, :mod:`.masking`, :mod:`.review`,
-:mod:`.publication`, :mod:`.corrections` (更正 of a published entry through a correction draft) and
-:mod:`.words`; what they share is in :mod:`.common`. The rules of the content
+:mod:`.publication`, :mod:`.corrections` (更正 of a published entry through a correction draft),
+:mod:`.acknowledging` (the findings acknowledged at submission and at review), :mod:`.redaction` (涂黑 of
+a file, its original sealed) and :mod:`.words`; what they share is in :mod:`.common`. The rules of the content
 are in :mod:`gongkai.catalogue.content`, the reads in :mod:`gongkai.catalogue.selectors`.
 
 Errors a user can fix raise :class:`~gongkai.catalogue.content.CatalogueError` (a ``ValidationError``
 with a Chinese message); a user without the right raises ``PermissionDenied``.
 """
 
+from gongkai.catalogue.services.acknowledging import acknowledge
 from gongkai.catalogue.services.common import actor_label
 from gongkai.catalogue.services.corrections import start_correction
 from gongkai.catalogue.services.drafting import create_draft, update_draft
@@ -37,6 +39,7 @@ from gongkai.catalogue.services.files import (
 from gongkai.catalogue.services.masking import mask_hit
 from gongkai.catalogue.services.publication import publish, withdraw
 from gongkai.catalogue.services.reading import reread_attachment
+from gongkai.catalogue.services.redaction import redact_attachment
 from gongkai.catalogue.services.review import (
     approve,
     approve_return,
@@ -55,6 +58,7 @@ __all__ = [
     "MAX_ATTACHMENTS",
     "MAX_ATTACHMENT_BYTES",
     "WORD_MAX_CHARS",
+    "acknowledge",
     "actor_label",
     "add_attachment",
     "add_sensitive_word",
@@ -67,6 +71,7 @@ __all__ = [
     "mask_hit",
     "perform",
     "publish",
+    "redact_attachment",
     "reread_attachment",
     "publish_return",
     "remove_attachment",

@@ -92,7 +92,11 @@ def remove_attachment(*, actor: Actor, attachment: Attachment) -> None:
     with transaction.atomic():
         item = lock(attachment.item)
         require(actor, item, workflow.EDIT)
-        current = item.attachments.filter(pk=attachment.pk).only("id", "filename", "sha256", "file").first()
+        current = (
+            item.attachments.filter(pk=attachment.pk)
+            .only("id", "filename", "sha256", "file", "original_file")
+            .first()
+        )
         if current is None:
             raise CatalogueError(gettext("该附件已经删除。"), code="gone")
         details: dict[str, Any] = {"attachment_id": current.pk, "filename": current.filename}

@@ -10,15 +10,16 @@ from django.utils.translation import gettext as _
 from gongkai.catalogue import indexing, scanner, workflow
 from gongkai.catalogue.content import CatalogueError, one_line, sanitize_html, strip_controls
 from gongkai.catalogue.models import Item
-from gongkai.catalogue.scanning import BODY_TEXT_SOURCE, TEXT_SOURCES
-from gongkai.catalogue.selectors import sensitive_words_for
+from gongkai.catalogue.scanning import BODY_TEXT_SOURCE, TEXT_SOURCES, scan
+from gongkai.catalogue.selectors import word_list_for
 from gongkai.catalogue.services.common import lock, record_event, require
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 
 
 def mask_hit(*, actor: Actor, item: Item, source: str, start: int, end: int, kind: str) -> Item:
-    """Replace one scanner hit in the title, summary or body by its masked form (one click).
+    """Replace one scanner hit in the title, summary or body by its masked form (one click); a 错敏词 by
+    its suggested correction (更正; by ``*`` when the word list suggests none).
 
     The hit is found again by scanning the field now: if the text has changed since the page was
     shown, nothing is masked and the user is asked to look again. Files cannot be edited here.
@@ -30,13 +31,14 @@ def mask_hit(*, actor: Actor, item: Item, source: str, start: int, end: int, kin
         )
     if source not in TEXT_SOURCES:
         raise CatalogueError(
-            _("附件中的内容不能在线遮盖：请替换为处理后的文件，或在发布时说明理由。"), code="not_maskable"
+            _("附件中的内容请用“在附件中涂黑”处理（原文件封存备查），或替换为处理后的文件。"),
+            code="not_maskable",
         )
     with transaction.atomic():
         item = lock(item)
         require(actor, item, workflow.MASK)
         text = getattr(item, source) or ""
-        hits = scanner.scan_text(text, sensitive_words=sensitive_words_for(item.agency_id))
+        hits = scan(text, word_list_for(item.agency_id))
         hit = next((h for h in hits if (h.start, h.end, h.kind) == (start, end, kind)), None)
         if hit is None:
             raise CatalogueError(
@@ -59,6 +61,8 @@ def mask_hit(*, actor: Actor, item: Item, source: str, start: int, end: int, kin
             "masked": hit.masked,
             "start": hit.start,
         }
+        if hit.kind == scanner.SENSITIVE_WORD:
+            details["replacement"] = hit.written_over  # 更正: the word is corrected, not blanked
         record_event(item, workflow.MASK, actor, from_status=item.status, data=details)
         record_audit(actor, "catalogue.hit_masked", item, **details)
         indexing.reindex(item)

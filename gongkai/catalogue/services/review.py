@@ -3,6 +3,8 @@ returns; :func:`perform` runs any step by name."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,6 +12,7 @@ from gongkai.catalogue import notices, workflow
 from gongkai.catalogue.content import CatalogueError, check_note, validate
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.scanning import scan_item, scan_summary
+from gongkai.catalogue.services.acknowledging import gate
 from gongkai.catalogue.services.common import lock, require, transition
 from gongkai.catalogue.services.publication import publish, withdraw
 from gongkai.core.actors import Actor
@@ -28,15 +31,21 @@ def _check_complete(item: Item) -> None:
         raise CatalogueError(errors, code="incomplete")
 
 
-def submit(*, actor: Actor, item: Item, note: str = "") -> Item:
-    """Submit for the confidentiality review (信息员); the scan's result is kept on the event."""
+def submit(*, actor: Actor, item: Item, note: str = "", acknowledge: Collection[str] = ()) -> Item:
+    """Submit for the confidentiality review (信息员); the scan's result is kept on the event.
+
+    Every finding of the scan must have been acknowledged by the officer (``acknowledge``: keys ticked
+    with the step, or earlier: :func:`~gongkai.catalogue.services.acknowledging.acknowledge`); else the
+    step is refused with them."""
     note = check_note(note, required=False, label="说明")
     with transaction.atomic():
         item = lock(item)
         decision = require(actor, item, workflow.SUBMIT)
         validate(item)
         _check_complete(item)
-        summary = scan_summary(scan_item(item))
+        findings = scan_item(item)
+        gate(actor, item, workflow.SUBMIT, findings, acknowledge, note)
+        summary = scan_summary(findings)
         item = transition(
             actor=actor,
             item=item,
@@ -50,13 +59,16 @@ def submit(*, actor: Actor, item: Item, note: str = "") -> Item:
         return item
 
 
-def review_pass(*, actor: Actor, item: Item, note: str = "") -> Item:
-    """保密审查通过 (审核人, not the submitter)."""
+def review_pass(*, actor: Actor, item: Item, note: str = "", acknowledge: Collection[str] = ()) -> Item:
+    """保密审查通过 (审核人, not the submitter), once the reviewer has acknowledged every finding (an
+    opinion saying “不涉及…个人隐私” over unacknowledged findings is named in the refusal)."""
     note = check_note(note, required=False, label="审查意见")
     with transaction.atomic():
         item = lock(item)
         decision = require(actor, item, workflow.REVIEW_PASS)
-        summary = scan_summary(scan_item(item))
+        findings = scan_item(item)
+        gate(actor, item, workflow.REVIEW_PASS, findings, acknowledge, note)
+        summary = scan_summary(findings)
         item = transition(
             actor=actor,
             item=item,

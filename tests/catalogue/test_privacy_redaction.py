@@ -1,0 +1,163 @@
+"""Redaction of attachments that really removes the text (issue 15, item 4): a PDF's page is rasterised
+with black boxes and keeps no text layer, a .docx has the text replaced in its runs (also when Word split
+it), an image is refused with the reason; the original is kept sealed and each redaction is audited."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import docx
+import pdfplumber
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client, TestCase
+
+from gongkai.catalogue import scanning, services
+from gongkai.catalogue.content import CatalogueError
+from gongkai.catalogue.models import Attachment, Item
+from gongkai.catalogue.services.redaction import read_original
+from gongkai.core import storage
+from gongkai.core.models import AuditEvent
+from gongkai.documents.redact import redact
+from tests.catalogue.conftest import MakeItem, People, attach, pdf_bytes, png_bytes, resident_id
+
+pytestmark = pytest.mark.django_db
+
+ID = resident_id(33)
+
+
+def split_runs_docx() -> bytes:
+    """A .docx whose number Word split over three runs (bold in the middle), with a header and a word."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = f"内部编号 {ID}"
+    paragraph = document.add_paragraph("申请人身份证号：")
+    paragraph.add_run(ID[:6])
+    paragraph.add_run(ID[6:14]).bold = True
+    paragraph.add_run(ID[14:] + "，请核对帐户。")
+    document.add_paragraph("其他内容保持不变。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts += [p.text for p in document.sections[0].header.paragraphs]
+    return "\n".join(parts)
+
+
+def redact_file(actor: Any, attachment: Attachment, spots: Any = None) -> Attachment:
+    """``services.redact_attachment``, then the reading job of the new file run (as a worker would)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.redact_attachment(actor=actor, attachment=attachment, spots=spots)
+    attachment.refresh_from_db()
+    return attachment
+
+
+def test_a_docx_split_over_runs_is_redacted_in_place_and_the_original_sealed(
+    people: People, make_item: MakeItem
+) -> None:
+    services.add_sensitive_word(actor=people.officer, agency=people.agency, word="帐户", correction="账户")
+    item = make_item()
+    original = split_runs_docx()
+    attachment = attach(actor=people.officer, item=item, filename="名单.docx", data=original)
+    assert {f.hit.kind for f in scanning.scan_item(item)} == {"resident_id", "sensitive_word"}
+
+    attachment = redact_file(people.officer, attachment)
+    redacted = attachment.read_bytes()
+    text = docx_text(redacted)
+    assert ID not in text and f"{ID[:6]}********{ID[-4:]}" in text  # in the body and in the header
+    assert "请核对账户" in text and "其他内容保持不变。" in text  # the word corrected, the rest kept
+    assert ID not in attachment.text and not scanning.scan_item(item)  # read again: nothing left
+
+    assert read_original(attachment) == original  # the original, sealed for the record
+    assert ID.encode() not in storage.read_bytes(attachment.original_file) and attachment.original_sha256
+    (record,) = attachment.redactions
+    assert record["actor"] and record["at"] and len(record["hits"]) == 3
+    audit = AuditEvent.objects.get(action="catalogue.attachment_redacted")
+    assert audit.actor_id == people.officer.pk and ID not in str(audit.details)
+    assert audit.details["sha256_before"] != audit.details["sha256_after"] == attachment.sha256
+
+
+def test_a_pdf_page_is_rasterised_with_no_text_left_under_the_box(
+    people: People, make_item: MakeItem
+) -> None:
+    item = make_item()
+    data = pdf_bytes("Applicant Zhang", f"ID {ID} end of line", "second line")
+    attachment = attach(actor=people.officer, item=item, filename="申请.pdf", data=data)
+    (finding,) = scanning.scan_item(item)
+    attachment = redact_file(
+        people.officer, attachment, [(finding.hit.start, finding.hit.end, finding.hit.kind)]
+    )
+    with pdfplumber.open(io.BytesIO(attachment.read_bytes())) as pdf:
+        assert len(pdf.pages) == 1
+        assert (pdf.pages[0].extract_text() or "") == ""  # an image page: no text layer at all
+        assert pdf.pages[0].images
+    assert read_original(attachment) == data
+
+
+def test_the_pdf_redaction_keeps_other_pages_and_refuses_a_missing_term() -> None:
+    first = pdf_bytes("page with nothing")
+    answer = redact("pdf", first, [(ID, "")])
+    assert answer["found"] == {} and answer["pages"] == []
+    with pdfplumber.open(io.BytesIO(answer["data"])) as pdf:
+        assert "page with nothing" in (pdf.pages[0].extract_text() or "")
+    assert redact("pdf", b"%PDF-1.4 broken", [(ID, "")])["error"] == "broken"
+    assert redact("image", b"", [(ID, "")])["error"] == "unsupported"
+
+
+def test_an_image_cannot_be_redacted_and_says_why(people: People, make_item: MakeItem) -> None:
+    item = make_item()
+    attachment = attach(actor=people.officer, item=item, filename="照片.png", data=png_bytes())
+    with pytest.raises(CatalogueError) as refused:
+        services.redact_attachment(actor=people.officer, attachment=attachment)
+    assert "OCR" in refused.value.messages[0]
+
+
+def test_the_reviewer_redacts_during_the_review_and_the_leader_may_not(
+    people: People, make_item: MakeItem
+) -> None:
+    item = make_item()
+    attachment = attach(actor=people.officer, item=item, filename="名单.docx", data=split_runs_docx())
+    item = services.submit(
+        actor=people.officer, item=item, acknowledge=[f.key for f in scanning.scan_item(item)]
+    )
+    with pytest.raises(PermissionDenied):
+        services.redact_attachment(actor=people.leader, attachment=attachment)
+    client = Client()
+    client.force_login(people.reviewer)
+    page = client.get(f"/manage/catalogue/{item.pk}/").content.decode()
+    assert "在附件中涂黑" in page
+    (finding,) = [f for f in scanning.scan_item(item) if f.hit.kind == "resident_id"][:1]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/manage/catalogue/{item.pk}/attachments/{attachment.pk}/redact/",
+            {"start": finding.hit.start, "end": finding.hit.end, "kind": finding.hit.kind},
+            follow=True,
+        )
+    assert "原文件已封存备查" in response.content.decode()
+    assert (
+        Item.objects.get(pk=item.pk).events.filter(action="attachment_redact", actor=people.reviewer).exists()
+    )
+    attachment.refresh_from_db()
+    # The same number is removed wherever the file holds it (here in the header too).
+    assert ID not in docx_text(attachment.read_bytes())
+
+
+def test_pdfs_and_images_open_in_the_browser_other_files_download(
+    people: People, make_item: MakeItem
+) -> None:
+    item = make_item()
+    pdf = attach(actor=people.officer, item=item, filename="通知.pdf", data=pdf_bytes("hello"))
+    word = attach(actor=people.officer, item=item, filename="表.docx", data=split_runs_docx())
+    client = Client()
+    client.force_login(people.officer)
+    shown = client.get(f"/manage/catalogue/{item.pk}/attachments/{pdf.pk}/")
+    assert shown["Content-Type"] == "application/pdf" and shown["Content-Disposition"].startswith("inline")
+    assert shown["X-Content-Type-Options"] == "nosniff"
+    saved = client.get(f"/manage/catalogue/{item.pk}/attachments/{pdf.pk}/?download=1")
+    assert saved["Content-Disposition"].startswith("attachment")
+    other = client.get(f"/manage/catalogue/{item.pk}/attachments/{word.pk}/")
+    assert other["Content-Disposition"].startswith("attachment")
