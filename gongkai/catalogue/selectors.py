@@ -244,6 +244,12 @@ def public_rows(queryset: QuerySet[Item]) -> QuerySet[Item]:
     return queryset.only(*ROW_FIELDS).order_by("-published_on", "-id")
 
 
+def public_search(matches: QuerySet[Item], query: str) -> indexing.SearchResults:
+    """The entries of ``matches`` (already searched for ``query``) as list rows, best first
+    (:class:`~gongkai.catalogue.indexing.SearchResults`: the newest 2,000 matches ranked)."""
+    return indexing.SearchResults(matches, query, rows=Item.objects.only(*ROW_FIELDS))
+
+
 def site_agencies() -> QuerySet[Agency]:
     """Every agency, for /gk/ (the columns its tree needs)."""
     return Agency.objects.only("id", "name", "short_code", "parent_id", "path").order_by("name", "id")
@@ -364,7 +370,7 @@ def public_entry(short_code: str, pk: int) -> Item:
     """A published or withdrawn entry of the agency ``short_code`` (for its page), or 404."""
     return get_object_or_404(
         Item.objects.select_related("agency", "category")
-        .defer("search_text", "search_vector")
+        .defer("search_text", "search_head", "search_vector")
         .filter(agency__short_code=short_code, status__in=PAGE_STATUSES),
         pk=pk,
     )
@@ -445,7 +451,7 @@ def workspace_items(
         items = indexing.search(items, q)
     return (
         items.select_related("agency")
-        .defer("body", "search_text", "search_vector", "summary")
+        .defer("body", "search_text", "search_head", "search_vector", "summary")
         .order_by("-updated_at", "-id")
     )
 
