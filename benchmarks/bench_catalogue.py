@@ -32,6 +32,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -200,7 +201,21 @@ def load(items: int, agencies: int) -> list[str]:
     return sorted(codes, key=lambda c: -weights[codes.index(c)])
 
 
+def collect_static() -> None:
+    """Production settings serve static files from their hashed names (``collectstatic``'s manifest): collect
+    them into a folder of the benchmark's (``STATIC_ROOT``) unless one is given."""
+    if not os.environ.get("STATIC_ROOT"):
+        os.environ["STATIC_ROOT"] = str(Path(tempfile.gettempdir()) / "gongkai-bench-catalogue-static")
+    subprocess.run(
+        [str(ROOT / ".venv/bin/gongkai"), "collectstatic", "--noinput", "-v0"],
+        env=env(),
+        check=True,
+        cwd=ROOT,
+    )
+
+
 def serve(workers: int) -> subprocess.Popen[bytes]:
+    collect_static()
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),

@@ -435,9 +435,11 @@ def workspace_items(
     kind: str = "",
     agency: Any = None,
     q: str = "",
-) -> QuerySet[Item]:
+) -> QuerySet[Item] | indexing.SearchResults:
     """The entries ``user`` may see, in one of ``statuses`` (any when empty), of ``kind``, of ``agency``
-    and matching the search ``q`` (each when given), the latest changed first; without their texts."""
+    and matching the search ``q`` (each when given), the latest changed first — or, with ``q``, the best
+    matches first among the latest changed 2,000 (:class:`~gongkai.catalogue.indexing.SearchResults`);
+    without their texts."""
     items = permissions.items_visible_to(user)
     if len(statuses) == 1:
         items = items.filter(status=statuses[0])
@@ -449,11 +451,12 @@ def workspace_items(
         items = items.filter(agency=agency)
     if q:
         items = indexing.search(items, q)
-    return (
-        items.select_related("agency")
-        .defer("body", "search_text", "search_head", "search_vector", "summary")
-        .order_by("-updated_at", "-id")
+    rows = items.select_related("agency").defer(
+        "body", "search_text", "search_head", "search_vector", "summary"
     )
+    if q:
+        return indexing.SearchResults(items, q, rows=rows, order=("-updated_at", "-id"))
+    return rows.order_by("-updated_at", "-id")
 
 
 def item_events(item: Item) -> list[ItemEvent]:

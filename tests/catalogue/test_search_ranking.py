@@ -14,11 +14,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from gongkai.agencies.models import Agency, AgencyKind
-from gongkai.agencies.services import create_agency
+from gongkai.agencies.models import Agency, AgencyKind, Role
+from gongkai.agencies.services import add_membership, create_agency
 from gongkai.catalogue import indexing, search
 from gongkai.catalogue.models import Attachment, Item, Status
 from gongkai.catalogue.public_filters import parse, published_items
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +325,24 @@ def test_highlight_marks_what_the_search_matches() -> None:
     assert marked("ABC-123 abcd", "abc") == ["ABC"]
     assert marked("政府信息公开", "") == []
     assert search.highlight("", "x") == []
+
+
+def test_the_staff_list_ranks_and_highlights(client: Client, world: dict[str, Item]) -> None:
+    officer = make_user("nr-officer")
+    add_membership(
+        actor=None,
+        user=officer,
+        agency=Agency.objects.get(short_code="demo-nr"),
+        role=Role.INFORMATION_OFFICER,
+    )
+    # The oldest changed first: a plain list would put the body match first.
+    for title in ("集体土地补偿安置公告", "关于征求意见的公告", "土地征收成片开发方案"):
+        Item.objects.filter(title=title).update(title=title)  # updated_at: now, in this order
+    client.force_login(officer)
+    page = client.get("/manage/catalogue/", {"q": "土地征收"}).content.decode()
+    assert page.index("<mark>土地征收</mark>成片开发方案") < page.index("关于征求意见的公告")
+    assert page.index("关于征求意见的公告") < page.index("集体土地补偿安置公告")
+    assert "最相关的排在前面。" in page
+    # Another agency's entries are never listed.
+    page = client.get("/manage/catalogue/", {"q": "示政办发〔2025〕12号"}).content.decode()
+    assert "共 0 条" in page and "<mark>" not in page
