@@ -8,8 +8,9 @@ Method:
 
 * a fresh PostgreSQL database ``gongkai_catbench`` (dropped first), migrated; 2,000 agencies under one
   county; ``--items`` published entries spread over them (a few large agencies, most small, like a
-  province), written with ``COPY`` including their unigram/bigram ``tsvector`` (``search.index_tokens``,
-  the same function the site uses), then ``VACUUM ANALYZE``;
+  province), written with ``COPY`` including their search texts and unigram/bigram ``tsvector``
+  (``search.entry_texts``, the same function the site uses), then ``VACUUM ANALYZE``;
+* static files collected (``collectstatic``: production settings serve their hashed names);
 * gunicorn with ``--workers`` sync worker processes (``CONN_MAX_AGE=60``, ``DEBUG`` off) on 127.0.0.1;
 * a load generator in this process: ``--concurrency`` threads, each with one keep-alive HTTP connection,
   requesting URLs of the scenario in a fixed random order for ``--seconds`` after a 2-second warm-up;

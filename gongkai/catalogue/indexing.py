@@ -95,17 +95,33 @@ def rebuild_all(item_model: type[Model], attachment_model: type[Model], *, batch
             .values_list("item_id", "text")
         ):
             files.setdefault(item_id, []).append(text)
-        vectors = []
-        for row in rows:
-            texts = texts_of(row, files.get(row.pk, ()))
-            row.search_text, row.search_head = texts.text, texts.head
-            vectors.append((texts.tokens, row.pk))
-        item_model.objects.bulk_update(rows, ["search_text", "search_head"])  # type: ignore[attr-defined]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.executemany(_SET_VECTOR, vectors)
+        _store([(row.pk, texts_of(row, files.get(row.pk, ()))) for row in rows])
         done += len(rows)
         last = rows[-1].pk
+
+
+def _store(batch: list[tuple[int, EntryTexts]]) -> None:
+    """Write the texts of a batch of entries: on PostgreSQL in one ``UPDATE … FROM unnest(…)`` with their
+    ``tsvector`` (a statement per row, or Django's ``bulk_update``, took ~10 ms per entry at 1,000,000)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE catalogue_item AS i SET search_text = v.t, search_head = v.h, "
+                "search_vector = array_to_tsvector(string_to_array(v.k, ' ')) "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS v(id, t, h, k) "
+                "WHERE i.id = v.id",
+                [
+                    [pk for pk, _texts in batch],
+                    [texts.text for _pk, texts in batch],
+                    [texts.head for _pk, texts in batch],
+                    [texts.tokens for _pk, texts in batch],
+                ],
+            )
+        else:
+            cursor.executemany(
+                "UPDATE catalogue_item SET search_text = %s, search_head = %s WHERE id = %s",
+                [(texts.text, texts.head, pk) for pk, texts in batch],
+            )
 
 
 def rebuild_search_vectors(**kwargs: object) -> None:
