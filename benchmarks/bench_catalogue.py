@@ -8,8 +8,9 @@ Method:
 
 * a fresh PostgreSQL database ``gongkai_catbench`` (dropped first), migrated; 2,000 agencies under one
   county; ``--items`` published entries spread over them (a few large agencies, most small, like a
-  province), written with ``COPY`` including their unigram/bigram ``tsvector`` (``search.index_tokens``,
-  the same function the site uses), then ``VACUUM ANALYZE``;
+  province), written with ``COPY`` including their search texts and unigram/bigram ``tsvector``
+  (``search.entry_texts``, the same function the site uses), then ``VACUUM ANALYZE``;
+* static files collected (``collectstatic``: production settings serve their hashed names);
 * gunicorn with ``--workers`` sync worker processes (``CONN_MAX_AGE=60``, ``DEBUG`` off) on 127.0.0.1;
 * a load generator in this process: ``--concurrency`` threads, each with one keep-alive HTTP connection,
   requesting URLs of the scenario in a fixed random order for ``--seconds`` after a 2-second warm-up;
@@ -32,6 +33,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -88,21 +90,23 @@ def load(items: int, agencies: int) -> list[str]:
     """Agencies and entries; returns the agencies' short codes (largest first)."""
     import psycopg
 
-    from gongkai.catalogue.search import index_tokens, normalize
+    from gongkai.catalogue.search import entry_texts
 
     rng = random.Random(2026)
     t0 = time.perf_counter()
     with psycopg.connect(URL) as conn:
         root_id = conn.execute(
             "INSERT INTO agencies_agency (name, short_code, uscc, kind, parent_id, path, office_name, "
-            "office_address, office_hours, phone, fax, website, email, postcode, created_at, updated_at) "
+            "office_address, office_hours, phone, fax, website, email, postcode, report_column_url, "
+            "created_at, updated_at) "
             "VALUES ('基准省人民政府', 'bench-root', '', 'government', NULL, '/', "
-            "'', '', '', '', '', '', '', '', now(), now()) RETURNING id"
+            "'', '', '', '', '', '', '', '', '', now(), now()) RETURNING id"
         ).fetchone()[0]  # type: ignore[index]
         codes = [f"bench-{i:04d}" for i in range(agencies)]
         with conn.cursor().copy(
             "COPY agencies_agency (name, short_code, uscc, kind, parent_id, path, office_name, "
-            "office_address, office_hours, phone, fax, website, email, postcode, created_at, updated_at) "
+            "office_address, office_hours, phone, fax, website, email, postcode, report_column_url, "
+            "created_at, updated_at) "
             "FROM STDIN"
         ) as copy:
             for i, code in enumerate(codes):
@@ -114,6 +118,7 @@ def load(items: int, agencies: int) -> list[str]:
                         "department",
                         root_id,
                         f"/{root_id}/",
+                        "",
                         "",
                         "",
                         "",
@@ -137,7 +142,8 @@ def load(items: int, agencies: int) -> list[str]:
         columns = (
             "agency_id, kind, index_number, title, publisher, doc_number, written_on, published_on, "
             "document_type, validity, category_id, article20_item, disclosure_mode, summary, keywords, body, "
-            "is_ogi_rule, status, withdrawn_reason, search_text, search_vector, created_at, updated_at, "
+            "is_ogi_rule, status, withdrawn_reason, search_text, search_head, search_vector, created_at, "
+            "updated_at, "
             "correction_note, correction_reason"
         )
         with conn.cursor().copy(f"COPY catalogue_item ({columns}) FROM STDIN") as copy:
@@ -145,15 +151,25 @@ def load(items: int, agencies: int) -> list[str]:
                 name = title(rng)
                 summary = "".join(rng.choice(WORDS) for _ in range(20))
                 written = start + datetime.timedelta(days=rng.randrange(0, 2850))
-                text = normalize(f"{name}\n{summary}")
-                vector = " ".join(f"'{token}'" for token in index_tokens(text).split())
+                index_number = f"{code.upper()}/{written.year}-{n:07d}"
+                publisher = f"基准机关{code[-4:]}"
+                # The site's own function (indexing.texts_of calls it the same way for an entry).
+                texts = entry_texts(
+                    title=name,
+                    doc_number="",
+                    index_number=index_number,
+                    summary=summary,
+                    keywords="",
+                    rest=[publisher, summary],
+                )
+                vector = " ".join(f"'{token}'" for token in texts.tokens.split())
                 copy.write_row(
                     (
                         ids[code],
                         "information",
-                        f"{code.upper()}/{written.year}-{n:07d}",
+                        index_number,
                         name,
-                        f"基准机关{code[-4:]}",
+                        publisher,
                         "",
                         written,
                         written + datetime.timedelta(days=rng.randrange(0, 20)),
@@ -168,7 +184,8 @@ def load(items: int, agencies: int) -> list[str]:
                         False,
                         "published",
                         "",
-                        text,
+                        texts.text,
+                        texts.head,
                         vector,
                         "now",
                         "now",
@@ -185,7 +202,21 @@ def load(items: int, agencies: int) -> list[str]:
     return sorted(codes, key=lambda c: -weights[codes.index(c)])
 
 
+def collect_static() -> None:
+    """Production settings serve static files from their hashed names (``collectstatic``'s manifest): collect
+    them into a folder of the benchmark's (``STATIC_ROOT``) unless one is given."""
+    if not os.environ.get("STATIC_ROOT"):
+        os.environ["STATIC_ROOT"] = str(Path(tempfile.gettempdir()) / "gongkai-bench-catalogue-static")
+    subprocess.run(
+        [str(ROOT / ".venv/bin/gongkai"), "collectstatic", "--noinput", "-v0"],
+        env=env(),
+        check=True,
+        cwd=ROOT,
+    )
+
+
 def serve(workers: int) -> subprocess.Popen[bytes]:
+    collect_static()
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),

@@ -58,7 +58,7 @@ class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Item]):
     search_fields = ["title", "index_number", "doc_number"]
     list_select_related = ["agency"]
     date_hierarchy = "written_on"
-    exclude = ["search_text", "search_vector"]
+    exclude = ["search_text", "search_head", "search_vector"]
     inlines = [AttachmentInline, ItemEventInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Item]:

@@ -2,7 +2,8 @@
 
 * ``GET /gk/api/items/`` — published entries, newest first, paginated (``page``, ``page_size`` ≤ 100)
   and filtered like the public catalogue (:mod:`gongkai.catalogue.public_filters`) plus ``agency``; the
-  count is exact, except that a search (``q``) stops counting at 2,000 (``count_is_lower_bound``);
+  count is exact, except that a search (``q``) stops counting at 2,000 (``count_is_lower_bound``) and
+  lists its best matches first (exact title, 文号 or 索引号; then title; summary; body; then newest);
 * ``GET /gk/api/items/<id>/`` — one entry with its sanitised body; a withdrawn entry answers with its
   index number, title and the reason only; anything else is 404;
 * ``GET /gk/api/agencies/`` — every agency with its contact data (the 指南's) and its number of
@@ -29,6 +30,7 @@ from django.utils import translation
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters, totals
+from gongkai.catalogue.indexing import SearchPaginator, SearchResults
 from gongkai.catalogue.models import Attachment, Item, ItemVersion, Status
 from gongkai.catalogue.presenters_public import sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
@@ -36,7 +38,7 @@ from gongkai.catalogue.selectors import PAGE_STATUSES, published_counts
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
-from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
+from gongkai.core.pagination import CappedPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -296,18 +298,24 @@ def items(request: HttpRequest) -> HttpResponse:
     assert isinstance(page_number, int) and isinstance(page_size, int)
     queryset = (
         filters.apply(published_items())
-        .defer("body", "search_text", "search_vector")
+        .defer("body", "search_text", "search_head", "search_vector")
         .order_by("-published_on", "-id")
     )
     # Only a text search caps its count (and so how far its pages go); every other list counts exactly,
-    # so that each entry can be reached. The default listing and one agency's take the count from the
-    # column counters (catalogue.totals) instead of counting every published entry at each request.
-    paginator = CappedPaginator(
-        _with_links(queryset),
-        page_size,
-        cap=DEFAULT_COUNT_CAP if filters.q else None,
-        known_count=totals.published_count(filters.agency) if set(filters.raw) <= {"agency"} else None,
-    )
+    # so that each entry can be reached. A search lists its best matches first (indexing.SearchResults).
+    # The default listing and one agency's take the count from the column counters (catalogue.totals)
+    # instead of counting every published entry at each request.
+    paginator: CappedPaginator | SearchPaginator
+    if filters.q:
+        rows = _with_links(Item.objects.defer("body", "search_text", "search_head", "search_vector"))
+        paginator = SearchPaginator(SearchResults(queryset, filters.q, rows=rows), page_size)
+    else:
+        paginator = CappedPaginator(
+            _with_links(queryset),
+            page_size,
+            cap=None,
+            known_count=totals.published_count(filters.agency) if set(filters.raw) <= {"agency"} else None,
+        )
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -343,7 +351,9 @@ def items(request: HttpRequest) -> HttpResponse:
 @api_view(frozenset())
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     entry = (
-        _with_links(Item.objects.filter(status__in=PAGE_STATUSES).defer("search_text", "search_vector"))
+        _with_links(
+            Item.objects.filter(status__in=PAGE_STATUSES).defer("search_text", "search_head", "search_vector")
+        )
         .filter(pk=pk)
         .first()
     )

@@ -227,7 +227,7 @@ def validate(item: Item) -> None:
         errors.setdefault(name, []).append(message)
 
     try:
-        item.full_clean(exclude=["search_text", "search_vector", "created_by", "index_number"])
+        item.full_clean(exclude=["search_text", "search_head", "search_vector", "created_by", "index_number"])
     except ValidationError as exc:
         _merge(errors, exc)
     today = timezone.localdate()

@@ -185,9 +185,11 @@ class Item(models.Model):
     correction_note = models.CharField(_("更正说明"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
-    #: The entry's searchable text, normalised (search.normalize); PostgreSQL also keeps the unigram and
-    #: bigram ``search_vector`` (search.index_tokens) with a GIN index.
+    #: The entry's searchable text in its spaced form (search.entry_texts); PostgreSQL also keeps the
+    #: unigram and bigram ``search_vector`` (search.index_tokens) with a GIN index.
     search_text = models.TextField(editable=False, blank=True)
+    #: Title, 文号, 索引号, summary and keywords apart (search.entry_texts): ranks a search's matches.
+    search_head = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import selectors
+from gongkai.catalogue.indexing import SearchPaginator, SearchResults
 from gongkai.catalogue.models import DocumentType, Item, ItemKind
 from gongkai.catalogue.public_filters import Filters
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label, article_20_number
@@ -142,12 +143,20 @@ def query_string(params: Mapping[str, str], **changes: str | None) -> str:
 
 
 def paginate(
-    request: HttpRequest, queryset: QuerySet[Item], params: Mapping[str, str], *, search: bool = False
+    request: HttpRequest,
+    queryset: QuerySet[Item] | SearchResults,
+    params: Mapping[str, str],
+    *,
+    search: bool = False,
 ) -> dict[str, Any]:
-    """One page of ``queryset``. Only a text search (``search``) caps its count at
-    :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` (the newest ones are listed and the page says so);
-    browsing and filtered lists count exactly, so that every entry can be reached."""
-    paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP if search else None)
+    """One page of ``queryset``. Only a text search (``search``, or ranked :class:`SearchResults`) caps its
+    count at :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` (the newest ones are listed and the page
+    says so); browsing and filtered lists count exactly, so that every entry can be reached."""
+    paginator: Paginator[Item]
+    if isinstance(queryset, SearchResults):
+        paginator = SearchPaginator(queryset, PAGE_SIZE)
+    else:
+        paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP if search else None)
     page: Page[Item] = paginator.get_page(request.GET.get("page"))
     base = query_string(params)
     joiner = "&" if base != "?" else ""

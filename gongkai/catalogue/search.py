@@ -11,12 +11,28 @@ A query with nothing but punctuation, symbols or spaces finds nothing. On Postgr
 a ``tsvector`` with the ``simple`` configuration and a GIN index; the database then checks the exact
 phrase (``LIKE``) only on the entries the index found. SQLite, the embedded default, searches with
 ``LIKE`` alone.
+
+**Phrases.** The text an entry is matched against (``Item.search_text``) is its *spaced* form
+(:func:`spaced`): the runs above joined by one space, so punctuation of any kind (〔〕, [], （）, -, /, …)
+and the change from Chinese to digits or letters all become one space: ``示自然资规〔2026〕7号`` is stored as
+``示自然资规 2026 7 号``. Each word of a query (words are separated by spaces) is turned into the same form
+and must occur in it as a whole (:func:`words`): a word made of one Chinese run (``信息公开``) anywhere,
+as before; a word with digits, letters or punctuation as a phrase whose numbers and Latin words are whole
+— so ``7号`` (`` 7 号``) finds ``〔2026〕7号`` but not ``17号`` or ``27号``, ``资源局2025`` finds
+``自然资源局2025年`` but not ``资源局20251``, and ``示自然资规[2026]7号`` finds the 文号 typed with 〔〕.
+
+**Ranking.** The title, 文号 and 索引号 (the *head*) and the summary and keywords are also kept apart
+(``Item.search_head``, :func:`entry_texts`), between separator characters that no spaced text contains, so
+that one ``LIKE`` tells where a phrase occurs: a field equal to the query, a head field containing it, the
+summary or keywords, or only the body, files and publisher (:func:`rank_patterns`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 #: CJK ideographs: Ext A, the URO, compatibility; Ext B–F and I (U+20000–U+2EE5F), the compatibility
 #: supplement (U+2F800–U+2FA1F), Ext G–H (U+30000–U+323AF).
@@ -50,10 +66,11 @@ def _pieces(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def index_tokens(text: str) -> str:
-    """The space-separated tokens an entry is indexed under (unigrams, bigrams, other words)."""
+def index_tokens(text: str, limit: int | None = MAX_INDEXED_CHARS) -> str:
+    """The space-separated tokens an entry is indexed under (unigrams, bigrams, other words), from the
+    first ``limit`` characters of ``text`` (all of it when ``None``)."""
     tokens: set[str] = set()
-    for run in _RUNS.findall(normalize(text[:MAX_INDEXED_CHARS])):
+    for run in _RUNS.findall(normalize(text if limit is None else text[:limit])):
         tokens.update(_pieces(run))
         if _IS_CJK.match(run):
             tokens.update(run)
@@ -82,3 +99,202 @@ def is_searchable(query: str) -> bool:
 def tsquery_text(tokens: list[str]) -> str:
     """A ``tsquery`` input of quoted lexemes joined by ``&`` (no parsing, no stemming)."""
     return " & ".join("'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens)
+
+
+# --- Phrases, the stored texts and their ranking ------------------------------------------------
+
+#: Around each field of the head (title, 文号, 索引号) in ``search_head`` and ``search_text``.
+HEAD_MARK = "\x1f"
+#: Around the summary and the keywords.
+SUMMARY_MARK = "\x1e"
+#: Before each of the other texts (publisher, body, each file's text).
+REST_MARK = "\x1d"
+#: Where the head ends and the summary begins: found once in a stored text.
+_HEAD_END = HEAD_MARK + SUMMARY_MARK
+
+#: A separator between runs (anything that is not part of a run: punctuation, symbols, spaces, ``_``, 〇).
+_SEP = r"[\W_\u3007]"
+_WORD_CHAR = rf"[^\W_{_CJK}\u3007]"
+
+
+def spaced(text: str) -> str:
+    """``text`` normalised with its runs joined by one space (``示自然资规〔２０２６〕7号`` →
+    ``示自然资规 2026 7 号``): what phrases are matched against."""
+    return " ".join(_RUNS.findall(normalize(text)))
+
+
+def _field(text: str) -> str:
+    return f" {spaced(text)} "
+
+
+@dataclass(frozen=True)
+class EntryTexts:
+    """What an entry is stored with for search (``Item.search_head``, ``search_text``, ``search_vector``)."""
+
+    #: Title, 文号 and 索引号, then the summary and keywords, between marks: ranks a match.
+    head: str
+    #: The head and then the publisher, body and files' texts (at most :data:`MAX_INDEXED_CHARS` of those):
+    #: every word of a query must occur in it.
+    text: str
+    #: The unigram/bigram tokens of ``text`` (:func:`index_tokens`), space-separated.
+    tokens: str
+
+
+def entry_texts(
+    *, title: str, doc_number: str, index_number: str, summary: str, keywords: str, rest: Sequence[str]
+) -> EntryTexts:
+    """The stored texts of an entry (``rest``: the publisher, the body without tags, the files' texts).
+
+    The head keeps all of its fields; the rest is cut at the last space before
+    :data:`MAX_INDEXED_CHARS` characters (never in the middle of a number or word): what comes after is
+    still shown, just not searchable — on SQLite and PostgreSQL alike.
+    """
+    head = (
+        HEAD_MARK
+        + HEAD_MARK.join(_field(value) for value in (title, doc_number, index_number))
+        + _HEAD_END
+        + SUMMARY_MARK.join(_field(value) for value in (summary, keywords))
+        + SUMMARY_MARK
+    )
+    others = "".join(REST_MARK + _field(value) for value in rest if value)
+    if len(others) > MAX_INDEXED_CHARS:
+        others = others[: others.rfind(" ", 0, MAX_INDEXED_CHARS) + 1]
+    text = head + others
+    return EntryTexts(head=head, text=text, tokens=index_tokens(text, limit=None))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a query (the query split at spaces), as it is matched."""
+
+    #: Its runs, normalised.
+    runs: tuple[str, ...]
+    #: What the stored text must contain (``LIKE '%pattern%'``): the runs joined by a space, with a space
+    #: before a leading and after a trailing number or Latin word, so that those match whole.
+    pattern: str
+    #: The index tokens every match has (the GIN index narrows by them).
+    tokens: tuple[str, ...]
+
+    @property
+    def exact(self) -> str:
+        """A stored field equal to this word (a head field is kept as ``" " + spaced + " "``)."""
+        return f" {' '.join(self.runs)} "
+
+    @property
+    def tokens_suffice(self) -> bool:
+        """Whether having the tokens proves the match: one number or Latin word, or one Chinese run of
+        one or two characters; anything longer is checked against the text (PostgreSQL)."""
+        return len(self.runs) == 1 and (not is_cjk(self.runs[0]) or len(self.runs[0]) <= 2)
+
+
+def _word(runs: Sequence[str]) -> Word:
+    core = " ".join(runs)
+    lead = "" if is_cjk(runs[0]) else " "
+    tail = "" if is_cjk(runs[-1]) else " "
+    tokens: dict[str, None] = {}
+    for run in runs:
+        for piece in _pieces(run):
+            tokens.setdefault(piece, None)
+    return Word(tuple(runs), f"{lead}{core}{tail}", tuple(tokens))
+
+
+def words(query: str) -> list[Word]:
+    """The words of ``query`` (separated by spaces), each a phrase; words with nothing to search for
+    (punctuation only) are left out, and so are repeats."""
+    seen: dict[str, Word] = {}
+    for part in normalize(query).split():
+        runs = _RUNS.findall(part)
+        if runs:
+            word = _word(runs)
+            seen.setdefault(word.pattern, word)
+    return list(seen.values())
+
+
+def adjacent(query: str) -> Word | None:
+    """The whole query as one phrase, its words next to each other (``甲县 预算`` → ``甲县预算``):
+    entries that have the words together rank higher. ``None`` for a query of one word or none."""
+    parts = words(query)
+    if len(parts) < 2:
+        return None
+    runs: list[str] = []
+    for word in parts:
+        if runs and is_cjk(runs[-1]) and is_cjk(word.runs[0]):
+            runs[-1] += word.runs[0]
+            runs.extend(word.runs[1:])
+        else:
+            runs.extend(word.runs)
+    return _word(runs)
+
+
+def like_escape(text: str) -> str:
+    """``text`` as a literal inside a ``LIKE ... ESCAPE '\\'`` pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+#: The tiers of a match, best first (:func:`rank_patterns`).
+EXACT, IN_HEAD, IN_SUMMARY, ELSEWHERE = 3, 2, 1, 0
+
+
+def rank_patterns(word: Word) -> tuple[str, str, str]:
+    """``LIKE`` patterns over ``search_head`` for the tiers :data:`EXACT` (the title, 文号 or 索引号 is the
+    word), :data:`IN_HEAD` (one of them contains it) and :data:`IN_SUMMARY` (the summary or keywords
+    contain it); an entry matching none has it in the body, files or publisher (:data:`ELSEWHERE`)."""
+    pattern = like_escape(word.pattern)
+    return (
+        f"%{HEAD_MARK}{like_escape(word.exact)}{HEAD_MARK}%",
+        f"%{pattern}%{_HEAD_END}%",
+        f"%{pattern}%",
+    )
+
+
+# --- Highlighting ------------------------------------------------------------------------------
+
+
+def _word_regex(word: Word) -> str:
+    parts = []
+    if not is_cjk(word.runs[0]):
+        parts.append(f"(?<!{_WORD_CHAR})")
+    for i, run in enumerate(word.runs):
+        if i:
+            same_kind = is_cjk(run) == is_cjk(word.runs[i - 1])
+            parts.append(f"{_SEP}+" if same_kind else f"{_SEP}*")
+        parts.append(re.escape(run))
+    if not is_cjk(word.runs[-1]):
+        parts.append(f"(?!{_WORD_CHAR})")
+    return "".join(parts)
+
+
+def highlight(text: str, query: str) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each marked ``True`` where a word of ``query`` matches (as the search
+    matches it: normalised, punctuation of any kind between runs, numbers and Latin words whole)."""
+    parts = words(query)
+    if not text or not parts:
+        return [(text, False)] if text else []
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        for out in normalize(char):
+            folded.append(out)
+            origin.append(i)
+    haystack = "".join(folded)
+    pattern = re.compile(
+        "|".join(f"(?:{_word_regex(word)})" for word in sorted(parts, key=lambda w: -len(w.pattern)))
+    )
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(haystack):
+        if match.end() > match.start():
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in spans:
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces

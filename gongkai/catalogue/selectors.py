@@ -287,6 +287,12 @@ def public_rows(queryset: QuerySet[Item]) -> QuerySet[Item]:
     return queryset.only(*ROW_FIELDS).order_by("-published_on", "-id")
 
 
+def public_search(matches: QuerySet[Item], query: str) -> indexing.SearchResults:
+    """The entries of ``matches`` (already searched for ``query``) as list rows, best first
+    (:class:`~gongkai.catalogue.indexing.SearchResults`: the newest 2,000 matches ranked)."""
+    return indexing.SearchResults(matches, query, rows=Item.objects.only(*ROW_FIELDS))
+
+
 def site_agencies() -> QuerySet[Agency]:
     """Every agency, for /gk/ (the columns its tree needs)."""
     return Agency.objects.only("id", "name", "short_code", "parent_id", "path").order_by("name", "id")
@@ -399,7 +405,7 @@ def public_entry(short_code: str, pk: int) -> Item:
     """A published or withdrawn entry of the agency ``short_code`` (for its page), or 404."""
     return get_object_or_404(
         Item.objects.select_related("agency", "category")
-        .defer("search_text", "search_vector")
+        .defer("search_text", "search_head", "search_vector")
         .filter(agency__short_code=short_code, status__in=PAGE_STATUSES),
         pk=pk,
     )
@@ -464,9 +470,11 @@ def workspace_items(
     kind: str = "",
     agency: Any = None,
     q: str = "",
-) -> QuerySet[Item]:
+) -> QuerySet[Item] | indexing.SearchResults:
     """The entries ``user`` may see, in one of ``statuses`` (any when empty), of ``kind``, of ``agency``
-    and matching the search ``q`` (each when given), the latest changed first; without their texts."""
+    and matching the search ``q`` (each when given), the latest changed first — or, with ``q``, the best
+    matches first among the latest changed 2,000 (:class:`~gongkai.catalogue.indexing.SearchResults`);
+    without their texts."""
     items = permissions.items_visible_to(user)
     if len(statuses) == 1:
         items = items.filter(status=statuses[0])
@@ -478,11 +486,12 @@ def workspace_items(
         items = items.filter(agency=agency)
     if q:
         items = indexing.search(items, q)
-    return (
-        items.select_related("agency")
-        .defer("body", "search_text", "search_vector", "summary")
-        .order_by("-updated_at", "-id")
+    rows = items.select_related("agency").defer(
+        "body", "search_text", "search_head", "search_vector", "summary"
     )
+    if q:
+        return indexing.SearchResults(items, q, rows=rows, order=("-updated_at", "-id"))
+    return rows.order_by("-updated_at", "-id")
 
 
 def item_events(item: Item) -> list[ItemEvent]:

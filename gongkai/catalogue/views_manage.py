@@ -33,6 +33,7 @@ from gongkai.catalogue.forms_manage import (
     SensitiveWordForm,
     StepForm,
 )
+from gongkai.catalogue.indexing import SearchPaginator, SearchResults
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.presenters_manage import Row, entry_context, print_context
 from gongkai.core.i18n import render as render_text
@@ -77,7 +78,10 @@ def item_list(request: HttpRequest) -> HttpResponse:
         agency=form.value("agency") if form.is_bound else None,
         q=(form.value("q") or "").strip() if form.is_bound else "",
     )
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = (
+        SearchPaginator(items, PER_PAGE) if isinstance(items, SearchResults) else Paginator(items, PER_PAGE)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     objects = list(page.object_list)
     # One calendar for every row (current_calendar() costs a query).
@@ -91,6 +95,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "query": items.query if isinstance(items, SearchResults) else "",
         "rows": rows,
         "today": today,
         "show_agency": agencies.count() > 1,

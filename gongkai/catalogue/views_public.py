@@ -143,7 +143,9 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     filters, errors = public_filters.parse(request.GET)
     params = filters.raw
     base = published_items().filter(agency=agency)
-    results = selectors.public_rows(filters.apply(base))
+    matches = filters.apply(base)
+    # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
+    results = selectors.public_search(matches, filters.q) if filters.q else selectors.public_rows(matches)
     context = paginate(request, results, params, search=bool(filters.q))
     return _column(
         request,

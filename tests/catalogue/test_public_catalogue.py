@@ -20,6 +20,8 @@ URL = "/gk/county-a/catalogue/"
 
 def titles(client: Client, query: str = "") -> list[str]:
     page = client.get(URL + query).content.decode()
+    # A search marks the words it found (<mark>): the titles without the marks.
+    page = page.replace("<mark>", "").replace("</mark>", "")
     return re.findall(r'<a href="/gk/county-a/items/\d+/">([^<]+)</a>', page)
 
 

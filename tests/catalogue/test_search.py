@@ -120,9 +120,16 @@ def test_the_index_number_is_searchable(entries: dict[str, Item]) -> None:
 
 
 def test_file_text_is_searchable(entries: dict[str, Item]) -> None:
+    # Numbers match whole: 456 is not found inside another number (an index number's serial 00456,
+    # which a long test run reaches, or 1456), and a number with punctuation is one phrase.
     add_file(entries["budget"], "预算表.xlsx", b"PK", text="机关运行经费 456.7 万元")
     assert found("运行经费") == {"甲县2025年部门预算"}
+    assert found("456.7万元") == {"甲县2025年部门预算"}
+    assert found("456.7") == {"甲县2025年部门预算"}
+    make_item(entries["budget"].agency, "另一条", index_number="COUNTY-A/2025-00456", body="<p>1456.7元</p>")
+    assert found("456.7") == {"甲县2025年部门预算"}
     assert found("456") == {"甲县2025年部门预算"}
+    assert found("00456") == {"另一条"}
 
 
 def test_the_tokens(entries: dict[str, Item]) -> None:
