@@ -331,10 +331,7 @@ def main() -> None:
             size = args.big_mib * 2**20 // posted - 1024
             big = padded(data, size)
             post_big = time_post(user, seat, [(f"big-{i:03d}.pdf", big) for i in range(posted)])
-            print(
-                f"POST, {posted} files ({posted * len(big) / 2**20:.0f} MiB): "
-                f"answered in {post_big:.2f} s"
-            )
+            print(f"POST, {posted} files ({posted * len(big) / 2**20:.0f} MiB): answered in {post_big:.2f} s")
             reset()
 
         print(f"\n{args.files} reports in {args.jobs} jobs:")

@@ -439,6 +439,8 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.position} {self.outcome}"
+
+
 class ColumnTotals(models.Model):
     """How many entries an agency has published (its column's front page): in all, 制度 and annual reports.
 

@@ -30,4 +30,3 @@ def can_view(user: AbstractBaseUser | AnonymousUser, job: Job, session: Any = No
     if job.owner_id is None and session is not None:
         return str(job.pk) in session.get(SESSION_JOBS, [])
     return False
-
