@@ -57,6 +57,9 @@ class ParsedReport:
     #: Where the text stops when it is a cut copy (e.g. "表三“6.属于四类过程性信息”行"); the parts
     #: after it are not reported missing one by one (one ``document.truncated`` finding says it).
     truncated_after: str | None = None
+    #: A scanned PDF read by OCR: ``{"pages": [...], "cells": [{"table", "row", "column", "confidence",
+    #: "unsure"}...]}`` (:mod:`gongkai.checker.readers.ocr`); None when no page was.
+    ocr: dict[str, Any] | None = None
 
 
 def severity_counts(result: dict[str, Any]) -> dict[str, int]:
@@ -91,4 +94,5 @@ class CheckResult:
             period_end=r.period_end,
             tables=r.tables,
             findings=self.findings,
+            ocr=r.ocr,
         )

@@ -213,8 +213,8 @@ def _reached(memory_bytes: int) -> bool:
     return False
 
 
-def read_isolated(reading: str, data: bytes, **options: int) -> dict[str, Any]:
-    """The answer of the PDF ``reading`` (``pages`` or ``layout``, :data:`gongkai.documents.pdf.READINGS`)
+def read_isolated(reading: str, data: bytes, **options: Any) -> dict[str, Any]:
+    """The answer of the PDF ``reading`` (``pages``, ``layout`` or ``ocr``, :data:`gongkai.documents.pdf.READINGS`)
     for ``data``, read in a limited child process; raises :class:`TooComplex`."""
     if reading not in pdf.READINGS:
         raise ValueError(reading)

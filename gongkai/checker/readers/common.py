@@ -45,6 +45,22 @@ MSG_IMAGE = N_(
     "（带文字层，不是扫描件）"
 )
 MSG_PDF_NO_TEXT = N_("该 PDF 没有文字层（可能是扫描件），无法读取；请提供带文字的 PDF 或 Word 文件")
+MSG_OCR_MISSING = N_(
+    "该 PDF 是扫描件（没有文字层），需要文字识别，但本机未安装 Tesseract，无法识别扫描件；"
+    "请管理员安装 tesseract-ocr 和 tesseract-ocr-chi-sim，或提供带文字的 PDF 或 Word 文件"
+)
+MSG_OCR_NO_CHINESE = N_(
+    "该 PDF 是扫描件（没有文字层），需要文字识别，但本机的 Tesseract 没有简体中文识别数据（chi_sim），"
+    "无法识别扫描件；请管理员安装 tesseract-ocr-chi-sim，或提供带文字的 PDF 或 Word 文件"
+)
+MSG_OCR_PAGES = N_(
+    "该 PDF 是扫描件，共有 %(pages)s 页需要文字识别，超过了一次最多识别的 %(max_pages)s 页；"
+    "请只提供报告本身的页面，或提供带文字的 PDF 或 Word 文件"
+)
+MSG_OCR_TIMEOUT = N_(
+    "该 PDF 是扫描件，文字识别未能在 %(seconds)s 秒内完成；请只提供报告本身的页面，"
+    "或提供带文字的 PDF 或 Word 文件"
+)
 MSG_PDF_ENCRYPTED = N_("该 PDF 已加密或设置了打开密码，无法读取；请提供未加密的 PDF 或 Word 文件")
 MSG_PDF_BROKEN = N_("PDF 文件已损坏或格式不正确，无法读取；请重新导出 PDF，或提供 Word（.docx）文件")
 MSG_PDF_TOO_COMPLEX = N_(
