@@ -30,13 +30,13 @@ from gongkai.core.messages import Message
 CELL = "\x1f"
 
 #: Layout names, as reported in ``ParsedReport.layout`` and the JSON output.
-LAYOUTS = ("html", "docx", "pdf", "pipes", "tabs", "cell_per_line", "squashed", "plain")
+LAYOUTS = ("html", "docx", "pdf", "ofd", "pipes", "tabs", "cell_per_line", "squashed", "plain")
 
 
 @dataclass
 class Source:
     text: str
-    #: "text", "html", "docx" or "pdf": what kind of file it was.
+    #: "text", "html", "docx", "doc" (a .doc or .wps, read as its .docx), "pdf" or "ofd": what kind of file.
     file_kind: str
     #: The table layout detected by the reader (one of LAYOUTS); "plain" when no table markup was seen
     #: (the parser may then find squashed tables in the prose).

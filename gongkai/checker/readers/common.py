@@ -25,7 +25,21 @@ MSG_BLANK = N_(
     "文件中没有任何文字；请检查是否选错了文件，"
     "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
 )
-MSG_DOC = N_("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重试")
+MSG_OFFICE_MISSING = N_(
+    "本机未安装 LibreOffice，无法读取旧版 Word（.doc）或 WPS（.wps）文件；请另存为 .docx 或 PDF 后重试，"
+    "或请管理员安装 libreoffice-writer-nogui"
+)
+MSG_DOC_BROKEN = N_(
+    "旧版 Word（.doc）或 WPS（.wps）文件无法转换，可能已损坏；请在 Word 或 WPS 中打开并另存为 .docx 后重试"
+)
+MSG_DOC_TIMEOUT = N_(
+    "旧版 Word（.doc）或 WPS（.wps）文件未能在 %(seconds)s 秒内转换完成；请另存为 .docx 或 PDF 后重试"
+)
+MSG_WPS_OLD = N_(
+    "这是 WPS 早期版本（WPS 2000 及以前）自有格式的文件，无法读取；请在 WPS 中另存为 .docx 或 PDF 后重试"
+)
+MSG_OFD_BROKEN = N_("OFD 文件已损坏或格式不正确，无法读取；请重新导出 OFD 或 PDF，或提供 Word（.docx）文件")
+MSG_OFD_TOO_LARGE = N_("OFD 文件解压后过大（可能是“压缩炸弹”），无法读取；请重新导出 OFD 或 PDF 后重试")
 MSG_XLS = N_(
     "不支持 Excel 表格（.xls）文件；请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
 )

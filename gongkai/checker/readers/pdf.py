@@ -55,7 +55,7 @@ def read_pdf(data: bytes) -> Source:
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise UnreadableFile(MSG_PDF_TOO_COMPLEX) from exc
     try:
-        lines, ocr_rows, corrections = _lines(answer["pages"], set(ocr_pages))
+        lines, ocr_rows, corrections = layout_lines(answer["pages"], set(ocr_pages))
         n_chars, n_tables = int(answer["chars"]), int(answer["tables"])
     except (KeyError, TypeError, ValueError) as exc:
         raise UnreadableFile(MSG_PDF_TOO_COMPLEX) from exc
@@ -90,7 +90,7 @@ def _reading(name: str, data: bytes, **options: Any) -> dict[str, Any]:
     return answer
 
 
-def _lines(
+def layout_lines(
     pages: list[list[dict[str, Any]]], ocr_pages: set[int]
 ) -> tuple[list[str], list[OcrRow], list[tuple[str, str]]]:
     """The pages' items (in vertical order) as lines: prose lines, and a table's rows as row lines; the
