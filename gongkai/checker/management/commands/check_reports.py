@@ -41,7 +41,7 @@ from gongkai.documents.fetch import Fetcher
 from gongkai.reports.findings import SEVERITIES
 
 #: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
-SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
+SUFFIXES = (".txt", ".htm", ".html", ".docx", ".doc", ".wps", ".pdf", ".ofd")
 
 #: The languages ``--lang`` offers (the first is the default).
 LANGUAGES = ("zh-hans", "en")
@@ -72,7 +72,10 @@ class Command(BaseCommand):
             "paths",
             nargs="+",
             metavar="PATH",
-            help=_("要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .pdf 文件），或者报告的网址"),
+            help=_(
+                "要检查的文件或目录（目录中递归查找 .txt .htm .html .docx .doc .wps .pdf .ofd 文件），"
+                "或者报告的网址"
+            ),
         )
         parser.add_argument(
             "--json", action="store_true", help=_("以 JSON 数组输出检查结果（见 docs/check-json.md）")
@@ -197,7 +200,8 @@ class Command(BaseCommand):
                     yield str(where), _("无法读取目录：%(reason)s") % {"reason": problem.strerror or problem}
                 if not found and not problems:
                     self.stderr.write(
-                        _("%(path)s：目录中没有可检查的文件（.txt .htm .html .docx .pdf）") % {"path": raw}
+                        _("%(path)s：目录中没有可检查的文件（.txt .htm .html .docx .doc .wps .pdf .ofd）")
+                        % {"path": raw}
                     )
                 for file in sorted(found):
                     yield str(file), None
