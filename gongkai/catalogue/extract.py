@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.core.messages import N_, Message
-from gongkai.documents import docx, isolated, office, ofd, sniffing
+from gongkai.documents import docx, isolated, ofd, office, sniffing
 from gongkai.documents.isolated import TooComplex, read_isolated, run_isolated
 from gongkai.documents.text import decode_text
 from gongkai.documents.zipguard import OFFICE_LIMITS, ZipLimits, ZipRefused, check_zip
@@ -94,7 +94,7 @@ MSG_CELLS_CUT = N_("表格超过 %(limit)s个单元格，只检查了前 %(limit
 MSG_PICTURES = N_("文件中有 %(count)s 张图片，无法检查图片中的文字，请人工核对")
 MSG_PDF_ENCRYPTED = N_("PDF 已加密，无法检查，请人工核对")
 MSG_BROKEN = N_("%(kind)s文件已损坏或格式不正确，无法检查；请重新保存后再试，或人工核对")
-MSG_OLD_OFFICE = N_("旧版 Excel 或 PowerPoint 文件（.xls、.ppt 等）无法检查，请另存为 .xlsx 后再检查，或人工核对")
+MSG_OLD_OFFICE = N_("旧版 Office 文件（.xls、.ppt 等）无法检查，请另存为 .docx 或 .xlsx 后再检查，或人工核对")
 MSG_OTHER_ZIP = N_("不支持的文件格式（PowerPoint、OpenDocument 等），无法检查；请人工核对")
 MSG_NO_OFFICE = N_("本机未安装 LibreOffice，无法读取旧版 Word 或 WPS 文件（.doc、.wps），未检查；请人工核对")
 MSG_ZIP_FILE = N_("压缩包中的“%(name)s”：%(problem)s")
@@ -225,9 +225,14 @@ def extract_here(data: bytes, kind: str, limits: Limits | None = None) -> Extrac
 
 
 def _broken_label(kind: str) -> str:
-    return {"pdf": "PDF ", "docx": "Word ", "doc": "Word ", "xlsx": "Excel ", "ofd": "OFD ", "zip": "zip "}.get(
-        kind, ""
-    )
+    return {
+        "pdf": "PDF ",
+        "docx": "Word ",
+        "doc": "Word ",
+        "xlsx": "Excel ",
+        "ofd": "OFD ",
+        "zip": "zip ",
+    }.get(kind, "")
 
 
 def _extract(data: bytes, kind: str, limits: Limits) -> Extracted:

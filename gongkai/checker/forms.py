@@ -38,10 +38,9 @@ def screen_upload(upload: UploadedFile) -> str | None:
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         return _(
-            "不支持这种文件类型（%(suffix)s）。请上传 .txt、.htm、.html、.docx、.doc、.wps、.pdf 或 .ofd 文件。"
-        ) % {
-            "suffix": suffix or _("无扩展名")
-        }
+            "不支持这种文件类型（%(suffix)s）。"
+            "请上传 .txt、.htm、.html、.docx、.doc、.wps、.pdf 或 .ofd 文件。"
+        ) % {"suffix": suffix or _("无扩展名")}
     size = upload.size or 0
     if size > max_upload_bytes():
         return _("文件太大（%(size)s），每个文件不能超过 %(limit)s。") % {

@@ -214,8 +214,9 @@ def _reached(memory_bytes: int) -> bool:
 
 
 def read_isolated(reading: str, data: bytes, **options: Any) -> dict[str, Any]:
-    """The answer of the PDF ``reading`` (``pages``, ``layout`` or ``ocr``, :data:`gongkai.documents.pdf.READINGS`)
-    for ``data``, read in a limited child process; raises :class:`TooComplex`."""
+    """The answer of the PDF ``reading`` (``pages``, ``layout`` or ``ocr``,
+    :data:`gongkai.documents.pdf.READINGS`) for ``data``, read in a limited child process; raises
+    :class:`TooComplex`."""
     if reading not in pdf.READINGS:
         raise ValueError(reading)
     answer = run_isolated(pdf.run_reading, reading, data, options)

@@ -96,11 +96,7 @@ def find_tables(rules: list[Rule]) -> list[list[list[Box | None]]]:
         merge_edges,
     )
 
-    edges = [
-        _edge(r)
-        for r in rules
-        if max(r.x1 - r.x0, r.bottom - r.top) >= MIN_RULE
-    ]
+    edges = [_edge(r) for r in rules if max(r.x1 - r.x0, r.bottom - r.top) >= MIN_RULE]
     if not edges:
         return []
     edges = merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE)
@@ -188,7 +184,12 @@ def page_items(words: list[Word], rules: list[Rule]) -> tuple[list[Answer], int]
     for table in tables:
         flat = [c for row in table for c in row if c is not None]
         boxes.append(
-            (min(c[0] for c in flat), min(c[1] for c in flat), max(c[2] for c in flat), max(c[3] for c in flat))
+            (
+                min(c[0] for c in flat),
+                min(c[1] for c in flat),
+                max(c[2] for c in flat),
+                max(c[3] for c in flat),
+            )
         )
     inside: list[list[Word]] = [[] for _ in tables]
     outside: list[Word] = []
@@ -227,10 +228,10 @@ def _table_item(table: list[list[Box | None]], words: list[Word]) -> Answer:
     for row in table:
         texts: list[str] = []
         lows: list[float | None] = []
-        for c in row:
-            if c is None:
+        for box in row:
+            if box is None:
                 continue
-            in_cell = members[c]
+            in_cell = members[box]
             texts.append("\n".join(join_words(line) for _, line in text_lines(in_cell)))
             scores = [w.confidence for w in in_cell if w.confidence is not None and _DIGIT.search(w.text)]
             lows.append(min(scores) if scores else None)

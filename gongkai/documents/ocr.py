@@ -54,10 +54,10 @@ class OcrUnavailable(Exception):
 
 
 def available() -> str:
-    """"" when OCR can run here, else ``no_tesseract`` or ``no_chi_sim``."""
+    """ "" when OCR can run here, else ``no_tesseract`` or ``no_chi_sim``."""
     if shutil.which("tesseract") is None:
         return "no_tesseract"
-    import pytesseract
+    import pytesseract  # type: ignore[import-untyped]
 
     try:
         languages = pytesseract.get_languages(config="")
@@ -148,88 +148,118 @@ MAX_SINGLE_CELLS = 12
 _GAP = 24
 
 
-def _read_number_cells(
-    cleaned: Any, words: list[Word], rules: list[Rule], dpi: int, deadline: float
-) -> list[Word]:
-    """``words`` with the words of every table cell that holds no Chinese text replaced by what
-    Tesseract reads there limited to digits (one word per cell, its confidence the lowest of the cell's).
+Box = tuple[float, float, float, float]
 
-    The cells' pictures (cropped to their ink) are stacked in one picture, one cell a line, so that all
-    are read by one Tesseract call; a cell without ink is blank.
-    """
-    from PIL import Image
 
+def _cell_words(words: list[Word], rules: list[Rule]) -> dict[Box, list[Word]]:
+    """The words of each cell of the page's tables (by their centre)."""
     from gongkai.documents.layout import find_tables
 
-    scale = 72.0 / dpi
     boxes = [c for table in find_tables(rules) for row in table for c in row if c is not None]
-    members: dict[tuple[float, float, float, float], list[Word]] = {c: [] for c in boxes}
+    members: dict[Box, list[Word]] = {c: [] for c in boxes}
     for word in words:
         x, y = word.middle
         for c in boxes:
             if c[0] <= x <= c[2] and c[1] <= y <= c[3]:
                 members[c].append(word)
                 break
-    crops: list[tuple[tuple[float, float, float, float], Any]] = []
+    return members
+
+
+def _number_crops(cleaned: Any, members: dict[Box, list[Word]], dpi: int) -> list[tuple[Box, Any]]:
+    """The cells without Chinese text, each with the picture of its ink (None: no ink, a blank cell)."""
+    scale = 72.0 / dpi
+    inset = 3
+    crops: list[tuple[Box, Any]] = []
     for c, in_cell in members.items():
         if _CHINESE_TEXT.search("".join(w.text for w in in_cell)):
             continue
-        inset = 3
-        box = (int(c[0] / scale) + inset, int(c[1] / scale) + inset, int(c[2] / scale) - inset,
-               int(c[3] / scale) - inset)
+        box = (
+            int(c[0] / scale) + inset,
+            int(c[1] / scale) + inset,
+            int(c[2] / scale) - inset,
+            int(c[3] / scale) - inset,
+        )
         if box[2] <= box[0] or box[3] <= box[1]:
             continue
         crop = cleaned.crop(box)
         ink = crop.point(lambda v: 255 if v < INK else 0).getbbox()
-        if ink is None:
-            crops.append((c, None))
-            continue
-        crops.append((c, crop.crop(ink)))
-    if not crops:
-        return words
-    inked = [(c, crop) for c, crop in crops if crop is not None]
-    width = max([crop.width for _, crop in inked], default=1) + 2 * _GAP
+        crops.append((c, None if ink is None else crop.crop(ink)))
+    return crops
+
+
+def _read_stacked(inked: list[tuple[Box, Any]], deadline: float) -> dict[Box, list[Word]]:
+    """The digits Tesseract reads in each cell picture, the pictures stacked one a line in one picture
+    (one call); a cell it reads nothing in is read again by itself (a lone narrow "1" is often dropped)."""
+    from PIL import Image
+
+    read: dict[Box, list[Word]] = {c: [] for c, _ in inked}
+    if not inked:
+        return read
+    width = max(crop.width for _, crop in inked) + 2 * _GAP
     height = sum(crop.height + _GAP for _, crop in inked) + _GAP
     sheet = Image.new("L", (width, height), 255)
-    slots: list[tuple[float, float, tuple[float, float, float, float]]] = []
+    slots: list[tuple[float, float, Box]] = []
     y = _GAP
     for c, crop in inked:
         sheet.paste(crop, (_GAP, y))
         slots.append((y - _GAP / 2, y + crop.height + _GAP / 2, c))
         y += crop.height + _GAP
-    read: dict[tuple[float, float, float, float], list[Word]] = {c: [] for c, _ in crops}
-    if inked:
-        for word in _words(_tesseract(sheet, DIGITS_CONFIG, deadline, lang="eng"), 1.0):
-            middle = (word.top + word.bottom) / 2
-            for top, bottom, c in slots:
-                if top <= middle < bottom:
-                    read[c].append(word)
-                    break
-    alone = [(c, crop) for c, crop in inked if not read[c]][:MAX_SINGLE_CELLS]
-    for c, crop in alone:  # a lone narrow digit ("1") the column pass dropped: read the cell by itself
+    for word in _words(_tesseract(sheet, DIGITS_CONFIG, deadline, lang="eng"), 1.0):
+        middle = (word.top + word.bottom) / 2
+        for top, bottom, c in slots:
+            if top <= middle < bottom:
+                read[c].append(word)
+                break
+    for c, crop in [(c, crop) for c, crop in inked if not read[c]][:MAX_SINGLE_CELLS]:
         padded = Image.new("L", (crop.width + 2 * _GAP, crop.height + 2 * _GAP), 255)
         padded.paste(crop, (_GAP, _GAP))
         read[c] = _words(_tesseract(padded, SINGLE_CONFIG, deadline, lang="eng"), 1.0)
-    replaced = {id(w) for c in read for w in members[c]}
+    return read
+
+
+def _read_number_cells(
+    cleaned: Any, words: list[Word], rules: list[Rule], dpi: int, deadline: float
+) -> list[Word]:
+    """``words`` with the words of every table cell that holds no Chinese text replaced by what
+    Tesseract reads there limited to digits (one word per cell, its confidence the lowest of the cell's).
+
+    A cell without ink is blank; a cell with ink but no digit read keeps what the first pass read, or
+    holds :data:`ILLEGIBLE` with confidence 0 (a doubt the checker reports, never a guess).
+    """
+    members = _cell_words(words, rules)
+    crops = _number_crops(cleaned, members, dpi)
+    if not crops:
+        return words
+    inked = [(c, crop) for c, crop in crops if crop is not None]
+    read = _read_stacked(inked, deadline)
+    blank = {c for c, crop in crops if crop is None}
+    replaced = {id(w) for c, _ in crops for w in members[c]}
     out = [w for w in words if id(w) not in replaced]
-    for c, found in read.items():
-        if not found:
-            if any(crop is not None for cc, crop in crops if cc == c):
-                # ink, but no digit: what the first pass read, or the mark of an illegible character
-                out.extend(members[c] or [Word(c[0] + 1, c[1] + 1, c[2] - 1, c[3] - 1, ILLEGIBLE, 0.0)])
+    for c, _ in crops:
+        found = sorted(read.get(c, []), key=lambda w: w.x0)
+        if c in blank:
             continue
-        found.sort(key=lambda w: w.x0)
+        if not found:
+            out.extend(members[c] or [Word(c[0] + 1, c[1] + 1, c[2] - 1, c[3] - 1, ILLEGIBLE, 0.0)])
+            continue
         text = "".join(w.text for w in found)
         confidence = min(w.confidence for w in found if w.confidence is not None)
         out.append(Word(c[0] + 1, c[1] + 1, c[2] - 1, c[3] - 1, text, confidence))
     return out
 
 
-def read_scanned(data: bytes, *, pages: list[int] | None = None, max_pages: int = MAX_PAGES,
-                 seconds: float = SECONDS, dpi: int = DPI) -> Answer:
+def read_scanned(
+    data: bytes,
+    *,
+    pages: list[int] | None = None,
+    max_pages: int = MAX_PAGES,
+    seconds: float = SECONDS,
+    dpi: int = DPI,
+) -> Answer:
     """The ``layout`` answer of the PDF in ``data``, its ``pages`` (1-based; all when None) read by OCR
     (the other pages are given as empty)."""
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped]
 
     missing = available()
     if missing:

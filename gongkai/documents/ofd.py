@@ -109,7 +109,9 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
 
 def _matrix(element: Any) -> Matrix:
     values = _numbers(element.get("CTM"))
-    return (values[0], values[1], values[2], values[3], values[4], values[5]) if len(values) == 6 else _IDENTITY
+    return (
+        (values[0], values[1], values[2], values[3], values[4], values[5]) if len(values) == 6 else _IDENTITY
+    )
 
 
 def _text_words(element: Any) -> list[Word]:

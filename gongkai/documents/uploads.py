@@ -155,7 +155,9 @@ def check_upload(
                 "“%(name)s”是%(kind)s。"
             )
         )
-        refusal = Message(only, {"name": name, "kind": Message(KIND_LABELS.get(kind, KIND_LABELS["unknown"]))})
+        refusal = Message(
+            only, {"name": name, "kind": Message(KIND_LABELS.get(kind, KIND_LABELS["unknown"]))}
+        )
         if extension(name) in OLD_OFFICE_EXTENSIONS:
             hint = Message(N_("旧版 Word、Excel 或 WPS 格式请另存为 .docx 或 .xlsx 后上传。"))
             raise UploadRefused("file_type", refusal, hint)

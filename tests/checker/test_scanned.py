@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from gongkai.checker.pipeline import check_path
-from gongkai.checker.readers.ocr import official_wording
 from gongkai.reports.model import SECTION3_COLUMN_KEYS, SECTION4_COLUMN_KEYS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -46,7 +45,9 @@ def test_a_scanned_report_reads_like_its_text_and_flags_the_unsure_digits() -> N
     assert scan["kind"] == "annual_report" and scan["year"] == 2025
     # every cell of tables 三 and 四 is said to come from OCR, with its confidence
     marked = {(c["table"], c["row"], c["column"]) for c in scan["ocr"]["cells"]}
-    assert {(t, r) for t, r, _ in marked if t == "section3"} == {("section3", r) for r in text["tables"]["section3"]}
+    assert {(t, r) for t, r, _ in marked if t == "section3"} == {
+        ("section3", r) for r in text["tables"]["section3"]
+    }
     assert scan["ocr"]["pages"] == [1, 2]
     # the blurred cell is read wrong, and said to be doubtful: a finding at that cell, the number as read
     unsure = [f for f in scan["findings"] if f["code"] == "ocr.unsure_digits"]

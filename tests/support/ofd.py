@@ -88,7 +88,8 @@ def _content(page: Page, first_id: int) -> tuple[str, int]:
     block = f'<ofd:PageBlock ID="{unit}">{"".join(paths[half:])}</ofd:PageBlock>'
     unit += 1
     layer = f'<ofd:Layer ID="{unit}">{"".join(objects)}{"".join(paths[:half])}{block}</ofd:Layer>'
-    return f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>{layer}</ofd:Content></ofd:Page>', unit
+    xml = f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content>{layer}</ofd:Content></ofd:Page>'
+    return f'<?xml version="1.0" encoding="UTF-8"?>{xml}', unit
 
 
 def write_ofd(pages: list[Page]) -> bytes:

@@ -71,7 +71,9 @@ def _same(read: list[str], values: list[Any]) -> bool:
     return True
 
 
-def _match(rows: list[OcrRow], targets: list[tuple[str, str, list[str], list[Any]]]) -> dict[int, list[Place]]:
+def _match(
+    rows: list[OcrRow], targets: list[tuple[str, str, list[str], list[Any]]]
+) -> dict[int, list[Place]]:
     """OCR row index → the places of its last cells (None-free), matched in order."""
     matched: dict[int, list[Place]] = {}
     start = 0
@@ -102,7 +104,9 @@ def _cell_name(report: ParsedReport, place: Place) -> Message:
         return Message(N_("表二“%(row)s”行“%(column)s”列"), {"row": official.label, "column": col})
     if table == "section3":
         col = next(c.label for c in SECTION3_COLUMNS if c.key == column)
-        return Message(N_("表三“%(row)s”行“%(column)s”列"), {"row": fmt.section3_row(row).label, "column": col})
+        return Message(
+            N_("表三“%(row)s”行“%(column)s”列"), {"row": fmt.section3_row(row).label, "column": col}
+        )
     group = next(g.label for g in SECTION4_GROUPS if g.key == row)
     col = next(c.label for c in SECTION4_COLUMNS if c.key == column)
     return Message(N_("表四“%(row)s”的“%(column)s”列"), {"row": group, "column": col})

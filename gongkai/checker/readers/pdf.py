@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gongkai.checker.readers.ocr import official_wording
 from gongkai.checker.readers.common import (
     MSG_OCR_MISSING,
     MSG_OCR_NO_CHINESE,
@@ -26,6 +25,7 @@ from gongkai.checker.readers.common import (
     join_breaks,
     row_line,
 )
+from gongkai.checker.readers.ocr import official_wording
 from gongkai.checker.source import CELL, OcrRow, Source, UnreadableFile
 from gongkai.core.messages import Message
 from gongkai.documents import ocr
@@ -43,9 +43,7 @@ def read_pdf(data: bytes) -> Source:
     ocr_pages: list[int] = []
     scanned = [int(n) for n in answer.get("scanned") or []]
     if scanned:
-        scan = _reading(
-            "ocr", data, pages=scanned, max_pages=ocr.MAX_PAGES, seconds=ocr.SECONDS, dpi=ocr.DPI
-        )
+        scan = _reading("ocr", data, pages=scanned, max_pages=ocr.MAX_PAGES, seconds=ocr.SECONDS, dpi=ocr.DPI)
         try:
             for number in scan["ocr"]:
                 answer["pages"][number - 1] = scan["pages"][number - 1]
