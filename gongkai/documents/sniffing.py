@@ -74,6 +74,17 @@ def sniff(data: bytes) -> Sniffed:
     return Sniffed("other")
 
 
+def slow_to_read(data: bytes) -> bool:
+    """Whether reading this file takes seconds, not milliseconds: an old Word or WPS file (a LibreOffice
+    conversion) or a PDF that may be a scan (OCR). A PDF is taken for a possible scan when no ``/Font``
+    appears in its bytes: a scan's pages hold pictures only (a PDF whose objects are all compressed in
+    object streams is taken for one too, which only costs it the background)."""
+    found = sniff(data[:2048] if not data.startswith(OLE_MAGIC) else data)
+    if found.kind == "ole":
+        return found.detail == "doc"
+    return found.kind == "pdf" and b"/Font" not in data
+
+
 def image_format(data: bytes) -> str:
     """PNG, JPEG, GIF, TIFF, BMP or WebP; "" for anything else."""
     match = filetype.image_match(data[:8192])
