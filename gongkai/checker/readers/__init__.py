@@ -23,8 +23,8 @@
 
 Unsupported or broken input raises :class:`~gongkai.checker.source.UnreadableFile` with a message
 (Chinese, rendered in the reader's language) saying why and what to do. No library exception escapes.
-One module per kind of file (:mod:`.text`, :mod:`.html`, :mod:`.word`, :mod:`.pdf`, :mod:`.ofd`), :mod:`.sniff` to tell
-them apart, :mod:`.common` for what they share.
+One module per kind of file (:mod:`.text`, :mod:`.html`, :mod:`.word`, :mod:`.pdf`, :mod:`.ofd`),
+:mod:`.sniff` to tell them apart, :mod:`.common` for what they share.
 """
 
 from gongkai.checker.readers.sniff import read_bytes
