@@ -11,7 +11,8 @@ PDF reader does. The answer is the ``layout`` reading's (``pages``, ``chars``, `
 the numbers of the pages read by OCR; a table item carries each cell's lowest digit confidence (0–100).
 
 Limits: at most :data:`MAX_PAGES` scanned pages (more answers ``{"error": "ocr_pages", …}``), and all the
-OCR done within :data:`SECONDS` (else ``{"error": "ocr_timeout"}``); Tesseract missing answers
+OCR done within ``seconds`` (the checker gives what the child has left but :data:`MARGIN_SECONDS`; else
+``{"error": "ocr_timeout"}``); Tesseract missing answers
 ``{"error": "no_tesseract"}``, its Chinese data missing ``{"error": "no_chi_sim"}``. No Django.
 """
 
@@ -31,8 +32,11 @@ Answer = dict[str, Any]
 DPI = 300
 #: Scanned pages read at most.
 MAX_PAGES = 12
-#: Wall-clock seconds for all the OCR of one file (inside the child's own limit).
+#: Wall-clock seconds for all the OCR of one file when the caller gives none.
 SECONDS = 75.0
+#: The checker stops OCR this many seconds before the limited child's wall-clock limit (90 s by default:
+#: 75 s of OCR), so that it can say why rather than be killed.
+MARGIN_SECONDS = 15.0
 #: A table border is a run of dark pixels at least this long (longer than any stroke of a character).
 MIN_RULE_INCHES = 0.25
 #: Grey level below which a pixel is dark.

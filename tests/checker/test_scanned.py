@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from gongkai.checker.pipeline import check_path
+from gongkai.checker.readers.ocr import official_wording
+from gongkai.documents import isolated
 from gongkai.reports.model import SECTION3_COLUMN_KEYS, SECTION4_COLUMN_KEYS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -35,7 +37,11 @@ def _cells(tables: dict[str, Any]) -> dict[tuple[str, str, int], Any]:
 
 
 @needs_tesseract
-def test_a_scanned_report_reads_like_its_text_and_flags_the_unsure_digits() -> None:
+def test_a_scanned_report_reads_like_its_text_and_flags_the_unsure_digits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the test machine is shared (OCR took 40 s here at load 20): the child's limit is tested elsewhere
+    monkeypatch.setattr(isolated, "TIMEOUT_SECONDS", 600)
     text = check_path(TEXT).to_json()
     scan = check_path(SCAN).to_json()
     expected, read = _cells(text["tables"]), _cells(scan["tables"])
@@ -66,3 +72,14 @@ def _index(place: tuple[str, str, str]) -> tuple[str, str, int]:
     if table == "section3":
         return table, row, SECTION3_COLUMN_KEYS.index(column)
     return table, row, SECTION4_COLUMN_KEYS.index(column)
+
+
+def test_official_wording_replaces_misread_labels_only() -> None:
+    assert official_wording("7.属于行政执法案耸") == "7.属于行政执法案卷"
+    assert official_wording("一、上年结转政府信息公开申请数量") == "二、上年结转政府信息公开申请数量"
+    assert official_wording("(一) 予以公开") == "（一）予以公开"
+    # not a label, or too different: kept as read
+    assert official_wording("五、存在问题及改进情况") == "五、存在问题及改进情况"
+    sentence = "2025年，全市各级行政机关扎实推进政务公开工作。"
+    assert official_wording(sentence) == sentence
+    assert official_wording("13612") == "13612"

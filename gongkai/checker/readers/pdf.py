@@ -5,7 +5,8 @@ Tesseract, ``chi_sim``), their tables recovered from the ruled lines of the pict
 kept in :attr:`~gongkai.checker.source.Source.ocr_rows` with the confidence of their digits. A PDF with
 no text even then, or that passes the child's limits, is refused; so is a scan when Tesseract or its
 Chinese data is missing, when it has more than :data:`gongkai.documents.ocr.MAX_PAGES` scanned pages or
-when OCR takes more than :data:`gongkai.documents.ocr.SECONDS`."""
+when OCR would outlast the limited child (it stops :data:`gongkai.documents.ocr.MARGIN_SECONDS` before the
+child's wall-clock limit — 75 s of the default 90 — to say so)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from gongkai.checker.readers.common import (
 from gongkai.checker.readers.ocr import official_wording
 from gongkai.checker.source import CELL, OcrRow, Source, UnreadableFile
 from gongkai.core.messages import Message
-from gongkai.documents import ocr
+from gongkai.documents import isolated, ocr
 from gongkai.documents.isolated import TooComplex, read_isolated
 from gongkai.documents.text import CONTROL
 
@@ -43,7 +44,8 @@ def read_pdf(data: bytes) -> Source:
     ocr_pages: list[int] = []
     scanned = [int(n) for n in answer.get("scanned") or []]
     if scanned:
-        scan = _reading("ocr", data, pages=scanned, max_pages=ocr.MAX_PAGES, seconds=ocr.SECONDS, dpi=ocr.DPI)
+        seconds = max(1.0, isolated.seconds_left() - ocr.MARGIN_SECONDS)
+        scan = _reading("ocr", data, pages=scanned, max_pages=ocr.MAX_PAGES, seconds=seconds, dpi=ocr.DPI)
         try:
             for number in scan["ocr"]:
                 answer["pages"][number - 1] = scan["pages"][number - 1]
