@@ -8,7 +8,8 @@ and (on the transposed picture) column by column — and painted out before Tess
 that they are not read as ``|`` or ``1``; Tesseract's words (``image_to_data``: text, box, confidence)
 and the borders then go to :func:`gongkai.documents.layout.page_items`, which recovers the tables as the
 PDF reader does. The answer is the ``layout`` reading's (``pages``, ``chars``, ``tables``) plus ``ocr``:
-the numbers of the pages read by OCR; a table item carries each cell's lowest digit confidence (0–100).
+the numbers of the pages read by OCR, and ``cpu_seconds`` (this process's and Tesseract's); a table item
+carries each cell's lowest digit confidence (0–100).
 
 Limits: at most :data:`MAX_PAGES` scanned pages (more answers ``{"error": "ocr_pages", …}``), and all the
 OCR done within ``seconds`` (the checker gives what the child has left but :data:`MARGIN_SECONDS`; else
@@ -270,6 +271,7 @@ def read_scanned(
         return {"error": missing}
     os.environ["OMP_THREAD_LIMIT"] = "1"
     deadline = time.monotonic() + seconds
+    cpu_start = _cpu_seconds()
     document = pypdfium2.PdfDocument(data)
     try:
         total = len(document)
@@ -294,4 +296,14 @@ def read_scanned(
             tables += found
     finally:
         document.close()
-    return {"pages": answer_pages, "chars": chars, "tables": tables, "ocr": wanted}
+    spent = _cpu_seconds() - cpu_start
+    return {"pages": answer_pages, "chars": chars, "tables": tables, "ocr": wanted, "cpu_seconds": spent}
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (Tesseract)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
