@@ -6,6 +6,7 @@ make of each. Fast: no OCR and no conversion runs here (``tests/checker/test_sca
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from pathlib import Path
 
@@ -153,3 +154,37 @@ def test_a_doc_named_ofd_is_refused() -> None:
     with pytest.raises(uploads.UploadRefused) as info:
         uploads.check_upload("通知.ofd", DOC.read_bytes(), max_bytes=2**22, kinds=uploads.ATTACHMENT_KINDS)
     assert info.value.code == "extension_mismatch"
+
+
+def _pdf_without_fontbbox() -> bytes:
+    """A one-page PDF whose font descriptor has no usable FontBBox (pdfminer warns about it)."""
+    content = b"BT /F1 12 Tf 50 700 Td (Hello 2021) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /Foo /FirstChar 32 /LastChar 126 /Widths []"
+        b" /FontDescriptor 6 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /Foo /Flags 32 /FontBBox null >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdfminer_says_nothing_about_fonts(caplog: pytest.LogCaptureFixture) -> None:
+    from gongkai.documents import pdf
+
+    caplog.set_level(logging.DEBUG)
+    answer = pdf.read_layout(_pdf_without_fontbbox())
+    assert answer["chars"] == 10 and answer["scanned"] == []
+    assert not [r for r in caplog.records if r.name.startswith(("pdfminer", "pdfplumber"))]
