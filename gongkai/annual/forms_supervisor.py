@@ -52,7 +52,7 @@ class ImportForm(forms.Form):
         self.fields["reports"].help_text = _(
             "可一次选择多个文件（最多 %(direct)d 个），或者一个装有报告文件的 zip 压缩包"
             "（最多 %(max)d 个报告）。"
-            "支持 .docx、.pdf、.html、.htm、.txt；每个文件不超过 %(size)d MB。"
+            "支持 .docx、.doc、.wps、.pdf、.ofd、.html、.htm、.txt；每个文件不超过 %(size)d MB。"
         ) % {
             "direct": direct_file_limit(),
             "max": imports.MAX_FILES,

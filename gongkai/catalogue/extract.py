@@ -1,4 +1,5 @@
-"""The text of an attachment, for the privacy scanner: PDF, Word (.docx), Excel (.xlsx) or plain text.
+"""The text of an attachment, for the privacy scanner: PDF, OFD, Word (.docx; .doc and WPS's .wps converted
+by LibreOffice, :mod:`gongkai.documents.office`), Excel (.xlsx), plain text, or the files of a zip.
 
 Pure Python (no Django). :func:`file_kind` tells the type from the bytes
 (:mod:`gongkai.documents.sniffing`), never from the file name. :func:`extract_text` returns the text with
@@ -14,7 +15,10 @@ fail, is not checked (:data:`MSG_TOO_COMPLEX`). The limits below are read here a
 Limits: files over :data:`MAX_BYTES` are refused unread; a zip whose members would unpack to more than
 :data:`MAX_UNZIPPED_BYTES` (or whose XML parts to more than :data:`MAX_XML_BYTES`) is refused unread
 (:mod:`gongkai.documents.zipguard`); a PDF is read up to :data:`MAX_PAGES` pages, a workbook up to
-:data:`MAX_CELLS` cells, and any text up to :data:`MAX_CHARS`.
+:data:`MAX_CELLS` cells, and any text up to :data:`MAX_CHARS`. A zip's files are read one by one with the
+same readers (a zip inside it is not opened: a problem says so), in name order, each one's text after a
+line ``【name】``, and each one's problems named by its file; at most :data:`MAX_ZIP_FILES` files are read.
+Scanned pages are not read by OCR here (that is the report checker's): a problem asks a person to look.
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from __future__ import annotations
 import datetime
 import io
 import warnings
+import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gongkai.core.messages import N_, Message
-from gongkai.documents import docx, isolated, sniffing
+from gongkai.documents import docx, isolated, ofd, office, sniffing
 from gongkai.documents.isolated import TooComplex, read_isolated, run_isolated
 from gongkai.documents.text import decode_text
 from gongkai.documents.zipguard import OFFICE_LIMITS, ZipLimits, ZipRefused, check_zip
@@ -56,6 +61,8 @@ MAX_ZIP_MEMBERS = OFFICE_LIMITS.max_members
 MAX_PAGES = 500
 MAX_CHARS = 2_000_000
 MAX_CELLS = 2_000_000
+#: Files of a zip read at most (each old Word file costs a LibreOffice conversion of a few seconds).
+MAX_ZIP_FILES = 50
 #: Bytes of a file looked at to tell text from binary.
 TEXT_SAMPLE = 64 * 1024
 
@@ -63,6 +70,9 @@ KIND_LABELS: dict[str, str] = {
     "pdf": "PDF",
     "docx": N_("Word 文档"),
     "xlsx": N_("Excel 表格"),
+    "doc": N_("旧版 Word 或 WPS 文档"),
+    "ofd": "OFD",
+    "zip": N_("zip 压缩包"),
     "image": N_("图片"),
     "text": N_("文本"),
     "unknown": N_("无法识别的格式"),
@@ -84,10 +94,12 @@ MSG_CELLS_CUT = N_("表格超过 %(limit)s个单元格，只检查了前 %(limit
 MSG_PICTURES = N_("文件中有 %(count)s 张图片，无法检查图片中的文字，请人工核对")
 MSG_PDF_ENCRYPTED = N_("PDF 已加密，无法检查，请人工核对")
 MSG_BROKEN = N_("%(kind)s文件已损坏或格式不正确，无法检查；请重新保存后再试，或人工核对")
-MSG_OLD_OFFICE = N_(
-    "旧版 Office 文件（.doc、.xls、.wps 等）无法检查，请另存为 .docx 或 .xlsx 后再检查，或人工核对"
-)
-MSG_OTHER_ZIP = N_("不支持的文件格式（压缩包、PowerPoint、OpenDocument 等），无法检查；请人工核对")
+MSG_OLD_OFFICE = N_("旧版 Office 文件（.xls、.ppt 等）无法检查，请另存为 .docx 或 .xlsx 后再检查，或人工核对")
+MSG_OTHER_ZIP = N_("不支持的文件格式（PowerPoint、OpenDocument 等），无法检查；请人工核对")
+MSG_NO_OFFICE = N_("本机未安装 LibreOffice，无法读取旧版 Word 或 WPS 文件（.doc、.wps），未检查；请人工核对")
+MSG_ZIP_FILE = N_("压缩包中的“%(name)s”：%(problem)s")
+MSG_ZIP_NESTED = N_("压缩包中的压缩包“%(name)s”未打开，无法检查；请解压后人工核对")
+MSG_ZIP_FILES_CUT = N_("压缩包中有 %(total)s 个文件，只检查了前 %(limit)s 个，其余请人工核对")
 MSG_UNKNOWN = N_("无法识别文件格式，无法检查；请人工核对")
 MSG_TOO_COMPLEX = N_("文件过大或过于复杂，无法自动检查，请人工核对")
 #: A count of ten thousands, as Chinese writes round numbers ("200 万").
@@ -136,14 +148,18 @@ def extract_path(path: str | Path) -> Extracted:
 
 
 def file_kind(data: bytes) -> str:
-    """The type of a file from its content: ``pdf``, ``docx``, ``xlsx``, ``image``, ``text`` or ``unknown``.
+    """The type of a file from its content: ``pdf``, ``docx``, ``doc`` (Word 97 binary: .doc or .wps),
+    ``xlsx``, ``ofd``, ``zip``, ``image``, ``text`` or ``unknown``.
 
     The file's name is never asked: a ``.pdf`` that holds a web page is ``text``. Only the first
     64 KB decide whether a file is text, so the head of a large file may be sniffed too.
     """
-    kind = sniffing.sniff(data).kind
-    if kind in ("pdf", "docx", "xlsx", "image"):
+    sniffed = sniffing.sniff(data)
+    kind = sniffed.kind
+    if kind in ("pdf", "docx", "xlsx", "image", "ofd", "zip"):
         return kind
+    if kind == "ole" and sniffed.detail == "doc":
+        return "doc"
     if kind in ("other", "rtf"):
         sample = decode_text(data[:TEXT_SAMPLE], final=len(data) <= TEXT_SAMPLE)
         return "text" if sample is not None else "unknown"
@@ -209,7 +225,14 @@ def extract_here(data: bytes, kind: str, limits: Limits | None = None) -> Extrac
 
 
 def _broken_label(kind: str) -> str:
-    return {"pdf": "PDF ", "docx": "Word ", "xlsx": "Excel "}.get(kind, "")
+    return {
+        "pdf": "PDF ",
+        "docx": "Word ",
+        "doc": "Word ",
+        "xlsx": "Excel ",
+        "ofd": "OFD ",
+        "zip": "zip ",
+    }.get(kind, "")
 
 
 def _extract(data: bytes, kind: str, limits: Limits) -> Extracted:
@@ -220,6 +243,13 @@ def _extract(data: bytes, kind: str, limits: Limits) -> Extracted:
         if problem is not None:
             return Extracted("", kind, problems=(problem,))
         return _docx(data, limits) if kind == "docx" else _xlsx(data, limits)
+    if kind == "doc":
+        return _doc(data, limits)
+    if kind in ("ofd", "zip"):
+        problem = _zip_problem(data, limits.zip)
+        if problem is not None:
+            return Extracted("", kind, problems=(problem,))
+        return _ofd(data, limits) if kind == "ofd" else _zip(data, limits)
     if kind == "image":
         return Extracted("", kind, problems=(Message(MSG_IMAGE, {"format": sniffing.image_format(data)}),))
     if kind == "text":
@@ -322,6 +352,78 @@ def _docx(data: bytes, limits: Limits) -> Extracted:
     if pictures:
         problems.append(Message(MSG_PICTURES, {"count": pictures}))
     return _cut(text, "docx", limits.chars, problems)
+
+
+def _doc(data: bytes, limits: Limits) -> Extracted:
+    """A .doc or .wps: converted to .docx by LibreOffice, then read as one."""
+    try:
+        converted = office.to_docx(data)
+    except office.OfficeUnavailable:
+        return Extracted("", "doc", problems=(Message(MSG_NO_OFFICE),))
+    except office.ConversionFailed as failed:
+        if failed.timeout:
+            return Extracted("", "doc", problems=(Message(MSG_TOO_COMPLEX),))
+        return Extracted("", "doc", problems=(Message(MSG_BROKEN, {"kind": _broken_label("doc")}),))
+    read = _docx(converted, limits)
+    return Extracted(read.text, "doc", problems=read.problems)
+
+
+# -- OFD -----------------------------------------------------------------------------------------
+
+
+def _ofd(data: bytes, limits: Limits) -> Extracted:
+    text, starts = ofd.all_text(data, limits.chars, limits.zip)
+    return _cut(text, "ofd", limits.chars, pages=len(starts), page_starts=tuple(starts))
+
+
+# -- zip -----------------------------------------------------------------------------------------
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its maker wrote it (GBK names from Chinese Windows have no UTF-8 flag)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _zip(data: bytes, limits: Limits) -> Extracted:
+    """The text of each file of a zip, read by the readers above, in name order."""
+    chunks: list[str] = []
+    problems: list[Message] = []
+    length = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = sorted(
+            (info for info in archive.infolist() if not info.is_dir()), key=lambda info: _member_name(info)
+        )
+        for info in members[:MAX_ZIP_FILES]:
+            name = _member_name(info)
+            if info.flag_bits & 0x1:  # encrypted
+                problems.append(Message(MSG_ZIP_FILE, {"name": name, "problem": Message(MSG_UNKNOWN)}))
+                continue
+            content = archive.read(info)
+            kind = file_kind(content)
+            if kind == "zip":
+                problems.append(Message(MSG_ZIP_NESTED, {"name": name}))
+                continue
+            read = _extract(content, kind, limits)
+            problems.extend(Message(MSG_ZIP_FILE, {"name": name, "problem": p}) for p in read.problems)
+            chunk = f"【{name}】\n{read.text}\n"
+            chunks.append(chunk)
+            length += len(chunk)
+            if length > limits.chars:
+                break
+        if len(members) > MAX_ZIP_FILES:
+            problems.append(Message(MSG_ZIP_FILES_CUT, {"total": len(members), "limit": MAX_ZIP_FILES}))
+    return _cut("".join(chunks), "zip", limits.chars, problems)
 
 
 # -- Excel ---------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from gongkai.agencies.models import Agency
 from gongkai.core.forms import LengthCheckedForm
 
 #: File types the page accepts (the reader sniffs the content anyway).
-ALLOWED_SUFFIXES = (".txt", ".htm", ".html", ".docx", ".pdf")
+ALLOWED_SUFFIXES = (".txt", ".htm", ".html", ".docx", ".doc", ".wps", ".pdf", ".ofd")
 MAX_FILES = 20
 #: All the files of one check together: a request is read whole before the page returns.
 MAX_TOTAL_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -37,9 +37,10 @@ def screen_upload(upload: UploadedFile) -> str | None:
     """Why ``upload`` is refused before reading it (in Chinese), or ``None`` when it may be checked."""
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        return _("不支持这种文件类型（%(suffix)s）。请上传 .txt、.htm、.html、.docx 或 .pdf 文件。") % {
-            "suffix": suffix or _("无扩展名")
-        }
+        return _(
+            "不支持这种文件类型（%(suffix)s）。"
+            "请上传 .txt、.htm、.html、.docx、.doc、.wps、.pdf 或 .ofd 文件。"
+        ) % {"suffix": suffix or _("无扩展名")}
     size = upload.size or 0
     if size > max_upload_bytes():
         return _("文件太大（%(size)s），每个文件不能超过 %(limit)s。") % {

@@ -32,6 +32,7 @@ from gongkai.checker.pipeline import UnreadableFile, check_bytes, parse_bytes
 from gongkai.checker.result import ParsedReport
 from gongkai.checker.selectors import agency_names
 from gongkai.core.messages import N_, Message, message_to_json
+from gongkai.documents.sniffing import slow_to_read
 from gongkai.jobs import services as jobs
 from gongkai.jobs.models import Job, JobStatus
 from gongkai.jobs.permissions import SESSION_JOBS
@@ -54,9 +55,20 @@ MSG_PREVIOUS_CRASHED = N_("读取上年度报告时程序出错，已记录下�
 
 
 def runs_inline(uploads: Sequence[UploadedFile]) -> bool:
-    """Whether these uploads (reports and last year's report) are checked in the request."""
+    """Whether these uploads (reports and last year's report) are checked in the request: a few small
+    files, none slow to read (a scan to OCR, an old Word or WPS file to convert: seconds each)."""
     total = sum(u.size or 0 for u in uploads)
-    return len(uploads) <= INLINE_MAX_FILES and total <= INLINE_MAX_BYTES
+    if len(uploads) > INLINE_MAX_FILES or total > INLINE_MAX_BYTES:
+        return False
+    return not any(_slow(u) for u in uploads)
+
+
+def _slow(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    try:
+        return slow_to_read(upload.read(INLINE_MAX_BYTES + 1))
+    finally:
+        upload.seek(0)
 
 
 def start_check(

@@ -21,6 +21,7 @@ from gongkai.checker.detect.agency import agency_places
 from gongkai.checker.parse import parse_source
 from gongkai.checker.readers import read_bytes
 from gongkai.checker.readers.common import MSG_PDF_TOO_COMPLEX
+from gongkai.checker.readers.ocr import mark_ocr
 from gongkai.checker.result import CheckResult, ParsedReport
 from gongkai.checker.source import UnreadableFile
 from gongkai.core.messages import N_, Message
@@ -82,7 +83,10 @@ def parse_here(data: bytes, filename: str = "", max_xml_bytes: int = MAX_DOCX_XM
     """:func:`parse_bytes` in this process (the child runs it; PDFs still go to a child of their own
     when called outside one)."""
     _refuse_huge_zip(data, max_xml_bytes)
-    return parse_source(read_bytes(data, filename))
+    source = read_bytes(data, filename)
+    report = parse_source(source)
+    mark_ocr(source, report)  # a scan: which cells came from OCR, and its doubtful digits
+    return report
 
 
 def _refuse_huge_zip(data: bytes, max_xml_bytes: int) -> None:

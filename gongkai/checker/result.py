@@ -70,6 +70,9 @@ class ParsedReport:
     #: Why a ``not_a_report`` is not one (see :data:`NotReportReason`); the years a comparison compares.
     not_report_reason: NotReportReason | None = None
     compared_years: tuple[int, ...] = ()
+    #: A scanned PDF read by OCR: ``{"pages": [...], "cells": [{"table", "row", "column", "confidence",
+    #: "unsure"}...]}`` (:mod:`gongkai.checker.readers.ocr`); None when no page was.
+    ocr: dict[str, Any] | None = None
 
 
 def severity_counts(result: dict[str, Any]) -> dict[str, int]:
@@ -105,4 +108,5 @@ class CheckResult:
             period_end=r.period_end,
             tables=r.tables,
             findings=self.findings,
+            ocr=r.ocr,
         )

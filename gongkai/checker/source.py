@@ -22,7 +22,7 @@ The string ``Source.text``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from gongkai.core.messages import Message
@@ -30,17 +30,33 @@ from gongkai.core.messages import Message
 CELL = "\x1f"
 
 #: Layout names, as reported in ``ParsedReport.layout`` and the JSON output.
-LAYOUTS = ("html", "docx", "pdf", "pipes", "markdown", "tabs", "cell_per_line", "squashed", "plain")
+LAYOUTS = ("html", "docx", "pdf", "ofd", "pipes", "markdown", "tabs", "cell_per_line", "squashed", "plain")
 
 
 @dataclass
 class Source:
     text: str
-    #: "text", "html", "docx" or "pdf": what kind of file it was.
+    #: "text", "html", "docx", "doc" (a .doc or .wps, read as its .docx), "pdf" or "ofd": what kind of file.
     file_kind: str
     #: The table layout detected by the reader (one of LAYOUTS); "plain" when no table markup was seen
     #: (the parser may then find squashed tables in the prose).
     layout: str
+    #: The pages read by OCR (a scanned PDF, 1-based); empty when none was.
+    ocr_pages: list[int] = field(default_factory=list)
+    #: The table rows read by OCR, in document order (to say which cells came from OCR, and which digits
+    #: it was unsure of: :mod:`gongkai.checker.readers.ocr`).
+    ocr_rows: list[OcrRow] = field(default_factory=list)
+    #: Labels and headings OCR misread, read as the official wording: (as read, as taken).
+    ocr_corrections: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OcrRow:
+    """A table row read by OCR: its cells as read, and per cell the lowest confidence (0–100) of the
+    words with digits in it (None: no digits)."""
+
+    cells: tuple[str, ...]
+    confidence: tuple[float | None, ...]
 
 
 class UnreadableFile(Exception):

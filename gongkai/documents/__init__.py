@@ -10,6 +10,10 @@ Ground layer: imports only :mod:`gongkai.core` and libraries, knows no app, no D
 * :mod:`.docx` — the .docx reader (body blocks for the checker, every part's text for the scanner);
 * :mod:`.isolated` and :mod:`.pdf` — every PDF is read in a child process with memory, CPU-time and
   wall-clock limits;
+* :mod:`.layout` — tables and lines from positioned words and ruled lines (pdfplumber's lattice), for
+  :mod:`.ocr` (scanned pages: Tesseract ``chi_sim``) and :mod:`.ofd` (GB/T 33190 packages, read from
+  their XML);
+* :mod:`.office` — .doc and WPS's .wps converted to .docx by LibreOffice headless;
 * :mod:`.fetch` — the polite fetcher of outside URLs (robots.txt, one request a second per host, timeouts,
   a size cap, retries, the SSRF guard) and :func:`~.fetch.decode_html`;
 * :mod:`.links` — a year's report among a column's links, the next page, an article's report files.

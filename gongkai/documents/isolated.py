@@ -33,6 +33,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import time
 import warnings
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -71,6 +72,8 @@ R = TypeVar("R")
 _in_child = False
 #: The child's memory limit (0 outside a child).
 _memory_limit = 0
+#: In a child: when the parent stops waiting for it (``time.monotonic``); 0 outside a child.
+_deadline = 0.0
 
 
 class TooComplex(Exception):
@@ -103,7 +106,7 @@ def run_isolated(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) ->
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
         target=_child,
-        args=(sender, function, args, kwargs, MEMORY_BYTES, CPU_SECONDS),
+        args=(sender, function, args, kwargs, MEMORY_BYTES, CPU_SECONDS, TIMEOUT_SECONDS),
         daemon=True,
         name="gongkai-isolated",
     )
@@ -159,9 +162,11 @@ def _child(
     kwargs: dict[str, Any],
     memory_bytes: int,
     cpu_seconds: int,
+    timeout: float,
 ) -> None:
     """The child: limits first, then the reading; its result or exception sent back."""
-    global _in_child, _memory_limit
+    global _in_child, _memory_limit, _deadline
+    _deadline = time.monotonic() + timeout
     _in_child = True
     _memory_limit = memory_bytes
     set_limits(memory_bytes, cpu_seconds)
@@ -191,6 +196,12 @@ def _child(
 MEMORY_MARGIN_BYTES = 32 * 2**20
 
 
+def seconds_left() -> float:
+    """In a child: the seconds before the parent stops waiting for it (a long reading — OCR — stops
+    before, to say why); outside a child: :data:`TIMEOUT_SECONDS`, what a child would be given."""
+    return _deadline - time.monotonic() if _in_child else TIMEOUT_SECONDS
+
+
 def out_of_memory() -> bool:
     """In a child: whether it came close to its memory limit (a reading that swallows its errors asks, and
     raises again: the child then ends as out of memory). Always False outside a child."""
@@ -213,9 +224,10 @@ def _reached(memory_bytes: int) -> bool:
     return False
 
 
-def read_isolated(reading: str, data: bytes, **options: int) -> dict[str, Any]:
-    """The answer of the PDF ``reading`` (``pages`` or ``layout``, :data:`gongkai.documents.pdf.READINGS`)
-    for ``data``, read in a limited child process; raises :class:`TooComplex`."""
+def read_isolated(reading: str, data: bytes, **options: Any) -> dict[str, Any]:
+    """The answer of the PDF ``reading`` (``pages``, ``layout`` or ``ocr``,
+    :data:`gongkai.documents.pdf.READINGS`) for ``data``, read in a limited child process; raises
+    :class:`TooComplex`."""
     if reading not in pdf.READINGS:
         raise ValueError(reading)
     answer = run_isolated(pdf.run_reading, reading, data, options)

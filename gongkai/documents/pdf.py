@@ -4,7 +4,14 @@
 * ``pages`` (the privacy scanner): the text of each page up to ``max_pages`` pages / ``max_chars``
   characters, the pages without text but with images (scanned), and the page count.
 * ``layout`` (the report checker): per page, the lines of text outside tables and the tables' rows (cells
-  as pdfplumber gives them, ``None`` cells dropped), in vertical order; the characters and tables counted.
+  as pdfplumber gives them, ``None`` cells dropped), in vertical order; the characters and tables counted,
+  and the pages without text but with pictures (``scanned``: a scan, for the ``ocr`` reading).
+* ``ocr`` (the report checker, for ``scanned`` pages): the same answer read by OCR
+  (:func:`gongkai.documents.ocr.read_scanned`).
+
+Each page is closed (``page.close()``: pdfplumber's caches of its objects flushed) as soon as it is read,
+so memory stays flat in the page count. pdfminer's log messages about fonts ("Could not get FontBBox …")
+are not the reader's business: its loggers only pass errors.
 
 An encrypted PDF answers ``{"error": "encrypted"}``; a broken one ``{"error": "broken", "password": …}``
 (``password``: the library's error speaks of a password or encryption); running out of memory is raised
@@ -14,11 +21,15 @@ as :class:`MemoryError` however the library wrapped it.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 Answer = dict[str, Any]
+
+for _name in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 def read_pages(data: bytes, *, max_pages: int, max_chars: int) -> Answer:
@@ -45,14 +56,27 @@ def read_layout(data: bytes) -> Answer:
     import pdfplumber
 
     pages: list[list[Answer]] = []
+    scanned: list[int] = []
     chars = tables = 0
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            chars += len(page.chars)
-            items, found = _layout_page(page)
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                page_chars = len(page.chars)
+                chars += page_chars
+                if page_chars == 0 and page.images:
+                    scanned.append(number)
+                items, found = _layout_page(page)
+            finally:
+                page.close()
             tables += found
             pages.append(items)
-    return {"pages": pages, "chars": chars, "tables": tables}
+    return {"pages": pages, "chars": chars, "tables": tables, "scanned": scanned}
+
+
+def read_ocr(data: bytes, **options: Any) -> Answer:
+    from gongkai.documents.ocr import read_scanned
+
+    return read_scanned(data, **options)
 
 
 def _layout_page(page: Any) -> tuple[list[Answer], int]:
@@ -77,10 +101,10 @@ def _layout_page(page: Any) -> tuple[list[Answer], int]:
     return [item for _, _, item in items], len(tables)
 
 
-READINGS: dict[str, Callable[..., Answer]] = {"pages": read_pages, "layout": read_layout}
+READINGS: dict[str, Callable[..., Answer]] = {"pages": read_pages, "layout": read_layout, "ocr": read_ocr}
 
 
-def run_reading(name: str, data: bytes, options: dict[str, int]) -> Answer:
+def run_reading(name: str, data: bytes, options: dict[str, Any]) -> Answer:
     """:data:`READINGS` ``[name]`` with its errors turned into answers (MemoryError is raised)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 

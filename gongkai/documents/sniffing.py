@@ -1,8 +1,9 @@
 """What kind of file this is, from its bytes, never from its name.
 
 :func:`sniff` answers with a :class:`Sniffed`: ``pdf``, ``ole`` (old Office; ``detail`` says ``doc`` or
-``xls`` when its directory names the stream), ``docx``/``xlsx``/``pptx``/``odf``/``zip`` (a zip whose member
-names say which), ``broken_zip``, ``image`` (``detail`` is the format: PNG, JPEG, GIF, TIFF, BMP, WebP),
+``xls`` when its directory names the stream; a WPS Office ``.wps`` is a Word 97 file, ``doc``),
+``docx``/``xlsx``/``pptx``/``odf``/``ofd``/``zip`` (a zip whose member names say which: an OFD, GB/T 33190,
+holds ``OFD.xml``), ``broken_zip``, ``image`` (``detail`` is the format: PNG, JPEG, GIF, TIFF, BMP, WebP),
 ``rtf`` or ``other`` (text or unknown: the caller decodes it, :mod:`gongkai.documents.text`).
 
 Images are recognised by the ``filetype`` library, whose matchers look at a few leading bytes only; where
@@ -73,6 +74,17 @@ def sniff(data: bytes) -> Sniffed:
     return Sniffed("other")
 
 
+def slow_to_read(data: bytes) -> bool:
+    """Whether reading this file takes seconds, not milliseconds: an old Word or WPS file (a LibreOffice
+    conversion) or a PDF that may be a scan (OCR). A PDF is taken for a possible scan when no ``/Font``
+    appears in its bytes: a scan's pages hold pictures only (a PDF whose objects are all compressed in
+    object streams is taken for one too, which only costs it the background)."""
+    found = sniff(data[:2048] if not data.startswith(OLE_MAGIC) else data)
+    if found.kind == "ole":
+        return found.detail == "doc"
+    return found.kind == "pdf" and b"/Font" not in data
+
+
 def image_format(data: bytes) -> str:
     """PNG, JPEG, GIF, TIFF, BMP or WebP; "" for anything else."""
     match = filetype.image_match(data[:8192])
@@ -85,8 +97,18 @@ def image_format(data: bytes) -> str:
 
 
 def ole_kind(data: bytes) -> str:
-    """``doc`` or ``xls`` when the OLE directory (in the first 64 KB) names a Word or Excel stream."""
+    """``doc`` or ``xls`` when the OLE directory names a Word or Excel stream.
+
+    The directory may be anywhere in the file (LibreOffice writes it after the streams): its sector is
+    found from the header (``_sectDirStart`` at 0x30, sectors of 2^``_uSectorShift`` bytes), with the
+    first 64 KB as well for a header that does not say it plainly."""
     directory = data[:65536]
+    if len(data) >= 0x34:
+        shift = int.from_bytes(data[0x1E:0x20], "little")
+        start = int.from_bytes(data[0x30:0x34], "little")
+        if 7 <= shift <= 16 and start < 0xFFFFFFFA:
+            offset = (start + 1) << shift
+            directory += data[offset : offset + (1 << shift) * 4]
     if "WordDocument".encode("utf-16-le") in directory:
         return "doc"
     if any(s.encode("utf-16-le") in directory for s in ("Workbook", "Book")):
@@ -104,10 +126,12 @@ def zip_names(data: bytes) -> set[str] | None:
 
 
 def zip_kind(names: set[str]) -> str:
-    """``docx``, ``xlsx``, ``pptx``, ``odf`` or ``zip`` from the member names."""
+    """``docx``, ``xlsx``, ``pptx``, ``odf``, ``ofd`` or ``zip`` from the member names."""
     for member, kind in _ZIP_KINDS:
         if member in names:
             return kind
     if "content.xml" in names and "mimetype" in names:
         return "odf"
+    if any(name.lower() == "ofd.xml" for name in names):
+        return "ofd"
     return "zip"

@@ -6,9 +6,12 @@ attachments, a case's file 案卷).
 and how to fix it, as :class:`~gongkai.core.messages.Message` s the caller renders in the reader's language.
 
 The kind is sniffed from the bytes (:mod:`gongkai.documents.sniffing`), never taken from the name; the name's
-extension must agree with it (a renamed executable or a web page called ``.pdf`` is refused). Only PDF,
-Word (.docx), Excel (.xlsx) and images are accepted. Given ``zip_limits``, a .docx or .xlsx is also held to
-:func:`gongkai.documents.zipguard.check_zip` (a zip bomb is refused before anyone opens it).
+extension must agree with it (a renamed executable or a web page called ``.pdf`` is refused). By default
+only PDF, Word (.docx), Excel (.xlsx) and images are accepted (:data:`DEFAULT_KINDS`: a case's file); the
+catalogue's attachments also take old Word and WPS files (.doc, .wps: Word 97 binary), OFD and zip
+archives (:data:`ATTACHMENT_KINDS`), whose text the catalogue reads with the same readers. Given
+``zip_limits``, a .docx, .xlsx, .ofd or .zip is also held to :func:`gongkai.documents.zipguard.check_zip`
+(a zip bomb is refused before anyone opens it).
 
 Pure: no Django.
 """
@@ -30,13 +33,23 @@ ALLOWED_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "docx": (".docx",),
     "xlsx": (".xlsx",),
     "image": (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"),
+    "doc": (".doc", ".wps"),
+    "ofd": (".ofd",),
+    "zip": (".zip",),
 }
+#: The kinds :func:`check_upload` accepts unless told otherwise (a case's file 案卷).
+DEFAULT_KINDS: tuple[str, ...] = ("pdf", "docx", "xlsx", "image")
+#: The kinds the catalogue's attachments may be.
+ATTACHMENT_KINDS: tuple[str, ...] = (*DEFAULT_KINDS, "doc", "ofd", "zip")
 #: What each kind is called in a refusal.
 KIND_LABELS: dict[str, str] = {
     "pdf": N_("PDF 文件"),
     "docx": N_("Word 文档（.docx）"),
     "xlsx": N_("Excel 表格（.xlsx）"),
     "image": N_("图片"),
+    "doc": N_("旧版 Word 或 WPS 文档（.doc、.wps）"),
+    "ofd": N_("OFD 版式文件（.ofd）"),
+    "zip": N_("zip 压缩包"),
     "text": N_("纯文本文件"),
     "unknown": N_("无法识别的格式"),
 }
@@ -44,8 +57,12 @@ CONTENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "doc": "application/msword",
+    "ofd": "application/ofd",
+    "zip": "application/zip",
 }
-#: Extensions of old Office and WPS files, which are refused with a hint to save them as .docx/.xlsx.
+#: Extensions of old Office and WPS files, which are refused (where not accepted) with a hint to save them
+#: as .docx/.xlsx.
 OLD_OFFICE_EXTENSIONS = (".doc", ".xls", ".wps", ".et")
 #: How much of a file decides whether it is text.
 TEXT_SAMPLE = 65536
@@ -54,7 +71,7 @@ TEXT_SAMPLE = 65536
 @dataclass(frozen=True)
 class CheckedUpload:
     name: str
-    #: ``pdf``, ``docx``, ``xlsx`` or ``image``.
+    #: ``pdf``, ``docx``, ``xlsx``, ``image`` (and for attachments ``doc``, ``ofd``, ``zip``).
     kind: str
     content_type: str
 
@@ -88,8 +105,12 @@ def extension(name: str) -> str:
 
 
 def file_kind(data: bytes) -> str:
-    """``pdf``, ``docx``, ``xlsx``, ``image``, ``text`` or ``unknown``, from the bytes only."""
-    kind = sniffing.sniff(data).kind
+    """``pdf``, ``docx``, ``xlsx``, ``image``, ``doc`` (Word 97 binary: .doc or WPS's .wps), ``ofd``,
+    ``zip``, ``text`` or ``unknown``, from the bytes only."""
+    sniffed = sniffing.sniff(data)
+    kind = sniffed.kind
+    if kind == "ole":
+        return "doc" if sniffed.detail == "doc" else "unknown"
     if kind in ALLOWED_EXTENSIONS:
         return kind
     if kind in ("other", "rtf"):
@@ -105,9 +126,15 @@ def content_type(kind: str, data: bytes) -> str:
 
 
 def check_upload(
-    filename: str, data: bytes, *, max_bytes: int, zip_limits: zipguard.ZipLimits | None = None
+    filename: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    zip_limits: zipguard.ZipLimits | None = None,
+    kinds: tuple[str, ...] = DEFAULT_KINDS,
 ) -> CheckedUpload:
-    """The file's clean name, kind and content type, or :class:`UploadRefused`."""
+    """The file's clean name, kind and content type, or :class:`UploadRefused` (``kinds``: those accepted,
+    :data:`DEFAULT_KINDS` or :data:`ATTACHMENT_KINDS`)."""
     name = clean_filename(filename)
     if not name:
         raise UploadRefused("bad_filename", Message(N_("文件名无效。")))
@@ -119,10 +146,17 @@ def check_upload(
             Message(N_("文件“%(name)s”超过 %(mb)s MB，不能上传。"), {"name": name, "mb": max_bytes // 2**20}),
         )
     kind = file_kind(data)
-    if kind not in ALLOWED_EXTENSIONS:
+    if kind not in kinds:
+        only = (
+            N_("只能上传 PDF、Word（.docx）、Excel（.xlsx）文件或图片；“%(name)s”是%(kind)s。")
+            if set(kinds) <= set(DEFAULT_KINDS)
+            else N_(
+                "只能上传 PDF、OFD、Word（.docx、.doc、.wps）、Excel（.xlsx）文件、图片或 zip 压缩包；"
+                "“%(name)s”是%(kind)s。"
+            )
+        )
         refusal = Message(
-            N_("只能上传 PDF、Word（.docx）、Excel（.xlsx）文件或图片；“%(name)s”是%(kind)s。"),
-            {"name": name, "kind": Message(KIND_LABELS.get(kind, KIND_LABELS["unknown"]))},
+            only, {"name": name, "kind": Message(KIND_LABELS.get(kind, KIND_LABELS["unknown"]))}
         )
         if extension(name) in OLD_OFFICE_EXTENSIONS:
             hint = Message(N_("旧版 Word、Excel 或 WPS 格式请另存为 .docx 或 .xlsx 后上传。"))
@@ -144,7 +178,7 @@ def check_upload(
                 },
             ),
         )
-    if zip_limits is not None and kind in ("docx", "xlsx"):
+    if zip_limits is not None and kind in ("docx", "xlsx", "ofd", "zip"):
         _check_office_zip(name, data, zip_limits)
     return CheckedUpload(name, kind, content_type(kind, data))
 

@@ -29,9 +29,10 @@ def result_json(
     period_end: str | None,
     tables: Tables,
     findings: Sequence[Finding],
+    ocr: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One result object of ``docs/check-json.md``."""
-    return {
+    """One result object of ``docs/check-json.md`` (``ocr`` only for a file read by OCR)."""
+    result = {
         "path": path,
         "kind": kind,
         "format": format,
@@ -43,3 +44,6 @@ def result_json(
         "tables": tables.to_json(),
         "findings": [f.to_json() for f in findings],
     }
+    if ocr is not None:
+        result["ocr"] = ocr
+    return result

@@ -145,7 +145,10 @@ def test_the_job_s_result_lists_the_upload_as_before(
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert isinstance(job.result, dict)
     assert job.result["skipped"] == [
-        ["照片.jpg", "不支持这种文件类型（.jpg）。请上传 .txt、.htm、.html、.docx 或 .pdf 文件。"]
+        [
+            "照片.jpg",
+            "不支持这种文件类型（.jpg）。请上传 .txt、.htm、.html、.docx、.doc、.wps、.pdf 或 .ofd 文件。",
+        ]
     ]
     page = client.get(job.result["next_url"])
     html = page.content.decode()

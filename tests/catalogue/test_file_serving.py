@@ -36,7 +36,8 @@ def test_an_html_or_svg_attachment_is_refused(
     upload = SimpleUploadedFile(name, data, content_type)
     response = client.post(f"/manage/catalogue/{item.pk}/attachments/", {"file": upload})
     assert response.status_code == 200
-    assert "只能上传 PDF、Word（.docx）、Excel（.xlsx）文件或图片" in response.content.decode()
+    only = "只能上传 PDF、OFD、Word（.docx、.doc、.wps）、Excel（.xlsx）文件、图片或 zip 压缩包"
+    assert only in response.content.decode()
     assert not item.attachments.exists()
 
 

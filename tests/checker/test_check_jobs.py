@@ -42,6 +42,20 @@ def test_the_threshold() -> None:
     assert not check_jobs.runs_inline([SimpleUploadedFile("a.pdf", b"x" * (check_jobs.INLINE_MAX_BYTES + 1))])
 
 
+def test_slow_files_go_to_the_background() -> None:
+    """A small scan (OCR) or old Word file (a LibreOffice conversion) is not read in the request."""
+    derived = Path(__file__).resolve().parents[1] / "fixtures" / "derived"
+    scan = (derived / "012_ceshishi-2025-scan.pdf").read_bytes()
+    doc = (derived / "012_ceshishi-2025.doc").read_bytes()
+    text_pdf = b"%PDF-1.4\n1 0 obj << /Type /Font /Subtype /Type1 >> endobj"
+    assert check_jobs.runs_inline([SimpleUploadedFile("a.pdf", text_pdf)])
+    for name, data in (("scan.pdf", scan), ("old.doc", doc), ("old.wps", doc)):
+        upload = SimpleUploadedFile(name, data)
+        assert len(data) <= check_jobs.INLINE_MAX_BYTES
+        assert not check_jobs.runs_inline([upload])
+        assert upload.read() == data  # read again from the start
+
+
 def test_a_small_check_stays_inline(client: Client) -> None:
     response = client.post("/", {"reports": uploads(3)})
     assert response.status_code == 200

@@ -286,7 +286,11 @@ def _refused(data: bytes, filename: str = "") -> str:
 
 def test_doc_ole_refused() -> None:
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "WordDocument".encode("utf-16-le")
-    assert _refused(data, "report.doc") == "不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重试"
+    # an OLE file that names a Word stream but holds none: LibreOffice cannot convert it
+    assert _refused(data, "report.doc") == (
+        "旧版 Word（.doc）或 WPS（.wps）文件无法转换，可能已损坏；"
+        "请在 Word 或 WPS 中打开并另存为 .docx 后重试"
+    )
     # the magic decides, not the suffix
     assert ".doc" in _refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "report.txt")
 

@@ -48,7 +48,12 @@ def test_every_reader_message_is_translated() -> None:
             template = getattr(common, name)
             with translation.override("en"):
                 english = render_error(
-                    UnreadableFile(Message(template, {"kind": "PNG", "error": "KeyError"}))
+                    UnreadableFile(
+                        Message(
+                            template,
+                            {"kind": "PNG", "error": "KeyError", "seconds": 60, "pages": 20, "max_pages": 12},
+                        )
+                    )
                 )
             assert not CJK.search(english), (name, english)
 

@@ -31,7 +31,9 @@ clean_filename = uploads.clean_filename
 def check_file(filename: str, data: bytes) -> tuple[str, str]:
     """The file's clean name and sniffed kind, or a :class:`CatalogueError` saying what is wrong."""
     try:
-        checked = uploads.check_upload(filename, data, max_bytes=MAX_ATTACHMENT_BYTES)
+        checked = uploads.check_upload(
+            filename, data, max_bytes=MAX_ATTACHMENT_BYTES, kinds=uploads.ATTACHMENT_KINDS
+        )
     except uploads.UploadRefused as exc:
         text = "".join(render(message) for message in exc.messages)
         raise CatalogueError({"file": [text]}, code=exc.code) from exc
@@ -39,7 +41,7 @@ def check_file(filename: str, data: bytes) -> tuple[str, str]:
 
 
 def add_attachment(*, actor: Actor, item: Item, filename: str, data: bytes) -> Attachment:
-    """Attach a PDF, Word, Excel or image file (≤ 20 MB, ≤ 20 per entry).
+    """Attach a PDF, OFD, Word (.docx, .doc, .wps), Excel, image or zip file (≤ 20 MB, ≤ 20 per entry).
 
     The file is stored unread and the answer comes at once: its text is extracted and scanned by a job
     (:func:`gongkai.catalogue.services.reading.start_reading`) started when this transaction commits.

@@ -25,7 +25,21 @@ MSG_BLANK = N_(
     "文件中没有任何文字；请检查是否选错了文件，"
     "请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
 )
-MSG_DOC = N_("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后重试")
+MSG_OFFICE_MISSING = N_(
+    "本机未安装 LibreOffice，无法读取旧版 Word（.doc）或 WPS（.wps）文件；请另存为 .docx 或 PDF 后重试，"
+    "或请管理员安装 libreoffice-writer-nogui"
+)
+MSG_DOC_BROKEN = N_(
+    "旧版 Word（.doc）或 WPS（.wps）文件无法转换，可能已损坏；请在 Word 或 WPS 中打开并另存为 .docx 后重试"
+)
+MSG_DOC_TIMEOUT = N_(
+    "旧版 Word（.doc）或 WPS（.wps）文件未能在 %(seconds)s 秒内转换完成；请另存为 .docx 或 PDF 后重试"
+)
+MSG_WPS_OLD = N_(
+    "这是 WPS 早期版本（WPS 2000 及以前）自有格式的文件，无法读取；请在 WPS 中另存为 .docx 或 PDF 后重试"
+)
+MSG_OFD_BROKEN = N_("OFD 文件已损坏或格式不正确，无法读取；请重新导出 OFD 或 PDF，或提供 Word（.docx）文件")
+MSG_OFD_TOO_LARGE = N_("OFD 文件解压后过大（可能是“压缩炸弹”），无法读取；请重新导出 OFD 或 PDF 后重试")
 MSG_XLS = N_(
     "不支持 Excel 表格（.xls）文件；请提供 Word（.docx）、PDF、网页（.html）或文本（.txt）格式的报告"
 )
@@ -45,6 +59,22 @@ MSG_IMAGE = N_(
     "（带文字层，不是扫描件）"
 )
 MSG_PDF_NO_TEXT = N_("该 PDF 没有文字层（可能是扫描件），无法读取；请提供带文字的 PDF 或 Word 文件")
+MSG_OCR_MISSING = N_(
+    "该 PDF 是扫描件（没有文字层），需要文字识别，但本机未安装 Tesseract，无法识别扫描件；"
+    "请管理员安装 tesseract-ocr 和 tesseract-ocr-chi-sim，或提供带文字的 PDF 或 Word 文件"
+)
+MSG_OCR_NO_CHINESE = N_(
+    "该 PDF 是扫描件（没有文字层），需要文字识别，但本机的 Tesseract 没有简体中文识别数据（chi_sim），"
+    "无法识别扫描件；请管理员安装 tesseract-ocr-chi-sim，或提供带文字的 PDF 或 Word 文件"
+)
+MSG_OCR_PAGES = N_(
+    "该 PDF 是扫描件，共有 %(pages)s 页需要文字识别，超过了一次最多识别的 %(max_pages)s 页；"
+    "请只提供报告本身的页面，或提供带文字的 PDF 或 Word 文件"
+)
+MSG_OCR_TIMEOUT = N_(
+    "该 PDF 是扫描件，文字识别未能在 %(seconds)s 秒内完成；请只提供报告本身的页面，"
+    "或提供带文字的 PDF 或 Word 文件"
+)
 MSG_PDF_ENCRYPTED = N_("该 PDF 已加密或设置了打开密码，无法读取；请提供未加密的 PDF 或 Word 文件")
 MSG_PDF_BROKEN = N_("PDF 文件已损坏或格式不正确，无法读取；请重新导出 PDF，或提供 Word（.docx）文件")
 MSG_PDF_TOO_COMPLEX = N_(

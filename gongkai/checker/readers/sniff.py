@@ -9,7 +9,7 @@ import warnings
 
 from gongkai.checker.readers.common import (
     MSG_BLANK,
-    MSG_DOC,
+    MSG_DOC_BROKEN,
     MSG_DOCX_BROKEN,
     MSG_EMPTY,
     MSG_IMAGE,
@@ -18,18 +18,21 @@ from gongkai.checker.readers.common import (
     MSG_OLE,
     MSG_PPTX,
     MSG_RTF,
+    MSG_WPS_OLD,
     MSG_XLS,
     MSG_XLSX,
     MSG_ZIP,
     decode,
 )
 from gongkai.checker.readers.html import read_html
+from gongkai.checker.readers.ofd import read_ofd
 from gongkai.checker.readers.pdf import read_pdf
 from gongkai.checker.readers.text import read_text
-from gongkai.checker.readers.word import read_docx
+from gongkai.checker.readers.word import read_doc, read_docx
 from gongkai.checker.source import Source, UnreadableFile
 from gongkai.core.messages import Message
 from gongkai.documents.sniffing import sniff
+from gongkai.documents.text import decode_text
 
 
 def read_bytes(data: bytes, filename: str = "") -> Source:
@@ -71,7 +74,11 @@ def _read(data: bytes, filename: str) -> Source:
     if sniffed.kind == "pdf":
         return read_pdf(data)
     if sniffed.kind == "ole":
+        if sniffed.detail == "doc":  # Word 97–2003, or WPS Office's .wps in the same format
+            return read_doc(data, ".wps" if name.endswith(".wps") else ".doc")
         raise UnreadableFile(_ole_message(sniffed.detail, name))
+    if sniffed.kind == "ofd":
+        return read_ofd(data)
     if sniffed.kind == "docx":
         return read_docx(data)
     if sniffed.kind in _ZIP_MESSAGES:
@@ -80,6 +87,8 @@ def _read(data: bytes, filename: str) -> Source:
         raise UnreadableFile(Message(MSG_IMAGE, {"kind": sniffed.detail}))
     if sniffed.kind == "rtf":
         raise UnreadableFile(MSG_RTF)
+    if name.endswith(".wps") and sniffed.kind == "other" and decode_text(data[:65536], final=False) is None:
+        raise UnreadableFile(MSG_WPS_OLD)  # Kingsoft's own format of WPS 2000 and before
     text = decode(data)
     if not text.strip():
         raise UnreadableFile(MSG_BLANK)
@@ -93,8 +102,10 @@ def _read(data: bytes, filename: str) -> Source:
 
 
 def _ole_message(kind: str, name: str) -> str:
-    if kind == "doc" or name.endswith((".doc", ".wps", ".dot")):
-        return MSG_DOC
+    if name.endswith(".wps"):
+        return MSG_WPS_OLD  # an OLE file without a WordDocument stream: not WPS's Word 97 format
+    if name.endswith((".doc", ".dot")):
+        return MSG_DOC_BROKEN
     if kind == "xls" or name.endswith(".xls"):
         return MSG_XLS
     return MSG_OLE

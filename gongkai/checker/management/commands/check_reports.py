@@ -41,7 +41,7 @@ from gongkai.documents.fetch import Fetcher
 from gongkai.reports.findings import SEVERITIES
 
 #: Suffixes taken from directories (files named explicitly are checked whatever their suffix).
-SUFFIXES = (".txt", ".md", ".markdown", ".htm", ".html", ".docx", ".pdf")
+SUFFIXES = (".txt", ".md", ".markdown", ".htm", ".html", ".docx", ".doc", ".wps", ".pdf", ".ofd")
 #: The suffixes as the messages list them.
 SUFFIX_LIST = " ".join(SUFFIXES)
 
