@@ -137,8 +137,8 @@ def test_a_title_with_markup_is_escaped_everywhere(client: Client, tree: Tree) -
     # The feeds carry the title as text: parsed, it is the title; raw, it is escaped.
     rss = client.get("/gk/county-a/feed.rss").content
     assert b"<script>" not in rss
-    title = ElementTree.fromstring(rss).find("channel/item/title")
-    assert title is not None and title.text == '<script>alert("标题")</script>通知'
+    feed_title = ElementTree.fromstring(rss).find("channel/item/title")
+    assert feed_title is not None and feed_title.text == '<script>alert("标题")</script>通知'
     # The API is JSON: the title is a string, as given.
     data = json.loads(client.get(f"/gk/api/items/{entry.pk}/").content)
     assert data["title"] == '<script>alert("标题")</script>通知'
