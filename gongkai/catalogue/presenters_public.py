@@ -149,6 +149,12 @@ def paginate(
     browsing and filtered lists count exactly, so that every entry can be reached."""
     paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP if search else None)
     page: Page[Item] = paginator.get_page(request.GET.get("page"))
+    return page_context(page, params)
+
+
+def page_context(page: Page[Any], params: Mapping[str, str]) -> dict[str, Any]:
+    """The page, its numbered links (elided) and its neighbours, each keeping ``params``."""
+    paginator = page.paginator
     base = query_string(params)
     joiner = "&" if base != "?" else ""
     links = []
@@ -196,6 +202,28 @@ def agency_tree(agencies: Iterable[Agency], counts: Mapping[int, int]) -> list[A
 
     # Depth is bounded by the path column (255 characters), so recursion is shallow.
     return build(None)
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    """Agencies of one level under one parent, on the site's front page."""
+
+    parent: Agency | None
+    kind_label: str
+    rows: list[AgencyNode]
+
+
+def agency_groups(agencies: Iterable[Agency], parents: Mapping[int, Agency], counts: Mapping[int, int]) -> list[AgencyGroup]:
+    """``agencies`` (a page of them, in tree order: :func:`selectors.front_page_agencies`) grouped by
+    parent and kind (人民政府, 政府部门, 乡镇街道 …), each with its number of published entries."""
+    groups: list[AgencyGroup] = []
+    for agency in agencies:
+        parent = parents.get(agency.parent_id) if agency.parent_id else None
+        label = str(agency.get_kind_display())
+        if not groups or groups[-1].parent != parent or groups[-1].kind_label != label:
+            groups.append(AgencyGroup(parent, label, []))
+        groups[-1].rows.append(AgencyNode(agency, counts.get(agency.pk, 0)))
+    return groups
 
 
 # ---------------------------------------------------------------------------------------------

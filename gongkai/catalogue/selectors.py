@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -244,9 +245,31 @@ def public_rows(queryset: QuerySet[Item]) -> QuerySet[Item]:
     return queryset.only(*ROW_FIELDS).order_by("-published_on", "-id")
 
 
+def public_rows_with_agency(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """``queryset`` as list rows with their agency's name and code (the site-wide search), newest first."""
+    return (
+        queryset.select_related("agency")
+        .only(*ROW_FIELDS, "agency__name", "agency__short_code")
+        .order_by("-published_on", "-id")
+    )
+
+
 def site_agencies() -> QuerySet[Agency]:
     """Every agency, for /gk/ (the columns its tree needs)."""
     return Agency.objects.only("id", "name", "short_code", "parent_id", "path").order_by("name", "id")
+
+
+def front_page_agencies() -> QuerySet[Agency]:
+    """Every agency in tree order (the level above first, then each parent's agencies by kind and name),
+    for the site's front page."""
+    return Agency.objects.only("id", "name", "short_code", "parent_id", "path", "kind").order_by(
+        "path", "kind", "name", "id"
+    )
+
+
+def agencies_by_id(ids: Iterable[int]) -> dict[int, Agency]:
+    """The named agencies (their names and codes), by id."""
+    return {a.pk: a for a in Agency.objects.filter(pk__in=set(ids)).only("id", "name", "short_code")}
 
 
 #: catalogue): kept in the shared database cache with the newest entry id and dropped on every save or

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/items/<int:pk>/", api.item, name="api_item"),
     path("api/agencies/", api.agencies, name="api_agencies"),
     path("api/openapi.json", api.openapi_json, name="api_openapi"),
+    path("search/", views_public.search, name="search"),
     path("<slug:short_code>/", views_public.column, name="column"),
     path("<slug:short_code>/guide/", views_public.guide, name="guide"),
     path("<slug:short_code>/rules/", views_public.rules, name="rules"),

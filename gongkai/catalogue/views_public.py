@@ -19,22 +19,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters, selectors
 from gongkai.catalogue.guide import build_guide, office_contacts
 from gongkai.catalogue.models import Status
 from gongkai.catalogue.presenters_public import (
+    agency_groups,
     agency_tree,
     column_context,
     content_disposition,
     facets,
     metadata,
+    page_context,
     paginate,
     pairs,
     part_links,
@@ -44,7 +48,7 @@ from gongkai.catalogue.presenters_public import (
 from gongkai.catalogue.public_filters import published_items
 from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
-from gongkai.core.responses import NEUTRAL_TYPE, serve_file
+from gongkai.core.responses import NEUTRAL_TYPE, HttpResponsePermanentRedirectKeepMethod, serve_file
 
 #: Content types served as they are; anything else is sent as application/octet-stream.
 SAFE_CONTENT_TYPES = frozenset(
@@ -73,6 +77,55 @@ def _column(
     request: HttpRequest, agency: Agency, current: str, template: str, **context: Any
 ) -> HttpResponse:
     return render(request, f"catalogue/public/{template}", column_context(agency, current, **context))
+
+
+#: Agencies per page of the front page.
+FRONT_PAGE_AGENCIES = 60
+
+
+@csrf_exempt  # a POST is only redirected (below); the checker's page checks the repeated POST's token
+@require_http_methods(["GET", "HEAD", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's front page ``/``: a search across every agency's catalogue and the agencies' columns,
+    grouped by parent and level, paginated when many. Until issue 15 ``/`` was the report checker, now at
+    ``/check/``: a POST here (its old form) is sent there with a 308, which repeats it."""
+    if request.method == "POST":
+        return HttpResponsePermanentRedirectKeepMethod(reverse("checker:check"))
+    page = Paginator(selectors.front_page_agencies(), FRONT_PAGE_AGENCIES).get_page(request.GET.get("page"))
+    agencies = list(page.object_list)
+    parents = selectors.agencies_by_id(a.parent_id for a in agencies if a.parent_id)
+    counts = selectors.published_counts()
+    return render(
+        request,
+        "catalogue/public/home.html",
+        {
+            "groups": agency_groups(agencies, parents, counts),
+            "total": sum(counts.values()),
+            **page_context(page, {}),
+        },
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """``/gk/search/``: one search over every agency's published entries (``q`` and the catalogue's
+    filters, ``agency`` among them), through the catalogue's search (:mod:`public_filters`, ``indexing``)."""
+    filters, errors = public_filters.parse(request.GET, allow_agency=True)
+    params = filters.raw
+    results = selectors.public_rows_with_agency(filters.apply(published_items()))
+    context = paginate(request, results, params, search=bool(filters.q)) if filters.active else {}
+    return render(
+        request,
+        "catalogue/public/search.html",
+        {
+            "filters": filters,
+            "params": params,
+            "errors": errors,
+            "agencies": selectors.site_agencies(),
+            "unsearchable": bool(filters.q) and not is_searchable(filters.q),
+            **context,
+        },
+    )
 
 
 @require_safe

@@ -72,8 +72,10 @@ def names(form: Any) -> tuple[str, ...]:
 
 CATALOGUE = (*FILTER_PARAMETERS, "page", "page_size", "sort")
 TARGETS = [
-    Target("GET", "/"),
-    Target("POST", "/", ("text", "url"), ("reports", "previous")),
+    Target("GET", "/", ("page",)),
+    Target("GET", "/check/"),
+    Target("POST", "/check/", ("text", "url"), ("reports", "previous")),
+    Target("GET", "/gk/search/", CATALOGUE),
     Target("GET", "/apply/", ()),
     Target("POST", "/apply/", names(ApplyForm)),
     Target("GET", "/apply/receipt/{any}/"),
