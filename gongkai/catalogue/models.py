@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
 from gongkai.core import storage
-from gongkai.statute.standard_areas import STANDARD_AREAS
 from gongkai.core.models import AppendOnlyModel
+from gongkai.statute.standard_areas import STANDARD_AREAS
 
 
 class Category(models.Model):

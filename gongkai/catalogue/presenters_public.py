@@ -64,6 +64,18 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("按主题分类、第二十条事项、类别和年份浏览和检索"),
     ),
     Part(
+        "policies",
+        gettext_lazy("政策文件库"),
+        "catalogue_public:policies",
+        gettext_lazy("规章和行政规范性文件，按有效性（现行有效、已修改、已废止）筛选"),
+    ),
+    Part(
+        "columns",
+        gettext_lazy("专题栏目"),
+        "catalogue_public:columns",
+        gettext_lazy("基层政务公开标准目录、建议提案办理结果、依申请公开转主动公开"),
+    ),
+    Part(
         "reports",
         gettext_lazy("政府信息公开年报"),
         "annual_public:column_reports",

@@ -30,6 +30,7 @@ from gongkai.catalogue import indexing, permissions, workflow
 from gongkai.catalogue.models import (
     Attachment,
     Category,
+    ColumnArea,
     Item,
     ItemEvent,
     ItemKind,
@@ -42,6 +43,7 @@ from gongkai.catalogue.public_filters import published_items
 from gongkai.core.actors import Actor
 from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
+from gongkai.statute.standard_areas import AREA_CODES
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
@@ -252,6 +254,25 @@ def public_rows_with_agency(queryset: QuerySet[Item]) -> QuerySet[Item]:
         .only(*ROW_FIELDS, "agency__name", "agency__short_code")
         .order_by("-published_on", "-id")
     )
+
+
+def column_areas(agency: Agency) -> list[str]:
+    """The 基层政务公开标准目录 areas the agency's column shows, in the list's order (国办发〔2019〕54号)."""
+    chosen = set(ColumnArea.objects.filter(agency=agency).values_list("area", flat=True))
+    return [code for code in AREA_CODES if code in chosen]
+
+
+def published_counts_by(agency: Agency, field_name: str, **conditions: Any) -> dict[str, int]:
+    """``{value of field_name: number of the agency's published entries}`` (those matching ``conditions``;
+    one GROUP BY)."""
+    rows = (
+        published_items()
+        .filter(agency=agency, **conditions)
+        .values(field_name)
+        .annotate(n=Count("id"))
+        .order_by(field_name)
+    )
+    return {row[field_name]: row["n"] for row in rows}
 
 
 def site_agencies() -> QuerySet[Agency]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.item_list, name="list"),
     path("new/", views.item_new, name="new"),
     path("words/", views.words, name="words"),
+    path("areas/", views.areas, name="areas"),
     path("words/<int:pk>/delete/", views.word_delete, name="word_delete"),
     path("<int:pk>/", views.item_detail, name="detail"),
     path("<int:pk>/edit/", views.item_edit, name="edit"),

@@ -19,6 +19,10 @@ urlpatterns = [
     path("<slug:short_code>/guide/", views_public.guide, name="guide"),
     path("<slug:short_code>/rules/", views_public.rules, name="rules"),
     path("<slug:short_code>/catalogue/", views_public.catalogue, name="catalogue"),
+    path("<slug:short_code>/policies/", views_public.policies, name="policies"),
+    path("<slug:short_code>/columns/", views_public.columns, name="columns"),
+    path("<slug:short_code>/columns/areas/<slug:code>/", views_public.area, name="area"),
+    path("<slug:short_code>/columns/topics/<slug:code>/", views_public.topic, name="topic"),
     path("<slug:short_code>/apply/", views_public.apply, name="apply"),
     path("<slug:short_code>/items/<int:pk>/", views_public.item, name="item"),
     path(

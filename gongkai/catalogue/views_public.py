@@ -24,13 +24,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters, selectors
 from gongkai.catalogue.guide import build_guide, office_contacts
-from gongkai.catalogue.models import Status
+from gongkai.catalogue.models import DocumentType, Status, Topic, Validity
 from gongkai.catalogue.presenters_public import (
     agency_groups,
     agency_tree,
@@ -42,6 +44,7 @@ from gongkai.catalogue.presenters_public import (
     paginate,
     pairs,
     part_links,
+    query_string,
     sanitized,
     selected_labels,
 )
@@ -49,6 +52,7 @@ from gongkai.catalogue.public_filters import published_items
 from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.responses import NEUTRAL_TYPE, HttpResponsePermanentRedirectKeepMethod, serve_file
+from gongkai.statute.standard_areas import SOURCE, area_name
 
 #: Content types served as they are; anything else is sent as application/octet-stream.
 SAFE_CONTENT_TYPES = frozenset(
@@ -213,6 +217,135 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         clear_url=reverse("catalogue_public:catalogue", args=[agency.short_code]),
         **context,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Standing sub-columns: 政策文件库, 基层政务公开标准目录 areas, 建议提案办理结果, 依申请公开转主动公开
+# ---------------------------------------------------------------------------------------------
+
+#: 政策文件库: the documents that carry a 有效性 (规章, 行政规范性文件).
+POLICY_TYPES = (DocumentType.REGULATION, DocumentType.NORMATIVE)
+
+
+@require_safe
+def policies(request: HttpRequest, short_code: str) -> HttpResponse:
+    """政策文件库: the agency's published 规章 and 行政规范性文件, filtered by 有效性 (``validity``) and
+    searchable (``q``), with each one's validity."""
+    agency = selectors.column_agency(short_code)
+    filters, errors = public_filters.parse(
+        {k: v for k, v in request.GET.items() if k in ("validity", "q")}
+    )
+    params = filters.raw
+    base = published_items().filter(agency=agency, document_type__in=POLICY_TYPES)
+    results = selectors.public_rows(filters.apply(base)).only(*selectors.ROW_FIELDS, "validity", "effective_on")
+    counts = selectors.published_counts_by(agency, "validity", document_type__in=POLICY_TYPES)
+    url = reverse("catalogue_public:policies", args=[agency.short_code])
+    tabs = [
+        {
+            "label": label,
+            "count": (sum(n for v, n in counts.items() if v) if not value else counts.get(value, 0)),
+            "url": url + query_string({"q": filters.q} if filters.q else {}, validity=value or None),
+            "current": filters.validity == value,
+        }
+        for value, label in [("", _("全部")), *((v, l) for v, l in Validity.choices if v)]
+    ]
+    return _column(
+        request,
+        agency,
+        "policies",
+        "policies.html",
+        filters=filters,
+        params=params,
+        errors=errors,
+        tabs=tabs,
+        clear_url=url,
+        **paginate(request, results, params, search=bool(filters.q)),
+    )
+
+
+@require_safe
+def columns(request: HttpRequest, short_code: str) -> HttpResponse:
+    """专题栏目: the agency's standing sub-columns with their numbers of entries."""
+    agency = selectors.column_agency(short_code)
+    areas = selectors.column_areas(agency)
+    area_counts = selectors.published_counts_by(agency, "standard_area") if areas else {}
+    topic_counts = selectors.published_counts_by(agency, "topic")
+    return _column(
+        request,
+        agency,
+        "columns",
+        "columns.html",
+        areas=[
+            {
+                "code": code,
+                "name": area_name(code),
+                "count": area_counts.get(code, 0),
+                "url": reverse("catalogue_public:area", args=[agency.short_code, code]),
+            }
+            for code in areas
+        ],
+        topics=[
+            {
+                "code": topic.value,
+                "name": topic.label,
+                "count": topic_counts.get(topic.value, 0),
+                "url": reverse("catalogue_public:topic", args=[agency.short_code, topic.value]),
+            }
+            for topic in Topic
+            if topic.value
+        ],
+        source=SOURCE,
+    )
+
+
+@require_safe
+def area(request: HttpRequest, short_code: str, code: str) -> HttpResponse:
+    """One 基层政务公开标准目录 area the agency chose: the entries filed under it (404 for another)."""
+    agency = selectors.column_agency(short_code)
+    if code not in selectors.column_areas(agency):
+        raise Http404
+    queryset = selectors.public_rows(published_items().filter(agency=agency, standard_area=code))
+    return _column(
+        request,
+        agency,
+        "columns",
+        "subcolumn.html",
+        in_section=True,
+        heading=area_name(code),
+        note=SOURCE,
+        **paginate(request, queryset, {}),
+    )
+
+
+@require_safe
+def topic(request: HttpRequest, short_code: str, code: str) -> HttpResponse:
+    """建议提案办理结果 or 依申请公开转主动公开 (条例 第四十四条): the entries filed under it."""
+    agency = selectors.column_agency(short_code)
+    if code not in Topic.values or not code:
+        raise Http404
+    queryset = selectors.public_rows(published_items().filter(agency=agency, topic=code))
+    return _column(
+        request,
+        agency,
+        "columns",
+        "subcolumn.html",
+        in_section=True,
+        heading=Topic(code).label,
+        note=TOPIC_NOTES[code],
+        **paginate(request, queryset, {}),
+    )
+
+
+#: What each standing topic holds, for its page.
+TOPIC_NOTES = {
+    Topic.PROPOSAL_RESPONSES.value: _lazy(
+        "本机关对人大代表建议和政协委员提案的办理结果（复文）及办理情况。"
+    ),
+    Topic.FROM_REQUESTS.value: _lazy(
+        "依申请公开的政府信息，可能涉及公众利益调整、需要公众广泛知晓或者需要公众参与决策的，"
+        "本机关依照《中华人民共和国政府信息公开条例》第四十四条转为主动公开。"
+    ),
+}
 
 
 # ---------------------------------------------------------------------------------------------
