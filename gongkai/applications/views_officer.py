@@ -77,6 +77,22 @@ def _filtered_cases(
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+def frequent(request: HttpRequest) -> HttpResponse:
+    """条例 第四十四条: the information asked for in three cases or more at the agencies the officer acts
+    for, with the cases and a way to propose it for proactive disclosure."""
+    if not selectors.acting_agencies(request.user).exists():
+        return _forbidden(request, _("只有机关的信息员等办理人员可以查看。"))
+    response = render(
+        request,
+        "applications/officer/frequent.html",
+        {"groups": selectors.frequent_requests(request.user), "minimum": selectors.FREQUENT_MINIMUM},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
 def queue(request: HttpRequest) -> HttpResponse:
     th = selectors.Thresholds.now()
     cases, form, state = _filtered_cases(request, th)
