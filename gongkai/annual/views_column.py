@@ -30,5 +30,7 @@ YEARS_SHOWN = 10
 def reports(request: HttpRequest, short_code: str) -> HttpResponse:
     agency = selectors.column_agency(short_code)
     rows = annual_selectors.public_report_years(agency, timezone.localdate(), years_shown=YEARS_SHOWN)
-    context = column_context(agency, "reports", rows=rows, deadline_basis=deadlines.deadline_basis(agency.kind))
+    context = column_context(
+        agency, "reports", rows=rows, deadline_basis=deadlines.deadline_basis(agency.kind)
+    )
     return render(request, "annual/public/column_reports.html", context)

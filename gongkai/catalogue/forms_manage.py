@@ -201,7 +201,9 @@ class ItemForm(ServiceForm):
         label=_("基层政务公开标准目录领域"),
         choices=STANDARD_AREA_CHOICES,
         required=False,
-        help_text=_("国办发〔2019〕54号的26个试点领域之一；本机关专栏选用了该领域的，条目列入该领域的子栏目。"),
+        help_text=_(
+            "国办发〔2019〕54号的26个试点领域之一；本机关专栏选用了该领域的，条目列入该领域的子栏目。"
+        ),
     )
     topic = forms.ChoiceField(
         label=_("专题栏目"),

@@ -47,7 +47,9 @@ _ITEM_PARAMETERS = [
     ),
     _query("kind", "Kind of entry.", {"type": "string", "enum": list(ItemKind.values)}),
     _query(
-        "document_type", "规章, 行政规范性文件 or other.", {"type": "string", "enum": list(DocumentType.values)}
+        "document_type",
+        "规章, 行政规范性文件 or other.",
+        {"type": "string", "enum": list(DocumentType.values)},
     ),
     _query(
         "validity",
@@ -63,7 +65,9 @@ _ITEM_PARAMETERS = [
     _query("year", "Year of publication (发布日期), 1949-2100.", {"type": "integer"}),
     _query("published_after", "Published on or after this day (inclusive).", _DATE),
     _query("published_before", "Published on or before this day (inclusive).", _DATE),
-    _query("q", "Search, at most 100 characters; every word must occur.", {"type": "string", "maxLength": 100}),
+    _query(
+        "q", "Search, at most 100 characters; every word must occur.", {"type": "string", "maxLength": 100}
+    ),
     _query(
         "status",
         "published (default) or withdrawn (已撤回: the withdrawn entries, newest withdrawal first; "

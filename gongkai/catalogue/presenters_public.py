@@ -225,7 +225,9 @@ class AgencyGroup:
     rows: list[AgencyNode]
 
 
-def agency_groups(agencies: Iterable[Agency], parents: Mapping[int, Agency], counts: Mapping[int, int]) -> list[AgencyGroup]:
+def agency_groups(
+    agencies: Iterable[Agency], parents: Mapping[int, Agency], counts: Mapping[int, int]
+) -> list[AgencyGroup]:
     """``agencies`` (a page of them, in tree order: :func:`selectors.front_page_agencies`) grouped by
     parent and kind (人民政府, 政府部门, 乡镇街道 …), each with its number of published entries."""
     groups: list[AgencyGroup] = []

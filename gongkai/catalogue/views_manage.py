@@ -408,7 +408,9 @@ def word_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def areas(request: HttpRequest) -> HttpResponse:
     """Choose the areas of 国办发〔2019〕54号 the agency's column shows (``?agency=<id>``)."""
     user = request.user
-    agencies = Agency.objects.order_by("name") if permissions.is_superuser(user) else permissions.area_agencies(user)
+    agencies = (
+        Agency.objects.order_by("name") if permissions.is_superuser(user) else permissions.area_agencies(user)
+    )
     if not agencies.exists():
         return _forbidden(request, _("只有机关的管理员可以选择专栏的基层政务公开标准目录领域。"))
     chosen = request.GET.get("agency", "")

@@ -232,12 +232,13 @@ def policies(request: HttpRequest, short_code: str) -> HttpResponse:
     """政策文件库: the agency's published 规章 and 行政规范性文件, filtered by 有效性 (``validity``) and
     searchable (``q``), with each one's validity."""
     agency = selectors.column_agency(short_code)
-    filters, errors = public_filters.parse(
-        {k: v for k, v in request.GET.items() if k in ("validity", "q")}
-    )
+    wanted: dict[str, str] = {k: str(request.GET[k]) for k in ("validity", "q") if k in request.GET}
+    filters, errors = public_filters.parse(wanted)
     params = filters.raw
     base = published_items().filter(agency=agency, document_type__in=POLICY_TYPES)
-    results = selectors.public_rows(filters.apply(base)).only(*selectors.ROW_FIELDS, "validity", "effective_on")
+    results = selectors.public_rows(filters.apply(base)).only(
+        *selectors.ROW_FIELDS, "validity", "effective_on"
+    )
     counts = selectors.published_counts_by(agency, "validity", document_type__in=POLICY_TYPES)
     url = reverse("catalogue_public:policies", args=[agency.short_code])
     tabs = [
@@ -247,7 +248,7 @@ def policies(request: HttpRequest, short_code: str) -> HttpResponse:
             "url": url + query_string({"q": filters.q} if filters.q else {}, validity=value or None),
             "current": filters.validity == value,
         }
-        for value, label in [("", _("全部")), *((v, l) for v, l in Validity.choices if v)]
+        for value, label in [("", _("全部")), *((v, name) for v, name in Validity.choices if v)]
     ]
     return _column(
         request,
@@ -338,9 +339,7 @@ def topic(request: HttpRequest, short_code: str, code: str) -> HttpResponse:
 
 #: What each standing topic holds, for its page.
 TOPIC_NOTES = {
-    Topic.PROPOSAL_RESPONSES.value: _lazy(
-        "本机关对人大代表建议和政协委员提案的办理结果（复文）及办理情况。"
-    ),
+    Topic.PROPOSAL_RESPONSES.value: _lazy("本机关对人大代表建议和政协委员提案的办理结果（复文）及办理情况。"),
     Topic.FROM_REQUESTS.value: _lazy(
         "依申请公开的政府信息，可能涉及公众利益调整、需要公众广泛知晓或者需要公众参与决策的，"
         "本机关依照《中华人民共和国政府信息公开条例》第四十四条转为主动公开。"

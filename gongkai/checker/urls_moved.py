@@ -1,6 +1,7 @@
-"""The checker's old addresses (``/checks/…``, before it moved to ``/check/`` in issue 15): each answers with a
-permanent redirect to its new address, the query string kept — ``301`` for GET and HEAD, ``308`` for any
-other method, so that a form posting to an old address is posted again, unchanged, to the new one.
+"""The checker's old addresses (``/checks/…``, before it moved to ``/check/`` in issue 15): each answers
+with a permanent redirect to its new address, the query string kept — ``301`` for GET and HEAD, ``308``
+for any other method, so that a form posting to an old address is posted again, unchanged, to the new
+one.
 
 (The old ``/`` is the site's front page now; a POST to it — the old check form — is redirected by the
 front page itself.)

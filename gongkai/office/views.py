@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.accounts import permissions as account_permissions
 from gongkai.accounts import selectors as account_selectors
 from gongkai.accounts import services as account_services
-from gongkai.applications import permissions as application_permissions
 from gongkai.agencies.models import Agency, Role
+from gongkai.applications import permissions as application_permissions
 from gongkai.core import notifications
 from gongkai.core.actors import display_name
 from gongkai.core.responses import forbidden
@@ -482,5 +482,7 @@ def propose_from_case(request: HttpRequest, case_pk: int) -> HttpResponse:
         _("已生成主动公开目录草稿，请核对名称、日期和内容后提交保密审查。"),
     )
     for filename, reason in proposal.skipped:
-        messages.warning(request, _("附件“%(name)s”未能带入：%(reason)s") % {"name": filename, "reason": reason})
+        messages.warning(
+            request, _("附件“%(name)s”未能带入：%(reason)s") % {"name": filename, "reason": reason}
+        )
     return redirect("catalogue_manage:detail", pk=proposal.item.pk)

@@ -45,7 +45,13 @@ def test_each_year_with_its_deadline_and_timeliness(client: Client, tree: Tree) 
     assert "旧系统中的年度报告" not in page
     assert rows(page) == [
         ["2025年度", "—", "—", "2026-01-31", "逾期未公开"],
-        ["2024年度", "甲县财政局2024年政府信息公开工作年度报告 （第2版，已更正）", "2025-02-03", "2025-01-31", "逾期公开"],
+        [
+            "2024年度",
+            "甲县财政局2024年政府信息公开工作年度报告 （第2版，已更正）",
+            "2025-02-03",
+            "2025-01-31",
+            "逾期公开",
+        ],
         ["2023年度", "甲县财政局2023年政府信息公开工作年度报告", "2024-01-20", "2024-01-31", "按时公开"],
     ]
     assert "/gk/county-a-finance/reports/2024/" in page
@@ -62,7 +68,9 @@ def test_a_government_not_yet_due_and_a_township_without_or_with_a_set_deadline(
     assert rows(client.get("/gk/town-a1/reports/").content.decode()) == [
         ["2025年度", "—", "—", "未设定", "未设定期限"]
     ]
-    LocalDeadline.objects.create(supervisor_agency=tree.county_a, year=2025, deadline=datetime.date(2026, 2, 15))
+    LocalDeadline.objects.create(
+        supervisor_agency=tree.county_a, year=2025, deadline=datetime.date(2026, 2, 15)
+    )
     assert rows(client.get("/gk/town-a1/reports/").content.decode()) == [
         ["2025年度", "—", "—", "2026-02-15", "逾期未公开"]
     ]

@@ -1,6 +1,6 @@
-"""依申请公开转主动公开 (条例 第四十四条, issue 15): from an answered case that released information, one click
-proposes it as a catalogue draft (no personal data of the applicant, the case kept internally); the list of
-information asked for three times or more."""
+"""依申请公开转主动公开 (条例 第四十四条, issue 15): from an answered case that released information, one
+click proposes it as a catalogue draft (no personal data of the applicant, the case kept internally); the
+list of information asked for three times or more."""
 
 from __future__ import annotations
 
@@ -86,9 +86,7 @@ def test_one_click_proposes_the_released_information_as_a_draft(
     assert Item.objects.count() == 1
 
 
-def test_only_released_information_and_only_the_agencys_officers(
-    staff: Staff, make_case: CaseMaker
-) -> None:
+def test_only_released_information_and_only_the_agencys_officers(staff: Staff, make_case: CaseMaker) -> None:
     open_case = make_case(description=WHAT)
     with pytest.raises(ValidationError):
         proactive.propose_from_application(actor=staff.officer, application=open_case)

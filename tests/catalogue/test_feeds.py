@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds per agency: valid XML, the latest 50 published entries and withdrawals, nothing else."""
+"""RSS 2.0 and Atom feeds per agency: valid XML, the latest 50 published entries and withdrawals, nothing
+else."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -33,7 +34,7 @@ def test_the_list_of_areas_is_the_26_of_the_guideline() -> None:
 
 
 def test_the_policy_library_filters_by_validity(client: Client, tree: Tree) -> None:
-    def document(title: str, validity: str, **fields: object) -> None:
+    def document(title: str, validity: str, **fields: Any) -> None:
         public.make_item(
             tree.county_a, title, document_type=DocumentType.NORMATIVE, validity=validity, **fields
         )
@@ -50,9 +51,9 @@ def test_the_policy_library_filters_by_validity(client: Client, tree: Tree) -> N
     ]
     repealed = client.get("/gk/county-a/policies/", {"validity": "repealed"}).content.decode()
     assert titles(repealed) == ["甲县已废止办法"] and "已废止</td>" in repealed
-    assert titles(client.get("/gk/county-a/policies/", {"validity": "amended", "q": "修改"}).content.decode()) == [
-        "甲县已修改办法"
-    ]
+    assert titles(
+        client.get("/gk/county-a/policies/", {"validity": "amended", "q": "修改"}).content.decode()
+    ) == ["甲县已修改办法"]
     bad = client.get("/gk/county-a/policies/", {"validity": "maybe"})
     assert bad.status_code == 200 and "参数 validity" in bad.content.decode()
     # The API has the same filter.
@@ -68,7 +69,9 @@ def test_an_administrator_chooses_the_areas_and_each_is_a_sub_column(
         services.set_column_areas(actor=people.officer, agency=agency, areas=["budgets"])
     with pytest.raises(CatalogueError):
         services.set_column_areas(actor=people.admin, agency=agency, areas=["no-such-area"])
-    chosen = services.set_column_areas(actor=people.admin, agency=agency, areas=["social-assistance", "budgets"])
+    chosen = services.set_column_areas(
+        actor=people.admin, agency=agency, areas=["social-assistance", "budgets"]
+    )
     assert chosen == ["budgets", "social-assistance"]  # the guideline's order
     event = AuditEvent.objects.get(action="catalogue.column_areas_set")
     assert event.details["added"] == ["budgets", "social-assistance"] and event.agency_id == agency.pk
@@ -106,7 +109,9 @@ def test_the_areas_page_of_the_workspace(client: Client, people: People) -> None
 
 
 def test_proposal_responses_and_information_released_on_request(client: Client, tree: Tree) -> None:
-    public.make_item(tree.county_a, "关于县人大十八届三次会议第12号建议的答复", topic=Topic.PROPOSAL_RESPONSES)
+    public.make_item(
+        tree.county_a, "关于县人大十八届三次会议第12号建议的答复", topic=Topic.PROPOSAL_RESPONSES
+    )
     public.make_item(tree.county_a, "城区停车收费标准（依申请公开后转主动公开）", topic=Topic.FROM_REQUESTS)
     public.make_item(tree.county_a, "甲县普通通知")
     hub = client.get("/gk/county-a/columns/").content.decode()
@@ -131,7 +136,8 @@ def test_an_interpretation_is_published_only_with_its_published_document(
     assert orphan.status == Status.APPROVED and orphan.index_number is None
     document = move(make_item(title="甲县财政局资金管理办法"), Status.PUBLISHED)
     reading = move(
-        make_item(kind=ItemKind.INTERPRETATION, title="《资金管理办法》解读", interprets=document), Status.APPROVED
+        make_item(kind=ItemKind.INTERPRETATION, title="《资金管理办法》解读", interprets=document),
+        Status.APPROVED,
     )
     services.withdraw(actor=people.officer, item=document, reason="内容需要修订")
     with pytest.raises(CatalogueError) as withdrawn:

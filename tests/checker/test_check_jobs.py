@@ -54,7 +54,9 @@ def test_a_larger_check_is_a_job_whose_page_shows_the_same_results(
 ) -> None:
     files = [*uploads(4), SimpleUploadedFile("photo.jpg", b"\xff\xd8 not a report")]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post("/check/", {"reports": files, "text": SEED_FILES[0].read_text(encoding="utf-8")})
+        response = client.post(
+            "/check/", {"reports": files, "text": SEED_FILES[0].read_text(encoding="utf-8")}
+        )
     job = Job.objects.get(kind="checker.check")
     assert response.status_code == 302
     assert response["Location"] == reverse("checker:job", args=(job.pk,))

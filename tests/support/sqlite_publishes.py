@@ -25,9 +25,9 @@ django.setup()
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test import override_settings  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from gongkai.agencies.models import AgencyKind, Role  # noqa: E402
 from gongkai.agencies.services import add_membership, create_agency  # noqa: E402
@@ -45,7 +45,9 @@ class _NoMigrations(dict[str, None]):
         return None
 
 
-@override_settings(GONGKAI_REQUIRE_2FA=False)  # as the suite's tests/conftest.py: the officers log in directly
+@override_settings(
+    GONGKAI_REQUIRE_2FA=False
+)  # as the suite's tests/conftest.py: the officers log in directly
 def main(count: int) -> None:
     setup_test_environment()  # the test client's host, as in the suite
     with override_settings(MIGRATION_MODULES=_NoMigrations()):
@@ -57,7 +59,7 @@ def main(count: int) -> None:
     agency = create_agency(
         actor=None, name="并发县财政局", short_code="busy", kind=AgencyKind.DEPARTMENT, uscc=""
     )
-    written = datetime.date.today() - datetime.timedelta(days=3)
+    written = timezone.localdate() - datetime.timedelta(days=3)
     category = Category.objects.create(name="综合政务")
     officers: list[User] = []
     items: list[Item] = []
@@ -104,7 +106,9 @@ def main(count: int) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
-    numbers = sorted(str(n) for n in Item.objects.filter(agency=agency).values_list("index_number", flat=True))
+    numbers = sorted(
+        str(n) for n in Item.objects.filter(agency=agency).values_list("index_number", flat=True)
+    )
     print(
         json.dumps(
             {
@@ -113,7 +117,6 @@ def main(count: int) -> None:
                 "statuses": [statuses.get(n) for n in range(count)],
                 "errors": errors,
                 "index_numbers": numbers,
-                "year": datetime.date.today().year,
             }
         )
     )

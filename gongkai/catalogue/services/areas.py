@@ -26,12 +26,18 @@ def set_column_areas(*, actor: Actor, agency: Agency, areas: Iterable[str]) -> l
     unknown = sorted(wanted - set(AREA_CODES))
     if unknown:
         raise CatalogueError(
-            {"areas": [_("没有这些标准目录领域：%(codes)s。请从列表中选择。") % {"codes": "、".join(unknown)}]},
+            {
+                "areas": [
+                    _("没有这些标准目录领域：%(codes)s。请从列表中选择。") % {"codes": "、".join(unknown)}
+                ]
+            },
             code="unknown_area",
         )
     chosen = [code for code in AREA_CODES if code in wanted]
     with transaction.atomic():
-        before = list(ColumnArea.objects.select_for_update().filter(agency=agency).values_list("area", flat=True))
+        before = list(
+            ColumnArea.objects.select_for_update().filter(agency=agency).values_list("area", flat=True)
+        )
         if set(before) == wanted:
             return chosen
         ColumnArea.objects.filter(agency=agency).exclude(area__in=chosen).delete()

@@ -100,6 +100,7 @@ OLD_FORMAT_YEAR = 2020
 #: Agencies with a demo catalogue.
 DEMO_CATALOGUE = ("demo-county", "demo-county-nr", "demo-chengguan")
 
+
 def _contact(code: str, office: str, address: str, line: int, postcode: str) -> dict[str, str]:
     """A demo agency's complete 指南 contact data (第十二条: 名称、地址、时间、电话、传真、互联网联系方式),
     so that no line of its guide says "（未提供）". Example addresses and numbers only."""
