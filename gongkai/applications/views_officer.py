@@ -33,6 +33,7 @@ from gongkai.applications.models import Appeal, Application, Approval, Letter
 from gongkai.applications.validators import identity_notes
 from gongkai.applications.views_letters import letter_pending
 from gongkai.core.i18n import render as render_text
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.core.responses import forbidden, serve_file
 from gongkai.workdays.calendar import CalendarNotLoaded
 
@@ -82,10 +83,23 @@ def frequent(request: HttpRequest) -> HttpResponse:
     for, with the cases and a way to propose it for proactive disclosure."""
     if not selectors.acting_agencies(request.user).exists():
         return _forbidden(request, _("只有机关的信息员等办理人员可以查看。"))
+    groups = [
+        (
+            group,
+            [
+                (
+                    case,
+                    render_text(OUTCOME_BY_KEY[case.outcome].label) if case.outcome in OUTCOME_BY_KEY else "",
+                )
+                for case in group.cases
+            ],
+        )
+        for group in selectors.frequent_requests(request.user)
+    ]
     response = render(
         request,
         "applications/officer/frequent.html",
-        {"groups": selectors.frequent_requests(request.user), "minimum": selectors.FREQUENT_MINIMUM},
+        {"groups": groups, "minimum": selectors.FREQUENT_MINIMUM},
     )
     response["Cache-Control"] = "private, no-store"
     return response
