@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -101,3 +102,15 @@ def test_the_old_check_form_posting_to_the_root_is_sent_to_check() -> None:
     response = Client(enforce_csrf_checks=True).post("/", {"text": "报告"})
     assert response.status_code == 308 and response["Location"] == "/check/"
     assert Client().put("/").status_code == 405
+
+
+def test_the_front_page_and_the_search_make_a_bounded_number_of_queries(
+    client: Client, tree: Tree, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(30):
+        make_item(tree.county_a if n % 2 else tree.county_b, f"防汛通知{n}")
+    client.get("/")  # warms the per-agency counts
+    with django_assert_max_num_queries(6):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/gk/search/", {"q": "防汛"}).status_code == 200
