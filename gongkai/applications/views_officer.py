@@ -33,8 +33,8 @@ from gongkai.applications.models import Appeal, Application, Approval, Letter
 from gongkai.applications.validators import identity_notes
 from gongkai.applications.views_letters import letter_pending
 from gongkai.core.i18n import render as render_text
-from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.core.responses import forbidden, serve_file
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 PER_PAGE = 50

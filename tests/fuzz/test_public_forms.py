@@ -131,7 +131,14 @@ NOT_FUZZED = {
     },
 }
 #: The URLconf modules of the public site (anonymous visitors).
-PUBLIC_NAMESPACES = {"public", "checker", "checker_moved", "catalogue_public", "annual_public", "stats_public"}
+PUBLIC_NAMESPACES = {
+    "public",
+    "checker",
+    "checker_moved",
+    "catalogue_public",
+    "annual_public",
+    "stats_public",
+}
 PUBLIC_NAMES = {"home", "login", "logout", "set_password", "password_set", "set_language", "healthz"}
 FUZZED_NAMES = {
     "public:apply", "public:receipt", "public:status", "public:status_exit", "public:status_detail",
