@@ -1,5 +1,5 @@
-"""Root URL configuration: admin, the language switcher, the workbench and the office's administration,
-applications (officer and public) and the checker."""
+"""Root URL configuration: the public front page, admin, the language switcher, the workbench and the office's
+administration, applications (officer and public), the public columns and the checker (``/check/``)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts import views as accounts_views
+from gongkai.catalogue import views_public as catalogue_public_views
 from gongkai.core import views as core_views
 from gongkai.office import views as office_views
 
@@ -42,5 +43,10 @@ urlpatterns = [
     path("gk/", include("gongkai.annual.urls_public")),
     path("gk/", include("gongkai.stats.urls_public")),
     path("gk/", include("gongkai.catalogue.urls_public")),
-    path("", include("gongkai.checker.urls")),
+    # The report checker (年报检查) at /check/; its old addresses /checks/… redirect there for good.
+    path("check/", include("gongkai.checker.urls")),
+    path("checks/", include("gongkai.checker.urls_moved")),
+    # The site's front page: the agencies' columns and a search across them (the old checker form's POST
+    # to / is redirected to /check/ by the page itself).
+    path("", catalogue_public_views.home, name="home"),
 ]

@@ -207,7 +207,7 @@ def static_files_have_hashed_names_and_are_cached_for_good(server: Server) -> No
 def a_worker_reads_a_document_in_its_own_fork_server(server: Server) -> None:
     """The application is preloaded in the master; the documents' fork server must still work in a worker
     (the master never starts one). The public checker reads the pasted text in a limited child."""
-    status, headers, page = server.get("/")
+    status, headers, page = server.get("/check/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     cookie = re.search(r"csrftoken=([^;]+)", headers["set-cookie"])
     assert token and cookie
@@ -216,7 +216,7 @@ def a_worker_reads_a_document_in_its_own_fork_server(server: Server) -> None:
     ).encode()
     status, _, result = server.request(
         "POST",
-        "/",
+        "/check/",
         body=body,
         headers={
             "Content-Type": "application/x-www-form-urlencoded",

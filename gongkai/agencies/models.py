@@ -37,7 +37,7 @@ short_code_validator = RegexValidator(
 
 
 #: Path segments that sit beside agency short codes in URLs (/reports/supervise/, /gk/api/ …).
-RESERVED_SHORT_CODES: frozenset[str] = frozenset({"supervise", "open", "api", "monitor"})
+RESERVED_SHORT_CODES: frozenset[str] = frozenset({"supervise", "open", "api", "monitor", "search"})
 
 
 class AgencyKind(models.TextChoices):

@@ -29,6 +29,7 @@ from gongkai.checker.result import ParsedReport
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
 from gongkai.core.models import AuditEvent
+from gongkai.reports import deadlines
 from gongkai.reports.deadlines import LOCALLY_SET_KINDS, agency_deadline
 from gongkai.reports.export.html import render_html
 
@@ -248,3 +249,50 @@ def signoff_history(version: ReportVersion) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("created_at", "pk")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The public column's 年报 page
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicReportYear:
+    """One report year on the public 年报 page: the report (its latest published version), when it was
+    first published, the deadline and the timeliness (``deadlines.timeliness``: an ``N_`` label)."""
+
+    year: int
+    version: ReportVersion | None
+    first_published_on: datetime.date | None
+    deadline: datetime.date | None
+    timeliness: str
+    label: str
+
+
+def public_report_years(agency: Agency, today: datetime.date, *, years_shown: int) -> list[PublicReportYear]:
+    """The agency's report years, newest first: last year (whose report is due this year) back to the
+    earliest report published in Gongkai, at most ``years_shown`` of them (条例 第四十九条)."""
+    versions = list(
+        ReportVersion.objects.filter(report__agency=agency, status=VersionStatus.PUBLISHED)
+        .select_related("report")
+        .order_by("report__year", "number")
+    )
+    latest: dict[int, ReportVersion] = {}
+    first: dict[int, datetime.date] = {}
+    for version in versions:
+        year = version.report.year
+        latest[year] = version
+        if version.published_on is not None and year not in first:
+            first[year] = version.published_on
+    newest = max([today.year - 1, *latest])
+    oldest = max(min([today.year - 1, *latest]), newest - years_shown + 1)
+    rows = []
+    for year in range(newest, oldest - 1, -1):
+        deadline = deadline_for(agency, year)
+        status = deadlines.timeliness(deadline, first.get(year), today)
+        rows.append(
+            PublicReportYear(
+                year, latest.get(year), first.get(year), deadline, status, deadlines.TIMELINESS_LABELS[status]
+            )
+        )
+    return rows

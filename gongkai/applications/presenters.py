@@ -326,6 +326,8 @@ def case_page(
         "pending": approval_view(pending) if pending is not None else None,
         "returned": [approval_view(r) for r in returned],
         "case_file": presenters_case_file.section(user, application),
+        # 第四十四条: released information may be proposed for proactive disclosure (one click).
+        "may_propose": may_act and selectors.released_information(application),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -337,3 +338,82 @@ def deliveries_of(application: Application) -> QuerySet[LetterDelivery]:
         .select_related("proof")
         .order_by("letter__issued_on", "letter_id", "delivered_on", "pk")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第四十四条: information released on request that others ask for too
+# ---------------------------------------------------------------------------------------------
+
+#: Answers that released the information asked for (予以公开, 部分公开), so that it may be proposed for
+#: proactive disclosure (依申请公开转主动公开, 条例 第四十四条). "已主动公开" released nothing new.
+RELEASED_OUTCOMES: frozenset[str] = frozenset({"granted", "partially_granted"})
+#: 条例 第四十四条: information requested this many times or more is listed for the officers.
+FREQUENT_MINIMUM = 3
+
+_NOT_WORDS = re.compile(r"[\W_]+", re.UNICODE)
+_REQUEST_VERBS = re.compile(r"^(?:申请|请求|要求|希望)?(?:公开|提供|获取|查询|查阅)")
+
+
+def released_information(application: Application) -> bool:
+    """Whether the case's answer released information (and its file still holds it)."""
+    return (
+        not application.is_open
+        and application.outcome in RELEASED_OUTCOMES
+        and application.personal_data_erased_on is None
+    )
+
+
+def request_key(description: str) -> str:
+    """What a request asks for, compared across cases: the description in NFKC without spaces,
+    punctuation and a leading 申请公开/请提供 …; two requests for the same information written the same way
+    get the same key (a reworded request is not matched: the list is a hint, the officer judges)."""
+    text = _NOT_WORDS.sub("", unicodedata.normalize("NFKC", description)).lower()
+    return _REQUEST_VERBS.sub("", text)
+
+
+@dataclass(frozen=True)
+class FrequentRequest:
+    """Information asked for in ``FREQUENT_MINIMUM`` cases or more at one agency."""
+
+    agency: Agency
+    description: str
+    cases: list[Application]
+
+    @property
+    def released(self) -> list[Application]:
+        return [case for case in self.cases if released_information(case)]
+
+
+def frequent_requests(user: AnyUser, minimum: int = FREQUENT_MINIMUM) -> list[FrequentRequest]:
+    """The information asked for ``minimum`` times or more in the cases of the agencies ``user`` acts for
+    (条例 第四十四条), most asked first; each with its cases, newest first."""
+    agencies = list(acting_agencies(user))
+    cases = (
+        Application.objects.filter(agency__in=agencies, personal_data_erased_on__isnull=True)
+        .select_related("agency")
+        .only(
+            "id",
+            "agency",
+            "reference",
+            "description",
+            "status",
+            "outcome",
+            "answered_on",
+            "receipt_date",
+            "arrived_at",
+            "personal_data_erased_on",
+        )
+        .order_by("-arrived_at", "-id")
+    )
+    groups: dict[tuple[int, str], list[Application]] = {}
+    for case in cases:
+        key = request_key(case.description)
+        if key:
+            groups.setdefault((case.agency_id, key), []).append(case)
+    found = [
+        FrequentRequest(group[0].agency, group[0].description, group)
+        for group in groups.values()
+        if len(group) >= minimum
+    ]
+    found.sort(key=lambda f: (-len(f.cases), f.agency.name, f.description))
+    return found

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("export.csv", views.export_csv, name="export"),
     path("new/", views.register, name="new"),
+    path("frequent/", views.frequent, name="frequent"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/applicant/", views.applicant, name="applicant"),
     path("<int:pk>/letters/<int:letter_pk>/", views.letter, name="letter"),

@@ -34,6 +34,7 @@ from gongkai.applications.validators import identity_notes
 from gongkai.applications.views_letters import letter_pending
 from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden, serve_file
+from gongkai.statute.outcomes import OUTCOME_BY_KEY
 from gongkai.workdays.calendar import CalendarNotLoaded
 
 PER_PAGE = 50
@@ -73,6 +74,35 @@ def _filtered_cases(
         filters = {name: form.value(name) for name in ("agency", "applicant_type", "channel", "year", "q")}
         filters = {name: value for name, value in filters.items() if value}
     return selectors.queue_cases(visible, th, state=state, **filters), form, state
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def frequent(request: HttpRequest) -> HttpResponse:
+    """条例 第四十四条: the information asked for in three cases or more at the agencies the officer acts
+    for, with the cases and a way to propose it for proactive disclosure."""
+    if not selectors.acting_agencies(request.user).exists():
+        return _forbidden(request, _("只有机关的信息员等办理人员可以查看。"))
+    groups = [
+        (
+            group,
+            [
+                (
+                    case,
+                    render_text(OUTCOME_BY_KEY[case.outcome].label) if case.outcome in OUTCOME_BY_KEY else "",
+                )
+                for case in group.cases
+            ],
+        )
+        for group in selectors.frequent_requests(request.user)
+    ]
+    response = render(
+        request,
+        "applications/officer/frequent.html",
+        {"groups": groups, "minimum": selectors.FREQUENT_MINIMUM},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -113,6 +113,8 @@ AUDIT_LABELS: dict[str, str] = {
     "catalogue.attachment_redacted": N_("涂黑或更正附件中的敏感信息"),
     "catalogue.scan_overridden": N_("说明理由后发布含敏感信息的条目"),
     "catalogue.sensitive_word_added": N_("添加错敏词"),
+    "catalogue.column_areas_set": N_("选择专栏的基层政务公开标准目录领域"),
+    "catalogue.proposed_from_application": N_("依申请公开转主动公开：由申请案件生成目录草稿"),
     "catalogue.sensitive_word_changed": N_("修改错敏词"),
     "catalogue.sensitive_word_deleted": N_("删除错敏词"),
     "catalogue.index_pattern_added": N_("新建索引号规则"),

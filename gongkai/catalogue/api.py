@@ -23,13 +23,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import public_filters, totals
+from gongkai.catalogue import openapi, public_filters, totals
 from gongkai.catalogue.indexing import SearchPaginator, SearchResults
 from gongkai.catalogue.models import Attachment, Item, ItemVersion, Status
 from gongkai.catalogue.presenters_public import sanitized
@@ -39,12 +40,29 @@ from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
 from gongkai.core.pagination import CappedPaginator
+from gongkai.statute.standard_areas import STANDARD_AREAS, area_name
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-ITEM_PARAMETERS = frozenset({*public_filters.FILTER_PARAMETERS, "page", "page_size"})
+ITEM_PARAMETERS = frozenset({*public_filters.FILTER_PARAMETERS, "page", "page_size", "status"})
+#: ``status``: the published entries (default), or the withdrawn ones (已撤回) with the day and the reason.
+STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
+#: The parameters that combine with ``status=withdrawn``: a withdrawn entry shows no content, so it is
+#: neither searched nor filtered by what it held.
+WITHDRAWN_PARAMETERS = frozenset({"agency", "page", "page_size", "status"})
 _JSON = "application/json; charset=utf-8"
 _ATTACHMENT_FIELDS = ("id", "item_id", "filename", "kind", "content_type", "size", "sha256")
+_WITHDRAWN_FIELDS = (
+    "id",
+    "agency__short_code",
+    "agency__name",
+    "index_number",
+    "title",
+    "status",
+    "published_on",
+    "withdrawn_on",
+    "withdrawn_reason",
+)
 _LINK_FIELDS = ("id", "title", "index_number", "status", "interprets_id", "agency__short_code")
 
 View = Callable[..., HttpResponse]
@@ -74,6 +92,10 @@ def api_view(allowed: frozenset[str]) -> Callable[[View], View]:
     """GET/HEAD only (JSON 405 otherwise), unknown parameters refused, labels always in Chinese."""
 
     def decorate(view: View) -> View:
+        # Exempt from the CSRF check, which would answer a POST with Django's 403 HTML page before the
+        # method is looked at: the API changes nothing (no method but GET/HEAD reaches a view) and uses no
+        # cookie, so there is nothing to forge; every other method gets the JSON 405 below.
+        @csrf_exempt
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD"):
@@ -191,6 +213,12 @@ def item_json(
         "disclosure_mode_label": str(item.get_disclosure_mode_display()),
         "summary": item.summary,
         "keywords": item.keywords,
+        "standard_area": (
+            {"code": item.standard_area, "name": area_name(item.standard_area)}
+            if item.standard_area in STANDARD_AREAS
+            else None
+        ),
+        "topic": item.topic or None,
         "is_ogi_rule": item.is_ogi_rule,
         "interprets": _link(request, interprets) if interprets is not None else None,
         "interpretations": [_link(request, other) for other in interpretations],
@@ -216,6 +244,8 @@ def withdrawn_json(request: HttpRequest, item: Item) -> dict[str, Any]:
         "index_number": item.index_number,
         "title": item.title,
         "agency": {"short_code": item.agency.short_code, "name": item.agency.name},
+        "published_on": _iso(item.published_on),
+        "withdrawn_on": _iso(item.withdrawn_on),
         "withdrawn_reason": item.withdrawn_reason,
     }
 
@@ -287,35 +317,83 @@ def _positive(name: str, raw: str | None, default: int, *, maximum: int | None =
     return number
 
 
+def _status(raw: str | None) -> str | FilterError:
+    value = clean_value(raw or "") or Status.PUBLISHED
+    if value in STATUSES:
+        return value
+    return FilterError(
+        "status", Message(N_("参数 status 应为以下之一：%(allowed)s。"), {"allowed": ", ".join(STATUSES)})
+    )
+
+
+def _withdrawn_conflicts(params: Any) -> list[FilterError]:
+    return [
+        FilterError(
+            name,
+            Message(
+                N_("参数 %(name)s 不能与 status=withdrawn 同用：已撤回的条目只能按 agency 查询。"),
+                {"name": name},
+            ),
+        )
+        for name in sorted(set(params) - WITHDRAWN_PARAMETERS)
+    ]
+
+
 @api_view(ITEM_PARAMETERS)
 def items(request: HttpRequest) -> HttpResponse:
     filters, errors = public_filters.parse(request.GET, allow_agency=True)
+    status = _status(request.GET.get("status"))
     page_number = _positive("page", request.GET.get("page"), 1)
     page_size = _positive("page_size", request.GET.get("page_size"), DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
-    errors += [e for e in (page_number, page_size) if isinstance(e, FilterError)]
+    errors += [e for e in (status, page_number, page_size) if isinstance(e, FilterError)]
+    if status == Status.WITHDRAWN:
+        errors += _withdrawn_conflicts(request.GET)
     if errors:
         return _bad_parameters(errors)
     assert isinstance(page_number, int) and isinstance(page_size, int)
-    queryset = (
-        filters.apply(published_items())
-        .defer("body", "search_text", "search_head", "search_vector")
-        .order_by("-published_on", "-id")
-    )
-    # Only a text search caps its count (and so how far its pages go); every other list counts exactly,
-    # so that each entry can be reached. A search lists its best matches first (indexing.SearchResults).
-    # The default listing and one agency's take the count from the column counters (catalogue.totals)
-    # instead of counting every published entry at each request.
+    serialise: Callable[[list[Item]], list[dict[str, Any]]]
     paginator: CappedPaginator | SearchPaginator
-    if filters.q:
-        rows = _with_links(Item.objects.defer("body", "search_text", "search_head", "search_vector"))
-        paginator = SearchPaginator(SearchResults(queryset, filters.q, rows=rows), page_size)
-    else:
-        paginator = CappedPaginator(
-            _with_links(queryset),
-            page_size,
-            cap=None,
-            known_count=totals.published_count(filters.agency) if set(filters.raw) <= {"agency"} else None,
+    if status == Status.WITHDRAWN:
+        # 已撤回: the newest withdrawals first, with the day and the reason (what the entry's page shows).
+        withdrawn = Item.objects.filter(status=Status.WITHDRAWN)
+        if filters.agency is not None:
+            withdrawn = withdrawn.filter(agency=filters.agency)
+        withdrawn = (
+            withdrawn.select_related("agency")
+            .only(*_WITHDRAWN_FIELDS)
+            .order_by(F("withdrawn_on").desc(nulls_last=True), "-id")
         )
+
+        def serialise(rows: list[Item]) -> list[dict[str, Any]]:
+            return [withdrawn_json(request, row) for row in rows]
+
+        paginator = CappedPaginator(withdrawn, page_size, cap=None)
+    else:
+        queryset = (
+            filters.apply(published_items())
+            .defer("body", "search_text", "search_head", "search_vector")
+            .order_by("-published_on", "-id")
+        )
+
+        def serialise(rows: list[Item]) -> list[dict[str, Any]]:
+            return _serialise(request, rows)
+
+        # Only a text search caps its count (and so how far its pages go); every other list counts
+        # exactly, so that each entry can be reached. A search lists its best matches first
+        # (indexing.SearchResults). The default listing and one agency's take the count from the column
+        # counters (catalogue.totals) instead of counting every published entry at each request.
+        if filters.q:
+            rows = _with_links(Item.objects.defer("body", "search_text", "search_head", "search_vector"))
+            paginator = SearchPaginator(SearchResults(queryset, filters.q, rows=rows), page_size)
+        else:
+            paginator = CappedPaginator(
+                _with_links(queryset),
+                page_size,
+                cap=None,
+                known_count=(
+                    totals.published_count(filters.agency) if set(filters.raw) <= {"agency"} else None
+                ),
+            )
     try:
         page = paginator.page(page_number)
     except EmptyPage:
@@ -343,7 +421,7 @@ def items(request: HttpRequest) -> HttpResponse:
             "num_pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": _serialise(request, list(page.object_list)),
+            "results": serialise(list(page.object_list)),
         }
     )
 
@@ -396,3 +474,9 @@ def agencies(request: HttpRequest) -> HttpResponse:
             }
         )
     return _json({"count": len(results), "results": results})
+
+
+@api_view(frozenset())
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 description of this API (:mod:`gongkai.catalogue.openapi`)."""
+    return _json(openapi.document(request.build_absolute_uri("/").rstrip("/")))

@@ -46,6 +46,8 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "body",
     "interprets",
     "is_ogi_rule",
+    "standard_area",
+    "topic",
 )
 #: 第二十条（五）（六）: decisions published one by one are counted under their item (D9).
 DECISION_ARTICLE_20: dict[str, int] = {

@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds of an agency's catalogue: its latest published entries (Django syndication).
 
-``/gk/<short_code>/feed.rss`` and ``/gk/<short_code>/feed.atom``. Only published entries appear; the
-description is the entry's 内容概述 (plain text, escaped by the feed generator), never the body.
+``/gk/<short_code>/feed.rss`` and ``/gk/<short_code>/feed.atom``. Published entries appear, and withdrawn
+ones as updates (title 【已撤回】…, the withdrawal day and reason, never their content); the description
+is the entry's 内容概述 (plain text, escaped by the feed generator), never the body.
 
 Every text is written without ASCII control characters (XML 1.0 cannot carry them, and the feed
 generator refuses them): the services strip them at every save, and rows written before that are
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.utils.text import Truncator
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.content import strip_controls
-from gongkai.catalogue.models import Item, ItemVersion
+from gongkai.catalogue.models import Item, ItemVersion, Status
 from gongkai.catalogue.public_filters import published_items
 
 FEED_SIZE = 50
@@ -37,8 +38,23 @@ _FEED_FIELDS = (
     "doc_number",
     "summary",
     "kind",
+    "status",
     "published_on",
     "category__name",
+    "agency__short_code",
+    "agency__name",
+)
+
+
+_WITHDRAWN_FIELDS = (
+    "id",
+    "agency_id",
+    "title",
+    "index_number",
+    "status",
+    "published_on",
+    "withdrawn_on",
+    "withdrawn_reason",
     "agency__short_code",
     "agency__name",
 )
@@ -70,8 +86,9 @@ class CatalogueRssFeed(Feed[Item, Agency]):
         name = "catalogue_public:feed_atom" if self.feed_type is Atom1Feed else "catalogue_public:feed_rss"
         return reverse(name, args=[obj.short_code])
 
-    def items(self, obj: Agency) -> QuerySet[Item]:
-        return (
+    def items(self, obj: Agency) -> list[Item]:
+        """The latest published entries and the latest withdrawals, by the day each was last updated."""
+        published = list(
             published_items()
             .filter(agency=obj)
             .select_related("category", "agency")
@@ -87,11 +104,38 @@ class CatalogueRssFeed(Feed[Item, Agency]):
             )
             .order_by("-published_on", "-id")[:FEED_SIZE]
         )
+        # 已撤回: a withdrawal is an update of the entry (same link, same id), so that a reader who holds it
+        # learns that it was withdrawn, when, and why; it shows nothing of the withdrawn content.
+        withdrawn = list(
+            Item.objects.filter(agency=obj, status=Status.WITHDRAWN)
+            .select_related("agency")
+            .only(*_WITHDRAWN_FIELDS)
+            .order_by(F("withdrawn_on").desc(nulls_last=True), "-id")[:FEED_SIZE]
+        )
+        rows = published + withdrawn
+        rows.sort(key=lambda item: (self._updated_day(item) or datetime.date.min, item.pk), reverse=True)
+        return rows[:FEED_SIZE]
+
+    @staticmethod
+    def _updated_day(item: Item) -> datetime.date | None:
+        if item.status == Status.WITHDRAWN:
+            return item.withdrawn_on or item.published_on
+        corrected: datetime.date | None = getattr(item, "last_corrected", None)
+        return corrected or item.published_on
 
     def item_title(self, item: Item) -> str:
+        if item.status == Status.WITHDRAWN:
+            return strip_controls(f"【已撤回】{item.title}")
         return strip_controls(item.title)
 
     def item_description(self, item: Item) -> str:
+        if item.status == Status.WITHDRAWN:
+            withdrawn = [f"索引号：{item.index_number}", "状态：已撤回"]
+            if item.withdrawn_on:
+                withdrawn.append(f"撤回日期：{item.withdrawn_on.isoformat()}")
+            if item.withdrawn_reason:
+                withdrawn.append(f"撤回理由：{Truncator(item.withdrawn_reason).chars(300)}")
+            return strip_controls("\n".join(withdrawn))
         parts = [f"索引号：{item.index_number}"]
         if item.doc_number:
             parts.append(f"文号：{item.doc_number}")
@@ -108,15 +152,15 @@ class CatalogueRssFeed(Feed[Item, Agency]):
         return _midnight(item.published_on) if item.published_on else None
 
     def item_updateddate(self, item: Item) -> datetime.datetime | None:
-        corrected: datetime.date | None = getattr(item, "last_corrected", None)
-        if corrected is not None:
-            return _midnight(corrected)
-        return self.item_pubdate(item)
+        day = self._updated_day(item)
+        return _midnight(day) if day else None
 
     def item_author_name(self, item: Item) -> str:
         return strip_controls(item.agency.name)
 
     def item_categories(self, item: Item) -> list[str]:
+        if item.status == Status.WITHDRAWN:
+            return ["已撤回"]
         categories = [str(item.get_kind_display())]
         if item.category is not None:
             categories.insert(0, item.category.name)

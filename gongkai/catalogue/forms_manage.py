@@ -19,12 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import content, scanning, services, workflow
 from gongkai.catalogue.models import (
+    STANDARD_AREA_CHOICES,
     Category,
     DisclosureMode,
     DocumentType,
     Item,
     ItemKind,
     Status,
+    Topic,
     Validity,
 )
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
@@ -196,6 +198,21 @@ class ItemForm(ServiceForm):
         label=_("属于政府信息公开制度"),
         required=False,
         help_text=_("勾选后显示在“政府信息公开制度”栏目中。"),
+    )
+
+    standard_area = forms.ChoiceField(
+        label=_("基层政务公开标准目录领域"),
+        choices=STANDARD_AREA_CHOICES,
+        required=False,
+        help_text=_(
+            "国办发〔2019〕54号的26个试点领域之一；本机关专栏选用了该领域的，条目列入该领域的子栏目。"
+        ),
+    )
+    topic = forms.ChoiceField(
+        label=_("专题栏目"),
+        choices=Topic.choices,
+        required=False,
+        help_text=_("人大代表建议、政协提案的办理结果，或依申请公开后转为主动公开的信息（条例第四十四条）。"),
     )
 
     def __init__(
@@ -370,4 +387,18 @@ class CorrectionForm(ServiceForm):
             "在公开页面上显示，告诉公众更正了什么，例如“更正了第三条中的日期”。不要写个人信息；"
             "更正说明与更正后的内容一起经过隐私检查和保密审查。"
         ),
+    )
+
+
+class ColumnAreasForm(ServiceForm):
+    """The 基层政务公开标准目录 areas (国办发〔2019〕54号) an agency's column shows."""
+
+    field_aliases = {"areas": "areas"}
+
+    areas = forms.MultipleChoiceField(
+        label=_("标准目录领域"),
+        choices=STANDARD_AREA_CHOICES[1:],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选与本机关职责有关的领域；每个领域在专栏中成为一个子栏目，列出归入该领域的条目。"),
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
 from gongkai.core import storage
 from gongkai.core.models import AppendOnlyModel
+from gongkai.statute.standard_areas import STANDARD_AREAS
 
 
 class Category(models.Model):
@@ -71,6 +72,20 @@ class DisclosureMode(models.TextChoices):
     PRESS = "press", _("新闻发布会")
     MEDIA = "media", _("报刊、广播、电视")
     OTHER = "other", _("其他")
+
+
+class Topic(models.TextChoices):
+    """A standing sub-column of the 专栏 besides the statutory catalogue's own parts."""
+
+    NONE = "", _("无")
+    #: 人大代表建议和政协提案办理结果 (the responses to deputies' suggestions and CPPCC proposals).
+    PROPOSAL_RESPONSES = "proposal_responses", _("建议提案办理结果")
+    #: 依申请公开转主动公开 (条例 第四十四条): information released on request that others also ask for.
+    FROM_REQUESTS = "from_requests", _("依申请公开转主动公开")
+
+
+#: 基层政务公开标准目录 areas (国办发〔2019〕54号), for the model field's choices.
+STANDARD_AREA_CHOICES = [("", _("无")), *((code, _(name)) for code, name in STANDARD_AREAS.items())]
 
 
 class Status(models.TextChoices):
@@ -183,8 +198,20 @@ class Item(models.Model):
     correction_reason = models.TextField(_("更正原因"), blank=True, max_length=2000)
     #: What was corrected, for the public page (no personal data; scanned and reviewed with the content).
     correction_note = models.CharField(_("更正说明"), max_length=300, blank=True)
+    #: The 基层政务公开标准目录 area (国办发〔2019〕54号) the entry is filed under, "" for none.
+    standard_area = models.CharField(
+        _("标准目录领域"), max_length=40, choices=STANDARD_AREA_CHOICES, blank=True, default=""
+    )
+    #: A standing sub-column (建议提案办理结果, 依申请公开转主动公开), "" for none.
+    topic = models.CharField(_("专题栏目"), max_length=30, choices=Topic.choices, blank=True, default="")
+    #: 第四十四条: the application case (``applications.Application`` id) whose released information this
+    #: draft proposes to publish; internal only (no foreign key: the catalogue does not import the
+    #: applications app), never shown to the public.
+    source_application_id = models.PositiveBigIntegerField(_("来源申请案件"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
+    #: The day the entry was withdrawn (撤回日期), for the API and the feeds.
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
     #: The entry's searchable text in its spaced form (search.entry_texts); PostgreSQL also keeps the
     #: unigram and bigram ``search_vector`` (search.index_tokens) with a GIN index.
     search_text = models.TextField(editable=False, blank=True)
@@ -224,6 +251,27 @@ class Item(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == Status.PUBLISHED
+
+
+class ColumnArea(models.Model):
+    """An area of the 基层政务公开标准目录 (国办发〔2019〕54号) that an agency's column shows as a standing
+    sub-column; chosen by the agency's administrator."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="column_areas", verbose_name=_("机关")
+    )
+    area = models.CharField(_("标准目录领域"), max_length=40, choices=STANDARD_AREA_CHOICES[1:])
+
+    class Meta:
+        verbose_name = _("标准目录领域")
+        verbose_name_plural = _("标准目录领域")
+        ordering = ["agency", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "area"], name="catalogue_column_area_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.area}"
 
 
 class Reading(models.TextChoices):

@@ -64,6 +64,19 @@ def word_agencies(user: User) -> QuerySet[Agency]:
     return agencies_with_roles(user, WORD_ROLES)
 
 
+#: Who chooses the 基层政务公开标准目录 areas the agency's column shows: its 管理员.
+AREA_ROLES: tuple[str, ...] = (Role.ADMINISTRATOR.value,)
+
+
+def area_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies whose column's standard-catalogue areas ``user`` chooses."""
+    return agencies_with_roles(user, AREA_ROLES)
+
+
+def can_choose_areas(user: User, agency: Agency) -> bool:
+    return is_superuser(user) or bool(roles_at(user, agency.pk) & set(AREA_ROLES))
+
+
 def items_visible_to(user: User) -> QuerySet[Item]:
     """The entries ``user`` sees in the workspace, as a plain ``agency_id IN (...)`` query."""
     if is_superuser(user):

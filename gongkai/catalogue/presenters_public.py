@@ -65,6 +65,18 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("按主题分类、第二十条事项、类别和年份浏览和检索"),
     ),
     Part(
+        "policies",
+        gettext_lazy("政策文件库"),
+        "catalogue_public:policies",
+        gettext_lazy("规章和行政规范性文件，按有效性（现行有效、已修改、已废止）筛选"),
+    ),
+    Part(
+        "columns",
+        gettext_lazy("专题栏目"),
+        "catalogue_public:columns",
+        gettext_lazy("基层政务公开标准目录、建议提案办理结果、依申请公开转主动公开"),
+    ),
+    Part(
         "reports",
         gettext_lazy("政府信息公开年报"),
         "annual_public:column_reports",
@@ -158,6 +170,12 @@ def paginate(
     else:
         paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP if search else None)
     page: Page[Item] = paginator.get_page(request.GET.get("page"))
+    return page_context(page, params)
+
+
+def page_context(page: Page[Any], params: Mapping[str, str]) -> dict[str, Any]:
+    """The page, its numbered links (elided) and its neighbours, each keeping ``params``."""
+    paginator = page.paginator
     base = query_string(params)
     joiner = "&" if base != "?" else ""
     links = []
@@ -205,6 +223,30 @@ def agency_tree(agencies: Iterable[Agency], counts: Mapping[int, int]) -> list[A
 
     # Depth is bounded by the path column (255 characters), so recursion is shallow.
     return build(None)
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    """Agencies of one level under one parent, on the site's front page."""
+
+    parent: Agency | None
+    kind_label: str
+    rows: list[AgencyNode]
+
+
+def agency_groups(
+    agencies: Iterable[Agency], parents: Mapping[int, Agency], counts: Mapping[int, int]
+) -> list[AgencyGroup]:
+    """``agencies`` (a page of them, in tree order: :func:`selectors.front_page_agencies`) grouped by
+    parent and kind (人民政府, 政府部门, 乡镇街道 …), each with its number of published entries."""
+    groups: list[AgencyGroup] = []
+    for agency in agencies:
+        parent = parents.get(agency.parent_id) if agency.parent_id else None
+        label = str(agency.get_kind_display())
+        if not groups or groups[-1].parent != parent or groups[-1].kind_label != label:
+            groups.append(AgencyGroup(parent, label, []))
+        groups[-1].rows.append(AgencyNode(agency, counts.get(agency.pk, 0)))
+    return groups
 
 
 # ---------------------------------------------------------------------------------------------

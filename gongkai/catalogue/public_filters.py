@@ -20,10 +20,11 @@ from django.utils import translation
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import indexing
-from gongkai.catalogue.models import Category, DocumentType, Item, ItemKind, Status
+from gongkai.catalogue.models import Category, DocumentType, Item, ItemKind, Status, Topic, Validity
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
+from gongkai.statute.standard_areas import STANDARD_AREAS
 
 #: GET parameters understood by :func:`parse` (``agency`` only where allowed).
 FILTER_PARAMETERS = (
@@ -32,6 +33,9 @@ FILTER_PARAMETERS = (
     "article20",
     "kind",
     "document_type",
+    "validity",
+    "area",
+    "topic",
     "year",
     "published_after",
     "published_before",
@@ -79,6 +83,12 @@ class Filters:
     article20: int | None = None
     kind: str = ""
     document_type: str = ""
+    #: 有效性 (现行有效 / 已修改 / 已废止 / 已失效): the 政策文件库's filter.
+    validity: str = ""
+    #: A 基层政务公开标准目录 area code (国办发〔2019〕54号).
+    area: str = ""
+    #: A standing sub-column (建议提案办理结果, 依申请公开转主动公开).
+    topic: str = ""
     year: int | None = None
     published_after: datetime.date | None = None
     published_before: datetime.date | None = None
@@ -98,6 +108,12 @@ class Filters:
             condition &= Q(kind=self.kind)
         if self.document_type:
             condition &= Q(document_type=self.document_type)
+        if self.validity:
+            condition &= Q(validity=self.validity)
+        if self.area:
+            condition &= Q(standard_area=self.area)
+        if self.topic:
+            condition &= Q(topic=self.topic)
         if self.year is not None:
             # A range, not __year, so that the (agency, status, -published_on) index serves it.
             condition &= Q(
@@ -121,6 +137,9 @@ class Filters:
                 self.article20,
                 self.kind,
                 self.document_type,
+                self.validity,
+                self.area,
+                self.topic,
                 self.year,
                 self.published_after,
                 self.published_before,
@@ -263,6 +282,37 @@ def _parse_document_type(filters: Filters, name: str, value: str, errors: list[F
         )
 
 
+def _parse_validity(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    allowed = [v for v in Validity.values if v]
+    if value in allowed:
+        filters.validity = value
+    else:
+        errors.append(
+            _error(name, N_("参数 validity 应为以下之一：%(allowed)s。"), allowed=", ".join(allowed))
+        )
+
+
+def _parse_area(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    if value in STANDARD_AREAS:
+        filters.area = value
+    else:
+        errors.append(
+            _error(
+                name,
+                N_("参数 area 应为基层政务公开标准目录领域的代码之一：%(allowed)s。"),
+                allowed=", ".join(STANDARD_AREAS),
+            )
+        )
+
+
+def _parse_topic(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
+    allowed = [v for v in Topic.values if v]
+    if value in allowed:
+        filters.topic = value
+    else:
+        errors.append(_error(name, N_("参数 topic 应为以下之一：%(allowed)s。"), allowed=", ".join(allowed)))
+
+
 def _parse_year(filters: Filters, name: str, value: str, errors: list[FilterError]) -> None:
     year = int(value) if re.fullmatch(r"\d{4}", value) else 0
     if MIN_YEAR <= year <= MAX_YEAR:
@@ -297,6 +347,9 @@ _PARSERS: dict[str, Callable[[Filters, str, str, list[FilterError]], None]] = {
     "article20": _parse_article20,
     "kind": _parse_kind,
     "document_type": _parse_document_type,
+    "validity": _parse_validity,
+    "area": _parse_area,
+    "topic": _parse_topic,
     "year": _parse_year,
     "published_after": _parse_published_after,
     "published_before": _parse_published_before,

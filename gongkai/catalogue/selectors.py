@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ from gongkai.catalogue import indexing, permissions, totals, workflow
 from gongkai.catalogue.models import (
     Attachment,
     Category,
+    ColumnArea,
     Item,
     ItemEvent,
     ItemVersion,
@@ -40,6 +42,7 @@ from gongkai.catalogue.public_filters import published_items
 from gongkai.core.actors import Actor
 from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
+from gongkai.statute.standard_areas import AREA_CODES
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
 
@@ -293,9 +296,50 @@ def public_search(matches: QuerySet[Item], query: str) -> indexing.SearchResults
     return indexing.SearchResults(matches, query, rows=Item.objects.only(*ROW_FIELDS))
 
 
+def public_rows_with_agency(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """``queryset`` as list rows with their agency's name and code (the site-wide search), newest first."""
+    return (
+        queryset.select_related("agency")
+        .only(*ROW_FIELDS, "agency__name", "agency__short_code")
+        .order_by("-published_on", "-id")
+    )
+
+
+def column_areas(agency: Agency) -> list[str]:
+    """The 基层政务公开标准目录 areas the agency's column shows, in the list's order (国办发〔2019〕54号)."""
+    chosen = set(ColumnArea.objects.filter(agency=agency).values_list("area", flat=True))
+    return [code for code in AREA_CODES if code in chosen]
+
+
+def published_counts_by(agency: Agency, field_name: str, **conditions: Any) -> dict[str, int]:
+    """``{value of field_name: number of the agency's published entries}`` (those matching ``conditions``;
+    one GROUP BY)."""
+    rows = (
+        published_items()
+        .filter(agency=agency, **conditions)
+        .values(field_name)
+        .annotate(n=Count("id"))
+        .order_by(field_name)
+    )
+    return {row[field_name]: row["n"] for row in rows}
+
+
 def site_agencies() -> QuerySet[Agency]:
     """Every agency, for /gk/ (the columns its tree needs)."""
     return Agency.objects.only("id", "name", "short_code", "parent_id", "path").order_by("name", "id")
+
+
+def front_page_agencies() -> QuerySet[Agency]:
+    """Every agency in tree order (the level above first, then each parent's agencies by kind and name),
+    for the site's front page."""
+    return Agency.objects.only("id", "name", "short_code", "parent_id", "path", "kind").order_by(
+        "path", "kind", "name", "id"
+    )
+
+
+def agencies_by_id(ids: Iterable[int]) -> dict[int, Agency]:
+    """The named agencies (their names and codes), by id."""
+    return {a.pk: a for a in Agency.objects.filter(pk__in=set(ids)).only("id", "name", "short_code")}
 
 
 #: catalogue): kept in the shared database cache with the newest entry id and dropped on every save or

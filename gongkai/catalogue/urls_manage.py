@@ -15,6 +15,7 @@ urlpatterns = [
     path("import/crawl/", views_import.crawl_start, name="crawl"),
     path("import/<uuid:job_id>/", views_import.import_result, name="import_result"),
     path("import/<uuid:job_id>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("areas/", views.areas, name="areas"),
     path("words/<int:pk>/delete/", views.word_delete, name="word_delete"),
     path("<int:pk>/", views.item_detail, name="detail"),
     path("<int:pk>/edit/", views.item_edit, name="edit"),

@@ -20,12 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai.agencies.models import Agency
 from gongkai.catalogue import permissions, selectors, services, workflow
 from gongkai.catalogue.forms_manage import (
     OPEN_STATES,
     STATE_OPEN,
     AcknowledgeForm,
     AttachmentForm,
+    ColumnAreasForm,
     ItemFilterForm,
     ItemForm,
     MaskForm,
@@ -38,6 +40,7 @@ from gongkai.catalogue.models import Item
 from gongkai.catalogue.presenters_manage import Row, entry_context, print_context
 from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden, serve_file
+from gongkai.statute.standard_areas import SOURCE
 from gongkai.workdays.store import current_calendar
 
 PER_PAGE = 50
@@ -101,6 +104,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "show_agency": agencies.count() > 1,
         "can_create": permissions.drafting_agencies(user).exists(),
         "can_words": permissions.word_agencies(user).exists(),
+        "can_areas": permissions.is_superuser(user) or permissions.area_agencies(user).exists(),
     }
     return _private(render(request, "catalogue/manage/list.html", context))
 
@@ -467,3 +471,45 @@ def word_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已删除“%(word)s”。") % {"word": word.word})
         return redirect("catalogue_manage:words")
     return render(request, "catalogue/manage/word_delete.html", {"word": word})
+
+
+# ---------------------------------------------------------------------------------------------
+# The column's 基层政务公开标准目录 areas (the agency's 管理员)
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def areas(request: HttpRequest) -> HttpResponse:
+    """Choose the areas of 国办发〔2019〕54号 the agency's column shows (``?agency=<id>``)."""
+    user = request.user
+    agencies = (
+        Agency.objects.order_by("name") if permissions.is_superuser(user) else permissions.area_agencies(user)
+    )
+    if not agencies.exists():
+        return _forbidden(request, _("只有机关的管理员可以选择专栏的基层政务公开标准目录领域。"))
+    chosen = request.GET.get("agency", "")
+    agency = (agencies.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or agencies.first()
+    assert agency is not None
+    form = ColumnAreasForm(
+        request.POST if request.method == "POST" else None,
+        initial={"areas": selectors.column_areas(agency)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_column_areas(actor=user, agency=agency, areas=form.cleaned_data["areas"])
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("已保存%(agency)s专栏的标准目录领域。") % {"agency": agency.name})
+            return redirect(f"{reverse('catalogue_manage:areas')}?agency={agency.pk}")
+    context = {
+        "form": form,
+        "agency": agency,
+        "agencies": agencies,
+        "public_url": reverse("catalogue_public:columns", args=[agency.short_code]),
+        "source": SOURCE,
+    }
+    return _private(render(request, "catalogue/manage/areas.html", context))

@@ -19,32 +19,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters, selectors
 from gongkai.catalogue.guide import build_guide, office_contacts
-from gongkai.catalogue.models import Status
+from gongkai.catalogue.models import DocumentType, Status, Topic, Validity
 from gongkai.catalogue.presenters_public import (
+    agency_groups,
     agency_tree,
     column_context,
     content_disposition,
     facets,
     metadata,
+    page_context,
     paginate,
     pairs,
     part_links,
+    query_string,
     sanitized,
     selected_labels,
 )
 from gongkai.catalogue.public_filters import published_items
 from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
-from gongkai.core.responses import NEUTRAL_TYPE, serve_file
+from gongkai.core.responses import NEUTRAL_TYPE, HttpResponsePermanentRedirectKeepMethod, serve_file
+from gongkai.statute.standard_areas import SOURCE, area_name
 
 #: Content types served as they are; anything else is sent as application/octet-stream.
 SAFE_CONTENT_TYPES = frozenset(
@@ -73,6 +81,55 @@ def _column(
     request: HttpRequest, agency: Agency, current: str, template: str, **context: Any
 ) -> HttpResponse:
     return render(request, f"catalogue/public/{template}", column_context(agency, current, **context))
+
+
+#: Agencies per page of the front page.
+FRONT_PAGE_AGENCIES = 60
+
+
+@csrf_exempt  # a POST is only redirected (below); the checker's page checks the repeated POST's token
+@require_http_methods(["GET", "HEAD", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's front page ``/``: a search across every agency's catalogue and the agencies' columns,
+    grouped by parent and level, paginated when many. Until issue 15 ``/`` was the report checker, now at
+    ``/check/``: a POST here (its old form) is sent there with a 308, which repeats it."""
+    if request.method == "POST":
+        return HttpResponsePermanentRedirectKeepMethod(reverse("checker:check"))
+    page = Paginator(selectors.front_page_agencies(), FRONT_PAGE_AGENCIES).get_page(request.GET.get("page"))
+    agencies = list(page.object_list)
+    parents = selectors.agencies_by_id(a.parent_id for a in agencies if a.parent_id)
+    counts = selectors.published_counts()
+    return render(
+        request,
+        "catalogue/public/home.html",
+        {
+            "groups": agency_groups(agencies, parents, counts),
+            "total": sum(counts.values()),
+            **page_context(page, {}),
+        },
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """``/gk/search/``: one search over every agency's published entries (``q`` and the catalogue's
+    filters, ``agency`` among them), through the catalogue's search (:mod:`public_filters`, ``indexing``)."""
+    filters, errors = public_filters.parse(request.GET, allow_agency=True)
+    params = filters.raw
+    results = selectors.public_rows_with_agency(filters.apply(published_items()))
+    context = paginate(request, results, params, search=bool(filters.q)) if filters.active else {}
+    return render(
+        request,
+        "catalogue/public/search.html",
+        {
+            "filters": filters,
+            "params": params,
+            "errors": errors,
+            "agencies": selectors.site_agencies(),
+            "unsearchable": bool(filters.q) and not is_searchable(filters.q),
+            **context,
+        },
+    )
 
 
 @require_safe
@@ -162,6 +219,134 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         clear_url=reverse("catalogue_public:catalogue", args=[agency.short_code]),
         **context,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Standing sub-columns: 政策文件库, 基层政务公开标准目录 areas, 建议提案办理结果, 依申请公开转主动公开
+# ---------------------------------------------------------------------------------------------
+
+#: 政策文件库: the documents that carry a 有效性 (规章, 行政规范性文件).
+POLICY_TYPES = (DocumentType.REGULATION, DocumentType.NORMATIVE)
+
+
+@require_safe
+def policies(request: HttpRequest, short_code: str) -> HttpResponse:
+    """政策文件库: the agency's published 规章 and 行政规范性文件, filtered by 有效性 (``validity``) and
+    searchable (``q``), with each one's validity."""
+    agency = selectors.column_agency(short_code)
+    wanted: dict[str, str] = {k: str(request.GET[k]) for k in ("validity", "q") if k in request.GET}
+    filters, errors = public_filters.parse(wanted)
+    params = filters.raw
+    base = published_items().filter(agency=agency, document_type__in=POLICY_TYPES)
+    results = selectors.public_rows(filters.apply(base)).only(
+        *selectors.ROW_FIELDS, "validity", "effective_on"
+    )
+    counts = selectors.published_counts_by(agency, "validity", document_type__in=POLICY_TYPES)
+    url = reverse("catalogue_public:policies", args=[agency.short_code])
+    tabs = [
+        {
+            "label": label,
+            "count": (sum(n for v, n in counts.items() if v) if not value else counts.get(value, 0)),
+            "url": url + query_string({"q": filters.q} if filters.q else {}, validity=value or None),
+            "current": filters.validity == value,
+        }
+        for value, label in [("", _("全部")), *((v, name) for v, name in Validity.choices if v)]
+    ]
+    return _column(
+        request,
+        agency,
+        "policies",
+        "policies.html",
+        filters=filters,
+        params=params,
+        errors=errors,
+        tabs=tabs,
+        clear_url=url,
+        **paginate(request, results, params, search=bool(filters.q)),
+    )
+
+
+@require_safe
+def columns(request: HttpRequest, short_code: str) -> HttpResponse:
+    """专题栏目: the agency's standing sub-columns with their numbers of entries."""
+    agency = selectors.column_agency(short_code)
+    areas = selectors.column_areas(agency)
+    area_counts = selectors.published_counts_by(agency, "standard_area") if areas else {}
+    topic_counts = selectors.published_counts_by(agency, "topic")
+    return _column(
+        request,
+        agency,
+        "columns",
+        "columns.html",
+        areas=[
+            {
+                "code": code,
+                "name": area_name(code),
+                "count": area_counts.get(code, 0),
+                "url": reverse("catalogue_public:area", args=[agency.short_code, code]),
+            }
+            for code in areas
+        ],
+        topics=[
+            {
+                "code": topic.value,
+                "name": topic.label,
+                "count": topic_counts.get(topic.value, 0),
+                "url": reverse("catalogue_public:topic", args=[agency.short_code, topic.value]),
+            }
+            for topic in Topic
+            if topic.value
+        ],
+        source=SOURCE,
+    )
+
+
+@require_safe
+def area(request: HttpRequest, short_code: str, code: str) -> HttpResponse:
+    """One 基层政务公开标准目录 area the agency chose: the entries filed under it (404 for another)."""
+    agency = selectors.column_agency(short_code)
+    if code not in selectors.column_areas(agency):
+        raise Http404
+    queryset = selectors.public_rows(published_items().filter(agency=agency, standard_area=code))
+    return _column(
+        request,
+        agency,
+        "columns",
+        "subcolumn.html",
+        in_section=True,
+        heading=area_name(code),
+        note=SOURCE,
+        **paginate(request, queryset, {}),
+    )
+
+
+@require_safe
+def topic(request: HttpRequest, short_code: str, code: str) -> HttpResponse:
+    """建议提案办理结果 or 依申请公开转主动公开 (条例 第四十四条): the entries filed under it."""
+    agency = selectors.column_agency(short_code)
+    if code not in Topic.values or not code:
+        raise Http404
+    queryset = selectors.public_rows(published_items().filter(agency=agency, topic=code))
+    return _column(
+        request,
+        agency,
+        "columns",
+        "subcolumn.html",
+        in_section=True,
+        heading=Topic(code).label,
+        note=TOPIC_NOTES[code],
+        **paginate(request, queryset, {}),
+    )
+
+
+#: What each standing topic holds, for its page.
+TOPIC_NOTES = {
+    Topic.PROPOSAL_RESPONSES.value: _lazy("本机关对人大代表建议和政协委员提案的办理结果（复文）及办理情况。"),
+    Topic.FROM_REQUESTS.value: _lazy(
+        "依申请公开的政府信息，可能涉及公众利益调整、需要公众广泛知晓或者需要公众参与决策的，"
+        "本机关依照《中华人民共和国政府信息公开条例》第四十四条转为主动公开。"
+    ),
+}
 
 
 # ---------------------------------------------------------------------------------------------

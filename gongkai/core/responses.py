@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, overload
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
@@ -46,6 +52,13 @@ FILE_CSP = "default-src 'none'; sandbox"
 PDF_INLINE_CSP = "default-src 'none'"
 #: Large files held as a ``memoryview`` (what some database drivers return) are sent in slices this big.
 CHUNK = 256 * 1024
+
+
+class HttpResponsePermanentRedirectKeepMethod(HttpResponsePermanentRedirect):
+    """308 Permanent Redirect: the client repeats the same method and body at the new address (a moved
+    form's POST)."""
+
+    status_code = 308
 
 
 def forbidden(

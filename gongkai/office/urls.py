@@ -7,6 +7,7 @@ app_name = "office"
 urlpatterns = [
     path("workbench/", views.workbench_page, name="workbench"),
     path("notifications/", views.notifications_page, name="notifications"),
+    path("proactive/from-case/<int:case_pk>/", views.propose_from_case, name="propose_from_case"),
     path("office/", views.office_index, name="index"),
     path("office/<slug:short_code>/", views.staff, name="staff"),
     path("office/<slug:short_code>/invite/", views.invite, name="invite"),

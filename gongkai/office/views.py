@@ -12,7 +12,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +22,12 @@ from gongkai.accounts import permissions as account_permissions
 from gongkai.accounts import selectors as account_selectors
 from gongkai.accounts import services as account_services
 from gongkai.agencies.models import Agency, Role
+from gongkai.applications import permissions as application_permissions
 from gongkai.core import notifications
 from gongkai.core.actors import display_name
 from gongkai.core.responses import forbidden
 from gongkai.letters.models import AgencyLetterSettings
-from gongkai.office import permissions, selectors, services, workbench
+from gongkai.office import permissions, proactive, selectors, services, workbench
 from gongkai.office.forms import ContactForm, GrantForm, InviteForm, LetterSettingsForm, ReportColumnForm
 
 
@@ -454,3 +455,34 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 class PasswordSetView(auth_views.PasswordResetCompleteView):
     template_name = "office/password_set.html"
+
+
+# ---------------------------------------------------------------------------------------------
+# 依申请公开转主动公开 (条例 第四十四条)
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def propose_from_case(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """One click on an answered case: its released information becomes a catalogue draft."""
+    application = get_object_or_404(
+        application_permissions.cases_visible_to(request.user).select_related("agency"), pk=case_pk
+    )
+    try:
+        proposal = proactive.propose_from_application(actor=request.user, application=application)
+    except PermissionDenied as exc:
+        return forbidden(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("cases:detail", pk=application.pk)
+    messages.success(
+        request,
+        _("已生成主动公开目录草稿，请核对名称、日期和内容后提交保密审查。"),
+    )
+    for filename, reason in proposal.skipped:
+        messages.warning(
+            request, _("附件“%(name)s”未能带入：%(reason)s") % {"name": filename, "reason": reason}
+        )
+    return redirect("catalogue_manage:detail", pk=proposal.item.pk)

@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency, AgencyKind
@@ -93,6 +93,10 @@ def test_the_demo_world_builds_checks_and_publishes_reports_in_both_formats() ->
     assert admin.is_superuser and admin.check_password("admin")
     assert agencies_visible_to(admin).count() == Agency.objects.count()
     assert set(catalogue) == {"demo-county", "demo-county-nr", "demo-chengguan"}
+    # Every demo agency's 指南 is complete: no contact line says "（未提供）".
+    for code in Agency.objects.values_list("short_code", flat=True):
+        guide = Client().get(f"/gk/{code}/guide/")
+        assert guide.status_code == 200 and "（未提供）" not in guide.content.decode(), code
     assert all(50 <= n <= 75 for n in catalogue.values())
 
     bureau = Agency.objects.get(short_code="demo-county-nr")

@@ -81,10 +81,15 @@ def other_agency_people(staff: Staff) -> SimpleNamespace:
 
 def test_proactive_figures_from_the_catalogue(staff: Staff, pin_today: PinToday) -> None:
     general, finance = category("综合政务"), category("财政、金融、审计")
-    for day in (D(2025, 1, 6), D(2025, 3, 3), D(2025, 6, 2)):
+    budgets = [
         publish(pin_today, staff, day, category=finance, article20_item=7)
+        for day in (D(2025, 1, 6), D(2025, 3, 3), D(2025, 6, 2))
+    ]
     publish(pin_today, staff, D(2025, 2, 3), category=general)
-    publish(pin_today, staff, D(2025, 4, 7), category=general, kind=ItemKind.INTERPRETATION)
+    # A 政策解读 is published with the document it interprets (issue 15).
+    publish(
+        pin_today, staff, D(2025, 4, 7), category=general, kind=ItemKind.INTERPRETATION, interprets=budgets[0]
+    )
     # Published in 2025 and withdrawn later: still counted (it was published, D9).
     publish(pin_today, staff, D(2025, 5, 6), category=general, state=Status.WITHDRAWN)
     # Not counted: published in 2024, a draft, an entry awaiting approval, another agency's entry.

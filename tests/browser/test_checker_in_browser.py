@@ -35,7 +35,7 @@ def test_upload_a_report_and_follow_a_finding_to_its_cell(
 ) -> None:
     broken = tmp_path / "某镇2021年报告.txt"
     broken.write_bytes(seed_with_identity_error())
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/check/")
     expect(page.get_by_role("heading", name="年报检查")).to_be_visible()
     page.get_by_label("年度报告文件").set_input_files([str(broken), str(SEED_2021)])
     page.get_by_role("button", name="开始检查").click()
@@ -56,7 +56,7 @@ def test_upload_a_report_and_follow_a_finding_to_its_cell(
 def test_a_picture_is_refused_with_a_chinese_message(page: Page, live_server: Any, tmp_path: Path) -> None:
     picture = tmp_path / "扫描件.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(64))
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/check/")
     page.get_by_label("年度报告文件").set_input_files(str(picture))
     page.get_by_role("button", name="开始检查").click()
     expect(page.get_by_text("扫描件.png").first).to_be_visible()

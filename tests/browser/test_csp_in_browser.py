@@ -101,7 +101,7 @@ def public_pages(browser: Browser, base: str, tree: Tree) -> list[str]:
     publish(agency, 2024, datetime.date(2025, 1, 20))
     page, watcher = new_page(browser)
     # The checker, and its result page (tables, findings, links to cells).
-    watcher.visit(f"{base}/")
+    watcher.visit(f"{base}/check/")
     page.get_by_label("年度报告文件").set_input_files([str(SEED_2021)])
     page.get_by_role("button", name="开始检查").click()
     expect(page.get_by_role("heading", name="检查结果")).to_be_visible()

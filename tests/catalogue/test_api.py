@@ -77,6 +77,8 @@ def test_an_item_has_every_public_field(client: Client, tree: Tree, document: An
         "disclosure_mode_label": "政府网站",
         "summary": "参保范围和待遇支付。",
         "keywords": "医疗保险",
+        "standard_area": None,
+        "topic": None,
         "is_ogi_rule": False,
         "interprets": None,
         "interpretations": [

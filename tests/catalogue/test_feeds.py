@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds per agency: valid XML, the latest 50 published entries, nothing else."""
+"""RSS 2.0 and Atom feeds per agency: valid XML, the latest 50 published entries and withdrawals, nothing
+else."""
 
 from __future__ import annotations
 
@@ -27,7 +28,14 @@ def test_rss(client: Client, tree: Tree) -> None:
         category=category(),
     )
     make_item(tree.county_a, "草稿", status=Status.DRAFT)
-    make_item(tree.county_a, "撤回的", status=Status.WITHDRAWN, withdrawn_reason="错误")
+    withdrawn = make_item(
+        tree.county_a,
+        "撤回的",
+        status=Status.WITHDRAWN,
+        withdrawn_reason="错误",
+        summary="撤回的概述",
+        withdrawn_on=datetime.date(2025, 7, 1),
+    )
     make_item(tree.county_b, "乙县的信息")
     response = client.get("/gk/county-a/feed.rss")
     assert response.status_code == 200
@@ -40,8 +48,15 @@ def test_rss(client: Client, tree: Tree) -> None:
     assert channel.findtext("link") == "http://testserver/gk/county-a/catalogue/"
     assert channel.findtext("language") == "zh-cn"
     items = channel.findall("item")
-    assert [item.findtext("title") for item in items] == ["甲县关于做好防汛工作的通知"]
-    item = items[0]
+    # A withdrawal is an update of the entry, newest first: its link, 已撤回, the day and the reason only.
+    assert [item.findtext("title") for item in items] == ["【已撤回】撤回的", "甲县关于做好防汛工作的通知"]
+    gone = items[0]
+    assert gone.findtext("link") == f"http://testserver/gk/county-a/items/{withdrawn.pk}/"
+    assert gone.findtext("description") == (
+        f"索引号：{withdrawn.index_number}\n状态：已撤回\n撤回日期：2025-07-01\n撤回理由：错误"
+    )
+    assert [c.text for c in gone.findall("category")] == ["已撤回"]
+    item = items[1]
     assert item.findtext("link") == f"http://testserver/gk/county-a/items/{entry.pk}/"
     assert item.findtext("guid") == item.findtext("link")
     description = item.findtext("description") or ""
@@ -80,7 +95,7 @@ def test_the_latest_fifty_newest_first(
     for n in range(55):
         make_item(tree.county_a, f"信息{n:02d}", published_on=start + datetime.timedelta(days=n))
     for url in ("/gk/county-a/feed.rss", "/gk/county-a/feed.atom"):
-        with django_assert_max_num_queries(3):  # type: ignore[operator]
+        with django_assert_max_num_queries(4):  # type: ignore[operator]
             content = client.get(url).content
         root = ElementTree.fromstring(content)
         titles = [e.text for e in root.iter() if e.tag in ("title", f"{ATOM}title")][1:]

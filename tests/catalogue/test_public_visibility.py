@@ -94,11 +94,17 @@ def test_a_withdrawn_entry_shows_only_its_number_title_and_reason(client: Client
     for leaked in (SECRET, "不应公开的概述", "撤回的附件.pdf", f"/files/{file.pk}/"):
         assert leaked not in page, leaked
     assert '<meta name="robots" content="noindex">' in page
-    # The file itself is gone, and so is the entry from every list, search and feed.
+    # The file itself is gone, and so is the entry from every list and search; the feeds carry the
+    # withdrawal as an update of the entry (its link, 已撤回 and the reason), never its content.
     assert client.get(f"/gk/county-a/items/{entry.pk}/files/{file.pk}/").status_code == 404
     for url in listing_urls("county-a"):
         content = without_echo(client.get(url).content.decode(), url)
-        assert SECRET not in content and f"/items/{entry.pk}/" not in content, url
+        assert SECRET not in content and "不应公开的概述" not in content, url
+        if "/feed." in url:
+            assert f"/items/{entry.pk}/" in content and "【已撤回】" in content, url
+            assert "与上级政策不一致，已撤回。" in content and "甲政发〔2025〕9号" not in content, url
+        else:
+            assert f"/items/{entry.pk}/" not in content, url
     data = json.loads(client.get(f"/gk/api/items/{entry.pk}/").content)
     assert data == {
         "id": entry.pk,
@@ -108,6 +114,8 @@ def test_a_withdrawn_entry_shows_only_its_number_title_and_reason(client: Client
         "index_number": entry.index_number,
         "title": "甲县关于调整收费标准的通知",
         "agency": {"short_code": "county-a", "name": "甲县人民政府"},
+        "published_on": "2025-06-10",
+        "withdrawn_on": None,
         "withdrawn_reason": "与上级政策不一致，已撤回。",
     }
 

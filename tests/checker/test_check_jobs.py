@@ -57,7 +57,7 @@ def test_slow_files_go_to_the_background() -> None:
 
 
 def test_a_small_check_stays_inline(client: Client) -> None:
-    response = client.post("/", {"reports": uploads(3)})
+    response = client.post("/check/", {"reports": uploads(3)})
     assert response.status_code == 200
     assert len(response.context["items"]) == 3
     assert not Job.objects.exists()
@@ -68,7 +68,9 @@ def test_a_larger_check_is_a_job_whose_page_shows_the_same_results(
 ) -> None:
     files = [*uploads(4), SimpleUploadedFile("photo.jpg", b"\xff\xd8 not a report")]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post("/", {"reports": files, "text": SEED_FILES[0].read_text(encoding="utf-8")})
+        response = client.post(
+            "/check/", {"reports": files, "text": SEED_FILES[0].read_text(encoding="utf-8")}
+        )
     job = Job.objects.get(kind="checker.check")
     assert response.status_code == 302
     assert response["Location"] == reverse("checker:job", args=(job.pk,))
@@ -90,7 +92,7 @@ def test_a_larger_check_is_a_job_whose_page_shows_the_same_results(
 
     monkeypatch.setattr(check_jobs, "INLINE_MAX_FILES", 100)
     again = [*uploads(4), SimpleUploadedFile("photo.jpg", b"\xff\xd8 not a report")]
-    inline = client.post("/", {"reports": again, "text": SEED_FILES[0].read_text(encoding="utf-8")})
+    inline = client.post("/check/", {"reports": again, "text": SEED_FILES[0].read_text(encoding="utf-8")})
     assert inline.status_code == 200
     assert shown(inline) == from_job
 
@@ -99,7 +101,7 @@ def test_another_session_cannot_see_an_anonymous_visitor_s_job(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        url = client.post("/", {"reports": uploads(4)})["Location"]
+        url = client.post("/check/", {"reports": uploads(4)})["Location"]
     assert client.get(url).status_code == 200
     assert Client().get(url).status_code == 404
     user = User.objects.create_user("alice", password="pw")
@@ -116,7 +118,7 @@ def test_a_signed_in_user_s_job_is_theirs_in_any_session(django_capture_on_commi
     second.force_login(alice)
     by_bob.force_login(bob)
     with django_capture_on_commit_callbacks(execute=True):
-        url = first.post("/", {"reports": uploads(4)})["Location"]
+        url = first.post("/check/", {"reports": uploads(4)})["Location"]
     page = second.get(url)
     assert page.status_code == 200
     assert 'name="result"' in page.content.decode()  # results she may save
@@ -126,7 +128,7 @@ def test_a_signed_in_user_s_job_is_theirs_in_any_session(django_capture_on_commi
 
 def test_the_job_s_page_expires_after_a_day(client: Client, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        url = client.post("/", {"reports": uploads(4)})["Location"]
+        url = client.post("/check/", {"reports": uploads(4)})["Location"]
     job = Job.objects.get()
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
     assert client.get(url).status_code == 404
@@ -134,6 +136,6 @@ def test_the_job_s_page_expires_after_a_day(client: Client, django_capture_on_co
 
 def test_the_hourly_limit_counts_a_job_s_files(client: Client, settings: Any) -> None:
     settings.GONGKAI_CHECK_FILES_PER_HOUR = 3
-    response = client.post("/", {"reports": uploads(4)})
+    response = client.post("/check/", {"reports": uploads(4)})
     assert response.status_code == 429
     assert not Job.objects.exists()

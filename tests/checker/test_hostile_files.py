@@ -21,7 +21,7 @@ HOSTILE = docx_with_body("<w:p><w:r><w:t>x</w:t></w:r></w:p>" * 300_000)
 def test_the_checker_page_answers_too_complex_for_a_hostile_docx(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(isolated, "MEMORY_BYTES", 200 * MIB)
     response = Client().post(
-        "/",
+        "/check/",
         {
             "reports": [
                 SimpleUploadedFile("报告.docx", HOSTILE),

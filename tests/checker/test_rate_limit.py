@@ -26,7 +26,7 @@ def _pinned() -> Iterator[None]:
 
 
 def paste(client: Client) -> tuple[int, str, str]:
-    response = client.post("/", {"text": TEXT})
+    response = client.post("/check/", {"text": TEXT})
     return response.status_code, response.content.decode(), response.get("Retry-After", "")
 
 
@@ -53,7 +53,7 @@ def test_every_file_of_a_request_counts(settings: pytest.FixtureRequest) -> None
 
     settings.GONGKAI_CHECK_FILES_PER_HOUR = 3  # type: ignore[attr-defined]
     files = [SimpleUploadedFile(f"{n}.txt", TEXT.encode()) for n in range(3)]
-    response = Client().post("/", {"reports": files, "text": TEXT})
+    response = Client().post("/check/", {"reports": files, "text": TEXT})
     assert response.status_code == 429  # four files: over the limit at once
     assert "最多检查 3 个文件" in response.content.decode()
 

@@ -41,7 +41,7 @@ def local(settings: pytest.FixtureRequest) -> None:
 
 
 def check(url: str) -> tuple[int, str]:
-    response = Client().post("/", {"url": url})
+    response = Client().post("/check/", {"url": url})
     return response.status_code, response.content.decode()
 
 
@@ -165,9 +165,9 @@ def test_a_url_counts_against_the_hours_limit(
     settings.GONGKAI_CHECK_FILES_PER_HOUR = 1  # type: ignore[attr-defined]
     client = Client()
     url = column_site.agency("nr").report_url
-    assert client.post("/", {"url": url}).status_code == 200
+    assert client.post("/check/", {"url": url}).status_code == 200
     column_site.reset()
-    response = client.post("/", {"url": url})
+    response = client.post("/check/", {"url": url})
     assert response.status_code == 429
     assert column_site.requests == []  # nothing fetched past the limit
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_2021 = SEEDS / "000_a7627077a64d0368.txt"  # a 2021-format report whose tables are all zeros
-CHECK_URL = "/"
+CHECK_URL = "/check/"
 
 
 def seed_with_identity_error() -> bytes:

@@ -281,6 +281,12 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
         }
     )
     public: list[tuple[str | None, str, dict[str, str] | None]] = [
+        (None, "/", None),
+        (None, "/check/", None),
+        (None, "/gk/search/?q=2025", None),
+        (None, "/gk/demo-county-nr/policies/", None),
+        (None, "/gk/demo-county-nr/columns/", None),
+        (None, "/gk/demo-county-nr/columns/topics/from_requests/", None),
         (None, "/gk/", None),
         (None, "/gk/demo-county/", None),
         (None, "/gk/demo-county/catalogue/", None),
@@ -310,6 +316,8 @@ def pages(world: dict[str, Any]) -> Iterable[tuple[str | None, str, dict[str, st
     ]
     officer: list[tuple[str | None, str, dict[str, str] | None]] = [
         ("officer", "/cases/", None),
+        ("officer", "/cases/frequent/", None),
+        ("manager", "/manage/catalogue/areas/", None),
         ("officer", f"/cases/{case.pk}/", None),
         ("officer", f"/cases/{world['case'].pk}/", None),
         ("officer", "/manage/catalogue/", None),

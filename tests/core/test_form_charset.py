@@ -11,7 +11,7 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 TOKEN = "a" * 32
-URLS = ["/", "/apply/", "/apply/status/", "/accounts/login/", "/deadline/", "/i18n/setlang/"]
+URLS = ["/check/", "/apply/", "/apply/status/", "/accounts/login/", "/deadline/", "/i18n/setlang/"]
 CHARSETS = ["gbk", "GB2312", "gb18030", "big5", "utf-16", "latin-1", "nonsense", "utf-8; charset=gbk"]
 
 

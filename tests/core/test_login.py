@@ -17,11 +17,11 @@ def test_a_non_staff_officer_logs_in_and_out(client: Client, officer: User) -> N
     assert page.status_code == 200 and "用户名" in page.content.decode()
     response = client.post("/accounts/login/", {"username": "xinxiyuan", "password": "correct-horse-42"})
     assert response.status_code == 302 and response["Location"] == "/workbench/"  # the to-do list (工作台)
-    home = client.get("/").content.decode()
+    home = client.get("/check/").content.decode()
     assert "退出登录（xinxiyuan）" in home and "我的检查记录" in home
     assert client.get("/accounts/logout/").status_code == 405  # logging out needs a POST (CSRF-protected)
     assert client.post("/accounts/logout/").status_code == 302
-    assert "我的检查记录" not in client.get("/").content.decode()
+    assert "我的检查记录" not in client.get("/check/").content.decode()
 
 
 def test_a_wrong_password_says_so_in_chinese(client: Client, officer: User) -> None:
@@ -31,6 +31,6 @@ def test_a_wrong_password_says_so_in_chinese(client: Client, officer: User) -> N
 
 
 def test_saving_a_check_sends_anonymous_users_to_the_site_login(client: Client, db: None) -> None:
-    response = client.get("/checks/")
+    response = client.get("/check/saved/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")

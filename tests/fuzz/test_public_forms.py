@@ -72,8 +72,10 @@ def names(form: Any) -> tuple[str, ...]:
 
 CATALOGUE = (*FILTER_PARAMETERS, "page", "page_size", "sort")
 TARGETS = [
-    Target("GET", "/"),
-    Target("POST", "/", ("text", "url"), ("reports", "previous")),
+    Target("GET", "/", ("page",)),
+    Target("GET", "/check/"),
+    Target("POST", "/check/", ("text", "url"), ("reports", "previous")),
+    Target("GET", "/gk/search/", CATALOGUE),
     Target("GET", "/apply/", ()),
     Target("POST", "/apply/", names(ApplyForm)),
     Target("GET", "/apply/receipt/{any}/"),
@@ -91,6 +93,11 @@ TARGETS = [
     Target("GET", "/gk/{code}/guide/"),
     Target("GET", "/gk/{code}/rules/"),
     Target("GET", "/gk/{code}/catalogue/", CATALOGUE),
+    Target("GET", "/gk/{code}/policies/", CATALOGUE),
+    Target("GET", "/gk/{code}/columns/"),
+    Target("GET", "/gk/{code}/columns/areas/{any}/", ("page",)),
+    Target("GET", "/gk/{code}/columns/topics/{any}/", ("page",)),
+    Target("GET", "/gk/api/openapi.json", ("q",)),
     Target("GET", "/gk/{code}/apply/"),
     Target("GET", "/gk/{code}/items/{item}/"),
     Target("GET", "/gk/{code}/items/{item}/files/{file}/"),
@@ -118,10 +125,21 @@ NOT_FUZZED = {
     "logout": "no parameters",
     "annual_public:report_css": "no parameters (a fixed style sheet)",
     "checker:job": "no form: a background check's page, 404 for all but the session that started it",
+    **{
+        f"checker_moved:{name}": "the checker's old addresses: a permanent redirect, nothing else"
+        for name in ("save", "job", "saved_list", "saved_detail", "saved_delete")
+    },
 }
 #: The URLconf modules of the public site (anonymous visitors).
-PUBLIC_NAMESPACES = {"public", "checker", "catalogue_public", "annual_public", "stats_public"}
-PUBLIC_NAMES = {"login", "logout", "set_password", "password_set", "set_language", "healthz"}
+PUBLIC_NAMESPACES = {
+    "public",
+    "checker",
+    "checker_moved",
+    "catalogue_public",
+    "annual_public",
+    "stats_public",
+}
+PUBLIC_NAMES = {"home", "login", "logout", "set_password", "password_set", "set_language", "healthz"}
 FUZZED_NAMES = {
     "public:apply", "public:receipt", "public:status", "public:status_exit", "public:status_detail",
     "public:status_letter", "public:deadline", "checker:check", "catalogue_public:index",
@@ -131,6 +149,8 @@ FUZZED_NAMES = {
     "catalogue_public:attachment", "catalogue_public:feed_rss", "catalogue_public:feed_atom",
     "annual_public:column_reports", "annual_public:report", "annual_public:download",
     "stats_public:column", "login", "set_password", "password_set", "set_language", "healthz",
+    "home", "catalogue_public:search", "catalogue_public:policies", "catalogue_public:columns",
+    "catalogue_public:area", "catalogue_public:topic", "catalogue_public:api_openapi",
 }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ with a Chinese message); a user without the right raises ``PermissionDenied``.
 """
 
 from gongkai.catalogue.services.acknowledging import acknowledge
+from gongkai.catalogue.services.areas import set_column_areas
 from gongkai.catalogue.services.common import actor_label
 from gongkai.catalogue.services.corrections import start_correction
 from gongkai.catalogue.services.drafting import create_draft, update_draft
@@ -52,6 +53,7 @@ from gongkai.catalogue.services.review import (
 from gongkai.catalogue.services.words import WORD_MAX_CHARS, add_sensitive_word, delete_sensitive_word
 
 __all__ = [
+    "set_column_areas",
     "ALLOWED_EXTENSIONS",
     "CONTENT_TYPES",
     "KIND_LABELS",

@@ -18,13 +18,21 @@ from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 
 
-def create_draft(*, actor: Actor, agency: Agency, data: Mapping[str, Any]) -> Item:
-    """A new entry of ``agency`` in state 草稿 (the agency's 信息员)."""
+def create_draft(
+    *, actor: Actor, agency: Agency, data: Mapping[str, Any], source_application_id: int | None = None
+) -> Item:
+    """A new entry of ``agency`` in state 草稿 (the agency's 信息员); ``source_application_id``: the
+    application case whose released information it proposes to publish (第四十四条; kept internally)."""
     if actor is None or not (
         permissions.is_superuser(actor) or workflow.OFFICER in permissions.roles_at(actor, agency.pk)
     ):
         raise PermissionDenied(_("只有本机关的信息员可以起草主动公开条目。"))
-    item = Item(agency=agency, status=Status.DRAFT, created_by=user_of(actor))
+    item = Item(
+        agency=agency,
+        status=Status.DRAFT,
+        created_by=user_of(actor),
+        source_application_id=source_application_id,
+    )
     apply_fields(item, data)
     with transaction.atomic():
         item.save()

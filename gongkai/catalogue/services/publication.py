@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.catalogue import index_numbers, workflow
 from gongkai.catalogue.content import CatalogueError, check_note
-from gongkai.catalogue.models import Item
+from gongkai.catalogue.models import Item, ItemKind, Status
 from gongkai.catalogue.scanning import Finding, scan_item, scan_summary
 from gongkai.catalogue.services.common import lock, require, transition
 from gongkai.catalogue.services.corrections import apply_correction
@@ -39,6 +39,36 @@ def _unresolved(findings: list[Finding]) -> str:
     )
 
 
+def _require_interpreted_document(item: Item) -> None:
+    """A 政策解读 is published only with the document it interprets, already published (docs/catalogue.md:
+    文件与解读同步; the link is what the public follows from one to the other)."""
+    if item.kind != ItemKind.INTERPRETATION:
+        return
+    document = item.interprets
+    if document is None:
+        raise CatalogueError(
+            {
+                "interprets": [
+                    _(
+                        "政策解读必须关联其解读的文件后才能发布。"
+                        "请退回修改，在“解读的文件”中选择本机关已发布的文件后再发布。"
+                    )
+                ]
+            },
+            code="interpretation_without_document",
+        )
+    if document.status != Status.PUBLISHED:
+        raise CatalogueError(
+            {
+                "interprets": [
+                    _("政策解读所解读的文件《%(title)s》尚未发布（或已撤回），不能发布解读。请先发布该文件。")
+                    % {"title": document.title}
+                ]
+            },
+            code="interpretation_document_not_published",
+        )
+
+
 def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
     """Publish today (信息员): scan again, issue the index number, record everything.
 
@@ -53,6 +83,7 @@ def publish(*, actor: Actor, item: Item, override_reason: str = "") -> Item:
         with transaction.atomic():
             item = lock(item)
             decision = require(actor, item, workflow.PUBLISH)
+            _require_interpreted_document(item)
             findings = scan_item(item)
             summary = scan_summary(findings)
             if findings and not override_reason:
@@ -133,4 +164,5 @@ def withdraw(*, actor: Actor, item: Item, reason: str) -> Item:
         item = lock(item)
         decision = require(actor, item, workflow.WITHDRAW)
         item.withdrawn_reason = reason
+        item.withdrawn_on = timezone.localdate()
         return transition(actor=actor, item=item, action=workflow.WITHDRAW, note=reason, decision=decision)

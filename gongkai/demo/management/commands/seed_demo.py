@@ -100,6 +100,22 @@ OLD_FORMAT_YEAR = 2020
 #: Agencies with a demo catalogue.
 DEMO_CATALOGUE = ("demo-county", "demo-county-nr", "demo-chengguan")
 
+
+def _contact(code: str, office: str, address: str, line: int, postcode: str) -> dict[str, str]:
+    """A demo agency's complete 指南 contact data (第十二条: 名称、地址、时间、电话、传真、互联网联系方式),
+    so that no line of its guide says "（未提供）". Example addresses and numbers only."""
+    return {
+        "office_name": office,
+        "office_address": address,
+        "office_hours": "工作日 8:30-12:00，14:00-17:30",
+        "phone": f"0571-880000{line:02d}",
+        "fax": f"0571-880001{line:02d}",
+        "website": f"https://www.example.org/{code}/",
+        "email": f"{code.removeprefix('demo-')}@example.org",
+        "postcode": postcode,
+    }
+
+
 # (short_code, name, kind, parent short_code, uscc, contact)
 COUNTY = "demo-county"
 DEMO_AGENCIES: list[tuple[str, str, AgencyKind, str | None, str, dict[str, str]]] = [
@@ -120,13 +136,62 @@ DEMO_AGENCIES: list[tuple[str, str, AgencyKind, str | None, str, dict[str, str]]
             "postcode": "310000",
         },
     ),
-    ("demo-county-office", "示范县人民政府办公室", AgencyKind.DEPARTMENT, COUNTY, "", {}),
-    ("demo-county-drc", "示范县发展和改革局", AgencyKind.DEPARTMENT, COUNTY, "", {}),
-    ("demo-county-finance", "示范县财政局", AgencyKind.DEPARTMENT, COUNTY, "", {}),
-    ("demo-county-nr", "示范县自然资源局", AgencyKind.DEPARTMENT, COUNTY, "", {}),
-    ("demo-chengguan", "示范县城关镇人民政府", AgencyKind.TOWNSHIP, COUNTY, "", {}),
-    ("demo-qingshan", "示范县青山乡人民政府", AgencyKind.TOWNSHIP, COUNTY, "", {}),
-    ("demo-donghu", "示范县东湖街道办事处", AgencyKind.TOWNSHIP, COUNTY, "", {}),
+    (
+        "demo-county-office",
+        "示范县人民政府办公室",
+        AgencyKind.DEPARTMENT,
+        COUNTY,
+        "",
+        _contact("demo-county-office", "示范县人民政府办公室秘书科", "示范县人民路1号", 2, "310000"),
+    ),
+    (
+        "demo-county-drc",
+        "示范县发展和改革局",
+        AgencyKind.DEPARTMENT,
+        COUNTY,
+        "",
+        _contact("demo-county-drc", "示范县发展和改革局办公室", "示范县人民路3号", 3, "310000"),
+    ),
+    (
+        "demo-county-finance",
+        "示范县财政局",
+        AgencyKind.DEPARTMENT,
+        COUNTY,
+        "",
+        _contact("demo-county-finance", "示范县财政局办公室", "示范县财政路8号", 4, "310000"),
+    ),
+    (
+        "demo-county-nr",
+        "示范县自然资源局",
+        AgencyKind.DEPARTMENT,
+        COUNTY,
+        "",
+        _contact("demo-county-nr", "示范县自然资源局办公室", "示范县国土路12号", 5, "310000"),
+    ),
+    (
+        "demo-chengguan",
+        "示范县城关镇人民政府",
+        AgencyKind.TOWNSHIP,
+        COUNTY,
+        "",
+        _contact("demo-chengguan", "示范县城关镇党政综合办公室", "示范县城关镇中山路20号", 6, "310001"),
+    ),
+    (
+        "demo-qingshan",
+        "示范县青山乡人民政府",
+        AgencyKind.TOWNSHIP,
+        COUNTY,
+        "",
+        _contact("demo-qingshan", "示范县青山乡党政综合办公室", "示范县青山乡青山街1号", 7, "310002"),
+    ),
+    (
+        "demo-donghu",
+        "示范县东湖街道办事处",
+        AgencyKind.TOWNSHIP,
+        COUNTY,
+        "",
+        _contact("demo-donghu", "示范县东湖街道党政综合办公室", "示范县东湖路88号", 8, "310003"),
+    ),
 ]
 
 
