@@ -290,10 +290,16 @@ def public_rows(queryset: QuerySet[Item]) -> QuerySet[Item]:
     return queryset.only(*ROW_FIELDS).order_by("-published_on", "-id")
 
 
-def public_search(matches: QuerySet[Item], query: str) -> indexing.SearchResults:
+def public_search(
+    matches: QuerySet[Item], query: str, *, with_agency: bool = False
+) -> indexing.SearchResults:
     """The entries of ``matches`` (already searched for ``query``) as list rows, best first
-    (:class:`~gongkai.catalogue.indexing.SearchResults`: the newest 2,000 matches ranked)."""
-    return indexing.SearchResults(matches, query, rows=Item.objects.only(*ROW_FIELDS))
+    (:class:`~gongkai.catalogue.indexing.SearchResults`: the newest 2,000 matches ranked); with
+    ``with_agency``, each with its agency's name and code (the site-wide search)."""
+    rows = Item.objects.only(*ROW_FIELDS)
+    if with_agency:
+        rows = Item.objects.select_related("agency").only(*ROW_FIELDS, "agency__name", "agency__short_code")
+    return indexing.SearchResults(matches, query, rows=rows)
 
 
 def public_rows_with_agency(queryset: QuerySet[Item]) -> QuerySet[Item]:

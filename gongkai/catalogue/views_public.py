@@ -116,7 +116,13 @@ def search(request: HttpRequest) -> HttpResponse:
     filters, ``agency`` among them), through the catalogue's search (:mod:`public_filters`, ``indexing``)."""
     filters, errors = public_filters.parse(request.GET, allow_agency=True)
     params = filters.raw
-    results = selectors.public_rows_with_agency(filters.apply(published_items()))
+    matches = filters.apply(published_items())
+    # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
+    results = (
+        selectors.public_search(matches, filters.q, with_agency=True)
+        if filters.q
+        else selectors.public_rows_with_agency(matches)
+    )
     context = paginate(request, results, params, search=bool(filters.q)) if filters.active else {}
     return render(
         request,

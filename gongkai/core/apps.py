@@ -16,4 +16,4 @@ class CoreConfig(AppConfig):
         from gongkai.core.backup import restored
 
         # A restore replaces what the public pages show: every cached page is old.
-        restored.connect(pagecache.bump_on_signal, dispatch_uid="core.pagecache.restored")
+        restored.connect(pagecache.after_restore, dispatch_uid="core.pagecache.restored")

@@ -61,8 +61,10 @@ BATCH = 500
 #: Sent after a restore, inside its transaction: apps rebuild what is derived and not portable (the
 #: catalogue's PostgreSQL search vectors after a restore from SQLite). ``vendor``: the archive's database.
 restored = Signal()
-#: Models whose rows are not dumped: the files kept by the database storage go to ``files/`` instead.
-SKIPPED = frozenset({"core.storedfile"})
+#: Models whose rows are not dumped: the files kept by the database storage go to ``files/`` instead;
+#: the page cache's version is the target's own (a restore moves it past every version a shared cache
+#: may still hold: :func:`gongkai.core.pagecache.after_restore`).
+SKIPPED = frozenset({"core.storedfile", "core.pageversion"})
 _SEALED = (EncryptedCharField, EncryptedTextField, EncryptedBinaryField)
 #: ``progress(text)``: a line for the operator (stderr).
 Progress = Callable[[str], None]

@@ -94,6 +94,19 @@ def bump() -> None:
         )
 
 
+def after_restore(**kwargs: Any) -> None:
+    """After ``gongkai restore``: the version jumps past any this site had before (a shared cache, Redis,
+    may hold pages of the database that was replaced, under versions the restored one would reach again):
+    to the current Unix time in seconds, or one more than now when that is higher. Versions count changes,
+    one by one, so they never come near it otherwise."""
+    now = timezone.now()
+    row = PageVersion.objects.select_for_update().filter(pk=PageVersion.SINGLETON).first()
+    version = max(int(now.timestamp()), (row.version + 1) if row is not None else 1)
+    PageVersion.objects.update_or_create(
+        pk=PageVersion.SINGLETON, defaults={"version": version, "changed_at": now}
+    )
+
+
 def bump_on_signal(**kwargs: Any) -> None:
     """:func:`bump` as a signal receiver (``post_save``/``post_delete`` of a model, a restore)."""
     bump()

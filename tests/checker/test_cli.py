@@ -63,7 +63,7 @@ def test_a_directory_of_seeds_gives_one_json_entry_per_file(tmp_path: Path) -> N
     # The file not taken is named, with the reason, and nothing else is said.
     assert err.splitlines() == [
         f"{tmp_path / 'notes.csv'}：已跳过，目录中只检查后缀为 "
-        ".txt .md .markdown .htm .html .docx .pdf 的文件；要检查它，请直接写出文件名"
+        ".txt .md .markdown .htm .html .docx .doc .wps .pdf .ofd 的文件；要检查它，请直接写出文件名"
     ]
 
 

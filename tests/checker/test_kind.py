@@ -260,7 +260,7 @@ def test_results_saved_before_table_format_read_their_format_as_the_tables() -> 
 def test_the_page_shows_the_required_and_the_table_format(client: Client, db: None) -> None:
     data, _ = render(valid_tables("2019"), "2019", "pipes")
     text = data.decode().replace("2020年", "2022年")
-    html = client.post("/", {"text": text}).content.decode()
+    html = client.post("/check/", {"text": text}).content.decode()
     summary = html[html.index('<dl class="report-summary">') : html.index("</dl>")]
     assert re.search(r"应采用格式</dt><dd>2021年版", summary)
     assert re.search(r"表格格式</dt><dd>2019年版", summary)
@@ -268,7 +268,7 @@ def test_the_page_shows_the_required_and_the_table_format(client: Client, db: No
 
 def test_the_page_says_a_template_is_a_template(client: Client, db: None) -> None:
     data, _ = render(Tables(), "2021", "pipes")
-    html = client.post("/", {"text": data.decode()}).content.decode()
+    html = client.post("/check/", {"text": data.decode()}).content.decode()
     assert "空白模板（没有数字的统计表）" in html
     assert "这是空白模板，不是年度报告" in html
     assert "<table" not in html

@@ -13,8 +13,13 @@ from django import forms
 import gongkai
 from gongkai.core.forms import LengthCheckedForm
 
-#: Forms whose limited fields no one types into: a hidden field, and the admin's calendar upload.
-EXEMPT = {"gongkai.catalogue.forms_manage.MaskForm", "gongkai.workdays.forms.CalendarLoadForm"}
+#: Forms whose limited fields no one types into: hidden fields (masking and redacting a hit), and the
+#: admin's calendar upload.
+EXEMPT = {
+    "gongkai.catalogue.forms_manage.MaskForm",
+    "gongkai.catalogue.forms_manage.RedactForm",
+    "gongkai.workdays.forms.CalendarLoadForm",
+}
 
 
 def form_classes() -> list[type[forms.BaseForm]]:

@@ -12,6 +12,7 @@ from gongkai.agencies.models import Agency
 from gongkai.catalogue import permissions
 from gongkai.catalogue.content import CatalogueError
 from gongkai.catalogue.models import ColumnArea
+from gongkai.core import pagecache
 from gongkai.core.actors import Actor
 from gongkai.core.audit import record_audit
 from gongkai.statute.standard_areas import AREA_CODES
@@ -44,6 +45,7 @@ def set_column_areas(*, actor: Actor, agency: Agency, areas: Iterable[str]) -> l
         ColumnArea.objects.bulk_create(
             [ColumnArea(agency=agency, area=code) for code in chosen if code not in before]
         )
+        pagecache.bump()  # the column's sub-columns change: no cached public page outlives it
         record_audit(
             actor,
             "catalogue.column_areas_set",
