@@ -121,7 +121,8 @@ class _Text(HTMLParser):
 
 def visible_text(page: str) -> list[str]:
     parser = _Text()
-    parser.feed(page)
+    # A search marks the words it found (<mark>) inside a title or a 文号: read the text as one, as seen.
+    parser.feed(re.sub(r"</?mark>", "", page))
     return [part.strip() for part in parser.parts if part.strip()]
 
 
