@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -49,7 +50,7 @@ def _member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-class FileSource:
+class FileSource(ABC):
     """Files by name: ``names()`` lists them (as written), ``read(name)`` gives the bytes or None."""
 
     def __init__(self) -> None:
@@ -82,10 +83,11 @@ class FileSource:
         handle = self._names.get(name_key(name))
         return None if handle is None else self._read(handle)
 
+    @abstractmethod
     def _read(self, handle: str) -> bytes:
-        raise NotImplementedError
+        """The bytes of the file a name was added with (each kind of source reads its own handles)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most sources hold nothing open; the zip's closes its archive
         """Release what the source holds open."""
 
     def __enter__(self) -> FileSource:
