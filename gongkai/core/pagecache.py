@@ -232,15 +232,43 @@ def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
         f"FROM {quote(PageVersion._meta.db_table)} v LEFT JOIN {quote(table)} c "
         f"ON c.{quote('cache_key')} = %s WHERE v.{quote('id')} = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [cache.make_and_validate_key(key), PageVersion.SINGLETON])
-        row = cursor.fetchone()
+    row = _fetch_one(connection, sql, [cache.make_and_validate_key(key), PageVersion.SINGLETON])
     if row is None:
         return current(), None
     version, changed_at, value = row
     # Expiry is not checked: a page of the current version is right however old (expiry only frees space).
     entry = pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode())) if value else None
     return Stamp(int(version), _aware(changed_at)), entry
+
+
+def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
+    # ``Any``: the stubs know neither the health-check flags nor ``Database`` of a backend's wrapper.
+    """The hit's one row. A persistent connection with health checks (``CONN_HEALTH_CHECKS``, production)
+    would first send ``SELECT 1`` in every request — a second round trip for a page whose whole work is one
+    query. Instead the query itself is the check: it runs on the driver's connection, the way Django's own
+    check does (``is_usable``), and marks the check done for the rest of the request; if it fails, the
+    connection is closed as a failed check closes it, and the query runs again through Django, which
+    connects anew. Inside a transaction, or without health checks, Django's cursor as usual."""
+    raw = connection.connection
+    if (
+        raw is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+        and connection.vendor == "postgresql"
+    ):
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+        except connection.Database.Error:
+            connection.close()  # what a failed health check does; the query below reconnects
+        else:
+            connection.health_check_done = True
+            return row
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def _response(entry: Entry) -> HttpResponse:

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -168,6 +169,48 @@ def test_pages_kept_in_redis(tree: Tree) -> None:
             assert "Redis 之后的条目" in client.get(url).content.decode()
         finally:
             caches["pages"].clear()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the health check of a persistent PostgreSQL connection"
+)
+def test_a_hit_is_its_own_health_check_and_survives_a_dropped_connection(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Production connections are checked before reuse (``CONN_HEALTH_CHECKS``): Django sends ``SELECT 1``
+    first in every request. A hit's one query is the check: no ``SELECT 1``; and when the server dropped the
+    connection, the page is still served (the connection is closed and opened again)."""
+    agency = tree.county_a_finance
+    published_entry(agency, "健康检查条目")
+    client = Client()
+    url = f"/gk/{agency.short_code}/"
+    first = client.get(url)
+    assert first.status_code == 200 and "健康检查条目" in first.content.decode()
+    checks: list[bool] = []
+    db: Any = connection  # the stubs do not know the health-check flags
+    is_usable = db.is_usable
+
+    def counted() -> bool:
+        checks.append(True)
+        return is_usable()
+
+    monkeypatch.setattr(db, "is_usable", counted)
+    assert db.health_check_enabled and db.connection is not None
+    db.health_check_done = False  # a new request (the test client skips Django's request signals)
+    again = client.get(url)
+    assert again.content == first.content and checks == []
+    assert db.health_check_done  # a miss later in the same request would not check again
+    # The server drops the connection between two requests (a restart, an idle timeout).
+    pid = db.connection.info.backend_pid
+    params = db.get_connection_params()
+    address = {k: params[k] for k in ("dbname", "user", "host", "port", "password") if params.get(k)}
+    with psycopg.connect(**address, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    db.health_check_done = False
+    after = client.get(url)
+    assert after.status_code == 200 and after.content == first.content
+    assert db.connection.info.backend_pid != pid
 
 
 # ---------------------------------------------------------------------------------------------
