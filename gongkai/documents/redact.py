@@ -11,12 +11,18 @@
   the occurrence takes the replacement, the others lose their part. Body, tables, headers, footers,
   footnotes, endnotes, comments and deleted tracked changes (``w:delText``: still in the file) are
   rewritten, and the document's properties (title, subject, keywords, comments).
+* **Old Word and WPS (.doc, .wps)** (:func:`redact_office`): LibreOffice headless prints the file to PDF
+  (:func:`gongkai.documents.office.to_pdf`, in this same limited child), and that PDF is redacted as above.
+  The answer is a PDF (``"kind": "pdf"``): writing the Word 97 binary format back is not possible safely,
+  and a PDF is what the public reads anyway.
 * Images and other formats cannot be redacted here: without the positions of the characters (OCR) no
-  box can be drawn, so the officer replaces the file.
+  box can be drawn, so the officer replaces the file. OFD is refused too: its text positions are read
+  (:mod:`.ofd`), but nothing here can draw its pages (fonts, images, paths) to rasterise them.
 
 :func:`redact` is the one entry point (``run_isolated(redact, kind, data, replacements)``); it answers a
-plain dict: ``{"data": bytes, "found": {term: n}, "pages": [1-based page numbers]}`` or
-``{"error": code}`` (``unsupported``, ``broken``, ``rotated``).
+plain dict: ``{"data": bytes, "kind": "pdf" | "docx", "found": {term: n}, "pages": [1-based page
+numbers]}`` or ``{"error": code}`` (``unsupported``, ``broken``, ``rotated``, ``no_office``: LibreOffice
+is not installed, ``too_complex``: the conversion took longer than it may).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from gongkai.documents import office
 from gongkai.documents.docx import open_docx
 
 Answer = dict[str, Any]
@@ -40,19 +47,36 @@ _PARTS = re.compile(r"/word/(document|header\d*|footer\d*|footnotes|endnotes|com
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
+#: The kinds redacted by printing them to PDF first (the answer is a PDF), with the extension LibreOffice
+#: is given (a .wps is the same Word 97 binary format).
+CONVERTED_KINDS: dict[str, str] = {"doc": ".doc"}
+
+
 def redact(kind: str, data: bytes, replacements: Sequence[tuple[str, str]]) -> Answer:
-    """Redact ``data`` of ``kind`` (``pdf`` or ``docx``): each ``(term, replacement)`` — a PDF gets a
-    black box over the term (the replacement is not written), a .docx the replacement in its place."""
+    """Redact ``data`` of ``kind`` (``pdf``, ``docx`` or ``doc``): each ``(term, replacement)`` — a PDF (and
+    the PDF of a .doc) gets a black box over the term (the replacement is not written), a .docx the
+    replacement in its place."""
     try:
         if kind == "pdf":
             return redact_pdf(data, [term for term, _ in replacements])
         if kind == "docx":
             return redact_docx(data, replacements)
+        if kind in CONVERTED_KINDS:
+            return redact_office(data, CONVERTED_KINDS[kind], [term for term, _ in replacements])
     except MemoryError:
         raise
+    except office.OfficeUnavailable:
+        return {"error": "no_office"}
+    except office.ConversionFailed as failed:
+        return {"error": "too_complex" if failed.timeout else "broken", "detail": str(failed)}
     except Exception as error:  # noqa: BLE001 - a broken file is an answer, not a crash
         return {"error": "broken", "detail": type(error).__name__}
     return {"error": "unsupported"}
+
+
+def redact_office(data: bytes, suffix: str, terms: Sequence[str]) -> Answer:
+    """A .doc/.wps printed to PDF by LibreOffice, then redacted as a PDF: the answer is that PDF."""
+    return redact_pdf(office.to_pdf(data, suffix), terms)
 
 
 # --- Word ------------------------------------------------------------------------------------------
@@ -142,7 +166,7 @@ def redact_docx(data: bytes, replacements: Sequence[tuple[str, str]]) -> Answer:
             setattr(properties, name, holder.text)
     out = io.BytesIO()
     document.save(out)
-    return {"data": out.getvalue(), "found": found, "pages": []}
+    return {"data": out.getvalue(), "kind": "docx", "found": found, "pages": []}
 
 
 class _Text:
@@ -241,4 +265,5 @@ def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
         document.save(out)
     finally:
         document.close()
-    return {"data": out.getvalue(), "found": found, "pages": [i + 1 for i in sorted(boxes_by_page)]}
+    pages = [i + 1 for i in sorted(boxes_by_page)]
+    return {"data": out.getvalue(), "kind": "pdf", "found": found, "pages": pages}
