@@ -193,6 +193,8 @@ class AttachmentRow:
     job: Job | None = None
     #: The file's latest redaction job while it runs, or when it failed or was cancelled (its reason shown).
     redaction: Job | None = None
+    #: Whether the person may follow that job (its progress bar and its page: jobs.permissions).
+    redaction_visible: bool = False
     #: Why that redaction failed, in the reader's language ("" while it runs).
     redaction_error: str = ""
     #: Redacting the file turns it into a PDF (.doc, .wps: said by its button).
@@ -238,9 +240,8 @@ def attachment_rows(
                 separator.join(render(p) for p in scanning.attachment_problems(a)),
                 reading_state(a, job),
                 job if job is not None and user is not None and can_view_job(user, job) else None,
-                redacting
-                if redacting is not None and user is not None and can_view_job(user, redacting)
-                else None,
+                redacting,
+                redacting is not None and user is not None and can_view_job(user, redacting),
                 redaction_error,
                 redaction.becomes_pdf(a),
             )
