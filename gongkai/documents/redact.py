@@ -236,12 +236,32 @@ def _raster_page(document: Any, index: int, boxes: list[Box]) -> bytes:
     return out.getvalue()
 
 
+#: What stands for a redacted occurrence in the text left on a rasterised page (a separator to the scanner).
+REDACTED_MARK = "■"
+
+
+def residual_text(text: str, found: dict[str, int]) -> str | None:
+    """The text of a page with each occurrence of the terms ``found`` on it (whitespace ignored, as they
+    were found) replaced by :data:`REDACTED_MARK`: what the rasterised page still shows. None when the
+    page's text does not give the same count of occurrences (then nobody can say what is left)."""
+    for term, count in sorted(found.items(), key=lambda pair: -len(pair[0])):
+        key = "".join(term.split())
+        pattern = r"\s*".join(re.escape(ch) for ch in key)
+        text, replaced = re.subn(pattern, REDACTED_MARK, text)
+        if replaced != count:
+            return None
+    return text
+
+
 def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
+    """The answer also gives ``residual``: for each rasterised page (1-based, as a string key) the text
+    left on it (:func:`residual_text`) or None, so that the caller can scan what the image still shows."""
     import pdfplumber
     import pypdfium2  # type: ignore[import-untyped]
 
     found: dict[str, int] = {}
     boxes_by_page: dict[int, list[Box]] = {}
+    residual: dict[str, str | None] = {}
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for index, page in enumerate(pdf.pages):
             boxes, on_page = _boxes_on_page(page, terms)
@@ -249,6 +269,7 @@ def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
                 if int(page.rotation or 0) % 360:
                     return {"error": "rotated", "page": index + 1}
                 boxes_by_page[index] = boxes
+                residual[str(index + 1)] = residual_text(page.extract_text() or "", on_page)
                 for term, n in on_page.items():
                     found[term] = found.get(term, 0) + n
             page.close()
@@ -266,4 +287,4 @@ def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
     finally:
         document.close()
     pages = [i + 1 for i in sorted(boxes_by_page)]
-    return {"data": out.getvalue(), "kind": "pdf", "found": found, "pages": pages}
+    return {"data": out.getvalue(), "kind": "pdf", "found": found, "pages": pages, "residual": residual}

@@ -24,7 +24,7 @@ from gongkai.core.i18n import render
 from gongkai.core.messages import message_from_json
 from gongkai.core.models import AuditEvent
 from gongkai.documents import office
-from gongkai.documents.redact import redact
+from gongkai.documents.redact import redact, residual_text
 from gongkai.jobs import runner
 from gongkai.jobs import services as jobs
 from gongkai.jobs.models import Job, JobStatus, JobStep
@@ -113,6 +113,31 @@ def test_a_pdf_page_is_rasterised_with_no_text_left_under_the_box(
         assert (pdf.pages[0].extract_text() or "") == ""  # an image page: no text layer at all
         assert pdf.pages[0].images
     assert read_original(attachment) == data
+    # What is left on the page ("Applicant Zhang", "ID ■ end of line", …) was scanned before it became an
+    # image: the page asks no manual check.
+    assert attachment.redactions[0]["checked_pages"] == [1]
+    assert attachment.extraction_problems == [] and not scanning.scan_item(item)
+
+
+def test_a_rasterised_page_with_a_hit_left_on_it_asks_a_person_to_check(
+    people: People, make_item: MakeItem
+) -> None:
+    item = make_item()
+    data = pdf_bytes(f"ID {ID} end of line", "phone 13800138000 stays", "second line")
+    attachment = attach(actor=people.officer, item=item, filename="申请.pdf", data=data)
+    (number,) = [f for f in scanning.scan_item(item) if f.hit.kind == "resident_id"]
+    attachment = redact_file(
+        people.officer, attachment, [(number.hit.start, number.hit.end, number.hit.kind)]
+    )
+    # The phone number is now inside the image of page 1: no scanner can see it, so a person must.
+    assert attachment.redactions[0]["pages"] == [1] and attachment.redactions[0]["checked_pages"] == []
+    (finding,) = scanning.scan_item(item)
+    assert finding.unchecked
+
+
+def test_the_text_left_on_a_page_is_known_only_when_the_occurrences_agree() -> None:
+    assert residual_text(f"身份证号 {ID[:9]}\n{ID[9:]} 其余", {ID: 1}) == "身份证号 ■ 其余"
+    assert residual_text(f"{ID} {ID}", {ID: 1}) is None  # the page's text disagrees with the count
 
 
 def test_the_pdf_redaction_keeps_other_pages_and_refuses_a_missing_term() -> None:
@@ -248,6 +273,7 @@ def test_a_doc_is_confirmed_printed_to_pdf_redacted_and_renamed(people: People, 
     assert ID not in attachment.text and not scanning.scan_item(item)  # read again: nothing left
     (record,) = attachment.redactions
     assert record["filename_before"] == "补贴名单.doc" and record["pages"] == [1]
+    assert record["checked_pages"] == [1] and attachment.extraction_problems == []
     audit = AuditEvent.objects.get(action="catalogue.attachment_redacted")
     assert audit.details["kind_before"] == "doc" and audit.details["kind"] == "pdf"
     assert ID not in str(audit.details)

@@ -229,6 +229,9 @@ class Prepared:
     filename: str
     pages: list[int]
     hits: list[dict[str, Any]] = field(default_factory=list)
+    #: The rasterised pages whose text left after the boxes was scanned without a hit: their missing text
+    #: layer asks no manual check (:func:`gongkai.catalogue.services.reading.checked_raster_pages`).
+    checked_pages: list[int] = field(default_factory=list)
 
 
 def _current(params: dict[str, Any]) -> Attachment:
@@ -267,6 +270,9 @@ def prepare(params: dict[str, Any]) -> Prepared:
     if missing:
         what = [Message(MSG_HIT, {"label": Message(h.kind_label), "masked": h.masked}) for h in missing[:5]]
         raise RedactionFailed(Message(MSG_NOT_FOUND, {"what": what}))
+    words = word_list_for(attachment.item.agency_id)
+    residual: dict[str, str | None] = answer.get("residual") or {}
+    checked = sorted(int(n) for n, left in residual.items() if left is not None and not scan(left, words))
     return Prepared(
         attachment_id=attachment.pk,
         sha256=attachment.sha256,
@@ -277,6 +283,7 @@ def prepare(params: dict[str, Any]) -> Prepared:
         hits=[
             {"kind": h.kind, "kind_label": h.kind_label, "masked": h.masked, "start": h.start} for h in hits
         ],
+        checked_pages=checked,
     )
 
 
@@ -327,6 +334,7 @@ def apply(*, actor: Actor, prepared: Prepared) -> Attachment:
         "filename": current.filename,
         "hits": prepared.hits,
         "pages": prepared.pages,
+        "checked_pages": prepared.checked_pages,
         "sha256_before": prepared.sha256,
         "sha256_after": current.sha256,
     }
