@@ -204,7 +204,7 @@ def test_paste_redact_review_and_publish_without_the_number(
     run_pending()  # a worker would (the test settings may have run it already)
     officer.reload()
     expect(officer.get_by_text("未发现身份证号、电话号码、银行卡号、电子邮箱或错敏词。")).to_be_visible()
-    expect(officer.get_by_role("link", name="补贴名单.pdf")).to_be_visible()
+    expect(officer.get_by_role("link", name="补贴名单.pdf", exact=True)).to_be_visible()
     expect(officer.get_by_text("已涂黑 1 次，原文件已封存备查")).to_be_visible()
     assert problems == []
 
