@@ -93,7 +93,7 @@ def checked_raster_pages(attachment: Attachment) -> set[int]:
     redaction worked on the previous one's (the digests chain): page numbers are kept by a redaction."""
     records = [r for r in attachment.redactions or [] if isinstance(r, dict)]
     pages: set[int] = set()
-    expected = attachment.sha256
+    expected: object = attachment.sha256
     for record in reversed(records):
         if record.get("sha256_after") != expected:
             break
