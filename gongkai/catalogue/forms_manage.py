@@ -345,6 +345,8 @@ class RedactForm(forms.Form):
     end = forms.IntegerField(min_value=0, required=False)
     kind = forms.CharField(max_length=30, required=False)
     everything = forms.BooleanField(required=False)
+    #: Given on the confirmation page of a file that becomes a PDF (an irreversible change of format).
+    confirmed = forms.BooleanField(required=False)
 
 
 class SensitiveWordForm(ServiceForm):

@@ -1,5 +1,6 @@
-"""The catalogue's jobs (:mod:`gongkai.jobs`): reading a file after its upload answered, and the import
-of an existing catalogue (``catalogue.import_sheet``, ``catalogue.crawl``; :mod:`gongkai.catalogue.imports`).
+"""The catalogue's jobs (:mod:`gongkai.jobs`): reading a file after its upload answered, redacting a file
+(``catalogue.redact_attachment``), and the import of an existing catalogue (``catalogue.import_sheet``,
+``catalogue.crawl``; :mod:`gongkai.catalogue.imports`).
 
 ``catalogue.extract_attachment`` (params ``{"attachment": pk, "item": pk}``): extract the file's text in the
 limited child process, keep it with what could not be checked, and scan the entry
@@ -12,15 +13,17 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.agencies.models import Agency
+from gongkai.catalogue.content import CatalogueError
 from gongkai.catalogue.imports import apply, batch, crawl, rows, sheet
 from gongkai.catalogue.imports.files import FileSource, FilesUnreadable, MemorySource, ZipSource, open_source
 from gongkai.catalogue.models import ImportOutcome, ImportRecord
-from gongkai.catalogue.services import reading
+from gongkai.catalogue.services import reading, redaction
 from gongkai.catalogue.services.files import MAX_ATTACHMENT_BYTES
 from gongkai.core.messages import N_, Message, message_from_json, message_to_json
 from gongkai.documents.fetch import Fetcher
@@ -50,6 +53,41 @@ def extract_attachment(run: JobRun) -> dict[str, object]:
         "read": stored,
         "findings": findings,
         "next_url": reverse("catalogue_manage:detail", kwargs={"pk": item_pk}),
+    }
+
+
+@job_kind(redaction.JOB_KIND, label=_("涂黑附件中的个人信息"))
+def redact_attachment(run: JobRun) -> dict[str, object]:
+    """Two units of progress: the copy made (converted, redacted), then written with the original sealed."""
+    params = run.params
+    key = f"redact:{params['attachment']}"
+    next_url = reverse("catalogue_manage:detail", kwargs={"pk": int(str(params["item"]))})
+    run.set_total(2)
+    if run.job.steps.filter(key=key).exists():  # written by an earlier attempt: nothing to do again
+        run.advance(2)
+        return {"redacted": True, "next_url": next_url}
+    run.check_cancelled()
+    run.message(gettext("正在生成涂黑后的文件……"))
+    try:
+        prepared = redaction.prepare(params)
+    except redaction.RedactionFailed as exc:
+        raise JobFailed(exc.message) from None
+    run.advance()
+    run.check_cancelled()
+    run.message(gettext("正在保存涂黑后的文件并封存原文件……"))
+    try:
+        with run.step(key) as step:
+            if not step.done:
+                redaction.apply(actor=run.actor, prepared=prepared)
+    except redaction.RedactionFailed as exc:
+        raise JobFailed(exc.message) from None
+    except (PermissionDenied, CatalogueError) as exc:
+        raise JobFailed(_("您已不能涂黑该条目的附件（条目的状态或您的岗位已经变化），未作修改。")) from exc
+    return {
+        "redacted": True,
+        "filename": prepared.filename,
+        "pages": prepared.pages,
+        "next_url": next_url,
     }
 
 

@@ -19,9 +19,10 @@ from django.utils.translation import pgettext
 from gongkai.catalogue import content, extract, permissions, scanning, selectors, workflow
 from gongkai.catalogue.forms_manage import AttachmentForm, StepForm
 from gongkai.catalogue.models import Attachment, Item, ItemEvent, Reading, Status
+from gongkai.catalogue.services import redaction
 from gongkai.catalogue.taxonomy import article_20_label
 from gongkai.core.i18n import render
-from gongkai.core.messages import N_
+from gongkai.core.messages import N_, message_from_json
 from gongkai.jobs.models import Job, JobStatus
 from gongkai.jobs.permissions import can_view as can_view_job
 
@@ -75,6 +76,11 @@ def describe_event(event: ItemEvent) -> list[str]:
             _("涂黑（或更正）附件“%(name)s”中的 %(n)s 处；原文件已封存")
             % {"name": data.get("filename", ""), "n": len(data.get("hits") or [])}
         )
+        if data.get("filename_before"):
+            lines.append(
+                _("旧版 Word 或 WPS 文件“%(before)s”已转换为 PDF 后涂黑")
+                % {"before": data["filename_before"]}
+            )
     elif event.action == workflow.MASK:
         lines.append(
             _("遮盖%(source)s中的%(kind)s：%(masked)s")
@@ -185,6 +191,14 @@ class AttachmentRow:
     reading: str = READ
     #: The job reading the file, when the person may follow it (its progress bar is shown).
     job: Job | None = None
+    #: The file's latest redaction job while it runs, or when it failed or was cancelled (its reason shown).
+    redaction: Job | None = None
+    #: Whether the person may follow that job (its progress bar and its page: jobs.permissions).
+    redaction_visible: bool = False
+    #: Why that redaction failed, in the reader's language ("" while it runs).
+    redaction_error: str = ""
+    #: Redacting the file turns it into a PDF (.doc, .wps: said by its button).
+    becomes_pdf: bool = False
 
 
 def job_ended_unfinished(job: Job) -> bool:
@@ -200,14 +214,25 @@ def reading_state(attachment: Attachment, job: Job | None) -> str:
     return READING
 
 
+def _shown_redaction(job: Job | None) -> tuple[Job | None, str]:
+    """The redaction job a file's row shows (running, failed or cancelled; one that succeeded is told by
+    the file itself) and its failure in the reader's language."""
+    if job is None or job.status == JobStatus.SUCCEEDED:
+        return None, ""
+    error = message_from_json(job.error) if job.error else None
+    return job, render(error) if error is not None else ""
+
+
 def attachment_rows(
     attachments: list[Attachment], user: AbstractBaseUser | AnonymousUser | None = None
 ) -> list[AttachmentRow]:
     separator = pgettext("list separator", "；")
     jobs = selectors.reading_jobs(attachments)
+    redactions = selectors.attachment_jobs(attachments[0].item_id, redaction.JOB_KIND) if attachments else {}
     rows = []
     for a in attachments:
         job = jobs.get(a.reading_job) if a.reading_job is not None else None
+        redacting, redaction_error = _shown_redaction(redactions.get(a.pk))
         rows.append(
             AttachmentRow(
                 a,
@@ -215,6 +240,10 @@ def attachment_rows(
                 separator.join(render(p) for p in scanning.attachment_problems(a)),
                 reading_state(a, job),
                 job if job is not None and user is not None and can_view_job(user, job) else None,
+                redacting,
+                redacting is not None and user is not None and can_view_job(user, redacting),
+                redaction_error,
+                redaction.becomes_pdf(a),
             )
         )
     return rows
@@ -274,6 +303,7 @@ def entry_context(
         "body_html": mark_safe(content.sanitize_html(item.body)),
         "clock": selectors.publication_clock(item),
         "attachments": rows,
+        "becomes_pdf": {row.attachment.pk for row in rows if row.becomes_pdf},
         "reading": {row.reading for row in rows} - {READ},
         "scan": scan,
         "scan_parts": parts,

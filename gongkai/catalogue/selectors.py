@@ -560,6 +560,17 @@ def reading_jobs(attachments: list[Attachment]) -> dict[uuid.UUID, Job]:
     return {job.pk: job for job in Job.objects.filter(pk__in=ids)} if ids else {}
 
 
+def attachment_jobs(item_pk: int, kind: str) -> dict[int, Job]:
+    """The latest job of ``kind`` (params ``{"item": item_pk, "attachment": pk}``) of each file of the entry,
+    by the file's id (a redaction's progress or its reason on the entry page)."""
+    latest: dict[int, Job] = {}
+    for job in Job.objects.filter(kind=kind, params__item=item_pk).order_by("-created_at")[:200]:
+        pk = job.params.get("attachment") if isinstance(job.params, dict) else None
+        if isinstance(pk, int) and pk not in latest:
+            latest[pk] = job
+    return latest
+
+
 def item_attachment(item: Item, attachment_pk: int, *, with_data: bool) -> Attachment:
     """One file of the entry (its contents only ``with_data``), or 404."""
     attachments = Attachment.objects.filter(item=item)

@@ -38,6 +38,7 @@ from gongkai.catalogue.forms_manage import (
 from gongkai.catalogue.indexing import SearchPaginator, SearchResults
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.presenters_manage import Row, entry_context, print_context
+from gongkai.catalogue.services.redaction import becomes_pdf
 from gongkai.core.i18n import render as render_text
 from gongkai.core.responses import forbidden, serve_file
 from gongkai.statute.standard_areas import SOURCE
@@ -348,7 +349,10 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @login_required
 @require_POST
 def attachment_redact(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    """Redact one hit (or every hit) of a file in the file itself (涂黑; 更正 of a 错敏词)."""
+    """Redact one hit (or every hit) of a file in the file itself (涂黑; 更正 of a 错敏词): starts the job.
+
+    A file that becomes a PDF (.doc, .wps) is first shown on a confirmation page saying so; the job starts
+    from its button (``confirmed``)."""
     item = _visible_item(request, pk)
     attachment = selectors.item_attachment(item, attachment_pk, with_data=False)
     form = RedactForm(request.POST)
@@ -363,19 +367,26 @@ def attachment_redact(request: HttpRequest, pk: int, attachment_pk: int) -> Http
             return redirect(f"{item_url(item)}#scan-heading")
         spots = [(data["start"], data["end"], data["kind"])]
     try:
+        if becomes_pdf(attachment) and not data["confirmed"]:
+            preview = services.preview_redaction(actor=request.user, attachment=attachment, spots=spots)
+            return render(
+                request,
+                "catalogue/manage/redact_confirm.html",
+                {"item": item, "preview": preview, "form": data},
+            )
         services.redact_attachment(actor=request.user, attachment=attachment, spots=spots)
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("已处理附件“%(name)s”：原文件已封存备查，处理后的文件正在重新读取和检查。")
-            % {"name": attachment.filename},
-        )
-    return redirect(f"{item_url(item)}#scan-heading")
+        return redirect(f"{item_url(item)}#scan-heading")
+    messages.success(
+        request,
+        _("已开始涂黑附件“%(name)s”：完成后原文件封存备查，处理后的文件重新读取和检查。进度见附件列表。")
+        % {"name": attachment.filename},
+    )
+    return redirect(f"{item_url(item)}#files-heading")
 
 
 @login_required

@@ -1,7 +1,8 @@
-"""Old Word files (.doc, Word 97–2003) and WPS Office files (.wps) converted to .docx by LibreOffice
-headless (Debian ``libreoffice-writer-nogui``), then read as .docx (:mod:`.docx`).
+"""Old Word files (.doc, Word 97–2003) and WPS Office files (.wps) converted by LibreOffice headless
+(Debian ``libreoffice-writer-nogui``): to .docx to be read as one (:mod:`.docx`; :func:`to_docx`), to PDF to
+be redacted as one (:mod:`.redact`; :func:`to_pdf`).
 
-:func:`to_docx` runs ``soffice --headless --convert-to docx`` on the bytes in a temporary folder, with a
+:func:`convert` runs ``soffice --headless --convert-to FORMAT`` on the bytes in a temporary folder, with a
 LibreOffice profile of its own in that folder (``-env:UserInstallation=file:///…``) so that conversions
 running at the same time never share (and lock) one profile, in a process group of its own that is killed
 whole when it passes :data:`SECONDS`. It is called inside the limited child process of
@@ -50,9 +51,28 @@ def program() -> str | None:
     return None
 
 
+#: LibreOffice's export filters: to .docx (for reading), to PDF (for redaction), to .doc (tests make old Word
+#: files with it).
+DOCX = ("docx:MS Word 2007 XML", ".docx")
+PDF = ("pdf:writer_pdf_Export", ".pdf")
+DOC = ("doc:MS Word 97", ".doc")
+
+
 def to_docx(data: bytes, suffix: str = ".doc", seconds: float = SECONDS) -> bytes:
     """The .docx LibreOffice makes of ``data`` (a .doc or .wps; ``suffix`` is the input's extension, which
     LibreOffice uses to pick its filter)."""
+    return convert(data, suffix, DOCX, seconds)
+
+
+def to_pdf(data: bytes, suffix: str = ".doc", seconds: float = SECONDS) -> bytes:
+    """The PDF LibreOffice prints of ``data`` (a .doc or .wps, or any document LibreOffice Writer opens:
+    .docx, .odt, .rtf; ``suffix`` is the input's extension). Its text layer is the document's text."""
+    return convert(data, suffix, PDF, seconds)
+
+
+def convert(data: bytes, suffix: str, target: tuple[str, str], seconds: float = SECONDS) -> bytes:
+    """What LibreOffice makes of ``data`` (named ``input{suffix}``) with the export filter ``target``
+    (:data:`DOCX`, :data:`PDF`, :data:`DOC`: the ``--convert-to`` argument and the output's extension)."""
     soffice = program()
     if soffice is None:
         raise OfficeUnavailable
@@ -69,7 +89,7 @@ def to_docx(data: bytes, suffix: str = ".doc", seconds: float = SECONDS) -> byte
             "--nolockcheck",
             "--nodefault",
             "--convert-to",
-            "docx:MS Word 2007 XML",
+            target[0],
             "--outdir",
             str(out),
             str(source),
@@ -93,7 +113,7 @@ def to_docx(data: bytes, suffix: str = ".doc", seconds: float = SECONDS) -> byte
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        result = out / "input.docx"
+        result = out / f"input{target[1]}"
         if not result.is_file() or result.stat().st_size == 0:
             raise ConversionFailed(f"exit status {process.returncode}")
         return result.read_bytes()

@@ -11,12 +11,18 @@
   the occurrence takes the replacement, the others lose their part. Body, tables, headers, footers,
   footnotes, endnotes, comments and deleted tracked changes (``w:delText``: still in the file) are
   rewritten, and the document's properties (title, subject, keywords, comments).
+* **Old Word and WPS (.doc, .wps)** (:func:`redact_office`): LibreOffice headless prints the file to PDF
+  (:func:`gongkai.documents.office.to_pdf`, in this same limited child), and that PDF is redacted as above.
+  The answer is a PDF (``"kind": "pdf"``): writing the Word 97 binary format back is not possible safely,
+  and a PDF is what the public reads anyway.
 * Images and other formats cannot be redacted here: without the positions of the characters (OCR) no
-  box can be drawn, so the officer replaces the file.
+  box can be drawn, so the officer replaces the file. OFD is refused too: its text positions are read
+  (:mod:`.ofd`), but nothing here can draw its pages (fonts, images, paths) to rasterise them.
 
 :func:`redact` is the one entry point (``run_isolated(redact, kind, data, replacements)``); it answers a
-plain dict: ``{"data": bytes, "found": {term: n}, "pages": [1-based page numbers]}`` or
-``{"error": code}`` (``unsupported``, ``broken``, ``rotated``).
+plain dict: ``{"data": bytes, "kind": "pdf" | "docx", "found": {term: n}, "pages": [1-based page
+numbers]}`` or ``{"error": code}`` (``unsupported``, ``broken``, ``rotated``, ``no_office``: LibreOffice
+is not installed, ``too_complex``: the conversion took longer than it may).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from gongkai.documents import office
 from gongkai.documents.docx import open_docx
 
 Answer = dict[str, Any]
@@ -40,19 +47,36 @@ _PARTS = re.compile(r"/word/(document|header\d*|footer\d*|footnotes|endnotes|com
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
+#: The kinds redacted by printing them to PDF first (the answer is a PDF), with the extension LibreOffice
+#: is given (a .wps is the same Word 97 binary format).
+CONVERTED_KINDS: dict[str, str] = {"doc": ".doc"}
+
+
 def redact(kind: str, data: bytes, replacements: Sequence[tuple[str, str]]) -> Answer:
-    """Redact ``data`` of ``kind`` (``pdf`` or ``docx``): each ``(term, replacement)`` — a PDF gets a
-    black box over the term (the replacement is not written), a .docx the replacement in its place."""
+    """Redact ``data`` of ``kind`` (``pdf``, ``docx`` or ``doc``): each ``(term, replacement)`` — a PDF (and
+    the PDF of a .doc) gets a black box over the term (the replacement is not written), a .docx the
+    replacement in its place."""
     try:
         if kind == "pdf":
             return redact_pdf(data, [term for term, _ in replacements])
         if kind == "docx":
             return redact_docx(data, replacements)
+        if kind in CONVERTED_KINDS:
+            return redact_office(data, CONVERTED_KINDS[kind], [term for term, _ in replacements])
     except MemoryError:
         raise
+    except office.OfficeUnavailable:
+        return {"error": "no_office"}
+    except office.ConversionFailed as failed:
+        return {"error": "too_complex" if failed.timeout else "broken", "detail": str(failed)}
     except Exception as error:  # noqa: BLE001 - a broken file is an answer, not a crash
         return {"error": "broken", "detail": type(error).__name__}
     return {"error": "unsupported"}
+
+
+def redact_office(data: bytes, suffix: str, terms: Sequence[str]) -> Answer:
+    """A .doc/.wps printed to PDF by LibreOffice, then redacted as a PDF: the answer is that PDF."""
+    return redact_pdf(office.to_pdf(data, suffix), terms)
 
 
 # --- Word ------------------------------------------------------------------------------------------
@@ -142,7 +166,7 @@ def redact_docx(data: bytes, replacements: Sequence[tuple[str, str]]) -> Answer:
             setattr(properties, name, holder.text)
     out = io.BytesIO()
     document.save(out)
-    return {"data": out.getvalue(), "found": found, "pages": []}
+    return {"data": out.getvalue(), "kind": "docx", "found": found, "pages": []}
 
 
 class _Text:
@@ -212,12 +236,32 @@ def _raster_page(document: Any, index: int, boxes: list[Box]) -> bytes:
     return out.getvalue()
 
 
+#: What stands for a redacted occurrence in the text left on a rasterised page (a separator to the scanner).
+REDACTED_MARK = "■"
+
+
+def residual_text(text: str, found: dict[str, int]) -> str | None:
+    """The text of a page with each occurrence of the terms ``found`` on it (whitespace ignored, as they
+    were found) replaced by :data:`REDACTED_MARK`: what the rasterised page still shows. None when the
+    page's text does not give the same count of occurrences (then nobody can say what is left)."""
+    for term, count in sorted(found.items(), key=lambda pair: -len(pair[0])):
+        key = "".join(term.split())
+        pattern = r"\s*".join(re.escape(ch) for ch in key)
+        text, replaced = re.subn(pattern, REDACTED_MARK, text)
+        if replaced != count:
+            return None
+    return text
+
+
 def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
+    """The answer also gives ``residual``: for each rasterised page (1-based, as a string key) the text
+    left on it (:func:`residual_text`) or None, so that the caller can scan what the image still shows."""
     import pdfplumber
     import pypdfium2  # type: ignore[import-untyped]
 
     found: dict[str, int] = {}
     boxes_by_page: dict[int, list[Box]] = {}
+    residual: dict[str, str | None] = {}
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for index, page in enumerate(pdf.pages):
             boxes, on_page = _boxes_on_page(page, terms)
@@ -225,6 +269,7 @@ def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
                 if int(page.rotation or 0) % 360:
                     return {"error": "rotated", "page": index + 1}
                 boxes_by_page[index] = boxes
+                residual[str(index + 1)] = residual_text(page.extract_text() or "", on_page)
                 for term, n in on_page.items():
                     found[term] = found.get(term, 0) + n
             page.close()
@@ -241,4 +286,5 @@ def redact_pdf(data: bytes, terms: Sequence[str]) -> Answer:
         document.save(out)
     finally:
         document.close()
-    return {"data": out.getvalue(), "found": found, "pages": [i + 1 for i in sorted(boxes_by_page)]}
+    pages = [i + 1 for i in sorted(boxes_by_page)]
+    return {"data": out.getvalue(), "kind": "pdf", "found": found, "pages": pages, "residual": residual}

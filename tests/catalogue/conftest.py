@@ -8,7 +8,8 @@
   calendar), so that dates and the publication clock do not depend on the real day.
 * ``make_item`` / ``advance``: entries made and moved through the services, by the right people.
 * Pure helpers: :func:`resident_id` (a valid 身份证号), :func:`pdf_bytes` (a small real PDF with a text
-  layer), :func:`docx_bytes` (a real .docx), :func:`png_bytes` (a real PNG).
+  layer), :func:`docx_bytes` (a real .docx), :func:`doc_bytes` (a real Word 97 .doc, made from a .docx by
+  LibreOffice), :func:`png_bytes` (a real PNG).
 """
 
 from __future__ import annotations
@@ -77,6 +78,14 @@ def docx_bytes(*paragraphs: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def doc_bytes(docx: bytes) -> bytes:
+    """The Word 97 .doc LibreOffice headless saves of ``docx`` (``--convert-to doc``: as an office that still
+    sends .doc files makes them). Needs LibreOffice (``gongkai.documents.office.program()``)."""
+    from gongkai.documents import office
+
+    return office.convert(docx, ".docx", office.DOC)
 
 
 def png_bytes() -> bytes:

@@ -40,7 +40,7 @@ from gongkai.catalogue.services.files import (
 from gongkai.catalogue.services.masking import mask_hit
 from gongkai.catalogue.services.publication import publish, withdraw
 from gongkai.catalogue.services.reading import reread_attachment
-from gongkai.catalogue.services.redaction import redact_attachment
+from gongkai.catalogue.services.redaction import preview_redaction, redact_attachment
 from gongkai.catalogue.services.review import (
     approve,
     approve_return,
@@ -73,6 +73,7 @@ __all__ = [
     "mask_hit",
     "perform",
     "publish",
+    "preview_redaction",
     "redact_attachment",
     "reread_attachment",
     "publish_return",

@@ -12,6 +12,7 @@ never read again).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +25,7 @@ from gongkai.catalogue.models import Attachment, Item, Reading
 from gongkai.catalogue.services.common import lock, require
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
-from gongkai.core.messages import message_to_json
+from gongkai.core.messages import Message, message_to_json
 from gongkai.jobs import services as jobs
 from gongkai.jobs.models import Job
 
@@ -80,8 +81,43 @@ def unread_attachment(pk: int) -> Attachment | None:
 
 
 def extract_attachment(attachment: Attachment) -> extract.Extracted:
-    """The text of the file, read in the limited child process (outside any transaction)."""
-    return extract.extract_text(attachment_bytes(attachment), attachment.filename)
+    """The text of the file, read in the limited child process (outside any transaction); pages that a
+    redaction rasterised after scanning what was left on them are not reported as unchecked."""
+    extracted = extract.extract_text(attachment_bytes(attachment), attachment.filename)
+    return without_pages(extracted, checked_raster_pages(attachment))
+
+
+def checked_raster_pages(attachment: Attachment) -> set[int]:
+    """The pages of the file that its redactions rasterised after finding no hit in the text left on them
+    (``checked_pages`` of :mod:`.redaction`'s records), when the file is the last redaction's copy and each
+    redaction worked on the previous one's (the digests chain): page numbers are kept by a redaction."""
+    records = [r for r in attachment.redactions or [] if isinstance(r, dict)]
+    pages: set[int] = set()
+    expected: object = attachment.sha256
+    for record in reversed(records):
+        if record.get("sha256_after") != expected:
+            break
+        pages.update(int(n) for n in record.get("checked_pages") or [] if isinstance(n, int))
+        expected = record.get("sha256_before")
+    return pages
+
+
+def without_pages(extracted: extract.Extracted, pages: set[int]) -> extract.Extracted:
+    """``extracted`` without the "no text layer" problems of ``pages`` (a PDF's, 1-based)."""
+    if not pages or extracted.kind != "pdf":
+        return extracted
+    problems: list[Message] = []
+    for problem in extracted.problems:
+        every = set(range(1, (extracted.pages or 0) + 1))
+        if problem.template == extract.MSG_SCANNED and every and every <= pages:
+            continue  # every page of the file is such a page
+        if problem.template == extract.MSG_SCANNED_PAGES:
+            left = [n for n in problem.params.get("pages", []) if n not in pages]
+            if not left:
+                continue
+            problem = Message(extract.MSG_SCANNED_PAGES, {"pages": left})
+        problems.append(problem)
+    return dataclasses.replace(extracted, problems=tuple(problems))
 
 
 def store_reading(*, actor: Actor, attachment: Attachment, extracted: extract.Extracted) -> bool:
