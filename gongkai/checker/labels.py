@@ -39,7 +39,9 @@ _SECTION3_PATTERNS: dict[str, str] = {
     "new_received": _num("一") + fuzzy("本年新收") + _SP + fuzzy("政府信息公开申请") + _SP + "(?:数量)?",
     "carried_over": _num("二") + fuzzy("上年结转") + _SP + fuzzy("政府信息公开申请") + _SP + "(?:数量)?",
     "granted": _num("一") + fuzzy("予以公开"),
-    "partially_granted": _num("二") + fuzzy("部分公开") + rf"(?:{_SP}\({_SP}区分处理[^)]{{0,30}}\))?",
+    # The note in brackets never reaches over a line or a number: a label wrapped around its row's numbers
+    # must not take them for part of its note.
+    "partially_granted": _num("二") + fuzzy("部分公开") + rf"(?:{_SP}\({_SP}区分处理[^)\d\n\x1f]{{0,30}}\))?",
     "denied_state_secret": _num("1") + fuzzy("属于国家秘密"),
     "denied_prohibited_by_law": _num("2")
     + fuzzy("其他法律行政")

@@ -365,3 +365,38 @@ def test_lines_that_are_not_a_wrapped_label_stay_as_they_are(lines: list[str]) -
     from gongkai.checker.labels import rejoin_wrapped_labels
 
     assert rejoin_wrapped_labels(lines) == lines
+
+
+def test_a_pasted_text_layer_with_a_label_wrapped_around_its_numbers_reads_the_row() -> None:
+    values = _section3_values()
+    values.section3["rejected_petition"] = [3, 0, 0, 0, 0, 0, 3]
+    values.section3["total"] = [
+        sum(int(values.section3[k][j] or 0) for k in FORMATS["2021"].section3_result_keys) for j in range(7)
+    ]
+    values.section3["new_received"] = [
+        int(values.section3["total"][j] or 0)
+        + int(values.section3["carried_forward"][j] or 0)
+        - int(values.section3["carried_over"][j] or 0)
+        for j in range(7)
+    ]
+    title, blocks = R.document_blocks(values, "2021")
+    data, name = WRITERS["plain_lines"](title, blocks)
+    text = data.decode()
+    row = "1.信访举报投诉类申请 3 0 0 0 0 0 3"
+    assert row in text
+    wrapped = text.replace(row, "1.信访举报投\n3 0 0 0 0 0 3\n诉类申请")
+    parsed = parse_here(wrapped.encode(), name)
+    assert parsed.tables.section3 == values.section3
+    assert [f for f in run_checks(parsed) if f.severity == "error"] == []
+
+
+def test_the_note_of_a_label_never_takes_the_numbers_of_its_row() -> None:
+    """The bracketed note of a label wrapped around its numbers stops at the line break."""
+    from gongkai.checker import labels as L
+
+    text = "(二)部分公开(区分处理的,\n5 0 0 0 0 0 5\n只计这一情形)"
+    m = L.section3_pattern("partially_granted").search(text)
+    assert m is not None and "5" not in m.group(0)
+    whole = "(二)部分公开(区分处理的,只计这一情形,不计其他情形) 5 0 0 0 0 0 5"
+    m = L.section3_pattern("partially_granted").search(whole)
+    assert m is not None and m.group(0).endswith("不计其他情形)")
