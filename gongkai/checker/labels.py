@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from gongkai.checker.source import CELL
 from gongkai.reports.model import FormatVersion
 
 _SP = r"[ \t]*"  # spaces a converter left inside a label (never a cell separator)
@@ -38,7 +39,9 @@ _SECTION3_PATTERNS: dict[str, str] = {
     "new_received": _num("一") + fuzzy("本年新收") + _SP + fuzzy("政府信息公开申请") + _SP + "(?:数量)?",
     "carried_over": _num("二") + fuzzy("上年结转") + _SP + fuzzy("政府信息公开申请") + _SP + "(?:数量)?",
     "granted": _num("一") + fuzzy("予以公开"),
-    "partially_granted": _num("二") + fuzzy("部分公开") + rf"(?:{_SP}\({_SP}区分处理[^)]{{0,30}}\))?",
+    # The note in brackets never reaches over a line or a number: a label wrapped around its row's numbers
+    # must not take them for part of its note.
+    "partially_granted": _num("二") + fuzzy("部分公开") + rf"(?:{_SP}\({_SP}区分处理[^)\d\n\x1f]{{0,30}}\))?",
     "denied_state_secret": _num("1") + fuzzy("属于国家秘密"),
     "denied_prohibited_by_law": _num("2")
     + fuzzy("其他法律行政")
@@ -160,3 +163,105 @@ FORMAT_MARKERS: dict[FormatVersion, tuple[str, ...]] = {
         "逾期未按收费通知",
     ),
 }
+
+
+# ---------------------------------------------------------------------------------------------------
+# A row label wrapped in its cell, its numbers between its lines (a table row a PDF reader gives as text)
+# ---------------------------------------------------------------------------------------------------
+
+_NUMBERS_LINE = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[ \t]+[+-]?\d+(?:\.\d+)?)+$")
+#: A line that ends with its row's numbers ("1.信访举报投 0 0 0 0 0 0 0"): the text, the numbers.
+_TEXT_THEN_NUMBERS = re.compile(r"^(.*[^\d\s.+-])[ \t]+([+-]?\d+(?:\.\d+)?(?:[ \t]+[+-]?\d+(?:\.\d+)?)+)$")
+_LABEL_PIECE = re.compile(r"^[^\d\x1f。；;！!？?]{1,30}$")
+_SENTENCE = re.compile(r"[。；;！!？?]")
+#: The most lines a wrapped label takes on either side of its numbers.
+_WRAP_LINES = 4
+
+
+@cache
+def _all_row_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(section3_pattern(k) for k in _SECTION3_PATTERNS) + tuple(
+        section2_pattern(k) for k in _SECTION2_PATTERNS
+    )
+
+
+def _completes_label(head: str, tail: str) -> bool:
+    """Whether ``head`` + ``tail`` ends with a whole official row label that starts in ``head`` and
+    that ``head`` alone does not hold (what comes before the label is a group label or nothing)."""
+    joined = head + tail
+    for pattern in _all_row_patterns():
+        for m in pattern.finditer(joined):
+            if m.end() != len(joined) or m.start() >= len(head) or m.end() <= len(head):
+                continue
+            before = joined[: m.start()].strip()
+            if not before or is_label_like(before):
+                return True
+    return False
+
+
+def rejoin_wrapped_labels(lines: list[str]) -> list[str]:
+    """Lines of unmarked text with each official row label that wrapped around its row's numbers made one
+    line again: the label, then the numbers.
+
+    A PDF printed by Chromium (and other fixed-layout files) draws a table row cut by a page break
+    without the rules that make it a table, so its cells come as lines of text in vertical order — and a
+    label that wrapped inside its narrow cell comes as its first line(s), the numbers (vertically centred
+    in the row), then its last line(s): "1.信访举报投" / "0 0 0 0 0 0 0" / "诉类申请", or, with the numbers
+    on the first line, "1.信访举报投 0 0 0 0 0 0 0" / "诉类申请". No pattern finds a label across lines (and
+    one that did would take the numbers inside it for part of the label), so the row would be lost. The
+    lines are joined only when they make a whole official label that the first line(s) alone do not.
+    Lines with marked cells are left alone."""
+    out: list[str] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        joined = _rejoin_at(lines, i)
+        if joined is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        text, used = joined
+        out.append(text)
+        i += used
+    return out
+
+
+def _rejoin_at(lines: list[str], i: int) -> tuple[str, int] | None:
+    """The row whose label starts at line ``i`` as one line, and the number of lines it took, when the
+    label wraps around its numbers there."""
+    n = len(lines)
+    first = lines[i].strip()
+    if not first or CELL in lines[i] or _NUMBERS_LINE.match(first) or _SENTENCE.search(first):
+        return None
+    for before in range(1, _WRAP_LINES + 1):
+        if i + before > n:
+            return None
+        if CELL in lines[i + before - 1]:
+            return None
+        heads = [line.strip() for line in lines[i : i + before]]
+        if before > 1 and not _LABEL_PIECE.match(heads[-1]) and not _TEXT_THEN_NUMBERS.match(heads[-1]):
+            return None
+        # The row's numbers: at the end of the last head line, or on the line after it.
+        inline = _TEXT_THEN_NUMBERS.match(heads[-1])
+        if inline:
+            head = "".join(heads[:-1]) + inline.group(1).strip()
+            numbers, tail_from = inline.group(2), i + before
+        elif (
+            i + before < n
+            and CELL not in lines[i + before]
+            and _NUMBERS_LINE.match(lines[i + before].strip())
+        ):
+            head = "".join(heads)
+            numbers, tail_from = lines[i + before].strip(), i + before + 1
+        else:
+            continue
+        tail = ""
+        for k, raw in enumerate(lines[tail_from : tail_from + _WRAP_LINES], start=1):
+            line = raw.strip()
+            if not line or CELL in raw or not _LABEL_PIECE.match(line):
+                break
+            tail += line
+            if _completes_label(head, tail):
+                return f"{head}{tail} {numbers}", tail_from + k - i
+        return None
+    return None

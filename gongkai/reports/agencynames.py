@@ -5,6 +5,8 @@ list of agencies (the Gongkai site's, or a supervisor's subtree). Pure Python, n
 government (机构简称: 科委, 发改委, 市监局 …) and the full name each stands for in the name of an agency
 ("上海市科委" → "上海市科学技术委员会"). A short form is expanded only at the end of a name and after a
 place ("…省/市/区/县/州/旗/镇/乡") or on its own, so that "科委" inside a longer word is never touched.
+A short form (or unit name) with no place, "发改委" alone, names no agency (:func:`bare_unit`): the
+checker then takes the name only where the document writes it with its place.
 
 :func:`match_agency` finds the agency of a list that a report names. It never guesses between agencies:
 
@@ -105,6 +107,29 @@ def expand_abbreviation(name: str) -> str:
             continue
         return before + ABBREVIATIONS[short]
     return name
+
+
+_FULL_UNITS = frozenset(ABBREVIATIONS.values())
+
+
+def bare_unit(name: str) -> str | None:
+    """The full unit name when ``name`` is only a unit's short form or full name with no place before it
+    ("发改委", "发展和改革委员会" → "发展和改革委员会"): a name every county, city and province has, so it
+    names no agency by itself; ``None`` for any other name."""
+    key = normal(name)
+    if key in ABBREVIATIONS:
+        return ABBREVIATIONS[key]
+    return key if key in _FULL_UNITS else None
+
+
+def unit_forms(full: str) -> list[str]:
+    """A unit's full name and its short forms, longest first ("发展和改革委员会", "发改委")."""
+    return sorted({full, *(s for s, f in ABBREVIATIONS.items() if f == full)}, key=len, reverse=True)
+
+
+def is_place(text: str) -> bool:
+    """Whether ``text`` is written like a place ("成都市", "上海市黄浦区", "某某县城关镇")."""
+    return bool(_PLACE_PREFIX.fullmatch(text))
 
 
 def _short_forms(full: str) -> list[str]:

@@ -14,7 +14,14 @@ from django.test import Client
 from django.utils import timezone
 
 from gongkai.annual import documents, selectors, services, tabulate
-from gongkai.annual.models import HandEntry, PublishedVersionChanged, Report, ReportVersion, VersionStatus
+from gongkai.annual.models import (
+    HandEntry,
+    ImportedReport,
+    PublishedVersionChanged,
+    Report,
+    ReportVersion,
+    VersionStatus,
+)
 from gongkai.applications import services as case_services
 from gongkai.core.models import AuditEvent
 from gongkai.reports import drafting
@@ -323,6 +330,22 @@ def test_importing_a_file_that_is_not_a_report_is_refused(staff: Staff) -> None:
         services.import_previous(
             actor=staff.other_officer, agency=staff.agency, year=2024, filename="a.txt", data=b"x"
         )
+
+
+def test_importing_a_blank_template_as_last_years_report_says_it_is_a_template(staff: Staff) -> None:
+    """A blank template has every table: the refusal says it is a template, not that tables are missing."""
+    from gongkai.reports.tables import Tables
+    from tests.checker.renderers import render
+
+    data, name = render(Tables(), "2021", "html")
+    with pytest.raises(services.ReportError) as refused:
+        services.import_previous(
+            actor=staff.officer, agency=staff.agency, year=2024, filename=name, data=data
+        )
+    message = " ".join(refused.value.message_dict["file"])
+    assert "空白模板" in message
+    assert "未找到" not in message
+    assert not ImportedReport.objects.exists()
 
 
 def test_deadlines_by_kind_and_the_townships_local_deadline(staff: Staff, tree: object) -> None:

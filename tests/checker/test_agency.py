@@ -97,6 +97,35 @@ def test_the_signature_names_the_agency(signature: str, agency: str | None) -> N
     assert _agency("2023年政府信息公开工作年度报告", signature) == agency
 
 
+BARE_TITLE = "发改委2023年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("title", [BARE_TITLE, "发展和改革委员会2023年政府信息公开工作年度报告"])
+def test_a_bare_short_form_with_no_place_names_no_agency(title: str) -> None:
+    """Every county, city and province has a 发改委: with no place anywhere, no name is claimed."""
+    assert _agency(title) is None
+    assert _agency(title, "发改委\n2024年1月20日") is None
+
+
+@pytest.mark.parametrize(
+    ("tail", "agency"),
+    [
+        ("成都市发展和改革委员会\n2024年1月20日", "成都市发展和改革委员会"),  # the signature
+        ("本报告由成都市发改委编制。", "成都市发展和改革委员会"),  # the compiler
+        ("成都市发改委进一步加强政务公开工作。", "成都市发展和改革委员会"),  # the body
+        ("配合成都市发改委推进政务公开。\n市发改委\n2024年1月20日", "成都市发展和改革委员会"),
+        # another agency signs: not this unit, no guess
+        ("成都市人民政府办公室\n2024年1月20日", None),
+        # two places write the unit: no guess
+        ("成都市发改委和绵阳市发改委联合开展培训。", None),
+        # a generic place ("全市", "我市", "市") is no place
+        ("全市发改委系统和我市发改委加强公开。", None),
+    ],
+)
+def test_a_bare_short_form_takes_the_place_the_document_gives_it(tail: str, agency: str | None) -> None:
+    assert _agency(BARE_TITLE, tail) == agency
+
+
 @pytest.mark.parametrize(
     ("name", "full"),
     [

@@ -134,6 +134,40 @@ def test_two_rows_with_blanks_are_still_two_findings() -> None:
     assert sorted(f.row or "" for f in found) == ["granted", "partially_granted"]
 
 
+def test_a_column_blank_in_many_rows_is_one_finding_even_where_those_rows_have_other_blanks() -> None:
+    t = _zero_section3()
+    for cells in t.section3.values():
+        cells[1] = None  # 商业企业 left blank throughout
+    t.section3["granted"][2] = None  # and two other cells, in rows of the pattern
+    t.section3["denied_state_secret"][3] = None
+    found = [f for f in run_checks(make_report(tables=t)) if f.code == "cell.blank"]
+    pattern = [f for f in found if f.column == "commercial"]
+    assert len(pattern) == 1
+    assert f"表三有 {len(t.section3)} 行的“商业企业”列为空白" in pattern[0].message
+    assert "“（一）予以公开”" in pattern[0].message
+    others = sorted((f.row, f.column) for f in found if f is not pattern[0])
+    assert others == [("denied_state_secret", "social_welfare"), ("granted", "research")]
+    # No cell's blankness twice: the rows' own findings name only their other blank cell.
+    for f in found:
+        if f is not pattern[0]:
+            assert "商业企业" not in f.message
+
+
+def test_columns_blank_in_the_same_rows_are_one_finding_and_other_rows_another() -> None:
+    t = _zero_section3()
+    for key in ("granted", "partially_granted", "denied_state_secret"):
+        t.section3[key][3] = None  # 社会公益组织 and 法律服务机构 in the same three rows
+        t.section3[key][4] = None
+    for key in ("new_received", "carried_over", "granted", "total"):
+        t.section3[key][5] = None  # 其他 in four rows, one of them also above
+    found = [f for f in run_checks(make_report(tables=t)) if f.code == "cell.blank"]
+    assert len(found) == 2
+    both = next(f for f in found if f.column is None)
+    assert "有 3 行的“社会公益组织”、“法律服务机构”列为空白" in both.message
+    other = next(f for f in found if f.column == "other_org")
+    assert "有 4 行的“其他”列为空白" in other.message
+
+
 def test_a_total_column_left_blank_is_one_row_total_finding() -> None:
     t = _zero_section3()
     for key in ("new_received", "granted", "total"):

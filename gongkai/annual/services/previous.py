@@ -36,6 +36,16 @@ def import_previous(*, actor: Actor, agency: Agency, year: int, filename: str, d
     result = read_report_file(data, filename)
     if "unreadable" in result:
         raise ReportError({"file": gettext("无法读取该文件：%(reason)s") % {"reason": result["unreadable"]}})
+    if result.get("kind") == "template":
+        # The official tables are there, every cell blank: saying they were not found would mislead.
+        raise ReportError(
+            {
+                "file": gettext(
+                    "该文件是空白模板：统计表（表二、表三、表四）都在，但没有填写任何数字，不是年度报告，未导入；"
+                    "请导入已填写数据并公开的年度报告。"
+                )
+            }
+        )
     if result.get("kind") != "annual_report":
         raise ReportError(
             {"file": gettext("该文件不像是一份按统一格式编写的年度报告（未找到表二、表三、表四），未导入。")}

@@ -216,27 +216,38 @@ def check_cells(ctx: Ctx) -> list[Finding]:
     return out
 
 
-#: This many rows of one table with the same columns blank are one pattern (a column left blank
-#: throughout), reported once with the rows listed.
+#: A column (or a set of columns) blank in this many rows of one table is one pattern (the column left
+#: blank throughout), reported once with the rows listed.
 PATTERN_ROWS = 3
 
 
 def _blank_findings(blank_rows: list[list[_CellSpec]]) -> list[Finding]:
-    """``cell.blank``: one finding per row, or one per pattern (the same columns blank in many rows)."""
-    patterns: dict[tuple[str, tuple[str, ...]], list[list[_CellSpec]]] = {}
+    """``cell.blank``, grouped by column: a column blank in :data:`PATTERN_ROWS` or more rows of a table
+    is one finding listing those rows (columns blank in exactly the same rows are one finding together),
+    even when some of those rows have other blank cells; each row's blank cells outside such a pattern
+    are one finding for the row. No cell's blankness is reported twice. 表二“规章” keeps its own advice
+    (rule-making power) and is never part of a pattern."""
+    by_column: dict[tuple[str, str], list[_CellSpec]] = {}
     for blanks in blank_rows:
         first = blanks[0]
         if first.table == "section2" and first.row == "regulations":
-            continue  # its own advice (rule-making power), never part of a pattern
-        patterns.setdefault((first.table, tuple(c.column for c in blanks)), []).append(blanks)
-    grouped = {id(b) for rows in patterns.values() if len(rows) >= PATTERN_ROWS for b in rows}
+            continue
+        for c in blanks:
+            by_column.setdefault((c.table, c.column), []).append(c)
+    # Columns blank in enough rows, grouped with the columns blank in exactly the same rows.
+    patterns: dict[tuple[str, tuple[str, ...]], list[list[_CellSpec]]] = {}
+    for (table, _column), cells in by_column.items():
+        if len(cells) >= PATTERN_ROWS:
+            patterns.setdefault((table, tuple(c.row for c in cells)), []).append(cells)
+    in_pattern = {id(c) for groups in patterns.values() for cells in groups for c in cells}
     out: list[Finding] = []
     for blanks in blank_rows:
-        if id(blanks) not in grouped:
-            out.append(_blank_row(blanks))
-    for (table, columns), rows in patterns.items():
-        if len(rows) < PATTERN_ROWS:
-            continue
+        rest = [c for c in blanks if id(c) not in in_pattern]
+        if rest:
+            out.append(_blank_row(rest))
+    for (table, rows), groups in patterns.items():
+        first_cells = groups[0]
+        columns = [cells[0] for cells in groups]
         out.append(
             finding(
                 "cell.blank",
@@ -245,14 +256,14 @@ def _blank_findings(blank_rows: list[list[_CellSpec]]) -> list[Finding]:
                     {
                         "table": TABLE_TITLE[table],
                         "count": len(rows),
-                        "columns": join(f"“{c.column_label}”" for c in rows[0]),
-                        "rows": join(f"“{b[0].row_label}”" for b in rows),
+                        "columns": join(f"“{c.column_label}”" for c in columns),
+                        "rows": join(f"“{c.row_label}”" for c in first_cells),
                     },
                 ),
                 section=TABLE_SECTION[table],
                 table=table,
-                row=rows[0][0].row,
-                column=columns[0] if len(columns) == 1 else None,
+                row=first_cells[0].row,
+                column=columns[0].column if len(columns) == 1 else None,
                 expected=0,
                 found=None,
             )

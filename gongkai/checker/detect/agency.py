@@ -10,11 +10,11 @@ list of agencies (``gongkai.reports.agencynames.match_agency``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from gongkai.checker.detect.headings import CJK
 from gongkai.checker.detect.title import PUBLIC_WORD_RE, TITLE_YEAR_RE, YEAR, Title
-from gongkai.reports.agencynames import expand_abbreviation
+from gongkai.reports.agencynames import bare_unit, expand_abbreviation, is_place, unit_forms
 
 _LEVEL_RE = re.compile(r"省|市|县|区|镇|乡|州|旗|盟|街道")
 _UNIT_RE = re.compile(
@@ -246,16 +246,27 @@ def _find_agency(
     ):
         # "成都市" / "发改委2023年…": the title's line holds only the end of the name (no place in it)
         return wrapped
+    unit = bare_unit(name) if name else None
+    if unit is not None:
+        # "发改委2023年…": a unit every place has, so no agency by itself; its name is taken only where the
+        # document writes it with its place (the compiler, the signature, the body), else none.
+        return _placed_unit(unit, prose, body, overview, strong_sources_only)
     if name:
         return name
+    return next(_body_names(prose, body, overview, strong_sources_only), None)
+
+
+def _body_names(prose: str, body: str, overview: str | None, strong_sources_only: bool) -> Iterator[str]:
+    """The names the text gives outside its title, most telling first: the phrase "现将…报告如下",
+    "本报告由…编制", the opening sentence's subject, what the text calls itself (我镇), the signature."""
     for m in _PHRASE_AGENCY_RE.finditer(prose):
         name = _clean_name(m.group(1))
         if name:
-            return name
+            yield name
     for m in _COMPILED_BY_RE.finditer(prose):
         name = _clean_name(m.group(1), public_word=True)
         if name:
-            return name
+            yield name
     if not strong_sources_only:
         for text in (overview, body.lstrip()):
             if not text:
@@ -264,13 +275,41 @@ def _find_agency(
             if om:
                 name = _clean_name(om.group(2))
                 if name:
-                    return name
+                    yield name
         refs = sorted(set(_SELF_REF_RE.findall(prose)), key=lambda u: -prose.count("我" + u))
         if refs:
             name = _self_named(prose, refs)
             if name:
-                return name
-    return _signature(prose)
+                yield name
+    name = _signature(prose)
+    if name:
+        yield name
+
+
+def _placed_unit(
+    unit: str, prose: str, body: str, overview: str | None, strong_sources_only: bool
+) -> str | None:
+    """The name of ``unit`` ("发展和改革委员会") with its place, as the document writes it: a name from
+    the other sources (:func:`_body_names`) that is this unit after a place, else the one place the body
+    writes before the unit or its short form ("成都市发改委认真贯彻…"); ``None`` when there is none or
+    more than one."""
+    for name in _body_names(prose, body, overview, strong_sources_only):
+        full = expand_abbreviation(name)
+        if full.endswith(unit) and is_place(full[: -len(unit)]) and _is_proper_name(full):
+            return name
+    found: set[str] = set()
+    for form in unit_forms(unit):
+        for m in re.finditer(re.escape(form), prose):
+            run = _CJK_RUN_END_RE.search(prose[max(0, m.start() - 20) : m.start()])
+            if run is None:
+                continue
+            before = _cut_name(run.group())
+            for i in range(len(before)):
+                place = before[i:]
+                if is_place(place) and _is_proper_name(place + unit):
+                    found.add(place + unit)
+                    break
+    return found.pop() if len(found) == 1 else None
 
 
 def agency_places(prose: str) -> list[str]:

@@ -62,6 +62,9 @@ class Anchor:
     start: int  # where the label's cell (or the label itself) starts
     end: int  # where the row's cells start
     label: str  # the label cell's text as written
+    #: Found by similarity (a mistyped label, :func:`typo_rows`): its label is reported even in text
+    #: without marked cells.
+    typo: bool = False
 
 
 @dataclass
@@ -105,8 +108,8 @@ def find_rows(
         a = anchor(text, m, key)
         anchors.append(a)
         pos = a.end
-    if anchors and len(anchors) < len(keys) and CELL in text[start:end]:
-        anchors = _typo_rows(text, keys, anchors)
+    if anchors and len(anchors) < len(keys):
+        anchors = typo_rows(text, keys, anchors, _SECTION3_LABELS, end, _SECTION3_SIZES, _keeps_row_total)
     return anchors
 
 
@@ -114,13 +117,21 @@ def find_rows(
 # A row label with a typo ("2.其他法律行政止公开"): matched to its official row by similarity and place
 # ---------------------------------------------------------------------------------------------------
 
-#: How alike (``difflib`` ratio of the labels without numbering, spaces and punctuation) a label cell must
-#: be to the official label of the row missing at its place; a row whose cells also keep the row total
-#: (自然人 … 其他 = 总计) needs less.
+#: How alike (``difflib`` ratio of the labels without numbering, spaces and punctuation) a label must be
+#: to the official label of the row missing at its place; a row whose cells also keep the table's
+#: identity (表三: 自然人 … 其他 = 总计) needs less.
 LABEL_SIMILARITY = 0.6
 LABEL_SIMILARITY_WITH_IDENTITY = 0.45
 _LABEL_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]{1,2}[)）、.．]|\d{1,2}[.、．)）])")
 _LABEL_NOISE = re.compile(r"[\s\x1f()（）“”\"'、,，.．:：;；]")
+#: A piece of unmarked text that may be a row label: a run without digits or line breaks holding an
+#: ideograph (its list number, "2.", is a digit run of its own just before it).
+_TEXT_PIECE = re.compile(r"[^\d\n\x1f]*[\u4e00-\u9fff][^\d\n\x1f]*")
+#: Prose, not a label: sentence punctuation inside the piece.
+_SENTENCE_MARK = re.compile(r"[。；;！!？?]")
+
+#: Whether the cells after a candidate label keep the table's identity (stronger evidence of the row).
+IdentityTest = Callable[[list[str]], bool]
 
 
 def _official_section3_labels() -> dict[str, str]:
@@ -130,6 +141,7 @@ def _official_section3_labels() -> dict[str, str]:
 
 
 _SECTION3_LABELS = _official_section3_labels()
+_SECTION3_SIZES = dict.fromkeys(_SECTION3_LABELS, 7)
 
 
 def canonical_label(text: str) -> str:
@@ -160,21 +172,97 @@ def _cell_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _keeps_row_total(cells: list[tuple[int, int, str]]) -> bool:
-    values = [parse_cell(c[2]) for c in cells]
+def _keeps_row_total(cells: list[str]) -> bool:
+    """Table 三: the seven cells after a label add up (自然人 … 其他 = 总计); in unmarked text, the digits
+    after it split into seven cells that do (``cells`` is then its digit runs)."""
+    if len(cells) != 7:
+        runs = [r for c in cells for r in _RUN.findall(c)]
+        return 0 < len(runs) < 7 and bool(split_runs(runs, 7, (ROW_TOTAL,), limit=1))
+    values = [parse_cell(c) for c in cells]
     numbers = [float(v) for v in values if isinstance(v, (int, float))]
-    if len(numbers) != 7 or len(values) != 7:
+    if len(numbers) != 7:
         return False
     return abs(sum(numbers[:6]) - numbers[6]) < 1e-9
 
 
-def _typo_rows(text: str, keys: Sequence[str], anchors: list[Anchor]) -> list[Anchor]:
-    """Rows of table 三 whose label the patterns missed, found by similarity between their neighbours.
+def _marked_candidates(text: str, start: int, end: int) -> list[tuple[int, int, str, list[str]]]:
+    """Text cells of ``text[start:end]`` that may be a row label: (start, end, text, the cells after it)."""
+    spans = _cell_spans(text, start, end)
+    out: list[tuple[int, int, str, list[str]]] = []
+    for j, (cell_start, cell_end, cell) in enumerate(spans):
+        value = parse_cell(cell)
+        if not isinstance(value, str) or L.is_label_like(value):
+            continue
+        after = [s[2] for s in spans[j + 1 :] if not isinstance(parse_cell(s[2]), str)][:7]
+        out.append((cell_start, cell_end, cell.strip(), after))
+    return out
 
-    A key missing between two rows that were found is looked for among the text cells between them: the
-    cell most like its official label (:data:`LABEL_SIMILARITY`, less when the cells after it keep the row
-    total) becomes its label. Its cells are then read like any row's, and the label, as written, gives
-    one ``label.nonstandard`` finding instead of "row missing" plus "extra row"."""
+
+def _unmarked_candidates(
+    text: str, start: int, end: int, official: str, n: int
+) -> list[tuple[int, int, str, list[str]]]:
+    """Pieces of unmarked text in ``text[start:end]`` that may be the label of the row ``official``
+    followed by its digits ("2.其他法律行政止公开 3 0 0 0 0 0 3", "…0000002.其他法律行政止公开3000003"):
+    (start, end, the label with its list number when that is the official one, the cells after it —
+    seven when spaced apart, else the digit runs — up to the next piece). In text run together, the
+    header words before a label are in the same piece ("本年处理决定数量行政许刻"): its ends about as long
+    as the official label are candidates too."""
+    numbering = _LABEL_NUMBERING.match(official)
+    digits = numbering.group(0).rstrip(".、．") if numbering and numbering.group(0)[:1].isdigit() else ""
+    size = len(canonical_label(official))
+    pieces = list(_TEXT_PIECE.finditer(text, start, end))
+    out: list[tuple[int, int, str, list[str]]] = []
+    for i, m in enumerate(pieces):
+        raw = m.group(0)
+        label = raw.strip()
+        if not label or _SENTENCE_MARK.search(label):
+            continue
+        after = text[m.end() : pieces[i + 1].start() if i + 1 < len(pieces) else end]
+        runs = _RUN.findall(after)
+        if sum(len(r) for r in runs) < n:
+            continue  # a row label is followed by its row's digits, at least one per cell
+        tokens = after.split()
+        cells = tokens if len(tokens) == 7 else runs
+        cell_start = m.start() + len(raw) - len(raw.lstrip())
+        cell_end = m.start() + len(raw.rstrip())
+        if len(label) <= 2 * size + 4 and not L.is_label_like(label):
+            whole_start, whole = cell_start, label
+            # The official list number ("2" of "2.") just before the label belongs to it, not to the
+            # previous row's digits.
+            if (
+                digits
+                and label[:1] in ".、．"
+                and cell_start - len(digits) >= start
+                and text[cell_start - len(digits) : cell_start] == digits
+            ):
+                whole_start, whole = cell_start - len(digits), digits + label
+            out.append((whole_start, cell_end, whole, cells))
+        for length in range(max(2, size - 1), size + 3):
+            if length < len(label):
+                out.append((cell_end - length, cell_end, label[-length:], cells))
+    return out
+
+
+def typo_rows(
+    text: str,
+    keys: Sequence[str],
+    anchors: list[Anchor],
+    officials: dict[str, str],
+    end: int,
+    sizes: dict[str, int],
+    identity: IdentityTest | None = None,
+) -> list[Anchor]:
+    """Rows whose label the patterns missed (a typo), found by similarity at their place.
+
+    A key missing between two rows that were found (or after the last one, up to ``end``, the end of
+    the table) is looked for among the labels between them — text cells, or in unmarked text the pieces
+    of text followed by digits — and the one most like its official label (:data:`LABEL_SIMILARITY`;
+    less when the cells after it keep the table's ``identity``) becomes its label. Only labels between
+    its neighbours are looked at, so a typo never takes another row's place or cells. Its cells are then
+    read like any row's, and the label, as written, gives one ``label.nonstandard`` finding instead of
+    "row missing" plus "extra row". Keys without an official label (captions) are never looked for; in
+    unmarked text a label must be followed by at least one digit per cell of its row (``sizes``), so a
+    sentence about the row ("其他法律行政法规禁止公开的2件") is not taken for it."""
     found = {a.key: a for a in anchors}
     order = list(keys)
     out: list[Anchor] = []
@@ -182,27 +270,29 @@ def _typo_rows(text: str, keys: Sequence[str], anchors: list[Anchor]) -> list[An
         if key in found:
             out.append(found[key])
             continue
-        official = _SECTION3_LABELS.get(key)
+        official = officials.get(key)
         if official is None or not out:
             continue
         following = next((found[k] for k in order[i + 1 :] if k in found), None)
-        if following is None:
-            continue
-        spans = _cell_spans(text, out[-1].end, following.start)
-        best: tuple[float, int] | None = None
-        for j, (_, _, cell) in enumerate(spans):
-            value = parse_cell(cell)
-            if not isinstance(value, str) or L.is_label_like(value):
+        prev_end = out[-1].end
+        gap_end = following.start if following is not None else min(end, prev_end + ROW_WINDOW)
+        if CELL in text[prev_end:gap_end]:
+            candidates = _marked_candidates(text, prev_end, gap_end)
+        else:
+            candidates = _unmarked_candidates(text, prev_end, gap_end, official, sizes.get(key, 1))
+        best: tuple[float, tuple[int, int, str, list[str]]] | None = None
+        for cand in candidates:
+            score = label_similarity(cand[2], official)
+            if best is not None and score <= best[0]:
                 continue
-            score = label_similarity(value, official)
-            after = [s for s in spans[j + 1 :] if not isinstance(parse_cell(s[2]), str)][:7]
-            needed = LABEL_SIMILARITY_WITH_IDENTITY if _keeps_row_total(after) else LABEL_SIMILARITY
-            if score >= needed and (best is None or score > best[0]):
-                best = (score, j)
+            if score >= LABEL_SIMILARITY or (
+                score >= LABEL_SIMILARITY_WITH_IDENTITY and identity is not None and identity(cand[3])
+            ):
+                best = (score, cand)
         if best is None:
             continue
-        cell_start, cell_end, cell = spans[best[1]]
-        out.append(Anchor(key, cell_start, cell_end, cell.strip()))
+        cell_start, cell_end, label, _ = best[1]
+        out.append(Anchor(key, cell_start, cell_end, label.strip(), typo=True))
     return out
 
 
@@ -381,6 +471,30 @@ def table4_data_rows(region: str) -> str:
         count += sum(1 for v in values if not (isinstance(v, str) and L.is_label_like(v)))
         kept.append(CELL.join(pieces) + CELL)
     return "\n".join(kept)
+
+
+_TABLE4_PLAIN_ROW = re.compile(r"^\s*([^\d\n\x1f]*[\u4e00-\u9fff][^\d\n\x1f]*?)\s*((?:\d+\s+){4}\d+)\s*$")
+
+
+def table4_row_labels(region: str) -> list[str]:
+    """The row labels of a table 四 written with one row per group ("行政复议 | 0 | 1 | 0 | 0 | 1", or as a
+    line of text "行政复议 0 1 0 0 1"): the text before each row's five numbers, in order; empty when the
+    rows have no labels (the official layout: one row of fifteen cells under the header)."""
+    labels: list[str] = []
+    for line in region.split("\n"):
+        if CELL not in line:
+            m = _TABLE4_PLAIN_ROW.match(line)
+            if m:
+                labels.append(m.group(1).strip())
+            continue
+        values = [parse_cell(piece) for piece in line.split(CELL)[:-1]]
+        first = next((i for i, v in enumerate(values) if is_number(v)), None)
+        if first is None:
+            continue
+        texts = [v for v in values[:first] if isinstance(v, str)]
+        if texts and sum(1 for v in values[first:] if v is not None) == 5:
+            labels.append(texts[-1].strip())
+    return labels
 
 
 # ---------------------------------------------------------------------------------------------------

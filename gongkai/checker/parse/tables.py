@@ -13,6 +13,7 @@ from gongkai.checker import labels as L
 from gongkai.checker.codes import finding
 from gongkai.checker.parse.rows import (
     GROUP_TOTALS,
+    LABEL_SIMILARITY,
     ROW_TOTAL,
     ROW_WINDOW,
     SPANNING_LABEL_ROWS,
@@ -20,14 +21,18 @@ from gongkai.checker.parse.rows import (
     Anchor,
     RowRead,
     anchor,
+    canonical_label,
     cells_of_region,
     find_rows,
+    label_similarity,
     prose_of,
     read_row,
     score_counts,
     score_section2,
     stated_document_counts,
     table4_data_rows,
+    table4_row_labels,
+    typo_rows,
 )
 from gongkai.checker.result import LabelSeen
 from gongkai.checker.source import CELL
@@ -83,6 +88,13 @@ class TableParse:
                 a = anchor(text, m, row.key)
                 anchors.append(a)
                 pos = a.end
+        order = [
+            k for block in self.fmt.section2 for k in ("caption:" + block.item, *(r.key for r in block.rows))
+        ]
+        if any(not a.key.startswith("caption:") for a in anchors) and len(anchors) < len(order):
+            officials = {row.key: row.label for _, row in self.fmt.section2_rows()}
+            sizes = {row.key: len(block.columns) for block, row in self.fmt.section2_rows()}
+            anchors = typo_rows(text, order, anchors, officials, end, sizes)
         if any(not a.key.startswith("caption:") for a in anchors):
             self.found.add("section2")
         for i, a in enumerate(anchors):
@@ -373,9 +385,11 @@ class TableParse:
             return
         if CELL in text[m.end() : end]:
             # Marked cells: the data rows without the header rows (one header, or one per group).
-            region = table4_data_rows(text[text.rfind("\n", 0, totals[0].start()) + 1 : end])
+            whole = text[text.rfind("\n", 0, totals[0].start()) + 1 : end]
+            region = table4_data_rows(whole)
         else:
-            region = text[totals[-1].end() : end]
+            whole = region = text[totals[-1].end() : end]
+        self._section4_labels(table4_row_labels(whole))
         rr, extra_rows, extra = read_row(
             region, "section4", 15, GROUP_TOTALS, frozenset(), ends_at_label=False
         )
@@ -390,6 +404,26 @@ class TableParse:
         cells = rr.values + [None] * (15 - len(rr.values))
         for g, group in enumerate(SECTION4_GROUPS):
             self.tables.section4[group.key] = cells[g * 5 : (g + 1) * 5]
+
+    def _section4_labels(self, labels: list[str]) -> None:
+        """Table 四 written with a row per group: a row label that is its group's (行政复议, 未经复议直接起诉,
+        复议后起诉) with a typo ("行政付议") is noted as written (its cells are read by position), for
+        one ``label.nonstandard``; a label as the format writes it, or like no group, is not."""
+        if len(labels) != len(SECTION4_GROUPS):
+            return
+        for label, group in zip(labels, SECTION4_GROUPS, strict=True):
+            written = re.sub(r"[·•・\-—/|]", "", canonical_label(label))
+            for parent in {g.parent for g in SECTION4_GROUPS}:
+                if written.startswith(parent) and len(written) > len(parent):
+                    written = written[len(parent) :]
+            if written == canonical_label(group.label):
+                continue
+            scores = [label_similarity(written, g.label) for g in SECTION4_GROUPS]
+            if (
+                scores[SECTION4_GROUPS.index(group)] >= LABEL_SIMILARITY
+                and max(scores) == scores[SECTION4_GROUPS.index(group)]
+            ):
+                self.labels_seen.append(LabelSeen("section4", group.key, label))
 
     def _note_truncation(self, table: str, keys: list[str], found: list[str], runs_to_end: bool) -> None:
         """The text stops inside this table: its last rows are missing and nothing follows it."""
@@ -406,6 +440,8 @@ class TableParse:
     def _note_label(self, table: str, a: Anchor) -> None:
         if CELL in self.text[a.start : a.end]:
             self.marked = True
+            self.labels_seen.append(LabelSeen(table, a.key, a.label))
+        elif a.typo:  # a mistyped label in unmarked text: reported as written
             self.labels_seen.append(LabelSeen(table, a.key, a.label))
 
     def _finish_row(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from gongkai.checker.labels import rejoin_wrapped_labels
 from gongkai.checker.source import CELL, Source, UnreadableFile
 from gongkai.core.messages import N_
 from gongkai.documents.text import CONTROL, decode_text
@@ -150,7 +151,8 @@ def finish(lines: list[str], file_kind: str, layout: str | None) -> Source:
     """Normalise the assembled lines of a structured file (HTML, DOCX, PDF) into a Source."""
     text = normalize_text("\n".join(lines))
     out: list[str] = []
-    for line in text.split("\n"):
+    # A row label wrapped around its numbers (a table row a PDF gives as text): one line again.
+    for line in rejoin_wrapped_labels(text.split("\n")):
         if CELL in line:
             out.append(row_line([c.strip() for c in line.split(CELL)[:-1]]))
         else:

@@ -37,7 +37,8 @@ def read_text(text: str) -> Source:
     text = normalize_text(text)
     if CELL in text:
         text = text.replace(CELL, " ")
-    lines, headings = _markdown_marks(text.split("\n"))
+    # A row label wrapped around its numbers (a PDF's text layer pasted): one line again.
+    lines, headings = _markdown_marks(L.rejoin_wrapped_labels(text.split("\n")))
     kinds = [_line_kind(line) for line in lines]
     out: list[str] = []
     row_layouts: list[tuple[str, str]] = []  # (first cell, layout) of every row written
