@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.clock import CHANNEL_LABELS
+from gongkai.applications.frequent import request_digest
 from gongkai.applications.validators import validate_identity
 from gongkai.core import storage
 from gongkai.core.fields import EncryptedCharField, EncryptedTextField, lookup_digest
@@ -97,6 +98,9 @@ class Application(models.Model):
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
     # The information asked for (第二十九条第二款第二、三项).
     description = models.TextField(_("所需信息的名称、文号或者便于查询的其他特征性描述"), max_length=5000)
+    #: What the description asks for, as compared across cases (第四十四条; :mod:`.frequent`), kept in
+    #: step by save(): the cases asking for the same information are grouped by it in the database.
+    request_digest = models.CharField(max_length=64, editable=False, blank=True, default="")
     requested_form = models.CharField(_("获取信息的形式"), max_length=20, choices=RequestedForm.choices)
     delivery = models.CharField(_("获取信息的方式"), max_length=20, choices=Delivery.choices)
     # Arrival and receipt (第三十一条; D2).
@@ -166,17 +170,23 @@ class Application(models.Model):
             ),
             # The queue's receipt-year choices: MIN/MAX of receipt_date per agency, read off the index.
             models.Index(fields=["agency", "receipt_date"], name="applications_receipt_idx"),
+            # 第四十四条: the cases of an agency asking for the same information, grouped and counted.
+            models.Index(fields=["agency", "request_digest"], name="applications_request_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.applicant_name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Keep the identity number's lookup digest in step with the number."""
+        """Keep the identity number's lookup digest in step with the number, and the request's digest
+        (第四十四条) with the description."""
         self.id_number_digest = lookup_digest(self.id_number or "")
+        self.request_digest = request_digest(self.description or "")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "id_number" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "id_number_digest"}
+            update_fields = kwargs["update_fields"] = {*update_fields, "id_number_digest"}
+        if update_fields is not None and "description" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "request_digest"}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -8,12 +8,28 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency, Membership
@@ -349,9 +365,9 @@ def deliveries_of(application: Application) -> QuerySet[LetterDelivery]:
 RELEASED_OUTCOMES: frozenset[str] = frozenset({"granted", "partially_granted"})
 #: 条例 第四十四条: information requested this many times or more is listed for the officers.
 FREQUENT_MINIMUM = 3
-
-_NOT_WORDS = re.compile(r"[\W_]+", re.UNICODE)
-_REQUEST_VERBS = re.compile(r"^(?:申请|请求|要求|希望)?(?:公开|提供|获取|查询|查阅)")
+#: The groups on one page of the list, and the (newest) cases listed in each; the count is of all of them.
+FREQUENT_PER_PAGE = 20
+FREQUENT_CASES_SHOWN = 20
 
 
 def released_information(application: Application) -> bool:
@@ -363,39 +379,77 @@ def released_information(application: Application) -> bool:
     )
 
 
-def request_key(description: str) -> str:
-    """What a request asks for, compared across cases: the description in NFKC without spaces,
-    punctuation and a leading 申请公开/请提供 …; two requests for the same information written the same way
-    get the same key (a reworded request is not matched: the list is a hint, the officer judges)."""
-    text = _NOT_WORDS.sub("", unicodedata.normalize("NFKC", description)).lower()
-    return _REQUEST_VERBS.sub("", text)
-
-
 @dataclass(frozen=True)
 class FrequentRequest:
-    """Information asked for in ``FREQUENT_MINIMUM`` cases or more at one agency."""
+    """Information asked for in ``FREQUENT_MINIMUM`` cases or more at one agency: the newest case's
+    description, how many cases asked for it, the newest of them (at most :data:`FREQUENT_CASES_SHOWN`,
+    newest first) and the newest whose answer released the information (``None`` if none did)."""
 
     agency: Agency
     description: str
+    count: int
     cases: list[Application]
-
-    @property
-    def released(self) -> list[Application]:
-        return [case for case in self.cases if released_information(case)]
+    released_case_id: int | None
 
 
-def frequent_requests(user: AnyUser, minimum: int = FREQUENT_MINIMUM) -> list[FrequentRequest]:
+def _kept_cases() -> QuerySet[Application]:
+    return Application.objects.filter(personal_data_erased_on__isnull=True)
+
+
+def frequent_groups(user: AnyUser, minimum: int = FREQUENT_MINIMUM) -> QuerySet[Any]:
     """The information asked for ``minimum`` times or more in the cases of the agencies ``user`` acts for
-    (条例 第四十四条), most asked first; each with its cases, newest first."""
-    agencies = list(acting_agencies(user))
+    (条例 第四十四条), grouped and counted by the database on each case's ``request_digest``
+    (:mod:`gongkai.applications.frequent`): rows of ``agency_id``, ``request_digest``, ``count``, the newest
+    case's ``newest_description`` and ``released_id``; most asked first, then by agency and description.
+    One query per page (paginate it; :func:`frequent_requests_of` reads a page's cases)."""
+    newest = (
+        _kept_cases()
+        .filter(agency_id=OuterRef("agency_id"), request_digest=OuterRef("request_digest"))
+        .order_by("-arrived_at", "-id")
+    )
+    released = newest.filter(status=Status.CLOSED, outcome__in=RELEASED_OUTCOMES)
+    return (
+        _kept_cases()
+        .filter(agency__in=acting_agencies(user))
+        .exclude(request_digest="")
+        .values("agency_id", "request_digest")
+        .annotate(count=Count("id"))
+        .filter(count__gte=minimum)
+        .annotate(
+            newest_description=Subquery(newest.values("description")[:1]),
+            released_id=Subquery(released.values("pk")[:1]),
+        )
+        .order_by("-count", "agency__name", "newest_description", "agency_id", "request_digest")
+    )
+
+
+def frequent_requests_of(groups: Iterable[dict[str, Any]]) -> list[FrequentRequest]:
+    """The groups of :func:`frequent_groups` (a page of them) with their newest cases and agencies: one
+    query, whatever the number of cases (a window numbers each group's cases, newest first)."""
+    groups = list(groups)
+    if not groups:
+        return []
+    wanted = Q()
+    for group in groups:
+        wanted |= Q(agency_id=group["agency_id"], request_digest=group["request_digest"])
     cases = (
-        Application.objects.filter(agency__in=agencies, personal_data_erased_on__isnull=True)
+        _kept_cases()
+        .filter(wanted)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("agency_id"), F("request_digest")],
+                order_by=[F("arrived_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(place__lte=FREQUENT_CASES_SHOWN)
         .select_related("agency")
         .only(
             "id",
             "agency",
             "reference",
             "description",
+            "request_digest",
             "status",
             "outcome",
             "answered_on",
@@ -405,15 +459,27 @@ def frequent_requests(user: AnyUser, minimum: int = FREQUENT_MINIMUM) -> list[Fr
         )
         .order_by("-arrived_at", "-id")
     )
-    groups: dict[tuple[int, str], list[Application]] = {}
+    by_group: dict[tuple[int, str], list[Application]] = {}
     for case in cases:
-        key = request_key(case.description)
-        if key:
-            groups.setdefault((case.agency_id, key), []).append(case)
-    found = [
-        FrequentRequest(group[0].agency, group[0].description, group)
-        for group in groups.values()
-        if len(group) >= minimum
-    ]
-    found.sort(key=lambda f: (-len(f.cases), f.agency.name, f.description))
+        by_group.setdefault((case.agency_id, case.request_digest), []).append(case)
+    found = []
+    for group in groups:
+        listed = by_group.get((group["agency_id"], group["request_digest"]), [])
+        if listed:  # pragma: no branch - a group has its cases (unless erased in between)
+            found.append(
+                FrequentRequest(
+                    agency=listed[0].agency,
+                    description=group["newest_description"],
+                    count=group["count"],
+                    cases=listed,
+                    released_case_id=group["released_id"],
+                )
+            )
     return found
+
+
+def frequent_requests(
+    user: AnyUser, minimum: int = FREQUENT_MINIMUM, *, limit: int = FREQUENT_PER_PAGE
+) -> list[FrequentRequest]:
+    """The first ``limit`` groups of :func:`frequent_groups` with their cases (two queries)."""
+    return frequent_requests_of(frequent_groups(user, minimum)[:limit])

@@ -83,6 +83,9 @@ def frequent(request: HttpRequest) -> HttpResponse:
     for, with the cases and a way to propose it for proactive disclosure."""
     if not selectors.acting_agencies(request.user).exists():
         return _forbidden(request, _("只有机关的信息员等办理人员可以查看。"))
+    page = Paginator(selectors.frequent_groups(request.user), selectors.FREQUENT_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     groups = [
         (
             group,
@@ -94,12 +97,17 @@ def frequent(request: HttpRequest) -> HttpResponse:
                 for case in group.cases
             ],
         )
-        for group in selectors.frequent_requests(request.user)
+        for group in selectors.frequent_requests_of(page.object_list)
     ]
     response = render(
         request,
         "applications/officer/frequent.html",
-        {"groups": groups, "minimum": selectors.FREQUENT_MINIMUM},
+        {
+            "groups": groups,
+            "page": page,
+            "minimum": selectors.FREQUENT_MINIMUM,
+            "shown": selectors.FREQUENT_CASES_SHOWN,
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response

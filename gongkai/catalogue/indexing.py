@@ -76,6 +76,18 @@ def reindex(item: Item) -> None:
         pagecache.bump()  # its searches find it differently: no cached page outlives the change
 
 
+def reindex_many(entries: Iterable[tuple[Item, Iterable[str]]]) -> None:
+    """:func:`reindex` for a batch of saved entries whose files' texts the caller holds (an import's
+    batch): their texts written at once (:func:`_store`), the public pages' version bumped once if one of
+    them is public."""
+    entries = list(entries)
+    if not entries:
+        return
+    _store([(item.pk, texts_of(item, texts)) for item, texts in entries])
+    if any(item.status in (Status.PUBLISHED, Status.WITHDRAWN) for item, _texts in entries):
+        pagecache.bump()
+
+
 def rebuild_all(item_model: type[Model], attachment_model: type[Model], *, batch: int = 2000) -> int:
     """Store the search texts of every entry again, in batches (the migration that changed their form
     calls it with the historical models; ``gongkai shell`` may too). Returns the number of entries."""

@@ -110,6 +110,82 @@ def _reason(run: JobRun) -> str:
     return str(run.params.get("reason") or "") or gettext(apply.DEFAULT_REASON)
 
 
+#: Rows applied (or previewed) in one job step: written in one transaction, their entries looked up, their
+#: events and audit events written and their column's totals counted once for the batch.
+BATCH_ROWS = 100
+#: ... holding at most about this many bytes of attachments at once.
+BATCH_BYTES = 64 * 2**20
+
+
+def _done_rows(run: JobRun) -> set[int]:
+    """The rows an earlier attempt of the job did: its steps ``rows:FIRST-LAST`` (a batch; the rows
+    between that are not in it were done before it) and ``row:N`` (one row: jobs started before the
+    batches)."""
+    done: set[int] = set()
+    for key in run.job.steps.filter(key__startswith="row").values_list("key", flat=True):
+        name, _colon, value = key.partition(":")
+        first, _dash, last = value.partition("-")
+        try:
+            if name == "rows":
+                done.update(range(int(first), int(last) + 1))
+            elif name == "row":
+                done.add(int(value))
+        except ValueError:  # pragma: no cover - no other key starts so
+            continue
+    return done
+
+
+class _Batches:
+    """The rows of a run gathered into batches (:data:`BATCH_ROWS` rows, :data:`BATCH_BYTES` of files),
+    each applied — or previewed — as one job step ``rows:FIRST-LAST``: the batch's entries and records
+    commit together, or none of them (a resumed job skips the batches done, :func:`_done_rows`)."""
+
+    def __init__(self, run: JobRun, agency: Agency, *, dry_run: bool, check_agencies: bool = False) -> None:
+        self.run = run
+        self.agency = agency
+        self.dry_run = dry_run
+        #: A crawl's rows are checked one by one: their index numbers are checked against the other
+        #: agencies' entries here, once per batch (a spreadsheet's were, all at once).
+        self.check_agencies = check_agencies
+        self.reason = _reason(run)
+        self.pending: list[apply.Planned] = []
+        self.size = 0
+
+    def add(self, row: rows.Row, files: FileSource | None, source_label: str) -> None:
+        prepared = apply.prepare_files(row, files) if row.valid else []
+        self.pending.append(apply.Planned(row, prepared, source_label))
+        self.size += sum(len(f.data) for f in prepared)
+        if len(self.pending) >= BATCH_ROWS or self.size >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending, self.size = self.pending, [], 0
+        if not pending:
+            return
+        run, job_id = self.run, self.run.job.pk
+        run.check_cancelled()
+        if self.check_agencies:
+            rows.mark_other_agencies(self.agency, [planned.row for planned in pending])
+            for planned in pending:
+                if not planned.row.valid:
+                    planned.files = []
+        key = f"rows:{pending[0].row.position}-{pending[-1].row.position}"
+        if self.dry_run:
+            with run.step(key, count=len(pending)) as step:
+                if not step.done:
+                    apply.preview_batch(job_id, self.agency, pending)
+            return
+        apply.plan_batch(self.agency, pending)
+        for planned in pending:
+            if planned.outcome in (ImportOutcome.CREATED, ImportOutcome.UPDATED):
+                apply.read_texts(planned.files)  # the child processes, outside the step's transaction
+        with run.step(key, count=len(pending)) as step:
+            if not step.done:
+                apply.apply_rows(
+                    actor=run.actor, agency=self.agency, batch=pending, reason=self.reason, job=job_id
+                )
+
+
 def _apply_rows(
     run: JobRun,
     agency: Agency,
@@ -117,38 +193,18 @@ def _apply_rows(
     files: FileSource | None,
     *,
     dry_run: bool,
-    skip_invalid: bool,
     source_label: str,
 ) -> None:
-    """One step per row: the row's record (and, unless a dry run, its entry) written once."""
-    job_id = run.job.pk
-    reason = _reason(run)
+    """The rows in batches (:class:`_Batches`): each row's record (and, unless a dry run, its entry)
+    written once."""
+    done = _done_rows(run)
+    batches = _Batches(run, agency, dry_run=dry_run)
     for row in rows_:
-        run.check_cancelled()
-        key = f"row:{row.position}"
-        if dry_run or not row.valid:
-            with run.step(key) as step:
-                if not step.done:
-                    if dry_run:
-                        batch.preview_row(job_id, agency, row, files)
-                    else:
-                        apply.record(job_id, agency, row, ImportOutcome.INVALID)
+        if row.position in done:
+            run.advance()
             continue
-        prepared = apply.prepare_files(row, files)
-        outcome, _fields = apply.plan(agency, row, prepared)
-        if outcome in (ImportOutcome.CREATED, ImportOutcome.UPDATED):
-            apply.read_texts(prepared)  # the child processes, outside the step's transaction
-        with run.step(key) as step:
-            if not step.done:
-                apply.apply_row(
-                    actor=run.actor,
-                    agency=agency,
-                    row=row,
-                    files=prepared,
-                    reason=reason,
-                    job=job_id,
-                    source_label=source_label,
-                )
+        batches.add(row, files, source_label)
+    batches.flush()
 
 
 def _refuse_invalid(run: JobRun, invalid: int) -> None:
@@ -190,7 +246,6 @@ def import_sheet(run: JobRun) -> dict[str, object]:
             checked.rows,
             source,
             dry_run=dry_run,
-            skip_invalid=bool(run.params.get("skip_invalid")),
             source_label=str(run.params.get("filename") or ""),
         )
     run.message(gettext("已处理 %(n)s 行。") % {"n": len(checked.rows)})
@@ -205,8 +260,9 @@ def import_sheet(run: JobRun) -> dict[str, object]:
 @job_kind("catalogue.crawl", label=_("采集本机关网站原有的公开目录"))
 def crawl_column(run: JobRun) -> dict[str, object]:
     """params: ``config`` (:class:`crawl.CrawlConfig` as JSON), ``dry_run``, ``limit`` (a preview's first
-    entries), ``skip_invalid``, ``reason``. One step per entry (``row:N``); the list pages are walked
-    again by a resumed job (cheap) and the entries already done skipped."""
+    entries), ``skip_invalid``, ``reason``. Pass 1 is one step per entry (``check:N``), pass 2 one per
+    batch of entries (``rows:FIRST-LAST``); the list pages are walked again by a resumed job (cheap) and
+    the entries already done skipped."""
     agency = _import_agency(run)
     try:
         config = crawl.parse_config(run.params.get("config"))
@@ -234,12 +290,14 @@ def crawl_column(run: JobRun) -> dict[str, object]:
     invalid = ImportRecord.objects.filter(job=run.job.pk, outcome=ImportOutcome.INVALID).count()
     if invalid and not dry_run and not skip_invalid:
         _refuse_invalid(run, invalid)
-    # Pass 2: the files fetched, each entry checked whole and applied (or previewed), one step each.
+    # Pass 2: the files fetched, each entry checked whole, then applied (or previewed) in batches.
+    done = _done_rows(run)
+    batches = _Batches(run, agency, dry_run=dry_run, check_agencies=True)
     for record in ImportRecord.objects.filter(job=run.job.pk).order_by("position"):
-        run.check_cancelled()
-        if run.job.steps.filter(key=f"row:{record.position}").exists():
+        if record.position in done:
             run.advance()
             continue
+        run.check_cancelled()  # an entry's files are fetched politely: a cancel is not kept waiting
         cells = {str(k): str(v) for k, v in (record.cells.get("cells") or {}).items()}
         files = MemorySource()
         if record.outcome != ImportOutcome.INVALID:
@@ -252,16 +310,8 @@ def crawl_column(run: JobRun) -> dict[str, object]:
         row = checker.check(record.position, record.source, cells)
         if record.outcome == ImportOutcome.INVALID:
             row.errors = [m for m in (message_from_json(e) for e in record.errors) if m is not None]
-        rows.mark_other_agencies(agency, [row])
-        _apply_rows(
-            run,
-            agency,
-            [row],
-            files,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            source_label=record.source,
-        )
+        batches.add(row, files, record.source)
+    batches.flush()
     return {
         **batch.summary(run.job.pk, dry_run=dry_run),
         "rows": len(listing.entries),

@@ -181,11 +181,17 @@ def unchecked_finding(attachment: Attachment) -> Finding:
     return Finding(ATTACHMENT_SOURCE, attachment_label(attachment), hit, attachment.pk, problems=problems)
 
 
-def scan_item(item: Item, words: Iterable[str] | Words | None = None) -> list[Finding]:
+def scan_item(
+    item: Item,
+    words: Iterable[str] | Words | None = None,
+    *,
+    attachments: Iterable[Attachment] | None = None,
+) -> list[Finding]:
     """Every finding of the entry, in full (submit and publish decide on this): the scanner's hits in
     the title, the summary, the body (as stored, then those seen only in its plain text) and each file,
     and each file that could not be checked. ``words``: the sensitive words (with their corrections),
-    by default the agency's list."""
+    by default the agency's list. ``attachments``: the entry's files when the caller holds them (an
+    import scans an entry before it is saved), else its stored ones."""
     words = _words(item, words)
     findings: list[Finding] = []
     for source, label in TEXT_SOURCES.items():
@@ -196,10 +202,11 @@ def scan_item(item: Item, words: Iterable[str] | Words | None = None) -> list[Fi
     in_html, only_plain = _scan_body(item.body or "", words)
     findings.extend(Finding("body", TEXT_SOURCES["body"], hit) for hit in in_html)
     findings.extend(Finding(BODY_TEXT_SOURCE, BODY_TEXT_LABEL, hit) for hit in only_plain)
-    if item.pk is not None:
+    if attachments is None and item.pk is not None:
         attachments = item.attachments.only(
             "id", "filename", "text", "extraction_problem", "extraction_problems"
         ).order_by("id")
+    if attachments is not None:
         for attachment in attachments:
             if attachment.extraction_problem:
                 findings.append(unchecked_finding(attachment))

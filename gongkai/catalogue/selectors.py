@@ -375,6 +375,11 @@ def _forget_counts(**kwargs: Any) -> None:
     cache.delete(SITE_COUNTS_KEY)
 
 
+def forget_published_counts() -> None:
+    """Drop the cached counts, as a save of an entry does (for writes around the signals: bulk_create)."""
+    _forget_counts()
+
+
 post_save.connect(_forget_counts, sender=Item, dispatch_uid="gongkai.catalogue.public.counts.save")
 post_delete.connect(_forget_counts, sender=Item, dispatch_uid="gongkai.catalogue.public.counts.delete")
 

@@ -1,7 +1,9 @@
 """The one way to write the audit log.
 
 Every write service calls :func:`record_audit` inside the same ``transaction.atomic()`` block
-as the write it records, so the event and the change are committed or rolled back together. Each event
+as the write it records, so the event and the change are committed or rolled back together (a batch of
+writes, an import's, may build its events with :func:`audit_event` and append them at once with
+:func:`record_audits`, in the batch's transaction). Each event
 is appended to the tamper-evident chain (:mod:`gongkai.core.auditchain`) under the chain head's row lock.
 """
 
@@ -30,6 +32,21 @@ def record_audit(
     ``agency`` defaults to ``obj`` itself when it is an agency, else to ``obj.agency`` if
     present. Keyword arguments become the JSON ``details``.
     """
+    event = audit_event(actor, action, obj, agency, **details)
+    with transaction.atomic():
+        auditchain.append(event)
+    return event
+
+
+def audit_event(
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    agency: models.Model | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """The event :func:`record_audit` appends, checked but not yet in the chain: for
+    :func:`record_audits`, which appends a batch of them at once."""
     # Core knows no app: the agency model is the one the audit log's ``agency`` field points to.
     agency_model = cast(type[models.Model], AuditEvent._meta.get_field("agency").related_model)
     user = user_of(actor)
@@ -57,6 +74,12 @@ def record_audit(
         event.object_id = str(obj.pk)
         event.object_repr = str(obj)[:200]
     event.full_clean(exclude=["actor", "agency"])
-    with transaction.atomic():
-        auditchain.append(event)
     return event
+
+
+def record_audits(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Append the events of :func:`audit_event` to the chain in their order, in one insert (a batch's
+    writes, in the batch's transaction, as :func:`record_audit` does one)."""
+    with transaction.atomic():
+        auditchain.append_many(events)
+    return events

@@ -75,19 +75,32 @@ def chain_day_of(moment: datetime.datetime) -> datetime.date:
 def append(event: AuditEvent) -> AuditEvent:
     """Give ``event`` its place in the chain and save it. Must run inside a transaction (the head's lock is
     held until it commits, so that no other writer takes the same place)."""
+    return append_many([event])[0]
+
+
+def append_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Give ``events`` their places in the chain, one after the other, and save them in one insert: what
+    :func:`append` does for each, under one lock of the head and one update of it (a batch of an import).
+    Must run inside a transaction, as :func:`append`."""
+    if not events:
+        return events
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=AuditChainHead.SINGLETON)
-    # The time is taken under the lock, so that the chain's order is the order of the times; a host whose
-    # clock runs behind never takes the chain back to a day already left.
-    event.created_at = timezone.now()
-    day = chain_day_of(event.created_at)
-    if head.day is not None and day < head.day:
-        day = head.day
-    event.chain_day = day
-    event.sequence = head.sequence + 1 if head.day == day else 1
-    event.prev_hash = head.last_hash or GENESIS
-    event.details = normalised_details(event.details)
-    event.hash = event_hash(event)
-    event.save()
-    head.day, head.sequence, head.last_hash = day, event.sequence, event.hash
+    for event in events:
+        # The time is taken under the lock, so that the chain's order is the order of the times; a host
+        # whose clock runs behind never takes the chain back to a day already left.
+        event.created_at = timezone.now()
+        day = chain_day_of(event.created_at)
+        if head.day is not None and day < head.day:
+            day = head.day
+        event.chain_day = day
+        event.sequence = head.sequence + 1 if head.day == day else 1
+        event.prev_hash = head.last_hash or GENESIS
+        event.details = normalised_details(event.details)
+        event.hash = event_hash(event)
+        head.day, head.sequence, head.last_hash = day, event.sequence, event.hash
+    if len(events) == 1:
+        events[0].save()
+    else:
+        AuditEvent.objects.bulk_create(events)
     head.save(update_fields=["day", "sequence", "last_hash"])
-    return event
+    return events

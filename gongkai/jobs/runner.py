@@ -103,13 +103,14 @@ class JobRun:
     # --- exactly-once units of work --------------------------------------------------------------
 
     @contextlib.contextmanager
-    def step(self, key: str) -> Iterator[Step]:
+    def step(self, key: str, count: int = 1) -> Iterator[Step]:
         """A unit of work, run in a transaction that also records it as done; ``step.done`` is true when an
-        earlier attempt did it (the body should then skip the work). Advances the progress by one."""
+        earlier attempt did it (the body should then skip the work). Advances the progress by ``count``
+        (a step may do several units of the job's total: a batch of rows)."""
         key = key[:200]
         if JobStep.objects.filter(job=self.job, key=key).exists():
             yield Step(key=key, done=True)
-            self.advance()
+            self.advance(count)
             return
         with transaction.atomic():
             # The step's row first: a second attempt of the same job running the same step at the same
@@ -123,7 +124,7 @@ class JobRun:
             else:
                 done_elsewhere = False
             yield Step(key=key, done=done_elsewhere)
-        self.advance()
+        self.advance(count)
 
     def steps_done(self) -> int:
         return JobStep.objects.filter(job=self.job).count()

@@ -18,15 +18,18 @@ is published (``published``) with the import's reason on its event and in the au
 hits — it goes through the review workflow like any draft, and keeps its 索引号 and 发布日期 when it is
 published (:func:`gongkai.catalogue.services.publication.publish`).
 
-Every row's outcome is an :class:`~gongkai.catalogue.models.ImportRecord` written in the row's
-transaction (the job's step).
+Every row's outcome is an :class:`~gongkai.catalogue.models.ImportRecord` written in its batch's
+transaction (the job's step, :func:`apply_rows`): a batch's new entries are written together — one insert
+of the entries, of their files, of their events, of their audit events (appended to the chain under one
+lock), their search texts, and the column's totals once — so a row costs a few queries' share, not a few
+dozen queries.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -35,17 +38,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import extract, indexing, permissions, workflow
+from gongkai.catalogue import extract, indexing, permissions, selectors, totals, workflow
 from gongkai.catalogue.content import apply_fields, field_value, one_line
 from gongkai.catalogue.imports.files import FileSource
-from gongkai.catalogue.imports.rows import MSG_INDEX_OTHER_AGENCY, Row
-from gongkai.catalogue.models import Attachment, ImportOutcome, ImportRecord, Item, Reading, Status
-from gongkai.catalogue.scanning import scan_item, scan_summary
-from gongkai.catalogue.services.common import record_event
+from gongkai.catalogue.imports.rows import MSG_INDEX_OTHER_AGENCY, MSG_INDEX_REPEATED, Row
+from gongkai.catalogue.models import (
+    Attachment,
+    ImportOutcome,
+    ImportRecord,
+    Item,
+    ItemEvent,
+    Reading,
+    Status,
+)
+from gongkai.catalogue.scanning import Finding, scan_item, scan_summary
+from gongkai.catalogue.selectors import word_list_for
+from gongkai.catalogue.services.common import actor_label, record_event
 from gongkai.catalogue.services.files import MAX_ATTACHMENT_BYTES
 from gongkai.core.actors import Actor, user_of
-from gongkai.core.audit import record_audit
+from gongkai.core.audit import audit_event, record_audit, record_audits
 from gongkai.core.messages import N_, Message, message_to_json
+from gongkai.core.models import AuditEvent
 from gongkai.documents import uploads
 
 #: The fields a row sets (the rest keep their defaults, or their values on an update).
@@ -138,32 +151,110 @@ def _candidate(agency: Agency, row: Row) -> Item:
     return item
 
 
-def _files_of(item: Item) -> list[tuple[str, str]]:
+Files = list[tuple[str, str]]
+
+
+def _files_of(item: Item) -> Files:
     return list(item.attachments.order_by("id").values_list("filename", "sha256"))
 
 
-def changes(existing: Item, candidate: Item, row: Row, files: list[PreparedFile]) -> list[str]:
-    """The names of what differs between the entry and the row (fields, 发布日期, "attachments")."""
+def changes(
+    existing: Item, candidate: Item, row: Row, files: list[PreparedFile], stored: Files | None = None
+) -> list[str]:
+    """The names of what differs between the entry and the row (fields, 发布日期, "attachments");
+    ``stored``: the entry's files (name, SHA-256) when the caller read them already."""
     changed = [n for n in IMPORTED_FIELDS if field_value(existing, n) != field_value(candidate, n)]
     if existing.published_on != row.published_on:
         changed.append("published_on")
-    if _files_of(existing) != [(f.name, f.sha256) for f in files]:
+    if (stored if stored is not None else _files_of(existing)) != [(f.name, f.sha256) for f in files]:
         changed.append("attachments")
     return changed
 
 
-def plan(agency: Agency, row: Row, files: list[PreparedFile]) -> tuple[str, list[str]]:
-    """What applying the (valid) row would do: ``created``, ``updated`` or ``unchanged`` (or ``invalid``
-    for an entry in review), and the fields it would change. Reads only."""
-    existing = Item.objects.filter(index_number=row.index_number).first()
-    if existing is None:
-        return ImportOutcome.CREATED, []
-    changed = changes(existing, _candidate(agency, row), row, files)
-    if not changed:
-        return ImportOutcome.UNCHANGED, []
-    if existing.status not in UPDATABLE:
-        return ImportOutcome.INVALID, changed
-    return ImportOutcome.UPDATED, changed
+@dataclass
+class Planned:
+    """A row of a batch with its files (prepared), where it came from, and — once planned — what
+    applying it would do (:func:`plan_batch`)."""
+
+    row: Row
+    files: list[PreparedFile]
+    source_label: str = ""
+    outcome: str = ""
+    fields: list[str] = field(default_factory=list)
+
+
+#: Index numbers looked up per query (well under SQLite's limit of bound parameters).
+LOOKUP_CHUNK = 500
+
+
+def existing_entries(numbers: list[str], *, lock: bool = False) -> tuple[dict[str, Item], dict[int, Files]]:
+    """The entries with these index numbers (locked for update with ``lock``, in the caller's
+    transaction), and the files (name, SHA-256) of each, in a query or two per :data:`LOOKUP_CHUNK`."""
+    found: dict[str, Item] = {}
+    wanted = sorted({n for n in numbers if n})
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        query = Item.objects.filter(index_number__in=wanted[start : start + LOOKUP_CHUNK])
+        if lock:  # in one order, so that two imports of overlapping batches do not deadlock
+            query = query.select_for_update().order_by("index_number")
+        found.update((item.index_number or "", item) for item in query)
+    ids = [item.pk for item in found.values()]
+    files: dict[int, Files] = {pk: [] for pk in ids}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        stored = (
+            Attachment.objects.filter(item_id__in=ids[start : start + LOOKUP_CHUNK])
+            .order_by("item_id", "id")
+            .values_list("item_id", "filename", "sha256")
+        )
+        for item_id, name, digest in stored:
+            files[item_id].append((name, digest))
+    return found, files
+
+
+def plan_batch(agency: Agency, batch: list[Planned]) -> None:
+    """What applying each valid row would do (``created``, ``updated``, ``unchanged``, or ``invalid`` for
+    an entry in review) and the fields it would change, on each :class:`Planned`. Reads only: two
+    queries for the batch."""
+    valid = [planned for planned in batch if planned.row.valid]
+    existing, stored = existing_entries([planned.row.index_number for planned in valid])
+    for planned in valid:
+        row = planned.row
+        found = existing.get(row.index_number)
+        if found is None:
+            planned.outcome, planned.fields = ImportOutcome.CREATED, []
+            continue
+        changed = changes(found, _candidate(agency, row), row, planned.files, stored[found.pk])
+        if not changed:
+            planned.outcome, planned.fields = ImportOutcome.UNCHANGED, []
+        elif found.status not in UPDATABLE:
+            planned.outcome, planned.fields = ImportOutcome.INVALID, changed
+        else:
+            planned.outcome, planned.fields = ImportOutcome.UPDATED, changed
+
+
+def record_values(
+    agency: Agency,
+    row: Row,
+    outcome: str,
+    *,
+    item: Item | None = None,
+    errors: list[Message] | None = None,
+    hits: list[dict[str, Any]] | None = None,
+    fields: list[str] | None = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """The fields of the row's :class:`ImportRecord`."""
+    return {
+        "agency": agency,
+        "source": row.source[:500],
+        "index_number": row.index_number[:60],
+        "title": row.title[:300],
+        "outcome": outcome,
+        "item": item,
+        "errors": [message_to_json(m) for m in (errors if errors is not None else row.errors)],
+        "hits": hits or [],
+        "fields": fields or [],
+        "dry_run": dry_run,
+    }
 
 
 def record(
@@ -178,124 +269,273 @@ def record(
     fields: list[str] | None = None,
     dry_run: bool = False,
 ) -> ImportRecord:
-    found, _created = ImportRecord.objects.update_or_create(
-        job=job,
-        position=row.position,
-        defaults={
-            "agency": agency,
-            "source": row.source[:500],
-            "index_number": row.index_number[:60],
-            "title": row.title[:300],
-            "outcome": outcome,
-            "item": item,
-            "errors": [message_to_json(m) for m in (errors if errors is not None else row.errors)],
-            "hits": hits or [],
-            "fields": fields or [],
-            "dry_run": dry_run,
-        },
+    values = record_values(
+        agency, row, outcome, item=item, errors=errors, hits=hits, fields=fields, dry_run=dry_run
     )
+    found, _created = ImportRecord.objects.update_or_create(job=job, position=row.position, defaults=values)
     return found
 
 
-def _store_files(item: Item, files: list[PreparedFile], actor: Actor) -> None:
-    for prepared in files:
-        extracted = prepared.extracted
-        assert extracted is not None, "read_texts() first"
-        attachment = Attachment(
-            item=item,
-            filename=prepared.name,
-            kind=prepared.kind,
-            content_type=prepared.content_type,
-            size=len(prepared.data),
-            sha256=prepared.sha256,
-            text=extracted.text or "",
-            extraction_problem=one_line(extracted.problem)[:300],
-            extraction_problems=[message_to_json(p) for p in extracted.problems],
-            reading=Reading.DONE,
+def record_many(job: uuid.UUID | str, records: dict[int, dict[str, Any]]) -> None:
+    """:func:`record` for a batch (``{position: record_values(…)}``): the records already there (a crawl's
+    first pass wrote them) updated, the others inserted — three queries for the batch."""
+    if not records:
+        return
+    existing = {r.position: r for r in ImportRecord.objects.filter(job=job, position__in=list(records))}
+    for position, found in existing.items():
+        for name, value in records[position].items():
+            setattr(found, name, value)
+    if existing:
+        ImportRecord.objects.bulk_update(list(existing.values()), list(RECORD_FIELDS))
+    ImportRecord.objects.bulk_create(
+        [
+            ImportRecord(job=job, position=position, **values)
+            for position, values in records.items()
+            if position not in existing
+        ]
+    )
+
+
+#: What :func:`record_values` sets (the fields :func:`record_many` updates).
+RECORD_FIELDS = (
+    "agency",
+    "source",
+    "index_number",
+    "title",
+    "outcome",
+    "item",
+    "errors",
+    "hits",
+    "fields",
+    "dry_run",
+)
+
+
+def preview_batch(job: uuid.UUID | str, agency: Agency, batch: list[Planned]) -> None:
+    """Record what applying each row would do (a dry run writes only this)."""
+    plan_batch(agency, batch)
+    records: dict[int, dict[str, Any]] = {}
+    for planned in batch:
+        row = planned.row
+        if not row.valid:
+            records[row.position] = record_values(agency, row, ImportOutcome.INVALID, dry_run=True)
+            continue
+        errors = None
+        if planned.outcome == ImportOutcome.INVALID:
+            errors = [Message(MSG_IN_REVIEW, {"number": row.index_number, "status": ""})]
+        records[row.position] = record_values(
+            agency, row, planned.outcome, fields=planned.fields, errors=errors, dry_run=True
         )
+    record_many(job, records)
+
+
+def _attachment(prepared: PreparedFile) -> Attachment:
+    extracted = prepared.extracted
+    assert extracted is not None, "read_texts() first"
+    return Attachment(
+        filename=prepared.name,
+        kind=prepared.kind,
+        content_type=prepared.content_type,
+        size=len(prepared.data),
+        sha256=prepared.sha256,
+        text=extracted.text or "",
+        extraction_problem=one_line(extracted.problem)[:300],
+        extraction_problems=[message_to_json(p) for p in extracted.problems],
+        reading=Reading.DONE,
+    )
+
+
+def _store_files(item: Item, files: list[PreparedFile]) -> None:
+    for prepared in files:
+        attachment = _attachment(prepared)
+        attachment.item = item
         attachment.store_bytes(prepared.data)
         attachment.save()
 
 
-def apply_row(
+def apply_rows(
     *,
     actor: Actor,
     agency: Agency,
-    row: Row,
-    files: list[PreparedFile],
+    batch: list[Planned],
     reason: str,
     job: uuid.UUID | str,
-    source_label: str,
-) -> ImportRecord:
-    """Apply one valid row (in the caller's transaction: the job's step); its record says what happened.
+) -> None:
+    """Apply a batch of rows (valid or not) in the caller's transaction (the job's step): each row's
+    :class:`ImportRecord` says what happened to it.
 
-    ``files`` must have their text read (:func:`read_texts`) unless the row turns out unchanged.
+    The batch's entries are looked up (and locked) at once; the new ones are written together — the
+    entries, their files, their events, their audit events (appended to the chain at once), their
+    search texts, the column's totals and the public pages' version once — and an entry that changed is
+    updated on its own (rare: a re-import of a corrected row). The files of the rows that write them
+    must have their text read (:func:`read_texts`, outside the transaction); a file that has not is read
+    here.
     """
     require_importer(actor, agency)
-    existing = Item.objects.select_for_update().filter(index_number=row.index_number).first()
-    candidate = _candidate(agency, row)
-    if existing is not None and existing.agency_id != agency.pk:
-        error = Message(MSG_INDEX_OTHER_AGENCY, {"number": row.index_number})
-        return record(job, agency, row, ImportOutcome.INVALID, errors=[error])
-    if existing is not None:
-        changed = changes(existing, candidate, row, files)
-        if not changed:
-            return record(job, agency, row, ImportOutcome.UNCHANGED, item=existing)
-        if existing.status not in UPDATABLE:
-            status = Status(existing.status).label
-            error = Message(MSG_IN_REVIEW, {"number": row.index_number, "status": str(status)})
-            return record(job, agency, row, ImportOutcome.INVALID, item=existing, errors=[error])
-    read_texts(files)
-    if existing is None:
-        item, from_status, changed, previous = _create(actor, agency, row, candidate), "", [], {}
-    else:
-        from_status = existing.status
-        item, previous = existing, _update(existing, candidate, row)
-    if existing is None or "attachments" in changed:
-        if existing is not None:
-            for old in item.attachments.all():
-                old.delete()
-        _store_files(item, files, actor)
-    findings = scan_item(item)
+    valid = [planned for planned in batch if planned.row.valid]
+    existing, stored = existing_entries([planned.row.index_number for planned in valid], lock=True)
+    words = word_list_for(agency.pk) if valid else {}
+    records: dict[int, dict[str, Any]] = {}
+    new: list[Planned] = []
+    taken: dict[str, int] = {}
+    for planned in batch:
+        row = planned.row
+        if not row.valid:
+            records[row.position] = record_values(agency, row, ImportOutcome.INVALID)
+            continue
+        found = existing.get(row.index_number)
+        if found is not None and found.agency_id != agency.pk:
+            error = Message(MSG_INDEX_OTHER_AGENCY, {"number": row.index_number})
+            records[row.position] = record_values(agency, row, ImportOutcome.INVALID, errors=[error])
+        elif found is not None:
+            candidate = _candidate(agency, row)
+            changed = changes(found, candidate, row, planned.files, stored[found.pk])
+            if not changed:
+                records[row.position] = record_values(agency, row, ImportOutcome.UNCHANGED, item=found)
+            elif found.status not in UPDATABLE:
+                status = Status(found.status).label
+                error = Message(MSG_IN_REVIEW, {"number": row.index_number, "status": str(status)})
+                records[row.position] = record_values(
+                    agency, row, ImportOutcome.INVALID, item=found, errors=[error]
+                )
+            else:
+                records[row.position] = _update_one(
+                    actor, agency, planned, found, candidate, changed, words, reason, job
+                )
+        elif row.index_number in taken:  # pragma: no cover - the check refuses a number used twice
+            error = Message(MSG_INDEX_REPEATED, {"number": row.index_number, "line": taken[row.index_number]})
+            records[row.position] = record_values(agency, row, ImportOutcome.INVALID, errors=[error])
+        else:
+            taken[row.index_number] = row.position
+            new.append(planned)
+    records.update(_create_many(actor, agency, new, words, reason, job))
+    record_many(job, records)
+
+
+def _audit_details(
+    item: Item, outcome: str, reason: str, findings: int, source_label: str, job: uuid.UUID | str
+) -> dict[str, Any]:
+    return {
+        "index_number": item.index_number,
+        "outcome": str(outcome),
+        "reason": reason,
+        "scan_hits": findings,
+        "source": source_label,
+        "job": str(job),
+    }
+
+
+def _create_many(
+    actor: Actor,
+    agency: Agency,
+    batch: list[Planned],
+    words: dict[str, str],
+    reason: str,
+    job: uuid.UUID | str,
+) -> dict[int, dict[str, Any]]:
+    """The batch's new entries, written together; their records' values by position."""
+    if not batch:
+        return {}
+    user = user_of(actor)
+    made: list[tuple[Planned, Item, list[Attachment], list[Finding]]] = []
+    for planned in batch:
+        read_texts(planned.files)
+        item = _candidate(agency, planned.row)
+        item.index_number = planned.row.index_number
+        item.published_on = planned.row.published_on
+        item.created_by = user
+        attachments = [_attachment(prepared) for prepared in planned.files]
+        # Scanned before it is saved, with the files' texts as read: a hit keeps it a draft.
+        findings = scan_item(item, words, attachments=attachments)
+        item.status = Status.DRAFT if findings else Status.PUBLISHED
+        made.append((planned, item, attachments, findings))
+    Item.objects.bulk_create([item for _p, item, _a, _f in made])
+    files: list[Attachment] = []
+    for planned, item, attachments, _findings in made:
+        for attachment, prepared in zip(attachments, planned.files, strict=True):
+            attachment.item = item
+            attachment.store_bytes(prepared.data)
+            files.append(attachment)
+    Attachment.objects.bulk_create(files)
+    label = actor_label(user)
+    events: list[ItemEvent] = []
+    audits: list[AuditEvent] = []
+    records: dict[int, dict[str, Any]] = {}
+    for planned, item, _attachments, findings in made:
+        summary = scan_summary(findings)
+        data = {
+            "index_number": item.index_number,
+            "published_on": item.published_on,
+            "source": planned.source_label,
+            "scan": summary,
+        }
+        events.append(
+            ItemEvent(
+                item=item,
+                action="import",
+                from_status="",
+                to_status=item.status,
+                actor=user,
+                actor_label=label,
+                note=reason,
+                data=data,
+            )
+        )
+        outcome = ImportOutcome.HELD if findings else ImportOutcome.CREATED
+        details = _audit_details(item, outcome, reason, len(findings), planned.source_label, job)
+        audits.append(audit_event(actor, "catalogue.item_imported", item, **details))
+        records[planned.row.position] = record_values(
+            agency, planned.row, outcome, item=item, hits=summary["hits"]
+        )
+    ItemEvent.objects.bulk_create(events)
+    record_audits(audits)
+    # What the entries' signals do on a save (bulk_create sends none): the search texts, and for the
+    # published ones the column's totals, the public pages' version and the cached counts.
+    indexing.reindex_many((item, [a.text for a in attachments]) for _p, item, attachments, _f in made)
+    if any(item.status == Status.PUBLISHED for _p, item, _a, _f in made):
+        totals.refresh(agency.pk)
+        selectors.forget_published_counts()
+    return records
+
+
+def _update_one(
+    actor: Actor,
+    agency: Agency,
+    planned: Planned,
+    item: Item,
+    candidate: Item,
+    changed: list[str],
+    words: dict[str, str],
+    reason: str,
+    job: uuid.UUID | str,
+) -> dict[str, Any]:
+    """Update one entry in place (its previous values on its event); its record's values."""
+    row = planned.row
+    read_texts(planned.files)
+    from_status = item.status
+    previous = _update(item, candidate, row)
+    if "attachments" in changed:
+        for old in item.attachments.all():
+            old.delete()
+        _store_files(item, planned.files)
+    findings = scan_item(item, words)
     summary = scan_summary(findings)
     item.status = Status.DRAFT if findings else Status.PUBLISHED
     item.save()
     data: dict[str, Any] = {
         "index_number": item.index_number,
         "published_on": item.published_on,
-        "source": source_label,
+        "source": planned.source_label,
         "scan": summary,
+        "fields": changed,
+        "previous": previous,
     }
-    action = "import" if existing is None else "import_update"
-    if existing is not None:
-        data.update(fields=changed, previous=previous)
-    record_event(item, action, actor, from_status=from_status, note=reason, data=data)
-    outcome = ImportOutcome.CREATED if existing is None else ImportOutcome.UPDATED
-    if findings:
-        outcome = ImportOutcome.HELD
-    audit: dict[str, Any] = {
-        "index_number": item.index_number,
-        "outcome": str(outcome),
-        "reason": reason,
-        "scan_hits": len(findings),
-        "source": source_label,
-        "job": str(job),
-    }
-    if existing is None:
-        record_audit(actor, "catalogue.item_imported", item, **audit)
-    else:
-        record_audit(actor, "catalogue.item_import_updated", item, fields=changed, **audit)
+    record_event(item, "import_update", actor, from_status=from_status, note=reason, data=data)
+    outcome = ImportOutcome.HELD if findings else ImportOutcome.UPDATED
+    details = _audit_details(item, outcome, reason, len(findings), planned.source_label, job)
+    record_audit(actor, "catalogue.item_import_updated", item, fields=changed, **details)
     indexing.reindex(item)
-    return record(job, agency, row, outcome, item=item, hits=summary["hits"], fields=changed)
-
-
-def _create(actor: Actor, agency: Agency, row: Row, candidate: Item) -> Item:
-    candidate.index_number = row.index_number
-    candidate.published_on = row.published_on
-    candidate.status = Status.DRAFT
-    candidate.created_by = user_of(actor)
-    candidate.save()
-    return candidate
+    return record_values(agency, row, outcome, item=item, hits=summary["hits"], fields=changed)
 
 
 def _json(value: Any) -> Any:

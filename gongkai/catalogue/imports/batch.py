@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue.imports import apply, rows, sheet
+from gongkai.catalogue.imports import rows, sheet
 from gongkai.catalogue.imports.files import FileSource
 from gongkai.catalogue.imports.rows import Row
 from gongkai.catalogue.models import ImportOutcome, ImportRecord
@@ -50,18 +50,6 @@ def check_sheet(data: bytes, filename: str, agency: Agency, files: FileSource) -
     ]
     rows.mark_other_agencies(agency, checked)
     return Checked(checked, notes)
-
-
-def preview_row(job: uuid.UUID | str, agency: Agency, row: Row, files: FileSource | None) -> ImportRecord:
-    """Record what applying ``row`` would do (a dry run writes only this)."""
-    if not row.valid:
-        return apply.record(job, agency, row, ImportOutcome.INVALID, dry_run=True)
-    prepared = apply.prepare_files(row, files)
-    outcome, fields = apply.plan(agency, row, prepared)
-    errors = None
-    if outcome == ImportOutcome.INVALID:
-        errors = [Message(apply.MSG_IN_REVIEW, {"number": row.index_number, "status": ""})]
-    return apply.record(job, agency, row, outcome, fields=fields, errors=errors, dry_run=True)
 
 
 def records(job: uuid.UUID | str) -> QuerySet[ImportRecord]:

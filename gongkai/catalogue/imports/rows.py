@@ -301,7 +301,8 @@ class Checker:
         """The entry's own rules (lengths, dates in order, validity …), as a draft would be checked."""
         candidate = Item(agency=self.agency)
         try:
-            content.apply_fields(candidate, row.data)
+            # The agency and the categories were read from the database by this checker.
+            content.apply_fields(candidate, row.data, loaded=("agency", "category"))
             row.candidate = candidate
         except content.CatalogueError as exc:
             labels = {

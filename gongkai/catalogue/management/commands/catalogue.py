@@ -38,6 +38,8 @@ from gongkai.jobs.models import Job, JobStatus
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+#: Rows planned together in a dry run (their entries looked up in a query or two).
+PLAN_CHUNK = 500
 
 HELP = N_("主动公开目录：从表格（import）或本机关网站原有栏目（crawl）导入已公开的目录条目")
 
@@ -135,23 +137,25 @@ class Command(BaseCommand):
         """The rows' errors, and (dry run) what each valid row would do."""
         lines: list[dict[str, Any]] = []
         with open_source(source_path) as source:
-            for row in checked.rows:
-                if row.valid and options["dry_run"]:
-                    outcome, fields = apply.plan(agency, row, apply.prepare_files(row, source))
-                else:
-                    outcome, fields = ImportOutcome.INVALID, []
-                if row.valid and not options["dry_run"]:
-                    continue
-                lines.append(
-                    {
-                        "line": row.position,
-                        "index_number": row.index_number,
-                        "title": row.title,
-                        "outcome": str(outcome),
-                        "fields": fields,
-                        "errors": [render(m) for m in row.errors],
-                    }
-                )
+            for start in range(0, len(checked.rows), PLAN_CHUNK):
+                chunk = [
+                    apply.Planned(row, apply.prepare_files(row, source) if row.valid else [])
+                    for row in checked.rows[start : start + PLAN_CHUNK]
+                    if options["dry_run"] or not row.valid
+                ]
+                apply.plan_batch(agency, chunk)  # the rows' entries looked up together
+                for planned in chunk:
+                    row = planned.row
+                    lines.append(
+                        {
+                            "line": row.position,
+                            "index_number": row.index_number,
+                            "title": row.title,
+                            "outcome": str(planned.outcome if row.valid else ImportOutcome.INVALID),
+                            "fields": planned.fields,
+                            "errors": [render(m) for m in row.errors],
+                        }
+                    )
         self._write(lines, options, dry_run=True)
 
     def _write(self, lines: list[dict[str, Any]], options: dict[str, Any], *, dry_run: bool) -> None:
