@@ -62,6 +62,28 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _traveller.stop()
 
 
+def travels(function: Any) -> bool:
+    """Whether ``function`` is wrapped by ``time_machine.travel`` used as a decorator (under any other
+    decorators): it runs from start to end at a day of its own, which a moved clock does not reach."""
+    for _ in range(20):  # a chain of wrappers, each naming the next in ``__wrapped__``
+        code = getattr(function, "__code__", None)
+        if code is not None and os.sep + "time_machine" + os.sep in code.co_filename:
+            return True
+        function = getattr(function, "__wrapped__", None)
+        if function is None:
+            return False
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that travel the whole clock to a day of their own are marked ``clock_pinned``: the runs with the
+    clock moved (``./dev test-dates``) leave them out, as they would only repeat the plain run."""
+    for item in items:
+        if travels(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.clock_pinned)
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     destination = shifted_today()
     return f"clock shifted to {destination.isoformat()} ({TEST_TODAY_VARIABLE})" if destination else None

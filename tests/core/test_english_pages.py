@@ -440,6 +440,7 @@ def correction_pages() -> list[tuple[str | None, str, dict[str, str] | None]]:
     ]
 
 
+@pytest.mark.clock_pinned  # its world is seeded and its pages read at TODAY (time_machine, in both)
 def test_the_main_pages_in_english_show_no_untranslated_chinese(world: dict[str, Any]) -> None:
     known = sorted(world_texts() | official_labels(), key=len, reverse=True)
     problems: list[str] = []
