@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,7 +109,7 @@ def entries(folder: Path, reads: int) -> dict[str, list[str]]:
     }
 
 
-def run(command: list[str], tree: str) -> dict[str, object]:
+def run(command: list[str], tree: str) -> dict[str, Any]:
     env = {
         **os.environ,
         "PYTHONPATH": tree,
@@ -137,7 +138,7 @@ def main() -> None:
             for name, command in commands.items():
                 for tree in trees if round_ % 2 == 0 else list(reversed(trees)):
                     answer = run(command, tree)
-                    results.setdefault((name, tree), []).append(float(answer["median"]))  # type: ignore[arg-type]
+                    results.setdefault((name, tree), []).append(float(answer["median"]))
                     mains[(name, tree)] = str(answer["main"])
                     print(f"{name}, {tree}: {float(answer['median']) * 1000:.1f} ms", file=sys.stderr)
     header = " | ".join(f"{tree}: ms, child's `__main__`" for tree in trees)

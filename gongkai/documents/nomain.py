@@ -19,6 +19,7 @@ Importing this module anywhere else changes nothing: ``prepare`` runs only in a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from multiprocessing import spawn
 from typing import Any
 
@@ -28,7 +29,7 @@ MAIN_KEYS = frozenset({"init_main_from_path", "init_main_from_name"})
 _prepare = spawn.prepare
 
 
-def prepare_without_main(data: dict[str, Any]) -> None:
+def prepare_without_main(data: Mapping[str, Any]) -> None:
     """``multiprocessing.spawn.prepare`` of ``data`` without running the parent's ``__main__``."""
     _prepare({key: value for key, value in data.items() if key not in MAIN_KEYS})
 
