@@ -37,22 +37,30 @@ ONE_CHARACTER = "政府信息公开预算规划"
 TWO_CHARACTERS = ("预算", "规划", "公开", "政府", "信息", "土地", "资金", "项目")
 
 
-def _urls(scenario: str) -> list[str]:
+def _urls(scenario: str) -> list[tuple[str, str]]:
+    """The scenario's (label, URL) pairs."""
     from django.db import connection
 
     if scenario == "queue":
-        return ["/cases/", "/cases/?page=100", "/cases/?state=overdue"]
+        return [(url, url) for url in ("/cases/", "/cases/?page=100", "/cases/?state=overdue")]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.short_code FROM catalogue_columntotals t "
             "JOIN agencies_agency a ON a.id = t.agency_id ORDER BY t.total DESC LIMIT 20"
         )
         big = [row[0] for row in cursor.fetchall()]
-    words = [*ONE_CHARACTER[:4], *TWO_CHARACTERS[:4]] if scenario == "search" else []
-    return [f"/gk/{code}/catalogue/?q={word}" for code in big for word in words]
+    words = [*ONE_CHARACTER[:4], *TWO_CHARACTERS[:4]]
+    return [
+        (
+            f"{len(word)} character{'s' if len(word) > 1 else ''}, agencies {'1-5' if rank < 5 else '6-20'}",
+            f"/gk/{code}/catalogue/?q={word}",
+        )
+        for rank, code in enumerate(big)
+        for word in words
+    ]
 
 
-def child(scenario: str, requests: int) -> dict[str, Any]:
+def child(scenario: str, requests: int, labelled: bool = False) -> dict[str, Any]:
     """In the child: time ``requests`` requests per URL of ``scenario``; the figures as JSON."""
     import django
 
@@ -74,15 +82,17 @@ def child(scenario: str, requests: int) -> dict[str, Any]:
         finally:
             sql.append(time.perf_counter() - start)
 
-    for url in urls:  # warm-up: imports, templates, the connection, the calendar
+    for _label, url in urls:  # warm-up: imports, templates, the connection, the calendar
         assert client.get(url).status_code == 200, url
     walls: list[float] = []
     cpus: list[float] = []
     sqls: list[float] = []
     counts: list[int] = []
+    labels: list[str] = []
     with connection.execute_wrapper(timed):
         for _ in range(requests):
-            for url in urls:
+            for label, url in urls:
+                labels.append(label)
                 sql.clear()
                 start, cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
@@ -91,7 +101,10 @@ def child(scenario: str, requests: int) -> dict[str, Any]:
                 assert response.status_code == 200, url
                 sqls.append(sum(sql))
                 counts.append(len(sql))
-    return {"wall": walls, "cpu": cpus, "sql": sqls, "queries": counts}
+    figures: dict[str, Any] = {"wall": walls, "cpu": cpus, "sql": sqls, "queries": counts}
+    if labelled:
+        figures["label"] = labels
+    return figures
 
 
 #: A benchmark-only key for the encrypted personal data (the settings refuse to start without one).
@@ -129,7 +142,7 @@ def collect_static(tree: str, database: str) -> None:
 def run_child(tree: str, scenario: str, requests: int, database: str) -> dict[str, Any]:
     env = child_env(tree, database)
     done = subprocess.run(
-        [sys.executable, str(HERE), "--child", scenario, "--requests", str(requests)],
+        [sys.executable, str(HERE), "--child", scenario, "--requests", str(requests), "--labelled"],
         env=env,
         cwd=tree,
         stdout=subprocess.PIPE,
@@ -146,15 +159,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--child", default="")
+    parser.add_argument("--labelled", action="store_true")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.requests)))
+        print(json.dumps(child(args.child, args.requests, args.labelled)))
         return
     trees = [tree for tree in args.trees.split(",") if tree]
     for tree in trees:
         collect_static(tree, args.database)
-    figures: dict[str, dict[str, list[float]]] = {
-        t: {"wall": [], "cpu": [], "sql": [], "queries": []} for t in trees
+    figures: dict[str, dict[str, list[Any]]] = {
+        t: {"wall": [], "cpu": [], "sql": [], "queries": [], "label": []} for t in trees
     }
     for round_ in range(args.rounds):
         order = trees if round_ % 2 == 0 else list(reversed(trees))
@@ -166,21 +180,29 @@ def main() -> None:
                 f"round {round_ + 1}, {tree}: median {statistics.median(result['wall']) * 1000:.1f} ms",
                 flush=True,
             )
-    first = statistics.median(figures[trees[0]]["wall"])
     print()
     print(
-        "| tree | requests | wall p50 ms | wall p90 ms | Python CPU p50 ms | SQL p50 ms | statements "
-        "| ratio |"
+        "| requests | tree | n | wall p50 ms | wall p90 ms | Python CPU p50 ms | SQL p50 ms | statements "
+        "| first tree's p50 / this p50 |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for tree, f in figures.items():
-        wall = sorted(f["wall"])
-        print(
-            f"| {tree} | {len(wall)} | {statistics.median(wall) * 1000:.1f} "
-            f"| {wall[int(len(wall) * 0.9)] * 1000:.1f} | {statistics.median(f['cpu']) * 1000:.1f} "
-            f"| {statistics.median(f['sql']) * 1000:.1f} | {statistics.median(f['queries']):.0f} "
-            f"| {first / statistics.median(wall):.2f} |"
-        )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    labels = ["all", *dict.fromkeys(figures[trees[0]]["label"])]
+    for label in labels:
+        medians: dict[str, float] = {}
+        for tree, f in figures.items():
+            chosen = [i for i, one in enumerate(f["label"]) if label in ("all", one)]
+            if not chosen:
+                continue
+            wall = sorted(f["wall"][i] for i in chosen)
+            medians[tree] = statistics.median(wall)
+            print(
+                f"| {label} | {tree} | {len(wall)} | {medians[tree] * 1000:.1f} "
+                f"| {wall[int(len(wall) * 0.9)] * 1000:.1f} "
+                f"| {statistics.median(f['cpu'][i] for i in chosen) * 1000:.1f} "
+                f"| {statistics.median(f['sql'][i] for i in chosen) * 1000:.1f} "
+                f"| {statistics.median(f['queries'][i] for i in chosen):.0f} "
+                f"| {medians[trees[0]] / medians[tree]:.2f} |"
+            )
 
 
 if __name__ == "__main__":
