@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
 
 from gongkai.agencies.models import Agency, AgencyQuerySet, Membership, Role
 
@@ -101,3 +103,63 @@ def can_manage_security(user: AbstractBaseUser | AnonymousUser, agency: Agency |
     active superuser, or a 安全管理员 of an agency at or above it."""
     agencies = security_agencies(user)
     return agencies.filter(pk=agency.pk).exists() if agency is not None else agencies.exists()
+
+
+@dataclass(frozen=True)
+class Seats:
+    """What a user holds — each membership's role and agency (its id, name and path) — read in one query, so
+    that a page asking several questions of the user's roles (which cases, which agencies, may they
+    register, what do they approve, which links does the navigation show) asks the database once.
+
+    The answers are those of the functions above: roles are not inherited down the tree, except where a
+    role looks down it (:meth:`subtrees`); a superuser holds only the roles it was given (callers that let
+    superusers through say so, as above)."""
+
+    memberships: tuple[Membership, ...]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.memberships)
+
+    def agencies_with(self, roles: Iterable[Role | str]) -> list[Agency]:
+        """The agencies where one of ``roles`` is held (each once; name order), as :func:`agencies_with_role`
+        without its superuser shortcut."""
+        wanted = set(roles)
+        found: dict[int, Agency] = {}
+        for membership in self.memberships:
+            if membership.role in wanted:
+                found.setdefault(membership.agency_id, membership.agency)
+        return list(found.values())
+
+    def agency_ids(self, roles: Iterable[Role | str]) -> set[int]:
+        return {agency.pk for agency in self.agencies_with(roles)}
+
+    def subtrees(self, role: Role | str) -> AgencyQuerySet:
+        """As :func:`subtrees_where`: the agencies where ``role`` is held and everything below them."""
+        return Agency.objects.subtrees_of(self.agencies_with([role]))
+
+
+NO_SEATS = Seats(memberships=())
+
+
+def seats_of(user: AbstractBaseUser | AnonymousUser) -> Seats:
+    """``user``'s memberships with their agencies (one query; none for an anonymous or inactive user)."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_SEATS
+    memberships = Membership.objects.filter(user_id=user.pk).select_related("agency")
+    return Seats(memberships=tuple(memberships.only("role", "agency", "agency__name", "agency__path")))
+
+
+def request_seats(request: HttpRequest) -> Seats:
+    """The seats of ``request.user``, read once per request (kept on the request, for that user only: a
+    login or logout during the request reads them again)."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return NO_SEATS
+    key = (user.pk, user.is_authenticated and user.is_active)
+    kept: tuple[object, Seats] | None = getattr(request, "_gongkai_seats", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    seats = seats_of(user)
+    request._gongkai_seats = (key, seats)  # type: ignore[attr-defined]
+    return seats

@@ -10,7 +10,7 @@ back on the form by :meth:`ServiceForm.add_service_error` (next to the field it 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from django import forms
@@ -101,9 +101,9 @@ class QueueFilterForm(LengthCheckedForm, forms.Form):
     """GET filters of the queue; every value is optional and the URL can be bookmarked."""
 
     state = forms.ChoiceField(label=_("状态"), choices=STATE_CHOICES, required=False)
-    agency = forms.ModelChoiceField(
-        label=_("机关"), queryset=Agency.objects.none(), required=False, empty_label=_("全部机关")
-    )
+    # The visible agencies are given as (id, name) — read with the user's seats — not as a queryset the
+    # field would read again to show them.
+    agency = forms.TypedChoiceField(label=_("机关"), coerce=int, empty_value=None, required=False)
     applicant_type = forms.ChoiceField(
         label=_("申请人类型"), choices=[("", _("全部"))] + list(ApplicantType.choices), required=False
     )
@@ -120,11 +120,11 @@ class QueueFilterForm(LengthCheckedForm, forms.Form):
         help_text=_("登记编号、查询码、申请人姓名或名称、所需信息"),
     )
 
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], years: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Iterable[Agency], years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agency_field = self.fields["agency"]
-        assert isinstance(agency_field, forms.ModelChoiceField)
-        agency_field.queryset = agencies
+        assert isinstance(agency_field, forms.TypedChoiceField)
+        agency_field.choices = [("", _("全部机关"))] + [(agency.pk, agency.name) for agency in agencies]
         year_field = self.fields["year"]
         assert isinstance(year_field, forms.TypedChoiceField)
         year_field.choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]

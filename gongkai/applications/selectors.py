@@ -32,8 +32,8 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from gongkai.agencies.models import Agency, Membership
-from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS
+from gongkai.agencies.models import Agency
+from gongkai.agencies.permissions import ANSWER_APPROVERS, EXTENSION_APPROVERS, Seats, seats_of
 from gongkai.applications import clock as clock_module
 from gongkai.applications import codes, permissions, timeline
 from gongkai.applications.clock import Clock, due_soon_before
@@ -145,14 +145,17 @@ def acting_agencies(user: AnyUser) -> QuerySet[Agency]:
     ).distinct()
 
 
-def visible_agencies(user: AnyUser) -> QuerySet[Agency]:
-    """Agencies whose cases ``user`` sees (as staff or as supervisor)."""
+def listed_agencies(agencies: list[Agency] | None) -> list[Agency]:
+    """``agencies`` as :func:`permissions.visible_agencies` gives them, listed: ``None`` (a superuser's) is
+    every agency, read here (ids and names, in name order)."""
+    return list(Agency.objects.only("id", "name")) if agencies is None else agencies
+
+
+def may_register(user: AnyUser, seats: Seats) -> bool:
+    """Whether ``user`` acts for some agency (:func:`acting_agencies` is not empty), from their seats."""
     if user.is_authenticated and user.is_active and getattr(user, "is_superuser", False):
-        return Agency.objects.all()
-    return Agency.objects.filter(
-        Q(pk__in=permissions.staff_agencies(user).values("pk"))
-        | Q(pk__in=permissions.supervised_agencies(user).values("pk"))
-    )
+        return True
+    return bool(seats.agency_ids(permissions.ACTING_ROLES))
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,7 @@ def queue_cases(
     th: Thresholds,
     *,
     state: str = STATE_OPEN,
-    agency: Agency | None = None,
+    agency: int | None = None,
     applicant_type: str = "",
     channel: str = "",
     year: int | None = None,
@@ -239,7 +242,7 @@ def queue_cases(
     elif state == STATE_CLOSED:
         cases = cases.filter(status=Status.CLOSED)
     if agency:
-        cases = cases.filter(agency=agency)
+        cases = cases.filter(agency_id=agency)
     if applicant_type:
         cases = cases.filter(applicant_type=applicant_type)
     if channel:
@@ -281,6 +284,15 @@ def queue_cases(
     return cases.annotate(pending_approval=Exists(pending))
 
 
+def queue_page(cases: QuerySet[Application], start: int, stop: int) -> list[Application]:
+    """The cases ``start:stop`` of the queue ``cases`` (as :func:`queue_cases` made them), in one query that
+    finds the page's ids first, in the queue's order (its index, no other column), and reads only those rows
+    with their agency and pending approval: a deep page no longer joins and checks every case before it."""
+    if stop <= start:
+        return []
+    return list(cases.filter(pk__in=cases.values("pk")[start:stop]))
+
+
 def pending_approval(application: Application) -> Approval | None:
     """The step of ``application`` waiting for the head's approval (D15), if any."""
     return application.approvals.filter(status=ApprovalStatus.PENDING).first()
@@ -292,20 +304,17 @@ def last_returned(application: Application, kind: str) -> Approval | None:
     return latest if latest is not None and latest.status == ApprovalStatus.RETURNED else None
 
 
-def approvals_awaiting(user: AnyUser) -> QuerySet[Approval]:
-    """The pending approvals ``user`` may decide: where they hold an approver role; never their own."""
+def approvals_awaiting(user: AnyUser, seats: Seats | None = None) -> QuerySet[Approval]:
+    """The pending approvals ``user`` may decide: where they hold an approver role; never their own.
+    No query but the approvals' when none is possible (the user's ``seats`` given, or read first)."""
     if not user.is_authenticated or not user.is_active:
         return Approval.objects.none()
     pending = Approval.objects.filter(status=ApprovalStatus.PENDING).exclude(submitted_by_id=user.pk)
     # The user's agencies are read first (a few rows), so the approvals are found through the pending
     # approvals' partial index instead of a join over every case of those agencies.
-    roles = list(
-        Membership.objects.filter(user_id=user.pk, role__in=(*ANSWER_APPROVERS, *EXTENSION_APPROVERS))
-        .values_list("agency_id", "role")
-        .distinct()
-    )
-    answer_at = {agency for agency, role in roles if role in ANSWER_APPROVERS}
-    extension_at = {agency for agency, role in roles if role in EXTENSION_APPROVERS}
+    seats = seats if seats is not None else seats_of(user)
+    answer_at = seats.agency_ids(ANSWER_APPROVERS)
+    extension_at = seats.agency_ids(EXTENSION_APPROVERS)
     if not answer_at and not extension_at:
         return Approval.objects.none()
     return (

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai.agencies.models import Agency
+from gongkai.agencies.permissions import request_seats
 from gongkai.applications import letter_files, permissions, presenters, selectors, services, timeline
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
 from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm, ReturnApprovalForm
@@ -59,15 +61,12 @@ def _visible_case(request: HttpRequest, pk: int) -> Application:
 
 
 def _filtered_cases(
-    request: HttpRequest, th: selectors.Thresholds
+    request: HttpRequest, th: selectors.Thresholds, agencies: list[Agency] | None, listed: list[Agency]
 ) -> tuple[QuerySet[Application], QueueFilterForm, str]:
-    """The user's cases filtered by the GET parameters, the filter form, and the state chosen."""
-    visible = permissions.cases_visible_to(request.user)
-    form = QueueFilterForm(
-        request.GET or None,
-        agencies=selectors.visible_agencies(request.user),
-        years=selectors.receipt_years(visible),
-    )
+    """The user's cases (at ``agencies``, those they see: ``permissions.visible_agencies``; ``listed``, the
+    same as a list) filtered by the GET parameters, the filter form, and the state chosen."""
+    visible = permissions.cases_at(agencies)
+    form = QueueFilterForm(request.GET or None, agencies=listed, years=selectors.receipt_years(visible))
     state = (form.value("state") or selectors.STATE_OPEN) if form.is_bound else selectors.STATE_OPEN
     filters: dict[str, Any] = {}
     if form.is_bound:
@@ -117,20 +116,29 @@ def frequent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def queue(request: HttpRequest) -> HttpResponse:
     th = selectors.Thresholds.now()
-    cases, form, state = _filtered_cases(request, th)
+    # The user's seats are read once (also for the navigation bar): the agencies seen, registering, approving.
+    seats = request_seats(request)
+    agencies = permissions.visible_agencies(request.user, seats)
+    listed = selectors.listed_agencies(agencies)
+    cases, form, state = _filtered_cases(request, th, agencies, listed)
     page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    if page.paginator.count:
+        page.object_list = selectors.queue_page(cases, page.start_index() - 1, page.end_index())
     rows = [presenters.queue_row(case, th) for case in page.object_list]
+    awaiting = selectors.approvals_awaiting(request.user, seats)
+    show_agency = len(listed) > 1
     context = {
         "form": form,
         "page": page,
         "rows": rows,
+        "table_rows": presenters.queue_table_rows(rows, show_agency=show_agency),
         "any_provisional": any(row.case.due_date_provisional and row.case.due_date for row in rows),
         "state": state,
         "today": th.today,
         "calendar_problem": th.problem,
-        "show_agency": selectors.visible_agencies(request.user).count() > 1,
-        "can_register": selectors.acting_agencies(request.user).exists(),
-        "awaiting": [presenters.approval_view(a) for a in selectors.approvals_awaiting(request.user)[:100]],
+        "show_agency": show_agency,
+        "can_register": selectors.may_register(request.user, seats),
+        "awaiting": [presenters.approval_view(a) for a in awaiting[:100]],
     }
     return render(request, "applications/officer/queue.html", context)
 
@@ -146,7 +154,8 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered queue as CSV (UTF-8 with BOM for spreadsheet programs); no personal data but names,
     and the export is audited."""
     th = selectors.Thresholds.now()
-    cases, _form, _state = _filtered_cases(request, th)
+    agencies = permissions.visible_agencies(request.user, request_seats(request))
+    cases, _form, _state = _filtered_cases(request, th, agencies, selectors.listed_agencies(agencies))
     # The export names the applicants: it is audited (one event per agency in it) before it is sent.
     filters = {key: value for key, value in request.GET.items() if key != "page" and value}
     services.record_case_export(actor=request.user, cases=cases, filters=filters)

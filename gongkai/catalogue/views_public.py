@@ -48,7 +48,7 @@ from gongkai.catalogue.presenters_public import (
     sanitized,
     selected_labels,
 )
-from gongkai.catalogue.public_filters import published_items
+from gongkai.catalogue.public_filters import published_in, published_items
 from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.responses import NEUTRAL_TYPE, HttpResponsePermanentRedirectKeepMethod, serve_file
@@ -205,7 +205,7 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     agency = selectors.column_agency(short_code)
     filters, errors = public_filters.parse(request.GET)
     params = filters.raw
-    base = published_items().filter(agency=agency)
+    base = published_in(agency)
     matches = filters.apply(base)
     # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
     results = selectors.public_search(matches, filters.q) if filters.q else selectors.public_rows(matches)
@@ -243,7 +243,7 @@ def policies(request: HttpRequest, short_code: str) -> HttpResponse:
     wanted: dict[str, str] = {k: str(request.GET[k]) for k in ("validity", "q") if k in request.GET}
     filters, errors = public_filters.parse(wanted)
     params = filters.raw
-    base = published_items().filter(agency=agency, document_type__in=POLICY_TYPES)
+    base = published_in(agency).filter(document_type__in=POLICY_TYPES)
     results = selectors.public_rows(filters.apply(base)).only(
         *selectors.ROW_FIELDS, "validity", "effective_on"
     )

@@ -9,7 +9,8 @@ on the first reading with the libraries and our reader modules already imported 
 what :func:`preload` and each reading's own module add before it starts); each reading is a ``fork`` of
 that server — a few milliseconds instead of the half second a fresh interpreter takes to import the
 libraries — and safe even when the parent runs threads (the server forks, not the parent). A child
-knows nothing of the parent: no settings, no database connection, no request; its environment is
+knows nothing of the parent: no settings, no database connection, no request, not even its program (the
+parent's ``__main__`` is not run again in the child, :mod:`gongkai.documents.nomain`); its environment is
 reduced to a few harmless variables.
 
 The child sets its limits first — the address space (``RLIMIT_AS``) and the CPU time (``RLIMIT_CPU``; the
@@ -47,11 +48,9 @@ CPU_SECONDS = 60
 TIMEOUT_SECONDS: float = 90
 #: Exit status when the memory limit was reached.
 OUT_OF_MEMORY = 3
-#: Modules the fork server imports once, so that no child imports them again.
-#: ``__main__`` (the running program, imported once by the server as multiprocessing does by default)
-#: spares each child importing it again.
+#: Modules the fork server imports once, so that no child imports them again. Not ``__main__`` (the
+#: parent's program): no child runs it (:mod:`gongkai.documents.nomain`, imported by the server first).
 PRELOAD: list[str] = [
-    "__main__",
     "gongkai.documents.pdf",
     "gongkai.documents.docx",
     "gongkai.documents.sniffing",
@@ -89,18 +88,21 @@ def preload(*modules: str) -> None:
 
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*PRELOAD, "gongkai.documents.frozen"])
+    context.set_forkserver_preload(["gongkai.documents.nomain", *PRELOAD, "gongkai.documents.frozen"])
     return context
 
 
 def run_isolated(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """``function(*args, **kwargs)`` run in a limited child process (in place when already in one).
 
-    ``function`` must be a module-level function and its arguments and result picklable. Raises what
-    ``function`` raised, or :class:`TooComplex`.
+    ``function`` must be a module-level function of an importable module (not of the running program:
+    a child does not run it, :mod:`gongkai.documents.nomain`) and its arguments and result picklable.
+    Raises what ``function`` raised, or :class:`TooComplex`.
     """
     if _in_child:
         return function(*args, **kwargs)
+    if getattr(function, "__module__", None) in ("__main__", "__mp_main__"):
+        raise TypeError(f"{function!r}: a child runs only functions of importable modules, not the program's")
     preload(function.__module__)
     context = _context()
     receiver, sender = context.Pipe(duplex=False)

@@ -1,8 +1,10 @@
 """The navigation bar's links for the signed-in user: only the pages their roles open (no link leads to a
 "forbidden" page), and the count of unread notifications.
 
-Every page of a signed-in user runs this, so it costs two queries whatever the user: their roles (one query,
-then each app's own role tuples decide its link) and their unread notices.
+Every page of a signed-in user runs this, so it costs two queries whatever the user: their roles (their seats,
+``agencies.permissions.request_seats``: read once per request, so a page that read them already — the
+officer's queue — pays nothing here; then each app's own role tuples decide its link) and their unread
+notices.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from gongkai.agencies.models import Membership, Role
+from gongkai.agencies.models import Role
+from gongkai.agencies.permissions import Seats, request_seats, seats_of
 from gongkai.annual import permissions as annual_permissions
 from gongkai.applications import permissions as case_permissions
 from gongkai.auditlog import permissions as auditlog_permissions
@@ -42,14 +45,14 @@ STATS_ROLES = frozenset({*stats_permissions.STATS_ROLES, Role.SUPERVISOR})
 AUDIT_ROLES = frozenset(auditlog_permissions.READER_ROLES)
 
 
-def navigation_for(user: permissions.User) -> Navigation:
-    """Which of the staff pages ``user`` may open."""
+def navigation_for(user: permissions.User, seats: Seats | None = None) -> Navigation:
+    """Which of the staff pages ``user`` (holding ``seats``, read here if not given) may open."""
     if not user.is_authenticated or not user.is_active:
         return Navigation()
     unread = unread_count(user)
     if permissions.is_superuser(user):
         return Navigation(True, True, True, True, True, True, True, unread)
-    roles = set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True).distinct())
+    roles = (seats if seats is not None else seats_of(user)).roles
     return Navigation(
         cases=bool(roles & CASE_ROLES),
         catalogue=bool(roles & CATALOGUE_ROLES),
@@ -64,4 +67,7 @@ def navigation_for(user: permissions.User) -> Navigation:
 
 def navigation(request: HttpRequest) -> dict[str, Navigation]:
     user = getattr(request, "user", None)
-    return {"nav": navigation_for(user) if user is not None else Navigation()}
+    if user is None:
+        return {"nav": Navigation()}
+    # A superuser's links need no seats; anyone else's are the seats of the request (read once).
+    return {"nav": navigation_for(user, None if permissions.is_superuser(user) else request_seats(request))}

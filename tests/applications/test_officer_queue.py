@@ -196,9 +196,25 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
         response = client.get("/cases/")
     assert len(references(response)) == 25
     assert len(many.captured_queries) == len(few.captured_queries)
-    # 15, and 2 for the navigation bar of every signed-in page (the user's roles, the unread notices).
-    with django_assert_max_num_queries(15 + 2):
+    # The session and the user; the user's seats and (a 政务公开办's) their subtree; the calendar's
+    # fingerprint; the receipt years; the count; the page's rows; the unread notices of the navigation bar.
+    with django_assert_max_num_queries(9):
         client.get("/cases/?state=due_soon&q=张&year=2026")
+
+
+def test_the_queue_reads_the_users_seats_once(staff: Staff, cases: dict[str, Application]) -> None:
+    """Which cases, which agencies, registering, approving and the navigation bar's links: one read of the
+    user's memberships for them all; an officer's agencies come with it (no query of the agencies)."""
+    client = client_for(staff.officer)
+    client.get("/cases/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/cases/")
+    assert response.status_code == 200
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert sum('FROM "agencies_membership"' in sql for sql in statements) == 1, statements
+    assert not any(sql.startswith("SELECT") and 'FROM "agencies_agency"' in sql for sql in statements)
+    assert len(statements) <= 8, statements
+    assert response.context["can_register"] and "案件办理" in response.content.decode()
 
 
 def test_csv_export_of_the_filtered_list(staff: Staff, cases: dict[str, Application]) -> None:

@@ -9,8 +9,12 @@ import io
 import os
 import signal
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
+from pathlib import Path
+from pydoc import locate
 
 import pytest
 
@@ -28,6 +32,7 @@ from tests.documents.children import answer_of, dying, environment, in_child, ne
 from tests.pdfs import one_page_pdf
 
 MIB = 2**20
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def zeros_deflated(mib: int) -> bytes:
@@ -237,6 +242,50 @@ def test_the_parent_is_not_held_by_a_child_that_takes_too_long(monkeypatch: pyte
     with pytest.raises(TooComplex, match="TimeoutExpired"):
         isolated.run_isolated(sleeping, 600)
     assert isolated.run_isolated(answer_of, b"x" * 5_000_000) == b"x" * 5_000_000
+
+
+#: A program that is slow to start (as a script that sets Django up at its top), with a log of every run of
+#: it: as the program itself (``__main__``) or run again in a child (``__mp_main__``).
+HEAVY_PROGRAM = """
+import os, sys, time
+with open(os.environ["RUNS_LOG"], "a", encoding="utf-8") as log:
+    log.write(__name__ + "\\n")
+time.sleep(0.3)
+from gongkai.documents import isolated
+if __name__ == "__main__":
+    print(len({isolated.run_isolated(os.getpid) for _ in range(3)}))
+"""
+
+
+@pytest.mark.processes
+@pytest.mark.parametrize("started_as", ["script", "module"])
+def test_a_child_does_not_run_the_parents_program_again(tmp_path: Path, started_as: str) -> None:
+    """``python heavy.py`` and ``python -m heavy`` (as the installed ``gongkai`` script, ``manage.py``,
+    pytest or a benchmark): three readings, three children, and the program ran once — in the parent."""
+    (tmp_path / "heavy.py").write_text(HEAVY_PROGRAM, encoding="utf-8")
+    log = tmp_path / "runs.log"
+    command = [sys.executable, "heavy.py"] if started_as == "script" else [sys.executable, "-m", "heavy"]
+    env = {**os.environ, "RUNS_LOG": str(log), "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["3"]
+    assert log.read_text(encoding="utf-8").split() == ["__main__"]
+
+
+def test_a_function_of_the_running_program_is_refused() -> None:
+    def program_function() -> None:
+        pass
+
+    program_function.__module__ = "__main__"
+    with pytest.raises(TypeError, match="importable modules"):
+        isolated.run_isolated(program_function)
+
+
+def test_the_fork_server_prepares_its_children_without_the_parents_program() -> None:
+    isolated.run_isolated(os.getpid)  # the fork server runs
+    # What multiprocessing would have the child run again, and what it does instead: the rest is prepared.
+    assert isolated.run_isolated(locate, "__main__.__name__") == "__main__"
+    assert isolated.run_isolated(locate, "sys.path") == sys.path
 
 
 # -- every kind of file, not only PDFs ----------------------------------------------------------------
