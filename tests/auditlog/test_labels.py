@@ -120,7 +120,8 @@ def codes_in_the_code_base() -> set[str]:
                 if isinstance(func, ast.Attribute)
                 else ""
             )
-            if name != "record_audit" or path.name == "audit.py":
+            # record_audit writes one event; audit_event makes one for record_audits' batch (an import).
+            if name not in {"record_audit", "audit_event"} or path.name == "audit.py":
                 continue
             calls += 1
             action = (

@@ -9,10 +9,16 @@ minutes at 1,000,000 entries). Nothing on SQLite, where search reads the stored 
 
 from typing import Any
 
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 INDEX = "catalogue_item_agency_search_gin"
+
+
+def add_extension(apps: Any, schema_editor: Any) -> None:
+    # Not ``BtreeGinExtension()``: Django's operation asks ``pg_extension`` when migrating backwards whatever
+    # the database, which fails on SQLite. Backwards the extension stays (harmless; others may use it).
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
 
 
 def add_index(apps: Any, schema_editor: Any) -> None:
@@ -38,6 +44,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        BtreeGinExtension(),
+        migrations.RunPython(add_extension, migrations.RunPython.noop),
         migrations.RunPython(add_index, drop_index),
     ]
