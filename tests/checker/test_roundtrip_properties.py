@@ -246,7 +246,10 @@ def _assert_roundtrip_squashed(values: Tables, version: FormatVersion) -> None:
     readings4 = section4_readings(text)
     truth3 = {k: tuple(v) for k, v in values.section3.items()}
     truth4 = tuple(v for k in SECTION4_GROUP_KEYS for v in values.section4[k])
-    assert readings3 is None or truth3 in readings3  # the oracle itself reads the truth
+    # The oracle itself reads the truth — when it looked at every combination: it stops at the second
+    # reading it finds (ambiguous enough), and the truth may be a later one (e.g. three rows each 33 0 33
+    # or 3 30 33, the truth the third way to balance them).
+    assert readings3 is None or len(readings3) == 2 or truth3 in readings3
     assert truth4 in readings4
     unique3 = readings3 is not None and len(readings3) == 1
     unique4 = len(readings4) == 1
