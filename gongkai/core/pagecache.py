@@ -248,7 +248,9 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
     query. Instead the query itself is the check: it runs on the driver's connection, the way Django's own
     check does (``is_usable``), and marks the check done for the rest of the request; if it fails, the
     connection is closed as a failed check closes it, and the query runs again through Django, which
-    connects anew. Inside a transaction, or without health checks, Django's cursor as usual."""
+    connects anew. Inside a transaction, or without health checks, Django's cursor as usual. Run this way,
+    the query passes none of Django's ``execute_wrapper`` hooks (nor ``CaptureQueriesContext`` or the DEBUG
+    query log): database monitoring that hooks Django sees the requests of cached pages without it."""
     raw = connection.connection
     if (
         raw is not None
@@ -261,8 +263,8 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
             with raw.cursor() as cursor:
                 cursor.execute(sql, params)
                 row = cursor.fetchone()
-        except connection.Database.Error:
-            connection.close()  # what a failed health check does; the query below reconnects
+        except (connection.Database.OperationalError, connection.Database.InterfaceError):
+            connection.close()  # dropped by the server: closed as a failed check; the query below reconnects
         else:
             connection.health_check_done = True
             return row

@@ -56,7 +56,7 @@ from gongkai.catalogue.selectors import word_list_for
 from gongkai.catalogue.services.common import actor_label, record_event
 from gongkai.catalogue.services.files import MAX_ATTACHMENT_BYTES
 from gongkai.core.actors import Actor, user_of
-from gongkai.core.audit import audit_event, record_audit, record_audits
+from gongkai.core.audit import audit_event, record_audits
 from gongkai.core.messages import N_, Message, message_to_json
 from gongkai.core.models import AuditEvent
 from gongkai.documents import uploads
@@ -378,6 +378,9 @@ def apply_rows(
     records: dict[int, dict[str, Any]] = {}
     new: list[Planned] = []
     taken: dict[str, int] = {}
+    # Appended to the audit chain together at the end: the chain's head is locked from the first append to
+    # the commit, and every audited write of the site waits for it.
+    audits: list[AuditEvent] = []
     for planned in batch:
         row = planned.row
         if not row.valid:
@@ -399,16 +402,19 @@ def apply_rows(
                     agency, row, ImportOutcome.INVALID, item=found, errors=[error]
                 )
             else:
-                records[row.position] = _update_one(
+                records[row.position], audit = _update_one(
                     actor, agency, planned, found, candidate, changed, words, reason, job
                 )
+                audits.append(audit)
         elif row.index_number in taken:  # pragma: no cover - the check refuses a number used twice
             error = Message(MSG_INDEX_REPEATED, {"number": row.index_number, "line": taken[row.index_number]})
             records[row.position] = record_values(agency, row, ImportOutcome.INVALID, errors=[error])
         else:
             taken[row.index_number] = row.position
             new.append(planned)
-    records.update(_create_many(actor, agency, new, words, reason, job))
+    created, created_audits = _create_many(actor, agency, new, words, reason, job)
+    records.update(created)
+    record_audits([*audits, *created_audits])
     record_many(job, records)
 
 
@@ -432,10 +438,11 @@ def _create_many(
     words: dict[str, str],
     reason: str,
     job: uuid.UUID | str,
-) -> dict[int, dict[str, Any]]:
-    """The batch's new entries, written together; their records' values by position."""
+) -> tuple[dict[int, dict[str, Any]], list[AuditEvent]]:
+    """The batch's new entries, written together; their records' values by position, and their audit
+    events for the caller to append."""
     if not batch:
-        return {}
+        return {}, []
     user = user_of(actor)
     made: list[tuple[Planned, Item, list[Attachment], list[Finding]]] = []
     for planned in batch:
@@ -488,14 +495,13 @@ def _create_many(
             agency, planned.row, outcome, item=item, hits=summary["hits"]
         )
     ItemEvent.objects.bulk_create(events)
-    record_audits(audits)
     # What the entries' signals do on a save (bulk_create sends none): the search texts, and for the
     # published ones the column's totals, the public pages' version and the cached counts.
     indexing.reindex_many((item, [a.text for a in attachments]) for _p, item, attachments, _f in made)
     if any(item.status == Status.PUBLISHED for _p, item, _a, _f in made):
         totals.refresh(agency.pk)
         selectors.forget_published_counts()
-    return records
+    return records, audits
 
 
 def _update_one(
@@ -508,8 +514,9 @@ def _update_one(
     words: dict[str, str],
     reason: str,
     job: uuid.UUID | str,
-) -> dict[str, Any]:
-    """Update one entry in place (its previous values on its event); its record's values."""
+) -> tuple[dict[str, Any], AuditEvent]:
+    """Update one entry in place (its previous values on its event); its record's values, and its audit
+    event for the caller to append."""
     row = planned.row
     read_texts(planned.files)
     from_status = item.status
@@ -533,9 +540,9 @@ def _update_one(
     record_event(item, "import_update", actor, from_status=from_status, note=reason, data=data)
     outcome = ImportOutcome.HELD if findings else ImportOutcome.UPDATED
     details = _audit_details(item, outcome, reason, len(findings), planned.source_label, job)
-    record_audit(actor, "catalogue.item_import_updated", item, fields=changed, **details)
+    audit = audit_event(actor, "catalogue.item_import_updated", item, fields=changed, **details)
     indexing.reindex(item)
-    return record_values(agency, row, outcome, item=item, hits=summary["hits"], fields=changed)
+    return record_values(agency, row, outcome, item=item, hits=summary["hits"], fields=changed), audit
 
 
 def _json(value: Any) -> Any:
