@@ -15,6 +15,7 @@ Tree (short codes)::
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import zoneinfo
 from collections.abc import Iterator
@@ -75,13 +76,46 @@ def travels(function: Any) -> bool:
     return False
 
 
+#: ``GONGKAI_TEST_SHARD=I/N`` runs only the tests whose share is I of N (0 ≤ I < N): ``./dev test-dates``
+#: runs each test at one of its days (see docs/testing.md).
+SHARD_VARIABLE = "GONGKAI_TEST_SHARD"
+
+
+def shard() -> tuple[int, int] | None:
+    value = os.environ.get(SHARD_VARIABLE, "").strip()
+    if not value:
+        return None
+    index, _, count = value.partition("/")
+    try:
+        i, n = int(index), int(count)
+    except ValueError:
+        i, n = -1, 0
+    if not 0 <= i < n:
+        raise pytest.UsageError(f"{SHARD_VARIABLE}={value!r}: write I/N with 0 <= I < N (e.g. 0/2)")
+    return i, n
+
+
+def share_of(nodeid: str, count: int) -> int:
+    """Which of ``count`` shares a test is in: from its id, the same in every process."""
+    return int(hashlib.sha256(nodeid.encode()).hexdigest(), 16) % count
+
+
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that travel the whole clock to a day of their own are marked ``clock_pinned``: the runs with the
-    clock moved (``./dev test-dates``) leave them out, as they would only repeat the plain run."""
+    clock moved (``./dev test-dates``) leave them out, as they would only repeat the plain run. With
+    ``GONGKAI_TEST_SHARD``, only the tests of that share are kept."""
     for item in items:
         if travels(getattr(item, "obj", None)):
             item.add_marker(pytest.mark.clock_pinned)
+    chosen = shard()
+    if chosen is not None:
+        index, count = chosen
+        kept = [item for item in items if share_of(item.nodeid, count) == index]
+        dropped = [item for item in items if share_of(item.nodeid, count) != index]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
