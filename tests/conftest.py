@@ -111,8 +111,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     chosen = shard()
     if chosen is not None:
         index, count = chosen
-        kept = [item for item in items if share_of(item.nodeid, count) == index]
-        dropped = [item for item in items if share_of(item.nodeid, count) != index]
+        kept: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
+        for item in items:
+            (kept if share_of(item.nodeid, count) == index else dropped).append(item)
         if dropped:
             config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -113,11 +113,19 @@ def bump_on_signal(**kwargs: Any) -> None:
 
 
 def current() -> Stamp:
-    """The current version (one query by primary key; never kept in the process: other processes bump)."""
-    row = PageVersion.objects.filter(pk=PageVersion.SINGLETON).values_list("version", "changed_at").first()
+    """The current version (one query by primary key; never kept in the process: other processes bump).
+    With a cache other than the database's it is a hit's first query: :func:`_fetch_one`, the check of a
+    reused connection as well."""
+    connection = connections[router.db_for_read(PageVersion)]
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('version')}, {quote('changed_at')} FROM {quote(PageVersion._meta.db_table)} "
+        f"WHERE {quote('id')} = %s"
+    )
+    row = _fetch_one(connection, sql, [PageVersion.SINGLETON])
     if row is None:
         return Stamp(0, datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
-    return Stamp(row[0], row[1])
+    return Stamp(int(row[0]), _aware(row[1]))
 
 
 # ---------------------------------------------------------------------------------------------
