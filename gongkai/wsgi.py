@@ -1,4 +1,5 @@
-"""WSGI entry point: ``gongkai.wsgi:application``."""
+"""WSGI entry point: ``gongkai.wsgi:application`` (Django's, with the page cache's hits answered before
+it: :mod:`gongkai.core.pagehits`)."""
 
 import os
 
@@ -6,4 +7,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
-application = get_wsgi_application()
+from gongkai.core.pagehits import PageHits  # noqa: E402  (after the settings module is named)
+
+application = PageHits(get_wsgi_application())

@@ -281,6 +281,21 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
         return cursor.fetchone()
 
 
+#: The ``environ`` key under which :mod:`gongkai.core.pagehits` hands a miss's lookup to the middleware, so
+#: that the version is read once per request (before the page is made, as the middleware reads it).
+LOOKED_UP = "gongkai.pagecache.looked_up"
+
+
+@dataclass(frozen=True)
+class Looked:
+    """A lookup: the key and version a page made now is stored under, and the cached answer if any."""
+
+    key: str
+    stamp: Stamp
+    modified: datetime.datetime
+    response: HttpResponseBase | None
+
+
 def _response(entry: Entry) -> HttpResponse:
     response = HttpResponse(entry.content, status=entry.status)
     for name, value in entry.headers:
@@ -319,15 +334,15 @@ class PageCacheMiddleware:
                 return response
             assert isinstance(response, HttpResponse)
             return self._finish(request, response, _entry(response).etag, None)
-        try:
-            today = timezone.localdate()
-            key = cache_key(request, today)
-        except DisallowedHost:
-            return self.get_response(request)  # Django answers it (400)
-        stamp, entry = self._get(key)
-        modified = last_modified(stamp, today)
-        if entry is not None and entry.version == stamp.version:
-            return self._finish(request, _response(entry), entry.etag, modified)
+        looked: Looked | None = request.META.pop(LOOKED_UP, None)
+        if looked is None:
+            try:
+                looked = self.look_up(request)
+            except DisallowedHost:
+                return self.get_response(request)  # Django answers it (400)
+        if looked.response is not None:
+            return looked.response
+        key, stamp, modified = looked.key, looked.stamp, looked.modified
         # Made now, from data at least as new as ``stamp`` (read before): stored under that version.
         response = self.get_response(request)
         if not storable(response):
@@ -336,6 +351,28 @@ class PageCacheMiddleware:
         entry = _entry(response, stamp.version)
         self._set(key, entry)
         return self._finish(request, response, entry.etag, modified)
+
+    def look_up(self, request: HttpRequest) -> Looked:
+        """The page's key, the current version and, when the cache holds the page at that version, the
+        answer (``200`` or ``304``). For a public ``GET`` without a session. Raises ``DisallowedHost``."""
+        today = timezone.localdate()
+        key = cache_key(request, today)
+        stamp, entry = self._get(key)
+        modified = last_modified(stamp, today)
+        response = None
+        if entry is not None and entry.version == stamp.version:
+            response = self._finish(request, _response(entry), entry.etag, modified)
+        return Looked(key, stamp, modified, response)
+
+    def cacheable_request(self, request: HttpRequest) -> bool:
+        """Whether this middleware would look ``request``'s page up: on, a public path, ``GET``, no
+        session."""
+        return (
+            self.enabled
+            and request.method == "GET"
+            and public_path(request.path_info, self.include, self.exclude)
+            and not has_session(request)
+        )
 
     def _finish(
         self, request: HttpRequest, response: HttpResponse, etag: str, modified: datetime.datetime | None

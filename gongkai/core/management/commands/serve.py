@@ -1,6 +1,7 @@
 """``gongkai serve [--bind HOST:PORT] [--workers N] [--timeout SECONDS]``: the production web server.
 
-gunicorn with the options of :mod:`gongkai.core.serving`, serving Django's WSGI application and, through
+gunicorn with the options of :mod:`gongkai.core.serving`, serving ``gongkai.wsgi:application`` (Django's, with
+the page cache's hits answered before it) and, through
 whitenoise, the static files collected by ``gongkai collectstatic``. Stops gracefully on SIGTERM (systemd's
 stop). New code needs a restart: the site is loaded once, in this process, before the workers are forked (a
 SIGHUP replaces the workers, not the code).
@@ -13,14 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from gongkai.core import serving
+from gongkai.core.pagehits import PageHits
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -32,8 +32,10 @@ class _Server(BaseApplication):  # type: ignore[misc]
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> WSGIHandler:
-        return get_wsgi_application()
+    def load(self) -> PageHits:
+        from gongkai.wsgi import application  # Django's, hits of the page cache answered before it
+
+        return application
 
 
 def _pre_fork(server: Any, worker: Any) -> None:
