@@ -191,6 +191,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: the page cache's one query per hit (gongkai.core.pagecache) is a prepared statement, planned
+# once per connection (psycopg prepares only statements asked to; Django's own cursors bind on the client
+# and are never prepared). GONGKAI_PAGE_CACHE_PREPARED=false behind a connection pooler that cannot keep
+# prepared statements (PgBouncer before 1.21 in transaction mode).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "GONGKAI_PAGE_CACHE_PREPARED", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes share the embedded database (web workers, `gongkai worker`): every transaction takes
     # the write lock when it begins (BEGIN IMMEDIATE), so a writer waits its turn (up to `timeout` seconds)

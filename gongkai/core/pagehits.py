@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from http.client import responses
 from typing import Any
 
 from django.conf import settings
-from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 
 from gongkai.core import pagecache
+from gongkai.core.models import PageVersion
 
 logger = logging.getLogger(__name__)
 
@@ -55,21 +59,34 @@ class PageHits:
         self.pages = pagecache.PageCacheMiddleware(_unused)
         self.security = SecurityMiddleware(_unused)
         self.active = self.pages.enabled and tuple(settings.MIDDLEWARE[:3]) == OUTER_MIDDLEWARE
+        # What the middleware adds to every stored page, worked out once by the middleware itself: its
+        # ``Cache-Control``, and the security middleware's headers (for a plain and a secure request).
+        blank = HttpResponse()
+        patch_cache_control(
+            blank, public=True, max_age=self.pages.max_age, stale_while_revalidate=self.pages.stale
+        )
+        self.cache_control = blank.headers["Cache-Control"]
+        self.secured: dict[bool, tuple[tuple[str, str], ...]] = {
+            secure: self._security_headers(secure) for secure in (False, True)
+        }
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if self.active and environ.get("REQUEST_METHOD") == "GET":
-            response = self._hit(environ)
-            if response is not None:
-                return self._send(response, start_response)
+            answer = self._hit(environ)
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return [body]
         return self.application(environ, start_response)
 
-    def _hit(self, environ: dict[str, Any]) -> HttpResponseBase | None:
+    def _hit(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
         request = WSGIRequest(environ)
         if not self.pages.cacheable_request(request) or self.security.process_request(request) is not None:
             return None  # not the cache's, or the security middleware answers (a redirect to HTTPS)
-        # Django's request signals around the lookup, as its handler sends them (a connection too old or
-        # broken is closed before, the connection's state reset after).
-        signals.request_started.send(sender=self.__class__, environ=environ)
+        # What Django's request signals do for the one connection a lookup uses (before: closed if too
+        # old or broken; after: its state reset for the next request).
+        connection = connections[router.db_for_read(PageVersion)]
+        connection.close_if_unusable_or_obsolete()
         try:
             looked = self.pages.look_up(request)
         except DisallowedHost:
@@ -78,15 +95,34 @@ class PageHits:
             logger.exception("page cache lookup failed; the request goes to Django")
             return None
         finally:
-            signals.request_finished.send(sender=self.__class__)
-        if looked.response is None:
+            connection.close_if_unusable_or_obsolete()
+        entry = looked.entry
+        if entry is None:
             environ[pagecache.LOOKED_UP] = looked  # the middleware makes and stores the page
             return None
-        assert isinstance(looked.response, HttpResponse)  # a stored page, or its 304
-        return self.security.process_response(request, looked.response)
+        if any(name.startswith("HTTP_IF_") for name in environ):
+            return self._conditional(request, looked, entry)  # Django's rules, 304 or 412 included
+        headers = [
+            *entry.headers,
+            ("ETag", entry.etag),
+            ("Last-Modified", http_date(looked.modified.timestamp())),
+            ("Cache-Control", self.cache_control),
+        ]
+        present = {name.lower() for name, _value in entry.headers}
+        headers += [(n, v) for n, v in self.secured[request.is_secure()] if n.lower() not in present]
+        return f"{entry.status} {responses.get(entry.status, 'Unknown Status Code')}", headers, entry.content
 
-    @staticmethod
-    def _send(response: HttpResponseBase, start_response: StartResponse) -> Iterable[bytes]:
-        assert isinstance(response, HttpResponse) and not response.cookies
-        start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
-        return [response.content]
+    def _conditional(
+        self, request: HttpRequest, looked: pagecache.Looked, entry: pagecache.Entry
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        response = self.pages.finish(request, pagecache.response_of(entry), entry.etag, looked.modified)
+        assert isinstance(response, HttpResponse)  # the stored page, or its 304/412
+        response = self.security.process_response(request, response)
+        return f"{response.status_code} {response.reason_phrase}", list(response.items()), response.content
+
+    def _security_headers(self, secure: bool) -> tuple[tuple[str, str], ...]:
+        request = HttpRequest()
+        request.META = {"wsgi.url_scheme": "https" if secure else "http", "SERVER_NAME": "x"}
+        request.is_secure = lambda: secure  # type: ignore[method-assign]
+        response = self.security.process_response(request, HttpResponse())
+        return tuple((n, v) for n, v in response.items() if n.lower() not in {"content-type"})

@@ -4,10 +4,11 @@ Django."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
@@ -20,6 +21,14 @@ from tests.conftest import Tree
 
 # Django's request signals close the connection of a test wrapped in a transaction: these tests commit.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> Iterator[None]:
+    """The page cache's table is not a model's: a committed test's pages would outlive its data."""
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 class Spy:
@@ -43,7 +52,7 @@ class Answer:
         self.status, self.headers = status, headers
 
 
-def _get(app: PageHits, url: str, **headers: str) -> tuple[str, dict[str, str], bytes]:
+def _get(app: PageHits, url: str, **headers: Any) -> tuple[str, dict[str, str], bytes]:
     environ = RequestFactory().get(url, **headers).environ  # type: ignore[arg-type]
     answer = Answer()
     chunks = app(environ, answer)
@@ -81,6 +90,28 @@ def test_a_hit_is_what_the_middleware_sends_with_one_query(tree: Tree) -> None:
     status, not_modified, body = _get(app, url, HTTP_IF_NONE_MATCH=headers["ETag"])
     assert status == "304 Not Modified" and body == b"" and spy.calls == 1
     assert not_modified["ETag"] == headers["ETag"]
+
+
+def test_a_secure_hit_and_conditional_requests_follow_djangos_rules(tree: Tree) -> None:
+    agency = tree.county_a_finance
+    url = f"/gk/{agency.short_code}/"
+    with override_settings(SECURE_HSTS_SECONDS=3600, SECURE_HSTS_INCLUDE_SUBDOMAINS=True):
+        spy = Spy()
+        app = PageHits(spy)
+        _get(app, url, secure=True)
+        status, headers, body = _get(app, url, secure=True)
+        by_middleware = Client().get(url, secure=True)
+    assert spy.calls == 1 and status == "200 OK" and body == by_middleware.content
+    assert headers == dict(by_middleware.items())
+    assert headers["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
+    # Not over plain HTTP.
+    assert "Strict-Transport-Security" not in _get(app, url)[1]
+    # If-Modified-Since at the last change: 304; If-Match that does not match: 412 (Django's rules).
+    status, _headers, body = _get(app, url, secure=True, HTTP_IF_MODIFIED_SINCE=headers["Last-Modified"])
+    assert status == "304 Not Modified" and body == b""
+    status, _headers, _body = _get(app, url, secure=True, HTTP_IF_MATCH='"other"')
+    assert status == "412 Precondition Failed"
+    assert spy.calls == 2  # the plain-HTTP page is another key: made once by Django
 
 
 def test_a_change_is_never_served_old(tree: Tree) -> None:
