@@ -53,7 +53,7 @@ class Answer:
 
 
 def _get(app: PageHits, url: str, **headers: Any) -> tuple[str, dict[str, str], bytes]:
-    environ = RequestFactory().get(url, **headers).environ  # type: ignore[arg-type]
+    environ = RequestFactory().get(url, **headers).environ
     answer = Answer()
     chunks = app(environ, answer)
     body = b"".join(chunks)
