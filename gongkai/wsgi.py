@@ -7,6 +7,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
-from gongkai.core.pagehits import PageHits  # noqa: E402  (after the settings module is named)
+django_application = get_wsgi_application()
 
-application = PageHits(get_wsgi_application())
+from gongkai.core.pagehits import PageHits  # noqa: E402  (its models need the apps loaded, just above)
+
+application = PageHits(django_application)

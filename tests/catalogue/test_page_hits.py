@@ -4,6 +4,9 @@ Django."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -191,7 +194,16 @@ def test_a_failing_lookup_leaves_the_request_to_django(tree: Tree) -> None:
     assert status == "200 OK" and spy.calls == 1 and body
 
 
+@pytest.mark.processes
 def test_the_deployed_application_is_wrapped() -> None:
-    from gongkai import wsgi
-
-    assert isinstance(wsgi.application, PageHits)
+    """``gongkai.wsgi`` as a server imports it: first, in a process of its own."""
+    script = (
+        "from gongkai import wsgi; from gongkai.core.pagehits import PageHits; "
+        "assert isinstance(wsgi.application, PageHits) and wsgi.application.active; print('ok')"
+    )
+    env = {**os.environ, "SECRET_KEY": "x" * 50, "GONGKAI_DEBUG": "true"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
