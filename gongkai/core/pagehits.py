@@ -43,6 +43,11 @@ OUTER_MIDDLEWARE = (
     "gongkai.core.pagecache.PageCacheMiddleware",
 )
 
+#: The request headers of a conditional request (``django.utils.cache.get_conditional_response``'s).
+CONDITIONAL = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
+
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -100,7 +105,7 @@ class PageHits:
         if entry is None:
             environ[pagecache.LOOKED_UP] = looked  # the middleware makes and stores the page
             return None
-        if any(name.startswith("HTTP_IF_") for name in environ):
+        if not CONDITIONAL.isdisjoint(environ):
             return self._conditional(request, looked, entry)  # Django's rules, 304 or 412 included
         headers = [
             *entry.headers,
