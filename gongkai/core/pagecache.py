@@ -273,7 +273,7 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
             # hit). Unless the connection's ``prepare_threshold`` is None (settings: a pooler that cannot
             # keep prepared statements), where psycopg prepares nothing.
             with connection.Database.Cursor(raw) as cursor:
-                cursor.execute(sql, params, prepare=True)
+                cursor.execute(sql, params, prepare=True, binary=True)
                 row = cursor.fetchone()
         except (connection.Database.OperationalError, connection.Database.InterfaceError):
             connection.close()  # dropped by the server: closed as a failed check; the query below reconnects
