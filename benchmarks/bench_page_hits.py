@@ -109,6 +109,8 @@ def main() -> None:
     from gongkai.core.pagehits import PageHits
 
     largest = ColumnTotals.objects.order_by("-total").values_list("agency_id", flat=True).first()
+    if largest is None:
+        raise SystemExit(f"{args.database} has no catalogue: build it with bench_public.py first")
     code = Agency.objects.get(pk=largest).short_code
     pages = {
         "column home": f"/gk/{code}/",
