@@ -7,6 +7,7 @@ workflow (先审查、后公开, 一事一审) and records an :class:`ItemEvent`
 
 from __future__ import annotations
 
+import uuid
 from typing import IO
 
 from django.conf import settings
@@ -15,7 +16,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.taxonomy import ARTICLE_20_CHOICES
@@ -511,9 +511,10 @@ class ColumnTotals(models.Model):
     total = models.PositiveIntegerField(_("已公开"), default=0)
     rules = models.PositiveIntegerField(_("制度"), default=0)
     reports = models.PositiveIntegerField(_("年报"), default=0)
-    #: When the totals were last counted (every change of a published or withdrawn entry of the agency counts
-    #: them again): the key of the column's cached browsing counts (selectors.cached_facet_counts).
-    counted_at = models.DateTimeField(_("统计时间"), default=timezone.now)
+    #: A new random value at every count (every change of a published or withdrawn entry of the agency counts
+    #: them again): the key of the column's cached browsing counts (selectors.cached_facet_counts). Random,
+    #: not a time, so that no two counts share it, whatever the clock does (tests freeze it).
+    stamp = models.UUIDField(_("统计版本"), default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("公开栏目统计")

@@ -14,12 +14,12 @@ Writes that bypass the models' signals (``QuerySet.update``, ``bulk_create``, ``
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.models import Attachment, Category, ColumnTotals, IndexPattern, Item, ItemKind, Status
@@ -54,8 +54,8 @@ def refresh(agency_id: int, *, create: bool = True) -> None:
             row, _created = ColumnTotals.objects.select_for_update().get_or_create(agency_id=agency_id)
         for name, value in count(agency_id).items():
             setattr(row, name, value)
-        row.counted_at = timezone.now()
-        row.save(update_fields=["total", "rules", "reports", "counted_at"])
+        row.stamp = uuid.uuid4()
+        row.save(update_fields=["total", "rules", "reports", "stamp"])
 
 
 def rebuild() -> None:
@@ -77,8 +77,8 @@ def rebuild() -> None:
 
 
 def counters_of(agency: Agency) -> ColumnTotals | None:
-    """The agency's counter row (``None`` if never counted): its totals and when they were counted, which
-    every change of its published or withdrawn entries moves (:func:`refresh`, :func:`rebuild`)."""
+    """The agency's counter row (``None`` if never counted): its totals and the stamp that every count
+    renews, so every change of its published or withdrawn entries (:func:`refresh`, :func:`rebuild`)."""
     return ColumnTotals.objects.filter(agency_id=agency.pk).first()
 
 
