@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import selectors
 from gongkai.catalogue.indexing import SearchPaginator, SearchResults
-from gongkai.catalogue.models import ColumnTotals, DocumentType, Item, ItemKind
+from gongkai.catalogue.models import ColumnTotals, DisclosureMode, DocumentType, Item, ItemKind, Validity
 from gongkai.catalogue.public_filters import Filters
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label, article_20_number
 from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
@@ -401,14 +401,14 @@ def metadata(item: Item) -> list[tuple[str, Any]]:
         (_("索引号"), _dash(item.index_number)),
         (_("主题分类"), _dash(item.category.name if item.category else "")),
         (_("发布机构"), _dash(item.publisher or item.agency.name)),
-        (_("信息类别"), item.get_kind_display()),
+        (_("信息类别"), label_of(ItemKind, item.kind)),
         (_("成文日期"), _date(item.written_on)),
         (_("发布日期"), _date(item.published_on)),
         (_("实施日期"), _date(item.effective_on)),
         (_("废止日期"), _date(item.repealed_on)),
         (_("文号"), _dash(item.doc_number)),
-        (_("有效性"), _dash(item.get_validity_display() if item.validity else "")),
-        (_("公开方式"), item.get_disclosure_mode_display()),
+        (_("有效性"), _dash(label_of(Validity, item.validity) if item.validity else "")),
+        (_("公开方式"), label_of(DisclosureMode, item.disclosure_mode)),
         (_("关键词"), _dash(item.keywords)),
     ]
 
