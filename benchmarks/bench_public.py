@@ -318,7 +318,9 @@ def measure(
     round; with two modes (``--baseline``: "base" and "off"), each page is measured on both in turn
     (bare → base → bare → off → bare), the order alternating between rounds."""
     bare_page = Page("bare", ["/"])
-    results = {mode: {page.name: [] for page in plan} for mode in modes}
+    results: dict[str, dict[str, list[tuple[Result, float]]]] = {
+        mode: {page.name: [] for page in plan} for mode in modes
+    }
     for round_ in range(rounds):
         bare_before = wrk(PORTS["bare"], bare_page, connections, seconds)
         for page in plan:

@@ -99,8 +99,9 @@ def _caller() -> Any:
     def call(url: str) -> tuple[str, bytes]:
         status: list[str] = []
 
-        def start_response(code: str, headers: Any, exc_info: Any = None) -> None:
+        def start_response(code: str, headers: Any, exc_info: Any = None) -> Any:
             status.append(code)
+            return None
 
         result = handler(_environ(url), start_response)
         try:
@@ -222,7 +223,9 @@ def main() -> None:
         sys.path.insert(0, trees[0])
         profile(args.profile, args.requests, args.top)
         return
-    figures = {t: {p: {"wall": [], "cpu": [], "sql": [], "queries": []} for p in pages} for t in trees}
+    figures: dict[str, dict[str, dict[str, list[float]]]] = {
+        t: {p: {"wall": [], "cpu": [], "sql": [], "queries": []} for p in pages} for t in trees
+    }
     digests: dict[str, dict[str, str]] = {}
     for round_ in range(args.rounds):
         order = trees if round_ % 2 == 0 else list(reversed(trees))

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.template import engines
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -190,7 +190,7 @@ def test_fast_reverse_is_reverse(tree: Tree) -> None:
         (DisclosureMode, "disclosure_mode"),
     ],
 )
-def test_label_of_is_get_display(tree: Tree, choices: type, field: str) -> None:
+def test_label_of_is_get_display(tree: Tree, choices: type[models.TextChoices], field: str) -> None:
     item = make_item(tree.county_a)
     for value in [*choices.values, "not-a-choice"]:
         setattr(item, field, value)
