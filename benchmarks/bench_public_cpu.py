@@ -16,9 +16,9 @@ asks for every URL once (imports, templates, the connection), then ``--requests`
 page and tree: the median wall time, the Python CPU time of the process, the SQL time (the round trips as
 the client sees them: PostgreSQL's work and waiting for it) and the statements per request.
 
-``--profile PAGE`` runs ``cProfile`` over that page's requests in this tree instead and prints the top of
-the profile; ``--compare`` checks that every page's bytes are the same in each tree (the first tree's
-against the others').
+Each run also compares every URL's bytes between the trees (the first tree's against the others') and
+prints the URLs that differ. ``--profile PAGE`` runs ``cProfile`` over that page's requests in the first
+tree instead and prints the top of the profile.
 
     .venv/bin/python benchmarks/bench_public_cpu.py --trees /work/main,$PWD \\
         --database postgres://postgres@127.0.0.1:5432/gongkai_off16bench [--rounds 4] [--requests 5]
