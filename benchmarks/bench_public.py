@@ -48,17 +48,20 @@ import bench_catalogue as world  # noqa: E402
 
 world.DB = "gongkai_pubbench"
 world.URL = f"postgres://postgres@127.0.0.1:5432/{world.DB}"
-PORTS = {"bare": 8811, "warm": 8812, "off": 8813}
+PORTS = {"bare": 8811, "warm": 8812, "off": 8813, "base": 8814}
+#: The source tree of each Gongkai server: this one, and ``--baseline``'s for the "base" server (cache off).
+TREES = {"warm": ROOT, "off": ROOT}
 QUEUE_AGENCY = "bench-cases"
 QUEUE_OFFICER = "bench-officer"
 
 
 def server_env(mode: str, static_root: Path, redis: bool) -> dict[str, str]:
+    tree = TREES.get(mode, ROOT)
     env = {
         **world.env(),
-        "STATIC_ROOT": str(static_root),
-        "PYTHONPATH": str(ROOT),
-        "GONGKAI_PAGE_CACHE": "false" if mode == "off" else "true",
+        "STATIC_ROOT": str(static_root if tree == ROOT else Path(f"{static_root}-base")),
+        "PYTHONPATH": str(tree),
+        "GONGKAI_PAGE_CACHE": "false" if mode in ("off", "base") else "true",
         # The officer's session (made by this script) lives through the run; no second factor asked.
         "GONGKAI_REQUIRE_2FA": "false",
         "GONGKAI_SESSION_IDLE_MINUTES": "600",
@@ -222,7 +225,7 @@ def serve(mode: str, workers: int, static_root: Path, redis: bool) -> subprocess
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, env=server_env(mode, static_root, redis), cwd=ROOT)
+    process = subprocess.Popen(command, env=server_env(mode, static_root, redis), cwd=TREES.get(mode, ROOT))
     import http.client
 
     for _ in range(300):
@@ -309,20 +312,25 @@ def prime(port: int, page: Page) -> None:
 
 
 def measure(
-    mode: str, plan: list[Page], connections: int, seconds: float, rounds: int
-) -> dict[str, list[tuple[Result, float]]]:
-    """Each page's results with the req/s of the bare page around it: bare → page → bare … per round."""
+    modes: list[str], plan: list[Page], connections: int, seconds: float, rounds: int
+) -> dict[str, dict[str, list[tuple[Result, float]]]]:
+    """Each mode's results per page with the req/s of the bare page around it: bare → page → bare … per
+    round; with two modes (``--baseline``: "base" and "off"), each page is measured on both in turn
+    (bare → base → bare → off → bare), the order alternating between rounds."""
     bare_page = Page("bare", ["/"])
-    results: dict[str, list[tuple[Result, float]]] = {page.name: [] for page in plan}
-    for _round in range(rounds):
+    results: dict[str, dict[str, list[tuple[Result, float]]]] = {
+        mode: {page.name: [] for page in plan} for mode in modes
+    }
+    for round_ in range(rounds):
         bare_before = wrk(PORTS["bare"], bare_page, connections, seconds)
         for page in plan:
-            if mode == "warm":
-                prime(PORTS[mode], page)
-            result = wrk(PORTS[mode], page, connections, seconds)
-            bare_after = wrk(PORTS["bare"], bare_page, connections, seconds)
-            results[page.name].append((result, (bare_before.rps + bare_after.rps) / 2))
-            bare_before = bare_after
+            for mode in modes if round_ % 2 == 0 else list(reversed(modes)):
+                if mode == "warm":
+                    prime(PORTS[mode], page)
+                result = wrk(PORTS[mode], page, connections, seconds)
+                bare_after = wrk(PORTS["bare"], bare_page, connections, seconds)
+                results[mode][page.name].append((result, (bare_before.rps + bare_after.rps) / 2))
+                bare_before = bare_after
     return results
 
 
@@ -355,20 +363,36 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--redis", action="store_true", help="the caches on Redis at 127.0.0.1:6379/3")
     parser.add_argument("--modes", default="warm,off")
+    parser.add_argument("--database", default=world.DB, help="the world's PostgreSQL database (a copy)")
+    parser.add_argument("--port", type=int, default=8811, help="the first of the four servers' ports")
+    parser.add_argument(
+        "--baseline",
+        default="",
+        help="another source tree served with the cache off beside this one's, each page measured on both",
+    )
+    parser.add_argument("--only", default="", help="the pages whose names contain one of these (commas)")
     args = parser.parse_args()
+    world.DB = args.database
+    world.URL = f"postgres://postgres@127.0.0.1:5432/{world.DB}"
+    PORTS.update({mode: args.port + i for i, mode in enumerate(PORTS)})
+    if args.baseline:
+        TREES["base"] = Path(args.baseline).resolve()
     static_root = Path(tempfile.mkdtemp(prefix="gongkai-pubbench-static-"))
     build(args.items, args.agencies, args.keep)
     setup_django(static_root, args.redis)
-    subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", "collectstatic", "--noinput", "-v0"],
-        env=server_env("warm", static_root, args.redis),
-        check=True,
-        cwd=ROOT,
-    )
+    for mode in ["warm", "base"] if args.baseline else ["warm"]:
+        subprocess.run(
+            [sys.executable, "-m", "gongkai.cli", "collectstatic", "--noinput", "-v0"],
+            env=server_env(mode, static_root, args.redis),
+            check=True,
+            cwd=TREES.get(mode, ROOT),
+        )
     session = counters_and_cases(args.open_cases)
-    plan = pages(session)
+    wanted = [w for w in args.only.split(",") if w]
+    plan = [page for page in pages(session) if not wanted or any(w in page.name for w in wanted)]
     modes = [m for m in args.modes.split(",") if m]
-    servers = {mode: serve(mode, args.workers, static_root, args.redis) for mode in ["bare", *modes]}
+    started = ["bare", *modes, *(["base"] if args.baseline and "off" in modes else [])]
+    servers = {mode: serve(mode, args.workers, static_root, args.redis) for mode in started}
     print(
         f"\n{args.items:,} entries; gunicorn {args.workers} sync workers per server; "
         f"wrk -t2 -c{args.connections} "
@@ -377,18 +401,20 @@ def main() -> None:
     )
     try:
         for mode in modes:
-            title = "cache warm" if mode == "warm" else "cache off"
-            report(
-                f"{title}, {args.connections} connections",
-                measure(mode, plan, args.connections, args.seconds, args.rounds),
-            )
-        print(f"### single requests, cache {'off' if 'off' in servers else 'warm'} (wrk -t1 -c1)\n")
-        print("| page | req/s | p50 ms | p99 ms |")
-        print("|---|---:|---:|---:|")
-        port = PORTS["off" if "off" in servers else "warm"]
-        for page in plan:
-            single = wrk(port, page, 1, max(args.seconds / 2, 3), threads=1)
-            print(f"| {page.name} | {single.rps:,.1f} | {single.p50:.0f} | {single.p99:.0f} |")
+            group = ["base", "off"] if mode == "off" and "base" in servers else [mode]
+            measured = measure(group, plan, args.connections, args.seconds, args.rounds)
+            for one in group:
+                title = {"warm": "cache warm", "off": "cache off", "base": f"cache off, {args.baseline}"}[one]
+                report(f"{title}, {args.connections} connections", measured[one])
+        singles = [m for m in ("base", "off") if m in servers] or ["warm"]
+        for mode in singles:
+            print(f"### single requests, {mode} (wrk -t1 -c1)\n")
+            print("| page | req/s | p50 ms | p99 ms |")
+            print("|---|---:|---:|---:|")
+            for page in plan:
+                single = wrk(PORTS[mode], page, 1, max(args.seconds / 2, 3), threads=1)
+                print(f"| {page.name} | {single.rps:,.1f} | {single.p50:.0f} | {single.p99:.0f} |")
+            print()
     finally:
         for process in servers.values():
             process.send_signal(signal.SIGTERM)

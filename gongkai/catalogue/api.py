@@ -32,14 +32,24 @@ from django.views.decorators.csrf import csrf_exempt
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import openapi, public_filters, totals
 from gongkai.catalogue.indexing import SearchPaginator, SearchResults
-from gongkai.catalogue.models import Attachment, Item, ItemVersion, Status
-from gongkai.catalogue.presenters_public import sanitized
+from gongkai.catalogue.models import (
+    Attachment,
+    DisclosureMode,
+    DocumentType,
+    Item,
+    ItemKind,
+    ItemVersion,
+    Status,
+    Validity,
+)
+from gongkai.catalogue.presenters_public import label_of, sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
 from gongkai.catalogue.selectors import PAGE_STATUSES, published_counts
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
 from gongkai.core.pagination import CappedPaginator
+from gongkai.core.reversing import fast_reverse
 from gongkai.statute.standard_areas import STANDARD_AREAS, area_name
 
 DEFAULT_PAGE_SIZE = 20
@@ -142,11 +152,11 @@ def _iso(value: Any) -> str | None:
 
 
 def _item_url(request: HttpRequest, short_code: str, pk: int) -> str:
-    return request.build_absolute_uri(reverse("catalogue_public:item", args=[short_code, pk]))
+    return request.build_absolute_uri(fast_reverse("catalogue_public:item", short_code, pk))
 
 
 def _api_item_url(request: HttpRequest, pk: int) -> str:
-    return request.build_absolute_uri(reverse("catalogue_public:api_item", args=[pk]))
+    return request.build_absolute_uri(fast_reverse("catalogue_public:api_item", pk))
 
 
 def _link(request: HttpRequest, item: Item) -> dict[str, Any]:
@@ -161,7 +171,7 @@ def _link(request: HttpRequest, item: Item) -> dict[str, Any]:
 
 
 def attachment_json(request: HttpRequest, item: Item, file: Attachment) -> dict[str, Any]:
-    url = reverse("catalogue_public:attachment", args=[item.agency.short_code, item.pk, file.pk])
+    url = fast_reverse("catalogue_public:attachment", item.agency.short_code, item.pk, file.pk)
     return {
         "id": file.pk,
         "name": file.filename,
@@ -193,16 +203,16 @@ def item_json(
         "agency": {"short_code": item.agency.short_code, "name": item.agency.name},
         "publisher": item.publisher or item.agency.name,
         "kind": item.kind,
-        "kind_label": str(item.get_kind_display()),
+        "kind_label": label_of(ItemKind, item.kind),
         "document_type": item.document_type,
-        "document_type_label": str(item.get_document_type_display()),
+        "document_type_label": label_of(DocumentType, item.document_type),
         "doc_number": item.doc_number,
         "written_on": _iso(item.written_on),
         "published_on": _iso(item.published_on),
         "effective_on": _iso(item.effective_on),
         "repealed_on": _iso(item.repealed_on),
         "validity": item.validity or None,
-        "validity_label": str(item.get_validity_display()) if item.validity else None,
+        "validity_label": label_of(Validity, item.validity) if item.validity else None,
         "category": {"id": item.category.pk, "name": item.category.name} if item.category else None,
         "article20": (
             {"item": item.article20_item, "label": article_20_label(item.article20_item)}
@@ -210,7 +220,7 @@ def item_json(
             else None
         ),
         "disclosure_mode": item.disclosure_mode,
-        "disclosure_mode_label": str(item.get_disclosure_mode_display()),
+        "disclosure_mode_label": label_of(DisclosureMode, item.disclosure_mode),
         "summary": item.summary,
         "keywords": item.keywords,
         "standard_area": (

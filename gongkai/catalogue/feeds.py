@@ -26,8 +26,10 @@ from django.utils.text import Truncator
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.content import strip_controls
-from gongkai.catalogue.models import Item, ItemVersion, Status
+from gongkai.catalogue.models import Item, ItemKind, ItemVersion, Status
+from gongkai.catalogue.presenters_public import label_of
 from gongkai.catalogue.public_filters import published_items
+from gongkai.core.reversing import fast_reverse
 
 FEED_SIZE = 50
 _FEED_FIELDS = (
@@ -144,7 +146,7 @@ class CatalogueRssFeed(Feed[Item, Agency]):
         return strip_controls("\n".join(parts))
 
     def item_link(self, item: Item) -> str:
-        return reverse("catalogue_public:item", args=[item.agency.short_code, item.pk])
+        return fast_reverse("catalogue_public:item", item.agency.short_code, item.pk)
 
     # No item_guid: the guid is the item's absolute link (isPermaLink="true" in RSS).
 
@@ -161,7 +163,7 @@ class CatalogueRssFeed(Feed[Item, Agency]):
     def item_categories(self, item: Item) -> list[str]:
         if item.status == Status.WITHDRAWN:
             return ["已撤回"]
-        categories = [str(item.get_kind_display())]
+        categories = [label_of(ItemKind, item.kind)]
         if item.category is not None:
             categories.insert(0, item.category.name)
         return [strip_controls(c) for c in categories]

@@ -17,9 +17,8 @@ from urllib.parse import quote, urlencode
 
 import nh3
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Choices, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +26,11 @@ from django.utils.translation import gettext_lazy
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import selectors
 from gongkai.catalogue.indexing import SearchPaginator, SearchResults
-from gongkai.catalogue.models import DocumentType, Item, ItemKind
+from gongkai.catalogue.models import ColumnTotals, DisclosureMode, DocumentType, Item, ItemKind, Validity
 from gongkai.catalogue.public_filters import Filters
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label, article_20_number
 from gongkai.core.pagination import DEFAULT_COUNT_CAP, CappedPaginator
+from gongkai.core.reversing import fast_reverse
 
 PAGE_SIZE = 20
 
@@ -97,6 +97,16 @@ PARTS: tuple[Part, ...] = (
 )
 
 
+def label_of(choices: type[Choices], value: Any) -> str:
+    """What ``get_<field>_display()`` says of ``value`` (a field of ``choices``): its label in the reader's
+    language, or the value itself when it is not one of them. Django's own builds a dictionary of every
+    choice at each call, hashing each lazy label — one translation per choice: 0.4 ms per entry of a feed."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
 def sanitized(html: str) -> SafeString:
     """The entry body, sanitised again (it is stored sanitised; defence in depth)."""
     return mark_safe(nh3.clean(html or ""))  # nh3's output is safe HTML
@@ -105,13 +115,13 @@ def sanitized(html: str) -> SafeString:
 def _nav(agency: Agency, current: str) -> list[dict[str, Any]]:
     front = {
         "label": _("专栏首页"),
-        "url": reverse("catalogue_public:column", args=[agency.short_code]),
+        "url": fast_reverse("catalogue_public:column", agency.short_code),
         "current": current == "column",
     }
     return [front] + [
         {
             "label": part.label,
-            "url": reverse(part.url_name, args=[agency.short_code]),
+            "url": fast_reverse(part.url_name, agency.short_code),
             "current": current == part.key,
         }
         for part in PARTS
@@ -125,8 +135,8 @@ def column_context(agency: Agency, current: str, **context: Any) -> dict[str, An
         agency=agency,
         nav=_nav(agency, current),
         current_part=next((p for p in PARTS if p.key == current), None),
-        rss_url=reverse("catalogue_public:feed_rss", args=[agency.short_code]),
-        atom_url=reverse("catalogue_public:feed_atom", args=[agency.short_code]),
+        rss_url=fast_reverse("catalogue_public:feed_rss", agency.short_code),
+        atom_url=fast_reverse("catalogue_public:feed_atom", agency.short_code),
     )
     return context
 
@@ -137,7 +147,7 @@ def part_links(agency: Agency) -> list[dict[str, Any]]:
         {
             "label": part.label,
             "description": part.description,
-            "url": reverse(part.url_name, args=[agency.short_code]),
+            "url": fast_reverse(part.url_name, agency.short_code),
         }
         for part in PARTS
     ]
@@ -160,15 +170,21 @@ def paginate(
     params: Mapping[str, str],
     *,
     search: bool = False,
+    count: int | None = None,
 ) -> dict[str, Any]:
     """One page of ``queryset``. Only a text search (``search``, or ranked :class:`SearchResults`) caps its
     count at :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` (the newest ones are listed and the page
-    says so); browsing and filtered lists count exactly, so that every entry can be reached."""
+    says so); browsing and filtered lists count exactly, so that every entry can be reached — ``count``
+    when the caller knows it (the column's counters), else counted — and read a deep page's ids first
+    (:class:`selectors.RowsByIds`)."""
     paginator: Paginator[Item]
     if isinstance(queryset, SearchResults):
         paginator = SearchPaginator(queryset, PAGE_SIZE)
+    elif search:
+        paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP)
     else:
-        paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP if search else None)
+        rows = selectors.RowsByIds(queryset)
+        paginator = CappedPaginator(rows, PAGE_SIZE, cap=None, known_count=count)
     page: Page[Item] = paginator.get_page(request.GET.get("page"))
     return page_context(page, params)
 
@@ -309,9 +325,10 @@ def _selected(filters: Filters) -> dict[str, tuple[str, str]]:
     return chosen
 
 
-def facets(agency: Agency, filters: Filters) -> list[Facet]:
-    """The agency's whole catalogue counted by category, 第二十条 item, kind, document type and year."""
-    counts = selectors.cached_facet_counts(agency)
+def facets(agency: Agency, filters: Filters, counters: ColumnTotals | None = None) -> list[Facet]:
+    """The agency's whole catalogue counted by category, 第二十条 item, kind, document type and year
+    (``counters``: the agency's column counters, when the caller read them)."""
+    counts = selectors.cached_facet_counts(agency, counters)
     names = selectors.categories_in_order(list(counts.category))
     categories = [(c.pk, c.name, counts.category[c.pk]) for c in names]
     article20 = [
@@ -384,14 +401,14 @@ def metadata(item: Item) -> list[tuple[str, Any]]:
         (_("索引号"), _dash(item.index_number)),
         (_("主题分类"), _dash(item.category.name if item.category else "")),
         (_("发布机构"), _dash(item.publisher or item.agency.name)),
-        (_("信息类别"), item.get_kind_display()),
+        (_("信息类别"), label_of(ItemKind, item.kind)),
         (_("成文日期"), _date(item.written_on)),
         (_("发布日期"), _date(item.published_on)),
         (_("实施日期"), _date(item.effective_on)),
         (_("废止日期"), _date(item.repealed_on)),
         (_("文号"), _dash(item.doc_number)),
-        (_("有效性"), _dash(item.get_validity_display() if item.validity else "")),
-        (_("公开方式"), item.get_disclosure_mode_display()),
+        (_("有效性"), _dash(label_of(Validity, item.validity) if item.validity else "")),
+        (_("公开方式"), label_of(DisclosureMode, item.disclosure_mode)),
         (_("关键词"), _dash(item.keywords)),
     ]
 

@@ -31,6 +31,7 @@ from gongkai.catalogue.models import (
     Attachment,
     Category,
     ColumnArea,
+    ColumnTotals,
     Item,
     ItemEvent,
     ItemVersion,
@@ -290,6 +291,39 @@ def public_rows(queryset: QuerySet[Item]) -> QuerySet[Item]:
     return queryset.only(*ROW_FIELDS).order_by("-published_on", "-id")
 
 
+#: From this offset on, a page of a list reads its ids first (:class:`RowsByIds`).
+DEEP_OFFSET = 200
+
+
+class RowsByIds:
+    """A list of entries (a queryset of list rows, ordered) whose deep pages read the page's ids first — an
+    index-only scan of ``(agency, status, -published_on, -id)`` for an agency's column — and then only the
+    page's rows by primary key. ``OFFSET`` over the rows themselves read every skipped row from the table:
+    ``?page=500`` of the largest agency (54,000 entries) read 10,000 rows, 370 ms cold, 60–100 ms warm;
+    its ids alone take 2 ms. Pages before :data:`DEEP_OFFSET` are one query, as before.
+
+    What :class:`~django.core.paginator.Paginator` needs of an object list: ``count()``, slicing and
+    ``ordered``; a row that left the list between the two queries (withdrawn) is left out of the page."""
+
+    ordered = True
+
+    def __init__(self, queryset: QuerySet[Item]) -> None:
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Item]:
+        if not isinstance(index, slice) or (index.start or 0) < DEEP_OFFSET:
+            return list(self.queryset[index])
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def public_search(
     matches: QuerySet[Item], query: str, *, with_agency: bool = False
 ) -> indexing.SearchResults:
@@ -433,17 +467,25 @@ def facet_counts(base: QuerySet[Item]) -> FacetCounts:
     return counts
 
 
-def cached_facet_counts(agency: Agency) -> FacetCounts:
+def cached_facet_counts(agency: Agency, counters: ColumnTotals | None = None) -> FacetCounts:
     """:func:`facet_counts` of the agency's published entries, cached.
 
-    The cache key holds the number of published entries, the newest id and the latest change, read
-    in one cheap aggregate: publishing, withdrawing or editing an entry makes a new key, so the counts
-    are never stale; :data:`FACET_CACHE_SECONDS` only bounds how long an unused key is kept.
+    The cache key is the stamp of the agency's column counters (``counters``, :func:`totals.counters_of`;
+    read here if not given), which every publication, withdrawal, correction or edit of a published entry
+    renews in its own transaction (:mod:`gongkai.catalogue.totals`) — so the
+    counts are never stale, and the key costs one row, not an aggregate over every published entry of the
+    agency (42 ms at 54,000 entries, cold). An agency never counted (no counter row) is keyed by its
+    entries' number, newest id and latest change, as before the counters. :data:`FACET_CACHE_SECONDS` only
+    bounds how long an unused key is kept.
     """
     base = published_items().filter(agency=agency)
-    stamp = base.order_by().aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
-    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
-    key = f"gongkai:catalogue:facets:{agency.pk}:{stamp['n']}:{stamp['last']}:{changed}"
+    counters = counters if counters is not None else totals.counters_of(agency)
+    if counters is not None:
+        key = f"gongkai:catalogue:facets:counted:{agency.pk}:{counters.stamp.hex}"
+    else:
+        stamp = base.order_by().aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+        changed = stamp["changed"].timestamp() if stamp["changed"] else 0
+        key = f"gongkai:catalogue:facets:{agency.pk}:{stamp['n']}:{stamp['last']}:{changed}"
     counts = cache.get(key)
     if not isinstance(counts, FacetCounts):
         counts = facet_counts(base)

@@ -14,6 +14,7 @@ Writes that bypass the models' signals (``QuerySet.update``, ``bulk_create``, ``
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -53,7 +54,8 @@ def refresh(agency_id: int, *, create: bool = True) -> None:
             row, _created = ColumnTotals.objects.select_for_update().get_or_create(agency_id=agency_id)
         for name, value in count(agency_id).items():
             setattr(row, name, value)
-        row.save(update_fields=["total", "rules", "reports"])
+        row.stamp = uuid.uuid4()
+        row.save(update_fields=["total", "rules", "reports", "stamp"])
 
 
 def rebuild() -> None:
@@ -72,6 +74,12 @@ def rebuild() -> None:
         ColumnTotals.objects.all().delete()
         ColumnTotals.objects.bulk_create(ColumnTotals(**row) for row in rows)
         pagecache.bump()
+
+
+def counters_of(agency: Agency) -> ColumnTotals | None:
+    """The agency's counter row (``None`` if never counted): its totals and the stamp that every count
+    renews, so every change of its published or withdrawn entries (:func:`refresh`, :func:`rebuild`)."""
+    return ColumnTotals.objects.filter(agency_id=agency.pk).first()
 
 
 def totals_of(agency: Agency) -> dict[str, int]:

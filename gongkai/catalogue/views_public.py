@@ -30,7 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import public_filters, selectors
+from gongkai.catalogue import public_filters, selectors, totals
 from gongkai.catalogue.guide import build_guide, office_contacts
 from gongkai.catalogue.models import DocumentType, Status, Topic, Validity
 from gongkai.catalogue.presenters_public import (
@@ -209,7 +209,11 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     matches = filters.apply(base)
     # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
     results = selectors.public_search(matches, filters.q) if filters.q else selectors.public_rows(matches)
-    context = paginate(request, results, params, search=bool(filters.q))
+    # Browsing the whole catalogue: its count and the browsing counts' key are the column's counters.
+    counters = None if filters.active else totals.counters_of(agency)
+    context = paginate(
+        request, results, params, search=bool(filters.q), count=counters.total if counters else None
+    )
     return _column(
         request,
         agency,
@@ -218,7 +222,7 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         filters=filters,
         params=params,
         errors=errors,
-        facets=facets(agency, filters),
+        facets=facets(agency, filters, counters),
         selected=selected_labels(filters),
         # A query of punctuation or symbols only finds nothing; the page says why.
         unsearchable=bool(filters.q) and not is_searchable(filters.q),
