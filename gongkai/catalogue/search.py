@@ -23,8 +23,8 @@ as before; a word with digits, letters or punctuation as a phrase whose numbers 
 
 **Ranking.** The title, 文号 and 索引号 (the *head*) and the summary and keywords are also kept apart
 (``Item.search_head``, :func:`entry_texts`), between separator characters that no spaced text contains, so
-that the position of a phrase in it tells where the phrase occurs: a field equal to the query, a head field
-containing it, the summary or keywords, or only the body, files and publisher (:func:`rank_needles`).
+that one ``LIKE`` tells where a phrase occurs: a field equal to the query, a head field containing it, the
+summary or keywords, or only the body, files and publisher (:func:`rank_patterns`).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ SUMMARY_MARK = "\x1e"
 #: Before each of the other texts (publisher, body, each file's text).
 REST_MARK = "\x1d"
 #: Where the head ends and the summary begins: found once in a stored text.
-HEAD_END = HEAD_MARK + SUMMARY_MARK
+_HEAD_END = HEAD_MARK + SUMMARY_MARK
 
 #: A separator between runs (anything that is not part of a run: punctuation, symbols, spaces, ``_``, 〇).
 _SEP = r"[\W_\u3007]"
@@ -152,7 +152,7 @@ def entry_texts(
     head = (
         HEAD_MARK
         + HEAD_MARK.join(_field(value) for value in (title, doc_number, index_number))
-        + HEAD_END
+        + _HEAD_END
         + SUMMARY_MARK.join(_field(value) for value in (summary, keywords))
         + SUMMARY_MARK
     )
@@ -226,17 +226,25 @@ def adjacent(query: str) -> Word | None:
     return _word(runs)
 
 
-#: The tiers of a match, best first (:func:`rank_needles`).
+def like_escape(text: str) -> str:
+    """``text`` as a literal inside a ``LIKE ... ESCAPE '\\'`` pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+#: The tiers of a match, best first (:func:`rank_patterns`).
 EXACT, IN_HEAD, IN_SUMMARY, ELSEWHERE = 3, 2, 1, 0
 
 
-def rank_needles(word: Word) -> tuple[str, str, str]:
-    """What is looked for in ``search_head`` to rank a match of ``word``: the word itself (its first
-    occurrence before :data:`HEAD_END`, in the title, 文号 or 索引号: :data:`IN_HEAD`; after it, in the
-    summary or keywords: :data:`IN_SUMMARY`; nowhere: only in the body, files or publisher,
-    :data:`ELSEWHERE`), the end of the head, and a head field equal to the word (:data:`EXACT`; such a field
-    contains the word, so it is looked for only when the word is in the head)."""
-    return word.pattern, HEAD_END, f"{HEAD_MARK}{word.exact}{HEAD_MARK}"
+def rank_patterns(word: Word) -> tuple[str, str, str]:
+    """``LIKE`` patterns over ``search_head`` for the tiers :data:`EXACT` (the title, 文号 or 索引号 is the
+    word), :data:`IN_HEAD` (one of them contains it) and :data:`IN_SUMMARY` (the summary or keywords
+    contain it); an entry matching none has it in the body, files or publisher (:data:`ELSEWHERE`)."""
+    pattern = like_escape(word.pattern)
+    return (
+        f"%{HEAD_MARK}{like_escape(word.exact)}{HEAD_MARK}%",
+        f"%{pattern}%{_HEAD_END}%",
+        f"%{pattern}%",
+    )
 
 
 # --- Highlighting ------------------------------------------------------------------------------
