@@ -125,9 +125,15 @@ class Command(BaseCommand):
             inputs.append((Path(files).name, Path(files).read_bytes()))
         elif files:
             params["files_path"] = str(Path(files).resolve())
-        job = jobs.start(
-            "catalogue.import_sheet", actor=None, agency=agency, params=params, inputs=inputs, run_now=True
-        )
+        with batch.checked_here(data, agency, checked):  # the job runs here: the sheet is checked once
+            job = jobs.start(
+                "catalogue.import_sheet",
+                actor=None,
+                agency=agency,
+                params=params,
+                inputs=inputs,
+                run_now=True,
+            )
         self._report_job(job, options)
         sys.exit(EXIT_UNREADABLE if job.status != JobStatus.SUCCEEDED else status)
 
