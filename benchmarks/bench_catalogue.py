@@ -2,7 +2,7 @@
 
 Measured side by side, on the same machine and server: a minimal Django page (``/healthz/``: the
 framework's own ceiling here), an agency's catalogue page, Chinese searches of one, two and four
-characters within an agency, a site-wide search through the open-data API, and an entry page.
+characters within an agency, a site-wide search through the open-data API and on its page (``/gk/search/``).
 
 Method:
 
@@ -19,7 +19,11 @@ Method:
   point.
 
     .venv/bin/python benchmarks/bench_catalogue.py [--items 1000000] [--agencies 2000] [--workers 4] \\
-        [--concurrency 8] [--seconds 15] [--keep | --load-only]
+        [--concurrency 8] [--seconds 15] [--keep | --load-only] [--database NAME] [--only SCENARIO] [--port N]
+
+``--database`` measures another database than ``gongkai_catbench`` (a copy of ``bench_public``'s world,
+``gongkai_pubbench``, with ``--keep``); ``--only`` runs the scenarios whose name contains the text (the bare
+page always runs first, as the ceiling).
 """
 
 from __future__ import annotations
@@ -85,6 +89,19 @@ ITEM_COLUMNS = (
     "body", "is_ogi_rule", "status", "withdrawn_reason", "search_text", "search_head", "search_vector",
     "created_at", "updated_at", "correction_note", "correction_reason", "standard_area", "topic",
 )  # fmt: skip
+
+
+def use_database(name: str) -> None:
+    """Measure (or load) the database ``name`` instead of :data:`DB`."""
+    global DB, URL
+    DB = name
+    URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
+
+
+def use_port(port: int) -> None:
+    """Serve on ``port`` instead of :data:`PORT` (another benchmark may be using it)."""
+    global PORT
+    PORT = port
 
 
 def create_database() -> None:
@@ -308,7 +325,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--keep", action="store_true", help="reuse the loaded database if it is there")
     parser.add_argument("--load-only", action="store_true", help="load the database, measure nothing")
+    parser.add_argument("--database", default=DB, help="the PostgreSQL database (default %(default)s)")
+    parser.add_argument("--only", default="", help="only the scenarios whose name contains this text")
+    parser.add_argument("--port", type=int, default=PORT, help="the server's port (default %(default)s)")
     args = parser.parse_args()
+    use_database(args.database)
+    use_port(args.port)
     os.environ.update({k: v for k, v in env().items() if k not in os.environ or k == "DATABASE_URL"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django
@@ -348,6 +370,7 @@ def main() -> None:
             [f"/gk/{c}/catalogue/?q={q(rng.choice(WORDS) + rng.choice(WORDS))}" for c in big],
         ),
         ("site-wide search, API (2 characters)", [f"/gk/api/items/?q={q(w)}" for w in WORDS[:40]]),
+        ("site-wide search page (2 characters)", [f"/gk/search/?q={q(w)}" for w in WORDS[:40]]),
     ]
     server = serve(args.workers)
     try:
@@ -358,6 +381,8 @@ def main() -> None:
         print("| scenario | requests/s | p50 ms | p99 ms | max ms | statuses | errors |")
         print("|---|---:|---:|---:|---:|---|---:|")
         for name, urls in scenarios:
+            if args.only and args.only not in name and not name.startswith("minimal"):
+                continue
             rps, latencies, errors, statuses = hammer(urls, args.concurrency, args.seconds)
             latencies.sort()
             p50 = statistics.median(latencies) * 1000 if latencies else 0

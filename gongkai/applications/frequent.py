@@ -4,7 +4,7 @@
 two requests for the same information written the same way get the same key (a reworded request is not
 matched: the list is a hint, the officer judges). :func:`request_digest` is its SHA-256, stored on each case
 (``Application.request_digest``, kept in step by ``save()``) so that the database groups the cases by it
-(:func:`gongkai.applications.selectors.frequent_requests`): a description may hold 5,000 characters, too
+(:func:`gongkai.applications.selectors.frequent_groups`): a description may hold 5,000 characters, too
 long for an index, and the normalisation is not the same in SQLite and PostgreSQL.
 """
 

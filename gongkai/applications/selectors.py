@@ -485,10 +485,3 @@ def frequent_requests_of(groups: Iterable[dict[str, Any]]) -> list[FrequentReque
                 )
             )
     return found
-
-
-def frequent_requests(
-    user: AnyUser, minimum: int = FREQUENT_MINIMUM, *, limit: int = FREQUENT_PER_PAGE
-) -> list[FrequentRequest]:
-    """The first ``limit`` groups of :func:`frequent_groups` with their cases (two queries)."""
-    return frequent_requests_of(frequent_groups(user, minimum)[:limit])

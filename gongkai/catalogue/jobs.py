@@ -233,7 +233,9 @@ def import_sheet(run: JobRun) -> dict[str, object]:
                 source = stack.enter_context(open_source(run.params.get("files_path")))
             with inputs[0].file.open("rb") as handle:
                 data = handle.read()
-            checked = batch.check_sheet(data, str(run.params.get("filename") or ""), agency, source)
+            checked = batch.take_checked(data, agency) or batch.check_sheet(
+                data, str(run.params.get("filename") or ""), agency, source
+            )
         except (sheet.TableUnreadable, batch.HeaderUnusable, FilesUnreadable) as exc:
             raise JobFailed(exc.message) from None
         invalid = len(checked.invalid)

@@ -19,6 +19,7 @@ import nh3
 from django.core.paginator import Page, Paginator
 from django.db.models import Choices, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -435,3 +436,13 @@ def content_disposition(filename: str, pk: int) -> str:
     """``attachment; filename="…"; filename*=UTF-8''…`` (RFC 6266 with the RFC 5987 encoding)."""
     clean = _NOT_FILENAME.sub("_", filename).strip() or f"attachment-{pk}"
     return f"attachment; filename=\"{ascii_fallback(clean, pk)}\"; filename*=UTF-8''{quote(clean, safe='')}"
+
+
+def agency_options(choices: Iterable[tuple[str, str]], selected: str) -> SafeString:
+    """The ``<option>`` of each agency (code, name) for the site-wide search's filter, ``selected`` marked:
+    made in Python (a province's 2,000 agencies cost the template loop ~40 ms per search page)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, mark_safe(" selected") if code == selected else "", name) for code, name in choices),
+    )

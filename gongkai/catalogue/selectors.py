@@ -369,6 +369,11 @@ def site_agencies() -> QuerySet[Agency]:
     return Agency.objects.only("id", "name", "short_code", "parent_id", "path").order_by("name", "id")
 
 
+def agency_choices() -> QuerySet[Agency, tuple[str, str]]:
+    """Every agency's code and name, by name: the site-wide search's agency filter."""
+    return Agency.objects.order_by("name", "id").values_list("short_code", "name")
+
+
 def front_page_agencies() -> QuerySet[Agency]:
     """Every agency in tree order (the level above first, then each parent's agencies by kind and name),
     for the site's front page."""

@@ -35,6 +35,7 @@ from gongkai.catalogue.guide import build_guide, office_contacts
 from gongkai.catalogue.models import DocumentType, Status, Topic, Validity
 from gongkai.catalogue.presenters_public import (
     agency_groups,
+    agency_options,
     agency_tree,
     column_context,
     content_disposition,
@@ -131,7 +132,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "params": params,
             "errors": errors,
-            "agencies": selectors.site_agencies(),
+            "agency_options": agency_options(selectors.agency_choices(), params.get("agency", "")),
             "unsearchable": bool(filters.q) and not is_searchable(filters.q),
             **context,
         },

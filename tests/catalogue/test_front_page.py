@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from gongkai.agencies.models import Agency
 from gongkai.catalogue import views_public
 from gongkai.catalogue.models import Status
 from tests.catalogue.public_factories import make_item
@@ -69,6 +70,15 @@ def test_the_site_wide_search_finds_entries_of_every_agency(client: Client, tree
     assert "/gk/county-a/items/" in page and "/gk/county-b/items/" in page
     one = client.get("/gk/search/", {"q": "防汛", "agency": "county-b"}).content.decode()
     assert "共找到 1 条结果" in one and "甲县关于防汛工作的通知" not in one
+    # The agency filter lists every agency by name (made in Python, escaped), the chosen one selected.
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', one)
+    assert options[0] == ("", "", "全部")
+    assert [name for _code, _on, name in options[1:]] == sorted(a.name for a in tree.all())
+    assert [code for code, on, _name in options if on] == ["county-b"]
+    Agency.objects.filter(pk=tree.town_b1.pk).update(name='乙县"一镇"<b>')
+    page = client.get("/gk/search/").content.decode()
+    assert '<option value="town-b1">乙县&quot;一镇&quot;&lt;b&gt;</option>' in page
+    assert " selected>" not in page.split('id="gk-agency"')[1].split("</select>")[0]
     bad = client.get("/gk/search/", {"q": "防汛", "agency": "nobody"})
     assert bad.status_code == 200 and "nobody" in bad.content.decode()
     assert "检索结果" not in client.get("/gk/search/").content.decode()  # no query, no list

@@ -188,6 +188,38 @@ def test_changed_row_updates_with_a_trail(tmp_path: Path, people: People, today:
     assert "catalogue.item_import_updated" in AUDIT_LABELS
 
 
+def test_the_command_parses_and_checks_the_sheet_once(
+    tmp_path: Path, people: People, today: datetime.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "a.xlsx"
+    write_xlsx(book, sheet_rows(40))
+    write_files(tmp_path / "files", 40)
+    read: list[str] = []
+    real = sheet.read_table
+
+    def read_table(data: bytes, filename: str) -> Any:
+        read.append(filename)
+        return real(data, filename)
+
+    monkeypatch.setattr(sheet, "read_table", read_table)
+    args = ["import", str(book), "--agency", people.agency.short_code, "--files", str(tmp_path / "files")]
+    status, _out, _err = run(*args, "--skip-invalid")
+    # Checked by the command, imported by the job it runs in the same process: one reading.
+    assert status == 1 and read == ["a.xlsx"]
+    assert Item.objects.count() == 40 - len(BAD_LINES)
+    assert ImportRecord.objects.filter(outcome="invalid").count() == len(BAD_LINES)
+    # A job run elsewhere (a worker, the workspace's upload) reads the stored file itself.
+    job = jobs.start(
+        "catalogue.import_sheet",
+        actor=None,
+        agency=people.agency,
+        params={"command_line": True, "filename": "a.xlsx", "skip_invalid": True, "dry_run": True},
+        inputs=[("a.xlsx", book.read_bytes())],
+        run_now=True,
+    )
+    assert job.status == JobStatus.SUCCEEDED and read == ["a.xlsx", "a.xlsx"]
+
+
 def test_another_agencys_index_number_is_an_error(
     tmp_path: Path, people: People, today: datetime.date
 ) -> None:

@@ -4,9 +4,11 @@ step per row (:mod:`gongkai.catalogue.jobs`). What the command line and the work
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -50,6 +52,34 @@ def check_sheet(data: bytes, filename: str, agency: Agency, files: FileSource) -
     ]
     rows.mark_other_agencies(agency, checked)
     return Checked(checked, notes)
+
+
+#: Sheets checked in this process for an import job about to run here (the command line's): the job takes
+#: the checked rows instead of parsing and checking the file again (:func:`checked_here`).
+_CHECKED: dict[str, Checked] = {}
+
+
+def _sheet_key(data: bytes, agency: Agency) -> str:
+    return f"{agency.pk}:{hashlib.sha256(data).hexdigest()}"
+
+
+@contextmanager
+def checked_here(data: bytes, agency: Agency, checked: Checked) -> Iterator[None]:
+    """While the block runs, the import of ``data`` for ``agency`` run in this process takes ``checked`` (what
+    :func:`check_sheet` gave the caller a moment ago) instead of checking the sheet again
+    (:func:`take_checked`): the command line checks a sheet before it starts the job, and a sheet of
+    thousands of rows was parsed and checked twice."""
+    key = _sheet_key(data, agency)
+    _CHECKED[key] = checked
+    try:
+        yield
+    finally:
+        _CHECKED.pop(key, None)
+
+
+def take_checked(data: bytes, agency: Agency) -> Checked | None:
+    """The rows checked for ``data`` and ``agency`` by :func:`checked_here`'s caller, once; else ``None``."""
+    return _CHECKED.pop(_sheet_key(data, agency), None)
 
 
 def records(job: uuid.UUID | str) -> QuerySet[ImportRecord]:

@@ -5,8 +5,9 @@
 ``import`` reads the spreadsheet (.xlsx, or .csv in UTF-8 or GBK) and the attachments (a folder or a .zip)
 and checks every row; it prints each row's errors (``第 N 行：…``). With ``--dry-run`` it prints what it
 would do and changes nothing. Without ``--skip-invalid`` a file with an invalid row imports nothing. The
-import itself runs as the job ``catalogue.import_sheet`` in this process (one step per row, audited, with
-the job page on the site).
+import itself runs as the job ``catalogue.import_sheet`` in this process (in batches of rows, audited, with
+the job page on the site), which takes the rows checked here instead of reading the sheet again
+(``batch.checked_here``).
 
 ``crawl`` runs the job ``catalogue.crawl`` with the JSON configuration (docs/catalogue.md); ``--dry-run``
 previews the first ``--limit`` entries (10 by default).
@@ -125,9 +126,15 @@ class Command(BaseCommand):
             inputs.append((Path(files).name, Path(files).read_bytes()))
         elif files:
             params["files_path"] = str(Path(files).resolve())
-        job = jobs.start(
-            "catalogue.import_sheet", actor=None, agency=agency, params=params, inputs=inputs, run_now=True
-        )
+        with batch.checked_here(data, agency, checked):  # the job runs here: the sheet is checked once
+            job = jobs.start(
+                "catalogue.import_sheet",
+                actor=None,
+                agency=agency,
+                params=params,
+                inputs=inputs,
+                run_now=True,
+            )
         self._report_job(job, options)
         sys.exit(EXIT_UNREADABLE if job.status != JobStatus.SUCCEEDED else status)
 
