@@ -49,7 +49,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.presenters_events import EventData, describe_answered, describe_event
-from gongkai.applications.selectors import Thresholds
+from gongkai.applications.selectors import QueueCase, Thresholds
 from gongkai.applications.validators import mask_email, mask_id, mask_name, mask_phone
 from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render, render_error, render_lazy
@@ -97,7 +97,8 @@ def unique_badges(badges: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @dataclass
 class Row:
-    case: Application
+    #: A case of the queue's page (:class:`selectors.QueueCase`) or of the CSV export (a model instance).
+    case: Application | QueueCase
     days_left: int | None = None
     paused: bool = False
     #: (modifier, label): the row's badges.
@@ -114,7 +115,7 @@ class Row:
         return "、".join(label for _modifier, label in self.flags)
 
 
-def queue_row(case: Application, th: Thresholds) -> Row:
+def queue_row(case: Application | QueueCase, th: Thresholds) -> Row:
     row = Row(case)
     if case.status == Status.CLOSED:
         outcome = OUTCOME_BY_KEY.get(case.outcome)
@@ -229,6 +230,10 @@ class _RowWords:
         return add_truncation_text(text[: self.truncate_len], self.truncation)
 
 
+def _agency_name(case: Application | QueueCase) -> str:
+    return case.agency_name if isinstance(case, QueueCase) else case.agency.name
+
+
 def _table_row(row: Row, show_agency: bool, badge: str, words: _RowWords) -> str:
     case = row.case
     flags = row.flags
@@ -251,7 +256,7 @@ def _table_row(row: Row, show_agency: bool, badge: str, words: _RowWords) -> str
     else:
         days = str(row.days_left)
     agency = (
-        f'<td class="cases-queue__agency" title="{(name := _escape(case.agency.name))}">{name}</td>'
+        f'<td class="cases-queue__agency" title="{(name := _escape(_agency_name(case)))}">{name}</td>'
         if show_agency
         else ""
     )

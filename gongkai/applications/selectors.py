@@ -6,6 +6,7 @@ No writes here: the steps that change a case are in :mod:`gongkai.applications.s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterable
@@ -313,16 +314,53 @@ def queue_listing(cases: QuerySet[Application], state: str) -> QuerySet[Applicat
     return cases.annotate(pending_approval=Exists(pending))
 
 
-def queue_page(cases: QuerySet[Application], state: str, start: int, stop: int) -> list[Application]:
+@dataclass(frozen=True, slots=True)
+class QueueCase:
+    """What a row of the queue shows of a case (:data:`QUEUE_COLUMNS`, the agency's name, whether a step
+    waits for approval), read as values: the page's 50 cases and their agencies are not built as model
+    instances (issue 16: a third of reading the page)."""
+
+    pk: int
+    reference: str
+    applicant_name: str
+    applicant_type: str
+    description: str
+    channel: str
+    arrived_at: datetime.datetime
+    receipt_date: datetime.date | None
+    due_date: datetime.date | None
+    due_date_provisional: bool
+    clock_problem: str
+    waiting_on: str
+    paused_since: datetime.date | None
+    status: str
+    outcome: str
+    answered_on: datetime.date | None
+    agency_id: int
+    agency_name: str
+    pending_approval: bool
+
+
+def queue_page(cases: QuerySet[Application], state: str, start: int, stop: int) -> list[QueueCase]:
     """The cases ``start:stop`` of the queue: ``cases`` as :func:`queue_filter` made them, listed in
     ``state``'s order. One query, which finds the page's ids first (in the queue's order, along its index, no
-    other column) and reads only those rows with their agency and pending approval: a deep page does not join
-    and check every case before it, and the outer query is only ``id IN (…)`` (the filters are not built,
-    compiled and checked twice)."""
+    other column) and reads only those rows with their agency's name and pending approval: a deep page does
+    not join and check every case before it, and the outer query is only ``id IN (…)`` (the filters are not
+    built, compiled and checked twice)."""
     if stop <= start:
         return []
     ids = _queue_order(cases, state).values("pk")[start:stop]
-    return list(queue_listing(Application.objects.filter(pk__in=ids), state))
+    pending = Approval.objects.filter(application=OuterRef("pk"), status=ApprovalStatus.PENDING)
+    rows = (
+        _queue_order(Application.objects.filter(pk__in=ids), state)
+        .annotate(agency_name=F("agency__name"), pending_approval=Exists(pending))
+        .values_list(*_QUEUE_CASE_COLUMNS)
+    )
+    return [QueueCase(*row) for row in rows]
+
+
+#: :class:`QueueCase`'s fields, in order: each is a column, a lookup or an annotation of the page's query.
+_QUEUE_CASE_COLUMNS = tuple(field.name for field in dataclasses.fields(QueueCase))
 
 
 def pending_approval(application: Application) -> Approval | None:
