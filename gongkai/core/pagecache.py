@@ -281,6 +281,10 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
         return cursor.fetchone()
 
 
+#: The same for other reads that are a request's first query (``accounts.session_store``: the session's row).
+fetch_one_checked = _fetch_one
+
+
 def _response(entry: Entry) -> HttpResponse:
     response = HttpResponse(entry.content, status=entry.status)
     for name, value in entry.headers:
