@@ -1,5 +1,5 @@
-"""The officer's queue through real servers, two source trees side by side with the bare Django page (issue 16):
-what docs/benchmarks.md ("The officer's queue at 10,000 open cases, through gunicorn") reports.
+"""The officer's queue through real servers, two source trees side by side with the bare Django page
+(issue 16): what docs/benchmarks.md ("The officer's queue at 10,000 open cases, through gunicorn") reports.
 
 For each tree of ``--trees`` (e.g. ``/work/main`` and this worktree) one gunicorn, started in that tree
 (``PYTHONPATH`` and the working directory: gunicorn puts its directory first on ``sys.path``) with the
@@ -128,7 +128,9 @@ def main() -> None:
         servers.append(
             serve(trees[0], ["--chdir", str(HERE), "bare_django:application"], 8820, args.workers, bare_env)
         )
-        session = officer_session(trees[-1], server_env(trees[-1], args.database, Path(tempfile.gettempdir())))
+        session = officer_session(
+            trees[-1], server_env(trees[-1], args.database, Path(tempfile.gettempdir()))
+        )
         queue = Page("queue", URLS, f"sessionid={session}")
         bare = Page("bare", ["/"])
         for tree in trees:  # each server answers the officer's queue (a redirect would be a login page)
@@ -138,7 +140,8 @@ def main() -> None:
             response.read()
             assert response.status == 200, (tree, response.status)
         print(
-            f"gunicorn {args.workers} sync workers per server; wrk -t2 -c{args.connections} -d{args.seconds:g}s; "
+            f"gunicorn {args.workers} sync workers per server; "
+            f"wrk -t2 -c{args.connections} -d{args.seconds:g}s; "
             f"{args.rounds} rounds; load average before: {os.getloadavg()[0]:.1f}",
             flush=True,
         )
@@ -153,7 +156,8 @@ def main() -> None:
                 results[tree].append((result, mean_bare))
                 print(
                     f"round {round_ + 1}, {tree}: {result.rps:.1f} req/s, p50 {result.p50:.0f} ms, "
-                    f"p99 {result.p99:.0f} ms, bare {mean_bare:,.0f} req/s, ratio {result.rps / mean_bare:.4f}, "
+                    f"p99 {result.p99:.0f} ms, bare {mean_bare:,.0f} req/s, "
+                    f"ratio {result.rps / mean_bare:.4f}, "
                     f"bad {result.bad}; load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )

@@ -41,7 +41,9 @@ class SessionStore(db.SessionStore):
             f"SELECT {q('session_data')} FROM {q(model._meta.db_table)} "  # noqa: S608 - names, not input
             f"WHERE {q('session_key')} = %s AND {q('expire_date')} > %s"
         )
-        row = fetch_one_checked(connection, sql, [key, connection.ops.adapt_datetimefield_value(timezone.now())])
+        row = fetch_one_checked(
+            connection, sql, [key, connection.ops.adapt_datetimefield_value(timezone.now())]
+        )
         if row is None:
             self._session_key = None
             return None

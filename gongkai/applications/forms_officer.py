@@ -38,8 +38,8 @@ from gongkai.applications.selectors import (
 from gongkai.applications.validators import validate_phone
 from gongkai.core.forms import LengthCheckedForm
 from gongkai.core.i18n import render_lazy
-from gongkai.core.widgets import FastSelect, FastTextInput
 from gongkai.core.messages import N_, Message
+from gongkai.core.widgets import FastSelect, FastTextInput
 
 
 def date_widget() -> forms.DateInput:

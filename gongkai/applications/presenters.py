@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import gettext as _
@@ -244,7 +243,9 @@ def _table_row(row: Row, show_agency: bool, badge: str, words: _RowWords) -> str
     if case.status == Status.CLOSED:
         due = f"{words.answered_on} {case.answered_on.isoformat() if case.answered_on else ''}"
     elif case.due_date:
-        due = f"{case.due_date.isoformat()} {badge}" if case.due_date_provisional else case.due_date.isoformat()
+        due = (
+            f"{case.due_date.isoformat()} {badge}" if case.due_date_provisional else case.due_date.isoformat()
+        )
     else:
         due = f'<span class="cases-muted">{_escape(row.reason)}</span>'
     if row.paused:
@@ -266,7 +267,8 @@ def _table_row(row: Row, show_agency: bool, badge: str, words: _RowWords) -> str
     )
     return (
         f'<tr class="{classes}">\n'
-        f'        <td><a href="{words.url_head}{case.pk}{words.url_tail}">{_escape(case.reference)}</a></td>\n'
+        f'        <td><a href="{words.url_head}{case.pk}{words.url_tail}">'
+        f"{_escape(case.reference)}</a></td>\n"
         f"        <td>{_escape(case.applicant_name)}<br>"
         f'<span class="cases-muted">{words.type_label(case.applicant_type)}'
         "</span></td>\n"

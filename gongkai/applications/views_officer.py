@@ -123,13 +123,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     listed = selectors.listed_agencies(agencies)
     cases, form, state = _filtered_cases(request, th, agencies, listed)
     # Counted as the bare filter (the order only keeps the paginator from warning; a count drops it); the
-    # page's rows are read by queue_page, never through the paginator's slice.
+    # page's cases are read by queue_page (as values), never through the paginator's slice.
     page = Paginator(cases.order_by("pk"), PER_PAGE).get_page(request.GET.get("page"))
-    if page.paginator.count:
-        page.object_list = selectors.queue_page(cases, state, page.start_index() - 1, page.end_index())
-    else:
-        page.object_list = []
-    rows = [presenters.queue_row(case, th) for case in page.object_list]
+    on_page = (
+        selectors.queue_page(cases, state, page.start_index() - 1, page.end_index())
+        if page.paginator.count
+        else []
+    )
+    rows = [presenters.queue_row(case, th) for case in on_page]
     awaiting = selectors.approvals_awaiting(request.user, seats)
     show_agency = len(listed) > 1
     context = {

@@ -62,9 +62,11 @@ class FastSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        if self.template_name == forms.Select.template_name and self.option_template_name == (
-            forms.Select.option_template_name
-        ) and _ours(renderer):
+        if (
+            self.template_name == forms.Select.template_name
+            and self.option_template_name == (forms.Select.option_template_name)
+            and _ours(renderer)
+        ):
             drawn = self._draw(self.get_context(name, value, attrs)["widget"])
             if drawn is not None:
                 return mark_safe(drawn)  # noqa: S308 - every value escaped above
@@ -103,6 +105,7 @@ class FastTextInput(forms.TextInput):
             shown = widget["value"]
             if attributes is not None and (shown is None or isinstance(shown, _PLAIN)):
                 given = "" if shown is None else f' value="{_text(shown)}"'
-                drawn = f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{given}{attributes}>'
+                kind, name_ = _text(widget["type"]), _text(widget["name"])
+                drawn = f'<input type="{kind}" name="{name_}"{given}{attributes}>'
                 return mark_safe(drawn)  # noqa: S308 - every value escaped above
         return super().render(name, value, attrs, renderer)
