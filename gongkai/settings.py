@@ -286,6 +286,9 @@ OTP_TOTP_ISSUER = env_str("GONGKAI_OTP_ISSUER", "Gongkai")
 # after login whatever happens.
 GONGKAI_SESSION_IDLE_MINUTES = env_int("GONGKAI_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_MAX_HOURS", 12) * 3600
+# Django's database sessions, the session's row read with one statement that is also the connection's health
+# check (gongkai.accounts.session_store: every signed-in request reads it first).
+SESSION_ENGINE = "gongkai.accounts.session_store"
 LOGIN_URL = "login"
 # After login everyone lands on their to-do list (工作台).
 LOGIN_REDIRECT_URL = "office:workbench"

@@ -39,6 +39,7 @@ from gongkai.applications.validators import validate_phone
 from gongkai.core.forms import LengthCheckedForm
 from gongkai.core.i18n import render_lazy
 from gongkai.core.messages import N_, Message
+from gongkai.core.widgets import FastSelect, FastTextInput
 
 
 def date_widget() -> forms.DateInput:
@@ -100,24 +101,34 @@ STATE_CHOICES = [
 class QueueFilterForm(LengthCheckedForm, forms.Form):
     """GET filters of the queue; every value is optional and the URL can be bookmarked."""
 
-    state = forms.ChoiceField(label=_("状态"), choices=STATE_CHOICES, required=False)
+    # Drawn on every request of the queue: Django's markup made in Python (gongkai.core.widgets).
+    state = forms.ChoiceField(label=_("状态"), choices=STATE_CHOICES, required=False, widget=FastSelect)
     # The visible agencies are given as (id, name) — read with the user's seats — not as a queryset the
     # field would read again to show them.
-    agency = forms.TypedChoiceField(label=_("机关"), coerce=int, empty_value=None, required=False)
+    agency = forms.TypedChoiceField(
+        label=_("机关"), coerce=int, empty_value=None, required=False, widget=FastSelect
+    )
     applicant_type = forms.ChoiceField(
-        label=_("申请人类型"), choices=[("", _("全部"))] + list(ApplicantType.choices), required=False
+        label=_("申请人类型"),
+        choices=[("", _("全部"))] + list(ApplicantType.choices),
+        required=False,
+        widget=FastSelect,
     )
     channel = forms.ChoiceField(
         label=_("提交方式"),
         choices=[("", _("全部"))] + [(c.value, render_lazy(CHANNEL_LABELS[c])) for c in Channel],
         required=False,
+        widget=FastSelect,
     )
-    year = forms.TypedChoiceField(label=_("收到年度"), coerce=int, empty_value=None, required=False)
+    year = forms.TypedChoiceField(
+        label=_("收到年度"), coerce=int, empty_value=None, required=False, widget=FastSelect
+    )
     q = forms.CharField(
         label=_("搜索"),
         max_length=100,
         required=False,
         help_text=_("登记编号、查询码、申请人姓名或名称、所需信息"),
+        widget=FastTextInput,
     )
 
     def __init__(self, *args: Any, agencies: Iterable[Agency], years: list[int], **kwargs: Any) -> None:

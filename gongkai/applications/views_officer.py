@@ -64,7 +64,8 @@ def _filtered_cases(
     request: HttpRequest, th: selectors.Thresholds, agencies: list[Agency] | None, listed: list[Agency]
 ) -> tuple[QuerySet[Application], QueueFilterForm, str]:
     """The user's cases (at ``agencies``, those they see: ``permissions.visible_agencies``; ``listed``, the
-    same as a list) filtered by the GET parameters, the filter form, and the state chosen."""
+    same as a list) filtered by the GET parameters (``selectors.queue_filter``: not yet ordered or listed),
+    the filter form, and the state chosen."""
     visible = permissions.cases_at(agencies)
     form = QueueFilterForm(request.GET or None, agencies=listed, years=selectors.receipt_years(visible))
     state = (form.value("state") or selectors.STATE_OPEN) if form.is_bound else selectors.STATE_OPEN
@@ -72,7 +73,7 @@ def _filtered_cases(
     if form.is_bound:
         filters = {name: form.value(name) for name in ("agency", "applicant_type", "channel", "year", "q")}
         filters = {name: value for name, value in filters.items() if value}
-    return selectors.queue_cases(visible, th, state=state, **filters), form, state
+    return selectors.queue_filter(visible, th, state=state, **filters), form, state
 
 
 @login_required
@@ -121,10 +122,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     agencies = permissions.visible_agencies(request.user, seats)
     listed = selectors.listed_agencies(agencies)
     cases, form, state = _filtered_cases(request, th, agencies, listed)
-    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
-    if page.paginator.count:
-        page.object_list = selectors.queue_page(cases, page.start_index() - 1, page.end_index())
-    rows = [presenters.queue_row(case, th) for case in page.object_list]
+    # Counted as the bare filter (the order only keeps the paginator from warning; a count drops it); the
+    # page's cases are read by queue_page (as values), never through the paginator's slice.
+    page = Paginator(cases.order_by("pk"), PER_PAGE).get_page(request.GET.get("page"))
+    on_page = (
+        selectors.queue_page(cases, state, page.start_index() - 1, page.end_index())
+        if page.paginator.count
+        else []
+    )
+    rows = [presenters.queue_row(case, th) for case in on_page]
     awaiting = selectors.approvals_awaiting(request.user, seats)
     show_agency = len(listed) > 1
     context = {
@@ -155,7 +161,8 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     and the export is audited."""
     th = selectors.Thresholds.now()
     agencies = permissions.visible_agencies(request.user, request_seats(request))
-    cases, _form, _state = _filtered_cases(request, th, agencies, selectors.listed_agencies(agencies))
+    filtered, _form, state = _filtered_cases(request, th, agencies, selectors.listed_agencies(agencies))
+    cases = selectors.queue_listing(filtered, state)
     # The export names the applicants: it is audited (one event per agency in it) before it is sent.
     filters = {key: value for key, value in request.GET.items() if key != "page" and value}
     services.record_case_export(actor=request.user, cases=cases, filters=filters)

@@ -285,6 +285,10 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
         return cursor.fetchone()
 
 
+#: The same for other reads that are a request's first query (``accounts.session_store``: the session's row).
+fetch_one_checked = _fetch_one
+
+
 #: The ``environ`` key under which :mod:`gongkai.core.pagehits` hands a miss's lookup to the middleware, so
 #: that the version is read once per request (before the page is made, as the middleware reads it).
 LOOKED_UP = "gongkai.pagecache.looked_up"

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Sum
+from django.db import connections, router
 from django.utils import timezone
 
 from gongkai.workdays.builtin import builtin_source, builtin_years
@@ -30,10 +30,22 @@ _cache: tuple[tuple[Any, ...], WorkCalendar] | None = None
 
 
 def _fingerprint() -> tuple[Any, ...]:
-    row = CalendarYear.objects.aggregate(
-        count=Count("id"), max_id=Max("id"), revisions=Sum("revision"), updated=Max("updated_at")
+    """(number of years, highest id, sum of revisions, latest update), as the database gives them: only ever
+    compared with the last one. One fixed statement, written out: it runs on every page that shows a date
+    computed with the calendar (the officer's queue among them), and building it through the ORM cost ten
+    times the query itself (issue 16, docs/benchmarks.md)."""
+    connection = connections[router.db_for_read(CalendarYear)]
+    q = connection.ops.quote_name
+    table, pk, revision, updated = (
+        q(CalendarYear._meta.db_table),
+        q("id"),
+        q(CalendarYear._meta.get_field("revision").column),
+        q(CalendarYear._meta.get_field("updated_at").column),
     )
-    return (row["count"], row["max_id"], row["revisions"], row["updated"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT({pk}), MAX({pk}), SUM({revision}), MAX({updated}) FROM {table}")  # noqa: S608
+        row = cursor.fetchone()
+    return tuple(row)
 
 
 def stored_years() -> dict[int, YearCalendar]:
