@@ -20,6 +20,7 @@ import os
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from django.utils import translation
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.services import create_agency
+from tests.support import migrated
 
 #: ``GONGKAI_TEST_TODAY=YYYY-MM-DD`` runs the whole suite as if the real clock said that day (10:00 in
 #: Beijing, ticking). Tests must pass on any day: this is how we prove it (see docs/testing.md).
@@ -144,6 +146,20 @@ def _reset_language() -> Iterator[None]:
     """LocaleMiddleware leaves the last request's language active in the thread; reset it."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's migrated, empty SQLite database (tests/support/migrated.py): migrated once, in a process of
+    its own, for all the run's xdist workers (their base directories are side by side in the run's)."""
+    base = tmp_path_factory.getbasetemp()
+    return migrated.migrate_once(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
+@pytest.fixture
+def migrated_sqlite(migrated_template: Path, tmp_path: Path) -> Path:
+    """A file of the test's own: a migrated, empty SQLite database, as ``gongkai migrate`` leaves one."""
+    return migrated.copy_of(migrated_template, tmp_path / "migrated.sqlite3")
 
 
 @dataclass
