@@ -25,7 +25,12 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.apps import AppConfig, apps
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_migrate
 from django.utils import translation
 
 from gongkai.agencies.models import Agency, AgencyKind
@@ -125,6 +130,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_report_header(config: pytest.Config) -> str | None:
     destination = shifted_today()
     return f"clock shifted to {destination.isoformat()} ({TEST_TODAY_VARIABLE})" if destination else None
+
+
+def _empty_database_caches(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """The database caches emptied with the database. A ``transaction=True`` test ends with a flush (which
+    sends ``post_migrate``) that empties the models' tables but not the caches' (not models): the page
+    version started again from nothing while the pages cached under its old numbers stayed, and a later
+    test was served an earlier test's page at its own version N (test_page_cache.py's concurrent readers,
+    flaky under xdist, depending on which tests ran before it on the same worker)."""
+    tables = set(connections[using].introspection.table_names())
+    for alias, cache in settings.CACHES.items():
+        if cache["BACKEND"].endswith(".DatabaseCache") and cache["LOCATION"] in tables:
+            caches[alias].clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _caches_emptied_with_the_database() -> None:
+    post_migrate.connect(
+        _empty_database_caches, sender=apps.get_app_config("core"), dispatch_uid="tests.empty_caches"
+    )
 
 
 @pytest.fixture(autouse=True)
