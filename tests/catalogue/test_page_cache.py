@@ -362,7 +362,7 @@ def test_never_a_page_older_than_the_last_change_under_concurrent_reads(
 def test_the_suite_empties_the_page_cache_with_the_database(tree: Tree) -> None:
     """A flush (how a ``transaction=True`` test ends) starts the page version again from nothing, so the
     suite empties the cache tables with it (tests/conftest.py): a page cached here would otherwise be served
-    to a later test that reaches the same version (which made the concurrent readers' test above flaky)."""
+    to a later test that reaches the same version (likely why the concurrent readers' test failed once)."""
     if not isinstance(caches[settings.GONGKAI_PAGE_CACHE_ALIAS], DatabaseCache):
         pytest.skip("the pages are cached in the database's own table only without GONGKAI_CACHE_URL")
     agency = tree.county_a_finance
