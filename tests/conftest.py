@@ -20,15 +20,22 @@ import os
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
+from django.apps import AppConfig, apps
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_migrate
 from django.utils import translation
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.services import create_agency
+from tests.support import migrated
 
 #: ``GONGKAI_TEST_TODAY=YYYY-MM-DD`` runs the whole suite as if the real clock said that day (10:00 in
 #: Beijing, ticking). Tests must pass on any day: this is how we prove it (see docs/testing.md).
@@ -125,6 +132,25 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"clock shifted to {destination.isoformat()} ({TEST_TODAY_VARIABLE})" if destination else None
 
 
+def _empty_database_caches(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """The database caches emptied with the database. A ``transaction=True`` test ends with a flush (which
+    sends ``post_migrate``) that empties the models' tables but not the caches' (not models): the page
+    version started again from nothing while the pages cached under its old numbers stayed, and a later
+    test was served an earlier test's page at its own version N (test_page_cache.py's concurrent readers,
+    flaky under xdist, depending on which tests ran before it on the same worker)."""
+    tables = set(connections[using].introspection.table_names())
+    for alias, cache in settings.CACHES.items():
+        if cache["BACKEND"].endswith(".DatabaseCache") and cache["LOCATION"] in tables:
+            caches[alias].clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _caches_emptied_with_the_database() -> None:
+    post_migrate.connect(
+        _empty_database_caches, sender=apps.get_app_config("core"), dispatch_uid="tests.empty_caches"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _account_rules_off(settings: Any) -> None:
     """The account rules of production, off for the tests of other things (tests/accounts sets them):
@@ -144,6 +170,20 @@ def _reset_language() -> Iterator[None]:
     """LocaleMiddleware leaves the last request's language active in the thread; reset it."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's migrated, empty SQLite database (tests/support/migrated.py): migrated once, in a process of
+    its own, for all the run's xdist workers (their base directories are side by side in the run's)."""
+    base = tmp_path_factory.getbasetemp()
+    return migrated.migrate_once(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
+@pytest.fixture
+def migrated_sqlite(migrated_template: Path, tmp_path: Path) -> Path:
+    """A file of the test's own: a migrated, empty SQLite database, as ``gongkai migrate`` leaves one."""
+    return migrated.copy_of(migrated_template, tmp_path / "migrated.sqlite3")
 
 
 @dataclass

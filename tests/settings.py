@@ -8,7 +8,15 @@ import os
 
 os.environ.setdefault("GONGKAI_DATA_KEYS", "test:dGVzdC1vbmx5LWdvbmdrYWktZGF0YS1rZXktMzJieXQ=")
 
+from django.conf import global_settings  # noqa: E402
+
 from gongkai.settings import *  # noqa: E402, F403
+
+# New passwords hashed with MD5: production's PBKDF2 (1,000,000 iterations) costs 0.3-0.4 s a password on a CI
+# machine, and the demo world's ten users alone cost 3-4 s each time a test seeds it. Hashes of production's
+# hashers still verify (they follow in the list); no test depends on the algorithm (tests/accounts, which
+# hash and check passwords most, did the same already).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
 
 # Jobs run through django-tasks' ImmediateBackend: a job started in a test runs when its transaction commits
 # (use ``django_capture_on_commit_callbacks(execute=True)``, a ``transaction=True`` test, or

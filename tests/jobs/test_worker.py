@@ -29,12 +29,15 @@ def _postgres_url() -> str | None:
 
 
 @pytest.fixture
-def own_database(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], list[tuple[Any, ...]]]]]:
-    """A database for the subprocesses (the suite's own is not visible to them): a SQLite file, or a new
-    PostgreSQL database when the suite runs on PostgreSQL. Yields its URL and a function that queries it."""
+def own_database(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, Callable[[str], list[tuple[Any, ...]]]]]:
+    """A migrated database for the subprocesses (the suite's own is not visible to them): a SQLite file (a
+    copy of the run's migrated one, tests/support/migrated.py), or a new PostgreSQL database, migrated, when
+    the suite runs on PostgreSQL. Yields its URL and a function that queries it."""
     pg = _postgres_url()
     if pg is None:
-        path = tmp_path / "worker.sqlite3"
+        path: Path = request.getfixturevalue("migrated_sqlite")
         url = f"sqlite:///{path}"
 
         def query(sql: str) -> list[tuple[Any, ...]]:
@@ -56,6 +59,7 @@ def own_database(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], list[tup
             return conn.execute(sql).fetchall()
 
     try:
+        _manage(_env(url), "migrate", "-v", "0")
         yield url, pg_query
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
@@ -117,7 +121,6 @@ def test_a_killed_worker_s_job_is_finished_by_the_next_with_each_step_once(
 ) -> None:
     url, query = own_database
     env = _env(url)
-    _manage(env, "migrate", "-v", "0")
     _start_jobs(env, 1, steps=8, seconds=0.5)
     log = tmp_path / "workers.log"
     first = _worker(env, log)
@@ -158,7 +161,6 @@ def test_a_killed_worker_s_job_is_finished_by_the_next_with_each_step_once(
 def test_two_workers_share_the_queue_and_run_each_job_once(own_database: Any, tmp_path: Path) -> None:
     url, query = own_database
     env = _env(url)
-    _manage(env, "migrate", "-v", "0")
     _start_jobs(env, 6, steps=2, seconds=0.2)
     log = tmp_path / "workers.log"
     workers = [_worker(env, log), _worker(env, log)]
@@ -185,7 +187,6 @@ def test_two_workers_share_the_queue_and_run_each_job_once(own_database: Any, tm
 def test_worker_once_runs_what_is_queued_and_exits(own_database: Any) -> None:
     url, query = own_database
     env = _env(url)
-    _manage(env, "migrate", "-v", "0")
     _start_jobs(env, 2, steps=1, seconds=0)
     out = _manage(env, "worker", "--once")
     assert "已停止" in out
