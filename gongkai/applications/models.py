@@ -129,6 +129,14 @@ class Application(models.Model):
     counted_outcome = models.CharField(
         _("年报统计的办理结果"), max_length=40, choices=OUTCOME_CHOICES, blank=True
     )
+    #: The first answer's working days and timeliness as the clock counts them (gongkai.applications.timing):
+    #: kept by the services with the columns above and again after a calendar change, so that the
+    #: statistics are grouped counts. ``counted_timing`` "" is "not computed yet" (read from the events).
+    counted_working_days = models.PositiveIntegerField(
+        _("年报统计的答复用时（工作日）"), null=True, blank=True
+    )
+    counted_on_time = models.BooleanField(_("年报统计的按期答复"), null=True, blank=True)
+    counted_timing = models.CharField(max_length=8, blank=True, default="", editable=False)
     # Public access (依申请公开 online): the code is printed on the receipt, the secret shown once.
     tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
     secret_hash = models.CharField(max_length=64, editable=False)
