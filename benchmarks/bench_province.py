@@ -28,7 +28,9 @@ alternating from round to round: the 政务公开办's statistics page (last yea
 ``services.open_draft`` of the largest agency's report on last year (the draft deleted before each run).
 Each step: a warm-up (unless ``--repeats 1``), the median of ``--repeats`` timed runs with the SQL
 statements of the last counted, and the Python allocation peak (``tracemalloc``) of one more run.
-``TREE:REPEATS`` gives a tree its own number of repeats (a slow baseline).
+``TREE:REPEATS[:STEPS[:NOPEAK]]`` gives a tree its own number of repeats, the steps it runs and those whose
+allocation peak is not taken (keys joined by ``+``: stats, stats-now, xlsx, csv, county, agency, public,
+rollup, rollup-xlsx, tables, draft) — for a slow baseline (tracemalloc doubles a minute-long request).
 
     .venv/bin/python benchmarks/bench_province.py --build --database postgres://postgres@127.0.0.1:5432/X
     .venv/bin/python benchmarks/bench_province.py --trees /work/main:1,$PWD:5 --database ...
@@ -248,7 +250,7 @@ def build(per_year: int) -> None:
     from django.utils import timezone
 
     from gongkai.agencies.models import Agency, Membership, Role
-    from gongkai.annual.models import Report
+    from gongkai.annual.models import Report, ReportVersion
     from gongkai.applications import services
     from gongkai.applications.models import Application, Status
 
@@ -264,7 +266,8 @@ def build(per_year: int) -> None:
     )
     agencies = _ranked(list(Agency.objects.subtree_of(seat)), rng)
     largest = agencies[0]
-    Report.objects.filter(agency=largest, year=year).delete()  # its draft is measured
+    ReportVersion.objects.filter(report__agency=largest, report__year=year).delete()  # its draft is measured
+    Report.objects.filter(agency=largest, year=year).delete()
     user = User.objects.create_user(SUPERVISOR, password=None)
     Membership.objects.create(user=user, agency=seat, role=Role.SUPERVISOR)
     Membership.objects.create(user=user, agency=largest, role=Role.ADMINISTRATOR)  # may draft its report
@@ -294,7 +297,7 @@ def build(per_year: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def child(repeats: int) -> list[dict[str, Any]]:
+def child(repeats: int, only: set[str], no_peak: set[str]) -> list[dict[str, Any]]:
     from django.contrib.auth.models import User
     from django.db import connection, reset_queries
     from django.db.models import Count
@@ -302,7 +305,7 @@ def child(repeats: int) -> list[dict[str, Any]]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from gongkai.agencies.models import Agency
+    from gongkai.agencies.models import Agency, Membership, Role
     from gongkai.annual import services
     from gongkai.annual.models import HandEntry, Report, ReportVersion
 
@@ -327,32 +330,52 @@ def child(repeats: int) -> list[dict[str, Any]]:
         Report.objects.filter(agency=largest).delete()
 
     seat = f"/stats/supervise/{SEAT}/"
-    steps: list[tuple[str, Any, Any]] = [
-        (f"statistics page {year}", page(staff, f"{seat}?year={year}"), None),
-        ("statistics page this year", page(staff, seat), None),
-        (f"statistics .xlsx {year}", page(staff, f"{seat}stats.xlsx?year={year}"), None),
-        (f"statistics .csv {year}", page(staff, f"{seat}stats.csv?year={year}"), None),
+    county = Agency.objects.filter(parent__short_code=SEAT).order_by("pk").first()
+    assert county is not None
+    Membership.objects.get_or_create(user=user, agency=county, role=Role.SUPERVISOR)
+    below = Agency.objects.subtree_of(county).count()
+    steps: list[tuple[str, str, Any, Any]] = [
+        ("stats", f"statistics page {year}", page(staff, f"{seat}?year={year}"), None),
+        ("stats-now", "statistics page this year", page(staff, seat), None),
+        ("xlsx", f"statistics .xlsx {year}", page(staff, f"{seat}stats.xlsx?year={year}"), None),
+        ("csv", f"statistics .csv {year}", page(staff, f"{seat}stats.csv?year={year}"), None),
         (
+            "county",
+            f"a county's statistics page {year} ({below} agencies)",
+            page(staff, f"/stats/supervise/{county.short_code}/?year={year}"),
+            None,
+        ),
+        (
+            "agency",
             f"largest agency's statistics {year}",
             page(staff, f"/stats/{largest.short_code}/?year={year}"),
             None,
         ),
         (
+            "public",
             f"its public statistics {year}",
             page(public, f"/gk/{largest.short_code}/statistics/?year={year}"),
             None,
         ),
-        (f"annual-report roll-up {year}", page(staff, f"/reports/supervise/{SEAT}/{year}/"), None),
-        (f"roll-up .xlsx {year}", page(staff, f"/reports/supervise/{SEAT}/{year}/status.xlsx"), None),
-        (f"summed tables {year}", page(staff, f"/reports/supervise/{SEAT}/{year}/tables/"), None),
+        ("rollup", f"annual-report roll-up {year}", page(staff, f"/reports/supervise/{SEAT}/{year}/"), None),
         (
+            "rollup-xlsx",
+            f"roll-up .xlsx {year}",
+            page(staff, f"/reports/supervise/{SEAT}/{year}/status.xlsx"),
+            None,
+        ),
+        ("tables", f"summed tables {year}", page(staff, f"/reports/supervise/{SEAT}/{year}/tables/"), None),
+        (
+            "draft",
             f"services.open_draft, largest agency {year}",
             lambda: services.open_draft(actor=user, agency=largest, year=year),
             drop_report,
         ),
     ]
-    results = []
-    for name, fn, before in steps:
+    results: list[dict[str, Any]] = []
+    for key, name, fn, before in steps:
+        if only and key not in only:
+            continue
         if repeats > 1:  # warm-up
             if before is not None:
                 before()
@@ -367,12 +390,14 @@ def child(repeats: int) -> list[dict[str, Any]]:
                 fn()
                 times.append((time.perf_counter() - t0) * 1000)
             count = len(queries)
-        if before is not None:
-            before()
-        tracemalloc.start()
-        fn()
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        peak = None
+        if key not in no_peak:
+            if before is not None:
+                before()
+            tracemalloc.start()
+            fn()
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
         size = getattr(fn, "size", None)
         results.append(
             {
@@ -381,7 +406,7 @@ def child(repeats: int) -> list[dict[str, Any]]:
                 "min": min(times),
                 "max": max(times),
                 "queries": count,
-                "peak": peak / 2**20,
+                "peak": peak,
             }
         )
         print(json.dumps(results[-1], ensure_ascii=False), file=sys.stderr, flush=True)
@@ -397,10 +422,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--steps", default="")
+    parser.add_argument("--no-peak", default="")
     args = parser.parse_args()
     if args.child:
         setup(args.database, create=False)
-        print(json.dumps(child(args.repeats), ensure_ascii=False))
+        only = {k for k in args.steps.split("+") if k}
+        no_peak = {k for k in args.no_peak.split("+") if k}
+        print(json.dumps(child(args.repeats, only, no_peak), ensure_ascii=False))
         return
     if args.build:
         setup(args.database, create=True)
@@ -436,7 +465,7 @@ def main() -> None:
             for r in results:
                 print(
                     f"| {r['step']} | {r['median']:.0f} | {r['min']:.0f} | {r['max']:.0f} | {r['queries']} "
-                    f"| {r['peak']:.1f} |",
+                    f"| {'—' if r['peak'] is None else format(r['peak'], '.1f')} |",
                     flush=True,
                 )
 

@@ -173,14 +173,16 @@ class Tally:
         elif on_time is False:
             self.late += n
 
-    def figures(self) -> Figures:
+    def figures(self, *, breakdowns: bool = True) -> Figures:
+        """The figures; without ``breakdowns`` the counts by channel, applicant type and outcome are left
+        empty (``outcomes`` may then hold any keys: only their sum is used)."""
         return Figures(
             year=self.year,
             received=self.received,
-            by_channel=dict(self.channels),
-            by_applicant_type=dict(self.types),
+            by_channel=dict(self.channels) if breakdowns else {},
+            by_applicant_type=dict(self.types) if breakdowns else {},
             answered=sum(self.outcomes.values()),
-            by_outcome=dict(self.outcomes),
+            by_outcome=dict(self.outcomes) if breakdowns else {},
             timed=sum(self.days.values()),
             median_days=histogram_median(self.days),
             p90_days=histogram_rank(self.days, 90),

@@ -5,6 +5,7 @@ calendar change."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib
 
@@ -52,6 +53,17 @@ def test_the_grouped_counts_are_the_clock_case_by_case(
         assert figures[agency.pk] == case_by_case(agency.pk, 2025, day), agency
     assert figures[staff.agency.pk].median_days == 21.5  # the ledger's own figures (conftest)
     assert (figures[staff.agency.pk].on_time, figures[staff.agency.pk].late) == (3, 1)
+
+
+def test_without_breakdowns_the_same_figures_less_the_counts_by_kind(staff: Staff, ledger: Ledger) -> None:
+    agencies = [staff.agency, staff.other_agency]
+    full = selectors.figures_by_agency(agencies, 2025, today=ledger.today)
+    table = selectors.figures_by_agency(agencies, 2025, today=ledger.today, breakdowns=False)
+    for agency in agencies:
+        expected = dataclasses.replace(full[agency.pk], by_channel={}, by_applicant_type={}, by_outcome={})
+        assert table[agency.pk] == expected
+    assert table[staff.agency.pk].answered == 5  # the withdrawal counted, not timed
+    assert table[staff.agency.pk].timed == 4
 
 
 def test_answers_not_timed_yet_are_timed_from_their_events(staff: Staff, ledger: Ledger) -> None:
