@@ -23,8 +23,9 @@ Then ``VACUUM ANALYZE`` (what autovacuum gives a production table). ``--build`` 
 
 ``--trees A,B`` times, on that database, each tree's code in a child process (``PYTHONPATH``), the trees
 alternating from round to round: the 政务公开办's statistics page (last year, and this year), its .xlsx and
-.csv, the largest agency's statistics page (as the supervisor) and its public statistics page
-(anonymous), the annual-report roll-up page, its .xlsx and the summed-tables page, and
+.csv, a county's statistics page (its ~140 agencies), the largest agency's statistics page (as the
+supervisor) and its public statistics page (anonymous), the annual-report roll-up page, its .xlsx and the
+summed-tables page, and
 ``services.open_draft`` of the largest agency's report on last year (the draft deleted before each run).
 Each step: a warm-up (unless ``--repeats 1``), the median of ``--repeats`` timed runs with the SQL
 statements of the last counted, and the Python allocation peak (``tracemalloc``) of one more run.

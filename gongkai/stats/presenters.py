@@ -8,8 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from gongkai.agencies.models import Agency
@@ -136,20 +141,71 @@ def chart_bars(rows: Sequence[tuple[Agency, Figures]]) -> dict[str, Any]:
     }
 
 
+def _cell(value: Any) -> str:
+    """A number as the template showed it (``{{ value }}``: localized), or a dash."""
+    return "—" if value is None else str(formats.localize(value))
+
+
+def table_body(rows: Sequence[tuple[Agency, list[Any]]], year: int) -> SafeString:
+    """The side-by-side table's rows, made in Python: 2,000 rows of nine cells through the template's
+    lookups were most of the page's time (as the officer's queue found, D41). Every value is escaped."""
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}?year={}">{}</a></th>{}</tr>',
+        (
+            (
+                reverse("stats:agency", args=[agency.short_code]),
+                year,
+                agency.name,
+                format_html_join("", '<td class="cases-num">{}</td>', ((_cell(v),) for v in row[1:])),
+            )
+            for agency, row in rows
+        ),
+    )
+
+
+def chart_svg(chart: dict[str, Any]) -> SafeString:
+    """The chart's bars (the inside of its ``<svg>``), made in Python for the same reason."""
+    return format_html_join(
+        "\n",
+        '<text x="{0}" y="{1}" text-anchor="end" font-size="13">{2}</text>'
+        '<rect x="{3}" y="{4}" width="{5}" height="18" fill="#eef1f5"></rect>'
+        '<rect x="{3}" y="{4}" width="{6}" height="18" fill="#1f5fa8"><title>{2} {7}</title></rect>'
+        '<text x="{8}" y="{1}" font-size="13">{7}</text>',
+        (
+            (
+                chart["label_width"],
+                bar.text_y,
+                bar.label,
+                chart["bar_x"],
+                bar.y,
+                chart["bar_width"],
+                formats.localize(bar.width),
+                bar.value,
+                chart["value_x"],
+            )
+            for bar in chart["bars"]
+        ),
+    )
+
+
 def workbook(title: str, rows: Sequence[tuple[Agency, Figures]]) -> bytes:
-    """The side-by-side table as an .xlsx file."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("办理统计")
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(column_headers())
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    """The side-by-side table as an .xlsx file (written row by row: 2,000 agencies)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("办理统计"))
+    sheet.column_dimensions["A"].width = 36
+    bold = Font(bold=True)
+
+    def heading(values: list[Any]) -> list[WriteOnlyCell]:
+        cells = [WriteOnlyCell(sheet, value=value) for value in values]
+        for cell in cells:
+            cell.font = bold
+        return cells
+
+    sheet.append(heading([title]))
+    sheet.append(heading(column_headers()))
     for agency, figures in rows:
         sheet.append(table_row(agency, figures))
-    sheet.column_dimensions["A"].width = 36
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
