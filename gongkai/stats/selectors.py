@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.db.models import Case, Count, F, Value, When
+from django.db.models import Case, Count, F, QuerySet, Value, When
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
@@ -67,7 +67,12 @@ def case_row(application: Application, calendar: WorkCalendar, today: datetime.d
 
 
 def figures_by_agency(
-    agencies: Sequence[Agency], year: int, *, today: datetime.date | None = None, breakdowns: bool = True
+    agencies: Sequence[Agency],
+    year: int,
+    *,
+    today: datetime.date | None = None,
+    breakdowns: bool = True,
+    among: QuerySet[Agency] | None = None,
 ) -> dict[int, Figures]:
     """The year's figures of each of ``agencies`` (by pk), open cases judged as of ``today``.
 
@@ -82,12 +87,15 @@ def figures_by_agency(
     side-by-side table of a seat shows none of them): the database then returns a row per agency, and per
     agency and working-day count, not per channel, applicant type and outcome too — a third of the rows at
     2,000 agencies.
+
+    ``among``: the same agencies as a query (a seat's subtree), which the database then reads itself, rather
+    than 2,000 ids sent, and resolved by Django, as the parameters of every query.
     """
     today = today or timezone.localdate()
     ids = [a.pk for a in agencies]
     tallies = {pk: Tally(year) for pk in ids}
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    cases = Application.objects.filter(agency_id__in=ids)
+    cases = Application.objects.filter(agency_id__in=ids if among is None else among.values("pk"))
     by_type = ("channel", "applicant_type") if breakdowns else ()
     received = cases.filter(receipt_date__range=(start, end))
     for agency_id, *kinds, n in received.values_list("agency_id", *by_type).annotate(n=Count("*")).order_by():
@@ -147,6 +155,11 @@ def years_of(agencies: Sequence[Agency], today: datetime.date) -> list[int]:
     return sorted({today.year, *found}, reverse=True)
 
 
+def subtree_query(seat: Agency) -> QuerySet[Agency]:
+    """``seat`` and every agency below it, as a query."""
+    return Agency.objects.subtree_of(seat)
+
+
 def subtree(seat: Agency) -> list[Agency]:
     """``seat`` and every agency below it, in tree order."""
-    return list(Agency.objects.subtree_of(seat).order_by("path", "name"))
+    return list(subtree_query(seat).order_by("path", "name"))

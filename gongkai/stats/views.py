@@ -82,7 +82,9 @@ def _seat_rows(
         raise Http404
     agencies = selectors.subtree(seat)
     form = _year_form(request, agencies)
-    figures = selectors.figures_by_agency(agencies, form.chosen(), breakdowns=False)  # not in the table
+    figures = selectors.figures_by_agency(
+        agencies, form.chosen(), breakdowns=False, among=selectors.subtree_query(seat)
+    )
     return seat, form, [(a, figures[a.pk]) for a in agencies]
 
 
