@@ -139,3 +139,21 @@ def test_a_calendar_change_times_the_answered_cases_again(staff: Staff, ledger: 
         ), case.pk
     figures = selectors.figures_by_agency([staff.agency], 2025, today=ledger.today)[staff.agency.pk]
     assert figures == case_by_case(staff.agency.pk, 2025, ledger.today)
+
+
+def test_the_seat_table_made_in_python_escapes_names_and_writes_numbers_as_before() -> None:
+    from gongkai.agencies.models import Agency
+    from gongkai.stats import presenters
+    from gongkai.stats.figures import Figures
+
+    agency = Agency(name="<b>甲局</b>", short_code="jia")
+    figures = Figures(year=2025, received=7, on_time=3, late=1, median_days=21.5, p90_days=26)
+    row = presenters.table_row(agency, figures)
+    html = str(presenters.table_body([(agency, row)], 2025))
+    assert html == (
+        '<tr><th scope="row"><a href="/stats/jia/?year=2025">&lt;b&gt;甲局&lt;/b&gt;</a></th>'
+        + "".join(f'<td class="cases-num">{v}</td>' for v in ["7", "0", "3", "1", "75.0", "21.5", "26", "0"])
+        + "</tr>"
+    )
+    svg = str(presenters.chart_svg(presenters.chart_bars([(agency, figures)])))
+    assert "<title>&lt;b&gt;甲局&lt;/b&gt; 75.0%</title>" in svg and 'width="300.0"' in svg
