@@ -5,7 +5,10 @@ reminders, and re-dating the open cases after a calendar change.
 :data:`CHUNK` open cases (:func:`gongkai.applications.services.recompute_cases`), each chunk re-dated on the
 calendar in force once its cases are locked, so a rerun after a killed worker skips the chunks done (a case
 re-dated twice gets the same date and nothing logged), and of two loads in quick succession the later
-calendar wins whichever job ends last. Progress counts cases.
+calendar wins whichever job ends last. Then, one step per :data:`RETIME_CHUNK`, the closed cases first
+answered in or after the first changed year get their first answer's counted working days and timeliness
+read again on the new calendar (:func:`gongkai.applications.services.retime_cases`: the statistics; nothing
+is logged on the case). Progress counts cases.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications import lettering, services
 from gongkai.applications.errors import CaseError
-from gongkai.applications.models import Letter
+from gongkai.applications.models import Application, Letter
 from gongkai.applications.services import reminders
 from gongkai.core.messages import Message
 from gongkai.jobs.errors import JobFailed
@@ -89,6 +92,8 @@ every_day(
 
 #: Cases re-dated in one step (one transaction): a commit per case would cost more than the re-dating.
 CHUNK = 100
+#: Closed cases whose statistics timing is read again in one step (no lock, no event: a bulk update).
+RETIME_CHUNK = 2000
 
 
 @job_kind(services.RECOMPUTE_JOB, label=_("工作日历变更后重新计算在办申请的期限"))
@@ -96,15 +101,28 @@ def recompute_open_cases(run: JobRun) -> dict[str, object]:
     raw = run.params.get("years")
     years = sorted({int(str(year)) for year in raw}) if isinstance(raw, list) else []
     cases = list(services.cases_to_recompute(years).order_by("pk").values_list("pk", flat=True))
-    run.set_total(len(cases))
+    # The closed cases answered in or after the changed years: their first answer's counted working days
+    # and timeliness (the statistics) are read again on the new calendar; nothing is logged on them.
+    closed = list(services.cases_to_retime(years).order_by("pk").values_list("pk", flat=True))
+    run.set_total(len(cases) + len(closed))
     changed = 0
     for start in range(0, len(cases), CHUNK):
         run.check_cancelled()
         chunk = cases[start : start + CHUNK]
-        with run.step(f"cases:{chunk[0]}-{chunk[-1]}") as step:
+        with run.step(f"cases:{chunk[0]}-{chunk[-1]}", count=len(chunk)) as step:
             if not step.done:
                 changed += services.recompute_cases(chunk, years=years, actor=run.actor)
-        run.advance(len(chunk) - 1)  # the step counted one
         done = start + len(chunk)
         run.message(_("已重新计算 %(done)s / %(total)s 件") % {"done": done, "total": len(cases)})
-    return {"cases": len(cases), "changed": changed, "next_url": reverse("cases:queue")}
+    for start in range(0, len(closed), RETIME_CHUNK):
+        run.check_cancelled()
+        chunk = closed[start : start + RETIME_CHUNK]
+        with run.step(f"timing:{chunk[0]}-{chunk[-1]}", count=len(chunk)) as step:
+            if not step.done:
+                services.retime_cases(Application.objects.filter(pk__in=chunk))
+    return {
+        "cases": len(cases),
+        "changed": changed,
+        "timed": len(closed),
+        "next_url": reverse("cases:queue"),
+    }

@@ -16,7 +16,8 @@ Definitions (docs/audit-and-statistics.md):
   extension and the pauses included), over the answers whose timeliness the clock could tell;
 * **overdue now** (当前逾期): open cases the clock finds overdue on ``today`` (D6), whatever the year.
 
-No Django, no queries: :mod:`gongkai.stats.selectors` reads the cases and asks the clock.
+No Django, no queries: :mod:`gongkai.stats.selectors` reads the grouped counts (and the cases whose
+timing is not stored yet, asking the clock) and adds them to a :class:`Tally`.
 """
 
 from __future__ import annotations
@@ -25,10 +26,19 @@ import datetime
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["CaseRow", "Figures", "fold", "median", "nearest_rank"]
+__all__ = [
+    "CaseRow",
+    "Figures",
+    "Tally",
+    "fold",
+    "histogram_median",
+    "histogram_rank",
+    "median",
+    "nearest_rank",
+]
 
 
 @dataclass(frozen=True)
@@ -86,49 +96,107 @@ def nearest_rank(values: Sequence[int], percent: int) -> int | None:
     return ordered[rank - 1]
 
 
+def _nth(histogram: Sequence[tuple[int, int]], index: int) -> int:
+    """The ``index``-th (0-based) smallest value of the values counted in ``histogram`` (sorted)."""
+    seen = 0
+    for value, count in histogram:
+        seen += count
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
+def histogram_median(histogram: Mapping[int, int]) -> float | None:
+    """:func:`median` of the values counted in ``histogram`` (value → how many), without listing them."""
+    ordered = sorted((v, n) for v, n in histogram.items() if n)
+    total = sum(n for _v, n in ordered)
+    if not total:
+        return None
+    if total % 2:
+        return float(_nth(ordered, total // 2))
+    return (_nth(ordered, total // 2 - 1) + _nth(ordered, total // 2)) / 2
+
+
+def histogram_rank(histogram: Mapping[int, int], percent: int) -> int | None:
+    """:func:`nearest_rank` of the values counted in ``histogram``."""
+    ordered = sorted((v, n) for v, n in histogram.items() if n)
+    total = sum(n for _v, n in ordered)
+    if not total:
+        return None
+    return _nth(ordered, max(1, math.ceil(percent * total / 100)) - 1)
+
+
 WITHDRAWN = "withdrawn"
+
+
+@dataclass
+class Tally:
+    """The year's counts of one agency as they are gathered: from case rows (:meth:`add`) or from the
+    database's grouped counts (the selectors add to the fields); :meth:`figures` gives the result."""
+
+    year: int
+    received: int = 0
+    channels: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    #: Working days to the first answer → how many answers took them.
+    days: Counter[int] = field(default_factory=Counter)
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    unknown: int = 0
+
+    def add(self, row: CaseRow) -> None:
+        """One case (rows of other years count only for ``overdue_now``)."""
+        self.overdue += row.overdue_now
+        if row.receipt_date is not None and row.receipt_date.year == self.year:
+            self.received += 1
+            self.channels[row.channel] += 1
+            self.types[row.applicant_type] += 1
+        if row.counted_answer_on is None or row.counted_answer_on.year != self.year:
+            return
+        self.outcomes[row.counted_outcome] += 1
+        if row.counted_outcome == WITHDRAWN:
+            return
+        self.add_timing(row.working_days, row.on_time, unknown=row.clock_unknown)
+
+    def add_timing(
+        self, working_days: int | None, on_time: bool | None, *, unknown: bool, n: int = 1
+    ) -> None:
+        """``n`` answers (no withdrawals) of the year with this timing."""
+        if unknown:
+            self.unknown += n
+        if working_days is not None:
+            self.days[working_days] += n
+        if on_time is True:
+            self.on_time += n
+        elif on_time is False:
+            self.late += n
+
+    def figures(self, *, breakdowns: bool = True) -> Figures:
+        """The figures; without ``breakdowns`` the counts by channel, applicant type and outcome are left
+        empty (``outcomes`` may then hold any keys: only their sum is used)."""
+        return Figures(
+            year=self.year,
+            received=self.received,
+            by_channel=dict(self.channels) if breakdowns else {},
+            by_applicant_type=dict(self.types) if breakdowns else {},
+            answered=sum(self.outcomes.values()),
+            by_outcome=dict(self.outcomes) if breakdowns else {},
+            timed=sum(self.days.values()),
+            median_days=histogram_median(self.days),
+            p90_days=histogram_rank(self.days, 90),
+            on_time=self.on_time,
+            late=self.late,
+            overdue_now=self.overdue,
+            clock_unknown=self.unknown,
+        )
 
 
 def fold(year: int, rows: Iterable[CaseRow]) -> Figures:
     """The year's figures from the agency's case rows (rows of other years are ignored for the year's
     counts; ``overdue_now`` counts every row)."""
-    received = 0
-    channels: Counter[str] = Counter()
-    types: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
-    days: list[int] = []
-    on_time = late = overdue = unknown = 0
+    tally = Tally(year)
     for row in rows:
-        overdue += row.overdue_now
-        if row.receipt_date is not None and row.receipt_date.year == year:
-            received += 1
-            channels[row.channel] += 1
-            types[row.applicant_type] += 1
-        if row.counted_answer_on is None or row.counted_answer_on.year != year:
-            continue
-        outcomes[row.counted_outcome] += 1
-        if row.counted_outcome == WITHDRAWN:
-            continue
-        if row.clock_unknown:
-            unknown += 1
-        if row.working_days is not None:
-            days.append(row.working_days)
-        if row.on_time is True:
-            on_time += 1
-        elif row.on_time is False:
-            late += 1
-    return Figures(
-        year=year,
-        received=received,
-        by_channel=dict(channels),
-        by_applicant_type=dict(types),
-        answered=sum(outcomes.values()),
-        by_outcome=dict(outcomes),
-        timed=len(days),
-        median_days=median(days),
-        p90_days=nearest_rank(days, 90),
-        on_time=on_time,
-        late=late,
-        overdue_now=overdue,
-        clock_unknown=unknown,
-    )
+        tally.add(row)
+    return tally.figures()

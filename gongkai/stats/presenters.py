@@ -8,8 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from gongkai.agencies.models import Agency
@@ -136,20 +141,72 @@ def chart_bars(rows: Sequence[tuple[Agency, Figures]]) -> dict[str, Any]:
     }
 
 
+def _number(value: Any, decimal_separator: str) -> str:
+    """A number as the template's ``{{ value }}`` showed it (no thousands separator), or a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return str(value).replace(".", decimal_separator)
+    return str(value) if isinstance(value, int) else escape(value)
+
+
+#: Reversed once per table, each agency's code put in its place (a ``reverse`` per row was a tenth of it).
+_PLACEHOLDER = "agency-code-here"
+
+
+def table_body(rows: Sequence[tuple[Agency, list[Any]]], year: int) -> SafeString:
+    """The side-by-side table's rows, made in Python: 2,000 rows of nine cells through the template's
+    lookups (and a ``reverse`` and ``localize`` per cell) were most of the page's time (as the officer's
+    queue found, D41). Names and numbers are escaped."""
+    url = reverse("stats:agency", args=[_PLACEHOLDER])
+    separator = str(formats.get_format("DECIMAL_SEPARATOR"))
+    lines = []
+    for agency, row in rows:
+        cells = "".join(f'<td class="cases-num">{_number(v, separator)}</td>' for v in row[1:])
+        link = escape(f"{url.replace(_PLACEHOLDER, agency.short_code)}?year={year}")
+        lines.append(f'<tr><th scope="row"><a href="{link}">{escape(agency.name)}</a></th>{cells}</tr>')
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
+
+
+def chart_svg(chart: dict[str, Any]) -> SafeString:
+    """The chart's bars (the inside of its ``<svg>``), made in Python for the same reason."""
+    separator = str(formats.get_format("DECIMAL_SEPARATOR"))
+    label_x, bar_x, bar_width, value_x = (
+        chart["label_width"],
+        chart["bar_x"],
+        chart["bar_width"],
+        chart["value_x"],
+    )
+    lines = []
+    for bar in chart["bars"]:
+        label, value, width = escape(bar.label), escape(bar.value), _number(bar.width, separator)
+        lines.append(
+            f'<text x="{label_x}" y="{bar.text_y}" text-anchor="end" font-size="13">{label}</text>'
+            f'<rect x="{bar_x}" y="{bar.y}" width="{bar_width}" height="18" fill="#eef1f5"></rect>'
+            f'<rect x="{bar_x}" y="{bar.y}" width="{width}" height="18" fill="#1f5fa8">'
+            f"<title>{label} {value}</title></rect>"
+            f'<text x="{value_x}" y="{bar.text_y}" font-size="13">{value}</text>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
+
+
 def workbook(title: str, rows: Sequence[tuple[Agency, Figures]]) -> bytes:
-    """The side-by-side table as an .xlsx file."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("办理统计")
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(column_headers())
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    """The side-by-side table as an .xlsx file (written row by row: 2,000 agencies)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("办理统计"))
+    sheet.column_dimensions["A"].width = 36
+    bold = Font(bold=True)
+
+    def heading(values: list[Any]) -> list[WriteOnlyCell]:
+        cells = [WriteOnlyCell(sheet, value=value) for value in values]
+        for cell in cells:
+            cell.font = bold
+        return cells
+
+    sheet.append(heading([title]))
+    sheet.append(heading(column_headers()))
     for agency, figures in rows:
         sheet.append(table_row(agency, figures))
-    sheet.column_dimensions["A"].width = 36
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -82,7 +82,9 @@ def _seat_rows(
         raise Http404
     agencies = selectors.subtree(seat)
     form = _year_form(request, agencies)
-    figures = selectors.figures_by_agency(agencies, form.chosen())
+    figures = selectors.figures_by_agency(
+        agencies, form.chosen(), breakdowns=False, among=selectors.subtree_query(seat)
+    )
     return seat, form, [(a, figures[a.pk]) for a in agencies]
 
 
@@ -90,13 +92,17 @@ def _seat_rows(
 @require_safe
 def supervise(request: HttpRequest, short_code: str) -> HttpResponse:
     seat, form, rows = _seat_rows(request, short_code)
+    chart = presenters.chart_bars(rows)
+    table = [(agency, presenters.table_row(agency, figures)) for agency, figures in rows]
     context = {
         "seat": seat,
         "form": form,
         "year": form.chosen(),
         "headers": presenters.column_headers(),
-        "rows": [(agency, presenters.table_row(agency, figures)) for agency, figures in rows],
-        "chart": presenters.chart_bars(rows),
+        "rows": table,
+        "table_body": presenters.table_body(table, form.chosen()),
+        "chart": chart,
+        "chart_svg": presenters.chart_svg(chart),
         "today": timezone.localdate(),
     }
     return _private(render(request, "stats/supervise.html", context))

@@ -120,7 +120,7 @@ def test_recomputing_twice_gives_the_same_dates_and_logs_nothing_new(
     again = services.start_recompute(years=[2027], actor=None)  # the system runs it at once
     again.refresh_from_db()
     assert again.status == JobStatus.SUCCEEDED
-    assert again.result == {"cases": 3, "changed": 0, "next_url": "/cases/"}
+    assert again.result == {"cases": 3, "changed": 0, "timed": 0, "next_url": "/cases/"}
     assert due_dates(cases) == {D(2027, 1, 11)}
     assert recomputed(cases) == logged
 

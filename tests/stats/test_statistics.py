@@ -100,6 +100,13 @@ def test_the_supervisor_sees_the_subtree_side_by_side(staff: Staff, ledger: Ledg
     rows = {agency.short_code: row for agency, row in response.context["rows"]}
     assert set(rows) == {"county-a", "county-a-finance", "town-a1", "town-a1-office", "town-a2"}
     assert rows["county-a-finance"][1:] == [7, 5, 3, 1, 75.0, 21.5, 26, 1]
+    # The rows as rendered (made in Python, escaped): the agency's link and its cells, a dash for none.
+    cells = "".join(
+        f'<td class="cases-num">{v}</td>' for v in ["7", "5", "3", "1", "75.0", "21.5", "26", "1"]
+    )
+    assert f'<a href="/stats/county-a-finance/?year=2025">甲县财政局</a></th>{cells}</tr>' in html
+    assert '<td class="cases-num">—</td>' in html
+    assert '<rect x="228" y="' in html and "<title>甲县财政局 75.0%</title>" in html
     # Another seat, or a seat for someone who does not sit there: not found.
     assert client.get("/stats/supervise/county-b/").status_code == 404
     assert client.get("/stats/supervise/city/").status_code == 404

@@ -50,9 +50,11 @@ from gongkai.applications.services.personal_data import (
 from gongkai.applications.services.refresh import (
     RECOMPUTE_JOB,
     cases_to_recompute,
+    cases_to_retime,
     recompute_cases,
     refresh,
     refresh_paused_cases,
+    retime_cases,
     start_recompute,
 )
 
@@ -60,7 +62,9 @@ __all__ = [
     "retry_letter_render",
     "RECOMPUTE_JOB",
     "cases_to_recompute",
+    "cases_to_retime",
     "recompute_cases",
+    "retime_cases",
     "start_recompute",
     "download_letter",
     "record_applicant_download",

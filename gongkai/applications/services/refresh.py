@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gongkai.applications import clock as clock_module
+from gongkai.applications import timeline
 from gongkai.applications.clock import Clock
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind, Status
-from gongkai.applications.selectors import situation_of
+from gongkai.applications.selectors import event_records, situation_of
 from gongkai.applications.services.common import append_event
+from gongkai.applications.timing import first_answer_timing
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render_error
@@ -25,6 +27,24 @@ from gongkai.jobs import services as jobs
 from gongkai.jobs.models import Job
 from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
 from gongkai.workdays.store import current_calendar
+
+#: The first answer's timing kept on the case (:mod:`gongkai.applications.timing`).
+TIMING_FIELDS = ("counted_timing", "counted_working_days", "counted_on_time")
+
+
+def _set_timing(
+    application: Application, records: list[timeline.EventRecord], calendar: WorkCalendar
+) -> None:
+    timing = first_answer_timing(
+        application.channel,
+        timezone.localdate(application.arrived_at),
+        application.confirmed_on,
+        records,
+        calendar,
+    )
+    application.counted_timing = timing.state
+    application.counted_working_days = timing.working_days
+    application.counted_on_time = timing.on_time
 
 
 def refresh(
@@ -37,8 +57,10 @@ def refresh(
     date is the one that holds if the pause ends today; ``paused_since`` says so, and the daily
     ``gongkai remind`` refreshes such cases (:func:`refresh_paused_cases`).
     """
+    calendar = calendar or current_calendar()
+    records = event_records(application)
     try:
-        s = situation_of(application)
+        s = situation_of(application, records)
         receipt, _rule = clock_module.receipt_date(s.facts)
     except clock_module.ClockError as exc:
         raise CaseError(render_error(exc), code="inconsistent_dates") from exc
@@ -49,10 +71,11 @@ def refresh(
     application.counted_answer_on = s.first_answered_on
     application.counted_outcome = s.first_outcome
     application.waiting_on = s.waiting_on
+    _set_timing(application, records, calendar)
     running = [p.start for p in s.facts.pauses if p.end is None] if not s.closed else []
     result: Clock | None
     try:
-        result = clock_module.compute(s.facts, calendar or current_calendar(), today or timezone.localdate())
+        result = clock_module.compute(s.facts, calendar, today or timezone.localdate())
     except CalendarNotLoaded as exc:
         application.due_date = None
         application.due_date_provisional = False
@@ -75,6 +98,7 @@ def refresh(
             "answered_on",
             "counted_answer_on",
             "counted_outcome",
+            *TIMING_FIELDS,
             "waiting_on",
             "paused_since",
             "due_date",
@@ -100,6 +124,44 @@ def refresh_paused_cases(*, today: datetime.date | None = None) -> int:
             refresh(application, calendar=calendar, today=today)
             moved += application.due_date != before
     return moved
+
+
+def cases_to_retime(years: Iterable[int]) -> QuerySet[Application]:
+    """The closed cases whose first answer's timing a change of ``years`` may alter: those first answered
+    on or after 1 January of the first changed year (the days counted lie between receipt and answer)."""
+    years_list = sorted(set(years))
+    if not years_list:
+        return Application.objects.none()
+    return Application.objects.filter(
+        status=Status.CLOSED, counted_answer_on__gte=datetime.date(years_list[0], 1, 1)
+    )
+
+
+#: Cases timed per read of their events (one query for the cases, one for their events, one update).
+RETIME_BATCH = 2000
+
+
+def retime_cases(cases: QuerySet[Application], *, calendar: WorkCalendar | None = None) -> int:
+    """Recompute the first answer's timing of ``cases`` on the calendar in force (``calendar``: the current
+    one); returns how many were timed. Nothing else of the case changes and nothing is logged: the timing is
+    a reading of the events, as the due date of a closed case is. Idempotent."""
+    calendar = calendar or current_calendar()
+    timed = 0
+    last = 0
+    while True:
+        batch = list(
+            cases.filter(pk__gt=last)
+            .order_by("pk")
+            .only("id", "channel", "arrived_at", "confirmed_on")
+            .prefetch_related("events")[:RETIME_BATCH]
+        )
+        if not batch:
+            return timed
+        for application in batch:
+            _set_timing(application, event_records(application), calendar)
+        Application.objects.bulk_update(batch, TIMING_FIELDS)
+        timed += len(batch)
+        last = batch[-1].pk
 
 
 #: The job that re-dates the open cases after a calendar change (:mod:`gongkai.applications.jobs`).
