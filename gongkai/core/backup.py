@@ -64,7 +64,7 @@ restored = Signal()
 #: Models whose rows are not dumped: the files kept by the database storage go to ``files/`` instead;
 #: the page cache's version is the target's own (a restore moves it past every version a shared cache
 #: may still hold: :func:`gongkai.core.pagecache.after_restore`).
-SKIPPED = frozenset({"core.storedfile", "core.pageversion"})
+SKIPPED = frozenset({"core.storedfile", "core.storedfilechunk", "core.pageversion"})
 _SEALED = (EncryptedCharField, EncryptedTextField, EncryptedBinaryField)
 #: ``progress(text)``: a line for the operator (stderr).
 Progress = Callable[[str], None]

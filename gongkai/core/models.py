@@ -240,7 +240,9 @@ class StoredFile(models.Model):
     bytes for personal data)."""
 
     name = models.CharField(max_length=255, unique=True)
-    data = models.BinaryField()
+    #: The file's first piece (:data:`gongkai.core.storage.CHUNK_BYTES`; the whole file for most files, and
+    #: for every file stored before files were kept in pieces); the rest in :class:`StoredFileChunk`.
+    data = models.BinaryField(blank=True, default=b"")
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -250,3 +252,23 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StoredFileChunk(models.Model):
+    """A piece of a :class:`StoredFile` after its first, in order (``number`` from 1). A file is kept in
+    pieces of :data:`gongkai.core.storage.CHUNK_BYTES`: PostgreSQL takes and gives no value over 1 GB (a
+    500 MiB upload sent as one ``bytea`` literal is twice that), and no statement carries a whole file."""
+
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("存储的文件分块")
+        verbose_name_plural = _("存储的文件分块")
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="core_storedfilechunk_file_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}#{self.number}"

@@ -8,8 +8,10 @@ the stored object holds the sealed bytes, :mod:`gongkai.core.sealing`, the same 
 Two storages, chosen by ``GONGKAI_FILE_STORAGE`` (``STORAGES["default"]`` in the settings):
 
 * ``database`` — :class:`DatabaseStorage`, the embedded default: each file one row of
-  :class:`~gongkai.core.models.StoredFile`, so several hosts share the files with nothing but the database,
-  and a file written in a transaction is rolled back with it;
+  :class:`~gongkai.core.models.StoredFile` holding its first 4 MiB, the rest (if any) in rows of 4 MiB of
+  :class:`~gongkai.core.models.StoredFileChunk`, so several hosts share the files with nothing but the
+  database, a file of any size fits (PostgreSQL takes no value over 1 GB), and a file written in a
+  transaction is rolled back with it;
 * ``s3`` — django-storages' ``S3Storage`` on any S3-compatible object store (private bucket, no public ACL,
   no overwrite).
 
@@ -24,7 +26,9 @@ from __future__ import annotations
 import datetime
 import logging
 import posixpath
+import tempfile
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
@@ -61,9 +65,27 @@ class UnguessableName:
         return hash(self.prefix)
 
 
+#: The largest piece of a file the database storage writes in one row (and one statement).
+CHUNK_BYTES = 4 * 1024 * 1024
+
+
+def _pieces(content: File[Any]) -> Iterator[bytes]:
+    """``content`` in pieces of exactly :data:`CHUNK_BYTES` (the last one shorter); nothing for an empty
+    file."""
+    buffer = bytearray()
+    for chunk in content.chunks(CHUNK_BYTES):
+        buffer += chunk if isinstance(chunk, bytes | bytearray) else str(chunk).encode()
+        while len(buffer) >= CHUNK_BYTES:
+            yield bytes(buffer[:CHUNK_BYTES])
+            del buffer[:CHUNK_BYTES]
+    if buffer:
+        yield bytes(buffer)
+
+
 @deconstructible(path="gongkai.core.storage.DatabaseStorage")
 class DatabaseStorage(Storage):
-    """A Django storage keeping each file in the table ``core_storedfile`` (name unique, bytes, size)."""
+    """A Django storage keeping each file in the table ``core_storedfile`` (name unique, size, the first
+    piece of its bytes) and the rest of its bytes in pieces, rows of ``core_storedfilechunk``."""
 
     def _model(self) -> Any:
         return apps.get_model("core", "StoredFile")
@@ -71,16 +93,45 @@ class DatabaseStorage(Storage):
     def _open(self, name: str, mode: str = "rb") -> File[bytes]:
         if any(flag in mode for flag in "wa+"):
             raise ValueError("DatabaseStorage files are read-only once saved; save a new file instead")
-        data = self._model().objects.filter(name=name).values_list("data", flat=True).first()
-        if data is None:
+        row = self._model().objects.filter(name=name).values_list("pk", "data", "size").first()
+        if row is None:
             raise FileNotFoundError(name)
-        return ContentFile(bytes(data), name=name)
+        pk, first, size = row
+        first = bytes(first)
+        if len(first) == size:
+            return ContentFile(first, name=name)  # one piece: every file up to CHUNK_BYTES
+        # The rest piece by piece into a spooled file (on disk past one piece): a large file is never held
+        # whole in memory, nor asked of the database in one value.
+        spooled = tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES)  # noqa: SIM115 - the File closes it
+        try:
+            spooled.write(first)
+            pieces = apps.get_model("core", "StoredFileChunk").objects.filter(file_id=pk).order_by("number")
+            for data in pieces.values_list("data", flat=True).iterator(chunk_size=2):
+                spooled.write(bytes(data))
+            if spooled.tell() != size:
+                raise OSError(f"stored file {name} is incomplete: {spooled.tell()} of {size} bytes")
+        except BaseException:
+            spooled.close()
+            raise
+        spooled.seek(0)
+        opened: File[bytes] = File(spooled, name=name)  # type: ignore[arg-type]
+        opened.size = int(size)
+        return opened
 
     def _save(self, name: str, content: File[Any]) -> str:
         if hasattr(content, "seek"):
             content.seek(0)
-        data = b"".join(bytes(chunk) for chunk in content.chunks())
-        self._model().objects.create(name=name, data=data, size=len(data))
+        pieces = _pieces(content)
+        first = next(pieces, b"")
+        with transaction.atomic():
+            stored = self._model().objects.create(name=name, data=first, size=len(first))
+            size = len(first)
+            chunk_model = apps.get_model("core", "StoredFileChunk")
+            for number, piece in enumerate(pieces, start=1):
+                chunk_model.objects.create(file=stored, number=number, data=piece)
+                size += len(piece)
+            if size != len(first):
+                self._model().objects.filter(pk=stored.pk).update(size=size)
         return name
 
     def delete(self, name: str) -> None:
