@@ -114,7 +114,7 @@ class DatabaseStorage(Storage):
             spooled.close()
             raise
         spooled.seek(0)
-        opened: File[bytes] = File(spooled, name=name)  # type: ignore[arg-type]
+        opened: File[bytes] = File(spooled, name=name)
         opened.size = int(size)
         return opened
 
