@@ -34,7 +34,7 @@ from typing import Any
 from django.apps import apps
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete
 from django.utils.deconstruct import deconstructible
@@ -82,6 +82,25 @@ def _pieces(content: File[Any]) -> Iterator[bytes]:
         yield bytes(buffer)
 
 
+def _insert_piece(file_id: int, number: int, data: bytes) -> None:
+    """One row of ``core_storedfilechunk``, in the current transaction. On PostgreSQL the bytes go as a
+    binary parameter (psycopg's server-side binding), not as Django's hex literal of twice their size:
+    6× faster for a 4 MiB piece (72 → 11 ms; docs/benchmarks.md)."""
+    model = apps.get_model("core", "StoredFileChunk")
+    connection: Any = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or not hasattr(connection.Database, "Cursor"):
+        model.objects.create(file_id=file_id, number=number, data=data)
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in ("file", "number", "data"))
+    connection.ensure_connection()
+    with connection.Database.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES (%s, %s, %b)",  # noqa: S608
+            [file_id, number, data],
+        )
+
+
 @deconstructible(path="gongkai.core.storage.DatabaseStorage")
 class DatabaseStorage(Storage):
     """A Django storage keeping each file in the table ``core_storedfile`` (name unique, size, the first
@@ -126,9 +145,8 @@ class DatabaseStorage(Storage):
         with transaction.atomic():
             stored = self._model().objects.create(name=name, data=first, size=len(first))
             size = len(first)
-            chunk_model = apps.get_model("core", "StoredFileChunk")
             for number, piece in enumerate(pieces, start=1):
-                chunk_model.objects.create(file=stored, number=number, data=piece)
+                _insert_piece(stored.pk, number, piece)
                 size += len(piece)
             if size != len(first):
                 self._model().objects.filter(pk=stored.pk).update(size=size)

@@ -76,6 +76,17 @@ def test_a_large_file_is_kept_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None
     assert not StoredFileChunk.objects.filter(file__name=name).exists()
 
 
+def test_the_pieces_of_a_file_written_in_a_transaction_that_rolls_back_are_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(storage_module, "CHUNK_BYTES", 1024)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        DatabaseStorage().save("imports/rolled-back", ContentFile(os.urandom(3000)))
+        assert StoredFileChunk.objects.filter(file__name="imports/rolled-back").count() == 2
+        raise RuntimeError
+    assert not StoredFileChunk.objects.exists() and not StoredFile.objects.exists()
+
+
 def test_a_file_stored_whole_before_pieces_is_read() -> None:
     StoredFile.objects.create(name="letters/old", data=b"stored whole", size=12)
     assert read_stored(DatabaseStorage(), "letters/old") == b"stored whole"
