@@ -275,8 +275,11 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
             with connection.Database.Cursor(raw) as cursor:
                 cursor.execute(sql, params, prepare=True, binary=True)
                 row = cursor.fetchone()
-        except (connection.Database.OperationalError, connection.Database.InterfaceError):
-            connection.close()  # dropped by the server: closed as a failed check; the query below reconnects
+        except connection.Database.DatabaseError:
+            # Dropped by the server (closed as a failed check), or the prepared statement lost (a pooler
+            # that cannot keep them: GONGKAI_PAGE_CACHE_PREPARED=false) or out of date: closed, and the
+            # query below runs through Django on a new connection (and raises there if it must).
+            connection.close()
         else:
             connection.health_check_done = True
             return row

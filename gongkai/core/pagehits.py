@@ -86,8 +86,11 @@ class PageHits:
 
     def _hit(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
         request = WSGIRequest(environ)
-        if not self.pages.cacheable_request(request) or self.security.process_request(request) is not None:
-            return None  # not the cache's, or the security middleware answers (a redirect to HTTPS)
+        try:
+            if not self.pages.cacheable_request(request) or self.security.process_request(request):
+                return None  # not the cache's, or the security middleware answers (a redirect to HTTPS)
+        except DisallowedHost:
+            return None  # Django answers it (400)
         # What Django's request signals do for the one connection a lookup uses (before: closed if too
         # old or broken; after: its state reset for the next request).
         connection = connections[router.db_for_read(PageVersion)]

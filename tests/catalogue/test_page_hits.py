@@ -166,6 +166,17 @@ def test_sessions_other_methods_and_other_paths_go_to_django(tree: Tree) -> None
     assert status.startswith("400") and spy.calls == 7  # Django answers a host it does not serve
 
 
+def test_a_host_it_does_not_serve_is_djangos_400_with_the_https_redirect_on(tree: Tree) -> None:
+    url = f"/gk/{tree.county_a_finance.short_code}/"
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        spy = Spy()
+        app = PageHits(spy)
+        status, _headers, _body = _get(app, url, HTTP_HOST="evil.example")
+        assert status.startswith("400") and spy.calls == 1
+        status, headers, _body = _get(app, url)
+        assert status.startswith("301") and headers["Location"].startswith("https://")
+
+
 def test_inactive_when_the_middleware_it_imitates_changes(tree: Tree) -> None:
     with override_settings(GONGKAI_PAGE_CACHE=False):
         assert not PageHits(Spy()).active

@@ -144,22 +144,29 @@ RETIME_BATCH = 2000
 def retime_cases(cases: QuerySet[Application], *, calendar: WorkCalendar | None = None) -> int:
     """Recompute the first answer's timing of ``cases`` on the calendar in force (``calendar``: the current
     one); returns how many were timed. Nothing else of the case changes and nothing is logged: the timing is
-    a reading of the events, as the due date of a closed case is. Idempotent."""
-    calendar = calendar or current_calendar()
+    a reading of the events, as the due date of a closed case is. Idempotent.
+
+    Each batch is locked first and the calendar (without ``calendar``) read after, as :func:`recompute_cases`
+    does: an officer's change of a case meanwhile (which times it in its own transaction) is waited for and
+    then read, never overwritten by timing made from older events; two calendar loads in a row end on the
+    latest, whichever job ends last."""
     timed = 0
     last = 0
     while True:
-        batch = list(
-            cases.filter(pk__gt=last)
-            .order_by("pk")
-            .only("id", "channel", "arrived_at", "confirmed_on")
-            .prefetch_related("events")[:RETIME_BATCH]
-        )
-        if not batch:
-            return timed
-        for application in batch:
-            _set_timing(application, event_records(application), calendar)
-        Application.objects.bulk_update(batch, TIMING_FIELDS)
+        with transaction.atomic():
+            batch = list(
+                cases.filter(pk__gt=last)
+                .order_by("pk")
+                .select_for_update()
+                .only("id", "channel", "arrived_at", "confirmed_on")
+                .prefetch_related("events")[:RETIME_BATCH]
+            )
+            if not batch:
+                return timed
+            in_force = calendar or current_calendar()  # after the locks: see above
+            for application in batch:
+                _set_timing(application, event_records(application), in_force)
+            Application.objects.bulk_update(batch, TIMING_FIELDS)
         timed += len(batch)
         last = batch[-1].pk
 
