@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -33,9 +34,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> PageHits:
-        from gongkai.wsgi import application  # Django's, hits of the page cache answered before it
-
-        return application
+        # What gongkai.wsgi:application is: Django's, the page cache's hits answered before it.
+        return PageHits(get_wsgi_application())
 
 
 def _pre_fork(server: Any, worker: Any) -> None:
