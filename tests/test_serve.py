@@ -295,3 +295,13 @@ def test_the_demo_runs_without_a_worker_command(monkeypatch: pytest.MonkeyPatch)
     )
     assert cli.start_demo_worker() is None
     cli.stop_demo_worker(None)  # nothing to stop
+
+
+def test_serve_answers_cached_pages_before_django() -> None:
+    """What gunicorn loads is ``gongkai.wsgi:application``'s equivalent: Django's application with the page
+    cache's hits answered before it (the wrapper active under these settings)."""
+    from gongkai.core.management.commands.serve import _Server
+    from gongkai.core.pagehits import PageHits
+
+    application = _Server.load(object.__new__(_Server))
+    assert isinstance(application, PageHits) and application.active
