@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,7 @@ from gongkai.applications.models import (
     LetterDelivery,
     Status,
 )
+from gongkai.applications.timing import Timing, first_answer_timing
 from gongkai.applications.validators import compact_id
 from gongkai.core.fields import lookup_digest
 from gongkai.letters.kinds import LetterKind
@@ -70,6 +71,20 @@ def situation_of(
         timezone.localdate(application.arrived_at),
         application.confirmed_on,
         event_records(application) if events is None else events,
+    )
+
+
+def timing_of(
+    application: Application, events: Sequence[timeline.EventRecord], calendar: WorkCalendar
+) -> Timing:
+    """The first answer's working days and timeliness of ``application`` over ``events`` (its records, as
+    :func:`event_records` reads them), :func:`gongkai.applications.timing.first_answer_timing`."""
+    return first_answer_timing(
+        application.channel,
+        timezone.localdate(application.arrived_at),
+        application.confirmed_on,
+        events,
+        calendar,
     )
 
 

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from gongkai.applications import clock, timeline
 from gongkai.workdays.calendar import CalendarNotLoaded
 
-__all__ = ["KNOWN", "NOT_COMPUTED", "UNKNOWN", "Timing", "first_answer_timing", "until_first_answer"]
+__all__ = [
+    "KNOWN",
+    "NOT_COMPUTED",
+    "UNKNOWN",
+    "WITHDRAWN",
+    "Timing",
+    "first_answer_timing",
+    "until_first_answer",
+]
 
 #: ``counted_timing``: not computed yet (a case stored before applications 0015 until it is timed).
 NOT_COMPUTED = ""
@@ -28,6 +36,7 @@ UNKNOWN = "unknown"
 
 #: The events that end the answer period (the first one is what the statistics count, D7).
 _ANSWER_KINDS = frozenset({"answered", "withdrawn"})
+#: The outcome of a withdrawal: counted as an answer, never timed.
 WITHDRAWN = "withdrawn"
 
 

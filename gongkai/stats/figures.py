@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from gongkai.applications.timing import WITHDRAWN
+
 __all__ = [
     "CaseRow",
     "Figures",
@@ -124,9 +126,6 @@ def histogram_rank(histogram: Mapping[int, int], percent: int) -> int | None:
     if not total:
         return None
     return _nth(ordered, max(1, math.ceil(percent * total / 100)) - 1)
-
-
-WITHDRAWN = "withdrawn"
 
 
 @dataclass

@@ -4,9 +4,8 @@ The clock is asked, never re-implemented: the first answer's working days and ti
 over the case's events up to that answer (a case reopened after a reconsideration or a judgment is counted,
 as in the annual report, by its first answer, D7), kept on the case by the services
 (:mod:`gongkai.applications.timing`); "overdue now" is the officer queue's overdue (the due date the
-services keep, D6). :func:`case_row` tells one case from its events and the clock, as the figures of a
-province were once made case by case in Python (200,000 cases a year: minutes); the tests hold the grouped
-counts to it.
+services keep, D6). The figures of a province were once made case by case in Python, each case told by
+the clock from its events (200,000 cases a year: minutes); the tests hold the grouped counts to that.
 """
 
 from __future__ import annotations
@@ -18,52 +17,18 @@ from django.db.models import Case, Count, F, QuerySet, Value, When
 from django.utils import timezone
 
 from gongkai.agencies.models import Agency
-from gongkai.applications import clock
-from gongkai.applications.models import Application, Status
+from gongkai.applications.models import Application
 from gongkai.applications.selectors import (
     STATE_OVERDUE,
     Thresholds,
     event_records,
-    queue_cases,
+    queue_filter,
     receipt_years,
-    situation_of,
+    timing_of,
 )
-from gongkai.applications.timing import NOT_COMPUTED, UNKNOWN, WITHDRAWN, first_answer_timing
-from gongkai.stats.figures import CaseRow, Figures, Tally
-from gongkai.workdays.calendar import CalendarNotLoaded, WorkCalendar
+from gongkai.applications.timing import NOT_COMPUTED, UNKNOWN, WITHDRAWN
+from gongkai.stats.figures import Figures, Tally
 from gongkai.workdays.store import current_calendar
-
-
-def case_row(application: Application, calendar: WorkCalendar, today: datetime.date) -> CaseRow:
-    """One case as the figures need it, with what the clock says of it (its events read: the statistics
-    themselves use the timing kept on the case, :func:`figures_by_agency`)."""
-    records = event_records(application)
-    timing = first_answer_timing(
-        application.channel,
-        timezone.localdate(application.arrived_at),
-        application.confirmed_on,
-        records,
-        calendar,
-    )
-    overdue = False
-    unknown = timing.state == UNKNOWN
-    try:
-        if application.status == Status.OPEN:
-            state = clock.compute(situation_of(application, records).facts, calendar, today).state
-            overdue = state == clock.ClockState.OVERDUE
-    except (CalendarNotLoaded, clock.ClockError):
-        unknown = True
-    return CaseRow(
-        channel=application.channel,
-        applicant_type=application.applicant_type,
-        receipt_date=application.receipt_date,
-        counted_answer_on=application.counted_answer_on,
-        counted_outcome=application.counted_outcome,
-        working_days=timing.working_days,
-        on_time=timing.on_time,
-        overdue_now=overdue,
-        clock_unknown=unknown,
-    )
 
 
 def figures_by_agency(
@@ -130,16 +95,10 @@ def figures_by_agency(
         fields = ("id", "agency_id", "channel", "arrived_at", "confirmed_on")
         not_timed = answered.exclude(counted_outcome=WITHDRAWN).filter(counted_timing=NOT_COMPUTED)
         for application in not_timed.only(*fields).prefetch_related("events").iterator(chunk_size=2000):
-            timing = first_answer_timing(
-                application.channel,
-                timezone.localdate(application.arrived_at),
-                application.confirmed_on,
-                event_records(application),
-                calendar,
-            )
+            timing = timing_of(application, event_records(application), calendar)
             tally = tallies[application.agency_id]
             tally.add_timing(timing.working_days, timing.on_time, unknown=timing.state == UNKNOWN)
-    overdue = queue_cases(cases, Thresholds.now(today), state=STATE_OVERDUE)
+    overdue = queue_filter(cases, Thresholds.now(today), state=STATE_OVERDUE)
     for agency_id, n in overdue.values_list("agency_id").annotate(n=Count("*")).order_by():
         tallies[agency_id].overdue += n
     return {pk: tally.figures(breakdowns=breakdowns) for pk, tally in tallies.items()}

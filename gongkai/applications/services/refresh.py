@@ -17,9 +17,8 @@ from gongkai.applications import timeline
 from gongkai.applications.clock import Clock
 from gongkai.applications.errors import CaseError
 from gongkai.applications.models import Application, EventKind, Status
-from gongkai.applications.selectors import event_records, situation_of
+from gongkai.applications.selectors import event_records, situation_of, timing_of
 from gongkai.applications.services.common import append_event
-from gongkai.applications.timing import first_answer_timing
 from gongkai.core.actors import Actor, user_of
 from gongkai.core.audit import record_audit
 from gongkai.core.i18n import render_error
@@ -35,13 +34,7 @@ TIMING_FIELDS = ("counted_timing", "counted_working_days", "counted_on_time")
 def _set_timing(
     application: Application, records: list[timeline.EventRecord], calendar: WorkCalendar
 ) -> None:
-    timing = first_answer_timing(
-        application.channel,
-        timezone.localdate(application.arrived_at),
-        application.confirmed_on,
-        records,
-        calendar,
-    )
+    timing = timing_of(application, records, calendar)
     application.counted_timing = timing.state
     application.counted_working_days = timing.working_days
     application.counted_on_time = timing.on_time
