@@ -53,6 +53,7 @@ from gongkai.applications.validators import mask_email, mask_id, mask_name, mask
 from gongkai.core.formatting import date_message
 from gongkai.core.i18n import render, render_error, render_lazy
 from gongkai.core.messages import N_, Message
+from gongkai.core.reversing import fast_reverse
 from gongkai.letters.agency_context import letter_warnings
 from gongkai.statute.fees import PAYMENT_PERIOD_WORKING_DAYS, FeeQuote
 from gongkai.statute.outcomes import OUTCOME_BY_KEY
@@ -162,8 +163,9 @@ def queue_table_rows(rows: list[Row], *, show_agency: bool) -> SafeString:
     Made here rather than in the template: 50 rows of some fifteen template lookups each were most of the
     page's time (issue 16, docs/benchmarks.md). The same markup as ``format_html`` made it, every value
     escaped as ``escape`` does (``html.escape``), with what is the same for every row — the translated
-    words, the case page's URL around its id, the badge — made once per page, not once per row
-    (``tests/applications/test_queue_markup.py`` keeps it equal to the ``format_html`` version).
+    words and the badge — made once per page, not once per row, and the case page's URL reversed once per
+    process (``core.reversing.fast_reverse``); ``tests/applications/test_queue_markup.py`` keeps it equal to
+    the ``format_html`` version.
     """
     badge = (
         render_to_string("includes/provisional_badge.html")
@@ -178,14 +180,9 @@ def queue_table_rows(rows: list[Row], *, show_agency: bool) -> SafeString:
 _escape = html.escape
 
 
-#: A case id no real case has, replaced in the reversed URL of the case page by each row's id.
-_URL_MARK = 987654321987
-
-
 @dataclass(frozen=True)
 class _RowWords:
-    """What every row of one page shares: the words in the request's language (escaped) and the case page's
-    URL before and after the case's id."""
+    """What every row of one page shares: the words in the request's language (escaped)."""
 
     unconfirmed: str
     answered_on: str
@@ -195,13 +192,10 @@ class _RowWords:
     types: dict[str, str]
     truncation: str
     truncate_len: int
-    url_head: str
-    url_tail: str
 
     @classmethod
     def now(cls) -> _RowWords:
         truncation = pgettext("String to return when truncating text", "%(truncated_text)s…")
-        url_head, url_tail = reverse("cases:detail", args=[_URL_MARK]).split(str(_URL_MARK))
         return cls(
             unconfirmed=_escape(_("未确认")),
             answered_on=_escape(_("答复于")),
@@ -210,8 +204,6 @@ class _RowWords:
             types={value: _escape(str(label)) for value, label in APPLICANT_TYPE_LABELS.items()},
             truncation=truncation,
             truncate_len=calculate_truncate_chars_length(DESCRIPTION_CHARS, truncation),
-            url_head=_escape(url_head),
-            url_tail=_escape(url_tail),
         )
 
     def type_label(self, value: str) -> str:
@@ -267,7 +259,7 @@ def _table_row(row: Row, show_agency: bool, badge: str, words: _RowWords) -> str
     )
     return (
         f'<tr class="{classes}">\n'
-        f'        <td><a href="{words.url_head}{case.pk}{words.url_tail}">'
+        f'        <td><a href="{_escape(fast_reverse("cases:detail", case.pk))}">'
         f"{_escape(case.reference)}</a></td>\n"
         f"        <td>{_escape(case.applicant_name)}<br>"
         f'<span class="cases-muted">{words.type_label(case.applicant_type)}'
