@@ -103,8 +103,8 @@ def cases_due(user: AbstractBaseUser, today: datetime.date) -> list[WorkItem]:
     items = []
     for agency in agencies:
         cases = Application.objects.filter(agency=agency)
-        overdue = case_selectors.queue_cases(cases, th, state=case_selectors.STATE_OVERDUE).count()
-        soon = case_selectors.queue_cases(cases, th, state=case_selectors.STATE_DUE_SOON).count()
+        overdue = case_selectors.queue_filter(cases, th, state=case_selectors.STATE_OVERDUE).count()
+        soon = case_selectors.queue_filter(cases, th, state=case_selectors.STATE_DUE_SOON).count()
         if overdue:
             items.append(
                 WorkItem(
