@@ -44,7 +44,8 @@ STANDARD_AREAS: dict[str, str] = {
     "rural-housing-renovation": N_("农村危房改造"),
     "municipal-services": N_("市政服务"),
     "affordable-housing": N_("保障性住房"),
-    "public-health": N_("公共卫生"),
+    # The area is 医疗卫生 (the name of its 标准指引); the code, kept from an earlier name, is stable.
+    "public-health": N_("医疗卫生"),
     "social-insurance": N_("社会保险"),
 }
 

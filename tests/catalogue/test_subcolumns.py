@@ -31,6 +31,8 @@ def titles(page: str) -> list[str]:
 def test_the_list_of_areas_is_the_26_of_the_guideline() -> None:
     assert len(STANDARD_AREAS) == 26 == len(set(STANDARD_AREAS.values()))
     assert STANDARD_AREAS["budgets"] == "财政预决算" and "社会救助" in STANDARD_AREAS.values()
+    # the health area is named as its 标准指引 is (医疗卫生), not after 第二十条（十三）'s 公共卫生
+    assert STANDARD_AREAS["public-health"] == "医疗卫生" and "公共卫生" not in STANDARD_AREAS.values()
 
 
 def test_the_policy_library_filters_by_validity(client: Client, tree: Tree) -> None:
