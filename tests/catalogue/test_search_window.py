@@ -62,7 +62,8 @@ def test_postgresql_finds_the_exact_entries_through_the_index(entries: dict[str,
     if connection.vendor != "postgresql":
         pytest.skip("the index is PostgreSQL's (SQLite reads search_head with LIKE)")
     where, params = indexing.exact_sql("部门预算") or ("", [])
-    sql, sql_params = Item.objects.extra(where=[where], params=params).values_list("pk").query.sql_with_params()
+    query = Item.objects.extra(where=[where], params=params).values_list("pk").query
+    sql, sql_params = query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: any plan would do otherwise
         cursor.execute("EXPLAIN " + sql, sql_params)
