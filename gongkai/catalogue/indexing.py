@@ -277,16 +277,19 @@ class SearchResults(Sequence[Item]):
         exact = exact_sql(self.query) if capped else None
         if exact is not None:
             # More matched than were ranked: the exact title/文号/索引号 ones too, however old (they are
-            # older than every candidate, so after them in the list's order before the sort below).
-            seen = {pk for pk, _rank in candidates}
+            # older than every candidate, so after them in the list's order before the sort below). First
+            # the entries with such a field, alone (the index, without the search's own conditions, whose
+            # bitmap would cost what a search costs), then those of them that are among the matches.
             where, more = exact
-            candidates += [
-                row
-                for row in ranked.extra(where=[where], params=more).values_list("pk", "search_rank")[
-                    : self.cap
-                ]
-                if row[0] not in seen
-            ]
+            keyed = list(
+                Item.objects.extra(where=[where], params=more)
+                .order_by()
+                .values_list("pk", flat=True)[: self.cap]
+            )
+            seen = {pk for pk, _rank in candidates}
+            keyed = [pk for pk in keyed if pk not in seen]
+            if keyed:
+                candidates += list(ranked.filter(pk__in=keyed).values_list("pk", "search_rank"))
         # A stable sort: within a rank, the list's own order (newest first) stays.
         candidates.sort(key=lambda row: -row[1])
         return [pk for pk, _rank in candidates], capped
