@@ -2,8 +2,9 @@
 
 * ``GET /gk/api/items/`` — published entries, newest first, paginated (``page``, ``page_size`` ≤ 100)
   and filtered like the public catalogue (:mod:`gongkai.catalogue.public_filters`) plus ``agency``; the
-  count is exact, except that a search (``q``) stops counting at 2,000 (``count_is_lower_bound``) and
-  lists its best matches first (exact title, 文号 or 索引号; then title; summary; body; then newest);
+  count is exact, except that a search (``q``) stops counting at 500 (``count_is_lower_bound``; plus the
+  exact ones beyond, ``indexing.SEARCH_WINDOW``) and lists its best matches first (exact title, 文号 or
+  索引号; then title; summary; body; then newest);
 * ``GET /gk/api/items/<id>/`` — one entry with its sanitised body; a withdrawn entry answers with its
   index number, title and the reason only; anything else is 404;
 * ``GET /gk/api/agencies/`` — every agency with its contact data (the 指南's) and its number of

@@ -2,11 +2,13 @@
 ``search.py`` for how texts and queries are read).
 
 A search is a filter (:func:`search`: every word of the query, as a phrase) and an order
-(:func:`ranked`): the newest :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` matches (newest by the
-list's own order) are ranked by where the query occurs — a title, 文号 or 索引号 equal to it, one of
-them containing it, the summary or keywords, the rest — and then by that order. The cost is bounded by
-the cap whatever the size of the catalogue or agency: one query finds the candidates with their rank
-(ids and two small numbers), one fetches the rows of the page shown.
+(:class:`SearchResults`): the newest :data:`SEARCH_WINDOW` matches (newest by the list's own order) are
+ranked by where the query occurs — a title, 文号 or 索引号 equal to it, one of them containing it, the
+summary or keywords, the rest — and then by that order. The cost is bounded by the window whatever the
+size of the catalogue or agency: one query finds the candidates with their rank (ids and two small
+numbers), one fetches the rows of the page shown; when more match than the window holds, one more small
+query (an index on PostgreSQL) finds the entries whose title, 文号 or 索引号 equals the query, which come
+first however old.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from gongkai.catalogue.models import Item, Status
 from gongkai.catalogue.search import (
     ELSEWHERE,
     EXACT,
+    HEAD_MARK,
     IN_HEAD,
     IN_SUMMARY,
+    SUMMARY_MARK,
     EntryTexts,
     Word,
     adjacent,
@@ -36,7 +40,6 @@ from gongkai.catalogue.search import (
     words,
 )
 from gongkai.core import pagecache
-from gongkai.core.pagination import DEFAULT_COUNT_CAP
 
 #: The newest-first order of the public lists (and of a search's candidates there).
 PUBLIC_ORDER = ("-published_on", "-id")
@@ -209,11 +212,42 @@ def rank_sql(query: str) -> tuple[str, list[str]]:
     return " + ".join(terms), params
 
 
+#: A search ranks at most this many of its newest matches (the public column, the site-wide search and the
+#: API): the rows a frequent word makes the database read grow with it (a two-character word found in a
+#: third of the entries: ~1,750 rows read for 500 matches, ~7,000 for 2,000). The entries whose title, 文号
+#: or 索引号 equals the query are found apart (:func:`exact_sql`, an index on PostgreSQL) and listed first
+#: even when they are older than the window.
+SEARCH_WINDOW = 500
+
+
+#: The SQL of an entry's title, 文号 and 索引号 as stored (``search_head`` up to the summary, cut at its
+#: marks), an array of ``" spaced text "``: migration ``catalogue.0016_search_head_keys`` indexes it (GIN) on
+#: PostgreSQL, and a query must spell it the same to use the index.
+HEAD_KEYS_SQL = (
+    f"string_to_array(split_part(search_head, chr({ord(HEAD_MARK)}) || chr({ord(SUMMARY_MARK)}), 1), "
+    f"chr({ord(HEAD_MARK)}))"
+)
+
+
+def exact_sql(query: str) -> tuple[str, list[str]] | None:
+    """The SQL of "the title, 文号 or 索引号 equals ``query``" (its words together, as the top tier of
+    :func:`rank_sql` reads it), or ``None`` when the query has no searchable word."""
+    parts = words(query)
+    together = adjacent(query) or (parts[0] if parts else None)
+    if together is None:
+        return None
+    if connection.vendor == "postgresql":
+        return f"{HEAD_KEYS_SQL} @> ARRAY[%s]::text[]", [together.exact]
+    return "search_head LIKE %s ESCAPE '\\'", [rank_patterns(together)[0]]
+
+
 class SearchResults(Sequence[Item]):
     """The results of a search, best first: a sequence a ``Paginator`` pages through.
 
     The candidates (at most ``cap``, the newest by ``order``) and their ranks are read once, as ids; a
-    slice fetches only its rows, from ``rows`` (which says which columns a row has).
+    slice fetches only its rows, from ``rows`` (which says which columns a row has). When more than
+    ``cap`` match, the entries whose title, 文号 or 索引号 equals the query are read apart (a second small
+    query, :func:`exact_sql`) and come first even if they are older than the ``cap`` newest matches.
     """
 
     def __init__(
@@ -223,7 +257,7 @@ class SearchResults(Sequence[Item]):
         *,
         rows: QuerySet[Item] | None = None,
         order: Sequence[str] = PUBLIC_ORDER,
-        cap: int = DEFAULT_COUNT_CAP,
+        cap: int = SEARCH_WINDOW,
     ) -> None:
         self.matches = matches
         self.query = query
@@ -234,13 +268,28 @@ class SearchResults(Sequence[Item]):
     @cached_property
     def _ranked(self) -> tuple[list[int], bool]:
         sql, params = rank_sql(self.query)
-        candidates = list(
-            self.matches.order_by(*self.order)
-            .annotate(search_rank=RawSQL(sql, params))  # noqa: S611 - literal SQL, parameters bound
-            .values_list("pk", "search_rank")[: self.cap + 1]
+        ranked = self.matches.order_by(*self.order).annotate(
+            search_rank=RawSQL(sql, params)  # noqa: S611 - literal SQL, parameters bound
         )
+        candidates = list(ranked.values_list("pk", "search_rank")[: self.cap + 1])
         capped = len(candidates) > self.cap
         candidates = candidates[: self.cap]
+        exact = exact_sql(self.query) if capped else None
+        if exact is not None:
+            # More matched than were ranked: the exact title/文号/索引号 ones too, however old (they are
+            # older than every candidate, so after them in the list's order before the sort below). First
+            # the entries with such a field, alone (the index, without the search's own conditions, whose
+            # bitmap would cost what a search costs), then those of them that are among the matches.
+            where, more = exact
+            keyed = list(
+                Item.objects.extra(where=[where], params=more)
+                .order_by()
+                .values_list("pk", flat=True)[: self.cap]
+            )
+            seen = {pk for pk, _rank in candidates}
+            keyed = [pk for pk in keyed if pk not in seen]
+            if keyed:
+                candidates += list(ranked.filter(pk__in=keyed).values_list("pk", "search_rank"))
         # A stable sort: within a rank, the list's own order (newest first) stays.
         candidates.sort(key=lambda row: -row[1])
         return [pk for pk, _rank in candidates], capped

@@ -41,6 +41,7 @@ from gongkai.catalogue.models import (
 )
 from gongkai.catalogue.public_filters import published_items
 from gongkai.core.actors import Actor
+from gongkai.core.pagination import DEFAULT_COUNT_CAP
 from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.statute.standard_areas import AREA_CODES
@@ -328,7 +329,8 @@ def public_search(
     matches: QuerySet[Item], query: str, *, with_agency: bool = False
 ) -> indexing.SearchResults:
     """The entries of ``matches`` (already searched for ``query``) as list rows, best first
-    (:class:`~gongkai.catalogue.indexing.SearchResults`: the newest 2,000 matches ranked); with
+    (:class:`~gongkai.catalogue.indexing.SearchResults`: the newest ``SEARCH_WINDOW`` matches ranked, the
+    exact title/文号/索引号 ones first however old); with
     ``with_agency``, each with its agency's name and code (the site-wide search)."""
     rows = Item.objects.only(*ROW_FIELDS)
     if with_agency:
@@ -592,7 +594,11 @@ def workspace_items(
         "body", "search_text", "search_head", "search_vector", "summary"
     )
     if q:
-        return indexing.SearchResults(items, q, rows=rows, order=("-updated_at", "-id"))
+        # The staff list ranks the latest changed 2,000 (an agency's own entries, all statuses); the public
+        # searches rank fewer (indexing.SEARCH_WINDOW).
+        return indexing.SearchResults(
+            items, q, rows=rows, order=("-updated_at", "-id"), cap=DEFAULT_COUNT_CAP
+        )
     return rows.order_by("-updated_at", "-id")
 
 
