@@ -55,7 +55,9 @@ from django.utils.http import http_date
 from django.utils.translation import check_for_language
 
 from gongkai.core.models import PageVersion, StoredPage
-from gongkai.core.pagestore import Entry, StoredPageCache, entry_of
+# Entry re-exported: pages pickled in Redis before it moved to pagestore name it gongkai.core.pagecache.Entry.
+from gongkai.core.pagestore import Entry as Entry
+from gongkai.core.pagestore import StoredPageCache, entry_of
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +249,13 @@ def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
 def _lookup_stored(cache: StoredPageCache, key: str) -> tuple[Stamp, Entry | None]:
     connection = connections[router.db_for_read(StoredPage)]
     quote = connection.ops.quote_name
-    v, p = (lambda column: f"v.{quote(column)}"), (lambda column: f"p.{quote(column)}")
+
+    def v(column: str) -> str:
+        return f"v.{quote(column)}"
+
+    def p(column: str) -> str:
+        return f"p.{quote(column)}"
+
     # Only a page of the current version joins (an older one is never served: it reads as a miss), and
     # only a page (status > 0: not another value of the cache API). Expiry is not checked: a page of the
     # current version is right however old (expiry only frees space).
