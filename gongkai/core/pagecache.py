@@ -55,6 +55,7 @@ from django.utils.http import http_date
 from django.utils.translation import check_for_language
 
 from gongkai.core.models import PageVersion, StoredPage
+
 # Entry re-exported: pages pickled in Redis before it moved to pagestore name it gongkai.core.pagecache.Entry.
 from gongkai.core.pagestore import Entry as Entry
 from gongkai.core.pagestore import StoredPageCache, entry_of
