@@ -247,9 +247,16 @@ def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
     return Stamp(int(version), _aware(changed_at)), entry
 
 
-def _lookup_stored(cache: StoredPageCache, key: str) -> tuple[Stamp, Entry | None]:
-    connection = connections[router.db_for_read(StoredPage)]
-    quote = connection.ops.quote_name
+#: The stored page's query per database vendor (made once: it is the same at every hit).
+_STORED_SQL: dict[str, str] = {}
+
+
+def _stored_sql(quote: Callable[[str], str]) -> str:
+    """The stored page's query, names quoted by ``quote`` (the vendor's ``quote_name``).
+
+    Only a page of the current version joins (an older one is never served: it reads as a miss), and only a
+    page (status > 0: not another value of the cache API). Expiry is not checked: a page of the current
+    version is right however old (expiry only frees space)."""
 
     def v(column: str) -> str:
         return f"v.{quote(column)}"
@@ -257,15 +264,19 @@ def _lookup_stored(cache: StoredPageCache, key: str) -> tuple[Stamp, Entry | Non
     def p(column: str) -> str:
         return f"p.{quote(column)}"
 
-    # Only a page of the current version joins (an older one is never served: it reads as a miss), and
-    # only a page (status > 0: not another value of the cache API). Expiry is not checked: a page of the
-    # current version is right however old (expiry only frees space).
-    sql = (
+    return (
         f"SELECT {v('version')}, {v('changed_at')}, {p('status')}, {p('headers')}, {p('etag')}, {p('body')} "
         f"FROM {quote(PageVersion._meta.db_table)} v LEFT JOIN {quote(StoredPage._meta.db_table)} p "
         f"ON {p('key')} = %s AND {p('version')} = {v('version')} AND {p('status')} > 0 "
         f"WHERE {v('id')} = %s"
     )
+
+
+def _lookup_stored(cache: StoredPageCache, key: str) -> tuple[Stamp, Entry | None]:
+    connection = connections[router.db_for_read(StoredPage)]
+    sql = _STORED_SQL.get(connection.vendor)
+    if sql is None:
+        sql = _STORED_SQL[connection.vendor] = _stored_sql(connection.ops.quote_name)
     row = _fetch_one(connection, sql, [cache.make_and_validate_key(key), PageVersion.SINGLETON])
     if row is None:
         return current(), None
