@@ -6,7 +6,10 @@ entries with Zipf-like sizes and their search vectors, ``VACUUM ANALYZE``) in a 
 own, ``gongkai_pubbench``, migrated, the column counters counted (``catalogue.totals.rebuild``: the loader
 writes with ``COPY``, around the models); plus one agency with ``--open-cases`` open applications and its
 information officer (the officer's queue, always made per request: a session bypasses the cache).
-``--keep`` reuses the database (migrating it), adding what is missing.
+``--keep`` reuses the database (migrating it), adding what is missing. ``--baseline <tree>`` serves another
+source tree beside this one on the same database and measures each page on both, interleaved (cache off;
+and cache warm when the modes include ``warm``: its database cache tables created if missing). wrk sends
+no ``Accept-Encoding``: every page is measured uncompressed.
 
 Three servers, the same gunicorn command line (``--workers``, sync workers, preloaded, ``--max-requests``
 10,000, production settings: ``DEBUG`` off, ``CONN_MAX_AGE`` 60): a bare Django "hello" page
@@ -48,8 +51,9 @@ import bench_catalogue as world  # noqa: E402
 
 world.DB = "gongkai_pubbench"
 world.URL = f"postgres://postgres@127.0.0.1:5432/{world.DB}"
-PORTS = {"bare": 8811, "warm": 8812, "off": 8813, "base": 8814}
-#: The source tree of each Gongkai server: this one, and ``--baseline``'s for the "base" server (cache off).
+PORTS = {"bare": 8811, "warm": 8812, "off": 8813, "base": 8814, "basewarm": 8815}
+#: The source tree of each Gongkai server: this one, and ``--baseline``'s for the "base" server (cache off)
+#: and the "basewarm" one (cache on).
 TREES = {"warm": ROOT, "off": ROOT}
 QUEUE_AGENCY = "bench-cases"
 QUEUE_OFFICER = "bench-officer"
@@ -315,8 +319,8 @@ def measure(
     modes: list[str], plan: list[Page], connections: int, seconds: float, rounds: int
 ) -> dict[str, dict[str, list[tuple[Result, float]]]]:
     """Each mode's results per page with the req/s of the bare page around it: bare → page → bare … per
-    round; with two modes (``--baseline``: "base" and "off"), each page is measured on both in turn
-    (bare → base → bare → off → bare), the order alternating between rounds."""
+    round; with two modes (``--baseline``: "base" and "off", or "basewarm" and "warm"), each page is measured
+    on both in turn (bare → base → bare → off → bare), the order alternating between rounds."""
     bare_page = Page("bare", ["/"])
     results: dict[str, dict[str, list[tuple[Result, float]]]] = {
         mode: {page.name: [] for page in plan} for mode in modes
@@ -325,7 +329,7 @@ def measure(
         bare_before = wrk(PORTS["bare"], bare_page, connections, seconds)
         for page in plan:
             for mode in modes if round_ % 2 == 0 else list(reversed(modes)):
-                if mode == "warm":
+                if mode in ("warm", "basewarm"):
                     prime(PORTS[mode], page)
                 result = wrk(PORTS[mode], page, connections, seconds)
                 bare_after = wrk(PORTS["bare"], bare_page, connections, seconds)
@@ -368,7 +372,8 @@ def main() -> None:
     parser.add_argument(
         "--baseline",
         default="",
-        help="another source tree served with the cache off beside this one's, each page measured on both",
+        help="another source tree served beside this one's (cache off, and cache warm with --modes warm), "
+        "each page measured on both",
     )
     parser.add_argument("--only", default="", help="the pages whose names contain one of these (commas)")
     args = parser.parse_args()
@@ -376,7 +381,7 @@ def main() -> None:
     world.URL = f"postgres://postgres@127.0.0.1:5432/{world.DB}"
     PORTS.update({mode: args.port + i for i, mode in enumerate(PORTS)})
     if args.baseline:
-        TREES["base"] = Path(args.baseline).resolve()
+        TREES["base"] = TREES["basewarm"] = Path(args.baseline).resolve()
     static_root = Path(tempfile.mkdtemp(prefix="gongkai-pubbench-static-"))
     build(args.items, args.agencies, args.keep)
     setup_django(static_root, args.redis)
@@ -387,11 +392,25 @@ def main() -> None:
             check=True,
             cwd=TREES.get(mode, ROOT),
         )
+    if args.baseline and "warm" in args.modes.split(",") and not args.redis:
+        # The baseline's own database caches (a tree may keep its pages in a table this tree's migrations
+        # do not make, or dropped): created if missing, as its migrations would have.
+        subprocess.run(
+            [sys.executable, "-m", "gongkai.cli", "createcachetable"],
+            env=server_env("basewarm", static_root, args.redis),
+            check=True,
+            cwd=TREES["basewarm"],
+        )
     session = counters_and_cases(args.open_cases)
     wanted = [w for w in args.only.split(",") if w]
     plan = [page for page in pages(session) if not wanted or any(w in page.name for w in wanted)]
     modes = [m for m in args.modes.split(",") if m]
-    started = ["bare", *modes, *(["base"] if args.baseline and "off" in modes else [])]
+    started = [
+        "bare",
+        *modes,
+        *(["base"] if args.baseline and "off" in modes else []),
+        *(["basewarm"] if args.baseline and "warm" in modes else []),
+    ]
     servers = {mode: serve(mode, args.workers, static_root, args.redis) for mode in started}
     print(
         f"\n{args.items:,} entries; gunicorn {args.workers} sync workers per server; "
@@ -401,10 +420,21 @@ def main() -> None:
     )
     try:
         for mode in modes:
-            group = ["base", "off"] if mode == "off" and "base" in servers else [mode]
+            group = (
+                ["base", "off"]
+                if mode == "off" and "base" in servers
+                else ["basewarm", "warm"]
+                if mode == "warm" and "basewarm" in servers
+                else [mode]
+            )
             measured = measure(group, plan, args.connections, args.seconds, args.rounds)
             for one in group:
-                title = {"warm": "cache warm", "off": "cache off", "base": f"cache off, {args.baseline}"}[one]
+                title = {
+                    "warm": "cache warm",
+                    "off": "cache off",
+                    "base": f"cache off, {args.baseline}",
+                    "basewarm": f"cache warm, {args.baseline}",
+                }[one]
                 report(f"{title}, {args.connections} connections", measured[one])
         singles = [m for m in ("base", "off") if m in servers] or ["warm"]
         for mode in singles:

@@ -517,8 +517,17 @@ def _cache(table: str, prefix: str, max_entries: int) -> dict[str, Any]:
 
 CACHES = {
     "default": _cache("gongkai_cache", "gongkai", 20_000),
-    # Whole public pages (gongkai.core.pagecache), apart so that they never push the counts out.
-    "pages": _cache("gongkai_page_cache", "gongkai-pages", 50_000),
+    # Whole public pages (gongkai.core.pagecache), apart so that they never push the counts out. In the
+    # database: rows of core.StoredPage (gongkai.core.pagestore: the page's bytes as sent, no base64/pickle
+    # to decode at every hit), not Django's database cache.
+    "pages": _cache("gongkai_page_cache", "gongkai-pages", 50_000)
+    if GONGKAI_CACHE_URL
+    else {
+        "BACKEND": "gongkai.core.pagestore.StoredPageCache",
+        "LOCATION": "core_storedpage",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
 }
 
 # The page cache (gongkai.core.pagecache, docs/deployment.md): public pages for readers without a session,

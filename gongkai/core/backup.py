@@ -63,8 +63,8 @@ BATCH = 500
 restored = Signal()
 #: Models whose rows are not dumped: the files kept by the database storage go to ``files/`` instead;
 #: the page cache's version is the target's own (a restore moves it past every version a shared cache
-#: may still hold: :func:`gongkai.core.pagecache.after_restore`).
-SKIPPED = frozenset({"core.storedfile", "core.storedfilechunk", "core.pageversion"})
+#: may still hold: :func:`gongkai.core.pagecache.after_restore`); the stored pages are a cache.
+SKIPPED = frozenset({"core.storedfile", "core.storedfilechunk", "core.pageversion", "core.storedpage"})
 _SEALED = (EncryptedCharField, EncryptedTextField, EncryptedBinaryField)
 #: ``progress(text)``: a line for the operator (stderr).
 Progress = Callable[[str], None]

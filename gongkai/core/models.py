@@ -145,6 +145,32 @@ class PageVersion(models.Model):
         return f"v{self.version} {self.changed_at:%Y-%m-%d %H:%M:%S}"
 
 
+class StoredPage(models.Model):
+    """A public page kept by the page cache (:mod:`gongkai.core.pagecache`, docs/deployment.md "Page cache")
+    in the database: the row of :class:`gongkai.core.pagestore.StoredPageCache`, the page cache's backend
+    unless the caches are on Redis. The page as it is sent again — status, headers, body bytes and ETag — in
+    columns of their own, so that a hit reads it with no decoding (Django's database cache keeps a base64 of a
+    pickle in a text column: decoding it was the largest cost of a hit on a large page). ``version``: the
+    version of the public pages it was made at; a page of an older version is never served. The body is
+    stored uncompressed on PostgreSQL (``STORAGE EXTERNAL``: no TOAST compression to undo at every hit).
+    ``status`` 0: any other value of the cache API (pickled in ``body``). Not in backups (a cache)."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    version = models.BigIntegerField(default=-1)
+    status = models.PositiveSmallIntegerField(default=0)
+    headers = models.TextField(default="[]")
+    etag = models.CharField(max_length=80, blank=True, default="")
+    body = models.BinaryField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("缓存的公开页面")
+        verbose_name_plural = _("缓存的公开页面")
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+
 class NumberSeries(models.Model):
     """A gap-free counter per (name, agency, year): registration numbers, letter numbers …
 

@@ -54,7 +54,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import check_for_language
 
-from gongkai.core.models import PageVersion
+from gongkai.core.models import PageVersion, StoredPage
+
+# Entry re-exported: pages pickled in Redis before it moved to pagestore name it gongkai.core.pagecache.Entry.
+from gongkai.core.pagestore import Entry as Entry
+from gongkai.core.pagestore import StoredPageCache, entry_of
 
 logger = logging.getLogger(__name__)
 
@@ -200,17 +204,6 @@ def last_modified(stamp: Stamp, today: datetime.date) -> datetime.datetime:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A stored page: what is sent again, byte for byte, and the version it was made at (or after)."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    content: bytes
-    etag: str
-    version: int = -1
-
-
 def _entry(response: HttpResponse, version: int = -1) -> Entry:
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _DROPPED_HEADERS)
     etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
@@ -226,9 +219,14 @@ def _aware(value: Any) -> datetime.datetime:
 
 
 def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
-    """The current version and what the cache holds under ``key``. With the database cache, ONE query
-    (the version row joined to the page's cache row); with another cache, the version query and a read."""
+    """The current version and what the cache holds under ``key``. With the database's stored pages
+    (:class:`~gongkai.core.pagestore.StoredPageCache`), ONE query: the version row joined to the page's row
+    at that version, its columns sent as they come (no decoding of the body); with Django's database cache,
+    one query as well (its value decoded: base64 of a pickle); with another cache (Redis), the version query
+    and a read."""
     cache = caches[alias]
+    if isinstance(cache, StoredPageCache):
+        return _lookup_stored(cache, key)
     if not isinstance(cache, DatabaseCache):
         return current(), cache.get(key)
     db = router.db_for_read(cache.cache_model_class)
@@ -247,6 +245,46 @@ def lookup(alias: str, key: str) -> tuple[Stamp, Any]:
     # Expiry is not checked: a page of the current version is right however old (expiry only frees space).
     entry = pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode())) if value else None
     return Stamp(int(version), _aware(changed_at)), entry
+
+
+#: The stored page's query per database vendor (made once: it is the same at every hit).
+_STORED_SQL: dict[str, str] = {}
+
+
+def _stored_sql(quote: Callable[[str], str]) -> str:
+    """The stored page's query, names quoted by ``quote`` (the vendor's ``quote_name``).
+
+    Only a page of the current version joins (an older one is never served: it reads as a miss), and only a
+    page (status > 0: not another value of the cache API). Expiry is not checked: a page of the current
+    version is right however old (expiry only frees space)."""
+
+    def v(column: str) -> str:
+        return f"v.{quote(column)}"
+
+    def p(column: str) -> str:
+        return f"p.{quote(column)}"
+
+    return (
+        f"SELECT {v('version')}, {v('changed_at')}, {p('status')}, {p('headers')}, {p('etag')}, {p('body')} "
+        f"FROM {quote(PageVersion._meta.db_table)} v LEFT JOIN {quote(StoredPage._meta.db_table)} p "
+        f"ON {p('key')} = %s AND {p('version')} = {v('version')} AND {p('status')} > 0 "
+        f"WHERE {v('id')} = %s"
+    )
+
+
+def _lookup_stored(cache: StoredPageCache, key: str) -> tuple[Stamp, Entry | None]:
+    connection = connections[router.db_for_read(StoredPage)]
+    sql = _STORED_SQL.get(connection.vendor)
+    if sql is None:
+        sql = _STORED_SQL[connection.vendor] = _stored_sql(connection.ops.quote_name)
+    row = _fetch_one(connection, sql, [cache.make_and_validate_key(key), PageVersion.SINGLETON])
+    if row is None:
+        return current(), None
+    version, changed_at, status, headers, etag, body = row
+    stamp = Stamp(int(version), _aware(changed_at))
+    if status is None:
+        return stamp, None
+    return stamp, entry_of(version, status, headers, etag, body)
 
 
 def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache() -> Iterator[None]:
-    """The page cache's table is not a model's: a committed test's pages would outlive its data."""
+    """No page of another test: on Redis (GONGKAI_CACHE_URL) a committed test's pages would outlive its data
+    (in the database they are a model's rows, which the flush after each test empties)."""
     caches["pages"].clear()
     yield
     caches["pages"].clear()
