@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet
-from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -40,6 +38,7 @@ from gongkai.catalogue.models import (
     Status,
 )
 from gongkai.catalogue.public_filters import published_items
+from gongkai.catalogue.totals import FacetCounts, facet_counts
 from gongkai.core.actors import Actor
 from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
@@ -438,59 +437,30 @@ def child_agencies(agency: Agency) -> list[Agency]:
     return list(agency.children.only("id", "name", "short_code", "parent_id").order_by("name"))
 
 
-@dataclass
-class FacetCounts:
-    category: Counter[int] = field(default_factory=Counter)
-    article20: Counter[int] = field(default_factory=Counter)
-    kind: Counter[str] = field(default_factory=Counter)
-    document_type: Counter[str] = field(default_factory=Counter)
-    year: Counter[int] = field(default_factory=Counter)
-
-
-def facet_counts(base: QuerySet[Item]) -> FacetCounts:
-    """Entries of ``base`` by category, 第二十条 item, kind, document type and year, in ONE scan.
-
-    The database groups by the five columns together (a few hundred groups even for an agency with
-    tens of thousands of entries); the sums per column are made here.
-    """
-    counts = FacetCounts()
-    rows = (
-        base.order_by()
-        .annotate(y=ExtractYear("published_on"))
-        .values_list("category_id", "article20_item", "kind", "document_type", "y")
-        .annotate(n=Count("id"))
-    )
-    for category_id, article20, kind, document_type, year, n in rows:
-        if category_id is not None:
-            counts.category[category_id] += n
-        if article20 is not None:
-            counts.article20[article20] += n
-        counts.kind[kind] += n
-        counts.document_type[document_type] += n
-        if year:
-            counts.year[year] += n
-    return counts
-
-
 def cached_facet_counts(agency: Agency, counters: ColumnTotals | None = None) -> FacetCounts:
-    """:func:`facet_counts` of the agency's published entries, cached.
+    """:func:`~gongkai.catalogue.totals.facet_counts` of the agency's published entries, kept.
 
-    The cache key is the stamp of the agency's column counters (``counters``, :func:`totals.counters_of`;
-    read here if not given), which every publication, withdrawal, correction or edit of a published entry
-    renews in its own transaction (:mod:`gongkai.catalogue.totals`) — so the
-    counts are never stale, and the key costs one row, not an aggregate over every published entry of the
-    agency (42 ms at 54,000 entries, cold). An agency never counted (no counter row) is keyed by its
-    entries' number, newest id and latest change, as before the counters. :data:`FACET_CACHE_SECONDS` only
-    bounds how long an unused key is kept.
+    Kept in the agency's column counters (``counters``, :func:`totals.counters_of`; read here if not given:
+    :attr:`ColumnTotals.facets`), which every publication, withdrawal, correction or edit of a published
+    entry counts again in its own transaction (:mod:`gongkai.catalogue.totals`), emptying the browsing
+    counts and renewing the ``stamp``: the first reader after it counts them and stores them under the stamp
+    it read (:func:`totals.keep_facets`), so they are never stale and a reader after it reads one row — not
+    a grouped count over every published entry of the agency (100–300 ms for the largest ones, cold: the
+    catalogue's first seconds after its counts were made, all agencies at once). An agency never counted (no
+    counter row) is counted each time, through the cache keyed by its entries' number, newest id and latest
+    change, as before the counters. :data:`FACET_CACHE_SECONDS` only bounds how long that key is kept.
     """
     base = published_items().filter(agency=agency)
     counters = counters if counters is not None else totals.counters_of(agency)
     if counters is not None:
-        key = f"gongkai:catalogue:facets:counted:{agency.pk}:{counters.stamp.hex}"
-    else:
-        stamp = base.order_by().aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
-        changed = stamp["changed"].timestamp() if stamp["changed"] else 0
-        key = f"gongkai:catalogue:facets:{agency.pk}:{stamp['n']}:{stamp['last']}:{changed}"
+        if counters.facets is not None:
+            return FacetCounts.from_json(counters.facets)
+        counted = facet_counts(base)
+        totals.keep_facets(agency.pk, counters.stamp, counted)
+        return counted
+    stamp = base.order_by().aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
+    key = f"gongkai:catalogue:facets:{agency.pk}:{stamp['n']}:{stamp['last']}:{changed}"
     counts = cache.get(key)
     if not isinstance(counts, FacetCounts):
         counts = facet_counts(base)

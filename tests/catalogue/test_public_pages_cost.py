@@ -107,6 +107,65 @@ def test_every_count_renews_the_stamp_of_the_browsing_counts(tree: Tree, entries
     assert selectors.cached_facet_counts(agency).category[finance.pk] == 1
 
 
+def test_the_browsing_counts_are_kept_in_the_counters_and_emptied_by_every_count(
+    client: Client, tree: Tree, entries: list[Item]
+) -> None:
+    agency = tree.county_a
+    finance = category("财政、金融、审计")
+    totals.refresh(agency.pk)
+    assert ColumnTotals.objects.get(agency=agency).facets is None
+    fresh = totals.facet_counts(Item.objects.filter(agency=agency, status="published"))
+    # The first reader counts them and keeps them under the stamp it read; the next one reads the row.
+    first = client.get(URL).content.decode()
+    kept = ColumnTotals.objects.get(agency=agency)
+    assert kept.facets is not None and totals.FacetCounts.from_json(kept.facets) == fresh
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL).content.decode()
+    assert again == first
+    assert not [q for q in queries if "GROUP BY" in q["sql"] or "cache" in q["sql"]]
+    # A change counts again and empties them: the next page shows the change, never the kept counts.
+    entry = entries[0]
+    entry.category = finance
+    entry.save()
+    assert ColumnTotals.objects.get(agency=agency).facets is None
+    assert f'?category={finance.pk}">财政、金融、审计</a> <span class="gk-facet__count">1</span>' in (
+        client.get(URL).content.decode()
+    )
+    assert (
+        totals.FacetCounts.from_json(ColumnTotals.objects.get(agency=agency).facets).category[finance.pk] == 1
+    )
+
+
+def test_counts_made_before_a_change_are_not_kept_after_it(tree: Tree, entries: list[Item]) -> None:
+    agency = tree.county_a
+    totals.refresh(agency.pk)
+    read = ColumnTotals.objects.get(agency=agency)
+    stale = selectors.cached_facet_counts(agency, read)  # counted and kept under read.stamp
+    totals.refresh(agency.pk)  # a change since
+    totals.keep_facets(agency.pk, read.stamp, stale)  # a slow reader storing what it counted before it
+    assert ColumnTotals.objects.get(agency=agency).facets is None
+    # A second reader under the same stamp leaves the first one's counts.
+    now = ColumnTotals.objects.get(agency=agency)
+    counted = selectors.cached_facet_counts(agency, now)
+    totals.keep_facets(agency.pk, now.stamp, totals.FacetCounts())
+    assert totals.FacetCounts.from_json(ColumnTotals.objects.get(agency=agency).facets) == counted
+    assert counted.kind["information"] == 45
+
+
+def test_rebuild_counts_every_agency_s_browsing_counts(tree: Tree, entries: list[Item]) -> None:
+    make_item(tree.county_b, "乙县的信息", category=category("财政、金融、审计"), article20_item=7)
+    totals.rebuild()
+    for agency in (tree.county_a, tree.county_b):
+        kept = ColumnTotals.objects.get(agency=agency).facets
+        assert kept is not None
+        assert totals.FacetCounts.from_json(kept) == totals.facet_counts(
+            Item.objects.filter(agency=agency, status="published")
+        )
+    assert totals.FacetCounts.from_json(ColumnTotals.objects.get(agency=tree.county_b).facets).article20 == {
+        7: 1
+    }
+
+
 _OLD_ROWS = (
     "{% load i18n catalogue_search %}"
     "{% for row in rows %}\n    <tr>\n"
