@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, models
+from django.http import Http404
 from django.template import engines
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -65,7 +66,9 @@ def test_a_deep_page_reads_its_ids_first_and_shows_what_offset_showed(
         deep = client.get(URL + "?page=2").content.decode()
     assert deep == plain
     assert titles(deep) == [f"第{n:02d}号信息" for n in range(24, 4, -1)]
-    ids = [q["sql"] for q in queries if re.match(r'SELECT "catalogue_item"\."id"( AS "pk")? FROM', q["sql"])]
+    ids = [
+        q["sql"] for q in queries if re.match(r'SELECT ("catalogue_item"\.)?"id"( AS "pk")? FROM', q["sql"])
+    ]
     assert len(ids) == 1 and "OFFSET 20" in ids[0]
     # The last page (5 rows) and a row withdrawn between the two reads is left out, not shown.
     assert titles(client.get(URL + "?page=3").content.decode()) == [
@@ -74,6 +77,46 @@ def test_a_deep_page_reads_its_ids_first_and_shows_what_offset_showed(
     rows = selectors.RowsByIds(selectors.public_rows(Item.objects.filter(agency__short_code="county-a")))
     ids_first = [row.pk for row in rows[20:40]]
     assert ids_first == [row.pk for row in selectors.public_rows(Item.objects.filter(pk__in=ids_first))]
+
+
+@pytest.mark.parametrize("deep", [200, 20])
+def test_the_browsing_rows_in_sql_are_the_orm_s(
+    tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch, deep: int
+) -> None:
+    monkeypatch.setattr(selectors, "DEEP_OFFSET", deep)
+    make_item(tree.county_a, "草稿", status="draft")
+    make_item(tree.county_b, "乙县的信息")
+    entries[3].doc_number = "甲〔2025〕3号"
+    entries[3].save()
+    orm = selectors.public_rows(Item.objects.filter(agency=tree.county_a, status="published"))
+    rows = selectors.BrowseRows(tree.county_a.pk)
+    assert rows.count() == len(rows) == 45
+    for start, stop in [(0, 20), (20, 40), (40, 60), (60, 80)]:
+        expected = [
+            (row.pk, row.index_number, row.title, row.published_on, row.doc_number) for row in orm[start:stop]
+        ]
+        assert [tuple(row) for row in rows[start:stop]] == expected
+    assert rows[45:60] == []
+    assert [category_id for category_id, _name in selectors.category_names([])] == []
+
+
+def test_the_browsing_column_is_the_agency_with_its_counters(tree: Tree, entries: list[Item]) -> None:
+    finance, roads = category("财政、金融、审计"), category("工业、交通")
+    agency, counters = selectors.browsing_column("county-a")
+    assert (agency.pk, agency.name, agency.short_code) == (tree.county_a.pk, "甲县人民政府", "county-a")
+    stored = ColumnTotals.objects.get(agency=tree.county_a)
+    assert counters is not None
+    assert (counters.total, counters.stamp, counters.facets) == (45, stored.stamp, stored.facets)
+    selectors.cached_facet_counts(agency, counters)  # counted and kept
+    _agency, counters = selectors.browsing_column("county-a")
+    assert counters is not None and counters.facets == ColumnTotals.objects.get(agency=tree.county_a).facets
+    assert counters.facets is not None
+    # An agency never counted has no counters; an unknown one is 404.
+    assert selectors.browsing_column("town-b1")[1] is None
+    with pytest.raises(Http404):
+        selectors.browsing_column("no-such-agency")
+    expected = [(c.pk, c.name) for c in selectors.categories_in_order([roads.pk, finance.pk])]
+    assert selectors.category_names([roads.pk, finance.pk]) == expected
 
 
 def test_browsing_counts_from_the_counters_not_a_count(client: Client, entries: list[Item]) -> None:
