@@ -297,3 +297,43 @@ def test_label_of_is_get_display(tree: Tree, choices: type[models.TextChoices], 
     for value in [*choices.values, "not-a-choice"]:
         setattr(item, field, value)
         assert label_of(choices, value) == str(getattr(item, f"get_{field}_display")())
+
+
+@pytest.mark.parametrize("length", [0, 299, 300, 301, 400])
+def test_the_feed_s_summary_is_truncator_s(length: int) -> None:
+    from django.utils.text import Truncator
+
+    from gongkai.catalogue.feeds import _chars
+
+    for text in ["政" * length, "e\u0301" * length, ("a" * (length - 1)) + "\u0301" if length else ""]:
+        assert _chars(text) == Truncator(text).chars(300)
+
+
+@pytest.mark.parametrize("url", ["/gk/county-a/feed.rss", "/gk/county-a/feed.atom"])
+def test_the_feed_written_at_once_is_django_s(tree: Tree, url: str) -> None:
+    from django.contrib.syndication.views import Feed
+    from django.test import RequestFactory
+
+    from gongkai.catalogue.feeds import CatalogueAtomFeed, CatalogueRssFeed
+
+    finance = category("财政、金融、审计")
+    make_item(
+        tree.county_a,
+        "有分类的<信息> & 更多",
+        category=finance,
+        summary="概述" * 200,
+        doc_number="甲〔2025〕1号",
+    )
+    make_item(tree.county_a, "没有分类的信息", summary="短的概述")
+    gone = make_item(tree.county_a, "撤回的信息")
+    Item.objects.filter(pk=gone.pk).update(
+        status="withdrawn", withdrawn_on=datetime.date(2025, 7, 1), withdrawn_reason="理由" * 200
+    )
+    feed = CatalogueRssFeed() if url.endswith(".rss") else CatalogueAtomFeed()
+    request = RequestFactory().get(url)
+    ours = feed(request, short_code="county-a")
+    django_s = Feed.__call__(feed, request, short_code="county-a")
+    assert ours.content == django_s.content
+    assert ours["Content-Type"] == django_s["Content-Type"]
+    assert ours["Last-Modified"] == django_s["Last-Modified"]
+    assert "财政、金融、审计" in ours.content.decode() and "【已撤回】撤回的信息" in ours.content.decode()
