@@ -43,6 +43,7 @@ from gongkai.catalogue.models import (
 from gongkai.catalogue.public_filters import published_items
 from gongkai.catalogue.totals import FacetCounts, facet_counts
 from gongkai.core.actors import Actor
+from gongkai.core.rawrows import instance
 from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.statute.standard_areas import AREA_CODES
@@ -366,12 +367,13 @@ def browsing_column(short_code: str) -> tuple[Agency, ColumnTotals | None]:
     if not rows:
         raise Http404
     agency_id, name, code, total, stamp, facets = rows[0]
-    agency = Agency.from_db(connection.alias, ["id", "name", "short_code"], [agency_id, name, code])
+    agency = instance(Agency, connection.alias, ["id", "name", "short_code"], [agency_id, name, code])
     if total is None:
         return agency, None
     if isinstance(facets, (str, bytes)):
         facets = json.loads(facets)
-    counters = ColumnTotals.from_db(
+    counters = instance(
+        ColumnTotals,
         connection.alias,
         ["agency_id", "total", "stamp", "facets"],
         [agency_id, total, stamp if isinstance(stamp, uuid.UUID) else uuid.UUID(str(stamp)), facets],

@@ -337,3 +337,49 @@ def test_the_feed_written_at_once_is_django_s(tree: Tree, url: str) -> None:
     assert ours["Content-Type"] == django_s["Content-Type"]
     assert ours["Last-Modified"] == django_s["Last-Modified"]
     assert "财政、金融、审计" in ours.content.decode() and "【已撤回】撤回的信息" in ours.content.decode()
+
+
+def test_the_api_listing_s_links_are_the_prefetched_ones(client: Client, tree: Tree) -> None:
+    import json
+
+    from gongkai.catalogue.models import ItemVersion
+    from tests.catalogue.public_factories import add_file
+
+    document = make_item(tree.county_a, "实施办法", category=category("卫生、体育"), summary="概述")
+    plain = make_item(tree.county_b, "没有附件的信息")
+    add_file(document, "b.pdf", b"%PDF-1.4 b")
+    add_file(document, "a.pdf", b"%PDF-1.4 a")
+    for number, day in ((2, 20), (1, 10)):
+        draft = make_item(tree.county_a, "更正稿", status="draft")
+        ItemVersion.objects.create(
+            item=document,
+            number=number,
+            corrected_on=datetime.date(2025, 8, day),
+            draft=draft,
+            reason="笔误",
+            public_note=f"第{number}次更正",
+        )
+    for n, day in ((1, 5), (2, 9)):
+        make_item(
+            tree.county_b,
+            f"解读{n}",
+            kind=ItemKind.INTERPRETATION,
+            interprets=document,
+            published_on=datetime.date(2025, 7, day),
+        )
+    make_item(
+        tree.county_a, "未发布的解读", kind=ItemKind.INTERPRETATION, interprets=document, status="draft"
+    )
+    listed = json.loads(client.get("/gk/api/items/", {"page_size": 100}).content)["results"]
+    assert len(listed) == 4
+    for pk in (document.pk, plain.pk):
+        one = json.loads(client.get(f"/gk/api/items/{pk}/").content)
+        one.pop("body_html")
+        assert next(row for row in listed if row["id"] == pk) == one
+    shown = next(row for row in listed if row["id"] == document.pk)
+    assert [f["name"] for f in shown["attachments"]] == ["b.pdf", "a.pdf"]
+    assert [c["note"] for c in shown["corrections"]] == ["第1次更正", "第2次更正"]
+    assert [i["title"] for i in shown["interpretations"]] == ["解读2", "解读1"]
+    assert shown["interpretations"][0]["url"].endswith(
+        f"/gk/county-b/items/{shown['interpretations'][0]['id']}/"
+    )
