@@ -318,7 +318,8 @@ _LISTING_FIELDS = (
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def _with_page_links(items: list[Item]) -> list[Item]:
@@ -351,16 +352,16 @@ def _with_page_links(items: list[Item]) -> list[Item]:
     ):
         by_id[row[1]].public_versions.append(instance(ItemVersion, alias, version_names, row))  # type: ignore[attr-defined]
     link_names = ["id", "title", "index_number", "status", "interprets_id"]
-    for *row, agency_id, short_code in _fetch(
+    for *link, agency_id, short_code in _fetch(
         f'SELECT i."id", i."title", i."index_number", i."status", i."interprets_id", a."id", a."short_code" '
         f'FROM "catalogue_item" i JOIN "agencies_agency" a ON a."id" = i."agency_id" '
         f'WHERE i."interprets_id" IN ({marks}) AND i."status" = %s '
         f'ORDER BY i."published_on" DESC, i."id" DESC',
         [*ids, Status.PUBLISHED.value],
     ):
-        other = instance(Item, alias, link_names, row)
+        other = instance(Item, alias, link_names, link)
         other.agency = instance(Agency, alias, ["id", "short_code"], [agency_id, short_code])
-        by_id[row[4]].public_interpretations.append(other)  # type: ignore[attr-defined]
+        by_id[link[4]].public_interpretations.append(other)  # type: ignore[attr-defined]
     return items
 
 

@@ -94,7 +94,7 @@ class CatalogueRssFeed(Feed[Item, Agency]):
         document = io.StringIO()
         feedgen.write(document, "utf-8")
         response = HttpResponse(
-            document.getvalue().encode("utf-8", "xmlcharrefreplace"), content_type=feedgen.content_type
+            document.getvalue().encode("utf-8", "xmlcharrefreplace"), content_type=self.feed_type.content_type
         )
         response.headers["Last-Modified"] = http_date(feedgen.latest_post_date().timestamp())
         return response

@@ -187,7 +187,7 @@ def totals_of(agency: Agency) -> dict[str, int]:
     row = ColumnTotals.objects.filter(agency_id=agency.pk).values("total", "rules", "reports").first()
     if row is None:
         return count(agency.pk)
-    return row
+    return dict(row)
 
 
 def published_count(agency: Agency | None = None) -> int:

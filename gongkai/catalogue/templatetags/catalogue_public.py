@@ -46,11 +46,10 @@ def item_rows(context: Any, rows: Iterable[Any], query: object = "") -> SafeStri
     short_code = context["agency"].short_code
     index_label, title_label = _escaped(gettext("索引号")), _escaped(gettext("名称"))
     date_label, number_label = _escaped(gettext("发布日期")), _escaped(gettext("文号"))
-    mark = (
-        (lambda text: str(highlight(text, query)))
-        if query
-        else (lambda text: _escaped("" if text is None else text))
-    )
+
+    def mark(text: object) -> str:
+        return str(highlight(text, query)) if query else _escaped("" if text is None else text)
+
     made = []
     for row in rows:
         day = row.published_on.isoformat() if row.published_on else ""
