@@ -184,10 +184,10 @@ def counters_of(agency: Agency) -> ColumnTotals | None:
 def totals_of(agency: Agency) -> dict[str, int]:
     """The agency's totals: its counter row, or (never counted: an agency with no public entry yet, or
     data loaded around the services before :func:`rebuild`) counted now."""
-    row = ColumnTotals.objects.filter(agency_id=agency.pk).values("total", "rules", "reports").first()
+    row = ColumnTotals.objects.filter(agency_id=agency.pk).values_list("total", "rules", "reports").first()
     if row is None:
         return count(agency.pk)
-    return dict(row)
+    return {"total": row[0], "rules": row[1], "reports": row[2]}
 
 
 def published_count(agency: Agency | None = None) -> int:
