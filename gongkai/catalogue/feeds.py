@@ -12,23 +12,27 @@ cleaned here, so that one old entry cannot break the feed.
 from __future__ import annotations
 
 import datetime
+import io
+import unicodedata
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, OuterRef, Subquery
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import strip_tags
+from django.utils.http import http_date
 from django.utils.text import Truncator
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue.content import strip_controls
 from gongkai.catalogue.models import Item, ItemKind, ItemVersion, Status
 from gongkai.catalogue.presenters_public import label_of
-from gongkai.catalogue.public_filters import published_items
 from gongkai.core.reversing import fast_reverse
 
 FEED_SIZE = 50
@@ -42,9 +46,6 @@ _FEED_FIELDS = (
     "kind",
     "status",
     "published_on",
-    "category__name",
-    "agency__short_code",
-    "agency__name",
 )
 
 
@@ -57,9 +58,19 @@ _WITHDRAWN_FIELDS = (
     "published_on",
     "withdrawn_on",
     "withdrawn_reason",
-    "agency__short_code",
-    "agency__name",
 )
+#: The longest 内容概述 shown (characters, after the tags are stripped).
+SUMMARY_CHARS = 300
+
+
+def _chars(text: str, length: int = SUMMARY_CHARS) -> str:
+    """``Truncator(text).chars(length)``: the text NFC-normalised, cut with "…" past ``length`` characters.
+    A text no longer than that comes back normalised without Truncator's walk over every character (most
+    summaries: 0.2 ms per entry of a feed)."""
+    normalised = unicodedata.normalize("NFC", text)
+    if len(normalised) <= length:
+        return normalised
+    return Truncator(text).chars(length)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -70,8 +81,26 @@ class CatalogueRssFeed(Feed[Item, Agency]):
     feed_type: type[Rss201rev2Feed | Atom1Feed] = Rss201rev2Feed
     language = "zh-cn"
 
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Django's ``Feed.__call__``, the document written into a string and sent at once: Django's writes
+        it into the response piece by piece (~1,800 pieces for 50 entries, each through a text wrapper, a
+        byte conversion and the response's list). The same bytes: UTF-8 (characters it cannot carry as
+        character references, as Django's text wrapper does) and the same ``Last-Modified``."""
+        try:
+            obj = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404("Feed object does not exist.") from None
+        feedgen = self.get_feed(obj, request)
+        document = io.StringIO()
+        feedgen.write(document, "utf-8")
+        response = HttpResponse(
+            document.getvalue().encode("utf-8", "xmlcharrefreplace"), content_type=self.feed_type.content_type
+        )
+        response.headers["Last-Modified"] = http_date(feedgen.latest_post_date().timestamp())
+        return response
+
     def get_object(self, request: HttpRequest, short_code: str) -> Agency:
-        return get_object_or_404(Agency, short_code=short_code)
+        return get_object_or_404(Agency.objects.only("id", "name", "short_code"), short_code=short_code)
 
     def title(self, obj: Agency) -> str:
         return strip_controls(f"{obj.name} · 政府信息公开")
@@ -90,11 +119,12 @@ class CatalogueRssFeed(Feed[Item, Agency]):
 
     def items(self, obj: Agency) -> list[Item]:
         """The latest published entries and the latest withdrawals, by the day each was last updated."""
+        # Published: public_filters.published_items(), here through the agency's related manager, whose rows
+        # carry the agency itself (no join, no copy of it per row); the category name is a column of the row.
         published = list(
-            published_items()
-            .filter(agency=obj)
-            .select_related("category", "agency")
+            obj.catalogue_items.filter(status=Status.PUBLISHED)
             .only(*_FEED_FIELDS)
+            .annotate(category_name=F("category__name"))
             # 更正: a corrected entry is updated on the day of its latest correction (a sub-query for the
             # 50 rows shown, not a join grouped over every entry of the agency: 1.2 s at 54,000 entries).
             .annotate(
@@ -109,8 +139,7 @@ class CatalogueRssFeed(Feed[Item, Agency]):
         # 已撤回: a withdrawal is an update of the entry (same link, same id), so that a reader who holds it
         # learns that it was withdrawn, when, and why; it shows nothing of the withdrawn content.
         withdrawn = list(
-            Item.objects.filter(agency=obj, status=Status.WITHDRAWN)
-            .select_related("agency")
+            obj.catalogue_items.filter(status=Status.WITHDRAWN)
             .only(*_WITHDRAWN_FIELDS)
             .order_by(F("withdrawn_on").desc(nulls_last=True), "-id")[:FEED_SIZE]
         )
@@ -136,13 +165,13 @@ class CatalogueRssFeed(Feed[Item, Agency]):
             if item.withdrawn_on:
                 withdrawn.append(f"撤回日期：{item.withdrawn_on.isoformat()}")
             if item.withdrawn_reason:
-                withdrawn.append(f"撤回理由：{Truncator(item.withdrawn_reason).chars(300)}")
+                withdrawn.append(f"撤回理由：{_chars(item.withdrawn_reason)}")
             return strip_controls("\n".join(withdrawn))
         parts = [f"索引号：{item.index_number}"]
         if item.doc_number:
             parts.append(f"文号：{item.doc_number}")
         if item.summary:
-            parts.append(Truncator(strip_tags(strip_controls(item.summary))).chars(300))
+            parts.append(_chars(strip_tags(strip_controls(item.summary))))
         return strip_controls("\n".join(parts))
 
     def item_link(self, item: Item) -> str:
@@ -164,8 +193,9 @@ class CatalogueRssFeed(Feed[Item, Agency]):
         if item.status == Status.WITHDRAWN:
             return ["已撤回"]
         categories = [label_of(ItemKind, item.kind)]
-        if item.category is not None:
-            categories.insert(0, item.category.name)
+        name: str | None = getattr(item, "category_name", None)
+        if name is not None:
+            categories.insert(0, name)
         return [strip_controls(c) for c in categories]
 
 

@@ -515,6 +515,11 @@ class ColumnTotals(models.Model):
     #: them again): the key of the column's cached browsing counts (selectors.cached_facet_counts). Random,
     #: not a time, so that no two counts share it, whatever the clock does (tests freeze it).
     stamp = models.UUIDField(_("统计版本"), default=uuid.uuid4, editable=False)
+    #: The browsing counts of the agency's whole catalogue (by category, 第二十条 item, kind, document type
+    #: and year: ``selectors.FacetCounts.as_json``) as of this ``stamp``: emptied (``NULL``) by every count,
+    #: filled by the first reader of the catalogue after it (only while the stamp is the one it read) and by
+    #: :func:`gongkai.catalogue.totals.rebuild` for every agency in one grouped count.
+    facets = models.JSONField(_("分类浏览计数"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("公开栏目统计")

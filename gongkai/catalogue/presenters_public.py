@@ -167,7 +167,7 @@ def query_string(params: Mapping[str, str], **changes: str | None) -> str:
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet[Item] | SearchResults,
+    queryset: QuerySet[Item] | SearchResults | selectors.BrowseRows,
     params: Mapping[str, str],
     *,
     search: bool = False,
@@ -177,10 +177,12 @@ def paginate(
     count at :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` (the newest ones are listed and the page
     says so); browsing and filtered lists count exactly, so that every entry can be reached — ``count``
     when the caller knows it (the column's counters), else counted — and read a deep page's ids first
-    (:class:`selectors.RowsByIds`)."""
+    (:class:`selectors.RowsByIds`, :class:`selectors.BrowseRows`: the whole catalogue in SQL of its own)."""
     paginator: Paginator[Item]
     if isinstance(queryset, SearchResults):
         paginator = SearchPaginator(queryset, PAGE_SIZE)
+    elif isinstance(queryset, selectors.BrowseRows):
+        paginator = CappedPaginator(queryset, PAGE_SIZE, cap=None, known_count=count)
     elif search:
         paginator = CappedPaginator(queryset, PAGE_SIZE, cap=DEFAULT_COUNT_CAP)
     else:
@@ -330,8 +332,8 @@ def facets(agency: Agency, filters: Filters, counters: ColumnTotals | None = Non
     """The agency's whole catalogue counted by category, 第二十条 item, kind, document type and year
     (``counters``: the agency's column counters, when the caller read them)."""
     counts = selectors.cached_facet_counts(agency, counters)
-    names = selectors.categories_in_order(list(counts.category))
-    categories = [(c.pk, c.name, counts.category[c.pk]) for c in names]
+    names = selectors.category_names(list(counts.category))
+    categories = [(pk, name, counts.category[pk]) for pk, name in names]
     article20 = [
         (number, f"{article_20_number(number)}{ARTICLE_20_ITEMS[number]}", counts.article20[number])
         for number in sorted(counts.article20)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,9 +31,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import public_filters, selectors, totals
+from gongkai.catalogue import public_filters, selectors
 from gongkai.catalogue.guide import build_guide, office_contacts
-from gongkai.catalogue.models import DocumentType, Status, Topic, Validity
+from gongkai.catalogue.indexing import SearchResults
+from gongkai.catalogue.models import ColumnTotals, DocumentType, Item, Status, Topic, Validity
 from gongkai.catalogue.presenters_public import (
     agency_groups,
     agency_options,
@@ -203,15 +205,20 @@ def apply(request: HttpRequest, short_code: str) -> HttpResponse:
 
 @require_safe
 def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
-    agency = selectors.column_agency(short_code)
     filters, errors = public_filters.parse(request.GET)
     params = filters.raw
-    base = published_in(agency)
-    matches = filters.apply(base)
-    # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
-    results = selectors.public_search(matches, filters.q) if filters.q else selectors.public_rows(matches)
-    # Browsing the whole catalogue: its count and the browsing counts' key are the column's counters.
-    counters = None if filters.active else totals.counters_of(agency)
+    results: QuerySet[Item] | SearchResults | selectors.BrowseRows
+    counters: ColumnTotals | None = None
+    if filters.active:
+        agency = selectors.column_agency(short_code)
+        matches = filters.apply(published_in(agency))
+        # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
+        results = selectors.public_search(matches, filters.q) if filters.q else selectors.public_rows(matches)
+    else:
+        # Browsing the whole catalogue (its busiest page): the agency with its counters in one statement,
+        # whose total is the count and whose browsing counts are kept; the rows in SQL of their own.
+        agency, counters = selectors.browsing_column(short_code)
+        results = selectors.BrowseRows(agency.pk)
     context = paginate(
         request, results, params, search=bool(filters.q), count=counters.total if counters else None
     )

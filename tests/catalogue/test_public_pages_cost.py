@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, models
+from django.http import Http404
 from django.template import engines
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -65,7 +66,9 @@ def test_a_deep_page_reads_its_ids_first_and_shows_what_offset_showed(
         deep = client.get(URL + "?page=2").content.decode()
     assert deep == plain
     assert titles(deep) == [f"第{n:02d}号信息" for n in range(24, 4, -1)]
-    ids = [q["sql"] for q in queries if re.match(r'SELECT "catalogue_item"\."id"( AS "pk")? FROM', q["sql"])]
+    ids = [
+        q["sql"] for q in queries if re.match(r'SELECT ("catalogue_item"\.)?"id"( AS "pk")? FROM', q["sql"])
+    ]
     assert len(ids) == 1 and "OFFSET 20" in ids[0]
     # The last page (5 rows) and a row withdrawn between the two reads is left out, not shown.
     assert titles(client.get(URL + "?page=3").content.decode()) == [
@@ -74,6 +77,46 @@ def test_a_deep_page_reads_its_ids_first_and_shows_what_offset_showed(
     rows = selectors.RowsByIds(selectors.public_rows(Item.objects.filter(agency__short_code="county-a")))
     ids_first = [row.pk for row in rows[20:40]]
     assert ids_first == [row.pk for row in selectors.public_rows(Item.objects.filter(pk__in=ids_first))]
+
+
+@pytest.mark.parametrize("deep", [200, 20])
+def test_the_browsing_rows_in_sql_are_the_orm_s(
+    tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch, deep: int
+) -> None:
+    monkeypatch.setattr(selectors, "DEEP_OFFSET", deep)
+    make_item(tree.county_a, "草稿", status="draft")
+    make_item(tree.county_b, "乙县的信息")
+    entries[3].doc_number = "甲〔2025〕3号"
+    entries[3].save()
+    orm = selectors.public_rows(Item.objects.filter(agency=tree.county_a, status="published"))
+    rows = selectors.BrowseRows(tree.county_a.pk)
+    assert rows.count() == len(rows) == 45
+    for start, stop in [(0, 20), (20, 40), (40, 60), (60, 80)]:
+        expected = [
+            (row.pk, row.index_number, row.title, row.published_on, row.doc_number) for row in orm[start:stop]
+        ]
+        assert [tuple(row) for row in rows[start:stop]] == expected
+    assert rows[45:60] == []
+    assert [category_id for category_id, _name in selectors.category_names([])] == []
+
+
+def test_the_browsing_column_is_the_agency_with_its_counters(tree: Tree, entries: list[Item]) -> None:
+    finance, roads = category("财政、金融、审计"), category("工业、交通")
+    agency, counters = selectors.browsing_column("county-a")
+    assert (agency.pk, agency.name, agency.short_code) == (tree.county_a.pk, "甲县人民政府", "county-a")
+    stored = ColumnTotals.objects.get(agency=tree.county_a)
+    assert counters is not None
+    assert (counters.total, counters.stamp, counters.facets) == (45, stored.stamp, stored.facets)
+    selectors.cached_facet_counts(agency, counters)  # counted and kept
+    _agency, counters = selectors.browsing_column("county-a")
+    assert counters is not None and counters.facets == ColumnTotals.objects.get(agency=tree.county_a).facets
+    assert counters.facets is not None
+    # An agency never counted has no counters; an unknown one is 404.
+    assert selectors.browsing_column("town-b1")[1] is None
+    with pytest.raises(Http404):
+        selectors.browsing_column("no-such-agency")
+    expected = [(c.pk, c.name) for c in selectors.categories_in_order([roads.pk, finance.pk])]
+    assert selectors.category_names([roads.pk, finance.pk]) == expected
 
 
 def test_browsing_counts_from_the_counters_not_a_count(client: Client, entries: list[Item]) -> None:
@@ -105,6 +148,64 @@ def test_every_count_renews_the_stamp_of_the_browsing_counts(tree: Tree, entries
     # An agency never counted is keyed by its entries, as before the counters.
     ColumnTotals.objects.filter(agency=agency).delete()
     assert selectors.cached_facet_counts(agency).category[finance.pk] == 1
+
+
+def test_the_browsing_counts_are_kept_in_the_counters_and_emptied_by_every_count(
+    client: Client, tree: Tree, entries: list[Item]
+) -> None:
+    agency = tree.county_a
+    finance = category("财政、金融、审计")
+    totals.refresh(agency.pk)
+    assert ColumnTotals.objects.get(agency=agency).facets is None
+    fresh = totals.facet_counts(Item.objects.filter(agency=agency, status="published"))
+    # The first reader counts them and keeps them under the stamp it read; the next one reads the row.
+    first = client.get(URL).content.decode()
+    kept = ColumnTotals.objects.get(agency=agency)
+    assert kept.facets is not None and _counts(kept.facets) == fresh
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL).content.decode()
+    assert again == first
+    assert not [q for q in queries if "GROUP BY" in q["sql"] or "cache" in q["sql"]]
+    # A change counts again and empties them: the next page shows the change, never the kept counts.
+    entry = entries[0]
+    entry.category = finance
+    entry.save()
+    assert ColumnTotals.objects.get(agency=agency).facets is None
+    assert f'?category={finance.pk}">财政、金融、审计</a> <span class="gk-facet__count">1</span>' in (
+        client.get(URL).content.decode()
+    )
+    assert _counts(ColumnTotals.objects.get(agency=agency).facets).category[finance.pk] == 1
+
+
+def test_counts_made_before_a_change_are_not_kept_after_it(tree: Tree, entries: list[Item]) -> None:
+    agency = tree.county_a
+    totals.refresh(agency.pk)
+    read = ColumnTotals.objects.get(agency=agency)
+    stale = selectors.cached_facet_counts(agency, read)  # counted and kept under read.stamp
+    totals.refresh(agency.pk)  # a change since
+    totals.keep_facets(agency.pk, read.stamp, stale)  # a slow reader storing what it counted before it
+    assert ColumnTotals.objects.get(agency=agency).facets is None
+    # A second reader under the same stamp leaves the first one's counts.
+    now = ColumnTotals.objects.get(agency=agency)
+    counted = selectors.cached_facet_counts(agency, now)
+    totals.keep_facets(agency.pk, now.stamp, totals.FacetCounts())
+    assert _counts(ColumnTotals.objects.get(agency=agency).facets) == counted
+    assert counted.kind["information"] == 45
+
+
+def test_rebuild_counts_every_agency_s_browsing_counts(tree: Tree, entries: list[Item]) -> None:
+    make_item(tree.county_b, "乙县的信息", category=category("财政、金融、审计"), article20_item=7)
+    totals.rebuild()
+    for agency in (tree.county_a, tree.county_b):
+        kept = ColumnTotals.objects.get(agency=agency).facets
+        assert kept is not None
+        assert _counts(kept) == totals.facet_counts(Item.objects.filter(agency=agency, status="published"))
+    assert _counts(ColumnTotals.objects.get(agency=tree.county_b).facets).article20 == {7: 1}
+
+
+def _counts(kept: Any) -> totals.FacetCounts:
+    assert kept is not None
+    return totals.FacetCounts.from_json(kept)
 
 
 _OLD_ROWS = (
@@ -195,3 +296,89 @@ def test_label_of_is_get_display(tree: Tree, choices: type[models.TextChoices], 
     for value in [*choices.values, "not-a-choice"]:
         setattr(item, field, value)
         assert label_of(choices, value) == str(getattr(item, f"get_{field}_display")())
+
+
+@pytest.mark.parametrize("length", [0, 299, 300, 301, 400])
+def test_the_feed_s_summary_is_truncator_s(length: int) -> None:
+    from django.utils.text import Truncator
+
+    from gongkai.catalogue.feeds import _chars
+
+    for text in ["政" * length, "e\u0301" * length, ("a" * (length - 1)) + "\u0301" if length else ""]:
+        assert _chars(text) == Truncator(text).chars(300)
+
+
+@pytest.mark.parametrize("url", ["/gk/county-a/feed.rss", "/gk/county-a/feed.atom"])
+def test_the_feed_written_at_once_is_django_s(tree: Tree, url: str) -> None:
+    from django.contrib.syndication.views import Feed
+    from django.test import RequestFactory
+
+    from gongkai.catalogue.feeds import CatalogueAtomFeed, CatalogueRssFeed
+
+    finance = category("财政、金融、审计")
+    make_item(
+        tree.county_a,
+        "有分类的<信息> & 更多",
+        category=finance,
+        summary="概述" * 200,
+        doc_number="甲〔2025〕1号",
+    )
+    make_item(tree.county_a, "没有分类的信息", summary="短的概述")
+    gone = make_item(tree.county_a, "撤回的信息")
+    Item.objects.filter(pk=gone.pk).update(
+        status="withdrawn", withdrawn_on=datetime.date(2025, 7, 1), withdrawn_reason="理由" * 200
+    )
+    feed = CatalogueRssFeed() if url.endswith(".rss") else CatalogueAtomFeed()
+    request = RequestFactory().get(url)
+    ours = feed(request, short_code="county-a")
+    django_s = Feed.__call__(feed, request, short_code="county-a")
+    assert ours.content == django_s.content
+    assert ours["Content-Type"] == django_s["Content-Type"]
+    assert ours["Last-Modified"] == django_s["Last-Modified"]
+    assert "财政、金融、审计" in ours.content.decode() and "【已撤回】撤回的信息" in ours.content.decode()
+
+
+def test_the_api_listing_s_links_are_the_prefetched_ones(client: Client, tree: Tree) -> None:
+    import json
+
+    from gongkai.catalogue.models import ItemVersion
+    from tests.catalogue.public_factories import add_file
+
+    document = make_item(tree.county_a, "实施办法", category=category("卫生、体育"), summary="概述")
+    plain = make_item(tree.county_b, "没有附件的信息")
+    add_file(document, "b.pdf", b"%PDF-1.4 b")
+    add_file(document, "a.pdf", b"%PDF-1.4 a")
+    for number, day in ((2, 20), (1, 10)):
+        draft = make_item(tree.county_a, "更正稿", status="draft")
+        ItemVersion.objects.create(
+            item=document,
+            number=number,
+            corrected_on=datetime.date(2025, 8, day),
+            draft=draft,
+            reason="笔误",
+            public_note=f"第{number}次更正",
+        )
+    for n, day in ((1, 5), (2, 9)):
+        make_item(
+            tree.county_b,
+            f"解读{n}",
+            kind=ItemKind.INTERPRETATION,
+            interprets=document,
+            published_on=datetime.date(2025, 7, day),
+        )
+    make_item(
+        tree.county_a, "未发布的解读", kind=ItemKind.INTERPRETATION, interprets=document, status="draft"
+    )
+    listed = json.loads(client.get("/gk/api/items/", {"page_size": 100}).content)["results"]
+    assert len(listed) == 4
+    for pk in (document.pk, plain.pk):
+        one = json.loads(client.get(f"/gk/api/items/{pk}/").content)
+        one.pop("body_html")
+        assert next(row for row in listed if row["id"] == pk) == one
+    shown = next(row for row in listed if row["id"] == document.pk)
+    assert [f["name"] for f in shown["attachments"]] == ["b.pdf", "a.pdf"]
+    assert [c["note"] for c in shown["corrections"]] == ["第1次更正", "第2次更正"]
+    assert [i["title"] for i in shown["interpretations"]] == ["解读2", "解读1"]
+    assert shown["interpretations"][0]["url"].endswith(
+        f"/gk/county-b/items/{shown['interpretations'][0]['id']}/"
+    )
