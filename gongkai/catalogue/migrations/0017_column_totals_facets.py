@@ -42,7 +42,7 @@ def fill(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0015_column_lists_by_id"),
+        ("catalogue", "0016_search_head_keys"),
     ]
 
     operations = [

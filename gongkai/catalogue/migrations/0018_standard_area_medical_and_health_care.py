@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0015_column_lists_by_id'),
+        ('catalogue', '0017_column_totals_facets'),
     ]
 
     operations = [
