@@ -12,7 +12,8 @@ its information officer ``bench-officer``), the officer's session made here. Eac
 alternating between rounds); a tree's ratio is its req/s over the mean of the bare runs either side.
 
     .venv/bin/python benchmarks/bench_queue_servers.py --trees /work/main,$PWD \\
-        --database postgres://postgres@127.0.0.1:5432/gongkai_queue16bench [--rounds 4] [--seconds 10] [--port 8820]
+        --database postgres://postgres@127.0.0.1:5432/gongkai_queue16bench [--rounds 4] [--seconds 10] \\
+        [--port 8820]
 """
 
 from __future__ import annotations
@@ -126,9 +127,8 @@ def main() -> None:
             )
             servers.append(serve(tree, ["gongkai.wsgi:application"], ports[tree], args.workers, env))
         bare_env = server_env(trees[0], args.database, Path(tempfile.gettempdir()))
-        servers.append(
-            serve(trees[0], ["--chdir", str(HERE), "bare_django:application"], args.port, args.workers, bare_env)
-        )
+        bare_app = ["--chdir", str(HERE), "bare_django:application"]
+        servers.append(serve(trees[0], bare_app, args.port, args.workers, bare_env))
         session = officer_session(
             trees[-1], server_env(trees[-1], args.database, Path(tempfile.gettempdir()))
         )

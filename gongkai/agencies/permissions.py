@@ -152,7 +152,8 @@ def _seats_statement() -> str:
         f"SELECT {membership}.{q('id')}, {membership}.{q('agency_id')}, {membership}.{q('role')}, "
         f"{agency}.{q('name')}, {agency}.{q('path')} FROM {membership} "
         f"INNER JOIN {agency} ON {membership}.{q('agency_id')} = {agency}.{q('id')} "
-        f"WHERE {membership}.{q('user_id')} = %s ORDER BY {agency}.{q('name')} ASC, {membership}.{q('role')} ASC"
+        f"WHERE {membership}.{q('user_id')} = %s "
+        f"ORDER BY {agency}.{q('name')} ASC, {membership}.{q('role')} ASC"
     )
 
 

@@ -10,8 +10,8 @@ What is kept: the queue page's two fragments — its head (the links, the calend
   data: once a change commits, every process asks for the new version's key;
 * the user, whether they are a superuser, and their seats (each membership's id, agency, role, the agency's
   name and path: read each request anyway, for the permissions and the navigation bar);
-* the language, today's date (overdue and due soon move with it), the script prefix, the query string
-  normalised (parameters sorted), and a stamp of the code that draws the fragments (a deploy that changes
+* the language, today's date (overdue and due soon move with it), the script prefix, the query string (in
+  its order: the links keep it), and a stamp of the code that draws the fragments (a deploy that changes
   them changes the key).
 
 Not kept: the rest of the page — the navigation bar (unread notices), the CSRF token, flash messages, the
@@ -26,8 +26,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -88,6 +88,15 @@ def current_version() -> int | None:
     return None if row is None else int(row[0])
 
 
+def after_restore() -> None:
+    """The version moved past any the site had (a restore): to the current Unix time in seconds, or one
+    more than now when that is higher; the row made again if the restore left none. Versions count
+    statements, one by one, so they never come near it otherwise."""
+    row = QueueVersion.objects.select_for_update().filter(pk=QueueVersion.SINGLETON).first()
+    version = max(int(time.time()), (row.version + 1) if row is not None else 1)
+    QueueVersion.objects.update_or_create(pk=QueueVersion.SINGLETON, defaults={"version": version})
+
+
 def key(request: HttpRequest, user: AbstractBaseUser | AnonymousUser, seats: Seats, today: str) -> str | None:
     """The key of the fragments ``request`` asks for (this module's docstring), or ``None``: not cached.
     Reads the version: call it before reading anything the fragments show."""
@@ -96,7 +105,8 @@ def key(request: HttpRequest, user: AbstractBaseUser | AnonymousUser, seats: Sea
     version = current_version()
     if version is None:
         return None
-    query = urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
+    # In the request's order: the pagination's and the export's links keep it ({% querystring %}).
+    query = request.GET.urlencode()
     seated = ";".join(
         f"{m.pk},{m.agency_id},{m.role},{m.agency.name},{m.agency.path}" for m in seats.memberships
     )

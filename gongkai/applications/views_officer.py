@@ -31,7 +31,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency
 from gongkai.agencies.permissions import Seats, request_seats
-from gongkai.applications import letter_files, permissions, presenters, queue_cache, selectors, services, timeline
+from gongkai.applications import (
+    letter_files,
+    permissions,
+    presenters,
+    queue_cache,
+    selectors,
+    services,
+    timeline,
+)
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
 from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm, ReturnApprovalForm
 from gongkai.applications.models import Appeal, Application, Approval, Letter
@@ -119,15 +127,16 @@ def frequent(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def queue(request: HttpRequest) -> HttpResponse:
-    th = selectors.Thresholds.now()
+    today = timezone.localdate()
     # The user's seats are read once (also for the navigation bar): the agencies seen, registering, approving.
     seats = request_seats(request)
-    # The head and body from the cache when nothing they show changed (queue_cache: the version is read
-    # here, before anything they are made of; the key is this user's, with the seats just read).
-    cache_key = queue_cache.key(request, request.user, seats, th.today.isoformat())
+    # The head and body from the cache when nothing they show changed (queue_cache): the version is read
+    # here, before anything they are made of — the calendar included; the key is this user's, with the
+    # seats just read.
+    cache_key = queue_cache.key(request, request.user, seats, today.isoformat())
     fragments = queue_cache.get(cache_key)
     if fragments is None:
-        fragments = _queue_fragments(request, th, seats)
+        fragments = _queue_fragments(request, selectors.Thresholds.now(today), seats)
         queue_cache.put(cache_key, *fragments)
     awaiting = selectors.approvals_awaiting(request.user, seats)
     context = {

@@ -1,4 +1,4 @@
-"""``{% load fast_urls %}``'s ``{% url %}`` writes what Django's tag writes (gongkai.core.templatetags.fast_urls)."""
+"""``{% load fast_urls %}``'s ``{% url %}`` writes what Django's tag writes (core.templatetags.fast_urls)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``{% url %}`` through :func:`gongkai.core.reversing.fast_reverse` (``{% load fast_urls %}`` after ``i18n``).
+"""``{% url %}`` through :func:`gongkai.core.reversing.fast_reverse` (``{% load fast_urls %}``, after i18n).
 
 The base template draws up to 17 links on every signed-in page; Django's tag resolves each pattern again
 (~50 µs each: a tenth of a bare signed-in page's CPU, issue 16). This tag is Django's (same syntax, same
@@ -36,7 +36,8 @@ def _namespaces_unambiguous(urlconf: str) -> bool:
 
 class FastURLNode(URLNode):
     def render(self, context: Context) -> str:
-        if self.kwargs or self.asvar or not _namespaces_unambiguous(str(get_urlconf() or settings.ROOT_URLCONF)):
+        urlconf = str(get_urlconf() or settings.ROOT_URLCONF)
+        if self.kwargs or self.asvar or not _namespaces_unambiguous(urlconf):
             return str(super().render(context))
         args: list[Any] = [arg.resolve(context) for arg in self.args]
         if not all(type(arg) in (str, int) for arg in args):
