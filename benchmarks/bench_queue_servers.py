@@ -12,7 +12,8 @@ its information officer ``bench-officer``), the officer's session made here. Eac
 alternating between rounds); a tree's ratio is its req/s over the mean of the bare runs either side.
 
     .venv/bin/python benchmarks/bench_queue_servers.py --trees /work/main,$PWD \\
-        --database postgres://postgres@127.0.0.1:5432/gongkai_queue16bench [--rounds 4] [--seconds 10]
+        --database postgres://postgres@127.0.0.1:5432/gongkai_queue16bench [--rounds 4] [--seconds 10] \\
+        [--port 8820]
 """
 
 from __future__ import annotations
@@ -109,10 +110,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8820, help="the bare page's port; the trees' follow it")
     args = parser.parse_args()
     trees = [tree for tree in args.trees.split(",") if tree]
     servers: list[subprocess.Popen[bytes]] = []
-    ports = {tree: 8821 + i for i, tree in enumerate(trees)}
+    ports = {tree: args.port + 1 + i for i, tree in enumerate(trees)}
     try:
         for tree in trees:
             static_root = Path(tempfile.gettempdir()) / "gongkai-queue-servers-static" / Path(tree).name
@@ -125,9 +127,8 @@ def main() -> None:
             )
             servers.append(serve(tree, ["gongkai.wsgi:application"], ports[tree], args.workers, env))
         bare_env = server_env(trees[0], args.database, Path(tempfile.gettempdir()))
-        servers.append(
-            serve(trees[0], ["--chdir", str(HERE), "bare_django:application"], 8820, args.workers, bare_env)
-        )
+        bare_app = ["--chdir", str(HERE), "bare_django:application"]
+        servers.append(serve(trees[0], bare_app, args.port, args.workers, bare_env))
         session = officer_session(
             trees[-1], server_env(trees[-1], args.database, Path(tempfile.gettempdir()))
         )
@@ -148,10 +149,10 @@ def main() -> None:
         results: dict[str, list[tuple[Result, float]]] = {tree: [] for tree in trees}
         for round_ in range(args.rounds):
             order = trees if round_ % 2 == 0 else list(reversed(trees))
-            before = wrk(8820, bare, args.connections, args.seconds)
+            before = wrk(args.port, bare, args.connections, args.seconds)
             for tree in order:
                 result = wrk(ports[tree], queue, args.connections, args.seconds)
-                after = wrk(8820, bare, args.connections, args.seconds)
+                after = wrk(args.port, bare, args.connections, args.seconds)
                 mean_bare = (before.rps + after.rps) / 2
                 results[tree].append((result, mean_bare))
                 print(

@@ -542,6 +542,11 @@ GONGKAI_PAGE_CACHE_PATHS = [r"^/gk/", r"^/$"]
 GONGKAI_PAGE_CACHE_EXCLUDE = [r"^/gk/[^/]+/statistics/", r"/files/\d+/$", r"^/gk/report\.css$"]
 # How long a stored page is kept at most (a newer version makes it unreachable at once anyway).
 GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 600)
+# The officer queue's rows, count and filter form from the cache (gongkai.applications.queue_cache,
+# D-NEW-QUEUE16B): per user, keyed by a version that database triggers bump with every write of the cases,
+# approvals, agencies, memberships and calendar (never stale). Off: made for every request.
+GONGKAI_QUEUE_CACHE = env_bool("GONGKAI_QUEUE_CACHE", default=True)
+GONGKAI_QUEUE_CACHE_ALIAS = "default"
 # Cache-Control for browsers and a proxy in front (nginx): a page there is at most MAX_AGE + STALE seconds
 # older than the last change. 0 and 0: no copy outside Gongkai (every request revalidated here).
 GONGKAI_PAGE_MAX_AGE = env_int("GONGKAI_PAGE_MAX_AGE", 1)

@@ -618,3 +618,25 @@ class ReminderMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.user_id} {self.agency_id}"
+
+
+class QueueVersion(models.Model):
+    """The version of everything the officer's queue shows (办理案件列表; D-NEW-QUEUE16B): one row, whose
+    ``version`` database triggers increment in the transaction of every statement that inserts, updates or
+    deletes a row of the tables the queue reads — the cases, their approvals, the agencies, the
+    memberships and the work calendar (migration ``applications.0017``). Triggers rather than calls in the
+    services, so that no writer (a service, a job's bulk update, the admin site, a data migration, a
+    command) can change what the queue shows without it. The queue's cached part is keyed by it
+    (:mod:`gongkai.applications.queue_cache`)."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("案件列表版本")
+        verbose_name_plural = _("案件列表版本")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"

@@ -21,14 +21,25 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.agencies.models import Agency
-from gongkai.agencies.permissions import request_seats
-from gongkai.applications import letter_files, permissions, presenters, selectors, services, timeline
+from gongkai.agencies.permissions import Seats, request_seats
+from gongkai.applications import (
+    letter_files,
+    permissions,
+    presenters,
+    queue_cache,
+    selectors,
+    services,
+    timeline,
+)
 from gongkai.applications.forms_officer import QueueFilterForm, RegisterForm
 from gongkai.applications.forms_steps import ACTION_FORMS, ConcludeAppealForm, ReturnApprovalForm
 from gongkai.applications.models import Appeal, Application, Approval, Letter
@@ -116,9 +127,29 @@ def frequent(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def queue(request: HttpRequest) -> HttpResponse:
-    th = selectors.Thresholds.now()
+    today = timezone.localdate()
     # The user's seats are read once (also for the navigation bar): the agencies seen, registering, approving.
     seats = request_seats(request)
+    # The head and body from the cache when nothing they show changed (queue_cache): the version is read
+    # here, before anything they are made of — the calendar included; the key is this user's, with the
+    # seats just read.
+    cache_key = queue_cache.key(request, request.user, seats, today.isoformat())
+    fragments = queue_cache.get(cache_key)
+    if fragments is None:
+        fragments = _queue_fragments(request, selectors.Thresholds.now(today), seats)
+        queue_cache.put(cache_key, *fragments)
+    awaiting = selectors.approvals_awaiting(request.user, seats)
+    context = {
+        "head": mark_safe(fragments[0]),  # noqa: S308 (drawn by our templates, escaped there)
+        "body": mark_safe(fragments[1]),  # noqa: S308
+        "awaiting": [presenters.approval_view(a) for a in awaiting[:100]],
+    }
+    return render(request, "applications/officer/queue.html", context)
+
+
+def _queue_fragments(request: HttpRequest, th: selectors.Thresholds, seats: Seats) -> tuple[str, str]:
+    """The queue's head and body (``queue_head.html``, ``queue_body.html``) for ``request``: drawn without
+    the context processors (they are the page's, made per request) and with no CSRF token or message."""
     agencies = permissions.visible_agencies(request.user, seats)
     listed = selectors.listed_agencies(agencies)
     cases, form, state = _filtered_cases(request, th, agencies, listed)
@@ -131,9 +162,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         else []
     )
     rows = [presenters.queue_row(case, th) for case in on_page]
-    awaiting = selectors.approvals_awaiting(request.user, seats)
     show_agency = len(listed) > 1
-    context = {
+    values = {
         "form": form,
         "page": page,
         "rows": rows,
@@ -144,9 +174,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         "calendar_problem": th.problem,
         "show_agency": show_agency,
         "can_register": selectors.may_register(request.user, seats),
-        "awaiting": [presenters.approval_view(a) for a in awaiting[:100]],
     }
-    return render(request, "applications/officer/queue.html", context)
+    return _draw("applications/officer/queue_head.html", request, values), _draw(
+        "applications/officer/queue_body.html", request, values
+    )
+
+
+def _draw(name: str, request: HttpRequest, values: dict[str, Any]) -> str:
+    context = Context(values, autoescape=True)
+    context.request = request  # type: ignore[attr-defined]  # what {% querystring %} and {% url %} read
+    return str(get_template(name).template.render(context))  # type: ignore[attr-defined]
 
 
 class _Echo:

@@ -62,9 +62,18 @@ BATCH = 500
 #: catalogue's PostgreSQL search vectors after a restore from SQLite). ``vendor``: the archive's database.
 restored = Signal()
 #: Models whose rows are not dumped: the files kept by the database storage go to ``files/`` instead;
-#: the page cache's version is the target's own (a restore moves it past every version a shared cache
-#: may still hold: :func:`gongkai.core.pagecache.after_restore`); the stored pages are a cache.
-SKIPPED = frozenset({"core.storedfile", "core.storedfilechunk", "core.pageversion", "core.storedpage"})
+#: the page cache's and the officer queue's versions are the target's own (a restore moves them past every
+#: version a shared cache may still hold: :func:`gongkai.core.pagecache.after_restore`,
+#: ``gongkai.applications.queue_cache.after_restore``); the stored pages are a cache.
+SKIPPED = frozenset(
+    {
+        "core.storedfile",
+        "core.storedfilechunk",
+        "core.pageversion",
+        "core.storedpage",
+        "applications.queueversion",
+    }
+)
 _SEALED = (EncryptedCharField, EncryptedTextField, EncryptedBinaryField)
 #: ``progress(text)``: a line for the operator (stderr).
 Progress = Callable[[str], None]

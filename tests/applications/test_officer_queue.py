@@ -8,6 +8,7 @@ import io
 import pathlib
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -185,7 +186,10 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     staff: Staff,
     make_case: CaseMaker,
     django_assert_max_num_queries: DjangoAssertNumQueries,
+    settings: Any,
 ) -> None:
+    # The queue as it is made (its cache's hits and misses: tests/applications/test_queue_cache.py).
+    settings.GONGKAI_QUEUE_CACHE = False
     client = client_for(staff.supervisor)
     make_case(arrived_on=TODAY, serial=1)
     with CaptureQueriesContext(connection) as few:
@@ -202,9 +206,14 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
         client.get("/cases/?state=due_soon&q=张&year=2026")
 
 
-def test_the_queue_reads_the_users_seats_once(staff: Staff, cases: dict[str, Application]) -> None:
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_queue_reads_the_users_seats_once(
+    staff: Staff, cases: dict[str, Application], settings: Any, cached: bool
+) -> None:
     """Which cases, which agencies, registering, approving and the navigation bar's links: one read of the
-    user's memberships for them all; an officer's agencies come with it (no query of the agencies)."""
+    user's memberships for them all; an officer's agencies come with it (no query of the agencies) — when
+    the page is made and when its head and body come from the cache (the second request)."""
+    settings.GONGKAI_QUEUE_CACHE = cached
     client = client_for(staff.officer)
     client.get("/cases/")
     with CaptureQueriesContext(connection) as queries:
@@ -214,7 +223,9 @@ def test_the_queue_reads_the_users_seats_once(staff: Staff, cases: dict[str, App
     assert sum('FROM "agencies_membership"' in sql for sql in statements) == 1, statements
     assert not any(sql.startswith("SELECT") and 'FROM "agencies_agency"' in sql for sql in statements)
     assert len(statements) <= 8, statements
-    assert response.context["can_register"] and "案件办理" in response.content.decode()
+    assert "案件办理" in response.content.decode() and 'href="/cases/new/"' in response.content.decode()
+    # Made: the rows' query; from the cache: none of the cases' tables is read.
+    assert any('FROM "applications_application"' in sql for sql in statements) is not cached, statements
 
 
 def test_csv_export_of_the_filtered_list(staff: Staff, cases: dict[str, Application]) -> None:
