@@ -520,6 +520,10 @@ CACHES = {
     # Whole public pages (gongkai.core.pagecache), apart so that they never push the counts out. In the
     # database: rows of core.StoredPage (gongkai.core.pagestore: the page's bytes as sent, no base64/pickle
     # to decode at every hit), not Django's database cache.
+    # The officer queue's fragments (gongkai.applications.queue_cache): they name applicants, so they are
+    # kept apart, sealed with the data key, for 5 minutes at most, expired rows deleted at each write and
+    # the whole cache emptied when personal data are erased.
+    "queue": _cache("gongkai_queue_cache", "gongkai-queue", 5_000),
     "pages": _cache("gongkai_page_cache", "gongkai-pages", 50_000)
     if GONGKAI_CACHE_URL
     else {
@@ -543,10 +547,10 @@ GONGKAI_PAGE_CACHE_EXCLUDE = [r"^/gk/[^/]+/statistics/", r"/files/\d+/$", r"^/gk
 # How long a stored page is kept at most (a newer version makes it unreachable at once anyway).
 GONGKAI_PAGE_CACHE_SECONDS = env_int("GONGKAI_PAGE_CACHE_SECONDS", 600)
 # The officer queue's rows, count and filter form from the cache (gongkai.applications.queue_cache,
-# D-NEW-QUEUE16B): per user, keyed by a version that database triggers bump with every write of the cases,
+# D52): per user, keyed by a version that database triggers bump with every write of the cases,
 # approvals, agencies, memberships and calendar (never stale). Off: made for every request.
 GONGKAI_QUEUE_CACHE = env_bool("GONGKAI_QUEUE_CACHE", default=True)
-GONGKAI_QUEUE_CACHE_ALIAS = "default"
+GONGKAI_QUEUE_CACHE_ALIAS = "queue"
 # Cache-Control for browsers and a proxy in front (nginx): a page there is at most MAX_AGE + STALE seconds
 # older than the last change. 0 and 0: no copy outside Gongkai (every request revalidated here).
 GONGKAI_PAGE_MAX_AGE = env_int("GONGKAI_PAGE_MAX_AGE", 1)

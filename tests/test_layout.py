@@ -235,6 +235,7 @@ def test_two_web_servers_and_two_workers_on_postgresql_with_files_in_s3(world: d
             "django_migrations",
             "gongkai_cache",
             "gongkai_page_cache",
+            "gongkai_queue_cache",
             "core_storedpage",
             "core_pageversion",
             "django_session",

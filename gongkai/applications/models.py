@@ -621,7 +621,7 @@ class ReminderMail(models.Model):
 
 
 class QueueVersion(models.Model):
-    """The version of everything the officer's queue shows (办理案件列表; D-NEW-QUEUE16B): one row, whose
+    """The version of everything the officer's queue shows (办理案件列表; D52): one row, whose
     ``version`` database triggers increment in the transaction of every statement that inserts, updates or
     deletes a row of the tables the queue reads — the cases, their approvals, the agencies, the
     memberships and the work calendar (migration ``applications.0017``). Triggers rather than calls in the

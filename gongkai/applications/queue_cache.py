@@ -1,4 +1,4 @@
-"""The officer's queue's expensive part from the cache, never older than the last change (D-NEW-QUEUE16B).
+"""The officer's queue's expensive part from the cache, never older than the last change (D52).
 
 What is kept: the queue page's two fragments — its head (the links, the calendar's warning) and its body
 (the filter form, the count, the 50 rows, the pagination) — as HTML, under a key made of
@@ -32,13 +32,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
 from django.http import HttpRequest
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from gongkai.agencies.permissions import Seats
 from gongkai.applications.models import QueueVersion
+from gongkai.core.fields import keyring
+from gongkai.core.sealing import SealingError
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +129,14 @@ def key(request: HttpRequest, user: AbstractBaseUser | AnonymousUser, seats: Sea
     return "queue:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+#: What the fragments are sealed for (AES-GCM's associated data: a value sealed elsewhere does not open).
+SEALED_FOR = "applications.queue_cache"
+#: Between the head and the body in the sealed text (never in HTML the templates make).
+_SEPARATOR = "\x1e"
+
+
 def get(cache_key: str | None) -> tuple[str, str] | None:
+    """The fragments under ``cache_key``, or ``None``: not kept, expired, or sealed with a key not held."""
     if cache_key is None:
         return None
     try:
@@ -133,15 +144,42 @@ def get(cache_key: str | None) -> tuple[str, str] | None:
     except Exception:  # a cache that is down: the fragments are made
         logger.exception("queue cache: read failed")
         return None
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value):
-        return value[0], value[1]
-    return None
+    if not isinstance(value, str):
+        return None
+    try:
+        head, separator, body = keyring().open(value, SEALED_FOR).partition(_SEPARATOR)
+    except SealingError:
+        return None
+    return (head, body) if separator else None
 
 
 def put(cache_key: str | None, head: str, body: str) -> None:
+    """Keep the fragments, sealed with the data key like the personal data they show (D52), and delete the
+    rows of the database cache that have expired: fragments of old versions are never asked for again."""
     if cache_key is None:
         return
+    cache = caches[settings.GONGKAI_QUEUE_CACHE_ALIAS]
     try:
-        caches[settings.GONGKAI_QUEUE_CACHE_ALIAS].set(cache_key, (str(head), str(body)))
+        cache.set(cache_key, keyring().seal(f"{head}{_SEPARATOR}{body}", SEALED_FOR))
+        if isinstance(cache, DatabaseCache):
+            _delete_expired(cache)
     except Exception:
         logger.exception("queue cache: write failed")
+
+
+def _delete_expired(cache: DatabaseCache) -> None:
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    table = connection.ops.quote_name(cache._table)
+    now = timezone.now().replace(microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE expires < %s", [connection.ops.adapt_datetimefield_value(now)]
+        )
+
+
+def clear() -> None:
+    """Empty the queue's cache (personal data erased: no fragment may still show them)."""
+    try:
+        caches[settings.GONGKAI_QUEUE_CACHE_ALIAS].clear()
+    except Exception:
+        logger.exception("queue cache: clear failed")

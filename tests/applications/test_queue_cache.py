@@ -1,4 +1,4 @@
-"""The officer queue's cached head and body (gongkai.applications.queue_cache, D-NEW-QUEUE16B): never stale.
+"""The officer queue's cached head and body (gongkai.applications.queue_cache, D52): never stale.
 
 The version is kept by database triggers (migration applications.0017): every statement that writes a table
 the queue reads increments it in its own transaction, whoever the writer is (a service, a bulk update, raw
@@ -281,3 +281,161 @@ def test_a_restore_moves_the_version_past_any_before(db: None) -> None:
     QueueVersion.objects.all().delete()
     restored.send(sender=None, vendor=connection.vendor)
     assert version() >= after
+
+
+# --- The triggers themselves: made after every migrate; on PostgreSQL, at COMMIT and without waits ----
+
+
+@pytest.mark.django_db
+def test_every_trigger_is_there_and_a_lost_one_is_made_again_after_migrate() -> None:
+    """SQLite drops a table's triggers when a migration rebuilds the table; ``post_migrate`` makes any
+    missing one again (``queue_triggers.ensure``)."""
+    from django.apps import apps as registry
+    from django.db.models.signals import post_migrate
+
+    from gongkai.applications import queue_triggers
+
+    assert queue_triggers.missing(connection, registry.get_model) == []
+    lost = queue_triggers.trigger_names(Agency._meta.db_table, connection.vendor)[0]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER {quote(lost)} ON {quote(Agency._meta.db_table)}")
+        else:
+            cursor.execute(f"DROP TRIGGER {quote(lost)}")
+    assert queue_triggers.missing(connection, registry.get_model) == [lost]
+    post_migrate.send(
+        sender=registry.get_app_config("applications"),
+        app_config=registry.get_app_config("applications"),
+        verbosity=0,
+        interactive=False,
+        using=connection.alias,
+        apps=registry,
+        plan=[],
+    )
+    assert queue_triggers.missing(connection, registry.get_model) == []
+
+
+def _agency(name: str, code: str) -> Agency:
+    from gongkai.agencies.models import AgencyKind
+
+    return Agency.objects.create(name=name, short_code=code, kind=AgencyKind.OTHER)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_version_moves_once_at_commit() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time: its triggers increment at each row")
+    QueueVersion.objects.update_or_create(pk=QueueVersion.SINGLETON, defaults={"version": 5})
+    agency = _agency("甲县测试局", "test-qv")
+    assert version() == 6
+    with transaction.atomic():
+        Agency.objects.filter(pk=agency.pk).update(name="甲县测试局一")
+        Agency.objects.filter(pk=agency.pk).update(name="甲县测试局二")
+        assert version() == 6  # not before COMMIT: nothing is locked for the rest of the transaction
+    assert version() == 7  # once, however many writes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_writers_do_not_wait_on_each_other_through_the_version() -> None:
+    """The review's deadlock: a transaction wrote a watched table, then waited for a lock another held
+    (the audit chain's head, say) while that other wrote a watched table and waited for the version's row.
+    Taken at COMMIT, the version's lock is always the last one a transaction asks for."""
+    import threading
+    import time
+
+    from django.db import connections as all_connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's row locks")
+    QueueVersion.objects.update_or_create(pk=QueueVersion.SINGLETON, defaults={"version": 0})
+    first = _agency("甲县测试局甲", "test-qa")
+    second = _agency("甲县测试局乙", "test-qb")
+    other = User.objects.create(username="lock-holder")
+    holding = threading.Event()
+    errors: list[BaseException] = []
+
+    def holder() -> None:  # holds a lock (the user's row), then writes a watched table and commits
+        try:
+            with transaction.atomic():
+                list(User.objects.select_for_update().filter(pk=other.pk))
+                holding.set()
+                time.sleep(0.5)  # the other transaction is waiting for the user's row by now
+                Agency.objects.filter(pk=second.pk).update(name="甲县测试局乙改")
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            all_connections.close_all()
+
+    def writer() -> None:  # writes a watched table, then waits for the holder's lock
+        try:
+            with transaction.atomic():
+                Agency.objects.filter(pk=first.pk).update(name="甲县测试局甲改")
+                assert holding.wait(10)
+                list(User.objects.select_for_update().filter(pk=other.pk))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            all_connections.close_all()
+
+    before = version()
+    threads = [threading.Thread(target=holder), threading.Thread(target=writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []  # PostgreSQL found no deadlock
+    assert version() == before + 2
+    assert set(Agency.objects.filter(pk__in=[first.pk, second.pk]).values_list("name", flat=True)) == {
+        "甲县测试局甲改",
+        "甲县测试局乙改",
+    }
+
+
+# --- What the cache holds: applicants' names, sealed, apart, deleted when expired or erased -------
+
+
+def _cache_rows() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM gongkai_queue_cache")
+        return list(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_the_fragments_are_sealed_in_a_table_of_their_own_and_expired_rows_go(
+    staff: Staff, make_case: CaseMaker, settings: Any
+) -> None:
+    settings.GONGKAI_QUEUE_CACHE = True
+    case = make_case(arrived_on=TODAY, serial=1)
+    Application.objects.filter(pk=case.pk).update(applicant_name="张三丰")
+    client = client_for(staff.officer)
+    assert "张三丰" in page(client)
+    rows = _cache_rows()
+    assert len(rows) == 1
+    # the stored value is Django's base64 of a pickle of the sealed text: nothing of the name in it
+    import base64
+    import pickle
+
+    stored = pickle.loads(base64.b64decode(rows[0][1]))
+    assert isinstance(stored, str) and "张三丰" not in stored and case.reference not in stored
+    # an expired row is deleted at the next write
+    with connection.cursor() as cursor:
+        long_ago = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+        cursor.execute("UPDATE gongkai_queue_cache SET expires = %s", [long_ago])
+    assert cases_read(client, "/cases/?state=all")  # made: the expired row is not served…
+    assert len(_cache_rows()) == 1  # …and the new one is the only row left
+
+
+@pytest.mark.django_db
+def test_erasing_personal_data_empties_the_queue_cache(
+    staff: Staff, make_case: CaseMaker, django_capture_on_commit_callbacks: Any
+) -> None:
+    from gongkai.applications.services.retention import erase_personal_data
+
+    case = make_case(arrived_on=TODAY, serial=1)
+    page(client_for(staff.officer))
+    assert _cache_rows()
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_personal_data(case, today=TODAY)
+    assert _cache_rows() == []

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, Now
 
+from gongkai.applications import queue_cache
 from gongkai.applications.amendments import PERSONAL_FIELDS
 from gongkai.applications.models import (
     Appeal,
@@ -98,6 +99,8 @@ def erase_personal_data(application: Application, *, today: datetime.date) -> Er
             setattr(application, field, "")
         application.applicant_name = ERASED_NAME
         application.personal_data_erased_on = today
+        # The officer queue's cached fragments name applicants: none may outlive the erasure.
+        transaction.on_commit(queue_cache.clear)
         application.save(
             update_fields=[
                 "applicant_name",
