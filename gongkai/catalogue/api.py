@@ -518,7 +518,8 @@ def items(request: HttpRequest) -> HttpResponse:
     return _json(
         {
             "count": paginator.count,
-            # True when a search (``q``) has more than ``count`` results: its count stops at 2,000.
+            # True when a search (``q``) has more than ``count`` results: its count stops at
+            # indexing.SEARCH_WINDOW (500), plus the exact title/文号/索引号 ones beyond it.
             "count_is_lower_bound": paginator.capped,
             "page": page.number,
             "page_size": page_size,
