@@ -485,7 +485,8 @@ def items(request: HttpRequest) -> HttpResponse:
         # counters (catalogue.totals) instead of counting every published entry at each request.
         if filters.q:
             rows = _with_links(Item.objects.defer("body", "search_text", "search_head", "search_vector"))
-            paginator = SearchPaginator(SearchResults(queryset, filters.q, rows=rows), page_size)
+            scope = filters.narrow(published_items())
+            paginator = SearchPaginator(SearchResults(queryset, filters.q, rows=rows, scope=scope), page_size)
         else:
             # The page's files, corrections and 政策解读 in statements of their own (_with_page_links).
             serialise = serialise_page
@@ -517,7 +518,8 @@ def items(request: HttpRequest) -> HttpResponse:
     return _json(
         {
             "count": paginator.count,
-            # True when a search (``q``) has more than ``count`` results: its count stops at 2,000.
+            # True when a search (``q``) has more than ``count`` results: its count stops at
+            # indexing.SEARCH_WINDOW (500), plus the exact title/文号/索引号 ones beyond it.
             "count_is_lower_bound": paginator.capped,
             "page": page.number,
             "page_size": page_size,

@@ -244,10 +244,17 @@ def exact_sql(query: str) -> tuple[str, list[str]] | None:
 class SearchResults(Sequence[Item]):
     """The results of a search, best first: a sequence a ``Paginator`` pages through.
 
-    The candidates (at most ``cap``, the newest by ``order``) and their ranks are read once, as ids; a
-    slice fetches only its rows, from ``rows`` (which says which columns a row has). When more than
+    The candidates (at most ``cap``, :data:`SEARCH_WINDOW` unless given; the newest by ``order``) and their
+    ranks are read once, as ids; a slice fetches only its rows, from ``rows`` (which says which columns a
+    row has). When more than
     ``cap`` match, the entries whose title, 文号 or 索引号 equals the query are read apart (a second small
-    query, :func:`exact_sql`) and come first even if they are older than the ``cap`` newest matches.
+    query, :func:`exact_sql`) and come first even if they are older than the ``cap`` newest matches: the
+    newest ``cap`` of them within ``scope`` (by ``order``, then id), then those of these among the matches.
+
+    ``scope`` is what ``matches`` was searched in — the search's conditions without its words (the agency,
+    published, the other filters; :meth:`~gongkai.catalogue.public_filters.Filters.narrow`) — so that
+    other agencies' and unpublished entries of the same title cannot take the exact query's places. Without
+    it, ``matches`` itself (the same entries, but PostgreSQL then reads the words' bitmap as well).
     """
 
     def __init__(
@@ -257,13 +264,15 @@ class SearchResults(Sequence[Item]):
         *,
         rows: QuerySet[Item] | None = None,
         order: Sequence[str] = PUBLIC_ORDER,
-        cap: int = SEARCH_WINDOW,
+        cap: int | None = None,
+        scope: QuerySet[Item] | None = None,
     ) -> None:
         self.matches = matches
+        self.scope = scope if scope is not None else matches
         self.query = query
         self.rows = rows if rows is not None else Item.objects.all()
         self.order = tuple(order)
-        self.cap = cap
+        self.cap = cap if cap is not None else SEARCH_WINDOW
 
     @cached_property
     def _ranked(self) -> tuple[list[int], bool]:
@@ -278,14 +287,10 @@ class SearchResults(Sequence[Item]):
         if exact is not None:
             # More matched than were ranked: the exact title/文号/索引号 ones too, however old (they are
             # older than every candidate, so after them in the list's order before the sort below). First
-            # the entries with such a field, alone (the index, without the search's own conditions, whose
-            # bitmap would cost what a search costs), then those of them that are among the matches.
-            where, more = exact
-            keyed = list(
-                Item.objects.extra(where=[where], params=more)
-                .order_by()
-                .values_list("pk", flat=True)[: self.cap]
-            )
+            # the newest entries of the search's scope with such a field (the index, or the scope's own
+            # btree, without the search's words, whose bitmap would cost what a search costs), then those
+            # of them that are among the matches.
+            keyed = self._exact_ids(*exact)
             seen = {pk for pk, _rank in candidates}
             keyed = [pk for pk in keyed if pk not in seen]
             if keyed:
@@ -293,6 +298,30 @@ class SearchResults(Sequence[Item]):
         # A stable sort: within a rank, the list's own order (newest first) stays.
         candidates.sort(key=lambda row: -row[1])
         return [pk for pk, _rank in candidates], capped
+
+    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+        """The ids of the newest ``cap`` entries of :attr:`scope` whose title, 文号 or 索引号 equals the query
+        (``where``, :func:`exact_sql`), in the list's order, then by id.
+
+        On PostgreSQL the scope's conditions are applied to the rows the head keys' index finds, in a
+        subquery the planner keeps apart (``OFFSET 0``): given them in the same ``WHERE``, it read the
+        agency's whole bitmap from another index to AND with the few exact rows (10 ms for the largest
+        agency instead of 0.3 ms; it takes the exact condition for 0.5 % of the table)."""
+        order = self.order if self.order[-1].lstrip("-") in ("id", "pk") else (*self.order, "-id")
+        scoped = self.scope.order_by(*order)
+        if connection.vendor == "postgresql":
+            query = scoped.values_list("pk", flat=True)[: self.cap]
+            sql, scope_params = query.query.sql_with_params()
+            table = connection.ops.quote_name(Item._meta.db_table)
+            select, found_from, rest = sql.partition(f" FROM {table} ")
+            if found_from and "%s" not in select:  # the table's rows, as the scope's conditions name them
+                fenced = f"SELECT * FROM {table} WHERE {where} OFFSET 0"
+                sql = f"{select} FROM ({fenced}) {table} {rest}"
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [*params, *scope_params])
+                    return [int(row[0]) for row in cursor.fetchall()]
+        found = scoped.extra(where=[where], params=params).values_list("pk", flat=True)[: self.cap]
+        return list(found)
 
     @property
     def ids(self) -> list[int]:

@@ -173,9 +173,11 @@ def paginate(
     search: bool = False,
     count: int | None = None,
 ) -> dict[str, Any]:
-    """One page of ``queryset``. Only a text search (``search``, or ranked :class:`SearchResults`) caps its
-    count at :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP` (the newest ones are listed and the page
-    says so); browsing and filtered lists count exactly, so that every entry can be reached — ``count``
+    """One page of ``queryset``. Only a text search caps its count (the newest ones are listed and the
+    page says so): ranked :class:`SearchResults` at their ``cap``
+    (:data:`~gongkai.catalogue.indexing.SEARCH_WINDOW`, 500, plus the exact title/文号/索引号 ones), an
+    unranked one (``search``: the 政策文件库) at :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP`
+    (2,000); browsing and filtered lists count exactly, so that every entry can be reached — ``count``
     when the caller knows it (the column's counters), else counted — and read a deep page's ids first
     (:class:`selectors.RowsByIds`, :class:`selectors.BrowseRows`: the whole catalogue in SQL of its own)."""
     paginator: Paginator[Item]

@@ -111,6 +111,15 @@ class Filters:
     raw: dict[str, str] = field(default_factory=dict)
 
     def apply(self, queryset: QuerySet[Item]) -> QuerySet[Item]:
+        """``queryset`` filtered: :meth:`narrow`, then searched for ``q`` (when given)."""
+        queryset = self.narrow(queryset)
+        if self.q:
+            queryset = indexing.search(queryset, self.q)
+        return queryset
+
+    def narrow(self, queryset: QuerySet[Item]) -> QuerySet[Item]:
+        """``queryset`` filtered by everything but the search's words (a search's scope,
+        :class:`~gongkai.catalogue.indexing.SearchResults`)."""
         condition = Q()
         if self.agency is not None:
             condition &= of_agency(self.agency)
@@ -138,10 +147,7 @@ class Filters:
             condition &= Q(published_on__gte=self.published_after)
         if self.published_before is not None:
             condition &= Q(published_on__lte=self.published_before)
-        queryset = queryset.filter(condition)
-        if self.q:
-            queryset = indexing.search(queryset, self.q)
-        return queryset
+        return queryset.filter(condition)
 
     @property
     def active(self) -> bool:

@@ -447,16 +447,20 @@ def category_names(ids: Collection[int]) -> list[tuple[int, str]]:
 
 
 def public_search(
-    matches: QuerySet[Item], query: str, *, with_agency: bool = False
+    matches: QuerySet[Item],
+    query: str,
+    *,
+    with_agency: bool = False,
+    scope: QuerySet[Item] | None = None,
 ) -> indexing.SearchResults:
-    """The entries of ``matches`` (already searched for ``query``) as list rows, best first
+    """The entries of ``matches`` (``scope`` searched for ``query``) as list rows, best first
     (:class:`~gongkai.catalogue.indexing.SearchResults`: the newest ``SEARCH_WINDOW`` matches ranked, the
-    exact title/文号/索引号 ones first however old); with
+    exact title/文号/索引号 ones of ``scope`` first however old); with
     ``with_agency``, each with its agency's name and code (the site-wide search)."""
     rows = Item.objects.only(*ROW_FIELDS)
     if with_agency:
         rows = Item.objects.select_related("agency").only(*ROW_FIELDS, "agency__name", "agency__short_code")
-    return indexing.SearchResults(matches, query, rows=rows)
+    return indexing.SearchResults(matches, query, rows=rows, scope=scope)
 
 
 def public_rows_with_agency(queryset: QuerySet[Item]) -> QuerySet[Item]:
@@ -681,6 +685,7 @@ def workspace_items(
         items = items.filter(kind=kind)
     if agency:
         items = items.filter(agency=agency)
+    scope = items
     if q:
         items = indexing.search(items, q)
     rows = items.select_related("agency").defer(
@@ -690,7 +695,7 @@ def workspace_items(
         # The staff list ranks the latest changed 2,000 (an agency's own entries, all statuses); the public
         # searches rank fewer (indexing.SEARCH_WINDOW).
         return indexing.SearchResults(
-            items, q, rows=rows, order=("-updated_at", "-id"), cap=DEFAULT_COUNT_CAP
+            items, q, rows=rows, order=("-updated_at", "-id"), cap=DEFAULT_COUNT_CAP, scope=scope
         )
     return rows.order_by("-updated_at", "-id")
 

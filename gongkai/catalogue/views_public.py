@@ -122,7 +122,7 @@ def search(request: HttpRequest) -> HttpResponse:
     matches = filters.apply(published_items())
     # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
     results = (
-        selectors.public_search(matches, filters.q, with_agency=True)
+        selectors.public_search(matches, filters.q, with_agency=True, scope=filters.narrow(published_items()))
         if filters.q
         else selectors.public_rows_with_agency(matches)
     )
@@ -213,7 +213,11 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         agency = selectors.column_agency(short_code)
         matches = filters.apply(published_in(agency))
         # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
-        results = selectors.public_search(matches, filters.q) if filters.q else selectors.public_rows(matches)
+        results = (
+            selectors.public_search(matches, filters.q, scope=filters.narrow(published_in(agency)))
+            if filters.q
+            else selectors.public_rows(matches)
+        )
     else:
         # Browsing the whole catalogue (its busiest page): the agency with its counters in one statement,
         # whose total is the count and whose browsing counts are kept; the rows in SQL of their own.

@@ -111,10 +111,13 @@ class StoredPageCache(BaseCache):
         StoredPage.objects.using(router.db_for_write(StoredPage)).all().delete()
 
     def _expires(self, timeout: Any) -> datetime.datetime:
-        seconds = self.get_backend_timeout(timeout)
-        if seconds is None:  # never: as far as a datetime goes (Django's database cache does the same)
+        """When a value written with ``timeout`` expires, as Django's database cache reckons it:
+        ``get_backend_timeout`` gives the moment as a Unix time (``time.time() + timeout``; a timeout of 0
+        gives one already past, so the value expires at once) or ``None`` (never)."""
+        moment = self.get_backend_timeout(timeout)
+        if moment is None:  # never: as far as a datetime goes (Django's database cache does the same)
             return datetime.datetime.max.replace(tzinfo=datetime.UTC)
-        return timezone.now() + datetime.timedelta(seconds=seconds)
+        return datetime.datetime.fromtimestamp(moment, tz=datetime.UTC)
 
     def _write(self, key: str, value: Any, timeout: Any, replace: bool) -> bool:
         if isinstance(value, Entry):

@@ -74,6 +74,39 @@ def test_timeouts_add_touch_delete_and_clear() -> None:
     assert StoredPage.objects.count() == 0
 
 
+def test_a_timeout_is_seconds_from_now_and_0_expires_at_once() -> None:
+    # Django's get_backend_timeout() gives a Unix time (time.time() + timeout), not seconds: it was added
+    # to now, and every value expired ~57 years later.
+    store = _store()
+    before = timezone.now()
+    store.set(KEY, _page(1), 60)
+    expires = StoredPage.objects.get(key=store.make_key(KEY)).expires
+    after = timezone.now()
+    window = datetime.timedelta(seconds=60)
+    assert (
+        before + window - datetime.timedelta(seconds=1)
+        <= expires
+        <= after + window + datetime.timedelta(seconds=1)
+    )
+    store.set(KEY, _page(2), None)
+    assert StoredPage.objects.get().expires.year == 9999  # never
+    # A timeout of 0 expires at once (Django's cache contract): not retrievable, not a key.
+    store.set("zero", "value", 0)
+    assert store.get("zero", "gone") == "gone" and not store.has_key("zero")
+    assert store.add("zero", "again", 60) and store.get("zero") == "again"  # over the expired value
+    assert store.touch("zero", 0) and store.get("zero") is None
+
+
+def test_an_expired_row_is_culled_before_any_that_has_not_expired() -> None:
+    store = _store({"MAX_ENTRIES": 4, "CULL_FREQUENCY": 2})
+    store.set("gone", "expired at once", 0)
+    for key in ("a", "b", "c"):
+        store.set(key, key, 60)
+    store.set("d", "d", 60)  # 4 rows: the expired one goes, and then there are fewer than MAX_ENTRIES
+    assert not StoredPage.objects.filter(key=store.make_key("gone")).exists()
+    assert [store.get(key) for key in ("a", "b", "c", "d")] == ["a", "b", "c", "d"]
+
+
 def test_culling_drops_expired_rows_and_older_versions_first_then_the_soonest_to_expire() -> None:
     for _ in range(5):
         pagecache.bump()
