@@ -169,7 +169,7 @@ def put(cache_key: str | None, head: str, body: str) -> None:
 
 def _delete_expired(cache: DatabaseCache) -> None:
     connection = connections[router.db_for_write(cache.cache_model_class)]
-    table = connection.ops.quote_name(cache._table)
+    table = connection.ops.quote_name(cache.cache_model_class._meta.db_table)
     now = timezone.now().replace(microsecond=0)
     with connection.cursor() as cursor:
         cursor.execute(
