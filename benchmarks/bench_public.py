@@ -12,9 +12,9 @@ and cache warm when the modes include ``warm``: its database cache tables create
 no ``Accept-Encoding``: every page is measured uncompressed.
 
 Three servers, the same gunicorn command line (``--workers``, sync workers, preloaded, ``--max-requests``
-10,000, production settings: ``DEBUG`` off, ``CONN_MAX_AGE`` 60): a bare Django "hello" page
-(``benchmarks/bare_django.py``: no middleware, no database), Gongkai with the page cache on
-(``GONGKAI_PAGE_CACHE=true``; the database cache table by default, Redis with ``--redis``) and Gongkai
+10,000 ± 1,000 as ``gongkai serve``'s, production settings: ``DEBUG`` off, ``CONN_MAX_AGE`` 60): a bare
+Django "hello" page (``benchmarks/bare_django.py``: no middleware, no database), Gongkai with the page cache
+on (``GONGKAI_PAGE_CACHE=true``; the database cache table by default, Redis with ``--redis``) and Gongkai
 with it off. The load: ``wrk -t2 -c<connections> -d<seconds>s --latency`` with a Lua script cycling through
 each page's URLs (20 agencies or entries; the queue with the officer's session cookie). For each mode and
 ``--rounds`` rounds, every page is measured right after the bare page, and the bare page once more at the
@@ -49,12 +49,16 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_catalogue as world  # noqa: E402
 
+from gongkai.core.serving import MAX_REQUESTS, MAX_REQUESTS_JITTER  # noqa: E402
+
 world.DB = "gongkai_pubbench"
 world.URL = f"postgres://postgres@127.0.0.1:5432/{world.DB}"
 PORTS = {"bare": 8811, "warm": 8812, "off": 8813, "base": 8814, "basewarm": 8815}
 #: The source tree of each Gongkai server: this one, and ``--baseline``'s for the "base" server (cache off)
 #: and the "basewarm" one (cache on).
 TREES = {"warm": ROOT, "off": ROOT}
+#: Where the servers' workers log their full collections (``benchmarks/gunicorn_gc_log.py``).
+GC_LOGS = Path(tempfile.mkdtemp(prefix="gongkai-pubbench-gc-"))
 QUEUE_AGENCY = "bench-cases"
 QUEUE_OFFICER = "bench-officer"
 
@@ -217,6 +221,9 @@ def serve(mode: str, workers: int, static_root: Path, redis: bool) -> subprocess
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
         *app,
+        # Every worker logs its full collections (the same file for every server and tree).
+        "--config",
+        str(ROOT / "benchmarks" / "gunicorn_gc_log.py"),
         "--bind",
         f"127.0.0.1:{PORTS[mode]}",
         "--workers",
@@ -224,12 +231,17 @@ def serve(mode: str, workers: int, static_root: Path, redis: bool) -> subprocess
         "--worker-class",
         "sync",
         "--preload",
+        # gongkai serve's: each worker replaced after 10,000 ± 1,000 requests (without the jitter both
+        # workers reached it at once and the server stopped for both replacements).
         "--max-requests",
-        "10000",
+        str(MAX_REQUESTS),
+        "--max-requests-jitter",
+        str(MAX_REQUESTS_JITTER),
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, env=server_env(mode, static_root, redis), cwd=TREES.get(mode, ROOT))
+    env = {**server_env(mode, static_root, redis), "BENCH_GC_LOG": str(GC_LOGS / mode)}
+    process = subprocess.Popen(command, env=env, cwd=TREES.get(mode, ROOT))
     import http.client
 
     for _ in range(300):
@@ -353,6 +365,28 @@ def report(title: str, results: dict[str, list[tuple[Result, float]]]) -> None:
     print()
 
 
+def report_collections(modes: list[str]) -> None:
+    """Each server's full collections over the whole run (all its workers, replaced ones included)."""
+    print("### full collections of the garbage collector (generation 2), per server, the whole run\n")
+    print("| server | collections | longest wall ms | longest CPU ms | median wall ms |")
+    print("|---|---:|---:|---:|---:|")
+    for mode in modes:
+        pauses = [
+            tuple(float(value) for value in line.split())
+            for log in sorted(GC_LOGS.glob(f"{mode}-*.log"))
+            for line in log.read_text().splitlines()
+        ]
+        if not pauses:
+            print(f"| {mode} | 0 | — | — | — |")
+            continue
+        walls = [wall for wall, _cpu in pauses]
+        print(
+            f"| {mode} | {len(pauses)} | {max(walls):.1f} | {max(cpu for _w, cpu in pauses):.1f} | "
+            f"{statistics.median(walls):.1f} |"
+        )
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -450,6 +484,7 @@ def main() -> None:
             process.send_signal(signal.SIGTERM)
         for process in servers.values():
             process.wait(timeout=60)
+    report_collections(list(servers))
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -40,8 +40,10 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
 def _pre_fork(server: Any, worker: Any) -> None:
     """In the master, before each worker is forked: no database connection and no document fork server
-    may be inherited."""
+    may be inherited; the loaded site frozen out of the garbage collector's sight
+    (``serving.settle_heap``)."""
     connections.close_all()
+    serving.settle_heap()
     if not serving.master_is_clean():
         server.halt("the master started the documents' fork server: a worker could not use it", 1)
 
