@@ -22,22 +22,26 @@ What the options are and why (docs/deployment.md, "The web server"):
   settings declare a proxy in front (``GONGKAI_BEHIND_TLS_PROXY`` or ``GONGKAI_TRUSTED_PROXY_COUNT``; the
   server then listens on an address only the proxy reaches), none otherwise. No peer may rewrite
   ``SCRIPT_NAME``/``PATH_INFO`` (``forwarder_headers`` empty).
-* **the loaded site out of the collector's sight** (:func:`settle_heap`): once the site is loaded, its
-  objects (~120,000 tracked by the cyclic garbage collector: functions, classes, dicts of every module) are
-  frozen (``gc.freeze``). Otherwise each full collection in a worker walked them all: ~100 ms of CPU on a
-  two-core machine, every ~10 s under load, during which every request the worker held waited — the slow
-  tail of the page cache's hits (docs/benchmarks.md, "The warm tail"). Frozen in the master before the
-  workers are forked, they also stay shared (a collection no longer writes into their pages).
+* **the whole site loaded in the master** (:func:`warm_up`: the URLconf and what it imports, the
+  catalogues, the templates; ~40,000 objects a worker otherwise made at its first requests), **then out of
+  the collector's sight** (:func:`settle_heap`): its objects (~170,000 tracked by the cyclic garbage
+  collector: functions, classes, dicts of every module, compiled templates) are frozen (``gc.freeze``).
+  Otherwise each full collection in a worker walked them all: ~100 ms of CPU on a two-core machine, every
+  ~10 s under load, during which every request the worker held waited — the slow tail of the page cache's
+  hits (docs/benchmarks.md, "The warm tail"). Frozen in the master before the workers are forked, they
+  also stay shared (a collection no longer writes into their pages).
 * access log to standard output (one line a request, path without its query string), errors to standard
   error: systemd's journal keeps both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing.forkserver
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 #: The default number of workers is 2 × cores + 1, but no more than this (each worker holds ~100 MB).
@@ -66,6 +70,37 @@ def default_workers(cores: int) -> int:
 
 def forwarded_allow_ips(behind_proxy: bool) -> str:
     return "*" if behind_proxy else ""
+
+
+def warm_up() -> None:
+    """What a worker would otherwise load at its first requests, loaded once by whoever loads the site (a
+    preloading server's master, before its workers are forked, which then share it): every URLconf with the
+    views, forms and libraries they import (~100 of the project's modules and ~200 of openpyxl's are first
+    imported by the URLconf), the translation catalogue of every language, and every template of the project
+    (compiled once; Django's cached loader keeps them). A template that does not compile is skipped here and
+    fails where it is used, as it would have."""
+    from django.conf import settings
+    from django.template import TemplateSyntaxError, engines
+    from django.template.backends.django import DjangoTemplates
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 - imports every URLconf and what it names
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            translation.gettext("")
+    project = Path(__file__).resolve().parents[1]
+    for engine in engines.all():
+        if not isinstance(engine, DjangoTemplates):
+            continue
+        for directory in engine.template_dirs:
+            root = Path(directory)
+            if not root.is_relative_to(project) or not root.is_dir():
+                continue
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and path.suffix in (".html", ".txt", ".xml"):
+                    with contextlib.suppress(TemplateSyntaxError):
+                        engine.get_template(path.relative_to(root).as_posix())
 
 
 def settle_heap() -> None:

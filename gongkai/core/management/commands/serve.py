@@ -34,8 +34,11 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> PageHits:
-        # What gongkai.wsgi:application is: Django's, the page cache's hits answered before it.
-        return PageHits(get_wsgi_application())
+        # What gongkai.wsgi:application is: Django's, the page cache's hits answered before it; loaded whole
+        # (the URLconf, the catalogues, the templates), here in the master (serving.warm_up).
+        application = PageHits(get_wsgi_application())
+        serving.warm_up()
+        return application
 
 
 def _pre_fork(server: Any, worker: Any) -> None:
