@@ -14,7 +14,7 @@ first however old.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -35,11 +35,14 @@ from gongkai.catalogue.search import (
     Word,
     adjacent,
     entry_texts,
+    like_escape,
     rank_patterns,
     tsquery_text,
     words,
 )
 from gongkai.core import pagecache
+
+T = TypeVar("T")
 
 #: The newest-first order of the public lists (and of a search's candidates there).
 PUBLIC_ORDER = ("-published_on", "-id")
@@ -178,6 +181,28 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     return queryset.filter(exact)
 
 
+def words_sql(query: str) -> tuple[str, list[str]] | None:
+    """The SQL of :func:`search`'s condition on the words of ``query`` (the same entries, without a
+    queryset: :class:`~gongkai.catalogue.selectors.ColumnSearch`), or ``None`` when ``query`` has no
+    searchable word. Columns unqualified: for a statement over ``catalogue_item`` alone."""
+    parts = words(query)
+    if not parts:
+        return None
+    postgres = connection.vendor == "postgresql"
+    conditions: list[str] = []
+    params: list[str] = []
+    if postgres:
+        tokens = list(dict.fromkeys(token for word in parts for token in word.tokens))
+        conditions.append('"search_vector" @@ %s::tsquery')
+        params.append(tsquery_text(tokens))
+    for word in parts:
+        if not (postgres and word.tokens_suffice):
+            # As Django's ``contains`` lookup spells it (``LIKE``, the pattern escaped, ``\\`` escaping).
+            conditions.append("\"search_text\" LIKE %s ESCAPE '\\'")
+            params.append(f"%{like_escape(word.pattern)}%")
+    return " AND ".join(conditions), params
+
+
 # --- Ranking ----------------------------------------------------------------------------------
 
 
@@ -241,15 +266,91 @@ def exact_sql(query: str) -> tuple[str, list[str]] | None:
     return "search_head LIKE %s ESCAPE '\\'", [rank_patterns(together)[0]]
 
 
-class SearchResults(Sequence[Item]):
-    """The results of a search, best first: a sequence a ``Paginator`` pages through.
+class RankedSearch(Sequence[T]):
+    """The results of a search, best first: a sequence a ``Paginator`` pages through (the algorithm; where
+    the rows come from is the subclass's: :class:`SearchResults` from querysets,
+    :class:`~gongkai.catalogue.selectors.ColumnSearch` from SQL of its own).
 
-    The candidates (at most ``cap``, :data:`SEARCH_WINDOW` unless given; the newest by ``order``) and their
-    ranks are read once, as ids; a slice fetches only its rows, from ``rows`` (which says which columns a
-    row has). When more than
-    ``cap`` match, the entries whose title, 文号 or 索引号 equals the query are read apart (a second small
-    query, :func:`exact_sql`) and come first even if they are older than the ``cap`` newest matches: the
-    newest ``cap`` of them within ``scope`` (by ``order``, then id), then those of these among the matches.
+    The candidates (at most :attr:`cap`, the newest by the list's order) and their ranks are read once, as
+    ids (:meth:`_candidates`); a slice fetches only its rows (:meth:`_fetch`). When more than ``cap`` match,
+    the entries whose title, 文号 or 索引号 equals the query are read apart (:meth:`_exact_ids`: the newest
+    ``cap`` of the search's scope with such a field, by the list's order, then id) and those of them among
+    the matches (:meth:`_ranked_among`) come first even if they are older than the ``cap`` newest matches.
+    """
+
+    query: str
+    cap: int
+
+    def _candidates(self, limit: int) -> list[tuple[int, int]]:
+        """The ids and ranks of the newest ``limit`` matches, newest first."""
+        raise NotImplementedError
+
+    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+        """The ids of the newest ``cap`` entries of the search's scope that meet ``where``
+        (:func:`exact_sql`), in the list's order, then by id."""
+        raise NotImplementedError
+
+    def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
+        """The ids and ranks of the matches among ``ids``, newest first."""
+        raise NotImplementedError
+
+    def _fetch(self, ids: list[int]) -> list[T]:
+        """The rows of ``ids``, in that order (an id no longer found is left out)."""
+        raise NotImplementedError
+
+    @cached_property
+    def _ranked(self) -> tuple[list[int], bool]:
+        candidates = self._candidates(self.cap + 1)
+        capped = len(candidates) > self.cap
+        candidates = candidates[: self.cap]
+        exact = exact_sql(self.query) if capped else None
+        if exact is not None:
+            # More matched than were ranked: the exact title/文号/索引号 ones too, however old (they are
+            # older than every candidate, so after them in the list's order before the sort below). First
+            # the newest entries of the search's scope with such a field (the index, or the scope's own
+            # btree, without the search's words, whose bitmap would cost what a search costs), then those
+            # of them that are among the matches.
+            keyed = self._exact_ids(*exact)
+            seen = {pk for pk, _rank in candidates}
+            keyed = [pk for pk in keyed if pk not in seen]
+            if keyed:
+                candidates += self._ranked_among(keyed)
+        # A stable sort: within a rank, the list's own order (newest first) stays.
+        candidates.sort(key=lambda row: -row[1])
+        return [pk for pk, _rank in candidates], capped
+
+    @property
+    def ids(self) -> list[int]:
+        """The ids of the results, best first."""
+        return self._ranked[0]
+
+    @property
+    def capped(self) -> bool:
+        """Whether more than :attr:`cap` entries matched (only the newest ``cap`` are ranked and listed)."""
+        return self._ranked[1]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return self._fetch(self.ids[index])
+        return self._fetch([self.ids[index]])[0]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._fetch(self.ids))
+
+
+class SearchResults(RankedSearch[Item]):
+    """:class:`RankedSearch` over querysets: ``matches`` (the search), its rows fetched from ``rows``
+    (which says which columns a row has), the candidates the newest ``cap`` (:data:`SEARCH_WINDOW` unless
+    given) by ``order``.
 
     ``scope`` is what ``matches`` was searched in — the search's conditions without its words (the agency,
     published, the other filters; :meth:`~gongkai.catalogue.public_filters.Filters.narrow`) — so that
@@ -274,30 +375,19 @@ class SearchResults(Sequence[Item]):
         self.order = tuple(order)
         self.cap = cap if cap is not None else SEARCH_WINDOW
 
-    @cached_property
-    def _ranked(self) -> tuple[list[int], bool]:
+    def _candidates(self, limit: int) -> list[tuple[int, int]]:
         sql, params = rank_sql(self.query)
         ranked = self.matches.order_by(*self.order).annotate(
             search_rank=RawSQL(sql, params)  # noqa: S611 - literal SQL, parameters bound
         )
-        candidates = list(ranked.values_list("pk", "search_rank")[: self.cap + 1])
-        capped = len(candidates) > self.cap
-        candidates = candidates[: self.cap]
-        exact = exact_sql(self.query) if capped else None
-        if exact is not None:
-            # More matched than were ranked: the exact title/文号/索引号 ones too, however old (they are
-            # older than every candidate, so after them in the list's order before the sort below). First
-            # the newest entries of the search's scope with such a field (the index, or the scope's own
-            # btree, without the search's words, whose bitmap would cost what a search costs), then those
-            # of them that are among the matches.
-            keyed = self._exact_ids(*exact)
-            seen = {pk for pk, _rank in candidates}
-            keyed = [pk for pk in keyed if pk not in seen]
-            if keyed:
-                candidates += list(ranked.filter(pk__in=keyed).values_list("pk", "search_rank"))
-        # A stable sort: within a rank, the list's own order (newest first) stays.
-        candidates.sort(key=lambda row: -row[1])
-        return [pk for pk, _rank in candidates], capped
+        return list(ranked.values_list("pk", "search_rank")[:limit])
+
+    def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
+        sql, params = rank_sql(self.query)
+        ranked = self.matches.order_by(*self.order).annotate(
+            search_rank=RawSQL(sql, params)  # noqa: S611 - literal SQL, parameters bound
+        )
+        return list(ranked.filter(pk__in=ids).values_list("pk", "search_rank"))
 
     def _exact_ids(self, where: str, params: list[str]) -> list[int]:
         """The ids of the newest ``cap`` entries of :attr:`scope` whose title, 文号 or 索引号 equals the query
@@ -323,43 +413,16 @@ class SearchResults(Sequence[Item]):
         found = scoped.extra(where=[where], params=params).values_list("pk", flat=True)[: self.cap]
         return list(found)
 
-    @property
-    def ids(self) -> list[int]:
-        """The ids of the results, best first."""
-        return self._ranked[0]
-
-    @property
-    def capped(self) -> bool:
-        """Whether more than :attr:`cap` entries matched (only the newest ``cap`` are ranked and listed)."""
-        return self._ranked[1]
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def _fetch(self, ids: list[int]) -> list[Item]:
         found = {item.pk: item for item in self.rows.filter(pk__in=ids).order_by()} if ids else {}
         return [found[pk] for pk in ids if pk in found]
 
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
 
-    @overload
-    def __getitem__(self, index: slice) -> list[Item]: ...
-
-    def __getitem__(self, index: int | slice) -> Item | list[Item]:
-        if isinstance(index, slice):
-            return self._fetch(self.ids[index])
-        return self._fetch([self.ids[index]])[0]
-
-    def __iter__(self) -> Iterator[Item]:
-        return iter(self._fetch(self.ids))
-
-
-class SearchPaginator(Paginator[Item]):
-    """A ``Paginator`` of :class:`SearchResults`, with ``capped`` and ``cap`` like
+class SearchPaginator(Paginator[Any]):
+    """A ``Paginator`` of a :class:`RankedSearch`, with ``capped`` and ``cap`` like
     :class:`~gongkai.core.pagination.CappedPaginator`."""
 
-    def __init__(self, results: SearchResults, per_page: int, **kwargs: Any) -> None:
+    def __init__(self, results: RankedSearch[Any], per_page: int, **kwargs: Any) -> None:
         super().__init__(results, per_page, **kwargs)
         self.results = results
         self.cap = results.cap

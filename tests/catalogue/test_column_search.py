@@ -1,0 +1,146 @@
+"""The column's search with no other filter (``selectors.ColumnSearch``, SQL of its own) finds what the
+querysets find (``indexing.SearchResults`` over ``Filters.apply``/``narrow``), in the same order, capped
+or not, with the exact title/文号/索引号 entries first however old; and the page is the same either way.
+Run with a ``postgres://`` DATABASE_URL as well (the ``tsvector`` and the head keys' index)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue import indexing, public_filters, selectors
+from gongkai.catalogue.models import Item, Status
+from gongkai.catalogue.public_filters import published_in
+from tests.catalogue.public_factories import make_item
+from tests.conftest import Tree
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = (
+    "预",
+    "预算",
+    "部门预算",
+    "部门 预算",
+    "预算 部门",
+    "7号",
+    "示自然资规〔2026〕7号",
+    "gdp",
+    "50%",
+    "a_b",
+    "资金 2026",
+    "没有的词",
+)
+
+
+@pytest.fixture
+def entries(tree: Tree) -> list[Item]:
+    agency = tree.county_a
+    day = itertools.count()
+
+    def on() -> datetime.date:
+        return datetime.date(2026, 3, 1) - datetime.timedelta(days=next(day) % 5)  # ties on a day: by id
+
+    made = [
+        make_item(agency, "部门预算", published_on=datetime.date(2019, 1, 5)),  # exact, old
+        make_item(agency, "甲县部门预算公开", published_on=on()),
+        make_item(agency, "关于资金的通知", doc_number="示自然资规〔2026〕7号", published_on=on()),
+        make_item(agency, "关于资金的补充通知", doc_number="示自然资规〔2026〕17号", published_on=on()),
+        make_item(agency, "年度公开", summary="部门预算 预算执行", published_on=on()),
+        make_item(agency, "GDP 统计公报", body="<p>增长 50% 以上，a_b 项目</p>", published_on=on()),
+        make_item(agency, "预备役工作", keywords="预算", published_on=on()),
+        make_item(agency, "其他事项", body="<p>预算部门的说明</p>", published_on=on()),
+        make_item(agency, "50%的资金", published_on=on()),
+        make_item(agency, "ab 项目", published_on=on()),
+    ]
+    # Never found by the column: another agency's, a draft, a withdrawn one.
+    make_item(tree.county_b, "部门预算", published_on=on())
+    make_item(agency, "部门预算", status=Status.DRAFT)
+    make_item(agency, "部门预算", status=Status.WITHDRAWN, published_on=on())
+    return made
+
+
+def by_querysets(agency: Agency, query: str) -> indexing.SearchResults:
+    filters, errors = public_filters.parse({"q": query})
+    assert not errors
+    scope = filters.narrow(published_in(agency))
+    return selectors.public_search(filters.apply(published_in(agency)), filters.q, scope=scope)
+
+
+def rows(results: indexing.RankedSearch[Any]) -> list[tuple[object, ...]]:
+    return [(r.pk, r.index_number, r.title, r.published_on, r.doc_number) for r in results]
+
+
+@pytest.mark.parametrize("cap", [100, 2])
+def test_the_column_search_finds_what_the_querysets_find_in_the_same_order(
+    tree: Tree, entries: list[Item], cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", cap)
+    found_any = False
+    for query in QUERIES:
+        filters, _errors = public_filters.parse({"q": query})
+        expected = by_querysets(tree.county_a, filters.q)
+        column = selectors.ColumnSearch(tree.county_a.pk, filters.q)
+        assert column.ids == expected.ids, query
+        assert column.capped == expected.capped, query
+        assert rows(column) == rows(expected), query
+        found_any = found_any or bool(expected.ids)
+    assert found_any
+
+
+def test_an_old_exact_entry_comes_first_when_the_search_is_capped(
+    tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 2)
+    column = selectors.ColumnSearch(tree.county_a.pk, "部门预算")
+    assert column.capped
+    assert column.ids[0] == entries[0].pk  # the 2019 entry titled 部门预算, older than the window
+    assert len(column) == 3  # the window of 2 and the exact one
+    uncapped = selectors.ColumnSearch(tree.county_a.pk, "gdp")
+    assert not uncapped.capped and uncapped.ids == [entries[5].pk]
+
+
+def test_a_query_with_nothing_searchable_is_refused() -> None:
+    with pytest.raises(ValueError):
+        selectors.ColumnSearch(1, "〔〕")
+
+
+@pytest.mark.parametrize("query", ["部门预算", "预", "7号", "50%", "〔〕"])
+def test_the_page_is_the_same_with_the_querysets(
+    tree: Tree,
+    entries: list[Item],
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    query: str,
+) -> None:
+    settings.GONGKAI_PAGE_CACHE = False
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 2)
+    url = "/gk/county-a/catalogue/"
+    client.get(url)  # the column's browsing counts counted and kept once, before either is measured
+    with CaptureQueriesContext(connection) as fast:
+        page = client.get(url, {"q": query})
+    monkeypatch.setattr(public_filters.Filters, "only_query", property(lambda self: False))
+    with CaptureQueriesContext(connection) as slow:
+        reference = client.get(url, {"q": query})
+    assert page.status_code == reference.status_code == 200
+    assert page.content == reference.content
+    if query != "〔〕":
+        assert len(fast) < len(slow)  # the agency with its counters; the facets' counts from them
+
+
+def test_other_filters_keep_the_querysets(tree: Tree, entries: list[Item], client: Client) -> None:
+    """A search with a year: the entries of that year only (the column's own SQL knows no filter)."""
+    page = client.get("/gk/county-a/catalogue/", {"q": "部门预算", "year": "2019"}).content.decode()
+    assert f"/gk/county-a/items/{entries[0].pk}/" in page
+    assert f"/gk/county-a/items/{entries[1].pk}/" not in page  # 2026
+    filters, _errors = public_filters.parse({"q": "部门预算", "year": "2019"})
+    assert not filters.only_query
+    assert public_filters.parse({"q": "部门预算"})[0].only_query
+    assert not public_filters.parse({"q": "", "kind": "information"})[0].only_query
