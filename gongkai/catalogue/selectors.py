@@ -41,6 +41,7 @@ from gongkai.catalogue.models import (
     Status,
 )
 from gongkai.catalogue.public_filters import published_items
+from gongkai.catalogue.search import words
 from gongkai.catalogue.totals import FacetCounts, facet_counts
 from gongkai.core.actors import Actor
 from gongkai.core.pagination import DEFAULT_COUNT_CAP
@@ -466,14 +467,16 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
     in the same order, from SQL of its own. The agency's id is compared as a ``bigint``
     (:func:`~gongkai.catalogue.public_filters.of_agency`: the GIN index on ``(agency_id, search_vector)``)."""
 
-    def __init__(self, agency_id: int, query: str) -> None:
-        words = indexing.words_sql(query)
-        if words is None:
+    def __init__(self, agency_id: int, query: str, *, entries: int | None = None) -> None:
+        condition = indexing.words_sql(query)
+        if condition is None:
             raise ValueError("a column search needs a searchable word")
         self.agency_id = agency_id
+        #: The agency's published entries (its counters' total), when known: see :meth:`_walk_rows`.
+        self.entries = entries
         self.query = query
         self.cap = indexing.SEARCH_WINDOW
-        self._words, self._word_params = words
+        self._words, self._word_params = condition
         self._rank, self._rank_params = indexing.rank_sql(query)
 
     def _scope_params(self) -> list[Any]:
@@ -483,8 +486,47 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         sql = f'SELECT "id", {self._rank} {_SEARCH_SCOPE} AND {self._words}{more} {_SEARCH_ORDER}'
         return sql, [*self._rank_params, *self._scope_params(), *self._word_params]
 
+    def _walk_rows(self, limit: int) -> int | None:
+        """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches
+        of a query that has more than one token, when that reads fewer rows than its bitmap (``None``:
+        the bitmap, PostgreSQL's own plan).
+
+        PostgreSQL reads the rows of either plan from the table, one page each: the newest entries until
+        ``limit`` match (``limit / share`` rows), or every match of the agency from the GIN index's bitmap
+        (``share * entries``). With one token it chooses well; with several it takes them as independent
+        and underestimates a word's matches (``公积 & 积金`` as 8 % for a word in 29 % of the entries:
+        9,123 rows read in the 2nd largest agency, 170 ms, instead of ~1,700). Here the share is
+        :func:`~gongkai.catalogue.indexing.query_frequency`'s and the walk reads at most twice the rows it
+        should need; if they hold fewer than ``limit`` matches, the bitmap is read after all (the same
+        results either way)."""
+        tokens = {token for word in words(self.query) for token in word.tokens}
+        if connection.vendor != "postgresql" or not self.entries or len(tokens) < 2:
+            return None
+        share = indexing.query_frequency(self.query)
+        if share <= 0 or share * share * self.entries <= limit:
+            return None
+        return min(int(2 * limit / share) + 1, self.entries)
+
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
         sql, params = self._ranked_sql()
+        walk = self._walk_rows(limit)
+        if walk is not None:
+            # The agency's newest `walk` entries (its (agency, status, -published_on, -id) index, in order),
+            # then the words on those rows only: the inner LIMIT keeps PostgreSQL from the bitmap. If they
+            # hold `limit` matches, those are the newest `limit` of all.
+            newest = (
+                'SELECT "id", "published_on", "search_head", "search_text", "search_vector" '
+                f"{_SEARCH_SCOPE} {_SEARCH_ORDER} LIMIT %s"
+            )
+            walked = (
+                f'SELECT "id", {self._rank} FROM ({newest}) "catalogue_item" WHERE {self._words} '
+                f"{_SEARCH_ORDER} LIMIT %s"
+            )
+            found = _fetch(
+                walked, [*self._rank_params, *self._scope_params(), walk, *self._word_params, limit]
+            )
+            if len(found) >= limit:
+                return [(int(pk), int(rank)) for pk, rank in found]
         return [(int(pk), int(rank)) for pk, rank in _fetch(f"{sql} LIMIT %s", [*params, limit])]
 
     def _exact_ids(self, where: str, params: list[str]) -> list[int]:

@@ -213,7 +213,7 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         # A search and nothing else (the column's usual one): the agency with its counters in one statement
         # (the facets' counts are in them), the search in SQL of its own (selectors.ColumnSearch).
         agency, counters = selectors.browsing_column(short_code)
-        results = selectors.ColumnSearch(agency.pk, filters.q)
+        results = selectors.ColumnSearch(agency.pk, filters.q, entries=counters.total if counters else None)
     elif filters.active:
         agency = selectors.column_agency(short_code)
         matches = filters.apply(published_in(agency))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import indexing, public_filters, selectors
 from gongkai.catalogue.models import Item, Status
+from gongkai.catalogue.presenters_public import query_string
 from gongkai.catalogue.public_filters import published_in
 from tests.catalogue.public_factories import make_item
 from tests.conftest import Tree
@@ -122,6 +124,7 @@ def test_the_page_is_the_same_with_the_querysets(
 ) -> None:
     settings.GONGKAI_PAGE_CACHE = False
     monkeypatch.setattr(indexing, "SEARCH_WINDOW", 2)
+    monkeypatch.setattr(indexing, "token_frequencies", dict)  # no statistics read: statements compared
     url = "/gk/county-a/catalogue/"
     client.get(url)  # the column's browsing counts counted and kept once, before either is measured
     with CaptureQueriesContext(connection) as fast:
@@ -144,3 +147,90 @@ def test_other_filters_keep_the_querysets(tree: Tree, entries: list[Item], clien
     assert not filters.only_query
     assert public_filters.parse({"q": "部门预算"})[0].only_query
     assert not public_filters.parse({"q": "", "kind": "information"})[0].only_query
+
+
+def test_query_strings_are_written_as_urlencode_writes_them() -> None:
+    params = {"q": "部门 预算&a=b/c?+%", "kind": "information", "page": "3", "年": "二〇二五"}
+    assert query_string(params) == "?" + urlencode({k: v for k, v in params.items() if k != "page"})
+    assert query_string(params, kind=None, year="2019") == "?" + urlencode(
+        {"q": params["q"], "年": "二〇二五", "year": "2019"}
+    )
+    assert query_string({}) == "?"
+
+
+# --- The bounded walk (PostgreSQL): a frequent word of several tokens --------------------------------
+
+
+def test_a_frequent_word_of_several_tokens_walks_the_newest_entries(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The share of a word is its rarest token's (PostgreSQL's statistics; here given): frequent enough
+    for the agency's size, the newest entries are read with a bound, and the results are the bitmap's.
+    When the bound holds too few matches (the share overestimated), the bitmap is read after all."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one plan (LIKE on the stored text)")
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    agency = tree.county_a
+    for n in range(12):
+        title = f"住房公积金缴存第{n}号" if n % 2 else f"其他事项第{n}号"
+        make_item(agency, title, published_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    make_item(agency, "公积金", published_on=datetime.date(2018, 1, 1))  # exact, old
+    expected = by_querysets(agency, "公积金")
+    assert expected.capped and expected.ids[0] == Item.objects.get(title="公积金").pk
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 0.5, "积金": 0.5})
+    assert indexing.query_frequency("公积金") == 0.5
+    assert indexing.query_frequency("公积金 其他") == 0.0  # 其他 not among the frequent tokens
+    walking = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
+    assert walking._walk_rows(4) == 17  # 2 * 4 / 0.5 + 1 (share² × entries = 25 > 4)
+    assert selectors.ColumnSearch(agency.pk, "公积金", entries=13)._walk_rows(4) is None  # 3.25: the bitmap
+    with CaptureQueriesContext(connection) as queries:
+        assert walking.ids == expected.ids and walking.capped == expected.capped
+    assert "LIMIT 17)" in str(queries.captured_queries[0]["sql"])
+    assert len(queries) == 3  # the walk, the exact ones, their ranks: no bitmap after it
+    # A share of 1: 9 rows (2 * 4 / 1.0 + 1), which hold 5 matches here: enough, the same results.
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 1.0, "积金": 1.0})
+    short = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
+    assert short._walk_rows(4) == 9
+    with CaptureQueriesContext(connection) as queries:
+        assert short.ids == expected.ids
+    assert len(queries) == 3
+    # A rare word (share 0) or an unknown size: PostgreSQL's own plan, one statement for the candidates.
+    assert selectors.ColumnSearch(agency.pk, "公积金")._walk_rows(4) is None
+    assert selectors.ColumnSearch(agency.pk, "缴存", entries=100)._walk_rows(4) is None  # one token
+
+
+def test_a_walk_with_too_few_matches_falls_back_to_the_bitmap(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one plan (LIKE on the stored text)")
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    agency = tree.county_a
+    for n in range(6):  # the matches are the oldest six of 20: a walk of the newest few finds none
+        make_item(
+            agency, f"公积金第{n}号", published_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=n)
+        )
+    for n in range(14):
+        make_item(
+            agency, f"其他事项第{n}号", published_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        )
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 0.9, "积金": 0.9})
+    expected = by_querysets(agency, "公积金").ids
+    search = selectors.ColumnSearch(agency.pk, "公积金", entries=20)
+    assert search._walk_rows(4) == 9
+    with CaptureQueriesContext(connection) as queries:
+        assert search.ids == expected
+    assert len(queries) == 3  # the walk found too few; the bitmap's statement; the exact ones
+    assert len(search) == 3 and search.capped
+
+
+def test_token_frequencies_are_postgresqls_statistics_kept_for_a_while(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(indexing, "_frequencies", None)
+    with CaptureQueriesContext(connection) as queries:
+        first = indexing.token_frequencies()
+        assert indexing.token_frequencies() is first
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 0)
+    if connection.vendor != "postgresql":
+        assert first == {}
