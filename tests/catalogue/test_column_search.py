@@ -234,3 +234,61 @@ def test_token_frequencies_are_postgresqls_statistics_kept_for_a_while(
     assert len(queries) == (1 if connection.vendor == "postgresql" else 0)
     if connection.vendor != "postgresql":
         assert first == {}
+
+
+def _highlight_as_before(text: str, query: str) -> list[tuple[str, bool]]:
+    """``search.highlight`` as it was (each character normalised at each call, the pattern made each time)."""
+    import re
+
+    from gongkai.catalogue.search import _word_regex, normalize, words
+
+    parts = words(query)
+    if not text or not parts:
+        return [(text, False)] if text else []
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        for out in normalize(char):
+            folded.append(out)
+            origin.append(i)
+    pattern = re.compile(
+        "|".join(f"(?:{_word_regex(word)})" for word in sorted(parts, key=lambda w: -len(w.pattern)))
+    )
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer("".join(folded)):
+        if match.end() > match.start():
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in spans:
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "关于部门预算的通知",
+        "示自然资规〔２０２６〕7号",
+        "ＧＤＰ统计公报（2026年）",
+        "ΣΊΣΥΦΟΣ GDP İstanbul ﬁle ㈱ ①号",
+        "e\u0301té 预算 Ａ_Ｂ 50％",
+        "部门预算部门预算",
+    ],
+)
+@pytest.mark.parametrize("query", ["预算", "7号", "gdp", "ｇｄｐ 公报", "50%", "〔〕", "file", "部门 预算"])
+def test_highlight_marks_what_it_marked_before(text: str, query: str) -> None:
+    from gongkai.catalogue.search import highlight
+
+    assert highlight(text, query) == _highlight_as_before(text, query)
+    assert highlight(text, query) == _highlight_as_before(text, query)  # again, from what it keeps
