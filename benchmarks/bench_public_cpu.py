@@ -31,17 +31,21 @@ import hashlib
 import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
 #: The pages measured, by name (as bench_public.py names them).
 PAGES = ("column", "catalogue", "deep", "entry", "api", "rss")
+#: The searches (``--pages search1,search2,search4,apisearch``): the URLs ``bench_public.py`` loads.
+SEARCHES = ("search1", "search2", "search4", "apisearch")
 
 
 def _urls() -> dict[str, list[str]]:
@@ -58,7 +62,19 @@ def _urls() -> dict[str, list[str]]:
             "WHERE i.status = 'published' ORDER BY i.id LIMIT 20 OFFSET 5000"
         )
         entries = cursor.fetchall()
+    # bench_public.pages()'s searches, drawn from the same seed in the same order.
+    words = _words()
+    rng = random.Random(16)
+    one = "政府信息公开预算规划"
+    q = urllib.parse.quote
+    search1 = [f"/gk/{c}/catalogue/?q={q(rng.choice(one))}" for c in big]
+    search2 = [f"/gk/{c}/catalogue/?q={q(rng.choice(words))}" for c in big]
+    search4 = [f"/gk/{c}/catalogue/?q={q(rng.choice(words) + rng.choice(words))}" for c in big]
     return {
+        "search1": search1,
+        "search2": search2,
+        "search4": search4,
+        "apisearch": [f"/gk/api/items/?q={q(w)}" for w in words[:20]],
         "column": [f"/gk/{c}/" for c in big],
         "catalogue": [f"/gk/{c}/catalogue/" for c in big],
         "deep": [f"/gk/{c}/catalogue/?page=500" for c in big],
@@ -66,6 +82,16 @@ def _urls() -> dict[str, list[str]]:
         "api": ["/gk/api/items/"],
         "rss": [f"/gk/{c}/feed.rss" for c in big],
     }
+
+
+def _words() -> list[str]:
+    """``bench_catalogue.WORDS`` (imported from this file's directory, whichever tree is measured)."""
+    sys.path.insert(0, str(HERE.parent))
+    try:
+        from bench_catalogue import WORDS
+    finally:
+        sys.path.remove(str(HERE.parent))
+    return list(WORDS)
 
 
 def _environ(url: str) -> dict[str, Any]:

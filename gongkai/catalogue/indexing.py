@@ -13,8 +13,9 @@ first however old.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -35,11 +36,14 @@ from gongkai.catalogue.search import (
     Word,
     adjacent,
     entry_texts,
+    like_escape,
     rank_patterns,
     tsquery_text,
     words,
 )
 from gongkai.core import pagecache
+
+T = TypeVar("T")
 
 #: The newest-first order of the public lists (and of a search's candidates there).
 PUBLIC_ORDER = ("-published_on", "-id")
@@ -178,6 +182,73 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     return queryset.filter(exact)
 
 
+def words_sql(query: str) -> tuple[str, list[str]] | None:
+    """The SQL of :func:`search`'s condition on the words of ``query`` (the same entries, without a
+    queryset: :class:`~gongkai.catalogue.selectors.ColumnSearch`), or ``None`` when ``query`` has no
+    searchable word. Columns unqualified: for a statement over ``catalogue_item`` alone."""
+    parts = words(query)
+    if not parts:
+        return None
+    postgres = connection.vendor == "postgresql"
+    conditions: list[str] = []
+    params: list[str] = []
+    if postgres:
+        tokens = list(dict.fromkeys(token for word in parts for token in word.tokens))
+        conditions.append('"search_vector" @@ %s::tsquery')
+        params.append(tsquery_text(tokens))
+    for word in parts:
+        if not (postgres and word.tokens_suffice):
+            # As Django's ``contains`` lookup spells it (``LIKE``, the pattern escaped, ``\\`` escaping).
+            conditions.append("\"search_text\" LIKE %s ESCAPE '\\'")
+            params.append(f"%{like_escape(word.pattern)}%")
+    return " AND ".join(conditions), params
+
+
+# --- How frequent a query is (PostgreSQL's statistics): which way to read its newest matches ---------
+
+#: How long the statistics read by :func:`token_frequencies` are kept in the process (seconds).
+FREQUENCIES_SECONDS = 600.0
+_frequencies: tuple[float, dict[str, float]] | None = None
+
+
+def token_frequencies() -> dict[str, float]:
+    """The share of entries that have each frequent token (PostgreSQL's ``most_common_elems`` of
+    ``search_vector``, from its last ``ANALYZE``), read at most every :data:`FREQUENCIES_SECONDS` per
+    process; empty on SQLite or without statistics. Only the way a search reads is chosen with it
+    (:func:`query_frequency`), never what it finds."""
+    global _frequencies
+    now = time.monotonic()
+    if _frequencies is not None and now - _frequencies[0] < FREQUENCIES_SECONDS:
+        return _frequencies[1]
+    found: dict[str, float] = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
+                [Item._meta.db_table],
+            )
+            row = cursor.fetchone()
+        if row is not None and row[0] is not None and row[1] is not None:
+            found = {str(token): float(share) for token, share in zip(row[0], row[1], strict=False)}
+    _frequencies = (now, found)
+    return found
+
+
+def query_frequency(query: str) -> float:
+    """An estimate of the share of entries that match ``query``: per word the share of its rarest token
+    (a word's tokens come together: every entry with ``公积金`` has ``公积`` and ``积金``), the words taken
+    as independent of each other; a token PostgreSQL does not count among the frequent ones counts as 0.
+    PostgreSQL's own estimate multiplies a word's tokens as if independent (``公积 & 积金``: 8 % for a
+    word in 29 % of the entries), and so read every match from the index's bitmap instead of walking the
+    newest entries (:class:`~gongkai.catalogue.selectors.ColumnSearch`)."""
+    shares = token_frequencies()
+    estimate = 1.0
+    for word in words(query):
+        estimate *= min((shares.get(token, 0.0) for token in word.tokens), default=0.0)
+    return estimate
+
+
 # --- Ranking ----------------------------------------------------------------------------------
 
 
@@ -241,15 +312,91 @@ def exact_sql(query: str) -> tuple[str, list[str]] | None:
     return "search_head LIKE %s ESCAPE '\\'", [rank_patterns(together)[0]]
 
 
-class SearchResults(Sequence[Item]):
-    """The results of a search, best first: a sequence a ``Paginator`` pages through.
+class RankedSearch(Sequence[T]):
+    """The results of a search, best first: a sequence a ``Paginator`` pages through (the algorithm; where
+    the rows come from is the subclass's: :class:`SearchResults` from querysets,
+    :class:`~gongkai.catalogue.selectors.ColumnSearch` from SQL of its own).
 
-    The candidates (at most ``cap``, :data:`SEARCH_WINDOW` unless given; the newest by ``order``) and their
-    ranks are read once, as ids; a slice fetches only its rows, from ``rows`` (which says which columns a
-    row has). When more than
-    ``cap`` match, the entries whose title, 文号 or 索引号 equals the query are read apart (a second small
-    query, :func:`exact_sql`) and come first even if they are older than the ``cap`` newest matches: the
-    newest ``cap`` of them within ``scope`` (by ``order``, then id), then those of these among the matches.
+    The candidates (at most :attr:`cap`, the newest by the list's order) and their ranks are read once, as
+    ids (:meth:`_candidates`); a slice fetches only its rows (:meth:`_fetch`). When more than ``cap`` match,
+    the entries whose title, 文号 or 索引号 equals the query are read apart (:meth:`_exact_ids`: the newest
+    ``cap`` of the search's scope with such a field, by the list's order, then id) and those of them among
+    the matches (:meth:`_ranked_among`) come first even if they are older than the ``cap`` newest matches.
+    """
+
+    query: str
+    cap: int
+
+    def _candidates(self, limit: int) -> list[tuple[int, int]]:
+        """The ids and ranks of the newest ``limit`` matches, newest first."""
+        raise NotImplementedError
+
+    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+        """The ids of the newest ``cap`` entries of the search's scope that meet ``where``
+        (:func:`exact_sql`), in the list's order, then by id."""
+        raise NotImplementedError
+
+    def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
+        """The ids and ranks of the matches among ``ids``, newest first."""
+        raise NotImplementedError
+
+    def _fetch(self, ids: list[int]) -> list[T]:
+        """The rows of ``ids``, in that order (an id no longer found is left out)."""
+        raise NotImplementedError
+
+    @cached_property
+    def _ranked(self) -> tuple[list[int], bool]:
+        candidates = self._candidates(self.cap + 1)
+        capped = len(candidates) > self.cap
+        candidates = candidates[: self.cap]
+        exact = exact_sql(self.query) if capped else None
+        if exact is not None:
+            # More matched than were ranked: the exact title/文号/索引号 ones too, however old (they are
+            # older than every candidate, so after them in the list's order before the sort below). First
+            # the newest entries of the search's scope with such a field (the index, or the scope's own
+            # btree, without the search's words, whose bitmap would cost what a search costs), then those
+            # of them that are among the matches.
+            keyed = self._exact_ids(*exact)
+            seen = {pk for pk, _rank in candidates}
+            keyed = [pk for pk in keyed if pk not in seen]
+            if keyed:
+                candidates += self._ranked_among(keyed)
+        # A stable sort: within a rank, the list's own order (newest first) stays.
+        candidates.sort(key=lambda row: -row[1])
+        return [pk for pk, _rank in candidates], capped
+
+    @property
+    def ids(self) -> list[int]:
+        """The ids of the results, best first."""
+        return self._ranked[0]
+
+    @property
+    def capped(self) -> bool:
+        """Whether more than :attr:`cap` entries matched (only the newest ``cap`` are ranked and listed)."""
+        return self._ranked[1]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return self._fetch(self.ids[index])
+        return self._fetch([self.ids[index]])[0]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._fetch(self.ids))
+
+
+class SearchResults(RankedSearch[Item]):
+    """:class:`RankedSearch` over querysets: ``matches`` (the search), its rows fetched from ``rows``
+    (which says which columns a row has), the candidates the newest ``cap`` (:data:`SEARCH_WINDOW` unless
+    given) by ``order``.
 
     ``scope`` is what ``matches`` was searched in — the search's conditions without its words (the agency,
     published, the other filters; :meth:`~gongkai.catalogue.public_filters.Filters.narrow`) — so that
@@ -274,30 +421,19 @@ class SearchResults(Sequence[Item]):
         self.order = tuple(order)
         self.cap = cap if cap is not None else SEARCH_WINDOW
 
-    @cached_property
-    def _ranked(self) -> tuple[list[int], bool]:
+    def _candidates(self, limit: int) -> list[tuple[int, int]]:
         sql, params = rank_sql(self.query)
         ranked = self.matches.order_by(*self.order).annotate(
             search_rank=RawSQL(sql, params)  # noqa: S611 - literal SQL, parameters bound
         )
-        candidates = list(ranked.values_list("pk", "search_rank")[: self.cap + 1])
-        capped = len(candidates) > self.cap
-        candidates = candidates[: self.cap]
-        exact = exact_sql(self.query) if capped else None
-        if exact is not None:
-            # More matched than were ranked: the exact title/文号/索引号 ones too, however old (they are
-            # older than every candidate, so after them in the list's order before the sort below). First
-            # the newest entries of the search's scope with such a field (the index, or the scope's own
-            # btree, without the search's words, whose bitmap would cost what a search costs), then those
-            # of them that are among the matches.
-            keyed = self._exact_ids(*exact)
-            seen = {pk for pk, _rank in candidates}
-            keyed = [pk for pk in keyed if pk not in seen]
-            if keyed:
-                candidates += list(ranked.filter(pk__in=keyed).values_list("pk", "search_rank"))
-        # A stable sort: within a rank, the list's own order (newest first) stays.
-        candidates.sort(key=lambda row: -row[1])
-        return [pk for pk, _rank in candidates], capped
+        return list(ranked.values_list("pk", "search_rank")[:limit])
+
+    def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
+        sql, params = rank_sql(self.query)
+        ranked = self.matches.order_by(*self.order).annotate(
+            search_rank=RawSQL(sql, params)  # noqa: S611 - literal SQL, parameters bound
+        )
+        return list(ranked.filter(pk__in=ids).values_list("pk", "search_rank"))
 
     def _exact_ids(self, where: str, params: list[str]) -> list[int]:
         """The ids of the newest ``cap`` entries of :attr:`scope` whose title, 文号 or 索引号 equals the query
@@ -323,43 +459,16 @@ class SearchResults(Sequence[Item]):
         found = scoped.extra(where=[where], params=params).values_list("pk", flat=True)[: self.cap]
         return list(found)
 
-    @property
-    def ids(self) -> list[int]:
-        """The ids of the results, best first."""
-        return self._ranked[0]
-
-    @property
-    def capped(self) -> bool:
-        """Whether more than :attr:`cap` entries matched (only the newest ``cap`` are ranked and listed)."""
-        return self._ranked[1]
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def _fetch(self, ids: list[int]) -> list[Item]:
         found = {item.pk: item for item in self.rows.filter(pk__in=ids).order_by()} if ids else {}
         return [found[pk] for pk in ids if pk in found]
 
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
 
-    @overload
-    def __getitem__(self, index: slice) -> list[Item]: ...
-
-    def __getitem__(self, index: int | slice) -> Item | list[Item]:
-        if isinstance(index, slice):
-            return self._fetch(self.ids[index])
-        return self._fetch([self.ids[index]])[0]
-
-    def __iter__(self) -> Iterator[Item]:
-        return iter(self._fetch(self.ids))
-
-
-class SearchPaginator(Paginator[Item]):
-    """A ``Paginator`` of :class:`SearchResults`, with ``capped`` and ``cap`` like
+class SearchPaginator(Paginator[Any]):
+    """A ``Paginator`` of a :class:`RankedSearch`, with ``capped`` and ``cap`` like
     :class:`~gongkai.core.pagination.CappedPaginator`."""
 
-    def __init__(self, results: SearchResults, per_page: int, **kwargs: Any) -> None:
+    def __init__(self, results: RankedSearch[Any], per_page: int, **kwargs: Any) -> None:
         super().__init__(results, per_page, **kwargs)
         self.results = results
         self.cap = results.cap

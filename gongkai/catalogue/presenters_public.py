@@ -8,12 +8,13 @@ builds on this module).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 import nh3
 from django.core.paginator import Page, Paginator
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import selectors
-from gongkai.catalogue.indexing import SearchPaginator, SearchResults
+from gongkai.catalogue.indexing import RankedSearch, SearchPaginator
 from gongkai.catalogue.models import ColumnTotals, DisclosureMode, DocumentType, Item, ItemKind, Validity
 from gongkai.catalogue.public_filters import Filters
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label, article_20_number
@@ -162,26 +163,36 @@ def query_string(params: Mapping[str, str], **changes: str | None) -> str:
             merged.pop(key, None)
         else:
             merged[key] = value
-    return "?" + urlencode(merged) if merged else "?"
+    # ``urlencode(merged)``, each key and value quoted once per process: a searched page's facets build
+    # ~200 links that all repeat the query (percent-encoded character by character).
+    return (
+        "?" + "&".join(f"{_quoted(str(k))}={_quoted(str(v))}" for k, v in merged.items()) if merged else "?"
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """``text`` as ``urlencode`` writes a key or value (``quote_plus``, nothing safe)."""
+    return quote_plus(text, safe="")
 
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet[Item] | SearchResults | selectors.BrowseRows,
+    queryset: QuerySet[Item] | RankedSearch[Any] | selectors.BrowseRows,
     params: Mapping[str, str],
     *,
     search: bool = False,
     count: int | None = None,
 ) -> dict[str, Any]:
     """One page of ``queryset``. Only a text search caps its count (the newest ones are listed and the
-    page says so): ranked :class:`SearchResults` at their ``cap``
+    page says so): ranked searches (:class:`RankedSearch`) at their ``cap``
     (:data:`~gongkai.catalogue.indexing.SEARCH_WINDOW`, 500, plus the exact title/文号/索引号 ones), an
     unranked one (``search``: the 政策文件库) at :data:`~gongkai.core.pagination.DEFAULT_COUNT_CAP`
     (2,000); browsing and filtered lists count exactly, so that every entry can be reached — ``count``
     when the caller knows it (the column's counters), else counted — and read a deep page's ids first
     (:class:`selectors.RowsByIds`, :class:`selectors.BrowseRows`: the whole catalogue in SQL of its own)."""
     paginator: Paginator[Item]
-    if isinstance(queryset, SearchResults):
+    if isinstance(queryset, RankedSearch):
         paginator = SearchPaginator(queryset, PAGE_SIZE)
     elif isinstance(queryset, selectors.BrowseRows):
         paginator = CappedPaginator(queryset, PAGE_SIZE, cap=None, known_count=count)

@@ -150,6 +150,22 @@ class Filters:
         return queryset.filter(condition)
 
     @property
+    def only_query(self) -> bool:
+        """Whether the search's words are the only filter (the column's :class:`~gongkai.catalogue.selectors.
+        ColumnSearch`): a query, and nothing :meth:`narrow` would add."""
+        # Each condition exactly as narrow() tests it.
+        others = (
+            self.agency,
+            self.category,
+            self.article20,
+            self.year,
+            self.published_after,
+            self.published_before,
+        )
+        texts = (self.kind, self.document_type, self.validity, self.area, self.topic)
+        return bool(self.q) and all(value is None for value in others) and not any(texts)
+
+    @property
     def active(self) -> bool:
         return any(
             (

@@ -29,6 +29,7 @@ summary or keywords, or only the body, files and publisher (:func:`rank_patterns
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -264,22 +265,50 @@ def _word_regex(word: Word) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=256)
+def _highlight_pattern(query: str) -> re.Pattern[str] | None:
+    """The regular expression of :func:`highlight` for ``query`` (``None``: no word), made once per query
+    (a page of results highlights three fields of each of its 20 rows)."""
+    parts = words(query)
+    if not parts:
+        return None
+    return re.compile(
+        "|".join(f"(?:{_word_regex(word)})" for word in sorted(parts, key=lambda w: -len(w.pattern)))
+    )
+
+
+#: Each character as :func:`normalize` folds it alone, as :func:`highlight` reads a text (a page folds ~800).
+_FOLDED: dict[str, str] = {}
+
+
+def _fold(char: str) -> str:
+    folded = _FOLDED.get(char)
+    if folded is None:
+        if len(_FOLDED) > 65_536:
+            _FOLDED.clear()
+        folded = _FOLDED[char] = normalize(char)
+    return folded
+
+
 def highlight(text: str, query: str) -> list[tuple[str, bool]]:
     """``text`` cut into pieces, each marked ``True`` where a word of ``query`` matches (as the search
     matches it: normalised, punctuation of any kind between runs, numbers and Latin words whole)."""
-    parts = words(query)
-    if not text or not parts:
+    pattern = _highlight_pattern(query) if text else None
+    if pattern is None:
         return [(text, False)] if text else []
-    folded: list[str] = []
-    origin: list[int] = []
-    for i, char in enumerate(text):
-        for out in normalize(char):
-            folded.append(out)
-            origin.append(i)
-    haystack = "".join(folded)
-    pattern = re.compile(
-        "|".join(f"(?:{_word_regex(word)})" for word in sorted(parts, key=lambda w: -len(w.pattern)))
-    )
+    folds = [_fold(char) for char in text]
+    origin: Sequence[int]
+    if all(out == char for out, char in zip(folds, text, strict=True)):
+        # Nothing folds (Chinese, lower-case Latin, digits …): each match is where it is in the text.
+        haystack, origin = text, range(len(text))
+    else:
+        folded: list[str] = []
+        positions: list[int] = []
+        for i, out in enumerate(folds):
+            for piece in out:
+                folded.append(piece)
+                positions.append(i)
+        haystack, origin = "".join(folded), positions
     spans: list[tuple[int, int]] = []
     for match in pattern.finditer(haystack):
         if match.end() > match.start():

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from gongkai.agencies.models import Agency
 from gongkai.catalogue import public_filters, selectors
 from gongkai.catalogue.guide import build_guide, office_contacts
-from gongkai.catalogue.indexing import SearchResults
+from gongkai.catalogue.indexing import RankedSearch
 from gongkai.catalogue.models import ColumnTotals, DocumentType, Item, Status, Topic, Validity
 from gongkai.catalogue.presenters_public import (
     agency_groups,
@@ -120,7 +120,7 @@ def search(request: HttpRequest) -> HttpResponse:
     filters, errors = public_filters.parse(request.GET, allow_agency=True)
     params = filters.raw
     matches = filters.apply(published_items())
-    # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
+    # A search lists the best matches first (indexing.RankedSearch); browsing lists the newest first.
     results = (
         selectors.public_search(matches, filters.q, with_agency=True, scope=filters.narrow(published_items()))
         if filters.q
@@ -207,12 +207,17 @@ def apply(request: HttpRequest, short_code: str) -> HttpResponse:
 def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     filters, errors = public_filters.parse(request.GET)
     params = filters.raw
-    results: QuerySet[Item] | SearchResults | selectors.BrowseRows
+    results: QuerySet[Item] | RankedSearch[Any] | selectors.BrowseRows
     counters: ColumnTotals | None = None
-    if filters.active:
+    if filters.only_query and is_searchable(filters.q):
+        # A search and nothing else (the column's usual one): the agency with its counters in one statement
+        # (the facets' counts are in them), the search in SQL of its own (selectors.ColumnSearch).
+        agency, counters = selectors.browsing_column(short_code)
+        results = selectors.ColumnSearch(agency.pk, filters.q, entries=counters.total if counters else None)
+    elif filters.active:
         agency = selectors.column_agency(short_code)
         matches = filters.apply(published_in(agency))
-        # A search lists the best matches first (indexing.SearchResults); browsing lists the newest first.
+        # A search lists the best matches first (indexing.RankedSearch); browsing lists the newest first.
         results = (
             selectors.public_search(matches, filters.q, scope=filters.narrow(published_in(agency)))
             if filters.q
@@ -224,7 +229,11 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         agency, counters = selectors.browsing_column(short_code)
         results = selectors.BrowseRows(agency.pk)
     context = paginate(
-        request, results, params, search=bool(filters.q), count=counters.total if counters else None
+        request,
+        results,
+        params,
+        search=bool(filters.q),
+        count=counters.total if counters and not filters.q else None,
     )
     return _column(
         request,

@@ -1,0 +1,294 @@
+"""The column's search with no other filter (``selectors.ColumnSearch``, SQL of its own) finds what the
+querysets find (``indexing.SearchResults`` over ``Filters.apply``/``narrow``), in the same order, capped
+or not, with the exact title/文号/索引号 entries first however old; and the page is the same either way.
+Run with a ``postgres://`` DATABASE_URL as well (the ``tsvector`` and the head keys' index)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from gongkai.agencies.models import Agency
+from gongkai.catalogue import indexing, public_filters, selectors
+from gongkai.catalogue.models import Item, Status
+from gongkai.catalogue.presenters_public import query_string
+from gongkai.catalogue.public_filters import published_in
+from tests.catalogue.public_factories import make_item
+from tests.conftest import Tree
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = (
+    "预",
+    "预算",
+    "部门预算",
+    "部门 预算",
+    "预算 部门",
+    "7号",
+    "示自然资规〔2026〕7号",
+    "gdp",
+    "50%",
+    "a_b",
+    "资金 2026",
+    "没有的词",
+)
+
+
+@pytest.fixture
+def entries(tree: Tree) -> list[Item]:
+    agency = tree.county_a
+    day = itertools.count()
+
+    def on() -> datetime.date:
+        return datetime.date(2026, 3, 1) - datetime.timedelta(days=next(day) % 5)  # ties on a day: by id
+
+    made = [
+        make_item(agency, "部门预算", published_on=datetime.date(2019, 1, 5)),  # exact, old
+        make_item(agency, "甲县部门预算公开", published_on=on()),
+        make_item(agency, "关于资金的通知", doc_number="示自然资规〔2026〕7号", published_on=on()),
+        make_item(agency, "关于资金的补充通知", doc_number="示自然资规〔2026〕17号", published_on=on()),
+        make_item(agency, "年度公开", summary="部门预算 预算执行", published_on=on()),
+        make_item(agency, "GDP 统计公报", body="<p>增长 50% 以上，a_b 项目</p>", published_on=on()),
+        make_item(agency, "预备役工作", keywords="预算", published_on=on()),
+        make_item(agency, "其他事项", body="<p>预算部门的说明</p>", published_on=on()),
+        make_item(agency, "50%的资金", published_on=on()),
+        make_item(agency, "ab 项目", published_on=on()),
+    ]
+    # Never found by the column: another agency's, a draft, a withdrawn one.
+    make_item(tree.county_b, "部门预算", published_on=on())
+    make_item(agency, "部门预算", status=Status.DRAFT)
+    make_item(agency, "部门预算", status=Status.WITHDRAWN, published_on=on())
+    return made
+
+
+def by_querysets(agency: Agency, query: str) -> indexing.SearchResults:
+    filters, errors = public_filters.parse({"q": query})
+    assert not errors
+    scope = filters.narrow(published_in(agency))
+    return selectors.public_search(filters.apply(published_in(agency)), filters.q, scope=scope)
+
+
+def rows(results: indexing.RankedSearch[Any]) -> list[tuple[object, ...]]:
+    return [(r.pk, r.index_number, r.title, r.published_on, r.doc_number) for r in results]
+
+
+@pytest.mark.parametrize("cap", [100, 2])
+def test_the_column_search_finds_what_the_querysets_find_in_the_same_order(
+    tree: Tree, entries: list[Item], cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", cap)
+    found_any = False
+    for query in QUERIES:
+        filters, _errors = public_filters.parse({"q": query})
+        expected = by_querysets(tree.county_a, filters.q)
+        column = selectors.ColumnSearch(tree.county_a.pk, filters.q)
+        assert column.ids == expected.ids, query
+        assert column.capped == expected.capped, query
+        assert rows(column) == rows(expected), query
+        found_any = found_any or bool(expected.ids)
+    assert found_any
+
+
+def test_an_old_exact_entry_comes_first_when_the_search_is_capped(
+    tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 2)
+    column = selectors.ColumnSearch(tree.county_a.pk, "部门预算")
+    assert column.capped
+    assert column.ids[0] == entries[0].pk  # the 2019 entry titled 部门预算, older than the window
+    assert len(column) == 3  # the window of 2 and the exact one
+    uncapped = selectors.ColumnSearch(tree.county_a.pk, "gdp")
+    assert not uncapped.capped and uncapped.ids == [entries[5].pk]
+
+
+def test_a_query_with_nothing_searchable_is_refused() -> None:
+    with pytest.raises(ValueError):
+        selectors.ColumnSearch(1, "〔〕")
+
+
+@pytest.mark.parametrize("query", ["部门预算", "预", "7号", "50%", "〔〕"])
+def test_the_page_is_the_same_with_the_querysets(
+    tree: Tree,
+    entries: list[Item],
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    query: str,
+) -> None:
+    settings.GONGKAI_PAGE_CACHE = False
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 2)
+    monkeypatch.setattr(indexing, "token_frequencies", dict)  # no statistics read: statements compared
+    url = "/gk/county-a/catalogue/"
+    client.get(url)  # the column's browsing counts counted and kept once, before either is measured
+    with CaptureQueriesContext(connection) as fast:
+        page = client.get(url, {"q": query})
+    monkeypatch.setattr(public_filters.Filters, "only_query", property(lambda self: False))
+    with CaptureQueriesContext(connection) as slow:
+        reference = client.get(url, {"q": query})
+    assert page.status_code == reference.status_code == 200
+    assert page.content == reference.content
+    if query != "〔〕":
+        assert len(fast) < len(slow)  # the agency with its counters; the facets' counts from them
+
+
+def test_other_filters_keep_the_querysets(tree: Tree, entries: list[Item], client: Client) -> None:
+    """A search with a year: the entries of that year only (the column's own SQL knows no filter)."""
+    page = client.get("/gk/county-a/catalogue/", {"q": "部门预算", "year": "2019"}).content.decode()
+    assert f"/gk/county-a/items/{entries[0].pk}/" in page
+    assert f"/gk/county-a/items/{entries[1].pk}/" not in page  # 2026
+    filters, _errors = public_filters.parse({"q": "部门预算", "year": "2019"})
+    assert not filters.only_query
+    assert public_filters.parse({"q": "部门预算"})[0].only_query
+    assert not public_filters.parse({"q": "", "kind": "information"})[0].only_query
+
+
+def test_query_strings_are_written_as_urlencode_writes_them() -> None:
+    params = {"q": "部门 预算&a=b/c?+%", "kind": "information", "page": "3", "年": "二〇二五"}
+    assert query_string(params) == "?" + urlencode({k: v for k, v in params.items() if k != "page"})
+    assert query_string(params, kind=None, year="2019") == "?" + urlencode(
+        {"q": params["q"], "年": "二〇二五", "year": "2019"}
+    )
+    assert query_string({}) == "?"
+
+
+# --- The bounded walk (PostgreSQL): a frequent word of several tokens --------------------------------
+
+
+def test_a_frequent_word_of_several_tokens_walks_the_newest_entries(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The share of a word is its rarest token's (PostgreSQL's statistics; here given): frequent enough
+    for the agency's size, the newest entries are read with a bound, and the results are the bitmap's.
+    When the bound holds too few matches (the share overestimated), the bitmap is read after all."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one plan (LIKE on the stored text)")
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    agency = tree.county_a
+    for n in range(12):
+        title = f"住房公积金缴存第{n}号" if n % 2 else f"其他事项第{n}号"
+        make_item(agency, title, published_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    make_item(agency, "公积金", published_on=datetime.date(2018, 1, 1))  # exact, old
+    expected = by_querysets(agency, "公积金")
+    assert expected.capped and expected.ids[0] == Item.objects.get(title="公积金").pk
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 0.5, "积金": 0.5})
+    assert indexing.query_frequency("公积金") == 0.5
+    assert indexing.query_frequency("公积金 其他") == 0.0  # 其他 not among the frequent tokens
+    walking = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
+    assert walking._walk_rows(4) == 17  # 2 * 4 / 0.5 + 1 (share² × entries = 25 > 4)
+    assert selectors.ColumnSearch(agency.pk, "公积金", entries=13)._walk_rows(4) is None  # 3.25: the bitmap
+    with CaptureQueriesContext(connection) as queries:
+        assert walking.ids == expected.ids and walking.capped == expected.capped
+    assert "LIMIT 17)" in str(queries.captured_queries[0]["sql"])
+    assert len(queries) == 3  # the walk, the exact ones, their ranks: no bitmap after it
+    # A share of 1: 9 rows (2 * 4 / 1.0 + 1), which hold 5 matches here: enough, the same results.
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 1.0, "积金": 1.0})
+    short = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
+    assert short._walk_rows(4) == 9
+    with CaptureQueriesContext(connection) as queries:
+        assert short.ids == expected.ids
+    assert len(queries) == 3
+    # A rare word (share 0) or an unknown size: PostgreSQL's own plan, one statement for the candidates.
+    assert selectors.ColumnSearch(agency.pk, "公积金")._walk_rows(4) is None
+    assert selectors.ColumnSearch(agency.pk, "缴存", entries=100)._walk_rows(4) is None  # one token
+
+
+def test_a_walk_with_too_few_matches_falls_back_to_the_bitmap(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one plan (LIKE on the stored text)")
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    agency = tree.county_a
+    for n in range(6):  # the matches are the oldest six of 20: a walk of the newest few finds none
+        make_item(
+            agency, f"公积金第{n}号", published_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=n)
+        )
+    for n in range(14):
+        make_item(
+            agency, f"其他事项第{n}号", published_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        )
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 0.9, "积金": 0.9})
+    expected = by_querysets(agency, "公积金").ids
+    search = selectors.ColumnSearch(agency.pk, "公积金", entries=20)
+    assert search._walk_rows(4) == 9
+    with CaptureQueriesContext(connection) as queries:
+        assert search.ids == expected
+    assert len(queries) == 3  # the walk found too few; the bitmap's statement; the exact ones
+    assert len(search) == 3 and search.capped
+
+
+def test_token_frequencies_are_postgresqls_statistics_kept_for_a_while(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(indexing, "_frequencies", None)
+    with CaptureQueriesContext(connection) as queries:
+        first = indexing.token_frequencies()
+        assert indexing.token_frequencies() is first
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 0)
+    if connection.vendor != "postgresql":
+        assert first == {}
+
+
+def _highlight_as_before(text: str, query: str) -> list[tuple[str, bool]]:
+    """``search.highlight`` as it was (each character normalised at each call, the pattern made each time)."""
+    import re
+
+    from gongkai.catalogue.search import _word_regex, normalize, words
+
+    parts = words(query)
+    if not text or not parts:
+        return [(text, False)] if text else []
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        for out in normalize(char):
+            folded.append(out)
+            origin.append(i)
+    pattern = re.compile(
+        "|".join(f"(?:{_word_regex(word)})" for word in sorted(parts, key=lambda w: -len(w.pattern)))
+    )
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer("".join(folded)):
+        if match.end() > match.start():
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in spans:
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "关于部门预算的通知",
+        "示自然资规〔２０２６〕7号",
+        "ＧＤＰ统计公报（2026年）",
+        "ΣΊΣΥΦΟΣ GDP İstanbul ﬁle ㈱ ①号",
+        "e\u0301té 预算 Ａ_Ｂ 50％",
+        "部门预算部门预算",
+    ],
+)
+@pytest.mark.parametrize("query", ["预算", "7号", "gdp", "ｇｄｐ 公报", "50%", "〔〕", "file", "部门 预算"])
+def test_highlight_marks_what_it_marked_before(text: str, query: str) -> None:
+    from gongkai.catalogue.search import highlight
+
+    assert highlight(text, query) == _highlight_as_before(text, query)
+    assert highlight(text, query) == _highlight_as_before(text, query)  # again, from what it keeps
