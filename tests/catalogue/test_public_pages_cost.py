@@ -308,36 +308,6 @@ def test_the_feed_s_summary_is_truncator_s(length: int) -> None:
         assert _chars(text) == Truncator(text).chars(300)
 
 
-@pytest.mark.parametrize("url", ["/gk/county-a/feed.rss", "/gk/county-a/feed.atom"])
-def test_the_feed_written_at_once_is_django_s(tree: Tree, url: str) -> None:
-    from django.contrib.syndication.views import Feed
-    from django.test import RequestFactory
-
-    from gongkai.catalogue.feeds import CatalogueAtomFeed, CatalogueRssFeed
-
-    finance = category("财政、金融、审计")
-    make_item(
-        tree.county_a,
-        "有分类的<信息> & 更多",
-        category=finance,
-        summary="概述" * 200,
-        doc_number="甲〔2025〕1号",
-    )
-    make_item(tree.county_a, "没有分类的信息", summary="短的概述")
-    gone = make_item(tree.county_a, "撤回的信息")
-    Item.objects.filter(pk=gone.pk).update(
-        status="withdrawn", withdrawn_on=datetime.date(2025, 7, 1), withdrawn_reason="理由" * 200
-    )
-    feed = CatalogueRssFeed() if url.endswith(".rss") else CatalogueAtomFeed()
-    request = RequestFactory().get(url)
-    ours = feed(request, short_code="county-a")
-    django_s = Feed.__call__(feed, request, short_code="county-a")
-    assert ours.content == django_s.content
-    assert ours["Content-Type"] == django_s["Content-Type"]
-    assert ours["Last-Modified"] == django_s["Last-Modified"]
-    assert "财政、金融、审计" in ours.content.decode() and "【已撤回】撤回的信息" in ours.content.decode()
-
-
 def test_the_api_listing_s_links_are_the_prefetched_ones(client: Client, tree: Tree) -> None:
     import json
 
