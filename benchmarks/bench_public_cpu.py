@@ -36,12 +36,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
 #: The pages measured, by name (as bench_public.py names them).
 PAGES = ("column", "catalogue", "deep", "entry", "api", "rss")
+#: Pages measured only when asked for (``--pages``): the Atom feed, and the JSON API's 2-character searches
+#: (``bench_public.py``'s URLs: the first 20 of ``bench_catalogue.WORDS``).
+MORE_PAGES = ("atom", "apisearch")
 
 
 def _urls() -> dict[str, list[str]]:
@@ -65,7 +69,19 @@ def _urls() -> dict[str, list[str]]:
         "entry": [f"/gk/{c}/items/{pk}/" for c, pk in entries],
         "api": ["/gk/api/items/"],
         "rss": [f"/gk/{c}/feed.rss" for c in big],
+        "atom": [f"/gk/{c}/feed.atom" for c in big],
+        "apisearch": [f"/gk/api/items/?q={urllib.parse.quote(w)}" for w in _words()[:20]],
     }
+
+
+def _words() -> list[str]:
+    """``bench_catalogue.WORDS`` (imported from this file's directory, whichever tree is measured)."""
+    sys.path.insert(0, str(HERE.parent))
+    try:
+        from bench_catalogue import WORDS
+    finally:
+        sys.path.remove(str(HERE.parent))
+    return list(WORDS)
 
 
 def _environ(url: str) -> dict[str, Any]:
