@@ -138,7 +138,7 @@ def _hostile_world(tree: Tree) -> None:
         text = HOSTILE[n % len(HOSTILE)]
         make_item(
             tree.county_a,
-            f"{n:02d} {text}",
+            f"{n:02d} {text}"[:300],  # the title's column holds 300
             published_on=start + datetime.timedelta(days=n // 3),  # three a day: by id within a day
             summary=f"<p>{text}</p>" if n % 2 else text,
             doc_number=text[:90] if n % 5 == 0 else "",
