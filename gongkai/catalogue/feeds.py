@@ -23,8 +23,7 @@ import email.utils
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
@@ -76,6 +75,23 @@ SELECT * FROM (
 """
 
 
+class _Row(NamedTuple):
+    """A row of :data:`_ROWS_SQL` (a withdrawn entry's content columns are not read: empty)."""
+
+    id: int
+    status: str
+    title: str
+    index_number: str
+    doc_number: str
+    summary: str
+    kind: str
+    published_on: Any
+    withdrawn_on: Any
+    withdrawn_reason: str
+    category_name: str | None
+    last_corrected: Any
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One entry of a feed, as written: texts (escaped when written), its absolute link, its days."""
@@ -115,19 +131,18 @@ def _element(name: str, value: str) -> str:
     return f"<{name}>{text}</{name}>" if text else f"<{name}/>"
 
 
-@lru_cache(maxsize=4096)
 def _midnight(day: datetime.date) -> datetime.datetime:
     """The start of ``day`` in the site's time zone (an entry's days are dates)."""
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-@lru_cache(maxsize=4096)
 def _rfc2822(day: datetime.date) -> str:
+    """As ``feedgenerator.rfc2822_date`` (RSS)."""
     return email.utils.format_datetime(_midnight(day))
 
 
-@lru_cache(maxsize=4096)
 def _rfc3339(day: datetime.date) -> str:
+    """As ``feedgenerator.rfc3339_date`` of an aware date (Atom)."""
     return _midnight(day).isoformat()
 
 
@@ -244,34 +259,34 @@ def entries(request: HttpRequest, agency_id: int, agency_name: str, short_code: 
         )
         rows = cursor.fetchall()
     ranked = []
-    for row in rows:
-        published, withdrawn_on, last_corrected = _day(row[7]), _day(row[8]), _day(row[11])
+    for row in (_Row(*values) for values in rows):
+        published, withdrawn_on = _day(row.published_on), _day(row.withdrawn_on)
         # The day the entry was last updated: withdrawn, else corrected, else published.
-        updated = (withdrawn_on if row[1] == Status.WITHDRAWN else last_corrected) or published
-        ranked.append((updated or datetime.date.min, row[0], updated, published, withdrawn_on, row))
+        withdrawn = row.status == Status.WITHDRAWN
+        updated = (withdrawn_on if withdrawn else _day(row.last_corrected)) or published
+        ranked.append((updated or datetime.date.min, row.id, updated, published, withdrawn_on, row))
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     base = _site(request)
     found = []
     for _key, pk, updated, published, withdrawn_on, row in ranked[:FEED_SIZE]:
-        (_id, status, title, index_number, doc_number, summary, kind) = row[:7]
-        withdrawn_reason, category_name = row[9], row[10]
-        if status == Status.WITHDRAWN:
-            lines = [f"索引号：{index_number}", "状态：已撤回"]
+        if row.status == Status.WITHDRAWN:
+            lines = [f"索引号：{row.index_number}", "状态：已撤回"]
             if withdrawn_on:
                 lines.append(f"撤回日期：{withdrawn_on.isoformat()}")
-            if withdrawn_reason:
-                lines.append(f"撤回理由：{_chars(withdrawn_reason)}")
-            title = f"【已撤回】{title}"
+            if row.withdrawn_reason:
+                lines.append(f"撤回理由：{_chars(row.withdrawn_reason)}")
+            title = f"【已撤回】{row.title}"
             categories: list[str] = ["已撤回"]
         else:
-            lines = [f"索引号：{index_number}"]
-            if doc_number:
-                lines.append(f"文号：{doc_number}")
-            if summary:
-                lines.append(_chars(strip_tags(strip_controls(summary))))
-            categories = [label_of(ItemKind, kind)]
-            if category_name is not None:
-                categories.insert(0, category_name)
+            lines = [f"索引号：{row.index_number}"]
+            if row.doc_number:
+                lines.append(f"文号：{row.doc_number}")
+            if row.summary:
+                lines.append(_chars(strip_tags(strip_controls(row.summary))))
+            title = row.title
+            categories = [label_of(ItemKind, row.kind)]
+            if row.category_name is not None:
+                categories.insert(0, row.category_name)
         found.append(
             Entry(
                 title=title,
