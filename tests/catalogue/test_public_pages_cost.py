@@ -292,10 +292,19 @@ def test_fast_reverse_is_reverse(tree: Tree) -> None:
     ],
 )
 def test_label_of_is_get_display(tree: Tree, choices: type[models.TextChoices], field: str) -> None:
+    from django.utils import translation
+
     item = make_item(tree.county_a)
-    for value in [*choices.values, "not-a-choice"]:
-        setattr(item, field, value)
-        assert label_of(choices, value) == str(getattr(item, f"get_{field}_display")())
+    # In each language, asked again after the other (label_of keeps the labels per language).
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        with translation.override(language):
+            for value in [*choices.values, "not-a-choice"]:
+                setattr(item, field, value)
+                assert label_of(choices, value) == str(getattr(item, f"get_{field}_display")())
+    with translation.override("zh-hans"):
+        assert label_of(ItemKind, ItemKind.INFORMATION) == "政府信息"
+    with translation.override("en"):
+        assert label_of(ItemKind, ItemKind.INFORMATION) == "Government information"
 
 
 @pytest.mark.parametrize("length", [0, 299, 300, 301, 400])
