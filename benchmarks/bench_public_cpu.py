@@ -44,8 +44,9 @@ from typing import Any
 HERE = Path(__file__).resolve()
 #: The pages measured, by name (as bench_public.py names them).
 PAGES = ("column", "catalogue", "deep", "entry", "api", "rss")
-#: The searches (``--pages search1,search2,search4,apisearch``): the URLs ``bench_public.py`` loads.
-SEARCHES = ("search1", "search2", "search4", "apisearch")
+#: Pages measured only when asked for (``--pages``): the searches and the Atom feed, with the URLs
+#: ``bench_public.py`` loads (the JSON API's 2-character searches: the first 20 of ``bench_catalogue.WORDS``).
+MORE_PAGES = ("search1", "search2", "search4", "apisearch", "atom")
 
 
 def _urls() -> dict[str, list[str]]:
@@ -81,6 +82,7 @@ def _urls() -> dict[str, list[str]]:
         "entry": [f"/gk/{c}/items/{pk}/" for c, pk in entries],
         "api": ["/gk/api/items/"],
         "rss": [f"/gk/{c}/feed.rss" for c in big],
+        "atom": [f"/gk/{c}/feed.atom" for c in big],
     }
 
 

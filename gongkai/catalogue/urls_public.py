@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from gongkai.catalogue import api, views_public
-from gongkai.catalogue.feeds import CatalogueAtomFeed, CatalogueRssFeed
+from gongkai.catalogue import api, feeds, views_public
 
 app_name = "catalogue_public"
 
@@ -30,6 +29,6 @@ urlpatterns = [
         views_public.attachment,
         name="attachment",
     ),
-    path("<slug:short_code>/feed.rss", CatalogueRssFeed(), name="feed_rss"),
-    path("<slug:short_code>/feed.atom", CatalogueAtomFeed(), name="feed_atom"),
+    path("<slug:short_code>/feed.rss", feeds.rss_feed, name="feed_rss"),
+    path("<slug:short_code>/feed.atom", feeds.atom_feed, name="feed_atom"),
 ]

@@ -292,10 +292,19 @@ def test_fast_reverse_is_reverse(tree: Tree) -> None:
     ],
 )
 def test_label_of_is_get_display(tree: Tree, choices: type[models.TextChoices], field: str) -> None:
+    from django.utils import translation
+
     item = make_item(tree.county_a)
-    for value in [*choices.values, "not-a-choice"]:
-        setattr(item, field, value)
-        assert label_of(choices, value) == str(getattr(item, f"get_{field}_display")())
+    # In each language, asked again after the other (label_of keeps the labels per language).
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        with translation.override(language):
+            for value in [*choices.values, "not-a-choice"]:
+                setattr(item, field, value)
+                assert label_of(choices, value) == str(getattr(item, f"get_{field}_display")())
+    with translation.override("zh-hans"):
+        assert label_of(ItemKind, ItemKind.INFORMATION) == "政府信息"
+    with translation.override("en"):
+        assert label_of(ItemKind, ItemKind.INFORMATION) == "Government information"
 
 
 @pytest.mark.parametrize("length", [0, 299, 300, 301, 400])
@@ -306,36 +315,6 @@ def test_the_feed_s_summary_is_truncator_s(length: int) -> None:
 
     for text in ["政" * length, "e\u0301" * length, ("a" * (length - 1)) + "\u0301" if length else ""]:
         assert _chars(text) == Truncator(text).chars(300)
-
-
-@pytest.mark.parametrize("url", ["/gk/county-a/feed.rss", "/gk/county-a/feed.atom"])
-def test_the_feed_written_at_once_is_django_s(tree: Tree, url: str) -> None:
-    from django.contrib.syndication.views import Feed
-    from django.test import RequestFactory
-
-    from gongkai.catalogue.feeds import CatalogueAtomFeed, CatalogueRssFeed
-
-    finance = category("财政、金融、审计")
-    make_item(
-        tree.county_a,
-        "有分类的<信息> & 更多",
-        category=finance,
-        summary="概述" * 200,
-        doc_number="甲〔2025〕1号",
-    )
-    make_item(tree.county_a, "没有分类的信息", summary="短的概述")
-    gone = make_item(tree.county_a, "撤回的信息")
-    Item.objects.filter(pk=gone.pk).update(
-        status="withdrawn", withdrawn_on=datetime.date(2025, 7, 1), withdrawn_reason="理由" * 200
-    )
-    feed = CatalogueRssFeed() if url.endswith(".rss") else CatalogueAtomFeed()
-    request = RequestFactory().get(url)
-    ours = feed(request, short_code="county-a")
-    django_s = Feed.__call__(feed, request, short_code="county-a")
-    assert ours.content == django_s.content
-    assert ours["Content-Type"] == django_s["Content-Type"]
-    assert ours["Last-Modified"] == django_s["Last-Modified"]
-    assert "财政、金融、审计" in ours.content.decode() and "【已撤回】撤回的信息" in ours.content.decode()
 
 
 def test_the_api_listing_s_links_are_the_prefetched_ones(client: Client, tree: Tree) -> None:
@@ -382,3 +361,76 @@ def test_the_api_listing_s_links_are_the_prefetched_ones(client: Client, tree: T
     assert shown["interpretations"][0]["url"].endswith(
         f"/gk/county-b/items/{shown['interpretations'][0]['id']}/"
     )
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_the_api_search_s_pages_are_the_orm_s(client: Client, tree: Tree, page: int) -> None:
+    """The API's search reads each page's rows by id in statements of its own (api._SearchPages): the same
+    JSON, page by page, as the results' queryset with ``select_related`` and its ``Prefetch``es made."""
+    import json
+
+    from django.conf import settings
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from gongkai.catalogue import api, public_filters
+    from gongkai.catalogue.indexing import SearchPaginator, SearchResults
+    from gongkai.catalogue.models import ItemVersion
+    from tests.catalogue.public_factories import add_file
+
+    start = datetime.date(2025, 1, 1)
+    found = [
+        make_item(
+            (tree.county_a, tree.county_b, tree.town_a1)[n % 3],
+            f"医疗保险第{n}号" if n % 4 else "医疗保险",  # exact titles rank first
+            published_on=start + datetime.timedelta(days=n),
+            category=category("卫生、体育") if n % 2 else None,
+            summary=f"概述{n}",
+            doc_number=f"甲〔2025〕{n}号" if n % 3 else "",
+        )
+        for n in range(8)
+    ]
+    make_item(tree.county_a, "无关的信息")
+    add_file(found[7], "b.pdf", b"%PDF-1.4 b")
+    add_file(found[7], "a.pdf", b"%PDF-1.4 a")
+    draft = make_item(tree.county_a, "更正稿", status="draft")
+    ItemVersion.objects.create(
+        item=found[6], number=1, corrected_on=start, draft=draft, reason="笔误", public_note="更正"
+    )
+    make_item(tree.county_b, "医疗保险的解读", kind=ItemKind.INTERPRETATION, interprets=found[5])
+    params = {"q": "医疗保险", "page_size": "3", "page": str(page)}
+    data = json.loads(client.get("/gk/api/items/", params).content)
+
+    request = RequestFactory().get("/gk/api/items/", params)
+    with translation.override(settings.LANGUAGE_CODE):
+        filters, _errors = public_filters.parse(request.GET, allow_agency=True)
+        assert filters.q
+        queryset = (
+            filters.apply(public_filters.published_items())
+            .defer("body", "search_text", "search_head", "search_vector")
+            .order_by("-published_on", "-id")
+        )
+        rows = api._with_links(Item.objects.defer("body", "search_text", "search_head", "search_vector"))
+        results = SearchResults(
+            queryset, filters.q, rows=rows, scope=filters.narrow(public_filters.published_items())
+        )
+        paginator = SearchPaginator(results, 3)
+        expected = api._serialise(request, list(paginator.page(page).object_list))
+    assert data["count"] == paginator.count == 9 and data["num_pages"] == 3 and data["page"] == page
+    assert data["results"] == json.loads(json.dumps(expected))
+    assert len(data["results"]) == 3
+    shown = {row["id"]: row for row in data["results"]}
+    if found[7].pk in shown:
+        assert [f["name"] for f in shown[found[7].pk]["attachments"]] == ["b.pdf", "a.pdf"]
+
+
+def test_the_api_s_rows_by_id_keep_the_order_and_skip_the_missing(tree: Tree) -> None:
+    from gongkai.catalogue import api
+
+    first, second = make_item(tree.county_a, "一"), make_item(tree.county_b, "二", category=category())
+    rows = api._rows_by_id([second.pk, 999_999, first.pk])
+    assert [(r.pk, r.agency.short_code, r.category.name if r.category else None) for r in rows] == [
+        (second.pk, "county-b", "综合政务"),
+        (first.pk, "county-a", None),
+    ]
+    assert api._rows_by_id([]) == []
