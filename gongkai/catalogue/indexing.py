@@ -182,10 +182,24 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
     return queryset.filter(exact)
 
 
-def words_sql(query: str) -> tuple[str, list[str]] | None:
+#: The SQL of an entry's search tokens prefixed with its agency's id (``17~开``): migration
+#: ``catalogue.0019_search_by_agency_lexemes`` makes the function and indexes it (GIN) on PostgreSQL, and a
+#: query must spell it the same to use the index. One key's posting list then holds one agency's matches
+#: alone.
+AGENCY_LEXEMES_SQL = 'gongkai_agency_lexemes("agency_id", "search_vector")'
+
+
+def agency_lexeme(agency_id: int, token: str) -> str:
+    """A token as :data:`AGENCY_LEXEMES_SQL` keeps it for the entries of agency ``agency_id``."""
+    return f"{agency_id}~{token}"
+
+
+def words_sql(query: str, *, agency_id: int | None = None) -> tuple[str, list[str]] | None:
     """The SQL of :func:`search`'s condition on the words of ``query`` (the same entries, without a
     queryset: :class:`~gongkai.catalogue.selectors.ColumnSearch`), or ``None`` when ``query`` has no
-    searchable word. Columns unqualified: for a statement over ``catalogue_item`` alone."""
+    searchable word. Columns unqualified: for a statement over ``catalogue_item`` alone. With ``agency_id``
+    (the statement's rows are that agency's), PostgreSQL matches the tokens through
+    :data:`AGENCY_LEXEMES_SQL`'s index, the agency's own posting lists."""
     parts = words(query)
     if not parts:
         return None
@@ -194,7 +208,11 @@ def words_sql(query: str) -> tuple[str, list[str]] | None:
     params: list[str] = []
     if postgres:
         tokens = list(dict.fromkeys(token for word in parts for token in word.tokens))
-        conditions.append('"search_vector" @@ %s::tsquery')
+        if agency_id is None:
+            conditions.append('"search_vector" @@ %s::tsquery')
+        else:
+            conditions.append(f"{AGENCY_LEXEMES_SQL} @@ %s::tsquery")
+            tokens = [agency_lexeme(agency_id, token) for token in tokens]
         params.append(tsquery_text(tokens))
     for word in parts:
         if not (postgres and word.tokens_suffice):

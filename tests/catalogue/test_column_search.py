@@ -6,6 +6,7 @@ Run with a ``postgres://`` DATABASE_URL as well (the ``tsvector`` and the head k
 from __future__ import annotations
 
 import datetime
+import importlib
 import itertools
 from typing import Any
 from urllib.parse import urlencode
@@ -292,3 +293,53 @@ def test_highlight_marks_what_it_marked_before(text: str, query: str) -> None:
 
     assert highlight(text, query) == _highlight_as_before(text, query)
     assert highlight(text, query) == _highlight_as_before(text, query)  # again, from what it keeps
+
+
+# --- The agency's own posting lists (PostgreSQL): catalogue.0019's index ------------------------------
+
+
+def test_the_migration_indexes_what_the_search_asks() -> None:
+    """A query spelled otherwise than the index's expression would not use it."""
+    migration = importlib.import_module("gongkai.catalogue.migrations.0019_search_by_agency_lexemes")
+    assert migration.AGENCY_LEXEMES_SQL == indexing.AGENCY_LEXEMES_SQL
+
+
+def test_an_entrys_tokens_are_kept_under_its_agency() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite searches with LIKE: no token index")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(gongkai_agency_lexemes(17, to_tsvector('simple', %s)))", ["gdp 开 社会"]
+        )
+        (lexemes,) = cursor.fetchone()
+    assert set(lexemes) == {"17~gdp", "17~社会", "17~开"}
+    assert indexing.agency_lexeme(17, "开") == "17~开"
+
+
+def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
+    tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not frequent in the agency (or its size unknown): the candidates through the agency's keys
+    (``17~预算``), with the index; a frequent single token: the plain condition, which PostgreSQL answers
+    by walking the agency's newest entries. The same results either way."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite searches with LIKE: no token index")
+    agency = tree.county_a
+    expected = by_querysets(agency, "预算")
+    assert expected.ids
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"预算": 0.5})
+    # Frequent when share² × entries exceeds the candidates asked (501): 0.5² × 4 = 1; 0.5² × 10,000 = 2,500.
+    for entries_known, by_agency in ((None, True), (4, True), (10_000, False)):
+        search = selectors.ColumnSearch(agency.pk, "预算", entries=entries_known)
+        with CaptureQueriesContext(connection) as queries:
+            assert search.ids == expected.ids and search.capped == expected.capped
+        candidates = str(queries.captured_queries[0]["sql"])
+        assert (indexing.AGENCY_LEXEMES_SQL.replace('"', "") in candidates.replace('"', "")) is by_agency
+        assert (f"'{agency.pk}~预算'" in candidates) is by_agency
+    # The condition uses the index (its expression spelled as the index's), not a scan of every row.
+    condition, params = indexing.words_sql("预算", agency_id=agency.pk) or ("", [])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f'EXPLAIN SELECT "id" FROM "catalogue_item" WHERE {condition}', params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "catalogue_item_agency_lexemes_gin" in plan, plan
