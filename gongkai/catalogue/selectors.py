@@ -458,6 +458,10 @@ def category_names(ids: Collection[int]) -> list[tuple[int, str]]:
 
 _SEARCH_SCOPE = 'FROM "catalogue_item" WHERE "agency_id" = CAST(%s AS bigint) AND "status" = %s'
 _SEARCH_ORDER = 'ORDER BY "published_on" DESC, "id" DESC'
+#: The scope of a search through the agency's own keys (indexing.AGENCY_LEXEMES_SQL), which imply the agency:
+#: its id compared as an expression no index answers, so that PostgreSQL does not AND the keys' few rows
+#: with the agency's every entry from another index (~1 ms at 50,000 entries), yet checks it on each row.
+_SEARCH_SCOPE_BY_KEYS = 'FROM "catalogue_item" WHERE ("agency_id" + 0) = CAST(%s AS bigint) AND "status" = %s'
 
 
 class ColumnSearch(indexing.RankedSearch[ListRow]):
@@ -489,7 +493,8 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         condition, params = (
             (self._agency_words, self._agency_word_params) if by_agency else (self._words, self._word_params)
         )
-        sql = f'SELECT "id", {self._rank} {_SEARCH_SCOPE} AND {condition}{more} {_SEARCH_ORDER}'
+        scope = _SEARCH_SCOPE_BY_KEYS if by_agency else _SEARCH_SCOPE
+        sql = f'SELECT "id", {self._rank} {scope} AND {condition}{more} {_SEARCH_ORDER}'
         return sql, [*self._rank_params, *self._scope_params(), *params]
 
     def _frequent(self, limit: int) -> bool:
