@@ -315,20 +315,28 @@ print(sorted(trans_real._translations))
 
 def test_serve_freezes_the_loaded_site_before_each_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     """``gongkai serve``'s master freezes what it has loaded before forking a worker (and closes its
-    database connections first)."""
+    database connections first); a master that started the documents' fork server is halted."""
     from gongkai.core.management.commands import serve
 
     closed: list[bool] = []
+    halted: list[str] = []
+    server = SimpleNamespace(halt=lambda reason, code: halted.append(reason))
     monkeypatch.setattr(serve, "connections", SimpleNamespace(close_all=lambda: closed.append(True)))
+    # This process may have read a document already (the fork server started): the master's check apart.
+    monkeypatch.setattr(serving, "master_is_clean", lambda: True)
     made_since = [{"object": index} for index in range(1_000)]  # tracked, not yet frozen
     before = gc.get_freeze_count()
     try:
-        serve._pre_fork(server=None, worker=None)
-        assert closed == [True]
+        serve._pre_fork(server=server, worker=None)
+        assert closed == [True] and halted == []
         assert gc.get_freeze_count() >= before + len(made_since)
         assert not any(item is made_since[0] for item in gc.get_objects())
     finally:
         gc.unfreeze()
+    monkeypatch.setattr(serving, "master_is_clean", lambda: False)
+    serve._pre_fork(server=server, worker=None)
+    gc.unfreeze()
+    assert len(halted) == 1 and "fork server" in halted[0]
 
 
 def test_the_demo_starts_a_worker_when_there_is_one_and_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:

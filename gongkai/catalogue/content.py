@@ -91,15 +91,16 @@ _WORD_LIST_PARAGRAPH = re.compile(r"<p\b[^>]*mso-list:[^>]*>(?P<body>.*?)</p>", 
 _ORDERED_BULLET = re.compile(r"^\s*(\(?[0-9a-zA-Z一二三四五六七八九十]+[.)、．）])")
 _TAGS = re.compile(r"<[^>]*>")
 _HAS_TAG = re.compile(r"<[A-Za-z/!]")
-#: ASCII control characters other than tab and line feed: XML 1.0 (the feeds) cannot carry most of
-#: them, and none belongs in an entry.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: ASCII control characters other than tab and line feed, and the noncharacters U+FFFE and U+FFFF: XML 1.0
+#: (the feeds) cannot carry them, and none belongs in an entry.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 #: How nh3 writes a non-breaking space (U+00A0, also when given as ``&#160;`` or ``&NonBreakingSpace;``).
 _NBSP_ENTITY = "&nbsp;"
 
 
 def strip_controls(value: str) -> str:
-    """``value`` with line ends made ``\\n`` and every other ASCII control character but tab removed."""
+    """``value`` with line ends made ``\\n`` and every other ASCII control character but tab removed, and
+    the noncharacters U+FFFE and U+FFFF."""
     return _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 

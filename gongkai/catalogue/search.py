@@ -67,11 +67,22 @@ def _pieces(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+#: The longest token indexed (UTF-8 bytes): PostgreSQL refuses a lexeme of 2,048 bytes or more (the whole
+#: entry could not be saved), and the agency's keys (``<agency id>~<token>``, migration
+#: ``catalogue.0019``) add a few more. A word that long — a run of letters or digits without a space or
+#: punctuation — is never searched for (a public query is at most 100 characters); the stored text still
+#: holds it, so SQLite's ``LIKE`` and PostgreSQL's phrase check still see it.
+MAX_TOKEN_BYTES = 1_000
+
+
 def index_tokens(text: str, limit: int | None = MAX_INDEXED_CHARS) -> str:
     """The space-separated tokens an entry is indexed under (unigrams, bigrams, other words), from the
-    first ``limit`` characters of ``text`` (all of it when ``None``)."""
+    first ``limit`` characters of ``text`` (all of it when ``None``); none longer than
+    :data:`MAX_TOKEN_BYTES`."""
     tokens: set[str] = set()
     for run in _RUNS.findall(normalize(text if limit is None else text[:limit])):
+        if len(run.encode()) > MAX_TOKEN_BYTES and not _IS_CJK.match(run):
+            continue  # a Chinese run is indexed by its characters and pairs, never whole
         tokens.update(_pieces(run))
         if _IS_CJK.match(run):
             tokens.update(run)

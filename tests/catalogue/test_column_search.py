@@ -343,3 +343,16 @@ def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
         cursor.execute(f'EXPLAIN SELECT "id" FROM "catalogue_item" WHERE {condition}', params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "catalogue_item_agency_lexemes_gin" in plan, plan
+
+
+def test_a_very_long_word_is_not_indexed_and_the_entry_is_saved(tree: Tree) -> None:
+    """A run of letters or digits too long for a lexeme (PostgreSQL: 2,047 bytes; the agency's keys add
+    their prefix) is left out of the tokens; the entry is saved and found by its other words."""
+    from gongkai.catalogue.search import MAX_TOKEN_BYTES, index_tokens
+
+    longest = "a" * MAX_TOKEN_BYTES
+    assert sorted(index_tokens(longest + " 预算").split()) == sorted([longest, "预", "预算", "算"])
+    assert sorted(index_tokens(longest + "a 预算").split()) == sorted(["预", "预算", "算"])
+    item = make_item(tree.county_a, "长词的预算", body="<p>" + "a" * 2046 + "</p>")
+    search = selectors.ColumnSearch(tree.county_a.pk, "预算")
+    assert item.pk in search.ids

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from django.test import Client
 
-from gongkai.catalogue.models import Status
+from gongkai.catalogue.models import Item, Status
 from tests.catalogue.public_factories import category, make_item
 from tests.conftest import Tree
 
@@ -111,6 +111,19 @@ def test_an_empty_feed_is_valid_and_an_unknown_agency_is_404(client: Client, tre
     ElementTree.fromstring(client.get("/gk/town-b1/feed.atom").content)
     assert client.get("/gk/nobody/feed.rss").status_code == 404
     assert client.get("/gk/nobody/feed.atom").status_code == 404
+
+
+def test_noncharacters_stored_before_they_were_stripped_leave_the_feeds_well_formed(
+    client: Client, tree: Tree
+) -> None:
+    """U+FFFE and U+FFFF are not XML 1.0 characters: a row that holds them (written before the services
+    stripped them) is written without them, and the feeds still parse."""
+    item = make_item(tree.county_a, "标题", published_on=datetime.date(2026, 3, 1))
+    Item.objects.filter(pk=item.pk).update(title="标题\uffff尾", summary="概述\ufffe完")
+    for url in ("/gk/county-a/feed.rss", "/gk/county-a/feed.atom"):
+        body = client.get(url).content
+        ElementTree.fromstring(body)
+        assert "标题尾".encode() in body and "概述完".encode() in body
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,12 +18,15 @@ INDEX = "catalogue_item_agency_lexemes_gin"
 #: otherwise would not use the index).
 AGENCY_LEXEMES_SQL = 'gongkai_agency_lexemes("agency_id", "search_vector")'
 #: Each token of the entry's vector as ``<agency id>~<token>`` (a token is a run of letters, digits or CJK
-#: characters: it never holds ``~``). Immutable: an index may use it.
+#: characters: it never holds ``~``), but those of more than 1,000 bytes (``search.MAX_TOKEN_BYTES``: never
+#: searched for; with the prefix a token of 2,040 bytes stored before that limit would pass PostgreSQL's 2,047).
+#: Immutable: an index may use it.
 FUNCTION = """
 CREATE OR REPLACE FUNCTION gongkai_agency_lexemes(agency bigint, vector tsvector) RETURNS tsvector
 IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql AS $$
     SELECT array_to_tsvector(ARRAY(
         SELECT agency::text || '~' || lexeme FROM unnest(tsvector_to_array(vector)) AS lexeme
+        WHERE octet_length(lexeme) <= 1000
     ))
 $$
 """
