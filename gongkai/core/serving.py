@@ -28,7 +28,7 @@ What the options are and why (docs/deployment.md, "The web server"):
   collector: functions, classes, dicts of every module, compiled templates) are frozen (``gc.freeze``).
   Otherwise each full collection in a worker walked them all: ~100 ms of CPU on a two-core machine, every
   ~10 s under load, during which every request the worker held waited — the slow tail of the page cache's
-  hits (docs/benchmarks.md, "The warm tail"). Frozen in the master before the workers are forked, they
+  hits (docs/benchmarks.md, "The warm tail"; D56). Frozen in the master before the workers are forked, they
   also stay shared (a collection no longer writes into their pages).
 * access log to standard output (one line a request, path without its query string), errors to standard
   error: systemd's journal keeps both.
