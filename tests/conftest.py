@@ -35,7 +35,7 @@ from django.utils import translation
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.services import create_agency
-from tests.support import migrated
+from tests.support import migrated, test_database
 
 #: ``GONGKAI_TEST_TODAY=YYYY-MM-DD`` runs the whole suite as if the real clock said that day (10:00 in
 #: Beijing, ticking). Tests must pass on any day: this is how we prove it (see docs/testing.md).
@@ -68,6 +68,73 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _traveller is not None:
         _traveller.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(  # noqa: PLR0913 - pytest-django's own fixture's arguments, and the run's temporary directory
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """pytest-django's test database, migrated once per xdist run and copied for each worker
+    (tests/support/test_database.py); otherwise pytest-django's own setup, unchanged."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    if (
+        worker
+        and django_db_use_migrations
+        and not keepdb
+        and not serialized_aliases
+        and aliases == {DEFAULT_DB_ALIAS}
+    ):
+        with django_db_blocker.unblock():
+            made = test_database.set_up(
+                tmp_path_factory.getbasetemp().parent, worker, verbosity=max(verbosity, 0)
+            )
+        yield
+        with django_db_blocker.unblock():
+            test_database.tear_down(*made)
+        return
+    if not django_db_use_migrations:
+        _disable_migrations()
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            **({"keepdb": True} if keepdb else {}),
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In an xdist run's controller: drop the template its workers' test databases were copied from."""
+    config = session.config
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None or factory._basetemp is None:  # no temporary directory: no worker made a template
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    if blocking_manager_key not in config.stash:
+        return
+    with config.stash[blocking_manager_key].unblock():
+        test_database.drop_template(factory.getbasetemp())
 
 
 def travels(function: Any) -> bool:
