@@ -46,7 +46,7 @@ def set_up(shared: Path, worker: str, *, verbosity: int = 0) -> tuple[str, str]:
     Returns ``(vendor, name)`` of the worker's database, for :func:`tear_down`."""
     alias = DEFAULT_DB_ALIAS
     connection = connections[alias]
-    creation = connection.creation
+    creation: Any = connection.creation  # the backend's, with its private _get_test_db_name
     test_settings = connection.settings_dict.setdefault("TEST", {})
     with (shared / LOCK).open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
