@@ -21,7 +21,7 @@ import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import time_machine
@@ -35,7 +35,7 @@ from django.utils import translation
 
 from gongkai.agencies.models import Agency, AgencyKind
 from gongkai.agencies.services import create_agency
-from tests.support import migrated
+from tests.support import migrated, test_database
 
 #: ``GONGKAI_TEST_TODAY=YYYY-MM-DD`` runs the whole suite as if the real clock said that day (10:00 in
 #: Beijing, ticking). Tests must pass on any day: this is how we prove it (see docs/testing.md).
@@ -56,8 +56,35 @@ def shifted_today() -> datetime.datetime | None:
 _traveller: time_machine.travel | None = None
 
 
+def _ordered_as_a_database_test(item: pytest.Item) -> bool:
+    """What pytest-django's ordering counts as a database test (the ``django_db`` mark, or ``db``,
+    ``transactional_db`` or ``live_server`` among the fixtures)."""
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(
+        names & {"db", "transactional_db", "live_server"}
+    )
+
+
+class _ProcessesFirst:
+    """Among the tests that do not use the test database (pytest-django runs them last, after the
+    ``transaction=True`` ones), those marked ``processes`` first. They are the run's heaviest (the served
+    site, the commands, the fuzzers, the real workers: minutes of one core together), and in file order they
+    came in the run's last few hundred tests, where one of them could keep one xdist worker busy while the
+    other had nothing left. Moved ahead of the ~3,700 quick tests of that group, the other worker takes the
+    quick ones meanwhile. Only tests that never touch the test database change places, among themselves:
+    the order pytest-django needs (the database tests first, the flushing ones after them) is kept."""
+
+    @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering and ``-m``'s selection
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        last = max((i for i, item in enumerate(items) if _ordered_as_a_database_test(item)), default=-1)
+        tail = items[last + 1 :]
+        tail.sort(key=lambda item: item.get_closest_marker("processes") is None)  # stable
+        items[last + 1 :] = tail
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Move the clock before the tests are even collected, as a shifted system clock would."""
+    config.pluginmanager.register(_ProcessesFirst(), "gongkai-processes-first")
     global _traveller
     destination = shifted_today()
     if destination is not None:
@@ -68,6 +95,73 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _traveller is not None:
         _traveller.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(  # noqa: PLR0913 - pytest-django's own fixture's arguments, and the run's temporary directory
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """pytest-django's test database, migrated once per xdist run and copied for each worker
+    (tests/support/test_database.py); otherwise pytest-django's own setup, unchanged."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    if (
+        worker
+        and django_db_use_migrations
+        and not keepdb
+        and not serialized_aliases
+        and aliases == {DEFAULT_DB_ALIAS}
+    ):
+        with django_db_blocker.unblock():
+            made = test_database.set_up(
+                tmp_path_factory.getbasetemp().parent, worker, verbosity=max(verbosity, 0)
+            )
+        yield
+        with django_db_blocker.unblock():
+            test_database.tear_down(*made)
+        return
+    if not django_db_use_migrations:
+        _disable_migrations()
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            keepdb=keepdb,
+            aliases=cast(Any, aliases),  # a set, as Django's own runner passes (the stubs say a mapping)
+            serialized_aliases=serialized_aliases,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In an xdist run's controller: drop the template its workers' test databases were copied from."""
+    config = session.config
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None or factory._basetemp is None:  # no temporary directory: no worker made a template
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    if blocking_manager_key not in config.stash:
+        return
+    with config.stash[blocking_manager_key].unblock():
+        test_database.drop_template(factory.getbasetemp())
 
 
 def travels(function: Any) -> bool:
@@ -107,14 +201,38 @@ def share_of(nodeid: str, count: int) -> int:
     return int(hashlib.sha256(nodeid.encode()).hexdigest(), 16) % count
 
 
+#: Fixtures that give a test the run's database.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "django_db_setup",
+    }
+)
+
+
+def uses_the_test_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(names & DATABASE_FIXTURES)
+
+
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that travel the whole clock to a day of their own are marked ``clock_pinned``: the runs with the
-    clock moved (``./dev test-dates``) leave them out, as they would only repeat the plain run. With
+    clock moved (``./dev test-dates``) leave them out, as they would only repeat the plain run. A test marked
+    ``own_database`` (left out of CI's PostgreSQL run) may not use the run's database. With
     ``GONGKAI_TEST_SHARD``, only the tests of that share are kept."""
     for item in items:
         if travels(getattr(item, "obj", None)):
             item.add_marker(pytest.mark.clock_pinned)
+        if item.get_closest_marker("own_database") and uses_the_test_database(item):
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked own_database but uses the test database: CI's PostgreSQL run would "
+                "leave it out (remove the mark)"
+            )
     chosen = shard()
     if chosen is not None:
         index, count = chosen

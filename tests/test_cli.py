@@ -81,6 +81,7 @@ def test_help_works_before_anything_is_configured(tmp_path: Path) -> None:
     assert "SECRET_KEY" in result.stdout
 
 
+@pytest.mark.own_database
 def test_gongkai_migrate_works_from_any_directory(tmp_path: Path) -> None:
     database = tmp_path / "elsewhere.sqlite3"
     result = run_gongkai("migrate", "--no-input", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{database}"})

@@ -85,6 +85,7 @@ def test_the_documented_settings_cover_what_production_needs() -> None:
     assert "DEBUG" not in settings and "GONGKAI_DEBUG" not in settings
 
 
+@pytest.mark.own_database
 def test_the_deploy_check_is_clean_with_the_documented_settings(tmp_path: Path) -> None:
     result = run_deploy_check(documented_settings(), tmp_path)
     output = result.stdout + result.stderr
@@ -93,6 +94,7 @@ def test_the_deploy_check_is_clean_with_the_documented_settings(tmp_path: Path) 
     assert not re.search(r"\b(WARNING|ERROR|CRITICAL)S?\b|\?: \(", output), output
 
 
+@pytest.mark.own_database
 def test_the_deploy_check_fails_on_a_weakened_setting(tmp_path: Path) -> None:
     """The check above can fail: without the TLS settings Django reports them."""
     weakened = {
@@ -108,6 +110,7 @@ def test_the_deploy_check_fails_on_a_weakened_setting(tmp_path: Path) -> None:
     assert "gongkai.W001" in output and "GONGKAI_BEHIND_TLS_PROXY=true" in output
 
 
+@pytest.mark.own_database
 def test_the_deploy_check_asks_for_an_audit_archive_key(tmp_path: Path) -> None:
     settings = {k: v for k, v in documented_settings().items() if k != "GONGKAI_AUDIT_ARCHIVE_KEY_FILE"}
     result = run_deploy_check(settings, tmp_path)

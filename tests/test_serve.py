@@ -154,6 +154,7 @@ def serving_site(tmp: Path) -> Iterator[Server]:
         log.close()
 
 
+@pytest.mark.own_database
 def test_gongkai_serve_in_production(tmp_path: Path) -> None:
     """One server for the checks below, in this order (the last stops it)."""
     with serving_site(tmp_path) as server:
@@ -242,6 +243,7 @@ def the_server_stops_cleanly(server: Server) -> None:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
 
+@pytest.mark.own_database
 def test_serve_refuses_to_start_without_collected_static_files(tmp_path: Path) -> None:
     result = gongkai(
         "serve", "--bind", f"127.0.0.1:{free_port()}", env=production_env(tmp_path), cwd=tmp_path
@@ -251,6 +253,7 @@ def test_serve_refuses_to_start_without_collected_static_files(tmp_path: Path) -
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.own_database
 def test_serve_refuses_clearly_when_settings_are_incomplete(tmp_path: Path) -> None:
     env = production_env(tmp_path)
     del env["GONGKAI_DATA_KEYS"]
@@ -260,6 +263,7 @@ def test_serve_refuses_clearly_when_settings_are_incomplete(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize("bad", ["8000", "localhost:", "127.0.0.1:99999", ":80"])
 def test_serve_refuses_a_bad_bind_address(tmp_path: Path, bad: str) -> None:
     result = gongkai("serve", "--bind", bad, env=production_env(tmp_path), cwd=tmp_path)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.processes
+# The readers alone, in a process without Django's setup: no database at all.
+pytestmark = [pytest.mark.processes, pytest.mark.own_database]
 
 HARNESS = Path(__file__).with_name("fuzz_readers.py")
 RUNS = 10_000
