@@ -365,6 +365,18 @@ def report(title: str, results: dict[str, list[tuple[Result, float]]]) -> None:
     print()
 
 
+def postgres_memory() -> str:
+    """The server's ``shared_buffers`` beside the catalogue's size: with the default 128 MB a search's rows
+    are read from the operating system's cache at every request (docs/deployment.md, "PostgreSQL")."""
+    import psycopg
+
+    with psycopg.connect(world.URL) as conn:
+        buffers = conn.execute("SHOW shared_buffers").fetchone()
+        table = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('catalogue_item'))").fetchone()
+    size = table[0] if table else "?"
+    return f"shared_buffers {buffers[0] if buffers else '?'} (the catalogue's table and indexes: {size})"
+
+
 def report_collections(modes: list[str]) -> None:
     """Each server's full collections over the whole run (all its workers, replaced ones included)."""
     print("### full collections of the garbage collector (generation 2), per server, the whole run\n")
@@ -450,7 +462,7 @@ def main() -> None:
         f"\n{args.items:,} entries; gunicorn {args.workers} sync workers per server; "
         f"wrk -t2 -c{args.connections} "
         f"-d{args.seconds:g}s, {args.rounds} rounds; cache backend: {'Redis' if args.redis else 'database'}; "
-        f"load average before: {os.getloadavg()[0]:.1f}\n"
+        f"PostgreSQL {postgres_memory()}; load average before: {os.getloadavg()[0]:.1f}\n"
     )
     try:
         for mode in modes:
