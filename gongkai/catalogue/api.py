@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page
 from django.db import connection
-from django.db.models import F, Prefetch
+from django.db.models import F, Field, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -324,32 +324,17 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return rows
 
 
-#: The columns of :data:`_LISTING_FIELDS` as :func:`_rows_by_id` reads them (``attname``s of ``Item``).
-_ROW_NAMES = (
-    "id",
-    "agency_id",
-    "category_id",
-    "status",
-    "index_number",
-    "title",
-    "publisher",
-    "kind",
-    "document_type",
-    "doc_number",
-    "written_on",
-    "published_on",
-    "effective_on",
-    "repealed_on",
-    "validity",
-    "article20_item",
-    "disclosure_mode",
-    "summary",
-    "keywords",
-    "standard_area",
-    "topic",
-    "is_ogi_rule",
-    "interprets_id",
-)
+def _attname(name: str) -> str:
+    """The column of ``Item``'s field ``name`` (``agency`` → ``agency_id``)."""
+    field = Item._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{name} is not a column of Item")
+    return field.attname
+
+
+#: The columns of :data:`_LISTING_FIELDS` as :func:`_rows_by_id` reads them: the entry's own fields, by their
+#: ``attname`` (``agency_id``, ``category_id``, ``interprets_id``), in the same order.
+_ROW_NAMES = tuple(_attname(name) for name in _LISTING_FIELDS if "__" not in name)
 _ROW_COLUMNS = ", ".join(f'i."{name}"' for name in _ROW_NAMES)
 
 
