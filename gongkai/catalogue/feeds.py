@@ -2,7 +2,10 @@
 
 ``/gk/<short_code>/feed.rss`` and ``/gk/<short_code>/feed.atom``. Published entries appear, and withdrawn
 ones as updates (title 【已撤回】…, the withdrawal day and reason, never their content); the description
-is the entry's 内容概述 (plain text, escaped), never the body.
+is the entry's 内容概述, never the body. The description is text written as HTML (``html.escape``: its
+``<``, ``>`` and ``&`` as references), since readers take an RSS ``description`` and an Atom ``summary``
+of ``type="html"`` as HTML: a 文号, 索引号, 撤回理由 or 内容概述 holding markup is shown as typed, never
+rendered.
 
 The documents are the bytes Django's syndication framework (``Feed`` with ``Rss201rev2Feed`` /
 ``Atom1Feed``) wrote for the same entries — elements, attribute order, escaping (``xml.sax.saxutils``'
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import html
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -291,7 +295,7 @@ def entries(request: HttpRequest, agency_id: int, agency_name: str, short_code: 
             Entry(
                 title=title,
                 link=iri_to_uri(base + fast_reverse("catalogue_public:item", short_code, pk)),
-                description="\n".join(lines),
+                description=html.escape("\n".join(lines), quote=False),
                 author=agency_name,
                 categories=categories,
                 published=published,
@@ -312,7 +316,7 @@ def _feed(request: HttpRequest, short_code: str, *, is_atom: bool) -> HttpRespon
     own = fast_reverse("catalogue_public:feed_atom" if is_atom else "catalogue_public:feed_rss", short_code)
     head = Head(
         title=f"{name} · 政府信息公开",
-        description=f"{name}主动公开的政府信息（最新 {FEED_SIZE} 条）",
+        description=html.escape(f"{name}主动公开的政府信息（最新 {FEED_SIZE} 条）", quote=False),
         link=iri_to_uri(base + fast_reverse("catalogue_public:catalogue", short_code)),
         feed_url=iri_to_uri(base + own),
     )

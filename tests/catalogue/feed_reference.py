@@ -1,10 +1,12 @@
 """The feeds as ``main`` wrote them before issue 16's feed17 (Django's syndication framework: ``Feed`` with
 ``Rss201rev2Feed`` / ``Atom1Feed``), kept as the reference :mod:`gongkai.catalogue.feeds` must match byte
-for byte (``tests/catalogue/test_feeds.py``). Not used by the site."""
+for byte (``tests/catalogue/test_feeds.py``), but for one change made since: the descriptions are written as
+HTML (``html.escape``), since readers take them as HTML. Not used by the site."""
 
 from __future__ import annotations
 
 import datetime
+import html
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -69,7 +71,9 @@ class CatalogueRssFeed(Feed[Item, Agency]):
         return reverse("catalogue_public:catalogue", args=[obj.short_code])
 
     def description(self, obj: Agency) -> str:
-        return strip_controls(f"{obj.name}主动公开的政府信息（最新 {FEED_SIZE} 条）")
+        return html.escape(
+            strip_controls(f"{obj.name}主动公开的政府信息（最新 {FEED_SIZE} 条）"), quote=False
+        )
 
     subtitle = description
 
@@ -126,13 +130,13 @@ class CatalogueRssFeed(Feed[Item, Agency]):
                 withdrawn.append(f"撤回日期：{item.withdrawn_on.isoformat()}")
             if item.withdrawn_reason:
                 withdrawn.append(f"撤回理由：{Truncator(item.withdrawn_reason).chars(SUMMARY_CHARS)}")
-            return strip_controls("\n".join(withdrawn))
+            return html.escape(strip_controls("\n".join(withdrawn)), quote=False)
         parts = [f"索引号：{item.index_number}"]
         if item.doc_number:
             parts.append(f"文号：{item.doc_number}")
         if item.summary:
             parts.append(Truncator(strip_tags(strip_controls(item.summary))).chars(SUMMARY_CHARS))
-        return strip_controls("\n".join(parts))
+        return html.escape(strip_controls("\n".join(parts)), quote=False)
 
     def item_link(self, item: Item) -> str:
         return fast_reverse("catalogue_public:item", item.agency.short_code, item.pk)

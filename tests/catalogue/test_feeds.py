@@ -113,6 +113,31 @@ def test_an_empty_feed_is_valid_and_an_unknown_agency_is_404(client: Client, tre
     assert client.get("/gk/nobody/feed.atom").status_code == 404
 
 
+def test_markup_in_a_description_is_shown_as_typed_never_rendered(client: Client, tree: Tree) -> None:
+    """Readers take an RSS description and an Atom summary of type html as HTML: the 文号, 内容概述 and
+    撤回理由 are text, so their markup arrives escaped (the parsed XML holds ``&lt;b&gt;``, not ``<b>``)."""
+    make_item(
+        tree.county_a,
+        "有标记的",
+        doc_number="<b>示〔2026〕7号</b>",
+        summary="a < b & c",
+        published_on=datetime.date(2026, 3, 1),
+    )
+    gone = make_item(tree.county_a, "撤回的", published_on=datetime.date(2026, 3, 2))
+    Item.objects.filter(pk=gone.pk).update(
+        status=Status.WITHDRAWN, withdrawn_on=datetime.date(2026, 3, 3), withdrawn_reason="<script>x</script>"
+    )
+    rss = ElementTree.fromstring(client.get("/gk/county-a/feed.rss").content)
+    descriptions = [item.findtext("description") or "" for item in rss.iter("item")]
+    assert any("文号：&lt;b&gt;示〔2026〕7号&lt;/b&gt;" in text for text in descriptions)
+    assert any("a &lt; b &amp; c" in text for text in descriptions)
+    assert any("撤回理由：&lt;script&gt;x&lt;/script&gt;" in text for text in descriptions)
+    assert not any("<" in text for text in descriptions)
+    atom = ElementTree.fromstring(client.get("/gk/county-a/feed.atom").content)
+    summaries = [element.text or "" for element in atom.iter("{http://www.w3.org/2005/Atom}summary")]
+    assert any("&lt;script&gt;" in text for text in summaries) and not any("<" in text for text in summaries)
+
+
 def test_noncharacters_stored_before_they_were_stripped_leave_the_feeds_well_formed(
     client: Client, tree: Tree
 ) -> None:
