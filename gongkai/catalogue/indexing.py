@@ -14,6 +14,7 @@ first however old.
 from __future__ import annotations
 
 import time
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar, overload
 
@@ -345,22 +346,22 @@ class RankedSearch(Sequence[T]):
     query: str
     cap: int
 
+    @abstractmethod
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
         """The ids and ranks of the newest ``limit`` matches, newest first."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _exact_ids(self, where: str, params: list[str]) -> list[int]:
         """The ids of the newest ``cap`` entries of the search's scope that meet ``where``
         (:func:`exact_sql`), in the list's order, then by id."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
         """The ids and ranks of the matches among ``ids``, newest first."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _fetch(self, ids: list[int]) -> list[T]:
         """The rows of ``ids``, in that order (an id no longer found is left out)."""
-        raise NotImplementedError
 
     @cached_property
     def _ranked(self) -> tuple[list[int], bool]:

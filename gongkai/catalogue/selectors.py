@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -505,8 +506,12 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         statistics' frequent ones is not)."""
         if connection.vendor != "postgresql" or not self.entries:
             return False
-        share = indexing.query_frequency(self.query)
-        return share > 0 and share * share * self.entries > limit
+        return self._share > 0 and self._share * self._share * self.entries > limit
+
+    @cached_property
+    def _share(self) -> float:
+        """The query's share of the entries (:func:`~gongkai.catalogue.indexing.query_frequency`), once."""
+        return indexing.query_frequency(self.query)
 
     def _walk_rows(self, limit: int) -> int | None:
         """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches
@@ -523,8 +528,8 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         results either way)."""
         tokens = {token for word in words(self.query) for token in word.tokens}
         if len(tokens) < 2 or not self._frequent(limit) or not self.entries:
-            return None
-        return min(int(2 * limit / indexing.query_frequency(self.query)) + 1, self.entries)
+            return None  # (``entries`` again for the type checker: _frequent has checked it)
+        return min(int(2 * limit / self._share) + 1, self.entries)
 
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
         walk = self._walk_rows(limit)

@@ -83,7 +83,8 @@ def set_up(shared: Path, worker: str, *, verbosity: int = 0) -> tuple[str, str]:
             finally:
                 source.close()
             return connection.vendor, name
-    raise NotImplementedError(connection.vendor)
+    # The project runs on SQLite and PostgreSQL only (settings: DATABASE_URL).
+    raise RuntimeError(f"no template test database for the {connection.vendor} backend (SQLite, PostgreSQL)")
 
 
 def tear_down(vendor: str, name: str) -> None:
