@@ -393,12 +393,19 @@ _BROWSE_ORDER = 'ORDER BY "published_on" DESC, "id" DESC LIMIT %s OFFSET %s'
 class BrowseRows:
     """An agency's published entries as :class:`ListRow`, newest first (:func:`public_rows`' order): what a
     :class:`~django.core.paginator.Paginator` needs (``count()``, slicing, ``ordered``). From
-    :data:`DEEP_OFFSET` on a page reads its ids first, as :class:`RowsByIds` does."""
+    :data:`DEEP_OFFSET` on a page reads its ids first, as :class:`RowsByIds` does.
+
+    With the agency's counters (``counters``: :func:`browsing_column`'s, their browsing counts filled), a
+    deep page skips the whole years newer than the one it starts in (:func:`newer_years`): ``?page=500``
+    of a large agency read 10,000 ids from the index (1.7 ms at 1,000,000 entries), now only those of its
+    own year before it. The counts are exact (every change empties them in its own transaction,
+    :mod:`gongkai.catalogue.totals`), so the rows are those ``OFFSET`` alone finds."""
 
     ordered = True
 
-    def __init__(self, agency_id: int) -> None:
+    def __init__(self, agency_id: int, counters: ColumnTotals | None = None) -> None:
         self.agency_id = agency_id
+        self.counters = counters
 
     def count(self) -> int:
         rows = _fetch(f"SELECT COUNT(*) {_BROWSE_WHERE}", [self.agency_id, Status.PUBLISHED.value])
@@ -420,7 +427,18 @@ class BrowseRows:
                 ListRow(*row)
                 for row in _fetch(f"SELECT {_ROW_COLUMNS} {_BROWSE_WHERE} {_BROWSE_ORDER}", params)
             ]
-        ids = [row[0] for row in _fetch(f'SELECT "id" {_BROWSE_WHERE} {_BROWSE_ORDER}', params)]
+        skip = newer_years(self.counters, start)
+        if skip is None:
+            ids = [row[0] for row in _fetch(f'SELECT "id" {_BROWSE_WHERE} {_BROWSE_ORDER}', params)]
+        else:
+            before, skipped = skip
+            ids = [
+                row[0]
+                for row in _fetch(
+                    f'SELECT "id" {_BROWSE_WHERE} AND "published_on" < %s {_BROWSE_ORDER}',
+                    [self.agency_id, Status.PUBLISHED.value, before, limit, start - skipped],
+                )
+            ]
         if not ids:
             return []
         marks = ", ".join(["%s"] * len(ids))
@@ -432,6 +450,26 @@ class BrowseRows:
             )
         }
         return [found[pk] for pk in ids if pk in found]
+
+
+def newer_years(counters: ColumnTotals | None, offset: int) -> tuple[datetime.date, int] | None:
+    """Where the agency's newest-first list reaches ``offset``, by its counters' entries per year of
+    publication: ``(1 January of the year after the one at offset, the entries published since)`` — the
+    rows before ``offset`` that a ``published_on`` below that date leaves out — or ``None`` when nothing
+    can be skipped: no counters or no browsing counts, counts per year that do not add up to the total
+    (an entry without a publication date, which the list's order puts elsewhere on each database), or an
+    offset in the newest year."""
+    if counters is None or counters.facets is None:
+        return None
+    years = FacetCounts.from_json({"year": counters.facets.get("year", [])}).year
+    if sum(years.values()) != counters.total:
+        return None
+    newer = 0
+    for year in sorted(years, reverse=True):
+        if newer + years[year] > offset:
+            return (datetime.date(year + 1, 1, 1), newer) if newer else None
+        newer += years[year]
+    return None
 
 
 def category_names(ids: Collection[int]) -> list[tuple[int, str]]:

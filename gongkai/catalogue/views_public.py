@@ -227,7 +227,7 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         # Browsing the whole catalogue (its busiest page): the agency with its counters in one statement,
         # whose total is the count and whose browsing counts are kept; the rows in SQL of their own.
         agency, counters = selectors.browsing_column(short_code)
-        results = selectors.BrowseRows(agency.pk)
+        results = selectors.BrowseRows(agency.pk, counters)
     context = paginate(
         request,
         results,

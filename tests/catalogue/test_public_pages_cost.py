@@ -434,3 +434,43 @@ def test_the_api_s_rows_by_id_keep_the_order_and_skip_the_missing(tree: Tree) ->
         (first.pk, "county-a", None),
     ]
     assert api._rows_by_id([]) == []
+
+
+def test_a_deep_page_skips_the_newer_years_by_the_counters(
+    client: Client, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The years before a deep page's are skipped by their counts (selectors.newer_years): the same rows as
+    ``OFFSET`` alone, across year boundaries, on each page; without browsing counts, or with counts that
+    do not add up (an entry without a date), ``OFFSET`` alone."""
+    monkeypatch.setattr(selectors, "DEEP_OFFSET", 5)
+    for year, n in ((2023, 17), (2024, 14), (2025, 19)):
+        for day in range(n):
+            make_item(tree.county_a, f"{year}年第{day:02d}号", published_on=datetime.date(year, 3, day + 1))
+    selectors.cached_facet_counts(*selectors.browsing_column("county-a"))  # the browsing counts kept
+    agency, counters = selectors.browsing_column("county-a")
+    assert counters is not None and counters.facets is not None
+    orm = list(selectors.public_rows(Item.objects.filter(agency=tree.county_a, status="published")))
+    assert len(orm) == 50
+    assert selectors.newer_years(counters, 20) == (datetime.date(2025, 1, 1), 19)
+    assert selectors.newer_years(counters, 33) == (datetime.date(2024, 1, 1), 33)
+    assert selectors.newer_years(counters, 18) is None  # in the newest year: nothing to skip
+    assert selectors.newer_years(counters, 50) is None  # past the end
+    assert selectors.newer_years(None, 20) is None
+    rows = selectors.BrowseRows(agency.pk, counters)
+    for start in range(5, 51):
+        for size in (1, 3, 20):
+            with CaptureQueriesContext(connection) as queries:
+                got = [row.pk for row in rows[start : start + size]]
+            assert got == [row.pk for row in orm[start : start + size]], (start, size)
+            skipped = selectors.newer_years(counters, start)
+            if got and skipped is not None:
+                assert f"OFFSET {start - skipped[1]}" in queries[0]["sql"]
+    # The pages as a reader sees them: the same as without the counters.
+    monkeypatch.setattr(selectors, "DEEP_OFFSET", 0)
+    for page in (1, 2, 3):
+        shown = titles(client.get(URL + f"?page={page}").content.decode())
+        assert shown == [row.title for row in orm[(page - 1) * 20 : page * 20]]
+    # Counts that do not add up to the total: OFFSET alone.
+    counters.total += 1
+    assert selectors.newer_years(counters, 33) is None
+    assert [row.pk for row in selectors.BrowseRows(agency.pk, counters)[33:36]] == [r.pk for r in orm[33:36]]
