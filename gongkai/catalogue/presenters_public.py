@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, quote_plus
 
 import nh3
@@ -437,9 +437,23 @@ def metadata(item: Item) -> list[tuple[str, Any]]:
     ]
 
 
-def pairs(rows: list[tuple[str, Any]]) -> list[tuple[tuple[str, Any], ...]]:
-    """Rows of two label/value pairs, as the four-column tables of government sites show them."""
-    return [tuple(rows[i : i + 2]) for i in range(0, len(rows), 2)]
+class Cell(NamedTuple):
+    """One label and its value in a table of metadata."""
+
+    label: str
+    value: Any
+
+
+def pairs(rows: list[tuple[str, Any]]) -> list[dict[str, Cell | None]]:
+    """Rows of two label/value cells (``left``, ``right``: ``None`` after an odd last one), as the
+    four-column tables of government sites show them. Named, not indexed: a template's ``pair.0`` on a
+    tuple fails as a key and as an attribute and calls ``dir()`` before it tries the index (Django's
+    ``Variable._resolve_lookup``), ~6 µs a lookup, 60 on an entry's page."""
+    cells = [Cell(label, value) for label, value in rows]
+    return [
+        {"left": cells[i], "right": cells[i + 1] if i + 1 < len(cells) else None}
+        for i in range(0, len(cells), 2)
+    ]
 
 
 _NOT_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/]')

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connections, models
 
 M = TypeVar("M", bound=models.Model)
 
@@ -28,8 +28,39 @@ def _order(model: type[models.Model], names: tuple[str, ...]) -> tuple[tuple[str
     return tuple(ordered), tuple(names.index(name) for name in ordered)
 
 
-def instance(model: type[M], alias: str, names: Sequence[str], values: Sequence[Any]) -> M:
+@cache
+def _converters(
+    model: type[models.Model], names: tuple[str, ...], alias: str
+) -> tuple[tuple[int, Any, tuple[Any, ...]], ...]:
+    """The converters the ORM applies to each of ``names`` read from the database ``alias`` (the backend's
+    and the field's: a time zone for SQLite's naive datetimes, JSON decoded), as ``(position, column,
+    converters)`` for the columns that have any."""
+    connection = connections[alias]
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    found = []
+    for position, name in enumerate(names):
+        column = by_name[name].get_col(model._meta.db_table)
+        converters = tuple(connection.ops.get_db_converters(column)) + tuple(
+            column.get_db_converters(connection)
+        )
+        if converters:
+            found.append((position, column, converters))
+    return tuple(found)
+
+
+def instance(
+    model: type[M], alias: str, names: Sequence[str], values: Sequence[Any], *, convert: bool = False
+) -> M:
     """An instance of ``model`` with the attributes ``names`` (``attname``: ``agency_id``, not ``agency``)
-    set to ``values`` (in the same order), as read from the database ``alias``."""
+    set to ``values`` (in the same order), as read from the database ``alias``; with ``convert``, the
+    values as the cursor returned them, converted here as the ORM converts them (:func:`_converters`),
+    else as the caller converted them."""
     ordered, positions = _order(model, tuple(names))
+    converting = _converters(model, tuple(names), alias) if convert else ()
+    if converting:
+        connection = connections[alias]
+        values = list(values)
+        for position, column, converters in converting:
+            for converter in converters:
+                values[position] = converter(values[position], column, connection)
     return model.from_db(alias, list(ordered), [values[i] for i in positions])

@@ -474,3 +474,90 @@ def test_a_deep_page_skips_the_newer_years_by_the_counters(
     counters.total += 1
     assert selectors.newer_years(counters, 33) is None
     assert [row.pk for row in selectors.BrowseRows(agency.pk, counters)[33:36]] == [r.pk for r in orm[33:36]]
+
+
+def test_an_entry_s_reads_in_sql_are_the_orm_s(tree: Tree) -> None:
+    """The entry's page reads (selectors.public_entry and its lists, in SQL of their own) hold what the ORM's
+    queries held: every field but the search texts, its agency and category, its files, 政策解读 (another
+    agency's too, newest first; unpublished ones left out), the document it interprets (withdrawn: still
+    linked) and its corrections in order; 404 for another agency's code, a draft, an unknown or too large
+    id."""
+    from gongkai.catalogue.models import ItemVersion
+    from tests.catalogue.public_factories import add_file
+
+    document = make_item(tree.county_a, "实施办法", category=category("卫生、体育"), summary="概述")
+    add_file(document, "b.pdf", b"%PDF-1.4 b")
+    add_file(document, "a.pdf", b"%PDF-1.4 a")
+    for number, day in ((2, 20), (1, 10)):
+        ItemVersion.objects.create(
+            item=document,
+            number=number,
+            corrected_on=datetime.date(2025, 8, day),
+            draft=make_item(tree.county_a, "更正稿", status="draft"),
+            reason="笔误",
+            public_note=f"第{number}次更正",
+        )
+    readings = [
+        make_item(
+            agency,
+            f"解读{n}",
+            kind=ItemKind.INTERPRETATION,
+            interprets=document,
+            status=status,
+            published_on=datetime.date(2025, 9, n),
+        )
+        for n, agency, status in (
+            (1, tree.county_b, "published"),
+            (2, tree.county_a, "published"),
+            (3, tree.county_a, "draft"),
+        )
+    ]
+    withdrawn = make_item(tree.county_a, "已撤回的文件", status="withdrawn")
+    reading_of_withdrawn = make_item(
+        tree.county_a, "解读", kind=ItemKind.INTERPRETATION, interprets=withdrawn
+    )
+    plain = make_item(tree.county_b, "没有分类的信息")
+    kept = [f.attname for f in Item._meta.concrete_fields if not f.attname.startswith("search_")]
+    for entry in (document, withdrawn, plain, readings[0]):
+        read = selectors.public_entry(entry.agency.short_code, entry.pk)
+        orm = Item.objects.select_related("agency", "category").get(pk=entry.pk)
+        assert [getattr(read, name) for name in kept] == [getattr(orm, name) for name in kept]
+        assert (read.agency.pk, read.agency.name, read.agency.short_code) == (
+            orm.agency.pk,
+            orm.agency.name,
+            orm.agency.short_code,
+        )
+        assert (read.category and (read.category.pk, read.category.name)) == (
+            orm.category and (orm.category.pk, orm.category.name)
+        )
+        assert sorted(read.get_deferred_fields()) == ["search_head", "search_text", "search_vector"]
+    assert [(f.pk, f.filename, f.kind, f.size) for f in selectors.entry_attachments(document)] == [
+        (f.pk, f.filename, f.kind, f.size) for f in document.attachments.order_by("id")
+    ]
+    assert [(r.pk, r.agency.short_code) for r in selectors.published_interpretations(document)] == [
+        (readings[1].pk, "county-a"),
+        (readings[0].pk, "county-b"),
+    ]
+    assert selectors.published_interpretations(plain) == []
+    assert selectors.interpreted_entry(document) is None
+    linked = selectors.interpreted_entry(readings[0])
+    assert linked is not None and (linked.pk, linked.title, linked.agency.short_code) == (
+        document.pk,
+        "实施办法",
+        "county-a",
+    )
+    linked = selectors.interpreted_entry(reading_of_withdrawn)
+    assert linked is not None and linked.status == "withdrawn"
+    assert selectors.interpreted_entry(make_item(tree.county_a, "解读草稿", interprets=readings[2])) is None
+    assert [(v.number, v.public_note) for v in selectors.entry_corrections(document)] == [
+        (1, "第1次更正"),
+        (2, "第2次更正"),
+    ]
+    for code, pk in (
+        ("county-b", document.pk),
+        ("county-a", readings[2].pk),
+        ("county-a", 10**9),
+        ("county-a", 2**64),
+    ):
+        with pytest.raises(Http404):
+            selectors.public_entry(code, pk)
