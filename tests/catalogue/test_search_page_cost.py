@@ -261,6 +261,8 @@ def test_a_kept_fragment_may_hold_neither_a_block_nor_a_token() -> None:
         _render("{% kept %}{% block x %}{% endblock %}{% endkept %}")
     with pytest.raises(TemplateSyntaxError, match="csrf_token"):
         _render("{% kept %}{% csrf_token %}{% endkept %}")
+    with pytest.raises(TemplateSyntaxError, match="another"):  # whose token the outer one would keep
+        _render("{% kept %}{% kept unless a %}{% csrf_token %}{% endkept %}{% endkept %}")
     with pytest.raises(TemplateSyntaxError, match="unless"):
         _render("{% kept unless a b %}{% endkept %}")
 

@@ -47,7 +47,24 @@ _KEY_TYPES = frozenset({str, SafeString, int, bool, type(None)})
 _NODES: weakref.WeakSet[KeptNode] = weakref.WeakSet()
 
 
+#: Where a render keeps its script prefix and URLconf, read once per render (``RenderContext``'s first dict).
+_ENVIRONMENT = object()
+
+
+def _environment(context: Context) -> tuple[str, str]:
+    """The script prefix and URLconf of this render (thread-local reads, done once per page)."""
+    store: dict[Any, Any] = context.render_context.dicts[0]
+    environment: tuple[str, str] | None = store.get(_ENVIRONMENT)
+    if environment is None:
+        environment = store[_ENVIRONMENT] = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+    return environment
+
+
 class KeptNode(Node):
+    #: Not walked by ``get_nodes_by_type``: Django's ``{% extends %}`` walks the base template's every node
+    #: on each page to find its blocks, and a kept fragment holds none (refused below), nor a nested one.
+    child_nodelists = ()
+
     def __init__(
         self, nodelist: NodeList, keys: list[FilterExpression], unless: FilterExpression | None
     ) -> None:
@@ -65,8 +82,7 @@ class KeptNode(Node):
             return str(self.nodelist.render(context))
         key = (
             get_language(),
-            get_script_prefix(),
-            str(get_urlconf() or settings.ROOT_URLCONF),
+            *_environment(context),
             context.autoescape,
             *((type(value), value) for value in values),
         )
@@ -99,6 +115,8 @@ def kept(parser: Parser, token: Token) -> KeptNode:
     keys = [parser.compile_filter(bit) for bit in bits]
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(KeptNode):
+        raise template.TemplateSyntaxError("{% kept %} cannot hold another {% kept %}")
     if nodelist.get_nodes_by_type(BlockNode):
         raise template.TemplateSyntaxError(
             "{% kept %} cannot hold a {% block %}: a child template may fill it"
