@@ -140,9 +140,12 @@ def _nav(agency: Agency, current: str) -> list[dict[str, Any]]:
 
 def column_context(agency: Agency, current: str, **context: Any) -> dict[str, Any]:
     """The context every page of an agency's column has (its sub-navigation, breadcrumb and feeds),
-    with ``context``; ``current`` is the key of the part shown (``"column"`` for the front page)."""
+    with ``context``; ``current`` is the key of the part shown (``"column"`` for the front page), also given
+    as ``column_part``: with the agency's code and name it is the key of the column's kept breadcrumb and
+    sub-navigation (``_column.html``, :mod:`gongkai.core.templatetags.kept`)."""
     context.update(
         agency=agency,
+        column_part=current,
         nav=_nav(agency, current),
         current_part=next((p for p in PARTS if p.key == current), None),
         rss_url=fast_reverse("catalogue_public:feed_rss", agency.short_code),
@@ -182,6 +185,25 @@ def query_string(params: Mapping[str, str], **changes: str | None) -> str:
 def _quoted(text: str) -> str:
     """``text`` as ``urlencode`` writes a key or value (``quote_plus``, nothing safe)."""
     return quote_plus(text, safe="")
+
+
+def query_string_parts(params: Mapping[str, str], key: str) -> tuple[str, str]:
+    """``(head, tail)`` such that ``head + quote_plus(value) + tail == query_string(params, key=value)`` for
+    any ``value``: the links of one facet, one per value, written from one quoted prefix (a searched page's
+    facets link ~150 values, each of which repeated the query's quoting and joining)."""
+    before: list[str] = []
+    after: list[str] = []
+    found = False
+    for k, v in params.items():
+        if k == "page":
+            continue
+        if k == key:
+            found = True
+        elif found:
+            after.append(f"&{_quoted(str(k))}={_quoted(str(v))}")
+        else:
+            before.append(f"{_quoted(str(k))}={_quoted(str(v))}&")
+    return "?" + "".join(before) + _quoted(key) + "=", "".join(after)
 
 
 def paginate(
@@ -294,8 +316,11 @@ def agency_groups(
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FacetValue:
+    """One value of a browsing facet: its link keeps the other filters (slots, not frozen: a searched page
+    makes ~50–150 of them, and a frozen dataclass's ``__init__`` costs three times as much)."""
+
     value: str
     label: str
     count: int
@@ -323,12 +348,13 @@ def _facet(
 ) -> Facet:
     """One way to browse; ``selected`` is the chosen (value, label), listed even if nothing has it."""
     current = selected[0] if selected else ""
-    values = [
-        FacetValue(str(value), text, count, query_string(params, **{key: str(value)}), str(value) == current)
-        for value, text, count in rows
-    ]
+    head, tail = query_string_parts(params, key)
+    values = []
+    for value, text, count in rows:
+        code = str(value)
+        values.append(FacetValue(code, text, count, f"{head}{_quoted(code)}{tail}", code == current))
     if selected and not any(v.current for v in values):
-        values.append(FacetValue(current, selected[1], 0, query_string(params, **{key: current}), True))
+        values.append(FacetValue(current, selected[1], 0, f"{head}{_quoted(current)}{tail}", True))
     return Facet(key, label, title, values, query_string(params, **{key: None}), bool(current))
 
 
@@ -360,15 +386,15 @@ def facets(agency: Agency, filters: Filters, counters: ColumnTotals | None = Non
         for number in sorted(counts.article20)
         if number in ARTICLE_20_ITEMS
     ]
-    kinds = [(k.value, str(k.label), counts.kind[k.value]) for k in ItemKind if counts.kind[k.value]]
+    kinds = [(k, label_of(ItemKind, k), counts.kind[k]) for k in ItemKind.values if counts.kind[k]]
     types = [
-        (t.value, str(t.label), counts.document_type[t.value])
-        for t in DocumentType
-        if t != DocumentType.OTHER and counts.document_type[t.value]
+        (t, label_of(DocumentType, t), counts.document_type[t])
+        for t in DocumentType.values
+        if t != DocumentType.OTHER and counts.document_type[t]
     ]
+    year_label = _("%(year)d年")  # translated once, not once per year
     years = [
-        (year, _("%(year)d年") % {"year": year}, counts.year[year])
-        for year in sorted(counts.year, reverse=True)
+        (year, year_label % {"year": year}, counts.year[year]) for year in sorted(counts.year, reverse=True)
     ]
     params, chosen = filters.raw, _selected(filters)
     return [

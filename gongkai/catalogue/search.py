@@ -301,18 +301,40 @@ def _fold(char: str) -> str:
     return folded
 
 
+class _Folds(dict[int, str]):
+    """Each character (by code point) as :func:`normalize` folds it alone, for ``str.translate``: the whole
+    text folded in C, each character folded once per process (at most 65,536 kept)."""
+
+    #: Whether some character folded to nothing (none does in Python 3.11's Unicode; checked all the same).
+    vanishing = False
+
+    def __missing__(self, code: int) -> str:
+        folded = normalize(chr(code))
+        if not folded:
+            _Folds.vanishing = True
+        if len(self) > 65_536:
+            self.clear()
+        self[code] = folded
+        return folded
+
+
+_FOLDS = _Folds()
+
+
 def highlight(text: str, query: str) -> list[tuple[str, bool]]:
     """``text`` cut into pieces, each marked ``True`` where a word of ``query`` matches (as the search
     matches it: normalised, punctuation of any kind between runs, numbers and Latin words whole)."""
     pattern = _highlight_pattern(query) if text else None
     if pattern is None:
         return [(text, False)] if text else []
-    folds = [_fold(char) for char in text]
     origin: Sequence[int]
-    if all(out == char for out, char in zip(folds, text, strict=True)):
-        # Nothing folds (Chinese, lower-case Latin, digits …): each match is where it is in the text.
-        haystack, origin = text, range(len(text))
+    haystack = text.translate(_FOLDS)
+    if len(haystack) == len(text) and not _Folds.vanishing:
+        # Each character folds to one (Chinese, Latin, digits, full-width punctuation …): each match is where
+        # it is in the text. (No character folds to nothing, so the same length means one for one.)
+        origin = range(len(text))
     else:
+        folds = [_fold(char) for char in text]
         folded: list[str] = []
         positions: list[int] = []
         for i, out in enumerate(folds):

@@ -757,11 +757,11 @@ def cached_facet_counts(agency: Agency, counters: ColumnTotals | None = None) ->
     entries' number, newest id and latest change, as before the counters. :data:`FACET_CACHE_SECONDS` only
     bounds how long that key is kept.
     """
-    base = published_items().filter(agency=agency)
     counters = counters if counters is not None else totals.counters_of(agency)
+    if counters is not None and counters.facets is not None:
+        return FacetCounts.from_json(counters.facets)  # the usual case: no queryset built (~0.1 ms)
+    base = published_items().filter(agency=agency)
     if counters is not None:
-        if counters.facets is not None:
-            return FacetCounts.from_json(counters.facets)
         counted = facet_counts(base)
         totals.keep_facets(agency.pk, counters.stamp, counted)
         return counted
