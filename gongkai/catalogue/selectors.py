@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,6 @@ from gongkai.catalogue.models import (
     Status,
 )
 from gongkai.catalogue.public_filters import published_items
-from gongkai.catalogue.search import words
 from gongkai.catalogue.totals import FacetCounts, facet_counts
 from gongkai.core.actors import Actor
 from gongkai.core.pagination import DEFAULT_COUNT_CAP
@@ -463,6 +463,16 @@ _SEARCH_ORDER = 'ORDER BY "published_on" DESC, "id" DESC'
 #: its id compared as an expression no index answers, so that PostgreSQL does not AND the keys' few rows
 #: with the agency's every entry from another index (~1 ms at 50,000 entries), yet checks it on each row.
 _SEARCH_SCOPE_BY_KEYS = 'FROM "catalogue_item" WHERE ("agency_id" + 0) = CAST(%s AS bigint) AND "status" = %s'
+#: The day of the agency's newest entry after ``%s`` others (in the list's order; an index-only read of the
+#: ``(agency, status, -published_on, -id)`` index): where a search's window begins (ColumnSearch._window).
+_WINDOW_START = (
+    'SELECT "published_on" FROM "catalogue_item" WHERE "agency_id" = CAST(%s AS bigint) AND "status" = %s '
+    'ORDER BY "published_on" DESC, "id" DESC LIMIT 1 OFFSET %s'
+)
+#: A search's window is expected to hold this many times the candidates asked (the statistics' share is an
+#: estimate; a window with too few is read again, :data:`WIDEN` times larger).
+WINDOW_MARGIN = 1.25
+WIDEN = 4
 
 
 class ColumnSearch(indexing.RankedSearch[ListRow]):
@@ -498,63 +508,56 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         sql = f'SELECT "id", {self._rank} {scope} AND {condition}{more} {_SEARCH_ORDER}'
         return sql, [*self._rank_params, *self._scope_params(), *params]
 
-    def _frequent(self, limit: int) -> bool:
-        """Whether the query is frequent enough in this agency that its newest ``limit`` matches are read
-        in fewer rows by walking the agency's newest entries (``limit / share`` rows) than from the index's
-        bitmap (every match: ``share * entries``), the share being
-        :func:`~gongkai.catalogue.indexing.query_frequency`'s (PostgreSQL only; a token not among the
-        statistics' frequent ones is not)."""
-        if connection.vendor != "postgresql" or not self.entries:
-            return False
-        return self._share > 0 and self._share * self._share * self.entries > limit
-
     @cached_property
     def _share(self) -> float:
-        """The query's share of the entries (:func:`~gongkai.catalogue.indexing.query_frequency`), once."""
-        return indexing.query_frequency(self.query)
+        """The query's share of the agency's entries, as far as PostgreSQL's statistics tell
+        (:func:`~gongkai.catalogue.indexing.agency_query_frequency`), once."""
+        return indexing.agency_query_frequency(self.agency_id, self.query, self.entries or 0)
 
-    def _walk_rows(self, limit: int) -> int | None:
-        """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches
-        of a query that has more than one token, when that reads fewer rows than its bitmap (``None``:
-        the bitmap, PostgreSQL's own plan).
+    def _window(self, limit: int) -> int | None:
+        """How many of the agency's newest entries to read the query's matches among for its newest
+        ``limit`` (``None``: every match, the agency's posting lists unbounded).
 
-        PostgreSQL reads the rows of either plan from the table, one page each: the newest entries until
-        ``limit`` match (``limit / share`` rows), or every match of the agency from the GIN index's bitmap
-        (``share * entries``). With one token it chooses well; with several it takes them as independent
-        and underestimates a word's matches (``公积 & 积金`` as 8 % for a word in 29 % of the entries:
-        9,123 rows read in the 2nd largest agency, 170 ms, instead of ~1,700). Here the share is
-        :func:`~gongkai.catalogue.indexing.query_frequency`'s and the walk reads at most twice the rows it
-        should need; if they hold fewer than ``limit`` matches, the bitmap is read after all (the same
-        results either way)."""
-        tokens = {token for word in words(self.query) for token in word.tokens}
-        if len(tokens) < 2 or not self._frequent(limit) or not self.entries:
-            return None  # (``entries`` again for the type checker: _frequent has checked it)
-        return min(int(2 * limit / self._share) + 1, self.entries)
+        The agency's posting lists (:data:`~gongkai.catalogue.indexing.AGENCY_LEXEMES_SQL`) hold every match
+        of the agency; PostgreSQL reads each one's row from the table (a page each) to rank it and keep the
+        newest. When the query is frequent in the agency, the bitmap is ANDed with the agency's entries
+        published since the ``window``-th newest one's day (the ``(agency, status, -published_on, -id)``
+        index), which are expected to hold :data:`WINDOW_MARGIN` times ``limit`` matches: ~630 rows read
+        for 501 candidates instead of every match, or ~1,700 rows walked newest first checking the words on
+        each. PostgreSQL only; ``None`` also for a rare query, a window as large as the agency, or an agency
+        of unknown size."""
+        if connection.vendor != "postgresql" or not self.entries or self._share <= 0:
+            return None
+        window = math.ceil(WINDOW_MARGIN * limit / self._share)
+        return window if window < self.entries else None
 
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
-        walk = self._walk_rows(limit)
-        if walk is not None:
-            # The agency's newest `walk` entries (its (agency, status, -published_on, -id) index, in order),
-            # then the words on those rows only: the inner LIMIT keeps PostgreSQL from the bitmap. If they
-            # hold `limit` matches, those are the newest `limit` of all.
-            newest = (
-                'SELECT "id", "published_on", "search_head", "search_text", "search_vector" '
-                f"{_SEARCH_SCOPE} {_SEARCH_ORDER} LIMIT %s"
+        window = self._window(limit)
+        while window is not None and self.entries and window < self.entries:
+            # The matches published on or after the day of the agency's `window`-th newest entry: if they
+            # are `limit` or more, the newest `limit` matches of all are among them (an entry not in the
+            # window is older than every one in it). Too few (the share overestimated here): a window
+            # WIDEN times larger, until it would hold the whole agency.
+            bounded = (
+                f'SELECT "id", {self._rank} {_SEARCH_SCOPE} AND "published_on" >= ({_WINDOW_START}) '
+                f"AND {self._agency_words} {_SEARCH_ORDER} LIMIT %s"
             )
-            walked = (
-                f'SELECT "id", {self._rank} FROM ({newest}) "catalogue_item" WHERE {self._words} '
-                f"{_SEARCH_ORDER} LIMIT %s"
-            )
-            found = _fetch(
-                walked, [*self._rank_params, *self._scope_params(), walk, *self._word_params, limit]
-            )
+            params = [
+                *self._rank_params,
+                *self._scope_params(),
+                *self._scope_params(),
+                window - 1,
+                *self._agency_word_params,
+                limit,
+            ]
+            found = _fetch(bounded, params)
             if len(found) >= limit:
                 return [(int(pk), int(rank)) for pk, rank in found]
-        # One frequent token: PostgreSQL walks the agency's newest entries itself (its statistics count the
-        # token right). Otherwise the matches are fewer: every one of them from the agency's own posting
-        # lists (indexing.AGENCY_LEXEMES_SQL), not from the token's over every agency intersected with the
-        # agency's (the (agency_id, search_vector) index: ~290,000 entries decoded for a common character).
-        sql, params = self._ranked_sql(by_agency=walk is not None or not self._frequent(limit))
+            window *= WIDEN
+        # Every match of the agency, from its own posting lists (indexing.AGENCY_LEXEMES_SQL), not from the
+        # token's over every agency intersected with the agency's (the (agency_id, search_vector) index:
+        # ~290,000 entries decoded for a common character).
+        sql, params = self._ranked_sql(by_agency=True)
         return [(int(pk), int(rank)) for pk, rank in _fetch(f"{sql} LIMIT %s", [*params, limit])]
 
     def _exact_ids(self, where: str, params: list[str]) -> list[int]:
