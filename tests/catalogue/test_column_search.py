@@ -160,20 +160,15 @@ def test_query_strings_are_written_as_urlencode_writes_them() -> None:
     assert query_string({}) == "?"
 
 
-# --- The window (PostgreSQL): a frequent query's matches among the agency's newest entries ---------------
+# --- The bounded walk (PostgreSQL): a frequent word of several tokens --------------------------------
 
 
-def _windows(queries: CaptureQueriesContext) -> list[str]:
-    """The candidates' statements of a search bounded to a window (its start read with an OFFSET)."""
-    return [str(q["sql"]) for q in queries.captured_queries if '"published_on" >= (SELECT' in str(q["sql"])]
-
-
-def test_a_frequent_word_is_read_among_the_agencys_newest_entries(
+def test_a_frequent_word_of_several_tokens_walks_the_newest_entries(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The share of a word is its rarest token's (PostgreSQL's statistics; here given): frequent enough
-    for the agency's size, its matches are read among the newest entries only (a window of
-    ``WINDOW_MARGIN × limit / share`` of them), and the results are the unbounded bitmap's."""
+    for the agency's size, the newest entries are read with a bound, and the results are the bitmap's.
+    When the bound holds too few matches (the share overestimated), the bitmap is read after all."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one plan (LIKE on the stored text)")
     monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
@@ -188,68 +183,58 @@ def test_a_frequent_word_is_read_among_the_agencys_newest_entries(
     monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 0.5, "积金": 0.5})
     assert indexing.query_frequency("公积金") == 0.5
     assert indexing.query_frequency("公积金 其他") == 0.0  # 其他 not among the frequent tokens
-    search = selectors.ColumnSearch(agency.pk, "公积金", entries=13)
-    assert search._window(4) == 10  # 1.25 * 4 / 0.5: the newest 10 of 13 hold 5 matches
+    walking = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
+    assert walking._walk_rows(4) == 17  # 2 * 4 / 0.5 + 1 (share² × entries = 25 > 4)
+    assert selectors.ColumnSearch(agency.pk, "公积金", entries=13)._walk_rows(4) is None  # 3.25: the bitmap
     with CaptureQueriesContext(connection) as queries:
-        assert search.ids == expected.ids and search.capped == expected.capped
-    assert len(_windows(queries)) == 1
-    assert len(queries) == 3  # the window, the exact ones, their ranks: no bitmap after it
-    # A rare word (share 0), an unknown size, or a window as large as the agency: every match.
-    assert selectors.ColumnSearch(agency.pk, "公积金 其他", entries=13)._window(4) is None
-    assert selectors.ColumnSearch(agency.pk, "公积金")._window(4) is None
-    assert selectors.ColumnSearch(agency.pk, "公积金", entries=10)._window(4) is None
+        assert walking.ids == expected.ids and walking.capped == expected.capped
+    assert "LIMIT 17)" in str(queries.captured_queries[0]["sql"])
+    assert len(queries) == 2  # the walk with the exact ones, their ranks: no bitmap after it
+    # A share of 1: 9 rows (2 * 4 / 1.0 + 1), which hold 5 matches here: enough, the same results.
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 1.0, "积金": 1.0})
+    short = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
+    assert short._walk_rows(4) == 9
     with CaptureQueriesContext(connection) as queries:
-        assert selectors.ColumnSearch(agency.pk, "公积金").ids == expected.ids
-    assert not _windows(queries)
+        assert short.ids == expected.ids
+    assert len(queries) == 2
+    # A rare word (share 0) or an unknown size: PostgreSQL's own plan, one statement for the candidates.
+    assert selectors.ColumnSearch(agency.pk, "公积金")._walk_rows(4) is None
+    assert selectors.ColumnSearch(agency.pk, "缴存", entries=100)._walk_rows(4) is None  # one token
 
 
-def test_a_window_with_too_few_matches_widens_until_it_has_enough(
+def test_a_walk_with_too_few_matches_falls_back_to_the_bitmap(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Entries spread over years, the matches fewer among the newest than the statistics say: the window
-    is read again four times larger, then unbounded; the same results as the querysets' each time. Ties on
-    the window's first day are all inside it (the order's ``-id`` within a day)."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one plan (LIKE on the stored text)")
     monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
     agency = tree.county_a
-    made = []
-    for n in range(60):  # newest first: n = 0 is the newest; three entries a day, a day every four months
-        day = datetime.date(2026, 6, 1) - datetime.timedelta(days=120 * (n // 3))
-        title = f"预算公开第{n}号" if n in (2, 11, 13, 14, 21, 29, 30, 50) else f"其他事项第{n}号"
-        made.append((day, title))
-    for day, title in reversed(made):  # the oldest saved first (ids grow with the date, as usual)
-        make_item(agency, title, published_on=day)
-    make_item(agency, "预算", published_on=datetime.date(2001, 1, 1))  # exact, older than every window
-    expected = by_querysets(agency, "预算")
-    assert expected.capped
+    for n in range(6):  # the matches are the oldest six of 20: a walk of the newest few finds none
+        make_item(
+            agency, f"公积金第{n}号", published_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=n)
+        )
+    for n in range(14):
+        make_item(
+            agency, f"其他事项第{n}号", published_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        )
     monkeypatch.setattr(indexing, "agency_token_counts", dict)
-    cases = (
-        # share, entries known: the windows read (the newest 10 hold 2 matches, the newest 40 hold 7 —
-        # the 40th's day is shared by the 41st and 42nd, all inside), the statements
-        (0.5, 61, [10, 40], 4),
-        (1.0, 61, [5, 20], 4),  # 5: 1 match (n = 0–5 share the 5th's day); 20: n = 0–20, 4 matches
-        (0.1, 61, [50], 3),  # one window of 50, every match: enough
-        (0.5, 39, [10], 4),  # 10: too few; 40 would hold the whole agency: every match, unbounded
-    )
-    for share, known, windows_read, statements in cases:
-        monkeypatch.setattr(indexing, "token_frequencies", lambda share=share: {"预算": share})
-        search = selectors.ColumnSearch(agency.pk, "预算", entries=known)
-        with CaptureQueriesContext(connection) as queries:
-            assert search.ids == expected.ids, share
-        assert search.capped == expected.capped
-        assert rows(search) == rows(expected)
-        windows = _windows(queries)
-        # The OFFSET is the window less one (the day of its last entry): parameters are inlined by Django.
-        assert [int(q.rsplit("OFFSET ", 1)[1].split(")", 1)[0]) + 1 for q in windows] == windows_read, share
-        assert len(queries) == statements, share
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 0.9, "积金": 0.9})
+    expected = by_querysets(agency, "公积金").ids
+    search = selectors.ColumnSearch(agency.pk, "公积金", entries=20)
+    assert search._walk_rows(4) == 9
+    with CaptureQueriesContext(connection) as queries:
+        assert search.ids == expected
+    assert len(queries) == 2  # the walk (with the exact ones) found too few; the bitmap's statement
+    assert len(search) == 3 and search.capped
 
 
-def test_a_word_common_in_one_agency_only_is_windowed_by_the_agencys_statistics(
+def test_a_word_common_in_one_agency_only_walks_by_the_agencys_statistics(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The review's fifth finding: a token rare in the whole table (no share there) but in most of one
-    agency's entries; the agency's key among the index's statistics gives its share there."""
+    """The review's fifth finding: a token rare in the whole table (no share there, so PostgreSQL reads
+    every match from the bitmap) but in most of one agency's entries; the agency's key among the index's
+    statistics gives its share there, and the agency's newest entries are walked, bounded. The same
+    results either way."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one plan (LIKE on the stored text)")
     monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
@@ -257,19 +242,47 @@ def test_a_word_common_in_one_agency_only_is_windowed_by_the_agencys_statistics(
     for n in range(20):
         title = f"编号0001第{n}号" if n % 4 else f"其他事项第{n}号"
         make_item(agency, title, published_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    make_item(agency, "0001", published_on=datetime.date(2019, 1, 1))  # exact, old
     expected = by_querysets(agency, "0001")
+    assert expected.capped and expected.ids[0] == Item.objects.get(title="0001").pk
     monkeypatch.setattr(indexing, "token_frequencies", dict)
-    assert selectors.ColumnSearch(agency.pk, "0001", entries=20)._window(4) is None  # rare: every match
-    monkeypatch.setattr(
-        indexing, "agency_token_counts", lambda: {indexing.agency_lexeme(agency.pk, "0001"): 15.0}
-    )
+    monkeypatch.setattr(indexing, "agency_token_counts", dict)
+    assert selectors.ColumnSearch(agency.pk, "0001", entries=21)._walk_rows(4) is None  # rare: the bitmap
+    key = indexing.agency_lexeme(agency.pk, "0001")
+    monkeypatch.setattr(indexing, "agency_token_counts", lambda: {key: 15.0})
     assert indexing.agency_query_frequency(agency.pk, "0001", 20) == 0.75
     assert indexing.agency_query_frequency(agency.pk + 1, "0001", 20) == 0.0  # another agency's key
+    assert indexing.agency_query_frequency(agency.pk, "0001 其他", 20) == 0.0  # 其他: no share anywhere
     search = selectors.ColumnSearch(agency.pk, "0001", entries=20)
-    assert search._window(4) == 7
+    assert search._walk_rows(4) == 11  # 2 * 4 / 0.75 + 1 (0.75² × 20 = 11.25 > 4)
     with CaptureQueriesContext(connection) as queries:
         assert search.ids == expected.ids and search.capped == expected.capped
-    assert len(_windows(queries)) == 1
+    assert "LIMIT 11)" in str(queries.captured_queries[0]["sql"])
+    assert len(queries) == 2  # the walk with the exact ones, their ranks
+    assert rows(search) == rows(expected)
+    # Frequent in the whole table as well: PostgreSQL walks by itself (no inner LIMIT).
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"0001": 0.75})
+    assert selectors.ColumnSearch(agency.pk, "0001", entries=20)._walk_rows(4) is None
+
+
+def test_the_exact_entries_are_read_with_the_candidates(
+    tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the exact title/文号/索引号 entries come in the candidates' statement (one round trip
+    less when the search is capped), in the list's order; not read again after it. The same results."""
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 2)
+    monkeypatch.setattr(indexing, "token_frequencies", dict)
+    monkeypatch.setattr(indexing, "agency_token_counts", dict)
+    old = make_item(tree.county_a, "部门预算", published_on=datetime.date(2018, 1, 1))  # a second exact one
+    expected = by_querysets(tree.county_a, "部门预算").ids
+    search = selectors.ColumnSearch(tree.county_a.pk, "部门预算")
+    with CaptureQueriesContext(connection) as queries:
+        assert search.ids == expected and search.capped
+    assert search.ids[:2] == [entries[0].pk, old.pk]  # the exact ones first, newest first
+    postgres = connection.vendor == "postgresql"
+    assert len(queries) == (2 if postgres else 3)  # (the candidates, the exact ones,) their ranks
+    assert ("UNION ALL" in str(queries.captured_queries[0]["sql"])) is postgres
+    assert search._exact_ids("FALSE", []) == ([entries[0].pk, old.pk] if postgres else [])
 
 
 def test_the_agency_keys_statistics_are_postgresqls(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -384,9 +397,9 @@ def test_an_entrys_tokens_are_kept_under_its_agency() -> None:
 def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
     tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The candidates through the agency's keys (``17~预算``), with the index: every match when the word is
-    not frequent in the agency (or its size unknown), those of a window of its newest entries when it is
-    (``_window``). The same results either way."""
+    """Not frequent in the agency (or its size unknown): the candidates through the agency's keys
+    (``17~预算``), with the index; a frequent single token: the plain condition, which PostgreSQL answers
+    by walking the agency's newest entries. The same results either way."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite searches with LIKE: no token index")
     agency = tree.county_a
@@ -394,15 +407,14 @@ def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
     assert expected.ids
     monkeypatch.setattr(indexing, "agency_token_counts", dict)
     monkeypatch.setattr(indexing, "token_frequencies", lambda: {"预算": 0.5})
-    # A window (1.25 × 501 / 0.5 = 1,253 entries) when the agency has more entries than that.
-    for entries_known, windowed in ((None, False), (4, False), (10_000, True)):
+    # Frequent when share² × entries exceeds the candidates asked (501): 0.5² × 4 = 1; 0.5² × 10,000 = 2,500.
+    for entries_known, by_agency in ((None, True), (4, True), (10_000, False)):
         search = selectors.ColumnSearch(agency.pk, "预算", entries=entries_known)
         with CaptureQueriesContext(connection) as queries:
             assert search.ids == expected.ids and search.capped == expected.capped
         candidates = str(queries.captured_queries[0]["sql"])
-        assert indexing.AGENCY_LEXEMES_SQL.replace('"', "") in candidates.replace('"', "")
-        assert f"'{agency.pk}~预算'" in candidates
-        assert bool(_windows(queries)) is windowed
+        assert (indexing.AGENCY_LEXEMES_SQL.replace('"', "") in candidates.replace('"', "")) is by_agency
+        assert (f"'{agency.pk}~预算'" in candidates) is by_agency
     # The condition uses the index (its expression spelled as the index's), not a scan of every row.
     condition, params = indexing.words_sql("预算", agency_id=agency.pk) or ("", [])
     with connection.cursor() as cursor:
