@@ -586,9 +586,10 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
             return [(int(row[0]), int(row[1])) for row in _fetch(sql, params)]
         exact_sql, exact_params = self._exact_statement(*exact)
         both = (
-            f'SELECT "id", "rank", 0 AS "exact", "published_on" FROM ({sql}) "candidates" ("id", "rank", '
-            f'"published_on") UNION ALL SELECT "id", 0, 1, "published_on" FROM ({exact_sql}) "exact" '
-            "ORDER BY 3, 4 DESC, 1 DESC"
+            'SELECT "id", "rank", "exact" FROM (SELECT "id", "rank", 0 AS "exact", "published_on" '
+            f'FROM ({sql}) "candidates" ("id", "rank", "published_on") UNION ALL SELECT "id", 0, 1, '
+            f'"published_on" FROM ({exact_sql}) "exact") "both" '
+            'ORDER BY "exact", "published_on" DESC, "id" DESC'
         )
         rows = _fetch(both, [*params, *exact_params])
         self._prefetched = [int(row[0]) for row in rows if row[2]]
