@@ -486,6 +486,8 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         by_agency = indexing.words_sql(query, agency_id=agency_id) or condition
         self._agency_words, self._agency_word_params = by_agency
         self._rank, self._rank_params = indexing.rank_sql(query)
+        #: The exact entries' ids, when read with the candidates (:meth:`_read`).
+        self._prefetched: list[int] | None = None
 
     def _scope_params(self) -> list[Any]:
         return [self.agency_id, Status.PUBLISHED.value]
@@ -579,8 +581,8 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         """The ids and ranks the candidates' statement ``sql`` (its columns: id, rank, ``published_on``)
         finds. On PostgreSQL the first one also reads the exact entries (:meth:`_exact_ids`'s statement) in
         the same round trip, kept for :meth:`_exact_ids`: a search of a frequent word is capped, and then
-        needs them (one statement less, ~0.3 ms of the client's and the server's time); when not, they cost
-        a lookup in the head keys' index."""
+        needs them (one statement less: a round trip and its Python); when not, they cost a lookup in the
+        head keys' index."""
         exact = indexing.exact_sql(self.query) if self._prefetched is None else None
         if connection.vendor != "postgresql" or exact is None:
             return [(int(row[0]), int(row[1])) for row in _fetch(sql, params)]
@@ -594,8 +596,6 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         rows = _fetch(both, [*params, *exact_params])
         self._prefetched = [int(row[0]) for row in rows if row[2]]
         return [(int(row[0]), int(row[1])) for row in rows if not row[2]]
-
-    _prefetched: list[int] | None = None
 
     def _exact_statement(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
         # As SearchResults._exact_ids: on PostgreSQL the head keys' index in a subquery kept apart.
