@@ -524,49 +524,66 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         by_agency = indexing.words_sql(query, agency_id=agency_id) or condition
         self._agency_words, self._agency_word_params = by_agency
         self._rank, self._rank_params = indexing.rank_sql(query)
+        #: The exact entries' ids, when read with the candidates (:meth:`_read`).
+        self._prefetched: list[int] | None = None
 
     def _scope_params(self) -> list[Any]:
         return [self.agency_id, Status.PUBLISHED.value]
 
-    def _ranked_sql(self, more: str = "", *, by_agency: bool = False) -> tuple[str, list[Any]]:
+    def _ranked_sql(
+        self, more: str = "", *, by_agency: bool = False, dated: bool = False
+    ) -> tuple[str, list[Any]]:
         condition, params = (
             (self._agency_words, self._agency_word_params) if by_agency else (self._words, self._word_params)
         )
         scope = _SEARCH_SCOPE_BY_KEYS if by_agency else _SEARCH_SCOPE
-        sql = f'SELECT "id", {self._rank} {scope} AND {condition}{more} {_SEARCH_ORDER}'
+        date = ', "published_on"' if dated else ""
+        sql = f'SELECT "id", {self._rank}{date} {scope} AND {condition}{more} {_SEARCH_ORDER}'
         return sql, [*self._rank_params, *self._scope_params(), *params]
 
-    def _frequent(self, limit: int) -> bool:
+    def _frequent(self, limit: int, share: float | None = None) -> bool:
         """Whether the query is frequent enough in this agency that its newest ``limit`` matches are read
         in fewer rows by walking the agency's newest entries (``limit / share`` rows) than from the index's
-        bitmap (every match: ``share * entries``), the share being
-        :func:`~gongkai.catalogue.indexing.query_frequency`'s (PostgreSQL only; a token not among the
-        statistics' frequent ones is not)."""
+        bitmap (every match: ``share * entries``), the share being :attr:`_share` unless given (PostgreSQL
+        only; a token not among the statistics' frequent ones is not)."""
         if connection.vendor != "postgresql" or not self.entries:
             return False
-        return self._share > 0 and self._share * self._share * self.entries > limit
+        share = self._share if share is None else share
+        return share > 0 and share * share * self.entries > limit
 
     @cached_property
     def _share(self) -> float:
-        """The query's share of the entries (:func:`~gongkai.catalogue.indexing.query_frequency`), once."""
+        """The query's share of the agency's entries
+        (:func:`~gongkai.catalogue.indexing.agency_query_frequency`: the agency's own where its keys are
+        among the statistics' frequent ones), once."""
+        return indexing.agency_query_frequency(self.agency_id, self.query, self.entries or 0)
+
+    @cached_property
+    def _table_share(self) -> float:
+        """The query's share of the whole table (:func:`~gongkai.catalogue.indexing.query_frequency`), what
+        PostgreSQL's own estimate of one token goes by."""
         return indexing.query_frequency(self.query)
 
     def _walk_rows(self, limit: int) -> int | None:
-        """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches
-        of a query that has more than one token, when that reads fewer rows than its bitmap (``None``:
-        the bitmap, PostgreSQL's own plan).
+        """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches,
+        when that reads fewer rows than the bitmap and PostgreSQL would not walk them itself (``None``: the
+        bitmap or PostgreSQL's own plan).
 
         PostgreSQL reads the rows of either plan from the table, one page each: the newest entries until
         ``limit`` match (``limit / share`` rows), or every match of the agency from the GIN index's bitmap
-        (``share * entries``). With one token it chooses well; with several it takes them as independent
-        and underestimates a word's matches (``公积 & 积金`` as 8 % for a word in 29 % of the entries:
-        9,123 rows read in the 2nd largest agency, 170 ms, instead of ~1,700). Here the share is
-        :func:`~gongkai.catalogue.indexing.query_frequency`'s and the walk reads at most twice the rows it
+        (``share * entries``). It chooses well for one token frequent in the whole table; with several it
+        takes them as independent and underestimates a word's matches (``公积 & 积金`` as 8 % for a word in
+        29 % of the entries: 9,123 rows read in the 2nd largest agency, 170 ms, instead of ~1,700), and a
+        token frequent in one agency but rare in the others (``0001`` in ``bench-0001``, in all its 31,351
+        entries and 3 % of the table) it reads from the bitmap, every match (57 ms instead of 1.4). Here the
+        share is the agency's where known (:attr:`_share`) and the walk reads at most twice the rows it
         should need; if they hold fewer than ``limit`` matches, the bitmap is read after all (the same
         results either way)."""
-        tokens = {token for word in words(self.query) for token in word.tokens}
-        if len(tokens) < 2 or not self._frequent(limit) or not self.entries:
+        if not self._frequent(limit) or not self.entries:
             return None  # (``entries`` again for the type checker: _frequent has checked it)
+        tokens = {token for word in words(self.query) for token in word.tokens}
+        if len(tokens) < 2 and self._frequent(limit, self._table_share):
+            return None  # one token frequent in the whole table: PostgreSQL walks, and stops at `limit`
         return min(int(2 * limit / self._share) + 1, self.entries)
 
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
@@ -580,33 +597,60 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
                 f"{_SEARCH_SCOPE} {_SEARCH_ORDER} LIMIT %s"
             )
             walked = (
-                f'SELECT "id", {self._rank} FROM ({newest}) "catalogue_item" WHERE {self._words} '
-                f"{_SEARCH_ORDER} LIMIT %s"
+                f'SELECT "id", {self._rank}, "published_on" FROM ({newest}) "catalogue_item" '
+                f"WHERE {self._words} {_SEARCH_ORDER} LIMIT %s"
             )
-            found = _fetch(
+            found = self._read(
                 walked, [*self._rank_params, *self._scope_params(), walk, *self._word_params, limit]
             )
             if len(found) >= limit:
-                return [(int(pk), int(rank)) for pk, rank in found]
-        # One frequent token: PostgreSQL walks the agency's newest entries itself (its statistics count the
-        # token right). Otherwise the matches are fewer: every one of them from the agency's own posting
-        # lists (indexing.AGENCY_LEXEMES_SQL), not from the token's over every agency intersected with the
-        # agency's (the (agency_id, search_vector) index: ~290,000 entries decoded for a common character).
-        sql, params = self._ranked_sql(by_agency=walk is not None or not self._frequent(limit))
-        return [(int(pk), int(rank)) for pk, rank in _fetch(f"{sql} LIMIT %s", [*params, limit])]
+                return found
+        # One token frequent in the whole table: PostgreSQL walks the agency's newest entries itself (its
+        # statistics count the token right). Otherwise the matches are fewer: every one of them from the
+        # agency's own posting lists (indexing.AGENCY_LEXEMES_SQL), not from the token's over every agency
+        # intersected with the agency's (the (agency_id, search_vector) index: ~290,000 entries decoded for
+        # a common character).
+        sql, params = self._ranked_sql(
+            by_agency=walk is not None or not self._frequent(limit, self._table_share), dated=True
+        )
+        return self._read(f"{sql} LIMIT %s", [*params, limit])
 
-    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+    def _read(self, sql: str, params: list[Any]) -> list[tuple[int, int]]:
+        """The ids and ranks the candidates' statement ``sql`` (its columns: id, rank, ``published_on``)
+        finds. On PostgreSQL the first one also reads the exact entries (:meth:`_exact_ids`'s statement) in
+        the same round trip, kept for :meth:`_exact_ids`: a search of a frequent word is capped, and then
+        needs them (one statement less: a round trip and its Python); when not, they cost a lookup in the
+        head keys' index."""
+        exact = indexing.exact_sql(self.query) if self._prefetched is None else None
+        if connection.vendor != "postgresql" or exact is None:
+            return [(int(row[0]), int(row[1])) for row in _fetch(sql, params)]
+        exact_sql, exact_params = self._exact_statement(*exact)
+        both = (
+            'SELECT "id", "rank", "exact" FROM (SELECT "id", "rank", 0 AS "exact", "published_on" '
+            f'FROM ({sql}) "candidates" ("id", "rank", "published_on") UNION ALL SELECT "id", 0, 1, '
+            f'"published_on" FROM ({exact_sql}) "exact") "both" '
+            'ORDER BY "exact", "published_on" DESC, "id" DESC'
+        )
+        rows = _fetch(both, [*params, *exact_params])
+        self._prefetched = [int(row[0]) for row in rows if row[2]]
+        return [(int(row[0]), int(row[1])) for row in rows if not row[2]]
+
+    def _exact_statement(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
         # As SearchResults._exact_ids: on PostgreSQL the head keys' index in a subquery kept apart.
         if connection.vendor == "postgresql":
             sql = (
-                f'SELECT "id" FROM (SELECT * FROM "catalogue_item" WHERE {where} OFFSET 0) "catalogue_item" '
-                f'WHERE "agency_id" = CAST(%s AS bigint) AND "status" = %s {_SEARCH_ORDER} LIMIT %s'
+                f'SELECT "id", "published_on" FROM (SELECT * FROM "catalogue_item" WHERE {where} OFFSET 0) '
+                f'"catalogue_item" WHERE "agency_id" = CAST(%s AS bigint) AND "status" = %s {_SEARCH_ORDER} '
+                "LIMIT %s"
             )
-            values = [*params, *self._scope_params(), self.cap]
-        else:
-            sql = f'SELECT "id" {_SEARCH_SCOPE} AND {where} {_SEARCH_ORDER} LIMIT %s'
-            values = [*self._scope_params(), *params, self.cap]
-        return [int(row[0]) for row in _fetch(sql, values)]
+            return sql, [*params, *self._scope_params(), self.cap]
+        sql = f'SELECT "id", "published_on" {_SEARCH_SCOPE} AND {where} {_SEARCH_ORDER} LIMIT %s'
+        return sql, [*self._scope_params(), *params, self.cap]
+
+    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+        if self._prefetched is not None:
+            return self._prefetched
+        return [int(row[0]) for row in _fetch(*self._exact_statement(where, params))]
 
     def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
         marks = ", ".join(["%s"] * len(ids))
