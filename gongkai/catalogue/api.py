@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page
 from django.db import connection
-from django.db.models import F, Field, Prefetch
+from django.db.models import F, Field, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -47,7 +47,9 @@ from gongkai.catalogue.models import (
 )
 from gongkai.catalogue.presenters_public import label_of, sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
+from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.selectors import PAGE_STATUSES, published_counts
+from gongkai.catalogue.site_search import SiteSearch
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
@@ -536,11 +538,13 @@ def items(request: HttpRequest) -> HttpResponse:
 
         paginator = CappedPaginator(withdrawn, page_size, cap=None)
     else:
-        queryset = (
-            filters.apply(published_items())
-            .defer("body", "search_text", "search_head", "search_vector")
-            .order_by("-published_on", "-id")
-        )
+
+        def listing() -> QuerySet[Item]:
+            return (
+                filters.apply(published_items())
+                .defer("body", "search_text", "search_head", "search_vector")
+                .order_by("-published_on", "-id")
+            )
 
         def serialise(rows: list[Item]) -> list[dict[str, Any]]:
             return _serialise(request, rows)
@@ -552,15 +556,19 @@ def items(request: HttpRequest) -> HttpResponse:
         # exactly, so that each entry can be reached. A search lists its best matches first
         # (indexing.SearchResults). The default listing and one agency's take the count from the column
         # counters (catalogue.totals) instead of counting every published entry at each request.
-        if filters.q:
+        if filters.only_query and is_searchable(filters.q):
+            # Every agency's entries searched, nothing else asked: the search itself in SQL of its own
+            # (site_search.SiteSearch: the same ids as SearchResults' querysets, without compiling them).
+            paginator = _SearchPages(SiteSearch(filters.q, _rows_by_id), page_size)
+        elif filters.q:
             # The page's rows, files, corrections and 政策解读 in statements of their own (_SearchPages).
             scope = filters.narrow(published_items())
-            paginator = _SearchPages(SearchResults(queryset, filters.q, scope=scope), page_size)
+            paginator = _SearchPages(SearchResults(listing(), filters.q, scope=scope), page_size)
         else:
             # The page's files, corrections and 政策解读 in statements of their own (_with_page_links).
             serialise = serialise_page
             paginator = CappedPaginator(
-                queryset.select_related("agency", "category").only(*_LISTING_FIELDS),
+                listing().select_related("agency", "category").only(*_LISTING_FIELDS),
                 page_size,
                 cap=None,
                 known_count=(
