@@ -433,7 +433,7 @@ def _with_page_links(items: list[Item]) -> list[Item]:
     alias = connection.alias
     versions: list[tuple[int, ItemVersion]] = []
     files: list[tuple[int, Attachment]] = []
-    links: list[tuple[Any, int, Item]] = []
+    links: list[tuple[Any, int, int, Item]] = []
     for part, pk, item_id, text, text2, text3, number, text4, day in _fetch(
         _PAGE_LINKS_SQL.format(marks=marks), [*ids, *ids, *ids, Status.PUBLISHED.value]
     ):
@@ -448,14 +448,14 @@ def _with_page_links(items: list[Item]) -> list[Item]:
         else:
             other = instance(Item, alias, _INTERPRETATION_NAMES, [pk, text, text2, text3, item_id])
             other.agency = instance(Agency, alias, ["id", "short_code"], [number, text4])
-            links.append((day, pk, other))
+            links.append((day, pk, item_id, other))
     # Each list in its statement's former order (ORDER BY "number"; "id"; "published_on" DESC, "id" DESC).
     for _number, version in sorted(versions, key=lambda pair: pair[0]):
         by_id[version.item_id].public_versions.append(version)  # type: ignore[attr-defined]
     for _pk, file in sorted(files, key=lambda pair: pair[0]):
         by_id[file.item_id].public_attachments.append(file)  # type: ignore[attr-defined]
-    for _day, _pk, other in sorted(links, key=lambda link: (link[0], link[1]), reverse=True):
-        by_id[other.interprets_id].public_interpretations.append(other)  # type: ignore[attr-defined]
+    for _day, _pk, item_id, other in sorted(links, key=lambda link: (link[0], link[1]), reverse=True):
+        by_id[item_id].public_interpretations.append(other)  # type: ignore[attr-defined]
     return items
 
 
