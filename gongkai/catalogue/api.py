@@ -54,7 +54,7 @@ from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
 from gongkai.core.pagination import CappedPaginator
-from gongkai.core.rawrows import instance
+from gongkai.core.rawrows import loaded
 from gongkai.core.reversing import fast_reverse
 from gongkai.statute.standard_areas import STANDARD_AREAS, area_name
 
@@ -363,10 +363,10 @@ def _rows_by_id(ids: list[int]) -> list[Item]:
         ids,
     ):
         *values, short_code, agency_name, category_name = row
-        item = instance(Item, alias, _ROW_NAMES, values)
+        item = loaded(Item, alias, _ROW_NAMES, values)
         agency = agencies.get(item.agency_id)
         if agency is None:
-            agency = instance(
+            agency = loaded(
                 Agency, alias, ["id", "short_code", "name"], [item.agency_id, short_code, agency_name]
             )
             agencies[item.agency_id] = agency
@@ -376,7 +376,7 @@ def _rows_by_id(ids: list[int]) -> list[Item]:
         else:
             category = categories.get(item.category_id)
             if category is None:
-                category = instance(Category, alias, ["id", "name"], [item.category_id, category_name])
+                category = loaded(Category, alias, ["id", "name"], [item.category_id, category_name])
                 categories[item.category_id] = category
             item.category = category
         found[item.pk] = item
@@ -438,16 +438,16 @@ def _with_page_links(items: list[Item]) -> list[Item]:
         _PAGE_LINKS_SQL.format(marks=marks), [*ids, *ids, *ids, Status.PUBLISHED.value]
     ):
         if part == 1:
-            version = instance(ItemVersion, alias, _VERSION_NAMES, [pk, item_id, number, day, text])
+            version = loaded(ItemVersion, alias, _VERSION_NAMES, [pk, item_id, number, day, text])
             versions.append((number, version))
         elif part == 2:
-            file = instance(
+            file = loaded(
                 Attachment, alias, _ATTACHMENT_FIELDS, [pk, item_id, text, text2, text3, number, text4]
             )
             files.append((pk, file))
         else:
-            other = instance(Item, alias, _INTERPRETATION_NAMES, [pk, text, text2, text3, item_id])
-            other.agency = instance(Agency, alias, ["id", "short_code"], [number, text4])
+            other = loaded(Item, alias, _INTERPRETATION_NAMES, [pk, text, text2, text3, item_id])
+            other.agency = loaded(Agency, alias, ["id", "short_code"], [number, text4])
             links.append((day, pk, item_id, other))
     # Each list in its statement's former order (ORDER BY "number"; "id"; "published_on" DESC, "id" DESC).
     for _number, version in sorted(versions, key=lambda pair: pair[0]):
