@@ -57,21 +57,45 @@ class SiteSearch(indexing.RankedSearch[T]):
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
         # PostgreSQL walks the published entries newest first (catalogue_pub_idx) until `limit` match, or
         # reads a rarer word's matches from the GIN index: its own choice, as for the queryset's statement.
+        # The exact title/文号/索引号 entries (_exact_ids) are read in the same statement, for the case where
+        # more than the window match (one round trip; their index's few rows otherwise): kept for
+        # RankedSearch._ranked's call of _exact_ids, which then asks the database nothing.
         sql, params = self._ranked_sql()
-        return [(int(pk), int(rank)) for pk, rank in _read(f"{sql} LIMIT %s", [*params, limit])]
+        candidates = (
+            f'SELECT 0, "id", {self._rank}, "published_on" {_SCOPE} AND {self._words} {_ORDER} LIMIT %s'
+        )
+        exact = indexing.exact_sql(self.query)
+        if exact is None:  # (a searchable query always has its words together)
+            return [(int(pk), int(rank)) for pk, rank in _read(f"{sql} LIMIT %s", [*params, limit])]
+        exact_sql, exact_params = self._exact_sql(*exact)
+        rows = _read(
+            f'SELECT * FROM ({candidates}) "c" '
+            f'UNION ALL SELECT 1, "id", 0, "published_on" FROM ({exact_sql}) "e"',
+            [*params, limit, *exact_params],
+        )
+        # Each part in its statement's order (a compound statement's rows come in no promised order).
+        rows.sort(key=lambda row: (row[3], row[1]), reverse=True)
+        self._exact_found = (exact, [int(row[1]) for row in rows if row[0] == 1])
+        return [(int(row[1]), int(row[2])) for row in rows if row[0] == 0]
 
-    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+    def _exact_sql(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
+        """The statement of :meth:`_exact_ids` (``id`` and ``published_on``)."""
         # As SearchResults._exact_ids: on PostgreSQL the head keys' index in a subquery kept apart (OFFSET 0),
         # the scope's condition checked on its rows only.
         if connection.vendor == "postgresql":
             sql = (
-                f'SELECT "id" FROM (SELECT * FROM "catalogue_item" WHERE {where} OFFSET 0) "catalogue_item" '
-                f'WHERE "status" = %s {_ORDER} LIMIT %s'
+                f'SELECT "id", "published_on" FROM (SELECT * FROM "catalogue_item" WHERE {where} OFFSET 0) '
+                f'"catalogue_item" WHERE "status" = %s {_ORDER} LIMIT %s'
             )
-            values: list[Any] = [*params, Status.PUBLISHED.value, self.cap]
-        else:
-            sql = f'SELECT "id" {_SCOPE} AND {where} {_ORDER} LIMIT %s'
-            values = [Status.PUBLISHED.value, *params, self.cap]
+            return sql, [*params, Status.PUBLISHED.value, self.cap]
+        sql = f'SELECT "id", "published_on" {_SCOPE} AND {where} {_ORDER} LIMIT %s'
+        return sql, [Status.PUBLISHED.value, *params, self.cap]
+
+    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+        found = getattr(self, "_exact_found", None)
+        if found is not None and found[0] == (where, params):
+            return list(found[1])
+        sql, values = self._exact_sql(where, params)
         return [int(row[0]) for row in _read(sql, values)]
 
     def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:

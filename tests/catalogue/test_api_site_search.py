@@ -236,12 +236,25 @@ def test_other_filters_and_unsearchable_queries_keep_the_querysets(
         assert json.loads(fast.content)["count"] == 0
 
 
-def test_the_site_search_is_cheaper_in_statements(
+def test_the_site_search_reads_the_exact_entries_with_the_candidates(
     client: Client, entries: list[Item], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each of the site-wide search's statements is written out: none of them is the ORM's (which names
-    its columns by table, ``"catalogue_item"."id"``)."""
+    """The candidates and the exact title/文号/索引号 entries in one statement (then the old exact ones'
+    ranks): one statement fewer than the querysets; and none of the API's statements is the ORM's (which
+    names its columns by table, ``"catalogue_item"."id"``)."""
     monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    with CaptureQueriesContext(connection) as fast:
+        site = site_search.SiteSearch("部门预算", api._rows_by_id)
+        assert site.capped
+        ids = site.ids
+    with CaptureQueriesContext(connection) as slow:
+        assert by_querysets("部门预算").ids == ids
+    assert len(fast) == 2 and len(slow) == 3
+    # Asked for another test of "exact" than the one read with the candidates, it reads that one.
+    where, params = indexing.exact_sql("预算") or ("", [])
+    assert site._exact_ids(where, params) == []
+    where, params = indexing.exact_sql("部门预算") or ("", [])
+    assert site._exact_ids(where, params) == [entries[0].pk, entries[1].pk]
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"q": "部门预算"})
     assert response.status_code == 200
