@@ -436,15 +436,16 @@ class _SearchPages(SearchPaginator):
 #: part 2 a file (``filename``, ``kind``, ``content_type``, ``size``, ``sha256``), part 3 a published 政策解读
 #: of the entry (``title``, ``index_number``, ``status``, its agency's id and code, ``published_on``). The
 #: corrections come first: SQLite types a compound statement's columns by its first ``SELECT`` (the date).
-#: ``{marks}``: the page's ids, three times.
+#: ``{ids}``: the page's ids, written into the statement as numbers (psycopg parses a statement of more than
+#: 50 parameters again at each call instead of keeping it: ~0.3 ms for three lists of 20).
 _PAGE_LINKS_SQL = (
     'SELECT 1, "id", "item_id", "public_note", NULL, NULL, "number", NULL, "corrected_on" '
-    'FROM "catalogue_itemversion" WHERE "item_id" IN ({marks}) '
+    'FROM "catalogue_itemversion" WHERE "item_id" IN ({ids}) '
     'UNION ALL SELECT 2, "id", "item_id", "filename", "kind", "content_type", "size", "sha256", NULL '
-    'FROM "catalogue_attachment" WHERE "item_id" IN ({marks}) '
+    'FROM "catalogue_attachment" WHERE "item_id" IN ({ids}) '
     'UNION ALL SELECT 3, i."id", i."interprets_id", i."title", i."index_number", i."status", i."agency_id", '
     '(SELECT a."short_code" FROM "agencies_agency" a WHERE a."id" = i."agency_id"), i."published_on" '
-    'FROM "catalogue_item" i WHERE i."interprets_id" IN ({marks}) AND i."status" = %s'
+    'FROM "catalogue_item" i WHERE i."interprets_id" IN ({ids}) AND i."status" = %s'
 )
 
 
@@ -461,14 +462,13 @@ def _with_page_links(items: list[Item]) -> list[Item]:
         item.public_interpretations = []  # type: ignore[attr-defined]
     if not by_id:
         return items
-    ids = list(by_id)
-    marks = ", ".join(["%s"] * len(ids))
+    numbers = ", ".join(str(int(pk)) for pk in by_id)
     alias = connection.alias
     versions: list[tuple[int, ItemVersion]] = []
     files: list[tuple[int, Attachment]] = []
     links: list[tuple[Any, int, int, Item]] = []
     for part, pk, item_id, text, text2, text3, number, text4, day in _fetch(
-        _PAGE_LINKS_SQL.format(marks=marks), [*ids, *ids, *ids, Status.PUBLISHED.value]
+        _PAGE_LINKS_SQL.format(ids=numbers), [Status.PUBLISHED.value]
     ):
         if part == 1:
             version = loaded(ItemVersion, alias, _VERSION_NAMES, [pk, item_id, number, day, text])
