@@ -417,7 +417,8 @@ def _rows_by_id(ids: list[int]) -> list[Item]:
 
 
 class _SearchPages(SearchPaginator):
-    """A search's pages (:class:`~gongkai.catalogue.indexing.SearchResults`: its ranked ids), each page's
+    """A search's pages (its ranked ids: :class:`~gongkai.catalogue.indexing.SearchResults`, or
+    :class:`~gongkai.catalogue.site_search.SiteSearch` for ``q`` alone), each page's
     rows read by id with :func:`_rows_by_id` and :func:`_with_page_links` — the ORM's ``select_related``
     and three ``Prefetch``es over the results' queryset were half the search request's Python (issue 16).
     The same pages as ``Paginator.page`` (orphans included), the same rows."""
