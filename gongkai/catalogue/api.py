@@ -16,6 +16,7 @@ is not understood is answered with 400 and a message in Chinese and English.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -49,7 +50,7 @@ from gongkai.catalogue.models import (
 from gongkai.catalogue.presenters_public import label_of, sanitized
 from gongkai.catalogue.public_filters import FilterError, clean_value, published_items
 from gongkai.catalogue.search import is_searchable
-from gongkai.catalogue.selectors import PAGE_STATUSES, published_counts
+from gongkai.catalogue.selectors import PAGE_STATUSES, ColumnSearch, published_counts
 from gongkai.catalogue.site_search import SiteSearch
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
 from gongkai.core.i18n import render
@@ -620,6 +621,16 @@ def items(request: HttpRequest) -> HttpResponse:
             # Every agency's entries searched, nothing else asked: the search itself in SQL of its own
             # (site_search.SiteSearch: the same ids as SearchResults' querysets, without compiling them).
             paginator = _SearchPages(SiteSearch(filters.q, _rows_by_id), page_size)
+        elif (
+            filters.agency is not None
+            and dataclasses.replace(filters, agency=None).only_query
+            and is_searchable(filters.q)
+        ):
+            # One agency's entries searched, nothing else asked: the column's search (selectors.ColumnSearch,
+            # the same ids as SearchResults'; the agency's counters say how many entries it walks).
+            agency = filters.agency
+            column = ColumnSearch(agency.pk, filters.q, entries=totals.published_count(agency))
+            paginator = _SearchPages(column, page_size)
         elif filters.q:
             # The page's rows, files, corrections and 政策解读 in statements of their own (_SearchPages).
             scope = filters.narrow(published_items())

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from gongkai.catalogue import api, indexing, public_filters, site_search
+from gongkai.catalogue import api, indexing, public_filters, selectors, site_search
 from gongkai.catalogue.models import Item, ItemKind, ItemVersion, Status
 from gongkai.catalogue.public_filters import published_items
 from tests.catalogue.public_factories import add_file, category, make_item
@@ -146,18 +146,25 @@ def test_a_query_with_nothing_searchable_is_refused() -> None:
         site_search.SiteSearch("〔〕", api._rows_by_id)
 
 
-def _both(client: Client, params: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:
-    """The API's response to ``params`` through the site-wide search and through the querysets (the
-    general path, ``Filters.only_query`` made false), and how many site-wide searches were made."""
+def _both(
+    client: Client,
+    params: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    searches: type = site_search.SiteSearch,
+) -> tuple[Any, Any, int]:
+    """The API's response to ``params`` through its own searches and through the querysets (the general path,
+    ``Filters.only_query`` made false), and how many ``searches`` (the site-wide ``SiteSearch``, or the
+    column's ``ColumnSearch`` for ``agency`` and ``q``) were made."""
     made: list[object] = []
-    real = site_search.SiteSearch
+    name = searches.__name__
 
     def counted(*args: Any, **kwargs: Any) -> object:
         made.append(args)
-        return real(*args, **kwargs)
+        return searches(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(api, "SiteSearch", counted)
+        patch.setattr(api, name, counted)
         fast = client.get(URL, params)
     with monkeypatch.context() as patch:
         patch.setattr(public_filters.Filters, "only_query", property(lambda self: False))
@@ -213,10 +220,33 @@ def test_pagination_boundaries_are_the_same(
     assert fast.content == slow.content
 
 
+@pytest.mark.parametrize("cap", [500, 2])
+@pytest.mark.parametrize("code", ["county-a", "county-b", "town-a1"])
+@pytest.mark.parametrize("query", ["部门预算", "预算", "7号"])
+def test_one_agencys_search_is_the_columns_and_the_same_bytes(
+    client: Client,
+    entries: list[Item],
+    monkeypatch: pytest.MonkeyPatch,
+    cap: int,
+    code: str,
+    query: str,
+) -> None:
+    """``agency`` and ``q`` alone: the column's search (``selectors.ColumnSearch``), the same JSON."""
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", cap)
+    monkeypatch.setattr(indexing, "token_frequencies", dict)  # no statistics read: statements compared
+    for page in ("1", "2"):
+        params = {"q": query, "agency": code, "page_size": "1", "page": page}
+        fast, slow, made = _both(client, params, monkeypatch, searches=selectors.ColumnSearch)
+        assert made == 1
+        assert (fast.status_code, fast.content) == (slow.status_code, slow.content)
+    assert _both(client, {"q": query, "agency": code}, monkeypatch)[2] == 0  # not the site-wide search
+
+
 @pytest.mark.parametrize(
     "params",
     [
-        {"q": "预算", "agency": "county-a"},
+        {"q": "预算", "agency": "county-a", "year": "2026"},
+        {"q": "〔〕", "agency": "county-a"},
         {"q": "预算", "year": "2026"},
         {"q": "预算", "kind": "information"},
         {"q": "预算", "category": FINANCE},
@@ -230,6 +260,7 @@ def test_other_filters_and_unsearchable_queries_keep_the_querysets(
 ) -> None:
     fast, slow, made = _both(client, params, monkeypatch)
     assert made == 0
+    assert _both(client, params, monkeypatch, searches=selectors.ColumnSearch)[2] == 0
     assert fast.status_code == slow.status_code == 200
     assert fast.content == slow.content
     if params["q"] == "〔〕":
