@@ -439,7 +439,8 @@ class _SearchPages(SearchPaginator):
 #: of the entry (``title``, ``index_number``, ``status``, its agency's id and code, ``published_on``). The
 #: corrections come first: SQLite types a compound statement's columns by its first ``SELECT`` (the date).
 #: ``{ids}``: the page's ids, written into the statement as numbers (psycopg parses a statement of more than
-#: 50 parameters again at each call instead of keeping it: ~0.3 ms for three lists of 20).
+#: 50 parameters again at each call instead of keeping it: ~0.3 ms for three lists of 20). When a 政策解读 is
+#: on the page, :data:`_TARGETS_SQL` adds the documents interpreted (part 4).
 _PAGE_LINKS_SQL = (
     'SELECT 1, "id", "item_id", "public_note", NULL, NULL, "number", NULL, "corrected_on" '
     'FROM "catalogue_itemversion" WHERE "item_id" IN ({ids}) '
@@ -449,6 +450,13 @@ _PAGE_LINKS_SQL = (
     '(SELECT a."short_code" FROM "agencies_agency" a WHERE a."id" = i."agency_id"), i."published_on" '
     'FROM "catalogue_item" i WHERE i."interprets_id" IN ({ids}) AND i."status" = %s'
 )
+#: Part 4 of :data:`_PAGE_LINKS_SQL`: the documents the page's 政策解读 interpret (``{targets}``), where the
+#: public may see them (:data:`~gongkai.catalogue.selectors.PAGE_STATUSES`), as :func:`_targets` reads them.
+_TARGETS_SQL = (
+    ' UNION ALL SELECT 4, i."id", i."interprets_id", i."title", i."index_number", i."status", i."agency_id", '
+    '(SELECT a."short_code" FROM "agencies_agency" a WHERE a."id" = i."agency_id"), NULL '
+    'FROM "catalogue_item" i WHERE i."id" IN ({targets}) AND i."status" IN ({statuses})'
+)
 
 
 def _with_page_links(items: list[Item]) -> list[Item]:
@@ -456,7 +464,9 @@ def _with_page_links(items: list[Item]) -> list[Item]:
     corrections and published 政策解读, in one statement of its own (:data:`_PAGE_LINKS_SQL`) — Django's
     prefetching (three querysets compiled, then matched to the rows) was a third of the listing's cost, and
     three statements were three round trips (issue 16). The same rows in the same order as the
-    ``Prefetch``es' (a test compares them): files by id, corrections by number, 政策解读 newest first."""
+    ``Prefetch``es' (a test compares them): files by id, corrections by number, 政策解读 newest first. With
+    them, the documents the page's 政策解读 interpret (``public_interprets``: what :func:`_targets` would read
+    in an ORM statement of its own)."""
     by_id = {item.pk: item for item in items}
     for item in items:
         item.public_attachments = []  # type: ignore[attr-defined]
@@ -469,9 +479,14 @@ def _with_page_links(items: list[Item]) -> list[Item]:
     versions: list[tuple[int, ItemVersion]] = []
     files: list[tuple[int, Attachment]] = []
     links: list[tuple[Any, int, int, Item]] = []
-    for part, pk, item_id, text, text2, text3, number, text4, day in _fetch(
-        _PAGE_LINKS_SQL.format(ids=numbers), [Status.PUBLISHED.value]
-    ):
+    targets: dict[int, Item] = {}
+    sql, params = _PAGE_LINKS_SQL.format(ids=numbers), [Status.PUBLISHED.value]
+    interpreted = sorted({item.interprets_id for item in items if item.interprets_id is not None})
+    if interpreted:
+        statuses = ", ".join(["%s"] * len(PAGE_STATUSES))
+        sql += _TARGETS_SQL.format(targets=", ".join(str(int(pk)) for pk in interpreted), statuses=statuses)
+        params += [status.value for status in PAGE_STATUSES]
+    for part, pk, item_id, text, text2, text3, number, text4, day in _fetch(sql, params):
         if part == 1:
             version = loaded(ItemVersion, alias, _VERSION_NAMES, [pk, item_id, number, day, text])
             versions.append((number, version))
@@ -483,7 +498,10 @@ def _with_page_links(items: list[Item]) -> list[Item]:
         else:
             other = loaded(Item, alias, _INTERPRETATION_NAMES, [pk, text, text2, text3, item_id])
             other.agency = loaded(Agency, alias, ["id", "short_code"], [number, text4])
-            links.append((day, pk, item_id, other))
+            if part == 3:
+                links.append((day, pk, item_id, other))
+            else:
+                targets[pk] = other
     # Each list in its statement's former order (ORDER BY "number"; "id"; "published_on" DESC, "id" DESC).
     for _number, version in sorted(versions, key=lambda pair: pair[0]):
         by_id[version.item_id].public_versions.append(version)  # type: ignore[attr-defined]
@@ -491,6 +509,9 @@ def _with_page_links(items: list[Item]) -> list[Item]:
         by_id[file.item_id].public_attachments.append(file)  # type: ignore[attr-defined]
     for _day, _pk, item_id, other in sorted(links, key=lambda link: (link[0], link[1]), reverse=True):
         by_id[item_id].public_interpretations.append(other)  # type: ignore[attr-defined]
+    for item in items:
+        target = targets.get(item.interprets_id) if item.interprets_id is not None else None
+        item.public_interprets = target  # type: ignore[attr-defined]
     return items
 
 
@@ -499,7 +520,10 @@ _INTERPRETATION_NAMES = ("id", "title", "index_number", "status", "interprets_id
 
 
 def _targets(items: list[Item]) -> dict[int, Item]:
-    """The documents the given 政策解读 interpret, where the public may see them (one query)."""
+    """The documents the given 政策解读 interpret, where the public may see them (one query; none when
+    :func:`_with_page_links` has read them)."""
+    if all(hasattr(item, "public_interprets") for item in items):
+        return {item.public_interprets.pk: item.public_interprets for item in items if item.public_interprets}  # type: ignore[attr-defined]
     ids = {item.interprets_id for item in items if item.interprets_id is not None}
     if not ids:
         return {}

@@ -291,3 +291,33 @@ def test_the_site_search_reads_the_exact_entries_with_the_candidates(
     assert response.status_code == 200
     compiled = [q["sql"] for q in queries if '"catalogue_item"."id"' in q["sql"]]
     assert compiled == []
+
+
+def test_the_documents_interpreted_are_read_with_the_page_links(tree: Tree, entries: list[Item]) -> None:
+    """``api._with_page_links`` reads the documents the page's 政策解读 interpret (published or withdrawn; a
+    draft's is none) in its statement: what ``api._targets``' ORM statement reads, and no statement more."""
+    withdrawn = Item.objects.get(agency=tree.county_b, title="部门预算", status=Status.WITHDRAWN)
+    draft = Item.objects.get(agency=tree.county_a, title="部门预算", status=Status.DRAFT)
+    readings = [
+        make_item(tree.town_a1, f"解读{n}", kind=ItemKind.INTERPRETATION, interprets=target)
+        for n, target in enumerate((withdrawn, draft, entries[3]))
+    ]
+    ids = [entries[2].pk, *(reading.pk for reading in readings), entries[5].pk]
+
+    def shown(targets: dict[int, Item]) -> dict[int, tuple[object, ...]]:
+        return {pk: (t.title, t.status, t.index_number, t.agency.short_code) for pk, t in targets.items()}
+
+    expected = shown(api._targets(api._rows_by_id(ids)))
+    assert set(expected) == {withdrawn.pk, entries[3].pk}
+    rows = api._rows_by_id(ids)
+    with CaptureQueriesContext(connection) as queries:
+        found = shown(api._targets(api._with_page_links(rows)))
+    assert found == expected
+    assert len(queries) == 1
+    assert [getattr(row, "public_interprets", None) is None for row in rows] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
