@@ -14,7 +14,9 @@ Each round runs one child process per tree (``--trees``: ``PYTHONPATH`` makes th
 win), alternating their order between rounds, so that the machine's load weighs on both alike. A child
 asks for every URL once (imports, templates, the connection), then ``--requests`` times each. Printed per
 page and tree: the median wall time, the Python CPU time of the process, the SQL time (the round trips as
-the client sees them: PostgreSQL's work and waiting for it) and the statements per request.
+the client sees them: PostgreSQL's work and waiting for it), the CPU time of the connection's PostgreSQL
+backend per request (``/proc/<pid>/stat`` around each page's requests, when the server runs on this machine:
+what the statements cost the database, without the wait) and the statements per request.
 
 Each run also compares every URL's bytes between the trees (the first tree's against the others') and
 prints the URLs that differ. ``--profile PAGE`` runs ``cProfile`` over that page's requests in the first
@@ -167,9 +169,11 @@ def child(requests: int, pages: list[str]) -> dict[str, Any]:
             assert status.startswith("200"), (url, status)
             digests[url] = hashlib.sha256(body).hexdigest()
     figures: dict[str, dict[str, list[float]]] = {}
+    backend = _backend_cpu()
     with connection.execute_wrapper(timed):
         for page in pages:
-            one = figures.setdefault(page, {"wall": [], "cpu": [], "sql": [], "queries": []})
+            one = figures.setdefault(page, {"wall": [], "cpu": [], "sql": [], "queries": [], "pgcpu": []})
+            before = backend()
             for _ in range(requests):
                 for url in urls[page]:
                     sql.clear()
@@ -179,7 +183,31 @@ def child(requests: int, pages: list[str]) -> dict[str, Any]:
                     one["cpu"].append(time.process_time() - cpu)
                     one["sql"].append(sum(sql))
                     one["queries"].append(len(sql))
+            after = backend()
+            if before is not None and after is not None:  # the page's mean: the clock ticks are 10 ms
+                one["pgcpu"].append((after - before) / (requests * len(urls[page])))
     return {"figures": figures, "digests": digests}
+
+
+def _backend_cpu() -> Any:
+    """A function that reads the CPU seconds the connection's PostgreSQL backend has used
+    (``/proc/<pid>/stat``; ``None`` when the server is not on this machine or not readable): what the
+    statements cost the database itself, not the wait for it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT 0")
+        pid = cursor.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    return read
 
 
 def profile(page: str, requests: int, top: int) -> None:
@@ -208,6 +236,11 @@ def profile(page: str, requests: int, top: int) -> None:
 
 #: A benchmark-only key for the encrypted personal data (the settings refuse to start without one).
 BENCH_DATA_KEY = "bench:YmVuY2htYXJrLW9ubHktZGF0YS1rZXktMzItYnl0ZXM="
+
+
+def _pg_cpu(means: list[float]) -> str:
+    """The PostgreSQL backend's CPU per request (the rounds' median of each page's mean), or "–"."""
+    return f"{statistics.median(means) * 1000:.1f}" if means else "–"
 
 
 def child_env(tree: str, database: str) -> dict[str, str]:
@@ -252,7 +285,7 @@ def main() -> None:
         profile(args.profile, args.requests, args.top)
         return
     figures: dict[str, dict[str, dict[str, list[float]]]] = {
-        t: {p: {"wall": [], "cpu": [], "sql": [], "queries": []} for p in pages} for t in trees
+        t: {p: {"wall": [], "cpu": [], "sql": [], "queries": [], "pgcpu": []} for p in pages} for t in trees
     }
     digests: dict[str, dict[str, str]] = {}
     for round_ in range(args.rounds):
@@ -275,10 +308,10 @@ def main() -> None:
             print(f"round {round_ + 1}, {tree}: median {statistics.median(walls) * 1000:.1f} ms", flush=True)
     print(f"\nload average after: {os.getloadavg()[0]:.1f}\n")
     print(
-        "| page | tree | n | wall p50 ms | wall p90 ms | CPU p50 ms | SQL p50 ms | statements "
-        "| first / this |"
+        "| page | tree | n | wall p50 ms | wall p90 ms | CPU p50 ms | SQL p50 ms | PostgreSQL CPU ms "
+        "| statements | first / this |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for page in pages:
         first = statistics.median(figures[trees[0]][page]["wall"])
         for tree in trees:
@@ -287,7 +320,8 @@ def main() -> None:
             print(
                 f"| {page} | {tree} | {len(wall)} | {statistics.median(wall) * 1000:.1f} "
                 f"| {wall[int(len(wall) * 0.9)] * 1000:.1f} | {statistics.median(f['cpu']) * 1000:.1f} "
-                f"| {statistics.median(f['sql']) * 1000:.1f} | {statistics.median(f['queries']):.0f} "
+                f"| {statistics.median(f['sql']) * 1000:.1f} "
+                f"| {_pg_cpu(f['pgcpu'])} | {statistics.median(f['queries']):.0f} "
                 f"| {first / statistics.median(wall):.2f} |"
             )
     if len(trees) > 1:

@@ -13,6 +13,8 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connections, models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=models.Model)
 
@@ -64,3 +66,22 @@ def instance(
             for converter in converters:
                 values[position] = converter(values[position], column, connection)
     return model.from_db(alias, list(ordered), [values[i] for i in positions])
+
+
+def loaded(model: type[M], alias: str, names: Sequence[str], values: Sequence[Any]) -> M:
+    """:func:`instance`, made without ``Model.__init__`` when no receiver listens to the model's ``pre_init``
+    or ``post_init`` (else :func:`instance` itself): the attributes set as ``__init__`` sets them (through
+    their descriptors) and the state ``from_db`` gives (not adding, the database ``alias``). ``__init__``
+    walks every field of the model and sends both signals — ~18 µs for an entry of 23 columns, ~2 µs
+    this way (issue 16: the API's rows)."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return instance(model, alias, names, values)
+    _order(model, tuple(names))  # the same check of the names as instance()
+    made = model.__new__(model)
+    state = ModelState()
+    state.adding = False
+    state.db = alias
+    made._state = state
+    for name, value in zip(names, values, strict=True):
+        setattr(made, name, value)
+    return made
