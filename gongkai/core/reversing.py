@@ -50,6 +50,8 @@ def fast_pattern(name: str, *args: str | int) -> str | None:
         return None
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _pattern(name, len(texts), get_script_prefix(), str(urlconf))
+
+
 def filler(name: str, arity: int) -> Callable[..., str]:
     """:func:`fast_reverse` of ``name`` with ``arity`` arguments, for many calls under the same script prefix
     and URLconf (one request's links): those and the pattern looked up once, not at each call."""
