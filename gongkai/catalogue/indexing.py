@@ -227,31 +227,42 @@ def words_sql(query: str, *, agency_id: int | None = None) -> tuple[str, list[st
 
 #: How long the statistics read by :func:`token_frequencies` are kept in the process (seconds).
 FREQUENCIES_SECONDS = 600.0
-_frequencies: tuple[float, dict[str, float]] | None = None
+#: The statistics :func:`token_frequencies` and :func:`agency_token_counts` read, each kept with the time
+#: it was read (per process; emptied by a test to read them again).
+_kept_statistics: dict[str, tuple[float, dict[str, float]]] = {}
 
 
-def token_frequencies() -> dict[str, float]:
-    """The share of entries that have each frequent token (PostgreSQL's ``most_common_elems`` of
-    ``search_vector``, from its last ``ANALYZE``), read at most every :data:`FREQUENCIES_SECONDS` per
-    process; empty on SQLite or without statistics. Only the way a search reads is chosen with it
-    (:func:`query_frequency`), never what it finds."""
-    global _frequencies
+def _statistics(name: str, sql: str, params: list[str]) -> dict[str, float]:
+    """A column's most common elements in PostgreSQL's statistics (``sql``: their texts, their shares and a
+    multiplier, from the last ``ANALYZE``) as ``{element: share × multiplier}``, read at most every
+    :data:`FREQUENCIES_SECONDS` per process and kept under ``name``; empty on SQLite or without
+    statistics. They choose how a search reads, never what it finds."""
     now = time.monotonic()
-    if _frequencies is not None and now - _frequencies[0] < FREQUENCIES_SECONDS:
-        return _frequencies[1]
+    kept = _kept_statistics.get(name)
+    if kept is not None and now - kept[0] < FREQUENCIES_SECONDS:
+        return kept[1]
     found: dict[str, float] = {}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
-                [Item._meta.db_table],
-            )
+            cursor.execute(sql, params)
             row = cursor.fetchone()
-        if row is not None and row[0] is not None and row[1] is not None:
-            found = {str(token): float(share) for token, share in zip(row[0], row[1], strict=False)}
-    _frequencies = (now, found)
+        if row is not None and row[0] is not None and row[1] is not None and row[2] and row[2] > 0:
+            found = {
+                str(key): float(share) * float(row[2]) for key, share in zip(row[0], row[1], strict=False)
+            }
+    _kept_statistics[name] = (now, found)
     return found
+
+
+def token_frequencies() -> dict[str, float]:
+    """The share of entries that have each frequent token (``most_common_elems`` of ``search_vector``):
+    :func:`_statistics`. Only the way a search reads is chosen with it (:func:`query_frequency`)."""
+    return _statistics(
+        "tokens",
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs, 1 FROM pg_stats "
+        "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
+        [Item._meta.db_table],
+    )
 
 
 def query_frequency(query: str) -> float:
@@ -271,34 +282,19 @@ def query_frequency(query: str) -> float:
 #: The GIN index of :data:`AGENCY_LEXEMES_SQL` (migration ``catalogue.0019_search_by_agency_lexemes``), whose
 #: expression PostgreSQL's ``ANALYZE`` keeps statistics of: the most common ``<agency id>~<token>`` keys.
 AGENCY_LEXEMES_INDEX = "catalogue_item_agency_lexemes_gin"
-_agency_counts: tuple[float, dict[str, float]] | None = None
 
 
 def agency_token_counts() -> dict[str, float]:
     """About how many entries have each frequent agency key (``17~开``: the agency's entries with the
-    token): the ``most_common_elems`` of :data:`AGENCY_LEXEMES_INDEX`'s expression times the table's rows,
-    from the last ``ANALYZE``, read at most every :data:`FREQUENCIES_SECONDS` per process; empty on SQLite
-    or without statistics. Like :func:`token_frequencies`, it chooses how a search reads, never what it
-    finds."""
-    global _agency_counts
-    now = time.monotonic()
-    if _agency_counts is not None and now - _agency_counts[0] < FREQUENCIES_SECONDS:
-        return _agency_counts[1]
-    found: dict[str, float] = {}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-                "FROM pg_stats s, pg_class c WHERE s.schemaname = current_schema() AND s.tablename = %s "
-                "AND c.oid = to_regclass(%s)",
-                [AGENCY_LEXEMES_INDEX, Item._meta.db_table],
-            )
-            row = cursor.fetchone()
-        if row is not None and row[0] is not None and row[1] is not None and row[2] and row[2] > 0:
-            rows = float(row[2])
-            found = {str(key): float(share) * rows for key, share in zip(row[0], row[1], strict=False)}
-    _agency_counts = (now, found)
-    return found
+    token): the ``most_common_elems`` of :data:`AGENCY_LEXEMES_INDEX`'s expression times the table's rows
+    (:func:`_statistics`). Like :func:`token_frequencies`, it chooses how a search reads."""
+    return _statistics(
+        "agency keys",
+        "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+        "FROM pg_stats s, pg_class c WHERE s.schemaname = current_schema() AND s.tablename = %s "
+        "AND c.oid = to_regclass(%s)",
+        [AGENCY_LEXEMES_INDEX, Item._meta.db_table],
+    )
 
 
 def agency_query_frequency(agency_id: int, query: str, entries: int) -> float:

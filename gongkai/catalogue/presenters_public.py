@@ -146,7 +146,7 @@ def column_context(agency: Agency, current: str, **context: Any) -> dict[str, An
     context.update(
         agency=agency,
         column_part=current,
-        nav=_nav(agency, current),
+        column_nav=_nav(agency, current),
         current_part=next((p for p in PARTS if p.key == current), None),
         rss_url=fast_reverse("catalogue_public:feed_rss", agency.short_code),
         atom_url=fast_reverse("catalogue_public:feed_atom", agency.short_code),

@@ -41,17 +41,6 @@ def fast_reverse(name: str, *args: str | int) -> str:
     return _pattern(name, len(texts), get_script_prefix(), str(urlconf)).format(*texts)
 
 
-def fast_pattern(name: str, *args: str | int) -> str | None:
-    """The ``str.format`` pattern :func:`fast_reverse` fills for ``name`` with ``len(args)`` arguments, for
-    many URLs of one name (a list's rows): ``pattern.format(*args)`` is ``fast_reverse(name, *args)`` for
-    any ``args`` that need no quoting (numbers, slugs). ``None`` when ``args`` (a sample) need quoting."""
-    texts = [str(arg) for arg in args]
-    if not all(_PLAIN.fullmatch(text) for text in texts):
-        return None
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _pattern(name, len(texts), get_script_prefix(), str(urlconf))
-
-
 def filler(name: str, arity: int) -> Callable[..., str]:
     """:func:`fast_reverse` of ``name`` with ``arity`` arguments, for many calls under the same script prefix
     and URLconf (one request's links): those and the pattern looked up once, not at each call."""

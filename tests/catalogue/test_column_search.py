@@ -288,7 +288,7 @@ def test_the_exact_entries_are_read_with_the_candidates(
 def test_the_agency_keys_statistics_are_postgresqls(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     """After ``ANALYZE``, the agency keys' index has statistics of its expression: its most common keys,
     counted in entries."""
-    monkeypatch.setattr(indexing, "_agency_counts", None)
+    monkeypatch.setattr(indexing, "_kept_statistics", {})
     if connection.vendor != "postgresql":
         assert indexing.agency_token_counts() == {}
         return
@@ -306,7 +306,7 @@ def test_the_agency_keys_statistics_are_postgresqls(tree: Tree, monkeypatch: pyt
 def test_token_frequencies_are_postgresqls_statistics_kept_for_a_while(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(indexing, "_frequencies", None)
+    monkeypatch.setattr(indexing, "_kept_statistics", {})
     with CaptureQueriesContext(connection) as queries:
         first = indexing.token_frequencies()
         assert indexing.token_frequencies() is first
@@ -363,9 +363,34 @@ def _highlight_as_before(text: str, query: str) -> list[tuple[str, bool]]:
         "ΣΊΣΥΦΟΣ GDP İstanbul ﬁle ㈱ ①号",
         "e\u0301té 预算 Ａ_Ｂ 50％",
         "部门预算部门预算",
+        "关于2025年部门预算的通知",
+        "（预算）ＡＢＣ２０２５年报告",
+        "BUDGET Budget budget-2025",
+        "㈠预算㈡ ﬁnance ﬁle",  # one character folded to three, a ligature to two
+        "İstanbul预算İ",  # a capital folded to two characters
+        "<script>\"&'预算",
     ],
 )
-@pytest.mark.parametrize("query", ["预算", "7号", "gdp", "ｇｄｐ 公报", "50%", "〔〕", "file", "部门 预算"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "预",
+        "预算",
+        "7号",
+        "gdp",
+        "ｇｄｐ 公报",
+        "50%",
+        "〔〕",
+        "file",
+        "部门 预算",
+        "budget",
+        "fi",
+        "ABC",
+        "2025",
+        "(一)",
+        "istanbul",
+    ],
+)
 def test_highlight_marks_what_it_marked_before(text: str, query: str) -> None:
     from gongkai.catalogue.search import highlight
 

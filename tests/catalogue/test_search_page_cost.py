@@ -7,7 +7,6 @@ and signed-in reader, bounded, never holding a block or a token."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -20,11 +19,9 @@ from django.test import Client
 from django.utils import translation
 
 from gongkai.agencies.models import Agency
-from gongkai.catalogue import search
 from gongkai.catalogue.models import ItemKind
 from gongkai.catalogue.presenters_public import facets, page_context, query_string, query_string_parts
 from gongkai.catalogue.public_filters import Filters
-from gongkai.core.reversing import fast_pattern, fast_reverse
 from gongkai.core.templatetags import kept
 from tests.catalogue.public_factories import category, make_item
 from tests.conftest import Tree, make_user
@@ -167,55 +164,6 @@ def test_the_page_links_made_in_python_are_the_template_s(
         assert made.count('aria-hidden="true"') == 2  # the elided ranges on both sides
 
 
-# --- Highlighting ---------------------------------------------------------------------------------------
-
-
-def _highlight_char_by_char(text: str, query: str) -> list[tuple[str, bool]]:
-    """The highlighting before this change: each character folded alone, a match mapped back."""
-    pattern = search._highlight_pattern(query) if text else None
-    if pattern is None:
-        return [(text, False)] if text else []
-    folded, positions = [], []
-    for i, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char).lower():
-            folded.append(piece)
-            positions.append(i)
-    spans: list[tuple[int, int]] = []
-    for match in pattern.finditer("".join(folded)):
-        if match.end() > match.start():
-            start, end = positions[match.start()], positions[match.end() - 1] + 1
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-            else:
-                spans.append((start, end))
-    pieces, position = [], 0
-    for start, end in spans:
-        if start > position:
-            pieces.append((text[position:start], False))
-        pieces.append((text[start:end], True))
-        position = end
-    if position < len(text):
-        pieces.append((text[position:], False))
-    return pieces
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "关于2025年部门预算的通知",
-        "（预算）ＡＢＣ２０２５年报告",
-        "BUDGET Budget budget-2025",
-        "㈠预算㈡ ﬁnance ﬁle",  # one character folded to three, a ligature to two
-        "İstanbul预算İ",  # a capital folded to two characters
-        "",
-        "<script>\"&'预算",
-    ],
-)
-@pytest.mark.parametrize("query", ["预", "预算", "budget", "fi", "ABC", "2025", "(一)", "istanbul"])
-def test_highlighting_in_one_pass_marks_what_the_fold_by_character_marked(text: str, query: str) -> None:
-    assert search.highlight(text, query) == _highlight_char_by_char(text, query)
-
-
 # --- Kept fragments -------------------------------------------------------------------------------------
 
 
@@ -278,17 +226,6 @@ def test_kept_fragments_are_bounded_and_forgotten_with_a_setting(settings: Any) 
     assert template.render(Context({"n": last, "m": 1})) == f"{last}·0"
     settings.STATIC_URL = "/elsewhere/"
     assert node.made == {}
-
-
-def test_fast_pattern_is_fast_reverse() -> None:
-    pattern = fast_pattern("catalogue_public:item", "county-a", 0)
-    assert pattern is not None and pattern.format("county-a", 12) == fast_reverse(
-        "catalogue_public:item", "county-a", 12
-    )
-    assert fast_pattern("catalogue_public:item", "县 a", 0) is None  # needs quoting: reverse() writes it
-
-
-# --- The pages ------------------------------------------------------------------------------------------
 
 
 def _chrome(page: str) -> str:

@@ -86,3 +86,16 @@ def test_anonymous_visitors_see_only_public_links(db: None) -> None:
     links = HREF.findall(match.group(0))
     assert "/workbench/" not in links and "/cases/" not in links and "/accounts/login/" in links
     make_user("spare")
+
+
+def test_a_public_column_page_keeps_the_signed_in_user_s_links(people: People) -> None:
+    """The column's own sub-navigation (``column_nav``) no longer hides the context processor's ``nav``: an
+    officer reading a public column still has the staff links of the bar (they were missing there)."""
+    client = Client()
+    client.force_login(people.officer)
+    code = people.agency.short_code
+    for url in (f"/gk/{code}/", f"/gk/{code}/catalogue/", f"/gk/{code}/catalogue/?q=预算"):
+        match = NAV.search(client.get(url).content.decode())
+        assert match, url
+        links = set(HREF.findall(match.group(0)))
+        assert {"/cases/", "/manage/catalogue/", "/reports/", "/stats/"} <= links, url

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from gongkai.catalogue.search import highlight as pieces
-from gongkai.core.reversing import fast_pattern, fast_reverse
+from gongkai.core.reversing import filler
 
 register = template.Library()
 
@@ -59,18 +59,11 @@ def item_rows(context: Any, rows: Iterable[Any], query: object = "") -> SafeStri
     index_label, title_label = _escaped(gettext("索引号")), _escaped(gettext("名称"))
     date_label, number_label = _escaped(gettext("发布日期")), _escaped(gettext("文号"))
     words = str(query) if query else ""
-    # The entries' links from one reversed pattern (the code checked once; an entry's id is a number).
-    pattern = fast_pattern("catalogue_public:item", short_code, 0)
+    # The entries' links from one reversed pattern (reversing.filler: looked up once for the page).
+    link = filler("catalogue_public:item", 2)
 
     def mark(text: object) -> str:
         return _marked(text, words) if words else _escaped("" if text is None else text)
-
-    def link(pk: int) -> str:
-        return (
-            pattern.format(short_code, pk)
-            if pattern
-            else fast_reverse("catalogue_public:item", short_code, pk)
-        )
 
     made = []
     for row in rows:
@@ -80,7 +73,7 @@ def item_rows(context: Any, rows: Iterable[Any], query: object = "") -> SafeStri
                 index_label,
                 mark(row.index_number),
                 title_label,
-                _escaped(link(row.pk)),
+                _escaped(link(short_code, row.pk)),
                 mark(row.title),
                 date_label,
                 day,
