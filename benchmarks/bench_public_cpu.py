@@ -202,6 +202,8 @@ def _backend_cpu() -> Any:
 
     def read() -> float | None:
         try:
+            if not Path(f"/proc/{pid}/comm").read_text().startswith("postgres"):
+                return None  # the server is elsewhere: this pid is another process of this machine
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             return None

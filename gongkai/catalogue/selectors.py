@@ -457,7 +457,7 @@ def newer_years(counters: ColumnTotals | None, offset: int) -> tuple[datetime.da
     publication: ``(1 January of the year after the one at offset, the entries published since)`` — the
     rows before ``offset`` that a ``published_on`` below that date leaves out — or ``None`` when nothing
     can be skipped: no counters or no browsing counts, counts per year that do not add up to the total
-    (an entry without a publication date, which the list's order puts elsewhere on each database), or an
+    (counts out of step with the entries: a write that bypassed the counters), or an
     offset in the newest year."""
     if counters is None or counters.facets is None:
         return None

@@ -441,7 +441,7 @@ def test_a_deep_page_skips_the_newer_years_by_the_counters(
 ) -> None:
     """The years before a deep page's are skipped by their counts (selectors.newer_years): the same rows as
     ``OFFSET`` alone, across year boundaries, on each page; without browsing counts, or with counts that
-    do not add up (an entry without a date), ``OFFSET`` alone."""
+    do not add up (out of step with the entries), ``OFFSET`` alone."""
     monkeypatch.setattr(selectors, "DEEP_OFFSET", 5)
     for year, n in ((2023, 17), (2024, 14), (2025, 19)):
         for day in range(n):

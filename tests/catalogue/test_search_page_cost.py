@@ -213,6 +213,8 @@ def test_a_kept_fragment_may_hold_neither_a_block_nor_a_token() -> None:
         _render("{% kept %}{% kept unless a %}{% csrf_token %}{% endkept %}{% endkept %}")
     with pytest.raises(TemplateSyntaxError, match="unless"):
         _render("{% kept unless a b %}{% endkept %}")
+    with pytest.raises(TemplateSyntaxError, match="include"):  # what it includes is not checked
+        _render('{% kept %}{% include "catalogue/public/_pagination.html" %}{% endkept %}')
 
 
 def test_kept_fragments_are_bounded_and_forgotten_with_a_setting(settings: Any) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from django import template
 from django.template.base import render_value_in_context
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from gongkai.catalogue.search import highlight as pieces
 from gongkai.core.reversing import filler
@@ -147,10 +147,17 @@ def facet_sections(facets: Iterable[Any]) -> SafeString:
     return mark_safe("".join(made))  # noqa: S308 - every value is escaped here
 
 
-#: The words of a list's page links (``_pagination.html``), as its template translated them.
-_PAGE_WORDS = ("分页", "上一页", "第", "页", "下一页")
+#: The words of a list's page links (``_pagination.html``), as its template translated them (marked for
+#: ``makemessages``: they are translated through a variable).
+_PAGE_WORDS = (
+    gettext_noop("分页"),
+    gettext_noop("上一页"),
+    gettext_noop("第"),
+    gettext_noop("页"),
+    gettext_noop("下一页"),
+)
 #: The line under the links, as ``{% blocktranslate with number=… total=… %}`` asks for it.
-_WHERE = "第 %(number)s 页，共 %(total)s 页"
+_WHERE = gettext_noop("第 %(number)s 页，共 %(total)s 页")
 
 
 @functools.lru_cache(maxsize=16)

@@ -14,9 +14,12 @@ What a kept fragment shows must depend on nothing but
 * what the tag adds to every key: the active language, the script prefix, the URLconf and whether the
   context escapes; the settings (a changed setting, in tests, forgets every kept fragment).
 
-It may not hold a ``{% block %}`` (a child template may fill it) nor a ``{% csrf_token %}`` (different on each
-request) — both refused when the template is read — unless the ``unless`` condition excludes the requests
-where the token is drawn (``unless user.is_authenticated``: a signed-in user's page is rendered as usual).
+It may not hold a ``{% block %}`` (a child template may fill it), an ``{% include %}`` (what it includes is
+not checked) nor a ``{% csrf_token %}`` (different on each request) — all refused when the template is
+read — unless, for the token, the ``unless`` condition excludes the requests where it is drawn (``unless
+user.is_authenticated``: a signed-in user's page is rendered as usual). A tag inside that sets a variable
+(``{% get_available_languages as … %}``) sets it only when the fragment is made, not when it is copied: such
+a variable may be used inside the fragment only.
 The data of an agency is a key's own value (its name, its code), never a version of it, so that a renamed
 agency's fragment is made again, and each fragment keeps at most :data:`KEPT_PER_FRAGMENT` values (the
 oldest is forgotten first): the memory is bounded whatever the site holds.
@@ -33,7 +36,7 @@ from django.core.signals import setting_changed
 from django.template import Context
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.defaulttags import CsrfTokenNode
-from django.template.loader_tags import BlockNode
+from django.template.loader_tags import BlockNode, IncludeNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -120,6 +123,10 @@ def kept(parser: Parser, token: Token) -> KeptNode:
     if nodelist.get_nodes_by_type(BlockNode):
         raise template.TemplateSyntaxError(
             "{% kept %} cannot hold a {% block %}: a child template may fill it"
+        )
+    if nodelist.get_nodes_by_type(IncludeNode):
+        raise template.TemplateSyntaxError(
+            "{% kept %} cannot hold an {% include %}: what it includes is not checked here"
         )
     if unless is None and nodelist.get_nodes_by_type(CsrfTokenNode):
         raise template.TemplateSyntaxError("{% kept %} cannot hold a {% csrf_token %} (one per request)")
