@@ -20,6 +20,7 @@ from gongkai.catalogue import api, indexing, public_filters, selectors, site_sea
 from gongkai.catalogue.models import Item, ItemKind, ItemVersion, Status
 from gongkai.catalogue.public_filters import published_items
 from tests.catalogue.public_factories import add_file, category, make_item
+from tests.catalogue.test_column_search import QUERIES
 from tests.conftest import Tree
 
 pytestmark = pytest.mark.django_db
@@ -27,20 +28,6 @@ pytestmark = pytest.mark.django_db
 URL = "/gk/api/items/"
 FINANCE = "财政、金融、审计"
 RULES = "示自然资规〔2026〕"
-QUERIES = (
-    "预",
-    "预算",
-    "部门预算",
-    "部门 预算",
-    "预算 部门",
-    "7号",
-    "示自然资规〔2026〕7号",
-    "gdp",
-    "50%",
-    "a_b",
-    "资金 2026",
-    "没有的词",
-)
 
 
 @pytest.fixture(autouse=True)
