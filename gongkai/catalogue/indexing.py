@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar, overload
 
 from django.core.paginator import Paginator
@@ -42,7 +43,7 @@ from gongkai.catalogue.search import (
     tsquery_text,
     words,
 )
-from gongkai.core import pagecache
+from gongkai.core import pagecache, rawrows
 
 T = TypeVar("T")
 
@@ -426,8 +427,8 @@ class RankedSearch(Sequence[T]):
             keyed = [pk for pk in keyed if pk not in seen]
             if keyed:
                 candidates += self._ranked_among(keyed)
-        # A stable sort: within a rank, the list's own order (newest first) stays.
-        candidates.sort(key=lambda row: -row[1])
+        # A stable sort (``reverse`` keeps it so): within a rank, the list's own order (newest first) stays.
+        candidates.sort(key=itemgetter(1), reverse=True)
         return [pk for pk, _rank in candidates], capped
 
     @property
@@ -456,6 +457,56 @@ class RankedSearch(Sequence[T]):
 
     def __iter__(self) -> Iterator[T]:
         return iter(self._fetch(self.ids))
+
+
+class StatementSearch(RankedSearch[T]):
+    """:class:`RankedSearch` from statements written out rather than querysets (the column's search,
+    :class:`~gongkai.catalogue.selectors.ColumnSearch`, and the site-wide one,
+    :class:`~gongkai.catalogue.site_search.SiteSearch`): the exact entries may come with the candidates,
+    in one statement (:meth:`_read_with_exact`)."""
+
+    #: The exact entries' ids read with the candidates (:meth:`_read_with_exact`) and the condition they
+    #: were read for: :meth:`_exact_ids` then asks the database nothing.
+    _exact_found: tuple[tuple[str, list[str]], list[int]] | None = None
+
+    @abstractmethod
+    def _exact_statement(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
+        """The statement of :meth:`_exact_ids` and its parameters: the ``id`` and ``published_on`` of the
+        newest ``cap`` entries of the search's scope that meet ``where``, in the list's order, then by id."""
+
+    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
+        """The ids of the newest ``cap`` entries of the search's scope that meet ``where``
+        (:func:`exact_sql`), in the list's order, then by id: those read with the candidates if they were
+        read for that condition, else read now."""
+        found = self._exact_found
+        if found is not None and found[0] == (where, params):
+            return list(found[1])
+        return [int(row[0]) for row in rawrows.rows(*self._exact_statement(where, params))]
+
+    def _read_with_exact(self, sql: str, params: list[Any]) -> list[tuple[int, int]]:
+        """The ids and ranks the candidates' statement ``sql`` finds (its columns: id, rank,
+        ``published_on``), and in the same statement (``UNION ALL``: one round trip) the exact entries
+        (:meth:`_exact_statement` for :func:`exact_sql`), kept for :meth:`_exact_ids`: a search of a frequent
+        word is capped and then needs them; when it is not, they cost what their statement costs (on
+        PostgreSQL a lookup in the head keys' index). Each part in the list's order: the ``ORDER BY`` of a
+        part inside a compound statement promises nothing about the whole."""
+        exact = exact_sql(self.query)
+        if exact is None:  # (a searchable query always has its words together)
+            return [(row[0], row[1]) for row in rawrows.rows(sql, params)]
+        exact_sql_text, exact_params = self._exact_statement(*exact)
+        found = rawrows.rows(
+            f'SELECT 0, "candidates".* FROM ({sql}) "candidates" UNION ALL '
+            f'SELECT 1, "exact"."id", 0, "exact"."published_on" FROM ({exact_sql_text}) "exact" '
+            "ORDER BY 1, 4 DESC, 2 DESC",
+            [*params, *exact_params],
+        )
+        # The candidates first, then the exact ones (the first key of the order); the driver's integers as
+        # they come (~500 rows: int() around each cost more than the rest of this).
+        split = len(found)
+        while split and found[split - 1][0]:
+            split -= 1
+        self._exact_found = (exact, [row[1] for row in found[split:]])
+        return [(row[1], row[2]) for row in found[:split]]
 
 
 class SearchResults(RankedSearch[Item]):

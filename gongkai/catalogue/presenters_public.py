@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -375,12 +375,22 @@ def _selected(filters: Filters) -> dict[str, tuple[str, str]]:
     return chosen
 
 
-def facets(agency: Agency, filters: Filters, counters: ColumnTotals | None = None) -> list[Facet]:
+def facets(
+    agency: Agency,
+    filters: Filters,
+    counters: ColumnTotals | None = None,
+    categories: Sequence[tuple[int, str]] | None = None,
+) -> list[Facet]:
     """The agency's whole catalogue counted by category, 第二十条 item, kind, document type and year
-    (``counters``: the agency's column counters, when the caller read them)."""
+    (``counters``: the agency's column counters, when the caller read them; ``categories``: every
+    category's ``(id, name)`` in display order, when read with them: :func:`selectors.browsing_column`)."""
     counts = selectors.cached_facet_counts(agency, counters)
-    names = selectors.category_names(list(counts.category))
-    categories = [(pk, name, counts.category[pk]) for pk, name in names]
+    names = (
+        selectors.category_names(list(counts.category))
+        if categories is None
+        else [(pk, name) for pk, name in categories if pk in counts.category]
+    )
+    by_category = [(pk, name, counts.category[pk]) for pk, name in names]
     article20 = [
         (number, f"{article_20_number(number)}{ARTICLE_20_ITEMS[number]}", counts.article20[number])
         for number in sorted(counts.article20)
@@ -398,7 +408,7 @@ def facets(agency: Agency, filters: Filters, counters: ColumnTotals | None = Non
     ]
     params, chosen = filters.raw, _selected(filters)
     return [
-        _facet("category", _("主题分类"), _("按主题分类"), categories, params, chosen.get("category")),
+        _facet("category", _("主题分类"), _("按主题分类"), by_category, params, chosen.get("category")),
         _facet(
             "article20",
             _("第二十条事项"),

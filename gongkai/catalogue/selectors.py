@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -47,6 +47,7 @@ from gongkai.catalogue.totals import FacetCounts, facet_counts
 from gongkai.core.actors import Actor
 from gongkai.core.pagination import DEFAULT_COUNT_CAP
 from gongkai.core.rawrows import instance
+from gongkai.core.rawrows import rows as _fetch
 from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.statute.standard_areas import AREA_CODES
@@ -333,11 +334,11 @@ class RowsByIds:
 # ---------------------------------------------------------------------------------------------
 # The catalogue browsed whole (no filter, no search): its own SQL
 # ---------------------------------------------------------------------------------------------
-# The catalogue's busiest page reads the agency with its counters, a page of rows and the names of its
-# categories. Through the ORM each of those statements cost 0.6–1.5 ms of Python (compiling the query,
-# building model instances) against 0.1–0.2 ms sent as SQL: most of the page's cost with the page cache off
-# (issue 16). The statements are fixed, read-only and portable (SQLite and PostgreSQL); a test checks their
-# results against the ORM's (tests/catalogue/test_public_pages_cost.py).
+# The catalogue's busiest page reads the agency with its counters and the names of the categories (one
+# statement: browsing_column), then a page of rows. Through the ORM each such statement cost 0.6–1.5 ms of
+# Python (compiling the query, building model instances) against 0.1–0.2 ms sent as SQL: most of the page's
+# cost with the page cache off (issue 16). The statements are fixed, read-only and portable (SQLite and
+# PostgreSQL); a test checks their results against the ORM's (tests/catalogue/test_public_pages_cost.py).
 
 
 class ListRow(NamedTuple):
@@ -350,30 +351,40 @@ class ListRow(NamedTuple):
     doc_number: str
 
 
-def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-        return rows
-
-
+#: The agency with its counters, then every 主题分类 in display order (``"order"``, ``"name"``: what
+#: :func:`category_names` reads), in one statement: ``"part"`` 0 is the agency's row, 1 a category's. The
+#: categories are the taxonomy (the State Council's 22 by default), a few dozen short rows at most; read here,
+#: a browsing or searched page's facets need no statement of their own.
 _COLUMN_SQL = (
-    'SELECT a."id", a."name", a."short_code", t."total", t."stamp", t."facets" '
+    'SELECT 0 AS "part", a."id", a."name", a."short_code", t."total", t."stamp", t."facets", 0 AS "place" '
     'FROM "agencies_agency" a LEFT JOIN "catalogue_columntotals" t ON t."agency_id" = a."id" '
-    'WHERE a."short_code" = %s'
+    'WHERE a."short_code" = %s '
+    'UNION ALL SELECT 1, c."id", c."name", NULL, NULL, NULL, NULL, c."order" FROM "catalogue_category" c '
+    'ORDER BY "part", "place", "name"'
 )
 
 
-def browsing_column(short_code: str) -> tuple[Agency, ColumnTotals | None]:
-    """The agency of a column (its id, name and code; any other field is read when used) and its counters
-    (:class:`ColumnTotals`, ``None`` if never counted), in one statement; 404 if there is no such agency."""
+class BrowsingColumn(NamedTuple):
+    """What :func:`browsing_column` reads: the agency (its id, name and code; any other field is read when
+    used), its counters (:class:`ColumnTotals`, ``None`` if never counted) and every category's ``(id,
+    name)`` in display order (:func:`categories_in_order`'s)."""
+
+    agency: Agency
+    counters: ColumnTotals | None
+    categories: list[tuple[int, str]]
+
+
+def browsing_column(short_code: str) -> BrowsingColumn:
+    """The agency of a column with its counters and the categories' names, in one statement
+    (:class:`BrowsingColumn`); 404 if there is no such agency."""
     rows = _fetch(_COLUMN_SQL, [short_code])
-    if not rows:
+    if not rows or rows[0][0] != 0:
         raise Http404
-    agency_id, name, code, total, stamp, facets = rows[0]
+    categories = [(int(row[1]), str(row[2])) for row in rows[1:]]
+    _part, agency_id, name, code, total, stamp, facets, _place = rows[0]
     agency = instance(Agency, connection.alias, ["id", "name", "short_code"], [agency_id, name, code])
     if total is None:
-        return agency, None
+        return BrowsingColumn(agency, None, categories)
     if isinstance(facets, (str, bytes)):
         facets = json.loads(facets)
     counters = instance(
@@ -382,7 +393,7 @@ def browsing_column(short_code: str) -> tuple[Agency, ColumnTotals | None]:
         ["agency_id", "total", "stamp", "facets"],
         [agency_id, total, stamp if isinstance(stamp, uuid.UUID) else uuid.UUID(str(stamp)), facets],
     )
-    return agency, counters
+    return BrowsingColumn(agency, counters, categories)
 
 
 _ROW_COLUMNS = '"id", "index_number", "title", "published_on", "doc_number"'
@@ -503,7 +514,7 @@ _SEARCH_ORDER = 'ORDER BY "published_on" DESC, "id" DESC'
 _SEARCH_SCOPE_BY_KEYS = 'FROM "catalogue_item" WHERE ("agency_id" + 0) = CAST(%s AS bigint) AND "status" = %s'
 
 
-class ColumnSearch(indexing.RankedSearch[ListRow]):
+class ColumnSearch(indexing.StatementSearch[ListRow]):
     """:class:`~gongkai.catalogue.indexing.RankedSearch` of one agency's published entries for ``query``
     (a query with a searchable word, :func:`~gongkai.catalogue.search.is_searchable`), its rows
     :class:`ListRow`: what ``SearchResults(public_search(…))`` finds for the column without other filters,
@@ -524,8 +535,6 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
         by_agency = indexing.words_sql(query, agency_id=agency_id) or condition
         self._agency_words, self._agency_word_params = by_agency
         self._rank, self._rank_params = indexing.rank_sql(query)
-        #: The exact entries' ids, when read with the candidates (:meth:`_read`).
-        self._prefetched: list[int] | None = None
 
     def _scope_params(self) -> list[Any]:
         return [self.agency_id, Status.PUBLISHED.value]
@@ -617,23 +626,13 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
 
     def _read(self, sql: str, params: list[Any]) -> list[tuple[int, int]]:
         """The ids and ranks the candidates' statement ``sql`` (its columns: id, rank, ``published_on``)
-        finds. On PostgreSQL the first one also reads the exact entries (:meth:`_exact_ids`'s statement) in
-        the same round trip, kept for :meth:`_exact_ids`: a search of a frequent word is capped, and then
-        needs them (one statement less: a round trip and its Python); when not, they cost a lookup in the
-        head keys' index."""
-        exact = indexing.exact_sql(self.query) if self._prefetched is None else None
-        if connection.vendor != "postgresql" or exact is None:
-            return [(int(row[0]), int(row[1])) for row in _fetch(sql, params)]
-        exact_sql, exact_params = self._exact_statement(*exact)
-        both = (
-            'SELECT "id", "rank", "exact" FROM (SELECT "id", "rank", 0 AS "exact", "published_on" '
-            f'FROM ({sql}) "candidates" ("id", "rank", "published_on") UNION ALL SELECT "id", 0, 1, '
-            f'"published_on" FROM ({exact_sql}) "exact") "both" '
-            'ORDER BY "exact", "published_on" DESC, "id" DESC'
-        )
-        rows = _fetch(both, [*params, *exact_params])
-        self._prefetched = [int(row[0]) for row in rows if row[2]]
-        return [(int(row[0]), int(row[1])) for row in rows if not row[2]]
+        finds. On PostgreSQL the first one also reads the exact entries in the same round trip
+        (:meth:`~gongkai.catalogue.indexing.StatementSearch._read_with_exact`): a search of a frequent word
+        is capped, and then needs them; when not, they cost a lookup in the head keys' index. On SQLite
+        they are read apart, only when needed (there ``LIKE`` over the agency's entries)."""
+        if connection.vendor != "postgresql" or self._exact_found is not None:
+            return [(row[0], row[1]) for row in _fetch(sql, params)]
+        return self._read_with_exact(sql, params)
 
     def _exact_statement(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
         # As SearchResults._exact_ids: on PostgreSQL the head keys' index in a subquery kept apart.
@@ -646,11 +645,6 @@ class ColumnSearch(indexing.RankedSearch[ListRow]):
             return sql, [*params, *self._scope_params(), self.cap]
         sql = f'SELECT "id", "published_on" {_SEARCH_SCOPE} AND {where} {_SEARCH_ORDER} LIMIT %s'
         return sql, [*self._scope_params(), *params, self.cap]
-
-    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
-        if self._prefetched is not None:
-            return self._prefetched
-        return [int(row[0]) for row in _fetch(*self._exact_statement(where, params))]
 
     def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
         marks = ", ".join(["%s"] * len(ids))

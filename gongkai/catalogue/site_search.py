@@ -10,13 +10,14 @@ spent on them. Its rows are the caller's (``fetch``: the API reads them by id wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import connection
 
 from gongkai.catalogue import indexing
 from gongkai.catalogue.models import Status
+from gongkai.core import rawrows
 
 T = TypeVar("T")
 
@@ -26,14 +27,7 @@ _SCOPE = 'FROM "catalogue_item" WHERE "status" = %s'
 _ORDER = 'ORDER BY "published_on" DESC, "id" DESC'
 
 
-def _read(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-        return rows
-
-
-class SiteSearch(indexing.RankedSearch[T]):
+class SiteSearch(indexing.StatementSearch[T]):
     """The published entries of every agency that match ``query`` (a query with a searchable word,
     :func:`~gongkai.catalogue.search.is_searchable`), best first: what
     ``SearchResults(search(published_items(), query), query, scope=published_items())`` finds, in the same
@@ -57,29 +51,14 @@ class SiteSearch(indexing.RankedSearch[T]):
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
         # PostgreSQL walks the published entries newest first (catalogue_pub_idx) until `limit` match, or
         # reads a rarer word's matches from the GIN index: its own choice, as for the queryset's statement.
-        # The exact title/文号/索引号 entries (_exact_ids) are read in the same statement, for the case where
-        # more than the window match (one round trip; their index's few rows otherwise): kept for
-        # RankedSearch._ranked's call of _exact_ids, which then asks the database nothing.
-        sql, params = self._ranked_sql()
-        candidates = (
-            f'SELECT 0, "id", {self._rank}, "published_on" {_SCOPE} AND {self._words} {_ORDER} LIMIT %s'
+        # The exact title/文号/索引号 entries come in the same statement, for the case where more than the
+        # window match (StatementSearch._read_with_exact: one round trip; their index's few rows otherwise).
+        candidates = f'SELECT "id", {self._rank}, "published_on" {_SCOPE} AND {self._words} {_ORDER} LIMIT %s'
+        return self._read_with_exact(
+            candidates, [*self._rank_params, Status.PUBLISHED.value, *self._word_params, limit]
         )
-        exact = indexing.exact_sql(self.query)
-        if exact is None:  # (a searchable query always has its words together)
-            return [(int(pk), int(rank)) for pk, rank in _read(f"{sql} LIMIT %s", [*params, limit])]
-        exact_sql, exact_params = self._exact_sql(*exact)
-        rows = _read(
-            f'SELECT * FROM ({candidates}) "c" '
-            f'UNION ALL SELECT 1, "id", 0, "published_on" FROM ({exact_sql}) "e"',
-            [*params, limit, *exact_params],
-        )
-        # Each part in its statement's order (a compound statement's rows come in no promised order).
-        rows.sort(key=lambda row: (row[3], row[1]), reverse=True)
-        self._exact_found = (exact, [int(row[1]) for row in rows if row[0] == 1])
-        return [(int(row[1]), int(row[2])) for row in rows if row[0] == 0]
 
-    def _exact_sql(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
-        """The statement of :meth:`_exact_ids` (``id`` and ``published_on``)."""
+    def _exact_statement(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
         # As SearchResults._exact_ids: on PostgreSQL the head keys' index in a subquery kept apart (OFFSET 0),
         # the scope's condition checked on its rows only.
         if connection.vendor == "postgresql":
@@ -91,17 +70,10 @@ class SiteSearch(indexing.RankedSearch[T]):
         sql = f'SELECT "id", "published_on" {_SCOPE} AND {where} {_ORDER} LIMIT %s'
         return sql, [Status.PUBLISHED.value, *params, self.cap]
 
-    def _exact_ids(self, where: str, params: list[str]) -> list[int]:
-        found = getattr(self, "_exact_found", None)
-        if found is not None and found[0] == (where, params):
-            return list(found[1])
-        sql, values = self._exact_sql(where, params)
-        return [int(row[0]) for row in _read(sql, values)]
-
     def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
         marks = ", ".join(["%s"] * len(ids))
         sql, params = self._ranked_sql(f' AND "id" IN ({marks})')
-        return [(int(pk), int(rank)) for pk, rank in _read(sql, [*params, *ids])]
+        return [(int(pk), int(rank)) for pk, rank in rawrows.rows(sql, [*params, *ids])]
 
     def _fetch(self, ids: list[int]) -> list[T]:
         return self._rows(ids) if ids else []

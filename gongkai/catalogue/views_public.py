@@ -209,10 +209,11 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     params = filters.raw
     results: QuerySet[Item] | RankedSearch[Any] | selectors.BrowseRows
     counters: ColumnTotals | None = None
+    categories: list[tuple[int, str]] | None = None
     if filters.only_query and is_searchable(filters.q):
         # A search and nothing else (the column's usual one): the agency with its counters in one statement
         # (the facets' counts are in them), the search in SQL of its own (selectors.ColumnSearch).
-        agency, counters = selectors.browsing_column(short_code)
+        agency, counters, categories = selectors.browsing_column(short_code)
         results = selectors.ColumnSearch(agency.pk, filters.q, entries=counters.total if counters else None)
     elif filters.active:
         agency = selectors.column_agency(short_code)
@@ -226,7 +227,7 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     else:
         # Browsing the whole catalogue (its busiest page): the agency with its counters in one statement,
         # whose total is the count and whose browsing counts are kept; the rows in SQL of their own.
-        agency, counters = selectors.browsing_column(short_code)
+        agency, counters, categories = selectors.browsing_column(short_code)
         results = selectors.BrowseRows(agency.pk, counters)
     context = paginate(
         request,
@@ -243,7 +244,7 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
         filters=filters,
         params=params,
         errors=errors,
-        facets=facets(agency, filters, counters),
+        facets=facets(agency, filters, counters, categories),
         selected=selected_labels(filters),
         # A query of punctuation or symbols only finds nothing; the page says why.
         unsearchable=bool(filters.q) and not is_searchable(filters.q),

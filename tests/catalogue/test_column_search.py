@@ -282,7 +282,13 @@ def test_the_exact_entries_are_read_with_the_candidates(
     postgres = connection.vendor == "postgresql"
     assert len(queries) == (2 if postgres else 3)  # (the candidates, the exact ones,) their ranks
     assert ("UNION ALL" in str(queries.captured_queries[0]["sql"])) is postgres
-    assert search._exact_ids("FALSE", []) == ([entries[0].pk, old.pk] if postgres else [])
+    # Asked again for the same condition, the ones read with the candidates, without a statement (on
+    # PostgreSQL; SQLite read them apart); asked for another condition, that one is read.
+    where, params = indexing.exact_sql("部门预算") or ("", [])
+    with CaptureQueriesContext(connection) as again:
+        assert search._exact_ids(where, params) == [entries[0].pk, old.pk]
+    assert len(again) == (0 if postgres else 1)
+    assert search._exact_ids("1 = 0", []) == []
 
 
 def test_the_agency_keys_statistics_are_postgresqls(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from django.urls import reverse, set_script_prefix
 
 from gongkai.catalogue import selectors, totals
 from gongkai.catalogue.models import (
+    Category,
     ColumnTotals,
     DisclosureMode,
     DocumentType,
@@ -102,21 +103,50 @@ def test_the_browsing_rows_in_sql_are_the_orm_s(
 
 def test_the_browsing_column_is_the_agency_with_its_counters(tree: Tree, entries: list[Item]) -> None:
     finance, roads = category("财政、金融、审计"), category("工业、交通")
-    agency, counters = selectors.browsing_column("county-a")
+    Category.objects.filter(pk=finance.pk).update(order=1)  # before 工业、交通 by order, after it by name
+    Category.objects.filter(pk=roads.pk).update(order=2)
+    with CaptureQueriesContext(connection) as queries:
+        agency, counters, categories = selectors.browsing_column("county-a")
+    assert len(queries) == 1
     assert (agency.pk, agency.name, agency.short_code) == (tree.county_a.pk, "甲县人民政府", "county-a")
     stored = ColumnTotals.objects.get(agency=tree.county_a)
     assert counters is not None
     assert (counters.total, counters.stamp, counters.facets) == (45, stored.stamp, stored.facets)
+    # Every category, in the order category_names reads them.
+    everything = [c.pk for c in Category.objects.all()]
+    assert categories == selectors.category_names(everything)
+    assert categories.index((finance.pk, finance.name)) < categories.index((roads.pk, roads.name))
     selectors.cached_facet_counts(agency, counters)  # counted and kept
-    _agency, counters = selectors.browsing_column("county-a")
+    _agency, counters, _categories = selectors.browsing_column("county-a")
     assert counters is not None and counters.facets == ColumnTotals.objects.get(agency=tree.county_a).facets
     assert counters.facets is not None
-    # An agency never counted has no counters; an unknown one is 404.
-    assert selectors.browsing_column("town-b1")[1] is None
+    # An agency never counted has no counters (the categories all the same); an unknown one is 404.
+    uncounted = selectors.browsing_column("town-b1")
+    assert uncounted.counters is None and uncounted.categories == categories
     with pytest.raises(Http404):
         selectors.browsing_column("no-such-agency")
     expected = [(c.pk, c.name) for c in selectors.categories_in_order([roads.pk, finance.pk])]
     assert selectors.category_names([roads.pk, finance.pk]) == expected
+
+
+def test_the_facets_with_the_column_s_categories_are_those_read_apart(
+    tree: Tree, entries: list[Item]
+) -> None:
+    """The facets made with the categories read with the column (selectors.browsing_column) are those made
+    with their names read apart (selectors.category_names): the categories the entries have, in order."""
+    make_item(tree.county_a, "2024年部门预算", category=category("财政、金融、审计"))
+    make_item(tree.county_a, "道路养护", category=category("工业、交通"))
+    Category.objects.create(name="未使用的分类", order=0)
+    agency, counters, categories = selectors.browsing_column("county-a")
+    chosen = Filters(raw={"q": "预算"})
+    apart = facets(agency, chosen, counters)
+    together = facets(agency, chosen, counters, categories)
+    assert together == apart
+    used = Item.objects.filter(agency=tree.county_a, status="published").values_list("category", flat=True)
+    expected = [c.name for c in selectors.categories_in_order([pk for pk in set(used) if pk is not None])]
+    assert {"工业、交通", "财政、金融、审计"} <= set(expected)
+    assert [value.label for value in together[0].values] == expected
+    assert "未使用的分类" in [name for _pk, name in categories]
 
 
 def test_browsing_counts_from_the_counters_not_a_count(client: Client, entries: list[Item]) -> None:
@@ -446,8 +476,8 @@ def test_a_deep_page_skips_the_newer_years_by_the_counters(
     for year, n in ((2023, 17), (2024, 14), (2025, 19)):
         for day in range(n):
             make_item(tree.county_a, f"{year}年第{day:02d}号", published_on=datetime.date(year, 3, day + 1))
-    selectors.cached_facet_counts(*selectors.browsing_column("county-a"))  # the browsing counts kept
-    agency, counters = selectors.browsing_column("county-a")
+    selectors.cached_facet_counts(*selectors.browsing_column("county-a")[:2])  # the browsing counts kept
+    agency, counters, _categories = selectors.browsing_column("county-a")
     assert counters is not None and counters.facets is not None
     orm = list(selectors.public_rows(Item.objects.filter(agency=tree.county_a, status="published")))
     assert len(orm) == 50
