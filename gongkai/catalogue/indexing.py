@@ -381,7 +381,9 @@ def exact_sql(query: str) -> tuple[str, list[str]] | None:
 class RankedSearch(Sequence[T]):
     """The results of a search, best first: a sequence a ``Paginator`` pages through (the algorithm; where
     the rows come from is the subclass's: :class:`SearchResults` from querysets,
-    :class:`~gongkai.catalogue.selectors.ColumnSearch` from SQL of its own).
+    :class:`StatementSearch` from statements written out: the column's
+    :class:`~gongkai.catalogue.selectors.ColumnSearch` and the site-wide
+    :class:`~gongkai.catalogue.site_search.SiteSearch`).
 
     The candidates (at most :attr:`cap`, the newest by the list's order) and their ranks are read once, as
     ids (:meth:`_candidates`); a slice fetches only its rows (:meth:`_fetch`). When more than ``cap`` match,
@@ -462,8 +464,10 @@ class RankedSearch(Sequence[T]):
 class StatementSearch(RankedSearch[T]):
     """:class:`RankedSearch` from statements written out rather than querysets (the column's search,
     :class:`~gongkai.catalogue.selectors.ColumnSearch`, and the site-wide one,
-    :class:`~gongkai.catalogue.site_search.SiteSearch`): the exact entries may come with the candidates,
-    in one statement (:meth:`_read_with_exact`)."""
+    :class:`~gongkai.catalogue.site_search.SiteSearch`): on PostgreSQL the exact entries come with the
+    candidates, in one statement (:meth:`_read_with_exact`). A subclass's candidates' statement lists
+    exactly ``id``, the rank and ``published_on``, in that order, and :meth:`_exact_statement`'s ``id``
+    and ``published_on``: the compound statement reads them by position."""
 
     #: The exact entries' ids read with the candidates (:meth:`_read_with_exact`) and the condition they
     #: were read for: :meth:`_exact_ids` then asks the database nothing.
@@ -487,11 +491,12 @@ class StatementSearch(RankedSearch[T]):
         """The ids and ranks the candidates' statement ``sql`` finds (its columns: id, rank,
         ``published_on``), and in the same statement (``UNION ALL``: one round trip) the exact entries
         (:meth:`_exact_statement` for :func:`exact_sql`), kept for :meth:`_exact_ids`: a search of a frequent
-        word is capped and then needs them; when it is not, they cost what their statement costs (on
-        PostgreSQL a lookup in the head keys' index). Each part in the list's order: the ``ORDER BY`` of a
-        part inside a compound statement promises nothing about the whole."""
-        exact = exact_sql(self.query)
-        if exact is None:  # (a searchable query always has its words together)
+        word is capped and then needs them; when it is not, they cost a lookup in the head keys' index. On
+        SQLite the candidates alone: there the exact test is a ``LIKE`` over the scope's rows, read only when
+        the search is capped. Each part in the list's order: the ``ORDER BY`` of a part inside a compound
+        statement promises nothing about the whole."""
+        exact = exact_sql(self.query) if connection.vendor == "postgresql" else None
+        if exact is None:  # SQLite (a searchable query always has its words together)
             return [(row[0], row[1]) for row in rawrows.rows(sql, params)]
         exact_sql_text, exact_params = self._exact_statement(*exact)
         found = rawrows.rows(

@@ -44,10 +44,10 @@ from gongkai.catalogue.models import (
 from gongkai.catalogue.public_filters import published_items
 from gongkai.catalogue.search import words
 from gongkai.catalogue.totals import FacetCounts, facet_counts
+from gongkai.core import rawrows
 from gongkai.core.actors import Actor
 from gongkai.core.pagination import DEFAULT_COUNT_CAP
 from gongkai.core.rawrows import instance
-from gongkai.core.rawrows import rows as _fetch
 from gongkai.jobs.models import Job
 from gongkai.statute.periods import PUBLICATION_WORKING_DAYS
 from gongkai.statute.standard_areas import AREA_CODES
@@ -360,7 +360,7 @@ _COLUMN_SQL = (
     'FROM "agencies_agency" a LEFT JOIN "catalogue_columntotals" t ON t."agency_id" = a."id" '
     'WHERE a."short_code" = %s '
     'UNION ALL SELECT 1, c."id", c."name", NULL, NULL, NULL, NULL, c."order" FROM "catalogue_category" c '
-    'ORDER BY "part", "place", "name"'
+    "ORDER BY 1, 8, 3"  # part, place, name (by position: no name a joined table might share)
 )
 
 
@@ -377,7 +377,7 @@ class BrowsingColumn(NamedTuple):
 def browsing_column(short_code: str) -> BrowsingColumn:
     """The agency of a column with its counters and the categories' names, in one statement
     (:class:`BrowsingColumn`); 404 if there is no such agency."""
-    rows = _fetch(_COLUMN_SQL, [short_code])
+    rows = rawrows.rows(_COLUMN_SQL, [short_code])
     if not rows or rows[0][0] != 0:
         raise Http404
     categories = [(int(row[1]), str(row[2])) for row in rows[1:]]
@@ -419,7 +419,7 @@ class BrowseRows:
         self.counters = counters
 
     def count(self) -> int:
-        rows = _fetch(f"SELECT COUNT(*) {_BROWSE_WHERE}", [self.agency_id, Status.PUBLISHED.value])
+        rows = rawrows.rows(f"SELECT COUNT(*) {_BROWSE_WHERE}", [self.agency_id, Status.PUBLISHED.value])
         return int(rows[0][0])
 
     def __len__(self) -> int:
@@ -436,16 +436,16 @@ class BrowseRows:
         if start < DEEP_OFFSET:
             return [
                 ListRow(*row)
-                for row in _fetch(f"SELECT {_ROW_COLUMNS} {_BROWSE_WHERE} {_BROWSE_ORDER}", params)
+                for row in rawrows.rows(f"SELECT {_ROW_COLUMNS} {_BROWSE_WHERE} {_BROWSE_ORDER}", params)
             ]
         skip = newer_years(self.counters, start)
         if skip is None:
-            ids = [row[0] for row in _fetch(f'SELECT "id" {_BROWSE_WHERE} {_BROWSE_ORDER}', params)]
+            ids = [row[0] for row in rawrows.rows(f'SELECT "id" {_BROWSE_WHERE} {_BROWSE_ORDER}', params)]
         else:
             before, skipped = skip
             ids = [
                 row[0]
-                for row in _fetch(
+                for row in rawrows.rows(
                     f'SELECT "id" {_BROWSE_WHERE} AND "published_on" < %s {_BROWSE_ORDER}',
                     [self.agency_id, Status.PUBLISHED.value, before, limit, start - skipped],
                 )
@@ -455,7 +455,7 @@ class BrowseRows:
         marks = ", ".join(["%s"] * len(ids))
         found = {
             row[0]: ListRow(*row)
-            for row in _fetch(
+            for row in rawrows.rows(
                 f'SELECT {_ROW_COLUMNS} {_BROWSE_WHERE} AND "id" IN ({marks})',
                 [self.agency_id, Status.PUBLISHED.value, *ids],
             )
@@ -490,7 +490,7 @@ def category_names(ids: Collection[int]) -> list[tuple[int, str]]:
     marks = ", ".join(["%s"] * len(ids))
     return [
         (int(pk), str(name))
-        for pk, name in _fetch(
+        for pk, name in rawrows.rows(
             f'SELECT "id", "name" FROM "catalogue_category" WHERE "id" IN ({marks}) ORDER BY "order", "name"',
             list(ids),
         )
@@ -628,10 +628,9 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         """The ids and ranks the candidates' statement ``sql`` (its columns: id, rank, ``published_on``)
         finds. On PostgreSQL the first one also reads the exact entries in the same round trip
         (:meth:`~gongkai.catalogue.indexing.StatementSearch._read_with_exact`): a search of a frequent word
-        is capped, and then needs them; when not, they cost a lookup in the head keys' index. On SQLite
-        they are read apart, only when needed (there ``LIKE`` over the agency's entries)."""
-        if connection.vendor != "postgresql" or self._exact_found is not None:
-            return [(row[0], row[1]) for row in _fetch(sql, params)]
+        is capped, and then needs them; when not, they cost a lookup in the head keys' index."""
+        if self._exact_found is not None:  # (the walk's fallback: the exact ones came with the walk)
+            return [(row[0], row[1]) for row in rawrows.rows(sql, params)]
         return self._read_with_exact(sql, params)
 
     def _exact_statement(self, where: str, params: list[str]) -> tuple[str, list[Any]]:
@@ -649,16 +648,14 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
     def _ranked_among(self, ids: list[int]) -> list[tuple[int, int]]:
         marks = ", ".join(["%s"] * len(ids))
         sql, params = self._ranked_sql(f' AND "id" IN ({marks})')
-        return [(int(pk), int(rank)) for pk, rank in _fetch(sql, [*params, *ids])]
+        return [(int(pk), int(rank)) for pk, rank in rawrows.rows(sql, [*params, *ids])]
 
     def _fetch(self, ids: list[int]) -> list[ListRow]:
         if not ids:
             return []
         marks = ", ".join(["%s"] * len(ids))
-        found = {
-            row[0]: ListRow(*row)
-            for row in _fetch(f'SELECT {_ROW_COLUMNS} FROM "catalogue_item" WHERE "id" IN ({marks})', ids)
-        }
+        sql = f'SELECT {_ROW_COLUMNS} FROM "catalogue_item" WHERE "id" IN ({marks})'
+        found = {row[0]: ListRow(*row) for row in rawrows.rows(sql, ids)}
         return [found[pk] for pk in ids if pk in found]
 
 
@@ -847,7 +844,7 @@ def public_entry(short_code: str, pk: int) -> Item:
     and code) and category, or 404."""
     if not 0 < pk <= _LARGEST_ID:  # (a number the column cannot hold: none such, as the ORM finds)
         raise Http404
-    rows = _fetch(_ENTRY_SQL, [pk, short_code, *(status.value for status in PAGE_STATUSES)])
+    rows = rawrows.rows(_ENTRY_SQL, [pk, short_code, *(status.value for status in PAGE_STATUSES)])
     if not rows:
         raise Http404
     row = rows[0]
@@ -875,7 +872,7 @@ def entry_attachments(entry: Item) -> list[Attachment]:
     columns = ", ".join(f'"{name}"' for name in _ATTACHMENT_NAMES)
     return [
         instance(Attachment, connection.alias, _ATTACHMENT_NAMES, row, convert=True)
-        for row in _fetch(
+        for row in rawrows.rows(
             f'SELECT {columns} FROM "catalogue_attachment" WHERE "item_id" = %s ORDER BY "id"', [entry.pk]
         )
     ]
@@ -886,7 +883,7 @@ def _linked_entries(where: str, params: list[Any], order: str) -> list[Item]:
     names = ("id", "title", "index_number", "published_on", "status", "interprets_id", "agency_id")
     columns = ", ".join(f'i."{name}"' for name in names)
     found = []
-    for row in _fetch(
+    for row in rawrows.rows(
         f'SELECT {columns}, a."short_code" FROM "catalogue_item" i '
         f'JOIN "agencies_agency" a ON a."id" = i."agency_id" WHERE {where} {order}',
         params,
@@ -1025,7 +1022,7 @@ def entry_corrections(entry: Item) -> list[ItemVersion]:
     columns = ", ".join(f'"{name}"' for name in _CORRECTION_NAMES)
     return [
         instance(ItemVersion, connection.alias, _CORRECTION_NAMES, row, convert=True)
-        for row in _fetch(
+        for row in rawrows.rows(
             f'SELECT {columns} FROM "catalogue_itemversion" WHERE "item_id" = %s ORDER BY "number"',
             [entry.pk],
         )

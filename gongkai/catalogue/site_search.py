@@ -51,8 +51,9 @@ class SiteSearch(indexing.StatementSearch[T]):
     def _candidates(self, limit: int) -> list[tuple[int, int]]:
         # PostgreSQL walks the published entries newest first (catalogue_pub_idx) until `limit` match, or
         # reads a rarer word's matches from the GIN index: its own choice, as for the queryset's statement.
-        # The exact title/文号/索引号 entries come in the same statement, for the case where more than the
-        # window match (StatementSearch._read_with_exact: one round trip; their index's few rows otherwise).
+        # On PostgreSQL the exact title/文号/索引号 entries come in the same statement, for the case where
+        # more than the window match (StatementSearch._read_with_exact: one round trip; their index's few rows
+        # otherwise).
         candidates = f'SELECT "id", {self._rank}, "published_on" {_SCOPE} AND {self._words} {_ORDER} LIMIT %s'
         return self._read_with_exact(
             candidates, [*self._rank_params, Status.PUBLISHED.value, *self._word_params, limit]

@@ -211,8 +211,9 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
     counters: ColumnTotals | None = None
     categories: list[tuple[int, str]] | None = None
     if filters.only_query and is_searchable(filters.q):
-        # A search and nothing else (the column's usual one): the agency with its counters in one statement
-        # (the facets' counts are in them), the search in SQL of its own (selectors.ColumnSearch).
+        # A search and nothing else (the column's usual one): the agency with its counters and the categories'
+        # names in one statement (the facets' counts are in them), the search in SQL of its own
+        # (selectors.ColumnSearch).
         agency, counters, categories = selectors.browsing_column(short_code)
         results = selectors.ColumnSearch(agency.pk, filters.q, entries=counters.total if counters else None)
     elif filters.active:
@@ -225,8 +226,9 @@ def catalogue(request: HttpRequest, short_code: str) -> HttpResponse:
             else selectors.public_rows(matches)
         )
     else:
-        # Browsing the whole catalogue (its busiest page): the agency with its counters in one statement,
-        # whose total is the count and whose browsing counts are kept; the rows in SQL of their own.
+        # Browsing the whole catalogue (its busiest page): the agency with its counters and the categories'
+        # names in one statement, the total the count and the browsing counts kept; the rows in SQL of their
+        # own.
         agency, counters, categories = selectors.browsing_column(short_code)
         results = selectors.BrowseRows(agency.pk, counters)
     context = paginate(

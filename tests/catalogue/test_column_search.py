@@ -284,7 +284,9 @@ def test_the_exact_entries_are_read_with_the_candidates(
     assert ("UNION ALL" in str(queries.captured_queries[0]["sql"])) is postgres
     # Asked again for the same condition, the ones read with the candidates, without a statement (on
     # PostgreSQL; SQLite read them apart); asked for another condition, that one is read.
-    where, params = indexing.exact_sql("部门预算") or ("", [])
+    exact = indexing.exact_sql("部门预算")
+    assert exact is not None
+    where, params = exact
     with CaptureQueriesContext(connection) as again:
         assert search._exact_ids(where, params) == [entries[0].pk, old.pk]
     assert len(again) == (0 if postgres else 1)

@@ -149,6 +149,23 @@ def test_the_facets_with_the_column_s_categories_are_those_read_apart(
     assert "未使用的分类" in [name for _pk, name in categories]
 
 
+@pytest.mark.parametrize("query", [{}, {"q": "信息"}, {"q": "号信息", "page": "2"}])
+def test_the_browsed_and_searched_pages_read_the_categories_with_the_column(
+    client: Client, entries: list[Item], query: dict[str, str]
+) -> None:
+    """The catalogue browsed whole or searched (no other filter) reads the categories' names in the agency's
+    statement, none apart; its facets list the categories its entries have."""
+    Item.objects.filter(pk=entries[0].pk).update(category=category("财政、金融、审计"))
+    Item.objects.filter(pk=entries[1].pk).update(category=category("工业、交通"))
+    totals.refresh(entries[0].agency_id)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL, query).content.decode()
+    reading = [q["sql"] for q in queries if "catalogue_category" in q["sql"]]
+    assert len(reading) == 1 and "agencies_agency" in reading[0]
+    assert ">财政、金融、审计</a>" in page and ">工业、交通</a>" in page
+    assert ">综合政务</a>" not in page  # a category no entry has
+
+
 def test_browsing_counts_from_the_counters_not_a_count(client: Client, entries: list[Item]) -> None:
     with CaptureQueriesContext(connection) as queries:
         page = client.get(URL).content.decode()
