@@ -361,7 +361,7 @@ def report(title: str, results: dict[str, list[tuple[Result, float]]]) -> None:
         p50 = statistics.median(r.p50 for r, _ in runs)
         p99 = statistics.median(r.p99 for r, _ in runs)
         bad = sum(r.bad for r, _ in runs)
-        print(f"| {name} | {rps:,.0f} | {p50:.0f} | {p99:.0f} | {bare:,.0f} | {ratio:.2f} | {bad} |")
+        print(f"| {name} | {rps:,.0f} | {p50:.0f} | {p99:.0f} | {bare:,.0f} | {ratio:.3f} | {bad} |")
     print()
 
 
