@@ -506,7 +506,7 @@ class StatementSearch(RankedSearch[T]):
             [*params, *exact_params],
         )
         # The candidates first, then the exact ones (the first key of the order); the driver's integers as
-        # they come (~500 rows: int() around each cost more than the rest of this).
+        # they come (both drivers return ints for these columns).
         split = len(found)
         while split and found[split - 1][0]:
             split -= 1
