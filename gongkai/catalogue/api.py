@@ -53,6 +53,7 @@ from gongkai.catalogue.search import is_searchable
 from gongkai.catalogue.selectors import PAGE_STATUSES, ColumnSearch, published_counts
 from gongkai.catalogue.site_search import SiteSearch
 from gongkai.catalogue.taxonomy import ARTICLE_20_ITEMS, article_20_label
+from gongkai.core import rawrows
 from gongkai.core.i18n import render
 from gongkai.core.messages import N_, Message
 from gongkai.core.pagination import CappedPaginator
@@ -353,13 +354,6 @@ _LISTING_FIELDS = (
 )
 
 
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-        return rows
-
-
 def _attname(name: str) -> str:
     """The column of ``Item``'s field ``name`` (``agency`` → ``agency_id``)."""
     field = Item._meta.get_field(name)
@@ -388,7 +382,7 @@ def _rows_by_id(ids: list[int]) -> list[Item]:
     found: dict[int, Item] = {}
     # The agency's code and name and the category's name as sub-selects by primary key, one per row: joined,
     # PostgreSQL hashed every agency (2,000: 0.3 ms) for the page's 20 rows.
-    for row in _fetch(
+    for row in rawrows.rows(
         f"SELECT {_ROW_COLUMNS}, "
         f'(SELECT a."short_code" FROM "agencies_agency" a WHERE a."id" = i."agency_id"), '
         f'(SELECT a."name" FROM "agencies_agency" a WHERE a."id" = i."agency_id"), '
@@ -486,7 +480,7 @@ def _with_page_links(items: list[Item]) -> list[Item]:
         statuses = ", ".join(["%s"] * len(PAGE_STATUSES))
         sql += _TARGETS_SQL.format(targets=", ".join(str(int(pk)) for pk in interpreted), statuses=statuses)
         params += [status.value for status in PAGE_STATUSES]
-    for part, pk, item_id, text, text2, text3, number, text4, day in _fetch(sql, params):
+    for part, pk, item_id, text, text2, text3, number, text4, day in rawrows.rows(sql, params):
         if part == 1:
             version = loaded(ItemVersion, alias, _VERSION_NAMES, [pk, item_id, number, day, text])
             versions.append((number, version))

@@ -42,6 +42,7 @@ from django.utils.text import Truncator
 from gongkai.catalogue.content import strip_controls
 from gongkai.catalogue.models import ItemKind, Status
 from gongkai.catalogue.presenters_public import label_of
+from gongkai.core import rawrows
 from gongkai.core.reversing import fast_reverse
 
 FEED_SIZE = 50
@@ -256,12 +257,8 @@ def _agency(short_code: str) -> tuple[int, str]:
 def entries(request: HttpRequest, agency_id: int, agency_name: str, short_code: str) -> list[Entry]:
     """The latest published entries and the latest withdrawals, by the day each was last updated (then id),
     newest first: ``FEED_SIZE`` of them."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ROWS_SQL,
-            [agency_id, Status.PUBLISHED.value, FEED_SIZE, agency_id, Status.WITHDRAWN.value, FEED_SIZE],
-        )
-        rows = cursor.fetchall()
+    statuses = (Status.PUBLISHED.value, Status.WITHDRAWN.value)
+    rows = rawrows.rows(_ROWS_SQL, [agency_id, statuses[0], FEED_SIZE, agency_id, statuses[1], FEED_SIZE])
     ranked = []
     for row in (_Row(*values) for values in rows):
         published, withdrawn_on = _day(row.published_on), _day(row.withdrawn_on)

@@ -574,9 +574,7 @@ class SearchResults(RankedSearch[Item]):
             if found_from and "%s" not in select:  # the table's rows, as the scope's conditions name them
                 fenced = f"SELECT * FROM {table} WHERE {where} OFFSET 0"
                 sql = f"{select} FROM ({fenced}) {table} {rest}"
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, [*params, *scope_params])
-                    return [int(row[0]) for row in cursor.fetchall()]
+                return [int(row[0]) for row in rawrows.rows(sql, [*params, *scope_params])]
         found = scoped.extra(where=[where], params=params).values_list("pk", flat=True)[: self.cap]
         return list(found)
 
