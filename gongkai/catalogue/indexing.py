@@ -257,27 +257,13 @@ def _statistics(name: str, sql: str, params: list[str]) -> dict[str, float]:
 
 def token_frequencies() -> dict[str, float]:
     """The share of entries that have each frequent token (``most_common_elems`` of ``search_vector``):
-    :func:`_statistics`. Only the way a search reads is chosen with it (:func:`query_frequency`)."""
+    :func:`_statistics`. Only the way a search reads is chosen with it (:func:`agency_query_frequency`)."""
     return _statistics(
         "tokens",
         "SELECT most_common_elems::text::text[], most_common_elem_freqs, 1 FROM pg_stats "
         "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
         [Item._meta.db_table],
     )
-
-
-def query_frequency(query: str) -> float:
-    """An estimate of the share of entries that match ``query``: per word the share of its rarest token
-    (a word's tokens come together: every entry with ``公积金`` has ``公积`` and ``积金``), the words taken
-    as independent of each other; a token PostgreSQL does not count among the frequent ones counts as 0.
-    PostgreSQL's own estimate multiplies a word's tokens as if independent (``公积 & 积金``: 8 % for a
-    word in 29 % of the entries), and so read every match from the index's bitmap instead of walking the
-    newest entries (:class:`~gongkai.catalogue.selectors.ColumnSearch`)."""
-    shares = token_frequencies()
-    estimate = 1.0
-    for word in words(query):
-        estimate *= min((shares.get(token, 0.0) for token in word.tokens), default=0.0)
-    return estimate
 
 
 #: The GIN index of :data:`AGENCY_LEXEMES_SQL` (migration ``catalogue.0019_search_by_agency_lexemes``), whose
@@ -299,9 +285,15 @@ def agency_token_counts() -> dict[str, float]:
 
 
 def agency_query_frequency(agency_id: int, query: str, entries: int) -> float:
-    """:func:`query_frequency` within agency ``agency_id`` (``entries`` published entries): a token's share
-    is the agency's own where its key is among :func:`agency_token_counts`' (a word common in one agency
-    and rare in the others, ``0001`` in ``bench-0001``), else the whole table's."""
+    """An estimate of the share of agency ``agency_id``'s entries (``entries`` published ones) that match
+    ``query``: per word the share of its rarest token (a word's tokens come together: every entry with
+    ``公积金`` has ``公积`` and ``积金``), the words taken as independent of each other. A token's share is
+    the agency's own where its key is among :func:`agency_token_counts`' (a word common in one agency and
+    rare in the others, ``0001`` in ``bench-0001``), else the whole table's (:func:`token_frequencies`); a
+    token counted in neither counts as 0. PostgreSQL's own estimate multiplies a word's tokens as if
+    independent (``公积 & 积金``: 8 % for a word in 29 % of the entries), and so read every match from the
+    index's bitmap instead of walking the newest entries
+    (:class:`~gongkai.catalogue.selectors.ColumnSearch`)."""
     shares = token_frequencies()
     counts = agency_token_counts() if entries > 0 else {}
     estimate = 1.0

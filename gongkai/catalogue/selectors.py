@@ -549,15 +549,14 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         sql = f'SELECT "id", {self._rank}{date} {scope} AND {condition}{more} {_SEARCH_ORDER}'
         return sql, [*self._rank_params, *self._scope_params(), *params]
 
-    def _frequent(self, limit: int, share: float | None = None) -> bool:
+    def _frequent(self, limit: int) -> bool:
         """Whether the query is frequent enough in this agency that its newest ``limit`` matches are read
         in fewer rows by walking the agency's newest entries (``limit / share`` rows) than from the index's
-        bitmap (every match: ``share * entries``), the share being :attr:`_share` unless given (PostgreSQL
-        only; a token not among the statistics' frequent ones is not)."""
+        bitmap (every match: ``share * entries``), the share being :attr:`_share` (PostgreSQL only; a token
+        not among the statistics' frequent ones is not)."""
         if connection.vendor != "postgresql" or not self.entries:
             return False
-        share = self._share if share is None else share
-        return share > 0 and share * share * self.entries > limit
+        return self._share > 0 and self._share * self._share * self.entries > limit
 
     @cached_property
     def _share(self) -> float:
@@ -565,12 +564,6 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         (:func:`~gongkai.catalogue.indexing.agency_query_frequency`: the agency's own where its keys are
         among the statistics' frequent ones), once."""
         return indexing.agency_query_frequency(self.agency_id, self.query, self.entries or 0)
-
-    @cached_property
-    def _table_share(self) -> float:
-        """The query's share of the whole table (:func:`~gongkai.catalogue.indexing.query_frequency`), what
-        PostgreSQL's own estimate of one token goes by."""
-        return indexing.query_frequency(self.query)
 
     def _walk_rows(self, limit: int) -> int | None:
         """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches,
@@ -613,14 +606,12 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
             )
             if len(found) >= limit:
                 return found
-        # One token frequent in the whole table: PostgreSQL walks the agency's newest entries itself (its
-        # statistics count the token right). Otherwise the matches are fewer: every one of them from the
-        # agency's own posting lists (indexing.AGENCY_LEXEMES_SQL), not from the token's over every agency
-        # intersected with the agency's (the (agency_id, search_vector) index: ~290,000 entries decoded for
-        # a common character).
-        sql, params = self._ranked_sql(
-            by_agency=walk is not None or not self._frequent(limit, self._table_share), dated=True
-        )
+        # Not frequent in the agency (or the walk held too few): every match, from the agency's own posting
+        # lists (indexing.AGENCY_LEXEMES_SQL), not from the token's over every agency intersected with the
+        # agency's (the (agency_id, search_vector) index: ~290,000 entries decoded for a common character) —
+        # also when the token is frequent in the whole table but not in this agency by its own statistics:
+        # PostgreSQL would then expect many matches and walk the agency's entries for them.
+        sql, params = self._ranked_sql(by_agency=True, dated=True)
         return self._read(f"{sql} LIMIT %s", [*params, limit])
 
     def _read(self, sql: str, params: list[Any]) -> list[tuple[int, int]]:

@@ -181,8 +181,8 @@ def test_a_frequent_word_of_several_tokens_walks_the_newest_entries(
     assert expected.capped and expected.ids[0] == Item.objects.get(title="公积金").pk
     monkeypatch.setattr(indexing, "agency_token_counts", dict)
     monkeypatch.setattr(indexing, "token_frequencies", lambda: {"公积": 0.5, "积金": 0.5})
-    assert indexing.query_frequency("公积金") == 0.5
-    assert indexing.query_frequency("公积金 其他") == 0.0  # 其他 not among the frequent tokens
+    assert indexing.agency_query_frequency(agency.pk, "公积金", 100) == 0.5  # the table's share: no key
+    assert indexing.agency_query_frequency(agency.pk, "公积金 其他", 100) == 0.0  # 其他: not a frequent token
     walking = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
     assert walking._walk_rows(4) == 17  # 2 * 4 / 0.5 + 1 (share² × entries = 25 > 4)
     assert selectors.ColumnSearch(agency.pk, "公积金", entries=13)._walk_rows(4) is None  # 3.25: the bitmap
@@ -270,6 +270,34 @@ def test_a_word_common_in_one_agency_only_walks_by_the_agencys_statistics(
         assert both.ids == expected.ids and both.capped == expected.capped
     assert "LIMIT 11)" in str(queries.captured_queries[0]["sql"])
     assert rows(both) == rows(expected)
+
+
+def test_a_word_frequent_in_the_table_but_rare_in_the_agency_reads_the_agencys_keys(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token the whole table's statistics count as frequent, but the agency's own key counts as rare: not
+    walked (the agency has few matches), and read through the agency's own posting lists — not the plain
+    condition, for which PostgreSQL, going by the table's share, would expect many matches and walk the
+    agency's entries for them. The same results."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one plan (LIKE on the stored text)")
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    agency = tree.county_a
+    for n in range(20):
+        title = f"编号0001第{n}号" if n in (3, 11) else f"其他事项第{n}号"
+        make_item(agency, title, published_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    expected = by_querysets(agency, "0001")
+    assert len(expected) == 2 and not expected.capped
+    monkeypatch.setattr(indexing, "token_frequencies", lambda: {"0001": 0.9})
+    key = indexing.agency_lexeme(agency.pk, "0001")
+    monkeypatch.setattr(indexing, "agency_token_counts", lambda: {key: 2.0})
+    search = selectors.ColumnSearch(agency.pk, "0001", entries=20)
+    assert search._share == 0.1  # the agency's own, not the table's 0.9
+    assert search._walk_rows(4) is None  # 0.1² × 20 = 0.2: the bitmap
+    with CaptureQueriesContext(connection) as queries:
+        assert search.ids == expected.ids and not search.capped
+    assert indexing.AGENCY_LEXEMES_SQL in str(queries.captured_queries[0]["sql"])
+    assert rows(search) == rows(expected)
 
 
 def test_the_exact_entries_are_read_with_the_candidates(
