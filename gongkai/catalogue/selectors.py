@@ -567,7 +567,7 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
 
     def _walk_rows(self, limit: int) -> int | None:
         """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches,
-        when that reads fewer rows than the bitmap (``None``: the bitmap, or PostgreSQL's own plan).
+        when that reads fewer rows than the bitmap (``None``: every match, through the agency's keys).
 
         PostgreSQL reads the rows of either plan from the table, one page each: the newest entries until
         ``limit`` match (``limit / share`` rows), or every match of the agency from the GIN index's bitmap
@@ -578,8 +578,8 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         the table) it reads from the bitmap, every match (57 ms instead of 1.4); and even one token it
         counts right (``招标`` in 30 % of an agency of 5,971 entries) it reads from the
         ``(agency_id, search_vector)`` index's bitmap where the two plans read about as many rows
-        (1,767 against ~1,700), the posting list of every agency decoded first: 7–10 ms instead of the
-        walk's 3–4.5 (D64). So the walk is written out whenever the share says it reads fewer rows: the
+        (1,767 against ~1,700), the posting list of every agency decoded first: 7.4–8.8 ms instead of
+        the walk's 3.2–4.5 (D64). So the walk is written out whenever the share says it reads fewer rows: the
         share is the agency's where known (:attr:`_share`) and the walk reads at most twice the rows it
         should need; if they hold fewer than ``limit`` matches, the bitmap is read after all (the same
         results either way)."""

@@ -225,6 +225,7 @@ def test_a_walk_with_too_few_matches_falls_back_to_the_bitmap(
     with CaptureQueriesContext(connection) as queries:
         assert search.ids == expected
     assert len(queries) == 2  # the walk (with the exact ones) found too few; the bitmap's statement
+    assert indexing.AGENCY_LEXEMES_SQL in str(queries.captured_queries[1]["sql"])  # the agency's keys
     assert len(search) == 3 and search.capped
 
 
@@ -269,6 +270,7 @@ def test_a_word_common_in_one_agency_only_walks_by_the_agencys_statistics(
     with CaptureQueriesContext(connection) as queries:
         assert both.ids == expected.ids and both.capped == expected.capped
     assert "LIMIT 11)" in str(queries.captured_queries[0]["sql"])
+    assert len(queries) == 2  # the walk with the exact ones, their ranks: no fallback after it
     assert rows(both) == rows(expected)
 
 
@@ -292,7 +294,7 @@ def test_a_word_frequent_in_the_table_but_rare_in_the_agency_reads_the_agencys_k
     key = indexing.agency_lexeme(agency.pk, "0001")
     monkeypatch.setattr(indexing, "agency_token_counts", lambda: {key: 2.0})
     search = selectors.ColumnSearch(agency.pk, "0001", entries=20)
-    assert search._share == 0.1  # the agency's own, not the table's 0.9
+    assert search._share == pytest.approx(0.1)  # the agency's own, not the table's 0.9
     assert search._walk_rows(4) is None  # 0.1² × 20 = 0.2: the bitmap
     with CaptureQueriesContext(connection) as queries:
         assert search.ids == expected.ids and not search.capped
@@ -466,8 +468,9 @@ def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
     tree: Tree, entries: list[Item], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not frequent in the agency (or its size unknown): the candidates through the agency's keys
-    (``17~预算``), with the index; a frequent single token: the plain condition, which PostgreSQL answers
-    by walking the agency's newest entries. The same results either way."""
+    (``17~预算``), with the index; frequent, even a single token: the agency's newest entries walked, written
+    out, the plain condition on their rows (D64), then the agency's keys if the walk held too few. The same
+    results either way."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite searches with LIKE: no token index")
     agency = tree.county_a
@@ -476,13 +479,21 @@ def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
     monkeypatch.setattr(indexing, "agency_token_counts", dict)
     monkeypatch.setattr(indexing, "token_frequencies", lambda: {"预算": 0.5})
     # Frequent when share² × entries exceeds the candidates asked (501): 0.5² × 4 = 1; 0.5² × 10,000 = 2,500.
-    for entries_known, by_agency in ((None, True), (4, True), (10_000, False)):
+    keys = indexing.AGENCY_LEXEMES_SQL.replace('"', "")
+    for entries_known in (None, 4):
         search = selectors.ColumnSearch(agency.pk, "预算", entries=entries_known)
         with CaptureQueriesContext(connection) as queries:
             assert search.ids == expected.ids and search.capped == expected.capped
         candidates = str(queries.captured_queries[0]["sql"])
-        assert (indexing.AGENCY_LEXEMES_SQL.replace('"', "") in candidates.replace('"', "")) is by_agency
-        assert (f"'{agency.pk}~预算'" in candidates) is by_agency
+        assert keys in candidates.replace('"', "") and f"'{agency.pk}~预算'" in candidates
+    # Frequent: the walk of 2 × 501 / 0.5 + 1 entries with the plain condition; it holds too few matches
+    # here (the agency has a few entries, not 10,000), so the agency's keys after it.
+    search = selectors.ColumnSearch(agency.pk, "预算", entries=10_000)
+    with CaptureQueriesContext(connection) as queries:
+        assert search.ids == expected.ids and search.capped == expected.capped
+    walk, after = (str(query["sql"]) for query in queries.captured_queries[:2])
+    assert "LIMIT 2005)" in walk and keys not in walk.replace('"', "")
+    assert keys in after.replace('"', "") and f"'{agency.pk}~预算'" in after
     # The condition uses the index (its expression spelled as the index's), not a scan of every row.
     condition, params = indexing.words_sql("预算", agency_id=agency.pk) or ("", [])
     with connection.cursor() as cursor:
