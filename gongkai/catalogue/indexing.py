@@ -307,6 +307,59 @@ def agency_query_frequency(agency_id: int, query: str, entries: int) -> float:
     return estimate
 
 
+# --- What a walked entry costs: its search vector read, in the row or from TOAST -----------------------
+
+#: A search vector stored in this many bytes or more is not in its entry's row: PostgreSQL keeps a row under
+#: about 2 kB (``TOAST_TUPLE_THRESHOLD``) by compressing its long values and moving them to the table's TOAST,
+#: where reading one costs an index lookup, a page per ~2 kB chunk and decompressing.
+TOASTED_BYTES = 2000
+#: :func:`agency_vector_bytes` is the average of this many of the agency's newest published entries.
+VECTOR_SAMPLE = 32
+#: What a walked entry costs, in entries read from the index's bitmap, when the vectors are in TOAST
+#: (:func:`walked_entry_cost`).
+TOASTED_WALK_COST = 2.0
+#: Each agency's :func:`agency_vector_bytes`, kept with the time it was read (per process; emptied by a test).
+_kept_vector_bytes: dict[int, tuple[float, float]] = {}
+
+
+def agency_vector_bytes(agency_id: int) -> float:
+    """The average stored size in bytes (``pg_column_size``: compressed, in the row or in TOAST; the
+    vectors themselves not read) of the search vectors of agency ``agency_id``'s :data:`VECTOR_SAMPLE`
+    newest published entries — those a walk reads (:class:`~gongkai.catalogue.selectors.ColumnSearch`);
+    read at most every :data:`FREQUENCIES_SECONDS` per process and agency; 0 on SQLite or for an agency
+    without entries. Like the statistics, it chooses how a search reads, never what it finds."""
+    now = time.monotonic()
+    kept = _kept_vector_bytes.get(agency_id)
+    if kept is not None and now - kept[0] < FREQUENCIES_SECONDS:
+        return kept[1]
+    found = 0.0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'SELECT avg(pg_column_size("search_vector")) FROM (SELECT "search_vector" '
+                'FROM "catalogue_item" WHERE "agency_id" = CAST(%s AS bigint) AND "status" = %s '
+                'ORDER BY "published_on" DESC, "id" DESC LIMIT %s) "newest"',
+                [agency_id, Status.PUBLISHED.value, VECTOR_SAMPLE],
+            )
+            row = cursor.fetchone()
+        found = float(row[0]) if row is not None and row[0] is not None else 0.0
+    _kept_vector_bytes[agency_id] = (now, found)
+    return found
+
+
+def walked_entry_cost(vector_bytes: float) -> float:
+    """What one walked entry costs, counted in entries read from the index's bitmap, for search vectors of
+    ``vector_bytes`` stored bytes on average (D65). A walk reads each entry's vector to test the words; the
+    bitmap's entries are matches already (the index's keys are exact) and their vectors are not read. In the
+    row the two cost about the same, a random heap page each (~1.8 µs on the benchmark's world, whose
+    bodies are ~130 characters: D64's sweep found them even); in TOAST (entries of a few hundred characters
+    or more) a walked entry costs 8.5–13 µs and a bitmap's 0.8–3.8, but the walk stops at the newest
+    matches and the share it is chosen by is an estimate: over 600 searches of the 20 largest agencies with
+    bodies of 300–8,000 characters, :data:`TOASTED_WALK_COST` 2 chose best (the mean 11.95 ms → 9.14; 3:
+    9.30, 5: 10.18; the per-entry ratio itself, up to 12: 11.94; docs/benchmarks.md, "Session 13")."""
+    return 1.0 if vector_bytes < TOASTED_BYTES else TOASTED_WALK_COST
+
+
 # --- Ranking ----------------------------------------------------------------------------------
 
 

@@ -550,13 +550,20 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         return sql, [*self._rank_params, *self._scope_params(), *params]
 
     def _frequent(self, limit: int) -> bool:
-        """Whether the query is frequent enough in this agency that its newest ``limit`` matches are read
-        in fewer rows by walking the agency's newest entries (``limit / share`` rows) than from the index's
-        bitmap (every match: ``share * entries``), the share being :attr:`_share` (PostgreSQL only; a token
-        not among the statistics' frequent ones is not)."""
-        if connection.vendor != "postgresql" or not self.entries:
+        """Whether the query is frequent enough in this agency that its newest ``limit`` matches cost less
+        to read by walking the agency's newest entries (``limit / share`` entries, each one's search vector
+        read to test the words) than from the index's bitmap (every match, ``share * entries``, vectors not
+        read), the share being :attr:`_share` (PostgreSQL only; a token not among the statistics' frequent
+        ones is not): ``share² × entries > limit × c``, ``c`` what a walked entry costs against a bitmap's
+        (:func:`~gongkai.catalogue.indexing.walked_entry_cost`: 1 while the agency's newest vectors are kept
+        in their rows, 2 when they are long and kept in TOAST; D65). Their size is read only when the walk
+        reads fewer entries at all."""
+        if connection.vendor != "postgresql" or not self.entries or self._share <= 0:
             return False
-        return self._share > 0 and self._share * self._share * self.entries > limit
+        fewer = self._share * self._share * self.entries / limit  # the bitmap's entries per walked one
+        if fewer <= 1:
+            return False
+        return fewer > indexing.walked_entry_cost(indexing.agency_vector_bytes(self.agency_id))
 
     @cached_property
     def _share(self) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import itertools
+import random
 from typing import Any
 from urllib.parse import urlencode
 
@@ -274,6 +275,73 @@ def test_a_word_common_in_one_agency_only_walks_by_the_agencys_statistics(
     assert rows(both) == rows(expected)
 
 
+def test_a_walked_entry_costs_more_when_its_vector_is_kept_apart() -> None:
+    """In the row, a walked entry costs what a bitmap's does; kept in TOAST (long entries), twice (D65)."""
+    assert indexing.walked_entry_cost(0) == 1.0
+    assert indexing.walked_entry_cost(indexing.TOASTED_BYTES - 1) == 1.0
+    assert indexing.walked_entry_cost(indexing.TOASTED_BYTES) == indexing.TOASTED_WALK_COST == 2.0
+    assert indexing.walked_entry_cost(26_000) == 2.0
+
+
+def _long_body(seed: int, chars: int = 1500) -> str:
+    """A body of ``chars`` varied ideographs: its search vector is stored compressed in TOAST, not in the
+    row (random text does not compress below ~2 kB)."""
+    rng = random.Random(seed)
+    return "<p>" + "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(chars)) + "</p>"
+
+
+def test_an_agency_of_long_entries_is_walked_only_for_a_much_more_frequent_word(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in 60 % of the agency's entries: walking reads fewer entries than the bitmap (0.6² × 20 / 4 =
+    1.8 of the bitmap's per walked one), and is chosen where the entries are short; where they are long, each
+    walked entry's vector is read from TOAST, which costs more than 1.8 of the bitmap's (D65: 2), so the
+    matches are read from the agency's keys — until the word is frequent enough (in every entry: 5 per
+    walked one). The same results as the querysets every way; the vectors' size read once per agency."""
+    if connection.vendor != "postgresql":
+        assert indexing.agency_vector_bytes(tree.county_a.pk) == 0.0
+        pytest.skip("SQLite has one plan (LIKE on the stored text)")
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    monkeypatch.setattr(indexing, "_kept_vector_bytes", {})
+    agency, short = tree.county_a, tree.county_b
+    for n in range(20):
+        title = f"编号0001第{n}号" if n % 5 < 3 else f"其他事项第{n}号"
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        make_item(agency, title, published_on=day, body=_long_body(n))
+        make_item(short, title, published_on=day)
+    expected = by_querysets(agency, "0001")
+    assert expected.capped
+    with CaptureQueriesContext(connection) as queries:
+        long_bytes = indexing.agency_vector_bytes(agency.pk)
+        assert indexing.agency_vector_bytes(agency.pk) == long_bytes  # kept: one statement
+    assert len(queries) == 1
+    assert long_bytes > indexing.TOASTED_BYTES > indexing.agency_vector_bytes(short.pk) > 0
+    monkeypatch.setattr(indexing, "token_frequencies", dict)
+    keys = {indexing.agency_lexeme(agency.pk, "0001"): 12.0, indexing.agency_lexeme(short.pk, "0001"): 12.0}
+    monkeypatch.setattr(indexing, "agency_token_counts", lambda: keys)
+    search = selectors.ColumnSearch(agency.pk, "0001", entries=20)
+    assert search._walk_rows(4) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert search.ids == expected.ids and search.capped == expected.capped
+    candidates = str(queries.captured_queries[0]["sql"])
+    assert indexing.AGENCY_LEXEMES_SQL in candidates and "LIMIT 14)" not in candidates
+    assert rows(search) == rows(expected)
+    # The same word in an agency of short entries (vectors in their rows): walked, 2 × 4 / 0.6 + 1 entries.
+    walked = selectors.ColumnSearch(short.pk, "0001", entries=20)
+    assert walked._walk_rows(4) == 14
+    with CaptureQueriesContext(connection) as queries:
+        assert walked.ids == by_querysets(short, "0001").ids
+    assert "LIMIT 14)" in str(queries.captured_queries[0]["sql"])
+    # Counted in every entry of the long agency: 1² × 20 / 4 = 5 > 2, walked there too (its newest 9).
+    keys[indexing.agency_lexeme(agency.pk, "0001")] = 20.0
+    frequent = selectors.ColumnSearch(agency.pk, "0001", entries=20)
+    assert frequent._walk_rows(4) == 9
+    with CaptureQueriesContext(connection) as queries:
+        assert frequent.ids == expected.ids
+    assert "LIMIT 9)" in str(queries.captured_queries[0]["sql"])
+    assert rows(frequent) == rows(expected)
+
+
 def test_a_word_frequent_in_the_table_but_rare_in_the_agency_reads_the_agencys_keys(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -489,6 +557,7 @@ def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
     # Frequent: the walk of 2 × 501 / 0.5 + 1 entries with the plain condition; it holds too few matches
     # here (the agency has a few entries, not 10,000), so the agency's keys after it.
     search = selectors.ColumnSearch(agency.pk, "预算", entries=10_000)
+    assert search._walk_rows(501) == 2005  # (the entries' vectors are short: their size read and kept)
     with CaptureQueriesContext(connection) as queries:
         assert search.ids == expected.ids and search.capped == expected.capped
     walk, after = (str(query["sql"]) for query in queries.captured_queries[:2])
