@@ -353,7 +353,7 @@ def walked_entry_cost(vector_bytes: float) -> float:
     bitmap's entries are matches already (the index's keys are exact) and their vectors are not read. In the
     row the two cost about the same, a random heap page each (~1.8 µs on the benchmark's world, whose
     bodies are ~130 characters: D64's sweep found them even); in TOAST (entries of a few hundred characters
-    or more) a walked entry costs 8.5–13 µs and a bitmap's 0.8–3.8, but the walk stops at the newest
+    or more) a walked entry costs 9–27 µs and a bitmap's 0.8–3.9, but the walk stops at the newest
     matches and the share it is chosen by is an estimate: over 600 searches of the 20 largest agencies with
     bodies of 300–8,000 characters, :data:`TOASTED_WALK_COST` 2 chose best (the mean 11.95 ms → 9.14; 3:
     9.30, 5: 10.18; the per-entry ratio itself, up to 12: 11.94; docs/benchmarks.md, "Session 13")."""
