@@ -309,9 +309,11 @@ def agency_query_frequency(agency_id: int, query: str, entries: int) -> float:
 
 # --- What a walked entry costs: its search vector read, in the row or from TOAST -----------------------
 
-#: A search vector stored in this many bytes or more is not in its entry's row: PostgreSQL keeps a row under
-#: about 2 kB (``TOAST_TUPLE_THRESHOLD``) by compressing its long values and moving them to the table's TOAST,
-#: where reading one costs an index lookup, a page per ~2 kB chunk and decompressing.
+#: Search vectors stored in this many bytes or more on average are taken as kept in TOAST: PostgreSQL keeps a
+#: row under about 2 kB (``TOAST_TUPLE_THRESHOLD``) by compressing its longest values and moving them to the
+#: table's TOAST, where reading one costs an index lookup, a page per ~2 kB chunk and decompressing. (A
+#: shorter vector may be moved too, in a row whose body and search text are long: the threshold errs towards
+#: the walk, D64's rule.)
 TOASTED_BYTES = 2000
 #: :func:`agency_vector_bytes` is the average of this many of the agency's newest published entries.
 VECTOR_SAMPLE = 32
@@ -349,10 +351,11 @@ def agency_vector_bytes(agency_id: int) -> float:
 
 def walked_entry_cost(vector_bytes: float) -> float:
     """What one walked entry costs, counted in entries read from the index's bitmap, for search vectors of
-    ``vector_bytes`` stored bytes on average (D65). A walk reads each entry's vector to test the words; the
-    bitmap's entries are matches already (the index's keys are exact) and their vectors are not read. In the
-    row the two cost about the same, a random heap page each (~1.8 µs on the benchmark's world, whose
-    bodies are ~130 characters: D64's sweep found them even); in TOAST (entries of a few hundred characters
+    ``vector_bytes`` stored bytes on average (D65). A walk reads each entry's vector to test the words (and
+    its search text for a word its tokens do not settle); the bitmap's entries are matches already (the
+    index's keys are exact) and their vectors are not read. In the row the two cost about the same, a random
+    heap page each (~1.8 µs on the benchmark's world, whose bodies are ~130 characters: D64's sweep found
+    the two plans even where they read as many entries); in TOAST (entries of a few hundred characters
     or more) a walked entry costs 9–27 µs and a bitmap's 0.8–3.9, but the walk stops at the newest
     matches and the share it is chosen by is an estimate: over 600 searches of the 20 largest agencies with
     bodies of 300–8,000 characters, :data:`TOASTED_WALK_COST` 2 chose best (the mean 11.95 ms → 9.14; 3:

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from gongkai.agencies.models import Agency, Role
 from gongkai.agencies.services import add_membership
-from gongkai.catalogue import scanning, services, workflow
+from gongkai.catalogue import indexing, scanning, services, workflow
 from gongkai.catalogue.models import Attachment, Category, Item, Status
 from gongkai.catalogue.services import acknowledging
 from gongkai.statute.resident_id import check_character
@@ -115,6 +115,15 @@ class People:
     other_reviewer: User
     nobody: User
     superuser: User
+
+
+@pytest.fixture(autouse=True)
+def _vector_sizes_read_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agencies' search vector sizes a column search's plan is chosen by
+    (``indexing.agency_vector_bytes``, kept per process) read afresh in each test: kept, an agency id another
+    test reuses (SQLite reuses them after a rollback) would find that test's. A test that counts a walking
+    search's statements reads ``_walk_rows`` first, which reads the size once."""
+    monkeypatch.setattr(indexing, "_kept_vector_bytes", {})
 
 
 @pytest.fixture

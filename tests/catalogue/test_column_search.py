@@ -185,6 +185,8 @@ def test_a_frequent_word_of_several_tokens_walks_the_newest_entries(
     assert indexing.agency_query_frequency(agency.pk, "公积金", 100) == 0.5  # the table's share: no key
     assert indexing.agency_query_frequency(agency.pk, "公积金 其他", 100) == 0.0  # 其他: not a frequent token
     walking = selectors.ColumnSearch(agency.pk, "公积金", entries=100)
+    # (The first _walk_rows reads the agency's vectors' size, kept: the statements counted below are the
+    # search's.)
     assert walking._walk_rows(4) == 17  # 2 * 4 / 0.5 + 1 (share² × entries = 25 > 4)
     assert selectors.ColumnSearch(agency.pk, "公积金", entries=13)._walk_rows(4) is None  # 3.25: the bitmap
     with CaptureQueriesContext(connection) as queries:
@@ -256,6 +258,7 @@ def test_a_word_common_in_one_agency_only_walks_by_the_agencys_statistics(
     assert indexing.agency_query_frequency(agency.pk + 1, "0001", 20) == 0.0  # another agency's key
     assert indexing.agency_query_frequency(agency.pk, "0001 其他", 20) == 0.0  # 其他: no share anywhere
     search = selectors.ColumnSearch(agency.pk, "0001", entries=20)
+    # (Reads the agency's vectors' size, kept: the statements counted below are the search's.)
     assert search._walk_rows(4) == 11  # 2 * 4 / 0.75 + 1 (0.75² × 20 = 11.25 > 4)
     with CaptureQueriesContext(connection) as queries:
         assert search.ids == expected.ids and search.capped == expected.capped
@@ -302,7 +305,6 @@ def test_an_agency_of_long_entries_is_walked_only_for_a_much_more_frequent_word(
         assert indexing.agency_vector_bytes(tree.county_a.pk) == 0.0
         pytest.skip("SQLite has one plan (LIKE on the stored text)")
     monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
-    monkeypatch.setattr(indexing, "_kept_vector_bytes", {})
     agency, short = tree.county_a, tree.county_b
     for n in range(20):
         title = f"编号0001第{n}号" if n % 5 < 3 else f"其他事项第{n}号"
@@ -557,7 +559,9 @@ def test_a_rare_word_is_read_from_the_agencys_own_posting_lists(
     # Frequent: the walk of 2 × 501 / 0.5 + 1 entries with the plain condition; it holds too few matches
     # here (the agency has a few entries, not 10,000), so the agency's keys after it.
     search = selectors.ColumnSearch(agency.pk, "预算", entries=10_000)
-    assert search._walk_rows(501) == 2005  # (the entries' vectors are short: their size read and kept)
+    # (Reads the agency's vectors' size, kept: the statements captured below are the search's. They are
+    # short: the walk.)
+    assert search._walk_rows(501) == 2005
     with CaptureQueriesContext(connection) as queries:
         assert search.ids == expected.ids and search.capped == expected.capped
     walk, after = (str(query["sql"]) for query in queries.captured_queries[:2])
