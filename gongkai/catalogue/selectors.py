@@ -574,7 +574,8 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
 
     def _walk_rows(self, limit: int) -> int | None:
         """How many of the agency's newest entries to read, newest first, for the newest ``limit`` matches,
-        when that reads fewer rows than the bitmap (``None``: every match, through the agency's keys).
+        when that costs less than the bitmap (:meth:`_frequent`; ``None``: every match, through the agency's
+        keys).
 
         PostgreSQL reads the rows of either plan from the table, one page each: the newest entries until
         ``limit`` match (``limit / share`` rows), or every match of the agency from the GIN index's bitmap
@@ -586,10 +587,11 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         counts right (``招标`` in 30 % of an agency of 5,971 entries) it reads from the
         ``(agency_id, search_vector)`` index's bitmap where the two plans read about as many rows
         (1,767 against ~1,700), the posting list of every agency decoded first: 7.4–8.8 ms instead of
-        the walk's 3.2–4.5 (D64). So the walk is written out whenever the share says it reads fewer rows: the
-        share is the agency's where known (:attr:`_share`) and the walk reads at most twice the rows it
-        should need; if they hold fewer than ``limit`` matches, the bitmap is read after all (the same
-        results either way)."""
+        the walk's 3.2–4.5 (D64). So the walk is written out whenever the share says it costs less: fewer
+        rows than the bitmap's, or at most half as many when the entries are long (D65). The share is the
+        agency's where known (:attr:`_share`) and the walk reads at most twice the rows it should need; if
+        they hold fewer than ``limit`` matches, the bitmap is read after all (the same results either
+        way)."""
         if not self._frequent(limit) or not self.entries:
             return None  # (``entries`` again for the type checker: _frequent has checked it)
         return min(int(2 * limit / self._share) + 1, self.entries)
