@@ -191,6 +191,16 @@ def search(queryset: QuerySet[Item], query: str) -> QuerySet[Item]:
 AGENCY_LEXEMES_SQL = 'gongkai_agency_lexemes("agency_id", "search_vector")'
 
 
+#: Whether an entry's search vector and head fit in an index entry (PostgreSQL's B-tree holds at most 2,704
+#: bytes): the condition of migration ``catalogue.0020``'s two indexes, the walk's (:data:`WALK_INDEX`: the
+#: short entries' vectors and heads, in the agency's newest-first order) and the long entries' (its
+#: negation), spelled the same in a query so that PostgreSQL uses them. The function is costed high, so that
+#: PostgreSQL reads the index whose condition answers it rather than testing it on each row.
+WALK_COVERED_SQL = 'gongkai_walk_covered("search_vector", "search_head")'
+#: The index of the entries :data:`WALK_COVERED_SQL` admits, with their vectors and heads (0020).
+WALK_INDEX = "catalogue_item_walk_covered"
+
+
 def agency_lexeme(agency_id: int, token: str) -> str:
     """A token as :data:`AGENCY_LEXEMES_SQL` keeps it for the entries of agency ``agency_id``."""
     return f"{agency_id}~{token}"

@@ -42,6 +42,7 @@ from gongkai.catalogue.models import (
     Status,
 )
 from gongkai.catalogue.public_filters import published_items
+from gongkai.catalogue.search import words
 from gongkai.catalogue.totals import FacetCounts, facet_counts
 from gongkai.core import rawrows
 from gongkai.core.actors import Actor
@@ -596,23 +597,45 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
             return None  # (``entries`` again for the type checker: _frequent has checked it)
         return min(int(2 * limit / self._share) + 1, self.entries)
 
-    def _candidates(self, limit: int) -> list[tuple[int, int]]:
-        walk = self._walk_rows(limit)
-        if walk is not None:
-            # The agency's newest `walk` entries (its (agency, status, -published_on, -id) index, in order),
-            # then the words on those rows only: the inner LIMIT keeps PostgreSQL from the bitmap. If they
-            # hold `limit` matches, those are the newest `limit` of all.
-            newest = (
+    @cached_property
+    def _covered(self) -> bool:
+        """Whether the walk can test the words on the walk's index alone (every word settled by its tokens:
+        no ``LIKE`` on the search text, which the index does not hold)."""
+        return all(word.tokens_suffice for word in words(self.query))
+
+    def _newest(self, walk: int) -> tuple[str, list[Any]]:
+        """The statement of the agency's newest ``walk`` entries, newest first, with what the words and the
+        rank are tested on. When the words are settled by their tokens (:attr:`_covered`), read from the
+        walk's index (:data:`~gongkai.catalogue.indexing.WALK_INDEX`, migration ``catalogue.0020``: each
+        short entry's vector and head, in this order; its leaf pages one after another, no table row read),
+        merged in order with the agency's long entries read from the table (their own index: a vector too
+        long for an index entry), D66. Otherwise from the table through the agency's
+        ``(agency, status, -published_on, -id)`` index."""
+        if not self._covered:
+            sql = (
                 'SELECT "id", "published_on", "search_head", "search_text", "search_vector" '
                 f"{_SEARCH_SCOPE} {_SEARCH_ORDER} LIMIT %s"
             )
+            return sql, [*self._scope_params(), walk]
+        columns = 'SELECT "id", "published_on", "search_head", "search_vector"'
+        short = f"{columns} {_SEARCH_SCOPE} AND {indexing.WALK_COVERED_SQL} {_SEARCH_ORDER} LIMIT %s"
+        long = f"{columns} {_SEARCH_SCOPE} AND NOT ({indexing.WALK_COVERED_SQL}) {_SEARCH_ORDER} LIMIT %s"
+        sql = f"({short}) UNION ALL ({long}) {_SEARCH_ORDER} LIMIT %s"
+        return sql, [*self._scope_params(), walk, *self._scope_params(), walk, walk]
+
+    def _candidates(self, limit: int) -> list[tuple[int, int]]:
+        walk = self._walk_rows(limit)
+        if walk is not None:
+            # The agency's newest `walk` entries in order (_newest), then the words on those only: the inner
+            # LIMIT keeps PostgreSQL from the bitmap. If they hold `limit` matches, those are the newest
+            # `limit` of all. (An entry without a vector is in neither of the walk's indexes: it matches no
+            # word.)
+            newest, newest_params = self._newest(walk)
             walked = (
                 f'SELECT "id", {self._rank}, "published_on" FROM ({newest}) "catalogue_item" '
                 f"WHERE {self._words} {_SEARCH_ORDER} LIMIT %s"
             )
-            found = self._read(
-                walked, [*self._rank_params, *self._scope_params(), walk, *self._word_params, limit]
-            )
+            found = self._read(walked, [*self._rank_params, *newest_params, *self._word_params, limit])
             if len(found) >= limit:
                 return found
         # Not frequent in the agency (or the walk held too few): every match, from the agency's own posting

@@ -513,6 +513,71 @@ def test_highlight_marks_what_it_marked_before(text: str, query: str) -> None:
     assert highlight(text, query) == _highlight_as_before(text, query)  # again, from what it keeps
 
 
+# --- The walk's own index (PostgreSQL): catalogue.0020 ----------------------------------------------
+
+
+def test_the_walk_migration_indexes_what_the_search_asks() -> None:
+    """A query spelled otherwise than the indexes' condition would not use them."""
+    migration = importlib.import_module("gongkai.catalogue.migrations.0020_search_walk_covered")
+    assert migration.WALK_COVERED_SQL == indexing.WALK_COVERED_SQL
+    assert migration.INDEX == indexing.WALK_INDEX
+
+
+def test_a_walk_reads_short_entries_from_its_index_and_long_ones_from_the_table(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word settled by its tokens, frequent in the agency: its newest entries are walked through the
+    walk's index (each short entry's vector and head in the index), merged in date order with the long
+    entries (a vector or a head too long for an index entry: in the other index), and the results are the
+    querysets' — whichever entries are long. A word its tokens do not settle walks the table as before.
+    Long entries are saved (an index entry over 2,704 bytes would refuse the row)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one plan (LIKE on the stored text)")
+    monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
+    agency = tree.county_a
+    for n in range(20):
+        title = f"编号0001第{n}号公积金" if n % 5 < 3 else f"其他事项第{n}号"
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        fields: dict[str, Any] = {}
+        if n % 4 == 1:
+            fields["body"] = _long_body(n)  # a long vector
+        elif n % 4 == 2:
+            fields["summary"] = "摘要" * 400  # a long head, a short vector
+        make_item(agency, title, published_on=day, **fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT count(*) FILTER (WHERE {indexing.WALK_COVERED_SQL}), count(*) FROM "catalogue_item" '
+            'WHERE "agency_id" = %s',
+            [agency.pk],
+        )
+        covered, total = cursor.fetchone()
+    assert 0 < covered < total == 20  # both kinds
+    monkeypatch.setattr(indexing, "token_frequencies", dict)
+    keys = {indexing.agency_lexeme(agency.pk, token): 12.0 for token in ("0001", "公积", "积金")}
+    monkeypatch.setattr(indexing, "agency_token_counts", lambda: keys)
+    monkeypatch.setattr(indexing, "agency_vector_bytes", lambda agency_id: 0.0)  # walk whatever their size
+    for query, covered_walk in (("0001", True), ("公积金", False)):
+        expected = by_querysets(agency, query)
+        assert expected.capped
+        search = selectors.ColumnSearch(agency.pk, query, entries=20)
+        assert search._walk_rows(4) == 14  # 2 × 4 / 0.6 + 1
+        with CaptureQueriesContext(connection) as queries:
+            assert search.ids == expected.ids and search.capped == expected.capped
+        walk = str(queries.captured_queries[0]["sql"])
+        assert "LIMIT 14)" in walk and indexing.AGENCY_LEXEMES_SQL not in walk
+        assert (indexing.WALK_COVERED_SQL in walk) is covered_walk
+        assert rows(search) == rows(expected)
+    # PostgreSQL reads the short entries from the walk's index, not the agency's entries testing the
+    # condition on each (a table this small would rather be read whole and sorted: that plan is ruled out).
+    newest, params = selectors.ColumnSearch(agency.pk, "0001", entries=20)._newest(14)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {newest}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert indexing.WALK_INDEX in plan and "catalogue_item_walk_long" in plan, plan
+
+
 # --- The agency's own posting lists (PostgreSQL): catalogue.0019's index ------------------------------
 
 
