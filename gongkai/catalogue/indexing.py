@@ -199,6 +199,8 @@ AGENCY_LEXEMES_SQL = 'gongkai_agency_lexemes("agency_id", "search_vector")'
 WALK_COVERED_SQL = 'gongkai_walk_covered("search_vector", "search_head")'
 #: The index of the entries :data:`WALK_COVERED_SQL` admits, with their vectors and heads (0020).
 WALK_INDEX = "catalogue_item_walk_covered"
+#: The index of the other entries' keys alone (0020).
+WALK_LONG_INDEX = "catalogue_item_walk_long"
 
 
 def agency_lexeme(agency_id: int, token: str) -> str:

@@ -578,21 +578,21 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         when that costs less than the bitmap (:meth:`_frequent`; ``None``: every match, through the agency's
         keys).
 
-        PostgreSQL reads the rows of either plan from the table, one page each: the newest entries until
-        ``limit`` match (``limit / share`` rows), or every match of the agency from the GIN index's bitmap
-        (``share * entries``). Its own choice goes wrong three ways: with several tokens it takes them as
-        independent and underestimates a word's matches (``公积 & 积金`` as 8 % for a word in 29 % of the
-        entries: 9,123 rows read in the 2nd largest agency, 170 ms, instead of ~1,700); a token frequent in
-        one agency but rare in the others (``0001`` in ``bench-0001``, in all its 31,351 entries and 3 % of
-        the table) it reads from the bitmap, every match (57 ms instead of 1.4); and even one token it
-        counts right (``招标`` in 30 % of an agency of 5,971 entries) it reads from the
-        ``(agency_id, search_vector)`` index's bitmap where the two plans read about as many rows
-        (1,767 against ~1,700), the posting list of every agency decoded first: 7.4–8.8 ms instead of
-        the walk's 3.2–4.5 (D64). So the walk is written out whenever the share says it costs less: fewer
-        rows than the bitmap's, or at most half as many when the entries are long (D65). The share is the
-        agency's where known (:attr:`_share`) and the walk reads at most twice the rows it should need; if
-        they hold fewer than ``limit`` matches, the bitmap is read after all (the same results either
-        way)."""
+        Left to itself, PostgreSQL reads the rows of either plan from the table, one page each: the newest
+        entries until ``limit`` match (``limit / share`` rows), or every match of the agency from the GIN
+        index's bitmap (``share * entries``); a walk written out reads the short entries from the walk's own
+        index instead (:meth:`_newest`, D66; the rule below does not count that it is cheaper). Its own choice
+        goes wrong three ways: with several tokens it takes them as independent and underestimates a word's
+        matches (``公积 & 积金`` as 8 % for a word in 29 % of the entries: 9,123 rows read in the 2nd largest
+        agency, 170 ms, instead of ~1,700); a token frequent in one agency but rare in the others (``0001`` in
+        ``bench-0001``, in all its 31,351 entries and 3 % of the table) it reads from the bitmap, every match
+        (57 ms instead of 1.4); and even one token it counts right (``招标`` in 30 % of an agency of 5,971
+        entries) it reads from the ``(agency_id, search_vector)`` index's bitmap where the two plans read
+        about as many rows (1,767 against ~1,700), the posting list of every agency decoded first: 7.4–8.8 ms
+        instead of the walk's 3.2–4.5 (D64). So the walk is written out whenever the share says it costs less:
+        fewer rows than the bitmap's, or at most half as many when the entries are long (D65). The share is
+        the agency's where known (:attr:`_share`) and the walk reads at most twice the rows it should need; if
+        they hold fewer than ``limit`` matches, the bitmap is read after all (the same results either way)."""
         if not self._frequent(limit) or not self.entries:
             return None  # (``entries`` again for the type checker: _frequent has checked it)
         return min(int(2 * limit / self._share) + 1, self.entries)
@@ -608,8 +608,9 @@ class ColumnSearch(indexing.StatementSearch[ListRow]):
         rank are tested on. When the words are settled by their tokens (:attr:`_covered`), read from the
         walk's index (:data:`~gongkai.catalogue.indexing.WALK_INDEX`, migration ``catalogue.0020``: each
         short entry's vector and head, in this order; its leaf pages one after another, no table row read),
-        merged in order with the agency's long entries read from the table (their own index: a vector too
-        long for an index entry), D66. Otherwise from the table through the agency's
+        merged in order with the agency's long entries read from the table (their own index: a vector or
+        head too long for an index entry), D66; an entry written since the table's last ``VACUUM`` is checked
+        in the table. Otherwise from the table through the agency's
         ``(agency, status, -published_on, -id)`` index."""
         if not self._covered:
             sql = (

@@ -520,7 +520,7 @@ def test_the_walk_migration_indexes_what_the_search_asks() -> None:
     """A query spelled otherwise than the indexes' condition would not use them."""
     migration = importlib.import_module("gongkai.catalogue.migrations.0020_search_walk_covered")
     assert migration.WALK_COVERED_SQL == indexing.WALK_COVERED_SQL
-    assert migration.INDEX == indexing.WALK_INDEX
+    assert (migration.INDEX, migration.LONG_INDEX) == (indexing.WALK_INDEX, indexing.WALK_LONG_INDEX)
 
 
 def test_a_walk_reads_short_entries_from_its_index_and_long_ones_from_the_table(
@@ -529,53 +529,91 @@ def test_a_walk_reads_short_entries_from_its_index_and_long_ones_from_the_table(
     """A word settled by its tokens, frequent in the agency: its newest entries are walked through the
     walk's index (each short entry's vector and head in the index), merged in date order with the long
     entries (a vector or a head too long for an index entry: in the other index), and the results are the
-    querysets' — whichever entries are long. A word its tokens do not settle walks the table as before.
-    Long entries are saved (an index entry over 2,704 bytes would refuse the row)."""
+    querysets' — short and long entries interleaved, more of each than the walk reads, some of both
+    published the same day (the id decides), a draft, a withdrawn entry and one without a vector among the
+    newest. A word its tokens do not settle walks the table as before. Long entries are saved (an index
+    entry over 2,704 bytes would refuse the row)."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one plan (LIKE on the stored text)")
     monkeypatch.setattr(indexing, "SEARCH_WINDOW", 3)
     agency = tree.county_a
-    for n in range(20):
+    for n in range(40):
         title = f"编号0001第{n}号公积金" if n % 5 < 3 else f"其他事项第{n}号"
-        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=n // 2)  # two entries a day
         fields: dict[str, Any] = {}
         if n % 4 == 1:
             fields["body"] = _long_body(n)  # a long vector
         elif n % 4 == 2:
             fields["summary"] = "摘要" * 400  # a long head, a short vector
         make_item(agency, title, published_on=day, **fields)
+    newest = datetime.date(2026, 3, 1)
+    make_item(agency, "编号0001草稿", status=Status.DRAFT)
+    make_item(agency, "编号0001已撤回", status=Status.WITHDRAWN, published_on=newest)
+    unindexed = make_item(agency, "编号0001没有检索向量", published_on=newest)
+    Item.objects.filter(pk=unindexed.pk).update(search_vector=None)
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT count(*) FILTER (WHERE {indexing.WALK_COVERED_SQL}), count(*) FROM "catalogue_item" '
-            'WHERE "agency_id" = %s',
+            'WHERE "agency_id" = %s AND "status" = \'published\' AND "search_vector" IS NOT NULL',
             [agency.pk],
         )
         covered, total = cursor.fetchone()
-    assert 0 < covered < total == 20  # both kinds
+    assert (covered, total) == (20, 40)  # more of each kind than the walk's 14
     monkeypatch.setattr(indexing, "token_frequencies", dict)
-    keys = {indexing.agency_lexeme(agency.pk, token): 12.0 for token in ("0001", "公积", "积金")}
+    keys = {indexing.agency_lexeme(agency.pk, token): 24.0 for token in ("0001", "公积", "积金")}
     monkeypatch.setattr(indexing, "agency_token_counts", lambda: keys)
     monkeypatch.setattr(indexing, "agency_vector_bytes", lambda agency_id: 0.0)  # walk whatever their size
     for query, covered_walk in (("0001", True), ("公积金", False)):
         expected = by_querysets(agency, query)
         assert expected.capped
-        search = selectors.ColumnSearch(agency.pk, query, entries=20)
+        search = selectors.ColumnSearch(agency.pk, query, entries=41)
         assert search._walk_rows(4) == 14  # 2 × 4 / 0.6 + 1
         with CaptureQueriesContext(connection) as queries:
             assert search.ids == expected.ids and search.capped == expected.capped
-        walk = str(queries.captured_queries[0]["sql"])
-        assert "LIMIT 14)" in walk and indexing.AGENCY_LEXEMES_SQL not in walk
+        statements = [str(query["sql"]) for query in queries.captured_queries]
+        walk = statements[0]
+        assert "LIMIT 14)" in walk
+        # The walk found enough: the agency's keys (the bitmap) are not read, neither in it nor after it.
+        assert not any(indexing.AGENCY_LEXEMES_SQL in statement for statement in statements)
         assert (indexing.WALK_COVERED_SQL in walk) is covered_walk
         assert rows(search) == rows(expected)
     # PostgreSQL reads the short entries from the walk's index, not the agency's entries testing the
     # condition on each (a table this small would rather be read whole and sorted: that plan is ruled out).
-    newest, params = selectors.ColumnSearch(agency.pk, "0001", entries=20)._newest(14)
+    statement, params = selectors.ColumnSearch(agency.pk, "0001", entries=41)._newest(14)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN {newest}", params)
+        cursor.execute(f"EXPLAIN {statement}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert indexing.WALK_INDEX in plan and "catalogue_item_walk_long" in plan, plan
+    assert f"using {indexing.WALK_INDEX} " in plan and f"using {indexing.WALK_LONG_INDEX} " in plan, plan
+    assert "Filter" not in plan, plan  # the condition is the indexes', never tested on a row
+
+
+def test_an_entry_just_inside_the_walks_bound_is_kept_in_its_index(tree: Tree) -> None:
+    """The walk's index keeps an entry whose vector and head fit (a Latin word of 900 bytes and a head of
+    ~1,400): the row is saved and its index entry stays under PostgreSQL's 2,704 bytes; a little more head
+    and it goes to the other index. A stored vector is its text, one byte a lexeme and 9."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the walk's indexes are PostgreSQL's")
+
+    def sizes(item: Item) -> tuple[bool, int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {indexing.WALK_COVERED_SQL}, octet_length(search_vector::text) + 4 * "
+                "length(search_vector) + octet_length(search_head), pg_column_size(search_vector) + "
+                'octet_length(search_head) FROM "catalogue_item" WHERE "id" = %s',
+                [item.pk],
+            )
+            return cursor.fetchone()  # type: ignore[no-any-return]
+
+    body = "<p>" + "a" * 900 + "</p>"
+    plain = sizes(make_item(tree.county_a, "边界", body=body, summary="摘摘"))  # its lexemes: 摘, 摘摘
+    summary = 2 + (2_395 - plain[1]) // 3  # each "摘" more: 3 bytes more of head, no lexeme more
+    inside = sizes(make_item(tree.county_a, "边界", body=body, summary="摘" * summary))
+    assert inside[0] and 2_300 < inside[1] <= 2_400
+    assert inside[2] <= inside[1] + 9 < 2_704 - 100  # room for the keys and the entry's header
+    outside = sizes(make_item(tree.county_a, "边界", body=body, summary="摘" * (summary + 5)))
+    assert not outside[0] and outside[1] > 2_400
 
 
 # --- The agency's own posting lists (PostgreSQL): catalogue.0019's index ------------------------------

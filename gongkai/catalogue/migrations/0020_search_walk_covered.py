@@ -18,11 +18,14 @@ LONG_INDEX = "catalogue_item_walk_long"
 #: ``indexing.WALK_COVERED_SQL`` when this was written (a test checks they are the same: a query spelled
 #: otherwise would not use the indexes).
 WALK_COVERED_SQL = 'gongkai_walk_covered("search_vector", "search_head")'
-#: Whether the entry's vector and head fit in an index entry with its keys (at most 2,704 bytes: a vector's
-#: stored size is at most its text's and 4 bytes a lexeme; the lexemes counted first, which is cheap and
-#: settles a long vector alone). ``NULL`` without a vector: in neither index (such an entry matches no word).
-#: PL/pgSQL, not inlined, and costed high: PostgreSQL then reads the index whose condition it is rather than
-#: test it on each row of another (a vector's text costs a few microseconds).
+#: Whether the entry's vector and head fit in an index entry with its keys (at most 2,704 bytes). A vector's
+#: stored size is its text's, one byte a lexeme and 9 (8 when empty): with 4 bytes a lexeme counted, vector
+#: and head are at most 2,409 bytes, the keys and the entry's header at most ~70 more. The lexemes are counted
+#: first, which is cheap and settles a long vector alone. ``NULL`` without a vector (the head is never
+#: ``NULL``): in neither index, and such an entry matches no word. PL/pgSQL, not inlined, and costed high:
+#: PostgreSQL then reads the index whose condition it is rather than test it on each row of another (a
+#: vector's text costs microseconds). Evaluated for each index on each write of an entry. Changing it later
+#: needs both indexes dropped and built again (``CREATE OR REPLACE`` does not rebuild them).
 FUNCTION = """
 CREATE OR REPLACE FUNCTION gongkai_walk_covered(vector tsvector, head text) RETURNS boolean
 IMMUTABLE STRICT PARALLEL SAFE LANGUAGE plpgsql COST 100000 AS $$
