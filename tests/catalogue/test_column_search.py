@@ -604,7 +604,7 @@ def test_an_entry_just_inside_the_walks_bound_is_kept_in_its_index(tree: Tree) -
                 'octet_length(search_head) FROM "catalogue_item" WHERE "id" = %s',
                 [item.pk],
             )
-            return cursor.fetchone()  # type: ignore[no-any-return]
+            return cursor.fetchone()
 
     body = "<p>" + "a" * 900 + "</p>"
     plain = sizes(make_item(tree.county_a, "边界", body=body, summary="摘摘"))  # its lexemes: 摘, 摘摘
