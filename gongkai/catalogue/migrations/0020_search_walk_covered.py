@@ -5,8 +5,8 @@ random table page per entry (~1,700 for a two-character word: 5–6 ms of the se
 benchmark's machine). An index entry holds at most 2,704 bytes: a long entry's vector (and a long head) is
 left out by the condition, and a second index, of the long entries' keys only, lets the walk merge them in
 date order from the table. Built ``CONCURRENTLY`` (the migration is not atomic): entries can be written
-meanwhile; ~15 s and ~1.3 GB at 1,000,000 entries of ~130 characters (less where entries are long: theirs
-are in the small index). Nothing on SQLite, which searches with ``LIKE``.
+meanwhile; 24 s and 1.3 GB at 1,000,000 entries of ~130 characters on the benchmark's machine (less where
+entries are long: theirs are in the small index). Nothing on SQLite, which searches with ``LIKE``.
 """
 
 from typing import Any
