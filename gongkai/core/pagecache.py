@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import hashlib
 import logging
 import pickle
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -54,6 +54,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import check_for_language
 
+from gongkai.core import prepared
 from gongkai.core.models import PageVersion, StoredPage
 
 # Entry re-exported: pages pickled in Redis before it moved to pagestore name it gongkai.core.pagecache.Entry.
@@ -75,9 +76,8 @@ CACHE_ERRORS: tuple[type[BaseException], ...] = (Exception,)
 _DROPPED_HEADERS = frozenset({"set-cookie", "date", "etag", "last-modified", "cache-control"})
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """The version of the public pages and when it last changed."""
+class Stamp(NamedTuple):
+    """The version of the public pages and when it last changed (a tuple: made at every hit)."""
 
     version: int
     changed_at: datetime.datetime
@@ -169,6 +169,8 @@ def storable(response: HttpResponseBase) -> bool:
 
 def normalised_query(query_string: str) -> str:
     """The query string with its parameters sorted by name (values of one name keep their order)."""
+    if not query_string:
+        return ""
     pairs = parse_qsl(query_string, keep_blank_values=True)
     return urlencode(sorted(pairs, key=lambda pair: pair[0]))
 
@@ -193,10 +195,18 @@ def cache_key(request: HttpRequest, today: datetime.date) -> str:
     return f"gongkai:page:{digest}"
 
 
-def last_modified(stamp: Stamp, today: datetime.date) -> datetime.datetime:
-    """The last change, or the start of ``today`` if later (some pages name the date)."""
-    midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
-    return max(stamp.changed_at, midnight)
+def last_modified(
+    stamp: Stamp, today: datetime.date, zone: datetime.tzinfo | None = None
+) -> datetime.datetime:
+    """The last change, or the start of ``today`` (in ``zone``, by default the current time zone) if later
+    (some pages name the date)."""
+    return _later(stamp.changed_at, today, zone or timezone.get_current_timezone())
+
+
+@functools.lru_cache(maxsize=16)
+def _later(changed_at: datetime.datetime, today: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
+    """:func:`last_modified`'s answer, remembered: the same for every hit until the next change or day."""
+    return max(changed_at, datetime.datetime.combine(today, datetime.time.min, tzinfo=zone))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,6 +221,8 @@ def _entry(response: HttpResponse, version: int = -1) -> Entry:
 
 
 def _aware(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value  # PostgreSQL's timestamptz
     if isinstance(value, str):  # SQLite
         value = parse_datetime(value)
     if value is None:
@@ -277,7 +289,8 @@ def _lookup_stored(cache: StoredPageCache, key: str) -> tuple[Stamp, Entry | Non
     sql = _STORED_SQL.get(connection.vendor)
     if sql is None:
         sql = _STORED_SQL[connection.vendor] = _stored_sql(connection.ops.quote_name)
-    row = _fetch_one(connection, sql, [cache.make_and_validate_key(key), PageVersion.SINGLETON])
+    # make_key: the key is this module's (cache_key: a digest), valid for every cache.
+    row = _fetch_one(connection, sql, [cache.make_key(key), PageVersion.SINGLETON])
     if row is None:
         return current(), None
     version, changed_at, status, headers, etag, body = row
@@ -306,13 +319,16 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
         and connection.vendor == "postgresql"
     ):
         try:
-            # A prepared statement (psycopg's server-side-binding ``Cursor``, not Django's client-side one):
-            # PostgreSQL plans it once per connection, not at every hit (planning was half its work for a
-            # hit). Unless the connection's ``prepare_threshold`` is None (settings: a pooler that cannot
-            # keep prepared statements), where psycopg prepares nothing.
-            with connection.Database.Cursor(raw) as cursor:
-                cursor.execute(sql, params, prepare=True, binary=True)
-                row = cursor.fetchone()
+            # A prepared statement: PostgreSQL plans it once per connection, not at every hit (planning was
+            # half its work for a hit), sent through libpq (gongkai.core.prepared: a psycopg cursor's own
+            # Python cost as much as the round trip). Unless the connection's ``prepare_threshold`` is None
+            # (settings: a pooler that cannot keep prepared statements): then a cursor that prepares nothing.
+            if raw.prepare_threshold is not None:
+                row = prepared.fetch_one(raw, sql, params)
+            else:
+                with connection.Database.Cursor(raw) as cursor:
+                    cursor.execute(sql, params, binary=True)
+                    row = cursor.fetchone()
         except connection.Database.DatabaseError:
             # Dropped by the server (closed as a failed check), or the prepared statement lost (a pooler
             # that cannot keep them: GONGKAI_PAGE_CACHE_PREPARED=false) or out of date: closed, and the
@@ -335,10 +351,9 @@ fetch_one_checked = _fetch_one
 LOOKED_UP = "gongkai.pagecache.looked_up"
 
 
-@dataclass(frozen=True)
-class Looked:
+class Looked(NamedTuple):
     """A lookup: the key and version a page made now is stored under, the ``Last-Modified`` it is sent with,
-    and the stored page if the cache holds it at that version."""
+    and the stored page if the cache holds it at that version (a tuple: made at every hit)."""
 
     key: str
     stamp: Stamp
@@ -402,15 +417,17 @@ class PageCacheMiddleware:
         self._set(key, entry)
         return self.finish(request, response, entry.etag, modified)
 
-    def look_up(self, request: HttpRequest) -> Looked:
+    def look_up(self, request: HttpRequest, zone: datetime.tzinfo | None = None) -> Looked:
         """The page's key, the current version and the stored page if the cache holds it at that version.
-        For a public ``GET`` without a session. Raises ``DisallowedHost``."""
-        today = timezone.localdate()
+        For a public ``GET`` without a session; ``today`` in ``zone`` (by default the current time zone).
+        Raises ``DisallowedHost``."""
+        zone = zone or timezone.get_current_timezone()
+        today = timezone.localdate(timezone=zone)
         key = cache_key(request, today)
         stamp, entry = self._get(key)
         if entry is not None and entry.version != stamp.version:
             entry = None
-        return Looked(key, stamp, last_modified(stamp, today), entry)
+        return Looked(key, stamp, last_modified(stamp, today, zone), entry)
 
     def cacheable_request(self, request: HttpRequest) -> bool:
         """Whether this middleware would look ``request``'s page up: on, a public path, ``GET``, no

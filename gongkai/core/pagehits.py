@@ -16,6 +16,7 @@ middleware in that order (what it imitates); otherwise it passes everything to D
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from http.client import responses
@@ -27,6 +28,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.security import SecurityMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
@@ -52,6 +54,12 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+@functools.lru_cache(maxsize=16)
+def _http_date(seconds: int) -> str:
+    """``Last-Modified``'s text: remembered, as it is the same for every hit until the next change."""
+    return http_date(seconds)
+
+
 def _unused(request: HttpRequest) -> HttpResponseBase:
     raise AssertionError("the page cache's lookup never makes a page")
 
@@ -64,6 +72,8 @@ class PageHits:
         self.pages = pagecache.PageCacheMiddleware(_unused)
         self.security = SecurityMiddleware(_unused)
         self.active = self.pages.enabled and tuple(settings.MIDDLEWARE[:3]) == OUTER_MIDDLEWARE
+        # The time zone of a request no middleware has run for (the pages' dates, the key's day).
+        self.zone = timezone.get_default_timezone()
         # What the middleware adds to every stored page, worked out once by the middleware itself: its
         # ``Cache-Control``, and the security middleware's headers (for a plain and a secure request).
         blank = HttpResponse()
@@ -91,19 +101,19 @@ class PageHits:
                 return None  # not the cache's, or the security middleware answers (a redirect to HTTPS)
         except DisallowedHost:
             return None  # Django answers it (400)
-        # What Django's request signals do for the one connection a lookup uses (before: closed if too
-        # old or broken; after: its state reset for the next request).
+        # What Django's request signals do for the one connection a lookup uses: closed if too old or
+        # broken, its check to be done again. (Django does it at the start and the end of a request; the
+        # start of the next request, a hit or Django's, does it again anyway: once is enough.)
         connection = connections[router.db_for_read(PageVersion)]
         connection.close_if_unusable_or_obsolete()
         try:
-            looked = self.pages.look_up(request)
+            looked = self.pages.look_up(request, self.zone)
         except DisallowedHost:
             return None  # Django answers it (400)
         except Exception:  # a database down, a bug: Django makes the page, or its error page
             logger.exception("page cache lookup failed; the request goes to Django")
-            return None
-        finally:
             connection.close_if_unusable_or_obsolete()
+            return None
         entry = looked.entry
         if entry is None:
             environ[pagecache.LOOKED_UP] = looked  # the middleware makes and stores the page
@@ -113,7 +123,7 @@ class PageHits:
         headers = [
             *entry.headers,
             ("ETag", entry.etag),
-            ("Last-Modified", http_date(looked.modified.timestamp())),
+            ("Last-Modified", _http_date(int(looked.modified.timestamp()))),
             ("Cache-Control", self.cache_control),
         ]
         present = {name.lower() for name, _value in entry.headers}
