@@ -330,9 +330,10 @@ def _fetch_one(connection: Any, sql: str, params: list[Any]) -> Any:
                     cursor.execute(sql, params, binary=True)
                     row = cursor.fetchone()
         except connection.Database.DatabaseError:
-            # Dropped by the server (closed as a failed check), or the prepared statement lost (a pooler
-            # that cannot keep them: GONGKAI_PAGE_CACHE_PREPARED=false) or out of date: closed, and the
-            # query below runs through Django on a new connection (and raises there if it must).
+            # Dropped by the server (closed as a failed check), or the prepared statement lost again right
+            # after it was prepared (a pooler that cannot keep them: GONGKAI_PAGE_CACHE_PREPARED=false) or
+            # out of date (a table changed under it): closed, and the query below runs through Django on a
+            # new connection (and raises there if it must).
             connection.close()
         else:
             connection.health_check_done = True
