@@ -191,10 +191,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# PostgreSQL: the page cache's one query per hit (gongkai.core.pagecache) is a prepared statement, planned
-# once per connection (psycopg prepares only statements asked to; Django's own cursors bind on the client
-# and are never prepared). GONGKAI_PAGE_CACHE_PREPARED=false behind a connection pooler that cannot keep
-# prepared statements (PgBouncer before 1.21 in transaction mode).
+# PostgreSQL: the page cache's one query per hit and a session's read (gongkai.core.pagecache._fetch_one)
+# are prepared statements, planned once per connection (gongkai.core.prepared, on a connection with a
+# prepare_threshold: its value only says they are on; psycopg itself prepares only statements asked to, and
+# Django's own cursors bind on the client and are never prepared). GONGKAI_PAGE_CACHE_PREPARED=false behind a
+# connection pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "GONGKAI_PAGE_CACHE_PREPARED", default=True
 ):

@@ -180,6 +180,13 @@ def language_of(request: HttpRequest) -> str:
     return chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
 
 
+#: The stored pages' keys begin with this. It changes with what a stored row means to the code that reads
+#: it, so that processes of another release never read a row they would misread — hosts not yet restarted in
+#: a rolling upgrade, or a rollback: "page2" since a row keeps its ``Content-Length`` without the value (D67:
+#: the release before would send that header empty).
+KEY_PREFIX = "gongkai:page2:"
+
+
 def cache_key(request: HttpRequest, today: datetime.date) -> str:
     """The key of ``request``'s page on ``today`` (the version is checked against the one stored with the
     page). Raises ``DisallowedHost`` for a bad host."""
@@ -192,7 +199,7 @@ def cache_key(request: HttpRequest, today: datetime.date) -> str:
         normalised_query(request.META.get("QUERY_STRING", "")),
     )
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"gongkai:page:{digest}"
+    return f"{KEY_PREFIX}{digest}"
 
 
 def last_modified(

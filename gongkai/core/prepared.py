@@ -10,8 +10,8 @@ parameters' types, never one of psycopg's ``_pg3_…``), the parameters dumped a
 own adapters (:class:`psycopg.adapt.Transformer`, as a cursor does: the same Python values).
 
 A statement the server does not know (a new connection; a pooler's other server; ``DEALLOCATE ALL``,
-``DISCARD ALL``) is prepared and run again: one more round trip, once. Any other error raises
-``psycopg.DatabaseError`` (what a cursor raises), with the server's message.
+``DISCARD ALL``) is prepared and run again: one more round trip, once. Any other error raises what a cursor
+raises (``psycopg.errors``' class for its SQLSTATE, with the server's message).
 """
 
 from __future__ import annotations
@@ -22,19 +22,20 @@ import re
 from typing import Any, cast
 
 import psycopg
-from psycopg import pq
+from psycopg import errors, pq
 from psycopg.adapt import PyFormat, Transformer
 
 #: SQLSTATE ``invalid_sql_statement_name``: the server has no prepared statement of that name.
 _UNKNOWN_STATEMENT = b"26000"
-#: Django's placeholders (the statements given here hold no other ``%``).
-_PLACEHOLDER = re.compile(r"%s")
+#: Django's placeholders, and its escaped percent sign.
+_PLACEHOLDER = re.compile(r"%%|%s")
 
 
 def numbered(sql: str) -> str:
-    """``sql`` with its ``%s`` placeholders numbered as PostgreSQL's (``$1``, ``$2``…)."""
-    count = iter(range(1, sql.count("%s") + 1))
-    return _PLACEHOLDER.sub(lambda _match: f"${next(count)}", sql)
+    """``sql`` with its ``%s`` placeholders numbered as PostgreSQL's (``$1``, ``$2``…) and ``%%`` made ``%``,
+    as a cursor reads it."""
+    count = iter(range(1, len(sql) + 1))
+    return _PLACEHOLDER.sub(lambda match: "%" if match.group() == "%%" else f"${next(count)}", sql)
 
 
 @functools.lru_cache(maxsize=64)
@@ -45,9 +46,16 @@ def statement_name(sql: str, types: tuple[int, ...]) -> bytes:
     return f"gongkai_{digest}".encode()
 
 
-def _failure(result: pq.abc.PGresult, what: str) -> psycopg.DatabaseError:
-    message = (result.error_message or b"").decode("utf-8", "replace").strip()
-    return psycopg.DatabaseError(f"{what}: {message or result.status}")
+def _failure(raw: psycopg.Connection[Any], result: pq.abc.PGresult) -> psycopg.DatabaseError:
+    """The error a cursor raises for ``result`` (its class by SQLSTATE, the server's message and ``diag``):
+    a ``DatabaseError`` (every class of a SQLSTATE is one)."""
+    error = errors.error_from_result(result, encoding=raw.info.encoding)
+    return error if isinstance(error, psycopg.DatabaseError) else psycopg.DatabaseError(str(error))
+
+
+def _prepare(pgconn: pq.abc.PGconn, name: bytes, command: bytes, types: tuple[int, ...]) -> pq.abc.PGresult:
+    """``PQprepare`` (apart: a test puts a pooler that loses each statement in its place)."""
+    return pgconn.prepare(name, command, types)
 
 
 def fetch_one(raw: psycopg.Connection[Any], sql: str, params: list[Any]) -> tuple[Any, ...] | None:
@@ -67,12 +75,12 @@ def fetch_one(raw: psycopg.Connection[Any], sql: str, params: list[Any]) -> tupl
         result.status == pq.ExecStatus.FATAL_ERROR
         and result.error_field(pq.DiagnosticField.SQLSTATE) == _UNKNOWN_STATEMENT
     ):
-        prepared = pgconn.prepare(name, numbered(sql).encode(), types)
+        prepared = _prepare(pgconn, name, numbered(sql).encode(), types)
         if prepared.status != pq.ExecStatus.COMMAND_OK:
-            raise _failure(prepared, "preparing the statement failed")
+            raise _failure(raw, prepared)
         result = pgconn.exec_prepared(name, values, formats, pq.Format.BINARY)
     if result.status != pq.ExecStatus.TUPLES_OK:
-        raise _failure(result, "the prepared statement failed")
+        raise _failure(raw, result)
     if not result.ntuples:
         return None
     transformer.set_pgresult(result)

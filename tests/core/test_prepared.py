@@ -54,6 +54,18 @@ def _params(found: bool = True) -> list[Any]:
 def test_numbered_placeholders() -> None:
     assert prepared.numbered("SELECT %s, %s FROM t WHERE a = %s") == "SELECT $1, $2 FROM t WHERE a = $3"
     assert prepared.numbered("SELECT 1") == "SELECT 1"
+    # Django's escaped percent sign, as a cursor reads it (not a placeholder, even before an "s").
+    assert prepared.numbered("SELECT '%%s', x LIKE 'a%%' FROM t WHERE a = %s") == (
+        "SELECT '%s', x LIKE 'a%' FROM t WHERE a = $1"
+    )
+
+
+def test_a_percent_sign_reads_as_a_cursor_reads_it(raw: Any) -> None:
+    sql = "SELECT '50%%', CAST(%s AS text) LIKE 'a%%'"
+    with psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, ["abc"], binary=True)
+        expected = cursor.fetchone()
+    assert prepared.fetch_one(raw, sql, ["abc"]) == expected == ("50%", True)
 
 
 def test_the_row_is_the_one_a_cursor_gives(raw: Any) -> None:
@@ -83,10 +95,11 @@ def test_prepared_once_per_connection_and_again_when_the_server_lost_it(raw: Any
     assert _ours(raw) == names
 
 
-def test_an_error_is_a_database_error_with_the_servers_message_and_the_connection_lives_on(raw: Any) -> None:
-    with pytest.raises(psycopg.DatabaseError, match="no_such_table"):
+def test_an_error_is_the_one_a_cursor_raises_and_the_connection_lives_on(raw: Any) -> None:
+    with pytest.raises(psycopg.errors.UndefinedTable, match="no_such_table") as raised:
         prepared.fetch_one(raw, "SELECT x FROM no_such_table WHERE x = %s", [1])
-    with pytest.raises(psycopg.DatabaseError, match="division by zero"):
+    assert raised.value.sqlstate == "42P01"
+    with pytest.raises(psycopg.errors.DivisionByZero, match="division by zero"):
         prepared.fetch_one(raw, "SELECT 1 / (CAST(%s AS int) - 1)", [1])
     assert prepared.fetch_one(raw, "SELECT CAST(%s AS int) * 2", [21]) == (42,)
 
@@ -115,13 +128,44 @@ def test_a_hit_reads_its_page_through_the_prepared_statement_unless_they_are_off
     sql = pagecache._STORED_SQL["postgresql"]
     types = _types(db.connection, ["a page's key", PageVersion.SINGLETON])  # (text, integer)
     assert _ours(db.connection) == [prepared.statement_name(sql, types).decode()]
-    # Prepared statements off (a pooler that cannot keep them: GONGKAI_PAGE_CACHE_PREPARED=false).
+    # Prepared statements off (a pooler that cannot keep them: GONGKAI_PAGE_CACHE_PREPARED=false): the same
+    # page, on the same connection (not after a failure and a new one), nothing prepared.
     db.close()
     db.ensure_connection()
     db.connection.prepare_threshold = None
+    pid = db.connection.info.backend_pid
     db.health_check_done = False
     again = client.get(url)
     assert again.content == made.content and _ours(db.connection) == []
+    assert db.health_check_done and db.connection.info.backend_pid == pid
+
+
+def _forgetful(pgconn: Any, name: bytes, command: bytes, types: tuple[int, ...]) -> Any:
+    """``PQprepare`` behind a pooler that cannot keep prepared statements: the statement is gone (on "another
+    server") before it is run."""
+    result = pgconn.prepare(name, command, types)
+    pgconn.exec_(b"DEALLOCATE " + name)
+    return result
+
+
+@pytest.mark.usefixtures("_no_pages")
+def test_a_statement_lost_again_after_preparing_falls_back_to_django_on_a_new_connection(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agency = tree.county_a_finance
+    published_entry(agency, "连接池条目")
+    url = f"/gk/{agency.short_code}/"
+    client = Client()
+    made = client.get(url)
+    db: Any = connection
+    monkeypatch.setattr(prepared, "_prepare", _forgetful)
+    with pytest.raises(psycopg.errors.InvalidSqlStatementName):
+        prepared.fetch_one(db.connection, "SELECT CAST(%s AS int)", [1])
+    pid = db.connection.info.backend_pid
+    db.health_check_done = False
+    hit = client.get(url)
+    assert hit.status_code == 200 and hit.content == made.content
+    assert db.connection.info.backend_pid != pid  # closed, and the page read through Django anew
 
 
 def _types(raw: Any, params: list[Any]) -> tuple[int, ...]:
