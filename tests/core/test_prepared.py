@@ -111,20 +111,23 @@ def _no_pages() -> Iterator[None]:
     caches["pages"].clear()
 
 
-@pytest.mark.usefixtures("_no_pages")
-def test_a_hit_reads_its_page_through_the_prepared_statement_unless_they_are_off(
-    tree: Tree, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _column_page(tree: Tree, title: str) -> tuple[Client, str, bytes]:
+    """A client, a column's home naming a new entry ``title``, and that page as made (and stored)."""
     agency = tree.county_a_finance
-    published_entry(agency, "预备语句条目")
+    published_entry(agency, title)
     url = f"/gk/{agency.short_code}/"
     client = Client()
-    made = client.get(url)
+    return client, url, client.get(url).content
+
+
+@pytest.mark.usefixtures("_no_pages")
+def test_a_hit_reads_its_page_through_the_prepared_statement_unless_they_are_off(tree: Tree) -> None:
+    client, url, made = _column_page(tree, "预备语句条目")
     db: Any = connection  # the stubs do not know the health-check flags
     assert db.health_check_enabled
     db.health_check_done = False  # a new request (the test client skips Django's request signals)
     hit = client.get(url)
-    assert hit.content == made.content and "预备语句条目" in hit.content.decode()
+    assert hit.content == made and "预备语句条目" in hit.content.decode()
     sql = pagecache._STORED_SQL["postgresql"]
     types = _types(db.connection, ["a page's key", PageVersion.SINGLETON])  # (text, integer)
     assert _ours(db.connection) == [prepared.statement_name(sql, types).decode()]
@@ -136,7 +139,7 @@ def test_a_hit_reads_its_page_through_the_prepared_statement_unless_they_are_off
     pid = db.connection.info.backend_pid
     db.health_check_done = False
     again = client.get(url)
-    assert again.content == made.content and _ours(db.connection) == []
+    assert again.content == made and _ours(db.connection) == []
     assert db.health_check_done and db.connection.info.backend_pid == pid
 
 
@@ -152,11 +155,7 @@ def _forgetful(pgconn: Any, name: bytes, command: bytes, types: tuple[int, ...])
 def test_a_statement_lost_again_after_preparing_falls_back_to_django_on_a_new_connection(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    agency = tree.county_a_finance
-    published_entry(agency, "连接池条目")
-    url = f"/gk/{agency.short_code}/"
-    client = Client()
-    made = client.get(url)
+    client, url, made = _column_page(tree, "连接池条目")
     db: Any = connection
     monkeypatch.setattr(prepared, "_prepare", _forgetful)
     with pytest.raises(psycopg.errors.InvalidSqlStatementName):
@@ -164,7 +163,7 @@ def test_a_statement_lost_again_after_preparing_falls_back_to_django_on_a_new_co
     pid = db.connection.info.backend_pid
     db.health_check_done = False
     hit = client.get(url)
-    assert hit.status_code == 200 and hit.content == made.content
+    assert hit.status_code == 200 and hit.content == made
     assert db.connection.info.backend_pid != pid  # closed, and the page read through Django anew
 
 
