@@ -86,8 +86,10 @@ def _times(server: int) -> Times:
 
 
 def _serve(tree: Path | None, static_root: Path) -> subprocess.Popen[bytes]:
-    app = ["--chdir", str(ROOT / "benchmarks"), "bare_django:application"] if tree is None else []
-    app = app or ["--chdir", str(tree), "gongkai.wsgi:application"]
+    if tree is None:
+        app = ["--chdir", str(ROOT / "benchmarks"), "bare_django:application"]
+    else:
+        app = ["--chdir", str(tree), "gongkai.wsgi:application"]
     env = {
         **world.env(),
         "PYTHONPATH": str(tree or ROOT),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from typing import Any, cast
 
@@ -34,7 +35,7 @@ _PLACEHOLDER = re.compile(r"%%|%s")
 def numbered(sql: str) -> str:
     """``sql`` with its ``%s`` placeholders numbered as PostgreSQL's (``$1``, ``$2``…) and ``%%`` made ``%``,
     as a cursor reads it."""
-    count = iter(range(1, len(sql) + 1))
+    count = itertools.count(1)
     return _PLACEHOLDER.sub(lambda match: "%" if match.group() == "%%" else f"${next(count)}", sql)
 
 
